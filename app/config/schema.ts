@@ -1,0 +1,153 @@
+import { z } from 'zod';
+
+/** The config file's current version; older files are migrated on load (see migrations.ts). */
+export const CONFIG_VERSION = 1;
+
+const ID_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
+const idField = (what: string) =>
+  z
+    .string()
+    .regex(ID_PATTERN, `${what} must be lower-case letters, digits, '.', '_' or '-' (e.g. "groq")`);
+
+/** Where a provider key's secret lives. The config never holds the secret itself. */
+export const SecretRefSchema = z.union([
+  z.strictObject({
+    env: z
+      .string()
+      .regex(
+        /^[A-Za-z_][A-Za-z0-9_]*$/,
+        'env must name an environment variable, e.g. "GROQ_API_KEY"',
+      ),
+  }),
+  z.strictObject({
+    keychain: z.literal(true, { error: 'keychain must be true: the secret is in the OS keychain' }),
+  }),
+]);
+export type SecretRef = z.infer<typeof SecretRefSchema>;
+
+export const KeyTierSchema = z.enum(['free', 'paid']);
+
+/** A provider key's metadata. The secret is in the keychain or an environment variable. */
+export const KeyMetaSchema = z.strictObject({
+  id: idField('key id'),
+  provider: idField('provider'),
+  label: z.string().min(1, 'label must not be empty').max(80),
+  secret: SecretRefSchema,
+  tier: KeyTierSchema.default('free'),
+  last4: z
+    .string()
+    .max(4)
+    .optional()
+    .describe('Last four characters of the secret, to tell keys apart'),
+  createdAt: z.iso.datetime({ error: 'createdAt must be an ISO 8601 date-time' }).optional(),
+});
+export type KeyMeta = z.infer<typeof KeyMetaSchema>;
+
+/** Per-provider overrides of catalog fields, or a whole custom OpenAI-compatible provider. */
+export const ProviderOverrideSchema = z.strictObject({
+  name: z.string().min(1).optional(),
+  baseUrl: z
+    .url({ error: 'baseUrl must be an absolute URL such as "http://127.0.0.1:8080/v1"' })
+    .optional(),
+  format: z.enum(['openai', 'anthropic', 'gemini']).optional(),
+  custom: z.boolean().optional().describe('true for a provider that is not in the catalog'),
+  disabled: z.boolean().optional(),
+  models: z.array(z.string().min(1)).optional(),
+  headers: z.record(z.string(), z.string()).optional().describe('Extra headers sent upstream'),
+});
+export type ProviderOverride = z.infer<typeof ProviderOverrideSchema>;
+
+export const RouteTargetSchema = z.strictObject({
+  provider: idField('provider'),
+  model: z.string().min(1, 'model must not be empty'),
+  key: idField('key id').optional().describe("A key id; omitted means the provider's key pool"),
+});
+export type RouteTarget = z.infer<typeof RouteTargetSchema>;
+
+export const OnLimitSchema = z.discriminatedUnion('mode', [
+  z.strictObject({ mode: z.literal('spill') }),
+  z.strictObject({
+    mode: z.literal('wait'),
+    maxWaitMs: z.int().min(0).max(120_000, 'maxWaitMs is at most 120000 (two minutes)'),
+  }),
+]);
+
+export const RouteSchema = z.strictObject({
+  name: z
+    .string()
+    .min(1)
+    .regex(/^[^/\s]+$/, 'route name must not contain "/" or spaces: clients send it as the model'),
+  targets: z.array(RouteTargetSchema).min(1, 'a route needs at least one target'),
+  onLimit: OnLimitSchema.default({ mode: 'spill' }),
+  latencyBudgetMs: z.int().min(50).max(600_000).optional(),
+  privacy: z.enum(['standard', 'sensitive']).default('standard'),
+  paidBudgetUsdPerDay: z.number().min(0).optional(),
+});
+export type Route = z.infer<typeof RouteSchema>;
+
+export const SettingsSchema = z.strictObject({
+  logBodies: z
+    .boolean()
+    .default(false)
+    .describe('Store prompt and completion text (secrets redacted)'),
+  detectSensitive: z
+    .boolean()
+    .default(false)
+    .describe('Treat prompts that contain secrets or personal data as sensitive on every route'),
+  retentionDays: z.int().min(1).max(3650).default(30),
+  retentionMaxMb: z.int().min(10).max(100_000).default(512),
+  maxBodyBytes: z
+    .int()
+    .min(1024)
+    .max(64 * 1024 * 1024)
+    .default(8 * 1024 * 1024),
+});
+
+export const ConfigSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    version: z.literal(CONFIG_VERSION),
+    settings: SettingsSchema.default(SettingsSchema.parse({})),
+    providers: z.record(idField('provider id'), ProviderOverrideSchema).default({}),
+    keys: z.array(KeyMetaSchema).default([]),
+    routes: z.array(RouteSchema).default([]),
+  })
+  .superRefine((config, ctx) => {
+    const keyIds = new Set<string>();
+    config.keys.forEach((key, i) => {
+      if (keyIds.has(key.id)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['keys', i, 'id'],
+          message: `duplicate key id "${key.id}": give each key its own id`,
+        });
+      }
+      keyIds.add(key.id);
+    });
+    const routeNames = new Set<string>();
+    config.routes.forEach((route, i) => {
+      if (routeNames.has(route.name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['routes', i, 'name'],
+          message: `duplicate route name "${route.name}": rename one of them`,
+        });
+      }
+      routeNames.add(route.name);
+      route.targets.forEach((target, j) => {
+        if (target.key !== undefined && !keyIds.has(target.key)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['routes', i, 'targets', j, 'key'],
+            message: `no key with id "${target.key}": add it under "keys" or drop "key" to use the provider's pool`,
+          });
+        }
+      });
+    });
+  });
+export type Config = z.infer<typeof ConfigSchema>;
+
+/** A fresh config, as written on first run. */
+export function defaultConfig(): Config {
+  return ConfigSchema.parse({ version: CONFIG_VERSION });
+}

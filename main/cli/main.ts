@@ -1,0 +1,101 @@
+#!/usr/bin/env node
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConfigFileError } from '../config/configFile.ts';
+import { startEngine } from '../engine/engine.ts';
+import { defaultDataDir } from '../paths.ts';
+import { VERSION } from '../version.ts';
+import { parseCli, UsageError, USAGE, type ServeArgs } from './args.ts';
+
+/** The built dashboard: `../../dist/renderer` from both main/cli/main.ts and the bundled dist/main/cli.js. */
+function dashboardDir(): string {
+  return (
+    process.env.SWITCHYARD_DASHBOARD_DIR ??
+    fileURLToPath(new URL('../../dist/renderer/', import.meta.url))
+  );
+}
+
+async function serve(args: ServeArgs): Promise<void> {
+  const dataDir = resolve(args.dataDir ?? defaultDataDir());
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const log = (message: string) => process.stderr.write(`${new Date().toISOString()} ${message}\n`);
+  const engine = await startEngine({
+    host: args.host,
+    port: args.port,
+    allowRemote: args.allowRemote,
+    dataDir,
+    configPath: args.config === undefined ? undefined : resolve(args.config),
+    dashboardDir: dashboardDir(),
+    proxyKey: process.env.SWITCHYARD_PROXY_KEY || undefined,
+    log,
+  });
+
+  if (args.json) {
+    process.stdout.write(
+      `${JSON.stringify({ url: engine.url, proxyUrl: engine.proxyUrl, proxyKey: engine.proxyKey, dashboard: engine.dashboardUrl, dataDir: engine.dataDir })}\n`,
+    );
+  } else {
+    process.stdout.write(
+      [
+        `Switchyard ${VERSION} is running.`,
+        `  Proxy base URL (OpenAI and Anthropic SDKs): ${engine.proxyUrl}`,
+        `  Proxy key:    ${engine.proxyKey}`,
+        `  Dashboard:    ${engine.dashboardUrl}`,
+        `  Data folder:  ${engine.dataDir}`,
+        `  Config:       ${engine.configPath}`,
+        args.allowRemote
+          ? '  Warning: --allow-remote is on; anyone who can reach this address and has the proxy key can use your keys.'
+          : '',
+        'Press Ctrl+C to stop.',
+        '',
+      ]
+        .filter((line) => line !== '')
+        .join('\n') + '\n',
+    );
+  }
+
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals++;
+    if (signals > 1) {
+      log(`${signal} again: stopping now.`);
+      process.exit(1);
+    }
+    log(
+      `${signal}: finishing in-flight requests (up to 10 s), then stopping. Press Ctrl+C again to stop at once.`,
+    );
+    engine.stop(10_000).then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log(`stop failed: ${(err as Error).message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}
+
+async function main(): Promise<void> {
+  const command = parseCli(process.argv.slice(2));
+  if (command.command === 'help') process.stdout.write(`${USAGE}\n`);
+  else if (command.command === 'version') process.stdout.write(`${VERSION}\n`);
+  else await serve(command);
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof UsageError || err instanceof ConfigFileError) {
+    process.stderr.write(`switchyard: ${err.message}\n`);
+    process.exit(2);
+  }
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') {
+    process.stderr.write(
+      'switchyard: that port is in use, perhaps by another Switchyard. Pick another with --port, or --port 0 for any free one.\n',
+    );
+    process.exit(2);
+  }
+  process.stderr.write(`switchyard: ${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,97 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  ADMIN_API,
+  matchPath,
+  type EndpointName,
+  type ParsedRequestOf,
+  type ResponseOf,
+} from '../../app/admin/contract.ts';
+import { formatIssues } from '../../app/config/parse.ts';
+import { readJsonBody } from './body.ts';
+import { sendError, sendJson } from './respond.ts';
+
+/** An error an admin handler throws on purpose: its status and message reach the dashboard as is. */
+export class AdminError extends Error {
+  readonly status: number;
+  readonly code: string;
+  constructor(status: number, message: string, code = `http_${status}`) {
+    super(message);
+    this.name = 'AdminError';
+    this.status = status;
+    this.code = code;
+  }
+}
+
+export type AdminInput<N extends EndpointName> = {
+  body: ParsedRequestOf<N>;
+  params: Record<string, string>;
+  query: URLSearchParams;
+};
+
+export type AdminHandlers = {
+  [N in EndpointName]: (input: AdminInput<N>) => Promise<ResponseOf<N>> | ResponseOf<N>;
+};
+
+type Registered = { name: EndpointName; method: string; path: string };
+
+const ROUTES: readonly Registered[] = (Object.keys(ADMIN_API) as EndpointName[]).map((name) => ({
+  name,
+  method: ADMIN_API[name].method,
+  path: ADMIN_API[name].path,
+}));
+
+const ADMIN_BODY_LIMIT = 1024 * 1024;
+
+/**
+ * Serves the admin API from the contract: finds the endpoint, validates the body with its zod
+ * schema (400 naming the field), runs the handler, answers JSON. Auth happened before this.
+ */
+export async function handleAdmin(
+  handlers: AdminHandlers,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  log: (message: string) => void,
+): Promise<void> {
+  let pathMatched = false;
+  for (const route of ROUTES) {
+    const params = matchPath(route.path, url.pathname);
+    if (params === null) continue;
+    pathMatched = true;
+    if (route.method !== req.method) continue;
+    let raw: unknown;
+    if (req.method === 'POST' || req.method === 'PUT') {
+      const body = await readJsonBody(req, ADMIN_BODY_LIMIT);
+      if (!body.ok) {
+        sendError(res, 'admin', body.status, body.message, 'invalid_body');
+        return;
+      }
+      raw = body.value;
+    }
+    const parsed = ADMIN_API[route.name].request.safeParse(raw);
+    if (!parsed.success) {
+      sendError(res, 'admin', 400, formatIssues(parsed.error).join('; '), 'invalid_body');
+      return;
+    }
+    try {
+      const handler = handlers[route.name] as (input: AdminInput<EndpointName>) => unknown;
+      const result = await handler({ body: parsed.data as never, params, query: url.searchParams });
+      sendJson(res, 200, result ?? { ok: true });
+    } catch (err) {
+      if (err instanceof AdminError) {
+        sendError(res, 'admin', err.status, err.message, err.code);
+        return;
+      }
+      log(`admin ${route.name} failed: ${(err as Error).message}`);
+      sendError(
+        res,
+        'admin',
+        500,
+        `Switchyard could not complete "${route.name}": ${(err as Error).message}`,
+      );
+    }
+    return;
+  }
+  if (pathMatched) sendError(res, 'admin', 405, `${req.method} is not allowed on ${url.pathname}.`);
+  else sendError(res, 'admin', 404, `No admin endpoint at ${url.pathname}.`);
+}

@@ -1,0 +1,79 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { isIP } from 'node:net';
+
+const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+
+/** Whether a `--host` value binds to loopback only. */
+export function isLoopbackHost(host: string): boolean {
+  if (host === 'localhost' || host === '::1' || host === '[::1]') return true;
+  return isIP(host) === 4 && host.startsWith('127.');
+}
+
+/** The hostname part of a Host header, lower-cased; '' when malformed. */
+export function hostnameOf(hostHeader: string | undefined): string {
+  if (!hostHeader) return '';
+  const host = hostHeader.trim().toLowerCase();
+  if (host.startsWith('[')) {
+    const end = host.indexOf(']');
+    return end === -1 ? '' : host.slice(0, end + 1);
+  }
+  const colon = host.indexOf(':');
+  return colon === -1 ? host : host.slice(0, colon);
+}
+
+/**
+ * DNS rebinding defence: a page on evil.example that rebinds its name to 127.0.0.1 still sends
+ * `Host: evil.example`, so only loopback names (or 127/8 addresses) are let through.
+ */
+export function hostAllowed(hostHeader: string | undefined, allowRemote: boolean): boolean {
+  if (allowRemote) return true;
+  const name = hostnameOf(hostHeader);
+  return LOOPBACK_NAMES.has(name) || (isIP(name) === 4 && name.startsWith('127.'));
+}
+
+/**
+ * Drive-by defence: browsers send Origin on cross-site requests. Requests without one come from
+ * SDKs and tools; with one, it must be the dashboard's own origin.
+ */
+export function originAllowed(
+  origin: string | undefined,
+  ownOrigins: ReadonlySet<string>,
+): boolean {
+  if (origin === undefined) return true;
+  return ownOrigins.has(origin.toLowerCase());
+}
+
+/** Constant-time string comparison, so a wrong key does not leak how much of it was right. */
+export function secretEquals(given: string | undefined, expected: string): boolean {
+  if (given === undefined) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** The proxy key as SDKs send it: `Authorization: Bearer …` (OpenAI) or `x-api-key` (Anthropic). */
+export function presentedProxyKey(req: IncomingMessage): string | undefined {
+  const auth = req.headers.authorization;
+  if (auth !== undefined && auth.length > 7 && auth.slice(0, 7).toLowerCase() === 'bearer ') {
+    return auth.slice(7).trim();
+  }
+  const apiKey = req.headers['x-api-key'];
+  return typeof apiKey === 'string' ? apiKey.trim() : undefined;
+}
+
+export const SESSION_COOKIE = 'switchyard_session';
+
+/** The admin token from `Authorization: Bearer` or the dashboard's session cookie. */
+export function presentedAdminToken(req: IncomingMessage): string | undefined {
+  const auth = req.headers.authorization;
+  if (auth !== undefined && auth.slice(0, 7).toLowerCase() === 'bearer ')
+    return auth.slice(7).trim();
+  const cookie = req.headers.cookie;
+  if (!cookie) return undefined;
+  for (const part of cookie.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq !== -1 && part.slice(0, eq).trim() === SESSION_COOKIE) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}

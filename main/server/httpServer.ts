@@ -1,0 +1,209 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import {
+  hostAllowed,
+  originAllowed,
+  presentedAdminToken,
+  presentedProxyKey,
+  secretEquals,
+  SESSION_COOKIE,
+} from './guards.ts';
+import { errorDialectFor, sendError, BASE_HEADERS } from './respond.ts';
+import { serveStatic } from './staticFiles.ts';
+
+export type RequestHandler = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+) => Promise<void> | void;
+
+export type HttpServerOptions = {
+  allowRemote: boolean;
+  /** Changes when the user rotates it; read on every request. */
+  proxyKey: () => string;
+  adminToken: string;
+  dashboardDir: string;
+  proxy: RequestHandler;
+  admin: RequestHandler;
+  log: (message: string) => void;
+};
+
+export type RunningServer = {
+  server: Server;
+  port: number;
+  origins: Set<string>;
+  /** Stops accepting, lets in-flight requests finish for up to `graceMs`, then cuts the rest. */
+  close: (graceMs: number) => Promise<void>;
+};
+
+/**
+ * The one HTTP server of the engine: proxy under /v1, admin under /admin, the dashboard
+ * elsewhere. Every request passes the Host and Origin checks first; /v1 needs the proxy key,
+ * /admin the session token.
+ */
+export async function startHttpServer(
+  host: string,
+  port: number,
+  options: HttpServerOptions,
+): Promise<RunningServer> {
+  const origins = new Set<string>();
+  const sockets = new Set<Socket>();
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const rawUrl = req.url ?? '/';
+    const pathname = rawUrl.split('?', 1)[0] as string;
+    const dialect = errorDialectFor(pathname);
+    if (!hostAllowed(req.headers.host, options.allowRemote)) {
+      sendError(
+        res,
+        dialect,
+        403,
+        'Host not allowed: Switchyard answers only to loopback names (127.0.0.1, localhost). Use http://127.0.0.1:PORT.',
+        'host_not_allowed',
+      );
+      return;
+    }
+    const origin = req.headers.origin;
+    if (!originAllowed(origin, origins)) {
+      sendError(
+        res,
+        dialect,
+        403,
+        'Cross-origin request refused: only the Switchyard dashboard may call this server from a browser.',
+        'origin_not_allowed',
+      );
+      return;
+    }
+    let url: URL;
+    try {
+      url = new URL(rawUrl, 'http://127.0.0.1');
+    } catch {
+      sendError(res, dialect, 400, 'The request URL is malformed.');
+      return;
+    }
+    if (pathname === '/healthz') {
+      res.writeHead(200, {
+        ...BASE_HEADERS,
+        'content-type': 'application/json',
+        'cache-control': 'no-store',
+      });
+      res.end('{"status":"ok"}');
+      return;
+    }
+    if (pathname === '/v1' || pathname.startsWith('/v1/')) {
+      if (!secretEquals(presentedProxyKey(req), options.proxyKey())) {
+        sendError(
+          res,
+          dialect,
+          401,
+          'Missing or wrong Switchyard proxy key. Send it as "Authorization: Bearer <key>" or "x-api-key"; find it in the dashboard (Connect) or the output of "switchyard serve".',
+          'invalid_proxy_key',
+        );
+        return;
+      }
+      await options.proxy(req, res, url);
+      return;
+    }
+    if (pathname === '/admin' || pathname.startsWith('/admin/')) {
+      if (!secretEquals(presentedAdminToken(req), options.adminToken)) {
+        sendError(
+          res,
+          'admin',
+          401,
+          'Missing or wrong admin token. Open the dashboard link that "switchyard serve" printed (it carries ?token=…).',
+          'invalid_admin_token',
+        );
+        return;
+      }
+      await options.admin(req, res, url);
+      return;
+    }
+    const token = url.searchParams.get('token');
+    if (token !== null && req.method === 'GET') {
+      if (!secretEquals(token, options.adminToken)) {
+        sendError(
+          res,
+          'admin',
+          401,
+          'This dashboard link has an old or wrong token. Use the link that the running engine printed.',
+          'invalid_admin_token',
+        );
+        return;
+      }
+      // The token leaves the address bar at once: a cookie the page's scripts cannot read carries it.
+      res.writeHead(303, {
+        ...BASE_HEADERS,
+        location: url.pathname,
+        'set-cookie': `${SESSION_COOKIE}=${options.adminToken}; HttpOnly; SameSite=Strict; Path=/`,
+        'cache-control': 'no-store',
+      });
+      res.end();
+      return;
+    }
+    await serveStatic(options.dashboardDir, req, res, pathname);
+  };
+
+  const server = createServer(
+    { keepAliveTimeout: 65_000, requestTimeout: 0, headersTimeout: 30_000 },
+    (req, res) => {
+      inFlight++;
+      res.once('close', () => {
+        inFlight--;
+        if (inFlight === 0) drained?.();
+      });
+      handle(req, res).catch((err: unknown) => {
+        options.log(
+          `request ${req.method} ${req.url?.split('?')[0]} failed: ${(err as Error).message}`,
+        );
+        if (!res.headersSent)
+          sendError(
+            res,
+            errorDialectFor(req.url ?? '/'),
+            500,
+            'Switchyard hit an internal error; see its log.',
+          );
+        else res.destroy();
+      });
+    },
+  );
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable)
+      socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    else socket.destroy();
+  });
+
+  await new Promise<void>((resolvePromise, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolvePromise();
+    });
+  });
+  const address = server.address();
+  const boundPort = typeof address === 'object' && address !== null ? address.port : port;
+  for (const name of ['127.0.0.1', 'localhost', '[::1]'])
+    origins.add(`http://${name}:${boundPort}`);
+  if (!['127.0.0.1', 'localhost', '::1'].includes(host))
+    origins.add(`http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`);
+
+  const close = async (graceMs: number): Promise<void> => {
+    const closed = new Promise<void>((r) => server.close(() => r()));
+    server.closeIdleConnections();
+    if (inFlight > 0) {
+      await Promise.race([
+        new Promise<void>((r) => (drained = r)),
+        new Promise<void>((r) => setTimeout(r, graceMs).unref()),
+      ]);
+    }
+    for (const socket of sockets) socket.destroy();
+    await closed;
+  };
+
+  return { server, port: boundPort, origins, close };
+}

@@ -1,0 +1,65 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+export type ServeReady = {
+  url: string;
+  proxyUrl: string;
+  proxyKey: string;
+  dashboard: string;
+  dataDir: string;
+};
+
+export type ServedEngine = {
+  ready: ServeReady;
+  child: ChildProcess;
+  stderr: () => string;
+  /** Sends SIGTERM and resolves with the exit code. */
+  stop: () => Promise<number | null>;
+};
+
+const CLI = fileURLToPath(new URL('../../../main/cli/main.ts', import.meta.url));
+
+/** Runs `switchyard serve --port 0 --json` from source (Node 24 strips the types) and waits for its ready line. */
+export async function serveFromSource(
+  extraArgs: string[] = [],
+  env: NodeJS.ProcessEnv = {},
+): Promise<ServedEngine> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'switchyard-serve-'));
+  const child = spawn(
+    process.execPath,
+    [CLI, 'serve', '--port', '0', '--data-dir', dataDir, '--json', ...extraArgs],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...env },
+    },
+  );
+  let err = '';
+  child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const ready = await new Promise<ServeReady>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`no ready line within 15 s; stderr: ${err}`)),
+      15_000,
+    );
+    createInterface({ input: child.stdout! }).once('line', (line) => {
+      clearTimeout(timer);
+      resolve(JSON.parse(line) as ServeReady);
+    });
+    child.once('exit', (code) => reject(new Error(`exited ${code} before ready; stderr: ${err}`)));
+  });
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
+  return {
+    ready,
+    child,
+    stderr: () => err,
+    stop: async () => {
+      child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
