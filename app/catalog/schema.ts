@@ -1,0 +1,405 @@
+import { z } from 'zod';
+import { formatIssues } from '../config/parse.ts';
+import type { ProviderOverride } from '../config/schema.ts';
+import { HEADER_DIALECTS } from '../ratelimit/headers.ts';
+
+/** The catalog file's version; bump it when the shape of providers.json changes. */
+export const CATALOG_VERSION = 1;
+
+/** The wire format a provider's endpoint speaks. */
+export const WireFormatSchema = z.enum(['openai', 'anthropic', 'gemini']);
+export type WireFormat = z.infer<typeof WireFormatSchema>;
+
+/** How the key travels: `Authorization: Bearer`, `x-api-key`, `x-goog-api-key`, or not at all. */
+export const AuthSchema = z.enum(['bearer', 'x-api-key', 'x-goog-api-key', 'none']);
+export type Auth = z.infer<typeof AuthSchema>;
+
+/** Which family of rate-limit headers and error bodies a provider speaks (see PROVIDERS.md §4–5). */
+export const HeaderDialectSchema = z.enum(HEADER_DIALECTS);
+export type HeaderDialect = z.infer<typeof HeaderDialectSchema>;
+
+const ISO_DATE = z.iso.date({ error: 'must be an ISO date such as "2026-11-25"' });
+const COUNT = z.int().min(0);
+
+function isTimeZone(name: string): boolean {
+  if (name === 'UTC') return true;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Things the upstream client must do differently for this provider. Unknown keys are refused. */
+export const QuirksSchema = z.strictObject({
+  rejectsStreamOptions: z
+    .boolean()
+    .optional()
+    .describe('Drop stream_options from the request: the provider answers 4xx to it'),
+  extraHeaders: z
+    .record(z.string(), z.string())
+    .optional()
+    .describe('Headers sent with every request, e.g. anthropic-version'),
+  modelsPath: z
+    .union([z.string().startsWith('/'), z.url()])
+    .optional()
+    .describe('Model list: a path relative to baseUrl, or an absolute URL when it lives elsewhere'),
+  keepAliveComments: z
+    .boolean()
+    .optional()
+    .describe('Holds slow requests open with blank lines or ": keep-alive" SSE comments'),
+  requiredPlaceholders: z
+    .array(z.string().regex(/^[a-z_]+$/))
+    .optional()
+    .describe('Names in baseUrl written {like_this} that the user must fill in'),
+  openaiCompatBaseUrl: z
+    .url()
+    .optional()
+    .describe('Base URL of an OpenAI-compatible endpoint of the same provider'),
+  keyStatusPath: z
+    .string()
+    .startsWith('/')
+    .optional()
+    .describe('Path (relative to baseUrl) that reports the key’s own limits and credit'),
+  keyOptional: z
+    .boolean()
+    .optional()
+    .describe('Works without a key (local servers); a key is sent only if one is configured'),
+  preChargesMaxTokens: z
+    .boolean()
+    .optional()
+    .describe('Token quota is charged for max_tokens up front, not for what was generated'),
+  zeroDataRetentionHeader: z
+    .string()
+    .optional()
+    .describe('Response header saying whether this request fell under zero data retention'),
+});
+export type Quirks = z.infer<typeof QuirksSchema>;
+
+/** Free-tier limits of one model. Each figure is optional: absent means not published. */
+export const ModelLimitsSchema = z.strictObject({
+  rpm: COUNT.optional(),
+  rph: COUNT.optional(),
+  rpd: COUNT.optional(),
+  tpm: COUNT.optional(),
+  tph: COUNT.optional(),
+  tpd: COUNT.optional(),
+  concurrency: COUNT.optional(),
+  inputTokensPerRequest: COUNT.optional(),
+  outputTokensPerRequest: COUNT.optional(),
+});
+export type ModelLimits = z.infer<typeof ModelLimitsSchema>;
+
+/** A model the catalog knows; a model it does not list can still be routed to. */
+export const ModelSchema = z.strictObject({
+  id: z.string().min(1),
+  kind: z.enum(['chat', 'embedding']),
+  contextWindow: z.int().positive().optional(),
+  free: z.boolean().describe('Usable on the provider’s free tier'),
+  limits: ModelLimitsSchema.optional().describe('Free-tier limits'),
+  pricePerMTokIn: z
+    .number()
+    .min(0)
+    .optional()
+    .describe('Pay-as-you-go USD per million input tokens; absent when no source was found'),
+  pricePerMTokOut: z.number().min(0).optional(),
+});
+export type Model = z.infer<typeof ModelSchema>;
+
+/** A provider's standing free offer and when its quota turns over. */
+export const FreeTierSchema = z
+  .strictObject({
+    description: z.string().min(1),
+    reset: z.strictObject({
+      kind: z.enum(['daily', 'monthly', 'rolling', 'none', 'unknown']),
+      time: z
+        .string()
+        .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'time must be HH:MM, e.g. "00:00"')
+        .optional(),
+      timeZone: z
+        .string()
+        .refine(isTimeZone, 'timeZone must be an IANA name such as "America/Los_Angeles" or "UTC"')
+        .optional(),
+    }),
+    scope: z.enum(['key', 'project', 'account', 'org']).optional(),
+  })
+  .superRefine((tier, ctx) => {
+    // A daily quota is only useful to the limiter if it knows when the day turns over; a
+    // monthly cap's exact turnover is rarely published, so there the time stays optional.
+    if (
+      tier.reset.kind === 'daily' &&
+      (tier.reset.time === undefined || tier.reset.timeZone === undefined)
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['reset'],
+        message: 'a daily reset needs "time" and "timeZone", e.g. "00:00" and "UTC"',
+      });
+    }
+  });
+export type FreeTier = z.infer<typeof FreeTierSchema>;
+
+const TRAINS = z.enum(['yes', 'no', 'opt-out', 'unknown']);
+
+/** What the provider does with prompts; 'unknown' wherever no source was found. */
+export const DataPolicySchema = z.strictObject({
+  trainsOnFreeInputs: TRAINS,
+  trainsOnPaidInputs: TRAINS,
+  retention: z.string().min(1),
+  zeroDataRetention: z.enum(['available', 'by-agreement', 'no', 'unknown']),
+  jurisdiction: z.string().min(1).describe('e.g. "US", "EU", "PRC", "local", "unknown"'),
+});
+export type DataPolicy = z.infer<typeof DataPolicySchema>;
+
+/** Where a figure or policy came from, and when someone last checked it. */
+export const SourceSchema = z.strictObject({
+  field: z
+    .string()
+    .min(1)
+    .describe('Dotted path or group name, e.g. "models.llama-3.1-8b-instant.limits"'),
+  url: z.url(),
+  checked: ISO_DATE,
+  note: z.string().optional().describe('e.g. "secondary source" or "historic figure"'),
+});
+export type Source = z.infer<typeof SourceSchema>;
+
+/** One provider entry of providers.json. */
+export const ProviderSchema = z
+  .strictObject({
+    id: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9._-]*$/, 'id must be lower-case letters, digits, ".", "_" or "-"'),
+    name: z.string().min(1),
+    baseUrl: z.url(),
+    format: WireFormatSchema,
+    auth: AuthSchema,
+    headerDialect: HeaderDialectSchema,
+    quirks: QuirksSchema.default({}),
+    local: z.boolean(),
+    keyEnv: z.array(z.string().regex(/^[A-Z_][A-Z0-9_]*$/)).default([]),
+    keyUrl: z.url().optional(),
+    models: z.array(ModelSchema),
+    freeTier: FreeTierSchema.optional().describe('Absent: no standing free tier is known'),
+    dataPolicy: DataPolicySchema,
+    sources: z.array(SourceSchema),
+    template: z.boolean().optional().describe('A pattern to copy, not a provider to route to'),
+    custom: z.boolean().optional().describe('Added by the user, not shipped in the catalog'),
+  })
+  .superRefine((provider, ctx) => {
+    const placeholders = [...provider.baseUrl.matchAll(/\{([a-z_]+)\}/g)].map((m) => m[1]);
+    const declared = provider.quirks.requiredPlaceholders ?? [];
+    for (const name of placeholders) {
+      if (name !== undefined && !declared.includes(name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['quirks', 'requiredPlaceholders'],
+          message: `baseUrl has {${name}}: list "${name}" in quirks.requiredPlaceholders`,
+        });
+      }
+    }
+    const seen = new Set<string>();
+    provider.models.forEach((model, i) => {
+      if (seen.has(model.id)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['models', i, 'id'],
+          message: `duplicate model id "${model.id}"`,
+        });
+      }
+      seen.add(model.id);
+    });
+  });
+export type Provider = z.infer<typeof ProviderSchema>;
+
+/** The whole providers.json: its version and provider entries, ids unique. */
+export const CatalogSchema = z
+  .strictObject({
+    version: z.literal(CATALOG_VERSION),
+    providers: z.array(ProviderSchema),
+  })
+  .superRefine((catalog, ctx) => {
+    const seen = new Set<string>();
+    catalog.providers.forEach((provider, i) => {
+      if (seen.has(provider.id)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['providers', i, 'id'],
+          message: `duplicate provider id "${provider.id}"`,
+        });
+      }
+      seen.add(provider.id);
+    });
+  });
+export type Catalog = z.infer<typeof CatalogSchema>;
+
+/** The outcome of {@link loadCatalog}. */
+export type CatalogResult = { ok: true; catalog: Catalog } | { ok: false; errors: string[] };
+
+/**
+ * Validates a parsed providers.json. Each error names the field, with the provider's id beside
+ * its index so a person can find it: `providers[6] (groq).models[0].contextWindow: …`.
+ */
+export function loadCatalog(json: unknown): CatalogResult {
+  const parsed = CatalogSchema.safeParse(json);
+  if (parsed.success) return { ok: true, catalog: parsed.data };
+  const raw = (json as { providers?: unknown } | null)?.providers;
+  const ids = Array.isArray(raw) ? raw.map((p) => (p as { id?: unknown } | null)?.id) : [];
+  const errors = formatIssues(parsed.error).map((line) =>
+    line.replace(/^providers\[(\d+)\]/, (whole, index: string) => {
+      const id = ids[Number(index)];
+      return typeof id === 'string' ? `${whole} (${id})` : whole;
+    }),
+  );
+  return { ok: false, errors };
+}
+
+const DEFAULT_AUTH: Record<WireFormat, Auth> = {
+  openai: 'bearer',
+  anthropic: 'x-api-key',
+  gemini: 'x-goog-api-key',
+};
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+function isLoopback(url: string): boolean {
+  try {
+    return LOOPBACK_HOSTS.has(new URL(url).hostname);
+  } catch {
+    return false;
+  }
+}
+
+function bareModel(id: string): Model {
+  return { id, kind: 'chat', free: false };
+}
+
+function customProvider(id: string, override: ProviderOverride & { baseUrl: string }): Provider {
+  const format = override.format ?? 'openai';
+  return {
+    id,
+    name: override.name ?? id,
+    baseUrl: override.baseUrl,
+    format,
+    auth: DEFAULT_AUTH[format],
+    headerDialect: 'none',
+    quirks: override.headers ? { extraHeaders: { ...override.headers } } : {},
+    local: isLoopback(override.baseUrl),
+    keyEnv: [],
+    models: (override.models ?? []).map(bareModel),
+    dataPolicy: {
+      trainsOnFreeInputs: 'unknown',
+      trainsOnPaidInputs: 'unknown',
+      retention: 'unknown',
+      zeroDataRetention: 'unknown',
+      jurisdiction: 'unknown',
+    },
+    sources: [],
+    custom: true,
+  };
+}
+
+function applyOverride(provider: Provider, override: ProviderOverride): Provider {
+  const next: Provider = { ...provider, quirks: { ...provider.quirks } };
+  if (override.name !== undefined) next.name = override.name;
+  if (override.baseUrl !== undefined) next.baseUrl = override.baseUrl;
+  if (override.format !== undefined && override.format !== provider.format) {
+    next.format = override.format;
+    // A provider's auth header belongs to its wire format (Gemini's OpenAI-compatible
+    // endpoint takes Bearer, its native one x-goog-api-key); keyless stays keyless.
+    if (provider.auth !== 'none') next.auth = DEFAULT_AUTH[override.format];
+  }
+  if (override.headers !== undefined) {
+    next.quirks.extraHeaders = { ...provider.quirks.extraHeaders, ...override.headers };
+  }
+  if (override.models !== undefined) {
+    next.models = override.models.map(
+      (id) => provider.models.find((model) => model.id === id) ?? bareModel(id),
+    );
+  }
+  return next;
+}
+
+/**
+ * Applies the user's per-provider overrides (config `providers`) to the shipped catalog:
+ * fields present in an override replace the catalog's (`models` replaces the model list,
+ * `headers` are added to the extra headers), `disabled` providers are dropped, and
+ * `custom: true` entries with a baseUrl become OpenAI-compatible providers (unless they set
+ * another format) with an unknown data policy. Overrides that cannot apply are skipped;
+ * {@link checkOverrides} says why.
+ */
+export function mergeCatalog(
+  catalog: Catalog,
+  overrides: Readonly<Record<string, ProviderOverride>>,
+): Catalog {
+  const providers: Provider[] = [];
+  const known = new Set<string>();
+  for (const provider of catalog.providers) {
+    known.add(provider.id);
+    const override = overrides[provider.id];
+    if (override?.disabled) continue;
+    providers.push(override ? applyOverride(provider, override) : provider);
+  }
+  for (const [id, override] of Object.entries(overrides)) {
+    if (known.has(id) || !override.custom || override.disabled) continue;
+    if (override.baseUrl === undefined) continue;
+    providers.push(customProvider(id, { ...override, baseUrl: override.baseUrl }));
+  }
+  return { ...catalog, providers };
+}
+
+/** Says, one line each, which overrides {@link mergeCatalog} skips or reads differently. */
+export function checkOverrides(
+  catalog: Catalog,
+  overrides: Readonly<Record<string, ProviderOverride>>,
+): string[] {
+  const known = new Set(catalog.providers.map((provider) => provider.id));
+  const problems: string[] = [];
+  for (const [id, override] of Object.entries(overrides)) {
+    if (known.has(id)) {
+      if (override.custom) {
+        problems.push(
+          `providers.${id}: "${id}" is already in the catalog, so "custom" is ignored and the fields override the catalog entry; pick another id for a separate provider`,
+        );
+      }
+    } else if (!override.custom) {
+      problems.push(
+        `providers.${id}: no provider "${id}" in the catalog: set "custom": true and a baseUrl to add one`,
+      );
+    } else if (override.baseUrl === undefined && !override.disabled) {
+      problems.push(
+        `providers.${id}: a custom provider needs a baseUrl such as "http://127.0.0.1:8080/v1"`,
+      );
+    }
+  }
+  return problems;
+}
+
+/** The provider with this id, if the catalog has it. */
+export function findProvider(catalog: Catalog, providerId: string): Provider | undefined {
+  return catalog.providers.find((provider) => provider.id === providerId);
+}
+
+/**
+ * The catalog's entry for a model. Undefined for a model the catalog does not list: it is
+ * still routable (`groq/some-new-model`), callers just lack its figures.
+ */
+export function findModel(
+  catalog: Catalog,
+  providerId: string,
+  modelId: string,
+): Model | undefined {
+  return findProvider(catalog, providerId)?.models.find((model) => model.id === modelId);
+}
+
+/** True when both prices are known, so a cost is an estimate and not a placeholder 0. */
+export function priceKnown(model: Model | undefined): boolean {
+  return model?.pricePerMTokIn !== undefined && model.pricePerMTokOut !== undefined;
+}
+
+/** Estimated USD for a request; 0 where the price is unknown (the UI shows "unknown" then). */
+export function costUsd(model: Model | undefined, tokensIn: number, tokensOut: number): number {
+  const priceIn = model?.pricePerMTokIn ?? 0;
+  const priceOut = model?.pricePerMTokOut ?? 0;
+  return (tokensIn * priceIn + tokensOut * priceOut) / 1_000_000;
+}

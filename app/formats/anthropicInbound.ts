@@ -1,0 +1,293 @@
+/**
+ * Anthropic Messages callers (Claude Code, the Anthropic SDK) in front of non-Anthropic targets:
+ * the Messages request → the OpenAI hub request, and an OpenAI response → a Messages response
+ * (the stream is in anthropicInboundStream.ts).
+ *
+ * What does not carry over, on purpose:
+ * - `thinking` blocks and the `thinking` setting: OpenAI has no field that takes them back,
+ *   and their signatures mean nothing to another vendor. `top_k` is dropped (OpenAI refuses it).
+ * - `tool_result.is_error` becomes an `Error: ` prefix on the tool message, the only place an
+ *   OpenAI model can see it.
+ * - Server tools (web search, code execution, …), their result blocks, `file` image sources,
+ *   URL documents and any block type not modelled in anthropic.ts are refused with a 400.
+ * - Streaming requests ask for `stream_options.include_usage`, because an Anthropic stream
+ *   must end with usage; a target that refuses `stream_options` has it stripped by its catalog
+ *   entry's quirks.
+ */
+import type {
+  AnthropicMessage,
+  AnthropicUsage,
+  ContentBlock,
+  MessagesRequest,
+  ResponseBlock,
+  StopReason,
+  ToolResultContent,
+} from './anthropic.ts';
+import { isKnownBlock } from './anthropic.ts';
+import type { Translated } from './common.ts';
+import { invalidRequest, parseJsonObject } from './common.ts';
+import type {
+  ChatCompletionRequest,
+  ChatMessage,
+  ChatTool,
+  ToolCall,
+  UpstreamChatCompletion,
+  UserContentPart,
+} from './openai.ts';
+
+type Part = UserContentPart;
+
+function unsupported(type: string, at: string): Translated<never> {
+  return invalidRequest(`Content blocks of type "${type}" cannot be translated`, at);
+}
+
+/** A user-side block (text, image, document) as an OpenAI content part. */
+function userPart(block: ContentBlock | ToolResultContent, at: string): Translated<Part | null> {
+  if (!isKnownBlock(block)) return unsupported(block.type, at);
+  switch (block.type) {
+    case 'text':
+      return { ok: true, value: { type: 'text', text: block.text } };
+    case 'image': {
+      const source = block.source;
+      if (source.type === 'base64') {
+        const url = `data:${source.media_type};base64,${source.data}`;
+        return { ok: true, value: { type: 'image_url', image_url: { url } } };
+      }
+      if (source.type === 'url') {
+        return { ok: true, value: { type: 'image_url', image_url: { url: source.url } } };
+      }
+      return invalidRequest("Images uploaded to Anthropic's Files API cannot be translated", at);
+    }
+    case 'document': {
+      const { type, media_type, data } = block.source;
+      if (type === 'text' && data !== undefined) {
+        return { ok: true, value: { type: 'text', text: data } };
+      }
+      if (type === 'base64' && data !== undefined) {
+        const file: { file_data: string; filename?: string } = {
+          file_data: `data:${media_type ?? 'application/pdf'};base64,${data}`,
+        };
+        if (block.title) file.filename = block.title;
+        return { ok: true, value: { type: 'file', file } };
+      }
+      return invalidRequest(`Documents with a "${type}" source cannot be translated`, at);
+    }
+    case 'thinking':
+    case 'redacted_thinking':
+      return { ok: true, value: null };
+    default:
+      return unsupported(block.type, at);
+  }
+}
+
+/** Text parts alone become a string, which every OpenAI-compatible server accepts. */
+function userContent(parts: Part[]): string | Part[] {
+  if (parts.every((part) => part.type === 'text')) {
+    return parts.map((part) => (part.type === 'text' ? part.text : '')).join('\n');
+  }
+  return parts;
+}
+
+/**
+ * A tool result as a `tool` message. OpenAI tool messages hold text only, so images and
+ * documents in the result go to `media`, which the caller sends in the following user message.
+ */
+function toolMessage(
+  block: Extract<ContentBlock, { type: 'tool_result' }>,
+  media: Part[],
+  at: string,
+): Translated<ChatMessage> {
+  let text = '';
+  if (typeof block.content === 'string') text = block.content;
+  else if (block.content !== undefined) {
+    const texts: string[] = [];
+    for (const [k, item] of block.content.entries()) {
+      const part = userPart(item, `${at}.content[${k}]`);
+      if (!part.ok) return part;
+      if (part.value?.type === 'text') texts.push(part.value.text);
+      else if (part.value !== null) media.push(part.value);
+    }
+    text = texts.join('\n');
+  }
+  if (block.is_error === true) text = `Error: ${text}`;
+  return { ok: true, value: { role: 'tool', tool_call_id: block.tool_use_id, content: text } };
+}
+
+function translateUser(blocks: ContentBlock[], at: string, out: ChatMessage[]): Translated<null> {
+  const parts: Part[] = [];
+  for (const [j, block] of blocks.entries()) {
+    const where = `${at}.content[${j}]`;
+    if (isKnownBlock(block) && block.type === 'tool_result') {
+      const tool = toolMessage(block, parts, where);
+      if (!tool.ok) return tool;
+      out.push(tool.value);
+      continue;
+    }
+    const part = userPart(block, where);
+    if (!part.ok) return part;
+    if (part.value !== null) parts.push(part.value);
+  }
+  if (parts.length > 0) out.push({ role: 'user', content: userContent(parts) });
+  return { ok: true, value: null };
+}
+
+function translateAssistant(
+  blocks: ContentBlock[],
+  at: string,
+  out: ChatMessage[],
+): Translated<null> {
+  let text = '';
+  const toolCalls: ToolCall[] = [];
+  for (const [j, block] of blocks.entries()) {
+    if (!isKnownBlock(block)) return unsupported(block.type, `${at}.content[${j}]`);
+    if (block.type === 'text') text += block.text;
+    else if (block.type === 'tool_use') {
+      toolCalls.push({
+        id: block.id,
+        type: 'function',
+        function: { name: block.name, arguments: JSON.stringify(block.input ?? {}) },
+      });
+    } else if (block.type !== 'thinking' && block.type !== 'redacted_thinking') {
+      return unsupported(block.type, `${at}.content[${j}]`);
+    }
+  }
+  if (toolCalls.length > 0) {
+    out.push({ role: 'assistant', content: text === '' ? null : text, tool_calls: toolCalls });
+  } else out.push({ role: 'assistant', content: text });
+  return { ok: true, value: null };
+}
+
+function translateTools(req: MessagesRequest): Translated<ChatTool[] | undefined> {
+  if (!req.tools) return { ok: true, value: undefined };
+  const tools: ChatTool[] = [];
+  for (const [i, tool] of req.tools.entries()) {
+    if ((tool.type ?? 'custom') !== 'custom' || tool.input_schema === undefined) {
+      return invalidRequest(
+        `Anthropic server tool "${tool.type ?? tool.name}" cannot be sent to this target`,
+        `tools[${i}]`,
+      );
+    }
+    const fn: Extract<ChatTool, { type: 'function' }>['function'] = {
+      name: tool.name,
+      parameters: tool.input_schema,
+    };
+    if (tool.description !== undefined) fn.description = tool.description;
+    tools.push({ type: 'function', function: fn });
+  }
+  return { ok: true, value: tools };
+}
+
+/**
+ * Translates a validated Messages request into the OpenAI hub request. `system` becomes the
+ * first message; `tool_result` blocks become `tool` messages placed before the rest of their
+ * user turn (OpenAI wants them right after the assistant's tool calls).
+ */
+export function anthropicToOpenAiRequest(req: MessagesRequest): Translated<ChatCompletionRequest> {
+  const messages: ChatMessage[] = [];
+  if (req.system !== undefined) {
+    const text =
+      typeof req.system === 'string' ? req.system : req.system.map((b) => b.text).join('\n\n');
+    if (text !== '') messages.push({ role: 'system', content: text });
+  }
+  for (const [i, message] of req.messages.entries()) {
+    const at = `messages[${i}]`;
+    if (typeof message.content === 'string') {
+      messages.push({ role: message.role, content: message.content });
+      continue;
+    }
+    const done =
+      message.role === 'user'
+        ? translateUser(message.content, at, messages)
+        : translateAssistant(message.content, at, messages);
+    if (!done.ok) return done;
+  }
+  const tools = translateTools(req);
+  if (!tools.ok) return tools;
+  const out: ChatCompletionRequest = { model: req.model, messages, max_tokens: req.max_tokens };
+  if (tools.value !== undefined && tools.value.length > 0) out.tools = tools.value;
+  const choice = req.tool_choice;
+  if (choice !== undefined) {
+    if (choice.type === 'none') out.tool_choice = 'none';
+    else if (choice.type === 'auto') out.tool_choice = 'auto';
+    else if (choice.type === 'any') out.tool_choice = 'required';
+    else out.tool_choice = { type: 'function', function: { name: choice.name } };
+    if (choice.type !== 'none' && choice.disable_parallel_tool_use === true) {
+      out.parallel_tool_calls = false;
+    }
+  }
+  if (req.stop_sequences && req.stop_sequences.length > 0) out.stop = req.stop_sequences;
+  if (req.temperature !== undefined) out.temperature = req.temperature;
+  if (req.top_p !== undefined) out.top_p = req.top_p;
+  if (req.metadata?.user_id) out.user = req.metadata.user_id;
+  if (req.stream === true) {
+    out.stream = true;
+    out.stream_options = { include_usage: true };
+  }
+  return { ok: true, value: out };
+}
+
+/**
+ * OpenAI `finish_reason` → Anthropic `stop_reason`. OpenAI does not say which stop sequence
+ * matched, so `stop` is always `end_turn`, never `stop_sequence`.
+ */
+export function openAiStopReason(finish: string | null | undefined): StopReason | null {
+  switch (finish) {
+    case null:
+    case undefined:
+      return null;
+    case 'length':
+      return 'max_tokens';
+    case 'tool_calls':
+    case 'function_call':
+      return 'tool_use';
+    case 'content_filter':
+      return 'refusal';
+    default:
+      return 'end_turn';
+  }
+}
+
+/** OpenAI usage → Anthropic usage, where `input_tokens` excludes cache reads. */
+export function openAiUsageToAnthropic(usage: UpstreamChatCompletion['usage']): AnthropicUsage {
+  if (!usage) return { input_tokens: 0, output_tokens: 0 };
+  const cached = usage.prompt_tokens_details?.cached_tokens ?? 0;
+  return {
+    input_tokens: Math.max(0, usage.prompt_tokens - cached),
+    output_tokens: usage.completion_tokens,
+    cache_read_input_tokens: cached,
+  };
+}
+
+/**
+ * Translates an OpenAI response into a Messages response. Reasoning text becomes a thinking
+ * block (with an empty signature: it was never Anthropic's), tool calls become `tool_use`
+ * blocks; arguments that are not a JSON object become `{}`, since `input` must be an object.
+ */
+export function openAiToAnthropicResponse(
+  response: UpstreamChatCompletion,
+  options: { model?: string } = {},
+): AnthropicMessage {
+  const choice = response.choices[0];
+  const content: ResponseBlock[] = [];
+  const message = choice?.message;
+  if (message?.reasoning_content) {
+    content.push({ type: 'thinking', thinking: message.reasoning_content, signature: '' });
+  }
+  if (message?.content) content.push({ type: 'text', text: message.content });
+  for (const call of message?.tool_calls ?? []) {
+    const input = parseJsonObject(call.function.arguments) ?? {};
+    content.push({ type: 'tool_use', id: call.id, name: call.function.name, input });
+  }
+  const hasTools = (message?.tool_calls?.length ?? 0) > 0;
+  const stop = openAiStopReason(choice?.finish_reason);
+  return {
+    id: response.id,
+    type: 'message',
+    role: 'assistant',
+    model: options.model ?? response.model,
+    content,
+    stop_reason: hasTools && stop === 'end_turn' ? 'tool_use' : stop,
+    stop_sequence: null,
+    usage: openAiUsageToAnthropic(response.usage),
+  };
+}

@@ -1,0 +1,447 @@
+/**
+ * What a failed upstream attempt means for the dispatcher: cool the target down, park the key
+ * until its quota resets, mark the key invalid, look for a larger context window, or hand the
+ * error back to the caller. DESIGN.md "Failure classes" and PROVIDERS.md section 1 are the rules;
+ * 429s are classified by their body and headers, not by the status alone.
+ */
+import { parseErrorBody, type ErrorBodyInfo } from './errorBody.ts';
+import {
+  parseRateLimitHeaders,
+  type HeaderDialect,
+  type HeaderLookup,
+  type RateWindow,
+  type WindowObservation,
+} from './headers.ts';
+import { isValidTimeZone, nextReset } from './resetTime.ts';
+
+/** The failure classes of DESIGN.md. */
+export type FailureClass = 'transient' | 'exhausted' | 'key-invalid' | 'too-big' | 'caller';
+
+/** What the dispatcher should do about one failed attempt. */
+export interface FailureDecision {
+  class: FailureClass;
+  /** transient: epoch ms until which this target should not be tried again. */
+  cooldownUntil?: number;
+  /** exhausted: epoch ms until which this key should not be used (its next quota reset). */
+  parkUntil?: number;
+  /** One sentence for the request log and the dashboard. Never holds provider text or secrets. */
+  reason: string;
+  /** Whether the next target in the chain should be tried (false: return the error now). */
+  retryElsewhere: boolean;
+}
+
+/** A catalog quota reset: local time "HH:MM" in an IANA zone, daily unless said otherwise. */
+export interface ResetZone {
+  time: string;
+  timeZone: string;
+  kind?: 'daily' | 'monthly';
+}
+
+/** One failed attempt, as the upstream client saw it. */
+export interface FailureInput {
+  /** HTTP status, or how the connection failed before a status arrived. */
+  status: number | 'timeout' | 'reset' | 'connect';
+  /** The error body, JSON-parsed or as text. */
+  body?: unknown;
+  /** The response headers, looked up by lower-case name. */
+  headers?: HeaderLookup;
+  dialect: HeaderDialect;
+  /** Names the provider in the reason sentence. */
+  providerId: string;
+  /** Epoch ms at which the failure was seen. */
+  now: number;
+  /** The catalog's quota reset, used when neither headers nor body say when quota returns. */
+  resetZone?: ResetZone;
+}
+
+/** Cooldown after a 5xx, 408 or connection failure that named no wait. */
+export const DEFAULT_SERVER_BACKOFF_MS = 1_000;
+/** Cooldown after a 429 that named no wait: long enough not to hammer a per-minute window. */
+export const DEFAULT_RATE_LIMIT_BACKOFF_MS = 5_000;
+/**
+ * Longest cooldown acted on. A provider that asks for more is re-tried after an hour, which costs
+ * one request; believing a bogus "retry-after: 86400" on a 503 would cost a day of that target.
+ */
+export const MAX_COOLDOWN_MS = 3_600_000;
+/** Longest park: a monthly quota resets within 31 days. */
+export const MAX_PARK_MS = 32 * 86_400_000;
+
+const DAILY_WINDOWS: ReadonlySet<RateWindow> = new Set(['rpd', 'tpd', 'tpmonth']);
+
+const WINDOW_NAMES: Record<RateWindow, string> = {
+  rpm: 'requests per minute',
+  rpd: 'requests per day',
+  tpm: 'tokens per minute',
+  tpd: 'tokens per day',
+  rps: 'requests per second',
+  tps: 'tokens per second',
+  itpm: 'input tokens per minute',
+  otpm: 'output tokens per minute',
+  rph: 'requests per hour',
+  tpmonth: 'tokens per month',
+};
+
+/** Out of money or allowance (PROVIDERS.md section 1): waiting minutes will not help. */
+const BILLING_CODES = new Set([
+  'insufficient_quota',
+  'credit_balance_exhausted',
+  'organization_spend_limit_exceeded',
+  'project_spend_limit_exceeded',
+  'organization_usage_limit_exceeded',
+  'billing_hard_limit_reached',
+  'billing_error',
+  'throttling.allocationquota',
+  'allocationquota.freetieronly',
+  'arrearage',
+]);
+const CLOUDFLARE_DAILY_CODES = new Set(['3036', '4006']);
+const CONTEXT_CODES = new Set(['context_length_exceeded', 'exceed_context_size_error']);
+
+/**
+ * Context-window wordings: litellm's `is_error_str_context_window_exceeded` list, its Bedrock
+ * "prompt is too long", DashScope's input-length range, and Groq's "Request too large" (the
+ * request alone exceeds the per-minute token limit, so no wait helps).
+ */
+const CONTEXT_WORDINGS: readonly RegExp[] = [
+  /this model's maximum context length is/i,
+  /exceeds the available context size/i,
+  /exceeds the maximum number of tokens allowed/i,
+  /current length is \d+ while limit is/i,
+  /maximum input length is .{0,40}tokens/i,
+  /input tokens exceed the configured limit/i,
+  /prompt is too long/i,
+  /range of input length should be/i,
+  /request too large/i,
+];
+
+const API_KEY_WORDING = /\bAPI key (?:not valid|expired|is invalid)\b/i;
+const MODERATION_WORDING = /\b(?:moderation|flagged)\b/i;
+const QUOTA_ID = /^[A-Za-z0-9-]{1,120}$/;
+
+function formatWait(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 10_000) return `${(Math.round(ms / 100) / 10).toString()} s`;
+  if (ms < 60_000) return `${Math.round(ms / 1000)} s`;
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return minutes % 60 === 0 ? `${hours} h` : `${hours} h ${minutes % 60} min`;
+  return `${Math.round(hours / 24)} days`;
+}
+
+function hasCode(info: ErrorBodyInfo, codes: ReadonlySet<string>): string | undefined {
+  return info.codes.find((c) => codes.has(c));
+}
+
+interface Context {
+  input: FailureInput;
+  who: string;
+  status: number;
+  info: ErrorBodyInfo;
+  windows: WindowObservation[];
+  retryAfterMs?: number;
+}
+
+function transient(
+  ctx: Context,
+  hintMs: number | undefined,
+  fallbackMs: number,
+  what: string,
+): FailureDecision {
+  const waitMs = Math.min(hintMs ?? fallbackMs, MAX_COOLDOWN_MS);
+  const source = hintMs === undefined ? 'no wait was named' : 'as the provider asked';
+  return {
+    class: 'transient',
+    cooldownUntil: ctx.input.now + waitMs,
+    reason: `${what}; cooling down for ${formatWait(waitMs)} (${source}).`,
+    retryElsewhere: true,
+  };
+}
+
+function exhausted(ctx: Context, parkUntil: number, what: string): FailureDecision {
+  const now = ctx.input.now;
+  const until = Math.min(Math.max(parkUntil, now), now + MAX_PARK_MS);
+  return {
+    class: 'exhausted',
+    parkUntil: until,
+    reason: `${what}; parking the key for ${formatWait(until - now)}.`,
+    retryElsewhere: true,
+  };
+}
+
+/** The next reset of a zone, or undefined when the zone or time is not usable. */
+function safeNextReset(now: number, zone: ResetZone): number | undefined {
+  if (!isValidTimeZone(zone.timeZone)) return undefined;
+  try {
+    return nextReset(now, zone.time, zone.timeZone, zone.kind ?? 'daily');
+  } catch {
+    return undefined;
+  }
+}
+
+const utcMidnight = (now: number): number => nextReset(now, '00:00', 'UTC', 'daily');
+const pacificMidnight = (now: number): number =>
+  nextReset(now, '00:00', 'America/Los_Angeles', 'daily');
+
+/** The catalog's reset, else the next 00:00 UTC: a daily re-probe of a key with no known reset. */
+function catalogReset(ctx: Context): number {
+  const now = ctx.input.now;
+  const zone = ctx.input.resetZone;
+  return (zone === undefined ? undefined : safeNextReset(now, zone)) ?? utcMidnight(now);
+}
+
+function future(ctx: Context, at: number | undefined): number | undefined {
+  return at !== undefined && at > ctx.input.now ? at : undefined;
+}
+
+function emptyWindows(ctx: Context, daily: boolean): WindowObservation[] {
+  return ctx.windows.filter((w) => w.remaining === 0 && DAILY_WINDOWS.has(w.window) === daily);
+}
+
+/** The latest reset among the given windows: every one of them must refill before a retry. */
+function latestReset(windows: WindowObservation[]): number | undefined {
+  const resets = windows.map((w) => w.resetAt).filter((t): t is number => t !== undefined);
+  return resets.length === 0 ? undefined : Math.max(...resets);
+}
+
+function tooBig(ctx: Context): boolean {
+  if (ctx.status === 413) return true;
+  if (hasCode(ctx.info, CONTEXT_CODES) !== undefined) return true;
+  return CONTEXT_WORDINGS.some((re) => re.test(ctx.info.text));
+}
+
+function exhaustion(ctx: Context): FailureDecision | undefined {
+  const { info, who, status } = ctx;
+  const now = ctx.input.now;
+
+  if (info.codes.includes('enforced_spend_limit_reached')) {
+    const reset = nextReset(now, '00:00', 'UTC', 'monthly');
+    return exhausted(
+      ctx,
+      reset,
+      `Monthly spend limit reached at ${who} (it resets at 00:00 UTC on the 1st)`,
+    );
+  }
+
+  const geminiQuota = info.quotaIds.length > 0 || info.codes.includes('resource_exhausted');
+  if (geminiQuota && info.zeroQuota) {
+    return exhausted(
+      ctx,
+      pacificMidnight(now),
+      `No free quota for this model at ${who} ("limit: 0"): enable billing or pick another model`,
+    );
+  }
+  const dailyQuotaId = info.quotaIds.find((id) => /PerDay/i.test(id));
+  if (dailyQuotaId !== undefined) {
+    // A quota id is an identifier; anything else in that field is not repeated.
+    const named = QUOTA_ID.test(dailyQuotaId) ? ` ${dailyQuotaId}` : '';
+    return exhausted(
+      ctx,
+      pacificMidnight(now),
+      `Daily quota${named} used up at ${who} (it resets at midnight Pacific time)`,
+    );
+  }
+
+  if (info.limitSource === 'openrouter_free_tier_daily' || /free-models-per-day/i.test(info.text)) {
+    const headerReset = future(ctx, latestReset(ctx.windows.filter((w) => w.window === 'rpd')));
+    return exhausted(
+      ctx,
+      headerReset ?? utcMidnight(now),
+      `Daily free-model allowance used up at ${who} (it resets at 00:00 UTC)`,
+    );
+  }
+
+  if (
+    hasCode(info, CLOUDFLARE_DAILY_CODES) !== undefined ||
+    /daily free allocation/i.test(info.text)
+  ) {
+    return exhausted(
+      ctx,
+      utcMidnight(now),
+      `Daily free allocation used up at ${who} (it resets at 00:00 UTC)`,
+    );
+  }
+
+  const billingCode = hasCode(info, BILLING_CODES);
+  if (billingCode !== undefined || status === 402 || /credit balance is too low/i.test(info.text)) {
+    const what = billingCode === undefined ? `HTTP ${status}` : billingCode;
+    return exhausted(
+      ctx,
+      catalogReset(ctx),
+      `Out of credit or quota at ${who} (${what}): top up the account`,
+    );
+  }
+
+  if (status !== 429) return undefined;
+  const emptyDaily = emptyWindows(ctx, true);
+  if (emptyDaily.length > 0 || info.perDay) {
+    // Every hint must have cleared before a spent daily window is worth a probe: take the latest.
+    const hints = [ctx.retryAfterMs, info.retryAfterMs]
+      .filter((ms): ms is number => ms !== undefined)
+      .map((ms) => now + ms);
+    const windowReset = future(ctx, latestReset(emptyDaily));
+    if (windowReset !== undefined) hints.push(windowReset);
+    const at = hints.length === 0 ? undefined : Math.max(...hints);
+    const first = emptyDaily[0];
+    const which = first === undefined ? '' : ` (${WINDOW_NAMES[first.window]})`;
+    return exhausted(ctx, at ?? catalogReset(ctx), `Daily limit used up at ${who}${which}`);
+  }
+  return undefined;
+}
+
+function keyProblem(ctx: Context): FailureDecision | undefined {
+  const { status, info, who } = ctx;
+  const apiKeyWording = info.codes.includes('api_key_invalid') || API_KEY_WORDING.test(info.text);
+  if (status === 401 || (status === 400 && apiKeyWording)) {
+    return {
+      class: 'key-invalid',
+      reason: `Key rejected by ${who} (HTTP ${status}): check that it is correct and still active.`,
+      retryElsewhere: true,
+    };
+  }
+  if (status === 400 && info.codes.includes('failed_precondition')) {
+    return {
+      class: 'key-invalid',
+      reason: `Key not usable at ${who} as it stands (FAILED_PRECONDITION; for Gemini, no free tier in your region): enable billing on the project.`,
+      retryElsewhere: true,
+    };
+  }
+  if (status === 403) {
+    if (MODERATION_WORDING.test(info.text)) {
+      return {
+        class: 'caller',
+        reason: `Request content refused by ${who} (HTTP 403, moderation); returning the error to the caller.`,
+        retryElsewhere: false,
+      };
+    }
+    return {
+      class: 'key-invalid',
+      reason: `Key refused by ${who} (HTTP 403): it lacks permission for this model or endpoint.`,
+      retryElsewhere: true,
+    };
+  }
+  return undefined;
+}
+
+function describeOverload(status: number, who: string): string {
+  if (status === 429) return `Rate-limited by ${who}`;
+  if (status === 529 || status === 503) return `Overloaded: ${who} answered HTTP ${status}`;
+  if (status === 408) return `Timed out: ${who} answered HTTP 408`;
+  return `Server error: ${who} answered HTTP ${status}`;
+}
+
+function temporary(ctx: Context): FailureDecision {
+  const { status, info, who } = ctx;
+  const told = ctx.retryAfterMs ?? info.retryAfterMs;
+  if (status !== 429) {
+    return transient(ctx, told, DEFAULT_SERVER_BACKOFF_MS, describeOverload(status, who));
+  }
+  const empty = emptyWindows(ctx, false);
+  const windowReset = future(ctx, latestReset(empty));
+  const hint = told ?? (windowReset === undefined ? undefined : windowReset - ctx.input.now);
+  const names = empty.map((w) => WINDOW_NAMES[w.window]);
+  const what =
+    names.length === 0
+      ? describeOverload(429, who)
+      : `${describeOverload(429, who)} (${names.join(', ')} used up)`;
+  return transient(ctx, hint, DEFAULT_RATE_LIMIT_BACKOFF_MS, what);
+}
+
+const NETWORK_WHAT: Record<'timeout' | 'reset' | 'connect', (who: string) => string> = {
+  timeout: (who) => `No response from ${who} before the timeout`,
+  reset: (who) => `Connection to ${who} was reset`,
+  connect: (who) => `Could not connect to ${who}`,
+};
+
+/**
+ * Classifies one failed upstream attempt (DESIGN.md "Failure classes").
+ *
+ * Order: context-window errors (too-big); quota and billing exhaustion, by body and by an empty
+ * daily window in the headers (exhausted); 401/403 (key-invalid, except DashScope's
+ * FreeTierOnly, which is exhausted, and OpenRouter moderation, which is the caller's); 429, 408,
+ * 5xx and connection failures (transient); 404 (the model is gone there: caller, but the next
+ * target is tried); other 4xx (caller, not retried elsewhere).
+ *
+ * Transient cooldowns are the provider's own word where it gave one: `retry-after-ms`,
+ * `retry-after`, a wait in the body (Gemini RetryInfo, "try again in 5.289s"), or the reset of
+ * the window the headers report as empty. Otherwise {@link DEFAULT_RATE_LIMIT_BACKOFF_MS} for a
+ * 429 and {@link DEFAULT_SERVER_BACKOFF_MS} for the rest, capped at {@link MAX_COOLDOWN_MS}.
+ *
+ * Exhausted keys are parked until their quota returns: midnight America/Los_Angeles for Gemini
+ * daily quotas, 00:00 UTC for OpenRouter's free daily allowance (or its echoed reset header) and
+ * Cloudflare's daily allocation, 00:00 UTC on the 1st for Anthropic spend limits, the provider's
+ * stated wait or reset for a spent daily window; otherwise `resetZone`, else the next 00:00 UTC.
+ * Parks are capped at {@link MAX_PARK_MS}. Never throws for a finite `now`, whatever the status,
+ * body and headers.
+ */
+export function classifyFailure(input: FailureInput): FailureDecision {
+  const who = input.providerId === '' ? 'the provider' : input.providerId;
+  if (typeof input.status === 'string') {
+    const ctx: Context = {
+      input,
+      who,
+      status: 0,
+      info: parseErrorBody(undefined, input.now),
+      windows: [],
+    };
+    return transient(ctx, undefined, DEFAULT_SERVER_BACKOFF_MS, NETWORK_WHAT[input.status](who));
+  }
+
+  const info = parseErrorBody(input.body, input.now);
+  const observed =
+    input.headers === undefined
+      ? { windows: [] }
+      : parseRateLimitHeaders(input.dialect, input.headers, input.now);
+  const echoed = info.echoed?.windows ?? [];
+  const windows = [
+    ...observed.windows,
+    ...echoed.filter((e) => !observed.windows.some((o) => o.window === e.window)),
+  ];
+  const status =
+    Number.isInteger(input.status) && input.status >= 400
+      ? input.status
+      : (info.statusCode ?? input.status);
+  const ctx: Context = { input, who, status, info, windows };
+  const retryAfterMs = observed.retryAfterMs ?? info.echoed?.retryAfterMs;
+  if (retryAfterMs !== undefined) ctx.retryAfterMs = retryAfterMs;
+
+  if (!Number.isInteger(status) || status < 400) {
+    return transient(
+      ctx,
+      ctx.retryAfterMs,
+      DEFAULT_SERVER_BACKOFF_MS,
+      `Unexpected status ${String(status)} from ${who}`,
+    );
+  }
+  if (status < 500 && tooBig(ctx)) {
+    return {
+      class: 'too-big',
+      reason: `The request does not fit this model's context window at ${who} (HTTP ${status}); trying a target with a larger one.`,
+      retryElsewhere: true,
+    };
+  }
+  if (status === 402 && info.limitSource === 'openrouter_in_flight_budget') {
+    return transient(
+      ctx,
+      ctx.retryAfterMs ?? info.retryAfterMs,
+      DEFAULT_RATE_LIMIT_BACKOFF_MS,
+      `Credit held by requests in flight at ${who}`,
+    );
+  }
+  const decided = exhaustion(ctx) ?? keyProblem(ctx);
+  if (decided !== undefined) return decided;
+  if (status === 429 || status === 408 || status >= 500) return temporary(ctx);
+  if (status === 404) {
+    // Providers drop and rename models without notice: the next target may still have one.
+    return {
+      class: 'caller',
+      reason: `Model not found at ${who} (HTTP 404); trying the next target.`,
+      retryElsewhere: true,
+    };
+  }
+  return {
+    class: 'caller',
+    reason: `Request rejected by ${who} (HTTP ${status}); returning the error to the caller.`,
+    retryElsewhere: false,
+  };
+}

@@ -1,0 +1,235 @@
+/**
+ * The arithmetic the limiter runs on: continuous token buckets for per-second, per-minute and
+ * per-hour windows, fixed-window counters for daily and monthly quotas, and the token estimate a
+ * request is charged before its usage is known. Every function is pure: states in, states out.
+ *
+ * Headers are the provider's truth. An observation overrides the local count and, where it names
+ * a reset, holds the bucket at the provider's figure until then; local counting only fills the
+ * gaps between observations.
+ */
+import type { RateWindow, WindowObservation } from './headers.ts';
+import { nextReset } from './resetTime.ts';
+
+const BUCKET_WINDOW_MS: Partial<Record<RateWindow, number>> = {
+  rps: 1000,
+  tps: 1000,
+  rpm: 60_000,
+  tpm: 60_000,
+  itpm: 60_000,
+  otpm: 60_000,
+  rph: 3_600_000,
+};
+
+/**
+ * The length of a window the limiter models as a token bucket, in ms; undefined for the daily
+ * and monthly windows (rpd, tpd, tpmonth), which reset at a wall-clock time and are counters.
+ */
+export function bucketWindowMs(window: RateWindow): number | undefined {
+  return BUCKET_WINDOW_MS[window];
+}
+
+/** A token bucket. `tokens` may be negative: usage that came in above its estimate is a debt. */
+export interface BucketState {
+  capacity: number;
+  tokens: number;
+  /** Tokens regained per ms; capacity / window length for a per-window limit. */
+  refillPerMs: number;
+  /** Epoch ms up to which `tokens` is accounted. */
+  updatedAt: number;
+  /**
+   * Epoch ms before which the bucket does not refill, and at which it is full again: set from a
+   * provider's "remaining N, resets at T", so local refill cannot run ahead of the provider.
+   */
+  heldUntil?: number;
+}
+
+/** The outcome of asking a bucket or counter for `n`. */
+export interface TakeResult<S> {
+  ok: boolean;
+  /** The state after the take (after refill only, when `ok` is false). */
+  state: S;
+  /** 0 when ok; else ms until `n` would fit, or Infinity when it never fits (n > capacity). */
+  waitMs: number;
+}
+
+/** A full bucket for `capacity` units per `windowMs` (e.g. 30 requests per 60 000 ms). */
+export function createBucket(capacity: number, windowMs: number, now: number): BucketState {
+  return {
+    capacity,
+    tokens: capacity,
+    refillPerMs: windowMs > 0 ? capacity / windowMs : 0,
+    updatedAt: now,
+  };
+}
+
+/** The bucket brought forward to `now`. Time running backwards (clock steps) refills nothing. */
+export function refill(state: BucketState, now: number): BucketState {
+  if (state.heldUntil !== undefined) {
+    if (now < state.heldUntil) return { ...state, updatedAt: Math.max(state.updatedAt, now) };
+    const { heldUntil, ...rest } = state;
+    // The provider said the window is full at heldUntil; refill continues from there.
+    return refill({ ...rest, tokens: state.capacity, updatedAt: heldUntil }, now);
+  }
+  const elapsed = now - state.updatedAt;
+  if (!(elapsed > 0)) return state;
+  if (state.tokens >= state.capacity) return { ...state, updatedAt: now };
+  const tokens = Math.min(state.capacity, state.tokens + elapsed * state.refillPerMs);
+  return { ...state, tokens, updatedAt: now };
+}
+
+/**
+ * Takes `n` units if the bucket holds them at `now`.
+ *
+ * @returns `ok` with the reduced state, or not `ok` with the refilled state and the wait until
+ *   `n` would be available (Infinity when `n` exceeds the capacity or the bucket never refills)
+ */
+export function tryTake(state: BucketState, n: number, now: number): TakeResult<BucketState> {
+  const current = refill(state, now);
+  if (current.tokens >= n) {
+    return { ok: true, state: { ...current, tokens: current.tokens - n }, waitMs: 0 };
+  }
+  if (n > current.capacity) return { ok: false, state: current, waitMs: Number.POSITIVE_INFINITY };
+  if (current.heldUntil !== undefined) {
+    // At heldUntil the bucket is full, and n fits in a full bucket.
+    return { ok: false, state: current, waitMs: current.heldUntil - now };
+  }
+  if (!(current.refillPerMs > 0)) {
+    return { ok: false, state: current, waitMs: Number.POSITIVE_INFINITY };
+  }
+  return {
+    ok: false,
+    state: current,
+    waitMs: Math.ceil((n - current.tokens) / current.refillPerMs),
+  };
+}
+
+/**
+ * Corrects a bucket by what the provider's headers said about its window.
+ *
+ * - `limit` replaces the capacity; the refill rate scales with it, keeping the window length.
+ * - `remaining` replaces the local count, less `pending`: what this side has taken for requests
+ *   still in flight, which the provider's figure cannot include yet.
+ * - `resetAt` with `remaining` below the capacity holds the bucket at that figure until the reset,
+ *   where it is full again. Without `resetAt` the bucket refills at its own rate from `now`.
+ * Fields the observation lacks keep their local values.
+ */
+export function applyObservation(
+  state: BucketState,
+  observation: Pick<WindowObservation, 'limit' | 'remaining' | 'resetAt'>,
+  now: number,
+  pending = 0,
+): BucketState {
+  let next = refill(state, now);
+  const { limit, remaining, resetAt } = observation;
+  if (limit !== undefined && Number.isFinite(limit) && limit >= 0) {
+    const refillPerMs =
+      next.capacity > 0 ? next.refillPerMs * (limit / next.capacity) : next.refillPerMs;
+    next = { ...next, capacity: limit, refillPerMs, tokens: Math.min(next.tokens, limit) };
+  }
+  if (remaining === undefined || !Number.isFinite(remaining)) return next;
+  const { heldUntil: _previousHold, ...unheld } = next;
+  const tokens = Math.min(remaining, unheld.capacity) - Math.max(0, pending);
+  if (resetAt !== undefined && resetAt > now && remaining < unheld.capacity) {
+    return { ...unheld, tokens, updatedAt: now, heldUntil: resetAt };
+  }
+  return { ...unheld, tokens, updatedAt: now };
+}
+
+/** Charges or refunds the difference once a request's real token usage is known. */
+export function correctTokens(state: BucketState, estimated: number, actual: number): BucketState {
+  if (!Number.isFinite(estimated) || !Number.isFinite(actual)) return state;
+  return { ...state, tokens: Math.min(state.capacity, state.tokens + estimated - actual) };
+}
+
+/**
+ * The tokens a request is charged before its usage is known: prompt characters / 4 (the usual
+ * English rule of thumb for BPE tokenizers), rounded up, plus `max_tokens` because providers
+ * such as OpenAI and Cerebras count the requested output against the limit up front. Without
+ * `max_tokens` only the prompt is counted; the correction after the response settles the rest.
+ */
+export function estimateTokens(promptChars: number, maxTokens?: number): number {
+  const prompt = Number.isFinite(promptChars) && promptChars > 0 ? Math.ceil(promptChars / 4) : 0;
+  const output =
+    maxTokens !== undefined && Number.isFinite(maxTokens) && maxTokens > 0
+      ? Math.ceil(maxTokens)
+      : 0;
+  return prompt + output;
+}
+
+/** When a fixed window resets: daily or monthly at a local time in a zone. */
+export interface ResetSchedule {
+  time: string;
+  timeZone: string;
+  kind: 'daily' | 'monthly';
+}
+
+/** A fixed-window counter: `used` of `limit` until `resetAt`, then zero again. */
+export interface WindowCounter {
+  limit: number;
+  used: number;
+  /** Epoch ms of the next reset. */
+  resetAt: number;
+  schedule: ResetSchedule;
+}
+
+/** An empty counter whose window ends at the schedule's next reset after `now`. */
+export function createCounter(limit: number, schedule: ResetSchedule, now: number): WindowCounter {
+  return {
+    limit,
+    used: 0,
+    resetAt: nextReset(now, schedule.time, schedule.timeZone, schedule.kind),
+    schedule,
+  };
+}
+
+/** The counter at `now`: emptied with a new reset time once its window has ended. */
+export function rollCounter(counter: WindowCounter, now: number): WindowCounter {
+  if (now < counter.resetAt) return counter;
+  const { time, timeZone, kind } = counter.schedule;
+  return { ...counter, used: 0, resetAt: nextReset(now, time, timeZone, kind) };
+}
+
+/** Counts `n` against the window if it fits; else says how long until the window resets. */
+export function counterTryTake(
+  counter: WindowCounter,
+  n: number,
+  now: number,
+): TakeResult<WindowCounter> {
+  const current = rollCounter(counter, now);
+  if (current.used + n <= current.limit) {
+    return { ok: true, state: { ...current, used: current.used + n }, waitMs: 0 };
+  }
+  const waitMs = n > current.limit ? Number.POSITIVE_INFINITY : current.resetAt - now;
+  return { ok: false, state: current, waitMs };
+}
+
+/**
+ * Corrects a counter by the provider's word: `limit` replaces the limit, `remaining` sets `used`
+ * to limit - remaining (less `pending` in flight), and `resetAt` replaces the local reset time.
+ */
+export function applyCounterObservation(
+  counter: WindowCounter,
+  observation: Pick<WindowObservation, 'limit' | 'remaining' | 'resetAt'>,
+  now: number,
+  pending = 0,
+): WindowCounter {
+  let next = rollCounter(counter, now);
+  const { limit, remaining, resetAt } = observation;
+  if (limit !== undefined && Number.isFinite(limit) && limit >= 0) next = { ...next, limit };
+  if (remaining !== undefined && Number.isFinite(remaining)) {
+    next = { ...next, used: Math.max(0, next.limit - remaining) + Math.max(0, pending) };
+  }
+  if (resetAt !== undefined && Number.isFinite(resetAt) && resetAt > now)
+    next = { ...next, resetAt };
+  return next;
+}
+
+/** Charges or refunds a counted token estimate once the real usage is known. */
+export function correctCounter(
+  counter: WindowCounter,
+  estimated: number,
+  actual: number,
+): WindowCounter {
+  if (!Number.isFinite(estimated) || !Number.isFinite(actual)) return counter;
+  return { ...counter, used: Math.max(0, counter.used + actual - estimated) };
+}

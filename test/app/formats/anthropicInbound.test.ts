@@ -1,0 +1,441 @@
+import { describe, expect, it } from 'vitest';
+import type { AnthropicStreamEvent } from '../../../app/formats/anthropic.ts';
+import { MessagesRequestSchema } from '../../../app/formats/anthropic.ts';
+import {
+  anthropicToOpenAiRequest,
+  openAiToAnthropicResponse,
+} from '../../../app/formats/anthropicInbound.ts';
+import { OpenAiToAnthropicStream } from '../../../app/formats/anthropicInboundStream.ts';
+import type { ChatCompletionChunk, ChunkDelta } from '../../../app/formats/openai.ts';
+import { ChatCompletionSchema } from '../../../app/formats/openai.ts';
+
+function translate(body: Record<string, unknown>) {
+  const parsed = MessagesRequestSchema.parse({
+    model: 'claude-sonnet-4-5',
+    max_tokens: 1024,
+    ...body,
+  });
+  const result = anthropicToOpenAiRequest(parsed);
+  if (!result.ok) throw new Error(JSON.stringify(result.error));
+  return result.value;
+}
+
+function translationError(body: Record<string, unknown>) {
+  const parsed = MessagesRequestSchema.parse({ model: 'm', max_tokens: 1, ...body });
+  const result = anthropicToOpenAiRequest(parsed);
+  if (result.ok) throw new Error('expected an error');
+  return result.error;
+}
+
+describe('anthropicToOpenAiRequest', () => {
+  it('translates a Claude Code style tool conversation', () => {
+    const out = translate({
+      system: [
+        { type: 'text', text: 'You are Claude Code.', cache_control: { type: 'ephemeral' } },
+        { type: 'text', text: 'Be careful.' },
+      ],
+      messages: [
+        { role: 'user', content: 'List files' },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'thinking', thinking: 'I should run ls.', signature: 'sig' },
+            { type: 'text', text: 'Running ls.' },
+            { type: 'tool_use', id: 'toolu_1', name: 'Bash', input: { command: 'ls' } },
+            { type: 'tool_use', id: 'toolu_2', name: 'Bash', input: { command: 'pwd' } },
+          ],
+        },
+        {
+          role: 'user',
+          content: [
+            { type: 'tool_result', tool_use_id: 'toolu_1', content: 'a.txt\nb.txt' },
+            {
+              type: 'tool_result',
+              tool_use_id: 'toolu_2',
+              is_error: true,
+              content: [{ type: 'text', text: 'permission denied' }],
+            },
+            { type: 'text', text: 'Now read a.txt' },
+          ],
+        },
+      ],
+      tools: [
+        {
+          name: 'Bash',
+          description: 'Run a command',
+          input_schema: { type: 'object', properties: {} },
+        },
+      ],
+      tool_choice: { type: 'auto', disable_parallel_tool_use: true },
+      stop_sequences: ['</done>'],
+      temperature: 0.5,
+      top_k: 40,
+      metadata: { user_id: 'session-1' },
+      stream: true,
+    });
+    expect(out).toEqual({
+      model: 'claude-sonnet-4-5',
+      max_tokens: 1024,
+      messages: [
+        { role: 'system', content: 'You are Claude Code.\n\nBe careful.' },
+        { role: 'user', content: 'List files' },
+        {
+          role: 'assistant',
+          content: 'Running ls.',
+          tool_calls: [
+            {
+              id: 'toolu_1',
+              type: 'function',
+              function: { name: 'Bash', arguments: '{"command":"ls"}' },
+            },
+            {
+              id: 'toolu_2',
+              type: 'function',
+              function: { name: 'Bash', arguments: '{"command":"pwd"}' },
+            },
+          ],
+        },
+        { role: 'tool', tool_call_id: 'toolu_1', content: 'a.txt\nb.txt' },
+        { role: 'tool', tool_call_id: 'toolu_2', content: 'Error: permission denied' },
+        { role: 'user', content: 'Now read a.txt' },
+      ],
+      tools: [
+        {
+          type: 'function',
+          function: {
+            name: 'Bash',
+            description: 'Run a command',
+            parameters: { type: 'object', properties: {} },
+          },
+        },
+      ],
+      tool_choice: 'auto',
+      parallel_tool_calls: false,
+      stop: ['</done>'],
+      temperature: 0.5,
+      user: 'session-1',
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+  });
+
+  it('turns images into image_url parts and moves tool-result images after the tool messages', () => {
+    const out = translate({
+      messages: [
+        {
+          role: 'user',
+          content: [
+            {
+              type: 'tool_result',
+              tool_use_id: 't1',
+              content: [
+                { type: 'text', text: 'screenshot:' },
+                {
+                  type: 'image',
+                  source: { type: 'base64', media_type: 'image/png', data: 'iVBOR' },
+                },
+              ],
+            },
+            { type: 'image', source: { type: 'url', url: 'https://example.com/x.jpg' } },
+          ],
+        },
+      ],
+    });
+    expect(out.messages).toEqual([
+      { role: 'tool', tool_call_id: 't1', content: 'screenshot:' },
+      {
+        role: 'user',
+        content: [
+          { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBOR' } },
+          { type: 'image_url', image_url: { url: 'https://example.com/x.jpg' } },
+        ],
+      },
+    ]);
+  });
+
+  it.each([
+    [{ type: 'any' }, 'required'],
+    [{ type: 'none' }, 'none'],
+    [
+      { type: 'tool', name: 'Bash' },
+      { type: 'function', function: { name: 'Bash' } },
+    ],
+  ])('maps tool_choice %j', (choice, expected) => {
+    const out = translate({
+      messages: [{ role: 'user', content: 'x' }],
+      tools: [{ name: 'Bash', input_schema: { type: 'object' } }],
+      tool_choice: choice,
+    });
+    expect(out.tool_choice).toEqual(expected);
+    expect(out.parallel_tool_calls).toBeUndefined();
+  });
+
+  it('refuses server tools and block types it cannot translate', () => {
+    expect(
+      translationError({
+        messages: [{ role: 'user', content: 'x' }],
+        tools: [{ type: 'web_search_20250305', name: 'web_search', max_uses: 3 }],
+      }),
+    ).toMatchObject({ status: 400, param: 'tools[0]' });
+    expect(
+      translationError({
+        messages: [
+          {
+            role: 'assistant',
+            content: [{ type: 'server_tool_use', id: 's', name: 'web_search', input: {} }],
+          },
+        ],
+      }),
+    ).toMatchObject({
+      param: 'messages[0].content[0]',
+      message: expect.stringContaining('server_tool_use'),
+    });
+  });
+});
+
+describe('openAiToAnthropicResponse', () => {
+  it('builds text, thinking and tool_use blocks with usage minus cache reads', () => {
+    const upstream = ChatCompletionSchema.parse({
+      id: 'chatcmpl-1',
+      object: 'chat.completion',
+      created: 1,
+      model: 'deepseek-chat',
+      choices: [
+        {
+          index: 0,
+          message: {
+            role: 'assistant',
+            content: 'Reading it.',
+            reasoning_content: 'The user wants a.txt',
+            tool_calls: [
+              {
+                id: 'call_9',
+                type: 'function',
+                function: { name: 'Read', arguments: '{"path":"a.txt"}' },
+              },
+              {
+                id: 'call_10',
+                type: 'function',
+                function: { name: 'Read', arguments: 'not json' },
+              },
+            ],
+          },
+          finish_reason: 'tool_calls',
+        },
+      ],
+      usage: {
+        prompt_tokens: 1200,
+        completion_tokens: 30,
+        total_tokens: 1230,
+        prompt_tokens_details: { cached_tokens: 1000 },
+      },
+    });
+    expect(openAiToAnthropicResponse(upstream, { model: 'claude-sonnet-4-5' })).toEqual({
+      id: 'chatcmpl-1',
+      type: 'message',
+      role: 'assistant',
+      model: 'claude-sonnet-4-5',
+      content: [
+        { type: 'thinking', thinking: 'The user wants a.txt', signature: '' },
+        { type: 'text', text: 'Reading it.' },
+        { type: 'tool_use', id: 'call_9', name: 'Read', input: { path: 'a.txt' } },
+        { type: 'tool_use', id: 'call_10', name: 'Read', input: {} },
+      ],
+      stop_reason: 'tool_use',
+      stop_sequence: null,
+      usage: { input_tokens: 200, output_tokens: 30, cache_read_input_tokens: 1000 },
+    });
+  });
+
+  it.each([
+    ['stop', 'end_turn'],
+    ['length', 'max_tokens'],
+    ['tool_calls', 'tool_use'],
+    ['content_filter', 'refusal'],
+  ])('maps finish_reason %s to stop_reason %s', (finish, stop) => {
+    const upstream = ChatCompletionSchema.parse({
+      id: 'x',
+      model: 'm',
+      choices: [{ index: 0, message: { content: 'hi' }, finish_reason: finish }],
+    });
+    expect(openAiToAnthropicResponse(upstream).stop_reason).toBe(stop);
+  });
+});
+
+function chunk(
+  delta: ChunkDelta,
+  finish: ChatCompletionChunk['choices'][number]['finish_reason'] = null,
+): ChatCompletionChunk {
+  return {
+    id: 'chatcmpl-7',
+    object: 'chat.completion.chunk',
+    created: 1,
+    model: 'gpt-x',
+    choices: [{ index: 0, delta, finish_reason: finish }],
+  };
+}
+
+const USAGE_CHUNK: ChatCompletionChunk = {
+  id: 'chatcmpl-7',
+  object: 'chat.completion.chunk',
+  created: 1,
+  model: 'gpt-x',
+  choices: [],
+  usage: {
+    prompt_tokens: 50,
+    completion_tokens: 20,
+    total_tokens: 70,
+    prompt_tokens_details: { cached_tokens: 10 },
+  },
+};
+
+describe('OpenAiToAnthropicStream', () => {
+  it('emits Anthropic events in exact order for text followed by two tool calls', () => {
+    const stream = new OpenAiToAnthropicStream({ model: 'claude-sonnet-4-5', id: 'msg_fallback' });
+    const events: AnthropicStreamEvent[] = [];
+    for (const item of [
+      chunk({ role: 'assistant', content: '' }),
+      chunk({ content: 'Let me ' }),
+      chunk({ content: 'look.' }),
+      chunk({
+        tool_calls: [
+          { index: 0, id: 'call_a', type: 'function', function: { name: 'Read', arguments: '' } },
+        ],
+      }),
+      chunk({ tool_calls: [{ index: 0, function: { arguments: '{"path":' } }] }),
+      chunk({ tool_calls: [{ index: 0, function: { arguments: '"a.txt"}' } }] }),
+      chunk({
+        tool_calls: [
+          { index: 1, id: 'call_b', type: 'function', function: { name: 'Read', arguments: '{}' } },
+        ],
+      }),
+      chunk({}, 'tool_calls'),
+      USAGE_CHUNK,
+    ]) {
+      events.push(...stream.push(item));
+    }
+    events.push(...stream.end(true));
+    expect(events).toEqual([
+      {
+        type: 'message_start',
+        message: {
+          id: 'chatcmpl-7',
+          type: 'message',
+          role: 'assistant',
+          model: 'claude-sonnet-4-5',
+          content: [],
+          stop_reason: null,
+          stop_sequence: null,
+          usage: { input_tokens: 0, output_tokens: 0 },
+        },
+      },
+      { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
+      { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Let me ' } },
+      { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'look.' } },
+      { type: 'content_block_stop', index: 0 },
+      {
+        type: 'content_block_start',
+        index: 1,
+        content_block: { type: 'tool_use', id: 'call_a', name: 'Read', input: {} },
+      },
+      {
+        type: 'content_block_delta',
+        index: 1,
+        delta: { type: 'input_json_delta', partial_json: '{"path":' },
+      },
+      {
+        type: 'content_block_delta',
+        index: 1,
+        delta: { type: 'input_json_delta', partial_json: '"a.txt"}' },
+      },
+      { type: 'content_block_stop', index: 1 },
+      {
+        type: 'content_block_start',
+        index: 2,
+        content_block: { type: 'tool_use', id: 'call_b', name: 'Read', input: {} },
+      },
+      {
+        type: 'content_block_delta',
+        index: 2,
+        delta: { type: 'input_json_delta', partial_json: '{}' },
+      },
+      { type: 'content_block_stop', index: 2 },
+      {
+        type: 'message_delta',
+        delta: { stop_reason: 'tool_use', stop_sequence: null },
+        usage: { input_tokens: 40, output_tokens: 20, cache_read_input_tokens: 10 },
+      },
+      { type: 'message_stop' },
+    ]);
+  });
+
+  it('opens a thinking block for reasoning deltas before the text block', () => {
+    const stream = new OpenAiToAnthropicStream({ model: 'm', id: 'msg_1' });
+    const events = [
+      ...stream.push(chunk({ reasoning_content: 'hmm' })),
+      ...stream.push(chunk({ content: 'ok' }, 'stop')),
+      ...stream.end(),
+    ];
+    expect(events.map((e) => e.type)).toEqual([
+      'message_start',
+      'content_block_start',
+      'content_block_delta',
+      'content_block_stop',
+      'content_block_start',
+      'content_block_delta',
+      'content_block_stop',
+      'message_delta',
+      'message_stop',
+    ]);
+    expect(events[1]).toEqual({
+      type: 'content_block_start',
+      index: 0,
+      content_block: { type: 'thinking', thinking: '', signature: '' },
+    });
+    expect(events[7]).toMatchObject({ delta: { stop_reason: 'end_turn' } });
+  });
+
+  it.each([
+    ['length', 'max_tokens'],
+    ['content_filter', 'refusal'],
+    ['stop', 'end_turn'],
+  ] as const)('maps finish_reason %s to stop_reason %s', (finish, stop) => {
+    const stream = new OpenAiToAnthropicStream({ model: 'm', id: 'msg_1' });
+    const events = [...stream.push(chunk({ content: 'x' }, finish)), ...stream.end()];
+    expect(events.find((e) => e.type === 'message_delta')).toMatchObject({
+      delta: { stop_reason: stop },
+    });
+  });
+
+  it('turns a stream error into an Anthropic error event and stops', () => {
+    const stream = new OpenAiToAnthropicStream({ model: 'm', id: 'msg_1' });
+    stream.push(chunk({ content: 'partial' }));
+    const events = stream.push({
+      kind: 'error',
+      status: 429,
+      type: 'rate_limit_error',
+      message: 'slow down',
+      code: null,
+    });
+    expect(events).toEqual([
+      { type: 'error', error: { type: 'rate_limit_error', message: 'slow down' } },
+    ]);
+    expect(stream.push(chunk({ content: 'late' }))).toEqual([]);
+    expect(stream.end()).toEqual([]);
+  });
+
+  it('ends a stream cut short with an error event, not message_stop', () => {
+    const stream = new OpenAiToAnthropicStream({ model: 'm', id: 'msg_1' });
+    stream.push(chunk({ content: 'partial' }));
+    expect(stream.end()).toEqual([
+      { type: 'error', error: { type: 'api_error', message: expect.stringContaining('ended') } },
+    ]);
+  });
+
+  it('accepts [DONE] without a finish reason as end_turn, even for an empty answer', () => {
+    const stream = new OpenAiToAnthropicStream({ model: 'm', id: 'msg_fallback' });
+    const events = stream.end(true);
+    expect(events.map((e) => e.type)).toEqual(['message_start', 'message_delta', 'message_stop']);
+    expect(events[0]).toMatchObject({ message: { id: 'msg_fallback' } });
+  });
+});

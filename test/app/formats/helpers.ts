@@ -1,0 +1,96 @@
+import type { StreamError } from '../../../app/formats/common.ts';
+import type { ChatCompletionChunk, OpenAiStreamItem, Usage } from '../../../app/formats/openai.ts';
+import type { SseEvent } from '../../../app/formats/sse.ts';
+import { SseParser, encodeSseEvent } from '../../../app/formats/sse.ts';
+
+/** Anthropic-style SSE text: every event named after its `type`. */
+export function anthropicSse(events: Array<Record<string, unknown> & { type: string }>): string {
+  return events.map((e) => encodeSseEvent({ event: e.type, data: JSON.stringify(e) })).join('');
+}
+
+/** Gemini-style SSE text: unnamed `data:` lines, CRLF framing as Google sends it, no [DONE]. */
+export function geminiSse(chunks: unknown[]): string {
+  return chunks.map((c) => `data: ${JSON.stringify(c)}\r\n\r\n`).join('');
+}
+
+/** Cuts text into pieces of the given sizes (cycled), to feed a parser in awkward chunks. */
+export function cut(text: string, sizes: number[]): string[] {
+  const pieces: string[] = [];
+  let at = 0;
+  for (let i = 0; at < text.length; i++) {
+    const size = Math.max(1, sizes[i % sizes.length] ?? 1);
+    pieces.push(text.slice(at, at + size));
+    at += size;
+  }
+  return pieces;
+}
+
+/** Parses SSE text chunks and runs the events through a stream translator, end included. */
+export function translateSse<T>(
+  chunks: string[],
+  translator: { push(e: SseEvent): T[]; end(): T[] },
+): T[] {
+  const parser = new SseParser();
+  const out: T[] = [];
+  for (const chunk of chunks)
+    for (const event of parser.push(chunk)) out.push(...translator.push(event));
+  for (const event of parser.end()) out.push(...translator.push(event));
+  out.push(...translator.end());
+  return out;
+}
+
+export type Accumulated = {
+  role: string | undefined;
+  content: string;
+  reasoning: string;
+  toolCalls: Array<{ id: string; name: string; arguments: string; signature?: string }>;
+  finishReason: string | null;
+  usage: Usage | null;
+  error: StreamError | null;
+  chunks: number;
+};
+
+/** Folds OpenAI chunks the way the OpenAI SDK's stream helper does. */
+export function accumulate(items: OpenAiStreamItem[]): Accumulated {
+  const acc: Accumulated = {
+    role: undefined,
+    content: '',
+    reasoning: '',
+    toolCalls: [],
+    finishReason: null,
+    usage: null,
+    error: null,
+    chunks: 0,
+  };
+  for (const item of items) {
+    if ('kind' in item) {
+      acc.error = item;
+      continue;
+    }
+    acc.chunks++;
+    expectChunkShape(item);
+    if (item.usage) acc.usage = item.usage;
+    const choice = item.choices[0];
+    if (!choice) continue;
+    const delta = choice.delta;
+    if (delta.role) acc.role = delta.role;
+    if (delta.content) acc.content += delta.content;
+    if (delta.reasoning_content) acc.reasoning += delta.reasoning_content;
+    for (const call of delta.tool_calls ?? []) {
+      const slot = (acc.toolCalls[call.index] ??= { id: '', name: '', arguments: '' });
+      if (call.id) slot.id = call.id;
+      if (call.function?.name) slot.name = call.function.name;
+      if (call.function?.arguments) slot.arguments += call.function.arguments;
+      const signature = call.extra_content?.google?.thought_signature;
+      if (signature) slot.signature = signature;
+    }
+    if (choice.finish_reason) acc.finishReason = choice.finish_reason;
+  }
+  return acc;
+}
+
+function expectChunkShape(chunk: ChatCompletionChunk): void {
+  if (chunk.object !== 'chat.completion.chunk' || typeof chunk.created !== 'number') {
+    throw new Error(`not a chunk: ${JSON.stringify(chunk)}`);
+  }
+}
