@@ -6,7 +6,8 @@ import { handleAdmin } from '../server/adminRouter.ts';
 import { ConfigStore, writeFileAtomic } from '../config/configFile.ts';
 import { configJsonSchema } from '../../app/config/jsonSchema.ts';
 import { startHttpServer, type RunningServer } from '../server/httpServer.ts';
-import { createProxyHandler } from '../server/proxyRoutes.ts';
+import { createProxyService } from './proxyService.ts';
+import type { UpstreamTimeouts } from '../upstream/client.ts';
 import { CONFIG_FILE_NAME, RUNTIME_FILE_NAME } from '../paths.ts';
 import { VERSION } from '../version.ts';
 
@@ -17,6 +18,8 @@ export type EngineOptions = {
   dataDir: string;
   configPath?: string;
   dashboardDir: string;
+  /** Connect, first-byte and idle limits for provider calls (tests shorten them). */
+  upstreamTimeouts?: Partial<UpstreamTimeouts>;
   /** Overrides the generated proxy key (SWITCHYARD_PROXY_KEY). */
   proxyKey?: string;
   log: (message: string) => void;
@@ -74,12 +77,33 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     },
   };
 
+  const proxy = createProxyService({
+    config,
+    secret: async (keyId) => {
+      const key = config.current.keys.find((k) => k.id === keyId);
+      if (!key) throw new Error(`no key "${keyId}" in the config`);
+      if ('env' in key.secret) {
+        const value = process.env[key.secret.env];
+        if (!value)
+          throw new Error(
+            `environment variable ${key.secret.env} is not set; set it or store the key in the keychain`,
+          );
+        return value;
+      }
+      throw new Error(
+        'keys in the OS keychain are not available in this build; use {"env": "NAME"}',
+      );
+    },
+    observer: { requestStarted: () => undefined, requestFinished: () => undefined },
+    ...(options.upstreamTimeouts ? { timeouts: options.upstreamTimeouts } : {}),
+  });
+
   const server = await startHttpServer(options.host, options.port, {
     allowRemote: options.allowRemote,
     proxyKey: () => proxyKey,
     adminToken,
     dashboardDir: options.dashboardDir,
-    proxy: createProxyHandler({ config: () => config.current, startedAt }),
+    proxy: proxy.handler,
     admin: (req, res, url) => handleAdmin(handlers, req, res, url, options.log),
     log: options.log,
   });
@@ -104,6 +128,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     stopping ??= (async () => {
       config.close();
       await server.close(graceMs);
+      await proxy.close();
       await rm(runtimeFile, { force: true });
     })();
     return stopping;

@@ -1,9 +1,31 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { z } from 'zod';
 import type { Config } from '../../app/config/schema.ts';
+import { formatIssues } from '../../app/config/parse.ts';
+import { MessagesRequestSchema } from '../../app/formats/anthropic.ts';
+import {
+  ChatCompletionRequestSchema,
+  CompletionRequestSchema,
+  EmbeddingsRequestSchema,
+} from '../../app/formats/openai.ts';
+import {
+  countTextChars,
+  type EndpointKind,
+  type InboundFormat,
+  type ProxyRequest,
+} from '../engine/proxyRequest.ts';
+import { readJsonBody } from './body.ts';
 import { errorDialectFor, sendError, sendJson } from './respond.ts';
 
 /** The model list clients see: every route name, then every `provider/model` the config names. */
-export function modelList(config: Config, created: number): unknown {
+export function modelList(
+  config: Config,
+  created: number,
+): {
+  object: 'list';
+  data: Array<{ id: string; object: 'model'; created: number; owned_by: string }>;
+} {
   const ids = new Set<string>();
   for (const route of config.routes) ids.add(route.name);
   for (const route of config.routes)
@@ -14,20 +36,118 @@ export function modelList(config: Config, created: number): unknown {
   };
 }
 
-/** The /v1 surface. */
-export function createProxyHandler(deps: { config: () => Config; startedAt: number }) {
+type Endpoint = {
+  kind: EndpointKind;
+  inbound: InboundFormat;
+  schema: z.ZodType<Record<string, unknown>>;
+};
+
+const ENDPOINTS: Record<string, Endpoint> = {
+  '/v1/chat/completions': { kind: 'chat', inbound: 'openai', schema: ChatCompletionRequestSchema },
+  '/v1/messages': { kind: 'messages', inbound: 'anthropic', schema: MessagesRequestSchema },
+  '/v1/embeddings': { kind: 'embeddings', inbound: 'openai', schema: EmbeddingsRequestSchema },
+  '/v1/completions': { kind: 'completions', inbound: 'openai', schema: CompletionRequestSchema },
+};
+
+export type ProxyDeps = {
+  config: () => Config;
+  startedAt: number;
+  dispatch: (req: ProxyRequest, res: ServerResponse) => Promise<void>;
+  clock: () => number;
+};
+
+/**
+ * The /v1 surface: decodes each request once at the edge (size limit, UTF-8, JSON, the endpoint's
+ * schema) and answers bad input at once, in the caller's own error format, before any provider
+ * is involved.
+ */
+export function createProxyHandler(deps: ProxyDeps) {
   const created = Math.floor(deps.startedAt / 1000);
-  return (req: IncomingMessage, res: ServerResponse, url: URL): void => {
+  return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
+    const dialect = errorDialectFor(url.pathname);
     if (url.pathname === '/v1/models' && req.method === 'GET') {
       sendJson(res, 200, modelList(deps.config(), created));
       return;
     }
-    sendError(
+    if (url.pathname.startsWith('/v1/models/') && req.method === 'GET') {
+      const id = decodeURIComponent(url.pathname.slice('/v1/models/'.length));
+      const model = modelList(deps.config(), created).data.find((m) => m.id === id);
+      if (model) sendJson(res, 200, model);
+      else
+        sendError(
+          res,
+          dialect,
+          404,
+          `No model "${id}": send a route name or "provider/model".`,
+          'model_not_found',
+        );
+      return;
+    }
+    const endpoint = ENDPOINTS[url.pathname];
+    if (!endpoint) {
+      sendError(
+        res,
+        dialect,
+        404,
+        `Unknown endpoint ${req.method} ${url.pathname}. Switchyard serves POST /v1/chat/completions, /v1/messages, /v1/embeddings, /v1/completions and GET /v1/models.`,
+        'unknown_url',
+      );
+      return;
+    }
+    if (req.method !== 'POST') {
+      sendError(
+        res,
+        dialect,
+        405,
+        `${url.pathname} takes POST, not ${req.method}.`,
+        'method_not_allowed',
+        { allow: 'POST' },
+      );
+      return;
+    }
+    const body = await readJsonBody(req, deps.config().settings.maxBodyBytes);
+    if (!body.ok) {
+      sendError(
+        res,
+        dialect,
+        body.status,
+        body.message,
+        body.status === 413 ? 'request_too_large' : 'invalid_body',
+      );
+      return;
+    }
+    if (body.value === null || typeof body.value !== 'object' || Array.isArray(body.value)) {
+      sendError(res, dialect, 400, 'The request body must be a JSON object.', 'invalid_body');
+      return;
+    }
+    const parsed = endpoint.schema.safeParse(body.value);
+    if (!parsed.success) {
+      sendError(
+        res,
+        dialect,
+        400,
+        `Invalid request: ${formatIssues(parsed.error).slice(0, 5).join('; ')}`,
+        'invalid_request',
+      );
+      return;
+    }
+    const value = parsed.data;
+    const maxTokens = value.max_completion_tokens ?? value.max_tokens;
+    await deps.dispatch(
+      {
+        id: randomUUID(),
+        kind: endpoint.kind,
+        inbound: endpoint.inbound,
+        body: value,
+        model: value.model as string,
+        stream: value.stream === true,
+        promptChars:
+          countTextChars(value.messages ?? value.prompt ?? value.input ?? value.contents) +
+          countTextChars(value.system),
+        maxTokens: typeof maxTokens === 'number' ? maxTokens : undefined,
+        receivedAt: deps.clock(),
+      },
       res,
-      errorDialectFor(url.pathname),
-      404,
-      `Unknown endpoint ${req.method} ${url.pathname}. Switchyard serves /v1/chat/completions, /v1/messages, /v1/embeddings, /v1/completions and /v1/models.`,
-      'unknown_url',
     );
   };
 }

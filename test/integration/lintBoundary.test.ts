@@ -22,9 +22,7 @@ describe('the layering lint rule', () => {
   it('fails renderer/ code that imports main/', async () => {
     const messages = await lintAs('renderer/src/bad.tsx', fixture('rendererImportsMain.tsx'));
     expect(messages).toEqual([
-      expect.stringMatching(
-        /Bad layering: renderer\/ talks to the engine only over the admin API/,
-      ),
+      expect.stringMatching(/Bad layering: renderer\/ talks to the engine only over the admin API/),
     ]);
   });
 

@@ -1,0 +1,426 @@
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import { once } from 'node:events';
+import type { Readable } from 'node:stream';
+import type { StreamError } from '../../app/formats/common.ts';
+import { classifyFailure, type FailureDecision } from '../../app/ratelimit/classify.ts';
+import type { HeaderLookup } from '../../app/ratelimit/headers.ts';
+import { readBodyText, transportFailureOf, type UpstreamClient } from '../upstream/client.ts';
+import type { Codec, RelayStep, UsageCounts } from './codec.ts';
+import type { ProxyRequest } from './proxyRequest.ts';
+import type { Candidate } from './targets.ts';
+
+/** What one attempt came to; the request log keeps one of these per attempt. */
+export type AttemptInfo = {
+  provider: string;
+  model: string;
+  keyId: string | undefined;
+  startedAt: number;
+  /** HTTP status from the provider, or 0 when none arrived. */
+  status: number;
+  outcome: 'ok' | 'failed' | 'failed-mid-stream' | 'aborted' | 'lost-race' | 'skipped';
+  failure?: FailureDecision;
+  headersMs?: number;
+  firstTokenMs?: number;
+  totalMs?: number;
+  usage?: UsageCounts;
+  hedged: boolean;
+  /** The provider's response headers, for the limiter (never logged). */
+  upstreamHeaders?: IncomingHttpHeaders;
+};
+
+/** An attempt that reached its first meaningful byte: it can be committed to the client. */
+export type ReadyAttempt = {
+  kind: 'ready';
+  info: AttemptInfo;
+  /** Sends the answer (headers, buffered start, the rest of the stream) to the client. */
+  commit: (res: ServerResponse, headers: Record<string, string>) => Promise<void>;
+  /** Drops this attempt (another won the race); aborts its upstream request. */
+  abandon: () => void;
+};
+
+export type FailedAttempt = {
+  kind: 'failed';
+  info: AttemptInfo;
+  failure: FailureDecision;
+  /** For the caller's own mistakes: the upstream's message, passed back in the caller's format. */
+  upstreamMessage?: string;
+};
+
+export type AttemptDeps = {
+  upstream: UpstreamClient;
+  secret: (keyId: string) => Promise<string>;
+  clock: () => number;
+};
+
+function lookupOf(headers: IncomingHttpHeaders): HeaderLookup {
+  return (name) => {
+    const value = headers[name];
+    return Array.isArray(value) ? value[0] : value;
+  };
+}
+
+function authHeaders(candidate: Candidate, secret: string | undefined): Record<string, string> {
+  if (secret === undefined) return {};
+  switch (candidate.provider.auth) {
+    case 'bearer':
+      return { authorization: `Bearer ${secret}` };
+    case 'x-api-key':
+      return { 'x-api-key': secret };
+    case 'x-goog-api-key':
+      return { 'x-goog-api-key': secret };
+    case 'none':
+      return candidate.provider.quirks.keyOptional ? { authorization: `Bearer ${secret}` } : {};
+  }
+}
+
+/** The upstream's own error text, for a 4xx that is the caller's fault. Never includes headers. */
+function upstreamErrorMessage(body: unknown, fallback: string): string {
+  if (body !== null && typeof body === 'object') {
+    const error = (body as { error?: unknown }).error;
+    if (typeof error === 'string') return error;
+    if (error !== null && typeof error === 'object') {
+      const message = (error as { message?: unknown }).message;
+      if (typeof message === 'string') return message;
+    }
+    const message = (body as { message?: unknown }).message;
+    if (typeof message === 'string') return message;
+  }
+  return typeof body === 'string' && body.length > 0 ? body.slice(0, 500) : fallback;
+}
+
+function parseMaybeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * Runs one attempt up to the moment it can be committed: its first meaningful streamed data, or
+ * its whole non-streamed answer. Anything that fails before then is classified, so the
+ * dispatcher can move on without the client ever seeing it.
+ */
+export async function startAttempt(
+  deps: AttemptDeps,
+  req: ProxyRequest,
+  candidate: Candidate,
+  codec: Codec,
+  clientSignal: AbortSignal,
+  hedged: boolean,
+): Promise<ReadyAttempt | FailedAttempt> {
+  const { provider, model } = candidate;
+  const startedAt = deps.clock();
+  const info: AttemptInfo = {
+    provider: provider.id,
+    model,
+    keyId: candidate.keyId,
+    startedAt,
+    status: 0,
+    outcome: 'failed',
+    hedged,
+  };
+  // The attempt's own controller, aborted when the client hangs up or the attempt is dropped.
+  // (AbortSignal.any would do, but it is slow and keeps every linked signal alive.)
+  const own = new AbortController();
+  const signal = own.signal;
+  const onClientAbort = () => own.abort();
+  clientSignal.addEventListener('abort', onClientAbort, { once: true });
+  const unlink = () => clientSignal.removeEventListener('abort', onClientAbort);
+  if (clientSignal.aborted) own.abort();
+  const fail = (failure: FailureDecision, upstreamMessage?: string): FailedAttempt => {
+    info.outcome = clientSignal.aborted ? 'aborted' : 'failed';
+    info.failure = failure;
+    info.totalMs = deps.clock() - startedAt;
+    unlink();
+    own.abort();
+    return upstreamMessage === undefined
+      ? { kind: 'failed', info, failure }
+      : { kind: 'failed', info, failure, upstreamMessage };
+  };
+  const transportFailure = (err: unknown): FailedAttempt => {
+    const failure = transportFailureOf(err, signal);
+    const status = failure.kind === 'aborted' ? 'reset' : failure.kind;
+    return fail({
+      ...classifyFailure({
+        status,
+        dialect: provider.headerDialect,
+        providerId: provider.id,
+        now: deps.clock(),
+      }),
+      reason: `${provider.name}: ${failure.message}`,
+    });
+  };
+
+  const encoded = codec.encode(req, model, provider);
+  if (!encoded.ok) {
+    return fail(
+      {
+        class: 'caller',
+        reason: `${provider.name} cannot take this request: ${encoded.error.message}`,
+        retryElsewhere: true,
+      },
+      encoded.error.message,
+    );
+  }
+  let secret: string | undefined;
+  try {
+    secret = candidate.keyId === undefined ? undefined : await deps.secret(candidate.keyId);
+  } catch (err) {
+    return fail({
+      class: 'key-invalid',
+      reason: `key "${candidate.keyId}" is unavailable: ${(err as Error).message}`,
+      retryElsewhere: true,
+    });
+  }
+
+  let response;
+  try {
+    response = await deps.upstream.send({
+      url: codec.url(provider, model, req.stream),
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: req.stream ? 'text/event-stream' : 'application/json',
+        ...provider.quirks.extraHeaders,
+        ...authHeaders(candidate, secret),
+      },
+      body: encoded.body,
+      signal,
+    });
+  } catch (err) {
+    return transportFailure(err);
+  }
+  info.status = response.status;
+  info.headersMs = deps.clock() - startedAt;
+  info.upstreamHeaders = response.headers;
+
+  if (response.status < 200 || response.status >= 300) {
+    let text = '';
+    try {
+      text = await readBodyText(response.body, 1024 * 1024);
+    } catch {
+      // The status already says it failed; a body cut short only loses detail.
+    }
+    const body = parseMaybeJson(text);
+    const failure = classifyFailure({
+      status: response.status,
+      body,
+      headers: lookupOf(response.headers),
+      dialect: provider.headerDialect,
+      providerId: provider.id,
+      now: deps.clock(),
+      ...(provider.freeTier?.reset.time && provider.freeTier.reset.timeZone
+        ? {
+            resetZone: {
+              time: provider.freeTier.reset.time,
+              timeZone: provider.freeTier.reset.timeZone,
+            },
+          }
+        : {}),
+    });
+    return fail(failure, upstreamErrorMessage(body, `HTTP ${response.status}`));
+  }
+
+  if (!req.stream) {
+    let text: string;
+    try {
+      text = await readBodyText(response.body, 64 * 1024 * 1024);
+    } catch (err) {
+      return transportFailure(err);
+    }
+    const decoded = codec.decode(text, model);
+    if (!decoded.ok)
+      return fail(
+        streamFailure(
+          decoded.error,
+          provider.name,
+          provider.headerDialect,
+          provider.id,
+          deps.clock(),
+        ),
+      );
+    info.usage = decoded.usage;
+    info.firstTokenMs = deps.clock() - startedAt;
+    return {
+      kind: 'ready',
+      info,
+      abandon: () => {
+        unlink();
+        own.abort();
+      },
+      commit: async (res, headers) => {
+        res.writeHead(200, {
+          ...headers,
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(decoded.body),
+        });
+        res.end(decoded.body);
+        unlink();
+        info.outcome = 'ok';
+        info.totalMs = deps.clock() - startedAt;
+      },
+    };
+  }
+
+  return awaitFirstData(
+    deps,
+    response.body,
+    codec,
+    info,
+    own,
+    unlink,
+    clientSignal,
+    fail,
+    transportFailure,
+    candidate,
+  );
+}
+
+function streamFailure(
+  error: StreamError,
+  name: string,
+  dialect: Candidate['provider']['headerDialect'],
+  providerId: string,
+  now: number,
+): FailureDecision {
+  const decision = classifyFailure({
+    status: error.status,
+    body: { error: { message: error.message, type: error.type, code: error.code } },
+    dialect,
+    providerId,
+    now,
+  });
+  return { ...decision, reason: `${name}: ${error.message}` };
+}
+
+async function awaitFirstData(
+  deps: AttemptDeps,
+  body: Readable,
+  codec: Codec,
+  info: AttemptInfo,
+  own: AbortController,
+  unlink: () => void,
+  clientSignal: AbortSignal,
+  fail: (failure: FailureDecision) => FailedAttempt,
+  transportFailure: (err: unknown) => FailedAttempt,
+  candidate: Candidate,
+): Promise<ReadyAttempt | FailedAttempt> {
+  const { provider } = candidate;
+  const relay = codec.relay(info.model);
+  const decoder = new TextDecoder();
+  const iterator = (body as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  let pending = '';
+  let usage: UsageCounts | undefined;
+  const absorb = (step: RelayStep) => {
+    pending += step.out;
+    if (step.usage) usage = step.usage;
+  };
+
+  for (;;) {
+    let next: IteratorResult<Buffer>;
+    try {
+      next = await iterator.next();
+    } catch (err) {
+      return transportFailure(err);
+    }
+    const step = next.done ? relay.end() : relay.push(decoder.decode(next.value, { stream: true }));
+    absorb(step);
+    if (step.error)
+      return fail(
+        streamFailure(step.error, provider.name, provider.headerDialect, provider.id, deps.clock()),
+      );
+    if (step.started) break;
+    if (next.done)
+      return fail(
+        streamFailure(
+          {
+            kind: 'error',
+            status: 502,
+            type: 'server_error',
+            message: `${provider.name} closed the stream without sending anything`,
+            code: 'empty_stream',
+          },
+          provider.name,
+          provider.headerDialect,
+          provider.id,
+          deps.clock(),
+        ),
+      );
+  }
+  info.firstTokenMs = deps.clock() - info.startedAt;
+
+  return {
+    kind: 'ready',
+    info,
+    abandon: () => {
+      unlink();
+      own.abort();
+      body.destroy();
+    },
+    commit: async (res, headers) => {
+      res.writeHead(200, {
+        ...headers,
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache',
+        'x-accel-buffering': 'no',
+      });
+      const write = async (text: string) => {
+        if (text === '' || res.destroyed) return;
+        if (!res.write(text)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+      };
+      await write(pending);
+      pending = '';
+      let failedMidStream: StreamError | undefined;
+      for (;;) {
+        if (clientSignal.aborted) break;
+        let next: IteratorResult<Buffer>;
+        try {
+          next = await iterator.next();
+        } catch (err) {
+          if (clientSignal.aborted) break;
+          const failure = transportFailureOf(err, clientSignal);
+          failedMidStream = {
+            kind: 'error',
+            status: 502,
+            type: 'server_error',
+            message: `${provider.name} ${failure.message}; the answer is incomplete. Retry the request.`,
+            code: 'upstream_failed_mid_stream',
+          };
+          break;
+        }
+        const step = next.done
+          ? relay.end()
+          : relay.push(decoder.decode(next.value, { stream: true }));
+        if (step.usage) usage = step.usage;
+        await write(step.out);
+        if (step.error) {
+          failedMidStream = step.error;
+          break;
+        }
+        if (next.done) break;
+      }
+      if (failedMidStream) {
+        await write(relay.errorText(failedMidStream));
+        info.failure = streamFailure(
+          failedMidStream,
+          provider.name,
+          provider.headerDialect,
+          provider.id,
+          deps.clock(),
+        );
+        own.abort();
+        body.destroy();
+      }
+      unlink();
+      info.outcome = clientSignal.aborted
+        ? 'aborted'
+        : failedMidStream
+          ? 'failed-mid-stream'
+          : 'ok';
+      if (usage) info.usage = usage;
+      info.totalMs = deps.clock() - info.startedAt;
+      if (!res.destroyed) res.end();
+    },
+  };
+}

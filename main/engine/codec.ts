@@ -1,0 +1,46 @@
+import type { StreamError, TranslationError } from '../../app/formats/common.ts';
+import type { Provider } from '../../app/catalog/schema.ts';
+import type { ProxyRequest } from './proxyRequest.ts';
+
+/** Token counts as the provider reported them (0 where it did not). */
+export type UsageCounts = { tokensIn: number; tokensOut: number };
+
+/** One step of relaying a stream: what to send the client now, and what was learned. */
+export type RelayStep = {
+  /** Text for the client, already in the caller's format ('' while nothing is due). */
+  out: string;
+  /** True once the upstream produced something a client would see (content, a tool call, a finish). */
+  started: boolean;
+  /** The upstream failed inside the stream (an error event, malformed or truncated data). */
+  error?: StreamError;
+  usage?: UsageCounts;
+};
+
+/** Relays one upstream stream to one client, translating when the formats differ. */
+export interface StreamRelay {
+  push(text: string): RelayStep;
+  /** The upstream closed; a stream without its end marker yields a truncation error. */
+  end(): RelayStep;
+  /** Text ending the client's stream with an error its SDK raises. */
+  errorText(error: StreamError): string;
+}
+
+export type DecodedBody =
+  { ok: true; body: string; usage: UsageCounts } | { ok: false; error: StreamError };
+
+/** How one inbound format meets one target format for one endpoint. */
+export interface Codec {
+  /** Whether bytes pass through untouched (same format both sides). */
+  readonly passthrough: boolean;
+  /** The upstream URL for this request. */
+  url(provider: Provider, model: string, stream: boolean): string;
+  /** The upstream body, or why this request cannot go to this target. */
+  encode(
+    req: ProxyRequest,
+    model: string,
+    provider: Provider,
+  ): { ok: true; body: string } | { ok: false; error: TranslationError };
+  /** A whole (non-streamed) upstream answer into the caller's format. */
+  decode(text: string, model: string): DecodedBody;
+  relay(model: string): StreamRelay;
+}

@@ -1,0 +1,309 @@
+import { randomUUID } from 'node:crypto';
+import type { Provider, WireFormat } from '../../app/catalog/schema.ts';
+import { MessageResponseSchema, type MessagesRequest } from '../../app/formats/anthropic.ts';
+import {
+  anthropicToOpenAiRequest,
+  openAiToAnthropicResponse,
+} from '../../app/formats/anthropicInbound.ts';
+import {
+  anthropicToOpenAiResponse,
+  openAiToAnthropicRequest,
+} from '../../app/formats/anthropicTarget.ts';
+import { AnthropicToOpenAiStream } from '../../app/formats/anthropicTargetStream.ts';
+import { malformedStream, type Translated } from '../../app/formats/common.ts';
+import {
+  BatchEmbedResponseSchema,
+  geminiMethodPath,
+  GenerateContentResponseSchema,
+} from '../../app/formats/gemini.ts';
+import {
+  geminiToOpenAiEmbeddings,
+  openAiToGeminiEmbeddings,
+} from '../../app/formats/embeddings.ts';
+import { openAiToGeminiRequest } from '../../app/formats/geminiTarget.ts';
+import {
+  geminiToOpenAiResponse,
+  GeminiToOpenAiStream,
+} from '../../app/formats/geminiTargetResponse.ts';
+import {
+  ChatCompletionSchema,
+  type ChatCompletion,
+  type ChatCompletionRequest,
+  type EmbeddingsRequest,
+} from '../../app/formats/openai.ts';
+import type { Codec, DecodedBody, StreamRelay } from './codec.ts';
+import type { ProxyRequest } from './proxyRequest.ts';
+import {
+  anthropicCaller,
+  anthropicPassthroughRelay,
+  newChunkId,
+  openAiCaller,
+  openAiPassthroughRelay,
+  openAiUpstream,
+  openAiUsage,
+  translatingRelay,
+  type FromOpenAi,
+  type ToOpenAi,
+} from './relays.ts';
+import type { Candidate } from './targets.ts';
+
+/** Joins a base URL and a path without doubling or losing the slash between them. */
+export function joinUrl(base: string, path: string): string {
+  return `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
+}
+
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+const toolCallId = () => `call_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Replaces the model a client named (a route, `provider/model`) with the target's. */
+function withModel(body: Record<string, unknown>, model: string, provider: Provider): string {
+  const out: Record<string, unknown> = { ...body, model };
+  if (provider.quirks.rejectsStreamOptions) delete out.stream_options;
+  return JSON.stringify(out);
+}
+
+/** Same format both sides: the body goes up with the target's model name, the answer comes back untouched. */
+function passthrough(
+  path: string,
+  relay: () => StreamRelay,
+  decode: (text: string, value: Record<string, unknown>) => DecodedBody,
+): Codec {
+  return {
+    passthrough: true,
+    url: (provider) => joinUrl(provider.baseUrl, path),
+    encode: (req, model, provider) => ({ ok: true, body: withModel(req.body, model, provider) }),
+    decode: (text) => {
+      const value = parseJson(text);
+      if (value === null || typeof value !== 'object')
+        return { ok: false, error: malformedStream('upstream') };
+      return decode(text, value as Record<string, unknown>);
+    },
+    relay,
+  };
+}
+
+function openAiAnswer(text: string, value: Record<string, unknown>): DecodedBody {
+  // OpenRouter reports failures after routing as HTTP 200 with an error body.
+  if (value.error !== undefined) {
+    return {
+      ok: false,
+      error: {
+        ...malformedStream('upstream'),
+        message: `The provider answered with an error: ${JSON.stringify(value.error).slice(0, 300)}`,
+        code: 'upstream_error',
+      },
+    };
+  }
+  const usage = value.usage as { prompt_tokens?: number; completion_tokens?: number } | undefined;
+  return {
+    ok: true,
+    body: text,
+    usage: { tokensIn: usage?.prompt_tokens ?? 0, tokensOut: usage?.completion_tokens ?? 0 },
+  };
+}
+
+function anthropicAnswer(text: string, value: Record<string, unknown>): DecodedBody {
+  const parsed = MessageResponseSchema.safeParse(value);
+  if (!parsed.success) return { ok: false, error: malformedStream('upstream') };
+  const usage = parsed.data.usage;
+  const tokensIn =
+    usage.input_tokens +
+    (usage.cache_read_input_tokens ?? 0) +
+    (usage.cache_creation_input_tokens ?? 0);
+  return { ok: true, body: text, usage: { tokensIn, tokensOut: usage.output_tokens } };
+}
+
+const PASSTHROUGH = {
+  chat: passthrough('/chat/completions', openAiPassthroughRelay, openAiAnswer),
+  embeddings: passthrough('/embeddings', openAiPassthroughRelay, openAiAnswer),
+  completions: passthrough('/completions', openAiPassthroughRelay, openAiAnswer),
+  messages: passthrough('/v1/messages', anthropicPassthroughRelay, anthropicAnswer),
+};
+
+/** How the hub (an OpenAI chat request and its answers) is spoken to one target format. */
+type TargetSide = {
+  url: (provider: Provider, model: string, stream: boolean) => string;
+  encode: (
+    hub: ChatCompletionRequest,
+    model: string,
+    provider: Provider,
+    stream: boolean,
+  ) => Translated<unknown>;
+  decode: (value: unknown, model: string) => ChatCompletion | undefined;
+  stream: (model: string, includeUsage: boolean) => ToOpenAi;
+};
+
+const TARGETS: Record<WireFormat, TargetSide> = {
+  openai: {
+    url: (provider) => joinUrl(provider.baseUrl, '/chat/completions'),
+    encode: (hub, model, provider, stream) => {
+      const body: Record<string, unknown> = { ...hub, model, stream };
+      if (stream && !provider.quirks.rejectsStreamOptions)
+        body.stream_options = { include_usage: true };
+      else delete body.stream_options;
+      return { ok: true, value: body };
+    },
+    decode: (value) => {
+      const parsed = ChatCompletionSchema.safeParse(value);
+      return parsed.success ? (parsed.data as ChatCompletion) : undefined;
+    },
+    stream: () => openAiUpstream(),
+  },
+  anthropic: {
+    url: (provider) => joinUrl(provider.baseUrl, '/v1/messages'),
+    encode: (hub, model, _provider, stream) => {
+      const translated = openAiToAnthropicRequest(hub, model);
+      return translated.ok ? { ok: true, value: { ...translated.value, stream } } : translated;
+    },
+    decode: (value, model) => {
+      const parsed = MessageResponseSchema.safeParse(value);
+      return parsed.success
+        ? anthropicToOpenAiResponse(parsed.data, { created: nowSeconds(), model })
+        : undefined;
+    },
+    stream: (model, includeUsage) =>
+      new AnthropicToOpenAiStream({ created: nowSeconds(), includeUsage, model }),
+  },
+  gemini: {
+    url: (provider, model, stream) =>
+      joinUrl(provider.baseUrl, `v1beta/${geminiMethodPath(model, stream)}`),
+    encode: (hub) => openAiToGeminiRequest(hub),
+    decode: (value, model) => {
+      const parsed = GenerateContentResponseSchema.safeParse(value);
+      return parsed.success
+        ? geminiToOpenAiResponse(parsed.data, {
+            created: nowSeconds(),
+            model,
+            id: newChunkId(),
+            toolCallId,
+          })
+        : undefined;
+    },
+    stream: (model, includeUsage) =>
+      new GeminiToOpenAiStream({
+        created: nowSeconds(),
+        includeUsage,
+        model,
+        id: newChunkId(),
+        toolCallId,
+      }),
+  },
+};
+
+/** How the hub's answers are handed to one kind of caller. */
+type CallerSide = {
+  toHub: (req: ProxyRequest) => Translated<ChatCompletionRequest>;
+  answer: (completion: ChatCompletion, model: string) => unknown;
+  stream: (model: string) => FromOpenAi;
+  /** Whether the caller asked for a usage chunk (the hub always asks upstream, to count). */
+  includeUsage: (req: ProxyRequest) => boolean;
+};
+
+const CALLERS: Record<ProxyRequest['inbound'], CallerSide> = {
+  openai: {
+    toHub: (req) => ({ ok: true, value: req.body as ChatCompletionRequest }),
+    answer: (completion) => completion,
+    stream: () => openAiCaller(),
+    includeUsage: (req) =>
+      (req.body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true,
+  },
+  anthropic: {
+    toHub: (req) => anthropicToOpenAiRequest(req.body as MessagesRequest),
+    answer: (completion, model) =>
+      openAiToAnthropicResponse(completion as Parameters<typeof openAiToAnthropicResponse>[0], {
+        model,
+      }),
+    stream: (model) => anthropicCaller(model),
+    // Anthropic's message_delta carries usage, so the hub stream must bring it.
+    includeUsage: () => true,
+  },
+};
+
+/** A codec that translates through the OpenAI hub: caller → hub → target, and back. */
+function translating(req: ProxyRequest, target: TargetSide, caller: CallerSide): Codec {
+  return {
+    passthrough: false,
+    url: target.url,
+    encode: (request, model, provider) => {
+      const hub = caller.toHub(request);
+      if (!hub.ok) return hub;
+      const encoded = target.encode(hub.value, model, provider, request.stream);
+      return encoded.ok ? { ok: true, body: JSON.stringify(encoded.value) } : encoded;
+    },
+    decode: (text, model) => {
+      const completion = target.decode(parseJson(text), model);
+      if (!completion) return { ok: false, error: malformedStream('upstream') };
+      completion.model = model;
+      return {
+        ok: true,
+        body: JSON.stringify(caller.answer(completion, model)),
+        usage: openAiUsage(completion.usage) ?? { tokensIn: 0, tokensOut: 0 },
+      };
+    },
+    relay: (model) =>
+      translatingRelay(target.stream(model, caller.includeUsage(req)), caller.stream(model)),
+  };
+}
+
+/** Embeddings for a Gemini-native target: batchEmbedContents, one request per input. */
+function geminiEmbeddings(encodingFormat: 'float' | 'base64'): Codec {
+  return {
+    passthrough: false,
+    url: (provider, model) =>
+      joinUrl(
+        provider.baseUrl,
+        `v1beta/models/${model.replace(/^models\//, '')}:batchEmbedContents`,
+      ),
+    encode: (req, model) => {
+      const translated = openAiToGeminiEmbeddings(req.body as EmbeddingsRequest, model);
+      return translated.ok ? { ok: true, body: JSON.stringify(translated.value) } : translated;
+    },
+    decode: (text, model) => {
+      const parsed = BatchEmbedResponseSchema.safeParse(parseJson(text));
+      if (!parsed.success) return { ok: false, error: malformedStream('upstream') };
+      return {
+        ok: true,
+        body: JSON.stringify(geminiToOpenAiEmbeddings(parsed.data, { model, encodingFormat })),
+        usage: { tokensIn: 0, tokensOut: 0 },
+      };
+    },
+    relay: () => {
+      throw new Error('embeddings are never streamed');
+    },
+  };
+}
+
+const GEMINI_EMBEDDINGS = { float: geminiEmbeddings('float'), base64: geminiEmbeddings('base64') };
+
+/**
+ * The codec for one request and one target. Bytes pass through when the formats match;
+ * translation happens only when they differ. Endpoints a format cannot serve say so, and the
+ * dispatcher skips that target with the reason.
+ */
+export function codecFor(req: ProxyRequest, candidate: Candidate): Codec | { unsupported: string } {
+  const format = candidate.provider.format;
+  if (req.kind === 'completions') {
+    return format === 'openai'
+      ? PASSTHROUGH.completions
+      : { unsupported: 'the legacy /v1/completions endpoint needs an OpenAI-format provider' };
+  }
+  if (req.kind === 'embeddings') {
+    if (format === 'openai') return PASSTHROUGH.embeddings;
+    if (format === 'gemini')
+      return req.body.encoding_format === 'base64'
+        ? GEMINI_EMBEDDINGS.base64
+        : GEMINI_EMBEDDINGS.float;
+    return { unsupported: `${candidate.provider.name} has no embeddings API` };
+  }
+  if (req.inbound === 'openai' && format === 'openai') return PASSTHROUGH.chat;
+  if (req.inbound === 'anthropic' && format === 'anthropic') return PASSTHROUGH.messages;
+  return translating(req, TARGETS[format], CALLERS[req.inbound]);
+}

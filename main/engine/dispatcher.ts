@@ -1,0 +1,203 @@
+import type { ServerResponse } from 'node:http';
+import type { Config } from '../../app/config/schema.ts';
+import { sendError, type ErrorDialect } from '../server/respond.ts';
+import { startAttempt, type AttemptDeps, type AttemptInfo, type FailedAttempt } from './attempt.ts';
+import type { Codec } from './codec.ts';
+import type { CapacityGate } from './gate.ts';
+import type { ProviderDirectory } from './providerDirectory.ts';
+import type { ProxyRequest } from './proxyRequest.ts';
+import { resolveModel, type Candidate } from './targets.ts';
+
+/** What the request log and the event stream learn about each request. */
+export type RequestSummary = {
+  req: ProxyRequest;
+  routeName: string | undefined;
+  attempts: AttemptInfo[];
+  /** Status the client got. */
+  status: number;
+  abortedByClient: boolean;
+  finishedAt: number;
+};
+
+export interface DispatchObserver {
+  requestStarted(req: ProxyRequest, routeName: string | undefined): void;
+  requestFinished(summary: RequestSummary): void;
+}
+
+export type DispatchDeps = AttemptDeps & {
+  config: () => Config;
+  providers: ProviderDirectory;
+  gate: CapacityGate;
+  observer: DispatchObserver;
+  /** The codec for this request and target format, or a reason the pair cannot work. */
+  codecFor: (req: ProxyRequest, candidate: Candidate) => Codec | { unsupported: string };
+};
+
+function errorDialect(req: ProxyRequest): ErrorDialect {
+  return req.inbound === 'anthropic' ? 'anthropic' : 'openai';
+}
+
+/** The headers that tell a client which route, provider and model answered, after how many attempts. */
+function answerHeaders(
+  req: ProxyRequest,
+  routeName: string | undefined,
+  info: AttemptInfo | undefined,
+  attempts: number,
+): Record<string, string> {
+  const headers: Record<string, string> = {
+    'x-switchyard-request-id': req.id,
+    'x-switchyard-attempts': String(attempts),
+  };
+  if (routeName !== undefined) headers['x-switchyard-route'] = routeName;
+  if (info) {
+    headers['x-switchyard-provider'] = info.provider;
+    headers['x-switchyard-model'] = info.model;
+  }
+  return headers;
+}
+
+/** A candidate not attempted: it cannot serve this kind of request, or it has no capacity now. */
+type Skip = { kind: 'unsupported' | 'limited'; reason: string; retryAt?: number };
+
+/** The one answer a client gets when no target could serve: every attempt's reason, and when to retry. */
+function exhaustedAnswer(
+  failures: FailedAttempt[],
+  skipped: Skip[],
+  now: number,
+): { status: number; message: string; code: string; retryAfterS?: number } {
+  const reasons = [...failures.map((f) => f.failure.reason), ...skipped.map((s) => s.reason)].map(
+    (r) => r.replace(/\.+$/, ''),
+  );
+  if (failures.length === 0 && skipped.every((s) => s.kind === 'unsupported')) {
+    return {
+      status: 400,
+      message: `No target of this route can serve this request: ${reasons.join('; ')}.`,
+      code: 'unsupported_by_targets',
+    };
+  }
+  const classes = new Set(failures.map((f) => f.failure.class));
+  const waits = [
+    ...failures.map((f) => f.failure.cooldownUntil ?? f.failure.parkUntil),
+    ...skipped.map((s) => s.retryAt),
+  ].filter((t): t is number => t !== undefined && t > now);
+  const retryAfterS =
+    waits.length > 0 ? Math.max(1, Math.ceil((Math.min(...waits) - now) / 1000)) : undefined;
+  const allLimited =
+    failures.length > 0 &&
+    [...classes].every((c) => c === 'transient' || c === 'exhausted') &&
+    failures.some((f) => f.info.status === 429);
+  const status = allLimited
+    ? 429
+    : classes.size === 1 && classes.has('key-invalid')
+      ? 502
+      : failures.length === 0
+        ? 429
+        : 502;
+  const message = `No provider could answer (${reasons.length} tried or skipped): ${reasons.join('; ')}.${retryAfterS !== undefined ? ` The earliest capacity returns in ${retryAfterS} s.` : ''}`;
+  return {
+    status,
+    message,
+    code: allLimited || failures.length === 0 ? 'all_targets_limited' : 'all_targets_failed',
+    ...(retryAfterS !== undefined ? { retryAfterS } : {}),
+  };
+}
+
+/**
+ * Carries one request through its plan: ask each candidate's gate for capacity, attempt it, and
+ * commit the first attempt that reaches its first byte. Failures before that move on (or end
+ * the request for the caller's own mistakes); after it, the attempt relays to the end.
+ */
+export async function dispatch(
+  deps: DispatchDeps,
+  req: ProxyRequest,
+  res: ServerResponse,
+): Promise<void> {
+  const config = deps.config();
+  const resolution = resolveModel(req.model, config, deps.providers);
+  if (!resolution.ok) {
+    sendError(res, errorDialect(req), resolution.status, resolution.message, resolution.code);
+    return;
+  }
+  const { routeName, route } = resolution;
+  const controller = new AbortController();
+  const onClose = () => {
+    if (!res.writableFinished) controller.abort();
+  };
+  res.once('close', onClose);
+  deps.observer.requestStarted(req, routeName);
+
+  const attempts: AttemptInfo[] = [];
+  const failures: FailedAttempt[] = [];
+  const skipped: Skip[] = [];
+  const waitMs = route?.onLimit.mode === 'wait' ? route.onLimit.maxWaitMs : 0;
+  let status = 0;
+  try {
+    for (const candidate of resolution.candidates) {
+      if (controller.signal.aborted) break;
+      const codec = deps.codecFor(req, candidate);
+      if ('unsupported' in codec) {
+        skipped.push({
+          kind: 'unsupported',
+          reason: `${candidate.provider.name}: ${codec.unsupported}`,
+        });
+        continue;
+      }
+      const admission = await deps.gate.acquire(candidate, req, waitMs, controller.signal);
+      if (!admission.ok) {
+        skipped.push({
+          kind: 'limited',
+          reason: admission.reason,
+          ...(admission.retryAt !== undefined ? { retryAt: admission.retryAt } : {}),
+        });
+        continue;
+      }
+      const result = await startAttempt(deps, req, candidate, codec, controller.signal, false);
+      attempts.push(result.info);
+      if (result.kind === 'failed') {
+        admission.release(result.info);
+        failures.push(result);
+        if (!result.failure.retryElsewhere || controller.signal.aborted) break;
+        continue;
+      }
+      try {
+        await result.commit(res, answerHeaders(req, routeName, result.info, attempts.length));
+      } finally {
+        admission.release(result.info);
+      }
+      status = 200;
+      return;
+    }
+    if (controller.signal.aborted) return;
+    const last = failures.at(-1);
+    // Too big for every model tried: the provider's own words say by how much.
+    const tooBig = failures.length > 0 && failures.every((f) => f.failure.class === 'too-big');
+    if (last && (!last.failure.retryElsewhere || tooBig)) {
+      status = last.info.status || 400;
+      sendError(
+        res,
+        errorDialect(req),
+        status,
+        `${last.upstreamMessage ?? last.failure.reason} (from ${last.info.provider})`,
+        tooBig ? 'context_length_exceeded' : 'upstream_rejected_request',
+        answerHeaders(req, routeName, last.info, attempts.length),
+      );
+      return;
+    }
+    const answer = exhaustedAnswer(failures, skipped, deps.clock());
+    status = answer.status;
+    sendError(res, errorDialect(req), answer.status, answer.message, answer.code, {
+      ...answerHeaders(req, routeName, undefined, attempts.length),
+      ...(answer.retryAfterS !== undefined ? { 'retry-after': String(answer.retryAfterS) } : {}),
+    });
+  } finally {
+    res.off('close', onClose);
+    deps.observer.requestFinished({
+      req,
+      routeName,
+      attempts,
+      status: controller.signal.aborted ? 499 : status,
+      abortedByClient: controller.signal.aborted,
+      finishedAt: deps.clock(),
+    });
+  }
+}

@@ -1,0 +1,53 @@
+import { readFileSync } from 'node:fs';
+import {
+  checkOverrides,
+  loadCatalog,
+  mergeCatalog,
+  type Catalog,
+  type Provider,
+} from '../../app/catalog/schema.ts';
+import type { Config } from '../../app/config/schema.ts';
+
+/** The shipped catalog, read and validated once. A broken catalog is a bug in the build: it throws. */
+export function loadShippedCatalog(path: string): Catalog {
+  const result = loadCatalog(JSON.parse(readFileSync(path, 'utf8')));
+  if (!result.ok)
+    throw new Error(`The provider catalog ${path} is invalid:\n  ${result.errors.join('\n  ')}`);
+  return result.catalog;
+}
+
+/**
+ * The catalog as the user's config shapes it (overrides, custom providers, disabled ones),
+ * recomputed only when the config changes, so the request path does a map lookup.
+ */
+export class ProviderDirectory {
+  readonly #shipped: Catalog;
+  #merged: Catalog;
+  #byId = new Map<string, Provider>();
+  #problems: string[] = [];
+
+  constructor(shipped: Catalog, config: Config) {
+    this.#shipped = shipped;
+    this.#merged = shipped;
+    this.update(config);
+  }
+
+  update(config: Config): void {
+    this.#merged = mergeCatalog(this.#shipped, config.providers);
+    this.#byId = new Map(this.#merged.providers.map((p) => [p.id, p]));
+    this.#problems = checkOverrides(this.#shipped, config.providers);
+  }
+
+  get catalog(): Catalog {
+    return this.#merged;
+  }
+
+  /** Lines explaining config overrides that could not apply (shown in the dashboard). */
+  get problems(): readonly string[] {
+    return this.#problems;
+  }
+
+  get(id: string): Provider | undefined {
+    return this.#byId.get(id);
+  }
+}

@@ -1,0 +1,214 @@
+import { randomUUID } from 'node:crypto';
+import { encodeAnthropicEvent } from '../../app/formats/anthropic.ts';
+import { OpenAiToAnthropicStream } from '../../app/formats/anthropicInboundStream.ts';
+import { truncatedStream, type StreamError } from '../../app/formats/common.ts';
+import {
+  encodeOpenAiStreamItem,
+  OPENAI_DONE,
+  parseOpenAiStreamData,
+  type ChatCompletionChunk,
+  type Usage,
+} from '../../app/formats/openai.ts';
+import { SseParser, type SseEvent } from '../../app/formats/sse.ts';
+import { anthropicStreamError } from '../../app/formats/anthropicTargetStream.ts';
+import type { RelayStep, StreamRelay, UsageCounts } from './codec.ts';
+
+type HubItem = ChatCompletionChunk | StreamError;
+
+/** OpenAI usage in our counts. */
+export function openAiUsage(usage: Usage | undefined | null): UsageCounts | undefined {
+  if (!usage) return undefined;
+  return { tokensIn: usage.prompt_tokens ?? 0, tokensOut: usage.completion_tokens ?? 0 };
+}
+
+/** Something that turns upstream SSE events into OpenAI chunks (the hub format). */
+export interface ToOpenAi {
+  push(event: SseEvent): HubItem[];
+  end(): HubItem[];
+}
+
+/** The caller's side: what OpenAI chunks become on the wire. */
+export interface FromOpenAi {
+  push(chunk: ChatCompletionChunk): string;
+  /** `complete`: the upstream said it was done (a finish reason or its end marker). */
+  end(complete: boolean): string;
+  errorText(error: StreamError): string;
+}
+
+/** An OpenAI-format upstream read as hub items ("[DONE]" ends it). */
+export function openAiUpstream(): ToOpenAi {
+  return {
+    push: (event) => {
+      const item = parseOpenAiStreamData(event.data);
+      return item === 'done' ? [] : [item];
+    },
+    end: () => [],
+  };
+}
+
+export function openAiCaller(): FromOpenAi {
+  return {
+    push: (chunk) => encodeOpenAiStreamItem(chunk),
+    end: () => OPENAI_DONE,
+    errorText: (error) => encodeOpenAiStreamItem(error),
+  };
+}
+
+export function anthropicCaller(model: string): FromOpenAi {
+  const stream = new OpenAiToAnthropicStream({
+    model,
+    id: `msg_${randomUUID().replace(/-/g, '').slice(0, 24)}`,
+  });
+  const encode = (events: ReturnType<OpenAiToAnthropicStream['push']>) =>
+    events.map(encodeAnthropicEvent).join('');
+  return {
+    push: (chunk) => encode(stream.push(chunk)),
+    end: (complete) => encode(stream.end(complete)),
+    errorText: (error) => encode(stream.push(error)),
+  };
+}
+
+/**
+ * A relay that translates: upstream SSE → OpenAI chunks → the caller's format. A chunk counts
+ * as the start; the first error stops the relay; an upstream that ends before a finish reason
+ * is truncated, never a normal end.
+ */
+export function translatingRelay(toOpenAi: ToOpenAi, fromOpenAi: FromOpenAi): StreamRelay {
+  const parser = new SseParser();
+  let started = false;
+  let finished = false;
+  const run = (items: HubItem[]): RelayStep => {
+    let out = '';
+    let usage: UsageCounts | undefined;
+    for (const item of items) {
+      if ('kind' in item) return { out, started, error: item, ...(usage ? { usage } : {}) };
+      if (item.usage) usage = openAiUsage(item.usage);
+      if (item.choices.some((c) => c.finish_reason != null)) finished = true;
+      started = true;
+      out += fromOpenAi.push(item);
+    }
+    return { out, started, ...(usage ? { usage } : {}) };
+  };
+  return {
+    push: (text) => {
+      const items: HubItem[] = [];
+      for (const event of parser.push(text)) items.push(...toOpenAi.push(event));
+      return run(items);
+    },
+    end: () => {
+      const items: HubItem[] = [];
+      for (const event of parser.end()) items.push(...toOpenAi.push(event));
+      items.push(...toOpenAi.end());
+      const step = run(items);
+      if (step.error) return step;
+      if (!finished) return { ...step, error: truncatedStream('upstream') };
+      return { ...step, out: step.out + fromOpenAi.end(true) };
+    },
+    errorText: (error) => fromOpenAi.errorText(error),
+  };
+}
+
+/**
+ * Same format both sides: the bytes go through untouched, and the events are parsed only to see
+ * the start, usage, errors and whether the stream is complete. `observe` reads one event.
+ */
+function passthroughRelay(
+  observe: (
+    event: SseEvent,
+    usage: UsageCounts,
+  ) => { started?: boolean; complete?: boolean; error?: StreamError },
+  errorText: (error: StreamError) => string,
+): StreamRelay {
+  const parser = new SseParser();
+  const usage: UsageCounts = { tokensIn: 0, tokensOut: 0 };
+  let started = false;
+  let complete = false;
+  const step = (events: SseEvent[], out: string): RelayStep => {
+    for (const event of events) {
+      const seen = observe(event, usage);
+      if (seen.error) return { out: '', started, error: seen.error, usage };
+      if (seen.started) started = true;
+      if (seen.complete) complete = true;
+    }
+    return { out, started, usage };
+  };
+  return {
+    push: (text) => step(parser.push(text), text),
+    end: () => {
+      const last = step(parser.end(), '');
+      return last.error || complete ? last : { ...last, error: truncatedStream('upstream') };
+    },
+    errorText,
+  };
+}
+
+/**
+ * OpenAI upstream, OpenAI caller. Complete at "[DONE]", or at a finish reason: some
+ * OpenAI-compatible servers end after the finish chunk without "[DONE]".
+ */
+export function openAiPassthroughRelay(): StreamRelay {
+  return passthroughRelay(
+    (event, usage) => {
+      const item = parseOpenAiStreamData(event.data);
+      if (item === 'done') return { complete: true };
+      if ('kind' in item) return { error: item };
+      const counts = openAiUsage(item.usage);
+      if (counts) Object.assign(usage, counts);
+      return { started: true, complete: item.choices.some((c) => c.finish_reason != null) };
+    },
+    (error) => encodeOpenAiStreamItem(error),
+  );
+}
+
+/** Anthropic upstream, Anthropic caller: `message_start` and `ping` are not a start; `message_stop` completes it. */
+export function anthropicPassthroughRelay(): StreamRelay {
+  return passthroughRelay(
+    (event, usage) => {
+      const type = event.event;
+      if (type === 'ping') return {};
+      if (type === 'error') return { error: anthropicStreamError(safeJson(event.data)) };
+      if (type === 'message_stop') return { started: true, complete: true };
+      if (type === 'message_start' || type === 'message_delta') {
+        const data = safeJson(event.data) as
+          { message?: { usage?: AnthropicCounts }; usage?: AnthropicCounts } | undefined;
+        const counts = data?.message?.usage ?? data?.usage;
+        if (counts?.input_tokens !== undefined) {
+          usage.tokensIn =
+            counts.input_tokens +
+            (counts.cache_read_input_tokens ?? 0) +
+            (counts.cache_creation_input_tokens ?? 0);
+        }
+        if (counts?.output_tokens !== undefined) usage.tokensOut = counts.output_tokens;
+        return type === 'message_delta' ? { started: true } : {};
+      }
+      return { started: true };
+    },
+    (error) =>
+      encodeAnthropicEvent({
+        type: 'error',
+        error: {
+          type: error.type === 'server_error' ? 'api_error' : error.type,
+          message: error.message,
+        },
+      }),
+  );
+}
+
+type AnthropicCounts = {
+  input_tokens?: number;
+  output_tokens?: number;
+  cache_read_input_tokens?: number;
+  cache_creation_input_tokens?: number;
+};
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+export function newChunkId(): string {
+  return `chatcmpl-${randomUUID().replace(/-/g, '').slice(0, 24)}`;
+}

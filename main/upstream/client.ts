@@ -1,0 +1,134 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
+import { Agent, errors as undiciErrors, request } from 'undici';
+
+export type UpstreamTimeouts = {
+  /** TCP + TLS connect. */
+  connectMs: number;
+  /** From request sent to response headers (a stalled provider before its first byte). */
+  headersMs: number;
+  /** Longest silence between two body chunks (a stream stalled mid-way). */
+  idleMs: number;
+};
+
+export const DEFAULT_TIMEOUTS: UpstreamTimeouts = {
+  connectMs: 10_000,
+  headersMs: 120_000,
+  idleMs: 120_000,
+};
+
+export type UpstreamRequest = {
+  url: string;
+  method: 'GET' | 'POST';
+  headers: Record<string, string>;
+  body?: string;
+  signal: AbortSignal;
+  timeouts?: Partial<UpstreamTimeouts>;
+};
+
+export type UpstreamResponse = {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: Readable;
+};
+
+/** Why an upstream call produced no HTTP response at all. */
+export type TransportFailure = 'timeout' | 'reset' | 'connect' | 'aborted';
+
+export class UpstreamTransportError extends Error {
+  readonly kind: TransportFailure;
+  constructor(kind: TransportFailure, message: string) {
+    super(message);
+    this.name = 'UpstreamTransportError';
+    this.kind = kind;
+  }
+}
+
+/** Maps undici's and the OS's errors onto the few kinds the dispatcher acts on. */
+export function transportFailureOf(err: unknown, signal?: AbortSignal): UpstreamTransportError {
+  if (err instanceof UpstreamTransportError) return err;
+  const e = err as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
+  if (signal?.aborted || e.name === 'AbortError' || e instanceof undiciErrors.RequestAbortedError) {
+    return new UpstreamTransportError('aborted', 'the request was cancelled');
+  }
+  if (e instanceof undiciErrors.HeadersTimeoutError) {
+    return new UpstreamTransportError('timeout', 'the provider sent no response headers in time');
+  }
+  if (e instanceof undiciErrors.BodyTimeoutError) {
+    return new UpstreamTransportError('timeout', 'the provider stalled mid-response');
+  }
+  if (e instanceof undiciErrors.ConnectTimeoutError) {
+    return new UpstreamTransportError('connect', 'connecting to the provider timed out');
+  }
+  const code = e.code ?? e.cause?.code;
+  if (
+    code === 'ECONNREFUSED' ||
+    code === 'ENOTFOUND' ||
+    code === 'EAI_AGAIN' ||
+    code === 'EHOSTUNREACH'
+  ) {
+    return new UpstreamTransportError('connect', `could not connect to the provider (${code})`);
+  }
+  return new UpstreamTransportError(
+    'reset',
+    `the connection to the provider failed (${code ?? e.message})`,
+  );
+}
+
+/**
+ * One client for every provider: undici keeps a keep-alive pool per origin, so a chain of
+ * requests to the same provider reuses warm connections.
+ */
+export class UpstreamClient {
+  readonly #agent: Agent;
+  readonly #timeouts: UpstreamTimeouts;
+
+  constructor(timeouts: Partial<UpstreamTimeouts> = {}) {
+    this.#timeouts = { ...DEFAULT_TIMEOUTS, ...timeouts };
+    this.#agent = new Agent({
+      keepAliveTimeout: 30_000,
+      keepAliveMaxTimeout: 600_000,
+      connections: 128,
+      pipelining: 1,
+      connect: { timeout: this.#timeouts.connectMs },
+    });
+  }
+
+  /** Sends a request; resolves at response headers, rejects with UpstreamTransportError. */
+  async send(req: UpstreamRequest): Promise<UpstreamResponse> {
+    const timeouts = { ...this.#timeouts, ...req.timeouts };
+    try {
+      const res = await request(req.url, {
+        dispatcher: this.#agent,
+        method: req.method,
+        headers: req.headers,
+        body: req.body,
+        signal: req.signal,
+        headersTimeout: timeouts.headersMs,
+        bodyTimeout: timeouts.idleMs,
+      });
+      return { status: res.statusCode, headers: res.headers, body: res.body };
+    } catch (err) {
+      throw transportFailureOf(err, req.signal);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#agent.close();
+  }
+}
+
+/** Reads a whole (small) upstream body as text, bounded so a runaway error page cannot exhaust memory. */
+export async function readBodyText(body: Readable, limit = 4 * 1024 * 1024): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) {
+      body.destroy();
+      throw new UpstreamTransportError('reset', `the provider's answer exceeded ${limit} bytes`);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size).toString('utf8');
+}

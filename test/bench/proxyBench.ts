@@ -1,0 +1,236 @@
+// npm run bench -- proxy: added latency, throughput, time to first token and RSS of the proxy,
+// against a local upstream, three ways in one run: direct, a bare forwarder, Switchyard.
+// Each server runs in its own process; this process only generates load.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { Pool } from 'undici';
+
+const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
+const children: ChildProcess[] = [];
+
+function startChild(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ child: ChildProcess; line: string }> {
+  const child = spawn(process.execPath, args, {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...env },
+  });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once('line', (line) => resolve({ child, line }));
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited ${code}`)));
+  });
+}
+
+async function rssMb(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return kb / 1024;
+}
+
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+const median = (values: number[]) =>
+  percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
+
+type Target = { name: string; origin: string; path: string; headers: Record<string, string> };
+
+const BODY = JSON.stringify({ model: 'bench', messages: [{ role: 'user', content: 'ping' }] });
+const STREAM_BODY = JSON.stringify({
+  model: 'bench',
+  stream: true,
+  messages: [{ role: 'user', content: 'ping' }],
+});
+
+async function once(pool: Pool, target: Target, body: string, firstByte: boolean): Promise<number> {
+  const started = process.hrtime.bigint();
+  const res = await pool.request({
+    path: target.path,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...target.headers },
+    body,
+  });
+  let elapsed = 0;
+  if (firstByte) {
+    for await (const chunk of res.body) {
+      if (elapsed === 0 && (chunk as Buffer).toString('utf8').includes('"content":"po"'))
+        elapsed = Number(process.hrtime.bigint() - started) / 1e6;
+    }
+  } else {
+    await res.body.arrayBuffer();
+    elapsed = Number(process.hrtime.bigint() - started) / 1e6;
+  }
+  if (res.statusCode !== 200) throw new Error(`${target.name}: HTTP ${res.statusCode}`);
+  return elapsed;
+}
+
+async function sequential(
+  target: Target,
+  count: number,
+  body: string,
+  firstByte: boolean,
+): Promise<number[]> {
+  const pool = new Pool(target.origin, { connections: 1 });
+  for (let i = 0; i < 300; i++) await once(pool, target, body, firstByte);
+  const samples: number[] = [];
+  for (let i = 0; i < count; i++) samples.push(await once(pool, target, body, firstByte));
+  await pool.close();
+  return samples.sort((a, b) => a - b);
+}
+
+async function concurrent(
+  target: Target,
+  connections: number,
+  seconds: number,
+  onTick?: () => Promise<void>,
+): Promise<number> {
+  const pool = new Pool(target.origin, { connections });
+  const deadline = Date.now() + seconds * 1000;
+  let done = 0;
+  const ticker = onTick ? setInterval(() => void onTick(), 500) : undefined;
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (Date.now() < deadline) {
+        await once(pool, target, BODY, false);
+        done++;
+      }
+    }),
+  );
+  clearInterval(ticker);
+  await pool.close();
+  return done / seconds;
+}
+
+async function main(): Promise<void> {
+  const count = Number(process.env.BENCH_COUNT ?? 3000);
+  const seconds = Number(process.env.BENCH_SECONDS ?? 5);
+  const upstream = await startChild([here('./upstreamServer.ts')]);
+  const upstreamUrl = `http://127.0.0.1:${upstream.line}`;
+  const bare = await startChild([here('./bareForwarder.ts'), `${upstreamUrl}/v1`]);
+
+  const dataDir = await mkdtemp(join(tmpdir(), 'switchyard-bench-'));
+  await writeFile(
+    join(dataDir, 'config.json'),
+    JSON.stringify({
+      version: 1,
+      providers: { bench: { custom: true, baseUrl: `${upstreamUrl}/v1` } },
+      keys: [
+        {
+          id: 'bench-key',
+          provider: 'bench',
+          label: 'bench',
+          secret: { env: 'BENCH_UPSTREAM_KEY' },
+        },
+      ],
+      routes: [{ name: 'bench', targets: [{ provider: 'bench', model: 'bench-model' }] }],
+    }),
+  );
+  const proxyKey = 'sy-bench-proxy-key';
+  const engine = await startChild(
+    [here('../../main/cli/main.ts'), 'serve', '--port', '0', '--json', '--data-dir', dataDir],
+    {
+      SWITCHYARD_PROXY_KEY: proxyKey,
+      BENCH_UPSTREAM_KEY: 'bench-upstream-key',
+    },
+  );
+  const ready = JSON.parse(engine.line) as { url: string };
+  const pid = engine.child.pid!;
+  await new Promise((r) => setTimeout(r, 1000));
+  const idleRss = await rssMb(pid);
+
+  const targets: Target[] = [
+    { name: 'direct', origin: upstreamUrl, path: '/v1/chat/completions', headers: {} },
+    {
+      name: 'bare forwarder',
+      origin: `http://127.0.0.1:${bare.line}`,
+      path: '/v1/chat/completions',
+      headers: {},
+    },
+    {
+      name: 'switchyard',
+      origin: ready.url,
+      path: '/v1/chat/completions',
+      headers: { authorization: `Bearer ${proxyKey}` },
+    },
+  ];
+
+  const rows: string[][] = [];
+  const seq = new Map<string, number[]>();
+  const ttft = new Map<string, number[]>();
+  for (const target of targets) seq.set(target.name, await sequential(target, count, BODY, false));
+  for (const target of targets)
+    ttft.set(target.name, await sequential(target, Math.min(count, 2000), STREAM_BODY, true));
+  let loadRss = 0;
+  const rps = new Map<string, number>();
+  for (const target of targets) {
+    rps.set(
+      target.name,
+      await concurrent(
+        target,
+        50,
+        seconds,
+        target.name === 'switchyard'
+          ? async () => void (loadRss = Math.max(loadRss, await rssMb(pid)))
+          : undefined,
+      ),
+    );
+  }
+  const afterRss = await rssMb(pid);
+
+  const directSeq = median(seq.get('direct')!);
+  const directTtft = median(ttft.get('direct')!);
+  for (const target of targets) {
+    const s = seq.get(target.name)!;
+    const t = ttft.get(target.name)!;
+    rows.push([
+      target.name,
+      percentile(s, 50).toFixed(3),
+      percentile(s, 99).toFixed(3),
+      target.name === 'direct' ? '–' : (percentile(s, 50) - directSeq).toFixed(3),
+      percentile(t, 50).toFixed(3),
+      target.name === 'direct' ? '–' : (percentile(t, 50) - directTtft).toFixed(3),
+      rps.get(target.name)!.toFixed(0),
+      target.name === 'direct'
+        ? '–'
+        : `${((100 * rps.get(target.name)!) / rps.get('bare forwarder')!).toFixed(0)}%`,
+    ]);
+  }
+  const header = [
+    'path',
+    'seq p50 ms',
+    'seq p99 ms',
+    'added p50 ms',
+    'stream TTFT p50 ms',
+    'added TTFT ms',
+    'req/s @50 conns',
+    'vs bare',
+  ];
+  console.log(
+    `\nProxy benchmark: ${count} sequential requests per path (after 300 warm-up), ${seconds} s at 50 connections.`,
+  );
+  console.log(
+    'Reproduce: npm run bench -- proxy   (BENCH_COUNT, BENCH_SECONDS to change the size)\n',
+  );
+  console.log(`| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`);
+  for (const row of rows) console.log(`| ${row.join(' | ')} |`);
+  console.log(
+    `\nSwitchyard RSS: idle ${idleRss.toFixed(1)} MB, peak under load ${loadRss.toFixed(1)} MB, after the run ${afterRss.toFixed(1)} MB.`,
+  );
+}
+
+main()
+  .catch((err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  })
+  .finally(() => {
+    for (const child of children) child.kill('SIGTERM');
+  });

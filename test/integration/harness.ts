@@ -1,0 +1,87 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startEngine, type Engine } from '../../main/engine/engine.ts';
+import { startMockProvider } from '../mocks/mockProvider.ts';
+import type { MockProvider, MockProviderOptions } from '../mocks/types.ts';
+
+export const PROXY_KEY = 'sy-test-proxy-key-0123456789';
+
+/** A provider key as tests use it: the secret, and the env var the config points at. */
+export type TestKey = { id: string; provider: string; env: string; secret: string };
+
+export type TestEngine = {
+  engine: Engine;
+  mocks: Record<string, MockProvider>;
+  logs: string[];
+  adminFetch: (path: string, init?: RequestInit) => Promise<Response>;
+  close: () => Promise<void>;
+};
+
+export type EngineSetup = {
+  /** Mock providers by catalog provider id; each overrides that provider's baseUrl. */
+  mocks: Record<string, MockProviderOptions>;
+  keys: TestKey[];
+  routes?: unknown[];
+  settings?: Record<string, unknown>;
+  upstreamTimeouts?: { connectMs?: number; headersMs?: number; idleMs?: number };
+};
+
+/**
+ * Starts mock providers and an engine in this process whose config points the catalog's
+ * providers at the mocks; keys come from environment variables set here.
+ */
+export async function startTestEngine(setup: EngineSetup): Promise<TestEngine> {
+  const mocks: Record<string, MockProvider> = {};
+  for (const [id, options] of Object.entries(setup.mocks))
+    mocks[id] = await startMockProvider(options);
+  for (const key of setup.keys) process.env[key.env] = key.secret;
+  const dataDir = await mkdtemp(join(tmpdir(), 'switchyard-it-'));
+  await writeFile(
+    join(dataDir, 'config.json'),
+    JSON.stringify({
+      version: 1,
+      providers: Object.fromEntries(
+        Object.entries(mocks).map(([id, mock]) => [id, { baseUrl: mock.url }]),
+      ),
+      keys: setup.keys.map((k) => ({
+        id: k.id,
+        provider: k.provider,
+        label: k.id,
+        secret: { env: k.env },
+      })),
+      routes: setup.routes ?? [],
+      ...(setup.settings ? { settings: setup.settings } : {}),
+    }),
+  );
+  const logs: string[] = [];
+  const engine = await startEngine({
+    host: '127.0.0.1',
+    port: 0,
+    allowRemote: false,
+    dataDir,
+    dashboardDir: join(dataDir, 'no-dashboard'),
+    proxyKey: PROXY_KEY,
+    log: (line) => logs.push(line),
+    ...(setup.upstreamTimeouts ? { upstreamTimeouts: setup.upstreamTimeouts } : {}),
+  });
+  return {
+    engine,
+    mocks,
+    logs,
+    adminFetch: (path, init = {}) =>
+      fetch(`${engine.url}${path}`, {
+        ...init,
+        headers: {
+          authorization: `Bearer ${engine.adminToken}`,
+          ...(init.headers as Record<string, string> | undefined),
+        },
+      }),
+    close: async () => {
+      await engine.stop(2000);
+      await Promise.all(Object.values(mocks).map((m) => m.close()));
+      for (const key of setup.keys) delete process.env[key.env];
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,310 @@
+import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROXY_KEY, startTestEngine, type TestEngine } from './harness.ts';
+
+const KEYS = [
+  {
+    id: 'openai-main',
+    provider: 'openai',
+    env: 'SY_IT_OPENAI_KEY',
+    secret: 'sk-it-openai-secret-aaaa',
+  },
+  {
+    id: 'anthropic-main',
+    provider: 'anthropic',
+    env: 'SY_IT_ANTHROPIC_KEY',
+    secret: 'sk-ant-it-secret-bbbb',
+  },
+  { id: 'gemini-main', provider: 'gemini', env: 'SY_IT_GEMINI_KEY', secret: 'AIza-it-secret-cccc' },
+];
+
+const TARGETS = [
+  { provider: 'openai', model: 'gpt-4o-mini' },
+  { provider: 'anthropic', model: 'claude-haiku-4-5' },
+  { provider: 'gemini', model: 'gemini-2.5-flash' },
+] as const;
+
+const WEATHER_TOOL = {
+  type: 'function' as const,
+  function: {
+    name: 'get_weather',
+    description: 'Weather for a city',
+    parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+  },
+};
+
+let t: TestEngine;
+let openai: OpenAI;
+let anthropic: Anthropic;
+
+beforeAll(async () => {
+  t = await startTestEngine({
+    mocks: {
+      openai: { format: 'openai', keys: [{ key: KEYS[0]!.secret, label: 'openai-main' }] },
+      anthropic: { format: 'anthropic', keys: [{ key: KEYS[1]!.secret, label: 'anthropic-main' }] },
+      gemini: { format: 'gemini', keys: [{ key: KEYS[2]!.secret, label: 'gemini-main' }] },
+    },
+    keys: KEYS,
+    routes: TARGETS.map((target) => ({ name: `via-${target.provider}`, targets: [target] })),
+  });
+  openai = new OpenAI({ baseURL: t.engine.proxyUrl, apiKey: PROXY_KEY, maxRetries: 0 });
+  anthropic = new Anthropic({ baseURL: t.engine.url, apiKey: PROXY_KEY, maxRetries: 0 });
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+describe.each(TARGETS)('openai SDK → $provider', (target) => {
+  const model = `via-${target.provider}`;
+
+  it('answers a chat completion with usage and the Switchyard headers', async () => {
+    const { data, response } = await openai.chat.completions
+      .create({
+        model,
+        messages: [
+          { role: 'system', content: 'Be brief.' },
+          { role: 'user', content: 'hello there' },
+        ],
+      })
+      .withResponse();
+    expect(data.choices[0]!.message.content).toContain('hello there');
+    expect(data.choices[0]!.finish_reason).toBe('stop');
+    expect(data.usage!.prompt_tokens).toBeGreaterThan(0);
+    expect(data.usage!.completion_tokens).toBeGreaterThan(0);
+    expect(response.headers.get('x-switchyard-route')).toBe(model);
+    expect(response.headers.get('x-switchyard-provider')).toBe(target.provider);
+    expect(response.headers.get('x-switchyard-model')).toBe(target.model);
+    expect(response.headers.get('x-switchyard-attempts')).toBe('1');
+    const last = t.mocks[target.provider]!.requests.at(-1)!;
+    expect(last.key?.label).toBe(`${target.provider}-main`);
+  });
+
+  it('streams a chat completion with include_usage', async () => {
+    const stream = await openai.chat.completions.create({
+      model,
+      stream: true,
+      stream_options: { include_usage: true },
+      messages: [{ role: 'user', content: 'stream me a few words please' }],
+    });
+    let text = '';
+    let finish: string | null = null;
+    let usage: OpenAI.CompletionUsage | undefined | null;
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.delta.content ?? '';
+      finish = chunk.choices[0]?.finish_reason ?? finish;
+      if (chunk.usage) usage = chunk.usage;
+    }
+    expect(text).toContain('stream me a few words please');
+    expect(finish).toBe('stop');
+    expect(usage?.completion_tokens).toBeGreaterThan(0);
+  });
+
+  it('round-trips a tool call, streamed, with arguments reassembled', async () => {
+    const stream = await openai.chat.completions.create({
+      model,
+      stream: true,
+      tools: [WEATHER_TOOL],
+      messages: [{ role: 'user', content: 'use the get_weather tool for Paris' }],
+    });
+    const calls = new Map<number, { id: string; name: string; args: string }>();
+    let finish: string | null = null;
+    for await (const chunk of stream) {
+      for (const call of chunk.choices[0]?.delta.tool_calls ?? []) {
+        const entry = calls.get(call.index) ?? { id: '', name: '', args: '' };
+        entry.id ||= call.id ?? '';
+        entry.name ||= call.function?.name ?? '';
+        entry.args += call.function?.arguments ?? '';
+        calls.set(call.index, entry);
+      }
+      finish = chunk.choices[0]?.finish_reason ?? finish;
+    }
+    expect(finish).toBe('tool_calls');
+    const call = calls.get(0)!;
+    expect(call.name).toBe('get_weather');
+    expect(call.id).not.toBe('');
+    expect(typeof JSON.parse(call.args).city).toBe('string');
+
+    const followUp = await openai.chat.completions.create({
+      model,
+      tools: [WEATHER_TOOL],
+      messages: [
+        { role: 'user', content: 'use the get_weather tool for Paris' },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [
+            { id: call.id, type: 'function', function: { name: call.name, arguments: call.args } },
+          ],
+        },
+        { role: 'tool', tool_call_id: call.id, content: '{"temp": 21}' },
+        { role: 'user', content: 'thanks, summarise' },
+      ],
+    });
+    expect(followUp.choices[0]!.message.content).toContain('thanks, summarise');
+  });
+
+  it('makes parallel tool calls', async () => {
+    const result = await openai.chat.completions.create({
+      model,
+      tools: [
+        WEATHER_TOOL,
+        {
+          type: 'function',
+          function: {
+            name: 'get_time',
+            parameters: { type: 'object', properties: { zone: { type: 'string' } } },
+          },
+        },
+      ],
+      messages: [{ role: 'user', content: 'call get_weather and get_time tools' }],
+    });
+    const names = result.choices[0]!.message.tool_calls!.map((c) =>
+      c.type === 'function' ? c.function.name : '',
+    );
+    expect(names.sort()).toEqual(['get_time', 'get_weather']);
+    expect(result.choices[0]!.finish_reason).toBe('tool_calls');
+  });
+});
+
+describe.each(TARGETS)('anthropic SDK → $provider', (target) => {
+  const model = `via-${target.provider}`;
+
+  it('answers a message with a system prompt, stop reason and usage', async () => {
+    const message = await anthropic.messages.create({
+      model,
+      max_tokens: 200,
+      system: 'Be brief.',
+      messages: [{ role: 'user', content: 'hello from claude code' }],
+    });
+    const text = message.content.map((b) => (b.type === 'text' ? b.text : '')).join('');
+    expect(text).toContain('hello from claude code');
+    expect(message.stop_reason).toBe('end_turn');
+    expect(message.usage.input_tokens).toBeGreaterThan(0);
+    expect(message.usage.output_tokens).toBeGreaterThan(0);
+  });
+
+  it('streams a message with every event in order', async () => {
+    const stream = anthropic.messages.stream({
+      model,
+      max_tokens: 200,
+      messages: [{ role: 'user', content: 'stream some words for me' }],
+    });
+    const types: string[] = [];
+    stream.on('streamEvent', (event) => types.push(event.type));
+    const final = await stream.finalMessage();
+    const text = final.content.map((b) => (b.type === 'text' ? b.text : '')).join('');
+    expect(text).toContain('stream some words for me');
+    expect(types[0]).toBe('message_start');
+    expect(types.at(-1)).toBe('message_stop');
+    expect(types).toContain('content_block_delta');
+    expect(final.stop_reason).toBe('end_turn');
+    expect(final.usage.output_tokens).toBeGreaterThan(0);
+  });
+
+  it('round-trips tool_use and tool_result, streamed', async () => {
+    const tools = [
+      {
+        name: 'get_weather',
+        description: 'Weather',
+        input_schema: {
+          type: 'object' as const,
+          properties: { city: { type: 'string' } },
+          required: ['city'],
+        },
+      },
+    ];
+    const stream = anthropic.messages.stream({
+      model,
+      max_tokens: 200,
+      tools,
+      messages: [{ role: 'user', content: 'use the get_weather tool for Oslo' }],
+    });
+    const first = await stream.finalMessage();
+    expect(first.stop_reason).toBe('tool_use');
+    const use = first.content.find((b) => b.type === 'tool_use');
+    expect(use?.type === 'tool_use' && use.name).toBe('get_weather');
+    if (use?.type !== 'tool_use') return;
+    expect(typeof (use.input as { city?: unknown }).city).toBe('string');
+
+    const second = await anthropic.messages.create({
+      model,
+      max_tokens: 200,
+      tools,
+      messages: [
+        { role: 'user', content: 'use the get_weather tool for Oslo' },
+        { role: 'assistant', content: first.content },
+        {
+          role: 'user',
+          content: [
+            { type: 'tool_result', tool_use_id: use.id, content: '{"temp": 3}' },
+            { type: 'text', text: 'and now summarise' },
+          ],
+        },
+      ],
+    });
+    expect(second.content.map((b) => (b.type === 'text' ? b.text : '')).join('')).toContain(
+      'and now summarise',
+    );
+  });
+});
+
+describe('direct provider/model addressing', () => {
+  it('serves provider/model without a route', async () => {
+    const { data, response } = await openai.chat.completions
+      .create({
+        model: 'gemini/gemini-2.5-flash',
+        messages: [{ role: 'user', content: 'direct hit' }],
+      })
+      .withResponse();
+    expect(data.choices[0]!.message.content).toContain('direct hit');
+    expect(response.headers.get('x-switchyard-route')).toBeNull();
+    expect(response.headers.get('x-switchyard-provider')).toBe('gemini');
+  });
+
+  it('lists routes and provider/model names', async () => {
+    const models = await openai.models.list();
+    const ids = models.data.map((m) => m.id);
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'via-openai',
+        'via-anthropic',
+        'via-gemini',
+        'anthropic/claude-haiku-4-5',
+      ]),
+    );
+  });
+
+  it('serves embeddings from an OpenAI-format provider', async () => {
+    const result = await openai.embeddings.create({
+      model: 'openai/text-embedding-3-small',
+      input: ['one', 'two'],
+    });
+    expect(result.data).toHaveLength(2);
+    expect(result.data[0]!.embedding.length).toBeGreaterThan(0);
+  });
+
+  it('serves embeddings from Gemini, translated to batchEmbedContents', async () => {
+    const result = await openai.embeddings.create({
+      model: 'gemini/text-embedding-004',
+      input: ['alpha', 'beta', 'gamma'],
+    });
+    expect(result.data.map((d) => d.index)).toEqual([0, 1, 2]);
+    expect(result.data[0]!.embedding.length).toBeGreaterThan(0);
+    expect(t.mocks.gemini!.requests.at(-1)!.path).toMatch(/:batchEmbedContents$/);
+  });
+
+  it('serves legacy completions from an OpenAI-format provider, and refuses them elsewhere', async () => {
+    const ok = await openai.completions.create({
+      model: 'openai/gpt-3.5-turbo-instruct',
+      prompt: 'say hi',
+    });
+    expect(ok.choices[0]!.text.length).toBeGreaterThan(0);
+    await expect(
+      openai.completions.create({ model: 'anthropic/claude-haiku-4-5', prompt: 'say hi' }),
+    ).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringMatching(/completions endpoint needs an OpenAI-format provider/),
+    });
+  });
+});

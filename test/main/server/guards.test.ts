@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import {
+  hostAllowed,
+  hostnameOf,
+  isLoopbackHost,
+  originAllowed,
+  secretEquals,
+} from '../../../main/server/guards.ts';
+
+describe('isLoopbackHost (the --host flag)', () => {
+  it.each(['127.0.0.1', '127.3.4.5', 'localhost', '::1', '[::1]'])('%s is loopback', (host) => {
+    expect(isLoopbackHost(host)).toBe(true);
+  });
+  it.each(['0.0.0.0', '192.168.1.2', '10.0.0.1', '::', 'example.com', '128.0.0.1'])(
+    '%s is not',
+    (host) => {
+      expect(isLoopbackHost(host)).toBe(false);
+    },
+  );
+});
+
+describe('hostAllowed (DNS rebinding)', () => {
+  it.each(['127.0.0.1:4141', 'localhost:4141', 'LOCALHOST', '[::1]:4141', '127.0.0.2'])(
+    'lets %s through',
+    (host) => {
+      expect(hostAllowed(host, false)).toBe(true);
+    },
+  );
+  it.each([
+    'evil.example',
+    'evil.example:4141',
+    'localhost.evil.example',
+    '127.0.0.1.nip.io',
+    '',
+    '[::1',
+    undefined,
+  ])('refuses %s', (host) => {
+    expect(hostAllowed(host, false)).toBe(false);
+  });
+  it('lets anything through only when remote access was asked for', () => {
+    expect(hostAllowed('my-box.lan:4141', true)).toBe(true);
+  });
+  it('parses host names with ports and brackets', () => {
+    expect(hostnameOf('[::1]:80')).toBe('[::1]');
+    expect(hostnameOf('Example.COM:80')).toBe('example.com');
+  });
+});
+
+describe('originAllowed (drive-by requests from web pages)', () => {
+  const own = new Set(['http://127.0.0.1:4141', 'http://localhost:4141']);
+  it('allows requests without Origin (SDKs, curl) and the dashboard itself', () => {
+    expect(originAllowed(undefined, own)).toBe(true);
+    expect(originAllowed('http://127.0.0.1:4141', own)).toBe(true);
+    expect(originAllowed('HTTP://LOCALHOST:4141', own)).toBe(true);
+  });
+  it.each([
+    'https://evil.example',
+    'http://127.0.0.1:9999',
+    'null',
+    'http://127.0.0.1:4141.evil.example',
+  ])('refuses %s', (origin) => {
+    expect(originAllowed(origin, own)).toBe(false);
+  });
+});
+
+describe('secretEquals', () => {
+  it('compares whole strings only', () => {
+    expect(secretEquals('sy-abc', 'sy-abc')).toBe(true);
+    expect(secretEquals('sy-ab', 'sy-abc')).toBe(false);
+    expect(secretEquals('sy-abd', 'sy-abc')).toBe(false);
+    expect(secretEquals(undefined, 'sy-abc')).toBe(false);
+  });
+});
