@@ -18,4 +18,27 @@ await Promise.all([
     outfile: 'dist/main/cli.js',
     format: 'esm',
   }),
+  // CJS has no import.meta.url. Engine modules find files relative to themselves as
+  // `../../resources/…`, which holds for main/<folder>/x.ts and for dist/main/cli.js; the Electron
+  // bundle sits one folder deeper, so its stand-in URL names a file in dist/main/ to match.
+  build({
+    ...common,
+    entryPoints: ['main/electron/main.ts'],
+    outfile: 'dist/main/electron/main.cjs',
+    format: 'cjs',
+    external: ['electron'],
+    define: { 'import.meta.url': '__moduleUrl' },
+    banner: {
+      js: "const __moduleUrl = require('node:url').pathToFileURL(require('node:path').join(__dirname, '..', 'electron.cjs')).href;",
+    },
+  }),
+  // A sandboxed preload may require only 'electron': everything else is bundled in.
+  build({
+    ...common,
+    packages: undefined,
+    entryPoints: ['main/electron/preload.ts'],
+    outfile: 'dist/main/electron/preload.cjs',
+    format: 'cjs',
+    external: ['electron'],
+  }),
 ]);

@@ -1,0 +1,173 @@
+import { z } from 'zod';
+
+/** A key's routing state, as the failure classes leave it (DESIGN.md). */
+export type KeyStatus = 'ready' | 'cooling' | 'parked' | 'invalid';
+
+/** One quota window of a key (e.g. requests per minute, tokens per day) and how much is left. */
+export type QuotaWindow = { name: string; remaining: number };
+
+/** A key as the tray sees it: a label, never the secret. */
+export type KeyQuota = { id: string; label: string; status: KeyStatus; windows: QuotaWindow[] };
+
+export type KeychainState = 'unlocked' | 'locked' | 'unavailable' | 'unknown';
+
+/**
+ * What the tray is drawn from. `keys` is undefined while the engine does not report quotas at all,
+ * which is not the same as reporting that there are no keys.
+ */
+export type QuotaSnapshot = {
+  keys: KeyQuota[] | undefined;
+  keychain: KeychainState;
+  configErrors: number;
+};
+
+export type TrayLevel = 'ready' | 'degraded' | 'limited';
+
+export type TrayState = { level: TrayLevel; headline: string; lines: string[] };
+
+export type ShellNotice = { title: string; body: string };
+
+/** Below this fraction of any window left, a key counts as running low. */
+export const LOW_QUOTA_FRACTION = 0.1;
+
+/** How many keys the tray menu lists before summing up the rest. */
+export const MAX_KEY_LINES = 8;
+
+const KeyQuotaSchema = z.looseObject({
+  id: z.string().min(1),
+  label: z.string().min(1),
+  status: z.enum(['ready', 'cooling', 'parked', 'invalid']),
+  windows: z.array(z.looseObject({ name: z.string(), remaining: z.number().min(0).max(1) })),
+});
+
+const StatusSchema = z.looseObject({
+  keys: z.array(KeyQuotaSchema).optional().catch(undefined),
+  keychain: z.enum(['unlocked', 'locked', 'unavailable', 'unknown']).catch('unknown'),
+  configErrors: z.array(z.unknown()).catch([]),
+});
+
+/**
+ * The snapshot from `GET /admin/status`. Fields the engine does not send yet read as unknown, so
+ * the tray lights up on its own once the engine reports keys, quotas and the keychain.
+ */
+export function snapshotFromStatus(status: unknown): QuotaSnapshot {
+  const parsed = StatusSchema.safeParse(status);
+  if (!parsed.success) return { keys: undefined, keychain: 'unknown', configErrors: 0 };
+  const { keys, keychain, configErrors } = parsed.data;
+  return {
+    keys: keys?.map(({ id, label, status, windows }) => ({
+      id,
+      label,
+      status,
+      windows: windows.map(({ name, remaining }) => ({ name, remaining })),
+    })),
+    keychain,
+    configErrors: configErrors.length,
+  };
+}
+
+/** The window with the least left, or undefined for a key without known windows. */
+export function tightestWindow(key: KeyQuota): QuotaWindow | undefined {
+  let tightest: QuotaWindow | undefined;
+  for (const window of key.windows)
+    if (tightest === undefined || window.remaining < tightest.remaining) tightest = window;
+  return tightest;
+}
+
+function percent(fraction: number): string {
+  return `${Math.floor(fraction * 100)}%`;
+}
+
+function keyLine(key: KeyQuota): string {
+  if (key.status === 'invalid') return `${key.label}: invalid key`;
+  if (key.status === 'parked') return `${key.label}: quota used up, parked until it resets`;
+  const tightest = tightestWindow(key);
+  const left =
+    tightest === undefined ? '' : `${percent(tightest.remaining)} left (${tightest.name})`;
+  if (key.status === 'cooling') return `${key.label}: cooling down${left ? `, ${left}` : ''}`;
+  return `${key.label}: ${left || 'ready'}`;
+}
+
+/**
+ * Green when every key can take requests with room to spare; red when there are keys and none of
+ * them can; amber for everything in between and for anything the user should look at (the
+ * keychain locked, a refused config edit, no keys yet).
+ */
+export function trayState(snapshot: QuotaSnapshot): TrayState {
+  const problems: string[] = [];
+  if (snapshot.keychain === 'locked') problems.push('the keychain is locked');
+  if (snapshot.keychain === 'unavailable') problems.push('no keychain is available');
+  if (snapshot.configErrors > 0) problems.push('a config edit was refused');
+
+  const keys = snapshot.keys;
+  const lines =
+    keys === undefined
+      ? ['Quota figures are not reported yet']
+      : keys.length === 0
+        ? ['No keys yet: add one in the dashboard']
+        : [
+            ...keys.slice(0, MAX_KEY_LINES).map(keyLine),
+            ...(keys.length > MAX_KEY_LINES ? [`and ${keys.length - MAX_KEY_LINES} more`] : []),
+          ];
+
+  if (keys !== undefined && keys.length > 0 && keys.every((key) => key.status !== 'ready')) {
+    return { level: 'limited', headline: 'All keys are limited', lines };
+  }
+  if (keys !== undefined) {
+    if (keys.length === 0) problems.push('no keys yet');
+    const unusable = keys.filter((key) => key.status !== 'ready').length;
+    if (unusable > 0) problems.push(`${unusable} of ${keys.length} keys limited`);
+    const low = keys.filter((key) => key.status === 'ready' && isLow(key)).length;
+    if (low > 0) problems.push(`${low} running low`);
+  }
+  if (problems.length > 0) return { level: 'degraded', headline: capitalise(problems), lines };
+  return { level: 'ready', headline: 'Ready', lines };
+}
+
+function capitalise(problems: string[]): string {
+  const text = problems.join(', ');
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function isLow(key: KeyQuota): boolean {
+  const tightest = tightestWindow(key);
+  return tightest !== undefined && tightest.remaining < LOW_QUOTA_FRACTION;
+}
+
+/**
+ * Notifications for what got worse between two snapshots: a key dropping under 10% of a window, a
+ * key turning invalid, the keychain locking. Each fires once, on the change, not on every poll;
+ * the first snapshot (`previous` undefined) reports what is already wrong at start.
+ */
+export function noticesBetween(
+  previous: QuotaSnapshot | undefined,
+  next: QuotaSnapshot,
+): ShellNotice[] {
+  const notices: ShellNotice[] = [];
+  const before = new Map((previous?.keys ?? []).map((key) => [key.id, key]));
+  for (const key of next.keys ?? []) {
+    const old = before.get(key.id);
+    if (key.status === 'invalid') {
+      if (old?.status !== 'invalid')
+        notices.push({
+          title: 'A key was refused',
+          body: `${key.label} was rejected by its provider (401/403). Routing skips it until you replace it.`,
+        });
+      continue;
+    }
+    const tightest = tightestWindow(key);
+    if (tightest !== undefined && isLow(key) && (old === undefined || !isLow(old))) {
+      notices.push({
+        title: 'Quota running low',
+        body: `${key.label} has ${percent(tightest.remaining)} of its ${tightest.name} quota left.`,
+      });
+    }
+  }
+  if (next.keychain === 'locked' && previous?.keychain !== 'locked') {
+    notices.push({
+      title: 'Keychain locked',
+      body: 'Switchyard cannot read your keys until the OS keychain is unlocked.',
+    });
+  }
+  return notices;
+}

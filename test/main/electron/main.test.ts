@@ -1,0 +1,237 @@
+// Runs the real main.ts (engine, port fallback, cookie, IPC, guards, tray, quit) against the
+// Electron stand-in in fakeElectron.ts. What only a real Electron can show is in launch.test.ts.
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { SESSION_COOKIE } from '../../../main/server/guards.ts';
+import { IPC_CHANNELS } from '../../../main/electron/ipcChannels.ts';
+import { SHELL_CSP } from '../../../main/electron/contentSecurityPolicy.ts';
+import { app, fakeEvent, record, type FakeBrowserWindow } from './fakeElectron.ts';
+
+vi.mock('electron', async () => (await import('./fakeElectron.ts')).fake);
+
+const scratch = await mkdtemp(join(tmpdir(), 'switchyard-shell-'));
+const dataDir = join(scratch, 'data');
+const dashboardDir = join(scratch, 'dashboard');
+const logs: string[] = [];
+const savedArgv = [...process.argv];
+const busy: Server = createServer();
+let busyPort = 0;
+let window: FakeBrowserWindow;
+let origin = '';
+
+function ipcEvent(frameUrl: string | null, webContentsId = window.webContents.id) {
+  return {
+    sender: { id: webContentsId },
+    senderFrame: frameUrl === null ? null : { url: frameUrl, parent: null },
+    returnValue: undefined as unknown,
+  };
+}
+
+function menuItem(label: RegExp): { click?: () => void; label: string } {
+  const tray = record.trays[0];
+  const item = tray?.menu.find(
+    (entry) => typeof entry.label === 'string' && label.test(entry.label),
+  );
+  if (item === undefined) throw new Error(`no tray item ${label}`);
+  return item as { click?: () => void; label: string };
+}
+
+beforeAll(async () => {
+  await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+  busyPort = (busy.address() as { port: number }).port;
+  const { mkdir } = await import('node:fs/promises');
+  await mkdir(dashboardDir, { recursive: true });
+  await writeFile(join(dashboardDir, 'index.html'), '<!doctype html><h1>Switchyard</h1>');
+  process.env.SWITCHYARD_DASHBOARD_DIR = dashboardDir;
+  process.env.XDG_CONFIG_HOME = join(scratch, 'xdg');
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    logs.push(String(chunk));
+    return true;
+  });
+  process.argv.push(`--data-dir=${dataDir}`, `--port=${busyPort}`);
+  await import('../../../main/electron/main.ts');
+  await vi.waitFor(
+    () => {
+      if (record.trays.length === 0) throw new Error('not up yet');
+    },
+    { timeout: 15_000 },
+  );
+  window = record.windows[0] as FakeBrowserWindow;
+  origin = new URL(window.loadedUrl as string).origin;
+});
+
+afterAll(async () => {
+  if (!record.quitFinished) app.quit();
+  await vi.waitFor(() => expect(record.quitFinished).toBe(true), { timeout: 15_000 });
+  process.argv.splice(0, process.argv.length, ...savedArgv);
+  vi.restoreAllMocks();
+  await new Promise<void>((resolve) => busy.close(() => resolve()));
+  await rm(scratch, { recursive: true, force: true });
+});
+
+describe('the Electron main process, against a stand-in Electron', () => {
+  it('starts the engine on a free port when 4141 (here: a busy port) is taken', async () => {
+    expect(window.loadedUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    expect(new URL(origin).port).not.toBe(String(busyPort));
+    expect(logs.join('')).toContain(`port ${busyPort} is in use`);
+    expect(record.paths.get('userData')).toBe(dataDir);
+    const health = await fetch(`${origin}/healthz`);
+    expect(await health.json()).toEqual({ status: 'ok' });
+  });
+
+  it('loads the dashboard without a token in the URL: the session is an HttpOnly cookie', async () => {
+    expect(window.loadedUrl).not.toContain('token');
+    const cookie = record.cookies[0] as Record<string, unknown>;
+    expect(cookie).toMatchObject({
+      url: origin,
+      name: SESSION_COOKIE,
+      httpOnly: true,
+      sameSite: 'strict',
+    });
+    const status = await fetch(`${origin}/admin/status`, {
+      headers: { cookie: `${SESSION_COOKIE}=${String(cookie.value)}` },
+    });
+    expect(status.status).toBe(200);
+    expect(((await status.json()) as { dataDir: string }).dataDir).toBe(dataDir);
+    const page = await fetch(`${origin}/`);
+    expect(await page.text()).toContain('<h1>Switchyard</h1>');
+  });
+
+  it('opens one sandboxed, isolated window with the preload bundle, shown at first paint', () => {
+    expect(record.windows).toHaveLength(1);
+    const prefs = window.options.webPreferences as Record<string, unknown>;
+    expect(prefs).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false });
+    expect(prefs.preload).toMatch(/dist\/main\/electron\/preload\.cjs$/);
+    expect(window.visible).toBe(true);
+  });
+
+  it('hands the admin URL and token to our dashboard frame, and to nothing else', () => {
+    const bootstrap = record.ipcOn.get(IPC_CHANNELS.bootstrap);
+    const ours = ipcEvent(`${origin}/`);
+    bootstrap?.(ours);
+    expect(ours.returnValue).toEqual({ adminUrl: origin, adminToken: record.cookies[0]?.value });
+    for (const foreign of [
+      ipcEvent('https://evil.example/'),
+      ipcEvent(null),
+      ipcEvent(`${origin}/`, window.webContents.id + 100),
+    ]) {
+      bootstrap?.(foreign);
+      expect(foreign.returnValue).toBeNull();
+    }
+    const subframe = { ...ipcEvent(`${origin}/`), senderFrame: { url: `${origin}/`, parent: {} } };
+    bootstrap?.(subframe);
+    expect(subframe.returnValue).toBeNull();
+  });
+
+  it('opens web links and the data folder for our frame only, with checked arguments', async () => {
+    const open = record.ipcHandle.get(IPC_CHANNELS.openExternal) as (
+      ...a: unknown[]
+    ) => Promise<void>;
+    await open(ipcEvent(`${origin}/`), 'https://console.groq.com/keys');
+    expect(record.opened).toEqual(['https://console.groq.com/keys']);
+    await expect(open(ipcEvent(`${origin}/`), 'file:///etc/passwd')).rejects.toThrow(/Refused/);
+    await expect(open(ipcEvent('https://evil.example/'), 'https://x.example/')).rejects.toThrow(
+      /Refused/,
+    );
+    expect(record.opened).toEqual(['https://console.groq.com/keys']);
+    expect(logs.join('')).not.toContain('/etc/passwd');
+
+    const reveal = record.ipcHandle.get(IPC_CHANNELS.showDataFolder) as (
+      ...a: unknown[]
+    ) => Promise<void>;
+    await reveal(ipcEvent(`${origin}/`));
+    expect(record.openedPaths).toEqual([dataDir]);
+    await expect(reveal(ipcEvent(`${origin}/`), '/etc')).rejects.toThrow(/Refused/);
+    expect(record.openedPaths).toEqual([dataDir]);
+  });
+
+  it('keeps the window on the dashboard: links leave through the system browser', () => {
+    const contents = window.webContents;
+    const away = fakeEvent({ url: 'https://openrouter.ai/', isMainFrame: true });
+    contents.emit('will-frame-navigate', away);
+    expect(away.defaultPrevented).toBe(true);
+    expect(record.opened.at(-1)).toBe('https://openrouter.ai/');
+    const file = fakeEvent({ url: 'file:///etc/passwd', isMainFrame: true });
+    contents.emit('will-frame-navigate', file);
+    expect(file.defaultPrevented).toBe(true);
+    expect(record.opened).not.toContain('file:///etc/passwd');
+    const inside = fakeEvent({ url: `${origin}/routes`, isMainFrame: true });
+    contents.emit('will-frame-navigate', inside);
+    expect(inside.defaultPrevented).toBe(false);
+    expect(contents.windowOpenHandler?.({ url: 'https://example.com/' })).toEqual({
+      action: 'deny',
+    });
+    expect(record.opened.at(-1)).toBe('https://example.com/');
+  });
+
+  it('refuses permissions and forces the CSP on every document', () => {
+    const session = window.webContents.session;
+    let granted: boolean | undefined;
+    session.permissionRequest?.(window.webContents, 'media', (ok: boolean) => (granted = ok), {
+      requestingUrl: `${origin}/`,
+    });
+    expect(granted).toBe(false);
+    expect(session.permissionCheck?.(window.webContents, 'geolocation', origin, {})).toBe(false);
+    let headers: Record<string, string[]> | undefined;
+    session.headersReceived?.(
+      {
+        resourceType: 'mainFrame',
+        responseHeaders: { 'content-security-policy': ['default-src *'] },
+      },
+      (response: { responseHeaders: Record<string, string[]> }) =>
+        (headers = response.responseHeaders),
+    );
+    expect(headers).toEqual({ 'Content-Security-Policy': [SHELL_CSP] });
+  });
+
+  it('puts a tray up whose menu copies the proxy URL and reopens the window', () => {
+    const tray = record.trays[0];
+    expect((tray?.image as { path: string }).path).toMatch(/resources\/icons\/tray-ready\.png$/);
+    expect(tray?.tooltip).toBe('Switchyard: Ready');
+    menuItem(/^Copy proxy URL/).click?.();
+    expect(record.clipboard).toEqual([`${origin}/v1`]);
+    expect(menuItem(/^Pause routing/)).toMatchObject({ enabled: false });
+
+    const closing = window.userClose();
+    expect(closing.defaultPrevented).toBe(true);
+    expect(window.visible).toBe(false);
+    menuItem(/^Open dashboard/).click?.();
+    expect(window.visible).toBe(true);
+    window.hide();
+    app.emit('second-instance');
+    expect(window.visible).toBe(true);
+  });
+
+  it('turns the tray amber when a config edit is refused, from the engine’s own status', async () => {
+    await writeFile(join(dataDir, 'config.json'), '{"version": 1, "routes": [{"name": "x"}]}');
+    await vi.waitFor(
+      () => expect(record.trays[0]?.tooltip).toBe('Switchyard: A config edit was refused'),
+      { timeout: 12_000, interval: 200 },
+    );
+    expect((record.trays[0]?.image as { path: string }).path).toMatch(/tray-degraded\.png$/);
+  });
+
+  it('quits by draining the engine, saving the window’s place, and only then ending', async () => {
+    app.quit();
+    expect(record.quitFinished).toBe(false);
+    await vi.waitFor(() => expect(record.quitFinished).toBe(true), { timeout: 15_000 });
+    await expect(fetch(`${origin}/healthz`)).rejects.toThrow();
+    expect(record.trays[0]?.destroyed).toBe(true);
+    expect(window.destroyed).toBe(true);
+    const state = JSON.parse(await readFile(join(dataDir, 'window-state.json'), 'utf8')) as {
+      bounds: { width: number };
+    };
+    expect(state.bounds.width).toBe(1200);
+    await expect(stat(join(dataDir, 'engine.json'))).rejects.toThrow();
+  });
+
+  it('never writes the admin token or the proxy key to its log', () => {
+    const text = logs.join('');
+    expect(text).toContain('engine: listening at');
+    expect(text).not.toContain(String(record.cookies[0]?.value));
+    expect(text).not.toMatch(/sy-[A-Za-z0-9_-]{20,}/);
+  });
+});
