@@ -7,7 +7,11 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
-          include: ['test/app/**/*.test.ts', 'test/main/**/*.test.ts', 'test/integration/**/*.test.ts'],
+          include: [
+            'test/app/**/*.test.ts',
+            'test/main/**/*.test.ts',
+            'test/integration/**/*.test.ts',
+          ],
           testTimeout: 20_000,
           hookTimeout: 30_000,
         },

@@ -9,7 +9,8 @@ export function App() {
   useEffect(() => {
     fetch('/admin/status', { credentials: 'same-origin' })
       .then(async (res) => {
-        if (!res.ok) throw new Error(((await res.json()) as { error: { message: string } }).error.message);
+        if (!res.ok)
+          throw new Error(((await res.json()) as { error: { message: string } }).error.message);
         setStatus((await res.json()) as EngineStatus);
       })
       .catch((err: unknown) => setError((err as Error).message));
