@@ -96,6 +96,23 @@ function parseMaybeJson(text: string): unknown {
   }
 }
 
+/** A fresh record for an attempt about to start; the attempt fills it in as it goes. */
+export function newAttemptInfo(
+  candidate: Candidate,
+  startedAt: number,
+  hedged: boolean,
+): AttemptInfo {
+  return {
+    provider: candidate.provider.id,
+    model: candidate.model,
+    keyId: candidate.keyId,
+    startedAt,
+    status: 0,
+    outcome: 'failed',
+    hedged,
+  };
+}
+
 /**
  * Runs one attempt up to the moment it can be committed: its first meaningful streamed data, or
  * its whole non-streamed answer. Anything that fails before then is classified, so the
@@ -107,19 +124,10 @@ export async function startAttempt(
   candidate: Candidate,
   codec: Codec,
   clientSignal: AbortSignal,
-  hedged: boolean,
+  info: AttemptInfo,
 ): Promise<ReadyAttempt | FailedAttempt> {
   const { provider, model } = candidate;
-  const startedAt = deps.clock();
-  const info: AttemptInfo = {
-    provider: provider.id,
-    model,
-    keyId: candidate.keyId,
-    startedAt,
-    status: 0,
-    outcome: 'failed',
-    hedged,
-  };
+  const startedAt = info.startedAt;
   // The attempt's own controller, aborted when the client hangs up or the attempt is dropped.
   // (AbortSignal.any would do, but it is slow and keeps every linked signal alive.)
   const own = new AbortController();

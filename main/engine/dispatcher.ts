@@ -1,9 +1,16 @@
 import type { ServerResponse } from 'node:http';
 import type { Config } from '../../app/config/schema.ts';
 import { sendError, type ErrorDialect } from '../server/respond.ts';
-import { startAttempt, type AttemptDeps, type AttemptInfo, type FailedAttempt } from './attempt.ts';
+import {
+  newAttemptInfo,
+  startAttempt,
+  type AttemptDeps,
+  type AttemptInfo,
+  type FailedAttempt,
+  type ReadyAttempt,
+} from './attempt.ts';
 import type { Codec } from './codec.ts';
-import type { CapacityGate } from './gate.ts';
+import type { Admission, CapacityGate } from './gate.ts';
 import type { ProviderDirectory } from './providerDirectory.ts';
 import type { ProxyRequest } from './proxyRequest.ts';
 import { resolveModel, type Candidate } from './targets.ts';
@@ -107,6 +114,13 @@ function exhaustedAnswer(
  * commit the first attempt that reaches its first byte. Failures before that move on (or end
  * the request for the caller's own mistakes); after it, the attempt relays to the end.
  */
+/** An attempt under way, with what it holds: its capacity admission and its own cancel switch. */
+type Running = {
+  admission: Extract<Admission, { ok: true }>;
+  cancel: AbortController;
+  settled: Promise<ReadyAttempt | FailedAttempt>;
+};
+
 export async function dispatch(
   deps: DispatchDeps,
   req: ProxyRequest,
@@ -118,10 +132,10 @@ export async function dispatch(
     sendError(res, errorDialect(req), resolution.status, resolution.message, resolution.code);
     return;
   }
-  const { routeName, route } = resolution;
-  const controller = new AbortController();
+  const { routeName, route, candidates } = resolution;
+  const client = new AbortController();
   const onClose = () => {
-    if (!res.writableFinished) controller.abort();
+    if (!res.writableFinished) client.abort();
   };
   res.once('close', onClose);
   deps.observer.requestStarted(req, routeName);
@@ -129,11 +143,17 @@ export async function dispatch(
   const attempts: AttemptInfo[] = [];
   const failures: FailedAttempt[] = [];
   const skipped: Skip[] = [];
+  const losers: Array<Promise<unknown>> = [];
+  const unlinks: Array<() => void> = [];
   const waitMs = route?.onLimit.mode === 'wait' ? route.onLimit.maxWaitMs : 0;
+  const budgetMs = route?.latencyBudgetMs;
+  let next = 0;
   let status = 0;
-  try {
-    for (const candidate of resolution.candidates) {
-      if (controller.signal.aborted) break;
+
+  /** Starts the next candidate that can take this request now, or returns undefined. */
+  const launch = async (hedged: boolean): Promise<Running | undefined> => {
+    while (next < candidates.length && !client.signal.aborted) {
+      const candidate = candidates[next++] as Candidate;
       const codec = deps.codecFor(req, candidate);
       if ('unsupported' in codec) {
         skipped.push({
@@ -142,7 +162,7 @@ export async function dispatch(
         });
         continue;
       }
-      const admission = await deps.gate.acquire(candidate, req, waitMs, controller.signal);
+      const admission = await deps.gate.acquire(candidate, req, waitMs, client.signal);
       if (!admission.ok) {
         skipped.push({
           kind: 'limited',
@@ -151,23 +171,97 @@ export async function dispatch(
         });
         continue;
       }
-      const result = await startAttempt(deps, req, candidate, codec, controller.signal, false);
-      attempts.push(result.info);
-      if (result.kind === 'failed') {
-        admission.release(result.info);
-        failures.push(result);
-        if (!result.failure.retryElsewhere || controller.signal.aborted) break;
+      const cancel = new AbortController();
+      const onClientAbort = () => cancel.abort();
+      client.signal.addEventListener('abort', onClientAbort, { once: true });
+      // Linked until the whole request is over: a ready attempt still streams after it settles.
+      unlinks.push(() => client.signal.removeEventListener('abort', onClientAbort));
+      const info = newAttemptInfo(candidate, deps.clock(), hedged);
+      attempts.push(info);
+      const running: Running = {
+        admission,
+        cancel,
+        settled: startAttempt(deps, req, candidate, codec, cancel.signal, info),
+      };
+      return running;
+    }
+    return undefined;
+  };
+
+  /** Drops an attempt that lost the race or is no longer wanted; it is logged as such. */
+  const dropLoser = (loser: Running) => {
+    loser.cancel.abort();
+    losers.push(
+      loser.settled.then((result) => {
+        result.info.outcome = 'lost-race';
+        if (result.kind === 'ready') result.abandon();
+        loser.admission.release(result.info);
+      }),
+    );
+  };
+
+  try {
+    const running = new Set<Running>();
+    const first = await launch(false);
+    if (first) running.add(first);
+    let lastLaunch = deps.clock();
+    let winner: { attempt: ReadyAttempt; admission: Running['admission'] } | undefined;
+    let stop = false;
+    while (running.size > 0 && !winner && !stop) {
+      const canHedge = budgetMs !== undefined && next < candidates.length;
+      let timer: NodeJS.Timeout | undefined;
+      const budget = canHedge
+        ? new Promise<'budget'>((resolve) => {
+            timer = setTimeout(
+              () => resolve('budget'),
+              Math.max(0, lastLaunch + budgetMs - deps.clock()),
+            );
+          })
+        : undefined;
+      const outcome = await Promise.race([
+        ...[...running].map((r) => r.settled.then((result) => ({ r, result }))),
+        ...(budget ? [budget] : []),
+      ]);
+      clearTimeout(timer);
+      if (outcome === 'budget') {
+        const hedge = await launch(true);
+        lastLaunch = deps.clock();
+        if (hedge) running.add(hedge);
         continue;
       }
+      running.delete(outcome.r);
+      const { result } = outcome;
+      if (result.kind === 'ready') {
+        winner = { attempt: result, admission: outcome.r.admission };
+        break;
+      }
+      outcome.r.admission.release(result.info);
+      failures.push(result);
+      if (!result.failure.retryElsewhere || client.signal.aborted) {
+        stop = true;
+        break;
+      }
+      if (running.size === 0) {
+        const fallback = await launch(false);
+        lastLaunch = deps.clock();
+        if (fallback) running.add(fallback);
+      }
+    }
+    for (const r of running) dropLoser(r);
+
+    if (winner) {
       try {
-        await result.commit(res, answerHeaders(req, routeName, result.info, attempts.length));
+        await winner.attempt.commit(
+          res,
+          answerHeaders(req, routeName, winner.attempt.info, attempts.length),
+        );
       } finally {
-        admission.release(result.info);
+        winner.admission.release(winner.attempt.info);
       }
       status = 200;
       return;
     }
-    if (controller.signal.aborted) return;
+    if (client.signal.aborted) return;
     const last = failures.at(-1);
     // Too big for every model tried: the provider's own words say by how much.
     const tooBig = failures.length > 0 && failures.every((f) => f.failure.class === 'too-big');
@@ -191,12 +285,14 @@ export async function dispatch(
     });
   } finally {
     res.off('close', onClose);
+    for (const unlink of unlinks) unlink();
+    await Promise.allSettled(losers);
     deps.observer.requestFinished({
       req,
       routeName,
       attempts,
-      status: controller.signal.aborted ? 499 : status,
-      abortedByClient: controller.signal.aborted,
+      status: client.signal.aborted ? 499 : status,
+      abortedByClient: client.signal.aborted,
       finishedAt: deps.clock(),
     });
   }
