@@ -4,7 +4,12 @@ import { PROXY_KEY, startTestEngine, type TestEngine } from './harness.ts';
 
 const KEYS = [
   { id: 'groq-main', provider: 'groq', env: 'SY_HEDGE_GROQ_KEY', secret: 'gsk_hedge_secret_1111' },
-  { id: 'cerebras-main', provider: 'cerebras', env: 'SY_HEDGE_CEREBRAS_KEY', secret: 'csk-hedge-secret-2222' },
+  {
+    id: 'cerebras-main',
+    provider: 'cerebras',
+    env: 'SY_HEDGE_CEREBRAS_KEY',
+    secret: 'csk-hedge-secret-2222',
+  },
 ];
 
 let t: TestEngine;
@@ -12,7 +17,10 @@ let openai: OpenAI;
 
 beforeAll(async () => {
   t = await startTestEngine({
-    mocks: { groq: { format: 'openai', dialect: 'groq' }, cerebras: { format: 'openai', dialect: 'cerebras' } },
+    mocks: {
+      groq: { format: 'openai', dialect: 'groq' },
+      cerebras: { format: 'openai', dialect: 'cerebras' },
+    },
     keys: KEYS,
     routes: [
       {
@@ -44,12 +52,18 @@ describe('latency budget', () => {
     expect(response.headers.get('x-switchyard-provider')).toBe('cerebras');
     expect(response.headers.get('x-switchyard-attempts')).toBe('2');
     expect(elapsed).toBeGreaterThanOrEqual(300);
-    await expect.poll(() => t.mocks.groq!.requests[groqBefore]?.aborted, { timeout: 2000 }).toBe(true);
+    await expect
+      .poll(() => t.mocks.groq!.requests[groqBefore]?.aborted, { timeout: 2000 })
+      .toBe(true);
   });
 
   it('a slow first token is overtaken too when streaming, and the winner streams to the end', async () => {
     t.mocks.groq!.setBehavior({ latencyMs: 2000 });
-    const stream = await openai.chat.completions.create({ model: 'fast', stream: true, messages: [{ role: 'user', content: 'stream the race' }] });
+    const stream = await openai.chat.completions.create({
+      model: 'fast',
+      stream: true,
+      messages: [{ role: 'user', content: 'stream the race' }],
+    });
     let text = '';
     for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
     expect(text).toContain('stream the race');
