@@ -5,8 +5,11 @@ import { fileURLToPath } from 'node:url';
 import { ConfigFileError } from '../config/configFile.ts';
 import { startEngine } from '../engine/engine.ts';
 import { defaultDataDir } from '../paths.ts';
+import { DatabaseError } from '../store/database.ts';
 import { VERSION } from '../version.ts';
 import { parseCli, UsageError, USAGE, type ServeArgs } from './args.ts';
+import { CliError } from './engineClient.ts';
+import { readSecret, runKeys, runStatus } from './stateCommands.ts';
 
 /** The built dashboard: `../../dist/renderer` from both main/cli/main.ts and the bundled dist/main/cli.js. */
 function dashboardDir(): string {
@@ -81,13 +84,27 @@ async function main(): Promise<void> {
   const command = parseCli(process.argv.slice(2));
   if (command.command === 'help') process.stdout.write(`${USAGE}\n`);
   else if (command.command === 'version') process.stdout.write(`${VERSION}\n`);
-  else await serve(command);
+  else if (command.command === 'serve') await serve(command);
+  else {
+    const dataDir = resolve(command.dataDir ?? defaultDataDir());
+    if (command.command === 'status') {
+      process.stdout.write(`${await runStatus(command, dataDir)}\n`);
+    } else {
+      const { text, failed } = await runKeys(command, dataDir, readSecret);
+      process.stdout.write(`${text}\n`);
+      if (failed) process.exitCode = 1;
+    }
+  }
 }
 
 main().catch((err: unknown) => {
   if (err instanceof UsageError || err instanceof ConfigFileError) {
     process.stderr.write(`switchyard: ${err.message}\n`);
     process.exit(2);
+  }
+  if (err instanceof CliError || err instanceof DatabaseError) {
+    process.stderr.write(`switchyard: ${err.message}\n`);
+    process.exit(1);
   }
   const code = (err as NodeJS.ErrnoException).code;
   if (code === 'EADDRINUSE') {

@@ -24,6 +24,8 @@ export type AttemptInfo = {
   totalMs?: number;
   usage?: UsageCounts;
   hedged: boolean;
+  /** What the client was sent, when the user opted into logging bodies (capped). */
+  responseText?: string;
   /** The provider's response headers, for the limiter (never logged). */
   upstreamHeaders?: IncomingHttpHeaders;
 };
@@ -50,7 +52,12 @@ export type AttemptDeps = {
   upstream: UpstreamClient;
   secret: (keyId: string) => Promise<string>;
   clock: () => number;
+  /** settings.logBodies: keep what the client was sent, for the request log. */
+  captureBodies: () => boolean;
 };
+
+/** How much of an answer the request log keeps when bodies are logged. */
+export const CAPTURE_LIMIT_CHARS = 64 * 1024;
 
 function lookupOf(headers: IncomingHttpHeaders): HeaderLookup {
   return (name) => {
@@ -86,6 +93,15 @@ function upstreamErrorMessage(body: unknown, fallback: string): string {
     if (typeof message === 'string') return message;
   }
   return typeof body === 'string' && body.length > 0 ? body.slice(0, 500) : fallback;
+}
+
+/**
+ * An error body with the key it answered masked. Providers mask keys in their messages, but one
+ * that echoed it would put it in the caller's error, the request log and the admin API.
+ */
+function withoutSecret(text: string, secret: string | undefined): string {
+  if (secret === undefined || secret.length < 8 || !text.includes(secret)) return text;
+  return text.split(secret).join(`[key …${secret.slice(-4)}]`);
 }
 
 function parseMaybeJson(text: string): unknown {
@@ -206,7 +222,7 @@ export async function startAttempt(
   if (response.status < 200 || response.status >= 300) {
     let text = '';
     try {
-      text = await readBodyText(response.body, 1024 * 1024);
+      text = withoutSecret(await readBodyText(response.body, 1024 * 1024), secret);
     } catch {
       // The status already says it failed; a body cut short only loses detail.
     }
@@ -264,6 +280,7 @@ export async function startAttempt(
           'content-length': Buffer.byteLength(decoded.body),
         });
         res.end(decoded.body);
+        if (deps.captureBodies()) info.responseText = decoded.body.slice(0, CAPTURE_LIMIT_CHARS);
         unlink();
         info.outcome = 'ok';
         info.totalMs = deps.clock() - startedAt;
@@ -373,8 +390,12 @@ async function awaitFirstData(
         'cache-control': 'no-cache',
         'x-accel-buffering': 'no',
       });
+      const capture = deps.captureBodies();
+      let captured = '';
       const write = async (text: string) => {
         if (text === '' || res.destroyed) return;
+        if (capture && captured.length < CAPTURE_LIMIT_CHARS)
+          captured += text.slice(0, CAPTURE_LIMIT_CHARS - captured.length);
         if (!res.write(text)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
       };
       await write(pending);
@@ -421,6 +442,7 @@ async function awaitFirstData(
         body.destroy();
       }
       unlink();
+      if (capture) info.responseText = captured;
       info.outcome = clientSignal.aborted
         ? 'aborted'
         : failedMidStream

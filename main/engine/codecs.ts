@@ -9,11 +9,15 @@ import {
   anthropicToOpenAiResponse,
   openAiToAnthropicRequest,
 } from '../../app/formats/anthropicTarget.ts';
-import { AnthropicToOpenAiStream } from '../../app/formats/anthropicTargetStream.ts';
-import { malformedStream, type Translated } from '../../app/formats/common.ts';
+import {
+  anthropicStreamError,
+  AnthropicToOpenAiStream,
+} from '../../app/formats/anthropicTargetStream.ts';
+import { malformedStream, type StreamError, type Translated } from '../../app/formats/common.ts';
 import {
   BatchEmbedResponseSchema,
   geminiMethodPath,
+  geminiStreamError,
   GenerateContentResponseSchema,
 } from '../../app/formats/gemini.ts';
 import {
@@ -27,6 +31,7 @@ import {
 } from '../../app/formats/geminiTargetResponse.ts';
 import {
   ChatCompletionSchema,
+  parseOpenAiStreamData,
   type ChatCompletion,
   type ChatCompletionRequest,
   type EmbeddingsRequest,
@@ -110,7 +115,24 @@ function openAiAnswer(text: string, value: Record<string, unknown>): DecodedBody
   };
 }
 
+/**
+ * An error a provider sent with HTTP 200 in place of an answer, in its own format: without this
+ * check a Gemini `{error:…}` body passes the (all-optional) response schema as an empty answer.
+ */
+function answeredError(format: WireFormat, value: unknown): StreamError | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const record = value as Record<string, unknown>;
+  if (format === 'anthropic')
+    return record.type === 'error' ? anthropicStreamError(record.error) : undefined;
+  if (record.error === undefined || record.error === null) return undefined;
+  if (format === 'gemini') return geminiStreamError(record.error);
+  const item = parseOpenAiStreamData(JSON.stringify({ error: record.error }));
+  return item !== 'done' && 'kind' in item ? item : undefined;
+}
+
 function anthropicAnswer(text: string, value: Record<string, unknown>): DecodedBody {
+  const failed = answeredError('anthropic', value);
+  if (failed) return { ok: false, error: failed };
   const parsed = MessageResponseSchema.safeParse(value);
   if (!parsed.success) return { ok: false, error: malformedStream('upstream') };
   const usage = parsed.data.usage;
@@ -228,7 +250,8 @@ const CALLERS: Record<ProxyRequest['inbound'], CallerSide> = {
 };
 
 /** A codec that translates through the OpenAI hub: caller → hub → target, and back. */
-function translating(req: ProxyRequest, target: TargetSide, caller: CallerSide): Codec {
+function translating(req: ProxyRequest, format: WireFormat, caller: CallerSide): Codec {
+  const target = TARGETS[format];
   return {
     passthrough: false,
     url: target.url,
@@ -239,7 +262,10 @@ function translating(req: ProxyRequest, target: TargetSide, caller: CallerSide):
       return encoded.ok ? { ok: true, body: JSON.stringify(encoded.value) } : encoded;
     },
     decode: (text, model) => {
-      const completion = target.decode(parseJson(text), model);
+      const value = parseJson(text);
+      const failed = answeredError(format, value);
+      if (failed) return { ok: false, error: failed };
+      const completion = target.decode(value, model);
       if (!completion) return { ok: false, error: malformedStream('upstream') };
       completion.model = model;
       return {
@@ -305,5 +331,5 @@ export function codecFor(req: ProxyRequest, candidate: Candidate): Codec | { uns
   }
   if (req.inbound === 'openai' && format === 'openai') return PASSTHROUGH.chat;
   if (req.inbound === 'anthropic' && format === 'anthropic') return PASSTHROUGH.messages;
-  return translating(req, TARGETS[format], CALLERS[req.inbound]);
+  return translating(req, format, CALLERS[req.inbound]);
 }

@@ -1,5 +1,7 @@
 import type { ServerResponse } from 'node:http';
-import type { Config } from '../../app/config/schema.ts';
+import { findModel } from '../../app/catalog/schema.ts';
+import type { Config, Route } from '../../app/config/schema.ts';
+import { largerWindowCandidates, type RoutePlan, type SkipReason } from '../../app/routing/plan.ts';
 import { sendError, type ErrorDialect } from '../server/respond.ts';
 import {
   newAttemptInfo,
@@ -22,6 +24,8 @@ export type RequestSummary = {
   attempts: AttemptInfo[];
   /** Status the client got. */
   status: number;
+  /** The error message the client got, when it got one. */
+  error?: string;
   abortedByClient: boolean;
   finishedAt: number;
 };
@@ -38,6 +42,12 @@ export type DispatchDeps = AttemptDeps & {
   observer: DispatchObserver;
   /** The codec for this request and target format, or a reason the pair cannot work. */
   codecFor: (req: ProxyRequest, candidate: Candidate) => Codec | { unsupported: string };
+  /** The route's plan for this request now: candidates in order, and those left out with why. */
+  plan: (
+    req: ProxyRequest,
+    candidates: readonly Candidate[],
+    route: Route | undefined,
+  ) => RoutePlan<Candidate>;
 };
 
 function errorDialect(req: ProxyRequest): ErrorDialect {
@@ -63,8 +73,25 @@ function answerHeaders(
   return headers;
 }
 
-/** A candidate not attempted: it cannot serve this kind of request, or it has no capacity now. */
-type Skip = { kind: 'unsupported' | 'limited'; reason: string; retryAt?: number };
+/**
+ * A candidate not attempted: it cannot serve this kind of request, it has no capacity now, or the
+ * route's rules leave it out (privacy, paid budget, a prompt larger than its context window).
+ */
+type Skip = {
+  kind: 'unsupported' | 'limited' | 'privacy' | 'budget' | 'context';
+  reason: string;
+  retryAt?: number;
+};
+
+const SKIP_KIND: Record<SkipReason, Skip['kind']> = {
+  cooling: 'limited',
+  parked: 'limited',
+  invalid: 'limited',
+  'no-capacity': 'limited',
+  privacy: 'privacy',
+  budget: 'budget',
+  context: 'context',
+};
 
 /** The one answer a client gets when no target could serve: every attempt's reason, and when to retry. */
 function exhaustedAnswer(
@@ -75,11 +102,19 @@ function exhaustedAnswer(
   const reasons = [...failures.map((f) => f.failure.reason), ...skipped.map((s) => s.reason)].map(
     (r) => r.replace(/\.+$/, ''),
   );
-  if (failures.length === 0 && skipped.every((s) => s.kind === 'unsupported')) {
+  const limitedSkips = skipped.some((s) => s.kind === 'limited' || s.kind === 'budget');
+  if (failures.length === 0 && !limitedSkips) {
+    // Nothing was tried and nothing is merely busy: the route's rules leave no target for this request.
+    const privacy = skipped.some((s) => s.kind === 'privacy');
+    const context = skipped.some((s) => s.kind === 'context');
     return {
-      status: 400,
-      message: `No target of this route can serve this request: ${reasons.join('; ')}.`,
-      code: 'unsupported_by_targets',
+      status: privacy ? 403 : 400,
+      message: `No target of this route may take this request: ${reasons.join('; ')}.`,
+      code: privacy
+        ? 'excluded_by_privacy'
+        : context
+          ? 'context_length_exceeded'
+          : 'unsupported_by_targets',
     };
   }
   const classes = new Set(failures.map((f) => f.failure.class));
@@ -90,21 +125,16 @@ function exhaustedAnswer(
   const retryAfterS =
     waits.length > 0 ? Math.max(1, Math.ceil((Math.min(...waits) - now) / 1000)) : undefined;
   const allLimited =
-    failures.length > 0 &&
-    [...classes].every((c) => c === 'transient' || c === 'exhausted') &&
-    failures.some((f) => f.info.status === 429);
-  const status = allLimited
-    ? 429
-    : classes.size === 1 && classes.has('key-invalid')
-      ? 502
-      : failures.length === 0
-        ? 429
-        : 502;
+    (failures.length === 0 && limitedSkips) ||
+    (failures.length > 0 &&
+      [...classes].every((c) => c === 'transient' || c === 'exhausted') &&
+      failures.some((f) => f.info.status === 429 || f.failure.class === 'exhausted'));
+  const status = allLimited ? 429 : 502;
   const message = `No provider could answer (${reasons.length} tried or skipped): ${reasons.join('; ')}.${retryAfterS !== undefined ? ` The earliest capacity returns in ${retryAfterS} s.` : ''}`;
   return {
     status,
     message,
-    code: allLimited || failures.length === 0 ? 'all_targets_limited' : 'all_targets_failed',
+    code: allLimited ? 'all_targets_limited' : 'all_targets_failed',
     ...(retryAfterS !== undefined ? { retryAfterS } : {}),
   };
 }
@@ -132,7 +162,9 @@ export async function dispatch(
     sendError(res, errorDialect(req), resolution.status, resolution.message, resolution.code);
     return;
   }
-  const { routeName, route, candidates } = resolution;
+  const { routeName, route } = resolution;
+  const plan = deps.plan(req, resolution.candidates, route);
+  let candidates: readonly Candidate[] = plan.candidates;
   const client = new AbortController();
   const onClose = () => {
     if (!res.writableFinished) client.abort();
@@ -142,13 +174,18 @@ export async function dispatch(
 
   const attempts: AttemptInfo[] = [];
   const failures: FailedAttempt[] = [];
-  const skipped: Skip[] = [];
+  const skipped: Skip[] = plan.skipped.map((s) => ({
+    kind: SKIP_KIND[s.reason],
+    reason: s.message,
+    ...(s.until !== undefined ? { retryAt: s.until } : {}),
+  }));
   const losers: Array<Promise<unknown>> = [];
   const unlinks: Array<() => void> = [];
   const waitMs = route?.onLimit.mode === 'wait' ? route.onLimit.maxWaitMs : 0;
   const budgetMs = route?.latencyBudgetMs;
   let next = 0;
   let status = 0;
+  let error: string | undefined;
 
   /** Starts the next candidate that can take this request now, or returns undefined. */
   const launch = async (hedged: boolean): Promise<Running | undefined> => {
@@ -194,6 +231,8 @@ export async function dispatch(
     losers.push(
       loser.settled.then((result) => {
         result.info.outcome = 'lost-race';
+        // Being slower than another target is not a failure: nothing to cool down or park.
+        delete result.info.failure;
         if (result.kind === 'ready') result.abandon();
         loser.admission.release(result.info);
       }),
@@ -237,6 +276,18 @@ export async function dispatch(
       }
       outcome.r.admission.release(result.info);
       failures.push(result);
+      if (result.failure.class === 'too-big') {
+        // Only a model with a larger context window can take this prompt.
+        const failedWindow = findModel(
+          deps.providers.catalog,
+          result.info.provider,
+          result.info.model,
+        )?.contextWindow;
+        candidates = [
+          ...candidates.slice(0, next),
+          ...largerWindowCandidates(candidates.slice(next), failedWindow),
+        ];
+      }
       if (!result.failure.retryElsewhere || client.signal.aborted) {
         stop = true;
         break;
@@ -267,11 +318,12 @@ export async function dispatch(
     const tooBig = failures.length > 0 && failures.every((f) => f.failure.class === 'too-big');
     if (last && (!last.failure.retryElsewhere || tooBig)) {
       status = last.info.status || 400;
+      error = `${last.upstreamMessage ?? last.failure.reason} (from ${last.info.provider})`;
       sendError(
         res,
         errorDialect(req),
         status,
-        `${last.upstreamMessage ?? last.failure.reason} (from ${last.info.provider})`,
+        error,
         tooBig ? 'context_length_exceeded' : 'upstream_rejected_request',
         answerHeaders(req, routeName, last.info, attempts.length),
       );
@@ -279,6 +331,7 @@ export async function dispatch(
     }
     const answer = exhaustedAnswer(failures, skipped, deps.clock());
     status = answer.status;
+    error = answer.message;
     sendError(res, errorDialect(req), answer.status, answer.message, answer.code, {
       ...answerHeaders(req, routeName, undefined, attempts.length),
       ...(answer.retryAfterS !== undefined ? { 'retry-after': String(answer.retryAfterS) } : {}),
@@ -292,6 +345,7 @@ export async function dispatch(
       routeName,
       attempts,
       status: client.signal.aborted ? 499 : status,
+      ...(error !== undefined ? { error } : {}),
       abortedByClient: client.signal.aborted,
       finishedAt: deps.clock(),
     });

@@ -1,15 +1,34 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import type { AdminHandlers } from '../server/adminRouter.ts';
-import { handleAdmin } from '../server/adminRouter.ts';
-import { ConfigStore, writeFileAtomic } from '../config/configFile.ts';
+import { ADMIN_EVENTS_PATH } from '../../app/admin/events.ts';
 import { configJsonSchema } from '../../app/config/jsonSchema.ts';
-import { startHttpServer, type RunningServer } from '../server/httpServer.ts';
-import { createProxyService } from './proxyService.ts';
-import type { UpstreamTimeouts } from '../upstream/client.ts';
+import { ConfigStore, writeFileAtomic } from '../config/configFile.ts';
+import { createConfigUpdater } from '../keys/configUpdates.ts';
+import { createOsKeychain, type Keychain } from '../keys/keychain.ts';
+import { KeyStore, type ValidateKey } from '../keys/keyStore.ts';
+import { resolveProxyKey } from '../keys/proxyKey.ts';
 import { CONFIG_FILE_NAME, RUNTIME_FILE_NAME } from '../paths.ts';
+import { handleAdmin, type AdminHandlers } from '../server/adminRouter.ts';
+import { startHttpServer, type RunningServer } from '../server/httpServer.ts';
+import { errorDialectFor, sendError } from '../server/respond.ts';
+import { DATABASE_FILE_NAME, openDatabase } from '../store/database.ts';
+import { sqliteKeyStateStore } from '../store/keyState.ts';
+import { sqliteLimiterStore } from '../store/limiterSnapshot.ts';
+import { spendSince } from '../store/spendToday.ts';
+import { RequestLog } from '../store/requestLog.ts';
+import type { UpstreamTimeouts } from '../upstream/client.ts';
 import { VERSION } from '../version.ts';
+import { EventHub } from './eventHub.ts';
+import { createKeyValidator } from './keyValidator.ts';
+import { createLimiterGate, type LimiterGate } from './limiterGate.ts';
+import { localMidnight, PaidSpend } from './paidSpend.ts';
+import { createProxyService } from './proxyService.ts';
+import { createRequestRecorder } from './requestRecorder.ts';
+import { createRoutingHandlers, seedTargetsFor } from './routingHandlers.ts';
+import { createStateHandlers, type SendTestRequest } from './stateHandlers.ts';
+import { createTestRequester } from './testRequest.ts';
 
 export type EngineOptions = {
   host: string;
@@ -20,8 +39,18 @@ export type EngineOptions = {
   dashboardDir: string;
   /** Connect, first-byte and idle limits for provider calls (tests shorten them). */
   upstreamTimeouts?: Partial<UpstreamTimeouts>;
-  /** Overrides the generated proxy key (SWITCHYARD_PROXY_KEY). */
+  /** Overrides the proxy key kept in the keychain (SWITCHYARD_PROXY_KEY). */
   proxyKey?: string;
+  /** The OS keychain by default; tests pass their own. */
+  keychain?: Keychain;
+  /** Checks a key against its provider on add, replace and test (a models call by default). */
+  validateKey?: ValidateKey;
+  /** Serves the dashboard's test request (a request through this engine's own proxy by default). */
+  sendTestRequest?: SendTestRequest;
+  /** Where `{"env": "NAME"}` keys and import candidates are read from (process.env by default). */
+  env?: Record<string, string | undefined>;
+  /** The clock the limiter and the log run on (tests and simulations pass their own). */
+  clock?: () => number;
   log: (message: string) => void;
 };
 
@@ -35,117 +64,273 @@ export type Engine = {
   configPath: string;
   config: ConfigStore;
   server: RunningServer;
+  /** Keys, the request log, the limiter and the event stream. */
+  state: EngineState;
+  /** While paused, the proxy answers 503 (the tray's "pause routing"). */
+  readonly paused: boolean;
+  setPaused: (paused: boolean) => void;
   /** Stops the engine, letting in-flight requests finish for up to `graceMs`. */
   stop: (graceMs?: number) => Promise<void>;
 };
 
-function newSecret(prefix: string): string {
-  return `${prefix}${randomBytes(24).toString('base64url')}`;
+export type EngineState = {
+  keychain: Keychain;
+  keys: KeyStore;
+  requestLog: RequestLog;
+  limiter: LimiterGate;
+  events: EventHub;
+};
+
+function newSecret(): string {
+  return randomBytes(24).toString('base64url');
 }
 
-/** Starts the engine: config, server, admin API. The Electron shell and the CLI both call this. */
+/** Runs `close` for everything opened so far, newest first, when start-up fails half-way. */
+function closer() {
+  const steps: Array<() => unknown> = [];
+  return {
+    add: (step: () => unknown) => steps.unshift(step),
+    run: async () => {
+      for (const step of steps) await Promise.resolve(step()).catch(() => undefined);
+    },
+  };
+}
+
+/** Starts the engine: config, stores, keys, limiter, proxy, admin API. The Electron shell and the CLI both call this. */
 export async function startEngine(options: EngineOptions): Promise<Engine> {
-  const configPath = options.configPath ?? join(options.dataDir, CONFIG_FILE_NAME);
-  const config = await ConfigStore.open(configPath);
-  await writeSchemaBeside(configPath);
-  config.on('invalid', (errors) => {
-    options.log(
-      `config: your edit of ${configPath} was not applied; the last good config stays live:\n  ${errors.join('\n  ')}`,
-    );
-  });
-  config.on('change', () => options.log(`config: reloaded ${configPath}`));
-  config.watch();
+  const clock = options.clock ?? Date.now;
+  const env = options.env ?? process.env;
+  const cleanup = closer();
+  try {
+    const configPath = options.configPath ?? join(options.dataDir, CONFIG_FILE_NAME);
+    const config = await ConfigStore.open(configPath);
+    cleanup.add(() => config.close());
+    await writeSchemaBeside(configPath);
+    config.on('invalid', (errors) => {
+      options.log(
+        `config: your edit of ${configPath} was not applied; the last good config stays live:\n  ${errors.join('\n  ')}`,
+      );
+    });
+    config.on('change', () => options.log(`config: reloaded ${configPath}`));
+    config.watch();
 
-  const startedAt = Date.now();
-  const adminToken = newSecret('');
-  const proxyKey = options.proxyKey ?? newSecret('sy-');
+    const db = openDatabase(join(options.dataDir, DATABASE_FILE_NAME));
+    cleanup.add(() => db.close());
+    const events = new EventHub();
+    cleanup.add(() => events.close());
+    config.on('change', () => events.publish('config.changed', { at: clock() }));
+    const keychain = options.keychain ?? createOsKeychain();
+    cleanup.add(() => keychain.close());
+    const updateConfig = createConfigUpdater(config);
 
-  let proxyUrl = '';
-  const handlers: AdminHandlers = {
-    status: () => ({
+    const limiter = createLimiterGate({
+      clock,
+      tierOf: (candidate) =>
+        config.current.keys.find((k) => k.id === candidate.keyId)?.tier ?? 'free',
+      store: sqliteLimiterStore(db),
+      onChange: (view) => events.publish('quota.changed', view),
+      onError: (err) =>
+        options.log(`limiter: could not load or save its counts: ${(err as Error).message}`),
+    });
+    cleanup.add(() => limiter.stop());
+
+    const proxyKey =
+      options.proxyKey !== undefined
+        ? { key: options.proxyKey, source: 'env' as const }
+        : await resolveProxyKey(keychain, env, options.log);
+
+    let paused = false;
+    let proxyUrl = '';
+    // The proxy, the key store and the recorder need one another; the closures below run only
+    // once requests arrive, after all three exist.
+    const proxy = createProxyService({
+      config,
+      secret: (keyId) => keys.resolveSecret(keyId),
+      observer: {
+        requestStarted: (req, route) => recorder.requestStarted(req, route),
+        requestFinished: (summary) => recorder.requestFinished(summary),
+      },
+      limiter,
+      paidSpendToday: (route) => spend.today(route),
+      clock,
+      ...(options.upstreamTimeouts ? { timeouts: options.upstreamTimeouts } : {}),
+    });
+    cleanup.add(() => proxy.close());
+    const keys: KeyStore = new KeyStore({
+      config,
+      update: updateConfig,
+      keychain,
+      validateKey:
+        options.validateKey ?? createKeyValidator(proxy.providers, proxy.upstream, clock),
+      env,
+      state: sqliteKeyStateStore(db),
+      onStatus: (event) => {
+        events.publish('key.status', event);
+        // A replaced or re-tested key starts clean: no invalid mark, cooldown or park left over.
+        if (event.status === 'ok') limiter.clearKey(event.provider, event.id);
+      },
+    });
+    const requestLog = new RequestLog({
+      db,
+      settings: () => config.current.settings,
+      log: options.log,
+      secrets: () => keys.cachedSecrets(),
+      onRecord: (request, attempts) => events.publish('request.finished', { request, attempts }),
+      now: clock,
+    });
+    cleanup.add(() => requestLog.close());
+    const isPaid = (keyId: string) =>
+      config.current.keys.find((k) => k.id === keyId)?.tier === 'paid';
+    const spend = new PaidSpend(clock, isPaid, spendSince(db, localMidnight(clock())));
+    const recorder = createRequestRecorder({
+      requestLog,
+      events,
+      providers: proxy.providers,
+      logBodies: () => config.current.settings.logBodies,
+      onRecorded: (request, attempts) => spend.record(request.route, attempts),
+    });
+    const seed = () =>
+      limiter.seed(
+        seedTargetsFor(
+          config.current,
+          proxy.providers,
+          (id) => config.current.keys.find((k) => k.id === id)?.tier ?? 'free',
+        ),
+      );
+    seed();
+    config.on('change', seed);
+
+    const startedAt = clock();
+    const adminToken = newSecret();
+    const status = () => ({
       version: VERSION,
       proxyUrl,
       dataDir: options.dataDir,
       configPath,
       configErrors: [...config.lastErrors],
       startedAt: new Date(startedAt).toISOString(),
-    }),
-    getConfig: () => config.current,
-    putConfig: async ({ body }) => {
-      await config.write(body);
-      return config.current;
-    },
-  };
-
-  const proxy = createProxyService({
-    config,
-    secret: async (keyId) => {
-      const key = config.current.keys.find((k) => k.id === keyId);
-      if (!key) throw new Error(`no key "${keyId}" in the config`);
-      if ('env' in key.secret) {
-        const value = process.env[key.secret.env];
-        if (!value)
-          throw new Error(
-            `environment variable ${key.secret.env} is not set; set it or store the key in the keychain`,
-          );
-        return value;
-      }
-      throw new Error(
-        'keys in the OS keychain are not available in this build; use {"env": "NAME"}',
+      paused,
+    });
+    const setPaused = (value: boolean) => {
+      if (paused === value) return;
+      paused = value;
+      options.log(
+        value ? 'routing paused: the proxy answers 503 until it is resumed' : 'routing resumed',
       );
-    },
-    observer: { requestStarted: () => undefined, requestFinished: () => undefined },
-    ...(options.upstreamTimeouts ? { timeouts: options.upstreamTimeouts } : {}),
-  });
+      events.publish('config.changed', { at: clock() });
+    };
+    const handlers: AdminHandlers = {
+      status,
+      getConfig: () => config.current,
+      putConfig: async ({ body }) => {
+        await config.write(body);
+        return config.current;
+      },
+      ...createStateHandlers({
+        config,
+        update: updateConfig,
+        keychain,
+        keys,
+        requestLog,
+        proxyKey: () => ({ proxyKey: proxyKey.key, proxyUrl, source: proxyKey.source }),
+        sendTestRequest:
+          options.sendTestRequest ??
+          createTestRequester(
+            () => proxyUrl,
+            () => proxyKey.key,
+            clock,
+          ),
+      }),
+      ...createRoutingHandlers({
+        update: updateConfig,
+        providers: proxy.providers,
+        limiter,
+        status,
+        setPaused,
+      }),
+    };
 
-  const server = await startHttpServer(options.host, options.port, {
-    allowRemote: options.allowRemote,
-    proxyKey: () => proxyKey,
-    adminToken,
-    dashboardDir: options.dashboardDir,
-    proxy: proxy.handler,
-    admin: (req, res, url) => handleAdmin(handlers, req, res, url, options.log),
-    log: options.log,
-  });
+    const pausable = (req: IncomingMessage, res: ServerResponse, url: URL) => {
+      if (!paused || url.pathname === '/v1/models') return proxy.handler(req, res, url);
+      req.resume();
+      sendError(
+        res,
+        errorDialectFor(url.pathname),
+        503,
+        'Routing is paused in Switchyard. Resume it from the tray menu or the dashboard.',
+        'routing_paused',
+        { 'retry-after': '30' },
+      );
+    };
 
-  const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
-  const url = `http://${hostForUrl}:${server.port}`;
-  proxyUrl = `${url}/v1`;
-  const runtimeFile = join(options.dataDir, RUNTIME_FILE_NAME);
-  await writeFileAtomic(
-    runtimeFile,
-    JSON.stringify({
+    const server = await startHttpServer(options.host, options.port, {
+      allowRemote: options.allowRemote,
+      proxyKey: () => proxyKey.key,
+      adminToken,
+      dashboardDir: options.dashboardDir,
+      proxy: pausable,
+      admin: (req, res, url) =>
+        url.pathname === ADMIN_EVENTS_PATH
+          ? events.attach(req, res)
+          : handleAdmin(handlers, req, res, url, options.log),
+      log: options.log,
+    });
+
+    const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
+    const url = `http://${hostForUrl}:${server.port}`;
+    proxyUrl = `${url}/v1`;
+    const runtimeFile = join(options.dataDir, RUNTIME_FILE_NAME);
+    // The admin token is a per-run session token, like Jupyter's runtime file: it lets
+    // `switchyard status` and `keys` reach this engine. The file is the user's alone (0600).
+    await writeFileAtomic(
+      runtimeFile,
+      JSON.stringify({
+        url,
+        proxyUrl,
+        adminToken,
+        pid: process.pid,
+        startedAt: new Date(startedAt).toISOString(),
+      }),
+    );
+
+    let stopping: Promise<void> | undefined;
+    const stop = (graceMs = 10_000): Promise<void> => {
+      stopping ??= (async () => {
+        config.close();
+        events.close();
+        await server.close(graceMs);
+        limiter.stop();
+        await proxy.close();
+        await requestLog.close();
+        db.close();
+        keychain.close();
+        await rm(runtimeFile, { force: true });
+      })();
+      return stopping;
+    };
+
+    const state: EngineState = { keychain, keys, requestLog, limiter, events };
+    return {
       url,
       proxyUrl,
+      dashboardUrl: `${url}/?token=${adminToken}`,
       adminToken,
-      pid: process.pid,
-      startedAt: new Date(startedAt).toISOString(),
-    }),
-  );
-
-  let stopping: Promise<void> | undefined;
-  const stop = (graceMs = 10_000): Promise<void> => {
-    stopping ??= (async () => {
-      config.close();
-      await server.close(graceMs);
-      await proxy.close();
-      await rm(runtimeFile, { force: true });
-    })();
-    return stopping;
-  };
-
-  return {
-    url,
-    proxyUrl,
-    dashboardUrl: `${url}/?token=${adminToken}`,
-    adminToken,
-    proxyKey,
-    dataDir: options.dataDir,
-    configPath,
-    config,
-    server,
-    stop,
-  };
+      proxyKey: proxyKey.key,
+      dataDir: options.dataDir,
+      configPath,
+      config,
+      server,
+      state,
+      get paused() {
+        return paused;
+      },
+      setPaused,
+      stop,
+    };
+  } catch (err) {
+    await cleanup.run();
+    throw err;
+  }
 }
 
 /** Puts the JSON Schema next to the config so `"$schema": "./config.schema.json"` resolves in editors. */

@@ -36,3 +36,15 @@ export function countTextChars(value: unknown): number {
   }
   return 0;
 }
+
+/** Every string in a JSON value, joined (inline images left out): the text privacy detection reads. */
+export function collectText(value: unknown, out: string[] = []): string[] {
+  if (typeof value === 'string') {
+    if (!value.startsWith('data:')) out.push(value);
+  } else if (Array.isArray(value)) {
+    for (const item of value) collectText(item, out);
+  } else if (value !== null && typeof value === 'object') {
+    for (const key in value) collectText((value as Record<string, unknown>)[key], out);
+  }
+  return out;
+}

@@ -5,7 +5,14 @@ import type { RequestHandler } from '../server/httpServer.ts';
 import { UpstreamClient, type UpstreamTimeouts } from '../upstream/client.ts';
 import { codecFor } from './codecs.ts';
 import { dispatch, type DispatchObserver } from './dispatcher.ts';
-import { OPEN_GATE, type CapacityGate } from './gate.ts';
+import type { Route } from '../../app/config/schema.ts';
+import { EMPTY_LIMITER_STATE } from '../../app/limiter/state.ts';
+import { detectSensitive } from '../../app/privacy/detect.ts';
+import { planRoute } from '../../app/routing/plan.ts';
+import { OPEN_GATE } from './gate.ts';
+import type { LimiterGate } from './limiterGate.ts';
+import { collectText, type ProxyRequest } from './proxyRequest.ts';
+import type { Candidate } from './targets.ts';
 import { loadShippedCatalog, ProviderDirectory } from './providerDirectory.ts';
 
 /** Where the shipped catalog is: resources/ beside main/ in the repo and in dist/ alike. */
@@ -18,7 +25,10 @@ export type ProxyServiceOptions = {
   /** The secret of a configured key; throws a message a person can act on when unavailable. */
   secret: (keyId: string) => Promise<string>;
   observer: DispatchObserver;
-  gate?: CapacityGate;
+  /** The limiter: capacity before each attempt, and its state for the plan. None: always admit. */
+  limiter?: LimiterGate;
+  /** Today's paid spend per route, for paid budgets. */
+  paidSpendToday?: (route: string) => number;
   catalogPath?: string;
   timeouts?: Partial<UpstreamTimeouts>;
   clock?: () => number;
@@ -40,15 +50,45 @@ export function createProxyService(options: ProxyServiceOptions): ProxyService {
   );
   options.config.on('change', (config) => providers.update(config));
   const upstream = new UpstreamClient(options.timeouts);
+  const limiter = options.limiter;
+  const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const plan = (req: ProxyRequest, candidates: readonly Candidate[], route: Route | undefined) => {
+    const settings = options.config.current.settings;
+    const tools = req.body.tools;
+    return planRoute({
+      candidates,
+      route,
+      limiter: limiter?.state() ?? EMPTY_LIMITER_STATE,
+      request: {
+        promptChars: req.promptChars,
+        ...(req.maxTokens !== undefined ? { maxTokens: req.maxTokens } : {}),
+        hasTools: Array.isArray(tools) && tools.length > 0,
+        // Scanning the prompt costs a pass over it: only when the user asked for it.
+        sensitive:
+          settings.detectSensitive &&
+          detectSensitive(
+            collectText([req.body.messages, req.body.system, req.body.prompt, req.body.input]).join(
+              '\n',
+            ),
+          ).sensitive,
+      },
+      detectSensitive: settings.detectSensitive,
+      paidSpendTodayUsd: route && options.paidSpendToday ? options.paidSpendToday(route.name) : 0,
+      now: clock(),
+      timeZone,
+    });
+  };
   const deps = {
     config: () => options.config.current,
     providers,
     upstream,
     secret: options.secret,
-    gate: options.gate ?? OPEN_GATE,
+    gate: limiter ?? OPEN_GATE,
+    plan,
     observer: options.observer,
     codecFor,
     clock,
+    captureBodies: () => options.config.current.settings.logBodies,
   };
   const handler = createProxyHandler({
     config: deps.config,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { encodeAnthropicEvent } from '../../app/formats/anthropic.ts';
 import { OpenAiToAnthropicStream } from '../../app/formats/anthropicInboundStream.ts';
-import { truncatedStream, type StreamError } from '../../app/formats/common.ts';
+import { malformedStream, truncatedStream, type StreamError } from '../../app/formats/common.ts';
 import {
   encodeOpenAiStreamItem,
   OPENAI_DONE,
@@ -109,8 +109,58 @@ export function translatingRelay(toOpenAi: ToOpenAi, fromOpenAi: FromOpenAi): St
 }
 
 /**
+ * Cuts SSE text into whole event blocks (each ending at its blank line), holding back the block
+ * still arriving. Line ends are read as the parser reads them (LF, CRLF, CR, a CRLF split across
+ * chunks), so the cuts never change how the text parses; each character is scanned once.
+ */
+export class SseBlockSplitter {
+  #held = '';
+  #pos = 0;
+  #lineStart = true;
+  #skipLf = false;
+
+  /** Whole blocks completed by `text`, in order. */
+  push(text: string): string[] {
+    const held = this.#held + text;
+    const blocks: string[] = [];
+    let blockStart = 0;
+    for (let i = this.#pos; i < held.length; i++) {
+      const c = held.charCodeAt(i);
+      if (this.#skipLf) {
+        this.#skipLf = false;
+        if (c === 10) continue;
+      }
+      if (c !== 10 && c !== 13) {
+        this.#lineStart = false;
+        continue;
+      }
+      if (c === 13) {
+        if (i + 1 === held.length) this.#skipLf = true;
+        else if (held.charCodeAt(i + 1) === 10) i++;
+      }
+      if (this.#lineStart) {
+        blocks.push(held.slice(blockStart, i + 1));
+        blockStart = i + 1;
+      }
+      this.#lineStart = true;
+    }
+    this.#held = held.slice(blockStart);
+    this.#pos = this.#held.length;
+    return blocks;
+  }
+
+  /** The incomplete block held back. */
+  get rest(): string {
+    return this.#held;
+  }
+}
+
+/**
  * Same format both sides: the bytes go through untouched, and the events are parsed only to see
  * the start, usage, errors and whether the stream is complete. `observe` reads one event.
+ * Bytes are forwarded a whole event block at a time: a block cut short (a reset, a malformed
+ * event) must never reach the client, or the error event written after it would run into the
+ * half line and the client could not read either.
  */
 function passthroughRelay(
   observe: (
@@ -123,20 +173,33 @@ function passthroughRelay(
   const usage: UsageCounts = { tokensIn: 0, tokensOut: 0 };
   let started = false;
   let complete = false;
-  const step = (events: SseEvent[], out: string): RelayStep => {
+  const splitter = new SseBlockSplitter();
+  const step = (events: SseEvent[]): StreamError | undefined => {
     for (const event of events) {
       const seen = observe(event, usage);
-      if (seen.error) return { out: '', started, error: seen.error, usage };
+      if (seen.error) return seen.error;
       if (seen.started) started = true;
       if (seen.complete) complete = true;
     }
-    return { out, started, usage };
+    return undefined;
   };
   return {
-    push: (text) => step(parser.push(text), text),
+    push: (text) => {
+      let out = '';
+      for (const block of splitter.push(text)) {
+        const error = step(parser.push(block));
+        if (error) return { out, started, error, usage };
+        out += block;
+      }
+      return { out, started, usage };
+    },
     end: () => {
-      const last = step(parser.end(), '');
-      return last.error || complete ? last : { ...last, error: truncatedStream('upstream') };
+      // What is held is an event without its blank line: the parser discards it, and so do we.
+      const error = step([...parser.push(splitter.rest), ...parser.end()]);
+      if (error) return { out: '', started, error, usage };
+      return complete
+        ? { out: '', started, usage }
+        : { out: '', started, usage, error: truncatedStream('upstream') };
     },
     errorText,
   };
@@ -160,18 +223,25 @@ export function openAiPassthroughRelay(): StreamRelay {
   );
 }
 
-/** Anthropic upstream, Anthropic caller: `message_start` and `ping` are not a start; `message_stop` completes it. */
+/**
+ * Anthropic upstream, Anthropic caller: `message_start` and `ping` are not a start; `message_stop`
+ * completes it. Every event's data is read, so a malformed one ends the stream with an error
+ * instead of reaching the caller's SDK as JSON it cannot parse.
+ */
 export function anthropicPassthroughRelay(): StreamRelay {
   return passthroughRelay(
     (event, usage) => {
       const type = event.event;
+      const data = safeJson(event.data);
+      if (data === undefined) return { error: malformedStream('Anthropic') };
       if (type === 'ping') return {};
-      if (type === 'error') return { error: anthropicStreamError(safeJson(event.data)) };
+      if (type === 'error')
+        return { error: anthropicStreamError((data as { error?: unknown }).error) };
       if (type === 'message_stop') return { started: true, complete: true };
       if (type === 'message_start' || type === 'message_delta') {
-        const data = safeJson(event.data) as
-          { message?: { usage?: AnthropicCounts }; usage?: AnthropicCounts } | undefined;
-        const counts = data?.message?.usage ?? data?.usage;
+        const counts =
+          (data as { message?: { usage?: AnthropicCounts }; usage?: AnthropicCounts }).message
+            ?.usage ?? (data as { usage?: AnthropicCounts }).usage;
         if (counts?.input_tokens !== undefined) {
           usage.tokensIn =
             counts.input_tokens +

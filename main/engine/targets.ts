@@ -1,12 +1,14 @@
 import type { Provider } from '../../app/catalog/schema.ts';
 import type { Config, Route } from '../../app/config/schema.ts';
+import type { KeyTier } from '../../app/limiter/state.ts';
 import type { ProviderDirectory } from './providerDirectory.ts';
 
-/** One concrete thing to try: a provider, a model, and the key to use (none for keyless local servers). */
+/** One concrete thing to try: a provider, a model, the key to use (none for keyless local servers) and its tier. */
 export type Candidate = {
   provider: Provider;
   model: string;
   keyId: string | undefined;
+  tier: KeyTier;
 };
 
 export type Resolution =
@@ -63,7 +65,11 @@ export function resolveModel(
     const keys = keysFor(config, provider, target.key);
     if (keys.length === 0)
       missing.push(`no key for ${provider.name}: add one under Providers & keys`);
-    for (const keyId of keys) candidates.push({ provider, model: target.model, keyId });
+    for (const keyId of keys) {
+      const tier =
+        keyId === undefined ? 'free' : (config.keys.find((k) => k.id === keyId)?.tier ?? 'free');
+      candidates.push({ provider, model: target.model, keyId, tier });
+    }
   }
   if (candidates.length === 0) {
     return {

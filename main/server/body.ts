@@ -7,6 +7,31 @@ export type BodyResult =
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
 /**
+ * The deepest nesting a body may have. JSON.parse takes any depth, but what comes after it
+ * (JSON.stringify of the upstream body, prompt counting, translation) recurses, and 100,000 nested
+ * arrays overflowed the stack: a 500 for a malformed request. Real requests (tool schemas
+ * included) stay far below this.
+ */
+export const MAX_JSON_DEPTH = 256;
+
+/** Whether JSON text nests arrays and objects deeper than `max`; strings are skipped, nothing is parsed. */
+export function nestsDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
+}
+
+/**
  * Reads a JSON body with a hard size limit (checked on Content-Length and while streaming, so a
  * lying or chunked client cannot make us buffer more), strict UTF-8, and one JSON.parse.
  */
@@ -35,6 +60,17 @@ export function readJsonBody(req: IncomingMessage, limit: number): Promise<BodyR
     const chunks: Buffer[] = [];
     let size = 0;
     let done = false;
+    // A request whose client hung up before its body was read never ends and never errors.
+    const gone = () => {
+      if (done) return;
+      done = true;
+      resolve({ ok: false, status: 400, message: 'The client closed the connection early.' });
+    };
+    if (req.destroyed) {
+      gone();
+      return;
+    }
+    req.once('close', gone);
     req.on('data', (chunk: Buffer) => {
       if (done) return;
       size += chunk.length;
@@ -69,6 +105,14 @@ export function readJsonBody(req: IncomingMessage, limit: number): Promise<BodyR
         text = decoder.decode(raw);
       } catch {
         resolve({ ok: false, status: 400, message: 'The request body is not valid UTF-8.' });
+        return;
+      }
+      if (nestsDeeperThan(text, MAX_JSON_DEPTH)) {
+        resolve({
+          ok: false,
+          status: 400,
+          message: `The request body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels.`,
+        });
         return;
       }
       try {

@@ -29,6 +29,9 @@ export function hostnameOf(hostHeader: string | undefined): string {
 export function hostAllowed(hostHeader: string | undefined, allowRemote: boolean): boolean {
   if (allowRemote) return true;
   const name = hostnameOf(hostHeader);
+  // Only a port may follow the name: `127.0.0.1:1@evil.example` is no Host a browser sends.
+  const rest = (hostHeader ?? '').trim().slice(name.length);
+  if (!/^(:\d{1,5})?$/.test(rest)) return false;
   return LOOPBACK_NAMES.has(name) || (isIP(name) === 4 && name.startsWith('127.'));
 }
 
@@ -42,6 +45,20 @@ export function originAllowed(
 ): boolean {
   if (origin === undefined) return true;
   return ownOrigins.has(origin.toLowerCase());
+}
+
+/**
+ * The second drive-by defence: browsers label each request with `Sec-Fetch-Site`, also the ones
+ * they send without Origin (a no-cors GET from an image, a script, a link). `cross-site` is a page
+ * elsewhere; `same-site` is a page on another port of this machine (ports do not make a new site,
+ * and SameSite cookies go along). The API refuses both. No header (SDKs, curl), `same-origin`
+ * (the dashboard) and `none` (an address the user typed) pass.
+ */
+export function fetchSiteAllowed(value: string | string[] | undefined): boolean {
+  if (value === undefined) return true;
+  if (Array.isArray(value)) return false;
+  const site = value.trim().toLowerCase();
+  return site === 'same-origin' || site === 'none';
 }
 
 /** Constant-time string comparison, so a wrong key does not leak how much of it was right. */

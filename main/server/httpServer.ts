@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import {
+  fetchSiteAllowed,
   hostAllowed,
   originAllowed,
   presentedAdminToken,
@@ -34,6 +35,16 @@ export type RunningServer = {
   origins: Set<string>;
   /** Stops accepting, lets in-flight requests finish for up to `graceMs`, then cuts the rest. */
   close: (graceMs: number) => Promise<void>;
+};
+
+/** Answers for requests Node's parser refuses before any handler runs, by its error code. */
+const CLIENT_ERRORS: Record<string, [status: string, message: string]> = {
+  HPE_HEADER_OVERFLOW: [
+    '431 Request Header Fields Too Large',
+    'The request headers are larger than the server takes.',
+  ],
+  ERR_HTTP_REQUEST_TIMEOUT: ['408 Request Timeout', 'The request headers did not arrive in time.'],
+  HPE_HEADERS_TIMEOUT: ['408 Request Timeout', 'The request headers did not arrive in time.'],
 };
 
 /**
@@ -73,6 +84,21 @@ export async function startHttpServer(
         403,
         'Cross-origin request refused: only the Switchyard dashboard may call this server from a browser.',
         'origin_not_allowed',
+      );
+      return;
+    }
+    const api =
+      pathname === '/v1' ||
+      pathname.startsWith('/v1/') ||
+      pathname === '/admin' ||
+      pathname.startsWith('/admin/');
+    if (api && !fetchSiteAllowed(req.headers['sec-fetch-site'])) {
+      sendError(
+        res,
+        dialect,
+        403,
+        'Cross-site request refused: the browser says a page on another site sent it; only the Switchyard dashboard may call this API from a browser.',
+        'cross_site_request',
       );
       return;
     }
@@ -146,7 +172,13 @@ export async function startHttpServer(
   };
 
   const server = createServer(
-    { keepAliveTimeout: 65_000, requestTimeout: 0, headersTimeout: 30_000 },
+    // No Host is refused by the Host check below, in JSON, rather than by Node's bare 400.
+    {
+      keepAliveTimeout: 65_000,
+      requestTimeout: 0,
+      headersTimeout: 30_000,
+      requireHostHeader: false,
+    },
     (req, res) => {
       inFlight++;
       res.once('close', () => {
@@ -172,10 +204,19 @@ export async function startHttpServer(
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
   });
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable)
-      socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-    else socket.destroy();
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable || err.code === 'ECONNRESET') {
+      socket.destroy();
+      return;
+    }
+    const [status, message] = CLIENT_ERRORS[err.code ?? ''] ?? [
+      '400 Bad Request',
+      'The request is not valid HTTP/1.1.',
+    ];
+    const body = JSON.stringify({ error: { message, code: 'bad_http_request' } });
+    socket.end(
+      `HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
   });
 
   await new Promise<void>((resolvePromise, reject) => {

@@ -70,7 +70,13 @@ export function createProxyHandler(deps: ProxyDeps) {
       return;
     }
     if (url.pathname.startsWith('/v1/models/') && req.method === 'GET') {
-      const id = decodeURIComponent(url.pathname.slice('/v1/models/'.length));
+      let id: string;
+      try {
+        id = decodeURIComponent(url.pathname.slice('/v1/models/'.length));
+      } catch {
+        sendError(res, dialect, 400, 'The model id in the path is not valid URL encoding.');
+        return;
+      }
       const model = modelList(deps.config(), created).data.find((m) => m.id === id);
       if (model) sendJson(res, 200, model);
       else

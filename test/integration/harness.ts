@@ -8,13 +8,21 @@ import type { MockProvider, MockProviderOptions } from '../mocks/types.ts';
 export const PROXY_KEY = 'sy-test-proxy-key-0123456789';
 
 /** A provider key as tests use it: the secret, and the env var the config points at. */
-export type TestKey = { id: string; provider: string; env: string; secret: string };
+export type TestKey = {
+  id: string;
+  provider: string;
+  env: string;
+  secret: string;
+  tier?: 'free' | 'paid';
+};
 
 export type TestEngine = {
   engine: Engine;
   mocks: Record<string, MockProvider>;
   logs: string[];
   adminFetch: (path: string, init?: RequestInit) => Promise<Response>;
+  /** Stops the engine and starts a new one on the same data folder (what survives a restart). */
+  restart: () => Promise<Engine>;
   close: () => Promise<void>;
 };
 
@@ -49,39 +57,47 @@ export async function startTestEngine(setup: EngineSetup): Promise<TestEngine> {
         provider: k.provider,
         label: k.id,
         secret: { env: k.env },
+        tier: k.tier ?? 'free',
       })),
       routes: setup.routes ?? [],
       ...(setup.settings ? { settings: setup.settings } : {}),
     }),
   );
   const logs: string[] = [];
-  const engine = await startEngine({
-    host: '127.0.0.1',
-    port: 0,
-    allowRemote: false,
-    dataDir,
-    dashboardDir: join(dataDir, 'no-dashboard'),
-    proxyKey: PROXY_KEY,
-    log: (line) => logs.push(line),
-    ...(setup.upstreamTimeouts ? { upstreamTimeouts: setup.upstreamTimeouts } : {}),
-  });
-  return {
-    engine,
+  const start = () =>
+    startEngine({
+      host: '127.0.0.1',
+      port: 0,
+      allowRemote: false,
+      dataDir,
+      dashboardDir: join(dataDir, 'no-dashboard'),
+      proxyKey: PROXY_KEY,
+      log: (line) => logs.push(line),
+      ...(setup.upstreamTimeouts ? { upstreamTimeouts: setup.upstreamTimeouts } : {}),
+    });
+  const handle: TestEngine = {
+    engine: await start(),
     mocks,
     logs,
     adminFetch: (path, init = {}) =>
-      fetch(`${engine.url}${path}`, {
+      fetch(`${handle.engine.url}${path}`, {
         ...init,
         headers: {
-          authorization: `Bearer ${engine.adminToken}`,
+          authorization: `Bearer ${handle.engine.adminToken}`,
           ...(init.headers as Record<string, string> | undefined),
         },
       }),
+    restart: async () => {
+      await handle.engine.stop(2000);
+      handle.engine = await start();
+      return handle.engine;
+    },
     close: async () => {
-      await engine.stop(2000);
+      await handle.engine.stop(2000);
       await Promise.all(Object.values(mocks).map((m) => m.close()));
       for (const key of setup.keys) delete process.env[key.env];
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+  return handle;
 }

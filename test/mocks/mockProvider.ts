@@ -284,9 +284,13 @@ export async function startMockProvider(options: MockProviderOptions): Promise<M
     res.on('error', () => {});
     res.on('finish', () => {
       entry.finished = true;
+      entry.finishedAt = now();
     });
     res.on('close', () => {
-      if (!res.writableFinished) entry.aborted = true;
+      if (!res.writableFinished) {
+        entry.aborted = true;
+        entry.abortedAt = now();
+      }
       gone.abort();
       slot.release?.();
     });

@@ -116,6 +116,10 @@ export interface LoggedRequest {
   aborted: boolean;
   /** The answer was written out completely. */
   finished: boolean;
+  /** Clock time the connection closed early (set with `aborted`), to measure how fast a hang-up propagates. */
+  abortedAt?: number;
+  /** Clock time the answer was written out completely (set with `finished`). */
+  finishedAt?: number;
 }
 
 export interface MockProvider {

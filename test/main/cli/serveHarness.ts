@@ -23,18 +23,29 @@ export type ServedEngine = {
 
 const CLI = fileURLToPath(new URL('../../../main/cli/main.ts', import.meta.url));
 
-/** Runs `switchyard serve --port 0 --json` from source (Node 24 strips the types) and waits for its ready line. */
+/** The environment of a child: process.env with `env` laid over it; an `undefined` value removes a variable. */
+export function childEnv(env: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const merged: NodeJS.ProcessEnv = { ...process.env, ...env };
+  for (const [name, value] of Object.entries(env)) if (value === undefined) delete merged[name];
+  return merged;
+}
+
+/**
+ * Runs `switchyard serve --port 0 --json` from source (Node 24 strips the types) and waits for its
+ * ready line. Pass `dataDir` to start it again on the folder of an earlier run.
+ */
 export async function serveFromSource(
   extraArgs: string[] = [],
   env: NodeJS.ProcessEnv = {},
+  options: { dataDir?: string } = {},
 ): Promise<ServedEngine> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'switchyard-serve-'));
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'switchyard-serve-')));
   const child = spawn(
     process.execPath,
     [CLI, 'serve', '--port', '0', '--data-dir', dataDir, '--json', ...extraArgs],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, ...env },
+      env: childEnv(env),
     },
   );
   let err = '';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  fetchSiteAllowed,
   hostAllowed,
   hostnameOf,
   isLoopbackHost,
@@ -34,6 +35,10 @@ describe('hostAllowed (DNS rebinding)', () => {
     '',
     '[::1',
     undefined,
+    '127.0.0.1:1@evil.example',
+    'localhost:4141/evil',
+    'localhost:999999',
+    '127.0.0.1 evil.example',
   ])('refuses %s', (host) => {
     expect(hostAllowed(host, false)).toBe(false);
   });
@@ -60,6 +65,18 @@ describe('originAllowed (drive-by requests from web pages)', () => {
     'http://127.0.0.1:4141.evil.example',
   ])('refuses %s', (origin) => {
     expect(originAllowed(origin, own)).toBe(false);
+  });
+});
+
+describe('fetchSiteAllowed (what the browser says about where a request comes from)', () => {
+  it.each([undefined, 'same-origin', 'none', 'Same-Origin'])('lets %s through', (site) => {
+    expect(fetchSiteAllowed(site)).toBe(true);
+  });
+  it.each(['cross-site', 'same-site', 'bogus', ''])('refuses %s', (site) => {
+    expect(fetchSiteAllowed(site)).toBe(false);
+  });
+  it('refuses the header sent twice', () => {
+    expect(fetchSiteAllowed(['same-origin', 'cross-site'])).toBe(false);
   });
 });
 

@@ -1,0 +1,69 @@
+import type { LimiterView } from '../limiter/view.ts';
+import type {
+  AttemptRecord,
+  EndpointKind,
+  InboundFormat,
+  KeyStatus,
+  RequestListItem,
+} from './types.ts';
+
+/** The one server-sent event stream; same auth as the rest of /admin. */
+export const ADMIN_EVENTS_PATH = '/admin/events';
+
+/** A request reached the dispatcher. */
+export type RequestStartedEvent = {
+  id: string;
+  startedAt: number;
+  kind: EndpointKind;
+  inboundFormat: InboundFormat;
+  requestedModel: string;
+  route: string | null;
+  streamed: boolean;
+};
+
+/** A request ended (answered, failed or abandoned by its client), with every attempt. */
+export type RequestFinishedEvent = { request: RequestListItem; attempts: AttemptRecord[] };
+
+/** The limiter moved (quota taken or learned, a target cooling or parked): the whole view, throttled. */
+export type QuotaChangedEvent = LimiterView;
+
+export type KeyStatusEvent = {
+  id: string;
+  provider: string;
+  status: KeyStatus;
+  previous: KeyStatus;
+  /** Why, in one sentence (e.g. the classifier's reason for a 401). */
+  reason?: string;
+};
+
+/** The config changed (through the admin API or a hand edit); the dashboard refetches it. */
+export type ConfigChangedEvent = { at: number };
+
+/** The client was too slow: this many events before the next one were dropped for it. */
+export type EventsDroppedEvent = { count: number };
+
+/** Every event of the stream by name. The SSE `event:` field is the name, `data:` the JSON payload. */
+export type AdminEventMap = {
+  'request.started': RequestStartedEvent;
+  'request.finished': RequestFinishedEvent;
+  'quota.changed': QuotaChangedEvent;
+  'key.status': KeyStatusEvent;
+  'config.changed': ConfigChangedEvent;
+  'events.dropped': EventsDroppedEvent;
+};
+
+export type AdminEventName = keyof AdminEventMap;
+
+/** The names, for a client's `addEventListener` loop; the type check keeps it complete. */
+export const ADMIN_EVENT_NAMES = [
+  'request.started',
+  'request.finished',
+  'quota.changed',
+  'key.status',
+  'config.changed',
+  'events.dropped',
+] as const satisfies readonly AdminEventName[];
+
+type MissingNames = Exclude<AdminEventName, (typeof ADMIN_EVENT_NAMES)[number]>;
+/** Fails to compile when an event is added to AdminEventMap but not to ADMIN_EVENT_NAMES. */
+export const EVENT_NAMES_COMPLETE: [MissingNames] extends [never] ? true : MissingNames = true;

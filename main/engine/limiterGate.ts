@@ -1,0 +1,372 @@
+/**
+ * The limiter as the dispatcher meets it: a CapacityGate over app/limiter's pure state. It holds
+ * the state, the clock and the timers; every decision is app/limiter's.
+ *
+ * acquire() admits at once when the target's pool has room. Otherwise, when the route allows a
+ * wait, the request queues, first in first out, behind others for the same pool, and is admitted
+ * when room returns (at the window's refill time, or when a request in flight is released), or
+ * refused when its wait runs out, its client hangs up or the gate stops. It is refused at once
+ * when the route does not wait, when room cannot return within the wait (a parked key, a daily
+ * quota), when the request can never fit, or when {@link DEFAULT_MAX_WAITERS} requests already
+ * wait for the pool: a bound, so a stalled provider cannot pile up unbounded memory.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import {
+  admit,
+  clearKey as clearKeyState,
+  demandOf,
+  release as releaseState,
+  seedTargets,
+  type Refusal,
+  type Ticket,
+} from '../../app/limiter/limiter.ts';
+import { restore, snapshot, type LimiterSnapshot } from '../../app/limiter/snapshot.ts';
+import {
+  EMPTY_LIMITER_STATE,
+  poolIdOf,
+  type Demand,
+  type KeyTier,
+  type LimiterState,
+  type LimiterTarget,
+} from '../../app/limiter/state.ts';
+import { limiterView, type LimiterView } from '../../app/limiter/view.ts';
+import type { HeaderLookup } from '../../app/ratelimit/headers.ts';
+import type { AttemptInfo } from './attempt.ts';
+import type { Admission, CapacityGate } from './gate.ts';
+import type { ProxyRequest } from './proxyRequest.ts';
+import type { Candidate } from './targets.ts';
+
+/** Most requests that may wait for one pool at once; the next is refused at once. */
+export const DEFAULT_MAX_WAITERS = 256;
+
+/** Where the limiter's counts persist between runs (SQLite in the app; memory in tests). */
+export interface LimiterStore {
+  load(): LimiterSnapshot | undefined;
+  save(snapshot: LimiterSnapshot): void;
+}
+
+/** Timers in the clock's units, so a simulation can run the gate on scaled or virtual time. */
+export interface GateTimers {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export interface LimiterGateOptions {
+  clock: () => number;
+  /** The tier of a key ('free' seeds the catalog's free-tier limits); keyless targets ask too. */
+  tierOf: (candidate: Candidate) => KeyTier;
+  timers?: GateTimers;
+  store?: LimiterStore;
+  maxWaitersPerPool?: number;
+  /** Saves at most this often while counts change; default 1000 ms. */
+  saveEveryMs?: number;
+  /** Calls onChange at most this often; default 250 ms. */
+  notifyEveryMs?: number;
+  /** The limiter moved (quota taken, learned, cooling...): what the dashboard's gauges redraw. */
+  onChange?: (view: LimiterView) => void;
+  /** A store that failed to load or save. The gate carries on with what it has in memory. */
+  onError?: (error: unknown) => void;
+}
+
+export interface LimiterGate extends CapacityGate {
+  /** The current state, for planRoute and the plan preview. */
+  state(): LimiterState;
+  view(): LimiterView;
+  /** Seeds pools for these targets (call on start and when config or catalog change). */
+  seed(targets: readonly LimiterTarget[]): void;
+  /** Forgets a key's invalid mark, cooldowns and parks (the user replaced or re-tested it). */
+  clearKey(providerId: string, keyId: string | undefined): void;
+  /** Saves, cancels timers and refuses every waiting request. */
+  stop(): void;
+}
+
+const NODE_TIMERS: GateTimers = {
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+interface Waiter {
+  target: LimiterTarget;
+  demand: Demand;
+  deadline: number;
+  resolve: (admission: Admission) => void;
+  signal: AbortSignal;
+  onAbort: () => void;
+}
+
+interface Queue {
+  waiters: Waiter[];
+  timer?: unknown;
+  timerAt?: number;
+}
+
+function lookupOf(headers: IncomingHttpHeaders): HeaderLookup {
+  return (name) => {
+    const value = headers[name];
+    return Array.isArray(value) ? value[0] : value;
+  };
+}
+
+function refuse(reason: string, retryAt?: number): Admission {
+  return retryAt === undefined ? { ok: false, reason } : { ok: false, reason, retryAt };
+}
+
+function refusalOf(refusal: Refusal): Admission {
+  return refuse(refusal.message, refusal.retryAt);
+}
+
+/** Background timers must not keep a process alive on their own. */
+function unref(handle: unknown): void {
+  (handle as { unref?: () => void } | undefined)?.unref?.();
+}
+
+/** A CapacityGate over app/limiter, with a bounded FIFO wait per pool and throttled persistence. */
+export function createLimiterGate(options: LimiterGateOptions): LimiterGate {
+  const { clock, tierOf, store, onChange, onError } = options;
+  const timers = options.timers ?? NODE_TIMERS;
+  const maxWaiters = options.maxWaitersPerPool ?? DEFAULT_MAX_WAITERS;
+  const saveEveryMs = options.saveEveryMs ?? 1000;
+  const notifyEveryMs = options.notifyEveryMs ?? 250;
+  const queues = new Map<string, Queue>();
+  let state: LimiterState = EMPTY_LIMITER_STATE;
+  let saveTimer: unknown;
+  let notifyTimer: unknown;
+  let dirty = false;
+  let stopped = false;
+
+  const report = (error: unknown) => onError?.(error);
+
+  if (store !== undefined) {
+    try {
+      const saved = store.load();
+      if (saved !== undefined) state = restore(saved, clock());
+    } catch (error) {
+      report(error);
+    }
+  }
+
+  function save(): void {
+    saveTimer = undefined;
+    if (!dirty || store === undefined) return;
+    dirty = false;
+    try {
+      store.save(snapshot(state, clock()));
+    } catch (error) {
+      report(error);
+    }
+  }
+
+  function notify(): void {
+    notifyTimer = undefined;
+    try {
+      onChange?.(limiterView(state, clock()));
+    } catch (error) {
+      report(error);
+    }
+  }
+
+  function changed(): void {
+    if (stopped) return;
+    dirty = true;
+    if (store !== undefined && saveTimer === undefined) {
+      saveTimer = timers.setTimeout(save, saveEveryMs);
+      unref(saveTimer);
+    }
+    if (onChange !== undefined && notifyTimer === undefined) {
+      notifyTimer = timers.setTimeout(notify, notifyEveryMs);
+      unref(notifyTimer);
+    }
+  }
+
+  function targetOf(candidate: Candidate): LimiterTarget {
+    return {
+      provider: candidate.provider,
+      model: candidate.model,
+      keyId: candidate.keyId,
+      tier: tierOf(candidate),
+    };
+  }
+
+  function admission(target: LimiterTarget, ticket: Ticket): Admission {
+    let released = false;
+    return {
+      ok: true,
+      release: (info: AttemptInfo) => {
+        if (released) return;
+        released = true;
+        const outcome = {
+          status: info.status,
+          ...(info.failure === undefined ? {} : { failure: info.failure }),
+          ...(info.usage === undefined ? {} : { usage: info.usage }),
+          ...(info.upstreamHeaders === undefined
+            ? {}
+            : { headers: lookupOf(info.upstreamHeaders) }),
+        };
+        state = releaseState(state, target, ticket, outcome, clock());
+        changed();
+        if (info.failure?.class === 'key-invalid') {
+          // Every pool of the key: its waiters are refused now rather than at their deadline.
+          const prefix = `${target.provider.id}|${target.keyId ?? ''}|`;
+          for (const id of [...queues.keys()]) if (id.startsWith(prefix)) pump(id);
+        } else {
+          pump(ticket.pool);
+        }
+      },
+    };
+  }
+
+  /** Whether a refusal can turn into room within the wait, so queuing is worth it. */
+  function worthWaiting(refusal: Refusal, deadline: number): boolean {
+    if (refusal.reason === 'invalid' || refusal.reason === 'too-large') return false;
+    return refusal.retryAt === undefined || refusal.retryAt <= deadline;
+  }
+
+  function settle(queue: Queue, waiter: Waiter, result: Admission): void {
+    const index = queue.waiters.indexOf(waiter);
+    if (index !== -1) queue.waiters.splice(index, 1);
+    waiter.signal.removeEventListener('abort', waiter.onAbort);
+    waiter.resolve(result);
+  }
+
+  function timedOut(waiter: Waiter): Admission {
+    const { provider, model } = waiter.target;
+    return refuse(`No capacity came back within the route's wait (${provider.name}, ${model}).`);
+  }
+
+  /**
+   * Admits waiters from the head of the pool's queue while there is room, refuses those whose
+   * wait is over or whose room cannot come back in time, and re-arms the pool's timer.
+   */
+  function pump(id: string): void {
+    const queue = queues.get(id);
+    if (queue === undefined) return;
+    const now = clock();
+    let headRetryAt: number | undefined;
+    while (queue.waiters.length > 0) {
+      const head = queue.waiters[0] as Waiter;
+      const result = admit(state, head.target, head.demand, now);
+      if (result.ok) {
+        state = result.state;
+        changed();
+        settle(queue, head, admission(head.target, result.ticket));
+      } else if (head.deadline <= now) {
+        settle(queue, head, timedOut(head));
+      } else if (!worthWaiting(result, head.deadline)) {
+        settle(queue, head, refusalOf(result));
+      } else {
+        headRetryAt = result.retryAt;
+        break;
+      }
+    }
+    for (const waiter of [...queue.waiters]) {
+      if (waiter.deadline <= now) settle(queue, waiter, timedOut(waiter));
+    }
+    arm(id, queue, headRetryAt);
+  }
+
+  function arm(id: string, queue: Queue, headRetryAt: number | undefined): void {
+    if (queue.waiters.length === 0) {
+      if (queue.timer !== undefined) timers.clearTimeout(queue.timer);
+      queues.delete(id);
+      return;
+    }
+    let at = headRetryAt ?? Number.POSITIVE_INFINITY;
+    for (const waiter of queue.waiters) at = Math.min(at, waiter.deadline);
+    if (queue.timer !== undefined && queue.timerAt === at) return;
+    if (queue.timer !== undefined) timers.clearTimeout(queue.timer);
+    queue.timerAt = at;
+    queue.timer = timers.setTimeout(
+      () => {
+        queue.timer = undefined;
+        queue.timerAt = undefined;
+        pump(id);
+      },
+      Math.max(0, at - clock()),
+    );
+  }
+
+  async function acquire(
+    candidate: Candidate,
+    req: ProxyRequest,
+    waitMs: number,
+    signal: AbortSignal,
+  ): Promise<Admission> {
+    if (stopped) return refuse('The engine is stopping.');
+    if (signal.aborted) return refuse('The client closed the request.');
+    const target = targetOf(candidate);
+    const demand = demandOf(req.promptChars, req.maxTokens);
+    const id = poolIdOf(target);
+    const now = clock();
+    const queue = queues.get(id);
+    const result = admit(state, target, demand, now);
+    if (queue === undefined || queue.waiters.length === 0) {
+      if (result.ok) {
+        state = result.state;
+        changed();
+        return admission(target, result.ticket);
+      }
+    }
+    const deadline = now + Math.max(0, waitMs);
+    if (!result.ok && (waitMs <= 0 || !worthWaiting(result, deadline))) return refusalOf(result);
+    const waiting = queue?.waiters.length ?? 0;
+    if (waitMs <= 0) {
+      return refuse(
+        `${waiting} requests are already waiting for ${candidate.provider.name} (${candidate.model}).`,
+      );
+    }
+    if (waiting >= maxWaiters) {
+      return refuse(
+        `${candidate.provider.name} (${candidate.model}) has ${waiting} requests waiting already, the most the gate holds.`,
+      );
+    }
+    return new Promise<Admission>((resolve) => {
+      const current = queues.get(id) ?? { waiters: [] };
+      queues.set(id, current);
+      const waiter: Waiter = {
+        target,
+        demand,
+        deadline,
+        resolve,
+        signal,
+        onAbort: () => {
+          settle(current, waiter, refuse('The client closed the request.'));
+          pump(id);
+        },
+      };
+      signal.addEventListener('abort', waiter.onAbort, { once: true });
+      current.waiters.push(waiter);
+      pump(id);
+    });
+  }
+
+  return {
+    acquire,
+    state: () => state,
+    view: () => limiterView(state, clock()),
+    seed(targets) {
+      state = seedTargets(state, targets, clock());
+      changed();
+    },
+    clearKey(providerId, keyId) {
+      state = clearKeyState(state, providerId, keyId);
+      changed();
+      const prefix = `${providerId}|${keyId ?? ''}|`;
+      for (const id of [...queues.keys()]) if (id.startsWith(prefix)) pump(id);
+    },
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      for (const queue of queues.values()) {
+        if (queue.timer !== undefined) timers.clearTimeout(queue.timer);
+        for (const waiter of [...queue.waiters])
+          settle(queue, waiter, refuse('The engine is stopping.'));
+      }
+      queues.clear();
+      if (saveTimer !== undefined) timers.clearTimeout(saveTimer);
+      if (notifyTimer !== undefined) timers.clearTimeout(notifyTimer);
+      notifyTimer = undefined;
+      dirty = dirty || store !== undefined;
+      save();
+    },
+  };
+}

@@ -1,0 +1,117 @@
+import type { AttemptRecord, LoggedFailureClass, RequestRecord } from '../../app/admin/types.ts';
+import { costUsd, findModel, priceKnown } from '../../app/catalog/schema.ts';
+import type { AttemptInfo } from './attempt.ts';
+import type { DispatchObserver, RequestSummary } from './dispatcher.ts';
+import type { EventHub } from './eventHub.ts';
+import type { ProviderDirectory } from './providerDirectory.ts';
+import type { RequestLog } from '../store/requestLog.ts';
+
+function failureClassOf(info: AttemptInfo): LoggedFailureClass | null {
+  if (info.outcome === 'failed-mid-stream') return 'mid-stream';
+  return info.failure?.class ?? null;
+}
+
+/** The attempt that answered the client, or, when none did, the last one tried. */
+function servingAttempt(attempts: AttemptInfo[]): AttemptInfo | undefined {
+  return (
+    attempts.find((a) => a.outcome === 'ok' || a.outcome === 'failed-mid-stream') ?? attempts.at(-1)
+  );
+}
+
+/**
+ * Turns what the dispatcher saw into the request log's records and the dashboard's live
+ * events. Costs come from the catalog's prices, and stay null where a price is unknown.
+ */
+export function createRequestRecorder(deps: {
+  requestLog: RequestLog;
+  events: EventHub;
+  providers: ProviderDirectory;
+  logBodies: () => boolean;
+  /** Called with every record as it goes to the log (the paid-spend counter listens). */
+  onRecorded?: (request: RequestRecord, attempts: AttemptRecord[]) => void;
+}): DispatchObserver {
+  const cost = (info: AttemptInfo): number | null => {
+    if (!info.usage) return null;
+    const model = findModel(deps.providers.catalog, info.provider, info.model);
+    return priceKnown(model) ? costUsd(model, info.usage.tokensIn, info.usage.tokensOut) : null;
+  };
+  const attemptRecord = (info: AttemptInfo, index: number): AttemptRecord => ({
+    index,
+    startedAt: info.startedAt,
+    provider: info.provider,
+    model: info.model,
+    keyId: info.keyId ?? null,
+    status: info.status,
+    outcome: info.outcome,
+    failureClass: failureClassOf(info),
+    reason: info.failure?.reason ?? null,
+    headersMs: info.headersMs ?? null,
+    firstTokenMs: info.firstTokenMs ?? null,
+    totalMs: info.totalMs ?? null,
+    tokensIn: info.usage?.tokensIn ?? null,
+    tokensOut: info.usage?.tokensOut ?? null,
+    costUsd: cost(info),
+    hedged: info.hedged,
+  });
+
+  return {
+    requestStarted: (req, routeName) => {
+      deps.events.publish('request.started', {
+        id: req.id,
+        startedAt: req.receivedAt,
+        kind: req.kind,
+        inboundFormat: req.inbound,
+        requestedModel: req.model,
+        route: routeName ?? null,
+        streamed: req.stream,
+      });
+    },
+    requestFinished: (summary: RequestSummary) => {
+      const { req } = summary;
+      const attempts = summary.attempts.map(attemptRecord);
+      const serving = servingAttempt(summary.attempts);
+      const servingRecord = serving ? attempts[summary.attempts.indexOf(serving)] : undefined;
+      const succeeded = summary.status >= 200 && summary.status < 300 && serving?.outcome === 'ok';
+      const costs = attempts.map((a) => a.costUsd).filter((c): c is number => c !== null);
+      const record: RequestRecord = {
+        id: req.id,
+        startedAt: req.receivedAt,
+        kind: req.kind,
+        inboundFormat: req.inbound,
+        requestedModel: req.model,
+        route: summary.routeName ?? null,
+        provider: serving?.provider ?? null,
+        keyId: serving?.keyId ?? null,
+        model: serving?.model ?? null,
+        status: summary.status,
+        failureClass: succeeded ? null : (servingRecord?.failureClass ?? null),
+        error: succeeded ? null : (summary.error ?? servingRecord?.reason ?? null),
+        headersMs:
+          serving?.headersMs === undefined
+            ? null
+            : serving.startedAt - req.receivedAt + serving.headersMs,
+        firstTokenMs:
+          serving?.firstTokenMs === undefined
+            ? null
+            : serving.startedAt - req.receivedAt + serving.firstTokenMs,
+        totalMs: summary.finishedAt - req.receivedAt,
+        tokensIn: serving?.usage?.tokensIn ?? null,
+        tokensOut: serving?.usage?.tokensOut ?? null,
+        costUsd: costs.length > 0 ? costs.reduce((a, b) => a + b, 0) : null,
+        streamed: req.stream,
+        hedged: summary.attempts.some((a) => a.hedged),
+        clientAborted: summary.abortedByClient,
+        ...(deps.logBodies()
+          ? {
+              requestBody: JSON.stringify(req.body),
+              ...(serving?.responseText !== undefined
+                ? { responseBody: serving.responseText }
+                : {}),
+            }
+          : {}),
+      };
+      deps.requestLog.record(record, attempts);
+      deps.onRecorded?.(record, attempts);
+    },
+  };
+}

@@ -1,0 +1,62 @@
+import type { EngineStatus } from '../../app/admin/contract.ts';
+import type { Config } from '../../app/config/schema.ts';
+import type { KeyTier, LimiterTarget } from '../../app/limiter/state.ts';
+import { ConfigUpdateError, type ConfigUpdater } from '../keys/configUpdates.ts';
+import { AdminError, type AdminHandlers } from '../server/adminRouter.ts';
+import type { LimiterGate } from './limiterGate.ts';
+import type { ProviderDirectory } from './providerDirectory.ts';
+import { resolveModel } from './targets.ts';
+
+/** Every provider/key/model the routes can reach, so the gauges show them before the first request. */
+export function seedTargetsFor(
+  config: Config,
+  providers: ProviderDirectory,
+  tierOf: (keyId: string) => KeyTier,
+): LimiterTarget[] {
+  const targets: LimiterTarget[] = [];
+  for (const route of config.routes) {
+    const resolution = resolveModel(route.name, config, providers);
+    if (!resolution.ok) continue;
+    for (const c of resolution.candidates) {
+      targets.push({
+        provider: c.provider,
+        model: c.model,
+        keyId: c.keyId,
+        tier: c.keyId === undefined ? 'free' : tierOf(c.keyId),
+      });
+    }
+  }
+  return targets;
+}
+
+type RoutingDeps = {
+  update: ConfigUpdater;
+  providers: ProviderDirectory;
+  limiter: LimiterGate;
+  status: () => EngineStatus;
+  setPaused: (paused: boolean) => void;
+};
+
+/** The admin endpoints for the catalog, routes, quota and pausing. */
+export function createRoutingHandlers(
+  deps: RoutingDeps,
+): Pick<AdminHandlers, 'getCatalog' | 'putRoutes' | 'quota' | 'setPaused'> {
+  return {
+    getCatalog: () => ({ catalog: deps.providers.catalog, problems: [...deps.providers.problems] }),
+    putRoutes: async ({ body }) => {
+      try {
+        // The whole config is validated, so a target naming a key that does not exist is refused.
+        return (await deps.update((config) => ({ ...config, routes: body }))).routes;
+      } catch (err) {
+        if (err instanceof ConfigUpdateError)
+          throw new AdminError(400, err.message, 'invalid_routes');
+        throw err;
+      }
+    },
+    quota: () => deps.limiter.view(),
+    setPaused: ({ body }) => {
+      deps.setPaused(body.paused);
+      return deps.status();
+    },
+  };
+}

@@ -1,0 +1,195 @@
+import type { z } from 'zod';
+import { ADMIN_API } from '../../app/admin/contract.ts';
+import type { ProxyKeyInfo, TestRequestResult } from '../../app/admin/types.ts';
+import { formatIssues } from '../../app/config/parse.ts';
+import type { ConfigStore } from '../config/configFile.ts';
+import { ConfigUpdateError, type ConfigUpdater } from '../keys/configUpdates.ts';
+import { KeychainError, type Keychain } from '../keys/keychain.ts';
+import { KeyStoreError, parseDotenv, type KeyStore } from '../keys/keyStore.ts';
+import { RequestLogQueryError, type RequestLog } from '../store/requestLog.ts';
+import { AdminError, type AdminHandlers } from '../server/adminRouter.ts';
+
+/** Supplied by the engine's dispatcher: sends `prompt` to a route or `provider/model` and reports back. */
+export type SendTestRequest = (model: string, prompt: string) => Promise<TestRequestResult>;
+
+export type StateDeps = {
+  config: ConfigStore;
+  update: ConfigUpdater;
+  keychain: Keychain;
+  keys: KeyStore;
+  requestLog: RequestLog;
+  proxyKey: () => ProxyKeyInfo;
+  sendTestRequest?: SendTestRequest;
+};
+
+export type StateEndpoint =
+  | 'getSettings'
+  | 'putSettings'
+  | 'listProviders'
+  | 'putProvider'
+  | 'deleteProvider'
+  | 'listKeys'
+  | 'addKey'
+  | 'replaceKey'
+  | 'deleteKey'
+  | 'testKey'
+  | 'importCandidates'
+  | 'importKeys'
+  | 'keychainStatus'
+  | 'listRequests'
+  | 'getRequest'
+  | 'metrics'
+  | 'testRequest'
+  | 'proxyKey';
+
+const PROVIDER_ID = /^[a-z0-9][a-z0-9._-]*$/;
+
+/** Validates a query string against an endpoint's query schema: 400 naming the parameter. */
+function parseQuery<S extends z.ZodType>(schema: S, query: URLSearchParams): z.output<S> {
+  const parsed = schema.safeParse(Object.fromEntries(query));
+  if (!parsed.success) {
+    throw new AdminError(400, formatIssues(parsed.error).join('; '), 'invalid_query');
+  }
+  return parsed.data;
+}
+
+/** Turns the state layer's own errors into answers with the right status and a message that says what to do. */
+async function answer<T>(work: () => T | Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof KeychainError) {
+      throw new AdminError(
+        err.kind === 'not-found' ? 404 : 503,
+        err.message,
+        `keychain_${err.kind}`,
+      );
+    }
+    if (err instanceof KeyStoreError) throw new AdminError(err.status, err.message, err.code);
+    if (err instanceof ConfigUpdateError) {
+      throw new AdminError(
+        409,
+        `The config would become invalid: ${err.message}`,
+        'config_invalid',
+      );
+    }
+    if (err instanceof RequestLogQueryError)
+      throw new AdminError(400, err.message, 'invalid_query');
+    throw err;
+  }
+}
+
+/** The admin handlers for keys, providers, settings, the request log, metrics and the proxy key. */
+export function createStateHandlers(deps: StateDeps): Pick<AdminHandlers, StateEndpoint> {
+  const { config, update, keys, requestLog } = deps;
+  return {
+    getSettings: () => config.current.settings,
+    putSettings: ({ body }) =>
+      answer(async () => (await update((c) => ({ ...c, settings: body }))).settings),
+
+    listProviders: () => config.current.providers,
+    putProvider: ({ body, params }) =>
+      answer(async () => {
+        const id = params.id ?? '';
+        if (!PROVIDER_ID.test(id)) {
+          throw new AdminError(
+            400,
+            `id: provider ids are lower-case letters, digits, '.', '_' or '-' (e.g. "my-llm"), got "${id}"`,
+            'invalid_id',
+          );
+        }
+        const written = await update((c) => ({ ...c, providers: { ...c.providers, [id]: body } }));
+        return written.providers[id] ?? body;
+      }),
+    deleteProvider: ({ params }) =>
+      answer(async () => {
+        const id = params.id ?? '';
+        const override = config.current.providers[id];
+        if (!override) {
+          throw new AdminError(
+            404,
+            `The config has no override or custom provider "${id}".`,
+            'no_such_provider',
+          );
+        }
+        if (override.custom) {
+          const users = [
+            ...config.current.keys.filter((k) => k.provider === id).map((k) => `key "${k.id}"`),
+            ...config.current.routes
+              .filter((r) => r.targets.some((t) => t.provider === id))
+              .map((r) => `route "${r.name}"`),
+          ];
+          if (users.length > 0) {
+            throw new AdminError(
+              409,
+              `The custom provider "${id}" is still used by ${users.join(', ')}; remove those first.`,
+              'provider_in_use',
+            );
+          }
+        }
+        await update((c) => {
+          const { [id]: _removed, ...rest } = c.providers;
+          return { ...c, providers: rest };
+        });
+        return { ok: true } as const;
+      }),
+
+    listKeys: () => keys.list(),
+    addKey: ({ body }) =>
+      answer(() =>
+        keys.add(
+          body.secret !== undefined
+            ? { provider: body.provider, label: body.label, tier: body.tier, secret: body.secret }
+            : { provider: body.provider, label: body.label, tier: body.tier, env: body.env ?? '' },
+        ),
+      ),
+    replaceKey: ({ body, params }) => answer(() => keys.replace(params.id ?? '', body.secret)),
+    deleteKey: ({ params }) =>
+      answer(async () => {
+        await keys.remove(params.id ?? '');
+        return { ok: true } as const;
+      }),
+    testKey: ({ params }) => answer(() => keys.test(params.id ?? '')),
+    importCandidates: ({ body }) =>
+      keys.importCandidates(body.dotenv === undefined ? undefined : parseDotenv(body.dotenv)),
+    importKeys: ({ body }) =>
+      answer(() =>
+        keys.importFromEnv(
+          body.items,
+          body.dotenv === undefined ? undefined : parseDotenv(body.dotenv),
+        ),
+      ),
+    keychainStatus: () => deps.keychain.status(),
+
+    listRequests: ({ query }) =>
+      answer(() => {
+        return requestLog.list(parseQuery(ADMIN_API.listRequests.query, query));
+      }),
+    getRequest: ({ params }) => {
+      const detail = requestLog.get(params.id ?? '');
+      if (!detail) {
+        throw new AdminError(
+          404,
+          `No request "${params.id}" in the log (it may have been pruned).`,
+          'no_such_request',
+        );
+      }
+      return detail;
+    },
+    metrics: ({ query }) => {
+      return requestLog.metrics(parseQuery(ADMIN_API.metrics.query, query));
+    },
+
+    testRequest: ({ body }) => {
+      if (!deps.sendTestRequest) {
+        throw new AdminError(
+          503,
+          'Test requests are not available in this build yet.',
+          'not_available',
+        );
+      }
+      return deps.sendTestRequest(body.model, body.prompt);
+    },
+    proxyKey: () => deps.proxyKey(),
+  };
+}

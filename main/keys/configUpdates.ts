@@ -1,0 +1,34 @@
+import { parseConfigValue } from '../../app/config/parse.ts';
+import type { Config } from '../../app/config/schema.ts';
+import type { ConfigStore } from '../config/configFile.ts';
+
+/** A change to the config refused because the result would not be valid; `errors` name the fields. */
+export class ConfigUpdateError extends Error {
+  readonly errors: string[];
+  constructor(errors: string[]) {
+    super(errors.join('; '));
+    this.name = 'ConfigUpdateError';
+    this.errors = errors;
+  }
+}
+
+/** Applies `change` to the current config, validates the result and writes it; resolves with what was written. */
+export type ConfigUpdater = (change: (config: Config) => Config) => Promise<Config>;
+
+/**
+ * Read-modify-write of the config, one change at a time: two admin calls that each add a key
+ * must both land, which two interleaved `store.write(modified(store.current))` would not ensure.
+ */
+export function createConfigUpdater(store: ConfigStore): ConfigUpdater {
+  let last: Promise<unknown> = Promise.resolve();
+  return (change) => {
+    const next = last.then(async () => {
+      const parsed = parseConfigValue(change(store.current));
+      if (!parsed.ok) throw new ConfigUpdateError(parsed.errors);
+      await store.write(parsed.config);
+      return parsed.config;
+    });
+    last = next.catch(() => undefined);
+    return next;
+  };
+}

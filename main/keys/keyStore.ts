@@ -1,0 +1,570 @@
+import type { KeyStatusEvent } from '../../app/admin/events.ts';
+import type {
+  ImportCandidate,
+  ImportResult,
+  KeyAddResult,
+  KeyStatus,
+  KeyTestOutcome,
+  KeyTestResult,
+  KeyView,
+} from '../../app/admin/types.ts';
+import type { KeyMeta } from '../../app/config/schema.ts';
+import type { ConfigStore } from '../config/configFile.ts';
+import type { ConfigUpdater } from './configUpdates.ts';
+import { KeychainError, type Keychain } from './keychain.ts';
+
+/** What validating a key against its provider found (a models call or a one-token request). */
+export type KeyValidation = { outcome: KeyTestOutcome; message: string; latencyMs: number | null };
+
+/** Supplied by the engine: checks a secret against the provider. Must not put the secret in its message. */
+export type ValidateKey = (provider: string, secret: string) => Promise<KeyValidation>;
+
+/** A key's status and last test, kept across restarts (the config holds only metadata). */
+export type KeyState = { status: KeyStatus; lastTest?: KeyTestResult };
+
+export interface KeyStateStore {
+  load(): Map<string, KeyState>;
+  save(id: string, state: KeyState): void;
+  remove(id: string): void;
+}
+
+export type NewKey = {
+  provider: string;
+  label: string;
+  tier?: 'free' | 'paid';
+} & ({ secret: string; env?: undefined } | { env: string; secret?: undefined });
+
+export type ImportItem = {
+  name: string;
+  provider?: string;
+  label?: string;
+  tier?: 'free' | 'paid';
+};
+
+/** A refused key operation; `status` is the HTTP status the admin API answers with. */
+export class KeyStoreError extends Error {
+  readonly status: 400 | 404 | 409 | 422;
+  readonly code: string;
+  constructor(status: 400 | 404 | 409 | 422, code: string, message: string) {
+    super(message);
+    this.name = 'KeyStoreError';
+    this.status = status;
+    this.code = code;
+  }
+}
+
+/**
+ * The usual variables providers' own SDKs read, with the tier an imported key gets unless the
+ * person says otherwise. Paid where the provider has no standing free tier: a key wrongly marked
+ * free would be spent first.
+ */
+export const DEFAULT_KEY_ENV: Readonly<
+  Record<string, { provider: string; tier: 'free' | 'paid' }>
+> = {
+  OPENAI_API_KEY: { provider: 'openai', tier: 'paid' },
+  ANTHROPIC_API_KEY: { provider: 'anthropic', tier: 'paid' },
+  GEMINI_API_KEY: { provider: 'gemini', tier: 'free' },
+  GOOGLE_API_KEY: { provider: 'gemini', tier: 'free' },
+  MISTRAL_API_KEY: { provider: 'mistral', tier: 'free' },
+  DEEPSEEK_API_KEY: { provider: 'deepseek', tier: 'paid' },
+  DASHSCOPE_API_KEY: { provider: 'dashscope', tier: 'paid' },
+  GROQ_API_KEY: { provider: 'groq', tier: 'free' },
+  CEREBRAS_API_KEY: { provider: 'cerebras', tier: 'free' },
+  OPENROUTER_API_KEY: { provider: 'openrouter', tier: 'free' },
+  TOGETHER_API_KEY: { provider: 'together', tier: 'paid' },
+  FIREWORKS_API_KEY: { provider: 'fireworks', tier: 'paid' },
+  XAI_API_KEY: { provider: 'xai', tier: 'paid' },
+  GITHUB_TOKEN: { provider: 'github-models', tier: 'free' },
+  CLOUDFLARE_API_TOKEN: { provider: 'cloudflare', tier: 'free' },
+};
+
+/** Names in a .env file that look like they hold a key, even when no provider is known for them. */
+const KEY_LIKE_NAME = /(?:_API_KEY|_KEY|_TOKEN|_SECRET)$/;
+
+/** The keychain account of a provider key (the proxy key lives beside them as `proxy-key`). */
+export function keychainAccount(keyId: string): string {
+  return `key:${keyId}`;
+}
+
+/**
+ * Parses a .env file: `NAME=value`, optional `export `, `#` comments, single quotes taken
+ * literally, double quotes with \n, \t, \" and \\ escapes (and spanning lines), unquoted
+ * values trimmed and cut at ` #`.
+ */
+export function parseDotenv(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const src = text.replace(/\r\n?/g, '\n');
+  let i = 0;
+  while (i < src.length) {
+    const lineEnd = src.indexOf('\n', i) === -1 ? src.length : src.indexOf('\n', i);
+    const line = src.slice(i, lineEnd);
+    const head = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*/.exec(line);
+    if (head === null) {
+      i = lineEnd + 1;
+      continue;
+    }
+    const name = head[1] as string;
+    let pos = i + head[0].length;
+    const quote = src[pos];
+    if (quote === '"' || quote === "'") {
+      let value = '';
+      let j = pos + 1;
+      let closed = false;
+      while (j < src.length) {
+        const ch = src[j] as string;
+        if (ch === quote) {
+          closed = true;
+          break;
+        }
+        if (ch === '\\' && quote === '"' && j + 1 < src.length) {
+          const next = src[j + 1] as string;
+          value += next === 'n' ? '\n' : next === 't' ? '\t' : next === 'r' ? '\r' : next;
+          j += 2;
+          continue;
+        }
+        value += ch;
+        j++;
+      }
+      if (closed) {
+        out[name] = value;
+        const after = src.indexOf('\n', j);
+        i = after === -1 ? src.length : after + 1;
+        continue;
+      }
+      // An unclosed quote: take the rest of the line as written, like most dotenv loaders.
+      pos = i + head[0].length;
+    }
+    let value = src.slice(pos, lineEnd);
+    const comment = value.search(/\s#/);
+    if (comment !== -1) value = value.slice(0, comment);
+    out[name] = value.trim();
+    i = lineEnd + 1;
+  }
+  return out;
+}
+
+function lastFour(secret: string): string {
+  return secret.slice(-4);
+}
+
+/** Removes a secret from a message a validator or a native library produced, should one echo it. */
+function scrub(message: string, secret: string | undefined): string {
+  return secret ? message.split(secret).join('[redacted]') : message;
+}
+
+export type KeyStoreOptions = {
+  config: ConfigStore;
+  update: ConfigUpdater;
+  keychain: Keychain;
+  validateKey: ValidateKey;
+  env?: Record<string, string | undefined>;
+  state?: KeyStateStore;
+  /** Env variable name to provider (and suggested tier); the catalog's `keyEnv` lists, by default DEFAULT_KEY_ENV. */
+  keyEnv?: () => Readonly<Record<string, { provider: string; tier: 'free' | 'paid' }>>;
+  now?: () => number;
+  onStatus?: (event: KeyStatusEvent) => void;
+};
+
+/**
+ * Provider keys: metadata in the config, secrets in the OS keychain (or an environment variable).
+ * Secrets are cached in memory after the first read, so the proxy's hot path does not go to the
+ * keychain per request; replace and remove drop them from the cache.
+ */
+export class KeyStore {
+  readonly #config: ConfigStore;
+  readonly #update: ConfigUpdater;
+  readonly #keychain: Keychain;
+  readonly #validate: ValidateKey;
+  readonly #env: Record<string, string | undefined>;
+  readonly #stateStore: KeyStateStore | undefined;
+  readonly #keyEnv: NonNullable<KeyStoreOptions['keyEnv']>;
+  readonly #now: () => number;
+  readonly #onStatus: ((event: KeyStatusEvent) => void) | undefined;
+  readonly #state: Map<string, KeyState>;
+  readonly #secrets = new Map<string, string>();
+  readonly #reading = new Map<string, Promise<string>>();
+  readonly #reservedIds = new Set<string>();
+
+  constructor(options: KeyStoreOptions) {
+    this.#config = options.config;
+    this.#update = options.update;
+    this.#keychain = options.keychain;
+    this.#validate = options.validateKey;
+    this.#env = options.env ?? process.env;
+    this.#stateStore = options.state;
+    this.#keyEnv = options.keyEnv ?? (() => DEFAULT_KEY_ENV);
+    this.#now = options.now ?? Date.now;
+    this.#onStatus = options.onStatus;
+    this.#state = this.#stateStore?.load() ?? new Map();
+    // A hand edit may remove a key or point it at an env variable: its cached secret must go.
+    this.#config.on('change', (config) => {
+      for (const id of this.#secrets.keys()) {
+        const key = config.keys.find((k) => k.id === id);
+        if (!key || !('keychain' in key.secret)) this.#secrets.delete(id);
+      }
+    });
+  }
+
+  list(): KeyView[] {
+    return this.#config.current.keys.map((key) => this.#view(key));
+  }
+
+  view(id: string): KeyView | undefined {
+    const key = this.#config.current.keys.find((k) => k.id === id);
+    return key ? this.#view(key) : undefined;
+  }
+
+  /** Adds a key after validating it; a key the provider refuses (401/403) is not stored. */
+  async add(input: NewKey): Promise<KeyAddResult> {
+    const id = this.#newId(input.provider);
+    // An id can be reused after a key was removed by hand; its old status is not this key's.
+    this.#state.delete(id);
+    try {
+      if (input.secret !== undefined) {
+        const test = await this.#runTest(input.provider, input.secret);
+        this.#refuseInvalid(test);
+        await this.#keychain.set(keychainAccount(id), input.secret);
+        const meta: KeyMeta = {
+          id,
+          provider: input.provider,
+          label: input.label,
+          secret: { keychain: true },
+          tier: input.tier ?? 'free',
+          last4: lastFour(input.secret),
+          createdAt: new Date(this.#now()).toISOString(),
+        };
+        try {
+          await this.#update((config) => ({ ...config, keys: [...config.keys, meta] }));
+        } catch (err) {
+          await this.#keychain.delete(keychainAccount(id)).catch(() => false);
+          throw err;
+        }
+        this.#secrets.set(id, input.secret);
+        this.#setState(id, input.provider, test);
+        return { key: this.#view(meta), test };
+      }
+      const value = this.#env[input.env];
+      const test: KeyTestResult = value
+        ? await this.#runTest(input.provider, value)
+        : {
+            outcome: 'skipped',
+            message: `${input.env} is not set in Switchyard's environment; the key works once it is.`,
+            latencyMs: null,
+            testedAt: new Date(this.#now()).toISOString(),
+          };
+      this.#refuseInvalid(test);
+      const meta: KeyMeta = {
+        id,
+        provider: input.provider,
+        label: input.label,
+        secret: { env: input.env },
+        tier: input.tier ?? 'free',
+        createdAt: new Date(this.#now()).toISOString(),
+      };
+      await this.#update((config) => ({ ...config, keys: [...config.keys, meta] }));
+      this.#setState(id, input.provider, test);
+      return { key: this.#view(meta), test };
+    } finally {
+      this.#reservedIds.delete(id);
+    }
+  }
+
+  /** Puts a new secret under an existing keychain key, after validating it. */
+  async replace(id: string, secret: string): Promise<KeyAddResult> {
+    const key = this.#find(id);
+    if (!('keychain' in key.secret)) {
+      throw new KeyStoreError(
+        409,
+        'key_from_env',
+        `Key "${id}" is read from the environment variable ${key.secret.env}; change the variable, or import it into the keychain as a new key.`,
+      );
+    }
+    const test = await this.#runTest(key.provider, secret);
+    this.#refuseInvalid(test);
+    await this.#keychain.set(keychainAccount(id), secret);
+    this.#reading.delete(id);
+    this.#secrets.set(id, secret);
+    const written = await this.#update((config) => ({
+      ...config,
+      keys: config.keys.map((k) => (k.id === id ? { ...k, last4: lastFour(secret) } : k)),
+    }));
+    this.#setState(id, key.provider, test);
+    const meta = written.keys.find((k) => k.id === id) ?? key;
+    return { key: this.#view(meta), test };
+  }
+
+  /** Deletes a key: its secret from the keychain first, so a failure never leaves an orphaned secret. */
+  async remove(id: string): Promise<void> {
+    const key = this.#find(id);
+    const users = this.#config.current.routes.flatMap((route) =>
+      route.targets.some((t) => t.key === id) ? [route.name] : [],
+    );
+    if (users.length > 0) {
+      throw new KeyStoreError(
+        409,
+        'key_in_use',
+        `Key "${id}" is named by route${users.length > 1 ? 's' : ''} ${users.map((n) => `"${n}"`).join(', ')}; take it out of ${users.length > 1 ? 'those routes' : 'that route'} first.`,
+      );
+    }
+    if ('keychain' in key.secret) await this.#keychain.delete(keychainAccount(id));
+    this.#secrets.delete(id);
+    this.#reading.delete(id);
+    await this.#update((config) => ({ ...config, keys: config.keys.filter((k) => k.id !== id) }));
+    this.#state.delete(id);
+    this.#stateStore?.remove(id);
+  }
+
+  /** Validates a stored key against its provider and records the result. */
+  async test(id: string): Promise<KeyAddResult> {
+    const key = this.#find(id);
+    const secret = await this.resolveSecret(id);
+    const test = await this.#runTest(key.provider, secret);
+    this.#setState(id, key.provider, test);
+    return { key: this.#view(key), test };
+  }
+
+  /**
+   * The secret of a key, for the upstream request. Throws KeychainError (locked, unavailable,
+   * timeout, not-found) or KeyStoreError (unknown key, unset variable), each saying what to do.
+   */
+  resolveSecret(id: string): Promise<string> {
+    const cached = this.#secrets.get(id);
+    if (cached !== undefined) return Promise.resolve(cached);
+    const pending = this.#reading.get(id);
+    if (pending) return pending;
+    let key: KeyMeta;
+    try {
+      key = this.#find(id);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    if ('env' in key.secret) {
+      const value = this.#env[key.secret.env];
+      if (!value) {
+        return Promise.reject(
+          new KeyStoreError(
+            422,
+            'env_not_set',
+            `Key "${id}" reads the environment variable ${key.secret.env}, which is not set for Switchyard. Set it and restart, or store the key in the keychain.`,
+          ),
+        );
+      }
+      return Promise.resolve(value);
+    }
+    const reading = this.#keychain.get(keychainAccount(id)).then(
+      (secret) => {
+        if (this.#reading.get(id) === reading) this.#secrets.set(id, secret);
+        this.#reading.delete(id);
+        return secret;
+      },
+      (err: unknown) => {
+        this.#reading.delete(id);
+        if (err instanceof KeychainError && err.kind === 'not-found') {
+          this.markStatus(id, 'missing', 'its secret is not in the OS keychain');
+          throw new KeychainError(
+            'not-found',
+            `The secret of key "${id}" (${key.provider}, "${key.label}") is not in the OS keychain. Replace it on the dashboard's Keys page or remove the key and add it again.`,
+          );
+        }
+        throw err;
+      },
+    );
+    this.#reading.set(id, reading);
+    return reading;
+  }
+
+  /** Records what a request or test learned about a key (e.g. 401: invalid); tells listeners when it changes. */
+  markStatus(id: string, status: KeyStatus, reason?: string): void {
+    const key = this.#config.current.keys.find((k) => k.id === id);
+    if (!key) return;
+    const previous = this.#state.get(id)?.status ?? 'untested';
+    if (previous === status) return;
+    const next: KeyState = { ...this.#state.get(id), status };
+    this.#state.set(id, next);
+    this.#stateStore?.save(id, next);
+    this.#onStatus?.({
+      id,
+      provider: key.provider,
+      status,
+      previous,
+      ...(reason !== undefined ? { reason } : {}),
+    });
+  }
+
+  /** The secrets held in memory, so a body logger can redact them exactly. */
+  cachedSecrets(): string[] {
+    return [...this.#secrets.values()];
+  }
+
+  /** Keys found in the environment (known variables) and in a .env file's values that could be imported. */
+  importCandidates(dotenv?: Record<string, string>): ImportCandidate[] {
+    const known = this.#keyEnv();
+    const out: ImportCandidate[] = [];
+    for (const [name, { provider }] of Object.entries(known)) {
+      const value = this.#env[name];
+      if (value) out.push(this.#candidate(name, provider, 'env', value));
+    }
+    for (const [name, value] of Object.entries(dotenv ?? {})) {
+      if (!value || !(name in known || KEY_LIKE_NAME.test(name))) continue;
+      out.push(this.#candidate(name, known[name]?.provider ?? null, 'dotenv', value));
+    }
+    return out;
+  }
+
+  /**
+   * Imports keys from environment variables (or a parsed .env file's values) into the keychain,
+   * one new key each. Never writes an `env` reference: the secret is copied into the keychain.
+   */
+  async importFromEnv(
+    names: readonly (string | ImportItem)[],
+    values: Record<string, string | undefined> = this.#env,
+  ): Promise<ImportResult[]> {
+    const known = this.#keyEnv();
+    const results: ImportResult[] = [];
+    for (const entry of names) {
+      const item: ImportItem = typeof entry === 'string' ? { name: entry } : entry;
+      const value = values[item.name];
+      const provider = item.provider ?? known[item.name]?.provider;
+      if (!value) {
+        results.push({ name: item.name, outcome: 'failed', message: `${item.name} is not set.` });
+        continue;
+      }
+      if (provider === undefined) {
+        results.push({
+          name: item.name,
+          outcome: 'failed',
+          message: `Switchyard does not know which provider ${item.name} is for; choose one.`,
+        });
+        continue;
+      }
+      if (this.#hasKey(provider, lastFour(value))) {
+        results.push({
+          name: item.name,
+          outcome: 'skipped',
+          message: `A ${provider} key ending in ${lastFour(value)} is already configured.`,
+        });
+        continue;
+      }
+      try {
+        const added = await this.add({
+          provider,
+          label: item.label ?? item.name,
+          tier: item.tier ?? known[item.name]?.tier ?? 'paid',
+          secret: value,
+        });
+        results.push({
+          name: item.name,
+          outcome: 'imported',
+          message: added.test.message,
+          key: added.key,
+        });
+      } catch (err) {
+        results.push({
+          name: item.name,
+          outcome: 'failed',
+          message: scrub((err as Error).message, value),
+        });
+      }
+    }
+    return results;
+  }
+
+  #candidate(
+    name: string,
+    provider: string | null,
+    source: 'env' | 'dotenv',
+    value: string,
+  ): ImportCandidate {
+    const last4 = lastFour(value);
+    return {
+      name,
+      provider,
+      source,
+      last4,
+      alreadyAdded: provider !== null && this.#hasKey(provider, last4),
+    };
+  }
+
+  #hasKey(provider: string, last4: string): boolean {
+    return this.#config.current.keys.some(
+      (k) => k.provider === provider && this.#last4(k) === last4,
+    );
+  }
+
+  #find(id: string): KeyMeta {
+    const key = this.#config.current.keys.find((k) => k.id === id);
+    if (!key) throw new KeyStoreError(404, 'no_such_key', `There is no key "${id}" in the config.`);
+    return key;
+  }
+
+  #newId(provider: string): string {
+    const taken = new Set([...this.#config.current.keys.map((k) => k.id), ...this.#reservedIds]);
+    let n = 1;
+    while (taken.has(`${provider}-${n}`)) n++;
+    const id = `${provider}-${n}`;
+    this.#reservedIds.add(id);
+    return id;
+  }
+
+  async #runTest(provider: string, secret: string): Promise<KeyTestResult> {
+    const testedAt = new Date(this.#now()).toISOString();
+    try {
+      const result = await this.#validate(provider, secret);
+      return { ...result, message: scrub(result.message, secret), testedAt };
+    } catch (err) {
+      return {
+        outcome: 'failed',
+        message: `The key could not be checked: ${scrub((err as Error).message, secret)}`,
+        latencyMs: null,
+        testedAt,
+      };
+    }
+  }
+
+  #refuseInvalid(test: KeyTestResult): void {
+    if (test.outcome === 'invalid') {
+      throw new KeyStoreError(
+        422,
+        'key_refused',
+        `The provider refused this key: ${test.message} Check that you copied all of it and that it belongs to this provider.`,
+      );
+    }
+  }
+
+  #setState(id: string, provider: string, test: KeyTestResult): void {
+    const previous = this.#state.get(id)?.status ?? 'untested';
+    // A test that could not reach the provider says nothing new about the key.
+    const status: KeyStatus =
+      test.outcome === 'ok' ? 'ok' : test.outcome === 'invalid' ? 'invalid' : previous;
+    const next: KeyState = { status, lastTest: test };
+    this.#state.set(id, next);
+    this.#stateStore?.save(id, next);
+    if (previous !== status) this.#onStatus?.({ id, provider, status, previous });
+  }
+
+  #last4(key: KeyMeta): string | null {
+    if ('env' in key.secret) {
+      const value = this.#env[key.secret.env];
+      return value ? lastFour(value) : null;
+    }
+    return key.last4 ?? null;
+  }
+
+  #view(key: KeyMeta): KeyView {
+    const state = this.#state.get(key.id);
+    const fromEnv = 'env' in key.secret;
+    const envMissing = 'env' in key.secret && !this.#env[key.secret.env];
+    return {
+      id: key.id,
+      provider: key.provider,
+      label: key.label,
+      last4: this.#last4(key),
+      tier: key.tier,
+      source: fromEnv ? 'env' : 'keychain',
+      ...('env' in key.secret ? { envName: key.secret.env } : {}),
+      status: envMissing ? 'missing' : (state?.status ?? 'untested'),
+      createdAt: key.createdAt ?? null,
+      ...(state?.lastTest ? { lastTest: state.lastTest } : {}),
+    };
+  }
+}

@@ -1,0 +1,178 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { rebuildRollups } from './metrics.ts';
+
+export const DATABASE_FILE_NAME = 'switchyard.db';
+
+/** One step of the schema; `up` runs inside a transaction with PRAGMA user_version. */
+export type Migration = { version: number; description: string; up: (db: DatabaseSync) => void };
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'request log: one row per request, one per attempt, optional bodies',
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE requests (
+          id INTEGER PRIMARY KEY,
+          request_id TEXT NOT NULL,
+          started_at INTEGER NOT NULL,
+          kind TEXT NOT NULL,
+          inbound TEXT NOT NULL,
+          requested_model TEXT NOT NULL,
+          route TEXT,
+          provider TEXT,
+          key_id TEXT,
+          model TEXT,
+          status INTEGER NOT NULL,
+          failure_class TEXT,
+          error TEXT,
+          headers_ms INTEGER,
+          first_token_ms INTEGER,
+          total_ms INTEGER NOT NULL,
+          tokens_in INTEGER,
+          tokens_out INTEGER,
+          cost REAL,
+          streamed INTEGER NOT NULL,
+          hedged INTEGER NOT NULL,
+          client_aborted INTEGER NOT NULL,
+          attempts INTEGER NOT NULL
+        );
+        CREATE UNIQUE INDEX requests_by_request_id ON requests (request_id);
+        CREATE INDEX requests_by_time ON requests (started_at);
+        CREATE TABLE attempts (
+          request INTEGER NOT NULL,
+          idx INTEGER NOT NULL,
+          started_at INTEGER NOT NULL,
+          provider TEXT NOT NULL,
+          model TEXT NOT NULL,
+          key_id TEXT,
+          status INTEGER NOT NULL,
+          outcome TEXT NOT NULL,
+          failure_class TEXT,
+          reason TEXT,
+          headers_ms INTEGER,
+          first_token_ms INTEGER,
+          total_ms INTEGER,
+          tokens_in INTEGER,
+          tokens_out INTEGER,
+          cost REAL,
+          hedged INTEGER NOT NULL,
+          PRIMARY KEY (request, idx)
+        ) WITHOUT ROWID;
+        CREATE TABLE bodies (
+          request INTEGER PRIMARY KEY,
+          request_body TEXT,
+          response_body TEXT
+        );
+      `),
+  },
+  {
+    version: 2,
+    description: 'per-minute and per-quarter-hour rollups for the charts, backfilled from the log',
+    up: (db) => {
+      db.exec(`
+        CREATE TABLE rollups (
+          res INTEGER NOT NULL,
+          level INTEGER NOT NULL,
+          bucket INTEGER NOT NULL,
+          provider TEXT NOT NULL,
+          model TEXT NOT NULL,
+          key_id TEXT NOT NULL,
+          count INTEGER NOT NULL,
+          errors INTEGER NOT NULL,
+          tokens_in INTEGER NOT NULL,
+          tokens_out INTEGER NOT NULL,
+          cost REAL NOT NULL,
+          gen_tokens INTEGER NOT NULL,
+          gen_ms INTEGER NOT NULL,
+          latency BLOB,
+          first_token BLOB,
+          PRIMARY KEY (res, level, bucket, provider, model, key_id)
+        ) WITHOUT ROWID;
+      `);
+      rebuildRollups(db);
+    },
+  },
+  {
+    version: 3,
+    description: 'quota counters (the limiter snapshot); key status across restarts',
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE limiter_snapshot (
+          id INTEGER PRIMARY KEY CHECK (id = 1),
+          saved_at INTEGER NOT NULL,
+          snapshot TEXT NOT NULL
+        );
+        CREATE TABLE key_state (
+          key_id TEXT PRIMARY KEY,
+          status TEXT NOT NULL,
+          last_test TEXT,
+          updated_at INTEGER NOT NULL
+        );
+      `),
+  },
+];
+
+export class DatabaseError extends Error {
+  override name = 'DatabaseError';
+}
+
+/**
+ * Opens (creating if need be) the engine's SQLite file: WAL, so readers never wait for the writer
+ * and a committed transaction survives the process being killed; incremental auto-vacuum, so
+ * pruning gives space back; then the schema migrations up to the newest.
+ */
+export function openDatabase(
+  path: string,
+  migrations: readonly Migration[] = MIGRATIONS,
+): DatabaseSync {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  let db: DatabaseSync | undefined;
+  try {
+    db = new DatabaseSync(path, { timeout: 2000 });
+    const fresh = (db.prepare('PRAGMA user_version').get() as { user_version: number })
+      .user_version;
+    if (fresh === 0) db.exec('PRAGMA auto_vacuum = INCREMENTAL');
+    // 16 MB of page cache (the default is 2 MB): the log's indexes stay in memory while writing.
+    db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16000;');
+  } catch (err) {
+    db?.close();
+    throw new DatabaseError(
+      `The request log database ${path} cannot be opened (${(err as Error).message}). Switchyard does not need its old contents to run: move the file aside and start again.`,
+    );
+  }
+  try {
+    migrate(db, path, migrations);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  return db;
+}
+
+function migrate(db: DatabaseSync, path: string, migrations: readonly Migration[]): void {
+  const current = (db.prepare('PRAGMA user_version').get() as { user_version: number })
+    .user_version;
+  const newest = migrations.at(-1)?.version ?? 0;
+  if (current > newest) {
+    throw new DatabaseError(
+      `The request log database ${path} has schema version ${current}, written by a newer Switchyard; this one knows up to ${newest}. Update Switchyard, or move the file aside to start a fresh log.`,
+    );
+  }
+  for (const step of migrations) {
+    if (step.version <= current) continue;
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      step.up(db);
+      db.exec(`PRAGMA user_version = ${step.version}`);
+      db.exec('COMMIT');
+    } catch (err) {
+      db.exec('ROLLBACK');
+      throw new DatabaseError(
+        `Upgrading the request log database ${path} to schema ${step.version} (${step.description}) failed: ${(err as Error).message}`,
+      );
+    }
+  }
+}

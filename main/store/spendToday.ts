@@ -1,0 +1,16 @@
+import type { DatabaseSync } from 'node:sqlite';
+
+/** Cost per route and key since `since` (epoch ms), from the attempts table. */
+export function spendSince(
+  db: DatabaseSync,
+  since: number,
+): Array<{ route: string; keyId: string; usd: number }> {
+  return db
+    .prepare(
+      `SELECT r.route AS route, a.key_id AS keyId, SUM(a.cost) AS usd
+         FROM attempts a JOIN requests r ON r.id = a.request
+        WHERE a.started_at >= ? AND a.cost IS NOT NULL AND r.route IS NOT NULL AND a.key_id IS NOT NULL
+        GROUP BY r.route, a.key_id`,
+    )
+    .all(since) as Array<{ route: string; keyId: string; usd: number }>;
+}

@@ -1,0 +1,131 @@
+import { createServer, get, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { RequestListItem } from '../../../app/admin/types.ts';
+import { EventHub } from '../../../main/engine/eventHub.ts';
+import { readEvents } from './sse.ts';
+
+let server: Server | undefined;
+let hub: EventHub | undefined;
+
+async function serve(options: ConstructorParameters<typeof EventHub>[0] = {}): Promise<string> {
+  const events = new EventHub(options);
+  hub = events;
+  const created = createServer((req, res) => events.attach(req, res));
+  server = created;
+  await new Promise<void>((resolve) => created.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(created.address() as AddressInfo).port}/`;
+}
+
+afterEach(async () => {
+  hub?.close();
+  await new Promise((resolve) => server?.close(resolve) ?? resolve(undefined));
+  server = undefined;
+  hub = undefined;
+});
+
+function open(url: string): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => get(url, resolve).once('error', reject));
+}
+
+const bulky = (i: number): RequestListItem => ({
+  id: `r${i}`,
+  startedAt: i,
+  kind: 'chat',
+  inboundFormat: 'openai',
+  requestedModel: 'fast',
+  route: 'fast',
+  provider: 'groq',
+  keyId: null,
+  model: 'm',
+  status: 502,
+  failureClass: 'transient',
+  error: 'x'.repeat(64 * 1024),
+  headersMs: null,
+  firstTokenMs: null,
+  totalMs: 1,
+  tokensIn: null,
+  tokensOut: null,
+  costUsd: null,
+  streamed: false,
+  hedged: false,
+  clientAborted: false,
+  attempts: 0,
+});
+
+describe('EventHub', () => {
+  it('streams typed events as SSE frames with ids', async () => {
+    const url = await serve();
+    const res = await open(url);
+    expect(res.headers['content-type']).toBe('text/event-stream; charset=utf-8');
+    const events = readEvents(res);
+    await expect.poll(() => hub!.clientCount).toBe(1);
+    hub!.publish('config.changed', { at: 1 });
+    hub!.publish('key.status', {
+      id: 'groq-1',
+      provider: 'groq',
+      status: 'invalid',
+      previous: 'ok',
+    });
+    expect(await events.next()).toEqual({ id: '1', event: 'config.changed', data: { at: 1 } });
+    expect(await events.next()).toEqual({
+      id: '2',
+      event: 'key.status',
+      data: { id: 'groq-1', provider: 'groq', status: 'invalid', previous: 'ok' },
+    });
+    res.destroy();
+    await expect.poll(() => hub!.clientCount).toBe(0);
+  });
+
+  it('never waits on a client that stops reading: drops its oldest events and then says how many', async () => {
+    const url = await serve({ maxBuffer: 8 });
+    const slow = await open(url);
+    slow.pause();
+    const fast = await open(url);
+    const fastEvents = readEvents(fast);
+    await expect.poll(() => hub!.clientCount).toBe(2);
+
+    // 400 events of 64 KiB, far more than the paused socket can take; the reading client keeps up.
+    let publishing = 0;
+    const fastSeen: string[] = [];
+    for (let i = 0; i < 400; i++) {
+      const started = performance.now();
+      hub!.publish('request.finished', { request: bulky(i), attempts: [] });
+      publishing += performance.now() - started;
+      const event = await fastEvents.next();
+      fastSeen.push(
+        event.event === 'events.dropped'
+          ? 'dropped'
+          : (event.data as { request: { id: string } }).request.id,
+      );
+    }
+    expect(fastSeen).toEqual(Array.from({ length: 400 }, (_, i) => `r${i}`));
+    expect(publishing).toBeLessThan(1000);
+
+    const slowEvents = readEvents(slow);
+    slow.resume();
+    const received: { event: string; data: unknown }[] = [];
+    let dropped: number | undefined;
+    while (
+      received.length === 0 ||
+      (received.at(-1)!.data as { request: { id: string } }).request?.id !== 'r399'
+    ) {
+      const event = await slowEvents.next();
+      if (event.event === 'events.dropped') dropped = (event.data as { count: number }).count;
+      else received.push(event);
+    }
+    expect(dropped).toBeGreaterThan(0);
+    // What arrived is what the socket held before it filled, then the newest `maxBuffer` events.
+    expect(received.length + dropped!).toBe(400);
+    const lastIds = received
+      .slice(-8)
+      .map((e) => (e.data as { request: { id: string } }).request.id);
+    expect(lastIds).toEqual(Array.from({ length: 8 }, (_, i) => `r${392 + i}`));
+  });
+
+  it('refuses anything but GET', async () => {
+    const url = await serve();
+    const res = await fetch(url, { method: 'POST', body: '{}' });
+    expect(res.status).toBe(405);
+  });
+});

@@ -1,0 +1,375 @@
+import { describe, expect, it } from 'vitest';
+import type { Provider } from '../../../app/catalog/schema.ts';
+import type { LimiterSnapshot } from '../../../app/limiter/snapshot.ts';
+import type { LimiterView } from '../../../app/limiter/view.ts';
+import { classifyFailure } from '../../../app/ratelimit/classify.ts';
+import type { AttemptInfo } from '../../../main/engine/attempt.ts';
+import type { Admission } from '../../../main/engine/gate.ts';
+import {
+  createLimiterGate,
+  type GateTimers,
+  type LimiterGateOptions,
+} from '../../../main/engine/limiterGate.ts';
+import type { ProxyRequest } from '../../../main/engine/proxyRequest.ts';
+import type { Candidate } from '../../../main/engine/targets.ts';
+import { GITHUB, GROQ, headers, T0 } from '../../app/limiter/fixtures.ts';
+
+/** A clock and timers that move only when told to. */
+function manualTime(start: number) {
+  let now = start;
+  let seq = 0;
+  const pending = new Map<number, { at: number; callback: () => void }>();
+  const timers: GateTimers = {
+    setTimeout(callback, ms) {
+      seq += 1;
+      pending.set(seq, { at: now + ms, callback });
+      return seq;
+    },
+    clearTimeout(handle) {
+      pending.delete(handle as number);
+    },
+  };
+  return {
+    clock: () => now,
+    timers,
+    pendingTimers: () => pending.size,
+    /** Runs every timer due up to now + ms, in time order, letting promises settle between. */
+    async advance(ms: number) {
+      const end = now + ms;
+      for (;;) {
+        let next: [number, { at: number; callback: () => void }] | undefined;
+        for (const entry of pending)
+          if (entry[1].at <= end && (next === undefined || entry[1].at < next[1].at)) next = entry;
+        if (next === undefined) break;
+        pending.delete(next[0]);
+        now = Math.max(now, next[1].at);
+        next[1].callback();
+        await settle();
+      }
+      now = end;
+      await settle();
+    },
+  };
+}
+
+async function settle(): Promise<void> {
+  for (let i = 0; i < 5; i++) await Promise.resolve();
+}
+
+function request(promptChars = 40): ProxyRequest {
+  return {
+    id: 'r',
+    kind: 'chat',
+    inbound: 'openai',
+    body: {},
+    model: 'x',
+    stream: false,
+    promptChars,
+    maxTokens: undefined,
+    receivedAt: T0,
+  };
+}
+
+function candidate(provider: Provider, model: string, keyId = 'k1'): Candidate {
+  return { provider, model, keyId, tier: 'free' };
+}
+
+function info(partial: Partial<AttemptInfo> = {}): AttemptInfo {
+  return {
+    provider: 'groq',
+    model: 'm',
+    keyId: 'k1',
+    startedAt: T0,
+    status: 200,
+    outcome: 'ok',
+    hedged: false,
+    ...partial,
+  };
+}
+
+function setup(options: Partial<LimiterGateOptions> = {}) {
+  const time = manualTime(T0);
+  const gate = createLimiterGate({
+    clock: time.clock,
+    timers: time.timers,
+    tierOf: () => 'free',
+    ...options,
+  });
+  return { time, gate };
+}
+
+const groq = candidate(GROQ, 'llama-3.1-8b-instant');
+const github = candidate(GITHUB, 'openai/gpt-4o-mini');
+const never = new AbortController().signal;
+
+async function fill(
+  gate: ReturnType<typeof setup>['gate'],
+  c: Candidate,
+  count: number,
+): Promise<Array<Admission & { ok: true }>> {
+  const out: Array<Admission & { ok: true }> = [];
+  for (let i = 0; i < count; i++) {
+    const a = await gate.acquire(c, request(), 0, never);
+    if (!a.ok) throw new Error(a.reason);
+    out.push(a);
+  }
+  return out;
+}
+
+/** Tracks when a pending acquire settles. */
+function watch(promise: Promise<Admission>) {
+  const state: { result?: Admission } = {};
+  void promise.then((r) => (state.result = r));
+  return state;
+}
+
+describe('limiter gate', () => {
+  it('admits at once while there is room, and learns from the release', async () => {
+    const { gate } = setup();
+    const [a] = await fill(gate, groq, 1);
+    a?.release(
+      info({
+        upstreamHeaders: {
+          'x-ratelimit-limit-requests': '14400',
+          'x-ratelimit-remaining-requests': '100',
+        },
+      }),
+    );
+    const rpd = gate.view().pools[0]?.windows.find((w) => w.window === 'rpd');
+    expect(rpd).toMatchObject({ remaining: 100, source: 'headers' });
+  });
+
+  it('spill (waitMs 0): refuses at once, saying when room returns', async () => {
+    const { gate } = setup();
+    await fill(gate, groq, 30);
+    const refused = await gate.acquire(groq, request(), 0, never);
+    expect(refused).toMatchObject({ ok: false, retryAt: T0 + 60_500 });
+    expect(refused.ok ? '' : refused.reason).toMatch(/no requests per minute left/);
+  });
+
+  it('wait: queues and admits when the window refills', async () => {
+    const { gate, time } = setup();
+    await fill(gate, groq, 30);
+    await time.advance(59_000);
+    const waiting = watch(gate.acquire(groq, request(), 2000, never));
+    await time.advance(1499);
+    expect(waiting.result).toBeUndefined();
+    await time.advance(1);
+    expect(waiting.result?.ok).toBe(true);
+    expect(time.clock()).toBe(T0 + 60_500);
+  });
+
+  it('wait: room that returns exactly at the deadline is taken', async () => {
+    const { gate, time } = setup();
+    await fill(gate, groq, 30);
+    await time.advance(59_000);
+    const waiting = watch(gate.acquire(groq, request(), 1500, never));
+    await time.advance(1500);
+    expect(waiting.result?.ok).toBe(true);
+  });
+
+  it('wait: refuses at once when room cannot return within the wait', async () => {
+    const { gate, time } = setup();
+    await fill(gate, groq, 30);
+    const refused = await gate.acquire(groq, request(), 1000, never);
+    expect(refused).toMatchObject({ ok: false, retryAt: T0 + 60_500 });
+    expect(time.pendingTimers()).toBe(0);
+  });
+
+  it('wait: wakes on a release, first in first out', async () => {
+    const { gate } = setup();
+    const held = await fill(gate, github, 2);
+    const order: string[] = [];
+    const a = gate.acquire(github, request(), 5000, never).then((r) => (order.push('a'), r));
+    const b = gate.acquire(github, request(), 5000, never).then((r) => (order.push('b'), r));
+    await settle();
+    expect(order).toEqual([]);
+    // Room now, but two wait already: a spilling request does not jump the queue.
+    expect(await gate.acquire(github, request(), 0, never)).toMatchObject({ ok: false });
+    held[0]?.release(info());
+    await settle();
+    expect(order).toEqual(['a']);
+    held[1]?.release(info());
+    expect((await a).ok && (await b).ok).toBe(true);
+    expect(order).toEqual(['a', 'b']);
+  });
+
+  it('wait: refuses when the wait runs out', async () => {
+    const { gate, time } = setup();
+    await fill(gate, github, 2);
+    const waiting = watch(gate.acquire(github, request(), 3000, never));
+    await time.advance(2999);
+    expect(waiting.result).toBeUndefined();
+    await time.advance(1);
+    expect(waiting.result).toMatchObject({ ok: false });
+    expect(waiting.result?.ok ? '' : waiting.result?.reason).toMatch(
+      /No capacity came back within the route's wait/,
+    );
+    expect(time.pendingTimers()).toBe(0);
+  });
+
+  it('the queue is bounded: the next request is refused at once', async () => {
+    const { gate } = setup({ maxWaitersPerPool: 2 });
+    await fill(gate, github, 2);
+    void gate.acquire(github, request(), 5000, never);
+    void gate.acquire(github, request(), 5000, never);
+    const third = await gate.acquire(github, request(), 5000, never);
+    expect(third.ok ? '' : third.reason).toMatch(/has 2 requests waiting already/);
+  });
+
+  it('a client that hangs up leaves the queue at once', async () => {
+    const { gate } = setup();
+    const held = await fill(gate, github, 2);
+    const controller = new AbortController();
+    const gone = watch(gate.acquire(github, request(), 5000, controller.signal));
+    const next = watch(gate.acquire(github, request(), 5000, never));
+    controller.abort();
+    await settle();
+    expect(gone.result).toMatchObject({ ok: false, reason: 'The client closed the request.' });
+    held[0]?.release(info());
+    await settle();
+    expect(next.result?.ok).toBe(true);
+    const aborted = new AbortController();
+    aborted.abort();
+    expect(await gate.acquire(groq, request(), 5000, aborted.signal)).toMatchObject({ ok: false });
+  });
+
+  it('a 429 released cools the target: spill refuses, a long enough wait admits after it', async () => {
+    const { gate, time } = setup();
+    const [a] = await fill(gate, groq, 1);
+    const now = time.clock();
+    const failure = classifyFailure({
+      status: 429,
+      headers: headers({ 'retry-after': '3' }),
+      dialect: 'groq',
+      providerId: 'groq',
+      now,
+    });
+    a?.release(
+      info({ status: 429, outcome: 'failed', failure, upstreamHeaders: { 'retry-after': '3' } }),
+    );
+    expect(gate.view().pools[0]?.status).toMatchObject({ state: 'cooling', until: T0 + 3000 });
+    expect(await gate.acquire(groq, request(), 0, never)).toMatchObject({
+      ok: false,
+      retryAt: T0 + 3000,
+    });
+    const waiting = watch(gate.acquire(groq, request(), 5000, never));
+    await time.advance(3000);
+    expect(waiting.result?.ok).toBe(true);
+  });
+
+  it('an invalid key refuses the waiters of its other pools at once', async () => {
+    const { gate } = setup();
+    const [first] = await fill(gate, github, 2);
+    const waiting = watch(gate.acquire(github, request(), 60_000, never));
+    const [other] = await fill(gate, groq, 1);
+    // A different provider's key: nothing to do with the waiter.
+    other?.release(
+      info({
+        status: 401,
+        failure: { class: 'key-invalid', reason: 'rejected', retryElsewhere: true },
+      }),
+    );
+    await settle();
+    expect(waiting.result).toBeUndefined();
+    first?.release(
+      info({
+        status: 401,
+        failure: {
+          class: 'key-invalid',
+          reason: 'Key rejected by github-models (HTTP 401).',
+          retryElsewhere: true,
+        },
+      }),
+    );
+    await settle();
+    expect(waiting.result).toMatchObject({ ok: false });
+    expect(waiting.result?.ok ? '' : waiting.result?.reason).toMatch(/key was rejected/);
+  });
+
+  it('clearKey brings a parked key back and wakes its waiters', async () => {
+    const { gate } = setup();
+    const [a] = await fill(gate, groq, 1);
+    a?.release(
+      info({
+        status: 429,
+        failure: {
+          class: 'transient',
+          cooldownUntil: T0 + 10_000,
+          reason: 'x',
+          retryElsewhere: true,
+        },
+      }),
+    );
+    const waiting = watch(gate.acquire(groq, request(), 20_000, never));
+    await settle();
+    gate.clearKey('groq', 'k1');
+    await settle();
+    expect(waiting.result?.ok).toBe(true);
+  });
+
+  it('usage from the release corrects the token estimate', async () => {
+    const { gate } = setup();
+    const a = await gate.acquire(groq, request(20_000), 0, never);
+    if (!a.ok) throw new Error(a.reason);
+    expect(gate.view().pools[0]?.windows.find((w) => w.window === 'tpm')?.remaining).toBe(1000);
+    a.release(info({ usage: { tokensIn: 300, tokensOut: 200 } }));
+    expect(gate.view().pools[0]?.windows.find((w) => w.window === 'tpm')?.remaining).toBe(5500);
+  });
+
+  it('persists: restores on start, saves at most once a second and on stop', async () => {
+    const saved: LimiterSnapshot[] = [];
+    const store = { load: () => saved.at(-1), save: (s: LimiterSnapshot) => void saved.push(s) };
+    const { gate, time } = setup({ store });
+    await fill(gate, groq, 5);
+    await time.advance(999);
+    expect(saved).toHaveLength(0);
+    await time.advance(1);
+    expect(saved).toHaveLength(1);
+    await fill(gate, groq, 5);
+    gate.stop();
+    expect(saved).toHaveLength(2);
+    // A new gate starts from the last snapshot: the ten requests are still counted.
+    const again = setup({ store }).gate;
+    expect(again.view().pools[0]?.windows.find((w) => w.window === 'rpm')?.remaining).toBe(20);
+    expect(again.view().pools[0]?.inFlight).toBe(0);
+  });
+
+  it('a store that fails is reported, and the gate carries on', async () => {
+    const errors: unknown[] = [];
+    const store = {
+      load: () => {
+        throw new Error('disk gone');
+      },
+      save: () => {
+        throw new Error('disk full');
+      },
+    };
+    const { gate, time } = setup({ store, onError: (e) => errors.push(e) });
+    await fill(gate, groq, 1);
+    await time.advance(1000);
+    expect(errors.map((e) => (e as Error).message)).toEqual(['disk gone', 'disk full']);
+    expect((await gate.acquire(groq, request(), 0, never)).ok).toBe(true);
+  });
+
+  it('onChange is throttled and carries the view', async () => {
+    const views: LimiterView[] = [];
+    const { gate, time } = setup({ onChange: (v) => views.push(v), notifyEveryMs: 250 });
+    await fill(gate, groq, 3);
+    expect(views).toHaveLength(0);
+    await time.advance(250);
+    expect(views).toHaveLength(1);
+    expect(views[0]?.pools[0]?.windows.find((w) => w.window === 'rpm')?.remaining).toBe(27);
+  });
+
+  it('stop refuses every waiter and the gate refuses from then on', async () => {
+    const { gate, time } = setup();
+    await fill(gate, github, 2);
+    const waiting = watch(gate.acquire(github, request(), 60_000, never));
+    gate.stop();
+    await settle();
+    expect(waiting.result).toMatchObject({ ok: false, reason: 'The engine is stopping.' });
+    expect(await gate.acquire(groq, request(), 0, never)).toMatchObject({ ok: false });
+    expect(time.pendingTimers()).toBe(0);
+  });
+});

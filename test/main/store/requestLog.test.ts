@@ -1,0 +1,269 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DatabaseSync } from 'node:sqlite';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { RequestLogQuerySchema } from '../../../app/admin/contract.ts';
+import type { AttemptRecord, RequestListItem } from '../../../app/admin/types.ts';
+import { openDatabase } from '../../../main/store/database.ts';
+import {
+  RequestLog,
+  RequestLogQueryError,
+  type LogSettings,
+  type RequestLogOptions,
+} from '../../../main/store/requestLog.ts';
+import { attempt, request } from './records.ts';
+
+const NOW = Date.parse('2026-03-01T12:00:00Z');
+let dir: string;
+let db: DatabaseSync;
+let settings: LogSettings;
+let logs: string[];
+let logs_: RequestLog[];
+
+function makeLog(options: Partial<RequestLogOptions> = {}): RequestLog {
+  const log = new RequestLog({
+    db,
+    settings: () => settings,
+    now: () => NOW,
+    log: (line) => logs.push(line),
+    pruneIntervalMs: 0,
+    flushIntervalMs: 60_000,
+    ...options,
+  });
+  logs_.push(log);
+  return log;
+}
+
+const query = (q: Record<string, unknown> = {}) => RequestLogQuerySchema.parse(q);
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'switchyard-log-'));
+  db = openDatabase(join(dir, 'switchyard.db'));
+  settings = { logBodies: false, retentionDays: 30, retentionMaxMb: 512 };
+  logs = [];
+  logs_ = [];
+});
+afterEach(async () => {
+  for (const log of logs_) await log.close();
+  db.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('RequestLog writing', () => {
+  it('queues without writing, commits on flush, and reports what it wrote', () => {
+    const log = makeLog();
+    expect(log.record(request('r1', NOW - 1000), [attempt(NOW - 1000)])).toBe(true);
+    expect(log.stats()).toEqual({ pending: 1, written: 0, dropped: 0 });
+    expect((db.prepare('SELECT count(*) AS n FROM requests').get() as { n: number }).n).toBe(0);
+    expect(log.flush()).toBe(1);
+    expect(log.stats()).toEqual({ pending: 0, written: 1, dropped: 0 });
+    expect((db.prepare('SELECT count(*) AS n FROM requests').get() as { n: number }).n).toBe(1);
+  });
+
+  it('commits on its own shortly after a record', async () => {
+    const log = makeLog({ flushIntervalMs: 20 });
+    log.record(request('r1', NOW), [attempt(NOW)]);
+    await expect
+      .poll(() => (db.prepare('SELECT count(*) AS n FROM requests').get() as { n: number }).n)
+      .toBe(1);
+  });
+
+  it('splits a large backlog into transactions of maxBatch and yields between them', async () => {
+    const log = makeLog({ maxBatch: 100, flushIntervalMs: 30 });
+    for (let i = 0; i < 350; i++) log.record(request(`r${i}`, NOW - i), [attempt(NOW - i)]);
+    expect(log.stats()).toMatchObject({ pending: 350, written: 0 });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(log.stats()).toMatchObject({ pending: 250, written: 100 });
+    await expect.poll(() => log.stats().written).toBe(350);
+  });
+
+  it('drops records beyond maxPending, never blocking, and says how many', async () => {
+    const log = makeLog({ maxPending: 5, maxBatch: 1000 });
+    const accepted = Array.from({ length: 8 }, (_, i) => log.record(request(`r${i}`, NOW), []));
+    expect(accepted).toEqual([true, true, true, true, true, false, false, false]);
+    expect(log.stats()).toMatchObject({ pending: 5, dropped: 3 });
+    expect(logs.join('\n')).toMatch(/dropped 1 request .*requests themselves were not slowed/);
+    await log.close();
+    expect(logs.at(-1)).toMatch(/dropped 2 requests \(3 since start\)/);
+    expect(log.list(query()).droppedRows).toBe(3);
+  });
+
+  it('tells onRecord of every accepted request, without bodies', () => {
+    const seen: [RequestListItem, AttemptRecord[]][] = [];
+    const log = makeLog({ onRecord: (r, a) => seen.push([r, a]) });
+    log.record(request('r1', NOW, { requestBody: 'prompt text' }), [attempt(NOW)]);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]![0]).toMatchObject({ id: 'r1', attempts: 1 });
+    expect(seen[0]![0]).not.toHaveProperty('requestBody');
+  });
+
+  it('ignores a repeated request id without losing the rest of its batch', () => {
+    const log = makeLog();
+    log.record(request('dup', NOW - 2), [attempt(NOW - 2)]);
+    log.record(request('dup', NOW - 1), [attempt(NOW - 1), attempt(NOW - 1, { index: 1 })]);
+    log.record(request('other', NOW), [attempt(NOW)]);
+    log.flush();
+    expect(log.list(query()).items.map((r) => r.id)).toEqual(['other', 'dup']);
+    expect(log.get('dup')?.attempts).toHaveLength(1);
+  });
+});
+
+describe('RequestLog queries', () => {
+  function fill(log: RequestLog): void {
+    for (let i = 0; i < 25; i++) {
+      const t = NOW - i * 1000;
+      const failed = i % 5 === 0;
+      log.record(
+        request(`r${i}`, t, {
+          route: i % 2 === 0 ? 'fast' : 'smart',
+          provider: i % 3 === 0 ? 'gemini' : 'groq',
+          status: failed ? 429 : 200,
+          failureClass: failed ? 'transient' : null,
+        }),
+        [attempt(t)],
+      );
+    }
+    log.flush();
+  }
+
+  it('pages newest first with a cursor, without gaps or repeats', () => {
+    const log = makeLog();
+    fill(log);
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    const sizes: number[] = [];
+    do {
+      const page = log.list(query({ limit: '10', ...(cursor ? { cursor } : {}) }));
+      sizes.push(page.items.length);
+      ids.push(...page.items.map((r) => r.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(sizes).toEqual([10, 10, 5]);
+    expect(ids).toEqual(Array.from({ length: 25 }, (_, i) => `r${i}`));
+  });
+
+  it('filters by route, provider, status and time range', () => {
+    const log = makeLog();
+    fill(log);
+    const ids = (q: Record<string, string>) =>
+      log.list(query({ limit: '100', ...q })).items.map((r) => r.id);
+    expect(ids({ route: 'fast' })).toHaveLength(13);
+    expect(ids({ provider: 'gemini' })).toEqual([
+      'r0',
+      'r3',
+      'r6',
+      'r9',
+      'r12',
+      'r15',
+      'r18',
+      'r21',
+      'r24',
+    ]);
+    expect(ids({ status: 'error' })).toEqual(['r0', 'r5', 'r10', 'r15', 'r20']);
+    expect(ids({ status: '429' })).toEqual(['r0', 'r5', 'r10', 'r15', 'r20']);
+    expect(ids({ status: 'ok' })).toHaveLength(20);
+    expect(ids({ from: String(NOW - 3000), to: String(NOW) })).toEqual(['r1', 'r2', 'r3']);
+    expect(ids({ route: 'fast', provider: 'gemini', status: 'error' })).toEqual(['r0']);
+  });
+
+  it('refuses a cursor it did not give out', () => {
+    const log = makeLog();
+    expect(() => log.list(query({ cursor: 'bm9wZQ' }))).toThrow(RequestLogQueryError);
+  });
+
+  it('returns one request with its attempts in order', () => {
+    const log = makeLog();
+    log.record(request('r1', NOW, { hedged: true }), [
+      attempt(NOW, { index: 0, outcome: 'lost-race', status: 0 }),
+      attempt(NOW + 500, { index: 1, provider: 'gemini', hedged: true }),
+    ]);
+    log.flush();
+    const detail = log.get('r1');
+    expect(detail?.request).toMatchObject({
+      id: 'r1',
+      hedged: true,
+      streamed: true,
+      clientAborted: false,
+    });
+    expect(detail?.attempts.map((a) => [a.index, a.provider, a.outcome, a.hedged])).toEqual([
+      [0, 'groq', 'lost-race', false],
+      [1, 'gemini', 'ok', true],
+    ]);
+    expect(log.get('nope')).toBeUndefined();
+  });
+});
+
+describe('bodies', () => {
+  const prompt =
+    'my key is sk-proj-abcdefghijklmnopqrstuvwx1234 and gsk_AAAAbbbbCCCCdddd1234 please';
+
+  it('are not stored unless settings.logBodies is on', () => {
+    const log = makeLog();
+    log.record(request('r1', NOW, { requestBody: prompt, responseBody: 'hi' }), []);
+    log.flush();
+    expect(log.get('r1')?.request).not.toHaveProperty('requestBody');
+    expect((db.prepare('SELECT count(*) AS n FROM bodies').get() as { n: number }).n).toBe(0);
+  });
+
+  it('are stored with key-shaped strings and known secrets redacted when it is on', () => {
+    settings.logBodies = true;
+    const log = makeLog({ secrets: () => ['custom-secret-value'] });
+    log.record(
+      request('r1', NOW, {
+        requestBody: `${prompt} custom-secret-value`,
+        responseBody: 'Authorization: Bearer abcdefghijklmnopqrstuvwxyz0123',
+      }),
+      [],
+    );
+    log.flush();
+    const { request: stored } = log.get('r1')!;
+    expect(stored.requestBody).toBe('my key is [redacted] and [redacted] please [redacted]');
+    expect(stored.responseBody).toBe('Authorization: [redacted]');
+  });
+});
+
+describe('retention', () => {
+  it('deletes requests, attempts and bodies older than retentionDays', async () => {
+    settings = { logBodies: true, retentionDays: 7, retentionMaxMb: 512 };
+    const log = makeLog();
+    const day = 86_400_000;
+    log.record(request('old', NOW - 8 * day, { requestBody: 'x' }), [attempt(NOW - 8 * day)]);
+    log.record(request('recent', NOW - 6 * day), [attempt(NOW - 6 * day)]);
+    log.flush();
+    expect(await log.prune()).toBe(1);
+    expect(log.list(query()).items.map((r) => r.id)).toEqual(['recent']);
+    const counts = db
+      .prepare(
+        'SELECT (SELECT count(*) FROM attempts) AS a, (SELECT count(*) FROM bodies) AS b, (SELECT count(*) FROM rollups WHERE bucket < ?) AS r',
+      )
+      .get(NOW - 7 * day) as { a: number; b: number; r: number };
+    expect(counts).toEqual({ a: 1, b: 0, r: 0 });
+  });
+
+  it('deletes the oldest requests until the database fits retentionMaxMb', async () => {
+    settings = { logBodies: true, retentionDays: 30, retentionMaxMb: 1 };
+    const log = makeLog();
+    const body = 'lorem ipsum '.repeat(200);
+    for (let i = 0; i < 1500; i++)
+      log.record(request(`r${i}`, NOW - (1500 - i) * 1000, { requestBody: body }), []);
+    log.flush();
+    const used = () => {
+      const p = db.prepare('PRAGMA page_count').get() as { page_count: number };
+      const f = db.prepare('PRAGMA freelist_count').get() as { freelist_count: number };
+      const s = db.prepare('PRAGMA page_size').get() as { page_size: number };
+      return (p.page_count - f.freelist_count) * s.page_size;
+    };
+    expect(used()).toBeGreaterThan(2 * 1024 * 1024);
+    const deleted = await log.prune();
+    expect(deleted).toBeGreaterThan(0);
+    expect(used()).toBeLessThanOrEqual(1024 * 1024);
+    const left = log.list(query({ limit: '500' })).items.map((r) => r.id);
+    expect(left[0]).toBe('r1499');
+    expect(left).not.toContain('r0');
+    const oldest = (db.prepare('SELECT min(started_at) AS t FROM requests').get() as { t: number })
+      .t;
+    const kept = (db.prepare('SELECT count(*) AS n FROM requests').get() as { n: number }).n;
+    expect(oldest).toBe(NOW - kept * 1000);
+  });
+});
