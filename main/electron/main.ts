@@ -11,6 +11,7 @@ import { portIsFree } from './portProbe.ts';
 import { registerShellIpc } from './shellIpc.ts';
 import { DEFAULT_PORT, parseShellArgs } from './shellArgs.ts';
 import { startShellTray, type ShellTray, type StartAtLogin } from './shellTray.ts';
+import { snapshotFromEngine } from './trayState.ts';
 import { createShellWindow, type ShellWindow } from './shellWindow.ts';
 
 const APP_ID = 'dev.switchyard.app';
@@ -139,12 +140,23 @@ async function launch(): Promise<void> {
       log(`window: could not load the dashboard: ${(err as Error).message}`),
     );
 
+  const running = engine;
   tray = startShellTray({
     iconsDir,
     appIconPath,
-    engineUrl: engine.url,
-    adminToken: engine.adminToken,
-    proxyUrl: engine.proxyUrl,
+    read: async () => {
+      const { limiter, keys, keychain } = running.state;
+      const [list, chain] = await Promise.all([keys.list(), keychain.status()]);
+      return snapshotFromEngine({
+        view: limiter.view(),
+        keys: list,
+        keychain: chain.state,
+        configErrors: running.config.lastErrors,
+      });
+    },
+    paused: () => running.paused,
+    setPaused: (paused) => running.setPaused(paused),
+    proxyUrl: running.proxyUrl,
     startAtLogin: startAtLoginSetting(),
     openDashboard: showWindow,
     quit: () => app.quit(),

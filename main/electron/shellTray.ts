@@ -1,4 +1,4 @@
-// Electron glue for the tray: polls the engine's status, draws the icon and menu from trayState,
+// Electron glue for the tray: reads the engine's quotas, draws the icon and menu from trayState,
 // and shows the notifications noticesBetween asks for.
 import {
   clipboard,
@@ -16,13 +16,7 @@ import {
   type TrayAction,
   type TrayMenuItem,
 } from './trayMenu.ts';
-import {
-  noticesBetween,
-  snapshotFromStatus,
-  trayState,
-  type QuotaSnapshot,
-  type TrayState,
-} from './trayState.ts';
+import { noticesBetween, trayState, type QuotaSnapshot, type TrayState } from './trayState.ts';
 
 export const TRAY_POLL_MS = 5_000;
 
@@ -35,9 +29,10 @@ export type StartAtLogin = {
 export type ShellTrayOptions = {
   iconsDir: string;
   appIconPath: string;
-  /** The engine's origin; the tray reads `GET /admin/status` from it with the admin token. */
-  engineUrl: string;
-  adminToken: string;
+  /** What the engine knows now: keys, quotas, the keychain (read in the main process, no HTTP). */
+  read: () => Promise<QuotaSnapshot>;
+  paused: () => boolean;
+  setPaused: (paused: boolean) => void;
   proxyUrl: string;
   startAtLogin: StartAtLogin;
   openDashboard: () => void;
@@ -70,8 +65,10 @@ export function startShellTray(options: ShellTrayOptions): ShellTray {
         (err: unknown) =>
           options.log(`tray: could not change start at login: ${(err as Error).message}`),
       );
+    } else if (action === 'toggle-pause') {
+      options.setPaused(!options.paused());
+      draw();
     }
-    // 'toggle-pause' stays disabled until the engine has a pause switch.
   };
 
   const toElectron = (item: TrayMenuItem): MenuItemConstructorOptions => {
@@ -89,12 +86,13 @@ export function startShellTray(options: ShellTrayOptions): ShellTray {
   };
 
   const draw = (): void => {
-    const items = trayMenu({ state, proxyUrl: options.proxyUrl, paused: undefined, startAtLogin });
+    const paused = options.paused();
+    const items = trayMenu({ state, proxyUrl: options.proxyUrl, paused, startAtLogin });
     const key = JSON.stringify([state.level, items]);
     if (key === drawn) return;
     drawn = key;
     tray.setImage(image(state));
-    tray.setToolTip(trayTooltip(state, undefined));
+    tray.setToolTip(trayTooltip(state, paused));
     tray.setContextMenu(Menu.buildFromTemplate(items.map(toElectron)));
   };
 
@@ -113,12 +111,7 @@ export function startShellTray(options: ShellTrayOptions): ShellTray {
   let first = true;
   const poll = async (): Promise<void> => {
     try {
-      const res = await fetch(`${options.engineUrl}/admin/status`, {
-        headers: { authorization: `Bearer ${options.adminToken}` },
-        signal: AbortSignal.timeout(3_000),
-      });
-      if (!res.ok) throw new Error(`status ${res.status}`);
-      const next = snapshotFromStatus(await res.json());
+      const next = await options.read();
       notify(next, first ? undefined : snapshot);
       first = false;
       snapshot = next;

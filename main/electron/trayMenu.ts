@@ -14,7 +14,7 @@ export type TrayMenuInput = {
   state: TrayState;
   proxyUrl: string;
   /** undefined while the engine has no pause switch: the entry is shown, disabled, saying so. */
-  paused: boolean | undefined;
+  paused: boolean;
   /** undefined where the platform has no login-item support the shell can drive. */
   startAtLogin: boolean | undefined;
 };
@@ -26,14 +26,14 @@ export const TRAY_ICON_FILES: Record<TrayLevel, string> = {
   limited: 'tray-limited.png',
 };
 
-export function trayTooltip(state: TrayState, paused: boolean | undefined): string {
-  return `Switchyard: ${paused === true ? 'routing paused' : state.headline}`;
+export function trayTooltip(state: TrayState, paused: boolean): string {
+  return `Switchyard: ${paused ? 'routing paused' : state.headline}`;
 }
 
 /** The tray menu: the quota summary on top, then the actions. */
 export function trayMenu(input: TrayMenuInput): TrayMenuItem[] {
   return [
-    { kind: 'info', label: input.paused === true ? 'Routing paused' : input.state.headline },
+    { kind: 'info', label: input.paused ? 'Routing paused' : input.state.headline },
     ...input.state.lines.map((label): TrayMenuItem => ({ kind: 'info', label })),
     { kind: 'separator' },
     { kind: 'action', label: 'Open dashboard', action: 'open-dashboard', enabled: true },
@@ -45,10 +45,10 @@ export function trayMenu(input: TrayMenuInput): TrayMenuItem[] {
     },
     {
       kind: 'toggle',
-      label: input.paused === undefined ? 'Pause routing (not available yet)' : 'Pause routing',
+      label: 'Pause routing',
       action: 'toggle-pause',
-      checked: input.paused === true,
-      enabled: input.paused !== undefined,
+      checked: input.paused,
+      enabled: true,
     },
     {
       kind: 'toggle',

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import type { KeychainState as AdminKeychainState, KeyView } from '../../app/admin/types.ts';
+import type { LimiterView } from '../../app/limiter/view.ts';
 
 /** A key's routing state, as the failure classes leave it (DESIGN.md). */
 export type KeyStatus = 'ready' | 'cooling' | 'parked' | 'invalid';
@@ -33,36 +34,52 @@ export const LOW_QUOTA_FRACTION = 0.1;
 /** How many keys the tray menu lists before summing up the rest. */
 export const MAX_KEY_LINES = 8;
 
-const KeyQuotaSchema = z.looseObject({
-  id: z.string().min(1),
-  label: z.string().min(1),
-  status: z.enum(['ready', 'cooling', 'parked', 'invalid']),
-  windows: z.array(z.looseObject({ name: z.string(), remaining: z.number().min(0).max(1) })),
-});
+const STATUS_RANK: Record<KeyStatus, number> = { ready: 0, cooling: 1, parked: 2, invalid: 3 };
 
-const StatusSchema = z.looseObject({
-  keys: z.array(KeyQuotaSchema).optional().catch(undefined),
-  keychain: z.enum(['unlocked', 'locked', 'unavailable', 'unknown']).catch('unknown'),
-  configErrors: z.array(z.unknown()).catch([]),
-});
+const KEYCHAIN: Record<AdminKeychainState, KeychainState> = {
+  ok: 'unlocked',
+  locked: 'locked',
+  unavailable: 'unavailable',
+  timeout: 'unknown',
+  failed: 'unknown',
+};
+
+export type EngineReadings = {
+  view: LimiterView;
+  keys: readonly KeyView[];
+  keychain: AdminKeychainState;
+  configErrors: readonly string[];
+};
 
 /**
- * The snapshot from `GET /admin/status`. Fields the engine does not send yet read as unknown, so
- * the tray lights up on its own once the engine reports keys, quotas and the keychain.
+ * The tray's snapshot from what the engine knows: each key's worst status across its pools (a key
+ * the provider refused is invalid whatever its pools say), and per window the tightest fraction
+ * left across the key's models.
  */
-export function snapshotFromStatus(status: unknown): QuotaSnapshot {
-  const parsed = StatusSchema.safeParse(status);
-  if (!parsed.success) return { keys: undefined, keychain: 'unknown', configErrors: 0 };
-  const { keys, keychain, configErrors } = parsed.data;
-  return {
-    keys: keys?.map(({ id, label, status, windows }) => ({
-      id,
-      label,
+export function snapshotFromEngine(readings: EngineReadings): QuotaSnapshot {
+  const keys = readings.keys.map((key): KeyQuota => {
+    let status: KeyStatus = key.status === 'invalid' ? 'invalid' : 'ready';
+    const tightest = new Map<string, number>();
+    for (const pool of readings.view.pools) {
+      if (pool.provider !== key.provider || pool.keyId !== key.id) continue;
+      if (STATUS_RANK[pool.status.state] > STATUS_RANK[status]) status = pool.status.state;
+      for (const w of pool.windows) {
+        if (w.limit <= 0) continue;
+        const fraction = Math.min(1, Math.max(0, w.remaining / w.limit));
+        tightest.set(w.window, Math.min(fraction, tightest.get(w.window) ?? 1));
+      }
+    }
+    return {
+      id: key.id,
+      label: key.label,
       status,
-      windows: windows.map(({ name, remaining }) => ({ name, remaining })),
-    })),
-    keychain,
-    configErrors: configErrors.length,
+      windows: [...tightest].map(([name, remaining]) => ({ name, remaining })),
+    };
+  });
+  return {
+    keys,
+    keychain: KEYCHAIN[readings.keychain],
+    configErrors: readings.configErrors.length,
   };
 }
 

@@ -187,13 +187,30 @@ describe('the Electron main process, against a stand-in Electron', () => {
     expect(headers).toEqual({ 'Content-Security-Policy': [SHELL_CSP] });
   });
 
+  it('pauses and resumes routing from the tray', async () => {
+    const paused = async () =>
+      (
+        (await (
+          await fetch(`${origin}/admin/status`, {
+            headers: { authorization: `Bearer ${record.cookies[0]?.value}` },
+          })
+        ).json()) as { paused: boolean }
+      ).paused;
+    expect(menuItem(/^Pause routing/)).toMatchObject({ enabled: true, checked: false });
+    menuItem(/^Pause routing/).click?.();
+    expect(await paused()).toBe(true);
+    expect(record.trays[0]?.tooltip).toBe('Switchyard: routing paused');
+    menuItem(/^Pause routing/).click?.();
+    expect(await paused()).toBe(false);
+  });
+
   it('puts a tray up whose menu copies the proxy URL and reopens the window', () => {
     const tray = record.trays[0];
-    expect((tray?.image as { path: string }).path).toMatch(/resources\/icons\/tray-ready\.png$/);
-    expect(tray?.tooltip).toBe('Switchyard: Ready');
+    // No keys yet: amber, saying what to do first.
+    expect((tray?.image as { path: string }).path).toMatch(/resources\/icons\/tray-degraded\.png$/);
+    expect(tray?.tooltip).toBe('Switchyard: No keys yet');
     menuItem(/^Copy proxy URL/).click?.();
     expect(record.clipboard).toEqual([`${origin}/v1`]);
-    expect(menuItem(/^Pause routing/)).toMatchObject({ enabled: false });
 
     const closing = window.userClose();
     expect(closing.defaultPrevented).toBe(true);
@@ -208,7 +225,8 @@ describe('the Electron main process, against a stand-in Electron', () => {
   it('turns the tray amber when a config edit is refused, from the engine’s own status', async () => {
     await writeFile(join(dataDir, 'config.json'), '{"version": 1, "routes": [{"name": "x"}]}');
     await vi.waitFor(
-      () => expect(record.trays[0]?.tooltip).toBe('Switchyard: A config edit was refused'),
+      () =>
+        expect(record.trays[0]?.tooltip).toBe('Switchyard: A config edit was refused, no keys yet'),
       { timeout: 12_000, interval: 200 },
     );
     expect((record.trays[0]?.image as { path: string }).path).toMatch(/tray-degraded\.png$/);

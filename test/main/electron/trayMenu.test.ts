@@ -10,7 +10,7 @@ const state: TrayState = {
 const input = {
   state,
   proxyUrl: 'http://127.0.0.1:4141/v1',
-  paused: undefined,
+  paused: false,
   startAtLogin: false,
 };
 
@@ -43,12 +43,17 @@ describe('trayMenu', () => {
     });
   });
 
-  it('greys out pause while the engine has no switch, and offers it once it has', () => {
-    const find = (paused: boolean | undefined) =>
+  it('offers pause, checked while routing is paused', () => {
+    const find = (paused: boolean) =>
       trayMenu({ ...input, paused }).find(
         (item) => 'action' in item && item.action === 'toggle-pause',
       );
-    expect(find(undefined)).toMatchObject({ kind: 'toggle', enabled: false, checked: false });
+    expect(find(false)).toMatchObject({
+      kind: 'toggle',
+      enabled: true,
+      checked: false,
+      label: 'Pause routing',
+    });
     expect(find(true)).toMatchObject({
       kind: 'toggle',
       enabled: true,
@@ -74,7 +79,7 @@ describe('trayMenu', () => {
 
 describe('trayTooltip and icons', () => {
   it('says the headline, or that routing is paused', () => {
-    expect(trayTooltip(state, undefined)).toBe('Switchyard: 1 of 2 keys limited');
+    expect(trayTooltip(state, false)).toBe('Switchyard: 1 of 2 keys limited');
     expect(trayTooltip(state, true)).toBe('Switchyard: routing paused');
   });
 

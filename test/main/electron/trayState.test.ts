@@ -1,8 +1,9 @@
+import type { KeyView } from '../../../app/admin/types.ts';
 import { describe, expect, it } from 'vitest';
 import {
   MAX_KEY_LINES,
   noticesBetween,
-  snapshotFromStatus,
+  snapshotFromEngine,
   trayState,
   type KeyQuota,
   type QuotaSnapshot,
@@ -21,59 +22,101 @@ function snap(keys: KeyQuota[] | undefined, extra: Partial<QuotaSnapshot> = {}):
   return { keys, keychain: 'unlocked', configErrors: 0, ...extra };
 }
 
-describe('snapshotFromStatus', () => {
-  it('reads today’s status (no quota fields yet) as "not reported", not as "no keys"', () => {
-    const status = {
-      version: '0.1.0',
-      proxyUrl: 'http://127.0.0.1:4141/v1',
-      dataDir: '/d',
-      configPath: '/d/config.json',
+describe('snapshotFromEngine', () => {
+  const key = (id: string, provider: string, status: KeyView['status'] = 'ok'): KeyView => ({
+    id,
+    provider,
+    label: `${provider} ${id}`,
+    last4: 'abcd',
+    tier: 'free',
+    source: 'keychain',
+    status,
+    createdAt: '2026-01-01T00:00:00.000Z',
+  });
+  const pool = (
+    provider: string,
+    keyId: string | null,
+    model: string,
+    state: 'ready' | 'cooling' | 'parked' | 'invalid',
+    windows: Array<[string, number, number]>,
+  ) => ({
+    provider,
+    keyId,
+    model,
+    tier: 'free' as const,
+    status: { state },
+    windows: windows.map(([window, limit, remaining]) => ({
+      window: window as 'rpm',
+      unit: 'requests' as const,
+      limit,
+      remaining,
+      source: 'headers' as const,
+    })),
+    inFlight: 0,
+  });
+
+  it('takes each key’s worst pool status and its tightest fraction per window', () => {
+    const view = {
+      at: 0,
+      pools: [
+        pool('groq', 'g1', 'llama-8b', 'ready', [
+          ['rpm', 30, 24],
+          ['rpd', 1000, 50],
+        ]),
+        pool('groq', 'g1', 'llama-70b', 'cooling', [['rpm', 30, 3]]),
+        pool('gemini', 'm1', 'flash', 'parked', [['rpd', 20, 0]]),
+        pool('ollama', null, 'llama3.2', 'ready', []),
+      ],
+    };
+    const snapshot = snapshotFromEngine({
+      view,
+      keys: [key('g1', 'groq'), key('m1', 'gemini')],
+      keychain: 'ok',
       configErrors: [],
-      startedAt: '2026-01-01T00:00:00.000Z',
-    };
-    expect(snapshotFromStatus(status)).toEqual({
-      keys: undefined,
-      keychain: 'unknown',
+    });
+    expect(snapshot).toEqual({
+      keys: [
+        {
+          id: 'g1',
+          label: 'groq g1',
+          status: 'cooling',
+          windows: [
+            { name: 'rpm', remaining: 0.1 },
+            { name: 'rpd', remaining: 0.05 },
+          ],
+        },
+        {
+          id: 'm1',
+          label: 'gemini m1',
+          status: 'parked',
+          windows: [{ name: 'rpd', remaining: 0 }],
+        },
+      ],
+      keychain: 'unlocked',
       configErrors: 0,
     });
   });
 
-  it('picks up keys, keychain and refused edits once the engine reports them', () => {
-    const status = {
-      configErrors: ['routes.0.targets: a route needs at least one target'],
+  it('marks a key the provider refused as invalid whatever its pools say, and maps the keychain', () => {
+    const snapshot = snapshotFromEngine({
+      view: { at: 0, pools: [] },
+      keys: [key('x', 'groq', 'invalid')],
       keychain: 'locked',
-      keys: [
-        {
-          id: 'g1',
-          label: 'Groq',
-          status: 'cooling',
-          windows: [{ name: 'minute', remaining: 0.5 }],
-          extra: 1,
-        },
-      ],
-    };
-    expect(snapshotFromStatus(status)).toEqual({
-      keys: [
-        {
-          id: 'g1',
-          label: 'Groq',
-          status: 'cooling',
-          windows: [{ name: 'minute', remaining: 0.5 }],
-        },
-      ],
+      configErrors: ['a', 'b'],
+    });
+    expect(snapshot).toEqual({
+      keys: [{ id: 'x', label: 'groq x', status: 'invalid', windows: [] }],
       keychain: 'locked',
-      configErrors: 1,
+      configErrors: 2,
     });
-  });
-
-  it('survives garbage without throwing', () => {
-    expect(snapshotFromStatus(null).keys).toBeUndefined();
-    expect(snapshotFromStatus('x').keychain).toBe('unknown');
-    expect(snapshotFromStatus({ keys: [{ id: 1 }], keychain: 'open' })).toEqual({
-      keys: undefined,
-      keychain: 'unknown',
-      configErrors: 0,
-    });
+    expect(
+      snapshotFromEngine({
+        view: { at: 0, pools: [] },
+        keys: [],
+        keychain: 'timeout',
+        configErrors: [],
+      }).keychain,
+    ).toBe('unknown');
   });
 });
 
