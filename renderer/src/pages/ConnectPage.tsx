@@ -1,0 +1,222 @@
+import { useId, useState, type FormEvent } from 'react';
+import type { TestRequestResult } from '../../../app/admin/types.ts';
+import { call, describeError } from '../api/client.ts';
+import { CopyField } from '../components/CopyField.tsx';
+import { ErrorBanner } from '../components/ErrorBanner.tsx';
+import { Skeleton } from '../components/Skeleton.tsx';
+import { StatusCode } from '../components/StatusCode.tsx';
+import { formatMs } from '../lib/format.ts';
+import { hrefFor } from '../lib/hashRoute.ts';
+import { SNIPPETS, anthropicBase, maskKey, type Snippet } from '../lib/snippets.ts';
+import { useStore } from '../store/index.ts';
+
+function SnippetCard(props: {
+  snippet: Snippet;
+  proxyUrl: string;
+  proxyKey: string;
+  model: string;
+}) {
+  const [copied, setCopied] = useState(false);
+  const { snippet } = props;
+  const real = snippet.text({
+    proxyUrl: props.proxyUrl,
+    proxyKey: props.proxyKey,
+    model: props.model,
+  });
+  // On screen the key is masked (screenshots, screen sharing); the copy carries the real one.
+  const shown = snippet.text({
+    proxyUrl: props.proxyUrl,
+    proxyKey: maskKey(props.proxyKey),
+    model: props.model,
+  });
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(real);
+      setCopied(true);
+      setTimeout(() => setCopied(false), 2000);
+    } catch {
+      setCopied(false);
+    }
+  };
+  return (
+    <section className="card stack" style={{ gap: 8 }} aria-labelledby={`snippet-${snippet.id}`}>
+      <div className="row spread">
+        <h3 id={`snippet-${snippet.id}`}>{snippet.title}</h3>
+        <button
+          type="button"
+          className="small"
+          onClick={() => void copy()}
+          aria-label={`Copy the ${snippet.title} snippet`}
+        >
+          {copied ? 'Copied' : 'Copy'}
+        </button>
+      </div>
+      <p className="small muted" style={{ margin: 0 }}>
+        {snippet.where}
+      </p>
+      <pre className="snippet" data-language={snippet.language}>
+        {shown}
+      </pre>
+    </section>
+  );
+}
+
+function TestRequest(props: { models: string[] }) {
+  const ids = { model: useId(), prompt: useId() };
+  const [model, setModel] = useState(props.models[0] ?? '');
+  const [prompt, setPrompt] = useState('Say hello in five words.');
+  const [result, setResult] = useState<TestRequestResult | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const chosen = model === '' ? (props.models[0] ?? '') : model;
+  const send = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      setResult(await call('testRequest', { model: chosen, prompt }));
+    } catch (err) {
+      setResult(null);
+      setError(describeError(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section className="card stack" aria-labelledby="test-title">
+      <h2 id="test-title">Send a test request</h2>
+      <form className="stack" onSubmit={(e) => void send(e)} style={{ gap: 10 }}>
+        <div className="form-grid">
+          <label htmlFor={ids.model}>
+            Route
+            <select id={ids.model} value={chosen} onChange={(e) => setModel(e.target.value)}>
+              {props.models.map((m) => (
+                <option key={m} value={m}>
+                  {m}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+        <label htmlFor={ids.prompt}>
+          Prompt
+          <textarea
+            id={ids.prompt}
+            rows={2}
+            value={prompt}
+            onChange={(e) => setPrompt(e.target.value)}
+          />
+        </label>
+        <div className="row">
+          <button
+            type="submit"
+            className="primary"
+            disabled={busy || chosen === '' || prompt === ''}
+          >
+            {busy ? 'Sending…' : 'Send test request'}
+          </button>
+        </div>
+      </form>
+      <div aria-live="polite">
+        {error !== null && <ErrorBanner message={error} />}
+        {result !== null && (
+          <div className={`banner ${result.ok ? 'info' : 'bad'}`} data-testid="test-result">
+            <div className="stack" style={{ gap: 4 }}>
+              <div className="row">
+                <StatusCode status={result.status} />
+                <span>
+                  {result.ok ? 'Answered' : 'Failed'} in {formatMs(result.latencyMs)}
+                  {result.provider !== null ? ` by ${result.provider}` : ''}
+                  {result.model !== null ? ` (${result.model})` : ''}
+                </span>
+                {result.requestId !== null && (
+                  <a href={hrefFor('requests', result.requestId)}>See it in the log</a>
+                )}
+              </div>
+              <div>{result.text}</div>
+            </div>
+          </div>
+        )}
+      </div>
+    </section>
+  );
+}
+
+/** Everything a tool needs to use the proxy: the URL, the key, and snippets per tool. */
+export function ConnectPage() {
+  const info = useStore((s) => s.proxyKey);
+  const routes = useStore((s) => s.savedRoutes);
+  const engineError = useStore((s) => s.engineError);
+  const modelId = useId();
+  const [model, setModel] = useState('');
+  const routeNames = routes.map((r) => r.name);
+  const chosen = model !== '' ? model : (routeNames[0] ?? 'fast');
+
+  return (
+    <div className="stack">
+      <header className="page-head">
+        <div>
+          <h1>Connect</h1>
+          <p>Point any OpenAI- or Anthropic-compatible tool at Switchyard with these two values.</p>
+        </div>
+      </header>
+      {info === null ? (
+        engineError !== null ? null : (
+          <Skeleton height={150} label="Loading the proxy address" />
+        )
+      ) : (
+        <section className="card stack" aria-label="Proxy address and key">
+          <div className="grid grid-2">
+            <CopyField label="Base URL (OpenAI format)" value={info.proxyUrl} />
+            <CopyField label="Base URL (Anthropic format)" value={anthropicBase(info.proxyUrl)} />
+          </div>
+          <CopyField label="Proxy key" value={info.proxyKey} masked />
+          {info.source === 'ephemeral' && (
+            <p className="small muted" style={{ margin: 0 }}>
+              This key is new each time the engine starts, because no keychain was available to keep
+              it. Set <code>SWITCHYARD_PROXY_KEY</code> to keep one key across restarts.
+            </p>
+          )}
+        </section>
+      )}
+
+      {routeNames.length === 0 ? (
+        <div className="banner info">
+          <span>
+            Tools ask for a model by name: a route you draw, or <code>provider/model</code>.{' '}
+            <a href={hrefFor('routes')}>Draw a route first</a> so the snippets below have one.
+          </span>
+        </div>
+      ) : (
+        <div className="row">
+          <label htmlFor={modelId} className="inline">
+            Model in the snippets
+            <select id={modelId} value={chosen} onChange={(e) => setModel(e.target.value)}>
+              {routeNames.map((m) => (
+                <option key={m} value={m}>
+                  {m}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+      )}
+
+      {routeNames.length > 0 && <TestRequest models={routeNames} />}
+
+      {info !== null && (
+        <div className="grid grid-2">
+          {SNIPPETS.map((snippet) => (
+            <SnippetCard
+              key={snippet.id}
+              snippet={snippet}
+              proxyUrl={info.proxyUrl}
+              proxyKey={info.proxyKey}
+              model={chosen}
+            />
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,422 @@
+import { useEffect, useId, useState } from 'react';
+import type { Route } from '../../../app/config/schema.ts';
+import { ChainEditor } from '../components/ChainEditor.tsx';
+import { EmptyState } from '../components/EmptyState.tsx';
+import { describedBy, Field } from '../components/Field.tsx';
+import { ErrorBanner } from '../components/ErrorBanner.tsx';
+import { PlanPreview } from '../components/PlanPreview.tsx';
+import { Skeleton } from '../components/Skeleton.tsx';
+import { hrefFor } from '../lib/hashRoute.ts';
+import {
+  freshRouteName,
+  hasProblems,
+  validateRoutes,
+  type RouteProblems,
+} from '../lib/routeValidation.ts';
+import { useNow } from '../lib/useNow.ts';
+import { useStore } from '../store/index.ts';
+import { hasUnsavedRoutes } from '../store/routesSlice.ts';
+
+function numberOrUndefined(text: string): number | undefined {
+  if (text.trim() === '') return undefined;
+  const n = Number(text);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+function RouteSettings(props: {
+  route: Route;
+  problems: RouteProblems;
+  onChange: (route: Route) => void;
+}) {
+  const ids = {
+    name: useId(),
+    onLimit: useId(),
+    wait: useId(),
+    latency: useId(),
+    privacy: useId(),
+    budget: useId(),
+  };
+  const { route, problems } = props;
+  const set = (patch: Partial<Route>) => props.onChange({ ...route, ...patch });
+  const without = <K extends keyof Route>(key: K, value: Route[K] | undefined): Route => {
+    const { [key]: _old, ...rest } = route;
+    return (value === undefined ? rest : { ...rest, [key]: value }) as Route;
+  };
+  return (
+    <div className="form-grid" style={{ alignItems: 'start' }}>
+      <Field
+        id={ids.name}
+        label="Route name"
+        hint="The model name your tools ask for."
+        error={problems.name}
+      >
+        <input
+          id={ids.name}
+          value={route.name}
+          onChange={(e) => set({ name: e.target.value })}
+          aria-invalid={problems.name !== undefined}
+          aria-describedby={describedBy(ids.name, { hint: true, error: problems.name })}
+          spellCheck={false}
+        />
+      </Field>
+      <Field id={ids.onLimit} label="When a target is at its limit">
+        <select
+          id={ids.onLimit}
+          value={route.onLimit.mode}
+          onChange={(e) =>
+            set({
+              onLimit:
+                e.target.value === 'wait' ? { mode: 'wait', maxWaitMs: 5000 } : { mode: 'spill' },
+            })
+          }
+        >
+          <option value="spill">Move on to the next target</option>
+          <option value="wait">Wait for it, up to a limit</option>
+        </select>
+      </Field>
+      {route.onLimit.mode === 'wait' && (
+        <Field id={ids.wait} label="Longest wait (ms)" error={problems.onLimit}>
+          <input
+            id={ids.wait}
+            type="number"
+            min={0}
+            max={120000}
+            step={500}
+            value={route.onLimit.maxWaitMs}
+            onChange={(e) =>
+              set({ onLimit: { mode: 'wait', maxWaitMs: numberOrUndefined(e.target.value) ?? 0 } })
+            }
+            aria-invalid={problems.onLimit !== undefined}
+            aria-describedby={describedBy(ids.wait, { error: problems.onLimit })}
+          />
+        </Field>
+      )}
+      <Field
+        id={ids.latency}
+        label="Latency budget (ms to first byte)"
+        hint="Optional. Past it, the next target starts beside the slow one; the first to answer wins."
+        error={problems.latencyBudgetMs}
+      >
+        <input
+          id={ids.latency}
+          type="number"
+          min={50}
+          step={100}
+          placeholder="none"
+          value={route.latencyBudgetMs ?? ''}
+          onChange={(e) =>
+            props.onChange(without('latencyBudgetMs', numberOrUndefined(e.target.value)))
+          }
+          aria-invalid={problems.latencyBudgetMs !== undefined}
+          aria-describedby={describedBy(ids.latency, {
+            hint: true,
+            error: problems.latencyBudgetMs,
+          })}
+        />
+      </Field>
+      <Field
+        id={ids.privacy}
+        label="Privacy"
+        hint={`Sensitive skips every provider whose data policy for the key's tier is not a clear "no training" (local servers always qualify).`}
+      >
+        <select
+          id={ids.privacy}
+          value={route.privacy}
+          onChange={(e) => set({ privacy: e.target.value as Route['privacy'] })}
+          aria-describedby={describedBy(ids.privacy, { hint: true })}
+        >
+          <option value="standard">Standard</option>
+          <option value="sensitive">Sensitive: only providers that do not train on it</option>
+        </select>
+      </Field>
+      <Field
+        id={ids.budget}
+        label="Paid budget (USD per day)"
+        hint="Optional. Once spent, paid keys are skipped until midnight."
+        error={problems.paidBudgetUsdPerDay}
+      >
+        <input
+          id={ids.budget}
+          type="number"
+          min={0}
+          step={0.5}
+          placeholder="no cap"
+          value={route.paidBudgetUsdPerDay ?? ''}
+          onChange={(e) =>
+            props.onChange(without('paidBudgetUsdPerDay', numberOrUndefined(e.target.value)))
+          }
+          aria-invalid={problems.paidBudgetUsdPerDay !== undefined}
+          aria-describedby={describedBy(ids.budget, {
+            hint: true,
+            error: problems.paidBudgetUsdPerDay,
+          })}
+        />
+      </Field>
+    </div>
+  );
+}
+
+function SaveBar(props: { problems: number }) {
+  const dirty = useStore(hasUnsavedRoutes);
+  const saving = useStore((s) => s.saving);
+  const saveProblems = useStore((s) => s.saveProblems);
+  const changedElsewhere = useStore((s) => s.routesChangedElsewhere);
+  const toast = useStore((s) => s.toast);
+  const [confirmDiscard, setConfirmDiscard] = useState(false);
+  const save = async () => {
+    if (await useStore.getState().saveRoutes())
+      toast('success', 'Routes saved; the proxy uses them from the next request.');
+  };
+  return (
+    <div
+      className="card stack"
+      // Pinned to the bottom of the window only while there is something to save.
+      style={{ position: dirty ? 'sticky' : 'static', bottom: 12, gap: 8, zIndex: 2 }}
+      aria-label="Save changes"
+      role="region"
+    >
+      {changedElsewhere && (
+        <div className="banner warn" role="alert">
+          The routes changed outside this page (another window or a hand edit of the config) while
+          you were editing. Your edits are kept; saving replaces those changes, discarding loads
+          them.
+        </div>
+      )}
+      {saveProblems.length > 0 && (
+        <div className="banner bad" role="alert">
+          <div>
+            The engine did not take these routes:
+            <ul style={{ margin: '4px 0 0' }}>
+              {saveProblems.map((p) => (
+                <li key={p}>{p}</li>
+              ))}
+            </ul>
+          </div>
+        </div>
+      )}
+      <div className="row spread">
+        <span aria-live="polite">
+          {dirty ? (
+            <span className="pill warn">Unsaved changes</span>
+          ) : (
+            <span className="small muted">All changes saved</span>
+          )}{' '}
+          {props.problems > 0 && (
+            <span className="field-error">
+              {props.problems} {props.problems === 1 ? 'problem' : 'problems'} to fix before saving
+            </span>
+          )}
+        </span>
+        <span className="row">
+          {confirmDiscard ? (
+            <>
+              <span>Throw away your unsaved edits?</span>
+              <button
+                type="button"
+                className="danger"
+                onClick={() => {
+                  useStore.getState().discardDraft();
+                  setConfirmDiscard(false);
+                }}
+              >
+                Discard edits
+              </button>
+              <button type="button" onClick={() => setConfirmDiscard(false)}>
+                Keep editing
+              </button>
+            </>
+          ) : (
+            <button
+              type="button"
+              disabled={!dirty || saving}
+              onClick={() => setConfirmDiscard(true)}
+            >
+              Discard…
+            </button>
+          )}
+          <button
+            type="button"
+            className="primary"
+            disabled={!dirty || saving || props.problems > 0}
+            onClick={() => void save()}
+          >
+            {saving ? 'Saving…' : 'Save routes'}
+          </button>
+        </span>
+      </div>
+    </div>
+  );
+}
+
+/** The routes, the chain editor, per-route settings and a live preview of the plan. */
+export function RoutesPage() {
+  const now = useNow(1000);
+  const routes = useStore((s) => s.draftRoutes);
+  const saved = useStore((s) => s.savedRoutes);
+  const state = useStore((s) => s.routesState);
+  const error = useStore((s) => s.routesError);
+  const catalog = useStore((s) => s.catalog);
+  const keys = useStore((s) => s.keys);
+  const quota = useStore((s) => s.quota);
+  const spendByRoute = useStore((s) => s.spendByRoute);
+  const detectSensitive = useStore((s) => s.settings?.detectSensitive ?? false);
+  const setDraft = useStore((s) => s.setDraftRoutes);
+  const updateRoute = useStore((s) => s.updateDraftRoute);
+  const [selected, setSelected] = useState(0);
+  const [confirmDelete, setConfirmDelete] = useState(false);
+
+  useEffect(() => {
+    if (selected >= routes.length && routes.length > 0) setSelected(routes.length - 1);
+  }, [routes.length, selected]);
+
+  const problems = validateRoutes(routes, keys);
+  const problemCount = problems.filter(hasProblems).length;
+  const route = routes[selected];
+  const routeProblems = problems[selected];
+
+  const addRoute = () => {
+    const name = freshRouteName(routes);
+    setDraft([...routes, { name, targets: [], onLimit: { mode: 'spill' }, privacy: 'standard' }]);
+    setSelected(routes.length);
+  };
+
+  if (state === 'loading' || state === 'idle') {
+    return <Skeleton height={420} label="Loading routes" />;
+  }
+
+  return (
+    <div className="stack">
+      <header className="page-head">
+        <div>
+          <h1>Routes</h1>
+          <p>
+            A route is a model name for your tools, answered by a chain of provider models in order.
+          </p>
+        </div>
+        <button type="button" onClick={addRoute}>
+          New route
+        </button>
+      </header>
+      {error !== null && (
+        <ErrorBanner message={error} onRetry={() => void useStore.getState().loadRoutes()} />
+      )}
+      {routes.length === 0 ? (
+        <EmptyState
+          title="No routes yet"
+          action={
+            <button type="button" className="primary" onClick={addRoute}>
+              Draw your first route
+            </button>
+          }
+        >
+          {keys.length === 0 ? (
+            <>
+              Start by <a href={hrefFor('providers')}>adding a provider key</a>, then draw a chain:
+              free tiers first, paid keys last.
+            </>
+          ) : (
+            'Draw a chain of models: free tiers first, paid keys last. Tools then ask for the route by name.'
+          )}
+        </EmptyState>
+      ) : null}
+      {routes.length === 0 && saved.length > 0 && <SaveBar problems={0} />}
+      {routes.length === 0 ? null : (
+        <>
+          <nav aria-label="Routes">
+            <ul className="route-tabs">
+              {routes.map((r, i) => {
+                const isNew = !saved.some((x) => x.name === r.name);
+                return (
+                  <li key={i}>
+                    <button
+                      type="button"
+                      aria-current={i === selected}
+                      onClick={() => setSelected(i)}
+                    >
+                      <span className="mono">{r.name || '(no name)'}</span>
+                      <span className="small muted">
+                        {r.targets.length} {r.targets.length === 1 ? 'target' : 'targets'}
+                      </span>
+                      {hasProblems(problems[i] ?? { target: {}, other: [] }) && (
+                        <span className="pill bad" aria-label="has problems">
+                          !
+                        </span>
+                      )}
+                      {isNew && <span className="pill info">new</span>}
+                    </button>
+                  </li>
+                );
+              })}
+            </ul>
+          </nav>
+          {route !== undefined && routeProblems !== undefined && (
+            <>
+              <section className="card stack" aria-label={`Route ${route.name}`}>
+                <div className="row spread">
+                  <h2>
+                    Route <span className="mono">{route.name}</span>
+                  </h2>
+                  {routeProblems.targets !== undefined && (
+                    <span className="field-error">{routeProblems.targets}</span>
+                  )}
+                  {confirmDelete ? (
+                    <span className="row">
+                      <span>Delete this route? (Saved only when you save.)</span>
+                      <button
+                        type="button"
+                        className="danger"
+                        onClick={() => {
+                          setDraft(routes.filter((_, i) => i !== selected));
+                          setSelected(Math.max(0, selected - 1));
+                          setConfirmDelete(false);
+                        }}
+                      >
+                        Delete route
+                      </button>
+                      <button type="button" onClick={() => setConfirmDelete(false)}>
+                        Keep it
+                      </button>
+                    </span>
+                  ) : (
+                    <button type="button" className="danger" onClick={() => setConfirmDelete(true)}>
+                      Delete…
+                    </button>
+                  )}
+                </div>
+                <ChainEditor
+                  targets={route.targets}
+                  catalog={catalog}
+                  keys={keys}
+                  targetErrors={routeProblems.target}
+                  onChange={(targets) => updateRoute(selected, (r) => ({ ...r, targets }))}
+                  below={
+                    catalog !== null && (
+                      <PlanPreview
+                        route={route}
+                        catalog={catalog}
+                        keys={keys}
+                        quota={quota}
+                        paidSpendTodayUsd={spendByRoute[route.name] ?? 0}
+                        detectSensitive={detectSensitive}
+                        now={now}
+                      />
+                    )
+                  }
+                />
+              </section>
+              <section className="card stack" aria-label="Route settings">
+                <h3>Settings</h3>
+                <RouteSettings
+                  route={route}
+                  problems={routeProblems}
+                  onChange={(next) => updateRoute(selected, () => next)}
+                />
+              </section>
+              <SaveBar problems={problemCount} />
+            </>
+          )}
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,42 @@
+import type { LimiterView } from '../../../app/limiter/view.ts';
+import { call, describeError } from '../api/client.ts';
+import type { LoadState, SliceCreator } from './types.ts';
+
+export type QuotaSlice = {
+  quota: LimiterView | null;
+  quotaState: LoadState;
+  quotaError: string | null;
+  loadQuota: () => Promise<void>;
+  /** Many quota events arrive per request: refetch at most this often instead of once per event. */
+  quotaChanged: () => void;
+};
+
+const THROTTLE_MS = 400;
+let pending: ReturnType<typeof setTimeout> | undefined;
+let inFlight: Promise<void> | undefined;
+
+export const createQuotaSlice: SliceCreator<QuotaSlice> = (set, get) => ({
+  quota: null,
+  quotaState: 'idle',
+  quotaError: null,
+  loadQuota: () => {
+    inFlight ??= (async () => {
+      if (get().quota === null) set({ quotaState: 'loading' });
+      try {
+        set({ quota: await call('quota'), quotaState: 'ready', quotaError: null });
+      } catch (err) {
+        set({ quotaState: 'error', quotaError: describeError(err) });
+      } finally {
+        inFlight = undefined;
+      }
+    })();
+    return inFlight;
+  },
+  quotaChanged: () => {
+    if (pending !== undefined) return;
+    pending = setTimeout(() => {
+      pending = undefined;
+      void get().loadQuota();
+    }, THROTTLE_MS);
+  },
+});

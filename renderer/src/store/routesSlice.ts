@@ -1,0 +1,103 @@
+import type { Settings } from '../../../app/admin/contract.ts';
+import type { Route } from '../../../app/config/schema.ts';
+import { ApiError, call, describeError } from '../api/client.ts';
+import type { LoadState, SliceCreator } from './types.ts';
+
+export type RoutesSlice = {
+  /** The routes as the engine has them. */
+  savedRoutes: Route[];
+  /** The routes as the editor has them; differs from savedRoutes while there are unsaved changes. */
+  draftRoutes: Route[];
+  routesState: LoadState;
+  routesError: string | null;
+  /** The engine's routes changed (another window, a hand edit) while this draft had unsaved edits. */
+  routesChangedElsewhere: boolean;
+  /** The engine's answer to the last save that it refused, one problem per line. */
+  saveProblems: string[];
+  saving: boolean;
+  /** The engine's settings (detectSensitive matters to the plan preview). */
+  settings: Settings | null;
+  loadRoutes: () => Promise<void>;
+  setDraftRoutes: (routes: Route[]) => void;
+  updateDraftRoute: (index: number, update: (route: Route) => Route) => void;
+  discardDraft: () => void;
+  /** Resolves true when the engine took the routes. */
+  saveRoutes: () => Promise<boolean>;
+};
+
+function same(a: Route[], b: Route[]): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** Whether the editor holds edits the engine has not got. */
+export function hasUnsavedRoutes(s: { savedRoutes: Route[]; draftRoutes: Route[] }): boolean {
+  return !same(s.savedRoutes, s.draftRoutes);
+}
+
+export const createRoutesSlice: SliceCreator<RoutesSlice> = (set, get) => ({
+  savedRoutes: [],
+  draftRoutes: [],
+  routesState: 'idle',
+  routesError: null,
+  routesChangedElsewhere: false,
+  saveProblems: [],
+  saving: false,
+  settings: null,
+  loadRoutes: async () => {
+    if (get().routesState === 'idle') set({ routesState: 'loading' });
+    try {
+      const config = await call('getConfig');
+      set((s) => {
+        const dirty = hasUnsavedRoutes(s);
+        const changed = !same(s.savedRoutes, config.routes);
+        if (!dirty) {
+          return {
+            settings: config.settings,
+            savedRoutes: config.routes,
+            draftRoutes: config.routes,
+            routesState: 'ready',
+            routesError: null,
+          };
+        }
+        // Unsaved edits are never replaced behind the person's back: keep the draft and say so.
+        return {
+          settings: config.settings,
+          savedRoutes: config.routes,
+          routesState: 'ready',
+          routesError: null,
+          routesChangedElsewhere: s.routesChangedElsewhere || changed,
+        };
+      });
+    } catch (err) {
+      set({ routesState: 'error', routesError: describeError(err) });
+    }
+  },
+  setDraftRoutes: (routes) => set({ draftRoutes: routes, saveProblems: [] }),
+  updateDraftRoute: (index, update) =>
+    set((s) => ({
+      draftRoutes: s.draftRoutes.map((r, i) => (i === index ? update(r) : r)),
+      saveProblems: [],
+    })),
+  discardDraft: () =>
+    set((s) => ({ draftRoutes: s.savedRoutes, routesChangedElsewhere: false, saveProblems: [] })),
+  saveRoutes: async () => {
+    set({ saving: true, saveProblems: [] });
+    try {
+      const saved = await call('putRoutes', get().draftRoutes);
+      set({
+        savedRoutes: saved,
+        draftRoutes: saved,
+        saving: false,
+        routesChangedElsewhere: false,
+      });
+      return true;
+    } catch (err) {
+      const problems =
+        err instanceof ApiError && err.status === 400
+          ? err.message.split('; ')
+          : [describeError(err)];
+      set({ saving: false, saveProblems: problems });
+      return false;
+    }
+  },
+});

@@ -1,0 +1,168 @@
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { serveFromSource, type ServedEngine } from '../main/cli/serveHarness.ts';
+import { startMockProvider } from '../mocks/mockProvider.ts';
+import type { MockProvider, MockProviderOptions } from '../mocks/types.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const DASHBOARD_DIR = join(ROOT, 'dist/renderer');
+export const SCREENSHOT_DIR = join(ROOT, 'test-output/screenshots');
+
+/** Debian's Chromium, driven headless; a fresh profile per run. */
+export const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+async function newestMtime(dir: string): Promise<number> {
+  let newest = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    newest = Math.max(newest, (await stat(join(entry.parentPath, entry.name))).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * The built dashboard, rebuilt when any source it is made of is newer than the build (the test
+ * runner builds first, so this is a no-op there; it keeps a lone `vitest --project e2e` honest).
+ */
+export async function ensureDashboardBuilt(): Promise<void> {
+  const built = await stat(join(DASHBOARD_DIR, 'index.html')).catch(() => undefined);
+  const sources = Math.max(
+    await newestMtime(join(ROOT, 'renderer')),
+    await newestMtime(join(ROOT, 'app')),
+  );
+  if (built !== undefined && built.mtimeMs >= sources) return;
+  // A child process, because vitest sets NODE_ENV=test and Vite would then bundle React's
+  // development build.
+  const vite = join(ROOT, 'node_modules/vite/bin/vite.js');
+  const { code, output } = await new Promise<{ code: number | null; output: string }>((done) => {
+    const child = spawn(process.execPath, [vite, 'build', '--logLevel', 'warn'], {
+      cwd: ROOT,
+      env: { ...process.env, NODE_ENV: 'production' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let text = '';
+    child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    child.once('exit', (exitCode) => done({ code: exitCode, output: text }));
+  });
+  if (code !== 0) throw new Error(`vite build failed (exit ${code}):\n${output}`);
+}
+
+export type E2eWorld = {
+  engine: ServedEngine;
+  mocks: Record<string, MockProvider>;
+  dataDir: string;
+  /** Admin API calls from the test itself, with the session token. */
+  admin: (path: string, init?: RequestInit) => Promise<Response>;
+  close: () => Promise<void>;
+};
+
+/**
+ * Mock providers, and `switchyard serve` from source on a fresh data folder whose config points
+ * the catalog's providers at the mocks. No keys and no routes: the test adds those in the UI.
+ */
+export async function startWorld(
+  mockSetup: Record<string, MockProviderOptions>,
+): Promise<E2eWorld> {
+  const mocks: Record<string, MockProvider> = {};
+  for (const [id, options] of Object.entries(mockSetup))
+    mocks[id] = await startMockProvider(options);
+  const dataDir = await mkdtemp(join(tmpdir(), 'switchyard-e2e-'));
+  await writeFile(
+    join(dataDir, 'config.json'),
+    JSON.stringify({
+      version: 1,
+      providers: Object.fromEntries(
+        Object.entries(mocks).map(([id, m]) => [id, { baseUrl: m.url }]),
+      ),
+    }),
+  );
+  let engine: ServedEngine;
+  try {
+    engine = await serveFromSource([], { SWITCHYARD_DASHBOARD_DIR: DASHBOARD_DIR }, { dataDir });
+  } catch (err) {
+    await Promise.all(Object.values(mocks).map((m) => m.close()));
+    throw err;
+  }
+  const token = new URL(engine.ready.dashboard).searchParams.get('token') ?? '';
+  return {
+    engine,
+    mocks,
+    dataDir,
+    admin: (path, init = {}) =>
+      fetch(`${engine.ready.url}${path}`, {
+        ...init,
+        headers: { authorization: `Bearer ${token}`, ...(init.headers as Record<string, string>) },
+      }),
+    close: async () => {
+      await engine.stop();
+      await Promise.all(Object.values(mocks).map((m) => m.close()));
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export type Browser = { context: BrowserContext; page: Page; close: () => Promise<void> };
+
+/** Chromium with a fresh profile and a 1280×800 window. */
+export async function launchBrowser(): Promise<Browser> {
+  const profile = await mkdtemp(join(tmpdir(), 'switchyard-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1280, height: 800 },
+    colorScheme: 'light',
+    reducedMotion: 'reduce',
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(15_000);
+  return {
+    context,
+    page,
+    close: async () => {
+      await context.close();
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Drags with the mouse the way a person does: press, move a little (past the sensor's
+ * activation distance), glide to the target, release.
+ */
+export async function dragTo(
+  page: Page,
+  from: { x: number; y: number },
+  to: { x: number; y: number },
+): Promise<void> {
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  await page.mouse.move(from.x + 12, from.y + 4, { steps: 4 });
+  await page.mouse.move(to.x, to.y, { steps: 20 });
+  // One more nudge at the target so the collision is measured where the pointer rests.
+  await page.mouse.move(to.x, to.y + 1, { steps: 2 });
+  await page.mouse.up();
+}
+
+/** Saves a screenshot under test-output/screenshots and returns its path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  await mkdir(SCREENSHOT_DIR, { recursive: true });
+  const path = join(SCREENSHOT_DIR, `${name}.png`);
+  await page.screenshot({ path });
+  return path;
+}
