@@ -46,6 +46,8 @@ export type AttemptRecord = {
   costUsd: number | null;
   /** Started as a hedge beside a slow attempt (the route's latency budget ran out). */
   hedged: boolean;
+  /** Until when this attempt's failure cooled the target or parked the key (epoch ms); null if it did neither. */
+  holdUntil: number | null;
 };
 
 /** One request as the client saw it; its attempts are stored beside it. */

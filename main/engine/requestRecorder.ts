@@ -52,6 +52,7 @@ export function createRequestRecorder(deps: {
     tokensOut: info.usage?.tokensOut ?? null,
     costUsd: cost(info),
     hedged: info.hedged,
+    holdUntil: info.failure?.cooldownUntil ?? info.failure?.parkUntil ?? null,
   });
 
   return {

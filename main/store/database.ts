@@ -113,6 +113,11 @@ export const MIGRATIONS: readonly Migration[] = [
         );
       `),
   },
+  {
+    version: 4,
+    description: 'attempts remember until when their failure cooled the target or parked the key',
+    up: (db) => db.exec('ALTER TABLE attempts ADD COLUMN hold_until INTEGER'),
+  },
 ];
 
 export class DatabaseError extends Error {

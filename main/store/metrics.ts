@@ -315,6 +315,7 @@ export function rebuildRollups(db: DatabaseSync): void {
           tokensOut: row.tokens_out,
           costUsd: row.cost,
           hedged: false,
+          holdUntil: null,
         },
       ],
     });

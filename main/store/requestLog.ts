@@ -85,6 +85,7 @@ type AttemptRow = {
   tokens_out: number | null;
   cost: number | null;
   hedged: number;
+  hold_until: number | null;
 };
 
 const MB = 1024 * 1024;
@@ -136,6 +137,7 @@ function toAttempt(row: AttemptRow): AttemptRecord {
     tokensOut: row.tokens_out,
     costUsd: row.cost,
     hedged: row.hedged === 1,
+    holdUntil: row.hold_until,
   };
 }
 
@@ -204,8 +206,8 @@ export class RequestLog {
     );
     this.#insertAttempt = this.#db.prepare(
       `INSERT OR REPLACE INTO attempts (request, idx, started_at, provider, model, key_id, status, outcome, failure_class,
-         reason, headers_ms, first_token_ms, total_ms, tokens_in, tokens_out, cost, hedged)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         reason, headers_ms, first_token_ms, total_ms, tokens_in, tokens_out, cost, hedged, hold_until)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.#insertBody = this.#db.prepare(
       'INSERT OR REPLACE INTO bodies (request, request_body, response_body) VALUES (?, ?, ?)',
@@ -425,6 +427,7 @@ export class RequestLog {
             a.tokensOut,
             a.costUsd,
             a.hedged ? 1 : 0,
+            a.holdUntil,
           );
         }
         if (

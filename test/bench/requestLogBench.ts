@@ -63,6 +63,7 @@ function makeRow(i: number): { request: RequestRecord; attempts: AttemptRecord[]
       tokensOut: null,
       costUsd: null,
       hedged: false,
+      holdUntil: null,
     });
   }
   const total = latency();
@@ -84,6 +85,7 @@ function makeRow(i: number): { request: RequestRecord; attempts: AttemptRecord[]
     tokensOut: 200,
     costUsd: provider === 'openai' || provider === 'anthropic' ? 0.0012 : 0,
     hedged: false,
+    holdUntil: null,
   });
   const last = attempts.at(-1)!;
   return {

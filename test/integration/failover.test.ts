@@ -53,6 +53,24 @@ describe('rate limits across a chain', () => {
     expect(data.choices[0]!.message.content).toContain('failover please');
     expect(response.headers.get('x-switchyard-provider')).toBe('anthropic');
     expect(response.headers.get('x-switchyard-attempts')).toBe('2');
+    // The log keeps both attempts, and until when the 429 cooled OpenAI down (what the provider asked).
+    const id = response.headers.get('x-switchyard-request-id')!;
+    const detail = (await (await t.adminFetch(`/admin/requests/${id}`)).json()) as {
+      attempts: Array<{
+        provider: string;
+        status: number;
+        outcome: string;
+        failureClass: string | null;
+        holdUntil: number | null;
+      }>;
+    };
+    expect(detail.attempts.map((a) => [a.provider, a.status, a.outcome])).toEqual([
+      ['openai', 429, 'failed'],
+      ['anthropic', 200, 'ok'],
+    ]);
+    expect(detail.attempts[0]!.failureClass).toBe('transient');
+    expect(detail.attempts[0]!.holdUntil! - Date.now()).toBeGreaterThan(1000);
+    expect(detail.attempts[0]!.holdUntil! - Date.now()).toBeLessThanOrEqual(2000);
   });
 
   it('when every target is limited the client gets a 429 with retry-after and every reason', async () => {

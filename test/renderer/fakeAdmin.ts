@@ -88,6 +88,7 @@ export const DETAIL: RequestDetail = {
       tokensOut: null,
       costUsd: null,
       hedged: false,
+      holdUntil: null,
     },
     {
       index: 1,
@@ -106,6 +107,7 @@ export const DETAIL: RequestDetail = {
       tokensOut: 40,
       costUsd: 0.00003,
       hedged: false,
+      holdUntil: null,
     },
   ],
 };

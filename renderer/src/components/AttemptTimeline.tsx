@@ -1,5 +1,5 @@
 import type { AttemptRecord, RequestDetail } from '../../../app/admin/types.ts';
-import { formatMs, formatUsd } from '../lib/format.ts';
+import { formatClock, formatDateTime, formatMs, formatUsd } from '../lib/format.ts';
 import { providerColor } from '../lib/providerColor.ts';
 
 const OUTCOME_WORDS: Record<AttemptRecord['outcome'], string> = {
@@ -12,8 +12,8 @@ const OUTCOME_WORDS: Record<AttemptRecord['outcome'], string> = {
 };
 
 /**
- * One attempt in a sentence, as a person retells it: "429 after 120 ms: rate limited…" or
- * "answered in 640 ms, first token at 210 ms".
+ * One attempt in a sentence, as a person retells it: "429 after 120 ms, cooled until 10:42: rate
+ * limited…" or "answered in 640 ms, first token at 210 ms".
  */
 export function describeAttempt(a: AttemptRecord): string {
   if (a.outcome === 'ok') {
@@ -26,7 +26,14 @@ export function describeAttempt(a: AttemptRecord): string {
   const when = after !== null ? ` after ${formatMs(after)}` : '';
   const what =
     a.outcome === 'failed' ? `${status}${when}` : `${OUTCOME_WORDS[a.outcome]} (${status})${when}`;
-  return `${what}${a.reason ? `: ${a.reason}` : ''}`;
+  return `${what}${held(a)}${a.reason ? `: ${a.reason}` : ''}`;
+}
+
+/** ", cooled until 10:42" or ", key parked until Nov 26, 09:00": what the failure did to the target. */
+function held(a: AttemptRecord): string {
+  if (a.holdUntil === null) return '';
+  if (a.failureClass === 'exhausted') return `, key parked until ${formatDateTime(a.holdUntil)}`;
+  return `, cooled until ${formatClock(a.holdUntil)}`;
 }
 
 function markerColor(a: AttemptRecord): string {

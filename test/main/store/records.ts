@@ -50,6 +50,7 @@ export function attempt(startedAt: number, overrides: Partial<AttemptRecord> = {
     tokensOut: 50,
     costUsd: 0,
     hedged: false,
+    holdUntil: null,
     ...overrides,
   };
 }
