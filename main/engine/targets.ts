@@ -1,6 +1,7 @@
 import type { Provider } from '../../app/catalog/schema.ts';
 import type { Config, Route } from '../../app/config/schema.ts';
 import type { KeyTier } from '../../app/limiter/state.ts';
+import { expandTargets } from '../../app/routing/targets.ts';
 import type { ProviderDirectory } from './providerDirectory.ts';
 
 /** One concrete thing to try: a provider, a model, the key to use (none for keyless local servers) and its tier. */
@@ -14,18 +15,6 @@ export type Candidate = {
 export type Resolution =
   | { ok: true; routeName: string | undefined; route: Route | undefined; candidates: Candidate[] }
   | { ok: false; status: 400 | 404; message: string; code: string };
-
-/** The keys that can serve a target: the named one, or the provider's pool in config order. */
-export function keysFor(
-  config: Config,
-  provider: Provider,
-  keyId: string | undefined,
-): Array<string | undefined> {
-  if (keyId !== undefined) return [keyId];
-  const pool = config.keys.filter((k) => k.provider === provider.id).map((k) => k.id);
-  if (pool.length > 0) return pool;
-  return provider.auth === 'none' || provider.quirks.keyOptional ? [undefined] : [];
-}
 
 /**
  * Turns the model a client sent into candidates: a route name gives its chain (each target
@@ -54,23 +43,11 @@ export function resolveModel(
       message: `Unknown model "${model}". Send a route name${routes.length ? ` (${routes.slice(0, 8).join(', ')})` : ' (none defined yet: add one in the dashboard)'} or "provider/model", e.g. "groq/llama-3.1-8b-instant".`,
     };
   }
-  const candidates: Candidate[] = [];
-  const missing: string[] = [];
-  for (const target of targets) {
-    const provider = providers.get(target.provider);
-    if (!provider) {
-      missing.push(`provider "${target.provider}" is not in the catalog or is disabled`);
-      continue;
-    }
-    const keys = keysFor(config, provider, target.key);
-    if (keys.length === 0)
-      missing.push(`no key for ${provider.name}: add one under Providers & keys`);
-    for (const keyId of keys) {
-      const tier =
-        keyId === undefined ? 'free' : (config.keys.find((k) => k.id === keyId)?.tier ?? 'free');
-      candidates.push({ provider, model: target.model, keyId, tier });
-    }
-  }
+  const expanded = expandTargets(targets, (id) => providers.get(id), config.keys);
+  const candidates: Candidate[] = expanded.candidates.map(
+    ({ provider, model: m, keyId, tier }) => ({ provider, model: m, keyId, tier }),
+  );
+  const missing = expanded.unusable;
   if (candidates.length === 0) {
     return {
       ok: false,

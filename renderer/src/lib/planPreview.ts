@@ -1,3 +1,4 @@
+import { expandTargets } from '../../../app/routing/targets.ts';
 import type { KeyView } from '../../../app/admin/types.ts';
 import type { Catalog } from '../../../app/catalog/schema.ts';
 import type { Route } from '../../../app/config/schema.ts';
@@ -16,63 +17,27 @@ export type PreviewCandidate = PlanCandidate & { keyLabel: string | null };
 
 const DAY_MS = 86_400_000;
 
-/**
- * The route's targets expanded to keys in chain order, as the engine does it: a target naming
- * a key uses that key; otherwise every key of the provider, in the config's order; a keyless
- * local server runs without one. Targets that cannot be served are returned as sentences.
- */
-export function expandTargets(
+/** The route's targets as the engine expands them (app/routing/targets.ts), with each key's label. */
+export function previewCandidates(
   route: Route,
   catalog: Catalog,
   keys: readonly KeyView[],
 ): { candidates: PreviewCandidate[]; unusable: string[] } {
-  const candidates: PreviewCandidate[] = [];
-  const unusable: string[] = [];
-  for (const target of route.targets) {
-    const provider = catalog.providers.find((p) => p.id === target.provider);
-    if (!provider) {
-      unusable.push(
-        `${target.provider}/${target.model}: the provider is not in the catalog or is disabled.`,
-      );
-      continue;
-    }
-    const pool =
-      target.key !== undefined
-        ? keys.filter((k) => k.id === target.key)
-        : keys.filter((k) => k.provider === provider.id);
-    if (target.key !== undefined && pool.length === 0) {
-      unusable.push(
-        `${provider.name} (${target.model}): no key "${target.key}"; pick another key or the provider's pool.`,
-      );
-      continue;
-    }
-    if (pool.length === 0) {
-      if (provider.auth === 'none' || provider.quirks.keyOptional === true) {
-        candidates.push({
-          provider,
-          model: target.model,
-          keyId: undefined,
-          tier: 'free',
-          keyLabel: null,
-        });
-      } else {
-        unusable.push(
-          `${provider.name} (${target.model}): no key yet; add one under Providers & keys.`,
-        );
-      }
-      continue;
-    }
-    for (const key of pool) {
-      candidates.push({
-        provider,
-        model: target.model,
-        keyId: key.id,
-        tier: key.tier,
-        keyLabel: key.label,
-      });
-    }
-  }
-  return { candidates, unusable };
+  const { candidates, unusable } = expandTargets(
+    route.targets,
+    (id) => catalog.providers.find((p) => p.id === id),
+    keys,
+  );
+  return {
+    candidates: candidates.map(({ provider, model, keyId, tier, key }) => ({
+      provider,
+      model,
+      keyId,
+      tier,
+      keyLabel: key?.label ?? null,
+    })),
+    unusable: unusable.map((line) => `${line}.`),
+  };
 }
 
 function windowFromView(w: LimiterWindowView, at: number): WindowState {
@@ -182,7 +147,7 @@ export type PreviewRow =
 
 /** Runs the engine's own planRoute on the draft route and the engine's current quota. */
 export function previewPlan(input: PreviewInput): Preview {
-  const { candidates, unusable } = expandTargets(input.route, input.catalog, input.keys);
+  const { candidates, unusable } = previewCandidates(input.route, input.catalog, input.keys);
   const plan = planRoute({
     candidates,
     route: input.route,

@@ -5,7 +5,7 @@ import type { Route } from '../../../app/config/schema.ts';
 import type { LimiterPoolView, LimiterView } from '../../../app/limiter/view.ts';
 import { PlanPreview } from '../../../renderer/src/components/PlanPreview.tsx';
 import {
-  expandTargets,
+  previewCandidates,
   limiterStateFromView,
   previewPlan,
   previewRows,
@@ -55,7 +55,7 @@ function rows() {
 
 describe('plan preview helpers', () => {
   it('expands each target to the provider’s keys in order, a pinned key alone, and a keyless server without one', () => {
-    const { candidates, unusable } = expandTargets(
+    const { candidates, unusable } = previewCandidates(
       {
         ...ROUTE,
         targets: [
