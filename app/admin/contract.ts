@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Catalog } from '../catalog/schema.ts';
+import type { LimiterState } from '../limiter/state.ts';
 import type { LimiterView } from '../limiter/view.ts';
 import {
   ConfigSchema,
@@ -206,6 +207,8 @@ export const ADMIN_API = {
   putRoutes: endpoint<Route[]>()('PUT', '/admin/routes', z.array(RouteSchema)),
   /** Each provider/key/model window: limit, remaining, reset, where the figure came from, status. */
   quota: endpoint<LimiterView>()('GET', '/admin/quota', NoBody),
+  /** The limiter's own state, so the dashboard's plan preview runs planRoute on exactly what the engine sees. */
+  limiterState: endpoint<LimiterState>()('GET', '/admin/quota/state', NoBody),
   setPaused: endpoint<EngineStatus>()('PUT', '/admin/pause', PauseSchema),
 } as const;
 

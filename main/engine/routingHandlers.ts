@@ -40,7 +40,7 @@ type RoutingDeps = {
 /** The admin endpoints for the catalog, routes, quota and pausing. */
 export function createRoutingHandlers(
   deps: RoutingDeps,
-): Pick<AdminHandlers, 'getCatalog' | 'putRoutes' | 'quota' | 'setPaused'> {
+): Pick<AdminHandlers, 'getCatalog' | 'putRoutes' | 'quota' | 'limiterState' | 'setPaused'> {
   return {
     getCatalog: () => ({ catalog: deps.providers.catalog, problems: [...deps.providers.problems] }),
     putRoutes: async ({ body }) => {
@@ -54,6 +54,7 @@ export function createRoutingHandlers(
       }
     },
     quota: () => deps.limiter.view(),
+    limiterState: () => deps.limiter.state(),
     setPaused: ({ body }) => {
       deps.setPaused(body.paused);
       return deps.status();

@@ -2,7 +2,7 @@ import { useId, useState } from 'react';
 import type { KeyView } from '../../../app/admin/types.ts';
 import type { Catalog } from '../../../app/catalog/schema.ts';
 import type { Route } from '../../../app/config/schema.ts';
-import type { LimiterView } from '../../../app/limiter/view.ts';
+import type { LimiterState } from '../../../app/limiter/state.ts';
 import type { SkipReason } from '../../../app/routing/plan.ts';
 import { formatClock, formatCountdown, formatUsd } from '../lib/format.ts';
 import { previewPlan, previewRows, type PreviewCandidate } from '../lib/planPreview.ts';
@@ -29,7 +29,7 @@ export type PlanPreviewProps = {
   route: Route;
   catalog: Catalog;
   keys: readonly KeyView[];
-  quota: LimiterView | null;
+  limiter: LimiterState | null;
   paidSpendTodayUsd: number;
   detectSensitive: boolean;
   now: number;
@@ -51,7 +51,7 @@ export function PlanPreview(props: PlanPreviewProps) {
     route: props.route,
     catalog: props.catalog,
     keys: props.keys,
-    quota: props.quota,
+    limiter: props.limiter,
     paidSpendTodayUsd: props.paidSpendTodayUsd,
     detectSensitive: props.detectSensitive,
     promptChars,

@@ -257,7 +257,7 @@ export function RoutesPage() {
   const error = useStore((s) => s.routesError);
   const catalog = useStore((s) => s.catalog);
   const keys = useStore((s) => s.keys);
-  const quota = useStore((s) => s.quota);
+  const limiterState = useStore((s) => s.limiterState);
   const spendByRoute = useStore((s) => s.spendByRoute);
   const detectSensitive = useStore((s) => s.settings?.detectSensitive ?? false);
   const setDraft = useStore((s) => s.setDraftRoutes);
@@ -395,7 +395,7 @@ export function RoutesPage() {
                         route={route}
                         catalog={catalog}
                         keys={keys}
-                        quota={quota}
+                        limiter={limiterState}
                         paidSpendTodayUsd={spendByRoute[route.name] ?? 0}
                         detectSensitive={detectSensitive}
                         now={now}

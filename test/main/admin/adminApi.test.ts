@@ -238,6 +238,13 @@ const CASES: Case[] = [
     },
   },
   {
+    name: 'limiterState',
+    check: (j) => {
+      expect(typeof j.pools).toBe('object');
+      expect(typeof j.keys).toBe('object');
+    },
+  },
+  {
     name: 'setPaused',
     body: { paused: false },
     check: (j) => expect(j).toMatchObject({ paused: false }),

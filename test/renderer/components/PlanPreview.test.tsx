@@ -2,11 +2,11 @@ import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import type { Route } from '../../../app/config/schema.ts';
-import type { LimiterPoolView, LimiterView } from '../../../app/limiter/view.ts';
+import { admit, applyFailure, demandOf } from '../../../app/limiter/limiter.ts';
+import { EMPTY_LIMITER_STATE, type LimiterState } from '../../../app/limiter/state.ts';
 import { PlanPreview } from '../../../renderer/src/components/PlanPreview.tsx';
 import {
   previewCandidates,
-  limiterStateFromView,
   previewPlan,
   previewRows,
 } from '../../../renderer/src/lib/planPreview.ts';
@@ -25,25 +25,35 @@ const ROUTE: Route = {
   privacy: 'standard',
 };
 
-function pool(overrides: Partial<LimiterPoolView>): LimiterPoolView {
-  return {
-    provider: 'groq',
-    keyId: 'groq-1',
-    model: 'llama-3.1-8b-instant',
-    tier: 'free',
-    status: { state: 'ready' },
-    windows: [],
-    inFlight: 0,
-    ...overrides,
-  };
+/** A limiter target from the test catalog, as the engine's gate builds it. */
+function target(provider: string, keyId: string, model: string) {
+  const entry = CATALOG.providers.find((p) => p.id === provider);
+  if (!entry) throw new Error(`no ${provider} in the test catalog`);
+  return { provider: entry, keyId, model, tier: 'free' as const };
 }
 
-function view(pools: LimiterPoolView[]): LimiterView {
-  return { at: NOW, pools };
+/** The state after a failure, exactly as the engine's limiter records it. */
+function failed(
+  state: LimiterState,
+  [provider, keyId, model]: [string, string, string],
+  decision:
+    | { class: 'transient'; cooldownUntil: number; reason: string }
+    | { class: 'exhausted'; parkUntil: number; reason: string }
+    | { class: 'key-invalid'; reason: string },
+): LimiterState {
+  return applyFailure(
+    state,
+    target(provider, keyId, model),
+    { ...decision, retryElsewhere: true },
+    NOW,
+  );
 }
 
-const COOLING = pool({
-  status: { state: 'cooling', until: NOW + 30_000, reason: '429 from Groq: retry after 30 s.' },
+const GROQ_1: [string, string, string] = ['groq', 'groq-1', 'llama-3.1-8b-instant'];
+const COOLING = failed(EMPTY_LIMITER_STATE, GROQ_1, {
+  class: 'transient',
+  cooldownUntil: NOW + 30_000,
+  reason: '429 from Groq: retry after 30 s.',
 });
 
 function rows() {
@@ -82,53 +92,6 @@ describe('plan preview helpers', () => {
       'OpenAI (gpt-4o-mini): no key "gone"; pick another key or the provider\'s pool.',
     ]);
   });
-
-  it('rebuilds the limiter state from the quota view: holds, invalid keys and what is left until the reset', () => {
-    const state = limiterStateFromView(
-      view([
-        COOLING,
-        pool({ keyId: 'groq-2', status: { state: 'invalid', reason: '401' } }),
-        pool({
-          provider: 'gemini',
-          keyId: 'gemini-1',
-          model: 'gemini-2.5-flash',
-          windows: [
-            {
-              window: 'rpm',
-              unit: 'requests',
-              limit: 10,
-              remaining: 0,
-              resetAt: NOW + 20_000,
-              source: 'local',
-            },
-            {
-              window: 'rpd',
-              unit: 'requests',
-              limit: 250,
-              remaining: 200,
-              resetAt: NOW + 3_600_000,
-              source: 'local',
-            },
-          ],
-        }),
-      ]),
-    );
-    expect(state.pools['groq|groq-1|llama-3.1-8b-instant']?.cooling).toEqual({
-      until: NOW + 30_000,
-      reason: '429 from Groq: retry after 30 s.',
-    });
-    expect(state.keys['groq|groq-2']?.invalid?.reason).toBe('401');
-    const gemini = state.pools['gemini|gemini-1|gemini-2.5-flash'];
-    expect(gemini?.windows[0]).toMatchObject({
-      kind: 'bucket',
-      windowMs: 60_000,
-      bucket: { capacity: 10, tokens: 0, heldUntil: NOW + 20_000 },
-    });
-    expect(gemini?.windows[1]).toMatchObject({
-      kind: 'counter',
-      counter: { limit: 250, used: 50, resetAt: NOW + 3_600_000 },
-    });
-  });
 });
 
 describe('PlanPreview', () => {
@@ -138,7 +101,7 @@ describe('PlanPreview', () => {
         route={ROUTE}
         catalog={CATALOG}
         keys={KEYS}
-        quota={view([COOLING])}
+        limiter={COOLING}
         paidSpendTodayUsd={0}
         detectSensitive={false}
         now={NOW}
@@ -161,7 +124,7 @@ describe('PlanPreview', () => {
         route={{ ...ROUTE, privacy: 'sensitive' }}
         catalog={CATALOG}
         keys={KEYS}
-        quota={view([])}
+        limiter={EMPTY_LIMITER_STATE}
         paidSpendTodayUsd={0}
         detectSensitive={false}
         now={NOW}
@@ -182,18 +145,17 @@ describe('PlanPreview', () => {
   });
 
   it('skips paid keys once the route’s paid budget for today is spent, and parked pools until they return', () => {
-    const parked = pool({
-      provider: 'gemini',
-      keyId: 'gemini-1',
-      model: 'gemini-2.5-flash',
-      status: { state: 'parked', until: NOW + 2 * 3_600_000, reason: 'Daily quota used up.' },
+    const parked = failed(EMPTY_LIMITER_STATE, ['gemini', 'gemini-1', 'gemini-2.5-flash'], {
+      class: 'exhausted',
+      parkUntil: NOW + 2 * 3_600_000,
+      reason: 'Daily quota used up.',
     });
     render(
       <PlanPreview
         route={{ ...ROUTE, targets: ROUTE.targets.slice(1), paidBudgetUsdPerDay: 1 }}
         catalog={CATALOG}
         keys={KEYS}
-        quota={view([parked])}
+        limiter={parked}
         paidSpendTodayUsd={1.5}
         detectSensitive={false}
         now={NOW}
@@ -210,22 +172,17 @@ describe('PlanPreview', () => {
   });
 
   it('skips a key whose window has no room when the route spills, and keeps it when the route would wait long enough', () => {
-    const empty = pool({
-      windows: [
-        {
-          window: 'rpm',
-          unit: 'requests',
-          limit: 30,
-          remaining: 0,
-          resetAt: NOW + 20_000,
-          source: 'headers',
-        },
-      ],
-    });
+    // Groq's free tier allows 30 requests a minute: 30 taken 40 s ago leave none for 20 s more.
+    let empty: LimiterState = EMPTY_LIMITER_STATE;
+    for (let i = 0; i < 30; i++) {
+      const result = admit(empty, target(...GROQ_1), demandOf(100, 10), NOW - 40_000);
+      if (!result.ok) throw new Error(result.message);
+      empty = result.state;
+    }
     const base = {
       catalog: CATALOG,
       keys: KEYS.filter((k) => k.id !== 'groq-2'),
-      quota: view([empty]),
+      limiter: empty,
       paidSpendTodayUsd: 0,
       detectSensitive: false,
       promptChars: 2000,
@@ -233,7 +190,11 @@ describe('PlanPreview', () => {
       now: NOW,
     };
     const spill = previewRows(previewPlan({ ...base, route: ROUTE }));
-    expect(spill[0]).toMatchObject({ kind: 'skipped', reason: 'no-capacity', until: NOW + 20_000 });
+    expect(spill[0]).toMatchObject({ kind: 'skipped', reason: 'no-capacity' });
+    // The limiter's sliding log keeps a 500 ms safety margin past the minute.
+    const until = (spill[0] as { until: number }).until;
+    expect(until).toBeGreaterThanOrEqual(NOW + 20_000);
+    expect(until).toBeLessThanOrEqual(NOW + 20_500);
     expect(spill[1]?.kind).toBe('serves');
     const wait = previewRows(
       previewPlan({ ...base, route: { ...ROUTE, onLimit: { mode: 'wait', maxWaitMs: 30_000 } } }),
@@ -248,7 +209,7 @@ describe('PlanPreview', () => {
         route={ROUTE}
         catalog={CATALOG}
         keys={KEYS}
-        quota={view([])}
+        limiter={EMPTY_LIMITER_STATE}
         paidSpendTodayUsd={0}
         detectSensitive={false}
         now={NOW}
@@ -275,7 +236,7 @@ describe('PlanPreview', () => {
         route={{ ...ROUTE, targets: [] }}
         catalog={CATALOG}
         keys={KEYS}
-        quota={null}
+        limiter={null}
         paidSpendTodayUsd={0}
         detectSensitive={false}
         now={NOW}
