@@ -27,7 +27,8 @@ export const createEngineSlice: SliceCreator<EngineSlice> = (set) => ({
   keychain: null,
   stream: 'connecting',
   loadEngine: async () => {
-    set({ engineState: 'loading' });
+    // A reload keeps what is on screen: only the first load shows a loading state.
+    set((s) => (s.engine === null ? { engineState: 'loading' } : {}));
     try {
       set({ engine: await call('status'), engineState: 'ready', engineError: null });
     } catch (err) {

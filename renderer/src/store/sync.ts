@@ -57,7 +57,9 @@ export function startSync(store = useStore): () => void {
         get().applyKeyStatus(event);
         get().quotaChanged();
       },
+      // Also sent when routing is paused or resumed (from the tray, the CLI or another window).
       'config.changed': () => {
+        void get().loadEngine();
         void get().loadRoutes();
         void get().loadCatalog();
         void get().loadKeys();
