@@ -11,6 +11,7 @@ export default defineConfig({
             'test/app/**/*.test.ts',
             'test/main/**/*.test.ts',
             'test/integration/**/*.test.ts',
+            'test/faults/**/*.test.ts',
           ],
           testTimeout: 20_000,
           hookTimeout: 30_000,

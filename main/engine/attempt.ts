@@ -316,7 +316,11 @@ function streamFailure(
     providerId,
     now,
   });
-  return { ...decision, reason: `${name}: ${error.message}` };
+  // Messages this engine wrote already name the provider; the provider's own do not.
+  return {
+    ...decision,
+    reason: error.message.startsWith(name) ? error.message : `${name}: ${error.message}`,
+  };
 }
 
 async function awaitFirstData(
@@ -413,7 +417,7 @@ async function awaitFirstData(
             kind: 'error',
             status: 502,
             type: 'server_error',
-            message: `${provider.name} ${failure.message}; the answer is incomplete. Retry the request.`,
+            message: `${provider.name}: ${failure.message}; the answer is incomplete. Retry the request.`,
             code: 'upstream_failed_mid_stream',
           };
           break;

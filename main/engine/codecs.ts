@@ -35,6 +35,7 @@ import {
   type ChatCompletion,
   type ChatCompletionRequest,
   type EmbeddingsRequest,
+  type Usage,
 } from '../../app/formats/openai.ts';
 import type { Codec, DecodedBody, StreamRelay } from './codec.ts';
 import type { ProxyRequest } from './proxyRequest.ts';
@@ -91,7 +92,7 @@ function passthrough(
         return { ok: false, error: malformedStream('upstream') };
       return decode(text, value as Record<string, unknown>);
     },
-    relay,
+    relay: () => relay(),
   };
 }
 
@@ -107,11 +108,10 @@ function openAiAnswer(text: string, value: Record<string, unknown>): DecodedBody
       },
     };
   }
-  const usage = value.usage as { prompt_tokens?: number; completion_tokens?: number } | undefined;
   return {
     ok: true,
     body: text,
-    usage: { tokensIn: usage?.prompt_tokens ?? 0, tokensOut: usage?.completion_tokens ?? 0 },
+    usage: openAiUsage(value.usage as Usage | undefined) ?? { tokensIn: 0, tokensOut: 0 },
   };
 }
 
@@ -310,6 +310,19 @@ function geminiEmbeddings(encodingFormat: 'float' | 'base64'): Codec {
 const GEMINI_EMBEDDINGS = { float: geminiEmbeddings('float'), base64: geminiEmbeddings('base64') };
 
 /**
+ * A streamed chat the caller did not ask usage for: the engine asks for it anyway (the log, costs
+ * and token limits need the counts) and keeps the usage-only chunk from the caller.
+ */
+const STREAM_WITH_USAGE: Codec = {
+  ...PASSTHROUGH.chat,
+  encode: (req, model) => ({
+    ok: true,
+    body: JSON.stringify({ ...req.body, model, stream_options: { include_usage: true } }),
+  }),
+  relay: () => openAiPassthroughRelay(true),
+};
+
+/**
  * The codec for one request and one target. Bytes pass through when the formats match;
  * translation happens only when they differ. Endpoints a format cannot serve say so, and the
  * dispatcher skips that target with the reason.
@@ -329,7 +342,15 @@ export function codecFor(req: ProxyRequest, candidate: Candidate): Codec | { uns
         : GEMINI_EMBEDDINGS.float;
     return { unsupported: `${candidate.provider.name} has no embeddings API` };
   }
-  if (req.inbound === 'openai' && format === 'openai') return PASSTHROUGH.chat;
+  if (req.inbound === 'openai' && format === 'openai') {
+    if (
+      !req.stream ||
+      CALLERS.openai.includeUsage(req) ||
+      candidate.provider.quirks.rejectsStreamOptions
+    )
+      return PASSTHROUGH.chat;
+    return STREAM_WITH_USAGE;
+  }
   if (req.inbound === 'anthropic' && format === 'anthropic') return PASSTHROUGH.messages;
   return translating(req, format, CALLERS[req.inbound]);
 }

@@ -200,6 +200,14 @@ export async function dispatch(
         continue;
       }
       const admission = await deps.gate.acquire(candidate, req, waitMs, client.signal);
+      if (admission.ok && client.signal.aborted) {
+        // The client left while this request waited for capacity: give the capacity back unused.
+        admission.release({
+          ...newAttemptInfo(candidate, deps.clock(), hedged),
+          outcome: 'aborted',
+        });
+        return undefined;
+      }
       if (!admission.ok) {
         skipped.push({
           kind: 'limited',

@@ -15,10 +15,18 @@ import type { RelayStep, StreamRelay, UsageCounts } from './codec.ts';
 
 type HubItem = ChatCompletionChunk | StreamError;
 
+/** A token count as a provider reported it, or 0 when it is not a count at all. */
+export function tokenCount(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : 0;
+}
+
 /** OpenAI usage in our counts. */
 export function openAiUsage(usage: Usage | undefined | null): UsageCounts | undefined {
-  if (!usage) return undefined;
-  return { tokensIn: usage.prompt_tokens ?? 0, tokensOut: usage.completion_tokens ?? 0 };
+  if (!usage || typeof usage !== 'object') return undefined;
+  return {
+    tokensIn: tokenCount(usage.prompt_tokens),
+    tokensOut: tokenCount(usage.completion_tokens),
+  };
 }
 
 /** Something that turns upstream SSE events into OpenAI chunks (the hub format). */
@@ -75,6 +83,7 @@ export function anthropicCaller(model: string): FromOpenAi {
  */
 export function translatingRelay(toOpenAi: ToOpenAi, fromOpenAi: FromOpenAi): StreamRelay {
   const parser = new SseParser();
+  const splitter = new SseBlockSplitter();
   let started = false;
   let finished = false;
   const run = (items: HubItem[]): RelayStep => {
@@ -89,22 +98,52 @@ export function translatingRelay(toOpenAi: ToOpenAi, fromOpenAi: FromOpenAi): St
     }
     return { out, started, ...(usage ? { usage } : {}) };
   };
+  // The translators trust the shapes they are given; an upstream that sends `"choices":[null]` or
+  // `"parts":0` made them throw, which ended the request in a 500 or a cut connection.
+  const guarded = (step: () => RelayStep): RelayStep => {
+    try {
+      return step();
+    } catch {
+      return { out: '', started, error: malformedStream('upstream') };
+    }
+  };
   return {
-    push: (text) => {
-      const items: HubItem[] = [];
-      for (const event of parser.push(text)) items.push(...toOpenAi.push(event));
-      return run(items);
-    },
-    end: () => {
-      const items: HubItem[] = [];
-      for (const event of parser.end()) items.push(...toOpenAi.push(event));
-      items.push(...toOpenAi.end());
-      const step = run(items);
-      if (step.error) return step;
-      if (!finished) return { ...step, error: truncatedStream('upstream') };
-      return { ...step, out: step.out + fromOpenAi.end(true) };
-    },
+    push: (text) =>
+      guarded(() => {
+        const items: HubItem[] = [];
+        for (const block of splitter.push(text))
+          for (const event of parser.push(block)) items.push(...toOpenAi.push(event));
+        const step = run(items);
+        return step.error || splitter.rest.length <= MAX_EVENT_CHARS
+          ? step
+          : { ...step, error: oversizedEvent() };
+      }),
+    end: () =>
+      guarded(() => {
+        const items: HubItem[] = [];
+        for (const event of [...parser.push(splitter.rest), ...parser.end()])
+          items.push(...toOpenAi.push(event));
+        items.push(...toOpenAi.end());
+        const step = run(items);
+        if (step.error) return step;
+        if (!finished) return { ...step, error: truncatedStream('upstream') };
+        return { ...step, out: step.out + fromOpenAi.end(true) };
+      }),
     errorText: (error) => fromOpenAi.errorText(error),
+  };
+}
+
+/**
+ * The largest event a relay holds while it waits for the event's end. Real events are a few KiB;
+ * without a bound, a provider streaming one endless line (bytes keep coming, so no idle timeout
+ * fires) would grow the engine's memory for as long as it went on.
+ */
+export const MAX_EVENT_CHARS = 16 * 1024 * 1024;
+
+function oversizedEvent(): StreamError {
+  return {
+    ...malformedStream('upstream'),
+    message: `The upstream stream sent an event larger than ${MAX_EVENT_CHARS / 1024 / 1024} MiB.`,
   };
 }
 
@@ -166,7 +205,7 @@ function passthroughRelay(
   observe: (
     event: SseEvent,
     usage: UsageCounts,
-  ) => { started?: boolean; complete?: boolean; error?: StreamError },
+  ) => { started?: boolean; complete?: boolean; error?: StreamError; drop?: boolean },
   errorText: (error: StreamError) => string,
 ): StreamRelay {
   const parser = new SseParser();
@@ -174,29 +213,39 @@ function passthroughRelay(
   let started = false;
   let complete = false;
   const splitter = new SseBlockSplitter();
-  const step = (events: SseEvent[]): StreamError | undefined => {
+  /** Observes a block's events; says whether the block is forwarded (false: drop it). */
+  const step = (events: SseEvent[]): StreamError | boolean => {
+    let forward = true;
     for (const event of events) {
-      const seen = observe(event, usage);
+      let seen: ReturnType<typeof observe>;
+      try {
+        seen = observe(event, usage);
+      } catch {
+        return malformedStream('upstream');
+      }
       if (seen.error) return seen.error;
       if (seen.started) started = true;
       if (seen.complete) complete = true;
+      if (seen.drop) forward = false;
     }
-    return undefined;
+    return forward;
   };
   return {
     push: (text) => {
       let out = '';
       for (const block of splitter.push(text)) {
-        const error = step(parser.push(block));
-        if (error) return { out, started, error, usage };
-        out += block;
+        const seen = step(parser.push(block));
+        if (typeof seen !== 'boolean') return { out, started, error: seen, usage };
+        if (seen) out += block;
       }
+      if (splitter.rest.length > MAX_EVENT_CHARS)
+        return { out, started, error: oversizedEvent(), usage };
       return { out, started, usage };
     },
     end: () => {
       // What is held is an event without its blank line: the parser discards it, and so do we.
-      const error = step([...parser.push(splitter.rest), ...parser.end()]);
-      if (error) return { out: '', started, error, usage };
+      const seen = step([...parser.push(splitter.rest), ...parser.end()]);
+      if (typeof seen !== 'boolean') return { out: '', started, error: seen, usage };
       return complete
         ? { out: '', started, usage }
         : { out: '', started, usage, error: truncatedStream('upstream') };
@@ -207,9 +256,10 @@ function passthroughRelay(
 
 /**
  * OpenAI upstream, OpenAI caller. Complete at "[DONE]", or at a finish reason: some
- * OpenAI-compatible servers end after the finish chunk without "[DONE]".
+ * OpenAI-compatible servers end after the finish chunk without "[DONE]". With `dropUsageChunk`
+ * (the engine asked for usage the caller did not), the usage-only chunk is counted but not sent.
  */
-export function openAiPassthroughRelay(): StreamRelay {
+export function openAiPassthroughRelay(dropUsageChunk = false): StreamRelay {
   return passthroughRelay(
     (event, usage) => {
       const item = parseOpenAiStreamData(event.data);
@@ -217,6 +267,7 @@ export function openAiPassthroughRelay(): StreamRelay {
       if ('kind' in item) return { error: item };
       const counts = openAiUsage(item.usage);
       if (counts) Object.assign(usage, counts);
+      if (dropUsageChunk && counts && item.choices.length === 0) return { drop: true };
       return { started: true, complete: item.choices.some((c) => c.finish_reason != null) };
     },
     (error) => encodeOpenAiStreamItem(error),
@@ -244,11 +295,11 @@ export function anthropicPassthroughRelay(): StreamRelay {
             ?.usage ?? (data as { usage?: AnthropicCounts }).usage;
         if (counts?.input_tokens !== undefined) {
           usage.tokensIn =
-            counts.input_tokens +
-            (counts.cache_read_input_tokens ?? 0) +
-            (counts.cache_creation_input_tokens ?? 0);
+            tokenCount(counts.input_tokens) +
+            tokenCount(counts.cache_read_input_tokens) +
+            tokenCount(counts.cache_creation_input_tokens);
         }
-        if (counts?.output_tokens !== undefined) usage.tokensOut = counts.output_tokens;
+        if (counts?.output_tokens !== undefined) usage.tokensOut = tokenCount(counts.output_tokens);
         return type === 'message_delta' ? { started: true } : {};
       }
       return { started: true };

@@ -224,7 +224,7 @@ describe('the dashboard against switchyard serve', () => {
     await expect
       .poll(() => sentences.allTextContents())
       .toEqual([
-        expect.stringMatching(/^429 after [\d.]+ m?s: /),
+        expect.stringMatching(/^429 after [\d.]+ m?s, cooled until .+: Rate-limited by groq/),
         expect.stringMatching(/^at \+[\d.]+ m?s: answered in [\d.]+ m?s/),
       ]);
     expect(new URL(page.url()).hash).toBe(`#/requests/${failoverRequestId}`);

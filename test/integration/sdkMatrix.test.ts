@@ -308,3 +308,39 @@ describe('direct provider/model addressing', () => {
     });
   });
 });
+
+describe('usage of streamed answers', () => {
+  it('is counted even when the client did not ask for it, and the client still gets no usage chunk', async () => {
+    const stream = await openai.chat.completions.create({
+      model: 'via-openai',
+      stream: true,
+      messages: [{ role: 'user', content: 'count my tokens' }],
+    });
+    const chunks = [];
+    for await (const chunk of stream) chunks.push(chunk);
+    expect(chunks.some((c) => c.usage)).toBe(false);
+    expect(chunks.every((c) => c.choices.length > 0)).toBe(true);
+    const upstream = t.mocks.openai!.requests.at(-1)!.body as {
+      stream_options?: { include_usage?: boolean };
+    };
+    expect(upstream.stream_options).toEqual({ include_usage: true });
+    const log = (await (await t.adminFetch('/admin/requests?limit=1')).json()) as {
+      items: Array<{ tokensIn: number; tokensOut: number; streamed: boolean }>;
+    };
+    expect(log.items[0]).toMatchObject({ streamed: true });
+    expect(log.items[0]!.tokensIn).toBeGreaterThan(0);
+    expect(log.items[0]!.tokensOut).toBeGreaterThan(0);
+  });
+
+  it('still reaches a client that asked for it', async () => {
+    const stream = await openai.chat.completions.create({
+      model: 'via-openai',
+      stream: true,
+      stream_options: { include_usage: true },
+      messages: [{ role: 'user', content: 'and mine' }],
+    });
+    let usage: unknown;
+    for await (const chunk of stream) if (chunk.usage) usage = chunk.usage;
+    expect(usage).toMatchObject({ completion_tokens: expect.any(Number) });
+  });
+});

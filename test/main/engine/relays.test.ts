@@ -7,6 +7,7 @@ import { loadShippedCatalog } from '../../../main/engine/providerDirectory.ts';
 import type { ProxyRequest } from '../../../main/engine/proxyRequest.ts';
 import {
   anthropicPassthroughRelay,
+  MAX_EVENT_CHARS,
   openAiPassthroughRelay,
   SseBlockSplitter,
 } from '../../../main/engine/relays.ts';
@@ -164,6 +165,40 @@ describe('passthrough relays never hand a client half an event', () => {
   });
 });
 
+describe('an endless event', () => {
+  it('is cut off at MAX_EVENT_CHARS, passed through or translated', () => {
+    const codec = codecFor(
+      {
+        id: 'r',
+        kind: 'messages',
+        inbound: 'anthropic',
+        body: { model: 'x', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] },
+        model: 'x',
+        stream: true,
+        promptChars: 2,
+        maxTokens: 10,
+        receivedAt: 0,
+      },
+      {
+        provider: loadShippedCatalog(DEFAULT_CATALOG_PATH).providers.find(
+          (p) => p.id === 'openai',
+        )!,
+        model: 'm',
+        keyId: 'k',
+        tier: 'free',
+      },
+    );
+    if ('unsupported' in codec) throw new Error(codec.unsupported);
+    const megabyte = 'x'.repeat(1024 * 1024);
+    for (const relay of [openAiPassthroughRelay(), codec.relay('m')]) {
+      let step = relay.push('data: ');
+      for (let i = 0; i <= MAX_EVENT_CHARS / megabyte.length && !step.error; i++)
+        step = relay.push(megabyte);
+      expect(step.error?.message).toMatch(/larger than 16 MiB/);
+    }
+  });
+});
+
 describe('an error sent with HTTP 200 in place of an answer', () => {
   const catalog = loadShippedCatalog(DEFAULT_CATALOG_PATH);
   const provider = (id: string) => catalog.providers.find((p) => p.id === id)!;
@@ -217,4 +252,282 @@ describe('an error sent with HTTP 200 in place of an answer', () => {
     );
     expect(decoded).toMatchObject({ ok: false, error: { status: 529, message: 'Overloaded' } });
   });
+});
+
+describe('translating relays survive whatever an upstream streams', () => {
+  const catalog = loadShippedCatalog(DEFAULT_CATALOG_PATH);
+  const junk = fc.jsonValue({ maxDepth: 2 });
+  const maybe = <T>(arb: fc.Arbitrary<T>) => fc.oneof(arb, junk);
+  const text = fc.string({ maxLength: 6 });
+  const openAiChunk = fc.record({
+    id: maybe(text),
+    object: fc.constant('chat.completion.chunk'),
+    choices: fc.array(
+      maybe(
+        fc.record({
+          index: maybe(fc.nat(3)),
+          delta: maybe(
+            fc.record({
+              role: maybe(fc.constant('assistant')),
+              content: maybe(text),
+              reasoning_content: maybe(text),
+              tool_calls: maybe(
+                fc.array(
+                  fc.record({
+                    index: maybe(fc.nat(3)),
+                    id: maybe(text),
+                    type: fc.constant('function'),
+                    function: maybe(fc.record({ name: maybe(text), arguments: maybe(text) })),
+                  }),
+                  { maxLength: 2 },
+                ),
+              ),
+            }),
+          ),
+          finish_reason: maybe(fc.constantFrom(null, 'stop', 'length', 'tool_calls', 'error')),
+        }),
+      ),
+      { maxLength: 2 },
+    ),
+    usage: maybe(fc.record({ prompt_tokens: maybe(fc.nat()), completion_tokens: maybe(fc.nat()) })),
+  });
+  const anthropicEvent = fc.record({
+    type: fc.constantFrom(
+      'message_start',
+      'content_block_start',
+      'content_block_delta',
+      'content_block_stop',
+      'message_delta',
+      'message_stop',
+      'ping',
+      'error',
+      'other',
+    ),
+    index: maybe(fc.nat(3)),
+    message: maybe(
+      fc.record({ id: maybe(text), usage: maybe(fc.record({ input_tokens: maybe(fc.nat()) })) }),
+    ),
+    content_block: maybe(
+      fc.record({
+        type: fc.constantFrom('text', 'tool_use', 'thinking', 'x'),
+        id: maybe(text),
+        name: maybe(text),
+        text: maybe(text),
+        input: junk,
+      }),
+    ),
+    delta: maybe(
+      fc.record({
+        type: fc.constantFrom('text_delta', 'input_json_delta', 'thinking_delta', 'x'),
+        text: maybe(text),
+        partial_json: maybe(text),
+        stop_reason: maybe(fc.constantFrom('end_turn', 'tool_use', 'max_tokens', null)),
+      }),
+    ),
+    usage: maybe(fc.record({ output_tokens: maybe(fc.nat()) })),
+    error: maybe(fc.record({ type: maybe(text), message: maybe(text) })),
+  });
+  const geminiChunk = fc.record({
+    candidates: maybe(
+      fc.array(
+        maybe(
+          fc.record({
+            content: maybe(
+              fc.record({
+                role: maybe(fc.constant('model')),
+                parts: maybe(
+                  fc.array(
+                    maybe(
+                      fc.oneof(
+                        fc.record({ text: maybe(text), thought: maybe(fc.boolean()) }),
+                        fc.record({
+                          functionCall: maybe(fc.record({ name: maybe(text), args: junk })),
+                        }),
+                      ),
+                    ),
+                    { maxLength: 2 },
+                  ),
+                ),
+              }),
+            ),
+            finishReason: maybe(fc.constantFrom('STOP', 'MAX_TOKENS', 'SAFETY', 'OTHER')),
+          }),
+        ),
+        { maxLength: 2 },
+      ),
+    ),
+    usageMetadata: maybe(
+      fc.record({ promptTokenCount: maybe(fc.nat()), candidatesTokenCount: maybe(fc.nat()) }),
+    ),
+    error: fc.option(fc.record({ code: maybe(fc.nat(600)), message: maybe(text) }), {
+      nil: undefined,
+    }),
+  });
+  const event = (data: fc.Arbitrary<unknown>) =>
+    fc
+      .tuple(
+        fc.option(fc.constantFrom('message_start', 'content_block_delta', 'error', 'x'), {
+          nil: undefined,
+        }),
+        fc.oneof(data, junk, fc.constant('[DONE]'), text),
+      )
+      .map(
+        ([name, value]) =>
+          `${name === undefined ? '' : `event: ${name}\n`}data: ${typeof value === 'string' ? value : JSON.stringify(value)}\n\n`,
+      );
+  const streams = {
+    openai: fc.array(event(openAiChunk), { maxLength: 8 }),
+    anthropic: fc.array(
+      anthropicEvent.map((e) => `event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`),
+      { maxLength: 8 },
+    ),
+    gemini: fc.array(event(geminiChunk), { maxLength: 8 }),
+  };
+
+  for (const inbound of ['openai', 'anthropic'] as const)
+    for (const format of ['openai', 'anthropic', 'gemini'] as const) {
+      it(`${format} upstream, ${inbound} caller: no throw, and the caller gets whole JSON events`, () => {
+        const provider = catalog.providers.find((p) => p.id === format)!;
+        const req: ProxyRequest = {
+          id: 'r',
+          kind: inbound === 'openai' ? 'chat' : 'messages',
+          inbound,
+          body: {
+            model: 'x',
+            max_tokens: 10,
+            stream: true,
+            messages: [{ role: 'user', content: 'hi' }],
+          },
+          model: 'x',
+          stream: true,
+          promptChars: 2,
+          maxTokens: 10,
+          receivedAt: 0,
+        };
+        const codec = codecFor(req, { provider, model: 'm', keyId: 'k', tier: 'free' });
+        if ('unsupported' in codec) throw new Error(codec.unsupported);
+        fc.assert(
+          fc.property(streams[format], fc.array(fc.nat(), { maxLength: 4 }), (events, points) => {
+            const out = relayed(codec.relay('m'), cut(events.join(''), points));
+            for (const e of parse(out))
+              if (e.data !== '[DONE]') expect(() => JSON.parse(e.data) as unknown).not.toThrow();
+          }),
+          { numRuns: 300 },
+        );
+      });
+    }
+});
+
+describe('whole (non-streamed) answers of any shape', () => {
+  const catalog = loadShippedCatalog(DEFAULT_CATALOG_PATH);
+  const junk = fc.jsonValue({ maxDepth: 3 });
+  const maybe = <T>(arb: fc.Arbitrary<T>) => fc.oneof(arb, junk);
+  const text = fc.string({ maxLength: 6 });
+  const answers = {
+    openai: fc.record({
+      id: maybe(text),
+      choices: maybe(
+        fc.array(
+          maybe(
+            fc.record({
+              message: maybe(
+                fc.record({
+                  role: maybe(fc.constant('assistant')),
+                  content: maybe(text),
+                  tool_calls: maybe(
+                    fc.array(
+                      maybe(
+                        fc.record({
+                          id: maybe(text),
+                          function: maybe(fc.record({ name: maybe(text), arguments: maybe(text) })),
+                        }),
+                      ),
+                    ),
+                  ),
+                }),
+              ),
+              finish_reason: maybe(fc.constantFrom('stop', 'tool_calls', null)),
+            }),
+          ),
+        ),
+      ),
+      usage: maybe(
+        fc.record({ prompt_tokens: maybe(fc.nat()), completion_tokens: maybe(fc.nat()) }),
+      ),
+    }),
+    anthropic: fc.record({
+      type: maybe(fc.constantFrom('message', 'error')),
+      role: maybe(fc.constant('assistant')),
+      content: maybe(
+        fc.array(
+          maybe(
+            fc.record({
+              type: fc.constantFrom('text', 'tool_use', 'thinking'),
+              text: maybe(text),
+              id: maybe(text),
+              name: maybe(text),
+              input: junk,
+            }),
+          ),
+        ),
+      ),
+      stop_reason: maybe(fc.constantFrom('end_turn', 'tool_use', null)),
+      usage: maybe(fc.record({ input_tokens: maybe(fc.nat()), output_tokens: maybe(fc.nat()) })),
+    }),
+    gemini: fc.record({
+      candidates: maybe(
+        fc.array(
+          maybe(
+            fc.record({
+              content: maybe(
+                fc.record({
+                  parts: maybe(
+                    fc.array(
+                      maybe(
+                        fc.record({
+                          text: maybe(text),
+                          functionCall: maybe(fc.record({ name: maybe(text), args: junk })),
+                        }),
+                      ),
+                    ),
+                  ),
+                }),
+              ),
+              finishReason: maybe(text),
+            }),
+          ),
+        ),
+      ),
+      usageMetadata: maybe(fc.record({ promptTokenCount: maybe(fc.nat()) })),
+    }),
+  };
+  for (const inbound of ['openai', 'anthropic'] as const)
+    for (const format of ['openai', 'anthropic', 'gemini'] as const)
+      it(`${format} answer, ${inbound} caller: decoded or refused, never thrown`, () => {
+        const provider = catalog.providers.find((p) => p.id === format)!;
+        const req: ProxyRequest = {
+          id: 'r',
+          kind: inbound === 'openai' ? 'chat' : 'messages',
+          inbound,
+          body: { model: 'x', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] },
+          model: 'x',
+          stream: false,
+          promptChars: 2,
+          maxTokens: 10,
+          receivedAt: 0,
+        };
+        const codec = codecFor(req, { provider, model: 'm', keyId: 'k', tier: 'free' });
+        if ('unsupported' in codec) throw new Error(codec.unsupported);
+        fc.assert(
+          fc.property(fc.oneof(answers[format], junk), (answer) => {
+            const decoded = codec.decode(JSON.stringify(answer), 'm');
+            if (decoded.ok) {
+              expect(() => JSON.parse(decoded.body) as unknown).not.toThrow();
+              expect(Number.isFinite(decoded.usage.tokensIn)).toBe(true);
+              expect(Number.isFinite(decoded.usage.tokensOut)).toBe(true);
+            }
+          }),
+          { numRuns: 300 },
+        );
+      });
 });
