@@ -83,7 +83,7 @@ export class OpenAiToAnthropicStream {
       this.#ensureBlock(events, 'text', { type: 'text', text: '' });
       this.#delta(events, this.#index, { type: 'text_delta', text: delta.content });
     }
-    for (const call of delta.tool_calls ?? []) {
+    for (const call of Array.isArray(delta.tool_calls) ? delta.tool_calls : []) {
       let block = this.#toolBlocks.get(call.index);
       if (block === undefined) {
         this.#sawTools = true;

@@ -5,7 +5,7 @@
 import type { StreamError } from './common.ts';
 import { malformedStream, truncatedStream } from './common.ts';
 import type { GenerateContentResponse, GeminiResponsePart, GeminiUsageMetadata } from './gemini.ts';
-import { geminiStreamError } from './gemini.ts';
+import { geminiStreamError, GenerateContentResponseSchema } from './gemini.ts';
 import type {
   ChatCompletion,
   ChatCompletionChunk,
@@ -176,14 +176,20 @@ export class GeminiToOpenAiStream {
   /** Translates one event. After a failure, events are ignored. */
   push(event: SseEvent): OpenAiStreamItem[] {
     if (this.#state === 'failed') return [];
-    let chunk: GenerateContentResponse & { error?: unknown };
+    let raw: unknown;
     try {
-      chunk = JSON.parse(event.data) as typeof chunk;
+      raw = JSON.parse(event.data);
     } catch {
       return this.#fail(malformedStream('Gemini'));
     }
-    if (typeof chunk !== 'object' || chunk === null) return this.#fail(malformedStream('Gemini'));
-    if (chunk.error !== undefined) return this.#fail(geminiStreamError(chunk.error));
+    if (typeof raw !== 'object' || raw === null) return this.#fail(malformedStream('Gemini'));
+    if ((raw as { error?: unknown }).error !== undefined) {
+      return this.#fail(geminiStreamError((raw as { error?: unknown }).error));
+    }
+    // Each chunk is checked at this edge, so the translation below can trust its shape.
+    const parsed = GenerateContentResponseSchema.safeParse(raw);
+    if (!parsed.success) return this.#fail(malformedStream('Gemini'));
+    const chunk: GenerateContentResponse = parsed.data;
     if (chunk.usageMetadata) this.#usage = chunk.usageMetadata;
     if (this.#state === 'finished') return [];
     const items: OpenAiStreamItem[] = [];

@@ -392,6 +392,18 @@ export function parseOpenAiStreamData(data: string): ChatCompletionChunk | Strea
       code: typeof code === 'string' ? code : null,
     };
   }
-  if (!Array.isArray(record.choices)) return malformedStream('OpenAI-format');
+  if (!Array.isArray(record.choices) || !record.choices.every(isChoiceShaped)) {
+    return malformedStream('OpenAI-format');
+  }
   return value as ChatCompletionChunk;
+}
+
+/** A streamed choice as the translators read it: an object whose delta, if any, is an object with array tool calls. */
+function isChoiceShaped(choice: unknown): boolean {
+  if (typeof choice !== 'object' || choice === null) return false;
+  const delta = (choice as { delta?: unknown }).delta;
+  if (delta === undefined || delta === null) return true;
+  if (typeof delta !== 'object') return false;
+  const calls = (delta as { tool_calls?: unknown }).tool_calls;
+  return calls === undefined || calls === null || Array.isArray(calls);
 }
