@@ -82,7 +82,7 @@ export function createKeyValidator(
         const count = countModels(text);
         return {
           outcome: 'ok',
-          message: `${provider.name} accepted the key${count !== undefined ? ` and lists ${count} models` : ''}.`,
+          message: `${provider.name} accepted the key${count !== undefined ? ` and lists ${count} ${count === 1 ? 'model' : 'models'}` : ''}.`,
           latencyMs,
         };
       }
