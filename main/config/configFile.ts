@@ -67,6 +67,8 @@ export class ConfigStore extends EventEmitter<ConfigEvents> {
   #watcher: FSWatcher | undefined;
   #reloadTimer: NodeJS.Timeout | undefined;
   #writing: Promise<void> = Promise.resolve();
+  /** Counts write() calls, so a reload can tell that a write started while it was reading. */
+  #writes = 0;
 
   private constructor(path: string, config: Config, text: string) {
     super();
@@ -105,6 +107,7 @@ export class ConfigStore extends EventEmitter<ConfigEvents> {
 
   /** Validated by the caller (the admin API parses with the same schema); written atomically. */
   async write(config: Config): Promise<void> {
+    this.#writes++;
     const text = serializeConfig(config);
     const previous = this.#writing;
     this.#writing = (async () => {
@@ -131,6 +134,11 @@ export class ConfigStore extends EventEmitter<ConfigEvents> {
 
   /** Reads the file again; applies it if valid and changed, reports it if not. */
   async reload(): Promise<void> {
+    // A reload that read the file while our own write was in flight would see the previous
+    // content, take it for a hand edit and put a stale config back in force: wait for the write,
+    // and drop what was read if a write began after this reload did (it announces its own change).
+    const writes = this.#writes;
+    await this.#writing.catch(() => undefined);
     let text: string;
     try {
       text = await readFile(this.path, 'utf8');
@@ -139,6 +147,7 @@ export class ConfigStore extends EventEmitter<ConfigEvents> {
       this.#report([`(file): could not read ${this.path}: ${(err as Error).message}`]);
       return;
     }
+    if (this.#writes !== writes) return;
     const hash = digest(text);
     if (hash === this.#lastText) return;
     this.#lastText = hash;

@@ -89,4 +89,38 @@ describe('ConfigStore', () => {
     expect(store.current.settings.retentionDays).toBe(7);
     expect(store.lastErrors).toEqual(errors);
   });
+
+  it('never takes its own write in flight for a hand edit (a reload during a write sees the new file)', async () => {
+    const path = join(dir, 'config.json');
+    store = await ConfigStore.open(path);
+    const seen: number[] = [];
+    store.on('change', (config) => seen.push(config.settings.retentionDays));
+    for (const days of [11, 12, 13]) {
+      const writing = store.write({
+        ...store.current,
+        settings: { ...store.current.settings, retentionDays: days },
+      });
+      const reloading = store.reload();
+      await Promise.all([writing, reloading]);
+    }
+    expect(seen).toEqual([11, 12, 13]);
+    expect(store.current.settings.retentionDays).toBe(13);
+  });
+
+  it('drops a reload that was reading when a write began', async () => {
+    const path = join(dir, 'config.json');
+    store = await ConfigStore.open(path);
+    const seen: number[] = [];
+    store.on('change', (config) => seen.push(config.settings.retentionDays));
+    for (const days of [21, 22, 23]) {
+      const reloading = store.reload();
+      const writing = store.write({
+        ...store.current,
+        settings: { ...store.current.settings, retentionDays: days },
+      });
+      await Promise.all([writing, reloading]);
+    }
+    expect(seen).toEqual([21, 22, 23]);
+    expect(store.current.settings.retentionDays).toBe(23);
+  });
 });
