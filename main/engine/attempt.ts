@@ -3,8 +3,13 @@ import { once } from 'node:events';
 import type { Readable } from 'node:stream';
 import type { StreamError } from '../../app/formats/common.ts';
 import { classifyFailure, type FailureDecision } from '../../app/ratelimit/classify.ts';
-import type { HeaderLookup } from '../../app/ratelimit/headers.ts';
-import { readBodyText, transportFailureOf, type UpstreamClient } from '../upstream/client.ts';
+import {
+  authHeaders,
+  headerLookup,
+  readBodyText,
+  transportFailureOf,
+  type UpstreamClient,
+} from '../upstream/client.ts';
 import type { Codec, RelayStep, UsageCounts } from './codec.ts';
 import type { ProxyRequest } from './proxyRequest.ts';
 import type { Candidate } from './targets.ts';
@@ -58,27 +63,6 @@ export type AttemptDeps = {
 
 /** How much of an answer the request log keeps when bodies are logged. */
 export const CAPTURE_LIMIT_CHARS = 64 * 1024;
-
-function lookupOf(headers: IncomingHttpHeaders): HeaderLookup {
-  return (name) => {
-    const value = headers[name];
-    return Array.isArray(value) ? value[0] : value;
-  };
-}
-
-function authHeaders(candidate: Candidate, secret: string | undefined): Record<string, string> {
-  if (secret === undefined) return {};
-  switch (candidate.provider.auth) {
-    case 'bearer':
-      return { authorization: `Bearer ${secret}` };
-    case 'x-api-key':
-      return { 'x-api-key': secret };
-    case 'x-goog-api-key':
-      return { 'x-goog-api-key': secret };
-    case 'none':
-      return candidate.provider.quirks.keyOptional ? { authorization: `Bearer ${secret}` } : {};
-  }
-}
 
 /** The upstream's own error text, for a 4xx that is the caller's fault. Never includes headers. */
 function upstreamErrorMessage(body: unknown, fallback: string): string {
@@ -207,7 +191,7 @@ export async function startAttempt(
         'content-type': 'application/json',
         accept: req.stream ? 'text/event-stream' : 'application/json',
         ...provider.quirks.extraHeaders,
-        ...authHeaders(candidate, secret),
+        ...authHeaders(provider, secret),
       },
       body: encoded.body,
       signal,
@@ -230,7 +214,7 @@ export async function startAttempt(
     const failure = classifyFailure({
       status: response.status,
       body,
-      headers: lookupOf(response.headers),
+      headers: headerLookup(response.headers),
       dialect: provider.headerDialect,
       providerId: provider.id,
       now: deps.clock(),

@@ -30,8 +30,6 @@ export type DecodedBody =
 
 /** How one inbound format meets one target format for one endpoint. */
 export interface Codec {
-  /** Whether bytes pass through untouched (same format both sides). */
-  readonly passthrough: boolean;
   /** The upstream URL for this request. */
   url(provider: Provider, model: string, stream: boolean): string;
   /** The upstream body, or why this request cannot go to this target. */

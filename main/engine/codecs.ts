@@ -47,6 +47,7 @@ import {
   openAiPassthroughRelay,
   openAiUpstream,
   openAiUsage,
+  parseJson,
   translatingRelay,
   type FromOpenAi,
   type ToOpenAi,
@@ -60,14 +61,6 @@ export function joinUrl(base: string, path: string): string {
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 const toolCallId = () => `call_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
 
 /** Replaces the model a client named (a route, `provider/model`) with the target's. */
 function withModel(body: Record<string, unknown>, model: string, provider: Provider): string {
@@ -83,7 +76,6 @@ function passthrough(
   decode: (text: string, value: Record<string, unknown>) => DecodedBody,
 ): Codec {
   return {
-    passthrough: true,
     url: (provider) => joinUrl(provider.baseUrl, path),
     encode: (req, model, provider) => ({ ok: true, body: withModel(req.body, model, provider) }),
     decode: (text) => {
@@ -253,7 +245,6 @@ const CALLERS: Record<ProxyRequest['inbound'], CallerSide> = {
 function translating(req: ProxyRequest, format: WireFormat, caller: CallerSide): Codec {
   const target = TARGETS[format];
   return {
-    passthrough: false,
     url: target.url,
     encode: (request, model, provider) => {
       const hub = caller.toHub(request);
@@ -282,7 +273,6 @@ function translating(req: ProxyRequest, format: WireFormat, caller: CallerSide):
 /** Embeddings for a Gemini-native target: batchEmbedContents, one request per input. */
 function geminiEmbeddings(encodingFormat: 'float' | 'base64'): Codec {
   return {
-    passthrough: false,
     url: (provider, model) =>
       joinUrl(
         provider.baseUrl,

@@ -1,6 +1,11 @@
 import type { Provider } from '../../app/catalog/schema.ts';
 import type { KeyValidation, ValidateKey } from '../keys/keyStore.ts';
-import { readBodyText, UpstreamTransportError, type UpstreamClient } from '../upstream/client.ts';
+import {
+  authHeaders,
+  readBodyText,
+  type UpstreamClient,
+  UpstreamTransportError,
+} from '../upstream/client.ts';
 import { joinUrl } from './codecs.ts';
 import type { ProviderDirectory } from './providerDirectory.ts';
 
@@ -15,21 +20,21 @@ function modelsCall(
       return {
         url: joinUrl(provider.baseUrl, '/v1/models'),
         headers: {
+          'anthropic-version': '2023-06-01',
           ...extra,
-          'x-api-key': secret,
-          'anthropic-version': extra['anthropic-version'] ?? '2023-06-01',
+          ...authHeaders(provider, secret),
         },
       };
     case 'gemini':
       return {
         url: joinUrl(provider.baseUrl, '/v1beta/models'),
-        headers: { ...extra, 'x-goog-api-key': secret },
+        headers: { ...extra, ...authHeaders(provider, secret) },
       };
     case 'openai': {
       const path = provider.quirks.modelsPath ?? '/models';
       return {
         url: path.startsWith('http') ? path : joinUrl(provider.baseUrl, path),
-        headers: { ...extra, authorization: `Bearer ${secret}` },
+        headers: { ...extra, ...authHeaders(provider, secret) },
       };
     }
   }

@@ -10,7 +10,6 @@
  * quota), when the request can never fit, or when {@link DEFAULT_MAX_WAITERS} requests already
  * wait for the pool: a bound, so a stalled provider cannot pile up unbounded memory.
  */
-import type { IncomingHttpHeaders } from 'node:http';
 import {
   admit,
   clearKey as clearKeyState,
@@ -30,7 +29,7 @@ import {
   type LimiterTarget,
 } from '../../app/limiter/state.ts';
 import { limiterView, type LimiterView } from '../../app/limiter/view.ts';
-import type { HeaderLookup } from '../../app/ratelimit/headers.ts';
+import { headerLookup } from '../upstream/client.ts';
 import type { AttemptInfo } from './attempt.ts';
 import type { Admission, CapacityGate } from './gate.ts';
 import type { ProxyRequest } from './proxyRequest.ts';
@@ -98,13 +97,6 @@ interface Queue {
   waiters: Waiter[];
   timer?: unknown;
   timerAt?: number;
-}
-
-function lookupOf(headers: IncomingHttpHeaders): HeaderLookup {
-  return (name) => {
-    const value = headers[name];
-    return Array.isArray(value) ? value[0] : value;
-  };
 }
 
 function refuse(reason: string, retryAt?: number): Admission {
@@ -200,7 +192,7 @@ export function createLimiterGate(options: LimiterGateOptions): LimiterGate {
           ...(info.usage === undefined ? {} : { usage: info.usage }),
           ...(info.upstreamHeaders === undefined
             ? {}
-            : { headers: lookupOf(info.upstreamHeaders) }),
+            : { headers: headerLookup(info.upstreamHeaders) }),
         };
         state = releaseState(state, target, ticket, outcome, clock());
         changed();

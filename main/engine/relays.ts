@@ -283,7 +283,7 @@ export function anthropicPassthroughRelay(): StreamRelay {
   return passthroughRelay(
     (event, usage) => {
       const type = event.event;
-      const data = safeJson(event.data);
+      const data = parseJson(event.data);
       if (data === undefined) return { error: malformedStream('Anthropic') };
       if (type === 'ping') return {};
       if (type === 'error')
@@ -322,7 +322,8 @@ type AnthropicCounts = {
   cache_creation_input_tokens?: number;
 };
 
-function safeJson(text: string): unknown {
+/** JSON.parse, or undefined for text that is not JSON. */
+export function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {

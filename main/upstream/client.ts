@@ -1,6 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import { Agent, errors as undiciErrors, request } from 'undici';
+import type { Provider } from '../../app/catalog/schema.ts';
+import type { HeaderLookup } from '../../app/ratelimit/headers.ts';
 
 export type UpstreamTimeouts = {
   /** TCP + TLS connect. */
@@ -131,4 +133,30 @@ export async function readBodyText(body: Readable, limit = 4 * 1024 * 1024): Pro
     chunks.push(chunk);
   }
   return Buffer.concat(chunks, size).toString('utf8');
+}
+
+/** Reads response headers by lower-case name, the way the rate-limit parsers ask for them. */
+export function headerLookup(headers: IncomingHttpHeaders): HeaderLookup {
+  return (name) => {
+    const value = headers[name];
+    return Array.isArray(value) ? value[0] : value;
+  };
+}
+
+/** How a key travels to a provider, as its catalog entry says; nothing for keyless servers. */
+export function authHeaders(
+  provider: Provider,
+  secret: string | undefined,
+): Record<string, string> {
+  if (secret === undefined) return {};
+  switch (provider.auth) {
+    case 'bearer':
+      return { authorization: `Bearer ${secret}` };
+    case 'x-api-key':
+      return { 'x-api-key': secret };
+    case 'x-goog-api-key':
+      return { 'x-goog-api-key': secret };
+    case 'none':
+      return provider.quirks.keyOptional ? { authorization: `Bearer ${secret}` } : {};
+  }
 }
