@@ -15,7 +15,14 @@ export type EndpointKind = 'chat' | 'messages' | 'embeddings' | 'completions';
  * classes plus `mid-stream` for a failure after the first byte.
  */
 export type LoggedFailureClass =
-  'transient' | 'exhausted' | 'key-invalid' | 'too-big' | 'caller' | 'mid-stream';
+  | 'transient'
+  | 'exhausted'
+  | 'key-invalid'
+  | 'too-big'
+  | 'caller'
+  | 'cancelled'
+  | 'our-bug'
+  | 'mid-stream';
 
 /** How one attempt ended. `lost-race`: a hedged attempt that another one beat and that was aborted. */
 export type AttemptOutcome =

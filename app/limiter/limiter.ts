@@ -12,6 +12,14 @@
 import type { FailureDecision } from '../ratelimit/classify.ts';
 import { parseRateLimitHeaders, type HeaderLookup } from '../ratelimit/headers.ts';
 import { estimateTokens } from '../ratelimit/tokenBucket.ts';
+import {
+  breakerFailure,
+  breakerPhase,
+  breakerProbe,
+  breakerProbeDropped,
+  breakerSuccess,
+  type BreakerState,
+} from './breaker.ts';
 import { formatWait } from './format.ts';
 import { newWindow, reseedPool, seedPool } from './seed.ts';
 import {
@@ -32,7 +40,7 @@ import { correctWindow, observeWindow, takeWindow, WINDOW_LABELS, windowWait } f
 
 /** Why a target cannot take a request now. */
 export type AdmitRefusal =
-  'invalid' | 'parked' | 'cooling' | 'concurrency' | 'window' | 'too-large';
+  'invalid' | 'parked' | 'cooling' | 'open' | 'half-open' | 'concurrency' | 'window' | 'too-large';
 
 /** A refusal, with when capacity returns where that is known. */
 export interface Refusal {
@@ -51,6 +59,8 @@ export interface Ticket {
   demand: Demand;
   /** The windows charged, so a window learned later is not "corrected" for this request. */
   charged: LimitWindow[];
+  /** This request is the half-open breaker's probe. */
+  probe?: boolean;
 }
 
 /** An admission with its ticket, or a refusal; both carry the state at `now`. */
@@ -68,9 +78,12 @@ export interface AttemptOutcome {
   headers?: HeaderLookup;
 }
 
-/** A target's status, for the plan and the dashboard. */
+/**
+ * A target's status, for the plan and the dashboard. `open`: its circuit breaker keeps it out
+ * until `until`; `half-open`: its probe is out, the next request waits for the probe's outcome.
+ */
 export interface TargetStatus {
-  state: 'ready' | 'cooling' | 'parked' | 'invalid';
+  state: 'ready' | 'cooling' | 'parked' | 'invalid' | 'open' | 'half-open';
   until?: number;
   reason?: string;
 }
@@ -120,6 +133,11 @@ export function targetStatus(
   const cooling = activeHold(pool.cooling, now);
   if (cooling !== undefined)
     return { state: 'cooling', until: cooling.until, reason: cooling.reason };
+  const breaker = breakerPhase(pool.breaker, now);
+  if (breaker.phase === 'open')
+    return { state: 'open', until: breaker.until, reason: breaker.reason };
+  if (breaker.phase === 'half-open' && breaker.probing)
+    return { state: 'half-open', reason: breaker.reason };
   return { state: 'ready' };
 }
 
@@ -137,10 +155,22 @@ function statusRefusal(
         reason: 'invalid',
         message: `${who(target)} is set aside: the key was rejected (${status.reason ?? 'invalid'}).`,
       };
+    case 'half-open':
+      return {
+        ok: false,
+        reason: 'half-open',
+        message: `${who(target)} is recovering from failures (${status.reason ?? ''}): one probe request is out; the next waits for its outcome.`,
+      };
     case 'parked':
+    case 'open':
     case 'cooling': {
       const until = status.until ?? now;
-      const what = status.state === 'parked' ? 'parked' : 'cooling down';
+      const what =
+        status.state === 'parked'
+          ? 'parked'
+          : status.state === 'open'
+            ? 'out of rotation after repeated failures'
+            : 'cooling down';
       return {
         ok: false,
         reason: status.state,
@@ -213,6 +243,19 @@ export function checkAdmit(
   return capacityRefusal(poolFor(state, id, target, now), target, demand, now) ?? { ok: true };
 }
 
+/**
+ * Whether a refused request should wait for this target rather than move on: the route waits
+ * (`waitMs` > 0) and the refusal is temporary (a window, concurrency, a cooldown, an open or
+ * half-open breaker, a park) with room returning within the wait, or at an unknown time (a
+ * release, a probe's outcome; the waiter's deadline bounds it). An invalid key or a request
+ * larger than a whole window never waits. The plan and the gate both decide with this.
+ */
+export function worthWaiting(refusal: Refusal, now: number, waitMs: number): boolean {
+  if (waitMs <= 0) return false;
+  if (refusal.reason === 'invalid' || refusal.reason === 'too-large') return false;
+  return refusal.retryAt === undefined || refusal.retryAt <= now + waitMs;
+}
+
 function withPool(state: LimiterState, id: string, pool: PoolState): LimiterState {
   return { ...state, pools: { ...state.pools, [id]: pool } };
 }
@@ -241,21 +284,26 @@ export function admit(
   }
   const charged = pool.windows.map((w) => w.window);
   const windows = pool.windows.map((w) => takeWindow(w, amountFor(w.window, demand), now));
+  const probe = pool.breaker !== undefined && breakerPhase(pool.breaker, now).phase === 'half-open';
   const next: PoolState = {
     ...pool,
     windows,
     inFlight: pool.inFlight + 1,
     inFlightTokens: pool.inFlightTokens + demand.inputTokens + demand.outputTokens,
+    ...(probe && pool.breaker !== undefined ? { breaker: breakerProbe(pool.breaker) } : {}),
   };
   return {
     ok: true,
     state: withPool(state, id, next),
-    ticket: { pool: id, at: now, demand, charged },
+    ticket: { pool: id, at: now, demand, charged, ...(probe ? { probe } : {}) },
   };
 }
 
 /** What the attempt really cost a window, given how it ended. */
 function actualFor(window: LimitWindow, demand: Demand, outcome: AttemptOutcome): number {
+  // A cancel before any answer: the provider may have counted the request and its prompt, so the
+  // admission stays spent as charged.
+  if (outcome.failure?.class === 'cancelled') return amountFor(window, demand);
   if (refusedUnprocessed(outcome.status)) return 0;
   if (unitOf(window) === 'requests') return 1;
   const usage = outcome.usage;
@@ -266,6 +314,24 @@ function actualFor(window: LimitWindow, demand: Demand, outcome: AttemptOutcome)
   if (window === 'itpm') return tokensIn;
   if (window === 'otpm') return tokensOut;
   return tokensIn + tokensOut;
+}
+
+/**
+ * What an attempt's end tells the pool's circuit breaker: a server-side failure counts against
+ * it, any answer from the provider counts for it, and a probe that told nothing (a cancel, a lost
+ * race, a bug of ours) hands the probe to the next request.
+ */
+function breakerAfter(
+  breaker: BreakerState | undefined,
+  ticket: Ticket,
+  outcome: AttemptOutcome,
+  now: number,
+): BreakerState | undefined {
+  if (outcome.failure?.tripsBreaker === true)
+    return breakerFailure(breaker, now, outcome.failure.reason);
+  const answered = outcome.status > 0 && outcome.failure?.class !== 'our-bug';
+  if (answered && outcome.failure?.class !== 'cancelled') return breakerSuccess(breaker, now);
+  return ticket.probe === true ? breakerProbeDropped(breaker) : breaker;
 }
 
 /**
@@ -294,12 +360,16 @@ export function release(
           )
         : w,
     );
-    next = withPool(state, ticket.pool, {
+    const breaker = breakerAfter(pool.breaker, ticket, outcome, now);
+    const settled: PoolState = {
       ...pool,
       windows,
       inFlight: Math.max(0, pool.inFlight - 1),
       inFlightTokens: Math.max(0, pool.inFlightTokens - demand.inputTokens - demand.outputTokens),
-    });
+    };
+    if (breaker === undefined) delete settled.breaker;
+    else settled.breaker = breaker;
+    next = withPool(state, ticket.pool, settled);
   }
   if (outcome.headers !== undefined) next = observeHeaders(next, target, outcome.headers, now);
   if (outcome.failure !== undefined) next = applyFailure(next, target, outcome.failure, now);

@@ -83,7 +83,8 @@ const PoolSchema = z.strictObject({
 export function snapshot(state: LimiterState, now: number): LimiterSnapshot {
   const pools: Record<string, PoolState> = {};
   for (const [id, pool] of Object.entries(state.pools)) {
-    const { cooling, parked, ...rest } = pool;
+    // A breaker is about the last seconds: after a restart the target gets a fresh chance.
+    const { cooling, parked, breaker: _breaker, ...rest } = pool;
     const saved: PoolState = { ...rest, inFlight: 0, inFlightTokens: 0 };
     if (cooling !== undefined && cooling.until > now) saved.cooling = cooling;
     if (parked !== undefined && parked.until > now) saved.parked = parked;

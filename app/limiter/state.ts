@@ -4,6 +4,7 @@
  * plain JSON so it can be saved and restored. Every value here is data; the functions that move
  * it forward live in limiter.ts.
  */
+import type { BreakerState } from './breaker.ts';
 import type { Model, ModelLimits, Provider } from '../catalog/schema.ts';
 import type { RateWindow } from '../ratelimit/headers.ts';
 import type { BucketState, WindowCounter } from '../ratelimit/tokenBucket.ts';
@@ -80,6 +81,8 @@ export interface PoolState {
   cooling?: Hold;
   /** Quota spent: the pool is not used before it returns. */
   parked?: Hold;
+  /** Server-side failures: open, the pool takes no traffic; half-open, one probe (app/limiter/breaker). */
+  breaker?: BreakerState;
 }
 
 /** What is known of a key as a whole. */

@@ -3,6 +3,7 @@
  * each window's limit, what is left and when it refills, where the figure comes from, and
  * whether the target is usable.
  */
+import { breakerPhase } from './breaker.ts';
 import type { KeyTier, LimitWindow, LimiterState } from './state.ts';
 import { unitOf } from './state.ts';
 import { readWindow } from './windows.ts';
@@ -64,6 +65,11 @@ export function limiterView(state: LimiterState, now: number): LimiterView {
       status = { state: 'parked', until: pool.parked.until, reason: pool.parked.reason };
     } else if (pool.cooling !== undefined && pool.cooling.until > now) {
       status = { state: 'cooling', until: pool.cooling.until, reason: pool.cooling.reason };
+    } else {
+      // The gauges show an open circuit as cooling: out of rotation until a probe.
+      const breaker = breakerPhase(pool.breaker, now);
+      if (breaker.phase === 'open')
+        status = { state: 'cooling', until: breaker.until, reason: breaker.reason };
     }
     const windows = pool.windows.map((w): LimiterWindowView => {
       const reading = readWindow(w, now);

@@ -14,14 +14,24 @@ import {
 } from './headers.ts';
 import { isValidTimeZone, nextReset } from './resetTime.ts';
 
-/** The failure classes of DESIGN.md. */
-export type FailureClass = 'transient' | 'exhausted' | 'key-invalid' | 'too-big' | 'caller';
+/**
+ * The failure classes of DESIGN.md. `cancelled` (the client hung up) and `our-bug` (an exception
+ * in this engine's own code) are never the provider's fault: nothing cools, parks or trips.
+ */
+export type FailureClass =
+  'transient' | 'exhausted' | 'key-invalid' | 'too-big' | 'caller' | 'cancelled' | 'our-bug';
 
 /** What the dispatcher should do about one failed attempt. */
 export interface FailureDecision {
   class: FailureClass;
-  /** transient: epoch ms until which this target should not be tried again. */
+  /**
+   * transient: epoch ms until which this target should not be tried again, only where the
+   * provider named a wait (or, for a 429, nothing says capacity is left). Other transient
+   * failures move the request on and feed the target's circuit breaker instead.
+   */
   cooldownUntil?: number;
+  /** transient: counts against the target's circuit breaker (a 5xx, timeout or broken connection). */
+  tripsBreaker?: boolean;
   /** exhausted: epoch ms until which this key should not be used (its next quota reset). */
   parkUntil?: number;
   /** One sentence for the request log and the dashboard. Never holds provider text or secrets. */
@@ -54,9 +64,10 @@ export interface FailureInput {
   resetZone?: ResetZone;
 }
 
-/** Cooldown after a 5xx, 408 or connection failure that named no wait. */
-export const DEFAULT_SERVER_BACKOFF_MS = 1_000;
-/** Cooldown after a 429 that named no wait: long enough not to hammer a per-minute window. */
+/**
+ * Cooldown after a 429 that named no wait and whose headers report no capacity left (or report
+ * nothing): long enough not to hammer a per-minute window.
+ */
 export const DEFAULT_RATE_LIMIT_BACKOFF_MS = 5_000;
 /**
  * Longest cooldown acted on. A provider that asks for more is re-tried after an hour, which costs
@@ -155,6 +166,21 @@ function transient(
     cooldownUntil: ctx.input.now + waitMs,
     reason: `${what}; cooling down for ${formatWait(waitMs)} (${source}).`,
     retryElsewhere: true,
+  };
+}
+
+/**
+ * A server-side failure (5xx, 408, timeout, broken connection): this request moves on. The
+ * target cools only for a wait the provider named; otherwise one failure is no evidence that the
+ * next request will fail too, and the circuit breaker weighs it with the others.
+ */
+function serverFailure(ctx: Context, hintMs: number | undefined, what: string): FailureDecision {
+  if (hintMs !== undefined) return { ...transient(ctx, hintMs, 0, what), tripsBreaker: true };
+  return {
+    class: 'transient',
+    reason: `${what}; trying the next target.`,
+    retryElsewhere: true,
+    tripsBreaker: true,
   };
 }
 
@@ -330,12 +356,16 @@ function describeOverload(status: number, who: string): string {
   return `Server error: ${who} answered HTTP ${status}`;
 }
 
+/** The headers report at least one window, and every reported window has room left. */
+function capacityLeft(ctx: Context): boolean {
+  const reported = ctx.windows.filter((w) => w.remaining !== undefined);
+  return reported.length > 0 && reported.every((w) => (w.remaining ?? 0) > 0);
+}
+
 function temporary(ctx: Context): FailureDecision {
   const { status, info, who } = ctx;
   const told = ctx.retryAfterMs ?? info.retryAfterMs;
-  if (status !== 429) {
-    return transient(ctx, told, DEFAULT_SERVER_BACKOFF_MS, describeOverload(status, who));
-  }
+  if (status !== 429) return serverFailure(ctx, told, describeOverload(status, who));
   const empty = emptyWindows(ctx, false);
   const windowReset = future(ctx, latestReset(empty));
   const hint = told ?? (windowReset === undefined ? undefined : windowReset - ctx.input.now);
@@ -344,6 +374,15 @@ function temporary(ctx: Context): FailureDecision {
     names.length === 0
       ? describeOverload(429, who)
       : `${describeOverload(429, who)} (${names.join(', ')} used up)`;
+  if (hint === undefined && capacityLeft(ctx)) {
+    // The headers say every window still has room: a burst limit, not a spent window. Benching
+    // the target for a made-up wait would turn away requests it can serve.
+    return {
+      class: 'transient',
+      reason: `${what}, though its headers report capacity left; trying the next target.`,
+      retryElsewhere: true,
+    };
+  }
   return transient(ctx, hint, DEFAULT_RATE_LIMIT_BACKOFF_MS, what);
 }
 
@@ -364,8 +403,10 @@ const NETWORK_WHAT: Record<'timeout' | 'reset' | 'connect', (who: string) => str
  *
  * Transient cooldowns are the provider's own word where it gave one: `retry-after-ms`,
  * `retry-after`, a wait in the body (Gemini RetryInfo, "try again in 5.289s"), or the reset of
- * the window the headers report as empty. Otherwise {@link DEFAULT_RATE_LIMIT_BACKOFF_MS} for a
- * 429 and {@link DEFAULT_SERVER_BACKOFF_MS} for the rest, capped at {@link MAX_COOLDOWN_MS}.
+ * the window the headers report as empty, capped at {@link MAX_COOLDOWN_MS}. Without a word: a
+ * 5xx, 408 or connection failure sets no cooldown (`tripsBreaker`: the circuit breaker decides);
+ * a 429 whose headers report room in every window sets none either; any other 429 cools for
+ * {@link DEFAULT_RATE_LIMIT_BACKOFF_MS}.
  *
  * Exhausted keys are parked until their quota returns: midnight America/Los_Angeles for Gemini
  * daily quotas, 00:00 UTC for OpenRouter's free daily allowance (or its echoed reset header) and
@@ -384,7 +425,7 @@ export function classifyFailure(input: FailureInput): FailureDecision {
       info: parseErrorBody(undefined, input.now),
       windows: [],
     };
-    return transient(ctx, undefined, DEFAULT_SERVER_BACKOFF_MS, NETWORK_WHAT[input.status](who));
+    return serverFailure(ctx, undefined, NETWORK_WHAT[input.status](who));
   }
 
   const info = parseErrorBody(input.body, input.now);
@@ -406,12 +447,7 @@ export function classifyFailure(input: FailureInput): FailureDecision {
   if (retryAfterMs !== undefined) ctx.retryAfterMs = retryAfterMs;
 
   if (!Number.isInteger(status) || status < 400) {
-    return transient(
-      ctx,
-      ctx.retryAfterMs,
-      DEFAULT_SERVER_BACKOFF_MS,
-      `Unexpected status ${String(status)} from ${who}`,
-    );
+    return serverFailure(ctx, ctx.retryAfterMs, `Unexpected status ${String(status)} from ${who}`);
   }
   if (status < 500 && tooBig(ctx)) {
     return {
@@ -442,6 +478,15 @@ export function classifyFailure(input: FailureInput): FailureDecision {
   return {
     class: 'caller',
     reason: `Request rejected by ${who} (HTTP ${status}); returning the error to the caller.`,
+    retryElsewhere: false,
+  };
+}
+
+/** The client hung up before the provider's first byte: the caller's act, never the provider's. */
+export function cancelledByClient(providerName: string): FailureDecision {
+  return {
+    class: 'cancelled',
+    reason: `Cancelled by the client before ${providerName} answered.`,
     retryElsewhere: false,
   };
 }

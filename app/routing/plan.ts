@@ -8,7 +8,7 @@
  */
 import type { DataPolicy, Model, Provider } from '../catalog/schema.ts';
 import type { Route } from '../config/schema.ts';
-import { checkAdmit, demandOf, targetStatus } from '../limiter/limiter.ts';
+import { checkAdmit, demandOf, targetStatus, worthWaiting } from '../limiter/limiter.ts';
 import { formatWait } from '../limiter/format.ts';
 import { catalogModel, type KeyTier, type LimiterState } from '../limiter/state.ts';
 import { isValidTimeZone, nextReset } from '../ratelimit/resetTime.ts';
@@ -50,9 +50,17 @@ export interface PlanInput<C extends PlanCandidate = PlanCandidate> {
   timeZone?: string;
 }
 
-/** Why a candidate was left out of the plan. */
+/** Why a candidate was left out of the plan. `open`/`half-open`: its circuit breaker's state. */
 export type SkipReason =
-  'cooling' | 'parked' | 'invalid' | 'privacy' | 'budget' | 'context' | 'no-capacity';
+  | 'cooling'
+  | 'parked'
+  | 'invalid'
+  | 'open'
+  | 'half-open'
+  | 'privacy'
+  | 'budget'
+  | 'context'
+  | 'no-capacity';
 
 /** A candidate left out of the plan, and why, in words for the request log and the preview. */
 export interface SkippedCandidate<C extends PlanCandidate = PlanCandidate> {
@@ -103,9 +111,11 @@ function usd(amount: number): string {
  * - context: the prompt, at about 4 characters per token, is larger than the model's context
  *   window or its per-request input limit;
  * - budget: the key is paid and the route's paid spend today has reached `paidBudgetUsdPerDay`;
- * - invalid, parked, cooling: the limiter's status of the key or its pool;
+ * - invalid, parked, cooling, open, half-open: the limiter's status of the key, its pool or its
+ *   circuit breaker, unless the route waits and the target returns within the wait;
  * - no-capacity: the limiter has no room for the request sooner than the route would wait for
  *   it (0 ms when the route spills), or the request is larger than a whole window's limit.
+ * Both waits are {@link worthWaiting}'s decision, the gate's own.
  *
  * Nothing is copied when nothing is left out: `candidates` is then the input array itself.
  */
@@ -163,6 +173,10 @@ export function planRoute<C extends PlanCandidate>(input: PlanInput<C>): RoutePl
       if (until !== undefined) skip.until = until;
       return skip;
     }
+    const room = checkAdmit(input.limiter, candidate, demand, now);
+    // Whatever keeps the target out for now (a cooldown, a breaker, a full window), the route
+    // waits for it when it returns within the wait: the gate decides the same way.
+    if (room.ok || worthWaiting(room, now, waitMs)) return undefined;
     const status = targetStatus(input.limiter, candidate, now);
     if (status.state !== 'ready') {
       const skip: SkippedCandidate<C> = {
@@ -173,10 +187,6 @@ export function planRoute<C extends PlanCandidate>(input: PlanInput<C>): RoutePl
       if (status.until !== undefined) skip.until = status.until;
       return skip;
     }
-    const room = checkAdmit(input.limiter, candidate, demand, now);
-    if (room.ok) return undefined;
-    if (room.reason === 'concurrency' && waitMs > 0) return undefined;
-    if (room.retryAt !== undefined && room.retryAt - now <= waitMs) return undefined;
     const skip: SkippedCandidate<C> = { candidate, reason: 'no-capacity', message: room.message };
     if (room.retryAt !== undefined) skip.until = room.retryAt;
     return skip;
@@ -195,16 +205,24 @@ function contextProblem(model: Model | undefined, promptTokens: number): string 
   return undefined;
 }
 
+const HELD_WORDS = {
+  parked: 'parked (quota used up)',
+  cooling: 'cooling down',
+  open: 'out of rotation after repeated failures (circuit open)',
+} as const;
+
 function statusMessage(
   candidate: PlanCandidate,
-  state: 'cooling' | 'parked' | 'invalid',
+  state: 'cooling' | 'parked' | 'invalid' | 'open' | 'half-open',
   until: number | undefined,
   reason: string | undefined,
   now: number,
 ): string {
   const why = reason === undefined ? '' : ` ${reason}`;
   if (state === 'invalid') return `${label(candidate)} skipped: the key was rejected.${why}`;
-  const what = state === 'parked' ? 'parked (quota used up)' : 'cooling down';
+  if (state === 'half-open')
+    return `${label(candidate)} skipped: recovering from failures; a probe request is out.${why}`;
+  const what = HELD_WORDS[state];
   const wait = until === undefined ? '' : ` for ${formatWait(until - now)}`;
   return `${label(candidate)} skipped: ${what}${wait}.${why}`;
 }

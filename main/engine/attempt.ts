@@ -2,7 +2,11 @@ import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import { once } from 'node:events';
 import type { Readable } from 'node:stream';
 import type { StreamError } from '../../app/formats/common.ts';
-import { classifyFailure, type FailureDecision } from '../../app/ratelimit/classify.ts';
+import {
+  cancelledByClient,
+  classifyFailure,
+  type FailureDecision,
+} from '../../app/ratelimit/classify.ts';
 import {
   authHeaders,
   headerLookup,
@@ -51,6 +55,8 @@ export type FailedAttempt = {
   failure: FailureDecision;
   /** For the caller's own mistakes: the upstream's message, passed back in the caller's format. */
   upstreamMessage?: string;
+  /** For `our-bug`: what our own code threw, for the engine log. */
+  bug?: unknown;
 };
 
 export type AttemptDeps = {
@@ -59,7 +65,29 @@ export type AttemptDeps = {
   clock: () => number;
   /** settings.logBodies: keep what the client was sent, for the request log. */
   captureBodies: () => boolean;
+  /** Our own code threw while serving a request: the engine log gets the stack and the request id. */
+  reportBug: (requestId: string, error: unknown) => void;
 };
+
+/** An exception in our own code (a codec, a relay): never the provider's fault. */
+export function ourBug(providerName: string): FailureDecision {
+  return {
+    class: 'our-bug',
+    reason: `Switchyard failed translating ${providerName}'s answer (an internal error; ${providerName} is not at fault).`,
+    retryElsewhere: false,
+  };
+}
+
+/** What the caller's stream ends with when our own code failed after its first byte. */
+function internalStreamError(requestId: string): StreamError {
+  return {
+    kind: 'error',
+    status: 500,
+    type: 'server_error',
+    message: `Switchyard hit an internal error translating this answer (request id ${requestId}); the answer is incomplete. The engine log has the details.`,
+    code: 'internal_error',
+  };
+}
 
 /** How much of an answer the request log keeps when bodies are logged. */
 export const CAPTURE_LIMIT_CHARS = 64 * 1024;
@@ -123,6 +151,7 @@ export async function startAttempt(
   req: ProxyRequest,
   candidate: Candidate,
   codec: Codec,
+  body: string,
   clientSignal: AbortSignal,
   info: AttemptInfo,
 ): Promise<ReadyAttempt | FailedAttempt> {
@@ -136,7 +165,13 @@ export async function startAttempt(
   clientSignal.addEventListener('abort', onClientAbort, { once: true });
   const unlink = () => clientSignal.removeEventListener('abort', onClientAbort);
   if (clientSignal.aborted) own.abort();
-  const fail = (failure: FailureDecision, upstreamMessage?: string): FailedAttempt => {
+  const fail = (decided: FailureDecision, upstreamMessage?: string): FailedAttempt => {
+    // Whatever the abort broke on its way (the socket, the body), a client that hung up is the
+    // cause: not the provider's failure.
+    const failure =
+      clientSignal.aborted && decided.class !== 'our-bug'
+        ? cancelledByClient(provider.name)
+        : decided;
     info.outcome = clientSignal.aborted ? 'aborted' : 'failed';
     info.failure = failure;
     info.totalMs = deps.clock() - startedAt;
@@ -146,6 +181,7 @@ export async function startAttempt(
       ? { kind: 'failed', info, failure }
       : { kind: 'failed', info, failure, upstreamMessage };
   };
+  const bug = (error: unknown): FailedAttempt => ({ ...fail(ourBug(provider.name)), bug: error });
   const transportFailure = (err: unknown): FailedAttempt => {
     const failure = transportFailureOf(err, signal);
     const status = failure.kind === 'aborted' ? 'reset' : failure.kind;
@@ -160,17 +196,6 @@ export async function startAttempt(
     });
   };
 
-  const encoded = codec.encode(req, model, provider);
-  if (!encoded.ok) {
-    return fail(
-      {
-        class: 'caller',
-        reason: `${provider.name} cannot take this request: ${encoded.error.message}`,
-        retryElsewhere: true,
-      },
-      encoded.error.message,
-    );
-  }
   let secret: string | undefined;
   try {
     secret = candidate.keyId === undefined ? undefined : await deps.secret(candidate.keyId);
@@ -193,7 +218,7 @@ export async function startAttempt(
         ...provider.quirks.extraHeaders,
         ...authHeaders(provider, secret),
       },
-      body: encoded.body,
+      body,
       signal,
     });
   } catch (err) {
@@ -237,7 +262,12 @@ export async function startAttempt(
     } catch (err) {
       return transportFailure(err);
     }
-    const decoded = codec.decode(text, model);
+    let decoded;
+    try {
+      decoded = codec.decode(text, model);
+    } catch (err) {
+      return bug(err);
+    }
     if (!decoded.ok)
       return fail(
         streamFailure(
@@ -274,14 +304,14 @@ export async function startAttempt(
 
   return awaitFirstData(
     deps,
+    req.id,
     response.body,
     codec,
     info,
     own,
     unlink,
     clientSignal,
-    fail,
-    transportFailure,
+    { fail, bug, transportFailure },
     candidate,
   );
 }
@@ -307,20 +337,34 @@ function streamFailure(
   };
 }
 
+/** How an attempt ends before its first byte: classified, our own bug, or a broken transport. */
+type Failing = {
+  fail: (failure: FailureDecision) => FailedAttempt;
+  bug: (error: unknown) => FailedAttempt;
+  transportFailure: (err: unknown) => FailedAttempt;
+};
+
 async function awaitFirstData(
   deps: AttemptDeps,
+  requestId: string,
   body: Readable,
   codec: Codec,
   info: AttemptInfo,
   own: AbortController,
   unlink: () => void,
   clientSignal: AbortSignal,
-  fail: (failure: FailureDecision) => FailedAttempt,
-  transportFailure: (err: unknown) => FailedAttempt,
+  failing: Failing,
   candidate: Candidate,
 ): Promise<ReadyAttempt | FailedAttempt> {
+  const { fail, bug, transportFailure } = failing;
   const { provider } = candidate;
-  const relay = codec.relay(info.model);
+  let relay;
+  try {
+    relay = codec.relay(info.model);
+  } catch (err) {
+    body.destroy();
+    return bug(err);
+  }
   const decoder = new TextDecoder();
   const iterator = (body as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
   let pending = '';
@@ -337,8 +381,18 @@ async function awaitFirstData(
     } catch (err) {
       return transportFailure(err);
     }
-    const step = next.done ? relay.end() : relay.push(decoder.decode(next.value, { stream: true }));
+    let step: RelayStep;
+    try {
+      step = next.done ? relay.end() : relay.push(decoder.decode(next.value, { stream: true }));
+    } catch (err) {
+      body.destroy();
+      return bug(err);
+    }
     absorb(step);
+    if (step.bug !== undefined) {
+      body.destroy();
+      return bug(step.bug);
+    }
     if (step.error)
       return fail(
         streamFailure(step.error, provider.name, provider.headerDialect, provider.id, deps.clock()),
@@ -389,6 +443,7 @@ async function awaitFirstData(
       await write(pending);
       pending = '';
       let failedMidStream: StreamError | undefined;
+      let thrown: { error: unknown } | undefined;
       for (;;) {
         if (clientSignal.aborted) break;
         let next: IteratorResult<Buffer>;
@@ -406,11 +461,21 @@ async function awaitFirstData(
           };
           break;
         }
-        const step = next.done
-          ? relay.end()
-          : relay.push(decoder.decode(next.value, { stream: true }));
+        let step: RelayStep;
+        try {
+          step = next.done ? relay.end() : relay.push(decoder.decode(next.value, { stream: true }));
+        } catch (error) {
+          thrown = { error };
+          failedMidStream = internalStreamError(requestId);
+          break;
+        }
         if (step.usage) usage = step.usage;
         await write(step.out);
+        if (step.bug !== undefined) {
+          thrown = { error: step.bug };
+          failedMidStream = internalStreamError(requestId);
+          break;
+        }
         if (step.error) {
           failedMidStream = step.error;
           break;
@@ -419,13 +484,17 @@ async function awaitFirstData(
       }
       if (failedMidStream) {
         await write(relay.errorText(failedMidStream));
-        info.failure = streamFailure(
-          failedMidStream,
-          provider.name,
-          provider.headerDialect,
-          provider.id,
-          deps.clock(),
-        );
+        if (thrown !== undefined) deps.reportBug(requestId, thrown.error);
+        info.failure =
+          thrown !== undefined
+            ? ourBug(provider.name)
+            : streamFailure(
+                failedMidStream,
+                provider.name,
+                provider.headerDialect,
+                provider.id,
+                deps.clock(),
+              );
         own.abort();
         body.destroy();
       }

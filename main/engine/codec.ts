@@ -13,6 +13,11 @@ export type RelayStep = {
   started: boolean;
   /** The upstream failed inside the stream (an error event, malformed or truncated data). */
   error?: StreamError;
+  /**
+   * Our own translator threw (a bug, not the upstream's doing): `error` then ends the caller's
+   * stream with an internal error, and the engine log gets this exception's stack.
+   */
+  bug?: unknown;
   usage?: UsageCounts;
 };
 

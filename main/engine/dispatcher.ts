@@ -78,15 +78,19 @@ function answerHeaders(
  * route's rules leave it out (privacy, paid budget, a prompt larger than its context window).
  */
 type Skip = {
-  kind: 'unsupported' | 'limited' | 'privacy' | 'budget' | 'context';
+  kind: 'unsupported' | 'limited' | 'privacy' | 'budget' | 'context' | 'invalid';
   reason: string;
   retryAt?: number;
+  /** For `invalid`: the key the provider rejected, as `provider/key id` (never the secret). */
+  key?: string;
 };
 
 const SKIP_KIND: Record<SkipReason, Skip['kind']> = {
   cooling: 'limited',
   parked: 'limited',
-  invalid: 'limited',
+  invalid: 'invalid',
+  open: 'limited',
+  'half-open': 'limited',
   'no-capacity': 'limited',
   privacy: 'privacy',
   budget: 'budget',
@@ -102,6 +106,22 @@ function exhaustedAnswer(
   const reasons = [...failures.map((f) => f.failure.reason), ...skipped.map((s) => s.reason)].map(
     (r) => r.replace(/\.+$/, ''),
   );
+  const rejectedKeys = [
+    ...failures
+      .filter((f) => f.failure.class === 'key-invalid')
+      .map((f) => `${f.info.provider}/${f.info.keyId ?? '(no key)'}`),
+    ...skipped.flatMap((s) => (s.kind === 'invalid' && s.key !== undefined ? [s.key] : [])),
+  ];
+  if (rejectedKeys.length > 0 && rejectedKeys.length === failures.length + skipped.length) {
+    // Every target failed on a key the provider refused: waiting or retrying cannot help, and a
+    // 429 would make SDKs retry. 403 (not 401: the caller's proxy key is fine) says "refused".
+    const keys = [...new Set(rejectedKeys)].map((k) => `"${k}"`).join(', ');
+    return {
+      status: 403,
+      message: `No valid key for this route: the provider rejected ${keys} (${reasons.join('; ')}). Fix or replace the key on the dashboard's Keys page, or check it with \`switchyard keys test <id>\`.`,
+      code: 'no_valid_key',
+    };
+  }
   const limitedSkips = skipped.some((s) => s.kind === 'limited' || s.kind === 'budget');
   if (failures.length === 0 && !limitedSkips) {
     // Nothing was tried and nothing is merely busy: the route's rules leave no target for this request.
@@ -178,7 +198,12 @@ export async function dispatch(
     kind: SKIP_KIND[s.reason],
     reason: s.message,
     ...(s.until !== undefined ? { retryAt: s.until } : {}),
+    ...(s.reason === 'invalid'
+      ? { key: `${s.candidate.provider.id}/${s.candidate.keyId ?? '(no key)'}` }
+      : {}),
   }));
+  /** Our own code threw: the request ends with a 500, the provider is not blamed. */
+  let bug: { error: unknown } | undefined;
   const losers: Array<Promise<unknown>> = [];
   const unlinks: Array<() => void> = [];
   const waitMs = route?.onLimit.mode === 'wait' ? route.onLimit.maxWaitMs : 0;
@@ -199,7 +224,25 @@ export async function dispatch(
         });
         continue;
       }
-      const admission = await deps.gate.acquire(candidate, req, waitMs, client.signal);
+      // Encoded before capacity is taken: a feature this target cannot take (n > 1, logprobs
+      // on Anthropic or Gemini) skips it without spending its quota or "failing" it.
+      let encoded: ReturnType<Codec['encode']>;
+      try {
+        encoded = codec.encode(req, candidate.model, candidate.provider);
+      } catch (error) {
+        bug = { error };
+        return undefined;
+      }
+      if (!encoded.ok) {
+        skipped.push({
+          kind: 'unsupported',
+          reason: `${candidate.provider.name} cannot take this request: ${encoded.error.message}`,
+        });
+        continue;
+      }
+      // A hedge is there to be fast: it takes capacity that is free now or none at all, so a
+      // first attempt that becomes ready meanwhile is never held up behind its wait.
+      const admission = await deps.gate.acquire(candidate, req, hedged ? 0 : waitMs, client.signal);
       if (admission.ok && client.signal.aborted) {
         // The client left while this request waited for capacity: give the capacity back unused.
         admission.release({
@@ -226,7 +269,7 @@ export async function dispatch(
       const running: Running = {
         admission,
         cancel,
-        settled: startAttempt(deps, req, candidate, codec, cancel.signal, info),
+        settled: startAttempt(deps, req, candidate, codec, encoded.body, cancel.signal, info),
       };
       return running;
     }
@@ -284,6 +327,10 @@ export async function dispatch(
       }
       outcome.r.admission.release(result.info);
       failures.push(result);
+      if (result.failure.class === 'our-bug') {
+        bug = { error: result.bug };
+        break;
+      }
       if (result.failure.class === 'too-big') {
         // Only a model with a larger context window can take this prompt.
         const failedWindow = findModel(
@@ -317,10 +364,29 @@ export async function dispatch(
       } finally {
         winner.admission.release(winner.attempt.info);
       }
-      status = 200;
+      // The client got a 200 and a stream that ended in an error: the log counts it as failed.
+      status = winner.attempt.info.outcome === 'failed-mid-stream' ? 502 : 200;
+      if (status === 502) error = winner.attempt.info.failure?.reason;
       return;
     }
-    if (client.signal.aborted) return;
+    if (client.signal.aborted) {
+      error = 'Cancelled by the client.';
+      return;
+    }
+    if (bug !== undefined) {
+      deps.reportBug(req.id, bug.error);
+      status = 500;
+      error = `Switchyard hit an internal error (request id ${req.id}); the provider was not at fault. The engine log has the details; please report it.`;
+      sendError(
+        res,
+        errorDialect(req),
+        status,
+        error,
+        'internal_error',
+        answerHeaders(req, routeName, undefined, attempts.length),
+      );
+      return;
+    }
     const last = failures.at(-1);
     // Too big for every model tried: the provider's own words say by how much.
     const tooBig = failures.length > 0 && failures.every((f) => f.failure.class === 'too-big');

@@ -153,6 +153,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       limiter,
       paidSpendToday: (route) => spend.today(route),
       clock,
+      log: options.log,
       ...(options.upstreamTimeouts ? { timeouts: options.upstreamTimeouts } : {}),
     });
     cleanup.add(() => proxy.close());

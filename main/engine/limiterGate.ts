@@ -16,6 +16,7 @@ import {
   demandOf,
   release as releaseState,
   seedTargets,
+  worthWaiting,
   type Refusal,
   type Ticket,
 } from '../../app/limiter/limiter.ts';
@@ -207,12 +208,6 @@ export function createLimiterGate(options: LimiterGateOptions): LimiterGate {
     };
   }
 
-  /** Whether a refusal can turn into room within the wait, so queuing is worth it. */
-  function worthWaiting(refusal: Refusal, deadline: number): boolean {
-    if (refusal.reason === 'invalid' || refusal.reason === 'too-large') return false;
-    return refusal.retryAt === undefined || refusal.retryAt <= deadline;
-  }
-
   function settle(queue: Queue, waiter: Waiter, result: Admission): void {
     const index = queue.waiters.indexOf(waiter);
     if (index !== -1) queue.waiters.splice(index, 1);
@@ -243,7 +238,7 @@ export function createLimiterGate(options: LimiterGateOptions): LimiterGate {
         settle(queue, head, admission(head.target, result.ticket));
       } else if (head.deadline <= now) {
         settle(queue, head, timedOut(head));
-      } else if (!worthWaiting(result, head.deadline)) {
+      } else if (!worthWaiting(result, now, head.deadline - now)) {
         settle(queue, head, refusalOf(result));
       } else {
         headRetryAt = result.retryAt;
@@ -299,7 +294,7 @@ export function createLimiterGate(options: LimiterGateOptions): LimiterGate {
       }
     }
     const deadline = now + Math.max(0, waitMs);
-    if (!result.ok && (waitMs <= 0 || !worthWaiting(result, deadline))) return refusalOf(result);
+    if (!result.ok && !worthWaiting(result, now, waitMs)) return refusalOf(result);
     const waiting = queue?.waiters.length ?? 0;
     if (waitMs <= 0) {
       return refuse(

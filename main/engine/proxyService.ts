@@ -32,6 +32,8 @@ export type ProxyServiceOptions = {
   catalogPath?: string;
   timeouts?: Partial<UpstreamTimeouts>;
   clock?: () => number;
+  /** The engine log, for exceptions in our own code (with the request id). */
+  log?: (line: string) => void;
 };
 
 export type ProxyService = {
@@ -89,6 +91,10 @@ export function createProxyService(options: ProxyServiceOptions): ProxyService {
     codecFor,
     clock,
     captureBodies: () => options.config.current.settings.logBodies,
+    reportBug: (requestId: string, error: unknown) =>
+      (options.log ?? console.error)(
+        `bug: request ${requestId}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      ),
   };
   const handler = createProxyHandler({
     config: deps.config,

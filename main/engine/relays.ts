@@ -98,13 +98,13 @@ export function translatingRelay(toOpenAi: ToOpenAi, fromOpenAi: FromOpenAi): St
     }
     return { out, started, ...(usage ? { usage } : {}) };
   };
-  // The translators trust the shapes they are given; an upstream that sends `"choices":[null]` or
-  // `"parts":0` made them throw, which ended the request in a 500 or a cut connection.
+  // The translators refuse shapes they cannot read; one that still throws is our bug, not a
+  // malformed upstream: the stream ends with an internal error and the attempt reports it.
   const guarded = (step: () => RelayStep): RelayStep => {
     try {
       return step();
-    } catch {
-      return { out: '', started, error: malformedStream('upstream') };
+    } catch (bug) {
+      return { out: '', started, error: translatorFailure(), bug };
     }
   };
   return {
@@ -130,6 +130,17 @@ export function translatingRelay(toOpenAi: ToOpenAi, fromOpenAi: FromOpenAi): St
         return { ...step, out: step.out + fromOpenAi.end(true) };
       }),
     errorText: (error) => fromOpenAi.errorText(error),
+  };
+}
+
+function translatorFailure(): StreamError {
+  return {
+    kind: 'error',
+    status: 500,
+    type: 'server_error',
+    message:
+      'Switchyard hit an internal error translating this answer; the engine log has the details.',
+    code: 'internal_error',
   };
 }
 

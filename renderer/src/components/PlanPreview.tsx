@@ -12,6 +12,8 @@ const SKIP_WORDS: Record<SkipReason, { tone: string; word: string }> = {
   cooling: { tone: 'warn', word: 'cooling' },
   parked: { tone: 'parked', word: 'parked' },
   invalid: { tone: 'bad', word: 'key invalid' },
+  open: { tone: 'warn', word: 'circuit open' },
+  'half-open': { tone: 'warn', word: 'probing' },
   privacy: { tone: 'bad', word: 'excluded by privacy' },
   budget: { tone: 'warn', word: 'over budget' },
   context: { tone: 'neutral', word: 'prompt too big' },

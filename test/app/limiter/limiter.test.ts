@@ -21,7 +21,7 @@ import {
   type LimiterTarget,
 } from '../../../app/limiter/state.ts';
 import { limiterView, type LimiterWindowView } from '../../../app/limiter/view.ts';
-import { classifyFailure } from '../../../app/ratelimit/classify.ts';
+import { cancelledByClient, classifyFailure } from '../../../app/ratelimit/classify.ts';
 import { GEMINI_PER_DAY } from '../ratelimit/fixtures.ts';
 import {
   ANTHROPIC,
@@ -755,5 +755,64 @@ describe('property: local counting never admits more than a window’s limit', (
       ),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('what a failure does to the target', () => {
+  const openai = target(OPENAI, 'gpt-4o-mini', 'oa', 'paid');
+  const serverError = {
+    class: 'transient' as const,
+    reason: 'Server error: openai answered HTTP 500; trying the next target.',
+    retryElsewhere: true,
+    tripsBreaker: true,
+  };
+
+  it('one 500 does not take the target out: the next request is admitted at once', () => {
+    const first = ok(admit(EMPTY_LIMITER_STATE, openai, SMALL, T0));
+    const after = release(
+      first.state,
+      openai,
+      first.ticket,
+      { status: 500, failure: serverError },
+      T0 + 5,
+    );
+    expect(targetStatus(after, openai, T0 + 6).state).toBe('ready');
+    expect(admit(after, openai, SMALL, T0 + 6).ok).toBe(true);
+  });
+
+  it('repeated 500s open the breaker; after its open time one probe goes through and closes it', () => {
+    let state: LimiterState = EMPTY_LIMITER_STATE;
+    for (let i = 0; i < 5; i++) {
+      const a = ok(admit(state, openai, SMALL, T0 + i));
+      state = release(a.state, openai, a.ticket, { status: 500, failure: serverError }, T0 + i);
+    }
+    const refused = admit(state, openai, SMALL, T0 + 10);
+    expect(refused).toMatchObject({ ok: false, reason: 'open', retryAt: T0 + 4 + 1000 });
+    expect(targetStatus(state, openai, T0 + 10).state).toBe('open');
+    const probe = ok(admit(state, openai, SMALL, T0 + 1004));
+    expect(probe.ticket.probe).toBe(true);
+    expect(admit(probe.state, openai, SMALL, T0 + 1005)).toMatchObject({
+      ok: false,
+      reason: 'half-open',
+    });
+    const closed = release(probe.state, openai, probe.ticket, OK_200, T0 + 1100);
+    expect(targetStatus(closed, openai, T0 + 1100).state).toBe('ready');
+    expect(closed.pools[poolIdOf(openai)]?.breaker).toBeUndefined();
+  });
+
+  it('a cancel cools nothing, and the admission stays spent as charged', () => {
+    const groq = target(GROQ, 'llama-3.1-8b-instant');
+    const big: Demand = { inputTokens: 2000, outputTokens: 1000 };
+    const a = ok(admit(EMPTY_LIMITER_STATE, groq, big, T0));
+    const after = release(
+      a.state,
+      groq,
+      a.ticket,
+      { status: 0, failure: cancelledByClient('Groq') },
+      T0 + 1,
+    );
+    expect(targetStatus(after, groq, T0 + 2).state).toBe('ready');
+    expect(windowOf(after, groq, 'rpm', T0 + 2).remaining).toBe(29);
+    expect(windowOf(after, groq, 'tpm', T0 + 2).remaining).toBe(3000);
   });
 });

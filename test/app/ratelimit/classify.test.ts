@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   classifyFailure,
+  cancelledByClient,
   DEFAULT_RATE_LIMIT_BACKOFF_MS,
-  DEFAULT_SERVER_BACKOFF_MS,
   MAX_COOLDOWN_MS,
   MAX_PARK_MS,
   type FailureInput,
@@ -178,6 +178,22 @@ describe('transient: 429 rate limits take the provider at its word', () => {
     expect(cloudflare.class).toBe('transient');
   });
 
+  it('no hint, but the headers report room in every window: no cooldown', () => {
+    const d = classify({
+      status: 429,
+      headers: h({
+        'x-ratelimit-limit-requests': '500',
+        'x-ratelimit-remaining-requests': '499',
+        'x-ratelimit-limit-tokens': '200000',
+        'x-ratelimit-remaining-tokens': '150000',
+      }),
+    });
+    expect(d).toMatchObject({ class: 'transient', retryElsewhere: true });
+    expect(d.cooldownUntil).toBeUndefined();
+    expect(d.tripsBreaker).toBeUndefined();
+    expect(d.reason).toMatch(/capacity left/);
+  });
+
   it('no hint at all: the documented 5 s default', () => {
     const d = classify({ status: 429 });
     expect(d).toMatchObject({
@@ -206,14 +222,14 @@ describe('transient: 429 rate limits take the provider at its word', () => {
 });
 
 describe('transient: overload, server errors, timeouts and broken connections', () => {
-  it.each([529, 503, 500, 502, 504, 408])('HTTP %d', (status) => {
-    const d = classify({ status });
-    expect(d).toMatchObject({
-      class: 'transient',
-      cooldownUntil: NOW + DEFAULT_SERVER_BACKOFF_MS,
-      retryElsewhere: true,
-    });
-  });
+  it.each([529, 503, 500, 502, 504, 408])(
+    'HTTP %d without a wait: the request moves on, no cooldown, the breaker counts it',
+    (status) => {
+      const d = classify({ status });
+      expect(d).toMatchObject({ class: 'transient', retryElsewhere: true, tripsBreaker: true });
+      expect(d.cooldownUntil).toBeUndefined();
+    },
+  );
 
   it('Anthropic 529 overloaded_error', () => {
     const d = classify({
@@ -234,13 +250,21 @@ describe('transient: overload, server errors, timeouts and broken connections', 
     expect(d.cooldownUntil).toBe(NOW + 120_000);
   });
 
-  it.each(['timeout', 'reset', 'connect'] as const)('%s', (status) => {
-    const d = classify({ status });
-    expect(d).toMatchObject({
-      class: 'transient',
-      cooldownUntil: NOW + DEFAULT_SERVER_BACKOFF_MS,
-      retryElsewhere: true,
-    });
+  it.each(['timeout', 'reset', 'connect'] as const)(
+    '%s: no cooldown, the breaker counts it',
+    (status) => {
+      const d = classify({ status });
+      expect(d).toMatchObject({ class: 'transient', retryElsewhere: true, tripsBreaker: true });
+      expect(d.cooldownUntil).toBeUndefined();
+    },
+  );
+
+  it('a client cancel is its own class: no cooldown, no failover, not the provider', () => {
+    const d = cancelledByClient('OpenAI');
+    expect(d).toMatchObject({ class: 'cancelled', retryElsewhere: false });
+    expect(d.cooldownUntil).toBeUndefined();
+    expect(d.tripsBreaker).toBeUndefined();
+    expect(d.reason).toMatch(/cancelled by the client/i);
   });
 });
 
@@ -771,7 +795,7 @@ describe('any input (property)', () => {
           });
           expect(['transient', 'exhausted', 'key-invalid', 'too-big', 'caller']).toContain(d.class);
           expect(d.reason.length).toBeGreaterThan(0);
-          if (d.class === 'transient') {
+          if (d.class === 'transient' && d.cooldownUntil !== undefined) {
             expect(d.cooldownUntil).toBeGreaterThanOrEqual(NOW);
             expect(d.cooldownUntil).toBeLessThanOrEqual(NOW + MAX_COOLDOWN_MS);
           }

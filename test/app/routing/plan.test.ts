@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Provider } from '../../../app/catalog/schema.ts';
 import { RouteSchema, type Route } from '../../../app/config/schema.ts';
-import { admit, applyFailure } from '../../../app/limiter/limiter.ts';
+import { admit, applyFailure, release } from '../../../app/limiter/limiter.ts';
 import { EMPTY_LIMITER_STATE, type LimiterState } from '../../../app/limiter/state.ts';
 import {
   largerWindowCandidates,
@@ -251,6 +251,47 @@ describe('planRoute', () => {
       expect(
         plan(chain, { limiter, now: T0 + 20_000 }).candidates.map((c) => c.provider.id),
       ).toEqual(['groq', 'openai']);
+    });
+
+    it('a route that waits keeps a cooling target that returns within the wait, not one beyond it', () => {
+      const limiter = applyFailure(
+        EMPTY_LIMITER_STATE,
+        chain[0]!,
+        {
+          class: 'transient',
+          cooldownUntil: T0 + 1_000,
+          reason: 'Rate-limited by groq.',
+          retryElsewhere: true,
+        },
+        T0,
+      );
+      const waits = { mode: 'wait' as const, maxWaitMs: 2_000 };
+      const kept = plan(chain, { limiter, route: route({ onLimit: waits }) });
+      expect(kept.candidates[0]?.provider.id).toBe('groq');
+      const short = { mode: 'wait' as const, maxWaitMs: 500 };
+      const skipped = plan(chain, { limiter, route: route({ onLimit: short }) });
+      expect(skipped.skipped).toMatchObject([{ reason: 'cooling', until: T0 + 1_000 }]);
+    });
+
+    it('an open circuit is skipped as "open" until its probe time; a route that waits keeps it', () => {
+      let limiter: LimiterState = EMPTY_LIMITER_STATE;
+      const failure = {
+        class: 'transient' as const,
+        reason: 'Server error: groq answered HTTP 500.',
+        retryElsewhere: true,
+        tripsBreaker: true,
+      };
+      for (let i = 0; i < 5; i++) {
+        const r = admit(limiter, chain[0]!, { inputTokens: 1, outputTokens: 0 }, T0);
+        if (!r.ok) throw new Error(r.message);
+        limiter = release(r.state, chain[0]!, r.ticket, { status: 500, failure }, T0);
+      }
+      const result = plan(chain, { limiter });
+      expect(result.skipped).toMatchObject([{ reason: 'open', until: T0 + 1_000 }]);
+      expect(result.skipped[0]?.message).toMatch(/circuit open/);
+      const waits = { mode: 'wait' as const, maxWaitMs: 2_000 };
+      expect(plan(chain, { limiter, route: route({ onLimit: waits }) }).skipped).toEqual([]);
+      expect(plan(chain, { limiter, now: T0 + 1_000 }).candidates[0]?.provider.id).toBe('groq');
     });
 
     it('a route that waits keeps a target whose room returns within the wait', () => {
