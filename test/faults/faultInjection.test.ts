@@ -12,6 +12,7 @@ import type {
   MockRequestInfo,
 } from '../mocks/types.ts';
 import { judgeAnswer, type Inbound, type Verdict } from './answers.ts';
+import { startLoadRig } from './failureLoad.ts';
 import { envInt, percentile, sleep, table } from './report.ts';
 
 /*
@@ -617,6 +618,55 @@ describe('fault injection', () => {
           { timeout: 3000 },
         )
         .toBe(0);
+    },
+  );
+});
+
+/*
+ * Cancels before the first byte and 500s at load (bounded: SWITCHYARD_FAULT_LOAD_REQUESTS, 600 by
+ * default). Each of three targets fails 2% of attempts with HTTP 500 and a fifth of the clients
+ * hang up within 40 ms, mostly before the provider's first byte. A cancel is the client's act and
+ * a single 500 moves only its own request, so nearly every request that was not cancelled must
+ * succeed, no target may be left cooling or out of rotation, and each cancel is logged as one.
+ */
+describe('cancels before the first byte and 500s at load', () => {
+  it(
+    'keeps the success rate at the best possible and cools nothing for a cancel',
+    { timeout: 60_000 },
+    async () => {
+      const rig = await startLoadRig({ serverErrorRate: 0.02, seed: SEED });
+      try {
+        const result = await rig.run({
+          mode: { kind: 'closed', connections: 30 },
+          requests: envInt('SWITCHYARD_FAULT_LOAD_REQUESTS', 600),
+          serverErrorRate: 0.02,
+          cancelShare: 0.2,
+          cancelWithinMs: 40,
+          seed: SEED,
+        });
+        console.log(
+          `cancels and 500s at load: ${result.ok} ok, ${result.failed} failed ${JSON.stringify(result.failures)}, ${result.cancelled} cancelled; success ${(result.successRate * 100).toFixed(2)}% of ${(result.bestPossible * 100).toFixed(3)}% possible`,
+        );
+        expect(result.cancelled).toBeGreaterThan(0);
+        expect(result.successRate / result.bestPossible).toBeGreaterThanOrEqual(0.99);
+
+        const state = (await (await rig.engine.adminFetch('/admin/quota/state')).json()) as {
+          pools: Record<string, { cooling?: unknown; breaker?: { openUntil?: number } }>;
+        };
+        for (const [id, pool] of Object.entries(state.pools)) {
+          expect([id, pool.cooling]).toEqual([id, undefined]);
+          expect([id, pool.breaker?.openUntil]).toEqual([id, undefined]);
+        }
+        const cancelled = (await (
+          await rig.engine.adminFetch('/admin/requests?status=499&limit=500')
+        ).json()) as { items: Array<{ failureClass: string | null }> };
+        expect(cancelled.items.length).toBeGreaterThan(0);
+        for (const item of cancelled.items)
+          expect([null, 'cancelled']).toContain(item.failureClass);
+        expect(cancelled.items.some((item) => item.failureClass === 'cancelled')).toBe(true);
+      } finally {
+        await rig.engine.close();
+      }
     },
   );
 });
