@@ -11,6 +11,8 @@
  * remember, so a healthy target costs nothing.
  */
 
+import type { FailureDecision } from '../ratelimit/classify.ts';
+
 /** Failures in a row that open the breaker. */
 export const BREAKER_CONSECUTIVE = 5;
 /** The window over which the error rate is measured. */
@@ -126,4 +128,23 @@ export function breakerProbe(breaker: BreakerState): BreakerState {
 /** The probe ended without telling anything (cancelled, lost a race): the next request probes. */
 export function breakerProbeDropped(breaker: BreakerState | undefined): BreakerState | undefined {
   return breaker === undefined || !breaker.probing ? breaker : { ...breaker, probing: false };
+}
+
+/**
+ * What an attempt's end tells the breaker: a server-side failure (`tripsBreaker`) counts against
+ * it, any answer from the provider counts for it, and a probe that told nothing (a cancel, a lost
+ * race, a bug of ours) hands the probe to the next request.
+ */
+export function breakerAfterAttempt(
+  breaker: BreakerState | undefined,
+  wasProbe: boolean,
+  outcome: { status: number; failure?: FailureDecision },
+  now: number,
+): BreakerState | undefined {
+  const { failure } = outcome;
+  if (failure?.tripsBreaker === true) return breakerFailure(breaker, now, failure.reason);
+  const answered =
+    outcome.status > 0 && failure?.class !== 'our-bug' && failure?.class !== 'cancelled';
+  if (answered) return breakerSuccess(breaker, now);
+  return wasProbe ? breakerProbeDropped(breaker) : breaker;
 }

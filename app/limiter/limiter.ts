@@ -12,14 +12,7 @@
 import type { FailureDecision } from '../ratelimit/classify.ts';
 import { parseRateLimitHeaders, type HeaderLookup } from '../ratelimit/headers.ts';
 import { estimateTokens } from '../ratelimit/tokenBucket.ts';
-import {
-  breakerFailure,
-  breakerPhase,
-  breakerProbe,
-  breakerProbeDropped,
-  breakerSuccess,
-  type BreakerState,
-} from './breaker.ts';
+import { breakerAfterAttempt, breakerPhase, breakerProbe } from './breaker.ts';
 import { formatWait } from './format.ts';
 import { newWindow, reseedPool, seedPool } from './seed.ts';
 import {
@@ -317,24 +310,6 @@ function actualFor(window: LimitWindow, demand: Demand, outcome: AttemptOutcome)
 }
 
 /**
- * What an attempt's end tells the pool's circuit breaker: a server-side failure counts against
- * it, any answer from the provider counts for it, and a probe that told nothing (a cancel, a lost
- * race, a bug of ours) hands the probe to the next request.
- */
-function breakerAfter(
-  breaker: BreakerState | undefined,
-  ticket: Ticket,
-  outcome: AttemptOutcome,
-  now: number,
-): BreakerState | undefined {
-  if (outcome.failure?.tripsBreaker === true)
-    return breakerFailure(breaker, now, outcome.failure.reason);
-  const answered = outcome.status > 0 && outcome.failure?.class !== 'our-bug';
-  if (answered && outcome.failure?.class !== 'cancelled') return breakerSuccess(breaker, now);
-  return ticket.probe === true ? breakerProbeDropped(breaker) : breaker;
-}
-
-/**
  * Settles an admitted request: frees its concurrency slot, charges its real usage in place of
  * the estimate (a refusal before any work, 429/503/529, is refunded), then learns from the
  * response headers and the failure, if any. A success clears an invalid mark on the key.
@@ -360,7 +335,7 @@ export function release(
           )
         : w,
     );
-    const breaker = breakerAfter(pool.breaker, ticket, outcome, now);
+    const breaker = breakerAfterAttempt(pool.breaker, ticket.probe === true, outcome, now);
     const settled: PoolState = {
       ...pool,
       windows,

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { findModel } from '../../app/catalog/schema.ts';
 import type { Config, Route } from '../../app/config/schema.ts';
-import { largerWindowCandidates, type RoutePlan, type SkipReason } from '../../app/routing/plan.ts';
+import { largerWindowCandidates, type RoutePlan } from '../../app/routing/plan.ts';
 import { sendError, type ErrorDialect } from '../server/respond.ts';
 import {
   newAttemptInfo,
@@ -12,6 +12,7 @@ import {
   type ReadyAttempt,
 } from './attempt.ts';
 import type { Codec } from './codec.ts';
+import { exhaustedAnswer, SKIP_KIND, type Skip } from './noTargetAnswer.ts';
 import type { Admission, CapacityGate } from './gate.ts';
 import type { ProviderDirectory } from './providerDirectory.ts';
 import type { ProxyRequest } from './proxyRequest.ts';
@@ -71,92 +72,6 @@ function answerHeaders(
     headers['x-switchyard-model'] = info.model;
   }
   return headers;
-}
-
-/**
- * A candidate not attempted: it cannot serve this kind of request, it has no capacity now, or the
- * route's rules leave it out (privacy, paid budget, a prompt larger than its context window).
- */
-type Skip = {
-  kind: 'unsupported' | 'limited' | 'privacy' | 'budget' | 'context' | 'invalid';
-  reason: string;
-  retryAt?: number;
-  /** For `invalid`: the key the provider rejected, as `provider/key id` (never the secret). */
-  key?: string;
-};
-
-const SKIP_KIND: Record<SkipReason, Skip['kind']> = {
-  cooling: 'limited',
-  parked: 'limited',
-  invalid: 'invalid',
-  open: 'limited',
-  'half-open': 'limited',
-  'no-capacity': 'limited',
-  privacy: 'privacy',
-  budget: 'budget',
-  context: 'context',
-};
-
-/** The one answer a client gets when no target could serve: every attempt's reason, and when to retry. */
-function exhaustedAnswer(
-  failures: FailedAttempt[],
-  skipped: Skip[],
-  now: number,
-): { status: number; message: string; code: string; retryAfterS?: number } {
-  const reasons = [...failures.map((f) => f.failure.reason), ...skipped.map((s) => s.reason)].map(
-    (r) => r.replace(/\.+$/, ''),
-  );
-  const rejectedKeys = [
-    ...failures
-      .filter((f) => f.failure.class === 'key-invalid')
-      .map((f) => `${f.info.provider}/${f.info.keyId ?? '(no key)'}`),
-    ...skipped.flatMap((s) => (s.kind === 'invalid' && s.key !== undefined ? [s.key] : [])),
-  ];
-  if (rejectedKeys.length > 0 && rejectedKeys.length === failures.length + skipped.length) {
-    // Every target failed on a key the provider refused: waiting or retrying cannot help, and a
-    // 429 would make SDKs retry. 403 (not 401: the caller's proxy key is fine) says "refused".
-    const keys = [...new Set(rejectedKeys)].map((k) => `"${k}"`).join(', ');
-    return {
-      status: 403,
-      message: `No valid key for this route: the provider rejected ${keys} (${reasons.join('; ')}). Fix or replace the key on the dashboard's Keys page, or check it with \`switchyard keys test <id>\`.`,
-      code: 'no_valid_key',
-    };
-  }
-  const limitedSkips = skipped.some((s) => s.kind === 'limited' || s.kind === 'budget');
-  if (failures.length === 0 && !limitedSkips) {
-    // Nothing was tried and nothing is merely busy: the route's rules leave no target for this request.
-    const privacy = skipped.some((s) => s.kind === 'privacy');
-    const context = skipped.some((s) => s.kind === 'context');
-    return {
-      status: privacy ? 403 : 400,
-      message: `No target of this route may take this request: ${reasons.join('; ')}.`,
-      code: privacy
-        ? 'excluded_by_privacy'
-        : context
-          ? 'context_length_exceeded'
-          : 'unsupported_by_targets',
-    };
-  }
-  const classes = new Set(failures.map((f) => f.failure.class));
-  const waits = [
-    ...failures.map((f) => f.failure.cooldownUntil ?? f.failure.parkUntil),
-    ...skipped.map((s) => s.retryAt),
-  ].filter((t): t is number => t !== undefined && t > now);
-  const retryAfterS =
-    waits.length > 0 ? Math.max(1, Math.ceil((Math.min(...waits) - now) / 1000)) : undefined;
-  const allLimited =
-    (failures.length === 0 && limitedSkips) ||
-    (failures.length > 0 &&
-      [...classes].every((c) => c === 'transient' || c === 'exhausted') &&
-      failures.some((f) => f.info.status === 429 || f.failure.class === 'exhausted'));
-  const status = allLimited ? 429 : 502;
-  const message = `No provider could answer (${reasons.length} tried or skipped): ${reasons.join('; ')}.${retryAfterS !== undefined ? ` The earliest capacity returns in ${retryAfterS} s.` : ''}`;
-  return {
-    status,
-    message,
-    code: allLimited ? 'all_targets_limited' : 'all_targets_failed',
-    ...(retryAfterS !== undefined ? { retryAfterS } : {}),
-  };
 }
 
 /**

@@ -57,10 +57,6 @@ describe('latency budget', () => {
       ['groq', 'lost-race', false],
       ['cerebras', 'ok', true],
     ]);
-    // The hedge started once the budget ran out, not before.
-    expect(detail.attempts[1]!.startedAt - detail.attempts[0]!.startedAt).toBeGreaterThanOrEqual(
-      300,
-    );
     await expect.poll(() => t.mocks.groq!.requests[0]?.aborted, { timeout: 2000 }).toBe(true);
   });
 

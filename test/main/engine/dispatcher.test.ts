@@ -86,6 +86,25 @@ describe('transient failures move the request, not the target', () => {
   });
 });
 
+describe('a route whose every target is out of rotation', () => {
+  it('answers 503 all_targets_unavailable with retry-after, not a rate limit', async () => {
+    rig = await startDispatchRig({
+      mocks: { openai: { format: 'openai' } },
+      routes: [{ name: 'solo', targets: [OPENAI] }],
+    });
+    for (let i = 0; i < 5; i++)
+      rig.mocks.openai!.queueFaults({ kind: 'server-error', status: 500 });
+    for (let i = 0; i < 5; i++) expect((await rig.post(ask('solo'))).status).toBe(502);
+    const res = await rig.post(ask('solo'));
+    expect(res.status).toBe(503);
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    const body = (await res.json()) as ErrorBody;
+    expect(body.error.code).toBe('all_targets_unavailable');
+    expect(body.error.message).toMatch(/out of rotation/);
+    expect(rig.mocks.openai!.requests).toHaveLength(5);
+  });
+});
+
 describe('onLimit: wait', () => {
   it('waits for a cooling target that returns within maxWaitMs instead of answering 429', async () => {
     rig = await startDispatchRig({
@@ -187,12 +206,18 @@ describe('keys the provider rejected', () => {
 });
 
 /** The real codec for a request, with one of its steps replaced by code that throws. */
-function throwingCodec(where: 'decode' | 'first-chunk' | 'later-chunk'): typeof codecFor {
+function throwingCodec(
+  where: 'encode' | 'decode' | 'first-chunk' | 'later-chunk',
+): typeof codecFor {
   return (req, candidate) => {
     const real = codecFor(req, candidate);
     if ('unsupported' in real) return real;
     const broken: Codec = {
       ...real,
+      encode: (request, model, provider) => {
+        if (where === 'encode') throw new TypeError('translator bug in encode');
+        return real.encode(request, model, provider);
+      },
       decode: (text, model) => {
         if (where === 'decode') throw new TypeError('translator bug in decode');
         return real.decode(text, model);
@@ -216,7 +241,7 @@ function throwingCodec(where: 'decode' | 'first-chunk' | 'later-chunk'): typeof 
 }
 
 describe('an exception in our own translator', () => {
-  it.each(['decode', 'first-chunk'] as const)(
+  it.each(['encode', 'decode', 'first-chunk'] as const)(
     '(%s) is our bug: 500 with the request id, the stack logged, the provider not penalised',
     async (where) => {
       rig = await startDispatchRig({
@@ -228,7 +253,7 @@ describe('an exception in our own translator', () => {
         codecFor: throwingCodec(where),
       });
       const res = await rig.post(
-        ask('chain', where === 'decode' ? {} : { stream: true }),
+        ask('chain', where === 'first-chunk' ? { stream: true } : {}),
         AbortSignal.timeout(4000),
       );
       expect(res.status).toBe(500);
@@ -240,7 +265,11 @@ describe('an exception in our own translator', () => {
       expect((rig.bugs[0]!.error as Error).stack).toMatch(/translator bug/);
       expect(rig.mocks.anthropic!.requests).toHaveLength(0);
       const [summary] = await finished(rig, 1);
-      expect(summary!.attempts[0]!.failure?.class).toBe('our-bug');
+      expect(summary!.status).toBe(500);
+      // A bug while encoding ends the request before any attempt; later, the attempt says why.
+      expect(summary!.attempts.map((a) => a.failure?.class)).toEqual(
+        where === 'encode' ? [] : ['our-bug'],
+      );
       expect(statusOf(rig, 'openai', 'gpt-4o-mini').state).toBe('ready');
     },
   );
