@@ -373,3 +373,37 @@ describe('limiter gate', () => {
     expect(time.pendingTimers()).toBe(0);
   });
 });
+
+describe('waiting through a circuit breaker', () => {
+  const serverError = classifyFailure({
+    status: 500,
+    dialect: 'groq',
+    providerId: 'groq',
+    now: T0,
+  });
+
+  it('a waiting route is admitted as the probe once the circuit half-opens, the next after the probe answers', async () => {
+    const { time, gate } = setup();
+    for (const a of await fill(gate, groq, 5))
+      a.release(info({ status: 500, failure: serverError }));
+    const probe = watch(gate.acquire(groq, request(), 5_000, never));
+    const next = watch(gate.acquire(groq, request(), 5_000, never));
+    await settle();
+    expect(probe.result).toBeUndefined();
+    await time.advance(1_000);
+    expect(probe.result).toMatchObject({ ok: true });
+    expect(next.result).toBeUndefined();
+    (probe.result as Admission & { ok: true }).release(info());
+    await settle();
+    expect(next.result).toMatchObject({ ok: true });
+  });
+
+  it('a route that spills is refused at once while the circuit is open', async () => {
+    const { gate } = setup();
+    for (const a of await fill(gate, groq, 5))
+      a.release(info({ status: 500, failure: serverError }));
+    const refused = await gate.acquire(groq, request(), 0, never);
+    expect(refused).toMatchObject({ ok: false });
+    expect(refused.ok === false && refused.reason).toMatch(/out of rotation/);
+  });
+});
