@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { ADMIN_EVENTS_PATH } from '../../app/admin/events.ts';
 import { configJsonSchema } from '../../app/config/jsonSchema.ts';
+import { keyWithId } from '../../app/routing/targets.ts';
 import { ConfigStore, writeFileAtomic } from '../config/configFile.ts';
 import { createConfigUpdater } from '../keys/configUpdates.ts';
 import { createOsKeychain, type Keychain } from '../keys/keychain.ts';
@@ -126,7 +127,9 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     const limiter = createLimiterGate({
       clock,
       tierOf: (candidate) =>
-        config.current.keys.find((k) => k.id === candidate.keyId)?.tier ?? 'free',
+        (candidate.keyId === undefined
+          ? undefined
+          : keyWithId(config.current.keys, candidate.keyId)?.tier) ?? 'free',
       store: sqliteLimiterStore(db),
       onChange: (view) => events.publish('quota.changed', view),
       onError: (err) =>
@@ -179,8 +182,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       now: clock,
     });
     cleanup.add(() => requestLog.close());
-    const isPaid = (keyId: string) =>
-      config.current.keys.find((k) => k.id === keyId)?.tier === 'paid';
+    const isPaid = (keyId: string) => keyWithId(config.current.keys, keyId)?.tier === 'paid';
     const spend = new PaidSpend(clock, isPaid, spendSince(db, localMidnight(clock())));
     const recorder = createRequestRecorder({
       requestLog,
@@ -194,7 +196,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
         seedTargetsFor(
           config.current,
           proxy.providers,
-          (id) => config.current.keys.find((k) => k.id === id)?.tier ?? 'free',
+          (id) => keyWithId(config.current.keys, id)?.tier ?? 'free',
         ),
       );
     seed();
