@@ -255,7 +255,7 @@ export function admit(
 }
 
 /** What the attempt really cost a window, given how it ended. */
-function actualFor(window: LimitWindow, demand: Demand, outcome: AttemptOutcome): number {
+export function actualFor(window: LimitWindow, demand: Demand, outcome: AttemptOutcome): number {
   if (refusedUnprocessed(outcome.status)) return 0;
   if (unitOf(window) === 'requests') return 1;
   const usage = outcome.usage;
