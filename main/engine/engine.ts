@@ -12,7 +12,7 @@ import { KeyStore, type ValidateKey } from '../keys/keyStore.ts';
 import { resolveProxyKey } from '../keys/proxyKey.ts';
 import { CONFIG_FILE_NAME, RUNTIME_FILE_NAME } from '../paths.ts';
 import { handleAdmin, type AdminHandlers } from '../server/adminRouter.ts';
-import { startHttpServer, type RunningServer } from '../server/httpServer.ts';
+import { startHttpServer, type RunningServer, type ServerTimeouts } from '../server/httpServer.ts';
 import { errorDialectFor, sendError } from '../server/respond.ts';
 import { DATABASE_FILE_NAME, openDatabase } from '../store/database.ts';
 import { sqliteKeyStateStore } from '../store/keyState.ts';
@@ -40,6 +40,8 @@ export type EngineOptions = {
   dashboardDir: string;
   /** Connect, first-byte and idle limits for provider calls (tests shorten them). */
   upstreamTimeouts?: Partial<UpstreamTimeouts>;
+  /** How long a client may take to send headers and body (tests shorten them). */
+  serverTimeouts?: Partial<ServerTimeouts>;
   /** Overrides the proxy key kept in the keychain (SWITCHYARD_PROXY_KEY). */
   proxyKey?: string;
   /** The OS keychain by default; tests pass their own. */
@@ -276,6 +278,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
           ? events.attach(req, res)
           : handleAdmin(handlers, req, res, url, options.log),
       log: options.log,
+      ...(options.serverTimeouts ? { timeouts: options.serverTimeouts } : {}),
     });
 
     const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
