@@ -1,9 +1,16 @@
 // npm run bench -- configLoad: how long a config of 1,000, 10,000 and 100,000 routes takes to load,
 // step by step: parse and validate the file's text, shape the catalog by it, list the limiter's
 // targets (every route resolved once) and seed the limiter's pools. Each is the engine's own code
-// path at start and on every reload; the event loop is blocked for their sum. BENCH_SIZES changes
+// path at start and on every reload; the event loop is blocked for their sum. Then, in a running
+// `switchyard serve`, how long SIGTERM takes to end it during a hot reload. BENCH_SIZES changes
 // the sizes (comma-separated), BENCH_RUNS the runs per size (median reported).
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { parseConfigText } from '../../app/config/parse.ts';
 import { seedTargets } from '../../app/limiter/limiter.ts';
 import { EMPTY_LIMITER_STATE } from '../../app/limiter/state.ts';
@@ -49,5 +56,53 @@ for (const size of SIZES) {
   console.log(
     `${String(size).padStart(8)} ${ms(pick((r) => r.parse))} ${ms(pick((r) => r.catalog))} ${ms(pick((r) => r.targets))} ${ms(pick((r) => r.seed))} ${ms(pick((r) => r.parse + r.catalog + r.targets + r.seed))}`,
   );
+}
+
+// The same configs in a running `switchyard serve`: the config file is rewritten (a hot reload)
+// and SIGTERM follows 100 ms later, while the reload runs; how long until the process is gone.
+// A blocked event loop delays the signal handler, so this is the load's cost as a user feels it.
+const CLI = fileURLToPath(new URL('../../main/cli/main.ts', import.meta.url));
+
+async function sigtermDuringReload(size: number): Promise<{ startMs: number; exitMs: number }> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'switchyard-bench-config-'));
+  const config = manyRoutesConfig(size);
+  await writeFile(join(dataDir, 'config.json'), JSON.stringify(config));
+  const started = performance.now();
+  const child = spawn(
+    process.execPath,
+    [CLI, 'serve', '--port', '0', '--data-dir', dataDir, '--json'],
+    {
+      stdio: ['ignore', 'pipe', 'ignore'],
+      env: { ...process.env, SWITCHYARD_PROXY_KEY: 'sy-bench-config-key-0123456789' },
+    },
+  );
+  try {
+    await new Promise<void>((resolve, reject) => {
+      createInterface({ input: child.stdout }).once('line', () => resolve());
+      child.once('exit', (code) => reject(new Error(`serve exited ${code} before ready`)));
+    });
+    const startMs = performance.now() - started;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    const routes = config.routes as Array<{ name: string }>;
+    routes[0] = { ...routes[0], name: 'renamed-0' } as { name: string };
+    await writeFile(join(dataDir, 'config.json'), JSON.stringify(config));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const signalled = performance.now();
+    child.kill('SIGTERM');
+    await exited;
+    return { startMs, exitMs: performance.now() - signalled };
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+console.log(
+  '\nswitchyard serve: start until ready, and SIGTERM during a hot reload until exit (ms)',
+);
+console.log(`${'routes'.padStart(8)} ${'start'.padStart(9)} ${'exit'.padStart(9)}`);
+for (const size of SIZES) {
+  const { startMs, exitMs } = await sigtermDuringReload(size);
+  console.log(`${String(size).padStart(8)} ${ms(startMs)} ${ms(exitMs)}`);
 }
 console.log('\nReproduce: npm run bench -- configLoad');
