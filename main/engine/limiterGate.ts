@@ -316,24 +316,17 @@ export function createLimiterGate(options: LimiterGateOptions): LimiterGate {
   }
 
   /**
-   * Admits or refuses; an admission is returned only once its take is committed to the journal,
-   * so a request never reaches the provider uncounted on disk. A store that fails to commit is
-   * reported and the request goes ahead: the engine does not stop serving for its disk.
+   * An admission is handed out only once its take is committed to the journal, so a request
+   * never reaches the provider uncounted on disk. A store that fails to commit is reported and
+   * the request goes ahead: the engine does not stop serving for its disk.
    */
-  async function acquire(
-    candidate: Candidate,
-    req: ProxyRequest,
-    waitMs: number,
-    signal: AbortSignal,
-  ): Promise<Admission> {
-    const admitted = await admitOrWait(candidate, req, waitMs, signal);
-    if (admitted.ok && store?.committed !== undefined) {
-      await store.committed().catch(report);
-    }
+  async function afterCommit(pending: Promise<Admission>): Promise<Admission> {
+    const admitted = await pending;
+    if (admitted.ok && store?.committed !== undefined) await store.committed().catch(report);
     return admitted;
   }
 
-  async function admitOrWait(
+  async function acquire(
     candidate: Candidate,
     req: ProxyRequest,
     waitMs: number,
@@ -389,7 +382,8 @@ export function createLimiterGate(options: LimiterGateOptions): LimiterGate {
   }
 
   return {
-    acquire,
+    acquire: (candidate, req, waitMs, signal) =>
+      afterCommit(acquire(candidate, req, waitMs, signal)),
     state: () => state,
     view: () => limiterView(state, clock()),
     seed(targets) {
