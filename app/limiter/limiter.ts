@@ -293,7 +293,7 @@ export function admit(
 }
 
 /** What the attempt really cost a window, given how it ended. */
-function actualFor(window: LimitWindow, demand: Demand, outcome: AttemptOutcome): number {
+export function actualFor(window: LimitWindow, demand: Demand, outcome: AttemptOutcome): number {
   // A cancel before any answer: the provider may have counted the request and its prompt, so the
   // admission stays spent as charged.
   if (outcome.failure?.class === 'cancelled') return amountFor(window, demand);

@@ -18,6 +18,33 @@ export interface ExpandedTarget<K extends TargetKey> {
   key: K | undefined;
 }
 
+interface KeyIndex<K extends TargetKey> {
+  byId: Map<string, K>;
+  byProvider: Map<string, K[]>;
+}
+
+/** Each key list's index, built on first use: expanding every route of a config once is linear. */
+const keyIndexes = new WeakMap<readonly TargetKey[], KeyIndex<TargetKey>>();
+
+function keyIndex<K extends TargetKey>(keys: readonly K[]): KeyIndex<K> {
+  const cached = keyIndexes.get(keys) as KeyIndex<K> | undefined;
+  if (cached !== undefined) return cached;
+  const index: KeyIndex<K> = { byId: new Map(), byProvider: new Map() };
+  for (const key of keys) {
+    if (!index.byId.has(key.id)) index.byId.set(key.id, key);
+    const pool = index.byProvider.get(key.provider);
+    if (pool === undefined) index.byProvider.set(key.provider, [key]);
+    else pool.push(key);
+  }
+  keyIndexes.set(keys, index as KeyIndex<TargetKey>);
+  return index;
+}
+
+/** The key with this id, by the list's index rather than a scan (asked once per target). */
+export function keyWithId<K extends TargetKey>(keys: readonly K[], id: string): K | undefined {
+  return keyIndex(keys).byId.get(id);
+}
+
 /**
  * Expands a route's targets into candidates, in chain order: a target naming a key gives that
  * key; otherwise each key of the provider's pool in turn, so the pool falls to the next key before
@@ -32,6 +59,7 @@ export function expandTargets<K extends TargetKey>(
 ): { candidates: Array<ExpandedTarget<K>>; unusable: string[] } {
   const candidates: Array<ExpandedTarget<K>> = [];
   const unusable: string[] = [];
+  const index = keyIndex(keys);
   for (const target of targets) {
     const provider = providerOf(target.provider);
     if (!provider) {
@@ -40,9 +68,13 @@ export function expandTargets<K extends TargetKey>(
       );
       continue;
     }
-    const pool = keys.filter((k) =>
-      target.key !== undefined ? k.id === target.key : k.provider === provider.id,
-    );
+    const named = target.key === undefined ? undefined : index.byId.get(target.key);
+    const pool =
+      target.key === undefined
+        ? (index.byProvider.get(provider.id) ?? [])
+        : named === undefined
+          ? []
+          : [named];
     if (target.key !== undefined && pool.length === 0) {
       unusable.push(
         `${provider.name} (${target.model}): no key "${target.key}"; pick another key or the provider's pool`,

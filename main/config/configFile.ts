@@ -105,20 +105,35 @@ export class ConfigStore extends EventEmitter<ConfigEvents> {
     return this.#lastErrors;
   }
 
-  /** Validated by the caller (the admin API parses with the same schema); written atomically. */
-  async write(config: Config): Promise<void> {
+  /**
+   * The one way the config is written: `change` runs on the config as every earlier write left
+   * it, one write at a time, and its result is written atomically. Callers validate inside
+   * `change` (throwing refuses the change and writes nothing). A write that bypassed this queue
+   * (PUT /admin/config once did) raced the read-modify-writes of the key and route endpoints,
+   * and one of the two was lost.
+   */
+  update(change: (current: Config) => Config): Promise<Config> {
     this.#writes++;
-    const text = serializeConfig(config);
-    const previous = this.#writing;
-    this.#writing = (async () => {
-      await previous.catch(() => undefined);
+    const run = this.#writing.then(async () => {
+      const config = change(this.#current);
+      const text = serializeConfig(config);
       this.#lastText = digest(text);
       await writeFileAtomic(this.path, text);
-    })();
-    await this.#writing;
-    this.#current = config;
-    this.#lastErrors = [];
-    this.emit('change', config);
+      this.#current = config;
+      this.#lastErrors = [];
+      this.emit('change', config);
+      return config;
+    });
+    this.#writing = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  /** Replaces the whole config (validated by the caller), in turn with every other write. */
+  async write(config: Config): Promise<void> {
+    await this.update(() => config);
   }
 
   /** Starts watching the file for hand edits. The folder is watched, since an editor's save may replace the file. */

@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { ADMIN_EVENTS_PATH } from '../../app/admin/events.ts';
 import { configJsonSchema } from '../../app/config/jsonSchema.ts';
+import { keyWithId } from '../../app/routing/targets.ts';
 import { ConfigStore, writeFileAtomic } from '../config/configFile.ts';
 import { createConfigUpdater } from '../keys/configUpdates.ts';
 import { createOsKeychain, type Keychain } from '../keys/keychain.ts';
@@ -11,7 +12,7 @@ import { KeyStore, type ValidateKey } from '../keys/keyStore.ts';
 import { resolveProxyKey } from '../keys/proxyKey.ts';
 import { CONFIG_FILE_NAME, RUNTIME_FILE_NAME } from '../paths.ts';
 import { handleAdmin, type AdminHandlers } from '../server/adminRouter.ts';
-import { startHttpServer, type RunningServer } from '../server/httpServer.ts';
+import { startHttpServer, type RunningServer, type ServerTimeouts } from '../server/httpServer.ts';
 import { errorDialectFor, sendError } from '../server/respond.ts';
 import { DATABASE_FILE_NAME, openDatabase } from '../store/database.ts';
 import { sqliteKeyStateStore } from '../store/keyState.ts';
@@ -39,6 +40,8 @@ export type EngineOptions = {
   dashboardDir: string;
   /** Connect, first-byte and idle limits for provider calls (tests shorten them). */
   upstreamTimeouts?: Partial<UpstreamTimeouts>;
+  /** How long a client may take to send headers and body (tests shorten them). */
+  serverTimeouts?: Partial<ServerTimeouts>;
   /** Overrides the proxy key kept in the keychain (SWITCHYARD_PROXY_KEY). */
   proxyKey?: string;
   /** The OS keychain by default; tests pass their own. */
@@ -126,7 +129,9 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     const limiter = createLimiterGate({
       clock,
       tierOf: (candidate) =>
-        config.current.keys.find((k) => k.id === candidate.keyId)?.tier ?? 'free',
+        (candidate.keyId === undefined
+          ? undefined
+          : keyWithId(config.current.keys, candidate.keyId)?.tier) ?? 'free',
       store: sqliteLimiterStore(db),
       onChange: (view) => events.publish('quota.changed', view),
       onError: (err) =>
@@ -180,8 +185,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       now: clock,
     });
     cleanup.add(() => requestLog.close());
-    const isPaid = (keyId: string) =>
-      config.current.keys.find((k) => k.id === keyId)?.tier === 'paid';
+    const isPaid = (keyId: string) => keyWithId(config.current.keys, keyId)?.tier === 'paid';
     const spend = new PaidSpend(clock, isPaid, spendSince(db, localMidnight(clock())));
     const recorder = createRequestRecorder({
       requestLog,
@@ -195,7 +199,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
         seedTargetsFor(
           config.current,
           proxy.providers,
-          (id) => config.current.keys.find((k) => k.id === id)?.tier ?? 'free',
+          (id) => keyWithId(config.current.keys, id)?.tier ?? 'free',
         ),
       );
     seed();
@@ -275,6 +279,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
           ? events.attach(req, res)
           : handleAdmin(handlers, req, res, url, options.log),
       log: options.log,
+      ...(options.serverTimeouts ? { timeouts: options.serverTimeouts } : {}),
     });
 
     const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host;

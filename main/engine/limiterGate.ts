@@ -20,6 +20,13 @@ import {
   type Refusal,
   type Ticket,
 } from '../../app/limiter/limiter.ts';
+import {
+  parseJournalEntry,
+  replayJournal,
+  settleEntry,
+  takeEntry,
+  type JournalEntry,
+} from '../../app/limiter/journal.ts';
 import { restore, snapshot, type LimiterSnapshot } from '../../app/limiter/snapshot.ts';
 import {
   EMPTY_LIMITER_STATE,
@@ -39,10 +46,20 @@ import type { Candidate } from './targets.ts';
 /** Most requests that may wait for one pool at once; the next is refused at once. */
 export const DEFAULT_MAX_WAITERS = 256;
 
-/** Where the limiter's counts persist between runs (SQLite in the app; memory in tests). */
+/**
+ * Where the limiter's counts persist between runs (SQLite in the app; memory in tests). The
+ * journal members are optional: a store without them keeps only the throttled snapshot.
+ */
 export interface LimiterStore {
   load(): LimiterSnapshot | undefined;
-  save(snapshot: LimiterSnapshot): void;
+  /** Saves the snapshot and replaces the journal with `carried` (entries not yet in it). */
+  save(snapshot: LimiterSnapshot, carried?: readonly JournalEntry[]): void;
+  /** The journal since the last snapshot, oldest first, as stored. */
+  loadJournal?(): unknown[];
+  /** Queues an entry; it is committed with the others of this turn of the event loop. */
+  append?(entry: JournalEntry): void;
+  /** Resolves once every entry appended so far is committed. */
+  committed?(): Promise<void>;
 }
 
 /** Timers in the clock's units, so a simulation can run the gate on scaled or virtual time. */
@@ -122,6 +139,8 @@ export function createLimiterGate(options: LimiterGateOptions): LimiterGate {
   const notifyEveryMs = options.notifyEveryMs ?? 250;
   const queues = new Map<string, Queue>();
   let state: LimiterState = EMPTY_LIMITER_STATE;
+  /** Journalled takes of pools not seeded yet; applied when their pool appears. */
+  let unapplied: JournalEntry[] = [];
   let saveTimer: unknown;
   let notifyTimer: unknown;
   let dirty = false;
@@ -133,6 +152,11 @@ export function createLimiterGate(options: LimiterGateOptions): LimiterGate {
     try {
       const saved = store.load();
       if (saved !== undefined) state = restore(saved, clock());
+      const entries = (store.loadJournal?.() ?? []).flatMap((raw) => {
+        const entry = parseJournalEntry(raw);
+        return entry === undefined ? [] : [entry];
+      });
+      ({ state, unapplied } = replayJournal(state, entries));
     } catch (error) {
       report(error);
     }
@@ -143,7 +167,7 @@ export function createLimiterGate(options: LimiterGateOptions): LimiterGate {
     if (!dirty || store === undefined) return;
     dirty = false;
     try {
-      store.save(snapshot(state, clock()));
+      store.save(snapshot(state, clock()), unapplied);
     } catch (error) {
       report(error);
     }
@@ -180,7 +204,20 @@ export function createLimiterGate(options: LimiterGateOptions): LimiterGate {
     };
   }
 
+  /** Applies journalled takes of the target's pool once the pool exists (seeded now if need be). */
+  function adopt(targets: readonly LimiterTarget[]): void {
+    if (unapplied.length === 0) return;
+    const waiting = new Set(unapplied.map((entry) => entry.pool));
+    const missing = targets.filter((t) => waiting.has(poolIdOf(t)) && !state.pools[poolIdOf(t)]);
+    if (missing.length > 0) state = seedTargets(state, missing, clock());
+    const replayed = replayJournal(state, unapplied);
+    if (replayed.unapplied.length === unapplied.length) return;
+    ({ state, unapplied } = replayed);
+    changed();
+  }
+
   function admission(target: LimiterTarget, ticket: Ticket): Admission {
+    store?.append?.(takeEntry(ticket));
     let released = false;
     return {
       ok: true,
@@ -196,6 +233,7 @@ export function createLimiterGate(options: LimiterGateOptions): LimiterGate {
             : { headers: headerLookup(info.upstreamHeaders) }),
         };
         state = releaseState(state, target, ticket, outcome, clock());
+        store?.append?.(settleEntry(ticket, outcome));
         changed();
         if (info.failure?.class === 'key-invalid') {
           // Every pool of the key: its waiters are refused now rather than at their deadline.
@@ -272,6 +310,17 @@ export function createLimiterGate(options: LimiterGateOptions): LimiterGate {
     );
   }
 
+  /**
+   * An admission is handed out only once its take is committed to the journal, so a request
+   * never reaches the provider uncounted on disk. A store that fails to commit is reported and
+   * the request goes ahead: the engine does not stop serving for its disk.
+   */
+  async function afterCommit(pending: Promise<Admission>): Promise<Admission> {
+    const admitted = await pending;
+    if (admitted.ok && store?.committed !== undefined) await store.committed().catch(report);
+    return admitted;
+  }
+
   async function acquire(
     candidate: Candidate,
     req: ProxyRequest,
@@ -281,6 +330,7 @@ export function createLimiterGate(options: LimiterGateOptions): LimiterGate {
     if (stopped) return refuse('The engine is stopping.');
     if (signal.aborted) return refuse('The client closed the request.');
     const target = targetOf(candidate);
+    adopt([target]);
     const demand = demandOf(req.promptChars, req.maxTokens);
     const id = poolIdOf(target);
     const now = clock();
@@ -327,11 +377,13 @@ export function createLimiterGate(options: LimiterGateOptions): LimiterGate {
   }
 
   return {
-    acquire,
+    acquire: (candidate, req, waitMs, signal) =>
+      afterCommit(acquire(candidate, req, waitMs, signal)),
     state: () => state,
     view: () => limiterView(state, clock()),
     seed(targets) {
       state = seedTargets(state, targets, clock());
+      adopt(targets);
       changed();
     },
     clearKey(providerId, keyId) {

@@ -16,19 +16,15 @@ export class ConfigUpdateError extends Error {
 export type ConfigUpdater = (change: (config: Config) => Config) => Promise<Config>;
 
 /**
- * Read-modify-write of the config, one change at a time: two admin calls that each add a key
- * must both land, which two interleaved `store.write(modified(store.current))` would not ensure.
+ * Read-modify-write of the config through the store's one write queue, validated: two admin
+ * calls that each add a key must both land, which two interleaved
+ * `store.write(modified(store.current))` would not ensure.
  */
 export function createConfigUpdater(store: ConfigStore): ConfigUpdater {
-  let last: Promise<unknown> = Promise.resolve();
-  return (change) => {
-    const next = last.then(async () => {
-      const parsed = parseConfigValue(change(store.current));
+  return (change) =>
+    store.update((current) => {
+      const parsed = parseConfigValue(change(current));
       if (!parsed.ok) throw new ConfigUpdateError(parsed.errors);
-      await store.write(parsed.config);
       return parsed.config;
     });
-    last = next.catch(() => undefined);
-    return next;
-  };
 }

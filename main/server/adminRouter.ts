@@ -63,7 +63,14 @@ export async function handleAdmin(
     if (req.method === 'POST' || req.method === 'PUT') {
       const body = await readJsonBody(req, ADMIN_BODY_LIMIT);
       if (!body.ok) {
-        sendError(res, 'admin', body.status, body.message, 'invalid_body');
+        sendError(
+          res,
+          'admin',
+          body.status,
+          body.message,
+          body.status === 408 ? 'request_timeout' : 'invalid_body',
+          body.headers,
+        );
         return;
       }
       raw = body.value;

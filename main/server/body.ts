@@ -2,7 +2,29 @@ import type { IncomingMessage } from 'node:http';
 
 export type BodyResult =
   | { ok: true; value: unknown; bytes: number; raw: Buffer }
-  | { ok: false; status: 400 | 413 | 415; message: string };
+  | {
+      ok: false;
+      status: 400 | 408 | 413 | 415;
+      message: string;
+      /** Headers the error answer must carry (a timed-out body closes the connection). */
+      headers?: Record<string, string>;
+    };
+
+/**
+ * How long a request body may take to arrive once its headers have, unless the server set
+ * another bound for the request ({@link limitBodyTime}). Bodies come from local tools over
+ * loopback, where even the largest allowed body takes milliseconds; a minute leaves room for a
+ * remote client on a slow link (--allow-remote) and still frees a socket that a stalled or
+ * hostile client holds open.
+ */
+export const BODY_TIMEOUT_MS = 60_000;
+
+const bodyTimeouts = new WeakMap<IncomingMessage, number>();
+
+/** The server's bound on how long this request's body may take to arrive. */
+export function limitBodyTime(req: IncomingMessage, ms: number): void {
+  bodyTimeouts.set(req, ms);
+}
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
@@ -33,10 +55,17 @@ export function nestsDeeperThan(text: string, max: number): boolean {
 
 /**
  * Reads a JSON body with a hard size limit (checked on Content-Length and while streaming, so a
- * lying or chunked client cannot make us buffer more), strict UTF-8, and one JSON.parse.
+ * lying or chunked client cannot make us buffer more), a time limit (a body that has not fully
+ * arrived within the bound is a 408 whose answer closes the connection), strict UTF-8, and one
+ * JSON.parse.
  */
 export function readJsonBody(req: IncomingMessage, limit: number): Promise<BodyResult> {
-  return new Promise((resolve) => {
+  return new Promise((settle) => {
+    const deadline: { timer?: NodeJS.Timeout } = {};
+    const resolve = (result: BodyResult) => {
+      clearTimeout(deadline.timer);
+      settle(result);
+    };
     const type = req.headers['content-type'];
     if (
       type !== undefined &&
@@ -71,6 +100,18 @@ export function readJsonBody(req: IncomingMessage, limit: number): Promise<BodyR
       return;
     }
     req.once('close', gone);
+    const timeoutMs = bodyTimeouts.get(req) ?? BODY_TIMEOUT_MS;
+    deadline.timer = setTimeout(() => {
+      if (done) return;
+      done = true;
+      chunks.length = 0;
+      resolve({
+        ok: false,
+        status: 408,
+        message: `The request body did not arrive within ${timeoutMs / 1000} s of its headers. Send the whole body at once; if a slow link is the cause, retry.`,
+        headers: { connection: 'close' },
+      });
+    }, timeoutMs);
     req.on('data', (chunk: Buffer) => {
       if (done) return;
       size += chunk.length;

@@ -9,6 +9,7 @@ import {
   secretEquals,
   SESSION_COOKIE,
 } from './guards.ts';
+import { BODY_TIMEOUT_MS, limitBodyTime } from './body.ts';
 import { errorDialectFor, sendError, BASE_HEADERS } from './respond.ts';
 import { serveStatic } from './staticFiles.ts';
 
@@ -17,6 +18,34 @@ export type RequestHandler = (
   res: ServerResponse,
   url: URL,
 ) => Promise<void> | void;
+
+/** How long a client may take to send a request; a response may take as long as it needs. */
+export type ServerTimeouts = {
+  /** From the connection's first byte (or the previous request) to the end of the headers. */
+  headersMs: number;
+  /** From the end of the headers to the end of the body (main/server/body.ts enforces it). */
+  bodyMs: number;
+};
+
+/**
+ * Headers are a few hundred bytes from a local tool: 30 s is generous and still frees a
+ * socket a slowloris client holds, before any authentication. The body bound is body.ts's.
+ */
+export const DEFAULT_SERVER_TIMEOUTS: ServerTimeouts = {
+  headersMs: 30_000,
+  bodyMs: BODY_TIMEOUT_MS,
+};
+
+/**
+ * Node's own whole-request bound sits up to this far beyond headers + body, as a backstop for a
+ * body nobody reads (a handler that answered without reading it): body.ts answers 408 first.
+ */
+const REQUEST_BACKSTOP_MS = 5_000;
+
+/** Node's whole-request bound: headers, body, and a backstop margin no longer than the body's. */
+function requestTimeoutMs(timeouts: ServerTimeouts): number {
+  return timeouts.headersMs + timeouts.bodyMs + Math.min(REQUEST_BACKSTOP_MS, timeouts.bodyMs);
+}
 
 export type HttpServerOptions = {
   allowRemote: boolean;
@@ -27,6 +56,8 @@ export type HttpServerOptions = {
   proxy: RequestHandler;
   admin: RequestHandler;
   log: (message: string) => void;
+  /** Shortened by tests; DEFAULT_SERVER_TIMEOUTS otherwise. */
+  timeouts?: Partial<ServerTimeouts>;
 };
 
 export type RunningServer = {
@@ -171,15 +202,22 @@ export async function startHttpServer(
     await serveStatic(options.dashboardDir, req, res, pathname);
   };
 
+  const timeouts = { ...DEFAULT_SERVER_TIMEOUTS, ...options.timeouts };
   const server = createServer(
     // No Host is refused by the Host check below, in JSON, rather than by Node's bare 400.
+    // Node stops applying headersTimeout and requestTimeout once a request has fully arrived,
+    // so a long streamed answer is never cut by them. Node checks them on an interval (30 s by
+    // default, which would double the header bound): a tenth of the header bound keeps the
+    // overshoot small.
     {
       keepAliveTimeout: 65_000,
-      requestTimeout: 0,
-      headersTimeout: 30_000,
+      headersTimeout: timeouts.headersMs,
+      requestTimeout: requestTimeoutMs(timeouts),
+      connectionsCheckingInterval: Math.max(10, Math.min(1000, timeouts.headersMs / 10)),
       requireHostHeader: false,
     },
     (req, res) => {
+      limitBodyTime(req, timeouts.bodyMs);
       inFlight++;
       res.once('close', () => {
         inFlight--;

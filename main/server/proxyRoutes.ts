@@ -118,7 +118,12 @@ export function createProxyHandler(deps: ProxyDeps) {
         dialect,
         body.status,
         body.message,
-        body.status === 413 ? 'request_too_large' : 'invalid_body',
+        body.status === 413
+          ? 'request_too_large'
+          : body.status === 408
+            ? 'request_timeout'
+            : 'invalid_body',
+        body.headers,
       );
       return;
     }

@@ -118,6 +118,12 @@ export const MIGRATIONS: readonly Migration[] = [
     description: 'attempts remember until when their failure cooled the target or parked the key',
     up: (db) => db.exec('ALTER TABLE attempts ADD COLUMN hold_until INTEGER'),
   },
+  {
+    version: 5,
+    description: 'the quota journal: what requests took since the limiter snapshot was saved',
+    up: (db) =>
+      db.exec('CREATE TABLE quota_journal (seq INTEGER PRIMARY KEY, entry TEXT NOT NULL)'),
+  },
 ];
 
 export class DatabaseError extends Error {

@@ -159,6 +159,8 @@ export class RequestLogQueryError extends Error {
  * The request log. `record` only queues (the proxy never waits on the disk); a timer commits the
  * queue in transactions of at most `maxBatch` requests, yielding to the event loop between them.
  * A record is durable once the transaction holding it commits: that is what `flush` returns.
+ * So a crash loses at most the rows recorded in the last `flushIntervalMs` (one batch); quota
+ * counts do not depend on the log (the limiter journals its own, see limiterSnapshot.ts).
  * When writing falls behind by `maxPending` requests, new records are dropped and counted, and
  * the log says how many once a minute.
  */

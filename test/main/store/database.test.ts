@@ -36,6 +36,7 @@ describe('openDatabase', () => {
       'bodies',
       'key_state',
       'limiter_snapshot',
+      'quota_journal',
       'requests',
       'rollups',
     ]);

@@ -1,0 +1,22 @@
+/**
+ * A config with many routes, as a file would hold it before parsing: each route sends one model
+ * to Groq through one of the provider's keys (a key per hundred routes), so both the route
+ * lookups and the key lookups of a config load are exercised.
+ */
+export function manyRoutesConfig(routes: number): Record<string, unknown> {
+  const keyCount = Math.max(1, Math.floor(routes / 100));
+  const keys = Array.from({ length: keyCount }, (_, i) => ({
+    id: `groq-${i}`,
+    provider: 'groq',
+    label: `Groq ${i}`,
+    secret: { env: `GROQ_KEY_${i}` },
+  }));
+  return {
+    version: 1,
+    keys,
+    routes: Array.from({ length: routes }, (_, i) => ({
+      name: `route-${i}`,
+      targets: [{ provider: 'groq', model: 'llama-3.1-8b-instant', key: `groq-${i % keyCount}` }],
+    })),
+  };
+}
