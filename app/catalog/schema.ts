@@ -96,6 +96,11 @@ export const ModelSchema = z.strictObject({
   id: z.string().min(1),
   kind: z.enum(['chat', 'embedding']),
   contextWindow: z.int().positive().optional(),
+  maxOutputTokens: z
+    .int()
+    .positive()
+    .optional()
+    .describe('The most output tokens one request may ask for (max_tokens); absent when not found'),
   free: z.boolean().describe('Usable on the provider’s free tier'),
   limits: ModelLimitsSchema.optional().describe('Free-tier limits'),
   pricePerMTokIn: z
@@ -390,6 +395,16 @@ export function findModel(
   modelId: string,
 ): Model | undefined {
   return findProvider(catalog, providerId)?.models.find((model) => model.id === modelId);
+}
+
+/**
+ * The output tokens to ask a model for: what the caller asked, at most what the model can write.
+ * A real provider answers 400 to more (Claude Code asks every model for 32,000); usage still
+ * reports what was actually written.
+ */
+export function clampOutputTokens(model: Model | undefined, requested: number): number {
+  const max = model?.maxOutputTokens;
+  return max !== undefined && requested > max ? max : requested;
 }
 
 /** True when both prices are known, so a cost is an estimate and not a placeholder 0. */

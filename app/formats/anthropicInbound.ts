@@ -177,6 +177,14 @@ function translateTools(req: MessagesRequest): Translated<ChatTool[] | undefined
   return { ok: true, value: tools };
 }
 
+/** The text of a system prompt or system message; non-text blocks carry no instruction. */
+function systemText(content: string | ContentBlock[]): string {
+  if (typeof content === 'string') return content;
+  return content
+    .flatMap((block) => (isKnownBlock(block) && block.type === 'text' ? [block.text] : []))
+    .join('\n\n');
+}
+
 /**
  * Translates a validated Messages request into the OpenAI hub request. `system` becomes the
  * first message; `tool_result` blocks become `tool` messages placed before the rest of their
@@ -185,12 +193,18 @@ function translateTools(req: MessagesRequest): Translated<ChatTool[] | undefined
 export function anthropicToOpenAiRequest(req: MessagesRequest): Translated<ChatCompletionRequest> {
   const messages: ChatMessage[] = [];
   if (req.system !== undefined) {
-    const text =
-      typeof req.system === 'string' ? req.system : req.system.map((b) => b.text).join('\n\n');
+    const text = systemText(req.system);
     if (text !== '') messages.push({ role: 'system', content: text });
   }
   for (const [i, message] of req.messages.entries()) {
     const at = `messages[${i}]`;
+    if (message.role === 'system') {
+      // Claude Code's mid-conversation system message stays where it was sent: OpenAI-format
+      // models take system messages anywhere in the conversation.
+      const text = systemText(message.content);
+      if (text !== '') messages.push({ role: 'system', content: text });
+      continue;
+    }
     if (typeof message.content === 'string') {
       messages.push({ role: message.role, content: message.content });
       continue;

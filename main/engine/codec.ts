@@ -37,7 +37,9 @@ export interface Codec {
     req: ProxyRequest,
     model: string,
     provider: Provider,
-  ): { ok: true; body: string } | { ok: false; error: TranslationError };
+  ):
+    | { ok: true; body: string; headers?: Record<string, string> }
+    | { ok: false; error: TranslationError };
   /** A whole (non-streamed) upstream answer into the caller's format. */
   decode(text: string, model: string): DecodedBody;
   relay(model: string): StreamRelay;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Provider, WireFormat } from '../../app/catalog/schema.ts';
+import { clampOutputTokens, type Provider, type WireFormat } from '../../app/catalog/schema.ts';
+import { catalogModel } from '../../app/limiter/state.ts';
 import { MessageResponseSchema, type MessagesRequest } from '../../app/formats/anthropic.ts';
 import {
   anthropicToOpenAiRequest,
@@ -62,11 +63,39 @@ export function joinUrl(base: string, path: string): string {
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 const toolCallId = () => `call_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
 
+/**
+ * The body with its output-token fields (`max_tokens`, and OpenAI's `max_completion_tokens`)
+ * capped at what the target model can write, so a request meant for a bigger model is not a 400.
+ */
+function withOutputCap<T extends Record<string, unknown>>(
+  body: T,
+  provider: Provider,
+  model: string,
+): T {
+  const entry = catalogModel({ provider, model });
+  if (entry?.maxOutputTokens === undefined) return body;
+  const out: Record<string, unknown> = { ...body };
+  for (const field of ['max_tokens', 'max_completion_tokens']) {
+    const value = out[field];
+    if (typeof value === 'number') out[field] = clampOutputTokens(entry, value);
+  }
+  return out as T;
+}
+
 /** Replaces the model a client named (a route, `provider/model`) with the target's. */
 function withModel(body: Record<string, unknown>, model: string, provider: Provider): string {
-  const out: Record<string, unknown> = { ...body, model };
+  const out: Record<string, unknown> = { ...withOutputCap(body, provider, model), model };
   if (provider.quirks.rejectsStreamOptions) delete out.stream_options;
   return JSON.stringify(out);
+}
+
+/**
+ * The caller's `anthropic-beta` header, for an Anthropic-format target: beta-only body fields
+ * (`context_management`, `output_config`, mid-conversation system messages) are refused
+ * without it. Other formats never see it; their translation drops what they cannot take.
+ */
+export function betaHeaders(req: ProxyRequest): Record<string, string> {
+  return req.anthropicBeta === undefined ? {} : { 'anthropic-beta': req.anthropicBeta };
 }
 
 /** Same format both sides: the body goes up with the target's model name, the answer comes back untouched. */
@@ -139,7 +168,14 @@ const PASSTHROUGH = {
   chat: passthrough('/chat/completions', openAiPassthroughRelay, openAiAnswer),
   embeddings: passthrough('/embeddings', openAiPassthroughRelay, openAiAnswer),
   completions: passthrough('/completions', openAiPassthroughRelay, openAiAnswer),
-  messages: passthrough('/v1/messages', anthropicPassthroughRelay, anthropicAnswer),
+  messages: {
+    ...passthrough('/v1/messages', anthropicPassthroughRelay, anthropicAnswer),
+    encode: (req, model, provider) => ({
+      ok: true,
+      body: withModel(req.body, model, provider),
+      headers: betaHeaders(req),
+    }),
+  } satisfies Codec,
 };
 
 /** How the hub (an OpenAI chat request and its answers) is spoken to one target format. */
@@ -249,7 +285,8 @@ function translating(req: ProxyRequest, format: WireFormat, caller: CallerSide):
     encode: (request, model, provider) => {
       const hub = caller.toHub(request);
       if (!hub.ok) return hub;
-      const encoded = target.encode(hub.value, model, provider, request.stream);
+      const capped = withOutputCap(hub.value, provider, model);
+      const encoded = target.encode(capped, model, provider, request.stream);
       return encoded.ok ? { ok: true, body: JSON.stringify(encoded.value) } : encoded;
     },
     decode: (text, model) => {
@@ -305,9 +342,13 @@ const GEMINI_EMBEDDINGS = { float: geminiEmbeddings('float'), base64: geminiEmbe
  */
 const STREAM_WITH_USAGE: Codec = {
   ...PASSTHROUGH.chat,
-  encode: (req, model) => ({
+  encode: (req, model, provider) => ({
     ok: true,
-    body: JSON.stringify({ ...req.body, model, stream_options: { include_usage: true } }),
+    body: JSON.stringify({
+      ...withOutputCap(req.body, provider, model),
+      model,
+      stream_options: { include_usage: true },
+    }),
   }),
   relay: () => openAiPassthroughRelay(true),
 };

@@ -16,7 +16,14 @@ const KEYS = [
     env: 'SY_IT_ANTHROPIC_KEY',
     secret: 'sk-ant-it-secret-bbbb',
   },
-  { id: 'gemini-main', provider: 'gemini', env: 'SY_IT_GEMINI_KEY', secret: 'AIza-it-secret-cccc' },
+  {
+    id: 'gemini-main',
+    provider: 'gemini',
+    env: 'SY_IT_GEMINI_KEY',
+    secret: 'AIza-it-secret-cccc',
+    // Paid: the matrix sends more than the free tier's 10 requests a minute to Gemini.
+    tier: 'paid' as const,
+  },
 ];
 
 const TARGETS = [
@@ -342,5 +349,140 @@ describe('usage of streamed answers', () => {
     let usage: unknown;
     for await (const chunk of stream) if (chunk.usage) usage = chunk.usage;
     expect(usage).toMatchObject({ completion_tokens: expect.any(Number) });
+  });
+});
+
+/** A /v1/messages body shaped the way Claude Code 2.1 sends it (PROVIDERS.md §9). */
+function claudeCodeBody(model: string): Record<string, unknown> {
+  return {
+    model,
+    max_tokens: 32000,
+    stream: false,
+    system: [{ type: 'text', text: 'You are Claude Code.', cache_control: { type: 'ephemeral' } }],
+    messages: [
+      { role: 'user', content: [{ type: 'text', text: 'first question' }] },
+      { role: 'system', content: 'Agents available: general-purpose, explore.' },
+      {
+        role: 'user',
+        content: [
+          {
+            type: 'text',
+            text: 'tell me something',
+            cache_control: { type: 'ephemeral', ttl: '1h' },
+          },
+        ],
+      },
+    ],
+    tools: [
+      {
+        name: 'Bash',
+        description: 'Run a command',
+        input_schema: { type: 'object', properties: { command: { type: 'string' } } },
+        cache_control: { type: 'ephemeral' },
+      },
+    ],
+    thinking: { type: 'adaptive' },
+    context_management: { edits: [{ type: 'clear_thinking_20251015', keep: 'all' }] },
+    output_config: { effort: 'high' },
+    metadata: { user_id: 'user_abc_account_def_session_ghi' },
+  };
+}
+
+const CLAUDE_CODE_BETAS = 'claude-code-20250219,mid-conversation-system-2026-04-07';
+
+async function postMessages(path: string, body: unknown, beta?: string): Promise<Response> {
+  return fetch(`${t.engine.url}${path}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-api-key': PROXY_KEY,
+      'anthropic-version': '2023-06-01',
+      ...(beta === undefined ? {} : { 'anthropic-beta': beta }),
+    },
+    body: JSON.stringify(body),
+  });
+}
+
+describe.each(TARGETS)('Claude Code request shapes → $provider', (target) => {
+  const model = `via-${target.provider}`;
+  const mock = () => t.mocks[target.provider]!;
+
+  it('accepts a mid-conversation system message and beta fields, and carries them to the target', async () => {
+    const res = await postMessages(
+      '/v1/messages?beta=true',
+      claudeCodeBody(model),
+      CLAUDE_CODE_BETAS,
+    );
+    expect(res.status).toBe(200);
+    const answer = (await res.json()) as { content: Array<{ type: string; text?: string }> };
+    expect(
+      answer.content.some((b) => b.type === 'text' && b.text?.includes('tell me something')),
+    ).toBe(true);
+    const seen = mock().requests.at(-1)!;
+    const raw = JSON.stringify(seen.body);
+    expect(raw).toContain('Agents available: general-purpose, explore.');
+    if (target.provider === 'anthropic') {
+      // Same format: forwarded as sent, beta header and beta-only fields together.
+      expect(seen.headers['anthropic-beta']).toBe(CLAUDE_CODE_BETAS);
+      const body = seen.body as { messages: Array<{ role: string }>; context_management?: unknown };
+      expect(body.messages.map((m) => m.role)).toEqual(['user', 'system', 'user']);
+      expect(body.context_management).toBeDefined();
+      expect(raw).toContain('"ttl":"1h"');
+    } else {
+      expect(seen.headers['anthropic-beta']).toBeUndefined();
+      expect(raw).not.toContain('cache_control');
+      expect(raw).not.toContain('context_management');
+    }
+    if (target.provider === 'openai') {
+      const body = seen.body as { messages: Array<{ role: string }>; max_tokens?: number };
+      expect(body.messages.map((m) => m.role)).toEqual(['system', 'user', 'system', 'user']);
+      // gpt-4o-mini writes at most 16,384 tokens: 32,000 would be a 400 from a real OpenAI.
+      expect(body.max_tokens).toBe(16384);
+    }
+    if (target.provider === 'gemini') {
+      const body = seen.body as {
+        systemInstruction?: { parts: Array<{ text: string }> };
+        generationConfig?: { maxOutputTokens?: number };
+      };
+      expect(body.systemInstruction?.parts.map((p) => p.text)).toEqual([
+        'You are Claude Code.',
+        'Agents available: general-purpose, explore.',
+      ]);
+      expect(body.generationConfig?.maxOutputTokens).toBe(32000);
+    }
+  });
+
+  it('counts tokens with countTokens and never sends a chat request upstream', async () => {
+    const before = mock().requests.length;
+    const { data, response } = await anthropic.messages
+      .countTokens({
+        model,
+        system: 'Be brief.',
+        messages: [{ role: 'user', content: 'how many tokens is this sentence, roughly?' }],
+      })
+      .withResponse();
+    expect(data.input_tokens).toBeGreaterThan(5);
+    const upstream = mock().requests.slice(before);
+    expect(upstream.filter((r) => !r.path.includes('count_tokens'))).toEqual([]);
+    if (target.provider === 'anthropic') {
+      expect(upstream.map((r) => r.path)).toEqual(['/v1/messages/count_tokens']);
+      expect(response.headers.get('x-switchyard-token-count')).toBe('provider');
+    } else {
+      expect(upstream).toEqual([]);
+      expect(response.headers.get('x-switchyard-token-count')).toBe('estimate');
+    }
+  });
+
+  it('counts a Claude Code body at /v1/messages/count_tokens?beta=true', async () => {
+    const before = mock().requests.length;
+    const { max_tokens: _omit, stream: _s, ...body } = claudeCodeBody(model);
+    const res = await postMessages('/v1/messages/count_tokens?beta=true', body, CLAUDE_CODE_BETAS);
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { input_tokens: number }).input_tokens).toBeGreaterThan(5);
+    const upstream = mock().requests.slice(before);
+    if (target.provider === 'anthropic') {
+      expect(upstream).toHaveLength(1);
+      expect(upstream[0]!.headers['anthropic-beta']).toBe(CLAUDE_CODE_BETAS);
+    } else expect(upstream).toEqual([]);
   });
 });

@@ -170,6 +170,34 @@ describe('anthropicToOpenAiRequest', () => {
     expect(out.parallel_tool_calls).toBeUndefined();
   });
 
+  it('keeps a mid-conversation system message in place and drops beta-only fields', () => {
+    const out = translate({
+      system: 'You are Claude Code.',
+      messages: [
+        { role: 'user', content: 'first' },
+        { role: 'system', content: [{ type: 'text', text: 'Skills: pdf, xlsx.' }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'second', cache_control: { type: 'ephemeral', ttl: '1h' } },
+          ],
+        },
+      ],
+      thinking: { type: 'adaptive' },
+      context_management: { edits: [] },
+      output_config: { effort: 'high' },
+    });
+    expect(out.messages).toEqual([
+      { role: 'system', content: 'You are Claude Code.' },
+      { role: 'user', content: 'first' },
+      { role: 'system', content: 'Skills: pdf, xlsx.' },
+      { role: 'user', content: 'second' },
+    ]);
+    const raw = JSON.stringify(out);
+    for (const field of ['cache_control', 'context_management', 'output_config', 'thinking'])
+      expect(raw).not.toContain(field);
+  });
+
   it('refuses server tools and block types it cannot translate', () => {
     expect(
       translationError({
