@@ -109,6 +109,11 @@ export const ModelSchema = z.strictObject({
     .optional()
     .describe('Pay-as-you-go USD per million input tokens; absent when no source was found'),
   pricePerMTokOut: z.number().min(0).optional(),
+  pricePerMTokCachedIn: z
+    .number()
+    .min(0)
+    .optional()
+    .describe('USD per million input tokens read from the prompt cache; absent: the input price'),
 });
 export type Model = z.infer<typeof ModelSchema>;
 
@@ -412,9 +417,19 @@ export function priceKnown(model: Model | undefined): boolean {
   return model?.pricePerMTokIn !== undefined && model.pricePerMTokOut !== undefined;
 }
 
-/** Estimated USD for a request; 0 where the price is unknown (the UI shows "unknown" then). */
-export function costUsd(model: Model | undefined, tokensIn: number, tokensOut: number): number {
+/**
+ * Estimated USD for a request; 0 where the price is unknown (the UI shows "unknown" then).
+ * `tokensCached` (part of `tokensIn`) is priced at the cached rate where the catalog has one.
+ */
+export function costUsd(
+  model: Model | undefined,
+  tokensIn: number,
+  tokensOut: number,
+  tokensCached = 0,
+): number {
   const priceIn = model?.pricePerMTokIn ?? 0;
+  const priceCached = model?.pricePerMTokCachedIn ?? priceIn;
   const priceOut = model?.pricePerMTokOut ?? 0;
-  return (tokensIn * priceIn + tokensOut * priceOut) / 1_000_000;
+  const cached = Math.min(tokensCached, tokensIn);
+  return ((tokensIn - cached) * priceIn + cached * priceCached + tokensOut * priceOut) / 1_000_000;
 }

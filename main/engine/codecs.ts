@@ -43,6 +43,7 @@ import type { ProxyRequest } from './proxyRequest.ts';
 import {
   anthropicCaller,
   anthropicPassthroughRelay,
+  anthropicUsage,
   newChunkId,
   openAiCaller,
   openAiPassthroughRelay,
@@ -157,11 +158,11 @@ function anthropicAnswer(text: string, value: Record<string, unknown>): DecodedB
   const parsed = MessageResponseSchema.safeParse(value);
   if (!parsed.success) return { ok: false, error: malformedStream('upstream') };
   const usage = parsed.data.usage;
-  const tokensIn =
-    usage.input_tokens +
-    (usage.cache_read_input_tokens ?? 0) +
-    (usage.cache_creation_input_tokens ?? 0);
-  return { ok: true, body: text, usage: { tokensIn, tokensOut: usage.output_tokens } };
+  return {
+    ok: true,
+    body: text,
+    usage: { ...anthropicUsage(usage), tokensOut: usage.output_tokens },
+  };
 }
 
 const PASSTHROUGH = {

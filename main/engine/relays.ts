@@ -23,9 +23,11 @@ export function tokenCount(value: unknown): number {
 /** OpenAI usage in our counts. */
 export function openAiUsage(usage: Usage | undefined | null): UsageCounts | undefined {
   if (!usage || typeof usage !== 'object') return undefined;
+  const cached = tokenCount(usage.prompt_tokens_details?.cached_tokens);
   return {
     tokensIn: tokenCount(usage.prompt_tokens),
     tokensOut: tokenCount(usage.completion_tokens),
+    ...(cached > 0 ? { tokensCached: cached } : {}),
   };
 }
 
@@ -293,12 +295,7 @@ export function anthropicPassthroughRelay(): StreamRelay {
         const counts =
           (data as { message?: { usage?: AnthropicCounts }; usage?: AnthropicCounts }).message
             ?.usage ?? (data as { usage?: AnthropicCounts }).usage;
-        if (counts?.input_tokens !== undefined) {
-          usage.tokensIn =
-            tokenCount(counts.input_tokens) +
-            tokenCount(counts.cache_read_input_tokens) +
-            tokenCount(counts.cache_creation_input_tokens);
-        }
+        if (counts?.input_tokens !== undefined) Object.assign(usage, anthropicUsage(counts));
         if (counts?.output_tokens !== undefined) usage.tokensOut = tokenCount(counts.output_tokens);
         return type === 'message_delta' ? { started: true } : {};
       }
@@ -317,10 +314,24 @@ export function anthropicPassthroughRelay(): StreamRelay {
 
 type AnthropicCounts = {
   input_tokens?: number;
-  output_tokens?: number;
-  cache_read_input_tokens?: number;
-  cache_creation_input_tokens?: number;
+  output_tokens?: number | undefined;
+  cache_read_input_tokens?: number | null | undefined;
+  cache_creation_input_tokens?: number | null | undefined;
 };
+
+/** Anthropic input usage in our counts: cache reads and writes are input too. */
+export function anthropicUsage(
+  counts: AnthropicCounts,
+): Pick<UsageCounts, 'tokensIn' | 'tokensCached'> {
+  const cached = tokenCount(counts.cache_read_input_tokens ?? undefined);
+  return {
+    tokensIn:
+      tokenCount(counts.input_tokens) +
+      cached +
+      tokenCount(counts.cache_creation_input_tokens ?? undefined),
+    ...(cached > 0 ? { tokensCached: cached } : {}),
+  };
+}
 
 /** JSON.parse, or undefined for text that is not JSON. */
 export function parseJson(text: string): unknown {

@@ -486,3 +486,72 @@ describe.each(TARGETS)('Claude Code request shapes → $provider', (target) => {
     } else expect(upstream).toEqual([]);
   });
 });
+
+describe.each(TARGETS)('prompt cache usage from $provider', (target) => {
+  const model = `via-${target.provider}`;
+  const CACHED = 3;
+  const withCache = async (run: () => Promise<void>) => {
+    t.mocks[target.provider]!.setBehavior({ cachedTokens: CACHED });
+    try {
+      await run();
+    } finally {
+      t.mocks[target.provider]!.setBehavior({ cachedTokens: 0 });
+    }
+  };
+  const prompt = 'a prompt long enough to have a cached prefix of a few tokens';
+
+  it('reaches an OpenAI caller as prompt_tokens_details.cached_tokens, streamed or not', () =>
+    withCache(async () => {
+      const whole = await openai.chat.completions.create({
+        model,
+        messages: [{ role: 'user', content: prompt }],
+      });
+      expect(whole.usage?.prompt_tokens_details?.cached_tokens).toBe(CACHED);
+      const stream = await openai.chat.completions.create({
+        model,
+        stream: true,
+        stream_options: { include_usage: true },
+        messages: [{ role: 'user', content: prompt }],
+      });
+      let cached: number | undefined;
+      for await (const chunk of stream)
+        cached = chunk.usage?.prompt_tokens_details?.cached_tokens ?? cached;
+      expect(cached).toBe(CACHED);
+    }));
+
+  it('reaches an Anthropic caller as cache_read_input_tokens, streamed or not', () =>
+    withCache(async () => {
+      const whole = await anthropic.messages.create({
+        model,
+        max_tokens: 100,
+        system: [{ type: 'text', text: 'cached system', cache_control: { type: 'ephemeral' } }],
+        messages: [{ role: 'user', content: prompt }],
+      });
+      expect(whole.usage.cache_read_input_tokens).toBe(CACHED);
+      const streamed = await anthropic.messages
+        .stream({ model, max_tokens: 100, messages: [{ role: 'user', content: prompt }] })
+        .finalMessage();
+      expect(streamed.usage.cache_read_input_tokens).toBe(CACHED);
+    }));
+});
+
+describe('cost of cached tokens', () => {
+  it('prices cache reads at the catalog cached rate', async () => {
+    t.mocks.anthropic!.setBehavior({ cachedTokens: 4 });
+    try {
+      await anthropic.messages.create({
+        model: 'via-anthropic',
+        max_tokens: 100,
+        messages: [{ role: 'user', content: 'price my cached prompt, please, it is long enough' }],
+      });
+    } finally {
+      t.mocks.anthropic!.setBehavior({ cachedTokens: 0 });
+    }
+    const log = (await (await t.adminFetch('/admin/requests?limit=1')).json()) as {
+      items: Array<{ tokensIn: number; tokensOut: number; costUsd: number }>;
+    };
+    const { tokensIn, tokensOut, costUsd } = log.items[0]!;
+    // claude-haiku-4-5: $1 in, $0.10 cached in, $5 out per million.
+    expect(costUsd).toBeCloseTo(((tokensIn - 4) * 1 + 4 * 0.1 + tokensOut * 5) / 1e6, 12);
+  });
+});
