@@ -3,9 +3,14 @@
  * the Messages request → the OpenAI hub request, and an OpenAI response → a Messages response
  * (the stream is in anthropicInboundStream.ts).
  *
+ * - Mid-conversation `role: "system"` messages (Claude Code) stay in place as system messages.
+ * - `thinking` blocks go back as `reasoning_content` only to the model that wrote them
+ *   (thinkingSignature.ts); Anthropic's own, redacted thinking and others' are dropped.
+ *
  * What does not carry over, on purpose:
- * - `thinking` blocks and the `thinking` setting: OpenAI has no field that takes them back,
- *   and their signatures mean nothing to another vendor. `top_k` is dropped (OpenAI refuses it).
+ * - The `thinking` setting, `cache_control`, `context_management`, `output_config` and other
+ *   beta fields: OpenAI-format targets have no field for them. `top_k` is dropped (OpenAI
+ *   refuses it).
  * - `tool_result.is_error` becomes an `Error: ` prefix on the tool message, the only place an
  *   OpenAI model can see it.
  * - Server tools (web search, code execution, …), their result blocks, `file` image sources,
@@ -26,6 +31,7 @@ import type {
 import { isKnownBlock } from './anthropic.ts';
 import type { Translated } from './common.ts';
 import { invalidRequest, parseJsonObject } from './common.ts';
+import { readSignature, signThinking } from './thinkingSignature.ts';
 import type {
   ChatCompletionRequest,
   ChatMessage,
@@ -131,29 +137,49 @@ function translateUser(blocks: ContentBlock[], at: string, out: ChatMessage[]): 
   return { ok: true, value: null };
 }
 
+/**
+ * An assistant turn. Thinking goes back only to the model that wrote it (see
+ * thinkingSignature.ts): its text as `reasoning_content`, its signature payload as the Gemini
+ * thought signature of the tool call that follows it.
+ */
 function translateAssistant(
   blocks: ContentBlock[],
   at: string,
   out: ChatMessage[],
+  target: string | undefined,
 ): Translated<null> {
   let text = '';
+  let reasoning = '';
+  let signature: string | undefined;
   const toolCalls: ToolCall[] = [];
   for (const [j, block] of blocks.entries()) {
     if (!isKnownBlock(block)) return unsupported(block.type, `${at}.content[${j}]`);
     if (block.type === 'text') text += block.text;
     else if (block.type === 'tool_use') {
-      toolCalls.push({
+      const call: ToolCall = {
         id: block.id,
         type: 'function',
         function: { name: block.name, arguments: JSON.stringify(block.input ?? {}) },
-      });
-    } else if (block.type !== 'thinking' && block.type !== 'redacted_thinking') {
+      };
+      if (signature !== undefined)
+        call.extra_content = { google: { thought_signature: signature } };
+      signature = undefined;
+      toolCalls.push(call);
+    } else if (block.type === 'thinking') {
+      const signed = readSignature(block.signature);
+      if (signed === null || signed.producer !== target) continue;
+      reasoning += block.thinking;
+      if (signed.payload !== '') signature = signed.payload;
+    } else if (block.type !== 'redacted_thinking') {
       return unsupported(block.type, `${at}.content[${j}]`);
     }
   }
-  if (toolCalls.length > 0) {
-    out.push({ role: 'assistant', content: text === '' ? null : text, tool_calls: toolCalls });
-  } else out.push({ role: 'assistant', content: text });
+  const message: ChatMessage =
+    toolCalls.length > 0
+      ? { role: 'assistant', content: text === '' ? null : text, tool_calls: toolCalls }
+      : { role: 'assistant', content: text };
+  if (reasoning !== '') message.reasoning_content = reasoning;
+  out.push(message);
   return { ok: true, value: null };
 }
 
@@ -190,7 +216,10 @@ function systemText(content: string | ContentBlock[]): string {
  * first message; `tool_result` blocks become `tool` messages placed before the rest of their
  * user turn (OpenAI wants them right after the assistant's tool calls).
  */
-export function anthropicToOpenAiRequest(req: MessagesRequest): Translated<ChatCompletionRequest> {
+export function anthropicToOpenAiRequest(
+  req: MessagesRequest,
+  options: { target?: string } = {},
+): Translated<ChatCompletionRequest> {
   const messages: ChatMessage[] = [];
   if (req.system !== undefined) {
     const text = systemText(req.system);
@@ -212,7 +241,7 @@ export function anthropicToOpenAiRequest(req: MessagesRequest): Translated<ChatC
     const done =
       message.role === 'user'
         ? translateUser(message.content, at, messages)
-        : translateAssistant(message.content, at, messages);
+        : translateAssistant(message.content, at, messages, options.target);
     if (!done.ok) return done;
   }
   const tools = translateTools(req);
@@ -272,24 +301,38 @@ export function openAiUsageToAnthropic(usage: UpstreamChatCompletion['usage']): 
   };
 }
 
+/** The Gemini thought signature a hub tool call carries, if any. */
+export function toolCallSignature(call: object): string | undefined {
+  const extra = (call as { extra_content?: { google?: { thought_signature?: unknown } } })
+    .extra_content;
+  const google = extra?.google;
+  return typeof google?.thought_signature === 'string' ? google.thought_signature : undefined;
+}
+
 /**
- * Translates an OpenAI response into a Messages response. Reasoning text becomes a thinking
- * block (with an empty signature: it was never Anthropic's), tool calls become `tool_use`
- * blocks; arguments that are not a JSON object become `{}`, since `input` must be an object.
+ * Translates an OpenAI response into a Messages response. Reasoning text (`reasoning_content`,
+ * or OpenRouter's `reasoning`) becomes a thinking block signed with its `producer` (see
+ * thinkingSignature.ts); a tool call's Gemini thought signature travels in an empty thinking
+ * block just before its `tool_use`. Arguments that are not a JSON object become `{}`, since
+ * `input` must be an object.
  */
 export function openAiToAnthropicResponse(
   response: UpstreamChatCompletion,
-  options: { model?: string } = {},
+  options: { model?: string; producer?: string } = {},
 ): AnthropicMessage {
   const choice = response.choices[0];
   const content: ResponseBlock[] = [];
   const message = choice?.message;
-  if (message?.reasoning_content) {
-    content.push({ type: 'thinking', thinking: message.reasoning_content, signature: '' });
-  }
+  const sign = (payload?: string) =>
+    options.producer === undefined ? '' : signThinking(options.producer, payload);
+  const reasoning = message?.reasoning_content ?? message?.reasoning;
+  if (reasoning) content.push({ type: 'thinking', thinking: reasoning, signature: sign() });
   if (message?.content) content.push({ type: 'text', text: message.content });
   for (const call of message?.tool_calls ?? []) {
     const input = parseJsonObject(call.function.arguments) ?? {};
+    const signature = toolCallSignature(call);
+    if (signature !== undefined && options.producer !== undefined)
+      content.push({ type: 'thinking', thinking: '', signature: sign(signature) });
     content.push({ type: 'tool_use', id: call.id, name: call.function.name, input });
   }
   const hasTools = (message?.tool_calls?.length ?? 0) > 0;

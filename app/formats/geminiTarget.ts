@@ -132,6 +132,10 @@ function translateMessages(source: ChatMessage[]): Translated<Converted> {
       }
       case 'assistant': {
         const parts: GeminiPart[] = [];
+        // Thinking the caller sends back (an Anthropic caller: only this model's own) leads.
+        const reasoning = message.reasoning_content;
+        if (typeof reasoning === 'string' && reasoning !== '')
+          parts.push({ text: reasoning, thought: true });
         const content = message.content;
         if (typeof content === 'string') {
           if (content !== '') parts.push({ text: content });

@@ -26,6 +26,7 @@ import {
   openAiToGeminiEmbeddings,
 } from '../../app/formats/embeddings.ts';
 import { openAiToGeminiRequest } from '../../app/formats/geminiTarget.ts';
+import { withoutForeignThinking } from '../../app/formats/thinkingSignature.ts';
 import {
   geminiToOpenAiResponse,
   GeminiToOpenAiStream,
@@ -173,7 +174,7 @@ const PASSTHROUGH = {
     ...passthrough('/v1/messages', anthropicPassthroughRelay, anthropicAnswer),
     encode: (req, model, provider) => ({
       ok: true,
-      body: withModel(req.body, model, provider),
+      body: withModel(withoutForeignThinking(req.body), model, provider),
       headers: betaHeaders(req),
     }),
   } satisfies Codec,
@@ -251,9 +252,10 @@ const TARGETS: Record<WireFormat, TargetSide> = {
 
 /** How the hub's answers are handed to one kind of caller. */
 type CallerSide = {
-  toHub: (req: ProxyRequest) => Translated<ChatCompletionRequest>;
-  answer: (completion: ChatCompletion, model: string) => unknown;
-  stream: (model: string) => FromOpenAi;
+  /** `producer` is the target's `provider/model`: thinking it wrote goes back to it alone. */
+  toHub: (req: ProxyRequest, producer: string) => Translated<ChatCompletionRequest>;
+  answer: (completion: ChatCompletion, model: string, producer: string) => unknown;
+  stream: (model: string, producer: string) => FromOpenAi;
   /** Whether the caller asked for a usage chunk (the hub always asks upstream, to count). */
   includeUsage: (req: ProxyRequest) => boolean;
 };
@@ -267,24 +269,28 @@ const CALLERS: Record<ProxyRequest['inbound'], CallerSide> = {
       (req.body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true,
   },
   anthropic: {
-    toHub: (req) => anthropicToOpenAiRequest(req.body as MessagesRequest),
-    answer: (completion, model) =>
+    toHub: (req, producer) =>
+      anthropicToOpenAiRequest(req.body as MessagesRequest, { target: producer }),
+    answer: (completion, model, producer) =>
       openAiToAnthropicResponse(completion as Parameters<typeof openAiToAnthropicResponse>[0], {
         model,
+        producer,
       }),
-    stream: (model) => anthropicCaller(model),
+    stream: (model, producer) => anthropicCaller(model, producer),
     // Anthropic's message_delta carries usage, so the hub stream must bring it.
     includeUsage: () => true,
   },
 };
 
 /** A codec that translates through the OpenAI hub: caller → hub → target, and back. */
-function translating(req: ProxyRequest, format: WireFormat, caller: CallerSide): Codec {
+function translating(req: ProxyRequest, provider: Provider, caller: CallerSide): Codec {
+  const format = provider.format;
   const target = TARGETS[format];
+  const producer = (model: string) => `${provider.id}/${model}`;
   return {
     url: target.url,
     encode: (request, model, provider) => {
-      const hub = caller.toHub(request);
+      const hub = caller.toHub(request, producer(model));
       if (!hub.ok) return hub;
       const capped = withOutputCap(hub.value, provider, model);
       const encoded = target.encode(capped, model, provider, request.stream);
@@ -299,12 +305,15 @@ function translating(req: ProxyRequest, format: WireFormat, caller: CallerSide):
       completion.model = model;
       return {
         ok: true,
-        body: JSON.stringify(caller.answer(completion, model)),
+        body: JSON.stringify(caller.answer(completion, model, producer(model))),
         usage: openAiUsage(completion.usage) ?? { tokensIn: 0, tokensOut: 0 },
       };
     },
     relay: (model) =>
-      translatingRelay(target.stream(model, caller.includeUsage(req)), caller.stream(model)),
+      translatingRelay(
+        target.stream(model, caller.includeUsage(req)),
+        caller.stream(model, producer(model)),
+      ),
   };
 }
 
@@ -384,5 +393,5 @@ export function codecFor(req: ProxyRequest, candidate: Candidate): Codec | { uns
     return STREAM_WITH_USAGE;
   }
   if (req.inbound === 'anthropic' && format === 'anthropic') return PASSTHROUGH.messages;
-  return translating(req, format, CALLERS[req.inbound]);
+  return translating(req, candidate.provider, CALLERS[req.inbound]);
 }

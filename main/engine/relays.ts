@@ -64,10 +64,11 @@ export function openAiCaller(): FromOpenAi {
   };
 }
 
-export function anthropicCaller(model: string): FromOpenAi {
+export function anthropicCaller(model: string, producer?: string): FromOpenAi {
   const stream = new OpenAiToAnthropicStream({
     model,
     id: `msg_${randomUUID().replace(/-/g, '').slice(0, 24)}`,
+    ...(producer !== undefined ? { producer } : {}),
   });
   const encode = (events: ReturnType<OpenAiToAnthropicStream['push']>) =>
     events.map(encodeAnthropicEvent).join('');

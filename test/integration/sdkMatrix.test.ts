@@ -555,3 +555,124 @@ describe('cost of cached tokens', () => {
     expect(costUsd).toBeCloseTo(((tokensIn - 4) * 1 + 4 * 0.1 + tokensOut * 5) / 1e6, 12);
   });
 });
+
+describe.each(TARGETS)('thinking from $provider', (target) => {
+  const model = `via-${target.provider}`;
+  const THOUGHT = 'Let me think about the weather first.';
+  const mock = () => t.mocks[target.provider]!;
+  const withThinking = async (run: () => Promise<void>) => {
+    mock().setBehavior({ reasoning: THOUGHT });
+    try {
+      await run();
+    } finally {
+      mock().setBehavior({ reasoning: undefined });
+    }
+  };
+  const tools = [
+    {
+      name: 'get_weather',
+      description: 'Weather',
+      input_schema: {
+        type: 'object' as const,
+        properties: { city: { type: 'string' } },
+        required: ['city'],
+      },
+    },
+  ];
+  type Reasoning = { reasoning_content?: string };
+
+  it('reaches an OpenAI caller as reasoning_content, streamed or not', () =>
+    withThinking(async () => {
+      const whole = await openai.chat.completions.create({
+        model,
+        messages: [{ role: 'user', content: 'think, then answer' }],
+      });
+      expect((whole.choices[0]!.message as Reasoning).reasoning_content).toBe(THOUGHT);
+      const stream = await openai.chat.completions.create({
+        model,
+        stream: true,
+        messages: [{ role: 'user', content: 'think, then answer' }],
+      });
+      let reasoning = '';
+      for await (const chunk of stream)
+        reasoning += (chunk.choices[0]?.delta as Reasoning | undefined)?.reasoning_content ?? '';
+      expect(reasoning).toBe(THOUGHT);
+    }));
+
+  it('reaches an Anthropic caller as signed thinking and goes back to the same model intact', () =>
+    withThinking(async () => {
+      const first = await anthropic.messages
+        .stream({
+          model,
+          max_tokens: 300,
+          tools,
+          messages: [{ role: 'user', content: 'use the get_weather tool for Oslo' }],
+        })
+        .finalMessage();
+      const thinking = first.content.filter((b) => b.type === 'thinking');
+      expect(thinking.map((b) => b.thinking).join('')).toBe(THOUGHT);
+      expect(thinking.every((b) => b.signature !== '')).toBe(true);
+      const whole = await anthropic.messages.create({
+        model,
+        max_tokens: 300,
+        tools,
+        messages: [{ role: 'user', content: 'use the get_weather tool for Oslo' }],
+      });
+      expect(whole.content.filter((b) => b.type === 'thinking').length).toBeGreaterThan(0);
+
+      const use = first.content.find((b) => b.type === 'tool_use')!;
+      if (use.type !== 'tool_use') return;
+      await anthropic.messages.create({
+        model,
+        max_tokens: 300,
+        tools,
+        messages: [
+          { role: 'user', content: 'use the get_weather tool for Oslo' },
+          { role: 'assistant', content: first.content },
+          { role: 'user', content: [{ type: 'tool_result', tool_use_id: use.id, content: '3C' }] },
+        ],
+      });
+      const sent = JSON.stringify(mock().requests.at(-1)!.body);
+      if (target.provider === 'anthropic') {
+        expect(sent).toContain(`"signature":"mock-sig:${target.model}"`);
+      } else if (target.provider === 'openai') {
+        expect(sent).toContain(`"reasoning_content":"${THOUGHT}"`);
+      } else {
+        // Gemini gets its thought back and, on the function call, its own thought signature.
+        expect(sent).toContain(`"thought":true`);
+        expect(sent).toMatch(new RegExp(`"thoughtSignature":"mock-sig:${target.model}:[^"]+"`));
+        expect(sent).not.toContain('skip_thought_signature_validator');
+      }
+    }));
+
+  it('is never replayed to a different model', () =>
+    withThinking(async () => {
+      const first = await anthropic.messages.create({
+        model,
+        max_tokens: 300,
+        tools,
+        messages: [{ role: 'user', content: 'use the get_weather tool for Oslo' }],
+      });
+      const use = first.content.find((b) => b.type === 'tool_use')!;
+      if (use.type !== 'tool_use') return;
+      for (const other of TARGETS.filter((o) => o.provider !== target.provider)) {
+        await anthropic.messages.create({
+          model: `via-${other.provider}`,
+          max_tokens: 300,
+          tools,
+          messages: [
+            { role: 'user', content: 'use the get_weather tool for Oslo' },
+            { role: 'assistant', content: first.content },
+            {
+              role: 'user',
+              content: [{ type: 'tool_result', tool_use_id: use.id, content: '3C' }],
+            },
+          ],
+        });
+        const sent = JSON.stringify(t.mocks[other.provider]!.requests.at(-1)!.body);
+        expect(sent).not.toContain(THOUGHT);
+        expect(sent).not.toContain('mock-sig');
+        expect(sent).not.toContain('switchyard-v1');
+      }
+    }));
+});
