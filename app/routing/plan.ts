@@ -8,7 +8,7 @@
  */
 import type { DataPolicy, Model, Provider } from '../catalog/schema.ts';
 import type { Route } from '../config/schema.ts';
-import { checkAdmit, demandOf, targetStatus } from '../limiter/limiter.ts';
+import { checkAdmit, demandOn, targetStatus } from '../limiter/limiter.ts';
 import { formatWait } from '../limiter/format.ts';
 import { catalogModel, type KeyTier, type LimiterState } from '../limiter/state.ts';
 import { isValidTimeZone, nextReset } from '../ratelimit/resetTime.ts';
@@ -116,7 +116,6 @@ export function planRoute<C extends PlanCandidate>(input: PlanInput<C>): RoutePl
   const budget = route?.paidBudgetUsdPerDay;
   const budgetSpent = budget !== undefined && input.paidSpendTodayUsd >= budget;
   const waitMs = route?.onLimit.mode === 'wait' ? route.onLimit.maxWaitMs : 0;
-  const demand = demandOf(request.promptChars, request.maxTokens);
 
   let kept: C[] | undefined;
   let skipped: Array<SkippedCandidate<C>> | undefined;
@@ -173,6 +172,7 @@ export function planRoute<C extends PlanCandidate>(input: PlanInput<C>): RoutePl
       if (status.until !== undefined) skip.until = status.until;
       return skip;
     }
+    const demand = demandOn(candidate, request.promptChars, request.maxTokens);
     const room = checkAdmit(input.limiter, candidate, demand, now);
     if (room.ok) return undefined;
     if (room.reason === 'concurrency' && waitMs > 0) return undefined;
