@@ -160,7 +160,9 @@ export function createProxyHandler(deps: ProxyDeps) {
         stream: value.stream === true,
         promptChars:
           countTextChars(value.messages ?? value.prompt ?? value.input ?? value.contents) +
-          countTextChars(value.system),
+          countTextChars(value.system) +
+          // Tool definitions are prompt too: Claude Code's 22 tools are thousands of tokens.
+          countTextChars(value.tools),
         maxTokens: typeof maxTokens === 'number' ? maxTokens : undefined,
         receivedAt: deps.clock(),
         ...(typeof beta === 'string' && beta !== '' ? { anthropicBeta: beta } : {}),

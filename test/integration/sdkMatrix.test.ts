@@ -53,7 +53,10 @@ beforeAll(async () => {
       gemini: { format: 'gemini', keys: [{ key: KEYS[2]!.secret, label: 'gemini-main' }] },
     },
     keys: KEYS,
-    routes: TARGETS.map((target) => ({ name: `via-${target.provider}`, targets: [target] })),
+    routes: [
+      ...TARGETS.map((target) => ({ name: `via-${target.provider}`, targets: [target] })),
+      { name: 'long-context', targets: [TARGETS[0], TARGETS[2]] },
+    ],
   });
   openai = new OpenAI({ baseURL: t.engine.proxyUrl, apiKey: PROXY_KEY, maxRetries: 0 });
   anthropic = new Anthropic({ baseURL: t.engine.url, apiKey: PROXY_KEY, maxRetries: 0 });
@@ -675,4 +678,29 @@ describe.each(TARGETS)('thinking from $provider', (target) => {
         expect(sent).not.toContain('switchyard-v1');
       }
     }));
+});
+
+describe('a prompt too big for a model', () => {
+  it('skips it before sending, counting tool definitions as prompt', async () => {
+    // About 140,000 tokens of tool schemas: more than gpt-4o-mini's 128,000-token window.
+    const tools = Array.from({ length: 40 }, (_, i) => ({
+      name: `tool_${i}`,
+      description: 'x'.repeat(14_000),
+      input_schema: { type: 'object' as const, properties: {} },
+    }));
+    const before = t.mocks.openai!.requests.length;
+    const { data, response } = await anthropic.messages
+      .create({
+        model: 'long-context',
+        max_tokens: 100,
+        tools,
+        messages: [{ role: 'user', content: 'a short question' }],
+      })
+      .withResponse();
+    expect(data.content.map((b) => (b.type === 'text' ? b.text : '')).join('')).toContain(
+      'a short question',
+    );
+    expect(response.headers.get('x-switchyard-provider')).toBe('gemini');
+    expect(t.mocks.openai!.requests.length).toBe(before);
+  });
 });
