@@ -279,3 +279,20 @@ export function openAiToGeminiRequest(req: ChatCompletionRequest): Translated<Ge
   if (Object.keys(config.value).length > 0) out.generationConfig = config.value;
   return { ok: true, value: out };
 }
+
+/**
+ * An Anthropic caller's `thinking` setting for a Gemini target: `enabled` or `adaptive` asks for
+ * thought summaries (`includeThoughts`), which come back as thinking blocks. The budget is not
+ * passed on: Gemini's ranges differ per model (2.5 Flash takes at most 24,576, Claude Code asks
+ * for more), and a budget out of range is a 400.
+ */
+export function withGeminiThinking(
+  req: GeminiRequest,
+  thinking: { type: string } | undefined,
+): GeminiRequest {
+  if (thinking === undefined || thinking.type === 'disabled') return req;
+  return {
+    ...req,
+    generationConfig: { ...req.generationConfig, thinkingConfig: { includeThoughts: true } },
+  };
+}

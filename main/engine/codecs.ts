@@ -20,12 +20,13 @@ import {
   geminiMethodPath,
   geminiStreamError,
   GenerateContentResponseSchema,
+  type GeminiRequest,
 } from '../../app/formats/gemini.ts';
 import {
   geminiToOpenAiEmbeddings,
   openAiToGeminiEmbeddings,
 } from '../../app/formats/embeddings.ts';
-import { openAiToGeminiRequest } from '../../app/formats/geminiTarget.ts';
+import { openAiToGeminiRequest, withGeminiThinking } from '../../app/formats/geminiTarget.ts';
 import { withoutForeignThinking } from '../../app/formats/thinkingSignature.ts';
 import {
   geminiToOpenAiResponse,
@@ -294,7 +295,16 @@ function translating(req: ProxyRequest, provider: Provider, caller: CallerSide):
       if (!hub.ok) return hub;
       const capped = withOutputCap(hub.value, provider, model);
       const encoded = target.encode(capped, model, provider, request.stream);
-      return encoded.ok ? { ok: true, body: JSON.stringify(encoded.value) } : encoded;
+      if (!encoded.ok) return encoded;
+      // The hub has no field for Anthropic's thinking setting; Gemini has one that fits.
+      const value =
+        format === 'gemini' && request.inbound === 'anthropic'
+          ? withGeminiThinking(
+              encoded.value as GeminiRequest,
+              (request.body as MessagesRequest).thinking,
+            )
+          : encoded.value;
+      return { ok: true, body: JSON.stringify(value) };
     },
     decode: (text, model) => {
       const value = parseJson(text);

@@ -445,13 +445,15 @@ describe.each(TARGETS)('Claude Code request shapes → $provider', (target) => {
     if (target.provider === 'gemini') {
       const body = seen.body as {
         systemInstruction?: { parts: Array<{ text: string }> };
-        generationConfig?: { maxOutputTokens?: number };
+        generationConfig?: { maxOutputTokens?: number; thinkingConfig?: unknown };
       };
       expect(body.systemInstruction?.parts.map((p) => p.text)).toEqual([
         'You are Claude Code.',
         'Agents available: general-purpose, explore.',
       ]);
       expect(body.generationConfig?.maxOutputTokens).toBe(32000);
+      // thinking: adaptive asks Gemini for its thoughts, without a budget it may refuse.
+      expect(body.generationConfig?.thinkingConfig).toEqual({ includeThoughts: true });
     }
   });
 

@@ -6,7 +6,7 @@ import {
   openAiToAnthropicResponse,
 } from '../../../app/formats/anthropicInbound.ts';
 import { OpenAiToAnthropicStream } from '../../../app/formats/anthropicInboundStream.ts';
-import { openAiToGeminiRequest } from '../../../app/formats/geminiTarget.ts';
+import { openAiToGeminiRequest, withGeminiThinking } from '../../../app/formats/geminiTarget.ts';
 import type { ChatCompletionChunk, ChunkDelta } from '../../../app/formats/openai.ts';
 import { ChatCompletionSchema } from '../../../app/formats/openai.ts';
 import {
@@ -174,5 +174,20 @@ describe('hub → Anthropic caller', () => {
       e.type === 'content_block_start' ? [e.content_block.type] : [],
     );
     expect(starts).toEqual(['thinking', 'thinking', 'tool_use']);
+  });
+});
+
+describe('Anthropic thinking setting → Gemini', () => {
+  const base = { contents: [], generationConfig: { maxOutputTokens: 100 } };
+  it('asks for thoughts when thinking is enabled or adaptive, never with a budget', () => {
+    for (const thinking of [{ type: 'adaptive' }, { type: 'enabled', budget_tokens: 31999 }])
+      expect(withGeminiThinking(base, thinking).generationConfig).toEqual({
+        maxOutputTokens: 100,
+        thinkingConfig: { includeThoughts: true },
+      });
+  });
+  it('leaves the request alone when thinking is off or not asked for', () => {
+    expect(withGeminiThinking(base, { type: 'disabled' })).toBe(base);
+    expect(withGeminiThinking(base, undefined)).toBe(base);
   });
 });
