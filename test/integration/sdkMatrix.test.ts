@@ -706,3 +706,17 @@ describe('a prompt too big for a model', () => {
     expect(t.mocks.openai!.requests.length).toBe(before);
   });
 });
+
+describe('count_tokens when the Anthropic target cannot count', () => {
+  it('estimates locally instead, still without a chat request', async () => {
+    const mock = t.mocks.anthropic!;
+    mock.queueFaults({ kind: 'server-error', status: 500 });
+    const before = mock.requests.length;
+    const { data, response } = await anthropic.messages
+      .countTokens({ model: 'via-anthropic', messages: [{ role: 'user', content: 'count me' }] })
+      .withResponse();
+    expect(data.input_tokens).toBeGreaterThan(0);
+    expect(response.headers.get('x-switchyard-token-count')).toBe('estimate');
+    expect(mock.requests.slice(before).map((r) => r.path)).toEqual(['/v1/messages/count_tokens']);
+  });
+});
