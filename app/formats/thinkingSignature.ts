@@ -12,8 +12,12 @@
  *   thought part) and its payload as the thought signature of the tool call that follows;
  * - to any other model: the block is dropped (thinking is the model's own scratchpad, not
  *   conversation, so it is not turned into text);
- * - to an Anthropic target: every block signed here is dropped; Anthropic's own signatures
- *   pass untouched.
+ * - to an Anthropic target: the same rule, with the original Anthropic signature restored.
+ *
+ * Thinking an Anthropic-format target writes is signed the same way on its way to the caller
+ * (`signature`, and the `data` of redacted thinking), so a chain that moves between Claude
+ * models never replays one model's signature to another. Signatures not made here (a history
+ * from before Switchyard) pass untouched.
  */
 const PREFIX = 'switchyard-v1:';
 
@@ -35,35 +39,49 @@ export function readSignature(signature: unknown): { producer: string; payload: 
   }
 }
 
-/** Whether a content block is thinking that a non-Anthropic model wrote (signed here). */
-function isForeignThinking(block: unknown): boolean {
-  if (typeof block !== 'object' || block === null) return false;
+/** Signed-here thinking in a history, as it goes to `target`: its own back as it was, or gone. */
+type Verdict = { keep: false } | { keep: true; block: unknown };
+
+/**
+ * What becomes of one content block for an Anthropic target. Thinking signed here goes back
+ * with its original signature (redacted thinking with its original `data`) when `target`
+ * wrote it, and is dropped otherwise; thinking with any other signature passes untouched.
+ */
+function forAnthropicTarget(block: unknown, target: string): Verdict {
+  if (typeof block !== 'object' || block === null) return { keep: true, block };
   const record = block as Record<string, unknown>;
-  return record.type === 'thinking' && readSignature(record.signature) !== null;
+  const field =
+    record.type === 'thinking' ? 'signature' : record.type === 'redacted_thinking' ? 'data' : null;
+  if (field === null) return { keep: true, block };
+  const signed = readSignature(record[field]);
+  if (signed === null) return { keep: true, block };
+  if (signed.producer !== target || signed.payload === '') return { keep: false };
+  return { keep: true, block: { ...record, [field]: signed.payload } };
 }
 
 /**
- * A Messages body for an Anthropic target without the thinking blocks other vendors' models
- * wrote. The body is returned as it is when there are none (the common case).
+ * A Messages body for the Anthropic-format target `target` (`provider/model`): thinking it
+ * signed itself goes back with its own signature, thinking any other model wrote is dropped
+ * (a real API answers 400 to a foreign signature). The body is returned as it is when it holds
+ * no thinking signed here (the common case for a first request).
  */
-export function withoutForeignThinking(body: Record<string, unknown>): Record<string, unknown> {
+export function thinkingForAnthropicTarget(
+  body: Record<string, unknown>,
+  target: string,
+): Record<string, unknown> {
   const messages = body.messages;
-  if (!Array.isArray(messages)) return body;
-  const hasForeign = messages.some(
-    (m: unknown) =>
-      typeof m === 'object' &&
-      m !== null &&
-      Array.isArray((m as { content?: unknown }).content) &&
-      (m as { content: unknown[] }).content.some(isForeignThinking),
-  );
-  if (!hasForeign) return body;
+  if (!Array.isArray(messages) || !JSON.stringify(messages).includes(PREFIX)) return body;
   return {
     ...body,
     messages: messages.map((m: unknown) => {
       if (typeof m !== 'object' || m === null) return m;
       const content = (m as { content?: unknown }).content;
       if (!Array.isArray(content)) return m;
-      const kept = content.filter((block: unknown) => !isForeignThinking(block));
+      const kept: unknown[] = [];
+      for (const block of content) {
+        const verdict = forAnthropicTarget(block, target);
+        if (verdict.keep) kept.push(verdict.block);
+      }
       // Anthropic refuses an empty assistant turn; a turn that was only thinking says so.
       return {
         ...m,
@@ -71,4 +89,36 @@ export function withoutForeignThinking(body: Record<string, unknown>): Record<st
       };
     }),
   };
+}
+
+/**
+ * Signs the thinking of an Anthropic target's answer with its producer: `signature` of thinking
+ * blocks and `data` of redacted thinking. Used on whole messages and on stream events
+ * (`content_block_start`, `signature_delta`); returns null when there is nothing to sign.
+ */
+export function signAnthropicThinking(value: unknown, producer: string): unknown {
+  if (typeof value !== 'object' || value === null) return null;
+  const record = value as Record<string, unknown>;
+  const sign = (raw: unknown) =>
+    typeof raw === 'string' && raw !== '' ? signThinking(producer, raw) : raw;
+  if (record.type === 'thinking' && typeof record.signature === 'string' && record.signature !== '')
+    return { ...record, signature: sign(record.signature) };
+  if (record.type === 'redacted_thinking') return { ...record, data: sign(record.data) };
+  if (record.type === 'signature_delta') return { ...record, signature: sign(record.signature) };
+  if (record.type === 'content_block_start' || record.type === 'content_block_delta') {
+    const key = record.type === 'content_block_start' ? 'content_block' : 'delta';
+    const inner = signAnthropicThinking(record[key], producer);
+    return inner === null ? null : { ...record, [key]: inner };
+  }
+  if (record.type === 'message' && Array.isArray(record.content)) {
+    let changed = false;
+    const content = record.content.map((block: unknown) => {
+      const signed = signAnthropicThinking(block, producer);
+      if (signed === null) return block;
+      changed = true;
+      return signed;
+    });
+    return changed ? { ...record, content } : null;
+  }
+  return null;
 }

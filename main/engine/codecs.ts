@@ -27,7 +27,10 @@ import {
   openAiToGeminiEmbeddings,
 } from '../../app/formats/embeddings.ts';
 import { openAiToGeminiRequest, withGeminiThinking } from '../../app/formats/geminiTarget.ts';
-import { withoutForeignThinking } from '../../app/formats/thinkingSignature.ts';
+import {
+  signAnthropicThinking,
+  thinkingForAnthropicTarget,
+} from '../../app/formats/thinkingSignature.ts';
 import {
   geminiToOpenAiResponse,
   GeminiToOpenAiStream,
@@ -171,15 +174,32 @@ const PASSTHROUGH = {
   chat: passthrough('/chat/completions', openAiPassthroughRelay, openAiAnswer),
   embeddings: passthrough('/embeddings', openAiPassthroughRelay, openAiAnswer),
   completions: passthrough('/completions', openAiPassthroughRelay, openAiAnswer),
-  messages: {
-    ...passthrough('/v1/messages', anthropicPassthroughRelay, anthropicAnswer),
-    encode: (req, model, provider) => ({
+};
+
+/**
+ * Anthropic caller, Anthropic-format target: the body goes up as sent (beta fields, cache_control
+ * and all) with the caller's anthropic-beta header; thinking is signed with the model that wrote
+ * it on the way back, and goes up again only to that model (thinkingSignature.ts).
+ */
+function anthropicPassthrough(provider: Provider): Codec {
+  const producer = (model: string) => `${provider.id}/${model}`;
+  const base = passthrough('/v1/messages', anthropicPassthroughRelay, anthropicAnswer);
+  return {
+    ...base,
+    encode: (req, model, target) => ({
       ok: true,
-      body: withModel(withoutForeignThinking(req.body), model, provider),
+      body: withModel(thinkingForAnthropicTarget(req.body, producer(model)), model, target),
       headers: betaHeaders(req),
     }),
-  } satisfies Codec,
-};
+    decode: (text, model) => {
+      const decoded = base.decode(text, model);
+      if (!decoded.ok) return decoded;
+      const signed = signAnthropicThinking(parseJson(text), producer(model));
+      return signed === null ? decoded : { ...decoded, body: JSON.stringify(signed) };
+    },
+    relay: (model) => anthropicPassthroughRelay(producer(model)),
+  };
+}
 
 /** How the hub (an OpenAI chat request and its answers) is spoken to one target format. */
 type TargetSide = {
@@ -402,6 +422,7 @@ export function codecFor(req: ProxyRequest, candidate: Candidate): Codec | { uns
       return PASSTHROUGH.chat;
     return STREAM_WITH_USAGE;
   }
-  if (req.inbound === 'anthropic' && format === 'anthropic') return PASSTHROUGH.messages;
+  if (req.inbound === 'anthropic' && format === 'anthropic')
+    return anthropicPassthrough(candidate.provider);
   return translating(req, candidate.provider, CALLERS[req.inbound]);
 }

@@ -9,7 +9,8 @@ import {
   type ChatCompletionChunk,
   type Usage,
 } from '../../app/formats/openai.ts';
-import { SseParser, type SseEvent } from '../../app/formats/sse.ts';
+import { encodeSseEvent, SseParser, type SseEvent } from '../../app/formats/sse.ts';
+import { signAnthropicThinking } from '../../app/formats/thinkingSignature.ts';
 import { anthropicStreamError } from '../../app/formats/anthropicTargetStream.ts';
 import type { RelayStep, StreamRelay, UsageCounts } from './codec.ts';
 
@@ -199,7 +200,8 @@ export class SseBlockSplitter {
 
 /**
  * Same format both sides: the bytes go through untouched, and the events are parsed only to see
- * the start, usage, errors and whether the stream is complete. `observe` reads one event.
+ * the start, usage, errors and whether the stream is complete. `observe` reads one event, and
+ * may drop it or give the text to send in its place.
  * Bytes are forwarded a whole event block at a time: a block cut short (a reset, a malformed
  * event) must never reach the client, or the error event written after it would run into the
  * half line and the client could not read either.
@@ -208,7 +210,13 @@ function passthroughRelay(
   observe: (
     event: SseEvent,
     usage: UsageCounts,
-  ) => { started?: boolean; complete?: boolean; error?: StreamError; drop?: boolean },
+  ) => {
+    started?: boolean;
+    complete?: boolean;
+    error?: StreamError;
+    drop?: boolean;
+    replace?: string;
+  },
   errorText: (error: StreamError) => string,
 ): StreamRelay {
   const parser = new SseParser();
@@ -216,9 +224,9 @@ function passthroughRelay(
   let started = false;
   let complete = false;
   const splitter = new SseBlockSplitter();
-  /** Observes a block's events; says whether the block is forwarded (false: drop it). */
-  const step = (events: SseEvent[]): StreamError | boolean => {
-    let forward = true;
+  /** Observes a block's events; says what of the block is forwarded (false: drop it). */
+  const step = (events: SseEvent[]): StreamError | boolean | { replace: string } => {
+    let forward: boolean | { replace: string } = true;
     for (const event of events) {
       let seen: ReturnType<typeof observe>;
       try {
@@ -230,6 +238,7 @@ function passthroughRelay(
       if (seen.started) started = true;
       if (seen.complete) complete = true;
       if (seen.drop) forward = false;
+      else if (seen.replace !== undefined) forward = { replace: seen.replace };
     }
     return forward;
   };
@@ -238,8 +247,9 @@ function passthroughRelay(
       let out = '';
       for (const block of splitter.push(text)) {
         const seen = step(parser.push(block));
-        if (typeof seen !== 'boolean') return { out, started, error: seen, usage };
-        if (seen) out += block;
+        if (typeof seen === 'object' && 'replace' in seen) out += seen.replace;
+        else if (typeof seen !== 'boolean') return { out, started, error: seen, usage };
+        else if (seen) out += block;
       }
       if (splitter.rest.length > MAX_EVENT_CHARS)
         return { out, started, error: oversizedEvent(), usage };
@@ -248,7 +258,8 @@ function passthroughRelay(
     end: () => {
       // What is held is an event without its blank line: the parser discards it, and so do we.
       const seen = step([...parser.push(splitter.rest), ...parser.end()]);
-      if (typeof seen !== 'boolean') return { out: '', started, error: seen, usage };
+      if (typeof seen === 'object' && !('replace' in seen))
+        return { out: '', started, error: seen, usage };
       return complete
         ? { out: '', started, usage }
         : { out: '', started, usage, error: truncatedStream('upstream') };
@@ -282,12 +293,23 @@ export function openAiPassthroughRelay(dropUsageChunk = false): StreamRelay {
  * completes it. Every event's data is read, so a malformed one ends the stream with an error
  * instead of reaching the caller's SDK as JSON it cannot parse.
  */
-export function anthropicPassthroughRelay(): StreamRelay {
+export function anthropicPassthroughRelay(producer?: string): StreamRelay {
   return passthroughRelay(
     (event, usage) => {
       const type = event.event;
       const data = parseJson(event.data);
       if (data === undefined) return { error: malformedStream('Anthropic') };
+      if (
+        producer !== undefined &&
+        (type === 'content_block_start' || type === 'content_block_delta')
+      ) {
+        const signed = signAnthropicThinking(data, producer);
+        if (signed !== null)
+          return {
+            started: true,
+            replace: encodeSseEvent({ event: type, data: JSON.stringify(signed) }),
+          };
+      }
       if (type === 'ping') return {};
       if (type === 'error')
         return { error: anthropicStreamError((data as { error?: unknown }).error) };

@@ -56,6 +56,7 @@ beforeAll(async () => {
     routes: [
       ...TARGETS.map((target) => ({ name: `via-${target.provider}`, targets: [target] })),
       { name: 'long-context', targets: [TARGETS[0], TARGETS[2]] },
+      { name: 'via-opus', targets: [{ provider: 'anthropic', model: 'claude-opus-4-5' }] },
     ],
   });
   openai = new OpenAI({ baseURL: t.engine.proxyUrl, apiKey: PROXY_KEY, maxRetries: 0 });
@@ -718,5 +719,50 @@ describe('count_tokens when the Anthropic target cannot count', () => {
     expect(data.input_tokens).toBeGreaterThan(0);
     expect(response.headers.get('x-switchyard-token-count')).toBe('estimate');
     expect(mock.requests.slice(before).map((r) => r.path)).toEqual(['/v1/messages/count_tokens']);
+  });
+});
+
+describe('thinking across Claude models', () => {
+  it('is given back to the Claude model that wrote it, never to another one', async () => {
+    const mock = t.mocks.anthropic!;
+    mock.setBehavior({ reasoning: 'Haiku thinks.' });
+    try {
+      const tools = [
+        { name: 'get_weather', input_schema: { type: 'object' as const, properties: {} } },
+      ];
+      const question = { role: 'user' as const, content: 'use the get_weather tool' };
+      const first = await anthropic.messages
+        .stream({ model: 'via-anthropic', max_tokens: 300, tools, messages: [question] })
+        .finalMessage();
+      const use = first.content.find((b) => b.type === 'tool_use');
+      if (use?.type !== 'tool_use') throw new Error('expected a tool call');
+      const history = [
+        question,
+        { role: 'assistant' as const, content: first.content },
+        {
+          role: 'user' as const,
+          content: [{ type: 'tool_result' as const, tool_use_id: use.id, content: 'sunny' }],
+        },
+      ];
+      await anthropic.messages.create({
+        model: 'via-opus',
+        max_tokens: 300,
+        tools,
+        messages: history,
+      });
+      const toOpus = JSON.stringify(mock.requests.at(-1)!.body);
+      expect(toOpus).not.toContain('Haiku thinks.');
+      expect(toOpus).not.toContain('mock-sig');
+      await anthropic.messages.create({
+        model: 'via-anthropic',
+        max_tokens: 300,
+        tools,
+        messages: history,
+      });
+      const toHaiku = JSON.stringify(mock.requests.at(-1)!.body);
+      expect(toHaiku).toContain('"signature":"mock-sig:claude-haiku-4-5"');
+    } finally {
+      mock.setBehavior({ reasoning: undefined });
+    }
   });
 });

@@ -11,8 +11,9 @@ import type { ChatCompletionChunk, ChunkDelta } from '../../../app/formats/opena
 import { ChatCompletionSchema } from '../../../app/formats/openai.ts';
 import {
   readSignature,
+  signAnthropicThinking,
   signThinking,
-  withoutForeignThinking,
+  thinkingForAnthropicTarget,
 } from '../../../app/formats/thinkingSignature.ts';
 
 const GEMINI = 'gemini/gemini-3-pro';
@@ -46,23 +47,75 @@ describe('thinking signatures', () => {
     expect(readSignature('EqQBCkYIBxgCKkD…anthropic')).toBeNull();
   });
 
-  it('drop only thinking other vendors wrote from a body for an Anthropic target', () => {
+  it('give an Anthropic model its own signed thinking back as it was, and drop the rest', () => {
+    const HAIKU = 'anthropic/claude-haiku-4-5';
     const body = {
       messages: [
         {
           role: 'assistant',
           content: [
-            { type: 'thinking', thinking: 'mine', signature: 'anthropic-signature' },
+            { type: 'thinking', thinking: 'mine', signature: signThinking(HAIKU, 'EqQB') },
+            { type: 'redacted_thinking', data: signThinking(HAIKU, 'c2VjcmV0') },
+            {
+              type: 'thinking',
+              thinking: 'opus',
+              signature: signThinking('anthropic/claude-opus-4-5', 'Ab'),
+            },
             { type: 'thinking', thinking: 'gemini', signature: signThinking(GEMINI) },
+            { type: 'thinking', thinking: 'old', signature: 'raw-anthropic-signature' },
             { type: 'text', text: 'hi' },
           ],
         },
       ],
     };
-    const out = withoutForeignThinking(body) as typeof body;
-    expect(out.messages[0]!.content.map((b) => b.thinking ?? b.type)).toEqual(['mine', 'text']);
+    const out = thinkingForAnthropicTarget(body, HAIKU) as typeof body;
+    expect(out.messages[0]!.content).toEqual([
+      { type: 'thinking', thinking: 'mine', signature: 'EqQB' },
+      { type: 'redacted_thinking', data: 'c2VjcmV0' },
+      { type: 'thinking', thinking: 'old', signature: 'raw-anthropic-signature' },
+      { type: 'text', text: 'hi' },
+    ]);
     const untouched = { messages: [{ role: 'user', content: 'x' }] };
-    expect(withoutForeignThinking(untouched)).toBe(untouched);
+    expect(thinkingForAnthropicTarget(untouched, HAIKU)).toBe(untouched);
+  });
+
+  it('sign an Anthropic answer and its stream events with the model that wrote them', () => {
+    const HAIKU = 'anthropic/claude-haiku-4-5';
+    expect(
+      signAnthropicThinking(
+        {
+          type: 'message',
+          content: [
+            { type: 'thinking', thinking: 't', signature: 'EqQB' },
+            { type: 'redacted_thinking', data: 'c2VjcmV0' },
+            { type: 'text', text: 'x' },
+          ],
+        },
+        HAIKU,
+      ),
+    ).toEqual({
+      type: 'message',
+      content: [
+        { type: 'thinking', thinking: 't', signature: signThinking(HAIKU, 'EqQB') },
+        { type: 'redacted_thinking', data: signThinking(HAIKU, 'c2VjcmV0') },
+        { type: 'text', text: 'x' },
+      ],
+    });
+    const delta = {
+      type: 'content_block_delta',
+      index: 0,
+      delta: { type: 'signature_delta', signature: 'EqQB' },
+    };
+    expect(signAnthropicThinking(delta, HAIKU)).toEqual({
+      ...delta,
+      delta: { type: 'signature_delta', signature: signThinking(HAIKU, 'EqQB') },
+    });
+    const text = {
+      type: 'content_block_delta',
+      index: 1,
+      delta: { type: 'text_delta', text: 'x' },
+    };
+    expect(signAnthropicThinking(text, HAIKU)).toBeNull();
   });
 });
 
