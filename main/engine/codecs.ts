@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { clampOutputTokens, type Provider, type WireFormat } from '../../app/catalog/schema.ts';
-import { catalogModel } from '../../app/limiter/state.ts';
+import type { Provider, WireFormat } from '../../app/catalog/schema.ts';
 import { MessageResponseSchema, type MessagesRequest } from '../../app/formats/anthropic.ts';
 import {
   anthropicToOpenAiRequest,
@@ -60,6 +59,7 @@ import {
   type ToOpenAi,
 } from './relays.ts';
 import type { Candidate } from './targets.ts';
+import { betaHeaders, withOutputCap } from './targetExtras.ts';
 
 /** Joins a base URL and a path without doubling or losing the slash between them. */
 export function joinUrl(base: string, path: string): string {
@@ -69,39 +69,11 @@ export function joinUrl(base: string, path: string): string {
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 const toolCallId = () => `call_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
 
-/**
- * The body with its output-token fields (`max_tokens`, and OpenAI's `max_completion_tokens`)
- * capped at what the target model can write, so a request meant for a bigger model is not a 400.
- */
-function withOutputCap<T extends Record<string, unknown>>(
-  body: T,
-  provider: Provider,
-  model: string,
-): T {
-  const entry = catalogModel({ provider, model });
-  if (entry?.maxOutputTokens === undefined) return body;
-  const out: Record<string, unknown> = { ...body };
-  for (const field of ['max_tokens', 'max_completion_tokens']) {
-    const value = out[field];
-    if (typeof value === 'number') out[field] = clampOutputTokens(entry, value);
-  }
-  return out as T;
-}
-
 /** Replaces the model a client named (a route, `provider/model`) with the target's. */
 function withModel(body: Record<string, unknown>, model: string, provider: Provider): string {
   const out: Record<string, unknown> = { ...withOutputCap(body, provider, model), model };
   if (provider.quirks.rejectsStreamOptions) delete out.stream_options;
   return JSON.stringify(out);
-}
-
-/**
- * The caller's `anthropic-beta` header, for an Anthropic-format target: beta-only body fields
- * (`context_management`, `output_config`, mid-conversation system messages) are refused
- * without it. Other formats never see it; their translation drops what they cannot take.
- */
-export function betaHeaders(req: ProxyRequest): Record<string, string> {
-  return req.anthropicBeta === undefined ? {} : { 'anthropic-beta': req.anthropicBeta };
 }
 
 /** Same format both sides: the body goes up with the target's model name, the answer comes back untouched. */
