@@ -39,6 +39,17 @@ export function readSignature(signature: unknown): { producer: string; payload: 
   }
 }
 
+/** Whether a message holds thinking signed here (a walk over its blocks, nothing copied). */
+function hasSignedHere(message: unknown): boolean {
+  const content = (message as { content?: unknown } | null)?.content;
+  if (!Array.isArray(content)) return false;
+  return content.some((block: unknown) => {
+    if (typeof block !== 'object' || block === null) return false;
+    const { signature, data } = block as { signature?: unknown; data?: unknown };
+    return readSignature(signature) !== null || readSignature(data) !== null;
+  });
+}
+
 /** Signed-here thinking in a history, as it goes to `target`: its own back as it was, or gone. */
 type Verdict = { keep: false } | { keep: true; block: unknown };
 
@@ -70,7 +81,7 @@ export function thinkingForAnthropicTarget(
   target: string,
 ): Record<string, unknown> {
   const messages = body.messages;
-  if (!Array.isArray(messages) || !JSON.stringify(messages).includes(PREFIX)) return body;
+  if (!Array.isArray(messages) || !messages.some(hasSignedHere)) return body;
   return {
     ...body,
     messages: messages.map((m: unknown) => {
