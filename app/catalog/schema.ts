@@ -96,6 +96,11 @@ export const ModelSchema = z.strictObject({
   id: z.string().min(1),
   kind: z.enum(['chat', 'embedding']),
   contextWindow: z.int().positive().optional(),
+  maxOutputTokens: z
+    .int()
+    .positive()
+    .optional()
+    .describe('The most output tokens one request may ask for (max_tokens); absent when not found'),
   free: z.boolean().describe('Usable on the provider’s free tier'),
   limits: ModelLimitsSchema.optional().describe('Free-tier limits'),
   pricePerMTokIn: z
@@ -104,6 +109,11 @@ export const ModelSchema = z.strictObject({
     .optional()
     .describe('Pay-as-you-go USD per million input tokens; absent when no source was found'),
   pricePerMTokOut: z.number().min(0).optional(),
+  pricePerMTokCachedIn: z
+    .number()
+    .min(0)
+    .optional()
+    .describe('USD per million input tokens read from the prompt cache; absent: the input price'),
 });
 export type Model = z.infer<typeof ModelSchema>;
 
@@ -392,14 +402,34 @@ export function findModel(
   return findProvider(catalog, providerId)?.models.find((model) => model.id === modelId);
 }
 
+/**
+ * The output tokens to ask a model for: what the caller asked, at most what the model can write.
+ * A real provider answers 400 to more (Claude Code asks every model for 32,000); usage still
+ * reports what was actually written.
+ */
+export function clampOutputTokens(model: Model | undefined, requested: number): number {
+  const max = model?.maxOutputTokens;
+  return max !== undefined && requested > max ? max : requested;
+}
+
 /** True when both prices are known, so a cost is an estimate and not a placeholder 0. */
 export function priceKnown(model: Model | undefined): boolean {
   return model?.pricePerMTokIn !== undefined && model.pricePerMTokOut !== undefined;
 }
 
-/** Estimated USD for a request; 0 where the price is unknown (the UI shows "unknown" then). */
-export function costUsd(model: Model | undefined, tokensIn: number, tokensOut: number): number {
+/**
+ * Estimated USD for a request; 0 where the price is unknown (the UI shows "unknown" then).
+ * `tokensCached` (part of `tokensIn`) is priced at the cached rate where the catalog has one.
+ */
+export function costUsd(
+  model: Model | undefined,
+  tokensIn: number,
+  tokensOut: number,
+  tokensCached = 0,
+): number {
   const priceIn = model?.pricePerMTokIn ?? 0;
+  const priceCached = model?.pricePerMTokCachedIn ?? priceIn;
   const priceOut = model?.pricePerMTokOut ?? 0;
-  return (tokensIn * priceIn + tokensOut * priceOut) / 1_000_000;
+  const cached = Math.min(tokensCached, tokensIn);
+  return ((tokensIn - cached) * priceIn + cached * priceCached + tokensOut * priceOut) / 1_000_000;
 }

@@ -129,14 +129,17 @@ const ToolChoiceSchema = z.discriminatedUnion('type', [
   z.looseObject({ type: z.literal('none') }),
 ]);
 
-/** An inbound `POST /v1/messages` body. */
-export const MessagesRequestSchema = z.looseObject({
+/**
+ * The fields a Messages request and a token count share. `role: "system"` inside `messages` is
+ * Claude Code's mid-conversation system message (beta `mid-conversation-system-2026-04-07`).
+ * Beta fields (`context_management`, `output_config`, …) are kept by the loose object.
+ */
+const MessagesShape = {
   model: z.string().min(1, 'model must not be empty'),
-  max_tokens: z.int().positive(),
   messages: z
     .array(
       z.looseObject({
-        role: z.enum(['user', 'assistant']),
+        role: z.enum(['user', 'assistant', 'system']),
         content: z.union([z.string(), z.array(openUnion(KnownBlockSchema, KNOWN_BLOCK_TYPES))]),
       }),
     )
@@ -151,8 +154,18 @@ export const MessagesRequestSchema = z.looseObject({
   stream: z.boolean().optional(),
   metadata: z.looseObject({ user_id: z.string().nullish() }).optional(),
   thinking: z.looseObject({ type: z.string(), budget_tokens: z.int().optional() }).optional(),
+};
+
+/** An inbound `POST /v1/messages` body. */
+export const MessagesRequestSchema = z.looseObject({
+  ...MessagesShape,
+  max_tokens: z.int().positive(),
 });
 export type MessagesRequest = z.infer<typeof MessagesRequestSchema>;
+
+/** An inbound `POST /v1/messages/count_tokens` body: a Messages request without `max_tokens`. */
+export const CountTokensRequestSchema = z.looseObject(MessagesShape);
+export type CountTokensRequest = z.infer<typeof CountTokensRequestSchema>;
 
 export type StopReason =
   | 'end_turn'

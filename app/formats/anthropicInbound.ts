@@ -3,13 +3,20 @@
  * the Messages request → the OpenAI hub request, and an OpenAI response → a Messages response
  * (the stream is in anthropicInboundStream.ts).
  *
+ * - Mid-conversation `role: "system"` messages (Claude Code) stay in place as system messages.
+ * - `thinking` blocks go back as `reasoning_content` only to the model that wrote them
+ *   (thinkingSignature.ts); Anthropic's own, redacted thinking and others' are dropped.
+ *
  * What does not carry over, on purpose:
- * - `thinking` blocks and the `thinking` setting: OpenAI has no field that takes them back,
- *   and their signatures mean nothing to another vendor. `top_k` is dropped (OpenAI refuses it).
+ * - The `thinking` setting, `cache_control`, `context_management`, `output_config` and other
+ *   beta fields: OpenAI-format targets have no field for them. `top_k` is dropped (OpenAI
+ *   refuses it).
  * - `tool_result.is_error` becomes an `Error: ` prefix on the tool message, the only place an
  *   OpenAI model can see it.
- * - Server tools (web search, code execution, …), their result blocks, `file` image sources,
- *   URL documents and any block type not modelled in anthropic.ts are refused with a 400.
+ * - Server tools (web search, code execution, …) and their blocks are left out (a tool_choice
+ *   naming one is then left to the model); Files API images and documents by URL or file id
+ *   become a one-line note; unmodelled block types give their text, if any. Nothing a caller
+ *   sends is a reason for a 400 here: the translation drops what the target cannot take.
  * - Streaming requests ask for `stream_options.include_usage`, because an Anthropic stream
  *   must end with usage; a target that refuses `stream_options` has it stripped by its catalog
  *   entry's quirks.
@@ -25,7 +32,8 @@ import type {
 } from './anthropic.ts';
 import { isKnownBlock } from './anthropic.ts';
 import type { Translated } from './common.ts';
-import { invalidRequest, parseJsonObject } from './common.ts';
+import { parseJsonObject } from './common.ts';
+import { readSignature, signThinking } from './thinkingSignature.ts';
 import type {
   ChatCompletionRequest,
   ChatMessage,
@@ -37,46 +45,48 @@ import type {
 
 type Part = UserContentPart;
 
-function unsupported(type: string, at: string): Translated<never> {
-  return invalidRequest(`Content blocks of type "${type}" cannot be translated`, at);
+/** What a model is told in place of content it cannot be sent, so it knows something was there. */
+function omitted(what: string): Part {
+  return { type: 'text', text: `[${what} omitted: not available to this model]` };
 }
 
-/** A user-side block (text, image, document) as an OpenAI content part. */
-function userPart(block: ContentBlock | ToolResultContent, at: string): Translated<Part | null> {
-  if (!isKnownBlock(block)) return unsupported(block.type, at);
+/**
+ * A user-side block as an OpenAI content part, or null for one that carries nothing a model
+ * reads. Content no OpenAI-format model can take (Files API uploads, documents by URL) becomes
+ * a short note; block types not modelled here give their text, if they have any.
+ */
+function userPart(block: ContentBlock | ToolResultContent): Part | null {
+  if (!isKnownBlock(block)) {
+    return typeof block.text === 'string' ? { type: 'text', text: block.text } : null;
+  }
   switch (block.type) {
     case 'text':
-      return { ok: true, value: { type: 'text', text: block.text } };
+      return { type: 'text', text: block.text };
     case 'image': {
       const source = block.source;
       if (source.type === 'base64') {
         const url = `data:${source.media_type};base64,${source.data}`;
-        return { ok: true, value: { type: 'image_url', image_url: { url } } };
+        return { type: 'image_url', image_url: { url } };
       }
-      if (source.type === 'url') {
-        return { ok: true, value: { type: 'image_url', image_url: { url: source.url } } };
-      }
-      return invalidRequest("Images uploaded to Anthropic's Files API cannot be translated", at);
+      if (source.type === 'url') return { type: 'image_url', image_url: { url: source.url } };
+      return omitted(`image ${source.file_id} from Anthropic's Files API`);
     }
     case 'document': {
-      const { type, media_type, data } = block.source;
-      if (type === 'text' && data !== undefined) {
-        return { ok: true, value: { type: 'text', text: data } };
-      }
+      const { type, media_type, data, url } = block.source;
+      if (type === 'text' && data !== undefined) return { type: 'text', text: data };
       if (type === 'base64' && data !== undefined) {
         const file: { file_data: string; filename?: string } = {
           file_data: `data:${media_type ?? 'application/pdf'};base64,${data}`,
         };
         if (block.title) file.filename = block.title;
-        return { ok: true, value: { type: 'file', file } };
+        return { type: 'file', file };
       }
-      return invalidRequest(`Documents with a "${type}" source cannot be translated`, at);
+      const name = [block.title, url].filter(Boolean).join(' at ');
+      return omitted(`document${name === '' ? '' : ` ${name}`} (a "${type}" source)`);
     }
-    case 'thinking':
-    case 'redacted_thinking':
-      return { ok: true, value: null };
     default:
-      return unsupported(block.type, at);
+      // thinking and redacted_thinking in a user turn, tool_use where it does not belong
+      return null;
   }
 }
 
@@ -91,82 +101,88 @@ function userContent(parts: Part[]): string | Part[] {
 /**
  * A tool result as a `tool` message. OpenAI tool messages hold text only, so images and
  * documents in the result go to `media`, which the caller sends in the following user message.
+ * `is_error` becomes an `Error: ` prefix, the only place an OpenAI model can see it.
  */
 function toolMessage(
   block: Extract<ContentBlock, { type: 'tool_result' }>,
   media: Part[],
-  at: string,
-): Translated<ChatMessage> {
+): ChatMessage {
   let text = '';
   if (typeof block.content === 'string') text = block.content;
   else if (block.content !== undefined) {
     const texts: string[] = [];
-    for (const [k, item] of block.content.entries()) {
-      const part = userPart(item, `${at}.content[${k}]`);
-      if (!part.ok) return part;
-      if (part.value?.type === 'text') texts.push(part.value.text);
-      else if (part.value !== null) media.push(part.value);
+    for (const item of block.content) {
+      const part = userPart(item);
+      if (part?.type === 'text') texts.push(part.text);
+      else if (part !== null) media.push(part);
     }
     text = texts.join('\n');
   }
   if (block.is_error === true) text = `Error: ${text}`;
-  return { ok: true, value: { role: 'tool', tool_call_id: block.tool_use_id, content: text } };
+  return { role: 'tool', tool_call_id: block.tool_use_id, content: text };
 }
 
-function translateUser(blocks: ContentBlock[], at: string, out: ChatMessage[]): Translated<null> {
+function translateUser(blocks: ContentBlock[], out: ChatMessage[]): void {
   const parts: Part[] = [];
-  for (const [j, block] of blocks.entries()) {
-    const where = `${at}.content[${j}]`;
+  for (const block of blocks) {
     if (isKnownBlock(block) && block.type === 'tool_result') {
-      const tool = toolMessage(block, parts, where);
-      if (!tool.ok) return tool;
-      out.push(tool.value);
+      out.push(toolMessage(block, parts));
       continue;
     }
-    const part = userPart(block, where);
-    if (!part.ok) return part;
-    if (part.value !== null) parts.push(part.value);
+    const part = userPart(block);
+    if (part !== null) parts.push(part);
   }
   if (parts.length > 0) out.push({ role: 'user', content: userContent(parts) });
-  return { ok: true, value: null };
 }
 
+/**
+ * An assistant turn. Thinking goes back only to the model that wrote it (see
+ * thinkingSignature.ts): its text as `reasoning_content`, its signature payload as the Gemini
+ * thought signature of the tool call that follows it. Server-tool blocks (`server_tool_use`,
+ * `web_search_tool_result`, …) ran on Anthropic's side and are left out.
+ */
 function translateAssistant(
   blocks: ContentBlock[],
-  at: string,
   out: ChatMessage[],
-): Translated<null> {
+  target: string | undefined,
+): void {
   let text = '';
+  let reasoning = '';
+  let signature: string | undefined;
   const toolCalls: ToolCall[] = [];
-  for (const [j, block] of blocks.entries()) {
-    if (!isKnownBlock(block)) return unsupported(block.type, `${at}.content[${j}]`);
+  for (const block of blocks) {
+    if (!isKnownBlock(block)) continue;
     if (block.type === 'text') text += block.text;
     else if (block.type === 'tool_use') {
-      toolCalls.push({
+      const call: ToolCall = {
         id: block.id,
         type: 'function',
         function: { name: block.name, arguments: JSON.stringify(block.input ?? {}) },
-      });
-    } else if (block.type !== 'thinking' && block.type !== 'redacted_thinking') {
-      return unsupported(block.type, `${at}.content[${j}]`);
+      };
+      if (signature !== undefined)
+        call.extra_content = { google: { thought_signature: signature } };
+      signature = undefined;
+      toolCalls.push(call);
+    } else if (block.type === 'thinking') {
+      const signed = readSignature(block.signature);
+      if (signed === null || signed.producer !== target) continue;
+      reasoning += block.thinking;
+      if (signed.payload !== '') signature = signed.payload;
     }
   }
-  if (toolCalls.length > 0) {
-    out.push({ role: 'assistant', content: text === '' ? null : text, tool_calls: toolCalls });
-  } else out.push({ role: 'assistant', content: text });
-  return { ok: true, value: null };
+  const message: ChatMessage =
+    toolCalls.length > 0
+      ? { role: 'assistant', content: text === '' ? null : text, tool_calls: toolCalls }
+      : { role: 'assistant', content: text };
+  if (reasoning !== '') message.reasoning_content = reasoning;
+  out.push(message);
 }
 
-function translateTools(req: MessagesRequest): Translated<ChatTool[] | undefined> {
-  if (!req.tools) return { ok: true, value: undefined };
+/** Custom tools as functions. Anthropic's server tools (web search, …) run only there: left out. */
+function translateTools(req: MessagesRequest): ChatTool[] {
   const tools: ChatTool[] = [];
-  for (const [i, tool] of req.tools.entries()) {
-    if ((tool.type ?? 'custom') !== 'custom' || tool.input_schema === undefined) {
-      return invalidRequest(
-        `Anthropic server tool "${tool.type ?? tool.name}" cannot be sent to this target`,
-        `tools[${i}]`,
-      );
-    }
+  for (const tool of req.tools ?? []) {
+    if ((tool.type ?? 'custom') !== 'custom' || tool.input_schema === undefined) continue;
     const fn: Extract<ChatTool, { type: 'function' }>['function'] = {
       name: tool.name,
       parameters: tool.input_schema,
@@ -174,7 +190,15 @@ function translateTools(req: MessagesRequest): Translated<ChatTool[] | undefined
     if (tool.description !== undefined) fn.description = tool.description;
     tools.push({ type: 'function', function: fn });
   }
-  return { ok: true, value: tools };
+  return tools;
+}
+
+/** The text of a system prompt or system message; non-text blocks carry no instruction. */
+function systemText(content: string | ContentBlock[]): string {
+  if (typeof content === 'string') return content;
+  return content
+    .flatMap((block) => (isKnownBlock(block) && block.type === 'text' ? [block.text] : []))
+    .join('\n\n');
 }
 
 /**
@@ -182,31 +206,43 @@ function translateTools(req: MessagesRequest): Translated<ChatTool[] | undefined
  * first message; `tool_result` blocks become `tool` messages placed before the rest of their
  * user turn (OpenAI wants them right after the assistant's tool calls).
  */
-export function anthropicToOpenAiRequest(req: MessagesRequest): Translated<ChatCompletionRequest> {
+export function anthropicToOpenAiRequest(
+  req: MessagesRequest,
+  options: { target?: string } = {},
+): Translated<ChatCompletionRequest> {
   const messages: ChatMessage[] = [];
   if (req.system !== undefined) {
-    const text =
-      typeof req.system === 'string' ? req.system : req.system.map((b) => b.text).join('\n\n');
+    const text = systemText(req.system);
     if (text !== '') messages.push({ role: 'system', content: text });
   }
-  for (const [i, message] of req.messages.entries()) {
-    const at = `messages[${i}]`;
+  for (const message of req.messages) {
+    if (message.role === 'system') {
+      // Claude Code's mid-conversation system message stays where it was sent: OpenAI-format
+      // models take system messages anywhere in the conversation.
+      const text = systemText(message.content);
+      if (text !== '') messages.push({ role: 'system', content: text });
+      continue;
+    }
     if (typeof message.content === 'string') {
       messages.push({ role: message.role, content: message.content });
       continue;
     }
-    const done =
-      message.role === 'user'
-        ? translateUser(message.content, at, messages)
-        : translateAssistant(message.content, at, messages);
-    if (!done.ok) return done;
+    if (message.role === 'user') translateUser(message.content, messages);
+    else translateAssistant(message.content, messages, options.target);
   }
   const tools = translateTools(req);
-  if (!tools.ok) return tools;
   const out: ChatCompletionRequest = { model: req.model, messages, max_tokens: req.max_tokens };
-  if (tools.value !== undefined && tools.value.length > 0) out.tools = tools.value;
+  if (tools.length > 0) out.tools = tools;
   const choice = req.tool_choice;
-  if (choice !== undefined) {
+  // A choice naming a tool that was left out (a server tool), or any tool when none is left,
+  // cannot be honoured: the model chooses.
+  const honoured =
+    choice !== undefined &&
+    (choice.type === 'none' ||
+      (tools.length > 0 &&
+        (choice.type !== 'tool' ||
+          tools.some((t) => t.type === 'function' && t.function.name === choice.name))));
+  if (choice !== undefined && honoured) {
     if (choice.type === 'none') out.tool_choice = 'none';
     else if (choice.type === 'auto') out.tool_choice = 'auto';
     else if (choice.type === 'any') out.tool_choice = 'required';
@@ -258,24 +294,38 @@ export function openAiUsageToAnthropic(usage: UpstreamChatCompletion['usage']): 
   };
 }
 
+/** The Gemini thought signature a hub tool call carries, if any. */
+export function toolCallSignature(call: object): string | undefined {
+  const extra = (call as { extra_content?: { google?: { thought_signature?: unknown } } })
+    .extra_content;
+  const google = extra?.google;
+  return typeof google?.thought_signature === 'string' ? google.thought_signature : undefined;
+}
+
 /**
- * Translates an OpenAI response into a Messages response. Reasoning text becomes a thinking
- * block (with an empty signature: it was never Anthropic's), tool calls become `tool_use`
- * blocks; arguments that are not a JSON object become `{}`, since `input` must be an object.
+ * Translates an OpenAI response into a Messages response. Reasoning text (`reasoning_content`,
+ * or OpenRouter's `reasoning`) becomes a thinking block signed with its `producer` (see
+ * thinkingSignature.ts); a tool call's Gemini thought signature travels in an empty thinking
+ * block just before its `tool_use`. Arguments that are not a JSON object become `{}`, since
+ * `input` must be an object.
  */
 export function openAiToAnthropicResponse(
   response: UpstreamChatCompletion,
-  options: { model?: string } = {},
+  options: { model?: string; producer?: string } = {},
 ): AnthropicMessage {
   const choice = response.choices[0];
   const content: ResponseBlock[] = [];
   const message = choice?.message;
-  if (message?.reasoning_content) {
-    content.push({ type: 'thinking', thinking: message.reasoning_content, signature: '' });
-  }
+  const sign = (payload?: string) =>
+    options.producer === undefined ? '' : signThinking(options.producer, payload);
+  const reasoning = message?.reasoning_content ?? message?.reasoning;
+  if (reasoning) content.push({ type: 'thinking', thinking: reasoning, signature: sign() });
   if (message?.content) content.push({ type: 'text', text: message.content });
   for (const call of message?.tool_calls ?? []) {
     const input = parseJsonObject(call.function.arguments) ?? {};
+    const signature = toolCallSignature(call);
+    if (signature !== undefined && options.producer !== undefined)
+      content.push({ type: 'thinking', thinking: '', signature: sign(signature) });
     content.push({ type: 'tool_use', id: call.id, name: call.function.name, input });
   }
   const hasTools = (message?.tool_calls?.length ?? 0) > 0;

@@ -10,14 +10,17 @@ import type {
   StopReason,
 } from './anthropic.ts';
 import { anthropicErrorType } from './anthropic.ts';
-import { openAiStopReason } from './anthropicInbound.ts';
 import type { OpenAiStreamItem } from './openai.ts';
+import { openAiStopReason, toolCallSignature } from './anthropicInbound.ts';
+import { signThinking } from './thinkingSignature.ts';
 
 export type OpenAiToAnthropicOptions = {
   /** The model name the caller sees in `message_start`. */
   model: string;
   /** The message id when the chunks carry none. */
   id: string;
+  /** `provider/model` that answered: thinking blocks are signed with it (thinkingSignature.ts). */
+  producer?: string;
 };
 
 type BlockKind = 'text' | 'thinking' | 'tool_use';
@@ -87,6 +90,12 @@ export class OpenAiToAnthropicStream {
       let block = this.#toolBlocks.get(call.index);
       if (block === undefined) {
         this.#sawTools = true;
+        const signature = toolCallSignature(call);
+        if (signature !== undefined && this.#options.producer !== undefined) {
+          // A Gemini thought signature rides in an empty thinking block before its tool_use.
+          this.#openBlock(events, 'thinking', { type: 'thinking', thinking: '', signature: '' });
+          this.#closeBlock(events, signature);
+        }
         this.#openBlock(events, 'tool_use', {
           type: 'tool_use',
           id: call.id ?? `call_${item.id}_${call.index}`,
@@ -169,8 +178,15 @@ export class OpenAiToAnthropicStream {
     events.push({ type: 'content_block_start', index: this.#index, content_block: start });
   }
 
-  #closeBlock(events: AnthropicStreamEvent[]): void {
+  /** Closes the open block; a thinking block first gets its signature (with `payload`). */
+  #closeBlock(events: AnthropicStreamEvent[], payload?: string): void {
     if (this.#open === null) return;
+    const producer = this.#options.producer;
+    if (this.#open === 'thinking' && producer !== undefined)
+      this.#delta(events, this.#index, {
+        type: 'signature_delta',
+        signature: signThinking(producer, payload),
+      });
     events.push({ type: 'content_block_stop', index: this.#index });
     this.#open = null;
   }

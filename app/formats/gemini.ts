@@ -39,6 +39,7 @@ export type GeminiGenerationConfig = {
   frequencyPenalty?: number;
   responseMimeType?: string;
   responseSchema?: Record<string, unknown>;
+  thinkingConfig?: { includeThoughts?: boolean };
 };
 
 export type GeminiRequest = {

@@ -132,6 +132,10 @@ function translateMessages(source: ChatMessage[]): Translated<Converted> {
       }
       case 'assistant': {
         const parts: GeminiPart[] = [];
+        // Thinking the caller sends back (an Anthropic caller: only this model's own) leads.
+        const reasoning = message.reasoning_content;
+        if (typeof reasoning === 'string' && reasoning !== '')
+          parts.push({ text: reasoning, thought: true });
         const content = message.content;
         if (typeof content === 'string') {
           if (content !== '') parts.push({ text: content });
@@ -274,4 +278,21 @@ export function openAiToGeminiRequest(req: ChatCompletionRequest): Translated<Ge
   const out: GeminiRequest = { ...messages.value, ...tools.value };
   if (Object.keys(config.value).length > 0) out.generationConfig = config.value;
   return { ok: true, value: out };
+}
+
+/**
+ * An Anthropic caller's `thinking` setting for a Gemini target: `enabled` or `adaptive` asks for
+ * thought summaries (`includeThoughts`), which come back as thinking blocks. The budget is not
+ * passed on: Gemini's ranges differ per model (2.5 Flash takes at most 24,576, Claude Code asks
+ * for more), and a budget out of range is a 400.
+ */
+export function withGeminiThinking(
+  req: GeminiRequest,
+  thinking: { type: string } | undefined,
+): GeminiRequest {
+  if (thinking === undefined || thinking.type === 'disabled') return req;
+  return {
+    ...req,
+    generationConfig: { ...req.generationConfig, thinkingConfig: { includeThoughts: true } },
+  };
 }

@@ -309,6 +309,7 @@ export const ChatCompletionSchema = z.looseObject({
         content: z.string().nullish(),
         refusal: z.string().nullish(),
         reasoning_content: z.string().nullish(),
+        reasoning: z.string().nullish(),
         tool_calls: z.array(ToolCallSchema).nullish(),
       }),
       finish_reason: z.string().nullish(),

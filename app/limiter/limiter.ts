@@ -9,6 +9,7 @@
  * success). Failures are the classifier's: a cooldown cools the pool, a park parks it until its
  * quota returns, an invalid key is set aside until it is cleared or seen to work.
  */
+import { clampOutputTokens } from '../catalog/schema.ts';
 import type { FailureDecision } from '../ratelimit/classify.ts';
 import { parseRateLimitHeaders, type HeaderLookup } from '../ratelimit/headers.ts';
 import { estimateTokens } from '../ratelimit/tokenBucket.ts';
@@ -17,6 +18,7 @@ import { formatWait } from './format.ts';
 import { newWindow, reseedPool, seedPool } from './seed.ts';
 import {
   amountFor,
+  catalogModel,
   keyRefOf,
   poolIdOf,
   unitOf,
@@ -88,6 +90,20 @@ export interface TargetStatus {
 export function demandOf(promptChars: number, maxTokens: number | undefined): Demand {
   const inputTokens = estimateTokens(promptChars);
   return { inputTokens, outputTokens: estimateTokens(0, maxTokens) };
+}
+
+/**
+ * The demand on one target: `max_tokens` as that target will be sent it, capped at its model's
+ * maximum output (Claude Code asks every model for 32,000).
+ */
+export function demandOn(
+  target: Pick<LimiterTarget, 'provider' | 'model'>,
+  promptChars: number,
+  maxTokens: number | undefined,
+): Demand {
+  const capped =
+    maxTokens === undefined ? undefined : clampOutputTokens(catalogModel(target), maxTokens);
+  return demandOf(promptChars, capped);
 }
 
 /** Statuses at which the provider refused before doing any work: the request did not count. */

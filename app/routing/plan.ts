@@ -8,7 +8,7 @@
  */
 import type { DataPolicy, Model, Provider } from '../catalog/schema.ts';
 import type { Route } from '../config/schema.ts';
-import { checkAdmit, demandOf, targetStatus, worthWaiting } from '../limiter/limiter.ts';
+import { checkAdmit, demandOn, targetStatus, worthWaiting } from '../limiter/limiter.ts';
 import { formatWait } from '../limiter/format.ts';
 import { catalogModel, type KeyTier, type LimiterState } from '../limiter/state.ts';
 import { isValidTimeZone, nextReset } from '../ratelimit/resetTime.ts';
@@ -126,7 +126,6 @@ export function planRoute<C extends PlanCandidate>(input: PlanInput<C>): RoutePl
   const budget = route?.paidBudgetUsdPerDay;
   const budgetSpent = budget !== undefined && input.paidSpendTodayUsd >= budget;
   const waitMs = route?.onLimit.mode === 'wait' ? route.onLimit.maxWaitMs : 0;
-  const demand = demandOf(request.promptChars, request.maxTokens);
 
   let kept: C[] | undefined;
   let skipped: Array<SkippedCandidate<C>> | undefined;
@@ -173,6 +172,7 @@ export function planRoute<C extends PlanCandidate>(input: PlanInput<C>): RoutePl
       if (until !== undefined) skip.until = until;
       return skip;
     }
+    const demand = demandOn(candidate, request.promptChars, request.maxTokens);
     const room = checkAdmit(input.limiter, candidate, demand, now);
     // Whatever keeps the target out for now (a cooldown, a breaker, a full window), the route
     // waits for it when it returns within the wait: the gate decides the same way.

@@ -216,6 +216,7 @@ export async function startAttempt(
         'content-type': 'application/json',
         accept: req.stream ? 'text/event-stream' : 'application/json',
         ...provider.quirks.extraHeaders,
+        ...encoded.headers,
         ...authHeaders(provider, secret),
       },
       body,

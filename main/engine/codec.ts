@@ -2,8 +2,11 @@ import type { StreamError, TranslationError } from '../../app/formats/common.ts'
 import type { Provider } from '../../app/catalog/schema.ts';
 import type { ProxyRequest } from './proxyRequest.ts';
 
-/** Token counts as the provider reported them (0 where it did not). */
-export type UsageCounts = { tokensIn: number; tokensOut: number };
+/**
+ * Token counts as the provider reported them (0 where it did not). `tokensCached` is the part of
+ * `tokensIn` read from the provider's prompt cache, priced at the catalog's cached rate.
+ */
+export type UsageCounts = { tokensIn: number; tokensOut: number; tokensCached?: number };
 
 /** One step of relaying a stream: what to send the client now, and what was learned. */
 export type RelayStep = {
@@ -42,7 +45,9 @@ export interface Codec {
     req: ProxyRequest,
     model: string,
     provider: Provider,
-  ): { ok: true; body: string } | { ok: false; error: TranslationError };
+  ):
+    | { ok: true; body: string; headers?: Record<string, string> }
+    | { ok: false; error: TranslationError };
   /** A whole (non-streamed) upstream answer into the caller's format. */
   decode(text: string, model: string): DecodedBody;
   relay(model: string): StreamRelay;

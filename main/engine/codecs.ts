@@ -19,12 +19,17 @@ import {
   geminiMethodPath,
   geminiStreamError,
   GenerateContentResponseSchema,
+  type GeminiRequest,
 } from '../../app/formats/gemini.ts';
 import {
   geminiToOpenAiEmbeddings,
   openAiToGeminiEmbeddings,
 } from '../../app/formats/embeddings.ts';
-import { openAiToGeminiRequest } from '../../app/formats/geminiTarget.ts';
+import { openAiToGeminiRequest, withGeminiThinking } from '../../app/formats/geminiTarget.ts';
+import {
+  signAnthropicThinking,
+  thinkingForAnthropicTarget,
+} from '../../app/formats/thinkingSignature.ts';
 import {
   geminiToOpenAiResponse,
   GeminiToOpenAiStream,
@@ -42,6 +47,7 @@ import type { ProxyRequest } from './proxyRequest.ts';
 import {
   anthropicCaller,
   anthropicPassthroughRelay,
+  anthropicUsage,
   newChunkId,
   openAiCaller,
   openAiPassthroughRelay,
@@ -53,6 +59,7 @@ import {
   type ToOpenAi,
 } from './relays.ts';
 import type { Candidate } from './targets.ts';
+import { betaHeaders, withOutputCap } from './targetExtras.ts';
 
 /** Joins a base URL and a path without doubling or losing the slash between them. */
 export function joinUrl(base: string, path: string): string {
@@ -64,7 +71,7 @@ const toolCallId = () => `call_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
 
 /** Replaces the model a client named (a route, `provider/model`) with the target's. */
 function withModel(body: Record<string, unknown>, model: string, provider: Provider): string {
-  const out: Record<string, unknown> = { ...body, model };
+  const out: Record<string, unknown> = { ...withOutputCap(body, provider, model), model };
   if (provider.quirks.rejectsStreamOptions) delete out.stream_options;
   return JSON.stringify(out);
 }
@@ -128,19 +135,43 @@ function anthropicAnswer(text: string, value: Record<string, unknown>): DecodedB
   const parsed = MessageResponseSchema.safeParse(value);
   if (!parsed.success) return { ok: false, error: malformedStream('upstream') };
   const usage = parsed.data.usage;
-  const tokensIn =
-    usage.input_tokens +
-    (usage.cache_read_input_tokens ?? 0) +
-    (usage.cache_creation_input_tokens ?? 0);
-  return { ok: true, body: text, usage: { tokensIn, tokensOut: usage.output_tokens } };
+  return {
+    ok: true,
+    body: text,
+    usage: { ...anthropicUsage(usage), tokensOut: usage.output_tokens },
+  };
 }
 
 const PASSTHROUGH = {
   chat: passthrough('/chat/completions', openAiPassthroughRelay, openAiAnswer),
   embeddings: passthrough('/embeddings', openAiPassthroughRelay, openAiAnswer),
   completions: passthrough('/completions', openAiPassthroughRelay, openAiAnswer),
-  messages: passthrough('/v1/messages', anthropicPassthroughRelay, anthropicAnswer),
 };
+
+/**
+ * Anthropic caller, Anthropic-format target: the body goes up as sent (beta fields, cache_control
+ * and all) with the caller's anthropic-beta header; thinking is signed with the model that wrote
+ * it on the way back, and goes up again only to that model (thinkingSignature.ts).
+ */
+function anthropicPassthrough(provider: Provider): Codec {
+  const producer = (model: string) => `${provider.id}/${model}`;
+  const base = passthrough('/v1/messages', anthropicPassthroughRelay, anthropicAnswer);
+  return {
+    ...base,
+    encode: (req, model, target) => ({
+      ok: true,
+      body: withModel(thinkingForAnthropicTarget(req.body, producer(model)), model, target),
+      headers: betaHeaders(req),
+    }),
+    decode: (text, model) => {
+      const decoded = base.decode(text, model);
+      if (!decoded.ok) return decoded;
+      const signed = signAnthropicThinking(parseJson(text), producer(model));
+      return signed === null ? decoded : { ...decoded, body: JSON.stringify(signed) };
+    },
+    relay: (model) => anthropicPassthroughRelay(producer(model)),
+  };
+}
 
 /** How the hub (an OpenAI chat request and its answers) is spoken to one target format. */
 type TargetSide = {
@@ -214,9 +245,10 @@ const TARGETS: Record<WireFormat, TargetSide> = {
 
 /** How the hub's answers are handed to one kind of caller. */
 type CallerSide = {
-  toHub: (req: ProxyRequest) => Translated<ChatCompletionRequest>;
-  answer: (completion: ChatCompletion, model: string) => unknown;
-  stream: (model: string) => FromOpenAi;
+  /** `producer` is the target's `provider/model`: thinking it wrote goes back to it alone. */
+  toHub: (req: ProxyRequest, producer: string) => Translated<ChatCompletionRequest>;
+  answer: (completion: ChatCompletion, model: string, producer: string) => unknown;
+  stream: (model: string, producer: string) => FromOpenAi;
   /** Whether the caller asked for a usage chunk (the hub always asks upstream, to count). */
   includeUsage: (req: ProxyRequest) => boolean;
 };
@@ -230,27 +262,41 @@ const CALLERS: Record<ProxyRequest['inbound'], CallerSide> = {
       (req.body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true,
   },
   anthropic: {
-    toHub: (req) => anthropicToOpenAiRequest(req.body as MessagesRequest),
-    answer: (completion, model) =>
+    toHub: (req, producer) =>
+      anthropicToOpenAiRequest(req.body as MessagesRequest, { target: producer }),
+    answer: (completion, model, producer) =>
       openAiToAnthropicResponse(completion as Parameters<typeof openAiToAnthropicResponse>[0], {
         model,
+        producer,
       }),
-    stream: (model) => anthropicCaller(model),
+    stream: (model, producer) => anthropicCaller(model, producer),
     // Anthropic's message_delta carries usage, so the hub stream must bring it.
     includeUsage: () => true,
   },
 };
 
 /** A codec that translates through the OpenAI hub: caller → hub → target, and back. */
-function translating(req: ProxyRequest, format: WireFormat, caller: CallerSide): Codec {
+function translating(req: ProxyRequest, provider: Provider, caller: CallerSide): Codec {
+  const format = provider.format;
   const target = TARGETS[format];
+  const producer = (model: string) => `${provider.id}/${model}`;
   return {
     url: target.url,
     encode: (request, model, provider) => {
-      const hub = caller.toHub(request);
+      const hub = caller.toHub(request, producer(model));
       if (!hub.ok) return hub;
-      const encoded = target.encode(hub.value, model, provider, request.stream);
-      return encoded.ok ? { ok: true, body: JSON.stringify(encoded.value) } : encoded;
+      const capped = withOutputCap(hub.value, provider, model);
+      const encoded = target.encode(capped, model, provider, request.stream);
+      if (!encoded.ok) return encoded;
+      // The hub has no field for Anthropic's thinking setting; Gemini has one that fits.
+      const value =
+        format === 'gemini' && request.inbound === 'anthropic'
+          ? withGeminiThinking(
+              encoded.value as GeminiRequest,
+              (request.body as MessagesRequest).thinking,
+            )
+          : encoded.value;
+      return { ok: true, body: JSON.stringify(value) };
     },
     decode: (text, model) => {
       const value = parseJson(text);
@@ -261,12 +307,15 @@ function translating(req: ProxyRequest, format: WireFormat, caller: CallerSide):
       completion.model = model;
       return {
         ok: true,
-        body: JSON.stringify(caller.answer(completion, model)),
+        body: JSON.stringify(caller.answer(completion, model, producer(model))),
         usage: openAiUsage(completion.usage) ?? { tokensIn: 0, tokensOut: 0 },
       };
     },
     relay: (model) =>
-      translatingRelay(target.stream(model, caller.includeUsage(req)), caller.stream(model)),
+      translatingRelay(
+        target.stream(model, caller.includeUsage(req)),
+        caller.stream(model, producer(model)),
+      ),
   };
 }
 
@@ -305,9 +354,13 @@ const GEMINI_EMBEDDINGS = { float: geminiEmbeddings('float'), base64: geminiEmbe
  */
 const STREAM_WITH_USAGE: Codec = {
   ...PASSTHROUGH.chat,
-  encode: (req, model) => ({
+  encode: (req, model, provider) => ({
     ok: true,
-    body: JSON.stringify({ ...req.body, model, stream_options: { include_usage: true } }),
+    body: JSON.stringify({
+      ...withOutputCap(req.body, provider, model),
+      model,
+      stream_options: { include_usage: true },
+    }),
   }),
   relay: () => openAiPassthroughRelay(true),
 };
@@ -341,6 +394,7 @@ export function codecFor(req: ProxyRequest, candidate: Candidate): Codec | { uns
       return PASSTHROUGH.chat;
     return STREAM_WITH_USAGE;
   }
-  if (req.inbound === 'anthropic' && format === 'anthropic') return PASSTHROUGH.messages;
-  return translating(req, format, CALLERS[req.inbound]);
+  if (req.inbound === 'anthropic' && format === 'anthropic')
+    return anthropicPassthrough(candidate.provider);
+  return translating(req, candidate.provider, CALLERS[req.inbound]);
 }

@@ -13,7 +13,7 @@
 import {
   admit,
   clearKey as clearKeyState,
-  demandOf,
+  demandOn,
   release as releaseState,
   seedTargets,
   worthWaiting,
@@ -331,7 +331,7 @@ export function createLimiterGate(options: LimiterGateOptions): LimiterGate {
     if (signal.aborted) return refuse('The client closed the request.');
     const target = targetOf(candidate);
     adopt([target]);
-    const demand = demandOf(req.promptChars, req.maxTokens);
+    const demand = demandOn(target, req.promptChars, req.maxTokens);
     const id = poolIdOf(target);
     const now = clock();
     const queue = queues.get(id);

@@ -15,6 +15,8 @@ export type ProxyRequest = {
   promptChars: number;
   maxTokens: number | undefined;
   receivedAt: number;
+  /** The caller's `anthropic-beta` header: forwarded to Anthropic-format targets only. */
+  anthropicBeta?: string;
 };
 
 /** An inline image counts as this many characters (about 1,000 tokens), not its base64 length. */

@@ -5,6 +5,7 @@ import type { RequestHandler } from '../server/httpServer.ts';
 import { UpstreamClient, type UpstreamTimeouts } from '../upstream/client.ts';
 import { codecFor } from './codecs.ts';
 import { dispatch, type DispatchObserver } from './dispatcher.ts';
+import { countTokens } from './tokenCount.ts';
 import type { Route } from '../../app/config/schema.ts';
 import { EMPTY_LIMITER_STATE } from '../../app/limiter/state.ts';
 import { detectSensitive } from '../../app/privacy/detect.ts';
@@ -101,6 +102,7 @@ export function createProxyService(options: ProxyServiceOptions): ProxyService {
     startedAt: clock(),
     clock,
     dispatch: (req, res) => dispatch(deps, req, res),
+    countTokens: (req, res) => countTokens(deps, req, res),
   });
   return { handler, providers, upstream, close: () => upstream.close() };
 }

@@ -9,7 +9,8 @@ import {
   type ChatCompletionChunk,
   type Usage,
 } from '../../app/formats/openai.ts';
-import { SseParser, type SseEvent } from '../../app/formats/sse.ts';
+import { encodeSseEvent, SseParser, type SseEvent } from '../../app/formats/sse.ts';
+import { signAnthropicThinking } from '../../app/formats/thinkingSignature.ts';
 import { anthropicStreamError } from '../../app/formats/anthropicTargetStream.ts';
 import type { RelayStep, StreamRelay, UsageCounts } from './codec.ts';
 
@@ -23,9 +24,11 @@ export function tokenCount(value: unknown): number {
 /** OpenAI usage in our counts. */
 export function openAiUsage(usage: Usage | undefined | null): UsageCounts | undefined {
   if (!usage || typeof usage !== 'object') return undefined;
+  const cached = tokenCount(usage.prompt_tokens_details?.cached_tokens);
   return {
     tokensIn: tokenCount(usage.prompt_tokens),
     tokensOut: tokenCount(usage.completion_tokens),
+    ...(cached > 0 ? { tokensCached: cached } : {}),
   };
 }
 
@@ -62,10 +65,11 @@ export function openAiCaller(): FromOpenAi {
   };
 }
 
-export function anthropicCaller(model: string): FromOpenAi {
+export function anthropicCaller(model: string, producer?: string): FromOpenAi {
   const stream = new OpenAiToAnthropicStream({
     model,
     id: `msg_${randomUUID().replace(/-/g, '').slice(0, 24)}`,
+    ...(producer !== undefined ? { producer } : {}),
   });
   const encode = (events: ReturnType<OpenAiToAnthropicStream['push']>) =>
     events.map(encodeAnthropicEvent).join('');
@@ -207,7 +211,8 @@ export class SseBlockSplitter {
 
 /**
  * Same format both sides: the bytes go through untouched, and the events are parsed only to see
- * the start, usage, errors and whether the stream is complete. `observe` reads one event.
+ * the start, usage, errors and whether the stream is complete. `observe` reads one event, and
+ * may drop it or give the text to send in its place.
  * Bytes are forwarded a whole event block at a time: a block cut short (a reset, a malformed
  * event) must never reach the client, or the error event written after it would run into the
  * half line and the client could not read either.
@@ -216,7 +221,13 @@ function passthroughRelay(
   observe: (
     event: SseEvent,
     usage: UsageCounts,
-  ) => { started?: boolean; complete?: boolean; error?: StreamError; drop?: boolean },
+  ) => {
+    started?: boolean;
+    complete?: boolean;
+    error?: StreamError;
+    drop?: boolean;
+    replace?: string;
+  },
   errorText: (error: StreamError) => string,
 ): StreamRelay {
   const parser = new SseParser();
@@ -224,9 +235,9 @@ function passthroughRelay(
   let started = false;
   let complete = false;
   const splitter = new SseBlockSplitter();
-  /** Observes a block's events; says whether the block is forwarded (false: drop it). */
-  const step = (events: SseEvent[]): StreamError | boolean => {
-    let forward = true;
+  /** Observes a block's events; says what of the block is forwarded (false: drop it). */
+  const step = (events: SseEvent[]): StreamError | boolean | { replace: string } => {
+    let forward: boolean | { replace: string } = true;
     for (const event of events) {
       let seen: ReturnType<typeof observe>;
       try {
@@ -238,6 +249,7 @@ function passthroughRelay(
       if (seen.started) started = true;
       if (seen.complete) complete = true;
       if (seen.drop) forward = false;
+      else if (seen.replace !== undefined) forward = { replace: seen.replace };
     }
     return forward;
   };
@@ -246,8 +258,9 @@ function passthroughRelay(
       let out = '';
       for (const block of splitter.push(text)) {
         const seen = step(parser.push(block));
-        if (typeof seen !== 'boolean') return { out, started, error: seen, usage };
-        if (seen) out += block;
+        if (typeof seen === 'object' && 'replace' in seen) out += seen.replace;
+        else if (typeof seen !== 'boolean') return { out, started, error: seen, usage };
+        else if (seen) out += block;
       }
       if (splitter.rest.length > MAX_EVENT_CHARS)
         return { out, started, error: oversizedEvent(), usage };
@@ -256,7 +269,8 @@ function passthroughRelay(
     end: () => {
       // What is held is an event without its blank line: the parser discards it, and so do we.
       const seen = step([...parser.push(splitter.rest), ...parser.end()]);
-      if (typeof seen !== 'boolean') return { out: '', started, error: seen, usage };
+      if (typeof seen === 'object' && !('replace' in seen))
+        return { out: '', started, error: seen, usage };
       return complete
         ? { out: '', started, usage }
         : { out: '', started, usage, error: truncatedStream('upstream') };
@@ -290,12 +304,23 @@ export function openAiPassthroughRelay(dropUsageChunk = false): StreamRelay {
  * completes it. Every event's data is read, so a malformed one ends the stream with an error
  * instead of reaching the caller's SDK as JSON it cannot parse.
  */
-export function anthropicPassthroughRelay(): StreamRelay {
+export function anthropicPassthroughRelay(producer?: string): StreamRelay {
   return passthroughRelay(
     (event, usage) => {
       const type = event.event;
       const data = parseJson(event.data);
       if (data === undefined) return { error: malformedStream('Anthropic') };
+      if (
+        producer !== undefined &&
+        (type === 'content_block_start' || type === 'content_block_delta')
+      ) {
+        const signed = signAnthropicThinking(data, producer);
+        if (signed !== null)
+          return {
+            started: true,
+            replace: encodeSseEvent({ event: type, data: JSON.stringify(signed) }),
+          };
+      }
       if (type === 'ping') return {};
       if (type === 'error')
         return { error: anthropicStreamError((data as { error?: unknown }).error) };
@@ -304,12 +329,7 @@ export function anthropicPassthroughRelay(): StreamRelay {
         const counts =
           (data as { message?: { usage?: AnthropicCounts }; usage?: AnthropicCounts }).message
             ?.usage ?? (data as { usage?: AnthropicCounts }).usage;
-        if (counts?.input_tokens !== undefined) {
-          usage.tokensIn =
-            tokenCount(counts.input_tokens) +
-            tokenCount(counts.cache_read_input_tokens) +
-            tokenCount(counts.cache_creation_input_tokens);
-        }
+        if (counts?.input_tokens !== undefined) Object.assign(usage, anthropicUsage(counts));
         if (counts?.output_tokens !== undefined) usage.tokensOut = tokenCount(counts.output_tokens);
         return type === 'message_delta' ? { started: true } : {};
       }
@@ -328,10 +348,24 @@ export function anthropicPassthroughRelay(): StreamRelay {
 
 type AnthropicCounts = {
   input_tokens?: number;
-  output_tokens?: number;
-  cache_read_input_tokens?: number;
-  cache_creation_input_tokens?: number;
+  output_tokens?: number | undefined;
+  cache_read_input_tokens?: number | null | undefined;
+  cache_creation_input_tokens?: number | null | undefined;
 };
+
+/** Anthropic input usage in our counts: cache reads and writes are input too. */
+export function anthropicUsage(
+  counts: AnthropicCounts,
+): Pick<UsageCounts, 'tokensIn' | 'tokensCached'> {
+  const cached = tokenCount(counts.cache_read_input_tokens ?? undefined);
+  return {
+    tokensIn:
+      tokenCount(counts.input_tokens) +
+      cached +
+      tokenCount(counts.cache_creation_input_tokens ?? undefined),
+    ...(cached > 0 ? { tokensCached: cached } : {}),
+  };
+}
 
 /** JSON.parse, or undefined for text that is not JSON. */
 export function parseJson(text: string): unknown {

@@ -33,7 +33,9 @@ export function createRequestRecorder(deps: {
   const cost = (info: AttemptInfo): number | null => {
     if (!info.usage) return null;
     const model = findModel(deps.providers.catalog, info.provider, info.model);
-    return priceKnown(model) ? costUsd(model, info.usage.tokensIn, info.usage.tokensOut) : null;
+    return priceKnown(model)
+      ? costUsd(model, info.usage.tokensIn, info.usage.tokensOut, info.usage.tokensCached)
+      : null;
   };
   const attemptRecord = (info: AttemptInfo, index: number): AttemptRecord => ({
     index,

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import type { Config } from '../../app/config/schema.ts';
 import { formatIssues } from '../../app/config/parse.ts';
-import { MessagesRequestSchema } from '../../app/formats/anthropic.ts';
+import { CountTokensRequestSchema, MessagesRequestSchema } from '../../app/formats/anthropic.ts';
 import {
   ChatCompletionRequestSchema,
   CompletionRequestSchema,
@@ -40,11 +40,19 @@ type Endpoint = {
   kind: EndpointKind;
   inbound: InboundFormat;
   schema: z.ZodType<Record<string, unknown>>;
+  /** A token count of the request it describes, answered without a chat request upstream. */
+  count?: true;
 };
 
 const ENDPOINTS: Record<string, Endpoint> = {
   '/v1/chat/completions': { kind: 'chat', inbound: 'openai', schema: ChatCompletionRequestSchema },
   '/v1/messages': { kind: 'messages', inbound: 'anthropic', schema: MessagesRequestSchema },
+  '/v1/messages/count_tokens': {
+    kind: 'messages',
+    inbound: 'anthropic',
+    schema: CountTokensRequestSchema,
+    count: true,
+  },
   '/v1/embeddings': { kind: 'embeddings', inbound: 'openai', schema: EmbeddingsRequestSchema },
   '/v1/completions': { kind: 'completions', inbound: 'openai', schema: CompletionRequestSchema },
 };
@@ -53,6 +61,7 @@ export type ProxyDeps = {
   config: () => Config;
   startedAt: number;
   dispatch: (req: ProxyRequest, res: ServerResponse) => Promise<void>;
+  countTokens: (req: ProxyRequest, res: ServerResponse) => Promise<void>;
   clock: () => number;
 };
 
@@ -95,7 +104,7 @@ export function createProxyHandler(deps: ProxyDeps) {
         res,
         dialect,
         404,
-        `Unknown endpoint ${req.method} ${url.pathname}. Switchyard serves POST /v1/chat/completions, /v1/messages, /v1/embeddings, /v1/completions and GET /v1/models.`,
+        `Unknown endpoint ${req.method} ${url.pathname}. Switchyard serves POST /v1/chat/completions, /v1/messages, /v1/messages/count_tokens, /v1/embeddings, /v1/completions and GET /v1/models.`,
         'unknown_url',
       );
       return;
@@ -144,7 +153,9 @@ export function createProxyHandler(deps: ProxyDeps) {
     }
     const value = parsed.data;
     const maxTokens = value.max_completion_tokens ?? value.max_tokens;
-    await deps.dispatch(
+    const beta = endpoint.inbound === 'anthropic' ? req.headers['anthropic-beta'] : undefined;
+    const handle = endpoint.count ? deps.countTokens : deps.dispatch;
+    await handle(
       {
         id: randomUUID(),
         kind: endpoint.kind,
@@ -154,9 +165,12 @@ export function createProxyHandler(deps: ProxyDeps) {
         stream: value.stream === true,
         promptChars:
           countTextChars(value.messages ?? value.prompt ?? value.input ?? value.contents) +
-          countTextChars(value.system),
+          countTextChars(value.system) +
+          // Tool definitions are prompt too: Claude Code's 22 tools are thousands of tokens.
+          countTextChars(value.tools),
         maxTokens: typeof maxTokens === 'number' ? maxTokens : undefined,
         receivedAt: deps.clock(),
+        ...(typeof beta === 'string' && beta !== '' ? { anthropicBeta: beta } : {}),
       },
       res,
     );

@@ -16,7 +16,14 @@ const KEYS = [
     env: 'SY_IT_ANTHROPIC_KEY',
     secret: 'sk-ant-it-secret-bbbb',
   },
-  { id: 'gemini-main', provider: 'gemini', env: 'SY_IT_GEMINI_KEY', secret: 'AIza-it-secret-cccc' },
+  {
+    id: 'gemini-main',
+    provider: 'gemini',
+    env: 'SY_IT_GEMINI_KEY',
+    secret: 'AIza-it-secret-cccc',
+    // Paid: the matrix sends more than the free tier's 10 requests a minute to Gemini.
+    tier: 'paid' as const,
+  },
 ];
 
 const TARGETS = [
@@ -46,7 +53,11 @@ beforeAll(async () => {
       gemini: { format: 'gemini', keys: [{ key: KEYS[2]!.secret, label: 'gemini-main' }] },
     },
     keys: KEYS,
-    routes: TARGETS.map((target) => ({ name: `via-${target.provider}`, targets: [target] })),
+    routes: [
+      ...TARGETS.map((target) => ({ name: `via-${target.provider}`, targets: [target] })),
+      { name: 'long-context', targets: [TARGETS[0], TARGETS[2]] },
+      { name: 'via-opus', targets: [{ provider: 'anthropic', model: 'claude-opus-4-5' }] },
+    ],
   });
   openai = new OpenAI({ baseURL: t.engine.proxyUrl, apiKey: PROXY_KEY, maxRetries: 0 });
   anthropic = new Anthropic({ baseURL: t.engine.url, apiKey: PROXY_KEY, maxRetries: 0 });
@@ -342,5 +353,416 @@ describe('usage of streamed answers', () => {
     let usage: unknown;
     for await (const chunk of stream) if (chunk.usage) usage = chunk.usage;
     expect(usage).toMatchObject({ completion_tokens: expect.any(Number) });
+  });
+});
+
+/** A /v1/messages body shaped the way Claude Code 2.1 sends it (PROVIDERS.md §9). */
+function claudeCodeBody(model: string): Record<string, unknown> {
+  return {
+    model,
+    max_tokens: 32000,
+    stream: false,
+    system: [{ type: 'text', text: 'You are Claude Code.', cache_control: { type: 'ephemeral' } }],
+    messages: [
+      { role: 'user', content: [{ type: 'text', text: 'first question' }] },
+      { role: 'system', content: 'Agents available: general-purpose, explore.' },
+      {
+        role: 'user',
+        content: [
+          {
+            type: 'text',
+            text: 'tell me something',
+            cache_control: { type: 'ephemeral', ttl: '1h' },
+          },
+        ],
+      },
+    ],
+    tools: [
+      {
+        name: 'Bash',
+        description: 'Run a command',
+        input_schema: { type: 'object', properties: { command: { type: 'string' } } },
+        cache_control: { type: 'ephemeral' },
+      },
+    ],
+    thinking: { type: 'adaptive' },
+    context_management: { edits: [{ type: 'clear_thinking_20251015', keep: 'all' }] },
+    output_config: { effort: 'high' },
+    metadata: { user_id: 'user_abc_account_def_session_ghi' },
+  };
+}
+
+const CLAUDE_CODE_BETAS = 'claude-code-20250219,mid-conversation-system-2026-04-07';
+
+async function postMessages(path: string, body: unknown, beta?: string): Promise<Response> {
+  return fetch(`${t.engine.url}${path}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-api-key': PROXY_KEY,
+      'anthropic-version': '2023-06-01',
+      ...(beta === undefined ? {} : { 'anthropic-beta': beta }),
+    },
+    body: JSON.stringify(body),
+  });
+}
+
+describe.each(TARGETS)('Claude Code request shapes → $provider', (target) => {
+  const model = `via-${target.provider}`;
+  const mock = () => t.mocks[target.provider]!;
+
+  it('accepts a mid-conversation system message and beta fields, and carries them to the target', async () => {
+    const res = await postMessages(
+      '/v1/messages?beta=true',
+      claudeCodeBody(model),
+      CLAUDE_CODE_BETAS,
+    );
+    expect(res.status).toBe(200);
+    const answer = (await res.json()) as { content: Array<{ type: string; text?: string }> };
+    expect(
+      answer.content.some((b) => b.type === 'text' && b.text?.includes('tell me something')),
+    ).toBe(true);
+    const seen = mock().requests.at(-1)!;
+    const raw = JSON.stringify(seen.body);
+    expect(raw).toContain('Agents available: general-purpose, explore.');
+    if (target.provider === 'anthropic') {
+      // Same format: forwarded as sent, beta header and beta-only fields together.
+      expect(seen.headers['anthropic-beta']).toBe(CLAUDE_CODE_BETAS);
+      const body = seen.body as { messages: Array<{ role: string }>; context_management?: unknown };
+      expect(body.messages.map((m) => m.role)).toEqual(['user', 'system', 'user']);
+      expect(body.context_management).toBeDefined();
+      expect(raw).toContain('"ttl":"1h"');
+    } else {
+      expect(seen.headers['anthropic-beta']).toBeUndefined();
+      expect(raw).not.toContain('cache_control');
+      expect(raw).not.toContain('context_management');
+    }
+    if (target.provider === 'openai') {
+      const body = seen.body as { messages: Array<{ role: string }>; max_tokens?: number };
+      expect(body.messages.map((m) => m.role)).toEqual(['system', 'user', 'system', 'user']);
+      // gpt-4o-mini writes at most 16,384 tokens: 32,000 would be a 400 from a real OpenAI.
+      expect(body.max_tokens).toBe(16384);
+    }
+    if (target.provider === 'gemini') {
+      const body = seen.body as {
+        systemInstruction?: { parts: Array<{ text: string }> };
+        generationConfig?: { maxOutputTokens?: number; thinkingConfig?: unknown };
+      };
+      expect(body.systemInstruction?.parts.map((p) => p.text)).toEqual([
+        'You are Claude Code.',
+        'Agents available: general-purpose, explore.',
+      ]);
+      expect(body.generationConfig?.maxOutputTokens).toBe(32000);
+      // thinking: adaptive asks Gemini for its thoughts, without a budget it may refuse.
+      expect(body.generationConfig?.thinkingConfig).toEqual({ includeThoughts: true });
+    }
+  });
+
+  it('counts tokens with countTokens and never sends a chat request upstream', async () => {
+    const before = mock().requests.length;
+    const { data, response } = await anthropic.messages
+      .countTokens({
+        model,
+        system: 'Be brief.',
+        messages: [{ role: 'user', content: 'how many tokens is this sentence, roughly?' }],
+      })
+      .withResponse();
+    expect(data.input_tokens).toBeGreaterThan(5);
+    const upstream = mock().requests.slice(before);
+    expect(upstream.filter((r) => !r.path.includes('count_tokens'))).toEqual([]);
+    if (target.provider === 'anthropic') {
+      expect(upstream.map((r) => r.path)).toEqual(['/v1/messages/count_tokens']);
+      expect(response.headers.get('x-switchyard-token-count')).toBe('provider');
+    } else {
+      expect(upstream).toEqual([]);
+      expect(response.headers.get('x-switchyard-token-count')).toBe('estimate');
+    }
+  });
+
+  it('counts a Claude Code body at /v1/messages/count_tokens?beta=true', async () => {
+    const before = mock().requests.length;
+    const { max_tokens: _omit, stream: _s, ...body } = claudeCodeBody(model);
+    const res = await postMessages('/v1/messages/count_tokens?beta=true', body, CLAUDE_CODE_BETAS);
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { input_tokens: number }).input_tokens).toBeGreaterThan(5);
+    const upstream = mock().requests.slice(before);
+    if (target.provider === 'anthropic') {
+      expect(upstream).toHaveLength(1);
+      expect(upstream[0]!.headers['anthropic-beta']).toBe(CLAUDE_CODE_BETAS);
+    } else expect(upstream).toEqual([]);
+  });
+});
+
+describe.each(TARGETS)('prompt cache usage from $provider', (target) => {
+  const model = `via-${target.provider}`;
+  const CACHED = 3;
+  const withCache = async (run: () => Promise<void>) => {
+    t.mocks[target.provider]!.setBehavior({ cachedTokens: CACHED });
+    try {
+      await run();
+    } finally {
+      t.mocks[target.provider]!.setBehavior({ cachedTokens: 0 });
+    }
+  };
+  const prompt = 'a prompt long enough to have a cached prefix of a few tokens';
+
+  it('reaches an OpenAI caller as prompt_tokens_details.cached_tokens, streamed or not', () =>
+    withCache(async () => {
+      const whole = await openai.chat.completions.create({
+        model,
+        messages: [{ role: 'user', content: prompt }],
+      });
+      expect(whole.usage?.prompt_tokens_details?.cached_tokens).toBe(CACHED);
+      const stream = await openai.chat.completions.create({
+        model,
+        stream: true,
+        stream_options: { include_usage: true },
+        messages: [{ role: 'user', content: prompt }],
+      });
+      let cached: number | undefined;
+      for await (const chunk of stream)
+        cached = chunk.usage?.prompt_tokens_details?.cached_tokens ?? cached;
+      expect(cached).toBe(CACHED);
+    }));
+
+  it('reaches an Anthropic caller as cache_read_input_tokens, streamed or not', () =>
+    withCache(async () => {
+      const whole = await anthropic.messages.create({
+        model,
+        max_tokens: 100,
+        system: [{ type: 'text', text: 'cached system', cache_control: { type: 'ephemeral' } }],
+        messages: [{ role: 'user', content: prompt }],
+      });
+      expect(whole.usage.cache_read_input_tokens).toBe(CACHED);
+      const streamed = await anthropic.messages
+        .stream({ model, max_tokens: 100, messages: [{ role: 'user', content: prompt }] })
+        .finalMessage();
+      expect(streamed.usage.cache_read_input_tokens).toBe(CACHED);
+    }));
+});
+
+describe('cost of cached tokens', () => {
+  it('prices cache reads at the catalog cached rate', async () => {
+    t.mocks.anthropic!.setBehavior({ cachedTokens: 4 });
+    try {
+      await anthropic.messages.create({
+        model: 'via-anthropic',
+        max_tokens: 100,
+        messages: [{ role: 'user', content: 'price my cached prompt, please, it is long enough' }],
+      });
+    } finally {
+      t.mocks.anthropic!.setBehavior({ cachedTokens: 0 });
+    }
+    const log = (await (await t.adminFetch('/admin/requests?limit=1')).json()) as {
+      items: Array<{ tokensIn: number; tokensOut: number; costUsd: number }>;
+    };
+    const { tokensIn, tokensOut, costUsd } = log.items[0]!;
+    // claude-haiku-4-5: $1 in, $0.10 cached in, $5 out per million.
+    expect(costUsd).toBeCloseTo(((tokensIn - 4) * 1 + 4 * 0.1 + tokensOut * 5) / 1e6, 12);
+  });
+});
+
+describe.each(TARGETS)('thinking from $provider', (target) => {
+  const model = `via-${target.provider}`;
+  const THOUGHT = 'Let me think about the weather first.';
+  const mock = () => t.mocks[target.provider]!;
+  const withThinking = async (run: () => Promise<void>) => {
+    mock().setBehavior({ reasoning: THOUGHT });
+    try {
+      await run();
+    } finally {
+      mock().setBehavior({ reasoning: undefined });
+    }
+  };
+  const tools = [
+    {
+      name: 'get_weather',
+      description: 'Weather',
+      input_schema: {
+        type: 'object' as const,
+        properties: { city: { type: 'string' } },
+        required: ['city'],
+      },
+    },
+  ];
+  type Reasoning = { reasoning_content?: string };
+
+  it('reaches an OpenAI caller as reasoning_content, streamed or not', () =>
+    withThinking(async () => {
+      const whole = await openai.chat.completions.create({
+        model,
+        messages: [{ role: 'user', content: 'think, then answer' }],
+      });
+      expect((whole.choices[0]!.message as Reasoning).reasoning_content).toBe(THOUGHT);
+      const stream = await openai.chat.completions.create({
+        model,
+        stream: true,
+        messages: [{ role: 'user', content: 'think, then answer' }],
+      });
+      let reasoning = '';
+      for await (const chunk of stream)
+        reasoning += (chunk.choices[0]?.delta as Reasoning | undefined)?.reasoning_content ?? '';
+      expect(reasoning).toBe(THOUGHT);
+    }));
+
+  it('reaches an Anthropic caller as signed thinking and goes back to the same model intact', () =>
+    withThinking(async () => {
+      const first = await anthropic.messages
+        .stream({
+          model,
+          max_tokens: 300,
+          tools,
+          messages: [{ role: 'user', content: 'use the get_weather tool for Oslo' }],
+        })
+        .finalMessage();
+      const thinking = first.content.filter((b) => b.type === 'thinking');
+      expect(thinking.map((b) => b.thinking).join('')).toBe(THOUGHT);
+      expect(thinking.every((b) => b.signature !== '')).toBe(true);
+      const whole = await anthropic.messages.create({
+        model,
+        max_tokens: 300,
+        tools,
+        messages: [{ role: 'user', content: 'use the get_weather tool for Oslo' }],
+      });
+      expect(whole.content.filter((b) => b.type === 'thinking').length).toBeGreaterThan(0);
+
+      const use = first.content.find((b) => b.type === 'tool_use')!;
+      if (use.type !== 'tool_use') return;
+      await anthropic.messages.create({
+        model,
+        max_tokens: 300,
+        tools,
+        messages: [
+          { role: 'user', content: 'use the get_weather tool for Oslo' },
+          { role: 'assistant', content: first.content },
+          { role: 'user', content: [{ type: 'tool_result', tool_use_id: use.id, content: '3C' }] },
+        ],
+      });
+      const sent = JSON.stringify(mock().requests.at(-1)!.body);
+      if (target.provider === 'anthropic') {
+        expect(sent).toContain(`"signature":"mock-sig:${target.model}"`);
+      } else if (target.provider === 'openai') {
+        expect(sent).toContain(`"reasoning_content":"${THOUGHT}"`);
+      } else {
+        // Gemini gets its thought back and, on the function call, its own thought signature.
+        expect(sent).toContain(`"thought":true`);
+        expect(sent).toMatch(new RegExp(`"thoughtSignature":"mock-sig:${target.model}:[^"]+"`));
+        expect(sent).not.toContain('skip_thought_signature_validator');
+      }
+    }));
+
+  it('is never replayed to a different model', () =>
+    withThinking(async () => {
+      const first = await anthropic.messages.create({
+        model,
+        max_tokens: 300,
+        tools,
+        messages: [{ role: 'user', content: 'use the get_weather tool for Oslo' }],
+      });
+      const use = first.content.find((b) => b.type === 'tool_use')!;
+      if (use.type !== 'tool_use') return;
+      for (const other of TARGETS.filter((o) => o.provider !== target.provider)) {
+        await anthropic.messages.create({
+          model: `via-${other.provider}`,
+          max_tokens: 300,
+          tools,
+          messages: [
+            { role: 'user', content: 'use the get_weather tool for Oslo' },
+            { role: 'assistant', content: first.content },
+            {
+              role: 'user',
+              content: [{ type: 'tool_result', tool_use_id: use.id, content: '3C' }],
+            },
+          ],
+        });
+        const sent = JSON.stringify(t.mocks[other.provider]!.requests.at(-1)!.body);
+        expect(sent).not.toContain(THOUGHT);
+        expect(sent).not.toContain('mock-sig');
+        expect(sent).not.toContain('switchyard-v1');
+      }
+    }));
+});
+
+describe('a prompt too big for a model', () => {
+  it('skips it before sending, counting tool definitions as prompt', async () => {
+    // About 140,000 tokens of tool schemas: more than gpt-4o-mini's 128,000-token window.
+    const tools = Array.from({ length: 40 }, (_, i) => ({
+      name: `tool_${i}`,
+      description: 'x'.repeat(14_000),
+      input_schema: { type: 'object' as const, properties: {} },
+    }));
+    const before = t.mocks.openai!.requests.length;
+    const { data, response } = await anthropic.messages
+      .create({
+        model: 'long-context',
+        max_tokens: 100,
+        tools,
+        messages: [{ role: 'user', content: 'a short question' }],
+      })
+      .withResponse();
+    expect(data.content.map((b) => (b.type === 'text' ? b.text : '')).join('')).toContain(
+      'a short question',
+    );
+    expect(response.headers.get('x-switchyard-provider')).toBe('gemini');
+    expect(t.mocks.openai!.requests.length).toBe(before);
+  });
+});
+
+describe('count_tokens when the Anthropic target cannot count', () => {
+  it('estimates locally instead, still without a chat request', async () => {
+    const mock = t.mocks.anthropic!;
+    mock.queueFaults({ kind: 'server-error', status: 500 });
+    const before = mock.requests.length;
+    const { data, response } = await anthropic.messages
+      .countTokens({ model: 'via-anthropic', messages: [{ role: 'user', content: 'count me' }] })
+      .withResponse();
+    expect(data.input_tokens).toBeGreaterThan(0);
+    expect(response.headers.get('x-switchyard-token-count')).toBe('estimate');
+    expect(mock.requests.slice(before).map((r) => r.path)).toEqual(['/v1/messages/count_tokens']);
+  });
+});
+
+describe('thinking across Claude models', () => {
+  it('is given back to the Claude model that wrote it, never to another one', async () => {
+    const mock = t.mocks.anthropic!;
+    mock.setBehavior({ reasoning: 'Haiku thinks.' });
+    try {
+      const tools = [
+        { name: 'get_weather', input_schema: { type: 'object' as const, properties: {} } },
+      ];
+      const question = { role: 'user' as const, content: 'use the get_weather tool' };
+      const first = await anthropic.messages
+        .stream({ model: 'via-anthropic', max_tokens: 300, tools, messages: [question] })
+        .finalMessage();
+      const use = first.content.find((b) => b.type === 'tool_use');
+      if (use?.type !== 'tool_use') throw new Error('expected a tool call');
+      const history = [
+        question,
+        { role: 'assistant' as const, content: first.content },
+        {
+          role: 'user' as const,
+          content: [{ type: 'tool_result' as const, tool_use_id: use.id, content: 'sunny' }],
+        },
+      ];
+      await anthropic.messages.create({
+        model: 'via-opus',
+        max_tokens: 300,
+        tools,
+        messages: history,
+      });
+      const toOpus = JSON.stringify(mock.requests.at(-1)!.body);
+      expect(toOpus).not.toContain('Haiku thinks.');
+      expect(toOpus).not.toContain('mock-sig');
+      await anthropic.messages.create({
+        model: 'via-anthropic',
+        max_tokens: 300,
+        tools,
+        messages: history,
+      });
+      const toHaiku = JSON.stringify(mock.requests.at(-1)!.body);
+      expect(toHaiku).toContain('"signature":"mock-sig:claude-haiku-4-5"');
+    } finally {
+      mock.setBehavior({ reasoning: undefined });
+    }
   });
 });

@@ -99,6 +99,11 @@ function parseTurn(_endpoint: unknown, body: unknown): Turn | string {
 
 const STOP = { stop: 'end_turn', length: 'max_tokens', tool: 'tool_use' } as const;
 
+/** The signature the mock puts on its thinking: names the model, as a real one is bound to it. */
+function signature(turn: Turn): string {
+  return `mock-sig:${turn.model}`;
+}
+
 /** Anthropic Messages: POST /v1/messages (+ count_tokens), GET /v1/models, under the origin. */
 export function anthropicWire(): Wire {
   return {
@@ -134,6 +139,8 @@ export function anthropicWire(): Wire {
     },
     json(_endpoint, answer, turn, ctx) {
       const content: unknown[] = [];
+      if (answer.reasoning !== undefined)
+        content.push({ type: 'thinking', thinking: answer.reasoning, signature: signature(turn) });
       if (answer.toolCalls.length === 0) content.push({ type: 'text', text: answer.text });
       for (const call of answer.toolCalls)
         content.push({ type: 'tool_use', id: call.id, name: call.name, input: call.args });
@@ -146,9 +153,9 @@ export function anthropicWire(): Wire {
         stop_reason: STOP[answer.finish],
         stop_sequence: null,
         usage: {
-          input_tokens: answer.inputTokens,
+          input_tokens: answer.inputTokens - answer.cachedTokens,
           cache_creation_input_tokens: 0,
-          cache_read_input_tokens: 0,
+          cache_read_input_tokens: answer.cachedTokens,
           output_tokens: answer.outputTokens,
         },
       };
@@ -168,14 +175,39 @@ export function anthropicWire(): Wire {
           stop_reason: null,
           stop_sequence: null,
           usage: {
-            input_tokens: answer.inputTokens,
+            input_tokens: answer.inputTokens - answer.cachedTokens,
             cache_creation_input_tokens: 0,
-            cache_read_input_tokens: 0,
+            cache_read_input_tokens: answer.cachedTokens,
             output_tokens: 1,
           },
         },
       });
       let index = 0;
+      if (answer.reasoning !== undefined) {
+        push('content_block_start', {
+          type: 'content_block_start',
+          index,
+          content_block: { type: 'thinking', thinking: '', signature: '' },
+        });
+        for (const piece of splitText(answer.reasoning)) {
+          push(
+            'content_block_delta',
+            {
+              type: 'content_block_delta',
+              index,
+              delta: { type: 'thinking_delta', thinking: piece },
+            },
+            estimateTokens(piece),
+          );
+        }
+        push('content_block_delta', {
+          type: 'content_block_delta',
+          index,
+          delta: { type: 'signature_delta', signature: signature(turn) },
+        });
+        push('content_block_stop', { type: 'content_block_stop', index });
+        index += 1;
+      }
       if (answer.toolCalls.length === 0) {
         push('content_block_start', {
           type: 'content_block_start',

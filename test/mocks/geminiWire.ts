@@ -1,4 +1,4 @@
-import { splitText, type ToolDef, type Turn } from './reply.ts';
+import { splitText, type Answer, type ToolDef, type Turn } from './reply.ts';
 import { estimateTokens, fakeVector, isRecord } from './util.ts';
 import {
   BAD_GATEWAY,
@@ -228,7 +228,10 @@ export function geminiWire(): Wire {
     precheck: () => undefined,
     json(_endpoint, answer, turn, ctx) {
       return response(
-        answer.toolCalls.length > 0 ? calls(answer) : [{ text: answer.text }],
+        [
+          ...thoughts(answer),
+          ...(answer.toolCalls.length > 0 ? calls(answer, turn) : [{ text: answer.text }]),
+        ],
         FINISH[answer.finish],
         usage(answer),
         turn,
@@ -239,6 +242,11 @@ export function geminiWire(): Wire {
       const chunks: Array<{ payload: unknown; tokens: number }> = [];
       const pieces = splitText(answer.text, ctx.chunks);
       const partial = { promptTokenCount: answer.inputTokens, totalTokenCount: answer.inputTokens };
+      if (answer.reasoning !== undefined)
+        chunks.push({
+          payload: response(thoughts(answer), undefined, partial, turn, ctx.id),
+          tokens: estimateTokens(answer.reasoning),
+        });
       pieces.forEach((piece, i) => {
         const lastText = i === pieces.length - 1 && answer.toolCalls.length === 0;
         chunks.push({
@@ -254,7 +262,7 @@ export function geminiWire(): Wire {
       });
       // Gemini sends a function call whole, in one chunk, and parallel calls side by side.
       if (answer.toolCalls.length > 0 || pieces.length === 0) {
-        const parts = answer.toolCalls.length > 0 ? calls(answer) : [{ text: '' }];
+        const parts = answer.toolCalls.length > 0 ? calls(answer, turn) : [{ text: '' }];
         chunks.push({
           payload: response(parts, FINISH[answer.finish], usage(answer), turn, ctx.id),
           tokens: answer.outputTokens,
@@ -300,17 +308,26 @@ function streamErrorBody(_ctx: ErrorContext): unknown {
   };
 }
 
-function calls(answer: {
-  toolCalls: Array<{ name: string; args: Record<string, unknown> }>;
-}): unknown[] {
-  return answer.toolCalls.map((c) => ({ functionCall: { name: c.name, args: c.args } }));
+/** Function calls; a thinking model signs each one (Gemini 3 wants the signature back). */
+function calls(answer: Answer, turn: Turn): unknown[] {
+  return answer.toolCalls.map((c) => ({
+    functionCall: { name: c.name, args: c.args },
+    ...(answer.reasoning !== undefined
+      ? { thoughtSignature: `mock-sig:${turn.model}:${c.id}` }
+      : {}),
+  }));
 }
 
-function usage(answer: { inputTokens: number; outputTokens: number }) {
+function thoughts(answer: Answer): unknown[] {
+  return answer.reasoning === undefined ? [] : [{ text: answer.reasoning, thought: true }];
+}
+
+function usage(answer: Answer) {
   return {
     promptTokenCount: answer.inputTokens,
     candidatesTokenCount: answer.outputTokens,
     totalTokenCount: answer.inputTokens + answer.outputTokens,
+    ...(answer.cachedTokens > 0 ? { cachedContentTokenCount: answer.cachedTokens } : {}),
   };
 }
 

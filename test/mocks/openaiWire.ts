@@ -348,8 +348,13 @@ function parseTurn(endpoint: Endpoint, body: unknown): Turn | string {
   };
 }
 
-function usage(input: number, output: number) {
-  return { prompt_tokens: input, completion_tokens: output, total_tokens: input + output };
+function usage(input: number, output: number, cached = 0) {
+  return {
+    prompt_tokens: input,
+    completion_tokens: output,
+    total_tokens: input + output,
+    ...(cached > 0 ? { prompt_tokens_details: { cached_tokens: cached } } : {}),
+  };
 }
 
 const FINISH = { stop: 'stop', length: 'length', tool: 'tool_calls' } as const;
@@ -438,13 +443,14 @@ export function openaiWire(basePath: string, dialect: MockDialect): Wire {
               role: 'assistant',
               content: toolCalls.length > 0 ? null : answer.text,
               refusal: null,
+              ...(answer.reasoning !== undefined ? { reasoning_content: answer.reasoning } : {}),
               ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
             },
             logprobs: null,
             finish_reason: FINISH[answer.finish],
           },
         ],
-        usage: usage(answer.inputTokens, answer.outputTokens),
+        usage: usage(answer.inputTokens, answer.outputTokens, answer.cachedTokens),
         system_fingerprint: 'fp_mock',
       };
     },
@@ -478,6 +484,13 @@ export function openaiWire(basePath: string, dialect: MockDialect): Wire {
         text: sseData(chunk({ role: 'assistant', content: '', refusal: null }, null)),
         tokens: 0,
       });
+      if (answer.reasoning !== undefined) {
+        for (const p of splitText(answer.reasoning))
+          out.push({
+            text: sseData(chunk({ reasoning_content: p }, null)),
+            tokens: estimateTokens(p),
+          });
+      }
       for (const p of pieces)
         out.push({ text: sseData(chunk({ content: p }, null)), tokens: estimateTokens(p) });
       answer.toolCalls.forEach((call, index) => {
@@ -507,7 +520,7 @@ export function openaiWire(basePath: string, dialect: MockDialect): Wire {
           model: turn.model,
           system_fingerprint: 'fp_mock',
           choices: [],
-          usage: usage(answer.inputTokens, answer.outputTokens),
+          usage: usage(answer.inputTokens, answer.outputTokens, answer.cachedTokens),
         };
         out.push({ text: sseData(last), tokens: 0 });
       }

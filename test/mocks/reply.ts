@@ -35,6 +35,9 @@ export interface Answer {
   finish: 'stop' | 'length' | 'tool';
   inputTokens: number;
   outputTokens: number;
+  /** Of `inputTokens`, those read from the prompt cache. */
+  cachedTokens: number;
+  reasoning?: string;
 }
 
 /** A sample value for a JSON schema: enough for a client to parse, nothing clever. */
@@ -86,6 +89,10 @@ export function buildAnswer(
 ): Answer {
   const tools = chooseTools(turn, behavior);
   const inputTokens = Math.max(1, estimateTokens(turn.promptText));
+  const extra = {
+    cachedTokens: Math.min(inputTokens, behavior.cachedTokens ?? 0),
+    ...(behavior.reasoning !== undefined ? { reasoning: behavior.reasoning } : {}),
+  };
   if (tools.length > 0) {
     const toolCalls = tools.map((tool) => {
       const args = sampleFromSchema(tool.parameters ?? { type: 'object' });
@@ -93,7 +100,7 @@ export function buildAnswer(
       return { id: nextId(), name: tool.name, args: record, argsJson: JSON.stringify(record) };
     });
     const outputTokens = toolCalls.reduce((n, c) => n + estimateTokens(c.name + c.argsJson), 0);
-    return { text: '', toolCalls, finish: 'tool', inputTokens, outputTokens };
+    return { text: '', toolCalls, finish: 'tool', inputTokens, outputTokens, ...extra };
   }
   const reply = behavior.reply;
   let text =
@@ -110,7 +117,14 @@ export function buildAnswer(
       .join('');
     finish = 'length';
   }
-  return { text, toolCalls: [], finish, inputTokens, outputTokens: estimateTokens(text) };
+  return {
+    text,
+    toolCalls: [],
+    finish,
+    inputTokens,
+    outputTokens: estimateTokens(text),
+    ...extra,
+  };
 }
 
 /** Stream pieces that join back to `text`: one per word, or `chunks` near-equal pieces. */

@@ -66,6 +66,14 @@ export interface MockBehavior {
   reply?: string | ((request: MockRequestInfo) => string);
   /** `auto` calls a tool when the request has tools and the last user message names one or says "tool". */
   toolCalls?: 'auto' | 'always' | 'never';
+  /**
+   * Thinking the model does before it answers: OpenAI-format `reasoning_content` (DeepSeek
+   * style), an Anthropic `thinking` block signed `mock-sig:<model>`, Gemini thought parts (and
+   * a `thoughtSignature` on each function call, as Gemini 3 sends it).
+   */
+  reasoning?: string;
+  /** Prompt tokens reported as read from the provider's prompt cache (at most the prompt). */
+  cachedTokens?: number;
   /** How many tool calls to make at once; default: one per tool named in the message, at least one. */
   parallelToolCalls?: number;
   /** Prompts estimated above this many tokens get the provider's context-length error. */

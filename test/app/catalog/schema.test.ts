@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   checkOverrides,
+  clampOutputTokens,
   costUsd,
   findModel,
   findProvider,
@@ -268,5 +269,17 @@ describe('lookups and cost', () => {
     expect(priceKnown(unpriced)).toBe(false);
     expect(costUsd(unpriced, 1000, 1000)).toBe(0);
     expect(costUsd(undefined, 1000, 1000)).toBe(0);
+  });
+});
+
+describe('clampOutputTokens', () => {
+  const model = { id: 'gpt-4o-mini', kind: 'chat' as const, free: false, maxOutputTokens: 16384 };
+  it('caps a request at the model maximum and leaves smaller ones alone', () => {
+    expect(clampOutputTokens(model, 32000)).toBe(16384);
+    expect(clampOutputTokens(model, 1000)).toBe(1000);
+  });
+  it('passes the request through when the maximum is not known', () => {
+    expect(clampOutputTokens({ ...model, maxOutputTokens: undefined }, 32000)).toBe(32000);
+    expect(clampOutputTokens(undefined, 32000)).toBe(32000);
   });
 });

@@ -20,13 +20,6 @@ function translate(body: Record<string, unknown>) {
   return result.value;
 }
 
-function translationError(body: Record<string, unknown>) {
-  const parsed = MessagesRequestSchema.parse({ model: 'm', max_tokens: 1, ...body });
-  const result = anthropicToOpenAiRequest(parsed);
-  if (result.ok) throw new Error('expected an error');
-  return result.error;
-}
-
 describe('anthropicToOpenAiRequest', () => {
   it('translates a Claude Code style tool conversation', () => {
     const out = translate({
@@ -170,26 +163,72 @@ describe('anthropicToOpenAiRequest', () => {
     expect(out.parallel_tool_calls).toBeUndefined();
   });
 
-  it('refuses server tools and block types it cannot translate', () => {
-    expect(
-      translationError({
-        messages: [{ role: 'user', content: 'x' }],
-        tools: [{ type: 'web_search_20250305', name: 'web_search', max_uses: 3 }],
-      }),
-    ).toMatchObject({ status: 400, param: 'tools[0]' });
-    expect(
-      translationError({
-        messages: [
-          {
-            role: 'assistant',
-            content: [{ type: 'server_tool_use', id: 's', name: 'web_search', input: {} }],
-          },
-        ],
-      }),
-    ).toMatchObject({
-      param: 'messages[0].content[0]',
-      message: expect.stringContaining('server_tool_use'),
+  it('keeps a mid-conversation system message in place and drops beta-only fields', () => {
+    const out = translate({
+      system: 'You are Claude Code.',
+      messages: [
+        { role: 'user', content: 'first' },
+        { role: 'system', content: [{ type: 'text', text: 'Skills: pdf, xlsx.' }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'second', cache_control: { type: 'ephemeral', ttl: '1h' } },
+          ],
+        },
+      ],
+      thinking: { type: 'adaptive' },
+      context_management: { edits: [] },
+      output_config: { effort: 'high' },
     });
+    expect(out.messages).toEqual([
+      { role: 'system', content: 'You are Claude Code.' },
+      { role: 'user', content: 'first' },
+      { role: 'system', content: 'Skills: pdf, xlsx.' },
+      { role: 'user', content: 'second' },
+    ]);
+    const raw = JSON.stringify(out);
+    for (const field of ['cache_control', 'context_management', 'output_config', 'thinking'])
+      expect(raw).not.toContain(field);
+  });
+
+  it('drops server tools and their blocks, and notes content no OpenAI model can take', () => {
+    const out = translate({
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'read these' },
+            { type: 'image', source: { type: 'file', file_id: 'file_1' } },
+            { type: 'document', source: { type: 'url', url: 'https://x.test/a.pdf' }, title: 'A' },
+            { type: 'search_result', source: 's', title: 't', text: 'found it' },
+          ],
+        },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'server_tool_use', id: 's', name: 'web_search', input: {} },
+            { type: 'web_search_tool_result', tool_use_id: 's', content: [] },
+            { type: 'text', text: 'searched' },
+          ],
+        },
+      ],
+      tools: [{ type: 'web_search_20250305', name: 'web_search', max_uses: 3 }],
+      tool_choice: { type: 'tool', name: 'web_search' },
+    });
+    expect(out.tools).toBeUndefined();
+    expect(out.tool_choice).toBeUndefined();
+    expect(out.messages).toEqual([
+      {
+        role: 'user',
+        content: [
+          'read these',
+          "[image file_1 from Anthropic's Files API omitted: not available to this model]",
+          '[document A at https://x.test/a.pdf (a "url" source) omitted: not available to this model]',
+          'found it',
+        ].join('\n'),
+      },
+      { role: 'assistant', content: 'searched' },
+    ]);
   });
 });
 

@@ -185,6 +185,22 @@ describe('planRoute', () => {
       expect(result.skipped[1]?.message).toMatch(/8000 input tokens a request may carry/);
     });
 
+    it('charges a target only the output tokens it will be asked for', () => {
+      // Claude Code asks for 32,000 output tokens; this model writes at most 4,096, and the
+      // request is sent with that, so it fits the 6,000-token minute.
+      const capped: Provider = {
+        ...GROQ,
+        models: GROQ.models.map((m) =>
+          m.id === 'llama-3.1-8b-instant' ? { ...m, maxOutputTokens: 4096 } : m,
+        ),
+      };
+      const request = { ...FACTS, maxTokens: 32_000 };
+      expect(plan([candidate(capped, 'llama-3.1-8b-instant')], { request }).skipped).toEqual([]);
+      expect(
+        plan([candidate(GROQ, 'llama-3.1-8b-instant')], { request }).skipped.map((s) => s.reason),
+      ).toEqual(['no-capacity']);
+    });
+
     it('largerWindowCandidates keeps larger and unknown windows, in order', () => {
       const rest = [
         candidate(CEREBRAS, 'llama3.1-8b'),

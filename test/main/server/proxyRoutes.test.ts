@@ -15,6 +15,10 @@ const handler = createProxyHandler({
     dispatched.push(req);
     res.end();
   },
+  countTokens: async (req, res) => {
+    dispatched.push(req);
+    res.end();
+  },
 });
 let server: Server;
 let port: number;
