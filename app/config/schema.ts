@@ -163,7 +163,13 @@ export const ConfigSchema = z
         }
       });
     });
-    checkAliases(config.routes, ctx);
+    for (const conflict of aliasConflicts(config.routes)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['routes', conflict.route, 'aliases', conflict.alias],
+        message: conflict.message,
+      });
+    }
     const fallback = config.settings.defaultRoute;
     if (fallback !== undefined && !routeNames.has(fallback)) {
       ctx.addIssue({
@@ -175,29 +181,39 @@ export const ConfigSchema = z
   });
 export type Config = z.infer<typeof ConfigSchema>;
 
+/** An alias that can never be reached as written, where it is written and why. */
+export interface AliasConflict {
+  route: number;
+  alias: number;
+  message: string;
+}
+
 /**
  * An alias written twice (in any case) or equal to a route's name could never be reached as
- * written: the first route, or the route name, always wins. Each is reported where it is written.
+ * written: the first route, or the route name, always wins. The config schema and the Routes
+ * page's editor both report these.
  */
-function checkAliases(routes: readonly Route[], ctx: z.RefinementCtx): void {
+export function aliasConflicts(
+  routes: ReadonlyArray<Pick<Route, 'name' | 'aliases'>>,
+): AliasConflict[] {
   const names = new Map(routes.map((r) => [r.name.toLowerCase(), r.name]));
   const seen = new Map<string, string>();
+  const conflicts: AliasConflict[] = [];
   routes.forEach((route, i) => {
     route.aliases?.forEach((alias, j) => {
       const key = alias.toLowerCase();
       const named = names.get(key);
       const owner = seen.get(key);
-      const path = ['routes', i, 'aliases', j];
       if (named !== undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path,
+        conflicts.push({
+          route: i,
+          alias: j,
           message: `alias "${alias}" is the name of route "${named}", which always wins: remove the alias`,
         });
       } else if (owner !== undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path,
+        conflicts.push({
+          route: i,
+          alias: j,
           message:
             owner === route.name
               ? `alias "${alias}" is listed twice on route "${route.name}": remove one`
@@ -207,6 +223,7 @@ function checkAliases(routes: readonly Route[], ctx: z.RefinementCtx): void {
       if (owner === undefined) seen.set(key, route.name);
     });
   });
+  return conflicts;
 }
 
 /** A fresh config, as written on first run. */
