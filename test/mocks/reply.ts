@@ -84,8 +84,19 @@ export function buildAnswer(
   request: MockRequestInfo,
   nextId: () => string,
 ): Answer {
-  const tools = chooseTools(turn, behavior);
   const inputTokens = Math.max(1, estimateTokens(turn.promptText));
+  const scripted = behavior.callTool;
+  if (
+    scripted !== undefined &&
+    !turn.lastIsToolResult &&
+    turn.tools.some((t) => t.name === scripted.name)
+  ) {
+    const argsJson = JSON.stringify(scripted.args);
+    const call = { id: nextId(), name: scripted.name, args: scripted.args, argsJson };
+    const outputTokens = estimateTokens(call.name + argsJson);
+    return { text: '', toolCalls: [call], finish: 'tool', inputTokens, outputTokens };
+  }
+  const tools = chooseTools(turn, behavior);
   if (tools.length > 0) {
     const toolCalls = tools.map((tool) => {
       const args = sampleFromSchema(tool.parameters ?? { type: 'object' });
