@@ -65,6 +65,9 @@ export function sampleFromSchema(schema: unknown, depth = 0): unknown {
 }
 
 function chooseTools(turn: Turn, behavior: MockBehavior): ToolDef[] {
+  const scripted = behavior.callTool;
+  const offered = turn.tools.find((tool) => tool.name === scripted?.name);
+  if (offered !== undefined && !turn.lastIsToolResult) return [offered];
   const mode = behavior.toolCalls ?? 'auto';
   if (mode === 'never' || turn.tools.length === 0 || turn.lastIsToolResult) return [];
   const named = turn.tools.filter((tool) => turn.lastUserText.includes(tool.name));
@@ -84,22 +87,14 @@ export function buildAnswer(
   request: MockRequestInfo,
   nextId: () => string,
 ): Answer {
-  const inputTokens = Math.max(1, estimateTokens(turn.promptText));
-  const scripted = behavior.callTool;
-  if (
-    scripted !== undefined &&
-    !turn.lastIsToolResult &&
-    turn.tools.some((t) => t.name === scripted.name)
-  ) {
-    const argsJson = JSON.stringify(scripted.args);
-    const call = { id: nextId(), name: scripted.name, args: scripted.args, argsJson };
-    const outputTokens = estimateTokens(call.name + argsJson);
-    return { text: '', toolCalls: [call], finish: 'tool', inputTokens, outputTokens };
-  }
   const tools = chooseTools(turn, behavior);
+  const inputTokens = Math.max(1, estimateTokens(turn.promptText));
   if (tools.length > 0) {
     const toolCalls = tools.map((tool) => {
-      const args = sampleFromSchema(tool.parameters ?? { type: 'object' });
+      const args =
+        behavior.callTool?.name === tool.name
+          ? behavior.callTool.args
+          : sampleFromSchema(tool.parameters ?? { type: 'object' });
       const record = isRecord(args) ? args : { value: args };
       return { id: nextId(), name: tool.name, args: record, argsJson: JSON.stringify(record) };
     });

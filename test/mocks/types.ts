@@ -66,15 +66,15 @@ export interface MockBehavior {
   reply?: string | ((request: MockRequestInfo) => string);
   /** `auto` calls a tool when the request has tools and the last user message names one or says "tool". */
   toolCalls?: 'auto' | 'always' | 'never';
+  /** How many tool calls to make at once; default: one per tool named in the message, at least one. */
+  parallelToolCalls?: number;
+  /** Prompts estimated above this many tokens get the provider's context-length error. */
+  contextWindow?: number;
   /**
    * Call this one tool with these arguments whenever the request offers it and the last message
    * is not a tool result (what an agent's tool round trip needs: a real command, not a sample).
    */
   callTool?: { name: string; args: Record<string, unknown> };
-  /** How many tool calls to make at once; default: one per tool named in the message, at least one. */
-  parallelToolCalls?: number;
-  /** Prompts estimated above this many tokens get the provider's context-length error. */
-  contextWindow?: number;
   faults?: FaultHook;
   /** Probability per request of each fault, drawn from the seeded generator. */
   faultRates?: Partial<Record<FaultKind, number>>;
