@@ -163,6 +163,7 @@ export async function dispatch(
     return;
   }
   const { routeName, route } = resolution;
+  if (resolution.note !== undefined) res.setHeader('x-switchyard-note', resolution.note);
   const plan = deps.plan(req, resolution.candidates, route);
   let candidates: readonly Candidate[] = plan.candidates;
   const client = new AbortController();

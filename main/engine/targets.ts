@@ -14,7 +14,14 @@ export type Candidate = {
 };
 
 export type Resolution =
-  | { ok: true; routeName: string | undefined; route: Route | undefined; candidates: Candidate[] }
+  | {
+      ok: true;
+      routeName: string | undefined;
+      route: Route | undefined;
+      candidates: Candidate[];
+      /** How the name was read, when it was not taken as sent (the `[1m]` suffix). */
+      note?: string;
+    }
   | { ok: false; status: 400 | 404; message: string; code: string };
 
 /**
@@ -51,7 +58,8 @@ export function resolveModel(
       message: `Nothing can serve "${model}": ${missing.join('; ')}.`,
     };
   }
-  return { ok: true, routeName: route?.name, route, candidates };
+  const resolved = { ok: true as const, routeName: route?.name, route, candidates };
+  return match.note === undefined ? resolved : { ...resolved, note: match.note };
 }
 
 function unknownModel(model: string, config: Config): Resolution {

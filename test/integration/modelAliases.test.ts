@@ -68,10 +68,29 @@ describe('model names the client chose', () => {
     expect(lastUpstream(withDefault).groq).toBe('llama-3.1-8b-instant');
   });
 
-  it('the [1m] suffix is not part of the name that is matched', async () => {
+  it('the [1m] suffix is not part of the name that is matched, and the answer says so', async () => {
     const before = withDefault.mocks.openai?.requests.length ?? 0;
-    await ask(withDefault, 'claude-opus-4-8[1m]');
+    const { response } = await client(withDefault)
+      .messages.create({
+        model: 'claude-opus-4-8[1m]',
+        max_tokens: 20,
+        messages: [{ role: 'user', content: 'hi' }],
+      })
+      .withResponse();
     expect(withDefault.mocks.openai?.requests.length).toBe(before + 1);
+    expect(response.headers.get('x-switchyard-route')).toBe('big');
+    expect(response.headers.get('x-switchyard-note')).toMatch(
+      /"claude-opus-4-8\[1m\]" was matched as "claude-opus-4-8"/,
+    );
+    // A name taken as sent carries no note.
+    const plain = await client(withDefault)
+      .messages.create({
+        model: 'claude-opus-4-8',
+        max_tokens: 20,
+        messages: [{ role: 'user', content: 'hi' }],
+      })
+      .withResponse();
+    expect(plain.response.headers.get('x-switchyard-note')).toBeNull();
   });
 
   it('without a default route, an unknown name is a 404 naming the routes and the fix', async () => {
