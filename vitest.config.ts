@@ -26,6 +26,17 @@ export default defineConfig({
         },
       },
       {
+        // Real clients (Claude Code CLI, AI SDK, LangChain) from test/conformance's own package,
+        // which test/runAll.mjs installs before the tests.
+        test: {
+          name: 'conformance',
+          environment: 'node',
+          include: ['test/conformance/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 30_000,
+        },
+      },
+      {
         test: {
           name: 'e2e',
           environment: 'node',

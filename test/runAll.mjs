@@ -1,7 +1,7 @@
 // `npm test`: brings the system packages the suites need, then runs typecheck, lint, build and
 // every test project inside a private, unlocked Secret Service, and ends with one summary.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -58,9 +58,32 @@ function run(label, command, args, env = {}) {
   return ok;
 }
 
+/**
+ * The conformance suite's real clients (Claude Code CLI, AI SDK, LangChain) live in their own
+ * package so the app's dependencies stay lean; `npm ci` there whenever its lockfile is newer than
+ * what is installed (a fresh clone has nothing installed).
+ */
+function conformanceClientsCurrent() {
+  const lock = 'test/conformance/package-lock.json';
+  const installed = 'test/conformance/node_modules/.package-lock.json';
+  return existsSync(installed) && statSync(installed).mtimeMs >= statSync(lock).mtimeMs;
+}
+
 function inner() {
   mkdirSync('test-output', { recursive: true });
   const steps = [];
+  if (!conformanceClientsCurrent()) {
+    steps.push([
+      'conformance clients',
+      run('conformance clients', 'npm', [
+        'ci',
+        '--prefix',
+        'test/conformance',
+        '--no-audit',
+        '--no-fund',
+      ]),
+    ]);
+  }
   steps.push(['typecheck', run('typecheck', 'npm', ['run', '--silent', 'typecheck'])]);
   steps.push(['lint', run('lint', 'npm', ['run', '--silent', 'lint'])]);
   steps.push(['build', run('build', 'npm', ['run', '--silent', 'build'])]);

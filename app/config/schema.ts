@@ -82,6 +82,20 @@ export const RouteSchema = z.strictObject({
   latencyBudgetMs: z.int().min(50).max(600_000).optional(),
   privacy: z.enum(['standard', 'sensitive']).default('standard'),
   paidBudgetUsdPerDay: z.number().min(0).optional(),
+  aliases: z
+    .array(
+      z
+        .string()
+        .max(200, 'an alias is at most 200 characters')
+        .regex(
+          /^\S+$/,
+          'an alias is a model name or a pattern such as "claude-opus-*", without spaces',
+        ),
+    )
+    .optional()
+    .describe(
+      'Other model names this route answers, matched case-insensitively after route names and provider/model; "*" matches any run of characters, "?" one',
+    ),
 });
 export type Route = z.infer<typeof RouteSchema>;
 
@@ -101,6 +115,11 @@ export const SettingsSchema = z.strictObject({
     .min(1024)
     .max(64 * 1024 * 1024)
     .default(8 * 1024 * 1024),
+  defaultRoute: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('The route for a model name that no route name, provider/model or alias claims'),
 });
 
 export const ConfigSchema = z
@@ -144,8 +163,68 @@ export const ConfigSchema = z
         }
       });
     });
+    for (const conflict of aliasConflicts(config.routes)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['routes', conflict.route, 'aliases', conflict.alias],
+        message: conflict.message,
+      });
+    }
+    const fallback = config.settings.defaultRoute;
+    if (fallback !== undefined && !routeNames.has(fallback)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['settings', 'defaultRoute'],
+        message: `no route named "${fallback}": name one of ${routeNames.size > 0 ? [...routeNames].map((n) => `"${n}"`).join(', ') : 'your routes (there are none yet)'}, or remove defaultRoute`,
+      });
+    }
   });
 export type Config = z.infer<typeof ConfigSchema>;
+
+/** An alias that can never be reached as written, where it is written and why. */
+export interface AliasConflict {
+  route: number;
+  alias: number;
+  message: string;
+}
+
+/**
+ * An alias written twice (in any case) or equal to a route's name could never be reached as
+ * written: the first route, or the route name, always wins. The config schema and the Routes
+ * page's editor both report these.
+ */
+export function aliasConflicts(
+  routes: ReadonlyArray<Pick<Route, 'name' | 'aliases'>>,
+): AliasConflict[] {
+  const names = new Map(routes.map((r) => [r.name.toLowerCase(), r.name]));
+  const seen = new Map<string, string>();
+  const conflicts: AliasConflict[] = [];
+  routes.forEach((route, i) => {
+    route.aliases?.forEach((alias, j) => {
+      const key = alias.toLowerCase();
+      const named = names.get(key);
+      const owner = seen.get(key);
+      if (named !== undefined) {
+        conflicts.push({
+          route: i,
+          alias: j,
+          message: `alias "${alias}" is the name of route "${named}", which always wins: remove the alias`,
+        });
+      } else if (owner !== undefined) {
+        conflicts.push({
+          route: i,
+          alias: j,
+          message:
+            owner === route.name
+              ? `alias "${alias}" is listed twice on route "${route.name}": remove one`
+              : `alias "${alias}" is already on route "${owner}", which comes first and always wins: keep it on one route`,
+        });
+      }
+      if (owner === undefined) seen.set(key, route.name);
+    });
+  });
+  return conflicts;
+}
 
 /** A fresh config, as written on first run. */
 export function defaultConfig(): Config {

@@ -14,7 +14,7 @@ import {
   transportFailureOf,
   type UpstreamClient,
 } from '../upstream/client.ts';
-import type { Codec, RelayStep, UsageCounts } from './codec.ts';
+import type { Codec, EncodedRequest, RelayStep, UsageCounts } from './codec.ts';
 import type { ProxyRequest } from './proxyRequest.ts';
 import type { Candidate } from './targets.ts';
 
@@ -151,7 +151,7 @@ export async function startAttempt(
   req: ProxyRequest,
   candidate: Candidate,
   codec: Codec,
-  body: string,
+  encoded: EncodedRequest,
   clientSignal: AbortSignal,
   info: AttemptInfo,
 ): Promise<ReadyAttempt | FailedAttempt> {
@@ -219,7 +219,7 @@ export async function startAttempt(
         ...encoded.headers,
         ...authHeaders(provider, secret),
       },
-      body,
+      body: encoded.body,
       signal,
     });
   } catch (err) {

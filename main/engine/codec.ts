@@ -36,6 +36,9 @@ export interface StreamRelay {
 export type DecodedBody =
   { ok: true; body: string; usage: UsageCounts } | { ok: false; error: StreamError };
 
+/** A request as it goes upstream: its body, and headers only this target takes (e.g. a beta). */
+export type EncodedRequest = { body: string; headers?: Record<string, string> };
+
 /** How one inbound format meets one target format for one endpoint. */
 export interface Codec {
   /** The upstream URL for this request. */
@@ -45,9 +48,7 @@ export interface Codec {
     req: ProxyRequest,
     model: string,
     provider: Provider,
-  ):
-    | { ok: true; body: string; headers?: Record<string, string> }
-    | { ok: false; error: TranslationError };
+  ): ({ ok: true } & EncodedRequest) | { ok: false; error: TranslationError };
   /** A whole (non-streamed) upstream answer into the caller's format. */
   decode(text: string, model: string): DecodedBody;
   relay(model: string): StreamRelay;

@@ -98,6 +98,7 @@ export async function dispatch(
     return;
   }
   const { routeName, route } = resolution;
+  if (resolution.note !== undefined) res.setHeader('x-switchyard-note', resolution.note);
   const plan = deps.plan(req, resolution.candidates, route);
   let candidates: readonly Candidate[] = plan.candidates;
   const client = new AbortController();
@@ -184,7 +185,7 @@ export async function dispatch(
       const running: Running = {
         admission,
         cancel,
-        settled: startAttempt(deps, req, candidate, codec, encoded.body, cancel.signal, info),
+        settled: startAttempt(deps, req, candidate, codec, encoded, cancel.signal, info),
       };
       return running;
     }

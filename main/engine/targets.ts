@@ -1,6 +1,7 @@
 import type { Provider } from '../../app/catalog/schema.ts';
 import type { Config, Route } from '../../app/config/schema.ts';
 import type { KeyTier } from '../../app/limiter/state.ts';
+import { resolveModelName } from '../../app/routing/modelName.ts';
 import { expandTargets } from '../../app/routing/targets.ts';
 import type { ProviderDirectory } from './providerDirectory.ts';
 
@@ -13,54 +14,37 @@ export type Candidate = {
 };
 
 export type Resolution =
-  | { ok: true; routeName: string | undefined; route: Route | undefined; candidates: Candidate[] }
+  | {
+      ok: true;
+      routeName: string | undefined;
+      route: Route | undefined;
+      candidates: Candidate[];
+      /** How the name was read, when it was not taken as sent (the `[1m]` suffix). */
+      note?: string;
+    }
   | { ok: false; status: 400 | 404; message: string; code: string };
 
-/** Each config's routes by name, built on first use: a config is never changed in place. */
-const routeIndexes = new WeakMap<readonly Route[], Map<string, Route>>();
-
 /**
- * The route called `name`. A map built once per config, not a scan: seeding the limiter
- * resolves every route, and a scan per route made a load of 100,000 routes take 23 s.
- */
-export function routeNamed(config: Config, name: string): Route | undefined {
-  let index = routeIndexes.get(config.routes);
-  if (index === undefined) {
-    index = new Map();
-    // The first of a name wins, as `find` did (the schema refuses duplicates anyway).
-    for (const route of config.routes) if (!index.has(route.name)) index.set(route.name, route);
-    routeIndexes.set(config.routes, index);
-  }
-  return index.get(name);
-}
-
-/**
- * Turns the model a client sent into candidates: a route name gives its chain (each target
- * expanded to its key pool); `provider/model` addresses one provider directly. The model part
- * may itself hold slashes (OpenRouter's `meta-llama/llama-3.3-70b-instruct:free`).
+ * Turns the model a client sent into candidates, by app/routing's resolveModelName (route name,
+ * `provider/model`, alias, default route): a route gives its chain, each target expanded to its
+ * key pool; `provider/model` addresses one provider directly.
  */
 export function resolveModel(
   model: string,
   config: Config,
   providers: ProviderDirectory,
 ): Resolution {
-  const route = routeNamed(config, model);
-  const targets = route
-    ? route.targets
-    : (() => {
-        const slash = model.indexOf('/');
-        if (slash <= 0 || slash === model.length - 1) return undefined;
-        return [{ provider: model.slice(0, slash), model: model.slice(slash + 1), key: undefined }];
-      })();
-  if (!targets) {
-    const routes = config.routes.slice(0, 8).map((r) => r.name);
-    return {
-      ok: false,
-      status: 404,
-      code: 'model_not_found',
-      message: `Unknown model "${model}". Send a route name${routes.length ? ` (${routes.join(', ')})` : ' (none defined yet: add one in the dashboard)'} or "provider/model", e.g. "groq/llama-3.1-8b-instant".`,
-    };
-  }
+  const match = resolveModelName(model, {
+    routes: config.routes,
+    defaultRoute: config.settings.defaultRoute,
+    isProvider: (id) => providers.get(id) !== undefined,
+  });
+  if (match.kind === 'unknown') return unknownModel(model, config);
+  const route = match.kind === 'route' ? match.route : undefined;
+  const targets =
+    match.kind === 'route'
+      ? match.route.targets
+      : [{ provider: match.provider, model: match.model, key: undefined }];
   const expanded = expandTargets(targets, (id) => providers.get(id), config.keys);
   const candidates: Candidate[] = expanded.candidates.map(
     ({ provider, model: m, keyId, tier }) => ({ provider, model: m, keyId, tier }),
@@ -74,5 +58,26 @@ export function resolveModel(
       message: `Nothing can serve "${model}": ${missing.join('; ')}.`,
     };
   }
-  return { ok: true, routeName: route?.name, route, candidates };
+  const resolved = { ok: true as const, routeName: route?.name, route, candidates };
+  return match.note === undefined ? resolved : { ...resolved, note: match.note };
+}
+
+function unknownModel(model: string, config: Config): Resolution {
+  const routes = config.routes.map((r) => `"${r.name}"`);
+  const known =
+    routes.length > 0
+      ? `Send a route name (${routes.slice(0, 8).join(', ')}${routes.length > 8 ? ', …' : ''}) or "provider/model", e.g. "groq/llama-3.1-8b-instant". To accept "${model}" as it is, add it (or a pattern such as "${aliasHint(model)}") to a route's "aliases", or set settings.defaultRoute to the route for every other model name.`
+      : 'No routes are defined yet: add one in the dashboard (Routes), or send "provider/model", e.g. "groq/llama-3.1-8b-instant".';
+  return {
+    ok: false,
+    status: 404,
+    code: 'model_not_found',
+    message: `Unknown model "${model}". ${known}`,
+  };
+}
+
+/** `claude-opus-4-8` → `claude-opus-*`: the family, as a person would write the alias. */
+function aliasHint(model: string): string {
+  const dash = model.indexOf('-', model.indexOf('-') + 1);
+  return dash > 0 ? `${model.slice(0, dash)}-*` : `${model}*`;
 }

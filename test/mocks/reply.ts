@@ -68,6 +68,9 @@ export function sampleFromSchema(schema: unknown, depth = 0): unknown {
 }
 
 function chooseTools(turn: Turn, behavior: MockBehavior): ToolDef[] {
+  const scripted = behavior.callTool;
+  const offered = turn.tools.find((tool) => tool.name === scripted?.name);
+  if (offered !== undefined && !turn.lastIsToolResult) return [offered];
   const mode = behavior.toolCalls ?? 'auto';
   if (mode === 'never' || turn.tools.length === 0 || turn.lastIsToolResult) return [];
   const named = turn.tools.filter((tool) => turn.lastUserText.includes(tool.name));
@@ -95,7 +98,10 @@ export function buildAnswer(
   };
   if (tools.length > 0) {
     const toolCalls = tools.map((tool) => {
-      const args = sampleFromSchema(tool.parameters ?? { type: 'object' });
+      const args =
+        behavior.callTool?.name === tool.name
+          ? behavior.callTool.args
+          : sampleFromSchema(tool.parameters ?? { type: 'object' });
       const record = isRecord(args) ? args : { value: args };
       return { id: nextId(), name: tool.name, args: record, argsJson: JSON.stringify(record) };
     });

@@ -78,6 +78,11 @@ export interface MockBehavior {
   parallelToolCalls?: number;
   /** Prompts estimated above this many tokens get the provider's context-length error. */
   contextWindow?: number;
+  /**
+   * Call this one tool with these arguments whenever the request offers it and the last message
+   * is not a tool result (what an agent's tool round trip needs: a real command, not a sample).
+   */
+  callTool?: { name: string; args: Record<string, unknown> };
   faults?: FaultHook;
   /** Probability per request of each fault, drawn from the seeded generator. */
   faultRates?: Partial<Record<FaultKind, number>>;

@@ -1,5 +1,5 @@
 import type { KeyView } from '../../../app/admin/types.ts';
-import { RouteSchema, type Route } from '../../../app/config/schema.ts';
+import { aliasConflicts, RouteSchema, type Route } from '../../../app/config/schema.ts';
 
 /** What is wrong with one route, by the field the editor shows it beside. */
 export type RouteProblems = {
@@ -10,11 +10,13 @@ export type RouteProblems = {
   onLimit?: string;
   latencyBudgetMs?: string;
   paidBudgetUsdPerDay?: string;
+  /** By alias index. */
+  alias: Record<number, string>;
   other: string[];
 };
 
 function empty(): RouteProblems {
-  return { target: {}, other: [] };
+  return { target: {}, alias: {}, other: [] };
 }
 
 /** Whether a route's problems would stop a save. */
@@ -23,6 +25,7 @@ export function hasProblems(p: RouteProblems): boolean {
     p.name !== undefined ||
     p.targets !== undefined ||
     Object.keys(p.target).length > 0 ||
+    Object.keys(p.alias).length > 0 ||
     p.onLimit !== undefined ||
     p.latencyBudgetMs !== undefined ||
     p.paidBudgetUsdPerDay !== undefined ||
@@ -32,7 +35,8 @@ export function hasProblems(p: RouteProblems): boolean {
 
 /**
  * Checks the draft with the engine's own route schema, plus what only the whole config knows:
- * names must be unique and a target's key must exist. One entry per route, in order.
+ * names must be unique, an alias must be reachable and a target's key must exist. One entry per
+ * route, in order.
  */
 export function validateRoutes(
   routes: readonly Route[],
@@ -40,7 +44,8 @@ export function validateRoutes(
 ): RouteProblems[] {
   const names = new Map<string, number>();
   for (const r of routes) names.set(r.name, (names.get(r.name) ?? 0) + 1);
-  return routes.map((route) => {
+  const conflicts = aliasConflicts(routes);
+  return routes.map((route, index) => {
     const problems = empty();
     const parsed = RouteSchema.safeParse(route);
     if (!parsed.success) {
@@ -48,6 +53,8 @@ export function validateRoutes(
         const [field, index] = issue.path;
         if (field === 'targets' && typeof index === 'number')
           problems.target[index] ??= issue.message;
+        else if (field === 'aliases' && typeof index === 'number')
+          problems.alias[index] ??= issue.message;
         else if (
           field === 'name' ||
           field === 'targets' ||
@@ -61,6 +68,9 @@ export function validateRoutes(
     }
     if ((names.get(route.name) ?? 0) > 1) {
       problems.name ??= `another route is also called "${route.name}"; clients pick a route by its name`;
+    }
+    for (const conflict of conflicts) {
+      if (conflict.route === index) problems.alias[conflict.alias] ??= conflict.message;
     }
     route.targets.forEach((t, i) => {
       if (t.key !== undefined && !keys.some((k) => k.id === t.key)) {

@@ -1,5 +1,13 @@
-/** What a snippet needs: where the proxy is, its key, and the model (a route) to ask for. */
-export type SnippetInput = { proxyUrl: string; proxyKey: string; model: string };
+/**
+ * What a snippet needs: where the proxy is, its key, and the model (a route) to ask for; for
+ * Claude Code, the route for each of its model families (default: `model`).
+ */
+export type SnippetInput = {
+  proxyUrl: string;
+  proxyKey: string;
+  model: string;
+  claudeCode?: { opus: string; sonnet: string; haiku: string };
+};
 
 export type Snippet = {
   id: string;
@@ -77,8 +85,20 @@ export const SNIPPETS: readonly Snippet[] = [
     title: 'Claude Code',
     where: 'In the shell you start claude from (Anthropic format, /v1/messages).',
     language: 'sh',
-    text: ({ proxyUrl, proxyKey, model }) =>
-      `export ANTHROPIC_BASE_URL=${anthropicBase(proxyUrl)}\nexport ANTHROPIC_API_KEY=${proxyKey}\nexport ANTHROPIC_MODEL=${model}\nclaude`,
+    // ANTHROPIC_AUTH_TOKEN, not ANTHROPIC_API_KEY: Claude Code asks interactively before it uses
+    // an API key from the environment, and sends this one as a Bearer token without asking.
+    text: ({ proxyUrl, proxyKey, model, claudeCode }) => {
+      const tiers = claudeCode ?? { opus: model, sonnet: model, haiku: model };
+      return [
+        `export ANTHROPIC_BASE_URL=${anthropicBase(proxyUrl)}`,
+        `export ANTHROPIC_AUTH_TOKEN=${proxyKey}`,
+        `export ANTHROPIC_MODEL=${model}`,
+        `export ANTHROPIC_DEFAULT_OPUS_MODEL=${tiers.opus}`,
+        `export ANTHROPIC_DEFAULT_SONNET_MODEL=${tiers.sonnet}`,
+        `export ANTHROPIC_DEFAULT_HAIKU_MODEL=${tiers.haiku}`,
+        'claude',
+      ].join('\n');
+    },
   },
   {
     id: 'codex',

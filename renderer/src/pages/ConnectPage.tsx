@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import type { TestRequestResult } from '../../../app/admin/types.ts';
 import { call, describeError } from '../api/client.ts';
 import { CopyField } from '../components/CopyField.tsx';
@@ -7,28 +7,27 @@ import { Skeleton } from '../components/Skeleton.tsx';
 import { StatusCode } from '../components/StatusCode.tsx';
 import { formatMs } from '../lib/format.ts';
 import { hrefFor } from '../lib/hashRoute.ts';
-import { SNIPPETS, anthropicBase, maskKey, type Snippet } from '../lib/snippets.ts';
+import {
+  claudeCodeLanding,
+  claudeCodeRoutes,
+  describeLanding,
+  type RoutingFacts,
+} from '../lib/claudeCode.ts';
+import {
+  SNIPPETS,
+  anthropicBase,
+  maskKey,
+  type Snippet,
+  type SnippetInput,
+} from '../lib/snippets.ts';
 import { useStore } from '../store/index.ts';
 
-function SnippetCard(props: {
-  snippet: Snippet;
-  proxyUrl: string;
-  proxyKey: string;
-  model: string;
-}) {
+function SnippetCard(props: { snippet: Snippet; input: SnippetInput; children?: ReactNode }) {
   const [copied, setCopied] = useState(false);
   const { snippet } = props;
-  const real = snippet.text({
-    proxyUrl: props.proxyUrl,
-    proxyKey: props.proxyKey,
-    model: props.model,
-  });
+  const real = snippet.text(props.input);
   // On screen the key is masked (screenshots, screen sharing); the copy carries the real one.
-  const shown = snippet.text({
-    proxyUrl: props.proxyUrl,
-    proxyKey: maskKey(props.proxyKey),
-    model: props.model,
-  });
+  const shown = snippet.text({ ...props.input, proxyKey: maskKey(props.input.proxyKey) });
   const copy = async () => {
     try {
       await navigator.clipboard.writeText(real);
@@ -57,6 +56,7 @@ function SnippetCard(props: {
       <pre className="snippet" data-language={snippet.language}>
         {shown}
       </pre>
+      {props.children}
     </section>
   );
 }
@@ -142,15 +142,45 @@ function TestRequest(props: { models: string[] }) {
   );
 }
 
+/** Where each of Claude Code's own model names lands, by the engine's own resolver. */
+function ClaudeCodeLanding(props: { facts: RoutingFacts }) {
+  return (
+    <table className="small" aria-label="Where Claude Code's model names land">
+      <caption className="muted" style={{ textAlign: 'left' }}>
+        Without the model variables, Claude Code&apos;s own names land here:
+      </caption>
+      <tbody>
+        {claudeCodeLanding(props.facts).map(({ name, match }) => (
+          <tr key={name}>
+            <th scope="row" className="mono" style={{ textAlign: 'left', fontWeight: 'normal' }}>
+              {name}
+            </th>
+            <td className={match.kind === 'unknown' ? 'field-error' : undefined}>
+              {describeLanding(match)}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 /** Everything a tool needs to use the proxy: the URL, the key, and snippets per tool. */
 export function ConnectPage() {
   const info = useStore((s) => s.proxyKey);
   const routes = useStore((s) => s.savedRoutes);
+  const defaultRoute = useStore((s) => s.settings?.defaultRoute);
+  const catalog = useStore((s) => s.catalog);
   const engineError = useStore((s) => s.engineError);
   const modelId = useId();
   const [model, setModel] = useState('');
   const routeNames = routes.map((r) => r.name);
   const chosen = model !== '' ? model : (routeNames[0] ?? 'fast');
+  const facts: RoutingFacts = {
+    routes,
+    defaultRoute,
+    isProvider: (id) => catalog?.providers.some((p) => p.id === id) ?? false,
+  };
 
   return (
     <div className="stack">
@@ -210,10 +240,15 @@ export function ConnectPage() {
             <SnippetCard
               key={snippet.id}
               snippet={snippet}
-              proxyUrl={info.proxyUrl}
-              proxyKey={info.proxyKey}
-              model={chosen}
-            />
+              input={{
+                proxyUrl: info.proxyUrl,
+                proxyKey: info.proxyKey,
+                model: chosen,
+                claudeCode: claudeCodeRoutes(facts, chosen),
+              }}
+            >
+              {snippet.id === 'claude-code' && <ClaudeCodeLanding facts={facts} />}
+            </SnippetCard>
           ))}
         </div>
       )}

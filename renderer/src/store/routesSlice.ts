@@ -23,6 +23,8 @@ export type RoutesSlice = {
   discardDraft: () => void;
   /** Resolves true when the engine took the routes. */
   saveRoutes: () => Promise<boolean>;
+  /** Sets settings.defaultRoute (undefined: unknown model names get a 404); resolves with a problem, or null. */
+  saveDefaultRoute: (route: string | undefined) => Promise<string | null>;
 };
 
 function same(a: Route[], b: Route[]): boolean {
@@ -98,6 +100,21 @@ export const createRoutesSlice: SliceCreator<RoutesSlice> = (set, get) => ({
           : [describeError(err)];
       set({ saving: false, saveProblems: problems });
       return false;
+    }
+  },
+  saveDefaultRoute: async (route) => {
+    const current = get().settings;
+    if (current === null) return 'The settings have not loaded yet; try again in a moment.';
+    const { defaultRoute: _old, ...rest } = current;
+    try {
+      const settings = await call(
+        'putSettings',
+        route === undefined ? rest : { ...rest, defaultRoute: route },
+      );
+      set({ settings });
+      return null;
+    } catch (err) {
+      return describeError(err);
     }
   },
 });

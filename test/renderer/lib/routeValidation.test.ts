@@ -17,7 +17,7 @@ const FAST: Route = {
 describe('validateRoutes', () => {
   it('finds nothing wrong with a good route', () => {
     const [problems] = validateRoutes([FAST], KEYS);
-    expect(problems).toEqual({ target: {}, other: [] });
+    expect(problems).toEqual({ target: {}, alias: {}, other: [] });
     expect(hasProblems(problems!)).toBe(false);
   });
 

@@ -88,4 +88,52 @@ describe('RoutesPage', () => {
     await user.click(screen.getByRole('button', { name: 'Discard edits' }));
     expect(useStore.getState().draftRoutes).toEqual([FAST]);
   });
+
+  it('adds aliases as chips, flags one another route already has, and saves them', async () => {
+    const user = userEvent.setup();
+    const BIG: Route = { ...FAST, name: 'big', aliases: ['claude-opus-*'] };
+    useStore.setState({ savedRoutes: [BIG, FAST], draftRoutes: [BIG, FAST] });
+    const saved = { ...FAST, aliases: ['claude-*-haiku-*'] };
+    const calls = fakeAdmin({ 'PUT /admin/routes': [BIG, saved] });
+    render(<RoutesPage />);
+    await user.click(screen.getByRole('button', { name: /^fast/ }));
+    const field = screen.getByLabelText('Other model names (aliases)');
+    await user.type(field, 'Claude-Opus-*, claude-*-haiku-*{Enter}');
+    expect((field as HTMLInputElement).value).toBe('');
+    expect(screen.getByRole('alert').textContent).toBe(
+      'alias "Claude-Opus-*" is already on route "big", which comes first and always wins: keep it on one route',
+    );
+    expect(screen.getByText('1 problem to fix before saving')).toBeTruthy();
+    await user.click(screen.getByRole('button', { name: 'Remove alias Claude-Opus-*' }));
+    expect(screen.queryByRole('alert')).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Save routes' }));
+    expect(calls).toContainEqual({ method: 'PUT', url: '/admin/routes', body: [BIG, saved] });
+  });
+
+  it('sets the default route at once, and can clear it', async () => {
+    const user = userEvent.setup();
+    const settings = {
+      logBodies: false,
+      detectSensitive: false,
+      retentionDays: 30,
+      retentionMaxMb: 512,
+      maxBodyBytes: 8 * 1024 * 1024,
+    };
+    useStore.setState({ settings });
+    const calls = fakeAdmin({ 'PUT /admin/settings': { ...settings, defaultRoute: 'fast' } });
+    render(<RoutesPage />);
+    const select = screen.getByLabelText('Any other model name goes to');
+    await user.selectOptions(select, 'fast');
+    expect(calls).toContainEqual({
+      method: 'PUT',
+      url: '/admin/settings',
+      body: { ...settings, defaultRoute: 'fast' },
+    });
+    expect(useStore.getState().settings?.defaultRoute).toBe('fast');
+    expect((select as HTMLSelectElement).value).toBe('fast');
+
+    fakeAdmin({ 'PUT /admin/settings': settings });
+    await user.selectOptions(select, '');
+    expect(useStore.getState().settings?.defaultRoute).toBeUndefined();
+  });
 });

@@ -1,0 +1,122 @@
+/**
+ * The real Claude Code CLI (pinned in test/conformance/package.json) in print mode with its
+ * default flags and no --model, against `switchyard serve` and a mock upstream in each format.
+ * Only `--output-format stream-json` is added, in the streaming test, to watch the deltas arrive:
+ * it changes what Claude Code prints, not what it sends. No permission flag is needed: Claude Code
+ * runs a plain `echo` without asking.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { MockRequestInfo } from '../mocks/types.ts';
+import { runClaude, type ClaudeRun } from './claudeCli.ts';
+import { startConformanceEngine, UPSTREAM_FORMATS, type ConformanceEngine } from './engine.ts';
+
+/** Printed by bash only if it really ran the command: the text of the command is `hello-$((6*7))`. */
+const TOOL_OUTPUT = 'hello-42';
+const BASH_CALL = {
+  name: 'Bash',
+  args: { command: 'echo hello-$((6*7))', description: 'Print a greeting' },
+};
+const PLAIN_ANSWER = 'Plain answer from the mock upstream';
+
+/** What the mock answers with text: what the tool printed, once a tool result carries it. */
+function reply(request: MockRequestInfo): string {
+  const printed = JSON.stringify(request.body).match(/hello-\d+/)?.[0];
+  return printed === undefined ? PLAIN_ANSWER : `The tool printed ${printed}`;
+}
+
+function explain(run: ClaudeRun): string {
+  return `claude exited ${run.code ?? run.signal}\nstdout: ${run.stdout}\nstderr: ${run.stderr}`;
+}
+
+describe.each(UPSTREAM_FORMATS)('Claude Code through a %s-format upstream', (format) => {
+  let engine: ConformanceEngine;
+  const claude = (prompt: string, args: readonly string[] = []) =>
+    runClaude({ baseUrl: engine.anthropicBaseUrl, token: engine.proxyKey }, prompt, args);
+
+  beforeAll(async () => {
+    engine = await startConformanceEngine(format, { reply });
+  });
+  afterAll(async () => {
+    await engine?.stop();
+  });
+
+  it('answers a prompt in text, on the route its default model name is aliased to', async () => {
+    engine.mock.setBehavior({ callTool: undefined });
+    const before = engine.chatRequests().length;
+    const run = await claude('Say something.');
+    expect(run.code, explain(run)).toBe(0);
+    expect(run.stdout.trim()).toBe(PLAIN_ANSWER);
+    const chats = engine.chatRequests().slice(before);
+    expect(chats.length).toBeGreaterThan(0);
+    if (format === 'anthropic') {
+      // The betas Claude Code sent reach an Anthropic upstream as sent.
+      expect(chats[0]?.headers['anthropic-beta']).toMatch(/claude-code-\d+/);
+    }
+    await vi.waitFor(async () => {
+      const asked = (await engine.requestLog()).filter((r) =>
+        r.requestedModel.startsWith('claude-'),
+      );
+      expect(asked.length).toBeGreaterThan(0);
+      // Claude Code 2.1.x asks for its Opus model by default: the "claude-opus-*" alias routes it.
+      expect(asked.map((r) => [r.route, r.status])).toContainEqual(['main', 200]);
+    });
+  });
+
+  it('completes a Bash tool round trip: the upstream sees what bash printed', async () => {
+    engine.mock.setBehavior({ callTool: BASH_CALL });
+    const before = engine.chatRequests().length;
+    const run = await claude('Greet me using the shell.');
+    expect(run.code, explain(run)).toBe(0);
+    expect(run.stdout.trim()).toBe(`The tool printed ${TOOL_OUTPUT}`);
+    const chats = engine.chatRequests().slice(before);
+    expect(chats).toHaveLength(2);
+    expect(JSON.stringify(chats[0]?.body)).not.toContain(TOOL_OUTPUT);
+    expect(JSON.stringify(chats[1]?.body)).toContain(TOOL_OUTPUT);
+  });
+
+  it('streams: the answer reaches Claude Code as several deltas', async () => {
+    engine.mock.setBehavior({ callTool: undefined });
+    const before = engine.chatRequests().length;
+    const run = await claude('Say something.', [
+      '--output-format',
+      'stream-json',
+      '--verbose',
+      '--include-partial-messages',
+    ]);
+    expect(run.code, explain(run)).toBe(0);
+    const events = run.stdout
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const deltas = events.flatMap((e) => {
+      const event = e.event as { type?: string; delta?: { type?: string; text?: string } };
+      return e.type === 'stream_event' &&
+        event.type === 'content_block_delta' &&
+        event.delta?.type === 'text_delta'
+        ? [event.delta.text ?? '']
+        : [];
+    });
+    expect(deltas.length).toBeGreaterThan(1);
+    expect(deltas.join('')).toBe(PLAIN_ANSWER);
+    expect(events.at(-1)).toMatchObject({ type: 'result', result: PLAIN_ANSWER });
+    expect(
+      engine
+        .chatRequests()
+        .slice(before)
+        .every((r) => r.stream),
+    ).toBe(true);
+  });
+
+  it('counts tokens for /context without a chat request upstream', async () => {
+    const chatsBefore = engine.chatRequests().length;
+    const countsBefore = engine.countRequests().length;
+    const run = await claude('/context');
+    expect(run.code, explain(run)).toBe(0);
+    expect(run.stdout).toMatch(/Context Usage/);
+    expect(run.stdout).toMatch(/\*\*Tokens:\*\* [\d.]+k? \//);
+    expect(engine.chatRequests().length).toBe(chatsBefore);
+    // An Anthropic upstream counts with its own count_tokens; the others are counted locally.
+    const counted = engine.countRequests().length - countsBefore;
+    if (format === 'anthropic') expect(counted).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,172 @@
+/**
+ * The SDKs people build agents with, pinned in test/conformance/package.json, against
+ * `switchyard serve` and a mock upstream in each format: the Anthropic SDK's count_tokens, the
+ * AI SDK's Anthropic provider and LangChain's ChatAnthropic. They ask for Claude model names,
+ * which the config routes by alias ("main") or as the default route ("quick").
+ */
+import { createAnthropic } from '@ai-sdk/anthropic';
+import Anthropic from '@anthropic-ai/sdk';
+import { AIMessage, HumanMessage, ToolMessage } from '@langchain/core/messages';
+import { ChatAnthropic } from '@langchain/anthropic';
+import { generateObject, generateText, stepCountIs, streamText, tool } from 'ai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { startConformanceEngine, UPSTREAM_FORMATS, type ConformanceEngine } from './engine.ts';
+
+const WEATHER_PROMPT = 'Use the weather tool for Paris.';
+const weatherSchema = z.object({ city: z.string() });
+
+/** The upstream request bodies since `from`, as text, to see what reached the provider. */
+function sentSince(engine: ConformanceEngine, from: number): string[] {
+  return engine
+    .chatRequests()
+    .slice(from)
+    .map((r) => JSON.stringify(r.body));
+}
+
+describe.each(UPSTREAM_FORMATS)('SDK clients through a %s-format upstream', (format) => {
+  let engine: ConformanceEngine;
+
+  beforeAll(async () => {
+    engine = await startConformanceEngine(format);
+  });
+  afterAll(async () => {
+    await engine?.stop();
+  });
+
+  describe('Anthropic SDK', () => {
+    it('count_tokens answers without a chat request upstream', async () => {
+      const client = new Anthropic({
+        baseURL: engine.anthropicBaseUrl,
+        apiKey: engine.proxyKey,
+        maxRetries: 0,
+      });
+      const before = engine.chatRequests().length;
+      const count = await client.messages.countTokens({
+        model: 'claude-sonnet-4-5',
+        system: 'You are terse.',
+        messages: [{ role: 'user', content: 'How many tokens is this sentence?' }],
+      });
+      expect(count.input_tokens).toBeGreaterThan(0);
+      expect(engine.chatRequests().length).toBe(before);
+    });
+  });
+
+  describe('AI SDK (@ai-sdk/anthropic)', () => {
+    const model = () =>
+      createAnthropic({ baseURL: `${engine.anthropicBaseUrl}/v1`, authToken: engine.proxyKey })(
+        'claude-sonnet-4-5',
+      );
+
+    it('generateText', async () => {
+      const result = await generateText({ model: model(), prompt: 'hello there', maxRetries: 0 });
+      expect(result.text).toBe('echo: hello there');
+      expect(result.finishReason).toBe('stop');
+      expect(result.usage.inputTokens).toBeGreaterThan(0);
+    });
+
+    it('streamText', async () => {
+      const result = streamText({ model: model(), prompt: 'stream these words', maxRetries: 0 });
+      const parts: string[] = [];
+      for await (const part of result.textStream) parts.push(part);
+      expect(parts.length).toBeGreaterThan(1);
+      expect(parts.join('')).toBe('echo: stream these words');
+      expect(await result.finishReason).toBe('stop');
+    });
+
+    it('tools: a call, its result sent back, then the answer', async () => {
+      const before = engine.chatRequests().length;
+      const result = await generateText({
+        model: model(),
+        prompt: WEATHER_PROMPT,
+        maxRetries: 0,
+        tools: {
+          weather: tool({
+            description: 'The weather in a city',
+            inputSchema: weatherSchema,
+            execute: async ({ city }) => `sunny in ${city}`,
+          }),
+        },
+        stopWhen: stepCountIs(3),
+      });
+      expect(result.steps).toHaveLength(2);
+      expect(result.steps[0]?.toolCalls.map((c) => c.toolName)).toEqual(['weather']);
+      expect(result.steps[0]?.toolResults.map((r) => r.output)).toEqual(['sunny in mock']);
+      expect(result.text).toMatch(/^echo: /);
+      const sent = sentSince(engine, before);
+      expect(sent).toHaveLength(2);
+      expect(sent[1]).toContain('sunny in mock');
+    });
+
+    // The AI SDK sends the schema as Anthropic's output_config.format; only an Anthropic-format
+    // target has a field for it (the translation to the other formats drops it), so only there
+    // does a model see it.
+    if (format === 'anthropic')
+      it('generateObject', async () => {
+        engine.mock.setBehavior({
+          reply: (request) => {
+            const body = request.body as { output_config?: { format?: { schema?: unknown } } };
+            return body.output_config?.format?.schema === undefined
+              ? 'no schema reached the upstream'
+              : JSON.stringify({ city: 'Paris', days: 3 });
+          },
+        });
+        try {
+          const result = await generateObject({
+            model: model(),
+            schema: z.object({ city: z.string(), days: z.number() }),
+            prompt: 'Plan a trip.',
+            maxRetries: 0,
+          });
+          expect(result.object).toEqual({ city: 'Paris', days: 3 });
+        } finally {
+          engine.mock.setBehavior({ reply: undefined });
+        }
+      });
+  });
+
+  describe('LangChain ChatAnthropic', () => {
+    const chat = () =>
+      new ChatAnthropic({
+        model: 'claude-3-5-haiku-latest',
+        anthropicApiUrl: engine.anthropicBaseUrl,
+        apiKey: engine.proxyKey,
+        maxRetries: 0,
+        maxTokens: 256,
+      });
+
+    it('invoke', async () => {
+      const answer = await chat().invoke('hello langchain');
+      expect(answer.content).toBe('echo: hello langchain');
+      expect(answer.usage_metadata?.input_tokens).toBeGreaterThan(0);
+    });
+
+    it('stream', async () => {
+      const parts: string[] = [];
+      for await (const chunk of await chat().stream('stream for langchain')) {
+        if (typeof chunk.content === 'string' && chunk.content !== '') parts.push(chunk.content);
+      }
+      expect(parts.length).toBeGreaterThan(1);
+      expect(parts.join('')).toBe('echo: stream for langchain');
+    });
+
+    it('bindTools: a tool call, then the answer to its result', async () => {
+      const before = engine.chatRequests().length;
+      const withTools = chat().bindTools([
+        { name: 'weather', description: 'The weather in a city', schema: weatherSchema },
+      ]);
+      const question = new HumanMessage(WEATHER_PROMPT);
+      const call = await withTools.invoke([question]);
+      expect(call.tool_calls).toMatchObject([{ name: 'weather', args: { city: 'mock' } }]);
+      const id = call.tool_calls?.[0]?.id ?? '';
+      const answer = await withTools.invoke([
+        question,
+        new AIMessage({ content: call.content, tool_calls: call.tool_calls ?? [] }),
+        new ToolMessage({ content: 'sunny in Paris', tool_call_id: id }),
+      ]);
+      expect(answer.tool_calls ?? []).toEqual([]);
+      expect(answer.text).toMatch(/^echo: /);
+      expect(sentSince(engine, before)[1]).toContain('sunny in Paris');
+    });
+  });
+});

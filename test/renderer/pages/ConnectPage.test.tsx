@@ -1,0 +1,92 @@
+import { render, screen, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Route } from '../../../app/config/schema.ts';
+import { ConnectPage } from '../../../renderer/src/pages/ConnectPage.tsx';
+import { useStore } from '../../../renderer/src/store/index.ts';
+import { fakeAdmin, stubBrowser } from '../fakeAdmin.ts';
+import { CATALOG } from '../fixtures.ts';
+
+const INITIAL = useStore.getState();
+const route = (name: string, aliases?: string[]): Route => ({
+  name,
+  targets: [{ provider: 'groq', model: 'llama-3.1-8b-instant' }],
+  onLimit: { mode: 'spill' },
+  privacy: 'standard',
+  ...(aliases === undefined ? {} : { aliases }),
+});
+
+function show(routes: Route[], defaultRoute?: string) {
+  useStore.setState(
+    {
+      ...INITIAL,
+      catalog: CATALOG,
+      savedRoutes: routes,
+      draftRoutes: routes,
+      routesState: 'ready',
+      settings: {
+        logBodies: false,
+        detectSensitive: false,
+        retentionDays: 30,
+        retentionMaxMb: 512,
+        maxBodyBytes: 8 * 1024 * 1024,
+        ...(defaultRoute === undefined ? {} : { defaultRoute }),
+      },
+      proxyKey: {
+        proxyKey: 'sy-test-proxy-key-123456',
+        proxyUrl: 'http://127.0.0.1:4141/v1',
+        source: 'env',
+      },
+    },
+    true,
+  );
+  render(<ConnectPage />);
+  return screen.getByRole('region', { name: 'Claude Code' });
+}
+
+beforeEach(() => {
+  stubBrowser();
+  fakeAdmin();
+});
+afterEach(() => vi.unstubAllGlobals());
+
+describe('ConnectPage: Claude Code', () => {
+  it('sets the base URL, a token it will not prompt for, and each model variable to a route', () => {
+    const card = show([
+      route('main'),
+      route('big', ['claude-opus-*']),
+      route('small', ['*haiku*']),
+    ]);
+    const text = card.querySelector('pre')?.textContent ?? '';
+    expect(text.split('\n')).toEqual([
+      'export ANTHROPIC_BASE_URL=http://127.0.0.1:4141',
+      'export ANTHROPIC_AUTH_TOKEN=sy-••••••••3456',
+      'export ANTHROPIC_MODEL=main',
+      'export ANTHROPIC_DEFAULT_OPUS_MODEL=big',
+      'export ANTHROPIC_DEFAULT_SONNET_MODEL=main',
+      'export ANTHROPIC_DEFAULT_HAIKU_MODEL=small',
+      'claude',
+    ]);
+    expect(text).not.toContain('ANTHROPIC_API_KEY');
+  });
+
+  it('shows where each of Claude Code’s own names lands, by alias, default route or nowhere', () => {
+    const card = show([route('main'), route('big', ['claude-opus-*'])], 'main');
+    const rows = within(
+      within(card).getByRole('table', { name: "Where Claude Code's model names land" }),
+    ).getAllByRole('row');
+    expect(rows.map((r) => r.textContent)).toEqual([
+      'claude-opus-5-5route big (alias claude-opus-*)',
+      'claude-sonnet-5-5route main (the default route)',
+      'claude-haiku-5-5route main (the default route)',
+      'claude-sonnet-5-5[1m]route main (the default route)',
+    ]);
+  });
+
+  it('says plainly when a name lands nowhere, and how to fix it', () => {
+    const card = show([route('main')]);
+    const cell = within(card).getAllByRole('cell')[0];
+    expect(cell?.textContent).toBe(
+      'nowhere: 404 "Unknown model". Add an alias on a route, or pick a default route.',
+    );
+  });
+});
