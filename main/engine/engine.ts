@@ -125,8 +125,6 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
 
     const limiter = createLimiterGate({
       clock,
-      tierOf: (candidate) =>
-        config.current.keys.find((k) => k.id === candidate.keyId)?.tier ?? 'free',
       store: sqliteLimiterStore(db),
       onChange: (view) => events.publish('quota.changed', view),
       onError: (err) =>
@@ -189,14 +187,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       logBodies: () => config.current.settings.logBodies,
       onRecorded: (request, attempts) => spend.record(request.route, attempts),
     });
-    const seed = () =>
-      limiter.seed(
-        seedTargetsFor(
-          config.current,
-          proxy.providers,
-          (id) => config.current.keys.find((k) => k.id === id)?.tier ?? 'free',
-        ),
-      );
+    const seed = () => limiter.seed(seedTargetsFor(config.current, proxy.providers));
     seed();
     config.on('change', seed);
 

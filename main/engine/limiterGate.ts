@@ -24,7 +24,6 @@ import {
   EMPTY_LIMITER_STATE,
   poolIdOf,
   type Demand,
-  type KeyTier,
   type LimiterState,
   type LimiterTarget,
 } from '../../app/limiter/state.ts';
@@ -52,8 +51,6 @@ export interface GateTimers {
 
 export interface LimiterGateOptions {
   clock: () => number;
-  /** The tier of a key ('free' seeds the catalog's free-tier limits); keyless targets ask too. */
-  tierOf: (candidate: Candidate) => KeyTier;
   timers?: GateTimers;
   store?: LimiterStore;
   maxWaitersPerPool?: number;
@@ -114,7 +111,7 @@ function unref(handle: unknown): void {
 
 /** A CapacityGate over app/limiter, with a bounded FIFO wait per pool and throttled persistence. */
 export function createLimiterGate(options: LimiterGateOptions): LimiterGate {
-  const { clock, tierOf, store, onChange, onError } = options;
+  const { clock, store, onChange, onError } = options;
   const timers = options.timers ?? NODE_TIMERS;
   const maxWaiters = options.maxWaitersPerPool ?? DEFAULT_MAX_WAITERS;
   const saveEveryMs = options.saveEveryMs ?? 1000;
@@ -175,7 +172,7 @@ export function createLimiterGate(options: LimiterGateOptions): LimiterGate {
       provider: candidate.provider,
       model: candidate.model,
       keyId: candidate.keyId,
-      tier: tierOf(candidate),
+      tier: candidate.tier,
     };
   }
 

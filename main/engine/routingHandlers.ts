@@ -1,6 +1,6 @@
 import type { EngineStatus } from '../../app/admin/contract.ts';
 import type { Config } from '../../app/config/schema.ts';
-import type { KeyTier, LimiterTarget } from '../../app/limiter/state.ts';
+import type { LimiterTarget } from '../../app/limiter/state.ts';
 import { ConfigUpdateError, type ConfigUpdater } from '../keys/configUpdates.ts';
 import { AdminError, type AdminHandlers } from '../server/adminRouter.ts';
 import type { LimiterGate } from './limiterGate.ts';
@@ -8,22 +8,13 @@ import type { ProviderDirectory } from './providerDirectory.ts';
 import { resolveModel } from './targets.ts';
 
 /** Every provider/key/model the routes can reach, so the gauges show them before the first request. */
-export function seedTargetsFor(
-  config: Config,
-  providers: ProviderDirectory,
-  tierOf: (keyId: string) => KeyTier,
-): LimiterTarget[] {
+export function seedTargetsFor(config: Config, providers: ProviderDirectory): LimiterTarget[] {
   const targets: LimiterTarget[] = [];
   for (const route of config.routes) {
     const resolution = resolveModel(route.name, config, providers);
     if (!resolution.ok) continue;
     for (const c of resolution.candidates) {
-      targets.push({
-        provider: c.provider,
-        model: c.model,
-        keyId: c.keyId,
-        tier: c.keyId === undefined ? 'free' : tierOf(c.keyId),
-      });
+      targets.push({ provider: c.provider, model: c.model, keyId: c.keyId, tier: c.tier });
     }
   }
   return targets;
