@@ -7,6 +7,7 @@ import { configJsonSchema } from '../../app/config/jsonSchema.ts';
 import { ConfigStore, writeFileAtomic } from '../config/configFile.ts';
 import { createConfigUpdater } from '../keys/configUpdates.ts';
 import { createOsKeychain, type Keychain } from '../keys/keychain.ts';
+import { recordKeyHealth } from '../keys/keyHealth.ts';
 import { KeyStore, type ValidateKey } from '../keys/keyStore.ts';
 import { resolveProxyKey } from '../keys/proxyKey.ts';
 import { CONFIG_FILE_NAME, RUNTIME_FILE_NAME } from '../paths.ts';
@@ -185,7 +186,10 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       events,
       providers: proxy.providers,
       logBodies: () => config.current.settings.logBodies,
-      onRecorded: (request, attempts) => spend.record(request.route, attempts),
+      onRecorded: (request, attempts) => {
+        spend.record(request.route, attempts);
+        recordKeyHealth(keys, attempts);
+      },
     });
     const seed = () => limiter.seed(seedTargetsFor(config.current, proxy.providers));
     seed();
