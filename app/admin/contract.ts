@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Catalog } from '../catalog/schema.ts';
 import type { LimiterState } from '../limiter/state.ts';
 import type { LimiterView } from '../limiter/view.ts';
+import type { FieldIssue } from '../config/parse.ts';
 import {
   ConfigSchema,
   KeyMetaSchema,
@@ -82,6 +83,11 @@ export const PauseSchema = z.strictObject({ paused: z.boolean() });
 
 /** POST endpoints that need no input still take a JSON body: send `{}`. */
 const EmptyBody = z.strictObject({});
+
+/** The body of every admin answer that is not 2xx; `issues` name each refused field. */
+export type AdminErrorBody = {
+  error: { message: string; code: string; issues?: FieldIssue[] };
+};
 
 export type Settings = Config['settings'];
 export type Ok = { ok: true };

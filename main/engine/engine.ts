@@ -163,6 +163,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
         options.validateKey ?? createKeyValidator(proxy.providers, proxy.upstream, clock),
       env,
       state: sqliteKeyStateStore(db),
+      log: options.log,
       onStatus: (event) => {
         events.publish('key.status', event);
         // A replaced or re-tested key starts clean: no invalid mark, cooldown or park left over.

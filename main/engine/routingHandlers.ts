@@ -1,8 +1,8 @@
 import type { EngineStatus } from '../../app/admin/contract.ts';
 import type { Config } from '../../app/config/schema.ts';
 import type { LimiterTarget } from '../../app/limiter/state.ts';
-import { ConfigUpdateError, type ConfigUpdater } from '../keys/configUpdates.ts';
-import { AdminError, type AdminHandlers } from '../server/adminRouter.ts';
+import type { ConfigUpdater } from '../keys/configUpdates.ts';
+import type { AdminHandlers } from '../server/adminRouter.ts';
 import type { LimiterGate } from './limiterGate.ts';
 import type { ProviderDirectory } from './providerDirectory.ts';
 import { resolveModel } from './targets.ts';
@@ -34,16 +34,9 @@ export function createRoutingHandlers(
 ): Pick<AdminHandlers, 'getCatalog' | 'putRoutes' | 'quota' | 'limiterState' | 'setPaused'> {
   return {
     getCatalog: () => ({ catalog: deps.providers.catalog, problems: [...deps.providers.problems] }),
-    putRoutes: async ({ body }) => {
-      try {
-        // The whole config is validated, so a target naming a key that does not exist is refused.
-        return (await deps.update((config) => ({ ...config, routes: body }))).routes;
-      } catch (err) {
-        if (err instanceof ConfigUpdateError)
-          throw new AdminError(400, err.message, 'invalid_routes');
-        throw err;
-      }
-    },
+    // The whole config is validated, so a target naming a key that does not exist is refused.
+    putRoutes: async ({ body }) =>
+      (await deps.update((config) => ({ ...config, routes: body }))).routes,
     quota: () => deps.limiter.view(),
     limiterState: () => deps.limiter.state(),
     setPaused: ({ body }) => {

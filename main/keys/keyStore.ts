@@ -11,7 +11,7 @@ import type {
 import type { KeyMeta } from '../../app/config/schema.ts';
 import type { ConfigStore } from '../config/configFile.ts';
 import type { ConfigUpdater } from './configUpdates.ts';
-import { KeychainError, type Keychain } from './keychain.ts';
+import { KEYCHAIN_SERVICE, KeychainError, type Keychain } from './keychain.ts';
 
 /** What validating a key against its provider found (a models call or a one-token request). */
 export type KeyValidation = { outcome: KeyTestOutcome; message: string; latencyMs: number | null };
@@ -50,6 +50,21 @@ export class KeyStoreError extends Error {
     this.name = 'KeyStoreError';
     this.status = status;
     this.code = code;
+  }
+}
+
+/**
+ * A key that was not added, and whose secret the keychain would not give back: the person has to
+ * remove it by hand, so the message says how, after what went wrong in the first place.
+ */
+export class SecretLeftBehindError extends Error {
+  override readonly cause: unknown;
+  constructor(cause: unknown, account: string, detail: string) {
+    super(
+      `${cause instanceof Error ? cause.message : String(cause)} The key's secret could not be removed from the OS keychain (${detail}); remove it by hand: the item with service "${KEYCHAIN_SERVICE}" and account "${account}" (Linux: secret-tool clear service ${KEYCHAIN_SERVICE} account ${account}; macOS: Keychain Access; Windows: Credential Manager).`,
+    );
+    this.name = 'SecretLeftBehindError';
+    this.cause = cause;
   }
 }
 
@@ -163,6 +178,8 @@ export type KeyStoreOptions = {
   keyEnv?: () => Readonly<Record<string, { provider: string; tier: 'free' | 'paid' }>>;
   now?: () => number;
   onStatus?: (event: KeyStatusEvent) => void;
+  /** The engine's log, for what the person must hear of even when no one is looking (an orphaned secret). */
+  log?: (message: string) => void;
 };
 
 /**
@@ -180,6 +197,7 @@ export class KeyStore {
   readonly #keyEnv: NonNullable<KeyStoreOptions['keyEnv']>;
   readonly #now: () => number;
   readonly #onStatus: ((event: KeyStatusEvent) => void) | undefined;
+  readonly #log: (message: string) => void;
   readonly #state: Map<string, KeyState>;
   readonly #secrets = new Map<string, string>();
   readonly #reading = new Map<string, Promise<string>>();
@@ -195,6 +213,7 @@ export class KeyStore {
     this.#keyEnv = options.keyEnv ?? (() => DEFAULT_KEY_ENV);
     this.#now = options.now ?? Date.now;
     this.#onStatus = options.onStatus;
+    this.#log = options.log ?? (() => undefined);
     this.#state = this.#stateStore?.load() ?? new Map();
     // A hand edit may remove a key or point it at an env variable: its cached secret must go.
     this.#config.on('change', (config) => {
@@ -236,8 +255,16 @@ export class KeyStore {
         try {
           await this.#update((config) => ({ ...config, keys: [...config.keys, meta] }));
         } catch (err) {
-          await this.#keychain.delete(keychainAccount(id)).catch(() => false);
-          throw err;
+          const account = keychainAccount(id);
+          const left = await this.#keychain.delete(account).then(
+            () => undefined,
+            (deleteErr: unknown) => scrub((deleteErr as Error).message, input.secret),
+          );
+          if (left === undefined) throw err;
+          this.#log(
+            `keys: "${id}" was not added, and its secret stays in the OS keychain as account "${account}": ${left}`,
+          );
+          throw new SecretLeftBehindError(err, account, left);
         }
         this.#secrets.set(id, input.secret);
         this.#setState(id, input.provider, test);

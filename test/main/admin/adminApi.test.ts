@@ -74,7 +74,7 @@ async function call(name: EndpointName, { params, query, body, headers }: Call =
   return {
     status: res.status,
     json: (await res.json()) as Record<string, unknown> & {
-      error?: { message: string; code: string };
+      error?: { message: string; code: string; issues?: { path: string; message: string }[] };
     },
   };
 }
@@ -347,6 +347,32 @@ describe('admin API: state rules', () => {
     } finally {
       keychain.mode = 'ok';
     }
+  });
+
+  it('answers a config the schema refuses with 400 and its field issues as a list', async () => {
+    const res = await call('putRoutes', {
+      body: [{ name: 'pinned', targets: [{ provider: 'groq', model: 'm', key: 'nope' }] }],
+    });
+    expect(res.status).toBe(400);
+    expect(res.json.error).toMatchObject({
+      code: 'config_invalid',
+      issues: [
+        {
+          path: 'routes[0].targets[0].key',
+          message: expect.stringMatching(/^no key with id "nope"/),
+        },
+      ],
+    });
+  });
+
+  it('answers a refused body with its field issues as a list', async () => {
+    const res = await call('putSettings', { body: { retentionDays: 0, colour: 'red' } });
+    expect(res.status).toBe(400);
+    expect(res.json.error?.code).toBe('invalid_body');
+    expect(res.json.error?.issues?.map((i) => i.path).sort()).toEqual([
+      '(top level)',
+      'retentionDays',
+    ]);
   });
 
   it('refuses to delete a custom provider that keys still use', async () => {

@@ -223,6 +223,33 @@ describe('KeyStore.resolveSecret', () => {
   });
 });
 
+describe('a key that could not be added', () => {
+  it('says so, and how to remove its secret by hand, when the keychain will not give it back', async () => {
+    const logged: string[] = [];
+    // The keychain takes the secret, then fails when asked to remove it again.
+    keychain.delete = async () => {
+      throw new KeychainError('unavailable', 'the Secret Service stopped answering');
+    };
+    const store = new KeyStore({
+      config,
+      update: () => Promise.reject(new Error('The config file could not be written: disk full.')),
+      keychain,
+      validateKey,
+      env,
+      log: (message) => logged.push(message),
+    });
+    const failure = store.add({ provider: 'groq', label: 'main', secret: GOOD });
+    await expect(failure).rejects.toThrow(/disk full/);
+    await expect(failure).rejects.toThrow(
+      /could not be removed from the OS keychain.*secret-tool clear service switchyard account key:groq-1/s,
+    );
+    expect(keychain.items.has('key:groq-1')).toBe(true);
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toMatch(/key:groq-1.*Secret Service stopped answering/);
+    expect(logged.join('\n')).not.toContain(GOOD);
+  });
+});
+
 describe('KeyStore status, test and remove', () => {
   it('markStatus persists across a restart and emits one event per change', async () => {
     const store = makeStore();
