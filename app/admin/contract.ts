@@ -21,6 +21,7 @@ import type {
   KeychainStatus,
   KeyView,
   MetricsResponse,
+  PaidSpendView,
   ProxyKeyInfo,
   RequestDetail,
   RequestLogPage,
@@ -216,6 +217,8 @@ export const ADMIN_API = {
   /** The limiter's own state, so the dashboard's plan preview runs planRoute on exactly what the engine sees. */
   limiterState: endpoint<LimiterState>()('GET', '/admin/quota/state', NoBody),
   setPaused: endpoint<EngineStatus>()('PUT', '/admin/pause', PauseSchema),
+  /** Paid spend per route today, as the engine counts it against each route's budget. */
+  paidSpend: endpoint<PaidSpendView>()('GET', '/admin/spend/today', NoBody),
 } as const;
 
 export type AdminApi = typeof ADMIN_API;

@@ -24,7 +24,8 @@ import { VERSION } from '../version.ts';
 import { EventHub } from './eventHub.ts';
 import { createKeyValidator } from './keyValidator.ts';
 import { createLimiterGate, type LimiterGate } from './limiterGate.ts';
-import { localMidnight, PaidSpend } from './paidSpend.ts';
+import { localMidnight } from '../../app/routing/budgetDay.ts';
+import { PaidSpend } from './paidSpend.ts';
 import { createProxyService } from './proxyService.ts';
 import { createRequestRecorder } from './requestRecorder.ts';
 import { createRoutingHandlers, seedTargetsFor } from './routingHandlers.ts';
@@ -127,7 +128,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     const limiter = createLimiterGate({
       clock,
       store: sqliteLimiterStore(db),
-      onChange: (view) => events.publish('quota.changed', view),
+      onChange: (view, state) => events.publish('quota.changed', { view, state }),
       onError: (err) =>
         options.log(`limiter: could not load or save its counts: ${(err as Error).message}`),
     });
@@ -188,7 +189,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       providers: proxy.providers,
       logBodies: () => config.current.settings.logBodies,
       onRecorded: (request, attempts) => {
-        spend.record(request.route, attempts);
+        if (spend.record(request.route, attempts)) events.publish('spend.changed', spend.view());
         recordKeyHealth(keys, attempts);
       },
     });
@@ -241,6 +242,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
         update: updateConfig,
         providers: proxy.providers,
         limiter,
+        paidSpend: () => spend.view(),
         status,
         setPaused,
       }),

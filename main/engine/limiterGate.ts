@@ -59,7 +59,7 @@ export interface LimiterGateOptions {
   /** Calls onChange at most this often; default 250 ms. */
   notifyEveryMs?: number;
   /** The limiter moved (quota taken, learned, cooling...): what the dashboard's gauges redraw. */
-  onChange?: (view: LimiterView) => void;
+  onChange?: (view: LimiterView, state: LimiterState) => void;
   /** A store that failed to load or save. The gate carries on with what it has in memory. */
   onError?: (error: unknown) => void;
 }
@@ -148,7 +148,7 @@ export function createLimiterGate(options: LimiterGateOptions): LimiterGate {
   function notify(): void {
     notifyTimer = undefined;
     try {
-      onChange?.(limiterView(state, clock()));
+      onChange?.(limiterView(state, clock()), state);
     } catch (error) {
       report(error);
     }

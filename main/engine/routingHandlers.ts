@@ -1,4 +1,5 @@
 import type { EngineStatus } from '../../app/admin/contract.ts';
+import type { PaidSpendView } from '../../app/admin/types.ts';
 import type { Config } from '../../app/config/schema.ts';
 import type { LimiterTarget } from '../../app/limiter/state.ts';
 import type { ConfigUpdater } from '../keys/configUpdates.ts';
@@ -24,6 +25,7 @@ type RoutingDeps = {
   update: ConfigUpdater;
   providers: ProviderDirectory;
   limiter: LimiterGate;
+  paidSpend: () => PaidSpendView;
   status: () => EngineStatus;
   setPaused: (paused: boolean) => void;
 };
@@ -31,7 +33,10 @@ type RoutingDeps = {
 /** The admin endpoints for the catalog, routes, quota and pausing. */
 export function createRoutingHandlers(
   deps: RoutingDeps,
-): Pick<AdminHandlers, 'getCatalog' | 'putRoutes' | 'quota' | 'limiterState' | 'setPaused'> {
+): Pick<
+  AdminHandlers,
+  'getCatalog' | 'putRoutes' | 'quota' | 'limiterState' | 'setPaused' | 'paidSpend'
+> {
   return {
     getCatalog: () => ({ catalog: deps.providers.catalog, problems: [...deps.providers.problems] }),
     // The whole config is validated, so a target naming a key that does not exist is refused.
@@ -39,6 +44,7 @@ export function createRoutingHandlers(
       (await deps.update((config) => ({ ...config, routes: body }))).routes,
     quota: () => deps.limiter.view(),
     limiterState: () => deps.limiter.state(),
+    paidSpend: () => deps.paidSpend(),
     setPaused: ({ body }) => {
       deps.setPaused(body.paused);
       return deps.status();

@@ -157,6 +157,7 @@ const ANSWERS: Record<string, unknown> = {
   'GET /admin/keys': KEYS,
   'GET /admin/quota': QUOTA,
   'GET /admin/quota/state': { pools: {}, keys: {} },
+  'GET /admin/spend/today': { since: NOW - 3_600_000, byRoute: {} },
   'GET /admin/requests': { items: [REQUEST], droppedRows: 0 },
   'GET /admin/requests/req-1': DETAIL,
   'GET /admin/metrics': {

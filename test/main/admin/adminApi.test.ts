@@ -245,6 +245,14 @@ const CASES: Case[] = [
     },
   },
   {
+    name: 'paidSpend',
+    check: (j) => {
+      // Nothing has gone through a paid key in this engine's run; the day began at local midnight.
+      expect(j.byRoute).toEqual({});
+      expect(j.since).toBe(new Date(new Date().setHours(0, 0, 0, 0)).getTime());
+    },
+  },
+  {
     name: 'setPaused',
     body: { paused: false },
     check: (j) => expect(j).toMatchObject({ paused: false }),
