@@ -3,6 +3,7 @@ import { readFile, rm } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { ADMIN_EVENTS_PATH } from '../../app/admin/events.ts';
+import { keyEnvOf } from '../../app/catalog/keyEnv.ts';
 import { configJsonSchema } from '../../app/config/jsonSchema.ts';
 import { ConfigStore, writeFileAtomic } from '../config/configFile.ts';
 import { createConfigUpdater } from '../keys/configUpdates.ts';
@@ -164,6 +165,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
         options.validateKey ?? createKeyValidator(proxy.providers, proxy.upstream, clock),
       env,
       state: sqliteKeyStateStore(db),
+      keyEnv: () => keyEnvOf(proxy.providers.catalog),
       log: options.log,
       onStatus: (event) => {
         events.publish('key.status', event);

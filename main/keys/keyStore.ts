@@ -8,6 +8,7 @@ import type {
   KeyTestResult,
   KeyView,
 } from '../../app/admin/types.ts';
+import type { KeyEnvEntry } from '../../app/catalog/keyEnv.ts';
 import type { KeyMeta } from '../../app/config/schema.ts';
 import type { ConfigStore } from '../config/configFile.ts';
 import type { ConfigUpdater } from './configUpdates.ts';
@@ -67,31 +68,6 @@ export class SecretLeftBehindError extends Error {
     this.cause = cause;
   }
 }
-
-/**
- * The usual variables providers' own SDKs read, with the tier an imported key gets unless the
- * person says otherwise. Paid where the provider has no standing free tier: a key wrongly marked
- * free would be spent first.
- */
-export const DEFAULT_KEY_ENV: Readonly<
-  Record<string, { provider: string; tier: 'free' | 'paid' }>
-> = {
-  OPENAI_API_KEY: { provider: 'openai', tier: 'paid' },
-  ANTHROPIC_API_KEY: { provider: 'anthropic', tier: 'paid' },
-  GEMINI_API_KEY: { provider: 'gemini', tier: 'free' },
-  GOOGLE_API_KEY: { provider: 'gemini', tier: 'free' },
-  MISTRAL_API_KEY: { provider: 'mistral', tier: 'free' },
-  DEEPSEEK_API_KEY: { provider: 'deepseek', tier: 'paid' },
-  DASHSCOPE_API_KEY: { provider: 'dashscope', tier: 'paid' },
-  GROQ_API_KEY: { provider: 'groq', tier: 'free' },
-  CEREBRAS_API_KEY: { provider: 'cerebras', tier: 'free' },
-  OPENROUTER_API_KEY: { provider: 'openrouter', tier: 'free' },
-  TOGETHER_API_KEY: { provider: 'together', tier: 'paid' },
-  FIREWORKS_API_KEY: { provider: 'fireworks', tier: 'paid' },
-  XAI_API_KEY: { provider: 'xai', tier: 'paid' },
-  GITHUB_TOKEN: { provider: 'github-models', tier: 'free' },
-  CLOUDFLARE_API_TOKEN: { provider: 'cloudflare', tier: 'free' },
-};
 
 /** Names in a .env file that look like they hold a key, even when no provider is known for them. */
 const KEY_LIKE_NAME = /(?:_API_KEY|_KEY|_TOKEN|_SECRET)$/;
@@ -174,8 +150,8 @@ export type KeyStoreOptions = {
   validateKey: ValidateKey;
   env?: Record<string, string | undefined>;
   state?: KeyStateStore;
-  /** Env variable name to provider (and suggested tier); the catalog's `keyEnv` lists, by default DEFAULT_KEY_ENV. */
-  keyEnv?: () => Readonly<Record<string, { provider: string; tier: 'free' | 'paid' }>>;
+  /** Env variable name to provider (and suggested tier), from the catalog's `keyEnv` lists (app/catalog/keyEnv.ts). */
+  keyEnv: () => Readonly<Record<string, KeyEnvEntry>>;
   now?: () => number;
   onStatus?: (event: KeyStatusEvent) => void;
   /** The engine's log, for what the person must hear of even when no one is looking (an orphaned secret). */
@@ -210,7 +186,7 @@ export class KeyStore {
     this.#validate = options.validateKey;
     this.#env = options.env ?? process.env;
     this.#stateStore = options.state;
-    this.#keyEnv = options.keyEnv ?? (() => DEFAULT_KEY_ENV);
+    this.#keyEnv = options.keyEnv;
     this.#now = options.now ?? Date.now;
     this.#onStatus = options.onStatus;
     this.#log = options.log ?? (() => undefined);

@@ -43,7 +43,8 @@ beforeAll(async () => {
       model: 'echo',
       latencyMs: 3,
     }),
-    env: {},
+    // A variable only the catalog's keyEnv names (no hard-coded list has it).
+    env: { VLLM_API_KEY: 'vllm-local-token-0123456789' },
   });
 });
 afterAll(async () => {
@@ -153,6 +154,13 @@ const CASES: Case[] = [
     body: { dotenv: 'GROQ_API_KEY=gsk_fromdotenv_0123456789abcd\nDEBUG=1\n' },
     check: (j) =>
       expect(j).toEqual([
+        {
+          name: 'VLLM_API_KEY',
+          provider: 'vllm',
+          source: 'env',
+          last4: '6789',
+          alreadyAdded: false,
+        },
         {
           name: 'GROQ_API_KEY',
           provider: 'groq',

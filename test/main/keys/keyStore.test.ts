@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { KeyStatusEvent } from '../../../app/admin/events.ts';
+import { keyEnvOf } from '../../../app/catalog/keyEnv.ts';
 import { ConfigStore } from '../../../main/config/configFile.ts';
+import { loadShippedCatalog } from '../../../main/engine/providerDirectory.ts';
+import { DEFAULT_CATALOG_PATH } from '../../../main/engine/proxyService.ts';
 import { createConfigUpdater } from '../../../main/keys/configUpdates.ts';
 import { KeychainError } from '../../../main/keys/keychain.ts';
 import {
@@ -17,6 +20,8 @@ import {
 import { openDatabase } from '../../../main/store/database.ts';
 import { sqliteKeyStateStore } from '../../../main/store/keyState.ts';
 import { MemoryKeychain } from './memoryKeychain.ts';
+
+const KEY_ENV = keyEnvOf(loadShippedCatalog(DEFAULT_CATALOG_PATH));
 
 const GOOD = 'gsk_live_0123456789abcdefWXYZ';
 const OTHER = 'gsk_live_9876543210fedcbaQRST';
@@ -45,6 +50,7 @@ function makeStore(): KeyStore {
     keychain,
     validateKey,
     env,
+    keyEnv: () => KEY_ENV,
     state: sqliteKeyStateStore(db),
     now: () => Date.parse('2026-01-02T03:04:05Z'),
     onStatus: (event) => events.push(event),
@@ -236,6 +242,7 @@ describe('a key that could not be added', () => {
       keychain,
       validateKey,
       env,
+      keyEnv: () => KEY_ENV,
       log: (message) => logged.push(message),
     });
     const failure = store.add({ provider: 'groq', label: 'main', secret: GOOD });
