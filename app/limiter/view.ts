@@ -123,3 +123,8 @@ export function poolStatusNow(
   if (status.until !== undefined && status.until <= now) return { state: 'ready' };
   return status;
 }
+
+/** A window's figure at `now`: full again once its reset time has passed (the gauges and the tray). */
+export function remainingNow(w: LimiterWindowView, now: number): number {
+  return w.resetAt !== undefined && w.resetAt <= now ? w.limit : w.remaining;
+}

@@ -1,5 +1,5 @@
 import type { KeychainState as AdminKeychainState, KeyView } from '../../app/admin/types.ts';
-import { poolStatusNow, type LimiterView } from '../../app/limiter/view.ts';
+import { poolStatusNow, remainingNow, type LimiterView } from '../../app/limiter/view.ts';
 
 /** A key's routing state, as the failure classes leave it (DESIGN.md). */
 export type KeyStatus = 'ready' | 'cooling' | 'parked' | 'invalid';
@@ -67,7 +67,7 @@ export function snapshotFromEngine(readings: EngineReadings): QuotaSnapshot {
       if (STATUS_RANK[state] > STATUS_RANK[status]) status = state;
       for (const w of pool.windows) {
         if (w.limit <= 0) continue;
-        const fraction = Math.min(1, Math.max(0, w.remaining / w.limit));
+        const fraction = Math.min(1, Math.max(0, remainingNow(w, readings.view.at) / w.limit));
         tightest.set(w.window, Math.min(fraction, tightest.get(w.window) ?? 1));
       }
     }

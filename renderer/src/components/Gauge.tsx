@@ -2,6 +2,7 @@ import type { KeyView } from '../../../app/admin/types.ts';
 import type { LimitWindow } from '../../../app/limiter/state.ts';
 import {
   poolStatusNow,
+  remainingNow,
   type LimiterPoolView,
   type LimiterWindowView,
   type WindowSource,
@@ -92,11 +93,6 @@ export function gaugeStatus(
     };
   }
   return { tone: 'ok', label: 'Ready' };
-}
-
-/** The window's figure now: full again once its reset time has passed. */
-export function remainingNow(w: LimiterWindowView, now: number): number {
-  return w.resetAt !== undefined && w.resetAt <= now ? w.limit : w.remaining;
 }
 
 function fillTone(ratio: number): 'ok' | 'warn' | 'bad' {

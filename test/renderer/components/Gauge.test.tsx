@@ -2,7 +2,8 @@ import { render, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { KeyView } from '../../../app/admin/types.ts';
 import type { LimiterPoolView } from '../../../app/limiter/view.ts';
-import { Gauge, gaugeStatus, remainingNow } from '../../../renderer/src/components/Gauge.tsx';
+import { remainingNow } from '../../../app/limiter/view.ts';
+import { Gauge, gaugeStatus } from '../../../renderer/src/components/Gauge.tsx';
 import { providerColor } from '../../../renderer/src/lib/providerColor.ts';
 
 const NOW = Date.UTC(2026, 10, 25, 10, 0, 0);
