@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Catalog } from '../catalog/schema.ts';
 import type { LimiterState } from '../limiter/state.ts';
 import type { LimiterView } from '../limiter/view.ts';
+import type { FieldIssue } from '../config/parse.ts';
 import {
   ConfigSchema,
   KeyMetaSchema,
@@ -20,6 +21,7 @@ import type {
   KeychainStatus,
   KeyView,
   MetricsResponse,
+  PaidSpendView,
   ProxyKeyInfo,
   RequestDetail,
   RequestLogPage,
@@ -82,6 +84,11 @@ export const PauseSchema = z.strictObject({ paused: z.boolean() });
 
 /** POST endpoints that need no input still take a JSON body: send `{}`. */
 const EmptyBody = z.strictObject({});
+
+/** The body of every admin answer that is not 2xx; `issues` name each refused field. */
+export type AdminErrorBody = {
+  error: { message: string; code: string; issues?: FieldIssue[] };
+};
 
 export type Settings = Config['settings'];
 export type Ok = { ok: true };
@@ -210,6 +217,8 @@ export const ADMIN_API = {
   /** The limiter's own state, so the dashboard's plan preview runs planRoute on exactly what the engine sees. */
   limiterState: endpoint<LimiterState>()('GET', '/admin/quota/state', NoBody),
   setPaused: endpoint<EngineStatus>()('PUT', '/admin/pause', PauseSchema),
+  /** Paid spend per route today, as the engine counts it against each route's budget. */
+  paidSpend: endpoint<PaidSpendView>()('GET', '/admin/spend/today', NoBody),
 } as const;
 
 export type AdminApi = typeof ADMIN_API;

@@ -1,9 +1,11 @@
+import type { LimiterState } from '../limiter/state.ts';
 import type { LimiterView } from '../limiter/view.ts';
 import type {
   AttemptRecord,
   EndpointKind,
   InboundFormat,
   KeyStatus,
+  PaidSpendView,
   RequestListItem,
 } from './types.ts';
 
@@ -24,8 +26,14 @@ export type RequestStartedEvent = {
 /** A request ended (answered, failed or abandoned by its client), with every attempt. */
 export type RequestFinishedEvent = { request: RequestListItem; attempts: AttemptRecord[] };
 
-/** The limiter moved (quota taken or learned, a target cooling or parked): the whole view, throttled. */
-export type QuotaChangedEvent = LimiterView;
+/**
+ * The limiter moved (quota taken or learned, a target cooling or parked), throttled: the view the
+ * gauges draw and the state the plan preview plans on, so the dashboard need not fetch either.
+ */
+export type QuotaChangedEvent = { view: LimiterView; state: LimiterState };
+
+/** A paid attempt was counted: every route's paid spend today, as the engine's budgets see it. */
+export type SpendChangedEvent = PaidSpendView;
 
 export type KeyStatusEvent = {
   id: string;
@@ -47,6 +55,7 @@ export type AdminEventMap = {
   'request.started': RequestStartedEvent;
   'request.finished': RequestFinishedEvent;
   'quota.changed': QuotaChangedEvent;
+  'spend.changed': SpendChangedEvent;
   'key.status': KeyStatusEvent;
   'config.changed': ConfigChangedEvent;
   'events.dropped': EventsDroppedEvent;
@@ -59,6 +68,7 @@ export const ADMIN_EVENT_NAMES = [
   'request.started',
   'request.finished',
   'quota.changed',
+  'spend.changed',
   'key.status',
   'config.changed',
   'events.dropped',

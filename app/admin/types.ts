@@ -220,3 +220,6 @@ export type TestRequestResult = {
   model: string | null;
   latencyMs: number;
 };
+
+/** What paid keys have cost each route since local midnight (`since`, epoch ms), as the engine counts it for budgets. */
+export type PaidSpendView = { since: number; byRoute: Record<string, number> };

@@ -45,35 +45,14 @@ export const QuirksSchema = z.strictObject({
     .union([z.string().startsWith('/'), z.url()])
     .optional()
     .describe('Model list: a path relative to baseUrl, or an absolute URL when it lives elsewhere'),
-  keepAliveComments: z
-    .boolean()
-    .optional()
-    .describe('Holds slow requests open with blank lines or ": keep-alive" SSE comments'),
   requiredPlaceholders: z
     .array(z.string().regex(/^[a-z_]+$/))
     .optional()
     .describe('Names in baseUrl written {like_this} that the user must fill in'),
-  openaiCompatBaseUrl: z
-    .url()
-    .optional()
-    .describe('Base URL of an OpenAI-compatible endpoint of the same provider'),
-  keyStatusPath: z
-    .string()
-    .startsWith('/')
-    .optional()
-    .describe('Path (relative to baseUrl) that reports the key’s own limits and credit'),
   keyOptional: z
     .boolean()
     .optional()
     .describe('Works without a key (local servers); a key is sent only if one is configured'),
-  preChargesMaxTokens: z
-    .boolean()
-    .optional()
-    .describe('Token quota is charged for max_tokens up front, not for what was generated'),
-  zeroDataRetentionHeader: z
-    .string()
-    .optional()
-    .describe('Response header saying whether this request fell under zero data retention'),
 });
 export type Quirks = z.infer<typeof QuirksSchema>;
 

@@ -108,3 +108,29 @@ export function limiterView(state: LimiterState, now: number): LimiterView {
   );
   return { at: now, pools };
 }
+
+/**
+ * What a gauge and the tray show for one pool at `now`: the one place both read. Key health is
+ * the key's own status (the key store hears of a 401 in traffic), so `keyInvalid` decides it;
+ * the pool's invalid mark counts only for a pool without a configured key. Cooling and parked
+ * last while their time has not passed.
+ */
+export function poolStatusNow(
+  pool: Pick<LimiterPoolView, 'status'>,
+  keyInvalid: boolean | undefined,
+  now: number,
+): LimiterStatusView {
+  const { status } = pool;
+  const invalid = keyInvalid === undefined ? status.state === 'invalid' : keyInvalid;
+  if (invalid) {
+    return { state: 'invalid', ...(status.reason !== undefined ? { reason: status.reason } : {}) };
+  }
+  if (status.state === 'invalid') return { state: 'ready' };
+  if (status.until !== undefined && status.until <= now) return { state: 'ready' };
+  return status;
+}
+
+/** A window's figure at `now`: full again once its reset time has passed (the gauges and the tray). */
+export function remainingNow(w: LimiterWindowView, now: number): number {
+  return w.resetAt !== undefined && w.resetAt <= now ? w.limit : w.remaining;
+}

@@ -4,6 +4,7 @@
  * error back to the caller. DESIGN.md "Failure classes" and PROVIDERS.md section 1 are the rules;
  * 429s are classified by their body and headers, not by the status alone.
  */
+import { formatWait } from '../limiter/format.ts';
 import { parseErrorBody, type ErrorBodyInfo } from './errorBody.ts';
 import {
   parseRateLimitHeaders,
@@ -128,17 +129,6 @@ const CONTEXT_WORDINGS: readonly RegExp[] = [
 const API_KEY_WORDING = /\bAPI key (?:not valid|expired|is invalid)\b/i;
 const MODERATION_WORDING = /\b(?:moderation|flagged)\b/i;
 const QUOTA_ID = /^[A-Za-z0-9-]{1,120}$/;
-
-function formatWait(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 10_000) return `${(Math.round(ms / 100) / 10).toString()} s`;
-  if (ms < 60_000) return `${Math.round(ms / 1000)} s`;
-  const minutes = Math.round(ms / 60_000);
-  if (minutes < 60) return `${minutes} min`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 48) return minutes % 60 === 0 ? `${hours} h` : `${hours} h ${minutes % 60} min`;
-  return `${Math.round(hours / 24)} days`;
-}
 
 function hasCode(info: ErrorBodyInfo, codes: ReadonlySet<string>): string | undefined {
   return info.codes.find((c) => codes.has(c));

@@ -1,5 +1,5 @@
 import type { KeychainState as AdminKeychainState, KeyView } from '../../app/admin/types.ts';
-import type { LimiterView } from '../../app/limiter/view.ts';
+import { poolStatusNow, remainingNow, type LimiterView } from '../../app/limiter/view.ts';
 
 /** A key's routing state, as the failure classes leave it (DESIGN.md). */
 export type KeyStatus = 'ready' | 'cooling' | 'parked' | 'invalid';
@@ -58,14 +58,16 @@ export type EngineReadings = {
  */
 export function snapshotFromEngine(readings: EngineReadings): QuotaSnapshot {
   const keys = readings.keys.map((key): KeyQuota => {
-    let status: KeyStatus = key.status === 'invalid' ? 'invalid' : 'ready';
+    const keyInvalid = key.status === 'invalid';
+    let status: KeyStatus = keyInvalid ? 'invalid' : 'ready';
     const tightest = new Map<string, number>();
     for (const pool of readings.view.pools) {
       if (pool.provider !== key.provider || pool.keyId !== key.id) continue;
-      if (STATUS_RANK[pool.status.state] > STATUS_RANK[status]) status = pool.status.state;
+      const state = poolStatusNow(pool, keyInvalid, readings.view.at).state;
+      if (STATUS_RANK[state] > STATUS_RANK[status]) status = state;
       for (const w of pool.windows) {
         if (w.limit <= 0) continue;
-        const fraction = Math.min(1, Math.max(0, w.remaining / w.limit));
+        const fraction = Math.min(1, Math.max(0, remainingNow(w, readings.view.at) / w.limit));
         tightest.set(w.window, Math.min(fraction, tightest.get(w.window) ?? 1));
       }
     }

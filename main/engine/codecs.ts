@@ -66,7 +66,6 @@ export function joinUrl(base: string, path: string): string {
   return `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
 }
 
-const nowSeconds = () => Math.floor(Date.now() / 1000);
 const toolCallId = () => `call_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
 
 /** Replaces the model a client named (a route, `provider/model`) with the target's. */
@@ -182,8 +181,9 @@ type TargetSide = {
     provider: Provider,
     stream: boolean,
   ) => Translated<unknown>;
-  decode: (value: unknown, model: string) => ChatCompletion | undefined;
-  stream: (model: string, includeUsage: boolean) => ToOpenAi;
+  /** `created` is the request's arrival on the engine's clock, in seconds. */
+  decode: (value: unknown, model: string, created: number) => ChatCompletion | undefined;
+  stream: (model: string, includeUsage: boolean, created: number) => ToOpenAi;
 };
 
 const TARGETS: Record<WireFormat, TargetSide> = {
@@ -208,33 +208,33 @@ const TARGETS: Record<WireFormat, TargetSide> = {
       const translated = openAiToAnthropicRequest(hub, model);
       return translated.ok ? { ok: true, value: { ...translated.value, stream } } : translated;
     },
-    decode: (value, model) => {
+    decode: (value, model, created) => {
       const parsed = MessageResponseSchema.safeParse(value);
       return parsed.success
-        ? anthropicToOpenAiResponse(parsed.data, { created: nowSeconds(), model })
+        ? anthropicToOpenAiResponse(parsed.data, { created, model })
         : undefined;
     },
-    stream: (model, includeUsage) =>
-      new AnthropicToOpenAiStream({ created: nowSeconds(), includeUsage, model }),
+    stream: (model, includeUsage, created) =>
+      new AnthropicToOpenAiStream({ created, includeUsage, model }),
   },
   gemini: {
     url: (provider, model, stream) =>
       joinUrl(provider.baseUrl, `v1beta/${geminiMethodPath(model, stream)}`),
     encode: (hub) => openAiToGeminiRequest(hub),
-    decode: (value, model) => {
+    decode: (value, model, created) => {
       const parsed = GenerateContentResponseSchema.safeParse(value);
       return parsed.success
         ? geminiToOpenAiResponse(parsed.data, {
-            created: nowSeconds(),
+            created,
             model,
             id: newChunkId(),
             toolCallId,
           })
         : undefined;
     },
-    stream: (model, includeUsage) =>
+    stream: (model, includeUsage, created) =>
       new GeminiToOpenAiStream({
-        created: nowSeconds(),
+        created,
         includeUsage,
         model,
         id: newChunkId(),
@@ -280,6 +280,7 @@ function translating(req: ProxyRequest, provider: Provider, caller: CallerSide):
   const format = provider.format;
   const target = TARGETS[format];
   const producer = (model: string) => `${provider.id}/${model}`;
+  const created = Math.floor(req.receivedAt / 1000);
   return {
     url: target.url,
     encode: (request, model, provider) => {
@@ -302,7 +303,7 @@ function translating(req: ProxyRequest, provider: Provider, caller: CallerSide):
       const value = parseJson(text);
       const failed = answeredError(format, value);
       if (failed) return { ok: false, error: failed };
-      const completion = target.decode(value, model);
+      const completion = target.decode(value, model, created);
       if (!completion) return { ok: false, error: malformedStream('upstream') };
       completion.model = model;
       return {
@@ -313,7 +314,7 @@ function translating(req: ProxyRequest, provider: Provider, caller: CallerSide):
     },
     relay: (model) =>
       translatingRelay(
-        target.stream(model, caller.includeUsage(req)),
+        target.stream(model, caller.includeUsage(req), created),
         caller.stream(model, producer(model)),
       ),
   };

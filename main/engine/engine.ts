@@ -3,11 +3,13 @@ import { readFile, rm } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { ADMIN_EVENTS_PATH } from '../../app/admin/events.ts';
+import { keyEnvOf } from '../../app/catalog/keyEnv.ts';
 import { configJsonSchema } from '../../app/config/jsonSchema.ts';
 import { keyWithId } from '../../app/routing/targets.ts';
 import { ConfigStore, writeFileAtomic } from '../config/configFile.ts';
 import { createConfigUpdater } from '../keys/configUpdates.ts';
 import { createOsKeychain, type Keychain } from '../keys/keychain.ts';
+import { recordKeyHealth } from '../keys/keyHealth.ts';
 import { KeyStore, type ValidateKey } from '../keys/keyStore.ts';
 import { resolveProxyKey } from '../keys/proxyKey.ts';
 import { CONFIG_FILE_NAME, RUNTIME_FILE_NAME } from '../paths.ts';
@@ -24,7 +26,8 @@ import { VERSION } from '../version.ts';
 import { EventHub } from './eventHub.ts';
 import { createKeyValidator } from './keyValidator.ts';
 import { createLimiterGate, type LimiterGate } from './limiterGate.ts';
-import { localMidnight, PaidSpend } from './paidSpend.ts';
+import { localMidnight } from '../../app/routing/budgetDay.ts';
+import { PaidSpend } from './paidSpend.ts';
 import { createProxyService } from './proxyService.ts';
 import { createRequestRecorder } from './requestRecorder.ts';
 import { createRoutingHandlers, seedTargetsFor } from './routingHandlers.ts';
@@ -128,12 +131,8 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
 
     const limiter = createLimiterGate({
       clock,
-      tierOf: (candidate) =>
-        (candidate.keyId === undefined
-          ? undefined
-          : keyWithId(config.current.keys, candidate.keyId)?.tier) ?? 'free',
       store: sqliteLimiterStore(db),
-      onChange: (view) => events.publish('quota.changed', view),
+      onChange: (view, state) => events.publish('quota.changed', { view, state }),
       onError: (err) =>
         options.log(`limiter: could not load or save its counts: ${(err as Error).message}`),
     });
@@ -170,6 +169,8 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
         options.validateKey ?? createKeyValidator(proxy.providers, proxy.upstream, clock),
       env,
       state: sqliteKeyStateStore(db),
+      keyEnv: () => keyEnvOf(proxy.providers.catalog),
+      log: options.log,
       onStatus: (event) => {
         events.publish('key.status', event);
         // A replaced or re-tested key starts clean: no invalid mark, cooldown or park left over.
@@ -192,16 +193,12 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       events,
       providers: proxy.providers,
       logBodies: () => config.current.settings.logBodies,
-      onRecorded: (request, attempts) => spend.record(request.route, attempts),
+      onRecorded: (request, attempts) => {
+        if (spend.record(request.route, attempts)) events.publish('spend.changed', spend.view());
+        recordKeyHealth(keys, attempts);
+      },
     });
-    const seed = () =>
-      limiter.seed(
-        seedTargetsFor(
-          config.current,
-          proxy.providers,
-          (id) => keyWithId(config.current.keys, id)?.tier ?? 'free',
-        ),
-      );
+    const seed = () => limiter.seed(seedTargetsFor(config.current, proxy.providers));
     seed();
     config.on('change', seed);
 
@@ -250,6 +247,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
         update: updateConfig,
         providers: proxy.providers,
         limiter,
+        paidSpend: () => spend.view(),
         status,
         setPaused,
       }),

@@ -32,7 +32,6 @@ import {
   EMPTY_LIMITER_STATE,
   poolIdOf,
   type Demand,
-  type KeyTier,
   type LimiterState,
   type LimiterTarget,
 } from '../../app/limiter/state.ts';
@@ -70,8 +69,6 @@ export interface GateTimers {
 
 export interface LimiterGateOptions {
   clock: () => number;
-  /** The tier of a key ('free' seeds the catalog's free-tier limits); keyless targets ask too. */
-  tierOf: (candidate: Candidate) => KeyTier;
   timers?: GateTimers;
   store?: LimiterStore;
   maxWaitersPerPool?: number;
@@ -80,7 +77,7 @@ export interface LimiterGateOptions {
   /** Calls onChange at most this often; default 250 ms. */
   notifyEveryMs?: number;
   /** The limiter moved (quota taken, learned, cooling...): what the dashboard's gauges redraw. */
-  onChange?: (view: LimiterView) => void;
+  onChange?: (view: LimiterView, state: LimiterState) => void;
   /** A store that failed to load or save. The gate carries on with what it has in memory. */
   onError?: (error: unknown) => void;
 }
@@ -132,7 +129,7 @@ function unref(handle: unknown): void {
 
 /** A CapacityGate over app/limiter, with a bounded FIFO wait per pool and throttled persistence. */
 export function createLimiterGate(options: LimiterGateOptions): LimiterGate {
-  const { clock, tierOf, store, onChange, onError } = options;
+  const { clock, store, onChange, onError } = options;
   const timers = options.timers ?? NODE_TIMERS;
   const maxWaiters = options.maxWaitersPerPool ?? DEFAULT_MAX_WAITERS;
   const saveEveryMs = options.saveEveryMs ?? 1000;
@@ -176,7 +173,7 @@ export function createLimiterGate(options: LimiterGateOptions): LimiterGate {
   function notify(): void {
     notifyTimer = undefined;
     try {
-      onChange?.(limiterView(state, clock()));
+      onChange?.(limiterView(state, clock()), state);
     } catch (error) {
       report(error);
     }
@@ -200,7 +197,7 @@ export function createLimiterGate(options: LimiterGateOptions): LimiterGate {
       provider: candidate.provider,
       model: candidate.model,
       keyId: candidate.keyId,
-      tier: tierOf(candidate),
+      tier: candidate.tier,
     };
   }
 

@@ -1,11 +1,5 @@
-import type { AttemptRecord } from '../../app/admin/types.ts';
-
-/** Local midnight at or before `now`, in the machine's time zone: when "today's" paid budget began. */
-export function localMidnight(now: number): number {
-  const d = new Date(now);
-  d.setHours(0, 0, 0, 0);
-  return d.getTime();
-}
+import type { AttemptRecord, PaidSpendView } from '../../app/admin/types.ts';
+import { localMidnight } from '../../app/routing/budgetDay.ts';
 
 /**
  * What paid keys have cost each route today, kept in memory so the planner reads it per request
@@ -40,13 +34,24 @@ export class PaidSpend {
     this.#byRoute.set(route, (this.#byRoute.get(route) ?? 0) + usd);
   }
 
-  /** Counts a finished request's paid attempts against its route. */
-  record(route: string | null, attempts: readonly AttemptRecord[]): void {
-    if (route === null) return;
+  /** Counts a finished request's paid attempts against its route; true when any cost was counted. */
+  record(route: string | null, attempts: readonly AttemptRecord[]): boolean {
+    if (route === null) return false;
     this.#rollover();
-    for (const a of attempts)
-      if (a.costUsd !== null && a.keyId !== null && this.#isPaid(a.keyId))
+    let counted = false;
+    for (const a of attempts) {
+      if (a.costUsd !== null && a.keyId !== null && this.#isPaid(a.keyId)) {
         this.#add(route, a.costUsd);
+        counted = true;
+      }
+    }
+    return counted;
+  }
+
+  /** Every route's paid spend today: what the dashboard draws and plans its preview with. */
+  view(): PaidSpendView {
+    this.#rollover();
+    return { since: this.#day, byRoute: Object.fromEntries(this.#byRoute) };
   }
 
   today(route: string): number {

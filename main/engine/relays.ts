@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { encodeAnthropicEvent } from '../../app/formats/anthropic.ts';
+import { anthropicErrorType, encodeAnthropicEvent } from '../../app/formats/anthropic.ts';
 import { OpenAiToAnthropicStream } from '../../app/formats/anthropicInboundStream.ts';
 import { malformedStream, truncatedStream, type StreamError } from '../../app/formats/common.ts';
 import {
@@ -339,7 +339,7 @@ export function anthropicPassthroughRelay(producer?: string): StreamRelay {
       encodeAnthropicEvent({
         type: 'error',
         error: {
-          type: error.type === 'server_error' ? 'api_error' : error.type,
+          type: anthropicErrorType(error.status),
           message: error.message,
         },
       }),

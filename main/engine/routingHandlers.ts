@@ -1,29 +1,21 @@
 import type { EngineStatus } from '../../app/admin/contract.ts';
+import type { PaidSpendView } from '../../app/admin/types.ts';
 import type { Config } from '../../app/config/schema.ts';
-import type { KeyTier, LimiterTarget } from '../../app/limiter/state.ts';
-import { ConfigUpdateError, type ConfigUpdater } from '../keys/configUpdates.ts';
-import { AdminError, type AdminHandlers } from '../server/adminRouter.ts';
+import type { LimiterTarget } from '../../app/limiter/state.ts';
+import type { ConfigUpdater } from '../keys/configUpdates.ts';
+import type { AdminHandlers } from '../server/adminRouter.ts';
 import type { LimiterGate } from './limiterGate.ts';
 import type { ProviderDirectory } from './providerDirectory.ts';
 import { resolveModel } from './targets.ts';
 
 /** Every provider/key/model the routes can reach, so the gauges show them before the first request. */
-export function seedTargetsFor(
-  config: Config,
-  providers: ProviderDirectory,
-  tierOf: (keyId: string) => KeyTier,
-): LimiterTarget[] {
+export function seedTargetsFor(config: Config, providers: ProviderDirectory): LimiterTarget[] {
   const targets: LimiterTarget[] = [];
   for (const route of config.routes) {
     const resolution = resolveModel(route.name, config, providers);
     if (!resolution.ok) continue;
     for (const c of resolution.candidates) {
-      targets.push({
-        provider: c.provider,
-        model: c.model,
-        keyId: c.keyId,
-        tier: c.keyId === undefined ? 'free' : tierOf(c.keyId),
-      });
+      targets.push({ provider: c.provider, model: c.model, keyId: c.keyId, tier: c.tier });
     }
   }
   return targets;
@@ -33,6 +25,7 @@ type RoutingDeps = {
   update: ConfigUpdater;
   providers: ProviderDirectory;
   limiter: LimiterGate;
+  paidSpend: () => PaidSpendView;
   status: () => EngineStatus;
   setPaused: (paused: boolean) => void;
 };
@@ -40,21 +33,18 @@ type RoutingDeps = {
 /** The admin endpoints for the catalog, routes, quota and pausing. */
 export function createRoutingHandlers(
   deps: RoutingDeps,
-): Pick<AdminHandlers, 'getCatalog' | 'putRoutes' | 'quota' | 'limiterState' | 'setPaused'> {
+): Pick<
+  AdminHandlers,
+  'getCatalog' | 'putRoutes' | 'quota' | 'limiterState' | 'setPaused' | 'paidSpend'
+> {
   return {
     getCatalog: () => ({ catalog: deps.providers.catalog, problems: [...deps.providers.problems] }),
-    putRoutes: async ({ body }) => {
-      try {
-        // The whole config is validated, so a target naming a key that does not exist is refused.
-        return (await deps.update((config) => ({ ...config, routes: body }))).routes;
-      } catch (err) {
-        if (err instanceof ConfigUpdateError)
-          throw new AdminError(400, err.message, 'invalid_routes');
-        throw err;
-      }
-    },
+    // The whole config is validated, so a target naming a key that does not exist is refused.
+    putRoutes: async ({ body }) =>
+      (await deps.update((config) => ({ ...config, routes: body }))).routes,
     quota: () => deps.limiter.view(),
     limiterState: () => deps.limiter.state(),
+    paidSpend: () => deps.paidSpend(),
     setPaused: ({ body }) => {
       deps.setPaused(body.paused);
       return deps.status();

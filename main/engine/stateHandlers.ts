@@ -1,13 +1,14 @@
 import type { z } from 'zod';
 import { ADMIN_API } from '../../app/admin/contract.ts';
 import type { ProxyKeyInfo, TestRequestResult } from '../../app/admin/types.ts';
-import { formatIssues } from '../../app/config/parse.ts';
+import { fieldIssues, formatIssues } from '../../app/config/parse.ts';
 import type { ConfigStore } from '../config/configFile.ts';
-import { ConfigUpdateError, type ConfigUpdater } from '../keys/configUpdates.ts';
-import { KeychainError, type Keychain } from '../keys/keychain.ts';
-import { KeyStoreError, parseDotenv, type KeyStore } from '../keys/keyStore.ts';
-import { RequestLogQueryError, type RequestLog } from '../store/requestLog.ts';
-import { AdminError, type AdminHandlers } from '../server/adminRouter.ts';
+import type { ConfigUpdater } from '../keys/configUpdates.ts';
+import type { Keychain } from '../keys/keychain.ts';
+import { parseDotenv, type KeyStore } from '../keys/keyStore.ts';
+import type { RequestLog } from '../store/requestLog.ts';
+import { AdminError } from '../server/adminErrors.ts';
+import type { AdminHandlers } from '../server/adminRouter.ts';
 
 /** Supplied by the engine's dispatcher: sends `prompt` to a route or `provider/model` and reports back. */
 export type SendTestRequest = (model: string, prompt: string) => Promise<TestRequestResult>;
@@ -48,35 +49,14 @@ const PROVIDER_ID = /^[a-z0-9][a-z0-9._-]*$/;
 function parseQuery<S extends z.ZodType>(schema: S, query: URLSearchParams): z.output<S> {
   const parsed = schema.safeParse(Object.fromEntries(query));
   if (!parsed.success) {
-    throw new AdminError(400, formatIssues(parsed.error).join('; '), 'invalid_query');
+    throw new AdminError(
+      400,
+      formatIssues(parsed.error).join('; '),
+      'invalid_query',
+      fieldIssues(parsed.error),
+    );
   }
   return parsed.data;
-}
-
-/** Turns the state layer's own errors into answers with the right status and a message that says what to do. */
-async function answer<T>(work: () => T | Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (err) {
-    if (err instanceof KeychainError) {
-      throw new AdminError(
-        err.kind === 'not-found' ? 404 : 503,
-        err.message,
-        `keychain_${err.kind}`,
-      );
-    }
-    if (err instanceof KeyStoreError) throw new AdminError(err.status, err.message, err.code);
-    if (err instanceof ConfigUpdateError) {
-      throw new AdminError(
-        409,
-        `The config would become invalid: ${err.message}`,
-        'config_invalid',
-      );
-    }
-    if (err instanceof RequestLogQueryError)
-      throw new AdminError(400, err.message, 'invalid_query');
-    throw err;
-  }
 }
 
 /** The admin handlers for keys, providers, settings, the request log, metrics and the proxy key. */
@@ -84,87 +64,73 @@ export function createStateHandlers(deps: StateDeps): Pick<AdminHandlers, StateE
   const { config, update, keys, requestLog } = deps;
   return {
     getSettings: () => config.current.settings,
-    putSettings: ({ body }) =>
-      answer(async () => (await update((c) => ({ ...c, settings: body }))).settings),
+    putSettings: async ({ body }) => (await update((c) => ({ ...c, settings: body }))).settings,
 
     listProviders: () => config.current.providers,
-    putProvider: ({ body, params }) =>
-      answer(async () => {
-        const id = params.id ?? '';
-        if (!PROVIDER_ID.test(id)) {
+    putProvider: async ({ body, params }) => {
+      const id = params.id ?? '';
+      if (!PROVIDER_ID.test(id)) {
+        const message = `provider ids are lower-case letters, digits, '.', '_' or '-' (e.g. "my-llm"), got "${id}"`;
+        throw new AdminError(400, `id: ${message}`, 'invalid_id', [{ path: 'id', message }]);
+      }
+      const written = await update((c) => ({ ...c, providers: { ...c.providers, [id]: body } }));
+      return written.providers[id] ?? body;
+    },
+    deleteProvider: async ({ params }) => {
+      const id = params.id ?? '';
+      const override = config.current.providers[id];
+      if (!override) {
+        throw new AdminError(
+          404,
+          `The config has no override or custom provider "${id}".`,
+          'no_such_provider',
+        );
+      }
+      if (override.custom) {
+        const users = [
+          ...config.current.keys.filter((k) => k.provider === id).map((k) => `key "${k.id}"`),
+          ...config.current.routes
+            .filter((r) => r.targets.some((t) => t.provider === id))
+            .map((r) => `route "${r.name}"`),
+        ];
+        if (users.length > 0) {
           throw new AdminError(
-            400,
-            `id: provider ids are lower-case letters, digits, '.', '_' or '-' (e.g. "my-llm"), got "${id}"`,
-            'invalid_id',
+            409,
+            `The custom provider "${id}" is still used by ${users.join(', ')}; remove those first.`,
+            'provider_in_use',
           );
         }
-        const written = await update((c) => ({ ...c, providers: { ...c.providers, [id]: body } }));
-        return written.providers[id] ?? body;
-      }),
-    deleteProvider: ({ params }) =>
-      answer(async () => {
-        const id = params.id ?? '';
-        const override = config.current.providers[id];
-        if (!override) {
-          throw new AdminError(
-            404,
-            `The config has no override or custom provider "${id}".`,
-            'no_such_provider',
-          );
-        }
-        if (override.custom) {
-          const users = [
-            ...config.current.keys.filter((k) => k.provider === id).map((k) => `key "${k.id}"`),
-            ...config.current.routes
-              .filter((r) => r.targets.some((t) => t.provider === id))
-              .map((r) => `route "${r.name}"`),
-          ];
-          if (users.length > 0) {
-            throw new AdminError(
-              409,
-              `The custom provider "${id}" is still used by ${users.join(', ')}; remove those first.`,
-              'provider_in_use',
-            );
-          }
-        }
-        await update((c) => {
-          const { [id]: _removed, ...rest } = c.providers;
-          return { ...c, providers: rest };
-        });
-        return { ok: true } as const;
-      }),
+      }
+      await update((c) => {
+        const { [id]: _removed, ...rest } = c.providers;
+        return { ...c, providers: rest };
+      });
+      return { ok: true } as const;
+    },
 
     listKeys: () => keys.list(),
     addKey: ({ body }) =>
-      answer(() =>
-        keys.add(
-          body.secret !== undefined
-            ? { provider: body.provider, label: body.label, tier: body.tier, secret: body.secret }
-            : { provider: body.provider, label: body.label, tier: body.tier, env: body.env ?? '' },
-        ),
+      keys.add(
+        body.secret !== undefined
+          ? { provider: body.provider, label: body.label, tier: body.tier, secret: body.secret }
+          : { provider: body.provider, label: body.label, tier: body.tier, env: body.env ?? '' },
       ),
-    replaceKey: ({ body, params }) => answer(() => keys.replace(params.id ?? '', body.secret)),
-    deleteKey: ({ params }) =>
-      answer(async () => {
-        await keys.remove(params.id ?? '');
-        return { ok: true } as const;
-      }),
-    testKey: ({ params }) => answer(() => keys.test(params.id ?? '')),
+    replaceKey: ({ body, params }) => keys.replace(params.id ?? '', body.secret),
+    deleteKey: async ({ params }) => {
+      await keys.remove(params.id ?? '');
+      return { ok: true } as const;
+    },
+    testKey: ({ params }) => keys.test(params.id ?? ''),
     importCandidates: ({ body }) =>
       keys.importCandidates(body.dotenv === undefined ? undefined : parseDotenv(body.dotenv)),
     importKeys: ({ body }) =>
-      answer(() =>
-        keys.importFromEnv(
-          body.items,
-          body.dotenv === undefined ? undefined : parseDotenv(body.dotenv),
-        ),
+      keys.importFromEnv(
+        body.items,
+        body.dotenv === undefined ? undefined : parseDotenv(body.dotenv),
       ),
     keychainStatus: () => deps.keychain.status(),
 
-    listRequests: ({ query }) =>
-      answer(() => {
-        return requestLog.list(parseQuery(ADMIN_API.listRequests.query, query));
-      }),
+    listRequests: ({ query }) => requestLog.list(parseQuery(ADMIN_API.listRequests.query, query)),
     getRequest: ({ params }) => {
       const detail = requestLog.get(params.id ?? '');
       if (!detail) {

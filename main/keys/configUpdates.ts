@@ -1,14 +1,16 @@
-import { parseConfigValue } from '../../app/config/parse.ts';
+import { parseConfigValue, type FieldIssue } from '../../app/config/parse.ts';
 import type { Config } from '../../app/config/schema.ts';
 import type { ConfigStore } from '../config/configFile.ts';
 
 /** A change to the config refused because the result would not be valid; `errors` name the fields. */
 export class ConfigUpdateError extends Error {
   readonly errors: string[];
-  constructor(errors: string[]) {
+  readonly issues: FieldIssue[];
+  constructor(errors: string[], issues: FieldIssue[]) {
     super(errors.join('; '));
     this.name = 'ConfigUpdateError';
     this.errors = errors;
+    this.issues = issues;
   }
 }
 
@@ -24,7 +26,7 @@ export function createConfigUpdater(store: ConfigStore): ConfigUpdater {
   return (change) =>
     store.update((current) => {
       const parsed = parseConfigValue(change(current));
-      if (!parsed.ok) throw new ConfigUpdateError(parsed.errors);
+      if (!parsed.ok) throw new ConfigUpdateError(parsed.errors, parsed.issues);
       return parsed.config;
     });
 }

@@ -8,10 +8,11 @@ import type {
   KeyTestResult,
   KeyView,
 } from '../../app/admin/types.ts';
+import type { KeyEnvEntry } from '../../app/catalog/keyEnv.ts';
 import type { KeyMeta } from '../../app/config/schema.ts';
 import type { ConfigStore } from '../config/configFile.ts';
 import type { ConfigUpdater } from './configUpdates.ts';
-import { KeychainError, type Keychain } from './keychain.ts';
+import { KEYCHAIN_SERVICE, KeychainError, type Keychain } from './keychain.ts';
 
 /** What validating a key against its provider found (a models call or a one-token request). */
 export type KeyValidation = { outcome: KeyTestOutcome; message: string; latencyMs: number | null };
@@ -54,29 +55,19 @@ export class KeyStoreError extends Error {
 }
 
 /**
- * The usual variables providers' own SDKs read, with the tier an imported key gets unless the
- * person says otherwise. Paid where the provider has no standing free tier: a key wrongly marked
- * free would be spent first.
+ * A key that was not added, and whose secret the keychain would not give back: the person has to
+ * remove it by hand, so the message says how, after what went wrong in the first place.
  */
-export const DEFAULT_KEY_ENV: Readonly<
-  Record<string, { provider: string; tier: 'free' | 'paid' }>
-> = {
-  OPENAI_API_KEY: { provider: 'openai', tier: 'paid' },
-  ANTHROPIC_API_KEY: { provider: 'anthropic', tier: 'paid' },
-  GEMINI_API_KEY: { provider: 'gemini', tier: 'free' },
-  GOOGLE_API_KEY: { provider: 'gemini', tier: 'free' },
-  MISTRAL_API_KEY: { provider: 'mistral', tier: 'free' },
-  DEEPSEEK_API_KEY: { provider: 'deepseek', tier: 'paid' },
-  DASHSCOPE_API_KEY: { provider: 'dashscope', tier: 'paid' },
-  GROQ_API_KEY: { provider: 'groq', tier: 'free' },
-  CEREBRAS_API_KEY: { provider: 'cerebras', tier: 'free' },
-  OPENROUTER_API_KEY: { provider: 'openrouter', tier: 'free' },
-  TOGETHER_API_KEY: { provider: 'together', tier: 'paid' },
-  FIREWORKS_API_KEY: { provider: 'fireworks', tier: 'paid' },
-  XAI_API_KEY: { provider: 'xai', tier: 'paid' },
-  GITHUB_TOKEN: { provider: 'github-models', tier: 'free' },
-  CLOUDFLARE_API_TOKEN: { provider: 'cloudflare', tier: 'free' },
-};
+export class SecretLeftBehindError extends Error {
+  override readonly cause: unknown;
+  constructor(cause: unknown, account: string, detail: string) {
+    super(
+      `${cause instanceof Error ? cause.message : String(cause)} The key's secret could not be removed from the OS keychain (${detail}); remove it by hand: the item with service "${KEYCHAIN_SERVICE}" and account "${account}" (Linux: secret-tool clear service ${KEYCHAIN_SERVICE} account ${account}; macOS: Keychain Access; Windows: Credential Manager).`,
+    );
+    this.name = 'SecretLeftBehindError';
+    this.cause = cause;
+  }
+}
 
 /** Names in a .env file that look like they hold a key, even when no provider is known for them. */
 const KEY_LIKE_NAME = /(?:_API_KEY|_KEY|_TOKEN|_SECRET)$/;
@@ -159,10 +150,12 @@ export type KeyStoreOptions = {
   validateKey: ValidateKey;
   env?: Record<string, string | undefined>;
   state?: KeyStateStore;
-  /** Env variable name to provider (and suggested tier); the catalog's `keyEnv` lists, by default DEFAULT_KEY_ENV. */
-  keyEnv?: () => Readonly<Record<string, { provider: string; tier: 'free' | 'paid' }>>;
+  /** Env variable name to provider (and suggested tier), from the catalog's `keyEnv` lists (app/catalog/keyEnv.ts). */
+  keyEnv: () => Readonly<Record<string, KeyEnvEntry>>;
   now?: () => number;
   onStatus?: (event: KeyStatusEvent) => void;
+  /** The engine's log, for what the person must hear of even when no one is looking (an orphaned secret). */
+  log?: (message: string) => void;
 };
 
 /**
@@ -180,6 +173,7 @@ export class KeyStore {
   readonly #keyEnv: NonNullable<KeyStoreOptions['keyEnv']>;
   readonly #now: () => number;
   readonly #onStatus: ((event: KeyStatusEvent) => void) | undefined;
+  readonly #log: (message: string) => void;
   readonly #state: Map<string, KeyState>;
   readonly #secrets = new Map<string, string>();
   readonly #reading = new Map<string, Promise<string>>();
@@ -192,9 +186,10 @@ export class KeyStore {
     this.#validate = options.validateKey;
     this.#env = options.env ?? process.env;
     this.#stateStore = options.state;
-    this.#keyEnv = options.keyEnv ?? (() => DEFAULT_KEY_ENV);
+    this.#keyEnv = options.keyEnv;
     this.#now = options.now ?? Date.now;
     this.#onStatus = options.onStatus;
+    this.#log = options.log ?? (() => undefined);
     this.#state = this.#stateStore?.load() ?? new Map();
     // A hand edit may remove a key or point it at an env variable: its cached secret must go.
     this.#config.on('change', (config) => {
@@ -236,8 +231,16 @@ export class KeyStore {
         try {
           await this.#update((config) => ({ ...config, keys: [...config.keys, meta] }));
         } catch (err) {
-          await this.#keychain.delete(keychainAccount(id)).catch(() => false);
-          throw err;
+          const account = keychainAccount(id);
+          const left = await this.#keychain.delete(account).then(
+            () => undefined,
+            (deleteErr: unknown) => scrub((deleteErr as Error).message, input.secret),
+          );
+          if (left === undefined) throw err;
+          this.#log(
+            `keys: "${id}" was not added, and its secret stays in the OS keychain as account "${account}": ${left}`,
+          );
+          throw new SecretLeftBehindError(err, account, left);
         }
         this.#secrets.set(id, input.secret);
         this.#setState(id, input.provider, test);

@@ -6,21 +6,10 @@ import {
   type ParsedRequestOf,
   type ResponseOf,
 } from '../../app/admin/contract.ts';
-import { formatIssues } from '../../app/config/parse.ts';
+import { fieldIssues, formatIssues } from '../../app/config/parse.ts';
+import { AdminError, adminErrorOf } from './adminErrors.ts';
 import { readJsonBody } from './body.ts';
 import { sendError, sendJson } from './respond.ts';
-
-/** An error an admin handler throws on purpose: its status and message reach the dashboard as is. */
-export class AdminError extends Error {
-  readonly status: number;
-  readonly code: string;
-  constructor(status: number, message: string, code = `http_${status}`) {
-    super(message);
-    this.name = 'AdminError';
-    this.status = status;
-    this.code = code;
-  }
-}
 
 export type AdminInput<N extends EndpointName> = {
   body: ParsedRequestOf<N>;
@@ -77,7 +66,13 @@ export async function handleAdmin(
     }
     const parsed = ADMIN_API[route.name].request.safeParse(raw);
     if (!parsed.success) {
-      sendError(res, 'admin', 400, formatIssues(parsed.error).join('; '), 'invalid_body');
+      const error = new AdminError(
+        400,
+        formatIssues(parsed.error).join('; '),
+        'invalid_body',
+        fieldIssues(parsed.error),
+      );
+      sendJson(res, error.status, error.body());
       return;
     }
     try {
@@ -85,8 +80,9 @@ export async function handleAdmin(
       const result = await handler({ body: parsed.data as never, params, query: url.searchParams });
       sendJson(res, 200, result ?? { ok: true });
     } catch (err) {
-      if (err instanceof AdminError) {
-        sendError(res, 'admin', err.status, err.message, err.code);
+      const known = adminErrorOf(err);
+      if (known !== undefined) {
+        sendJson(res, known.status, known.body());
         return;
       }
       log(`admin ${route.name} failed: ${(err as Error).message}`);

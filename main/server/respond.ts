@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { anthropicErrorType } from '../../app/formats/anthropic.ts';
 
 /** Security headers every answer carries: no sniffing, no framing, no referrer leaks. */
 export const BASE_HEADERS: Readonly<Record<string, string>> = {
@@ -37,20 +38,6 @@ export function errorDialectFor(pathname: string): ErrorDialect {
   return 'openai';
 }
 
-const ANTHROPIC_TYPES: Record<number, string> = {
-  400: 'invalid_request_error',
-  401: 'authentication_error',
-  403: 'permission_error',
-  404: 'not_found_error',
-  413: 'request_too_large',
-  429: 'rate_limit_error',
-  500: 'api_error',
-  502: 'api_error',
-  503: 'overloaded_error',
-  504: 'api_error',
-  529: 'overloaded_error',
-};
-
 const OPENAI_TYPES: Record<number, string> = {
   400: 'invalid_request_error',
   401: 'authentication_error',
@@ -73,7 +60,7 @@ export function errorBody(
   code?: string,
 ): unknown {
   if (dialect === 'anthropic') {
-    return { type: 'error', error: { type: ANTHROPIC_TYPES[status] ?? 'api_error', message } };
+    return { type: 'error', error: { type: anthropicErrorType(status), message } };
   }
   if (dialect === 'admin') return { error: { message, code: code ?? `http_${status}` } };
   return {

@@ -32,7 +32,7 @@ function once(text: string): Row {
   const t1 = performance.now();
   const providers = new ProviderDirectory(catalog, parsed.config);
   const t2 = performance.now();
-  const targets = seedTargetsFor(parsed.config, providers, () => 'free');
+  const targets = seedTargetsFor(parsed.config, providers);
   const t3 = performance.now();
   seedTargets(EMPTY_LIMITER_STATE, targets, Date.now());
   const t4 = performance.now();

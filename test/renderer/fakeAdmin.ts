@@ -1,3 +1,4 @@
+import type { FieldIssue } from '../../app/config/parse.ts';
 import { vi } from 'vitest';
 import type { RequestDetail, RequestListItem } from '../../app/admin/types.ts';
 import type { Route } from '../../app/config/schema.ts';
@@ -156,6 +157,7 @@ const ANSWERS: Record<string, unknown> = {
   'GET /admin/keys': KEYS,
   'GET /admin/quota': QUOTA,
   'GET /admin/quota/state': { pools: {}, keys: {} },
+  'GET /admin/spend/today': { since: NOW - 3_600_000, byRoute: {} },
   'GET /admin/requests': { items: [REQUEST], droppedRows: 0 },
   'GET /admin/requests/req-1': DETAIL,
   'GET /admin/metrics': {
@@ -176,9 +178,11 @@ const ANSWERS: Record<string, unknown> = {
 export class Refusal {
   readonly status: number;
   readonly message: string;
-  constructor(status: number, message: string) {
+  readonly issues: FieldIssue[] | undefined;
+  constructor(status: number, message: string, issues?: FieldIssue[]) {
     this.status = status;
     this.message = message;
+    this.issues = issues;
   }
 }
 
@@ -202,7 +206,11 @@ export function fakeAdmin(overrides: Record<string, unknown> = {}): Call[] {
       });
       const answer = name in overrides ? overrides[name] : ANSWERS[name];
       if (answer instanceof Refusal) {
-        return Response.json({ error: { message: answer.message } }, { status: answer.status });
+        const { message, issues } = answer;
+        return Response.json(
+          { error: { message, ...(issues !== undefined ? { issues } : {}) } },
+          { status: answer.status },
+        );
       }
       if (answer === undefined) {
         return Response.json({ error: { message: `no fixture for ${name}` } }, { status: 404 });

@@ -1,11 +1,13 @@
 import {
   ADMIN_API,
   fillPath,
+  type AdminErrorBody,
   type EndpointName,
   type QueryOf,
   type RequestOf,
   type ResponseOf,
 } from '../../../app/admin/contract.ts';
+import type { FieldIssue } from '../../../app/config/parse.ts';
 import { BRIDGE_GLOBAL, type SwitchyardBridge } from '../../../app/shell/bridge.ts';
 
 /** Path parameters, the query string and an abort signal for one call. */
@@ -25,12 +27,21 @@ export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
   readonly endpoint: EndpointName;
-  constructor(endpoint: EndpointName, status: number, code: string, message: string) {
+  /** The fields the engine refused, each with what to do; empty when the answer named none. */
+  readonly issues: readonly FieldIssue[];
+  constructor(
+    endpoint: EndpointName,
+    status: number,
+    code: string,
+    message: string,
+    issues: readonly FieldIssue[] = [],
+  ) {
     super(message);
     this.name = 'ApiError';
     this.endpoint = endpoint;
     this.status = status;
     this.code = code;
+    this.issues = issues;
   }
 }
 
@@ -78,12 +89,20 @@ export function messageFor(status: number, serverMessage: string | undefined): s
 const UNREACHABLE =
   'Cannot reach the Switchyard engine. Is it still running? Start it again ("switchyard serve" or the app) and reload this page.';
 
-async function readError(res: Response): Promise<{ message?: string; code?: string }> {
+function isIssue(value: unknown): value is FieldIssue {
+  const issue = value as Partial<FieldIssue> | null;
+  return typeof issue?.path === 'string' && typeof issue.message === 'string';
+}
+
+/** The error body as far as it has the contract's shape: a proxy or an old engine may send less. */
+async function readError(res: Response): Promise<Partial<AdminErrorBody['error']>> {
   try {
-    const body = (await res.json()) as { error?: { message?: unknown; code?: unknown } };
+    const { error } = (await res.json()) as { error?: Record<string, unknown> };
+    const issues = Array.isArray(error?.issues) ? error.issues.filter(isIssue) : [];
     return {
-      ...(typeof body.error?.message === 'string' ? { message: body.error.message } : {}),
-      ...(typeof body.error?.code === 'string' ? { code: body.error.code } : {}),
+      ...(typeof error?.message === 'string' ? { message: error.message } : {}),
+      ...(typeof error?.code === 'string' ? { code: error.code } : {}),
+      ...(issues.length > 0 ? { issues } : {}),
     };
   } catch {
     return {};
@@ -122,15 +141,30 @@ export async function call<N extends EndpointName>(
     throw new ApiError(name, 0, 'unreachable', UNREACHABLE);
   }
   if (!res.ok) {
-    const { message, code } = await readError(res);
+    const { message, code, issues } = await readError(res);
     throw new ApiError(
       name,
       res.status,
       code ?? `http_${res.status}`,
       messageFor(res.status, message),
+      issues,
     );
   }
   return (await res.json()) as ResponseOf<N>;
+}
+
+/**
+ * A message per refused field, by the field's path, for a form to show beside each field; `_`
+ * holds what belongs to no field (or the whole message when the engine named no field).
+ */
+export function fieldErrors(err: unknown): Record<string, string> {
+  if (!(err instanceof ApiError) || err.issues.length === 0) return { _: describeError(err) };
+  const out: Record<string, string> = {};
+  for (const { path, message } of err.issues) {
+    const at = path === '(top level)' ? '_' : path;
+    out[at] = out[at] === undefined ? message : `${out[at]}; ${message}`;
+  }
+  return out;
 }
 
 /** The message to show for anything a call threw. */

@@ -1,9 +1,11 @@
 import type { KeyView } from '../../../app/admin/types.ts';
 import type { LimitWindow } from '../../../app/limiter/state.ts';
-import type {
-  LimiterPoolView,
-  LimiterWindowView,
-  WindowSource,
+import {
+  poolStatusNow,
+  remainingNow,
+  type LimiterPoolView,
+  type LimiterWindowView,
+  type WindowSource,
 } from '../../../app/limiter/view.ts';
 import { WINDOW_LABELS } from '../../../app/limiter/windows.ts';
 import { formatClock, formatCount, formatCountdown } from '../lib/format.ts';
@@ -60,12 +62,12 @@ export function gaugeStatus(
       reason: 'Unlock the OS keychain so Switchyard can read this key.',
     };
   }
-  if (pool.status.state === 'invalid' || key?.status === 'invalid') {
+  const status = poolStatusNow(pool, key === undefined ? undefined : key.status === 'invalid', now);
+  if (status.state === 'invalid') {
     return {
       tone: 'bad',
       label: 'Key invalid',
-      reason:
-        pool.status.reason ?? 'The provider refused this key; replace it on Providers & keys.',
+      reason: status.reason ?? 'The provider refused this key; replace it on Providers & keys.',
     };
   }
   if (key?.status === 'missing') {
@@ -75,15 +77,15 @@ export function gaugeStatus(
       reason: 'Its secret is neither in the keychain nor in its environment variable.',
     };
   }
-  const { state, until, reason } = pool.status;
-  if (state === 'parked' && until !== undefined && until > now) {
+  const { state, until, reason } = status;
+  if (state === 'parked' && until !== undefined) {
     return {
       tone: 'parked',
       label: `Parked until ${formatClock(until)}`,
       ...(reason !== undefined ? { reason } : {}),
     };
   }
-  if (state === 'cooling' && until !== undefined && until > now) {
+  if (state === 'cooling' && until !== undefined) {
     return {
       tone: 'warn',
       label: `Cooling, ${formatCountdown(until - now)}`,
@@ -91,11 +93,6 @@ export function gaugeStatus(
     };
   }
   return { tone: 'ok', label: 'Ready' };
-}
-
-/** The window's figure now: full again once its reset time has passed. */
-export function remainingNow(w: LimiterWindowView, now: number): number {
-  return w.resetAt !== undefined && w.resetAt <= now ? w.limit : w.remaining;
 }
 
 function fillTone(ratio: number): 'ok' | 'warn' | 'bad' {

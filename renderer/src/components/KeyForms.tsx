@@ -1,7 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { ImportCandidate, ImportResult, KeyView } from '../../../app/admin/types.ts';
 import type { Provider } from '../../../app/catalog/schema.ts';
-import { call, describeError } from '../api/client.ts';
+import { call, describeError, fieldErrors } from '../api/client.ts';
 import { useStore } from '../store/index.ts';
 import { describedBy, Field } from './Field.tsx';
 
@@ -20,17 +20,6 @@ const KEY_STATUS_WORD: Record<KeyView['status'], string> = {
   exhausted: 'quota spent',
   missing: 'secret missing',
 };
-
-/** Splits the engine's "field: message; field: message" answer into a message per field. */
-export function fieldErrors(message: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const part of message.split('; ')) {
-    const match = /^([A-Za-z0-9_.[\]]+): (.*)$/.exec(part);
-    if (match?.[1] !== undefined && match[2] !== undefined) out[match[1]] = match[2];
-    else out._ = out._ === undefined ? part : `${out._}; ${part}`;
-  }
-  return out;
-}
 
 /**
  * A new provider key: the secret goes to the engine once, into the OS keychain, and this form
@@ -75,7 +64,7 @@ export function AddKeyForm(props: { providers: readonly Provider[]; initialProvi
         `Key "${result.key.label}" saved${from === 'secret' ? ' in the keychain' : ''}. ${result.test.message}`,
       );
     } catch (err) {
-      setErrors(fieldErrors(describeError(err)));
+      setErrors(fieldErrors(err));
     } finally {
       setBusy(false);
     }

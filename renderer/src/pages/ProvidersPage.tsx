@@ -1,11 +1,11 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { Provider } from '../../../app/catalog/schema.ts';
-import { describeError } from '../api/client.ts';
+import { describeError, fieldErrors } from '../api/client.ts';
 import { EmptyState } from '../components/EmptyState.tsx';
 import { describedBy, Field } from '../components/Field.tsx';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
 import { ExternalLink } from '../components/ExternalLink.tsx';
-import { AddKeyForm, fieldErrors, ImportKeys, KeyRow } from '../components/KeyForms.tsx';
+import { AddKeyForm, ImportKeys, KeyRow } from '../components/KeyForms.tsx';
 import { PolicyBadges } from '../components/PolicyBadge.tsx';
 import { Skeleton } from '../components/Skeleton.tsx';
 import { formatCount } from '../lib/format.ts';
@@ -215,7 +215,7 @@ function CustomProviderForm() {
       setBaseUrl('');
       setModels('');
     } catch (err) {
-      setErrors(fieldErrors(describeError(err)));
+      setErrors(fieldErrors(err));
     }
   };
   return (

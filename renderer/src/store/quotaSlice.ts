@@ -1,3 +1,4 @@
+import type { QuotaChangedEvent } from '../../../app/admin/events.ts';
 import type { LimiterState } from '../../../app/limiter/state.ts';
 import type { LimiterView } from '../../../app/limiter/view.ts';
 import { call, describeError } from '../api/client.ts';
@@ -10,12 +11,10 @@ export type QuotaSlice = {
   quotaState: LoadState;
   quotaError: string | null;
   loadQuota: () => Promise<void>;
-  /** Many quota events arrive per request: refetch at most this often instead of once per event. */
-  quotaChanged: () => void;
+  /** Draws what a quota event carries: the engine throttles them, and each holds the whole view. */
+  applyQuota: (event: QuotaChangedEvent) => void;
 };
 
-const THROTTLE_MS = 400;
-let pending: ReturnType<typeof setTimeout> | undefined;
 let inFlight: Promise<void> | undefined;
 
 export const createQuotaSlice: SliceCreator<QuotaSlice> = (set, get) => ({
@@ -37,11 +36,6 @@ export const createQuotaSlice: SliceCreator<QuotaSlice> = (set, get) => ({
     })();
     return inFlight;
   },
-  quotaChanged: () => {
-    if (pending !== undefined) return;
-    pending = setTimeout(() => {
-      pending = undefined;
-      void get().loadQuota();
-    }, THROTTLE_MS);
-  },
+  applyQuota: ({ view, state }) =>
+    set({ quota: view, limiterState: state, quotaState: 'ready', quotaError: null }),
 });

@@ -95,8 +95,8 @@ export const createRoutesSlice: SliceCreator<RoutesSlice> = (set, get) => ({
       return true;
     } catch (err) {
       const problems =
-        err instanceof ApiError && err.status === 400
-          ? err.message.split('; ')
+        err instanceof ApiError && err.issues.length > 0
+          ? err.issues.map((issue) => `${issue.path}: ${issue.message}`)
           : [describeError(err)];
       set({ saving: false, saveProblems: problems });
       return false;

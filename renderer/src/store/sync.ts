@@ -20,11 +20,9 @@ export function startSync(store = useStore): () => void {
     void s.loadCatalog();
     void s.loadRoutes();
     void s.loadQuota();
-    void s.loadKeys().then(() =>
-      get()
-        .seedLive(Date.now())
-        .catch(() => undefined),
-    );
+    void s.loadPaidSpend();
+    void s.loadKeys();
+    void s.seedLive(Date.now()).catch(() => undefined);
   };
 
   const resync = () => {
@@ -44,7 +42,6 @@ export function startSync(store = useStore): () => void {
         const now = Date.now();
         get().onRequestFinished(event, now);
         get().applyRequestFinished(event, now);
-        get().quotaChanged();
         if (get().metricsState !== 'idle' && metricsTimer === undefined) {
           metricsTimer = setTimeout(() => {
             metricsTimer = undefined;
@@ -52,11 +49,9 @@ export function startSync(store = useStore): () => void {
           }, METRICS_REFRESH_MS);
         }
       },
-      'quota.changed': () => get().quotaChanged(),
-      'key.status': (event) => {
-        get().applyKeyStatus(event);
-        get().quotaChanged();
-      },
+      'quota.changed': (event) => get().applyQuota(event),
+      'spend.changed': (event) => get().applyPaidSpend(event),
+      'key.status': (event) => get().applyKeyStatus(event),
       // Also sent when routing is paused or resumed (from the tray, the CLI or another window).
       'config.changed': () => {
         void get().loadEngine();
@@ -67,7 +62,11 @@ export function startSync(store = useStore): () => void {
       'events.dropped': resync,
     },
   });
-  const poll = setInterval(() => void get().loadQuota(), QUOTA_POLL_MS);
+  // Also catches the new day: the engine's spend starts again at local midnight.
+  const poll = setInterval(() => {
+    void get().loadQuota();
+    void get().loadPaidSpend();
+  }, QUOTA_POLL_MS);
   return () => {
     stopEvents();
     clearInterval(poll);

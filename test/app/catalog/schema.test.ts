@@ -132,6 +132,20 @@ describe('loadCatalog', () => {
     if (!result.ok) expect(result.errors.join('\n')).toMatch(/rejectStreamOptions/);
   });
 
+  it.each([
+    ['keepAliveComments', true],
+    ['openaiCompatBaseUrl', 'https://generativelanguage.googleapis.com/v1beta/openai'],
+    ['keyStatusPath', '/key'],
+    ['preChargesMaxTokens', true],
+    ['zeroDataRetentionHeader', 'x-zero-data-retention'],
+  ])('has no quirk %s, which nothing read', (name, value) => {
+    const raw = shipped() as { providers: Array<Record<string, unknown>> };
+    (raw.providers[0] as Record<string, unknown>).quirks = { [name]: value };
+    const result = loadCatalog(raw);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.errors.join('\n')).toContain(name);
+  });
+
   it('answers a non-object with an error, not a throw', () => {
     expect(loadCatalog(null).ok).toBe(false);
     expect(loadCatalog('nope').ok).toBe(false);

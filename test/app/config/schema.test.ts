@@ -39,6 +39,12 @@ describe('config schema', () => {
     expect(result).toEqual({
       ok: false,
       errors: [expect.stringContaining('routes[0].targets[0].key: no key with id "nope"')],
+      issues: [
+        {
+          path: 'routes[0].targets[0].key',
+          message: expect.stringMatching(/^no key with id "nope"/),
+        },
+      ],
     });
   });
 

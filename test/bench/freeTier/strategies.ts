@@ -105,7 +105,6 @@ export function createSwitchyardStrategy(
     tier: member.spec.tier,
     member,
   }));
-  const tiers = new Map(candidates.map((c) => [c.keyId, c.tier]));
   const route = RouteSchema.parse({
     name: 'ide',
     targets: candidates.map((c) => ({ provider: c.provider.id, model: c.model, key: c.keyId })),
@@ -114,7 +113,6 @@ export function createSwitchyardStrategy(
   const gate = createLimiterGate({
     clock: time.now,
     timers: time,
-    tierOf: (candidate) => tiers.get(candidate.keyId ?? '') ?? 'free',
   });
   gate.seed(candidates);
   const waitMs = route.onLimit.mode === 'wait' ? route.onLimit.maxWaitMs : 0;

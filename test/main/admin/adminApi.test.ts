@@ -43,7 +43,8 @@ beforeAll(async () => {
       model: 'echo',
       latencyMs: 3,
     }),
-    env: {},
+    // A variable only the catalog's keyEnv names (no hard-coded list has it).
+    env: { VLLM_API_KEY: 'vllm-local-token-0123456789' },
   });
 });
 afterAll(async () => {
@@ -74,7 +75,7 @@ async function call(name: EndpointName, { params, query, body, headers }: Call =
   return {
     status: res.status,
     json: (await res.json()) as Record<string, unknown> & {
-      error?: { message: string; code: string };
+      error?: { message: string; code: string; issues?: { path: string; message: string }[] };
     },
   };
 }
@@ -153,6 +154,13 @@ const CASES: Case[] = [
     body: { dotenv: 'GROQ_API_KEY=gsk_fromdotenv_0123456789abcd\nDEBUG=1\n' },
     check: (j) =>
       expect(j).toEqual([
+        {
+          name: 'VLLM_API_KEY',
+          provider: 'vllm',
+          source: 'env',
+          last4: '6789',
+          alreadyAdded: false,
+        },
         {
           name: 'GROQ_API_KEY',
           provider: 'groq',
@@ -242,6 +250,14 @@ const CASES: Case[] = [
     check: (j) => {
       expect(typeof j.pools).toBe('object');
       expect(typeof j.keys).toBe('object');
+    },
+  },
+  {
+    name: 'paidSpend',
+    check: (j) => {
+      // Nothing has gone through a paid key in this engine's run; the day began at local midnight.
+      expect(j.byRoute).toEqual({});
+      expect(j.since).toBe(new Date(new Date().setHours(0, 0, 0, 0)).getTime());
     },
   },
   {
@@ -347,6 +363,32 @@ describe('admin API: state rules', () => {
     } finally {
       keychain.mode = 'ok';
     }
+  });
+
+  it('answers a config the schema refuses with 400 and its field issues as a list', async () => {
+    const res = await call('putRoutes', {
+      body: [{ name: 'pinned', targets: [{ provider: 'groq', model: 'm', key: 'nope' }] }],
+    });
+    expect(res.status).toBe(400);
+    expect(res.json.error).toMatchObject({
+      code: 'config_invalid',
+      issues: [
+        {
+          path: 'routes[0].targets[0].key',
+          message: expect.stringMatching(/^no key with id "nope"/),
+        },
+      ],
+    });
+  });
+
+  it('answers a refused body with its field issues as a list', async () => {
+    const res = await call('putSettings', { body: { retentionDays: 0, colour: 'red' } });
+    expect(res.status).toBe(400);
+    expect(res.json.error?.code).toBe('invalid_body');
+    expect(res.json.error?.issues?.map((i) => i.path).sort()).toEqual([
+      '(top level)',
+      'retentionDays',
+    ]);
   });
 
   it('refuses to delete a custom provider that keys still use', async () => {

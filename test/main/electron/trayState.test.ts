@@ -97,6 +97,16 @@ describe('snapshotFromEngine', () => {
     });
   });
 
+  it('takes key health from the key alone, as the dashboard does', () => {
+    const snapshot = snapshotFromEngine({
+      view: { at: 0, pools: [pool('groq', 'g1', 'llama-8b', 'invalid', [['rpm', 30, 30]])] },
+      keys: [key('g1', 'groq', 'ok')],
+      keychain: 'ok',
+      configErrors: [],
+    });
+    expect(snapshot.keys?.map((k) => k.status)).toEqual(['ready']);
+  });
+
   it('marks a key the provider refused as invalid whatever its pools say, and maps the keychain', () => {
     const snapshot = snapshotFromEngine({
       view: { at: 0, pools: [] },

@@ -39,7 +39,7 @@ function readsToSeed(routes: number): number {
   const config = ConfigSchema.parse(manyRoutesConfig(routes));
   const providers = new ProviderDirectory(catalog, config);
   const probe = counted(config);
-  const targets = seedTargetsFor(probe.config, providers, () => 'free');
+  const targets = seedTargetsFor(probe.config, providers);
   expect(targets).toHaveLength(routes);
   return probe.reads();
 }

@@ -61,7 +61,7 @@ export async function startDispatchRig(setup: RigSetup): Promise<DispatchRig> {
     routes: setup.routes,
   });
   const providers = new ProviderDirectory(loadShippedCatalog(DEFAULT_CATALOG_PATH), config);
-  const limiter = createLimiterGate({ clock: Date.now, tierOf: (c) => c.tier });
+  const limiter = createLimiterGate({ clock: Date.now });
   const upstream = new UpstreamClient(setup.timeouts ?? {});
   const summaries: RequestSummary[] = [];
   const bugs: DispatchRig['bugs'] = [];

@@ -92,7 +92,6 @@ function setup(options: Partial<LimiterGateOptions> = {}) {
   const gate = createLimiterGate({
     clock: time.clock,
     timers: time.timers,
-    tierOf: () => 'free',
     ...options,
   });
   return { time, gate };
@@ -124,6 +123,13 @@ function watch(promise: Promise<Admission>) {
 }
 
 describe('limiter gate', () => {
+  it('takes a key’s tier from the candidate, its one owner', async () => {
+    const { gate } = setup();
+    await fill(gate, { ...groq, tier: 'paid' }, 1);
+    const pool = gate.view().pools.find((p) => p.provider === 'groq' && p.keyId === 'k1');
+    expect(pool?.tier).toBe('paid');
+  });
+
   it('admits at once while there is room, and learns from the release', async () => {
     const { gate } = setup();
     const [a] = await fill(gate, groq, 1);

@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { KeyStatusEvent } from '../../../app/admin/events.ts';
+import { keyEnvOf } from '../../../app/catalog/keyEnv.ts';
 import { ConfigStore } from '../../../main/config/configFile.ts';
+import { loadShippedCatalog } from '../../../main/engine/providerDirectory.ts';
+import { DEFAULT_CATALOG_PATH } from '../../../main/engine/proxyService.ts';
 import { createConfigUpdater } from '../../../main/keys/configUpdates.ts';
 import { KeychainError } from '../../../main/keys/keychain.ts';
 import {
@@ -17,6 +20,8 @@ import {
 import { openDatabase } from '../../../main/store/database.ts';
 import { sqliteKeyStateStore } from '../../../main/store/keyState.ts';
 import { MemoryKeychain } from './memoryKeychain.ts';
+
+const KEY_ENV = keyEnvOf(loadShippedCatalog(DEFAULT_CATALOG_PATH));
 
 const GOOD = 'gsk_live_0123456789abcdefWXYZ';
 const OTHER = 'gsk_live_9876543210fedcbaQRST';
@@ -45,6 +50,7 @@ function makeStore(): KeyStore {
     keychain,
     validateKey,
     env,
+    keyEnv: () => KEY_ENV,
     state: sqliteKeyStateStore(db),
     now: () => Date.parse('2026-01-02T03:04:05Z'),
     onStatus: (event) => events.push(event),
@@ -220,6 +226,34 @@ describe('KeyStore.resolveSecret', () => {
       /The secret of key "groq-1" \(groq, "a"\) is not in the OS keychain/,
     );
     expect(fresh.view('groq-1')?.status).toBe('missing');
+  });
+});
+
+describe('a key that could not be added', () => {
+  it('says so, and how to remove its secret by hand, when the keychain will not give it back', async () => {
+    const logged: string[] = [];
+    // The keychain takes the secret, then fails when asked to remove it again.
+    keychain.delete = async () => {
+      throw new KeychainError('unavailable', 'the Secret Service stopped answering');
+    };
+    const store = new KeyStore({
+      config,
+      update: () => Promise.reject(new Error('The config file could not be written: disk full.')),
+      keychain,
+      validateKey,
+      env,
+      keyEnv: () => KEY_ENV,
+      log: (message) => logged.push(message),
+    });
+    const failure = store.add({ provider: 'groq', label: 'main', secret: GOOD });
+    await expect(failure).rejects.toThrow(/disk full/);
+    await expect(failure).rejects.toThrow(
+      /could not be removed from the OS keychain.*secret-tool clear service switchyard account key:groq-1/s,
+    );
+    expect(keychain.items.has('key:groq-1')).toBe(true);
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toMatch(/key:groq-1.*Secret Service stopped answering/);
+    expect(logged.join('\n')).not.toContain(GOOD);
   });
 });
 

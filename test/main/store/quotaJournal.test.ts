@@ -70,7 +70,6 @@ function gateOn(database: DatabaseSync): LimiterGate {
   return createLimiterGate({
     clock: () => T0,
     timers: frozen,
-    tierOf: () => 'free',
     store: sqliteLimiterStore(database),
   });
 }

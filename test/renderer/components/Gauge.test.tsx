@@ -2,7 +2,8 @@ import { render, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { KeyView } from '../../../app/admin/types.ts';
 import type { LimiterPoolView } from '../../../app/limiter/view.ts';
-import { Gauge, gaugeStatus, remainingNow } from '../../../renderer/src/components/Gauge.tsx';
+import { remainingNow } from '../../../app/limiter/view.ts';
+import { Gauge, gaugeStatus } from '../../../renderer/src/components/Gauge.tsx';
 import { providerColor } from '../../../renderer/src/lib/providerColor.ts';
 
 const NOW = Date.UTC(2026, 10, 25, 10, 0, 0);
@@ -111,6 +112,18 @@ describe('Gauge', () => {
     expect(gaugeStatus(cooling, KEY, false, NOW + 30_001).label).toBe('Ready');
   });
 
+  it('takes key health from the key, as the Providers page does, and from the pool only when keyless', () => {
+    const refused = pool({ status: { state: 'invalid', reason: 'HTTP 401' } });
+    expect(gaugeStatus(refused, KEY, false, NOW).label).toBe('Ready');
+    expect(gaugeStatus(pool(), { ...KEY, status: 'invalid' }, false, NOW).label).toBe(
+      'Key invalid',
+    );
+    expect(gaugeStatus(refused, undefined, false, NOW)).toMatchObject({
+      label: 'Key invalid',
+      reason: 'HTTP 401',
+    });
+  });
+
   it('puts the most serious status first: locked keychain, invalid key, missing secret, parked', () => {
     const parked = pool({
       status: { state: 'parked', until: NOW + 3_600_000, reason: 'daily quota spent' },
@@ -135,7 +148,7 @@ describe('Gauge', () => {
     expect(
       gaugeStatus(
         pool({ status: { state: 'invalid', reason: '401: key refused' } }),
-        KEY,
+        { ...KEY, status: 'invalid' },
         false,
         NOW,
       ),

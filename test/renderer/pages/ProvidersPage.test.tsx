@@ -74,7 +74,9 @@ describe('ProvidersPage', () => {
   it('shows the engine’s complaint beside the field it names', async () => {
     const user = userEvent.setup();
     fakeAdmin({
-      'POST /admin/keys': new Refusal(400, 'secret: secret is too short to be an API key'),
+      'POST /admin/keys': new Refusal(400, 'secret: secret is too short to be an API key', [
+        { path: 'secret', message: 'secret is too short to be an API key' },
+      ]),
     });
     render(<ProvidersPage />);
     const form = screen.getByRole('form', { name: 'Add a key' });

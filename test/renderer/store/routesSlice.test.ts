@@ -83,7 +83,7 @@ describe('routes slice', () => {
     expect(hasUnsavedRoutes(store.getState())).toBe(false);
   });
 
-  it('keeps the draft and lists the engine’s problems when it refuses a save', async () => {
+  it('keeps the draft and lists the engine’s field issues, as sent, when it refuses a save', async () => {
     const store = createDashboardStore();
     await store.getState().loadRoutes();
     store.getState().setDraftRoutes([{ ...FAST, targets: [] }]);
@@ -91,8 +91,12 @@ describe('routes slice', () => {
       status: 400,
       body: {
         error: {
-          message: '[0].targets: a route needs at least one target; [0].name: bad',
+          message: 'The routes were refused.',
           code: 'invalid_body',
+          issues: [
+            { path: '[0].targets', message: 'a route needs at least one target' },
+            { path: '[0].name', message: 'bad' },
+          ],
         },
       },
     };
