@@ -14,6 +14,7 @@ import { handleAdmin, type AdminHandlers } from '../server/adminRouter.ts';
 import { startHttpServer, type RunningServer } from '../server/httpServer.ts';
 import { errorDialectFor, sendError } from '../server/respond.ts';
 import { DATABASE_FILE_NAME, openDatabase } from '../store/database.ts';
+import { tightenDataFolder } from '../store/fileModes.ts';
 import { sqliteKeyStateStore } from '../store/keyState.ts';
 import { sqliteLimiterStore } from '../store/limiterSnapshot.ts';
 import { spendSince } from '../store/spendToday.ts';
@@ -102,6 +103,8 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   const env = options.env ?? process.env;
   const cleanup = closer();
   try {
+    const tightened = tightenDataFolder(options.dataDir);
+    if (tightened) options.log(tightened);
     const configPath = options.configPath ?? join(options.dataDir, CONFIG_FILE_NAME);
     const config = await ConfigStore.open(configPath);
     cleanup.add(() => config.close());
