@@ -9,6 +9,7 @@ import { createConfigUpdater } from '../keys/configUpdates.ts';
 import { createOsKeychain, type Keychain } from '../keys/keychain.ts';
 import { KeyStore, type ValidateKey } from '../keys/keyStore.ts';
 import { resolveProxyKey } from '../keys/proxyKey.ts';
+import { SecretMask } from '../keys/secretMask.ts';
 import { CONFIG_FILE_NAME, RUNTIME_FILE_NAME } from '../paths.ts';
 import { handleAdmin, type AdminHandlers } from '../server/adminRouter.ts';
 import { startHttpServer, type RunningServer } from '../server/httpServer.ts';
@@ -102,24 +103,34 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   const clock = options.clock ?? Date.now;
   const env = options.env ?? process.env;
   const cleanup = closer();
+  // Every secret the engine holds, for the one mask that all outbound text goes through: the
+  // client's answers, the request log, the admin API, the event stream and the log. Sources join
+  // as they come into being (the proxy key and the key store are made further down).
+  const adminToken = newSecret();
+  const held: Array<() => Iterable<string>> = [() => [adminToken]];
+  const mask = new SecretMask(function* () {
+    for (const source of held) yield* source();
+  });
+  const maskText = (text: string) => mask.mask(text);
+  const log = (message: string) => options.log(mask.mask(message));
   try {
     const tightened = tightenDataFolder(options.dataDir);
-    if (tightened) options.log(tightened);
+    if (tightened) log(tightened);
     const configPath = options.configPath ?? join(options.dataDir, CONFIG_FILE_NAME);
     const config = await ConfigStore.open(configPath);
     cleanup.add(() => config.close());
     await writeSchemaBeside(configPath);
     config.on('invalid', (errors) => {
-      options.log(
+      log(
         `config: your edit of ${configPath} was not applied; the last good config stays live:\n  ${errors.join('\n  ')}`,
       );
     });
-    config.on('change', () => options.log(`config: reloaded ${configPath}`));
+    config.on('change', () => log(`config: reloaded ${configPath}`));
     config.watch();
 
     const db = openDatabase(join(options.dataDir, DATABASE_FILE_NAME));
     cleanup.add(() => db.close());
-    const events = new EventHub();
+    const events = new EventHub({ mask: maskText });
     cleanup.add(() => events.close());
     config.on('change', () => events.publish('config.changed', { at: clock() }));
     const keychain = options.keychain ?? createOsKeychain();
@@ -133,14 +144,15 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       store: sqliteLimiterStore(db),
       onChange: (view) => events.publish('quota.changed', view),
       onError: (err) =>
-        options.log(`limiter: could not load or save its counts: ${(err as Error).message}`),
+        log(`limiter: could not load or save its counts: ${(err as Error).message}`),
     });
     cleanup.add(() => limiter.stop());
 
     const proxyKey =
       options.proxyKey !== undefined
         ? { key: options.proxyKey, source: 'env' as const }
-        : await resolveProxyKey(keychain, env, options.log);
+        : await resolveProxyKey(keychain, env, log);
+    held.push(() => [proxyKey.key]);
 
     let paused = false;
     let proxyUrl = '';
@@ -156,6 +168,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       limiter,
       paidSpendToday: (route) => spend.today(route),
       clock,
+      mask: maskText,
       ...(options.upstreamTimeouts ? { timeouts: options.upstreamTimeouts } : {}),
     });
     cleanup.add(() => proxy.close());
@@ -173,11 +186,12 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
         if (event.status === 'ok') limiter.clearKey(event.provider, event.id);
       },
     });
+    held.push(() => keys.heldSecrets());
     const requestLog = new RequestLog({
       db,
       settings: () => config.current.settings,
-      log: options.log,
-      secrets: () => keys.cachedSecrets(),
+      log,
+      secrets: () => keys.heldSecrets(),
       onRecord: (request, attempts) => events.publish('request.finished', { request, attempts }),
       now: clock,
     });
@@ -190,6 +204,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       events,
       providers: proxy.providers,
       logBodies: () => config.current.settings.logBodies,
+      mask: maskText,
       onRecorded: (request, attempts) => spend.record(request.route, attempts),
     });
     const seed = () =>
@@ -204,7 +219,6 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     config.on('change', seed);
 
     const startedAt = clock();
-    const adminToken = newSecret();
     const status = () => ({
       version: VERSION,
       proxyUrl,
@@ -217,9 +231,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     const setPaused = (value: boolean) => {
       if (paused === value) return;
       paused = value;
-      options.log(
-        value ? 'routing paused: the proxy answers 503 until it is resumed' : 'routing resumed',
-      );
+      log(value ? 'routing paused: the proxy answers 503 until it is resumed' : 'routing resumed');
       events.publish('config.changed', { at: clock() });
     };
     const handlers: AdminHandlers = {
@@ -275,8 +287,8 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       admin: (req, res, url) =>
         url.pathname === ADMIN_EVENTS_PATH
           ? events.attach(req, res)
-          : handleAdmin(handlers, req, res, url, options.log),
-      log: options.log,
+          : handleAdmin(handlers, req, res, url, log, maskText),
+      log,
     });
 
     const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host;

@@ -32,6 +32,8 @@ export type ProxyServiceOptions = {
   catalogPath?: string;
   timeouts?: Partial<UpstreamTimeouts>;
   clock?: () => number;
+  /** Hides the engine's secrets in what reaches the client. */
+  mask: (text: string) => string;
 };
 
 export type ProxyService = {
@@ -89,6 +91,7 @@ export function createProxyService(options: ProxyServiceOptions): ProxyService {
     codecFor,
     clock,
     captureBodies: () => options.config.current.settings.logBodies,
+    mask: options.mask,
   };
   const handler = createProxyHandler({
     config: deps.config,

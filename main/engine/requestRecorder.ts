@@ -27,6 +27,8 @@ export function createRequestRecorder(deps: {
   events: EventHub;
   providers: ProviderDirectory;
   logBodies: () => boolean;
+  /** Hides the engine's secrets: an upstream's error text or an answer may have echoed one. */
+  mask: (text: string) => string;
   /** Called with every record as it goes to the log (the paid-spend counter listens). */
   onRecorded?: (request: RequestRecord, attempts: AttemptRecord[]) => void;
 }): DispatchObserver {
@@ -35,6 +37,8 @@ export function createRequestRecorder(deps: {
     const model = findModel(deps.providers.catalog, info.provider, info.model);
     return priceKnown(model) ? costUsd(model, info.usage.tokensIn, info.usage.tokensOut) : null;
   };
+  const maskOrNull = (text: string | undefined): string | null =>
+    text === undefined ? null : deps.mask(text);
   const attemptRecord = (info: AttemptInfo, index: number): AttemptRecord => ({
     index,
     startedAt: info.startedAt,
@@ -44,7 +48,7 @@ export function createRequestRecorder(deps: {
     status: info.status,
     outcome: info.outcome,
     failureClass: failureClassOf(info),
-    reason: info.failure?.reason ?? null,
+    reason: info.failure?.reason === undefined ? null : deps.mask(info.failure.reason),
     headersMs: info.headersMs ?? null,
     firstTokenMs: info.firstTokenMs ?? null,
     totalMs: info.totalMs ?? null,
@@ -86,7 +90,7 @@ export function createRequestRecorder(deps: {
         model: serving?.model ?? null,
         status: summary.status,
         failureClass: succeeded ? null : (servingRecord?.failureClass ?? null),
-        error: succeeded ? null : (summary.error ?? servingRecord?.reason ?? null),
+        error: succeeded ? null : (maskOrNull(summary.error) ?? servingRecord?.reason ?? null),
         headersMs:
           serving?.headersMs === undefined
             ? null
@@ -104,9 +108,9 @@ export function createRequestRecorder(deps: {
         clientAborted: summary.abortedByClient,
         ...(deps.logBodies()
           ? {
-              requestBody: JSON.stringify(req.body),
+              requestBody: deps.mask(JSON.stringify(req.body)),
               ...(serving?.responseText !== undefined
-                ? { responseBody: serving.responseText }
+                ? { responseBody: deps.mask(serving.responseText) }
                 : {}),
             }
           : {}),

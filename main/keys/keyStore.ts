@@ -391,9 +391,18 @@ export class KeyStore {
     });
   }
 
-  /** The secrets held in memory, so a body logger can redact them exactly. */
-  cachedSecrets(): string[] {
-    return [...this.#secrets.values()];
+  /**
+   * Every secret this store can hand out right now: those read from the keychain and the values
+   * of the environment variables that configured keys name. The engine masks all of them.
+   */
+  heldSecrets(): string[] {
+    const out = [...this.#secrets.values()];
+    for (const key of this.#config.current.keys) {
+      if (!('env' in key.secret)) continue;
+      const value = this.#env[key.secret.env];
+      if (value) out.push(value);
+    }
+    return out;
   }
 
   /** Keys found in the environment (known variables) and in a .env file's values that could be imported. */

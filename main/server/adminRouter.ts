@@ -52,6 +52,7 @@ export async function handleAdmin(
   res: ServerResponse,
   url: URL,
   log: (message: string) => void,
+  mask: (text: string) => string,
 ): Promise<void> {
   let pathMatched = false;
   for (const route of ROUTES) {
@@ -76,10 +77,11 @@ export async function handleAdmin(
     try {
       const handler = handlers[route.name] as (input: AdminInput<EndpointName>) => unknown;
       const result = await handler({ body: parsed.data as never, params, query: url.searchParams });
-      sendJson(res, 200, result ?? { ok: true });
+      // Handing out the proxy key is that endpoint's job; nothing else may carry a secret.
+      sendJson(res, 200, result ?? { ok: true }, {}, route.name === 'proxyKey' ? undefined : mask);
     } catch (err) {
       if (err instanceof AdminError) {
-        sendError(res, 'admin', err.status, err.message, err.code);
+        sendError(res, 'admin', err.status, mask(err.message), err.code);
         return;
       }
       log(`admin ${route.name} failed: ${(err as Error).message}`);
@@ -87,7 +89,7 @@ export async function handleAdmin(
         res,
         'admin',
         500,
-        `Switchyard could not complete "${route.name}": ${(err as Error).message}`,
+        mask(`Switchyard could not complete "${route.name}": ${(err as Error).message}`),
       );
     }
     return;
