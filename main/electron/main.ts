@@ -1,11 +1,10 @@
 // The desktop shell: one engine (the same startEngine as `switchyard serve`), one window, a tray.
 // Bundled to dist/main/electron/main.cjs by main/build.mjs; package.json's "main" points there.
-import { app, dialog, session, type BrowserWindow } from 'electron';
+import { app, dialog, type BrowserWindow } from 'electron';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { startEngine, type Engine } from '../engine/engine.ts';
 import { APP_FOLDER_NAME, defaultDataDir } from '../paths.ts';
-import { SESSION_COOKIE } from '../server/guards.ts';
 import { autostartDir, linuxStartAtLogin, setLinuxStartAtLogin } from './loginItem.ts';
 import { portIsFree } from './portProbe.ts';
 import { registerShellIpc } from './shellIpc.ts';
@@ -122,16 +121,6 @@ async function launch(): Promise<void> {
   });
   registerShellIpc({ window, appOrigin, adminToken: engine.adminToken, dataDir, log });
 
-  // The same session cookie the `?token=` link sets, put straight into the window's session, so
-  // the token never travels in a URL; the preload hands it to the page as well.
-  await session.defaultSession.cookies.set({
-    url: appOrigin,
-    name: SESSION_COOKIE,
-    value: engine.adminToken,
-    path: '/',
-    httpOnly: true,
-    sameSite: 'strict',
-  });
   // A failed first load (a network error; an HTTP error page still loads) leaves the tray and the
   // proxy running; the log says why.
   await window

@@ -328,7 +328,9 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     return {
       url,
       proxyUrl,
-      dashboardUrl: `${url}/?token=${adminToken}`,
+      // The token rides in the fragment, which a browser never sends to a server; the page moves
+      // it to sessionStorage and sends it as a header.
+      dashboardUrl: `${url}/#token=${adminToken}`,
       adminToken,
       proxyKey: proxyKey.key,
       dataDir: options.dataDir,
