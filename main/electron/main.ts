@@ -51,6 +51,16 @@ async function startEngineOnFreePort(): Promise<Engine> {
         process.env.SWITCHYARD_DASHBOARD_DIR ?? join(app.getAppPath(), 'dist', 'renderer'),
       proxyKey: process.env.SWITCHYARD_PROXY_KEY || undefined,
       log,
+      // A code that lets a key go to a new address is shown by the shell itself, where a page or
+      // a process holding only the admin token cannot read it.
+      showCode: (message) => {
+        void dialog.showMessageBox({
+          type: 'warning',
+          title: 'Confirm a new provider address',
+          message,
+        });
+        return 'a Switchyard dialog';
+      },
     });
   if (wanted !== 0 && !(await portIsFree(HOST, wanted))) {
     log(`port ${wanted} is in use (another Switchyard, or another program); using a free port.`);

@@ -1,3 +1,4 @@
+import { KeyStoreError } from '../keys/keyStore.ts';
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import { once } from 'node:events';
 import type { Readable } from 'node:stream';
@@ -168,6 +169,10 @@ export async function startAttempt(
   try {
     secret = candidate.keyId === undefined ? undefined : await deps.secret(candidate.keyId);
   } catch (err) {
+    // A key held back from an address nobody confirmed is a config matter, not a bad key: it
+    // must not be set aside as invalid, or confirming the address would not bring it back.
+    if (err instanceof KeyStoreError && err.code === 'base_url_unconfirmed')
+      return fail({ class: 'caller', reason: err.message, retryElsewhere: true });
     return fail({
       class: 'key-invalid',
       reason: `key "${candidate.keyId}" is unavailable: ${(err as Error).message}`,

@@ -3,9 +3,11 @@ import { readFile, rm } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { ADMIN_EVENTS_PATH } from '../../app/admin/events.ts';
+import { keepConfirmations } from '../../app/config/confirmedBaseUrl.ts';
 import { configJsonSchema } from '../../app/config/jsonSchema.ts';
 import { ConfigStore, writeFileAtomic } from '../config/configFile.ts';
 import { createConfigUpdater } from '../keys/configUpdates.ts';
+import { BaseUrlCodes } from '../keys/baseUrlCodes.ts';
 import { createOsKeychain, type Keychain } from '../keys/keychain.ts';
 import { KeyStore, type ValidateKey } from '../keys/keyStore.ts';
 import { resolveProxyKey } from '../keys/proxyKey.ts';
@@ -54,6 +56,11 @@ export type EngineOptions = {
   /** The clock the limiter and the log run on (tests and simulations pass their own). */
   clock?: () => number;
   log: (message: string) => void;
+  /**
+   * Shows a base-URL confirmation code to the person, outside the admin API, and says where (the
+   * Electron shell: a dialog of its own). The engine's log by default, i.e. the terminal.
+   */
+  showCode?: (message: string) => string;
 };
 
 export type Engine = {
@@ -174,6 +181,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     cleanup.add(() => proxy.close());
     const keys: KeyStore = new KeyStore({
       config,
+      baseUrlOf: (provider) => proxy.providers.baseUrls(provider),
       update: updateConfig,
       keychain,
       validateKey:
@@ -187,6 +195,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       },
     });
     held.push(() => keys.heldSecrets());
+    await keys.recordMissingBaseUrls();
     const requestLog = new RequestLog({
       db,
       settings: () => config.current.settings,
@@ -238,7 +247,10 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       status,
       getConfig: () => config.current,
       putConfig: async ({ body }) => {
-        await config.write(body);
+        // The confirmed address of each key is the engine's to keep, whatever the caller sends.
+        await config.write(
+          keepConfirmations(body, config.current, (p) => proxy.providers.baseUrls(p)),
+        );
         return config.current;
       },
       ...createStateHandlers({
@@ -248,6 +260,13 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
         keys,
         requestLog,
         proxyKey: () => ({ proxyKey: proxyKey.key, proxyUrl, source: proxyKey.source }),
+        baseUrlCodes: new BaseUrlCodes(clock),
+        showCode:
+          options.showCode ??
+          ((message) => {
+            log(message);
+            return 'the terminal where Switchyard runs (its log)';
+          }),
         sendTestRequest:
           options.sendTestRequest ??
           createTestRequester(

@@ -350,6 +350,60 @@ describe('the static dashboard stays inside its folder', () => {
   });
 });
 
+describe('a stolen admin token alone cannot extract a key', () => {
+  it('points a provider at its own server, tests the key, proxies, guesses codes: gets no secret', async () => {
+    const heard: string[] = [];
+    const capture = createServer((req, res) => {
+      heard.push(JSON.stringify(req.headers));
+      req.resume();
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"data":[]}');
+    });
+    await new Promise<void>((resolve) => capture.listen(0, '127.0.0.1', resolve));
+    const captureUrl = `http://127.0.0.1:${(capture.address() as AddressInfo).port}/v1`;
+    const adminJson: Array<[string, string]> = [
+      ...adminAuth(),
+      ['Content-Type', 'application/json'],
+    ];
+    try {
+      const moved = await send(
+        'PUT',
+        '/admin/providers/openai',
+        adminJson,
+        JSON.stringify({ baseUrl: captureUrl }),
+      );
+      expect(moved.status, moved.body).toBe(200);
+      const test = await send('POST', '/admin/keys/openai-env/test', adminJson, '{}');
+      expect([test.status, code(test)]).toEqual([409, 'base_url_unconfirmed']);
+      const proxied = await send('POST', '/v1/chat/completions', proxyAuth(), chatBody('solo'));
+      expect(proxied.status).not.toBe(200);
+      const asked = await send('POST', '/admin/keys/openai-env/base-url/code', adminJson, '{}');
+      expect(asked.status).toBe(200);
+      expect(asked.body).not.toMatch(/\d{6}/);
+      for (const guess of ['000000', '123456', '654321', '111111']) {
+        const confirm = await send(
+          'POST',
+          '/admin/keys/openai-env/base-url/confirm',
+          adminJson,
+          JSON.stringify({ baseUrl: captureUrl, code: guess }),
+        );
+        expect(confirm.status).toBe(403);
+      }
+      expect((await send('POST', '/admin/keys/openai-env/test', adminJson, '{}')).status).toBe(409);
+      expect(heard.filter((h) => h.includes(ENV_SECRET) || h.includes(ECHO_SECRET))).toEqual([]);
+    } finally {
+      // Back where the key was confirmed for: the suite below uses it for real.
+      await send(
+        'PUT',
+        '/admin/providers/openai',
+        adminJson,
+        JSON.stringify({ baseUrl: openai.url }),
+      );
+      await new Promise<void>((resolve) => capture.close(() => resolve()));
+    }
+  });
+});
+
 /** The secret, and the encodings a careless log or file would hold it in. */
 function forms(secret: string): string[] {
   const random = secret.slice(-16);
