@@ -17,6 +17,7 @@ import { handleAdmin, type AdminHandlers } from '../server/adminRouter.ts';
 import { startHttpServer, type RunningServer } from '../server/httpServer.ts';
 import { errorDialectFor, sendError } from '../server/respond.ts';
 import { DATABASE_FILE_NAME, openDatabase } from '../store/database.ts';
+import { redactBody } from '../store/bodyRedaction.ts';
 import { tightenDataFolder } from '../store/fileModes.ts';
 import { sqliteKeyStateStore } from '../store/keyState.ts';
 import { sqliteLimiterStore } from '../store/limiterSnapshot.ts';
@@ -200,7 +201,6 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       db,
       settings: () => config.current.settings,
       log,
-      secrets: () => keys.heldSecrets(),
       onRecord: (request, attempts) => events.publish('request.finished', { request, attempts }),
       now: clock,
     });
@@ -214,6 +214,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       providers: proxy.providers,
       logBodies: () => config.current.settings.logBodies,
       mask: maskText,
+      redactBody,
       onRecorded: (request, attempts) => spend.record(request.route, attempts),
     });
     const seed = () =>
@@ -335,6 +336,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
         await server.close(graceMs);
         limiter.stop();
         await proxy.close();
+        await recorder.settled();
         await requestLog.close();
         db.close();
         keychain.close();

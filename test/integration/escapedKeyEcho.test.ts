@@ -41,7 +41,7 @@ function answer(req: IncomingMessage, body: string, res: ServerResponse) {
   const parsed = JSON.parse(body) as { stream?: boolean; messages: Array<{ content: string }> };
   const [mode, style] = String(parsed.messages.at(-1)?.content).split(' ') as [string, string];
   const key = String(req.headers.authorization).replace(/^Bearer /, '');
-  const echoed = ESCAPES[style]!(key);
+  const echoed = ESCAPES[style]?.(key) ?? 'nothing';
   if (mode === 'error') {
     res.writeHead(400, { 'content-type': 'application/json' });
     res.end(
@@ -178,8 +178,8 @@ async function send(inbound: 'openai' | 'anthropic', prompt: string, stream: boo
   return { status: res.status, text: await res.text() };
 }
 
-describe('a provider that echoes its key, escaped', () => {
-  const cases = Object.keys(ESCAPES).flatMap((style) =>
+const cases = () =>
+  Object.keys(ESCAPES).flatMap((style) =>
     (['openai', 'anthropic'] as const).flatMap((inbound) =>
       [false, true].flatMap((stream) =>
         (['error', 'ok'] as const).map((mode) => [style, inbound, stream, mode] as const),
@@ -187,7 +187,8 @@ describe('a provider that echoes its key, escaped', () => {
     ),
   );
 
-  it.each(cases)(
+describe('a provider that echoes its key, escaped', () => {
+  it.each(cases())(
     '%s escapes, %s caller, stream %s, %s answer: the client never gets the key',
     async (style, inbound, stream, mode) => {
       const res = await send(inbound, `${mode} ${style}`, stream);
@@ -204,7 +205,7 @@ describe('a provider that echoes its key, escaped', () => {
       fetch(`${engine.url}${path}`, { headers: { authorization: `Bearer ${engine.adminToken}` } });
     const list = await (await admin('/admin/requests?limit=500')).text();
     const ids = [...list.matchAll(/"id":"([^"]+)"/g)].map((m) => m[1]!);
-    expect(ids.length).toBe(cases.length);
+    expect(ids.length).toBe(cases().length);
     const details = await Promise.all(
       ids.map(async (id) => (await admin(`/admin/requests/${encodeURIComponent(id)}`)).text()),
     );
@@ -219,5 +220,48 @@ describe('a provider that echoes its key, escaped', () => {
       ['engine log', logs.join('\n')],
     ] as Array<[string, string]>)
       expect(holdsKey(text), `${what}: ${text.slice(0, 2000)}`).toBe(false);
+  });
+});
+
+describe('logged bodies', () => {
+  it('keep no passwords, AWS secrets, tokens, private keys or database passwords', async () => {
+    const aws = `Zk3qPLm9/${randomBytes(8).toString('hex')}/${randomBytes(6).toString('hex')}`;
+    const github = `ghp_${randomBytes(18).toString('hex').slice(0, 36)}`;
+    const pem = Array.from({ length: 5 }, () => randomBytes(48).toString('base64')).join('\n');
+    const secrets = ['Hunt3r-2-go', 's3cr3t!Pass', aws, github, pem.slice(0, 40), 'Pg-pa55word'];
+    const prompt = [
+      'ok plain',
+      'curl -d "user=bob&password=Hunt3r-2-go" https://example.com',
+      'PGPASSWORD=s3cr3t!Pass psql -h db',
+      `AWS_SECRET_ACCESS_KEY="${aws}"`,
+      `token ${github}`,
+      `-----BEGIN RSA PRIVATE KEY-----\n${pem}\n-----END RSA PRIVATE KEY-----`,
+      'postgres://app:Pg-pa55word@db.example.com:5432/app',
+    ].join('\n');
+    for (const stream of [false, true]) {
+      const res = await send('openai', prompt, stream);
+      expect(res.status).toBe(200);
+    }
+    const admin = (path: string) =>
+      fetch(`${engine.url}${path}`, { headers: { authorization: `Bearer ${engine.adminToken}` } });
+    await expect
+      .poll(
+        async () =>
+          ((await (await admin('/admin/requests?limit=500')).json()) as { items: unknown[] }).items
+            .length,
+      )
+      .toBe(cases().length + 2);
+    const list = (await (await admin('/admin/requests?limit=2')).json()) as {
+      items: Array<{ id: string }>;
+    };
+    for (const { id } of list.items) {
+      const detail = await (await admin(`/admin/requests/${encodeURIComponent(id)}`)).text();
+      expect(detail).toContain('psql -h db');
+      for (const secret of secrets)
+        expect(
+          decoded(detail).some((s) => s.includes(secret)),
+          `${secret} in ${detail.slice(0, 3000)}`,
+        ).toBe(false);
+    }
   });
 });
