@@ -47,7 +47,7 @@ describe('logged bodies are redacted with a maintained rule set and the sensitiv
       expect(JSON.stringify(JSON.parse(out))).not.toContain(secret);
       // The rest of the body stays readable.
       const parsed = JSON.parse(out) as { model: string; messages: Array<{ content: string }> };
-    expect([parsed.model, parsed.messages[0]?.content]).toEqual(['fast', 'be brief']);
+      expect([parsed.model, parsed.messages[0]?.content]).toEqual(['fast', 'be brief']);
     },
   );
 
