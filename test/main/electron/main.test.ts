@@ -190,6 +190,39 @@ describe('the Electron main process, against a stand-in Electron', () => {
     expect(headers).toEqual({ 'Content-Security-Policy': [SHELL_CSP] });
   });
 
+  it('shows a key’s base-URL confirmation code in its own dialog, never in the admin answer', async () => {
+    const admin = (method: string, path: string, body: unknown) =>
+      fetch(`${origin}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const url = 'http://127.0.0.1:9/v1';
+    await admin('PUT', '/admin/providers/shell-mock', {
+      custom: true,
+      baseUrl: url,
+      format: 'openai',
+    });
+    const added = await admin('POST', '/admin/keys', {
+      provider: 'shell-mock',
+      label: 'env',
+      env: 'SY_SHELL_UNSET_KEY',
+    });
+    const id = ((await added.json()) as { key: { id: string } }).key.id;
+    const asked = await admin('POST', `/admin/keys/${id}/base-url/code`, {});
+    const text = await asked.text();
+    expect(asked.status, text).toBe(200);
+    expect(JSON.parse(text)).toMatchObject({ baseUrl: url, shownIn: 'a Switchyard dialog' });
+    expect(text).not.toMatch(/\d{6}/);
+    const code = /code (\d{6})/.exec(record.messageBoxes.at(-1) ?? '')?.[1];
+    const confirmed = await admin('POST', `/admin/keys/${id}/base-url/confirm`, {
+      baseUrl: url,
+      code,
+    });
+    expect(confirmed.status).toBe(200);
+    await admin('DELETE', `/admin/keys/${id}`, undefined);
+  });
+
   it('pauses and resumes routing from the tray', async () => {
     const paused = async () =>
       (
