@@ -15,6 +15,7 @@ import {
   type Route,
 } from '../config/schema.ts';
 import type {
+  BaseUrlCodeIssued,
   ImportCandidate,
   ImportResult,
   KeyAddResult,
@@ -102,6 +103,12 @@ const KeySecretSchema = z
 const EnvNameSchema = z
   .string()
   .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must name an environment variable, e.g. "GROQ_API_KEY"');
+
+/** Confirms that a key may go to its provider's new address, with the code the engine showed. */
+export const ConfirmBaseUrlSchema = z.strictObject({
+  baseUrl: z.string().min(1).max(2048),
+  code: z.string().regex(/^\d{6}$/, 'code is the 6 digits Switchyard showed'),
+});
 
 /** A new key: its secret (stored in the OS keychain), or the environment variable that holds it. */
 export const AddKeySchema = z
@@ -195,6 +202,17 @@ export const ADMIN_API = {
   replaceKey: endpoint<KeyAddResult>()('PUT', '/admin/keys/:id', ReplaceKeySchema),
   deleteKey: endpoint<Ok>()('DELETE', '/admin/keys/:id', NoBody),
   testKey: endpoint<KeyAddResult>()('POST', '/admin/keys/:id/test', EmptyBody),
+  /** Issues a one-use code for the key's new provider address, shown outside the admin API. */
+  requestBaseUrlCode: endpoint<BaseUrlCodeIssued>()(
+    'POST',
+    '/admin/keys/:id/base-url/code',
+    EmptyBody,
+  ),
+  confirmBaseUrl: endpoint<KeyView>()(
+    'POST',
+    '/admin/keys/:id/base-url/confirm',
+    ConfirmBaseUrlSchema,
+  ),
   importCandidates: endpoint<ImportCandidate[]>()(
     'POST',
     '/admin/keys/import/candidates',

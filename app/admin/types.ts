@@ -169,6 +169,20 @@ export type KeyView = {
   status: KeyStatus;
   createdAt: string | null;
   lastTest?: KeyTestResult;
+  /**
+   * Present while the key's provider points somewhere the key was not confirmed for: the key is
+   * sent nowhere until the person confirms `current` (`confirmed` is null when it never was).
+   */
+  unconfirmedBaseUrl?: { current: string; confirmed: string | null };
+};
+
+/** A confirmation code was issued: shown outside the admin API, for this key and address only. */
+export type BaseUrlCodeIssued = {
+  keyId: string;
+  baseUrl: string;
+  confirmedBaseUrl: string | null;
+  /** Where the person finds the code, e.g. "the Switchyard window" or "the terminal running switchyard serve". */
+  shownIn: string;
 };
 
 /** A key after add or replace, with the validation result to show. */

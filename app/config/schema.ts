@@ -40,6 +40,13 @@ export const KeyMetaSchema = z.strictObject({
     .optional()
     .describe('Last four characters of the secret, to tell keys apart'),
   createdAt: z.iso.datetime({ error: 'createdAt must be an ISO 8601 date-time' }).optional(),
+  confirmedBaseUrl: z
+    .string()
+    .max(2048)
+    .optional()
+    .describe(
+      'The provider address this key was last confirmed for; Switchyard sends the key nowhere else until you confirm a new one on the dashboard ("" when never confirmed). Kept by Switchyard.',
+    ),
 });
 export type KeyMeta = z.infer<typeof KeyMetaSchema>;
 

@@ -82,6 +82,21 @@ function isSecretAssignment(name: string, value: string): boolean {
   return SECRET_NAME.test(name) && !PLACEHOLDER.test(value);
 }
 
+/**
+ * `name=value` or `name: value` anywhere on a line (a command, a query string, JSON, YAML) whose
+ * name ends in a secret word: `password=`, `PGPASSWORD=`, `DB_PASS=`, `"client_secret": …`.
+ * Name and value are bounded, so each start position costs a bounded scan.
+ */
+const INLINE_ASSIGNMENT =
+  /(?<![\w.-])([A-Za-z][\w.-]{0,63})(["']?[ \t]{0,4}[=:][ \t]{0,4}["']?)([^\s"'`&;,<>(){}[\]]{6,256})/g;
+const SECRET_SUFFIX =
+  /(?:pass(?:word|wd)?|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credentials?)$/i;
+
+/** The value must hold a digit or a symbol: `password: string` in code is no secret. */
+function isInlineSecret(name: string, value: string): boolean {
+  return SECRET_SUFFIX.test(name) && /[^A-Za-z]/.test(value) && !PLACEHOLDER.test(value);
+}
+
 const LOCAL_PART_MAX = 64;
 const DOMAIN_MAX = 253;
 /** A domain of dot-separated labels ending in a letters-only TLD, anchored where it is tried. */
@@ -151,6 +166,9 @@ function hasEnvSecret(text: string): boolean {
   for (const match of text.matchAll(ENV_LINE)) {
     if (isSecretAssignment(match[2] as string, match[3] as string)) return true;
   }
+  for (const match of text.matchAll(INLINE_ASSIGNMENT)) {
+    if (isInlineSecret(match[1] as string, match[3] as string)) return true;
+  }
   return false;
 }
 
@@ -194,8 +212,8 @@ function redactPrivateKeys(text: string): string {
 
 /**
  * The text with key-shaped strings replaced by "[redacted]": provider API keys, bearer tokens,
- * private key blocks and the values of secret-named `.env` assignments (the name is kept, so a
- * log still says which variable it was). E-mail addresses and phone numbers are left alone.
+ * private key blocks and the values of secret-named assignments, in `.env` lines or inline (the
+ * name is kept, so a log still says which variable it was). E-mail addresses and phone numbers are left alone.
  */
 export function redactSecrets(text: string): string {
   let out = redactPrivateKeys(text);
@@ -204,7 +222,10 @@ export function redactSecrets(text: string): string {
       shape.accept === undefined || shape.accept(match) ? REDACTED : match,
     );
   }
-  return out.replace(ENV_LINE, (whole, prefix: string, name: string, value: string) =>
+  out = out.replace(ENV_LINE, (whole, prefix: string, name: string, value: string) =>
     isSecretAssignment(name, value) ? prefix + REDACTED : whole,
+  );
+  return out.replace(INLINE_ASSIGNMENT, (whole, name: string, separator: string, value: string) =>
+    isInlineSecret(name, value) ? name + separator + REDACTED : whole,
   );
 }

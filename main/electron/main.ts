@@ -1,11 +1,10 @@
 // The desktop shell: one engine (the same startEngine as `switchyard serve`), one window, a tray.
 // Bundled to dist/main/electron/main.cjs by main/build.mjs; package.json's "main" points there.
-import { app, dialog, session, type BrowserWindow } from 'electron';
+import { app, dialog, type BrowserWindow } from 'electron';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { startEngine, type Engine } from '../engine/engine.ts';
 import { APP_FOLDER_NAME, defaultDataDir } from '../paths.ts';
-import { SESSION_COOKIE } from '../server/guards.ts';
 import { autostartDir, linuxStartAtLogin, setLinuxStartAtLogin } from './loginItem.ts';
 import { portIsFree } from './portProbe.ts';
 import { registerShellIpc } from './shellIpc.ts';
@@ -52,6 +51,16 @@ async function startEngineOnFreePort(): Promise<Engine> {
         process.env.SWITCHYARD_DASHBOARD_DIR ?? join(app.getAppPath(), 'dist', 'renderer'),
       proxyKey: process.env.SWITCHYARD_PROXY_KEY || undefined,
       log,
+      // A code that lets a key go to a new address is shown by the shell itself, where a page or
+      // a process holding only the admin token cannot read it.
+      showCode: (message) => {
+        void dialog.showMessageBox({
+          type: 'warning',
+          title: 'Confirm a new provider address',
+          message,
+        });
+        return 'a Switchyard dialog';
+      },
     });
   if (wanted !== 0 && !(await portIsFree(HOST, wanted))) {
     log(`port ${wanted} is in use (another Switchyard, or another program); using a free port.`);
@@ -122,16 +131,6 @@ async function launch(): Promise<void> {
   });
   registerShellIpc({ window, appOrigin, adminToken: engine.adminToken, dataDir, log });
 
-  // The same session cookie the `?token=` link sets, put straight into the window's session, so
-  // the token never travels in a URL; the preload hands it to the page as well.
-  await session.defaultSession.cookies.set({
-    url: appOrigin,
-    name: SESSION_COOKIE,
-    value: engine.adminToken,
-    path: '/',
-    httpOnly: true,
-    sameSite: 'strict',
-  });
   // A failed first load (a network error; an HTTP error page still loads) leaves the tray and the
   // proxy running; the log says why.
   await window

@@ -1,3 +1,4 @@
+import { KeyStoreError } from '../keys/keyStore.ts';
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import { once } from 'node:events';
 import type { Readable } from 'node:stream';
@@ -67,6 +68,8 @@ export type AttemptDeps = {
   captureBodies: () => boolean;
   /** Our own code threw while serving a request: the engine log gets the stack and the request id. */
   reportBug: (requestId: string, error: unknown) => void;
+  /** Hides every secret the engine holds, however escaped, in text bound for the client. */
+  mask: (text: string) => string;
 };
 
 /** An exception in our own code (a codec, a relay): never the provider's fault. */
@@ -105,15 +108,6 @@ function upstreamErrorMessage(body: unknown, fallback: string): string {
     if (typeof message === 'string') return message;
   }
   return typeof body === 'string' && body.length > 0 ? body.slice(0, 500) : fallback;
-}
-
-/**
- * An error body with the key it answered masked. Providers mask keys in their messages, but one
- * that echoed it would put it in the caller's error, the request log and the admin API.
- */
-function withoutSecret(text: string, secret: string | undefined): string {
-  if (secret === undefined || secret.length < 8 || !text.includes(secret)) return text;
-  return text.split(secret).join(`[key …${secret.slice(-4)}]`);
 }
 
 function parseMaybeJson(text: string): unknown {
@@ -200,6 +194,10 @@ export async function startAttempt(
   try {
     secret = candidate.keyId === undefined ? undefined : await deps.secret(candidate.keyId);
   } catch (err) {
+    // A key held back from an address nobody confirmed is a config matter, not a bad key: it
+    // must not be set aside as invalid, or confirming the address would not bring it back.
+    if (err instanceof KeyStoreError && err.code === 'base_url_unconfirmed')
+      return fail({ class: 'caller', reason: err.message, retryElsewhere: true });
     return fail({
       class: 'key-invalid',
       reason: `key "${candidate.keyId}" is unavailable: ${(err as Error).message}`,
@@ -232,7 +230,8 @@ export async function startAttempt(
   if (response.status < 200 || response.status >= 300) {
     let text = '';
     try {
-      text = withoutSecret(await readBodyText(response.body, 1024 * 1024), secret);
+      // Masked before parsing: the provider may have echoed the key with JSON escapes.
+      text = deps.mask(await readBodyText(response.body, 1024 * 1024));
     } catch {
       // The status already says it failed; a body cut short only loses detail.
     }
@@ -289,13 +288,14 @@ export async function startAttempt(
         own.abort();
       },
       commit: async (res, headers) => {
+        const body = deps.mask(decoded.body);
         res.writeHead(200, {
           ...headers,
           'content-type': 'application/json',
-          'content-length': Buffer.byteLength(decoded.body),
+          'content-length': Buffer.byteLength(body),
         });
-        res.end(decoded.body);
-        if (deps.captureBodies()) info.responseText = decoded.body.slice(0, CAPTURE_LIMIT_CHARS);
+        res.end(body);
+        if (deps.captureBodies()) info.responseText = body.slice(0, CAPTURE_LIMIT_CHARS);
         unlink();
         info.outcome = 'ok';
         info.totalMs = deps.clock() - startedAt;
@@ -435,8 +435,10 @@ async function awaitFirstData(
       });
       const capture = deps.captureBodies();
       let captured = '';
-      const write = async (text: string) => {
-        if (text === '' || res.destroyed) return;
+      // Relays hand over whole events, so a key echoed inside one is masked whole.
+      const write = async (raw: string) => {
+        if (raw === '' || res.destroyed) return;
+        const text = deps.mask(raw);
         if (capture && captured.length < CAPTURE_LIMIT_CHARS)
           captured += text.slice(0, CAPTURE_LIMIT_CHARS - captured.length);
         if (!res.write(text)) await Promise.race([once(res, 'drain'), once(res, 'close')]);

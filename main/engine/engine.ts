@@ -4,19 +4,24 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { ADMIN_EVENTS_PATH } from '../../app/admin/events.ts';
 import { keyEnvOf } from '../../app/catalog/keyEnv.ts';
+import { keepConfirmations } from '../../app/config/confirmedBaseUrl.ts';
 import { configJsonSchema } from '../../app/config/jsonSchema.ts';
 import { keyWithId } from '../../app/routing/targets.ts';
 import { ConfigStore, writeFileAtomic } from '../config/configFile.ts';
 import { createConfigUpdater } from '../keys/configUpdates.ts';
+import { BaseUrlCodes } from '../keys/baseUrlCodes.ts';
 import { createOsKeychain, type Keychain } from '../keys/keychain.ts';
 import { recordKeyHealth } from '../keys/keyHealth.ts';
 import { KeyStore, type ValidateKey } from '../keys/keyStore.ts';
 import { resolveProxyKey } from '../keys/proxyKey.ts';
+import { SecretMask } from '../keys/secretMask.ts';
 import { CONFIG_FILE_NAME, RUNTIME_FILE_NAME } from '../paths.ts';
 import { handleAdmin, type AdminHandlers } from '../server/adminRouter.ts';
 import { startHttpServer, type RunningServer, type ServerTimeouts } from '../server/httpServer.ts';
 import { errorDialectFor, sendError } from '../server/respond.ts';
 import { DATABASE_FILE_NAME, openDatabase } from '../store/database.ts';
+import { redactBody } from '../store/bodyRedaction.ts';
+import { tightenDataFolder } from '../store/fileModes.ts';
 import { sqliteKeyStateStore } from '../store/keyState.ts';
 import { sqliteLimiterStore } from '../store/limiterSnapshot.ts';
 import { spendSince } from '../store/spendToday.ts';
@@ -58,6 +63,11 @@ export type EngineOptions = {
   /** The clock the limiter and the log run on (tests and simulations pass their own). */
   clock?: () => number;
   log: (message: string) => void;
+  /**
+   * Shows a base-URL confirmation code to the person, outside the admin API, and says where (the
+   * Electron shell: a dialog of its own). The engine's log by default, i.e. the terminal.
+   */
+  showCode?: (message: string) => string;
 };
 
 export type Engine = {
@@ -107,22 +117,34 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   const clock = options.clock ?? Date.now;
   const env = options.env ?? process.env;
   const cleanup = closer();
+  // Every secret the engine holds, for the one mask that all outbound text goes through: the
+  // client's answers, the request log, the admin API, the event stream and the log. Sources join
+  // as they come into being (the proxy key and the key store are made further down).
+  const adminToken = newSecret();
+  const held: Array<() => Iterable<string>> = [() => [adminToken]];
+  const mask = new SecretMask(function* () {
+    for (const source of held) yield* source();
+  });
+  const maskText = (text: string) => mask.mask(text);
+  const log = (message: string) => options.log(mask.mask(message));
   try {
+    const tightened = tightenDataFolder(options.dataDir);
+    if (tightened) log(tightened);
     const configPath = options.configPath ?? join(options.dataDir, CONFIG_FILE_NAME);
     const config = await ConfigStore.open(configPath);
     cleanup.add(() => config.close());
     await writeSchemaBeside(configPath);
     config.on('invalid', (errors) => {
-      options.log(
+      log(
         `config: your edit of ${configPath} was not applied; the last good config stays live:\n  ${errors.join('\n  ')}`,
       );
     });
-    config.on('change', () => options.log(`config: reloaded ${configPath}`));
+    config.on('change', () => log(`config: reloaded ${configPath}`));
     config.watch();
 
     const db = openDatabase(join(options.dataDir, DATABASE_FILE_NAME));
     cleanup.add(() => db.close());
-    const events = new EventHub();
+    const events = new EventHub({ mask: maskText });
     cleanup.add(() => events.close());
     config.on('change', () => events.publish('config.changed', { at: clock() }));
     const keychain = options.keychain ?? createOsKeychain();
@@ -134,14 +156,15 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       store: sqliteLimiterStore(db),
       onChange: (view, state) => events.publish('quota.changed', { view, state }),
       onError: (err) =>
-        options.log(`limiter: could not load or save its counts: ${(err as Error).message}`),
+        log(`limiter: could not load or save its counts: ${(err as Error).message}`),
     });
     cleanup.add(() => limiter.stop());
 
     const proxyKey =
       options.proxyKey !== undefined
         ? { key: options.proxyKey, source: 'env' as const }
-        : await resolveProxyKey(keychain, env, options.log);
+        : await resolveProxyKey(keychain, env, log);
+    held.push(() => [proxyKey.key]);
 
     let paused = false;
     let proxyUrl = '';
@@ -157,12 +180,14 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       limiter,
       paidSpendToday: (route) => spend.today(route),
       clock,
-      log: options.log,
+      log,
+      mask: maskText,
       ...(options.upstreamTimeouts ? { timeouts: options.upstreamTimeouts } : {}),
     });
     cleanup.add(() => proxy.close());
     const keys: KeyStore = new KeyStore({
       config,
+      baseUrlOf: (provider) => proxy.providers.baseUrls(provider),
       update: updateConfig,
       keychain,
       validateKey:
@@ -170,18 +195,19 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       env,
       state: sqliteKeyStateStore(db),
       keyEnv: () => keyEnvOf(proxy.providers.catalog),
-      log: options.log,
+      log,
       onStatus: (event) => {
         events.publish('key.status', event);
         // A replaced or re-tested key starts clean: no invalid mark, cooldown or park left over.
         if (event.status === 'ok') limiter.clearKey(event.provider, event.id);
       },
     });
+    held.push(() => keys.heldSecrets());
+    await keys.recordMissingBaseUrls();
     const requestLog = new RequestLog({
       db,
       settings: () => config.current.settings,
-      log: options.log,
-      secrets: () => keys.cachedSecrets(),
+      log,
       onRecord: (request, attempts) => events.publish('request.finished', { request, attempts }),
       now: clock,
     });
@@ -193,6 +219,8 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       events,
       providers: proxy.providers,
       logBodies: () => config.current.settings.logBodies,
+      mask: maskText,
+      redactBody,
       onRecorded: (request, attempts) => {
         if (spend.record(request.route, attempts)) events.publish('spend.changed', spend.view());
         recordKeyHealth(keys, attempts);
@@ -203,7 +231,6 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     config.on('change', seed);
 
     const startedAt = clock();
-    const adminToken = newSecret();
     const status = () => ({
       version: VERSION,
       proxyUrl,
@@ -216,16 +243,17 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     const setPaused = (value: boolean) => {
       if (paused === value) return;
       paused = value;
-      options.log(
-        value ? 'routing paused: the proxy answers 503 until it is resumed' : 'routing resumed',
-      );
+      log(value ? 'routing paused: the proxy answers 503 until it is resumed' : 'routing resumed');
       events.publish('config.changed', { at: clock() });
     };
     const handlers: AdminHandlers = {
       status,
       getConfig: () => config.current,
       putConfig: async ({ body }) => {
-        await config.write(body);
+        // The confirmed address of each key is the engine's to keep, whatever the caller sends.
+        await config.write(
+          keepConfirmations(body, config.current, (p) => proxy.providers.baseUrls(p)),
+        );
         return config.current;
       },
       ...createStateHandlers({
@@ -235,6 +263,13 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
         keys,
         requestLog,
         proxyKey: () => ({ proxyKey: proxyKey.key, proxyUrl, source: proxyKey.source }),
+        baseUrlCodes: new BaseUrlCodes(clock),
+        showCode:
+          options.showCode ??
+          ((message) => {
+            log(message);
+            return 'the terminal where Switchyard runs (its log)';
+          }),
         sendTestRequest:
           options.sendTestRequest ??
           createTestRequester(
@@ -275,8 +310,8 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       admin: (req, res, url) =>
         url.pathname === ADMIN_EVENTS_PATH
           ? events.attach(req, res)
-          : handleAdmin(handlers, req, res, url, options.log),
-      log: options.log,
+          : handleAdmin(handlers, req, res, url, log, maskText),
+      log,
       ...(options.serverTimeouts ? { timeouts: options.serverTimeouts } : {}),
     });
 
@@ -305,6 +340,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
         await server.close(graceMs);
         limiter.stop();
         await proxy.close();
+        await recorder.settled();
         await requestLog.close();
         db.close();
         keychain.close();
@@ -317,7 +353,9 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     return {
       url,
       proxyUrl,
-      dashboardUrl: `${url}/?token=${adminToken}`,
+      // The token rides in the fragment, which a browser never sends to a server; the page moves
+      // it to sessionStorage and sends it as a header.
+      dashboardUrl: `${url}/#token=${adminToken}`,
       adminToken,
       proxyKey: proxyKey.key,
       dataDir: options.dataDir,

@@ -7,6 +7,8 @@ export type EventHubOptions = {
   maxBuffer?: number;
   /** A comment line this often keeps proxies and idle timeouts from closing the stream. */
   heartbeatMs?: number;
+  /** Hides the engine's secrets in every frame (what a provider echoed can reach an event). */
+  mask?: (text: string) => string;
 };
 
 type Client = {
@@ -27,10 +29,12 @@ export class EventHub {
   readonly #clients = new Set<Client>();
   readonly #maxBuffer: number;
   readonly #heartbeat: NodeJS.Timeout;
+  readonly #mask: (text: string) => string;
   #seq = 0;
 
   constructor(options: EventHubOptions = {}) {
     this.#maxBuffer = options.maxBuffer ?? 256;
+    this.#mask = options.mask ?? ((text) => text);
     this.#heartbeat = setInterval(() => {
       for (const client of this.#clients) if (!client.blocked) this.#write(client, ': ping\n\n');
     }, options.heartbeatMs ?? 15_000);
@@ -79,7 +83,7 @@ export class EventHub {
   }
 
   #frame<N extends AdminEventName>(name: N, data: AdminEventMap[N]): string {
-    return `id: ${++this.#seq}\nevent: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
+    return `id: ${++this.#seq}\nevent: ${name}\ndata: ${this.#mask(JSON.stringify(data))}\n\n`;
   }
 
   #write(client: Client, frame: string): void {

@@ -50,4 +50,12 @@ export class ProviderDirectory {
   get(id: string): Provider | undefined {
     return this.#byId.get(id);
   }
+
+  /** Where a provider points now, and where the shipped catalog points it (absent for custom ones). */
+  baseUrls(id: string): { current: string; shipped?: string } | undefined {
+    const current = this.#byId.get(id)?.baseUrl;
+    if (current === undefined) return undefined;
+    const shipped = this.#shipped.providers.find((p) => p.id === id)?.baseUrl;
+    return shipped === undefined ? { current } : { current, shipped };
+  }
 }

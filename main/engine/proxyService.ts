@@ -35,6 +35,8 @@ export type ProxyServiceOptions = {
   clock?: () => number;
   /** The engine log, for exceptions in our own code (with the request id). */
   log?: (line: string) => void;
+  /** Hides the engine's secrets in what reaches the client. */
+  mask: (text: string) => string;
 };
 
 export type ProxyService = {
@@ -96,6 +98,7 @@ export function createProxyService(options: ProxyServiceOptions): ProxyService {
       (options.log ?? console.error)(
         `bug: request ${requestId}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
       ),
+    mask: options.mask,
   };
   const handler = createProxyHandler({
     config: deps.config,

@@ -27,9 +27,17 @@ export function createRequestRecorder(deps: {
   events: EventHub;
   providers: ProviderDirectory;
   logBodies: () => boolean;
+  /** Hides the engine's secrets: an upstream's error text or an answer may have echoed one. */
+  mask: (text: string) => string;
+  /** Redacts a logged body (store/bodyRedaction.ts); runs after the answer was sent. */
+  redactBody: (text: string) => Promise<string>;
   /** Called with every record as it goes to the log (the paid-spend counter listens). */
   onRecorded?: (request: RequestRecord, attempts: AttemptRecord[]) => void;
-}): DispatchObserver {
+}): DispatchObserver & {
+  /** Resolves once every record waiting for its bodies' redaction is in the log. */
+  settled: () => Promise<void>;
+} {
+  const redacting = new Set<Promise<void>>();
   const cost = (info: AttemptInfo): number | null => {
     if (!info.usage) return null;
     const model = findModel(deps.providers.catalog, info.provider, info.model);
@@ -37,6 +45,8 @@ export function createRequestRecorder(deps: {
       ? costUsd(model, info.usage.tokensIn, info.usage.tokensOut, info.usage.tokensCached)
       : null;
   };
+  const maskOrNull = (text: string | undefined): string | null =>
+    text === undefined ? null : deps.mask(text);
   const attemptRecord = (info: AttemptInfo, index: number): AttemptRecord => ({
     index,
     startedAt: info.startedAt,
@@ -46,7 +56,7 @@ export function createRequestRecorder(deps: {
     status: info.status,
     outcome: info.outcome,
     failureClass: failureClassOf(info),
-    reason: info.failure?.reason ?? null,
+    reason: info.failure?.reason === undefined ? null : deps.mask(info.failure.reason),
     headersMs: info.headersMs ?? null,
     firstTokenMs: info.firstTokenMs ?? null,
     totalMs: info.totalMs ?? null,
@@ -88,7 +98,7 @@ export function createRequestRecorder(deps: {
         model: serving?.model ?? null,
         status: summary.status,
         failureClass: succeeded ? null : (servingRecord?.failureClass ?? null),
-        error: succeeded ? null : (summary.error ?? servingRecord?.reason ?? null),
+        error: succeeded ? null : (maskOrNull(summary.error) ?? servingRecord?.reason ?? null),
         headersMs:
           serving?.headersMs === undefined
             ? null
@@ -104,17 +114,34 @@ export function createRequestRecorder(deps: {
         streamed: req.stream,
         hedged: summary.attempts.some((a) => a.hedged),
         clientAborted: summary.abortedByClient,
-        ...(deps.logBodies()
-          ? {
-              requestBody: JSON.stringify(req.body),
-              ...(serving?.responseText !== undefined
-                ? { responseBody: serving.responseText }
-                : {}),
-            }
-          : {}),
       };
-      deps.requestLog.record(record, attempts);
-      deps.onRecorded?.(record, attempts);
+      const commit = (row: RequestRecord) => {
+        deps.requestLog.record(row, attempts);
+        deps.onRecorded?.(row, attempts);
+      };
+      if (!deps.logBodies()) {
+        commit(record);
+        return;
+      }
+      const responseText = serving?.responseText;
+      const work = Promise.all([
+        deps.redactBody(deps.mask(JSON.stringify(req.body))),
+        responseText === undefined ? undefined : deps.redactBody(deps.mask(responseText)),
+      ]).then(
+        ([requestBody, responseBody]) =>
+          commit({
+            ...record,
+            requestBody,
+            ...(responseBody === undefined ? {} : { responseBody }),
+          }),
+        // A body that could not be redacted is not kept; the row itself still is.
+        () => commit(record),
+      );
+      redacting.add(work);
+      void work.finally(() => redacting.delete(work));
+    },
+    settled: async () => {
+      await Promise.all([...redacting]);
     },
   };
 }

@@ -9,6 +9,7 @@ import { parseDotenv, type KeyStore } from '../keys/keyStore.ts';
 import type { RequestLog } from '../store/requestLog.ts';
 import { AdminError } from '../server/adminErrors.ts';
 import type { AdminHandlers } from '../server/adminRouter.ts';
+import type { BaseUrlCodes } from '../keys/baseUrlCodes.ts';
 
 /** Supplied by the engine's dispatcher: sends `prompt` to a route or `provider/model` and reports back. */
 export type SendTestRequest = (model: string, prompt: string) => Promise<TestRequestResult>;
@@ -21,6 +22,13 @@ export type StateDeps = {
   requestLog: RequestLog;
   proxyKey: () => ProxyKeyInfo;
   sendTestRequest?: SendTestRequest;
+  /** Codes that confirm a key's new provider address. */
+  baseUrlCodes: BaseUrlCodes;
+  /**
+   * Shows a confirmation code to the person outside the admin API (the terminal, the app's own
+   * dialog); returns where, for the dashboard to say.
+   */
+  showCode: (message: string) => string;
 };
 
 export type StateEndpoint =
@@ -34,6 +42,8 @@ export type StateEndpoint =
   | 'replaceKey'
   | 'deleteKey'
   | 'testKey'
+  | 'requestBaseUrlCode'
+  | 'confirmBaseUrl'
   | 'importCandidates'
   | 'importKeys'
   | 'keychainStatus'
@@ -121,6 +131,40 @@ export function createStateHandlers(deps: StateDeps): Pick<AdminHandlers, StateE
       return { ok: true } as const;
     },
     testKey: ({ params }) => keys.test(params.id ?? ''),
+    requestBaseUrlCode: ({ params }) => {
+      const id = params.id ?? '';
+      const standing = keys.view(id)?.unconfirmedBaseUrl;
+      if (standing === undefined) {
+        throw new AdminError(
+          409,
+          keys.view(id) === undefined
+            ? `No key "${id}".`
+            : `Key "${id}" may already go where its provider points; nothing to confirm.`,
+          keys.view(id) === undefined ? 'no_such_key' : 'nothing_to_confirm',
+        );
+      }
+      const code = deps.baseUrlCodes.issue(id, standing.current);
+      const shownIn = deps.showCode(
+        `Switchyard: to let key "${id}" go to ${standing.current}, enter the confirmation code ${code} on the dashboard. If you did not change this address, do not enter it: someone with the dashboard link is trying to redirect the key.`,
+      );
+      return {
+        keyId: id,
+        baseUrl: standing.current,
+        confirmedBaseUrl: standing.confirmed,
+        shownIn,
+      };
+    },
+    confirmBaseUrl: async ({ params, body }) => {
+      const id = params.id ?? '';
+      if (!deps.baseUrlCodes.redeem(id, body.baseUrl, body.code)) {
+        throw new AdminError(
+          403,
+          'That confirmation code is wrong, used or expired. Ask for a new one and enter the code Switchyard shows.',
+          'wrong_confirmation_code',
+        );
+      }
+      return keys.confirmBaseUrl(id, body.baseUrl);
+    },
     importCandidates: ({ body }) =>
       keys.importCandidates(body.dotenv === undefined ? undefined : parseDotenv(body.dotenv)),
     importKeys: ({ body }) =>

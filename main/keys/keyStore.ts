@@ -9,6 +9,11 @@ import type {
   KeyView,
 } from '../../app/admin/types.ts';
 import type { KeyEnvEntry } from '../../app/catalog/keyEnv.ts';
+import {
+  sameBaseUrl,
+  unconfirmedBaseUrl,
+  unconfirmedMessage,
+} from '../../app/config/confirmedBaseUrl.ts';
 import type { KeyMeta } from '../../app/config/schema.ts';
 import type { ConfigStore } from '../config/configFile.ts';
 import type { ConfigUpdater } from './configUpdates.ts';
@@ -156,7 +161,15 @@ export type KeyStoreOptions = {
   onStatus?: (event: KeyStatusEvent) => void;
   /** The engine's log, for what the person must hear of even when no one is looking (an orphaned secret). */
   log?: (message: string) => void;
+  /**
+   * A provider's address now (`current`) and in the shipped catalog (`shipped`). With it, a key
+   * goes only to the address it was confirmed for (app/config/confirmedBaseUrl.ts).
+   */
+  baseUrlOf?: (provider: string) => { current: string; shipped?: string } | undefined;
 };
+
+/** Who supplied the secret of a key being added: the caller typed it, or the engine holds it. */
+type SecretOrigin = 'caller' | 'engine';
 
 /**
  * Provider keys: metadata in the config, secrets in the OS keychain (or an environment variable).
@@ -174,6 +187,7 @@ export class KeyStore {
   readonly #now: () => number;
   readonly #onStatus: ((event: KeyStatusEvent) => void) | undefined;
   readonly #log: (message: string) => void;
+  readonly #baseUrlOf: KeyStoreOptions['baseUrlOf'];
   readonly #state: Map<string, KeyState>;
   readonly #secrets = new Map<string, string>();
   readonly #reading = new Map<string, Promise<string>>();
@@ -190,6 +204,7 @@ export class KeyStore {
     this.#now = options.now ?? Date.now;
     this.#onStatus = options.onStatus;
     this.#log = options.log ?? (() => undefined);
+    this.#baseUrlOf = options.baseUrlOf;
     this.#state = this.#stateStore?.load() ?? new Map();
     // A hand edit may remove a key or point it at an env variable: its cached secret must go.
     this.#config.on('change', (config) => {
@@ -210,13 +225,22 @@ export class KeyStore {
   }
 
   /** Adds a key after validating it; a key the provider refuses (401/403) is not stored. */
-  async add(input: NewKey): Promise<KeyAddResult> {
+  async add(input: NewKey, origin: SecretOrigin = 'caller'): Promise<KeyAddResult> {
     const id = this.#newId(input.provider);
+    // A secret the caller typed may go where the provider points now: the caller has it already.
+    // One the engine holds (an environment variable, an import) goes only to the catalog's own
+    // address until the person confirms another.
+    const confirmedBaseUrl = this.#addressForNewKey(
+      input.provider,
+      input.secret !== undefined && origin === 'caller',
+    );
+    const held =
+      confirmedBaseUrl === null ? undefined : this.#heldBack(input.provider, confirmedBaseUrl);
     // An id can be reused after a key was removed by hand; its old status is not this key's.
     this.#state.delete(id);
     try {
       if (input.secret !== undefined) {
-        const test = await this.#runTest(input.provider, input.secret);
+        const test = held ?? (await this.#runTest(input.provider, input.secret));
         this.#refuseInvalid(test);
         await this.#keychain.set(keychainAccount(id), input.secret);
         const meta: KeyMeta = {
@@ -227,6 +251,7 @@ export class KeyStore {
           tier: input.tier ?? 'free',
           last4: lastFour(input.secret),
           createdAt: new Date(this.#now()).toISOString(),
+          ...(confirmedBaseUrl === null ? {} : { confirmedBaseUrl }),
         };
         try {
           await this.#update((config) => ({ ...config, keys: [...config.keys, meta] }));
@@ -248,7 +273,7 @@ export class KeyStore {
       }
       const value = this.#env[input.env];
       const test: KeyTestResult = value
-        ? await this.#runTest(input.provider, value)
+        ? (held ?? (await this.#runTest(input.provider, value)))
         : {
             outcome: 'skipped',
             message: `${input.env} is not set in Switchyard's environment; the key works once it is.`,
@@ -263,6 +288,7 @@ export class KeyStore {
         secret: { env: input.env },
         tier: input.tier ?? 'free',
         createdAt: new Date(this.#now()).toISOString(),
+        ...(confirmedBaseUrl === null ? {} : { confirmedBaseUrl }),
       };
       await this.#update((config) => ({ ...config, keys: [...config.keys, meta] }));
       this.#setState(id, input.provider, test);
@@ -282,6 +308,7 @@ export class KeyStore {
         `Key "${id}" is read from the environment variable ${key.secret.env}; change the variable, or import it into the keychain as a new key.`,
       );
     }
+    this.#refuseUnconfirmed(key);
     const test = await this.#runTest(key.provider, secret);
     this.#refuseInvalid(test);
     await this.#keychain.set(keychainAccount(id), secret);
@@ -331,6 +358,14 @@ export class KeyStore {
    * timeout, not-found) or KeyStoreError (unknown key, unset variable), each saying what to do.
    */
   resolveSecret(id: string): Promise<string> {
+    const meta = this.#config.current.keys.find((k) => k.id === id);
+    if (meta !== undefined) {
+      try {
+        this.#refuseUnconfirmed(meta);
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    }
     const cached = this.#secrets.get(id);
     if (cached !== undefined) return Promise.resolve(cached);
     const pending = this.#reading.get(id);
@@ -394,9 +429,18 @@ export class KeyStore {
     });
   }
 
-  /** The secrets held in memory, so a body logger can redact them exactly. */
-  cachedSecrets(): string[] {
-    return [...this.#secrets.values()];
+  /**
+   * Every secret this store can hand out right now: those read from the keychain and the values
+   * of the environment variables that configured keys name. The engine masks all of them.
+   */
+  heldSecrets(): string[] {
+    const out = [...this.#secrets.values()];
+    for (const key of this.#config.current.keys) {
+      if (!('env' in key.secret)) continue;
+      const value = this.#env[key.secret.env];
+      if (value) out.push(value);
+    }
+    return out;
   }
 
   /** Keys found in the environment (known variables) and in a .env file's values that could be imported. */
@@ -449,12 +493,15 @@ export class KeyStore {
         continue;
       }
       try {
-        const added = await this.add({
-          provider,
-          label: item.label ?? item.name,
-          tier: item.tier ?? known[item.name]?.tier ?? 'paid',
-          secret: value,
-        });
+        const added = await this.add(
+          {
+            provider,
+            label: item.label ?? item.name,
+            tier: item.tier ?? known[item.name]?.tier ?? 'paid',
+            secret: value,
+          },
+          'engine',
+        );
         results.push({
           name: item.name,
           outcome: 'imported',
@@ -568,6 +615,79 @@ export class KeyStore {
       status: envMissing ? 'missing' : (state?.status ?? 'untested'),
       createdAt: key.createdAt ?? null,
       ...(state?.lastTest ? { lastTest: state.lastTest } : {}),
+      ...this.#standing(key),
     };
+  }
+
+  /** `{unconfirmedBaseUrl}` while the key's provider points where it was not confirmed for. */
+  #standing(key: KeyMeta): Pick<KeyView, 'unconfirmedBaseUrl'> {
+    const current = this.#baseUrlOf?.(key.provider)?.current;
+    const standing = current === undefined ? null : unconfirmedBaseUrl(key, current);
+    return standing === null ? {} : { unconfirmedBaseUrl: standing };
+  }
+
+  #refuseUnconfirmed(key: KeyMeta): void {
+    const { unconfirmedBaseUrl: standing } = this.#standing(key);
+    if (standing !== undefined)
+      throw new KeyStoreError(409, 'base_url_unconfirmed', unconfirmedMessage(key, standing));
+  }
+
+  /** The address a new key is confirmed for, or null without provider addresses to go by. */
+  #addressForNewKey(provider: string, typedByCaller: boolean): string | null {
+    const address = this.#baseUrlOf?.(provider);
+    if (address === undefined) return null;
+    if (typedByCaller) return address.current;
+    return address.shipped !== undefined && address.shipped === address.current
+      ? address.shipped
+      : '';
+  }
+
+  /** The test result of a new key that may not go to its provider's address yet, or undefined. */
+  #heldBack(provider: string, confirmedBaseUrl: string): KeyTestResult | undefined {
+    const current = this.#baseUrlOf?.(provider)?.current;
+    if (current === undefined || confirmedBaseUrl === current) return undefined;
+    return {
+      outcome: 'skipped',
+      message: `Not checked: ${provider} points at ${current}, which you have not confirmed for this key. Confirm the address on the Providers & keys page first.`,
+      latencyMs: null,
+      testedAt: new Date(this.#now()).toISOString(),
+    };
+  }
+
+  /**
+   * Records the current address for every key that has none yet: keys from a config written by
+   * hand or by an older version, confirmed by the person's own file. Runs once, at start.
+   */
+  async recordMissingBaseUrls(): Promise<void> {
+    const missing = this.#config.current.keys.filter((k) => k.confirmedBaseUrl === undefined);
+    if (missing.length === 0 || this.#baseUrlOf === undefined) return;
+    const baseUrlOf = this.#baseUrlOf;
+    await this.#update((config) => ({
+      ...config,
+      keys: config.keys.map((k) => {
+        const current = baseUrlOf(k.provider)?.current;
+        return k.confirmedBaseUrl !== undefined || current === undefined
+          ? k
+          : { ...k, confirmedBaseUrl: current };
+      }),
+    }));
+  }
+
+  /** Confirms `baseUrl` for a key, which must be where its provider points now. */
+  async confirmBaseUrl(id: string, baseUrl: string): Promise<KeyView> {
+    const key = this.#find(id);
+    const current = this.#baseUrlOf?.(key.provider)?.current;
+    if (current === undefined || !sameBaseUrl(current, baseUrl)) {
+      throw new KeyStoreError(
+        409,
+        'base_url_changed',
+        `Provider "${key.provider}" no longer points at ${baseUrl}${current ? ` but at ${current}` : ''}; review the new address and confirm again.`,
+      );
+    }
+    const written = await this.#update((config) => ({
+      ...config,
+      keys: config.keys.map((k) => (k.id === id ? { ...k, confirmedBaseUrl: current } : k)),
+    }));
+    return this.#view(written.keys.find((k) => k.id === id) ?? key);
   }
 }

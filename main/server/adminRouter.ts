@@ -41,6 +41,7 @@ export async function handleAdmin(
   res: ServerResponse,
   url: URL,
   log: (message: string) => void,
+  mask: (text: string) => string,
 ): Promise<void> {
   let pathMatched = false;
   for (const route of ROUTES) {
@@ -78,11 +79,12 @@ export async function handleAdmin(
     try {
       const handler = handlers[route.name] as (input: AdminInput<EndpointName>) => unknown;
       const result = await handler({ body: parsed.data as never, params, query: url.searchParams });
-      sendJson(res, 200, result ?? { ok: true });
+      // Handing out the proxy key is that endpoint's job; nothing else may carry a secret.
+      sendJson(res, 200, result ?? { ok: true }, {}, route.name === 'proxyKey' ? undefined : mask);
     } catch (err) {
       const known = adminErrorOf(err);
       if (known !== undefined) {
-        sendJson(res, known.status, known.body());
+        sendJson(res, known.status, known.body(), {}, mask);
         return;
       }
       log(`admin ${route.name} failed: ${(err as Error).message}`);
@@ -90,7 +92,7 @@ export async function handleAdmin(
         res,
         'admin',
         500,
-        `Switchyard could not complete "${route.name}": ${(err as Error).message}`,
+        mask(`Switchyard could not complete "${route.name}": ${(err as Error).message}`),
       );
     }
     return;

@@ -51,7 +51,7 @@ export function originAllowed(
  * The second drive-by defence: browsers label each request with `Sec-Fetch-Site`, also the ones
  * they send without Origin (a no-cors GET from an image, a script, a link). `cross-site` is a page
  * elsewhere; `same-site` is a page on another port of this machine (ports do not make a new site,
- * and SameSite cookies go along). The API refuses both. No header (SDKs, curl), `same-origin`
+ * and cookies would go along). The API refuses both. No header (SDKs, curl), `same-origin`
  * (the dashboard) and `none` (an address the user typed) pass.
  */
 export function fetchSiteAllowed(value: string | string[] | undefined): boolean {
@@ -79,18 +79,13 @@ export function presentedProxyKey(req: IncomingMessage): string | undefined {
   return typeof apiKey === 'string' ? apiKey.trim() : undefined;
 }
 
-export const SESSION_COOKIE = 'switchyard_session';
-
-/** The admin token from `Authorization: Bearer` or the dashboard's session cookie. */
+/**
+ * The admin token, from `Authorization: Bearer` only. There is no session cookie: cookies are not
+ * scoped by port, so one would reach every other server on 127.0.0.1 that the browser visits.
+ */
 export function presentedAdminToken(req: IncomingMessage): string | undefined {
   const auth = req.headers.authorization;
   if (auth !== undefined && auth.slice(0, 7).toLowerCase() === 'bearer ')
     return auth.slice(7).trim();
-  const cookie = req.headers.cookie;
-  if (!cookie) return undefined;
-  for (const part of cookie.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq !== -1 && part.slice(0, eq).trim() === SESSION_COOKIE) return part.slice(eq + 1).trim();
-  }
   return undefined;
 }

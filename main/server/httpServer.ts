@@ -7,7 +7,6 @@ import {
   presentedAdminToken,
   presentedProxyKey,
   secretEquals,
-  SESSION_COOKIE,
 } from './guards.ts';
 import { BODY_TIMEOUT_MS, limitBodyTime } from './body.ts';
 import { errorDialectFor, sendError, BASE_HEADERS } from './respond.ts';
@@ -169,34 +168,12 @@ export async function startHttpServer(
           res,
           'admin',
           401,
-          'Missing or wrong admin token. Open the dashboard link that "switchyard serve" printed (it carries ?token=…).',
+          'Missing or wrong admin token: send it as "Authorization: Bearer <token>". Open the dashboard link that "switchyard serve" printed (it carries #token=…), or use the token in engine.json in the data folder.',
           'invalid_admin_token',
         );
         return;
       }
       await options.admin(req, res, url);
-      return;
-    }
-    const token = url.searchParams.get('token');
-    if (token !== null && req.method === 'GET') {
-      if (!secretEquals(token, options.adminToken)) {
-        sendError(
-          res,
-          'admin',
-          401,
-          'This dashboard link has an old or wrong token. Use the link that the running engine printed.',
-          'invalid_admin_token',
-        );
-        return;
-      }
-      // The token leaves the address bar at once: a cookie the page's scripts cannot read carries it.
-      res.writeHead(303, {
-        ...BASE_HEADERS,
-        location: url.pathname,
-        'set-cookie': `${SESSION_COOKIE}=${options.adminToken}; HttpOnly; SameSite=Strict; Path=/`,
-        'cache-control': 'no-store',
-      });
-      res.end();
       return;
     }
     await serveStatic(options.dashboardDir, req, res, pathname);

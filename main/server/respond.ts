@@ -13,12 +13,14 @@ export function sendJson(
   status: number,
   body: unknown,
   headers: Record<string, string> = {},
+  /** Hides secrets in the serialised text (the engine's SecretMask). */
+  mask: (text: string) => string = (text) => text,
 ): void {
   if (res.headersSent) {
     res.end();
     return;
   }
-  const text = JSON.stringify(body);
+  const text = mask(JSON.stringify(body));
   res.writeHead(status, {
     ...BASE_HEADERS,
     'content-type': 'application/json; charset=utf-8',

@@ -1,6 +1,7 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './fileModes.ts';
 import { rebuildRollups } from './metrics.ts';
 
 export const DATABASE_FILE_NAME = 'switchyard.db';
@@ -139,7 +140,7 @@ export function openDatabase(
   path: string,
   migrations: readonly Migration[] = MIGRATIONS,
 ): DatabaseSync {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  if (path !== ':memory:') createPrivately(path);
   let db: DatabaseSync | undefined;
   try {
     db = new DatabaseSync(path, { timeout: 2000 });
@@ -161,6 +162,16 @@ export function openDatabase(
     throw err;
   }
   return db;
+}
+
+/**
+ * Creates the folder 0700 and the database file 0600 before SQLite opens it: SQLite gives the
+ * -wal and -shm files it makes the main file's mode, so all three start private whatever the umask.
+ */
+function createPrivately(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: PRIVATE_DIR_MODE });
+  closeSync(openSync(path, 'a', PRIVATE_FILE_MODE));
+  if (process.platform !== 'win32') chmodSync(path, PRIVATE_FILE_MODE);
 }
 
 function migrate(db: DatabaseSync, path: string, migrations: readonly Migration[]): void {

@@ -15,7 +15,6 @@ import {
   queryMetrics,
   RollupWriter,
 } from './metrics.ts';
-import { redactSecrets } from './redact.ts';
 
 export type LogSettings = { logBodies: boolean; retentionDays: number; retentionMaxMb: number };
 
@@ -32,8 +31,6 @@ export type RequestLogOptions = {
   maxPending?: number;
   /** How often retention runs (it also runs shortly after start). */
   pruneIntervalMs?: number;
-  /** Secrets to redact verbatim from logged bodies (the key store's cached secrets). */
-  secrets?: () => Iterable<string>;
   /** Told of every accepted record, e.g. to publish it on the event stream. */
   onRecord?: (request: RequestListItem, attempts: AttemptRecord[]) => void;
 };
@@ -172,7 +169,6 @@ export class RequestLog {
   readonly #flushIntervalMs: number;
   readonly #maxBatch: number;
   readonly #maxPending: number;
-  readonly #secrets: () => Iterable<string>;
   readonly #onRecord: RequestLogOptions['onRecord'];
   readonly #rollups: RollupWriter;
   readonly #insertRequest: StatementSync;
@@ -197,7 +193,6 @@ export class RequestLog {
     this.#flushIntervalMs = options.flushIntervalMs ?? 250;
     this.#maxBatch = options.maxBatch ?? 500;
     this.#maxPending = options.maxPending ?? 50_000;
-    this.#secrets = options.secrets ?? (() => []);
     this.#onRecord = options.onRecord;
     this.#rollups = new RollupWriter(this.#db);
     this.#insertRequest = this.#db.prepare(
@@ -380,7 +375,6 @@ export class RequestLog {
     const chunk = this.#pending.splice(0, this.#maxBatch);
     if (chunk.length === 0) return 0;
     const settings = this.#settings();
-    const secrets = settings.logBodies ? [...this.#secrets()] : [];
     try {
       this.#db.exec('BEGIN');
       for (const { request, attempts } of chunk) {
@@ -438,10 +432,9 @@ export class RequestLog {
         ) {
           this.#insertBody.run(
             rowId,
-            request.requestBody === undefined ? null : redactSecrets(request.requestBody, secrets),
-            request.responseBody === undefined
-              ? null
-              : redactSecrets(request.responseBody, secrets),
+            // Redacted by the engine's recorder before they got here (store/bodyRedaction.ts).
+            request.requestBody ?? null,
+            request.responseBody ?? null,
           );
         }
       }

@@ -100,8 +100,10 @@ afterAll(async () => {
 });
 
 describe('the dashboard against switchyard serve', () => {
-  it('trades the link’s token for a cookie and starts with what to do first', async () => {
-    expect(new URL(page.url()).searchParams.get('token')).toBeNull();
+  it('moves the link’s #token into the tab, off the address, with no cookie, and starts with what to do first', async () => {
+    expect(page.url()).not.toContain('token');
+    expect(await browser.context.cookies()).toEqual([]);
+    expect(await page.evaluate('sessionStorage.getItem("switchyard.adminToken")')).toBeTruthy();
     await page.getByRole('heading', { name: 'Add your first provider key' }).waitFor();
     await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
   });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { serveFromSource, type ServedEngine } from '../main/cli/serveHarness.ts';
+import { adminTokenOf, serveFromSource, type ServedEngine } from '../main/cli/serveHarness.ts';
 import { startMockProvider } from '../mocks/mockProvider.ts';
 import type { MockProvider, MockProviderOptions } from '../mocks/types.ts';
 
@@ -98,7 +98,7 @@ export async function startWorld(
     await Promise.all(Object.values(mocks).map((m) => m.close()));
     throw err;
   }
-  const token = new URL(engine.ready.dashboard).searchParams.get('token') ?? '';
+  const token = adminTokenOf(engine.ready.dashboard);
   return {
     engine,
     mocks,

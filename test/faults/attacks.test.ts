@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockProvider } from '../mocks/mockProvider.ts';
 import type { MockProvider } from '../mocks/types.ts';
-import { serveFromSource, type ServedEngine } from '../main/cli/serveHarness.ts';
+import { adminTokenOf, serveFromSource, type ServedEngine } from '../main/cli/serveHarness.ts';
 import { httpRequest, rawExchange, type RawResponse } from './rawHttp.ts';
 
 /*
@@ -18,7 +18,11 @@ import { httpRequest, rawExchange, type RawResponse } from './rawHttp.ts';
 const ENV_SECRET = `sk-attack-env-${randomBytes(12).toString('hex')}`;
 /** A secret no key-shape pattern recognises, so only the key store's own care keeps it out. */
 const KEYCHAIN_SECRET = `Kc.attack.${randomBytes(9).toString('hex')}.~!`;
-const ECHO_SECRET = `gsk_attack_echo_${randomBytes(12).toString('hex')}`;
+/** With a "/" and "-", which JSON serializers may write as `\/` and `\u002d`. */
+const ECHO_SECRET = `gsk_attack/echo-${randomBytes(12).toString('hex')}`;
+
+const unicodeEscaped = (text: string) =>
+  [...text].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
 
 let served: ServedEngine;
 let port: number;
@@ -35,17 +39,20 @@ const seen: Array<{ what: string; text: string }> = [];
 beforeAll(async () => {
   openai = await startMockProvider({ format: 'openai', keys: [ENV_SECRET] });
   anthropic = await startMockProvider({ format: 'anthropic', keys: [KEYCHAIN_SECRET] });
-  // A provider that repeats the key it was sent in its error message, as no provider should.
+  // A provider that repeats the key it was sent in its error message, as no provider should,
+  // and escapes it the ways JSON allows: parsing any of them gives the key back.
   echo = createServer((req, res) => {
     req.resume();
+    const key = String(req.headers.authorization);
+    const escaped = [
+      key,
+      key.replaceAll('/', '\\/'),
+      key.replaceAll('-', '\\u002D'),
+      unicodeEscaped(key),
+    ];
     res.writeHead(400, { 'content-type': 'application/json' });
     res.end(
-      JSON.stringify({
-        error: {
-          message: `Invalid request; your key was ${String(req.headers.authorization)}`,
-          type: 'invalid_request_error',
-        },
-      }),
+      `{"error":{"message":"Invalid request; your key was ${escaped.join(' or ')}","type":"invalid_request_error"}}`,
     );
   });
   await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
@@ -77,6 +84,9 @@ beforeAll(async () => {
       ],
     }),
   );
+  // A data folder as an older version or a hand left it: readable by every local user.
+  await chmod(dataDir, 0o755);
+  await chmod(join(dataDir, 'config.json'), 0o644);
   dashboardDir = await mkdtemp(join(tmpdir(), 'switchyard-attacks-dashboard-'));
   await mkdir(join(dashboardDir, 'assets'));
   await writeFile(join(dashboardDir, 'index.html'), '<!doctype html><title>dashboard</title>');
@@ -91,7 +101,7 @@ beforeAll(async () => {
     { dataDir },
   );
   port = Number(new URL(served.ready.url).port);
-  adminToken = new URL(served.ready.dashboard).searchParams.get('token')!;
+  adminToken = adminTokenOf(served.ready.dashboard);
   proxyKey = served.ready.proxyKey;
 });
 
@@ -201,23 +211,11 @@ describe('requests a web page can make are refused', () => {
       body,
     );
     expect([labelled.status, code(labelled)]).toEqual([403, 'cross_site_request']);
-    // The session cookie a browser would attach: refused the same way on the admin API.
-    const cookie = await send(
-      'PUT',
-      '/admin/config',
-      [
-        ['Cookie', `switchyard_session=${adminToken}`],
-        ['Content-Type', type],
-        ['Sec-Fetch-Site', 'same-site'],
-      ],
-      body,
-    );
-    expect([cookie.status, code(cookie)]).toEqual([403, 'cross_site_request']);
   });
 
-  it('the dashboard itself still gets through: same-origin fetches with the cookie', async () => {
+  it('the dashboard itself still gets through: same-origin fetches with the token header', async () => {
     const res = await send('GET', '/admin/status', [
-      ['Cookie', `switchyard_session=${adminToken}`],
+      ...adminAuth(),
       ['Sec-Fetch-Site', 'same-origin'],
       ['Origin', `http://127.0.0.1:${port}`],
     ]);
@@ -287,10 +285,41 @@ describe('keys and tokens', () => {
     },
   );
 
-  it('a wrong dashboard token in the link sets no cookie', async () => {
-    const res = await send('GET', '/?token=wrong', []);
-    expect(res.status).toBe(401);
-    expect(res.headers['set-cookie']).toBeUndefined();
+  it('the session has no cookie: the token alone in a cookie is refused, even same-origin', async () => {
+    // What another server on 127.0.0.1 would have received, had the session been a cookie.
+    const cookie = await send('GET', '/admin/config', [
+      ['Cookie', `switchyard_session=${adminToken}`],
+      ['Sec-Fetch-Site', 'same-origin'],
+      ['Origin', `http://127.0.0.1:${port}`],
+    ]);
+    expect([cookie.status, code(cookie)]).toEqual([401, 'invalid_admin_token']);
+    const events = await send('GET', '/admin/events', [
+      ['Cookie', `switchyard_session=${adminToken}`],
+    ]);
+    expect(events.status).toBe(401);
+  });
+
+  it('the dashboard link keeps the token in its fragment, and no answer ever sets a cookie', async () => {
+    const link = new URL(served.ready.dashboard);
+    expect([link.search, link.hash.startsWith('#token=')]).toEqual(['', true]);
+    for (const path of ['/', `/?token=${adminToken}`, '/?token=wrong', '/index.html'])
+      await send('GET', path, []);
+    await send('GET', '/admin/status', adminAuth());
+    for (const { what, text } of seen) expect(text, what).not.toMatch(/set-cookie/i);
+  });
+});
+
+describe.skipIf(process.platform === 'win32')('the data folder is the user’s alone', () => {
+  it('was tightened at start (0700, files 0600), with a line in the log saying so', async () => {
+    expect((await stat(dataDir)).mode & 0o777).toBe(0o700);
+    const files = await readdir(dataDir);
+    for (const name of ['switchyard.db', 'switchyard.db-wal', 'switchyard.db-shm', 'config.json'])
+      expect(files).toContain(name);
+    for (const name of files)
+      expect([name, (await stat(join(dataDir, name))).mode & 0o777]).toEqual([name, 0o600]);
+    expect(served.stderr()).toMatch(
+      /data folder: tightened permissions .*755→700.*config\.json 644→600/,
+    );
   });
 });
 
@@ -321,6 +350,60 @@ describe('the static dashboard stays inside its folder', () => {
   });
 });
 
+describe('a stolen admin token alone cannot extract a key', () => {
+  it('points a provider at its own server, tests the key, proxies, guesses codes: gets no secret', async () => {
+    const heard: string[] = [];
+    const capture = createServer((req, res) => {
+      heard.push(JSON.stringify(req.headers));
+      req.resume();
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"data":[]}');
+    });
+    await new Promise<void>((resolve) => capture.listen(0, '127.0.0.1', resolve));
+    const captureUrl = `http://127.0.0.1:${(capture.address() as AddressInfo).port}/v1`;
+    const adminJson: Array<[string, string]> = [
+      ...adminAuth(),
+      ['Content-Type', 'application/json'],
+    ];
+    try {
+      const moved = await send(
+        'PUT',
+        '/admin/providers/openai',
+        adminJson,
+        JSON.stringify({ baseUrl: captureUrl }),
+      );
+      expect(moved.status, moved.body).toBe(200);
+      const test = await send('POST', '/admin/keys/openai-env/test', adminJson, '{}');
+      expect([test.status, code(test)]).toEqual([409, 'base_url_unconfirmed']);
+      const proxied = await send('POST', '/v1/chat/completions', proxyAuth(), chatBody('solo'));
+      expect(proxied.status).not.toBe(200);
+      const asked = await send('POST', '/admin/keys/openai-env/base-url/code', adminJson, '{}');
+      expect(asked.status).toBe(200);
+      expect(asked.body).not.toMatch(/\d{6}/);
+      for (const guess of ['000000', '123456', '654321', '111111']) {
+        const confirm = await send(
+          'POST',
+          '/admin/keys/openai-env/base-url/confirm',
+          adminJson,
+          JSON.stringify({ baseUrl: captureUrl, code: guess }),
+        );
+        expect(confirm.status).toBe(403);
+      }
+      expect((await send('POST', '/admin/keys/openai-env/test', adminJson, '{}')).status).toBe(409);
+      expect(heard.filter((h) => h.includes(ENV_SECRET) || h.includes(ECHO_SECRET))).toEqual([]);
+    } finally {
+      // Back where the key was confirmed for: the suite below uses it for real.
+      await send(
+        'PUT',
+        '/admin/providers/openai',
+        adminJson,
+        JSON.stringify({ baseUrl: openai.url }),
+      );
+      await new Promise<void>((resolve) => capture.close(() => resolve()));
+    }
+  });
+});
+
 /** The secret, and the encodings a careless log or file would hold it in. */
 function forms(secret: string): string[] {
   const random = secret.slice(-16);
@@ -331,6 +414,9 @@ function forms(secret: string): string[] {
     encodeURIComponent(secret),
     Buffer.from(secret).toString('hex'),
     random,
+    secret.replaceAll('/', '\\/'),
+    secret.replaceAll('-', '\\u002D'),
+    unicodeEscaped(secret),
   ];
 }
 
@@ -461,6 +547,10 @@ describe('no provider key anywhere after real use', () => {
       ...seen
         .filter((s) => s.what.startsWith('GET /admin') || s.what.startsWith('POST /admin'))
         .map((s) => ({ what: `admin answer ${s.what}`, bytes: Buffer.from(s.text) })),
+      // The clients' answers: the echoed key must not reach the caller in any spelling.
+      ...seen
+        .filter((s) => s.what.startsWith('POST /v1'))
+        .map((s) => ({ what: `client answer ${s.what}`, bytes: Buffer.from(s.text) })),
     ];
     const leaks: string[] = [];
     const secrets = {
@@ -481,7 +571,7 @@ describe('no provider key anywhere after real use', () => {
           );
         }
     console.log(
-      `secret search: ${files.length} files in the data folder, ${served.stderr().split('\n').length} log lines, ${places.length - files.length - 1} admin answers; ${leaks.length} leaks`,
+      `secret search: ${files.length} files in the data folder, ${served.stderr().split('\n').length} log lines, ${places.length - files.length - 1} admin and client answers; ${leaks.length} leaks`,
     );
     expect(leaks).toEqual([]);
   });

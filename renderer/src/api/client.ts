@@ -9,6 +9,7 @@ import {
 } from '../../../app/admin/contract.ts';
 import type { FieldIssue } from '../../../app/config/parse.ts';
 import { BRIDGE_GLOBAL, type SwitchyardBridge } from '../../../app/shell/bridge.ts';
+import { adminAuthHeaders, adminBase } from './session.ts';
 
 /** Path parameters, the query string and an abort signal for one call. */
 export type CallOptions<N extends EndpointName> = {
@@ -43,16 +44,6 @@ export class ApiError extends Error {
     this.code = code;
     this.issues = issues;
   }
-}
-
-/** The Electron preload's bridge, absent in a browser tab. */
-export function bridge(): SwitchyardBridge | undefined {
-  return (globalThis as unknown as Record<string, SwitchyardBridge | undefined>)[BRIDGE_GLOBAL];
-}
-
-/** Where /admin lives: the bridge's engine origin in Electron, this page's own origin in a browser. */
-export function adminBase(): string {
-  return bridge()?.adminUrl ?? '';
 }
 
 function queryString(query: Record<string, unknown> | undefined): string {
@@ -122,9 +113,7 @@ export async function call<N extends EndpointName>(
   const url = `${adminBase()}${fillPath(def.path, options?.params)}${queryString(
     options?.query as Record<string, unknown> | undefined,
   )}`;
-  const headers: Record<string, string> = { accept: 'application/json' };
-  const token = bridge()?.adminToken;
-  if (token !== undefined) headers.authorization = `Bearer ${token}`;
+  const headers: Record<string, string> = { accept: 'application/json', ...adminAuthHeaders() };
   const hasBody = def.method === 'POST' || def.method === 'PUT';
   if (hasBody) headers['content-type'] = 'application/json';
   let res: Response;
@@ -132,7 +121,8 @@ export async function call<N extends EndpointName>(
     res = await fetch(url, {
       method: def.method,
       headers,
-      credentials: 'same-origin',
+      // The token travels in a header; no cookie is ever needed, so none is sent.
+      credentials: 'omit',
       ...(hasBody ? { body: JSON.stringify(body ?? {}) } : {}),
       ...(options?.signal ? { signal: options.signal } : {}),
     });

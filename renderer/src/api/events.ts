@@ -4,7 +4,8 @@ import {
   type AdminEventMap,
   type AdminEventName,
 } from '../../../app/admin/events.ts';
-import { adminBase } from './client.ts';
+import { SseParser, type SseEvent } from '../../../app/formats/sse.ts';
+import { adminAuthHeaders, adminBase } from './session.ts';
 
 export type StreamState = 'connecting' | 'open' | 'reconnecting';
 
@@ -17,73 +18,91 @@ export type EventStreamOptions = {
   onState: (state: StreamState) => void;
   /** Called after a reconnect: events may have been missed, so state should be fetched afresh. */
   onResync: () => void;
-  /** For tests; the browser's EventSource otherwise. */
-  createSource?: (url: string) => EventSource;
   /** Waits before reconnect attempts, in ms; the last one repeats. */
   backoffMs?: readonly number[];
 };
 
 const BACKOFF_MS = [1000, 2000, 5000, 10_000, 30_000];
+const EVENT_NAMES = new Set<string>(ADMIN_EVENT_NAMES);
 
 /**
- * Follows /admin/events. The browser's EventSource retries by itself after a dropped connection,
- * but gives up for good on an HTTP error (a restarting engine answers 503, a new engine 401);
- * this wrapper then starts a new one with growing pauses, and asks for a resync whenever a
- * connection opens after a gap, because the events of the gap are lost.
+ * Follows /admin/events. The stream is read with fetch, not EventSource: EventSource cannot send
+ * a header, and the admin token travels only in one (a token in the URL would land in logs and
+ * history; a one-use ticket endpoint would be a second way in to guard). A stream that ends or
+ * fails is opened again after a growing pause, and a connection that opens after a gap asks for
+ * a resync, because the events of the gap are lost.
  */
 export function connectEvents(options: EventStreamOptions): () => void {
   const backoff = options.backoffMs ?? BACKOFF_MS;
-  const create =
-    options.createSource ?? ((url: string) => new EventSource(url, { withCredentials: true }));
-  let source: EventSource | null = null;
+  let current: AbortController | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let failures = 0;
   let everOpened = false;
   let gap = false;
   let stopped = false;
 
+  const dispatch = (event: SseEvent) => {
+    if (event.event === undefined || !EVENT_NAMES.has(event.event)) return;
+    const handler = options.handlers[event.event as AdminEventName] as
+      ((data: unknown) => void) | undefined;
+    if (!handler) return;
+    let data: unknown;
+    try {
+      data = JSON.parse(event.data);
+    } catch {
+      // A malformed frame is dropped: the next resync repairs whatever it described.
+      return;
+    }
+    handler(data);
+  };
+
+  const follow = async (signal: AbortSignal) => {
+    const res = await fetch(`${adminBase()}${ADMIN_EVENTS_PATH}`, {
+      headers: { accept: 'text/event-stream', ...adminAuthHeaders() },
+      credentials: 'omit',
+      cache: 'no-store',
+      signal,
+    });
+    if (!res.ok || res.body === null) {
+      failures++;
+      return;
+    }
+    failures = 0;
+    options.onState('open');
+    if (gap) options.onResync();
+    gap = false;
+    everOpened = true;
+    const parser = new SseParser();
+    const decoder = new TextDecoder();
+    const reader = res.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      for (const event of parser.push(decoder.decode(value, { stream: true }))) dispatch(event);
+    }
+  };
+
   const open = () => {
     options.onState(everOpened ? 'reconnecting' : 'connecting');
-    const es = create(`${adminBase()}${ADMIN_EVENTS_PATH}`);
-    source = es;
-    es.onopen = () => {
-      failures = 0;
-      options.onState('open');
-      if (gap) options.onResync();
-      gap = false;
-      everOpened = true;
-    };
-    es.onerror = () => {
-      if (stopped) return;
-      gap = true;
-      options.onState(everOpened ? 'reconnecting' : 'connecting');
-      if (es.readyState === 2) {
-        es.close();
-        const wait = backoff[Math.min(failures, backoff.length - 1)] ?? 30_000;
+    const controller = new AbortController();
+    current = controller;
+    void follow(controller.signal)
+      .catch(() => {
         failures++;
+      })
+      .then(() => {
+        if (stopped) return;
+        gap = true;
+        options.onState(everOpened ? 'reconnecting' : 'connecting');
+        const wait = backoff[Math.min(failures, backoff.length - 1)] ?? 30_000;
         timer = setTimeout(open, wait);
-      }
-    };
-    for (const name of ADMIN_EVENT_NAMES) {
-      es.addEventListener(name, (event) => {
-        const handler = options.handlers[name] as ((data: unknown) => void) | undefined;
-        if (!handler) return;
-        let data: unknown;
-        try {
-          data = JSON.parse((event as MessageEvent<string>).data);
-        } catch {
-          // A malformed frame is dropped: the next resync repairs whatever it described.
-          return;
-        }
-        handler(data);
       });
-    }
   };
 
   open();
   return () => {
     stopped = true;
     clearTimeout(timer);
-    source?.close();
+    current?.abort();
   };
 }

@@ -1,5 +1,5 @@
 import type { MouseEvent, ReactNode } from 'react';
-import { bridge } from '../api/client.ts';
+import { bridge } from '../api/session.ts';
 
 /** A link that leaves the dashboard: the system browser in Electron, a new tab in a browser. */
 export function ExternalLink(props: { href: string; children: ReactNode; className?: string }) {

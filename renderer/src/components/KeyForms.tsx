@@ -3,6 +3,7 @@ import type { ImportCandidate, ImportResult, KeyView } from '../../../app/admin/
 import type { Provider } from '../../../app/catalog/schema.ts';
 import { call, describeError, fieldErrors } from '../api/client.ts';
 import { useStore } from '../store/index.ts';
+import { BaseUrlConfirm } from './BaseUrlConfirm.tsx';
 import { describedBy, Field } from './Field.tsx';
 
 const KEY_STATUS_TONE: Record<KeyView['status'], string> = {
@@ -250,6 +251,7 @@ export function KeyRow(props: { keyView: KeyView }) {
           Delete
         </button>
       </span>
+      <BaseUrlConfirm keyView={k} />
       {mode === 'replace' && (
         <form
           className="row"

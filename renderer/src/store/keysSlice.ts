@@ -13,6 +13,8 @@ export type KeysSlice = {
   replaceKey: (id: string, secret: string) => Promise<KeyAddResult>;
   deleteKey: (id: string) => Promise<void>;
   testKey: (id: string) => Promise<KeyAddResult>;
+  /** Lets a key go to its provider's new address, with the code the engine showed. */
+  confirmBaseUrl: (id: string, baseUrl: string, code: string) => Promise<void>;
   applyKeyStatus: (event: KeyStatusEvent) => void;
 };
 
@@ -51,6 +53,10 @@ export const createKeysSlice: SliceCreator<KeysSlice> = (set) => ({
     const result = await call('testKey', {}, { params: { id } });
     set((s) => ({ keys: upsert(s.keys, result.key) }));
     return result;
+  },
+  confirmBaseUrl: async (id, baseUrl, code) => {
+    const key = await call('confirmBaseUrl', { baseUrl, code }, { params: { id } });
+    set((s) => ({ keys: upsert(s.keys, key) }));
   },
   applyKeyStatus: (event) =>
     set((s) => ({

@@ -70,6 +70,25 @@ describe('detectSensitive', () => {
     }
   });
 
+  it('a secret-named assignment anywhere on a line: password=, PGPASSWORD=, "client_secret": …', () => {
+    for (const text of [
+      'curl -d "user=bob&password=Hunt3r-2-go" https://example.com',
+      'PGPASSWORD=s3cr3t!Pass psql -h db',
+      'run it with DB_PASS=x9Yz!k2q&debug=1',
+      '{"client_secret": "c5-abc.def-123"}',
+      'auth_token: 9f8e7d6c5b4a',
+    ])
+      expect(detectSensitive(text).kinds, text).toEqual(['env-secret']);
+    for (const text of [
+      'password: string;',
+      'const token = getToken();',
+      'password=${PASSWORD}',
+      'set password=changeme',
+      'the secret: sauce',
+    ])
+      expect(detectSensitive(text).sensitive, text).toBe(false);
+  });
+
   it('ordinary code and prose are not sensitive', () => {
     const code = `
       import { task } from './task-management-system-for-users';
@@ -100,6 +119,15 @@ describe('redactSecrets', () => {
   it('.env values, keeping the variable name', () => {
     expect(redactSecrets('OPENAI_API_KEY=abcdefgh12345678\nPORT=8080\n')).toBe(
       `OPENAI_API_KEY=${REDACTED}\nPORT=8080\n`,
+    );
+  });
+
+  it('inline secret assignments, keeping the name', () => {
+    expect(redactSecrets('PGPASSWORD=s3cr3t!Pass psql -h db')).toBe(
+      `PGPASSWORD=${REDACTED} psql -h db`,
+    );
+    expect(redactSecrets('user=bob&password=Hunt3r-2-go&x=1')).toBe(
+      `user=bob&password=${REDACTED}&x=1`,
     );
   });
 

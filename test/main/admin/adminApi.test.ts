@@ -21,6 +21,9 @@ const validateKey: ValidateKey = async (provider) => ({
 
 let engine: Engine;
 let dataDir: string;
+/** Base-URL confirmation codes the engine showed (outside the admin API). */
+const shown: string[] = [];
+const MOVED_URL = 'http://127.0.0.1:10/v1';
 const keychain = new MemoryKeychain();
 
 beforeAll(async () => {
@@ -32,6 +35,10 @@ beforeAll(async () => {
     dataDir,
     dashboardDir: dataDir,
     log: () => undefined,
+    showCode: (message) => {
+      shown.push(message);
+      return 'the test';
+    },
     keychain,
     validateKey,
     sendTestRequest: async (model, prompt) => ({
@@ -148,6 +155,33 @@ const CASES: Case[] = [
     check: (j) =>
       expect(j).toMatchObject({ test: { outcome: 'ok', message: 'mock answered: 2 models' } }),
     invalid: { params: { id: 'mock-1' }, body: { now: true }, field: /unknown field "now"/ },
+  },
+  {
+    // The runner first moves the provider (see below), so the key waits for a confirmation.
+    name: 'requestBaseUrlCode',
+    params: { id: 'mock-1' },
+    body: {},
+    check: (j) =>
+      expect(j).toEqual({
+        keyId: 'mock-1',
+        baseUrl: MOVED_URL,
+        confirmedBaseUrl: 'http://127.0.0.1:9/v1',
+        shownIn: 'the test',
+      }),
+    invalid: { params: { id: 'mock-1' }, body: { code: 1 }, field: /unknown field "code"/ },
+  },
+  {
+    name: 'confirmBaseUrl',
+    params: { id: 'mock-1' },
+    get body() {
+      return { baseUrl: MOVED_URL, code: /code (\d{6})/.exec(shown.at(-1) ?? '')?.[1] };
+    },
+    check: (j) => expect(j).toMatchObject({ id: 'mock-1', provider: 'mock' }),
+    invalid: {
+      params: { id: 'mock-1' },
+      body: { baseUrl: MOVED_URL, code: '12ab' },
+      field: /^code: code is the 6 digits/,
+    },
   },
   {
     name: 'importCandidates',
@@ -287,6 +321,13 @@ describe('admin API: every endpoint', () => {
         request('logged-2', t, { provider: 'mock', keyId: 'mock-1', status: 502 }),
         [attempt(t, { provider: 'mock', keyId: 'mock-1', outcome: 'failed', status: 502 })],
       );
+    }
+    if (c.name === 'requestBaseUrlCode') {
+      const moved = await call('putProvider', {
+        params: { id: 'mock' },
+        body: { custom: true, baseUrl: MOVED_URL, format: 'openai' },
+      });
+      expect(moved.status).toBe(200);
     }
     const { status, json } = await call(c.name, c);
     if (c.name === 'deleteProvider') {

@@ -3,10 +3,10 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serveFromSource, type ServedEngine } from './serveHarness.ts';
+import { adminTokenOf, serveFromSource, type ServedEngine } from './serveHarness.ts';
 
 let engine: ServedEngine;
-const adminToken = () => new URL(engine.ready.dashboard).searchParams.get('token')!;
+const adminToken = () => adminTokenOf(engine.ready.dashboard);
 
 beforeAll(async () => {
   engine = await serveFromSource();
@@ -19,9 +19,7 @@ describe('switchyard serve', () => {
   it('prints a ready line with loopback URLs and the data folder', () => {
     expect(engine.ready.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(engine.ready.proxyUrl).toBe(`${engine.ready.url}/v1`);
-    expect(engine.ready.dashboard).toMatch(
-      new RegExp(`^${engine.ready.url}/\\?token=[\\w-]{20,}$`),
-    );
+    expect(engine.ready.dashboard).toMatch(new RegExp(`^${engine.ready.url}/#token=[\\w-]{20,}$`));
     expect(engine.ready.proxyKey).toMatch(/^sy-/);
   });
 
@@ -63,17 +61,20 @@ describe('switchyard serve', () => {
     });
   });
 
-  it('trades the dashboard token for an HttpOnly SameSite=Strict cookie and drops it from the URL', async () => {
-    const res = await fetch(engine.ready.dashboard, { redirect: 'manual' });
-    expect(res.status).toBe(303);
-    expect(res.headers.get('location')).toBe('/');
-    const cookie = res.headers.get('set-cookie')!;
-    expect(cookie).toMatch(/HttpOnly/);
-    expect(cookie).toMatch(/SameSite=Strict/);
-    const status = await fetch(`${engine.ready.url}/admin/status`, {
-      headers: { cookie: cookie.split(';')[0]! },
+  it('carries the session without a cookie: the link holds the token in its fragment only', async () => {
+    const link = new URL(engine.ready.dashboard);
+    expect(link.search).toBe('');
+    // What a browser sends for the link: the fragment stays behind; the page is served as is.
+    const page = await fetch(`${link.origin}${link.pathname}`, { redirect: 'manual' });
+    expect(page.headers.get('location')).toBeNull();
+    expect(page.headers.get('set-cookie')).toBeNull();
+    // An old-style link with the token in the query sets nothing either.
+    const old = await fetch(`${link.origin}/?token=${adminToken()}`, { redirect: 'manual' });
+    expect(old.headers.get('set-cookie')).toBeNull();
+    const cookieOnly = await fetch(`${engine.ready.url}/admin/status`, {
+      headers: { cookie: `switchyard_session=${adminToken()}` },
     });
-    expect(status.status).toBe(200);
+    expect(cookieOnly.status).toBe(401);
   });
 
   it('reports a broken hand edit with the field and keeps serving the last good config', async () => {

@@ -21,6 +21,13 @@ export type ServedEngine = {
   stop: () => Promise<number | null>;
 };
 
+/** The admin token in a dashboard link: it rides in the fragment (`/#token=…`), never the query. */
+export function adminTokenOf(dashboardLink: string): string {
+  const token = new URLSearchParams(new URL(dashboardLink).hash.slice(1)).get('token');
+  if (token === null) throw new Error(`no #token= in the dashboard link ${dashboardLink}`);
+  return token;
+}
+
 const CLI = fileURLToPath(new URL('../../../main/cli/main.ts', import.meta.url));
 
 /** The environment of a child: process.env with `env` laid over it; an `undefined` value removes a variable. */

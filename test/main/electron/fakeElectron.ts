@@ -28,6 +28,7 @@ export const record = {
   notifications: [] as { title: string; body: string }[],
   clipboard: [] as string[],
   errorBoxes: [] as string[],
+  messageBoxes: [] as string[],
   exitCodes: [] as number[],
   quitFinished: false,
   ipcOn: new Map<string, Handler>(),
@@ -214,6 +215,10 @@ export const fake = {
   },
   dialog: {
     showErrorBox: (_title: string, message: string) => record.errorBoxes.push(message),
+    showMessageBox: async (options: { message: string }) => {
+      record.messageBoxes.push(options.message);
+      return { response: 0 };
+    },
   },
   Menu: { buildFromTemplate: (template: Record<string, unknown>[]) => template },
   nativeImage: { createFromPath: (path: string) => ({ path }) },

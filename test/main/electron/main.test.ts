@@ -1,11 +1,10 @@
-// Runs the real main.ts (engine, port fallback, cookie, IPC, guards, tray, quit) against the
+// Runs the real main.ts (engine, port fallback, token bridge, IPC, guards, tray, quit) against the
 // Electron stand-in in fakeElectron.ts. What only a real Electron can show is in launch.test.ts.
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { SESSION_COOKIE } from '../../../main/server/guards.ts';
 import { IPC_CHANNELS } from '../../../main/electron/ipcChannels.ts';
 import { SHELL_CSP } from '../../../main/electron/contentSecurityPolicy.ts';
 import { app, fakeEvent, record, type FakeBrowserWindow } from './fakeElectron.ts';
@@ -21,6 +20,8 @@ const busy: Server = createServer();
 let busyPort = 0;
 let window: FakeBrowserWindow;
 let origin = '';
+/** The admin token, as the preload's bootstrap hands it to the dashboard frame. */
+let adminToken = '';
 
 function ipcEvent(frameUrl: string | null, webContentsId = window.webContents.id) {
   return {
@@ -61,6 +62,9 @@ beforeAll(async () => {
   );
   window = record.windows[0] as FakeBrowserWindow;
   origin = new URL(window.loadedUrl as string).origin;
+  const bootstrap = ipcEvent(`${origin}/`);
+  record.ipcOn.get(IPC_CHANNELS.bootstrap)?.(bootstrap);
+  adminToken = (bootstrap.returnValue as { adminToken: string }).adminToken;
 });
 
 afterAll(async () => {
@@ -82,20 +86,18 @@ describe('the Electron main process, against a stand-in Electron', () => {
     expect(await health.json()).toEqual({ status: 'ok' });
   });
 
-  it('loads the dashboard without a token in the URL: the session is an HttpOnly cookie', async () => {
+  it('loads the dashboard without a token in the URL or a cookie: the preload hands it over', async () => {
     expect(window.loadedUrl).not.toContain('token');
-    const cookie = record.cookies[0] as Record<string, unknown>;
-    expect(cookie).toMatchObject({
-      url: origin,
-      name: SESSION_COOKIE,
-      httpOnly: true,
-      sameSite: 'strict',
-    });
+    expect(record.cookies).toEqual([]);
     const status = await fetch(`${origin}/admin/status`, {
-      headers: { cookie: `${SESSION_COOKIE}=${String(cookie.value)}` },
+      headers: { authorization: `Bearer ${adminToken}` },
     });
     expect(status.status).toBe(200);
     expect(((await status.json()) as { dataDir: string }).dataDir).toBe(dataDir);
+    const cookieOnly = await fetch(`${origin}/admin/status`, {
+      headers: { cookie: `switchyard_session=${adminToken}` },
+    });
+    expect(cookieOnly.status).toBe(401);
     const page = await fetch(`${origin}/`);
     expect(await page.text()).toContain('<h1>Switchyard</h1>');
   });
@@ -112,7 +114,8 @@ describe('the Electron main process, against a stand-in Electron', () => {
     const bootstrap = record.ipcOn.get(IPC_CHANNELS.bootstrap);
     const ours = ipcEvent(`${origin}/`);
     bootstrap?.(ours);
-    expect(ours.returnValue).toEqual({ adminUrl: origin, adminToken: record.cookies[0]?.value });
+    expect(ours.returnValue).toEqual({ adminUrl: origin, adminToken });
+    expect(adminToken).toMatch(/^[\w-]{20,}$/);
     for (const foreign of [
       ipcEvent('https://evil.example/'),
       ipcEvent(null),
@@ -187,12 +190,45 @@ describe('the Electron main process, against a stand-in Electron', () => {
     expect(headers).toEqual({ 'Content-Security-Policy': [SHELL_CSP] });
   });
 
+  it('shows a key’s base-URL confirmation code in its own dialog, never in the admin answer', async () => {
+    const admin = (method: string, path: string, body: unknown) =>
+      fetch(`${origin}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const url = 'http://127.0.0.1:9/v1';
+    await admin('PUT', '/admin/providers/shell-mock', {
+      custom: true,
+      baseUrl: url,
+      format: 'openai',
+    });
+    const added = await admin('POST', '/admin/keys', {
+      provider: 'shell-mock',
+      label: 'env',
+      env: 'SY_SHELL_UNSET_KEY',
+    });
+    const id = ((await added.json()) as { key: { id: string } }).key.id;
+    const asked = await admin('POST', `/admin/keys/${id}/base-url/code`, {});
+    const text = await asked.text();
+    expect(asked.status, text).toBe(200);
+    expect(JSON.parse(text)).toMatchObject({ baseUrl: url, shownIn: 'a Switchyard dialog' });
+    expect(text).not.toMatch(/\d{6}/);
+    const code = /code (\d{6})/.exec(record.messageBoxes.at(-1) ?? '')?.[1];
+    const confirmed = await admin('POST', `/admin/keys/${id}/base-url/confirm`, {
+      baseUrl: url,
+      code,
+    });
+    expect(confirmed.status).toBe(200);
+    await admin('DELETE', `/admin/keys/${id}`, undefined);
+  });
+
   it('pauses and resumes routing from the tray', async () => {
     const paused = async () =>
       (
         (await (
           await fetch(`${origin}/admin/status`, {
-            headers: { authorization: `Bearer ${record.cookies[0]?.value}` },
+            headers: { authorization: `Bearer ${adminToken}` },
           })
         ).json()) as { paused: boolean }
       ).paused;
@@ -249,7 +285,7 @@ describe('the Electron main process, against a stand-in Electron', () => {
   it('never writes the admin token or the proxy key to its log', () => {
     const text = logs.join('');
     expect(text).toContain('engine: listening at');
-    expect(text).not.toContain(String(record.cookies[0]?.value));
+    expect(text).not.toContain(adminToken);
     expect(text).not.toMatch(/sy-[A-Za-z0-9_-]{20,}/);
   });
 });

@@ -86,6 +86,7 @@ export async function startDispatchRig(setup: RigSetup): Promise<DispatchRig> {
     clock: Date.now,
     captureBodies: () => false,
     reportBug: (requestId, error) => bugs.push({ requestId, error }),
+    mask: (text) => text,
   };
   let n = 0;
   const server: Server = createServer((req, res) => {

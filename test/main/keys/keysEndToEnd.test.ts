@@ -6,7 +6,7 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { childEnv, serveFromSource, type ServedEngine } from '../cli/serveHarness.ts';
+import { adminTokenOf, childEnv, serveFromSource, type ServedEngine } from '../cli/serveHarness.ts';
 import { requireSecretService } from './secretService.ts';
 
 const CLI = fileURLToPath(new URL('../../../main/cli/main.ts', import.meta.url));
@@ -42,7 +42,7 @@ async function startMockProvider(): Promise<void> {
 }
 
 async function admin(engine: ServedEngine, method: string, path: string, body?: unknown) {
-  const token = new URL(engine.ready.dashboard).searchParams.get('token')!;
+  const token = adminTokenOf(engine.ready.dashboard);
   const res = await fetch(`${engine.ready.url}${path}`, {
     method,
     headers: {
@@ -263,14 +263,21 @@ describe('an engine with no keychain at all', () => {
         source: 'env',
         envName: 'MOCK_PROVIDER_KEY',
         status: expect.not.stringMatching(/missing/),
+        // A variable the engine holds goes to a custom address only once the person confirms it.
+        unconfirmedBaseUrl: { current: mockUrl, confirmed: null },
       },
     });
-    const test = await admin(
-      engine,
-      'POST',
-      `/admin/keys/${(added.json.key as { id: string }).id}/test`,
-      {},
-    );
+    const id = (added.json.key as { id: string }).id;
+    expect((await admin(engine, 'POST', `/admin/keys/${id}/test`, {})).status).toBe(409);
+    const asked = await admin(engine, 'POST', `/admin/keys/${id}/base-url/code`, {});
+    expect(asked.status).toBe(200);
+    const code = /confirmation code (\d{6})/.exec(engine.stderr())?.[1];
+    const confirmed = await admin(engine, 'POST', `/admin/keys/${id}/base-url/confirm`, {
+      baseUrl: mockUrl,
+      code,
+    });
+    expect(confirmed.status, JSON.stringify(confirmed.json)).toBe(200);
+    const test = await admin(engine, 'POST', `/admin/keys/${id}/test`, {});
     expect(test.status).toBe(200);
     expect(seen.filter(leaks).length).toBe(0);
   });

@@ -206,20 +206,13 @@ describe('bodies', () => {
     expect((db.prepare('SELECT count(*) AS n FROM bodies').get() as { n: number }).n).toBe(0);
   });
 
-  it('are stored with key-shaped strings and known secrets redacted when it is on', () => {
+  it('are stored as handed over when it is on (the recorder redacts them first)', () => {
     settings.logBodies = true;
-    const log = makeLog({ secrets: () => ['custom-secret-value'] });
-    log.record(
-      request('r1', NOW, {
-        requestBody: `${prompt} custom-secret-value`,
-        responseBody: 'Authorization: Bearer abcdefghijklmnopqrstuvwxyz0123',
-      }),
-      [],
-    );
+    const log = makeLog();
+    log.record(request('r1', NOW, { requestBody: 'my key is [redacted]', responseBody: 'ok' }), []);
     log.flush();
     const { request: stored } = log.get('r1')!;
-    expect(stored.requestBody).toBe('my key is [redacted] and [redacted] please [redacted]');
-    expect(stored.responseBody).toBe('Authorization: [redacted]');
+    expect([stored.requestBody, stored.responseBody]).toEqual(['my key is [redacted]', 'ok']);
   });
 });
 

@@ -27,7 +27,7 @@ describe('call', () => {
     expect(seen[0]?.url).toBe('/admin/keys/g%201');
     expect(seen[0]?.init.method).toBe('PUT');
     expect(seen[0]?.init.body).toBe('{"secret":"gsk_abcdefgh"}');
-    expect(seen[0]?.init.credentials).toBe('same-origin');
+    expect(seen[0]?.init.credentials).toBe('omit');
     expect((seen[0]?.init.headers as Record<string, string>)['content-type']).toBe(
       'application/json',
     );

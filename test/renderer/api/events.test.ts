@@ -1,126 +1,138 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { connectEvents, type StreamState } from '../../../renderer/src/api/events.ts';
 
-/** Just enough of EventSource to drive the wrapper by hand. */
-class FakeSource {
-  readyState = 0;
-  onopen: (() => void) | null = null;
-  onerror: (() => void) | null = null;
-  closed = false;
-  readonly listeners = new Map<string, (e: MessageEvent<string>) => void>();
+/** One event stream response the test writes into by hand. */
+class FakeStream {
   readonly url: string;
-  constructor(url: string) {
+  readonly init: RequestInit;
+  #controller!: ReadableStreamDefaultController<Uint8Array>;
+  readonly response: Response;
+  constructor(url: string, init: RequestInit, status: number) {
     this.url = url;
+    this.init = init;
+    const body = new ReadableStream<Uint8Array>({ start: (c) => (this.#controller = c) });
+    this.response = new Response(status === 200 ? body : '{}', { status });
   }
-  addEventListener(name: string, fn: (e: MessageEvent<string>) => void) {
-    this.listeners.set(name, fn);
+  write(text: string) {
+    this.#controller.enqueue(new TextEncoder().encode(text));
   }
-  close() {
-    this.closed = true;
-    this.readyState = 2;
+  end() {
+    this.#controller.close();
   }
-  open() {
-    this.readyState = 1;
-    this.onopen?.();
-  }
-  emit(name: string, data: string) {
-    this.listeners.get(name)?.({ data } as MessageEvent<string>);
-  }
-  fail(readyState: 0 | 2) {
-    this.readyState = readyState;
-    this.onerror?.();
+  get aborted() {
+    return this.init.signal?.aborted ?? false;
   }
 }
 
+const flush = async () => {
+  for (let i = 0; i < 10; i++) await Promise.resolve();
+  await vi.advanceTimersByTimeAsync(0);
+};
+
 describe('connectEvents', () => {
-  let sources: FakeSource[];
+  let streams: FakeStream[];
+  let statuses: number[];
   let states: StreamState[];
   let resyncs: number;
-  const create = (url: string) => {
-    const s = new FakeSource(url);
-    sources.push(s);
-    return s as unknown as EventSource;
-  };
 
   beforeEach(() => {
     vi.useFakeTimers();
-    sources = [];
+    streams = [];
+    statuses = [];
     states = [];
     resyncs = 0;
+    sessionStorage.setItem('switchyard.adminToken', 'tok');
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (url: string, init: RequestInit) => {
+        const s = new FakeStream(url, init, statuses.shift() ?? 200);
+        streams.push(s);
+        return s.response;
+      }),
+    );
   });
-  afterEach(() => vi.useRealTimers());
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+    sessionStorage.clear();
+  });
 
-  it('hands each named event’s parsed data to its handler and drops malformed frames', () => {
+  it('reads the stream with the token in a header, and hands each event’s data to its handler', async () => {
     const finished = vi.fn();
     const quota = vi.fn();
     const stop = connectEvents({
       handlers: { 'request.finished': finished, 'quota.changed': quota },
       onState: (s) => states.push(s),
       onResync: () => resyncs++,
-      createSource: create,
     });
-    expect(sources[0]?.url).toBe('/admin/events');
-    sources[0]?.open();
-    sources[0]?.emit('quota.changed', '{"provider":"groq","window":"minute"}');
-    sources[0]?.emit('request.finished', '{not json');
+    await flush();
+    expect(streams[0]?.url).toBe('/admin/events');
+    expect((streams[0]?.init.headers as Record<string, string>).authorization).toBe('Bearer tok');
+    expect(streams[0]?.init.credentials).toBe('omit');
+    streams[0]?.write('retry: 2000\n: connected\n\nevent: quota.changed\ndata: {"provider":"gr');
+    streams[0]?.write('oq","window":"minute"}\n\nevent: request.finished\ndata: {not json\n\n');
+    await flush();
     expect(quota).toHaveBeenCalledWith({ provider: 'groq', window: 'minute' });
     expect(finished).not.toHaveBeenCalled();
     expect(states).toEqual(['connecting', 'open']);
     stop();
-    expect(sources[0]?.closed).toBe(true);
+    expect(streams[0]?.aborted).toBe(true);
   });
 
-  it('lets the browser retry a dropped stream, and asks for a resync once it is back', () => {
+  it('reconnects after a dropped stream and asks for a resync once it is back', async () => {
     connectEvents({
       handlers: {},
       onState: (s) => states.push(s),
       onResync: () => resyncs++,
-      createSource: create,
+      backoffMs: [100],
     });
-    sources[0]?.open();
-    expect(resyncs).toBe(0);
-    sources[0]?.fail(0);
+    await flush();
+    streams[0]?.end();
+    await flush();
     expect(states.at(-1)).toBe('reconnecting');
-    expect(sources).toHaveLength(1);
-    sources[0]?.open();
+    await vi.advanceTimersByTimeAsync(100);
+    await flush();
+    expect(streams).toHaveLength(2);
     expect(resyncs).toBe(1);
     expect(states.at(-1)).toBe('open');
   });
 
-  it('starts a new stream with growing pauses when the browser gives up (an HTTP error)', () => {
+  it('waits longer after each HTTP error (a restarting engine answers 503, a new one 401)', async () => {
+    statuses = [200, 503, 401];
     connectEvents({
       handlers: {},
       onState: (s) => states.push(s),
       onResync: () => resyncs++,
-      createSource: create,
       backoffMs: [100, 1000],
     });
-    sources[0]?.open();
-    sources[0]?.fail(2);
-    vi.advanceTimersByTime(99);
-    expect(sources).toHaveLength(1);
-    vi.advanceTimersByTime(1);
-    expect(sources).toHaveLength(2);
-    sources[1]?.fail(2);
-    vi.advanceTimersByTime(999);
-    expect(sources).toHaveLength(2);
-    vi.advanceTimersByTime(1);
-    expect(sources).toHaveLength(3);
-    sources[2]?.open();
+    await flush();
+    streams[0]?.end();
+    await flush();
+    await vi.advanceTimersByTimeAsync(100);
+    await flush();
+    expect(streams).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(999);
+    expect(streams).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(1);
+    await flush();
+    expect(streams).toHaveLength(3);
+    await vi.advanceTimersByTimeAsync(1000);
+    await flush();
+    expect(streams).toHaveLength(4);
     expect(resyncs).toBe(1);
   });
 
-  it('stops retrying once stopped', () => {
+  it('stops retrying once stopped', async () => {
+    statuses = [503];
     const stop = connectEvents({
       handlers: {},
       onState: (s) => states.push(s),
       onResync: () => resyncs++,
-      createSource: create,
       backoffMs: [100],
     });
-    sources[0]?.fail(2);
+    await flush();
     stop();
-    vi.advanceTimersByTime(10_000);
-    expect(sources).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(streams).toHaveLength(1);
   });
 });

@@ -1,0 +1,82 @@
+/**
+ * The one place the engine hides the secrets it holds (provider keys, the proxy key, the admin
+ * token) from everything it sends out: answers to clients, the request log, the admin API, the
+ * event stream and its own log.
+ *
+ * Matching is by meaning, not by spelling. A provider that echoes a key may have written it with
+ * JSON escapes (`sk-live\/…`, `\u002d`, every character as `\uXXXX`, escaped twice when JSON sits
+ * inside a JSON string) or percent-encoded it; parsing that text gives the key back. So each
+ * character of a secret matches in any of those spellings, and the same mask is right for raw
+ * JSON text, for SSE text and for already-decoded strings: whatever decodes to the secret is
+ * replaced. The replacement, `[key …WXYZ]`, is letters and digits only, so it is safe inside JSON.
+ */
+
+/** Shorter values would mask ordinary words; no secret the engine holds is this short. */
+const MIN_SECRET_LENGTH = 8;
+
+const REGEX_SPECIAL = /[.*+?^${}()|[\]\\/-]/g;
+
+/** A hex digit in either case: `\u002D` and `\u002d` are the same character. */
+function hexPattern(hex: string): string {
+  return [...hex].map((d) => (/[a-f]/.test(d) ? `[${d}${d.toUpperCase()}]` : d)).join('');
+}
+
+/** Every way one character can be written: itself after any escaping backslashes, `\uXXXX`, `%XX`. */
+function characterPattern(ch: string): string {
+  const code = ch.charCodeAt(0);
+  const literal = ch.replace(REGEX_SPECIAL, '\\$&');
+  const unicode = `\\\\+u${hexPattern(code.toString(16).padStart(4, '0'))}`;
+  const percent = code < 0x80 ? `|%${hexPattern(code.toString(16).padStart(2, '0'))}` : '';
+  return `(?:\\\\*${literal}|${unicode}${percent})`;
+}
+
+/** The last four letters or digits of a secret, which is how the dashboard names a key too. */
+function markFor(secret: string): string {
+  return `[key …${secret.replace(/[^A-Za-z0-9]/g, '').slice(-4)}]`;
+}
+
+type Compiled = { signature: string; pattern: RegExp | null; marks: string[] };
+
+export class SecretMask {
+  readonly #secrets: () => Iterable<string>;
+  #compiled: Compiled = { signature: '', pattern: null, marks: [] };
+
+  /** `secrets` is read on every call, so a key added, replaced or rotated is masked at once. */
+  constructor(secrets: () => Iterable<string>) {
+    this.#secrets = secrets;
+  }
+
+  /** `text` with every spelling of every held secret replaced by its mark. */
+  mask(text: string): string {
+    const { pattern, marks } = this.#current();
+    if (pattern === null || text.length < MIN_SECRET_LENGTH) return text;
+    pattern.lastIndex = 0;
+    return text.replace(pattern, (...args: unknown[]) => {
+      // One capture group per secret: the first one that took part names the secret.
+      for (let i = 0; i < marks.length; i++) if (args[i + 1] !== undefined) return marks[i]!;
+      return marks[0]!;
+    });
+  }
+
+  /** Recompiled only when the set of secrets changed, so a busy proxy pays for it once. */
+  #current(): Compiled {
+    const secrets = [...new Set(this.#secrets())]
+      .filter((s) => s.length >= MIN_SECRET_LENGTH)
+      // Longest first, so a secret that contains another is masked whole.
+      .sort((a, b) => b.length - a.length);
+    const signature = secrets.join('\u0000');
+    if (signature === this.#compiled.signature) return this.#compiled;
+    this.#compiled = {
+      signature,
+      pattern:
+        secrets.length === 0
+          ? null
+          : new RegExp(
+              secrets.map((s) => `(${[...s].map(characterPattern).join('')})`).join('|'),
+              'g',
+            ),
+      marks: secrets.map(markFor),
+    };
+    return this.#compiled;
+  }
+}
