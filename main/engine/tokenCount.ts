@@ -8,7 +8,6 @@
  * whenever the model resolves.
  */
 import type { ServerResponse } from 'node:http';
-import { countTokens as countO200k } from 'gpt-tokenizer/encoding/o200k_base';
 import type { Route } from '../../app/config/schema.ts';
 import type { CountTokensRequest } from '../../app/formats/anthropic.ts';
 import { countableText } from '../../app/formats/countTokens.ts';
@@ -37,8 +36,14 @@ export type TokenCountDeps = {
 /** Special-token text in a prompt is counted as the plain text it is, never refused. */
 const PLAIN_TEXT = { disallowedSpecial: new Set<string>() };
 
+// The o200k tables cost about 50 MB once decoded: loaded on the first count, not at start, so an
+// engine that never serves a local count never pays for them.
+let tokenizer: Promise<typeof import('gpt-tokenizer/encoding/o200k_base')> | undefined;
+
 /** The local estimate: the o200k tokenizer over the request's text, plus fixed media costs. */
-export function estimateInputTokens(body: CountTokensRequest): number {
+async function estimateInputTokens(body: CountTokensRequest): Promise<number> {
+  tokenizer ??= import('gpt-tokenizer/encoding/o200k_base');
+  const { countTokens: countO200k } = await tokenizer;
   const { texts, fixedTokens } = countableText(body);
   let tokens = fixedTokens;
   for (const text of texts) if (text !== '') tokens += countO200k(text, PLAIN_TEXT);
@@ -122,7 +127,7 @@ export async function countTokens(
   sendJson(
     res,
     200,
-    { input_tokens: estimateInputTokens(req.body as CountTokensRequest) },
+    { input_tokens: await estimateInputTokens(req.body as CountTokensRequest) },
     { ...headers, 'x-switchyard-token-count': 'estimate' },
   );
 }
