@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { ENGINE_NODE_FLAGS } from './engineFlags.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -76,7 +77,7 @@ if (electron.binary) {
   console.log(`Starting Switchyard headless in the browser: ${electron.reason}.`);
   const child = spawn(
     process.execPath,
-    ['dist/main/cli.js', 'serve', '--json', ...process.argv.slice(2)],
+    [...ENGINE_NODE_FLAGS, 'dist/main/cli.js', 'serve', '--json', ...process.argv.slice(2)],
     { stdio: ['ignore', 'pipe', 'inherit'], detached: true },
   );
   forwardSignals(child);

@@ -35,11 +35,13 @@ function markFor(secret: string): string {
   return `[key …${secret.replace(/[^A-Za-z0-9]/g, '').slice(-4)}]`;
 }
 
-type Compiled = { signature: string; pattern: RegExp | null; marks: string[] };
+type Compiled = { pattern: RegExp | null; marks: string[] };
 
 export class SecretMask {
   readonly #secrets: () => Iterable<string>;
-  #compiled: Compiled = { signature: '', pattern: null, marks: [] };
+  #compiled: Compiled = { pattern: null, marks: [] };
+  /** The secrets as the sources gave them when the pattern was compiled. */
+  #seen: string[] = [];
 
   /** `secrets` is read on every call, so a key added, replaced or rotated is masked at once. */
   constructor(secrets: () => Iterable<string>) {
@@ -58,16 +60,25 @@ export class SecretMask {
     });
   }
 
-  /** Recompiled only when the set of secrets changed, so a busy proxy pays for it once. */
+  /**
+   * Recompiled only when the secrets changed. Called for every chunk a stream writes, so the check
+   * allocates nothing: the sources are walked and compared with what was compiled last time.
+   */
   #current(): Compiled {
-    const secrets = [...new Set(this.#secrets())]
+    const seen = this.#seen;
+    let count = 0;
+    let fresh: string[] | undefined;
+    for (const secret of this.#secrets()) {
+      if (fresh === undefined && seen[count] !== secret) fresh = seen.slice(0, count);
+      fresh?.push(secret);
+      count++;
+    }
+    if (fresh === undefined && count === seen.length) return this.#compiled;
+    this.#seen = fresh ?? seen.slice(0, count);
+    const secrets = [...new Set(this.#seen)]
       .filter((s) => s.length >= MIN_SECRET_LENGTH)
-      // Longest first, so a secret that contains another is masked whole.
       .sort((a, b) => b.length - a.length);
-    const signature = secrets.join('\u0000');
-    if (signature === this.#compiled.signature) return this.#compiled;
     this.#compiled = {
-      signature,
       pattern:
         secrets.length === 0
           ? null

@@ -8,7 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RequestListItem } from '../../app/admin/types.ts';
-import { serveFromSource, type ServedEngine } from '../main/cli/serveHarness.ts';
+import { adminTokenOf, serveFromSource, type ServedEngine } from '../main/cli/serveHarness.ts';
 import { startMockProvider } from '../mocks/mockProvider.ts';
 import type { LoggedRequest, MockBehavior, MockProvider } from '../mocks/types.ts';
 
@@ -87,7 +87,7 @@ export async function startConformanceEngine(
     await rm(dataDir, { recursive: true, force: true });
     throw err;
   }
-  const adminToken = new URL(served.ready.dashboard).searchParams.get('token') ?? '';
+  const adminToken = adminTokenOf(served.ready.dashboard);
   return {
     format,
     mock,

@@ -8,7 +8,6 @@ import {
   type ResponseOf,
 } from '../../../app/admin/contract.ts';
 import type { FieldIssue } from '../../../app/config/parse.ts';
-import { BRIDGE_GLOBAL, type SwitchyardBridge } from '../../../app/shell/bridge.ts';
 import { adminAuthHeaders, adminBase } from './session.ts';
 
 /** Path parameters, the query string and an abort signal for one call. */

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { ENGINE_NODE_FLAGS } from '../../../main/engineFlags.ts';
 
 export type ServeReady = {
   url: string;
@@ -49,7 +50,17 @@ export async function serveFromSource(
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'switchyard-serve-')));
   const child = spawn(
     process.execPath,
-    [CLI, 'serve', '--port', '0', '--data-dir', dataDir, '--json', ...extraArgs],
+    [
+      ...ENGINE_NODE_FLAGS,
+      CLI,
+      'serve',
+      '--port',
+      '0',
+      '--data-dir',
+      dataDir,
+      '--json',
+      ...extraArgs,
+    ],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: childEnv(env),

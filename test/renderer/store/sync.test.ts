@@ -1,27 +1,24 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { AdminEventMap, AdminEventName } from '../../../app/admin/events.ts';
 import type { LimiterState } from '../../../app/limiter/state.ts';
 import type { LimiterView } from '../../../app/limiter/view.ts';
+import type { EventHandlers, EventStreamOptions } from '../../../renderer/src/api/events.ts';
 import { createDashboardStore } from '../../../renderer/src/store/index.ts';
 import { startSync } from '../../../renderer/src/store/sync.ts';
 import { fakeAdmin, NOW, QUOTA, REQUEST, type Call } from '../fakeAdmin.ts';
 
-/** An EventSource the test drives: it opens at once and delivers what the test emits. */
-class Source {
-  static last: Source | undefined;
-  readyState = 1;
-  onopen: (() => void) | null = null;
-  onerror: (() => void) | null = null;
-  readonly listeners = new Map<string, (event: { data: string }) => void>();
-  constructor() {
-    Source.last = this;
-  }
-  addEventListener(name: string, listener: (event: { data: string }) => void) {
-    this.listeners.set(name, listener);
-  }
-  emit(name: string, data: unknown) {
-    this.listeners.get(name)?.({ data: JSON.stringify(data) });
-  }
-  close() {}
+/** The sync's event handlers, captured from connectEvents so the test can deliver events. */
+const stream = vi.hoisted(() => ({ handlers: {} as EventHandlers }));
+vi.mock('../../../renderer/src/api/events.ts', () => ({
+  connectEvents: (options: EventStreamOptions) => {
+    stream.handlers = options.handlers;
+    options.onState('open');
+    return () => undefined;
+  },
+}));
+
+function emit<N extends AdminEventName>(name: N, data: AdminEventMap[N]): void {
+  (stream.handlers[name] as ((payload: AdminEventMap[N]) => void) | undefined)?.(data);
 }
 
 const SPEND = { since: NOW - 3_600_000, byRoute: { fast: 1.25 } };
@@ -31,7 +28,6 @@ let stop: () => void;
 let store: ReturnType<typeof createDashboardStore>;
 
 beforeEach(async () => {
-  vi.stubGlobal('EventSource', Source);
   calls = fakeAdmin({ 'GET /admin/spend/today': SPEND });
   store = createDashboardStore();
   stop = startSync(store);
@@ -53,12 +49,12 @@ describe('the dashboard’s sync', () => {
     // The log holds a paid request on "fast" costing $0.00003; the engine counts $1.25.
     expect(REQUEST.route).toBe('fast');
     expect(store.getState().spendByRoute).toEqual({ fast: 1.25 });
-    Source.last?.emit('request.finished', {
+    emit('request.finished', {
       request: { ...REQUEST, id: 'req-9', costUsd: 5 },
       attempts: [],
     });
     expect(store.getState().spendByRoute).toEqual({ fast: 1.25 });
-    Source.last?.emit('spend.changed', { since: SPEND.since, byRoute: { fast: 2.5 } });
+    emit('spend.changed', { since: SPEND.since, byRoute: { fast: 2.5 } });
     expect(store.getState().spendByRoute).toEqual({ fast: 2.5 });
   });
 
@@ -67,7 +63,7 @@ describe('the dashboard’s sync', () => {
     const before = fetched('/admin/quota') + fetched('/admin/quota/state');
     const view: LimiterView = { ...QUOTA, at: NOW + 1000 };
     const state: LimiterState = { pools: {}, keys: {} };
-    Source.last?.emit('quota.changed', { view, state });
+    emit('quota.changed', { view, state });
     expect(store.getState().quota).toEqual(view);
     expect(store.getState().limiterState).toEqual(state);
     await vi.advanceTimersByTimeAsync(1000);
