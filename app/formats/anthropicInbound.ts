@@ -7,10 +7,14 @@
  * - `thinking` blocks go back as `reasoning_content` only to the model that wrote them
  *   (thinkingSignature.ts); Anthropic's own, redacted thinking and others' are dropped.
  *
+ * - Structured outputs (`output_config.format`, the beta `output_format`) become
+ *   `response_format` (structuredOutput.ts).
+ *
  * What does not carry over, on purpose:
- * - The `thinking` setting, `cache_control`, `context_management`, `output_config` and other
- *   beta fields: OpenAI-format targets have no field for them. `top_k` is dropped (OpenAI
- *   refuses it).
+ * - The `thinking` setting, `cache_control`, `context_management` and other beta fields:
+ *   OpenAI-format targets have no field for them. `top_k` is dropped (OpenAI refuses it).
+ * - `output_config.effort`: `reasoning_effort` is its counterpart, but only reasoning models
+ *   take it (gpt-4o-mini answers 400) and the catalog has no per-model flag saying which do.
  * - `tool_result.is_error` becomes an `Error: ` prefix on the tool message, the only place an
  *   OpenAI model can see it.
  * - Server tools (web search, code execution, …) and their blocks are left out (a tool_choice
@@ -33,6 +37,7 @@ import type {
 import { isKnownBlock } from './anthropic.ts';
 import type { Translated } from './common.ts';
 import { parseJsonObject } from './common.ts';
+import { anthropicResponseFormat } from './structuredOutput.ts';
 import { readSignature, signThinking } from './thinkingSignature.ts';
 import type {
   ChatCompletionRequest,
@@ -255,6 +260,8 @@ export function anthropicToOpenAiRequest(
   if (req.temperature !== undefined) out.temperature = req.temperature;
   if (req.top_p !== undefined) out.top_p = req.top_p;
   if (req.metadata?.user_id) out.user = req.metadata.user_id;
+  const responseFormat = anthropicResponseFormat(req);
+  if (responseFormat !== undefined) out.response_format = responseFormat;
   if (req.stream === true) {
     out.stream = true;
     out.stream_options = { include_usage: true };

@@ -8,10 +8,15 @@ import { createAnthropic } from '@ai-sdk/anthropic';
 import Anthropic from '@anthropic-ai/sdk';
 import { AIMessage, HumanMessage, ToolMessage } from '@langchain/core/messages';
 import { ChatAnthropic } from '@langchain/anthropic';
-import { generateObject, generateText, stepCountIs, streamText, tool } from 'ai';
+import { generateObject, generateText, stepCountIs, streamObject, streamText, tool } from 'ai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { startConformanceEngine, UPSTREAM_FORMATS, type ConformanceEngine } from './engine.ts';
+import {
+  startConformanceEngine,
+  UPSTREAM_FORMATS,
+  type ConformanceEngine,
+  type UpstreamFormat,
+} from './engine.ts';
 
 const WEATHER_PROMPT = 'Use the weather tool for Paris.';
 const weatherSchema = z.object({ city: z.string() });
@@ -22,6 +27,20 @@ function sentSince(engine: ConformanceEngine, from: number): string[] {
     .chatRequests()
     .slice(from)
     .map((r) => JSON.stringify(r.body));
+}
+
+/** The output schema an upstream request carried, where its format puts it. */
+function schemaSent(format: UpstreamFormat, body: unknown): unknown {
+  const b = body as {
+    output_config?: { format?: { schema?: unknown } };
+    response_format?: { json_schema?: { schema?: unknown } };
+    generationConfig?: { responseMimeType?: string; responseSchema?: unknown };
+  };
+  if (format === 'anthropic') return b.output_config?.format?.schema;
+  if (format === 'openai') return b.response_format?.json_schema?.schema;
+  return b.generationConfig?.responseMimeType === 'application/json'
+    ? b.generationConfig.responseSchema
+    : undefined;
 }
 
 describe.each(UPSTREAM_FORMATS)('SDK clients through a %s-format upstream', (format) => {
@@ -98,31 +117,41 @@ describe.each(UPSTREAM_FORMATS)('SDK clients through a %s-format upstream', (for
       expect(sent[1]).toContain('sunny in mock');
     });
 
-    // The AI SDK sends the schema as Anthropic's output_config.format; only an Anthropic-format
-    // target has a field for it (the translation to the other formats drops it), so only there
-    // does a model see it.
-    if (format === 'anthropic')
-      it('generateObject', async () => {
-        engine.mock.setBehavior({
-          reply: (request) => {
-            const body = request.body as { output_config?: { format?: { schema?: unknown } } };
-            return body.output_config?.format?.schema === undefined
-              ? 'no schema reached the upstream'
-              : JSON.stringify({ city: 'Paris', days: 3 });
-          },
-        });
-        try {
-          const result = await generateObject({
-            model: model(),
-            schema: z.object({ city: z.string(), days: z.number() }),
-            prompt: 'Plan a trip.',
-            maxRetries: 0,
-          });
-          expect(result.object).toEqual({ city: 'Paris', days: 3 });
-        } finally {
-          engine.mock.setBehavior({ reply: undefined });
-        }
+    // The AI SDK sends the schema as Anthropic's output_config.format; other formats get it
+    // translated, and each mock answers with JSON matching the schema it received (strings
+    // "mock", numbers 1), so the object comes back only if the schema reached the upstream.
+    it('generateObject', async () => {
+      const before = engine.chatRequests().length;
+      const result = await generateObject({
+        model: model(),
+        schema: z.object({ city: z.string(), days: z.number() }),
+        prompt: 'Plan a trip.',
+        maxRetries: 0,
       });
+      expect(result.object).toEqual({ city: 'mock', days: 1 });
+      const sent = engine.chatRequests().slice(before);
+      expect(sent).toHaveLength(1);
+      const upstreamSchema = schemaSent(format, sent[0]?.body);
+      expect(upstreamSchema).toMatchObject({ properties: { city: {}, days: {} } });
+      expect(upstreamSchema).toHaveProperty('required', ['city', 'days']);
+    });
+
+    it('streamObject', async () => {
+      const before = engine.chatRequests().length;
+      const result = streamObject({
+        model: model(),
+        schema: z.object({ city: z.string(), days: z.number() }),
+        prompt: 'Plan a trip, streamed.',
+        maxRetries: 0,
+      });
+      const partials: unknown[] = [];
+      for await (const partial of result.partialObjectStream) partials.push(partial);
+      expect(partials.at(-1)).toEqual({ city: 'mock', days: 1 });
+      expect(await result.object).toEqual({ city: 'mock', days: 1 });
+      const sent = engine.chatRequests().slice(before);
+      expect(sent.map((r) => r.stream)).toEqual([true]);
+      expect(schemaSent(format, sent[0]?.body)).toBeDefined();
+    });
   });
 
   describe('LangChain ChatAnthropic', () => {

@@ -75,6 +75,13 @@ function tools(body: Record<string, unknown>): ToolDef[] {
   );
 }
 
+/** `output_config.format`, or `output_format` as the structured-outputs beta spelled it. */
+function outputSchema(body: Record<string, unknown>): unknown {
+  const config = isRecord(body.output_config) ? body.output_config : {};
+  const format = config.format ?? body.output_format;
+  return isRecord(format) && format.type === 'json_schema' ? format.schema : undefined;
+}
+
 function parseTurn(_endpoint: unknown, body: unknown): Turn | string {
   if (!isRecord(body)) return 'Request body must be a JSON object';
   if (!Array.isArray(body.messages)) return 'messages: Field required';
@@ -92,6 +99,7 @@ function parseTurn(_endpoint: unknown, body: unknown): Turn | string {
     lastIsToolResult: isToolResult && messages[messages.length - 1] === lastUser,
     tools: tools(body),
     maxTokens: typeof body.max_tokens === 'number' ? body.max_tokens : undefined,
+    outputSchema: outputSchema(body),
     includeUsage: false,
     hasStreamOptions: false,
   };

@@ -173,6 +173,7 @@ function parseTurn(endpoint: Endpoint, body: unknown): Turn | string {
     lastIsToolResult: lastParts.some((p) => isRecord(p) && isRecord(p.functionResponse)),
     tools: tools(body),
     maxTokens: typeof config.maxOutputTokens === 'number' ? config.maxOutputTokens : undefined,
+    outputSchema: config.responseJsonSchema ?? config.responseSchema,
     includeUsage: false,
     hasStreamOptions: false,
   };

@@ -345,7 +345,16 @@ function parseTurn(endpoint: Endpoint, body: unknown): Turn | string {
     lastUserText: contentText(lastUser?.content),
     lastIsToolResult: last?.role === 'tool',
     tools: tools(body),
+    outputSchema: outputSchema(body),
   };
+}
+
+/** `response_format: { type: "json_schema", json_schema: { schema } }`. */
+function outputSchema(body: Record<string, unknown>): unknown {
+  const format = isRecord(body.response_format) ? body.response_format : {};
+  const spec =
+    format.type === 'json_schema' && isRecord(format.json_schema) ? format.json_schema : {};
+  return spec.schema;
 }
 
 function usage(input: number, output: number, cached = 0) {

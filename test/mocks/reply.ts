@@ -17,6 +17,12 @@ export interface Turn {
   lastIsToolResult: boolean;
   tools: ToolDef[];
   maxTokens?: number;
+  /**
+   * The JSON schema the answer must match (OpenAI `response_format` json_schema, Anthropic
+   * `output_config.format`, Gemini `responseJsonSchema` / `responseSchema`): the reply is then a
+   * sample of it.
+   */
+  outputSchema?: unknown;
   /** OpenAI `stream_options.include_usage`. */
   includeUsage: boolean;
   hasStreamOptions: boolean;
@@ -80,9 +86,18 @@ function chooseTools(turn: Turn, behavior: MockBehavior): ToolDef[] {
   return Array.from({ length: count }, (_, i) => pool[i % pool.length] as ToolDef);
 }
 
+/** The reply when the behavior sets none: a sample of the asked-for schema, or the echo. */
+function defaultReply(turn: Turn): string {
+  if (turn.outputSchema !== undefined) return JSON.stringify(sampleFromSchema(turn.outputSchema));
+  return turn.lastIsToolResult
+    ? `echo: tool result ${turn.lastUserText}`
+    : `echo: ${turn.lastUserText}`;
+}
+
 /**
- * Decides the answer: the behavior's reply or `echo: <last user text>`, a tool call when asked
- * for, text cut at max tokens. Token counts are the ~chars/4 estimate.
+ * Decides the answer: the behavior's reply, else JSON matching the request's output schema or
+ * `echo: <last user text>`; a tool call when asked for; text cut at max tokens. Token counts are
+ * the ~chars/4 estimate.
  */
 export function buildAnswer(
   turn: Turn,
@@ -109,13 +124,7 @@ export function buildAnswer(
     return { text: '', toolCalls, finish: 'tool', inputTokens, outputTokens, ...extra };
   }
   const reply = behavior.reply;
-  let text =
-    typeof reply === 'function'
-      ? reply(request)
-      : (reply ??
-        (turn.lastIsToolResult
-          ? `echo: tool result ${turn.lastUserText}`
-          : `echo: ${turn.lastUserText}`));
+  let text = typeof reply === 'function' ? reply(request) : (reply ?? defaultReply(turn));
   let finish: Answer['finish'] = 'stop';
   if (turn.maxTokens !== undefined && estimateTokens(text) > turn.maxTokens) {
     text = Array.from(text)

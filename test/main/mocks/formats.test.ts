@@ -24,6 +24,18 @@ const TIME_TOOL = {
   },
 };
 
+const TRIP_SCHEMA = {
+  type: 'object',
+  properties: {
+    city: { type: 'string' },
+    days: { type: 'integer' },
+    tags: { type: 'array', items: { type: 'string' } },
+  },
+  required: ['city', 'days', 'tags'],
+  additionalProperties: false,
+};
+const TRIP_SAMPLE = { city: 'mock', days: 1, tags: ['mock'] };
+
 describe('openai format, driven by the official openai SDK', () => {
   let mock: MockProvider;
   let client: OpenAI;
@@ -141,6 +153,18 @@ describe('openai format, driven by the official openai SDK', () => {
     expect(models.data.map((m) => m.id)).toEqual(['mock-model']);
   });
 
+  it('answers JSON matching a json_schema response_format', async () => {
+    const done = await client.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'plan a trip' }],
+      response_format: {
+        type: 'json_schema',
+        json_schema: { name: 'trip', schema: TRIP_SCHEMA, strict: true },
+      },
+    });
+    expect(JSON.parse(done.choices[0]?.message.content ?? '')).toEqual(TRIP_SAMPLE);
+  });
+
   it('cuts text at max_tokens with finish_reason length', async () => {
     const done = await client.chat.completions.create({
       model: 'gpt-4o-mini',
@@ -173,6 +197,29 @@ describe('anthropic format, driven by the official Anthropic SDK', () => {
     expect(message.usage.input_tokens).toBeGreaterThan(0);
     // This SDK version sends the key as a Bearer token; the mock takes either header.
     expect(mock.requests.at(-1)?.headers.authorization).toBe('[key:key1]');
+  });
+
+  it('answers JSON matching output_config.format, or the beta output_format', async () => {
+    const message = await client.messages.create({
+      model: 'claude-haiku-4-5',
+      max_tokens: 100,
+      messages: [{ role: 'user', content: 'plan a trip' }],
+      output_config: { format: { type: 'json_schema', schema: TRIP_SCHEMA } },
+    });
+    const block = message.content[0];
+    expect(JSON.parse(block?.type === 'text' ? block.text : '')).toEqual(TRIP_SAMPLE);
+    const beta = await postJson(
+      `${mock.url}/v1/messages`,
+      {
+        model: 'claude-haiku-4-5',
+        max_tokens: 100,
+        messages: [{ role: 'user', content: 'plan a trip' }],
+        output_format: { type: 'json_schema', schema: TRIP_SCHEMA },
+      },
+      { 'x-api-key': 'sk-ant-test-bbbb2222', 'anthropic-version': '2023-06-01' },
+    );
+    const json = (await beta.json()) as { content: Array<{ text: string }> };
+    expect(JSON.parse(json.content[0]?.text ?? '')).toEqual(TRIP_SAMPLE);
   });
 
   it('streams every event type and a tool call whose input arrives in several json deltas', async () => {
@@ -279,6 +326,32 @@ describe('gemini format', () => {
     expect(json.usageMetadata.candidatesTokenCount).toBe(4);
     expect(mock.requests.at(-1)?.model).toBe('gemini-2.5-flash');
   });
+
+  it.each(['responseJsonSchema', 'responseSchema'])(
+    'answers JSON matching generationConfig.%s',
+    async (field) => {
+      const schema =
+        field === 'responseSchema'
+          ? {
+              type: 'OBJECT',
+              properties: {
+                city: { type: 'STRING' },
+                days: { type: 'INTEGER' },
+                tags: { type: 'ARRAY', items: { type: 'STRING' } },
+              },
+            }
+          : TRIP_SCHEMA;
+      const response = await postJson(
+        `${mock.url}/v1beta/models/gemini-2.5-flash:generateContent`,
+        { ...body, generationConfig: { responseMimeType: 'application/json', [field]: schema } },
+        headers,
+      );
+      const json = (await response.json()) as {
+        candidates: Array<{ content: { parts: Array<{ text: string }> } }>;
+      };
+      expect(JSON.parse(json.candidates[0]?.content.parts[0]?.text ?? '')).toEqual(TRIP_SAMPLE);
+    },
+  );
 
   it('streams streamGenerateContent?alt=sse as data-only events with the finish in the last', async () => {
     const response = await postJson(
