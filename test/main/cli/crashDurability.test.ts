@@ -66,7 +66,8 @@ async function serve(): Promise<ServedEngine> {
 }
 
 async function quota(engine: ServedEngine): Promise<Record<string, number>> {
-  const token = new URL(engine.ready.dashboard).searchParams.get('token')!;
+  // The dashboard link carries the admin token in its fragment (never sent to a server).
+  const token = new URLSearchParams(new URL(engine.ready.dashboard).hash.slice(1)).get('token')!;
   const res = await fetch(`${engine.ready.url}/admin/quota`, {
     headers: { authorization: `Bearer ${token}` },
   });
