@@ -17,6 +17,7 @@ import {
 import type { KeyMeta } from '../../app/config/schema.ts';
 import type { ConfigStore } from '../config/configFile.ts';
 import type { ConfigUpdater } from './configUpdates.ts';
+import type { KeyState, KeyStateStore } from '../store/keyState.ts';
 import { KEYCHAIN_SERVICE, KeychainError, type Keychain } from './keychain.ts';
 
 /** What validating a key against its provider found (a models call or a one-token request). */
@@ -24,15 +25,6 @@ export type KeyValidation = { outcome: KeyTestOutcome; message: string; latencyM
 
 /** Supplied by the engine: checks a secret against the provider. Must not put the secret in its message. */
 export type ValidateKey = (provider: string, secret: string) => Promise<KeyValidation>;
-
-/** A key's status and last test, kept across restarts (the config holds only metadata). */
-export type KeyState = { status: KeyStatus; lastTest?: KeyTestResult };
-
-export interface KeyStateStore {
-  load(): Map<string, KeyState>;
-  save(id: string, state: KeyState): void;
-  remove(id: string): void;
-}
 
 export type NewKey = {
   provider: string;

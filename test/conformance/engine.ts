@@ -87,7 +87,8 @@ export async function startConformanceEngine(
     await rm(dataDir, { recursive: true, force: true });
     throw err;
   }
-  const adminToken = new URLSearchParams(new URL(served.ready.dashboard).hash.slice(1)).get('token') ?? '';
+  const adminToken =
+    new URLSearchParams(new URL(served.ready.dashboard).hash.slice(1)).get('token') ?? '';
   return {
     format,
     mock,
