@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_API, type EndpointName } from '../../../app/admin/contract.ts';
 import { fillPath } from '../../../app/admin/request.ts';
 import { startEngine, type Engine } from '../../../main/engine/engine.ts';
-import type { ValidateKey } from '../../../main/keys/keyStore.ts';
+import type { ValidateKey } from '../../../main/keys/keyStatus.ts';
 import { MemoryKeychain } from '../keys/memoryKeychain.ts';
 import { attempt, request } from '../store/records.ts';
 import { readEvents } from './sse.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigUpdateError } from '../../../main/keys/configUpdates.ts';
 import { KeychainError } from '../../../main/keys/keychain.ts';
-import { SecretLeftBehindError } from '../../../main/keys/keyStore.ts';
+import { SecretLeftBehindError } from '../../../main/keys/keyErrors.ts';
 import { adminErrorOf } from '../../../main/admin/errors.ts';
 
 const REFUSED = new ConfigUpdateError(
