@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import type { ImportCandidate, ImportResult } from '../../../app/admin/types.ts';
 import type { Provider } from '../../../app/catalog/schema.ts';
-import { call, describeError } from '../api/client.ts';
+import { call } from '../api/client.ts';
+import { useBusy } from '../lib/useBusy.ts';
 import { useStore } from '../store/index.ts';
 
 /** Keys found in the engine's environment, to move into the keychain in one go. */
@@ -9,15 +10,12 @@ export function ImportKeys(props: { providers: readonly Provider[] }) {
   const [candidates, setCandidates] = useState<ImportCandidate[] | null>(null);
   const [chosen, setChosen] = useState<Record<string, string>>({});
   const [results, setResults] = useState<ImportResult[]>([]);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useBusy();
   const loadKeys = useStore((s) => s.loadKeys);
 
-  const scan = async () => {
-    setBusy(true);
-    setError(null);
-    setResults([]);
-    try {
+  const scan = () =>
+    run(async () => {
+      setResults([]);
       const found = await call('importCandidates', {});
       setCandidates(found);
       setChosen(
@@ -27,29 +25,17 @@ export function ImportKeys(props: { providers: readonly Provider[] }) {
             .map((c) => [c.name, c.provider ?? '']),
         ),
       );
-    } catch (err) {
-      setError(describeError(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
-  const importChosen = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+  const importChosen = () =>
+    run(async () => {
       const items = Object.entries(chosen)
         .filter(([, provider]) => provider !== '')
         .map(([name, provider]) => ({ name, provider }));
       setResults(await call('importKeys', { items }));
       await loadKeys();
       setCandidates(null);
-    } catch (err) {
-      setError(describeError(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <div className="stack" style={{ gap: 10 }}>

@@ -1,6 +1,7 @@
 import { useId, useState } from 'react';
 import type { KeyView } from '../../../app/admin/types.ts';
-import { describeError } from '../api/client.ts';
+
+import { useBusy } from '../lib/useBusy.ts';
 import { useStore } from '../store/index.ts';
 import { BaseUrlConfirm } from './BaseUrlConfirm.tsx';
 
@@ -26,21 +27,8 @@ export function KeyRow(props: { keyView: KeyView }) {
   const { testKey, replaceKey, deleteKey, toast } = useStore.getState();
   const [mode, setMode] = useState<'idle' | 'replace' | 'confirm-delete'>('idle');
   const [secret, setSecret] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useBusy();
   const secretId = useId();
-
-  const run = async (work: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await work();
-    } catch (err) {
-      setError(describeError(err));
-    } finally {
-      setBusy(false);
-    }
-  };
 
   return (
     <li className="key-row" data-testid={`key-${k.id}`}>
