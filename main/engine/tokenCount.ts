@@ -7,6 +7,7 @@
  * Code falls back to real `max_tokens: 1` chat requests when a count fails, so a count answers
  * whenever the model resolves.
  */
+import type * as O200k from 'gpt-tokenizer/encoding/o200k_base';
 import type { ServerResponse } from 'node:http';
 import type { Route } from '../../app/config/schema.ts';
 import type { CountTokensRequest } from '../../app/formats/anthropic.ts';
@@ -38,7 +39,7 @@ const PLAIN_TEXT = { disallowedSpecial: new Set<string>() };
 
 // The o200k tables cost about 50 MB once decoded: loaded on the first count, not at start, so an
 // engine that never serves a local count never pays for them.
-let tokenizer: Promise<typeof import('gpt-tokenizer/encoding/o200k_base')> | undefined;
+let tokenizer: Promise<typeof O200k> | undefined;
 
 /** The local estimate: the o200k tokenizer over the request's text, plus fixed media costs. */
 async function estimateInputTokens(body: CountTokensRequest): Promise<number> {
