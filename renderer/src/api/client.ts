@@ -10,17 +10,27 @@ import { buildAdminRequest, type AdminCallInput } from '../../../app/admin/reque
 import type { FieldIssue } from '../../../app/config/parse.ts';
 import { adminAuthHeaders, adminBase } from './session.ts';
 
-/** Path parameters, the query string and an abort signal for one call. */
-export type CallOptions<N extends EndpointName> = {
-  params?: ParamsOf<N>;
+type NeedsParams<N extends EndpointName> = [keyof ParamsOf<N>] extends [never] ? false : true;
+
+/** Path parameters (required when the path has any), the query string and an abort signal. */
+export type CallOptions<N extends EndpointName> = (NeedsParams<N> extends true
+  ? { params: ParamsOf<N> }
+  : { params?: undefined }) & {
   query?: [QueryOf<N>] extends [never] ? never : QueryOf<N>;
   signal?: AbortSignal;
 };
 
-/** Endpoints without a body are called as `call('listKeys')`; the others as `call('addKey', body)`. */
+/**
+ * Endpoints without a body are called as `call('listKeys')`; the others as `call('addKey', body)`;
+ * one with a path parameter needs its options: `call('deleteKey', undefined, { params: { id } })`.
+ */
 export type CallArgs<N extends EndpointName> = [RequestOf<N>] extends [undefined]
-  ? [body?: undefined, options?: CallOptions<N>]
-  : [body: RequestOf<N>, options?: CallOptions<N>];
+  ? NeedsParams<N> extends true
+    ? [body: undefined, options: CallOptions<N>]
+    : [body?: undefined, options?: CallOptions<N>]
+  : NeedsParams<N> extends true
+    ? [body: RequestOf<N>, options: CallOptions<N>]
+    : [body: RequestOf<N>, options?: CallOptions<N>];
 
 /** An admin call that failed; `message` is already written for a person, `status` 0 means no answer. */
 export class ApiError extends Error {
