@@ -29,12 +29,44 @@ const NODE_BUILTINS = [
   'zlib',
 ];
 
-const layering = (why, patterns) => ({
+const layering = (why, patterns) => layeringOf([[why, patterns]]);
+
+/**
+ * One no-restricted-imports rule from several [why, patterns] pairs. Flat config does not merge
+ * a rule across blocks: a later block for the same files replaces the earlier rule, so each
+ * block of main/ states every pair that applies to its files.
+ */
+const layeringOf = (pairs) => ({
   'no-restricted-imports': [
     'error',
-    { patterns: patterns.map((group) => ({ group: [group], message: `Bad layering: ${why}` })) },
+    {
+      patterns: pairs.flatMap(([why, patterns]) =>
+        patterns.map((group) => ({ group: [group], message: `Bad layering: ${why}` })),
+      ),
+    },
   ],
 });
+
+/** Import paths that reach the named folders of main/ (and not app/'s folders of the same name). */
+const mainFolders = (names) =>
+  names.flatMap((name) => [`../${name}/*`, `../../${name}/*`, `**/main/${name}/*`]);
+
+const MAIN_NO_RENDERER = [
+  'main/ never imports renderer/; share code through app/.',
+  ['**/renderer/**'],
+];
+const MAIN_NO_ELECTRON = [
+  'only main/electron/ imports electron; the engine runs in plain Node (see main/README.md).',
+  ['electron', 'electron/*'],
+];
+const STATE_NO_ENGINE = [
+  'main/store/ and main/keys/ hold state; they never import the engine, the proxy, the server or the admin API (those import them).',
+  mainFolders(['engine', 'proxy', 'server', 'admin']),
+];
+const STORE_NO_KEYS = [
+  'main/keys/ uses main/store/, never the reverse; the store owns the interfaces it implements.',
+  mainFolders(['keys']),
+];
 
 const APP_WHY = 'app/ is the pure domain and imports only app/ (see app/README.md).';
 const BROWSER_ONLY_GLOBALS = Object.keys(globals.browser).filter((name) => !(name in globals.node));
@@ -114,7 +146,19 @@ export default tseslint.config(
   },
   {
     files: ['main/**/*.{ts,mts,mjs}'],
-    rules: layering('main/ never imports renderer/; share code through app/.', ['**/renderer/**']),
+    rules: layeringOf([MAIN_NO_RENDERER, MAIN_NO_ELECTRON]),
+  },
+  {
+    files: ['main/electron/**/*.{ts,mts,mjs}'],
+    rules: layeringOf([MAIN_NO_RENDERER]),
+  },
+  {
+    files: ['main/keys/**/*.ts'],
+    rules: layeringOf([MAIN_NO_RENDERER, MAIN_NO_ELECTRON, STATE_NO_ENGINE]),
+  },
+  {
+    files: ['main/store/**/*.ts'],
+    rules: layeringOf([MAIN_NO_RENDERER, MAIN_NO_ELECTRON, STATE_NO_ENGINE, STORE_NO_KEYS]),
   },
   {
     files: ['test/renderer/**/*.{ts,tsx}'],

@@ -38,9 +38,11 @@ export type EndpointDef<
   Req extends z.ZodType,
   Res,
   Query extends z.ZodType | undefined = undefined,
+  Path extends string = string,
 > = {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
-  path: string;
+  /** Kept as a literal type so each `:name` segment becomes a typed parameter (see ParamsOf). */
+  path: Path;
   request: Req;
   /** The schema of the query string's parameters (as strings), for endpoints that take any. */
   query: Query;
@@ -49,9 +51,13 @@ export type EndpointDef<
 };
 
 function endpoint<Res>() {
-  return <Req extends z.ZodType, Query extends z.ZodType | undefined = undefined>(
+  return <
+    const Path extends string,
+    Req extends z.ZodType,
+    Query extends z.ZodType | undefined = undefined,
+  >(
     method: EndpointDef<Req, Res>['method'],
-    path: string,
+    path: Path,
     request: Req,
     query?: Query,
   ) =>
@@ -61,7 +67,7 @@ function endpoint<Res>() {
       request,
       query: query as Query,
       response: undefined as unknown as Res,
-    }) as EndpointDef<Req, Res, Query>;
+    }) as EndpointDef<Req, Res, Query, Path>;
 }
 
 const NoBody = z.undefined();
@@ -248,31 +254,18 @@ export type ResponseOf<N extends EndpointName> = AdminApi[N]['response'];
 export type QueryOf<N extends EndpointName> = AdminApi[N]['query'] extends z.ZodType
   ? z.input<AdminApi[N]['query']>
   : never;
+/** The query as the router hands it to the handler: validated, defaults filled; undefined when the endpoint takes none. */
+export type ParsedQueryOf<N extends EndpointName> = AdminApi[N]['query'] extends z.ZodType
+  ? z.output<AdminApi[N]['query']>
+  : undefined;
 
-/** Matches a concrete path against an endpoint path template; returns its parameters or null. */
-export function matchPath(template: string, pathname: string): Record<string, string> | null {
-  const want = template.split('/');
-  const got = pathname.split('/');
-  if (want.length !== got.length) return null;
-  const params: Record<string, string> = {};
-  for (let i = 0; i < want.length; i++) {
-    const w = want[i] as string;
-    const g = got[i] as string;
-    if (w.startsWith(':')) {
-      if (g === '') return null;
-      try {
-        params[w.slice(1)] = decodeURIComponent(g);
-      } catch {
-        return null;
-      }
-    } else if (w !== g) return null;
-  }
-  return params;
-}
-
-/** Fills a path template with parameters, for the client side. */
-export function fillPath(template: string, params: Record<string, string> = {}): string {
-  return template.replace(/:([A-Za-z]+)/g, (_, name: string) =>
-    encodeURIComponent(params[name] ?? ''),
-  );
-}
+/** The names of a path template's `:name` segments: '/admin/keys/:id/test' gives 'id'. */
+export type PathParamNames<P extends string> = P extends `${string}:${infer Name}/${infer Rest}`
+  ? Name | PathParamNames<`/${Rest}`>
+  : P extends `${string}:${infer Name}`
+    ? Name
+    : never;
+/** The path parameters of an endpoint, each a string; `{}` for a path without any. */
+export type ParamsOf<N extends EndpointName> = {
+  [K in PathParamNames<AdminApi[N]['path']>]: string;
+};

@@ -12,7 +12,7 @@
 import { clampOutputTokens } from '../catalog/schema.ts';
 import type { FailureDecision } from '../ratelimit/classify.ts';
 import { parseRateLimitHeaders, type HeaderLookup } from '../ratelimit/headers.ts';
-import { estimateTokens } from '../ratelimit/tokenBucket.ts';
+import { estimateTokens } from './tokenBucket.ts';
 import { breakerAfterAttempt, breakerPhase, breakerProbe } from './breaker.ts';
 import { formatWait } from './format.ts';
 import { newWindow, reseedPool, seedPool } from './seed.ts';

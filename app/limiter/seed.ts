@@ -3,7 +3,7 @@
  * limits for any key, and nothing for a paid key until its headers or a 429 say something.
  */
 import type { ModelLimits, Provider } from '../catalog/schema.ts';
-import type { ResetSchedule } from '../ratelimit/tokenBucket.ts';
+import type { ResetSchedule } from './tokenBucket.ts';
 import {
   catalogModel,
   sharesAccountPool,

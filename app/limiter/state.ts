@@ -7,7 +7,7 @@
 import type { BreakerState } from './breaker.ts';
 import type { Model, ModelLimits, Provider } from '../catalog/schema.ts';
 import type { RateWindow } from '../ratelimit/headers.ts';
-import type { BucketState, WindowCounter } from '../ratelimit/tokenBucket.ts';
+import type { BucketState, WindowCounter } from './tokenBucket.ts';
 
 /** Whether a key is on the provider's free tier (limits seeded from the catalog) or paid. */
 export type KeyTier = 'free' | 'paid';

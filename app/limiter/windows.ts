@@ -18,7 +18,7 @@ import {
   rollCounter,
   tryTake,
   type ResetSchedule,
-} from '../ratelimit/tokenBucket.ts';
+} from './tokenBucket.ts';
 import type {
   BucketWindow,
   CounterWindow,

@@ -12,7 +12,7 @@ import { checkAdmit, demandOn, targetStatus, worthWaiting } from '../limiter/lim
 import { formatWait } from '../limiter/format.ts';
 import { catalogModel, type KeyTier, type LimiterState } from '../limiter/state.ts';
 import { isValidTimeZone, nextReset } from '../ratelimit/resetTime.ts';
-import { estimateTokens } from '../ratelimit/tokenBucket.ts';
+import { estimateTokens } from '../limiter/tokenBucket.ts';
 
 /** One resolved candidate: a provider, a model and the key to use, with the key's tier. */
 export interface PlanCandidate {

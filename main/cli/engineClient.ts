@@ -1,13 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  ADMIN_API,
-  fillPath,
-  type EndpointName,
-  type QueryOf,
-  type RequestOf,
-  type ResponseOf,
-} from '../../app/admin/contract.ts';
+import type { EndpointName, ResponseOf } from '../../app/admin/contract.ts';
+import { buildAdminRequest, type AdminCallInput } from '../../app/admin/request.ts';
 import { RUNTIME_FILE_NAME } from '../paths.ts';
 
 /** A failure the CLI reports in one line and exits 1 on. */
@@ -45,32 +39,22 @@ export async function findEngine(dataDir: string): Promise<EngineRuntime> {
   };
 }
 
-export type CallInput<N extends EndpointName> = {
-  params?: Record<string, string>;
-  query?: QueryOf<N> extends never ? never : Partial<Record<keyof QueryOf<N>, string>>;
-  body?: RequestOf<N>;
-};
-
 /** Calls one admin endpoint of a running engine; the engine's error message becomes a CliError. */
 export async function callEngine<N extends EndpointName>(
   engine: EngineRuntime,
   name: N,
-  input: CallInput<N> = {},
+  ...[input]: [AdminCallInput<N>] extends [{ params?: undefined; body?: undefined }]
+    ? [input?: AdminCallInput<N>]
+    : [input: AdminCallInput<N>]
 ): Promise<ResponseOf<N>> {
-  const def = ADMIN_API[name];
-  const url = new URL(fillPath(def.path, input.params), engine.url);
-  for (const [key, value] of Object.entries(input.query ?? {})) {
-    if (typeof value === 'string') url.searchParams.set(key, value);
-  }
+  const request = buildAdminRequest(name, (input ?? {}) as AdminCallInput<N>);
+  const url = new URL(request.path, engine.url);
   let res: Response;
   try {
     res = await fetch(url, {
-      method: def.method,
-      headers: {
-        authorization: `Bearer ${engine.adminToken}`,
-        ...(input.body !== undefined ? { 'content-type': 'application/json' } : {}),
-      },
-      ...(input.body !== undefined ? { body: JSON.stringify(input.body) } : {}),
+      method: request.method,
+      headers: { ...request.headers, authorization: `Bearer ${engine.adminToken}` },
+      ...(request.body !== undefined ? { body: request.body } : {}),
     });
   } catch {
     throw new CliError(
@@ -82,7 +66,7 @@ export async function callEngine<N extends EndpointName>(
   if (!res.ok) {
     throw new CliError(
       payload?.error?.message ??
-        `The engine answered ${res.status} to ${def.method} ${url.pathname}.`,
+        `The engine answered ${res.status} to ${request.method} ${url.pathname}.`,
     );
   }
   return payload as ResponseOf<N>;

@@ -4,7 +4,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { ADMIN_EVENTS_PATH } from '../../app/admin/events.ts';
 import { keyEnvOf } from '../../app/catalog/keyEnv.ts';
-import { keepConfirmations } from '../../app/config/confirmedBaseUrl.ts';
 import { configJsonSchema } from '../../app/config/jsonSchema.ts';
 import { keyWithId } from '../../app/routing/targets.ts';
 import { ConfigStore, writeFileAtomic } from '../config/configFile.ts';
@@ -12,11 +11,14 @@ import { createConfigUpdater } from '../keys/configUpdates.ts';
 import { BaseUrlCodes } from '../keys/baseUrlCodes.ts';
 import { createOsKeychain, type Keychain } from '../keys/keychain.ts';
 import { recordKeyHealth } from '../keys/keyHealth.ts';
-import { KeyStore, type ValidateKey } from '../keys/keyStore.ts';
+import { KeyStore } from '../keys/keyStore.ts';
+import type { ValidateKey } from '../keys/keyStatus.ts';
 import { resolveProxyKey } from '../keys/proxyKey.ts';
 import { SecretMask } from '../keys/secretMask.ts';
 import { CONFIG_FILE_NAME, RUNTIME_FILE_NAME } from '../paths.ts';
-import { handleAdmin, type AdminHandlers } from '../server/adminRouter.ts';
+import { createAdminHandlers } from '../admin/handlers.ts';
+import { handleAdmin } from '../admin/router.ts';
+import type { SendTestRequest } from '../admin/stateHandlers.ts';
 import { startHttpServer, type RunningServer, type ServerTimeouts } from '../server/httpServer.ts';
 import { errorDialectFor, sendError } from '../server/respond.ts';
 import { DATABASE_FILE_NAME, openDatabase } from '../store/database.ts';
@@ -35,8 +37,7 @@ import { localMidnight } from '../../app/routing/budgetDay.ts';
 import { PaidSpend } from './paidSpend.ts';
 import { createProxyService } from './proxyService.ts';
 import { createRequestRecorder } from './requestRecorder.ts';
-import { createRoutingHandlers, seedTargetsFor } from './routingHandlers.ts';
-import { createStateHandlers, type SendTestRequest } from './stateHandlers.ts';
+import { seedTargetsFor } from './seedTargets.ts';
 import { createTestRequester } from './testRequest.ts';
 
 export type EngineOptions = {
@@ -246,47 +247,33 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       log(value ? 'routing paused: the proxy answers 503 until it is resumed' : 'routing resumed');
       events.publish('config.changed', { at: clock() });
     };
-    const handlers: AdminHandlers = {
+    const handlers = createAdminHandlers({
+      config,
+      update: updateConfig,
+      keychain,
+      keys,
+      requestLog,
+      proxyKey: () => ({ proxyKey: proxyKey.key, proxyUrl, source: proxyKey.source }),
+      baseUrlCodes: new BaseUrlCodes(clock),
+      showCode:
+        options.showCode ??
+        ((message) => {
+          log(message);
+          return 'the terminal where Switchyard runs (its log)';
+        }),
+      sendTestRequest:
+        options.sendTestRequest ??
+        createTestRequester(
+          () => proxyUrl,
+          () => proxyKey.key,
+          clock,
+        ),
+      providers: proxy.providers,
+      limiter,
+      paidSpend: () => spend.view(),
       status,
-      getConfig: () => config.current,
-      putConfig: async ({ body }) => {
-        // The confirmed address of each key is the engine's to keep, whatever the caller sends.
-        await config.write(
-          keepConfirmations(body, config.current, (p) => proxy.providers.baseUrls(p)),
-        );
-        return config.current;
-      },
-      ...createStateHandlers({
-        config,
-        update: updateConfig,
-        keychain,
-        keys,
-        requestLog,
-        proxyKey: () => ({ proxyKey: proxyKey.key, proxyUrl, source: proxyKey.source }),
-        baseUrlCodes: new BaseUrlCodes(clock),
-        showCode:
-          options.showCode ??
-          ((message) => {
-            log(message);
-            return 'the terminal where Switchyard runs (its log)';
-          }),
-        sendTestRequest:
-          options.sendTestRequest ??
-          createTestRequester(
-            () => proxyUrl,
-            () => proxyKey.key,
-            clock,
-          ),
-      }),
-      ...createRoutingHandlers({
-        update: updateConfig,
-        providers: proxy.providers,
-        limiter,
-        paidSpend: () => spend.view(),
-        status,
-        setPaused,
-      }),
-    };
+      setPaused,
+    });
 
     const pausable = (req: IncomingMessage, res: ServerResponse, url: URL) => {
       if (!paused || url.pathname === '/v1/models') return proxy.handler(req, res, url);

@@ -1,5 +1,5 @@
 import type { Provider } from '../../app/catalog/schema.ts';
-import type { KeyValidation, ValidateKey } from '../keys/keyStore.ts';
+import type { KeyValidation, ValidateKey } from '../keys/keyStatus.ts';
 import {
   authHeaders,
   readBodyText,

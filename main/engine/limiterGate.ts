@@ -27,7 +27,7 @@ import {
   takeEntry,
   type JournalEntry,
 } from '../../app/limiter/journal.ts';
-import { restore, snapshot, type LimiterSnapshot } from '../../app/limiter/snapshot.ts';
+import { restore, snapshot } from '../../app/limiter/snapshot.ts';
 import {
   EMPTY_LIMITER_STATE,
   poolIdOf,
@@ -35,6 +35,7 @@ import {
   type LimiterState,
   type LimiterTarget,
 } from '../../app/limiter/state.ts';
+import type { LimiterStore } from '../../app/limiter/store.ts';
 import { limiterView, type LimiterView } from '../../app/limiter/view.ts';
 import { headerLookup } from '../upstream/client.ts';
 import type { AttemptInfo } from './attempt.ts';
@@ -44,22 +45,6 @@ import type { Candidate } from './targets.ts';
 
 /** Most requests that may wait for one pool at once; the next is refused at once. */
 export const DEFAULT_MAX_WAITERS = 256;
-
-/**
- * Where the limiter's counts persist between runs (SQLite in the app; memory in tests). The
- * journal members are optional: a store without them keeps only the throttled snapshot.
- */
-export interface LimiterStore {
-  load(): LimiterSnapshot | undefined;
-  /** Saves the snapshot and replaces the journal with `carried` (entries not yet in it). */
-  save(snapshot: LimiterSnapshot, carried?: readonly JournalEntry[]): void;
-  /** The journal since the last snapshot, oldest first, as stored. */
-  loadJournal?(): unknown[];
-  /** Queues an entry; it is committed with the others of this turn of the event loop. */
-  append?(entry: JournalEntry): void;
-  /** Resolves once every entry appended so far is committed. */
-  committed?(): Promise<void>;
-}
 
 /** Timers in the clock's units, so a simulation can run the gate on scaled or virtual time. */
 export interface GateTimers {

@@ -7,8 +7,8 @@
  * Code falls back to real `max_tokens: 1` chat requests when a count fails, so a count answers
  * whenever the model resolves.
  */
-import type { ServerResponse } from 'node:http';
 import type * as O200k from 'gpt-tokenizer/encoding/o200k_base';
+import type { ServerResponse } from 'node:http';
 import type { Route } from '../../app/config/schema.ts';
 import type { CountTokensRequest } from '../../app/formats/anthropic.ts';
 import { countableText } from '../../app/formats/countTokens.ts';

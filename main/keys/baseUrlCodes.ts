@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { sameBaseUrl } from '../../app/config/confirmedBaseUrl.ts';
-import { secretEquals } from '../server/guards.ts';
+import { secretEquals } from './secretEquals.ts';
 
 /** Long enough to read and type; short enough that a guess is pointless with a few tries. */
 const CODE_LIFETIME_MS = 5 * 60_000;

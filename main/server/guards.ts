@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
 
@@ -59,14 +58,6 @@ export function fetchSiteAllowed(value: string | string[] | undefined): boolean 
   if (Array.isArray(value)) return false;
   const site = value.trim().toLowerCase();
   return site === 'same-origin' || site === 'none';
-}
-
-/** Constant-time string comparison, so a wrong key does not leak how much of it was right. */
-export function secretEquals(given: string | undefined, expected: string): boolean {
-  if (given === undefined) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 /** The proxy key as SDKs send it: `Authorization: Bearer …` (OpenAI) or `x-api-key` (Anthropic). */

@@ -1,3 +1,4 @@
+import { secretEquals } from '../keys/secretEquals.ts';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import {
@@ -6,7 +7,6 @@ import {
   originAllowed,
   presentedAdminToken,
   presentedProxyKey,
-  secretEquals,
 } from './guards.ts';
 import { BODY_TIMEOUT_MS, limitBodyTime } from './body.ts';
 import { errorDialectFor, sendError, BASE_HEADERS } from './respond.ts';

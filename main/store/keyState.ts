@@ -1,6 +1,14 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { KeyStatus, KeyTestResult } from '../../app/admin/types.ts';
-import type { KeyState, KeyStateStore } from '../keys/keyStore.ts';
+
+/** A key's status and last test, kept across restarts (the config holds only metadata). */
+export type KeyState = { status: KeyStatus; lastTest?: KeyTestResult };
+
+export interface KeyStateStore {
+  load(): Map<string, KeyState>;
+  save(id: string, state: KeyState): void;
+  remove(id: string): void;
+}
 
 const STATUSES: ReadonlySet<string> = new Set<KeyStatus>([
   'untested',

@@ -1,7 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { JournalEntry } from '../../app/limiter/journal.ts';
 import type { LimiterSnapshot } from '../../app/limiter/snapshot.ts';
-import type { LimiterStore } from '../engine/limiterGate.ts';
+import type { LimiterStore } from '../../app/limiter/store.ts';
 
 /**
  * The limiter's counts, cooldowns and parks, kept in one row so a restart never forgets what a

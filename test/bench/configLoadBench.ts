@@ -16,7 +16,7 @@ import { seedTargets } from '../../app/limiter/limiter.ts';
 import { EMPTY_LIMITER_STATE } from '../../app/limiter/state.ts';
 import { DEFAULT_CATALOG_PATH } from '../../main/engine/proxyService.ts';
 import { loadShippedCatalog, ProviderDirectory } from '../../main/engine/providerDirectory.ts';
-import { seedTargetsFor } from '../../main/engine/routingHandlers.ts';
+import { seedTargetsFor } from '../../main/engine/seedTargets.ts';
 import { manyRoutesConfig } from './configFixture.ts';
 
 const SIZES = (process.env.BENCH_SIZES ?? '1000,10000,100000').split(',').map(Number);

@@ -37,3 +37,54 @@ describe('the layering lint rule', () => {
     expect(await lintAs('main/fine.ts', fixture('mainImportsApp.ts'))).toEqual([]);
   });
 });
+
+describe('the layering lint rules inside main/', () => {
+  it('fails main/store/ code that imports the engine', async () => {
+    const messages = await lintAs('main/store/bad.ts', fixture('storeImportsEngine.ts'));
+    expect(messages).toEqual([
+      expect.stringMatching(/Bad layering: main\/store\/ and main\/keys\/ hold state/),
+    ]);
+  });
+
+  it('fails main/keys/ code that imports the server or the admin API', async () => {
+    const messages = await lintAs('main/keys/bad.ts', fixture('keysImportsServer.ts'));
+    expect(messages).toEqual([
+      expect.stringMatching(/Bad layering: main\/store\/ and main\/keys\/ hold state/),
+      expect.stringMatching(/Bad layering: main\/store\/ and main\/keys\/ hold state/),
+    ]);
+  });
+
+  it('fails main/store/ code that imports main/keys/ (keys use the store, not the reverse)', async () => {
+    const messages = await lintAs('main/store/bad.ts', fixture('storeImportsKeys.ts'));
+    expect(messages).toEqual([
+      expect.stringMatching(/Bad layering: main\/keys\/ uses main\/store\/, never the reverse/),
+    ]);
+  });
+
+  it('fails electron outside main/electron/ and allows it inside', async () => {
+    const messages = await lintAs('main/engine/bad.ts', fixture('mainImportsElectron.ts'));
+    expect(messages).toEqual([
+      expect.stringMatching(/Bad layering: only main\/electron\/ imports electron/),
+    ]);
+    expect(await lintAs('main/electron/fine.ts', fixture('mainImportsElectron.ts'))).toEqual([]);
+  });
+
+  it('keeps the main/-wide rules in the narrower blocks (flat config replaces, not merges)', async () => {
+    for (const file of ['main/store/bad.ts', 'main/keys/bad.ts', 'main/electron/bad.ts']) {
+      const messages = await lintAs(file, fixture('mainImportsRenderer.ts'));
+      expect(messages).toEqual([
+        expect.stringMatching(/Bad layering: main\/ never imports renderer\//),
+      ]);
+    }
+    for (const file of ['main/store/bad.ts', 'main/keys/bad.ts']) {
+      const messages = await lintAs(file, fixture('mainImportsElectron.ts'));
+      expect(messages).toEqual([
+        expect.stringMatching(/Bad layering: only main\/electron\/ imports electron/),
+      ]);
+    }
+  });
+
+  it('passes app/ imports in the store, even from folders named like main/ ones', async () => {
+    expect(await lintAs('main/store/fine.ts', fixture('storeImportsApp.ts'))).toEqual([]);
+  });
+});

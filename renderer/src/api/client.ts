@@ -1,26 +1,36 @@
-import {
-  ADMIN_API,
-  fillPath,
-  type AdminErrorBody,
-  type EndpointName,
-  type QueryOf,
-  type RequestOf,
-  type ResponseOf,
+import type {
+  AdminErrorBody,
+  EndpointName,
+  ParamsOf,
+  QueryOf,
+  RequestOf,
+  ResponseOf,
 } from '../../../app/admin/contract.ts';
+import { buildAdminRequest, type AdminCallInput } from '../../../app/admin/request.ts';
 import type { FieldIssue } from '../../../app/config/parse.ts';
 import { adminAuthHeaders, adminBase } from './session.ts';
 
-/** Path parameters, the query string and an abort signal for one call. */
-export type CallOptions<N extends EndpointName> = {
-  params?: Record<string, string>;
+type NeedsParams<N extends EndpointName> = [keyof ParamsOf<N>] extends [never] ? false : true;
+
+/** Path parameters (required when the path has any), the query string and an abort signal. */
+export type CallOptions<N extends EndpointName> = (NeedsParams<N> extends true
+  ? { params: ParamsOf<N> }
+  : { params?: undefined }) & {
   query?: [QueryOf<N>] extends [never] ? never : QueryOf<N>;
   signal?: AbortSignal;
 };
 
-/** Endpoints without a body are called as `call('listKeys')`; the others as `call('addKey', body)`. */
+/**
+ * Endpoints without a body are called as `call('listKeys')`; the others as `call('addKey', body)`;
+ * one with a path parameter needs its options: `call('deleteKey', undefined, { params: { id } })`.
+ */
 export type CallArgs<N extends EndpointName> = [RequestOf<N>] extends [undefined]
-  ? [body?: undefined, options?: CallOptions<N>]
-  : [body: RequestOf<N>, options?: CallOptions<N>];
+  ? NeedsParams<N> extends true
+    ? [body: undefined, options: CallOptions<N>]
+    : [body?: undefined, options?: CallOptions<N>]
+  : NeedsParams<N> extends true
+    ? [body: RequestOf<N>, options: CallOptions<N>]
+    : [body: RequestOf<N>, options?: CallOptions<N>];
 
 /** An admin call that failed; `message` is already written for a person, `status` 0 means no answer. */
 export class ApiError extends Error {
@@ -43,16 +53,6 @@ export class ApiError extends Error {
     this.code = code;
     this.issues = issues;
   }
-}
-
-function queryString(query: Record<string, unknown> | undefined): string {
-  if (!query) return '';
-  const params = new URLSearchParams();
-  for (const [name, value] of Object.entries(query)) {
-    if (value !== undefined && value !== null && value !== '') params.set(name, String(value));
-  }
-  const text = params.toString();
-  return text === '' ? '' : `?${text}`;
 }
 
 /**
@@ -108,21 +108,19 @@ export async function call<N extends EndpointName>(
   ...args: CallArgs<N>
 ): Promise<ResponseOf<N>> {
   const [body, options] = args as [unknown, CallOptions<N> | undefined];
-  const def = ADMIN_API[name];
-  const url = `${adminBase()}${fillPath(def.path, options?.params)}${queryString(
-    options?.query as Record<string, unknown> | undefined,
-  )}`;
-  const headers: Record<string, string> = { accept: 'application/json', ...adminAuthHeaders() };
-  const hasBody = def.method === 'POST' || def.method === 'PUT';
-  if (hasBody) headers['content-type'] = 'application/json';
+  const request = buildAdminRequest(name, {
+    params: options?.params,
+    query: options?.query,
+    body,
+  } as AdminCallInput<N>);
   let res: Response;
   try {
-    res = await fetch(url, {
-      method: def.method,
-      headers,
+    res = await fetch(`${adminBase()}${request.path}`, {
+      method: request.method,
+      headers: { ...request.headers, ...adminAuthHeaders() },
       // The token travels in a header; no cookie is ever needed, so none is sent.
       credentials: 'omit',
-      ...(hasBody ? { body: JSON.stringify(body ?? {}) } : {}),
+      ...(request.body !== undefined ? { body: request.body } : {}),
       ...(options?.signal ? { signal: options.signal } : {}),
     });
   } catch (err) {

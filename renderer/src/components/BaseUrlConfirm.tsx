@@ -1,6 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { BaseUrlCodeIssued, KeyView } from '../../../app/admin/types.ts';
-import { call, describeError } from '../api/client.ts';
+import { call } from '../api/client.ts';
+import { useBusy } from '../lib/useBusy.ts';
 import { useStore } from '../store/index.ts';
 
 /**
@@ -14,23 +15,11 @@ export function BaseUrlConfirm(props: { keyView: KeyView }) {
   const { confirmBaseUrl, toast } = useStore.getState();
   const [issued, setIssued] = useState<BaseUrlCodeIssued | null>(null);
   const [code, setCode] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useBusy();
   const codeId = useId();
   const pending = k.unconfirmedBaseUrl;
   if (pending === undefined) return null;
 
-  const run = async (work: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await work();
-    } catch (err) {
-      setError(describeError(err));
-    } finally {
-      setBusy(false);
-    }
-  };
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (issued === null) return;

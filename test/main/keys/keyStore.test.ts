@@ -10,13 +10,10 @@ import { loadShippedCatalog } from '../../../main/engine/providerDirectory.ts';
 import { DEFAULT_CATALOG_PATH } from '../../../main/engine/proxyService.ts';
 import { createConfigUpdater } from '../../../main/keys/configUpdates.ts';
 import { KeychainError } from '../../../main/keys/keychain.ts';
-import {
-  KeyStore,
-  KeyStoreError,
-  parseDotenv,
-  type KeyValidation,
-  type ValidateKey,
-} from '../../../main/keys/keyStore.ts';
+import { parseDotenv } from '../../../main/keys/dotenv.ts';
+import { KeyStoreError } from '../../../main/keys/keyErrors.ts';
+import type { KeyValidation, ValidateKey } from '../../../main/keys/keyStatus.ts';
+import { KeyStore } from '../../../main/keys/keyStore.ts';
 import { openDatabase } from '../../../main/store/database.ts';
 import { sqliteKeyStateStore } from '../../../main/store/keyState.ts';
 import { MemoryKeychain } from './memoryKeychain.ts';

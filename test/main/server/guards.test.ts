@@ -1,3 +1,4 @@
+import { secretEquals } from '../../../main/keys/secretEquals.ts';
 import { describe, expect, it } from 'vitest';
 import {
   fetchSiteAllowed,
@@ -5,7 +6,6 @@ import {
   hostnameOf,
   isLoopbackHost,
   originAllowed,
-  secretEquals,
 } from '../../../main/server/guards.ts';
 
 describe('isLoopbackHost (the --host flag)', () => {

@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ApiError, call, messageFor } from '../../../renderer/src/api/client.ts';
+import { afterEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
+import { ApiError, call, messageFor, type CallArgs } from '../../../renderer/src/api/client.ts';
 
 type Seen = { url: string; init: RequestInit };
 
@@ -97,5 +97,15 @@ describe('messageFor', () => {
     expect(messageFor(503, 'The keychain is locked; unlock it and try again.')).toBe(
       "The keychain is locked; unlock it and try again. (HTTP 503; the engine's log has details.)",
     );
+  });
+});
+
+describe('call types', () => {
+  it('requires the path parameters that the contract’s path names, and only those', () => {
+    type DeleteOptions = CallArgs<'deleteKey'>[1];
+    expectTypeOf<{ params: { id: string } }>().toMatchTypeOf<DeleteOptions>();
+    expectTypeOf<undefined>().not.toMatchTypeOf<DeleteOptions>();
+    expectTypeOf<{ params: { key: string } }>().not.toMatchTypeOf<DeleteOptions>();
+    expectTypeOf<undefined>().toMatchTypeOf<CallArgs<'listKeys'>[1]>();
   });
 });

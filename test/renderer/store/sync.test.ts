@@ -1,34 +1,46 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { AdminEventMap, AdminEventName } from '../../../app/admin/events.ts';
 import type { LimiterState } from '../../../app/limiter/state.ts';
 import type { LimiterView } from '../../../app/limiter/view.ts';
-import type { EventHandlers, EventStreamOptions } from '../../../renderer/src/api/events.ts';
 import { createDashboardStore } from '../../../renderer/src/store/index.ts';
 import { startSync } from '../../../renderer/src/store/sync.ts';
 import { fakeAdmin, NOW, QUOTA, REQUEST, type Call } from '../fakeAdmin.ts';
 
-/** The sync's event handlers, captured from connectEvents so the test can deliver events. */
-const stream = vi.hoisted(() => ({ handlers: {} as EventHandlers }));
-vi.mock('../../../renderer/src/api/events.ts', () => ({
-  connectEvents: (options: EventStreamOptions) => {
-    stream.handlers = options.handlers;
-    options.onState('open');
-    return () => undefined;
-  },
-}));
-
-function emit<N extends AdminEventName>(name: N, data: AdminEventMap[N]): void {
-  (stream.handlers[name] as ((payload: AdminEventMap[N]) => void) | undefined)?.(data);
+/**
+ * The engine's event stream as the dashboard reads it (fetch, not EventSource: the token goes in
+ * a header): a response body the test writes SSE frames into.
+ */
+class EventStream {
+  #controller: ReadableStreamDefaultController<Uint8Array> | undefined;
+  readonly #encoder = new TextEncoder();
+  response(): Response {
+    const body = new ReadableStream<Uint8Array>({
+      start: (controller) => {
+        this.#controller = controller;
+      },
+    });
+    return new Response(body, { headers: { 'content-type': 'text/event-stream' } });
+  }
+  emit(name: string, data: unknown) {
+    this.#controller?.enqueue(
+      this.#encoder.encode(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`),
+    );
+  }
 }
 
 const SPEND = { since: NOW - 3_600_000, byRoute: { fast: 1.25 } };
 
 let calls: Call[];
+let events: EventStream;
 let stop: () => void;
 let store: ReturnType<typeof createDashboardStore>;
 
 beforeEach(async () => {
   calls = fakeAdmin({ 'GET /admin/spend/today': SPEND });
+  events = new EventStream();
+  const admin = globalThis.fetch;
+  vi.stubGlobal('fetch', (url: string, init?: RequestInit) =>
+    url.endsWith('/admin/events') ? Promise.resolve(events.response()) : admin(url, init),
+  );
   store = createDashboardStore();
   stop = startSync(store);
   await vi.waitFor(() => {
@@ -49,22 +61,28 @@ describe('the dashboard’s sync', () => {
     // The log holds a paid request on "fast" costing $0.00003; the engine counts $1.25.
     expect(REQUEST.route).toBe('fast');
     expect(store.getState().spendByRoute).toEqual({ fast: 1.25 });
-    emit('request.finished', {
+    const drawn: unknown[] = [];
+    const unsubscribe = store.subscribe((s) => drawn.push(s.spendByRoute));
+    events.emit('request.finished', {
       request: { ...REQUEST, id: 'req-9', costUsd: 5 },
       attempts: [],
     });
-    expect(store.getState().spendByRoute).toEqual({ fast: 1.25 });
-    emit('spend.changed', { since: SPEND.since, byRoute: { fast: 2.5 } });
-    expect(store.getState().spendByRoute).toEqual({ fast: 2.5 });
+    events.emit('spend.changed', { since: SPEND.since, byRoute: { fast: 2.5 } });
+    await vi.waitFor(() => expect(store.getState().spendByRoute).toEqual({ fast: 2.5 }));
+    unsubscribe();
+    // Between the two events the dashboard drew the engine's figure, never one of its own.
+    expect(new Set(drawn.map((d) => JSON.stringify(d)))).toEqual(
+      new Set([JSON.stringify({ fast: 1.25 }), JSON.stringify({ fast: 2.5 })]),
+    );
   });
 
   it('draws the quota event’s own view and state, without fetching them again', async () => {
-    vi.useFakeTimers();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
     const before = fetched('/admin/quota') + fetched('/admin/quota/state');
     const view: LimiterView = { ...QUOTA, at: NOW + 1000 };
     const state: LimiterState = { pools: {}, keys: {} };
-    emit('quota.changed', { view, state });
-    expect(store.getState().quota).toEqual(view);
+    events.emit('quota.changed', { view, state });
+    await vi.waitFor(() => expect(store.getState().quota).toEqual(view));
     expect(store.getState().limiterState).toEqual(state);
     await vi.advanceTimersByTimeAsync(1000);
     expect(fetched('/admin/quota') + fetched('/admin/quota/state')).toBe(before);

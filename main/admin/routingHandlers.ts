@@ -1,27 +1,11 @@
 import type { EngineStatus } from '../../app/admin/contract.ts';
 import type { PaidSpendView } from '../../app/admin/types.ts';
-import type { Config } from '../../app/config/schema.ts';
-import type { LimiterTarget } from '../../app/limiter/state.ts';
 import type { ConfigUpdater } from '../keys/configUpdates.ts';
-import type { AdminHandlers } from '../server/adminRouter.ts';
-import type { LimiterGate } from './limiterGate.ts';
-import type { ProviderDirectory } from './providerDirectory.ts';
-import { resolveModel } from './targets.ts';
+import type { LimiterGate } from '../engine/limiterGate.ts';
+import type { ProviderDirectory } from '../engine/providerDirectory.ts';
+import type { AdminHandlers } from './router.ts';
 
-/** Every provider/key/model the routes can reach, so the gauges show them before the first request. */
-export function seedTargetsFor(config: Config, providers: ProviderDirectory): LimiterTarget[] {
-  const targets: LimiterTarget[] = [];
-  for (const route of config.routes) {
-    const resolution = resolveModel(route.name, config, providers);
-    if (!resolution.ok) continue;
-    for (const c of resolution.candidates) {
-      targets.push({ provider: c.provider, model: c.model, keyId: c.keyId, tier: c.tier });
-    }
-  }
-  return targets;
-}
-
-type RoutingDeps = {
+export type RoutingDeps = {
   update: ConfigUpdater;
   providers: ProviderDirectory;
   limiter: LimiterGate;

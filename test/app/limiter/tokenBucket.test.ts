@@ -14,7 +14,7 @@ import {
   rollCounter,
   tryTake,
   type BucketState,
-} from '../../../app/ratelimit/tokenBucket.ts';
+} from '../../../app/limiter/tokenBucket.ts';
 
 const T0 = Date.parse('2026-04-28T15:00:00Z');
 

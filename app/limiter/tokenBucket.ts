@@ -7,8 +7,8 @@
  * a reset, holds the bucket at the provider's figure until then; local counting only fills the
  * gaps between observations.
  */
-import type { RateWindow, WindowObservation } from './headers.ts';
-import { nextReset } from './resetTime.ts';
+import type { RateWindow, WindowObservation } from '../ratelimit/headers.ts';
+import { nextReset } from '../ratelimit/resetTime.ts';
 
 const BUCKET_WINDOW_MS: Partial<Record<RateWindow, number>> = {
   rps: 1000,

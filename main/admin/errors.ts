@@ -2,7 +2,7 @@ import type { AdminErrorBody } from '../../app/admin/contract.ts';
 import type { FieldIssue } from '../../app/config/parse.ts';
 import { ConfigUpdateError } from '../keys/configUpdates.ts';
 import { KeychainError } from '../keys/keychain.ts';
-import { KeyStoreError, SecretLeftBehindError } from '../keys/keyStore.ts';
+import { KeyStoreError, SecretLeftBehindError } from '../keys/keyErrors.ts';
 import { RequestLogQueryError } from '../store/requestLog.ts';
 
 /** An error an admin handler throws on purpose: its status, message and field issues reach the dashboard as is. */

@@ -1,20 +1,24 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { z } from 'zod';
 import {
   ADMIN_API,
-  matchPath,
   type EndpointName,
+  type ParamsOf,
+  type ParsedQueryOf,
   type ParsedRequestOf,
   type ResponseOf,
 } from '../../app/admin/contract.ts';
+import { matchPath } from '../../app/admin/request.ts';
 import { fieldIssues, formatIssues } from '../../app/config/parse.ts';
-import { AdminError, adminErrorOf } from './adminErrors.ts';
-import { readJsonBody } from './body.ts';
-import { sendError, sendJson } from './respond.ts';
+import { readJsonBody } from '../server/body.ts';
+import { sendError, sendJson } from '../server/respond.ts';
+import { AdminError, adminErrorOf } from './errors.ts';
 
+/** What a handler receives: every part already checked against the contract. */
 export type AdminInput<N extends EndpointName> = {
   body: ParsedRequestOf<N>;
-  params: Record<string, string>;
-  query: URLSearchParams;
+  params: ParamsOf<N>;
+  query: ParsedQueryOf<N>;
 };
 
 export type AdminHandlers = {
@@ -31,9 +35,28 @@ const ROUTES: readonly Registered[] = (Object.keys(ADMIN_API) as EndpointName[])
 
 const ADMIN_BODY_LIMIT = 1024 * 1024;
 
+/** A 400 naming each refused field, for a body or a query string the contract refuses. */
+function refused(error: z.ZodError, code: 'invalid_body' | 'invalid_query'): AdminError {
+  return new AdminError(400, formatIssues(error).join('; '), code, fieldIssues(error));
+}
+
 /**
- * Serves the admin API from the contract: finds the endpoint, validates the body with its zod
- * schema (400 naming the field), runs the handler, answers JSON. Auth happened before this.
+ * Validates the query string with the endpoint's query schema. An endpoint without one ignores
+ * the query string, as it always has (a browser may append a cache-buster).
+ */
+function parseQuery(name: EndpointName, search: URLSearchParams) {
+  const schema: z.ZodType | undefined = ADMIN_API[name].query;
+  if (schema === undefined) return { ok: true as const, value: undefined };
+  const parsed = schema.safeParse(Object.fromEntries(search));
+  return parsed.success
+    ? { ok: true as const, value: parsed.data }
+    : { ok: false as const, error: refused(parsed.error, 'invalid_query') };
+}
+
+/**
+ * Serves the admin API from the contract: finds the endpoint, validates the query string and the
+ * body with its zod schemas (400 naming the field), runs the handler, answers JSON. Auth
+ * happened before this.
  */
 export async function handleAdmin(
   handlers: AdminHandlers,
@@ -65,20 +88,24 @@ export async function handleAdmin(
       }
       raw = body.value;
     }
+    const query = parseQuery(route.name, url.searchParams);
+    if (!query.ok) {
+      sendJson(res, query.error.status, query.error.body());
+      return;
+    }
     const parsed = ADMIN_API[route.name].request.safeParse(raw);
     if (!parsed.success) {
-      const error = new AdminError(
-        400,
-        formatIssues(parsed.error).join('; '),
-        'invalid_body',
-        fieldIssues(parsed.error),
-      );
+      const error = refused(parsed.error, 'invalid_body');
       sendJson(res, error.status, error.body());
       return;
     }
     try {
       const handler = handlers[route.name] as (input: AdminInput<EndpointName>) => unknown;
-      const result = await handler({ body: parsed.data as never, params, query: url.searchParams });
+      const result = await handler({
+        body: parsed.data as never,
+        params: params as never,
+        query: query.value as never,
+      });
       // Handing out the proxy key is that endpoint's job; nothing else may carry a secret.
       sendJson(res, 200, result ?? { ok: true }, {}, route.name === 'proxyKey' ? undefined : mask);
     } catch (err) {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigUpdateError } from '../../../main/keys/configUpdates.ts';
 import { KeychainError } from '../../../main/keys/keychain.ts';
-import { SecretLeftBehindError } from '../../../main/keys/keyStore.ts';
-import { adminErrorOf } from '../../../main/server/adminErrors.ts';
+import { SecretLeftBehindError } from '../../../main/keys/keyErrors.ts';
+import { adminErrorOf } from '../../../main/admin/errors.ts';
 
 const REFUSED = new ConfigUpdateError(
   ['routes[0].targets[0].key: no key with id "nope"'],
