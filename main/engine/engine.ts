@@ -33,7 +33,7 @@ import { createKeyValidator } from './keyValidator.ts';
 import { createLimiterGate, type LimiterGate } from './limiterGate.ts';
 import { localMidnight } from '../../app/routing/budgetDay.ts';
 import { PaidSpend } from './paidSpend.ts';
-import { createProxyService } from './proxyService.ts';
+import { createProxyService } from '../proxy/proxyService.ts';
 import { createRequestRecorder } from './requestRecorder.ts';
 import { createRoutingHandlers, seedTargetsFor } from './routingHandlers.ts';
 import { createStateHandlers, type SendTestRequest } from './stateHandlers.ts';

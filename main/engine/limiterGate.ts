@@ -37,9 +37,9 @@ import {
 } from '../../app/limiter/state.ts';
 import { limiterView, type LimiterView } from '../../app/limiter/view.ts';
 import { headerLookup } from '../upstream/client.ts';
-import type { AttemptInfo } from './attempt.ts';
-import type { Admission, CapacityGate } from './gate.ts';
-import type { ProxyRequest } from './proxyRequest.ts';
+import type { AttemptInfo } from '../proxy/attempt.ts';
+import type { Admission, CapacityGate } from '../proxy/gate.ts';
+import type { ProxyRequest } from '../../app/formats/proxyRequest.ts';
 import type { Candidate } from './targets.ts';
 
 /** Most requests that may wait for one pool at once; the next is refused at once. */

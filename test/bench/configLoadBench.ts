@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { parseConfigText } from '../../app/config/parse.ts';
 import { seedTargets } from '../../app/limiter/limiter.ts';
 import { EMPTY_LIMITER_STATE } from '../../app/limiter/state.ts';
-import { DEFAULT_CATALOG_PATH } from '../../main/engine/proxyService.ts';
+import { DEFAULT_CATALOG_PATH } from '../../main/proxy/proxyService.ts';
 import { loadShippedCatalog, ProviderDirectory } from '../../main/engine/providerDirectory.ts';
 import { seedTargetsFor } from '../../main/engine/routingHandlers.ts';
 import { manyRoutesConfig } from './configFixture.ts';

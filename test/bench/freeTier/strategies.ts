@@ -15,9 +15,9 @@ import {
   type PlanCandidate,
 } from '../../../app/routing/plan.ts';
 import { RouteSchema, type Route } from '../../../app/config/schema.ts';
-import type { AttemptInfo } from '../../../main/engine/attempt.ts';
+import type { AttemptInfo } from '../../../main/proxy/attempt.ts';
 import { createLimiterGate, type LimiterGate } from '../../../main/engine/limiterGate.ts';
-import type { ProxyRequest } from '../../../main/engine/proxyRequest.ts';
+import type { ProxyRequest } from '../../../app/formats/proxyRequest.ts';
 import { nominalCostUsd, type AttemptResult, type Fleet, type Member } from './fleet.ts';
 import type { TraceRequest } from './trace.ts';
 import type { VirtualTime } from './virtualTime.ts';

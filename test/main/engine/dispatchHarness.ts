@@ -3,17 +3,17 @@ import type { AddressInfo } from 'node:net';
 import { ConfigSchema } from '../../../app/config/schema.ts';
 import { EMPTY_LIMITER_STATE } from '../../../app/limiter/state.ts';
 import { planRoute } from '../../../app/routing/plan.ts';
-import { codecFor } from '../../../main/engine/codecs.ts';
+import { codecFor } from '../../../main/proxy/codecs.ts';
 import {
   dispatch,
   type DispatchDeps,
   type RequestSummary,
-} from '../../../main/engine/dispatcher.ts';
-import type { CapacityGate } from '../../../main/engine/gate.ts';
+} from '../../../main/proxy/dispatcher.ts';
+import type { CapacityGate } from '../../../main/proxy/gate.ts';
 import { createLimiterGate, type LimiterGate } from '../../../main/engine/limiterGate.ts';
 import { ProviderDirectory, loadShippedCatalog } from '../../../main/engine/providerDirectory.ts';
-import { countTextChars, type ProxyRequest } from '../../../main/engine/proxyRequest.ts';
-import { DEFAULT_CATALOG_PATH } from '../../../main/engine/proxyService.ts';
+import { countTextChars, type ProxyRequest } from '../../../app/formats/proxyRequest.ts';
+import { DEFAULT_CATALOG_PATH } from '../../../main/proxy/proxyService.ts';
 import { UpstreamClient } from '../../../main/upstream/client.ts';
 import { startMockProvider } from '../../mocks/mockProvider.ts';
 import type { MockProvider, MockProviderOptions } from '../../mocks/types.ts';

@@ -1,17 +1,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SseParser, type SseEvent } from '../../../app/formats/sse.ts';
-import { codecFor } from '../../../main/engine/codecs.ts';
-import { DEFAULT_CATALOG_PATH } from '../../../main/engine/proxyService.ts';
+import { codecFor } from '../../../main/proxy/codecs.ts';
+import { DEFAULT_CATALOG_PATH } from '../../../main/proxy/proxyService.ts';
 import { loadShippedCatalog } from '../../../main/engine/providerDirectory.ts';
-import type { ProxyRequest } from '../../../main/engine/proxyRequest.ts';
+import type { ProxyRequest } from '../../../app/formats/proxyRequest.ts';
 import {
   anthropicPassthroughRelay,
   MAX_EVENT_CHARS,
   openAiPassthroughRelay,
   SseBlockSplitter,
-} from '../../../main/engine/relays.ts';
-import type { StreamRelay } from '../../../main/engine/codec.ts';
+} from '../../../main/proxy/relays.ts';
+import type { StreamRelay } from '../../../main/proxy/codec.ts';
 
 function parse(text: string): SseEvent[] {
   const parser = new SseParser();

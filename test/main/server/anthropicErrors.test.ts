@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { anthropicErrorType } from '../../../app/formats/anthropic.ts';
 import { anthropicStreamError } from '../../../app/formats/anthropicTargetStream.ts';
-import { anthropicPassthroughRelay } from '../../../main/engine/relays.ts';
+import { anthropicPassthroughRelay } from '../../../main/proxy/relays.ts';
 import { errorBody } from '../../../main/server/respond.ts';
 
 const STATUSES = [400, 401, 402, 403, 404, 413, 422, 429, 500, 502, 503, 504, 529];

@@ -6,13 +6,13 @@
  */
 import type { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AttemptInfo } from '../../../main/engine/attempt.ts';
+import type { AttemptInfo } from '../../../main/proxy/attempt.ts';
 import {
   createLimiterGate,
   type GateTimers,
   type LimiterGate,
 } from '../../../main/engine/limiterGate.ts';
-import type { ProxyRequest } from '../../../main/engine/proxyRequest.ts';
+import type { ProxyRequest } from '../../../app/formats/proxyRequest.ts';
 import type { Candidate } from '../../../main/engine/targets.ts';
 import { openDatabase } from '../../../main/store/database.ts';
 import { sqliteLimiterStore } from '../../../main/store/limiterSnapshot.ts';

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { ConfigStore } from '../config/configFile.ts';
-import { createProxyHandler } from '../server/proxyRoutes.ts';
+import { createProxyHandler } from './routes.ts';
 import type { RequestHandler } from '../server/httpServer.ts';
 import { UpstreamClient, type UpstreamTimeouts } from '../upstream/client.ts';
 import { codecFor } from './codecs.ts';
@@ -11,10 +11,10 @@ import { EMPTY_LIMITER_STATE } from '../../app/limiter/state.ts';
 import { detectSensitive } from '../../app/privacy/detect.ts';
 import { planRoute } from '../../app/routing/plan.ts';
 import { OPEN_GATE } from './gate.ts';
-import type { LimiterGate } from './limiterGate.ts';
-import { collectText, type ProxyRequest } from './proxyRequest.ts';
-import type { Candidate } from './targets.ts';
-import { loadShippedCatalog, ProviderDirectory } from './providerDirectory.ts';
+import type { LimiterGate } from '../engine/limiterGate.ts';
+import { collectText, type ProxyRequest } from '../../app/formats/proxyRequest.ts';
+import type { Candidate } from '../engine/targets.ts';
+import { loadShippedCatalog, ProviderDirectory } from '../engine/providerDirectory.ts';
 
 /** Where the shipped catalog is: resources/ beside main/ in the repo and in dist/ alike. */
 export const DEFAULT_CATALOG_PATH = fileURLToPath(

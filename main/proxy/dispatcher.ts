@@ -14,9 +14,9 @@ import {
 import type { Codec } from './codec.ts';
 import { exhaustedAnswer, SKIP_KIND, type Skip } from './noTargetAnswer.ts';
 import type { Admission, CapacityGate } from './gate.ts';
-import type { ProviderDirectory } from './providerDirectory.ts';
-import type { ProxyRequest } from './proxyRequest.ts';
-import { resolveModel, type Candidate } from './targets.ts';
+import type { ProviderDirectory } from '../engine/providerDirectory.ts';
+import type { ProxyRequest } from '../../app/formats/proxyRequest.ts';
+import { resolveModel, type Candidate } from '../engine/targets.ts';
 
 /** What the request log and the event stream learn about each request. */
 export type RequestSummary = {

@@ -16,9 +16,9 @@ import { sendError, sendJson } from '../server/respond.ts';
 import { authHeaders, readBodyText, type UpstreamClient } from '../upstream/client.ts';
 import { joinUrl } from './codecs.ts';
 import { betaHeaders } from './targetExtras.ts';
-import type { ProviderDirectory } from './providerDirectory.ts';
-import type { ProxyRequest } from './proxyRequest.ts';
-import { resolveModel, type Candidate } from './targets.ts';
+import type { ProviderDirectory } from '../engine/providerDirectory.ts';
+import type { ProxyRequest } from '../../app/formats/proxyRequest.ts';
+import { resolveModel, type Candidate } from '../engine/targets.ts';
 import type { Config } from '../../app/config/schema.ts';
 
 export type TokenCountDeps = {

@@ -14,9 +14,9 @@ import {
   type EndpointKind,
   type InboundFormat,
   type ProxyRequest,
-} from '../engine/proxyRequest.ts';
-import { readJsonBody } from './body.ts';
-import { errorDialectFor, sendError, sendJson } from './respond.ts';
+} from '../../app/formats/proxyRequest.ts';
+import { readJsonBody } from '../server/body.ts';
+import { errorDialectFor, sendError, sendJson } from '../server/respond.ts';
 
 /** The model list clients see: every route name, then every `provider/model` the config names. */
 export function modelList(

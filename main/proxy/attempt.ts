@@ -16,8 +16,8 @@ import {
   type UpstreamClient,
 } from '../upstream/client.ts';
 import type { Codec, EncodedRequest, RelayStep, UsageCounts } from './codec.ts';
-import type { ProxyRequest } from './proxyRequest.ts';
-import type { Candidate } from './targets.ts';
+import type { ProxyRequest } from '../../app/formats/proxyRequest.ts';
+import type { Candidate } from '../engine/targets.ts';
 
 /** What one attempt came to; the request log keeps one of these per attempt. */
 export type AttemptInfo = {

@@ -43,7 +43,7 @@ import {
   type Usage,
 } from '../../app/formats/openai.ts';
 import type { Codec, DecodedBody, StreamRelay } from './codec.ts';
-import type { ProxyRequest } from './proxyRequest.ts';
+import type { ProxyRequest } from '../../app/formats/proxyRequest.ts';
 import {
   anthropicCaller,
   anthropicPassthroughRelay,
@@ -58,7 +58,7 @@ import {
   type FromOpenAi,
   type ToOpenAi,
 } from './relays.ts';
-import type { Candidate } from './targets.ts';
+import type { Candidate } from '../engine/targets.ts';
 import { betaHeaders, withOutputCap } from './targetExtras.ts';
 
 /** Joins a base URL and a path without doubling or losing the slash between them. */
