@@ -18,7 +18,8 @@ import { SecretMask } from '../keys/secretMask.ts';
 import { CONFIG_FILE_NAME, RUNTIME_FILE_NAME } from '../paths.ts';
 import { handleAdmin, type AdminHandlers } from '../server/adminRouter.ts';
 import { startHttpServer, type RunningServer, type ServerTimeouts } from '../server/httpServer.ts';
-import { errorDialectFor, sendError } from '../server/respond.ts';
+import { sendError } from '../server/respond.ts';
+import { errorEnvelopeFor } from '../proxy/adapters/registry.ts';
 import { DATABASE_FILE_NAME, openDatabase } from '../store/database.ts';
 import { redactBody } from '../store/bodyRedaction.ts';
 import { tightenDataFolder } from '../store/fileModes.ts';
@@ -293,7 +294,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       req.resume();
       sendError(
         res,
-        errorDialectFor(url.pathname),
+        errorEnvelopeFor(url.pathname),
         503,
         'Routing is paused in Switchyard. Resume it from the tray menu or the dashboard.',
         'routing_paused',
@@ -307,6 +308,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       adminToken,
       dashboardDir: options.dashboardDir,
       proxy: pausable,
+      proxyErrors: errorEnvelopeFor,
       admin: (req, res, url) =>
         url.pathname === ADMIN_EVENTS_PATH
           ? events.attach(req, res)

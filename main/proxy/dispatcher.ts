@@ -11,11 +11,12 @@ import {
   type FailedAttempt,
   type ReadyAttempt,
 } from './attempt.ts';
+import { callerOf } from './adapters/registry.ts';
 import type { Codec } from './codec.ts';
 import { exhaustedAnswer, SKIP_KIND, type Skip } from './noTargetAnswer.ts';
 import type { Admission, CapacityGate } from './gate.ts';
 import type { ProviderDirectory } from '../engine/providerDirectory.ts';
-import type { ProxyRequest } from '../../app/formats/proxyRequest.ts';
+import type { RelayedRequest as ProxyRequest } from '../../app/formats/proxyRequest.ts';
 import { resolveModel, type Candidate } from '../engine/targets.ts';
 
 /** What the request log and the event stream learn about each request. */
@@ -51,8 +52,9 @@ export type DispatchDeps = AttemptDeps & {
   ) => RoutePlan<Candidate>;
 };
 
+/** Errors go back in the caller's own envelope, from its adapter. */
 function errorDialect(req: ProxyRequest): ErrorDialect {
-  return req.inbound === 'anthropic' ? 'anthropic' : 'openai';
+  return callerOf(req.inbound).errorBody;
 }
 
 /** The headers that tell a client which route, provider and model answered, after how many attempts. */

@@ -8,16 +8,18 @@
  * whenever the model resolves.
  */
 import type { ServerResponse } from 'node:http';
+import type * as O200k from 'gpt-tokenizer/encoding/o200k_base';
 import type { Route } from '../../app/config/schema.ts';
 import type { CountTokensRequest } from '../../app/formats/anthropic.ts';
 import { countableText } from '../../app/formats/countTokens.ts';
 import type { RoutePlan } from '../../app/routing/plan.ts';
 import { sendError, sendJson } from '../server/respond.ts';
+import { anthropicErrorBody } from './adapters/anthropic.ts';
 import { authHeaders, readBodyText, type UpstreamClient } from '../upstream/client.ts';
-import { joinUrl } from './codecs.ts';
+import { joinUrl } from './url.ts';
 import { betaHeaders } from './targetExtras.ts';
 import type { ProviderDirectory } from '../engine/providerDirectory.ts';
-import type { ProxyRequest } from '../../app/formats/proxyRequest.ts';
+import type { ProxyRequest, ProxyRequestOf } from '../../app/formats/proxyRequest.ts';
 import { resolveModel, type Candidate } from '../engine/targets.ts';
 import type { Config } from '../../app/config/schema.ts';
 
@@ -38,7 +40,7 @@ const PLAIN_TEXT = { disallowedSpecial: new Set<string>() };
 
 // The o200k tables cost about 50 MB once decoded: loaded on the first count, not at start, so an
 // engine that never serves a local count never pays for them.
-let tokenizer: Promise<typeof import('gpt-tokenizer/encoding/o200k_base')> | undefined;
+let tokenizer: Promise<typeof O200k> | undefined;
 
 /** The local estimate: the o200k tokenizer over the request's text, plus fixed media costs. */
 async function estimateInputTokens(body: CountTokensRequest): Promise<number> {
@@ -94,12 +96,12 @@ async function upstreamCount(
  */
 export async function countTokens(
   deps: TokenCountDeps,
-  req: ProxyRequest,
+  req: ProxyRequestOf<'count_tokens'>,
   res: ServerResponse,
 ): Promise<void> {
   const resolution = resolveModel(req.model, deps.config(), deps.providers);
   if (!resolution.ok) {
-    sendError(res, 'anthropic', resolution.status, resolution.message, resolution.code);
+    sendError(res, anthropicErrorBody, resolution.status, resolution.message, resolution.code);
     return;
   }
   const planned = deps.plan(req, resolution.candidates, resolution.route).candidates[0];
@@ -127,7 +129,7 @@ export async function countTokens(
   sendJson(
     res,
     200,
-    { input_tokens: await estimateInputTokens(req.body as CountTokensRequest) },
+    { input_tokens: await estimateInputTokens(req.body) },
     { ...headers, 'x-switchyard-token-count': 'estimate' },
   );
 }

@@ -9,6 +9,7 @@
 //     benched for a fixed time (LiteLLM's router default, 5 s), paid only when all are benched.
 
 import { classifyFailure } from '../../../app/ratelimit/classify.ts';
+import type { ChatCompletionRequest } from '../../../app/formats/openai.ts';
 import {
   planRoute,
   largerWindowCandidates,
@@ -124,7 +125,7 @@ export function createSwitchyardStrategy(
       id: String(req.id),
       kind: 'chat',
       inbound: 'openai',
-      body: {},
+      body: {} as ChatCompletionRequest,
       model: route.name,
       stream: false,
       promptChars: req.promptChars,

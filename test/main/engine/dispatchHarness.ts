@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import type { ChatCompletionRequest } from '../../../app/formats/openai.ts';
 import type { AddressInfo } from 'node:net';
 import { ConfigSchema } from '../../../app/config/schema.ts';
 import { EMPTY_LIMITER_STATE } from '../../../app/limiter/state.ts';
@@ -12,7 +13,7 @@ import {
 import type { CapacityGate } from '../../../main/proxy/gate.ts';
 import { createLimiterGate, type LimiterGate } from '../../../main/engine/limiterGate.ts';
 import { ProviderDirectory, loadShippedCatalog } from '../../../main/engine/providerDirectory.ts';
-import { countTextChars, type ProxyRequest } from '../../../app/formats/proxyRequest.ts';
+import { countTextChars, type RelayedRequest } from '../../../app/formats/proxyRequest.ts';
 import { DEFAULT_CATALOG_PATH } from '../../../main/proxy/proxyService.ts';
 import { UpstreamClient } from '../../../main/upstream/client.ts';
 import { startMockProvider } from '../../mocks/mockProvider.ts';
@@ -94,11 +95,11 @@ export async function startDispatchRig(setup: RigSetup): Promise<DispatchRig> {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
-      const proxyReq: ProxyRequest = {
+      const proxyReq: RelayedRequest = {
         id: `req-${++n}`,
         kind: 'chat',
         inbound: 'openai',
-        body,
+        body: body as ChatCompletionRequest,
         model: String(body.model),
         stream: body.stream === true,
         promptChars: countTextChars(body.messages),

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { ChatCompletionRequest } from '../../../app/formats/openai.ts';
 import type { Provider } from '../../../app/catalog/schema.ts';
 import type { LimiterSnapshot } from '../../../app/limiter/snapshot.ts';
 import type { LimiterView } from '../../../app/limiter/view.ts';
@@ -61,7 +62,7 @@ function request(promptChars = 40): ProxyRequest {
     id: 'r',
     kind: 'chat',
     inbound: 'openai',
-    body: {},
+    body: {} as ChatCompletionRequest,
     model: 'x',
     stream: false,
     promptChars,

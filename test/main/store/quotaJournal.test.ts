@@ -5,6 +5,7 @@
  * database counts every admitted request. The real `kill -9` is test/main/cli/crashDurability.
  */
 import type { DatabaseSync } from 'node:sqlite';
+import type { ChatCompletionRequest } from '../../../app/formats/openai.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AttemptInfo } from '../../../main/proxy/attempt.ts';
 import {
@@ -38,7 +39,7 @@ const request: ProxyRequest = {
   id: 'r',
   kind: 'chat',
   inbound: 'openai',
-  body: {},
+  body: {} as ChatCompletionRequest,
   model: 'x',
   stream: false,
   promptChars: 40,
