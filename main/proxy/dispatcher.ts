@@ -84,7 +84,10 @@ function answerHeaders(
 /** An attempt under way, with what it holds: its capacity admission and its own cancel switch. */
 type Running = {
   admission: Extract<Admission, { ok: true }>;
-  cancel: AbortController;
+  /** The attempt's one controller, linked to the client's. */
+  controller: AbortController;
+  /** Its place in `attempts`, where its final record goes. */
+  slot: number;
   settled: Promise<ReadyAttempt | FailedAttempt>;
 };
 
@@ -177,17 +180,18 @@ export async function dispatch(
         });
         continue;
       }
-      const cancel = new AbortController();
-      const onClientAbort = () => cancel.abort();
+      const controller = new AbortController();
+      const onClientAbort = () => controller.abort();
       client.signal.addEventListener('abort', onClientAbort, { once: true });
       // Linked until the whole request is over: a ready attempt still streams after it settles.
       unlinks.push(() => client.signal.removeEventListener('abort', onClientAbort));
       const info = newAttemptInfo(candidate, deps.clock(), hedged);
-      attempts.push(info);
+      const slot = attempts.push(info) - 1;
       const running: Running = {
         admission,
-        cancel,
-        settled: startAttempt(deps, req, candidate, codec, encoded, cancel.signal, info),
+        controller,
+        slot,
+        settled: startAttempt({ deps, req, candidate, codec, encoded, controller, info }),
       };
       return running;
     }
@@ -196,14 +200,15 @@ export async function dispatch(
 
   /** Drops an attempt that lost the race or is no longer wanted; it is logged as such. */
   const dropLoser = (loser: Running) => {
-    loser.cancel.abort();
+    loser.controller.abort();
     losers.push(
       loser.settled.then((result) => {
-        result.info.outcome = 'lost-race';
         // Being slower than another target is not a failure: nothing to cool down or park.
-        delete result.info.failure;
+        const { failure: _notAFailure, ...rest } = result.info;
+        const lost: AttemptInfo = { ...rest, outcome: 'lost-race' };
+        attempts[loser.slot] = lost;
         if (result.kind === 'ready') result.abandon();
-        loser.admission.release(result.info);
+        loser.admission.release(lost);
       }),
     );
   };
@@ -213,7 +218,7 @@ export async function dispatch(
     const first = await launch(false);
     if (first) running.add(first);
     let lastLaunch = deps.clock();
-    let winner: { attempt: ReadyAttempt; admission: Running['admission'] } | undefined;
+    let winner: { attempt: ReadyAttempt; running: Running } | undefined;
     let stop = false;
     while (running.size > 0 && !winner && !stop) {
       const canHedge = budgetMs !== undefined && next < candidates.length;
@@ -240,9 +245,10 @@ export async function dispatch(
       running.delete(outcome.r);
       const { result } = outcome;
       if (result.kind === 'ready') {
-        winner = { attempt: result, admission: outcome.r.admission };
+        winner = { attempt: result, running: outcome.r };
         break;
       }
+      attempts[outcome.r.slot] = result.info;
       outcome.r.admission.release(result.info);
       failures.push(result);
       if (result.failure.class === 'our-bug') {
@@ -274,17 +280,19 @@ export async function dispatch(
     for (const r of running) dropLoser(r);
 
     if (winner) {
+      let final = winner.attempt.info;
       try {
-        await winner.attempt.commit(
+        final = await winner.attempt.commit(
           res,
           answerHeaders(req, routeName, winner.attempt.info, attempts.length),
         );
       } finally {
-        winner.admission.release(winner.attempt.info);
+        attempts[winner.running.slot] = final;
+        winner.running.admission.release(final);
       }
       // The client got a 200 and a stream that ended in an error: the log counts it as failed.
-      status = winner.attempt.info.outcome === 'failed-mid-stream' ? 502 : 200;
-      if (status === 502) error = winner.attempt.info.failure?.reason;
+      status = final.outcome === 'failed-mid-stream' ? 502 : 200;
+      if (status === 502) error = final.failure?.reason;
       return;
     }
     if (client.signal.aborted) {

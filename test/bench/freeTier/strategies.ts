@@ -165,8 +165,8 @@ export function createSwitchyardStrategy(
         outcome: result.ok ? 'ok' : 'failed',
         hedged: false,
         upstreamHeaders: result.headers,
+        ...(result.usage !== undefined ? { usage: result.usage } : {}),
       };
-      if (result.usage !== undefined) info.usage = result.usage;
       if (result.ok) {
         admission.release(info);
         const done = answered(req, time, candidate.member, attempts);
@@ -174,8 +174,7 @@ export function createSwitchyardStrategy(
         return done;
       }
       const failure = classify(candidate.member, result, time.now());
-      info.failure = failure;
-      admission.release(info);
+      admission.release({ ...info, failure });
       lastStatus = result.status;
       if (failure.class === 'too-big') {
         const window = candidate.provider.models[0]?.contextWindow;
