@@ -1,7 +1,14 @@
 import type { ServerResponse } from 'node:http';
 import { findModel } from '../../app/catalog/schema.ts';
 import type { Config, Route } from '../../app/config/schema.ts';
-import { largerWindowCandidates, type RoutePlan } from '../../app/routing/plan.ts';
+import {
+  afterFailure,
+  finalAnswer,
+  remainingAfter,
+  skipOf,
+} from '../../app/routing/dispatchRules.ts';
+import type { Skip } from '../../app/routing/exhaustedAnswer.ts';
+import type { RoutePlan } from '../../app/routing/plan.ts';
 import { sendError, type ErrorDialect } from '../server/respond.ts';
 import {
   newAttemptInfo,
@@ -13,7 +20,6 @@ import {
 } from './attempt.ts';
 import { callerOf } from './adapters/registry.ts';
 import type { Codec } from './codec.ts';
-import { exhaustedAnswer, SKIP_KIND, type Skip } from './noTargetAnswer.ts';
 import type { Admission, CapacityGate } from './gate.ts';
 import type { ProviderDirectory } from '../engine/providerDirectory.ts';
 import type { RelayedRequest as ProxyRequest } from '../../app/formats/proxyRequest.ts';
@@ -61,7 +67,7 @@ function errorDialect(req: ProxyRequest): ErrorDialect {
 function answerHeaders(
   req: ProxyRequest,
   routeName: string | undefined,
-  info: AttemptInfo | undefined,
+  info: Pick<AttemptInfo, 'provider' | 'model'> | undefined,
   attempts: number,
 ): Record<string, string> {
   const headers: Record<string, string> = {
@@ -115,14 +121,7 @@ export async function dispatch(
 
   const attempts: AttemptInfo[] = [];
   const failures: FailedAttempt[] = [];
-  const skipped: Skip[] = plan.skipped.map((s) => ({
-    kind: SKIP_KIND[s.reason],
-    reason: s.message,
-    ...(s.until !== undefined ? { retryAt: s.until } : {}),
-    ...(s.reason === 'invalid'
-      ? { key: `${s.candidate.provider.id}/${s.candidate.keyId ?? '(no key)'}` }
-      : {}),
-  }));
+  const skipped: Skip[] = plan.skipped.map(skipOf);
   /** Our own code threw: the request ends with a 500, the provider is not blamed. */
   let bug: { error: unknown } | undefined;
   const losers: Array<Promise<unknown>> = [];
@@ -251,23 +250,18 @@ export async function dispatch(
       attempts[outcome.r.slot] = result.info;
       outcome.r.admission.release(result.info);
       failures.push(result);
-      if (result.failure.class === 'our-bug') {
+      const step = afterFailure(result.failure, client.signal.aborted);
+      if (step === 'our-bug') {
         bug = { error: result.bug };
         break;
       }
-      if (result.failure.class === 'too-big') {
-        // Only a model with a larger context window can take this prompt.
-        const failedWindow = findModel(
-          deps.providers.catalog,
-          result.info.provider,
-          result.info.model,
-        )?.contextWindow;
-        candidates = [
-          ...candidates.slice(0, next),
-          ...largerWindowCandidates(candidates.slice(next), failedWindow),
-        ];
-      }
-      if (!result.failure.retryElsewhere || client.signal.aborted) {
+      // Only a model with a larger context window can take a prompt too big for this one.
+      const failedWindow = () =>
+        findModel(deps.providers.catalog, result.info.provider, result.info.model)?.contextWindow;
+      const remaining = candidates.slice(next);
+      const kept = remainingAfter(result.failure, remaining, failedWindow);
+      if (kept !== remaining) candidates = [...candidates.slice(0, next), ...kept];
+      if (step === 'stop') {
         stop = true;
         break;
       }
@@ -313,27 +307,11 @@ export async function dispatch(
       );
       return;
     }
-    const last = failures.at(-1);
-    // Too big for every model tried: the provider's own words say by how much.
-    const tooBig = failures.length > 0 && failures.every((f) => f.failure.class === 'too-big');
-    if (last && (!last.failure.retryElsewhere || tooBig)) {
-      status = last.info.status || 400;
-      error = `${last.upstreamMessage ?? last.failure.reason} (from ${last.info.provider})`;
-      sendError(
-        res,
-        errorDialect(req),
-        status,
-        error,
-        tooBig ? 'context_length_exceeded' : 'upstream_rejected_request',
-        answerHeaders(req, routeName, last.info, attempts.length),
-      );
-      return;
-    }
-    const answer = exhaustedAnswer(failures, skipped, deps.clock());
+    const answer = finalAnswer(failures, skipped, deps.clock());
     status = answer.status;
     error = answer.message;
     sendError(res, errorDialect(req), answer.status, answer.message, answer.code, {
-      ...answerHeaders(req, routeName, undefined, attempts.length),
+      ...answerHeaders(req, routeName, answer.from?.info, attempts.length),
       ...(answer.retryAfterS !== undefined ? { 'retry-after': String(answer.retryAfterS) } : {}),
     });
   } finally {
