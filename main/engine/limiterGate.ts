@@ -12,14 +12,16 @@
  */
 import {
   admit,
-  clearKey as clearKeyState,
   demandOn,
-  release as releaseState,
-  seedTargets,
   worthWaiting,
   type Refusal,
   type Ticket,
 } from '../../app/limiter/limiter.ts';
+import {
+  clearKey as clearKeyState,
+  release as releaseState,
+  seedTargets,
+} from '../../app/limiter/outcomes.ts';
 import {
   parseJournalEntry,
   replayJournal,

@@ -12,7 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseConfigText } from '../../app/config/parse.ts';
-import { seedTargets } from '../../app/limiter/limiter.ts';
+import { seedTargets } from '../../app/limiter/outcomes.ts';
 import { EMPTY_LIMITER_STATE } from '../../app/limiter/state.ts';
 import { DEFAULT_CATALOG_PATH } from '../../main/proxy/proxyService.ts';
 import { loadShippedCatalog, ProviderDirectory } from '../../main/engine/providerDirectory.ts';
