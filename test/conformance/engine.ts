@@ -87,7 +87,9 @@ export async function startConformanceEngine(
     await rm(dataDir, { recursive: true, force: true });
     throw err;
   }
-  const adminToken = new URL(served.ready.dashboard).searchParams.get('token') ?? '';
+  // The dashboard URL carries the admin token in its fragment (never sent to a server or a log).
+  const adminToken =
+    new URLSearchParams(new URL(served.ready.dashboard).hash.slice(1)).get('token') ?? '';
   return {
     format,
     mock,
