@@ -11,7 +11,8 @@
  */
 import { z } from 'zod';
 import { RATE_WINDOWS } from '../ratelimit/headers.ts';
-import { actualFor, type AttemptOutcome, type Ticket } from './limiter.ts';
+import { type AttemptOutcome, type Ticket } from './limiter.ts';
+import { actualFor } from './outcomes.ts';
 import { amountFor, type LimitWindow, type LimiterState, type WindowState } from './state.ts';
 import { correctWindow, takeWindow } from './windows.ts';
 

@@ -20,7 +20,8 @@ import { createAdminHandlers } from '../admin/handlers.ts';
 import { handleAdmin } from '../admin/router.ts';
 import type { SendTestRequest } from '../admin/stateHandlers.ts';
 import { startHttpServer, type RunningServer, type ServerTimeouts } from '../server/httpServer.ts';
-import { errorDialectFor, sendError } from '../server/respond.ts';
+import { sendError } from '../server/respond.ts';
+import { errorEnvelopeFor } from '../proxy/adapters/registry.ts';
 import { DATABASE_FILE_NAME, openDatabase } from '../store/database.ts';
 import { redactBody } from '../store/bodyRedaction.ts';
 import { tightenDataFolder } from '../store/fileModes.ts';
@@ -35,7 +36,7 @@ import { createKeyValidator } from './keyValidator.ts';
 import { createLimiterGate, type LimiterGate } from './limiterGate.ts';
 import { localMidnight } from '../../app/routing/budgetDay.ts';
 import { PaidSpend } from './paidSpend.ts';
-import { createProxyService } from './proxyService.ts';
+import { createProxyService } from '../proxy/proxyService.ts';
 import { createRequestRecorder } from './requestRecorder.ts';
 import { seedTargetsFor } from './seedTargets.ts';
 import { createTestRequester } from './testRequest.ts';
@@ -280,7 +281,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       req.resume();
       sendError(
         res,
-        errorDialectFor(url.pathname),
+        errorEnvelopeFor(url.pathname),
         503,
         'Routing is paused in Switchyard. Resume it from the tray menu or the dashboard.',
         'routing_paused',
@@ -294,6 +295,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       adminToken,
       dashboardDir: options.dashboardDir,
       proxy: pausable,
+      proxyErrors: errorEnvelopeFor,
       admin: (req, res, url) =>
         url.pathname === ADMIN_EVENTS_PATH
           ? events.attach(req, res)

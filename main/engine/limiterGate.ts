@@ -12,14 +12,16 @@
  */
 import {
   admit,
-  clearKey as clearKeyState,
   demandOn,
-  release as releaseState,
-  seedTargets,
   worthWaiting,
   type Refusal,
   type Ticket,
 } from '../../app/limiter/limiter.ts';
+import {
+  clearKey as clearKeyState,
+  release as releaseState,
+  seedTargets,
+} from '../../app/limiter/outcomes.ts';
 import {
   parseJournalEntry,
   replayJournal,
@@ -38,9 +40,9 @@ import {
 import type { LimiterStore } from '../../app/limiter/store.ts';
 import { limiterView, type LimiterView } from '../../app/limiter/view.ts';
 import { headerLookup } from '../upstream/client.ts';
-import type { AttemptInfo } from './attempt.ts';
-import type { Admission, CapacityGate } from './gate.ts';
-import type { ProxyRequest } from './proxyRequest.ts';
+import type { AttemptInfo } from '../proxy/attempt.ts';
+import type { Admission, CapacityGate } from '../proxy/gate.ts';
+import type { ProxyRequest } from '../../app/formats/proxyRequest.ts';
 import type { Candidate } from './targets.ts';
 
 /** Most requests that may wait for one pool at once; the next is refused at once. */

@@ -9,7 +9,7 @@ import {
   presentedProxyKey,
 } from './guards.ts';
 import { BODY_TIMEOUT_MS, limitBodyTime } from './body.ts';
-import { errorDialectFor, sendError, BASE_HEADERS } from './respond.ts';
+import { sendError, BASE_HEADERS, type ErrorDialect, type ErrorEnvelope } from './respond.ts';
 import { serveStatic } from './staticFiles.ts';
 
 export type RequestHandler = (
@@ -53,6 +53,8 @@ export type HttpServerOptions = {
   adminToken: string;
   dashboardDir: string;
   proxy: RequestHandler;
+  /** The error envelope of the caller format a non-admin path belongs to (the proxy's). */
+  proxyErrors: (pathname: string) => ErrorEnvelope;
   admin: RequestHandler;
   log: (message: string) => void;
   /** Shortened by tests; DEFAULT_SERVER_TIMEOUTS otherwise. */
@@ -92,10 +94,13 @@ export async function startHttpServer(
   let inFlight = 0;
   let drained: (() => void) | undefined;
 
+  const dialectFor = (pathname: string): ErrorDialect =>
+    pathname.startsWith('/admin') ? 'admin' : options.proxyErrors(pathname);
+
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const rawUrl = req.url ?? '/';
     const pathname = rawUrl.split('?', 1)[0] as string;
-    const dialect = errorDialectFor(pathname);
+    const dialect = dialectFor(pathname);
     if (!hostAllowed(req.headers.host, options.allowRemote)) {
       sendError(
         res,
@@ -207,7 +212,7 @@ export async function startHttpServer(
         if (!res.headersSent)
           sendError(
             res,
-            errorDialectFor(req.url ?? '/'),
+            dialectFor(req.url ?? '/'),
             500,
             'Switchyard hit an internal error; see its log.',
           );

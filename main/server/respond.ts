@@ -1,5 +1,4 @@
 import type { ServerResponse } from 'node:http';
-import { anthropicErrorType } from '../../app/formats/anthropic.ts';
 
 /** Security headers every answer carries: no sniffing, no framing, no referrer leaks. */
 export const BASE_HEADERS: Readonly<Record<string, string>> = {
@@ -31,49 +30,19 @@ export function sendJson(
   res.end(text);
 }
 
-/** Which error envelope a path's callers understand. */
-export type ErrorDialect = 'openai' | 'anthropic' | 'admin';
+/** How an error is written for one kind of caller: its status, message and machine code. */
+export type ErrorEnvelope = (status: number, message: string, code?: string) => unknown;
 
-export function errorDialectFor(pathname: string): ErrorDialect {
-  if (pathname === '/v1/messages' || pathname.startsWith('/v1/messages/')) return 'anthropic';
-  if (pathname.startsWith('/admin')) return 'admin';
-  return 'openai';
-}
-
-const OPENAI_TYPES: Record<number, string> = {
-  400: 'invalid_request_error',
-  401: 'authentication_error',
-  403: 'permission_error',
-  404: 'not_found_error',
-  405: 'invalid_request_error',
-  413: 'invalid_request_error',
-  415: 'invalid_request_error',
-  429: 'rate_limit_error',
-};
+/** The admin API's (and the dashboard's) own envelope. */
+export const adminErrorBody: ErrorEnvelope = (status, message, code) => ({
+  error: { message, code: code ?? `http_${status}` },
+});
 
 /**
- * An error in the caller's own format, so its SDK raises a typed error with our message:
- * OpenAI's `{error:{message,type,param,code}}`, Anthropic's `{type:'error',error:{type,message}}`.
+ * Which envelope an error is written in: the admin API's, or a proxy caller's (the proxy's
+ * adapters own those; the server is handed them and never imports the proxy).
  */
-export function errorBody(
-  dialect: ErrorDialect,
-  status: number,
-  message: string,
-  code?: string,
-): unknown {
-  if (dialect === 'anthropic') {
-    return { type: 'error', error: { type: anthropicErrorType(status), message } };
-  }
-  if (dialect === 'admin') return { error: { message, code: code ?? `http_${status}` } };
-  return {
-    error: {
-      message,
-      type: OPENAI_TYPES[status] ?? (status >= 500 ? 'server_error' : 'invalid_request_error'),
-      param: null,
-      code: code ?? null,
-    },
-  };
-}
+export type ErrorDialect = 'admin' | ErrorEnvelope;
 
 export function sendError(
   res: ServerResponse,
@@ -83,5 +52,6 @@ export function sendError(
   code?: string,
   headers: Record<string, string> = {},
 ): void {
-  sendJson(res, status, errorBody(dialect, status, message, code), headers);
+  const envelope = dialect === 'admin' ? adminErrorBody : dialect;
+  sendJson(res, status, envelope(status, message, code), headers);
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { keyEnvOf } from '../../../app/catalog/keyEnv.ts';
 import { loadShippedCatalog } from '../../../main/engine/providerDirectory.ts';
-import { DEFAULT_CATALOG_PATH } from '../../../main/engine/proxyService.ts';
+import { DEFAULT_CATALOG_PATH } from '../../../main/proxy/proxyService.ts';
 
 describe('keyEnvOf', () => {
   it('maps each variable of the shipped catalog to its provider, free only with a free tier', () => {

@@ -2,17 +2,19 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   admit,
-  applyFailure,
   checkAdmit,
-  clearKey,
   demandOf,
-  observeHeaders,
-  release,
-  seedTargets,
   targetStatus,
   type AdmitResult,
   type Ticket,
 } from '../../../app/limiter/limiter.ts';
+import {
+  applyFailure,
+  clearKey,
+  observeHeaders,
+  release,
+  seedTargets,
+} from '../../../app/limiter/outcomes.ts';
 import {
   EMPTY_LIMITER_STATE,
   poolIdOf,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { admit, applyFailure, targetStatus } from '../../../app/limiter/limiter.ts';
+import { admit, targetStatus } from '../../../app/limiter/limiter.ts';
+import { applyFailure } from '../../../app/limiter/outcomes.ts';
 import { restore, snapshot } from '../../../app/limiter/snapshot.ts';
 import { EMPTY_LIMITER_STATE, poolIdOf, type LimiterState } from '../../../app/limiter/state.ts';
 import { limiterView } from '../../../app/limiter/view.ts';

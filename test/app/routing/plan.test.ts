@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Provider } from '../../../app/catalog/schema.ts';
 import { RouteSchema, type Route } from '../../../app/config/schema.ts';
-import { admit, applyFailure, release } from '../../../app/limiter/limiter.ts';
+import { admit } from '../../../app/limiter/limiter.ts';
+import { applyFailure, release } from '../../../app/limiter/outcomes.ts';
 import { EMPTY_LIMITER_STATE, type LimiterState } from '../../../app/limiter/state.ts';
 import {
   largerWindowCandidates,

@@ -9,15 +9,16 @@
 //     benched for a fixed time (LiteLLM's router default, 5 s), paid only when all are benched.
 
 import { classifyFailure } from '../../../app/ratelimit/classify.ts';
+import type { ChatCompletionRequest } from '../../../app/formats/openai.ts';
 import {
   planRoute,
   largerWindowCandidates,
   type PlanCandidate,
 } from '../../../app/routing/plan.ts';
 import { RouteSchema, type Route } from '../../../app/config/schema.ts';
-import type { AttemptInfo } from '../../../main/engine/attempt.ts';
+import type { AttemptInfo } from '../../../main/proxy/attempt.ts';
 import { createLimiterGate, type LimiterGate } from '../../../main/engine/limiterGate.ts';
-import type { ProxyRequest } from '../../../main/engine/proxyRequest.ts';
+import type { ProxyRequest } from '../../../app/formats/proxyRequest.ts';
 import { nominalCostUsd, type AttemptResult, type Fleet, type Member } from './fleet.ts';
 import type { TraceRequest } from './trace.ts';
 import type { VirtualTime } from './virtualTime.ts';
@@ -124,7 +125,7 @@ export function createSwitchyardStrategy(
       id: String(req.id),
       kind: 'chat',
       inbound: 'openai',
-      body: {},
+      body: {} as ChatCompletionRequest,
       model: route.name,
       stream: false,
       promptChars: req.promptChars,
@@ -164,8 +165,8 @@ export function createSwitchyardStrategy(
         outcome: result.ok ? 'ok' : 'failed',
         hedged: false,
         upstreamHeaders: result.headers,
+        ...(result.usage !== undefined ? { usage: result.usage } : {}),
       };
-      if (result.usage !== undefined) info.usage = result.usage;
       if (result.ok) {
         admission.release(info);
         const done = answered(req, time, candidate.member, attempts);
@@ -173,8 +174,7 @@ export function createSwitchyardStrategy(
         return done;
       }
       const failure = classify(candidate.member, result, time.now());
-      info.failure = failure;
-      admission.release(info);
+      admission.release({ ...info, failure });
       lastStatus = result.status;
       if (failure.class === 'too-big') {
         const window = candidate.provider.models[0]?.contextWindow;

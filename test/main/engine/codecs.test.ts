@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { codecFor } from '../../../main/engine/codecs.ts';
+import { codecFor } from '../../../main/proxy/codecs.ts';
 import { loadShippedCatalog } from '../../../main/engine/providerDirectory.ts';
-import type { ProxyRequest } from '../../../main/engine/proxyRequest.ts';
-import { DEFAULT_CATALOG_PATH } from '../../../main/engine/proxyService.ts';
+import type { ProxyRequest } from '../../../app/formats/proxyRequest.ts';
+import { DEFAULT_CATALOG_PATH } from '../../../main/proxy/proxyService.ts';
 
 /** A time far from the wall clock, so an answer stamped from Date.now() cannot pass by chance. */
 const RECEIVED_AT = 1_000_000_000_000;

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ConfigSchema, type Config } from '../../../app/config/schema.ts';
-import { DEFAULT_CATALOG_PATH } from '../../../main/engine/proxyService.ts';
+import { DEFAULT_CATALOG_PATH } from '../../../main/proxy/proxyService.ts';
 import { loadShippedCatalog, ProviderDirectory } from '../../../main/engine/providerDirectory.ts';
 import { seedTargetsFor } from '../../../main/engine/seedTargets.ts';
 import { resolveModel } from '../../../main/engine/targets.ts';

@@ -1,19 +1,20 @@
 import { createServer, type Server } from 'node:http';
+import type { ChatCompletionRequest } from '../../../app/formats/openai.ts';
 import type { AddressInfo } from 'node:net';
 import { ConfigSchema } from '../../../app/config/schema.ts';
 import { EMPTY_LIMITER_STATE } from '../../../app/limiter/state.ts';
 import { planRoute } from '../../../app/routing/plan.ts';
-import { codecFor } from '../../../main/engine/codecs.ts';
+import { codecFor } from '../../../main/proxy/codecs.ts';
 import {
   dispatch,
   type DispatchDeps,
   type RequestSummary,
-} from '../../../main/engine/dispatcher.ts';
-import type { CapacityGate } from '../../../main/engine/gate.ts';
+} from '../../../main/proxy/dispatcher.ts';
+import type { CapacityGate } from '../../../main/proxy/gate.ts';
 import { createLimiterGate, type LimiterGate } from '../../../main/engine/limiterGate.ts';
 import { ProviderDirectory, loadShippedCatalog } from '../../../main/engine/providerDirectory.ts';
-import { countTextChars, type ProxyRequest } from '../../../main/engine/proxyRequest.ts';
-import { DEFAULT_CATALOG_PATH } from '../../../main/engine/proxyService.ts';
+import { countTextChars, type RelayedRequest } from '../../../app/formats/proxyRequest.ts';
+import { DEFAULT_CATALOG_PATH } from '../../../main/proxy/proxyService.ts';
 import { UpstreamClient } from '../../../main/upstream/client.ts';
 import { startMockProvider } from '../../mocks/mockProvider.ts';
 import type { MockProvider, MockProviderOptions } from '../../mocks/types.ts';
@@ -94,11 +95,11 @@ export async function startDispatchRig(setup: RigSetup): Promise<DispatchRig> {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
-      const proxyReq: ProxyRequest = {
+      const proxyReq: RelayedRequest = {
         id: `req-${++n}`,
         kind: 'chat',
         inbound: 'openai',
-        body,
+        body: body as ChatCompletionRequest,
         model: String(body.model),
         stream: body.stream === true,
         promptChars: countTextChars(body.messages),

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { targetStatus } from '../../../app/limiter/limiter.ts';
-import { codecFor } from '../../../main/engine/codecs.ts';
-import type { Codec } from '../../../main/engine/codec.ts';
-import type { Admission } from '../../../main/engine/gate.ts';
+import { codecFor } from '../../../main/proxy/codecs.ts';
+import type { Codec } from '../../../main/proxy/codec.ts';
+import type { Admission } from '../../../main/proxy/gate.ts';
 import { finished, startDispatchRig, type DispatchRig } from './dispatchHarness.ts';
 
 const OPENAI = { provider: 'openai', model: 'gpt-4o-mini' };

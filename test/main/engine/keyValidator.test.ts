@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../../app/config/schema.ts';
 import { createKeyValidator } from '../../../main/engine/keyValidator.ts';
-import { DEFAULT_CATALOG_PATH } from '../../../main/engine/proxyService.ts';
+import { DEFAULT_CATALOG_PATH } from '../../../main/proxy/proxyService.ts';
 import { loadShippedCatalog, ProviderDirectory } from '../../../main/engine/providerDirectory.ts';
 import { UpstreamClient } from '../../../main/upstream/client.ts';
 import { startMockProvider } from '../../mocks/mockProvider.ts';

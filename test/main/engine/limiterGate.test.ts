@@ -1,16 +1,17 @@
 import { describe, expect, it } from 'vitest';
+import type { ChatCompletionRequest } from '../../../app/formats/openai.ts';
 import type { Provider } from '../../../app/catalog/schema.ts';
 import type { LimiterSnapshot } from '../../../app/limiter/snapshot.ts';
 import type { LimiterView } from '../../../app/limiter/view.ts';
 import { classifyFailure } from '../../../app/ratelimit/classify.ts';
-import type { AttemptInfo } from '../../../main/engine/attempt.ts';
-import type { Admission } from '../../../main/engine/gate.ts';
+import type { AttemptInfo } from '../../../main/proxy/attempt.ts';
+import type { Admission } from '../../../main/proxy/gate.ts';
 import {
   createLimiterGate,
   type GateTimers,
   type LimiterGateOptions,
 } from '../../../main/engine/limiterGate.ts';
-import type { ProxyRequest } from '../../../main/engine/proxyRequest.ts';
+import type { ProxyRequest } from '../../../app/formats/proxyRequest.ts';
 import type { Candidate } from '../../../main/engine/targets.ts';
 import { GITHUB, GROQ, headers, T0 } from '../../app/limiter/fixtures.ts';
 
@@ -61,7 +62,7 @@ function request(promptChars = 40): ProxyRequest {
     id: 'r',
     kind: 'chat',
     inbound: 'openai',
-    body: {},
+    body: {} as ChatCompletionRequest,
     model: 'x',
     stream: false,
     promptChars,

@@ -1,17 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SseParser, type SseEvent } from '../../../app/formats/sse.ts';
-import { codecFor } from '../../../main/engine/codecs.ts';
-import { DEFAULT_CATALOG_PATH } from '../../../main/engine/proxyService.ts';
+import { codecFor } from '../../../main/proxy/codecs.ts';
+import { DEFAULT_CATALOG_PATH } from '../../../main/proxy/proxyService.ts';
 import { loadShippedCatalog } from '../../../main/engine/providerDirectory.ts';
-import type { ProxyRequest } from '../../../main/engine/proxyRequest.ts';
-import {
-  anthropicPassthroughRelay,
-  MAX_EVENT_CHARS,
-  openAiPassthroughRelay,
-  SseBlockSplitter,
-} from '../../../main/engine/relays.ts';
-import type { StreamRelay } from '../../../main/engine/codec.ts';
+import type { ProxyRequest } from '../../../app/formats/proxyRequest.ts';
+import { MAX_EVENT_CHARS, SseBlockSplitter } from '../../../main/proxy/relays.ts';
+import { anthropicPassthroughRelay } from '../../../main/proxy/adapters/anthropic.ts';
+import { openAiPassthroughRelay } from '../../../main/proxy/adapters/openai.ts';
+import type { StreamRelay } from '../../../main/proxy/codec.ts';
 
 function parse(text: string): SseEvent[] {
   const parser = new SseParser();
@@ -202,21 +199,22 @@ describe('an endless event', () => {
 describe('an error sent with HTTP 200 in place of an answer', () => {
   const catalog = loadShippedCatalog(DEFAULT_CATALOG_PATH);
   const provider = (id: string) => catalog.providers.find((p) => p.id === id)!;
-  const request = (inbound: 'openai' | 'anthropic'): ProxyRequest => ({
-    id: 'r',
-    kind: inbound === 'openai' ? 'chat' : 'messages',
-    inbound,
-    body: {
+  const request = (inbound: 'openai' | 'anthropic'): ProxyRequest =>
+    ({
+      id: 'r',
+      kind: inbound === 'openai' ? 'chat' : 'messages',
+      inbound,
+      body: {
+        model: 'x',
+        max_tokens: 10,
+        messages: [{ role: 'user', content: 'hi' }],
+      },
       model: 'x',
-      max_tokens: 10,
-      messages: [{ role: 'user', content: 'hi' }],
-    },
-    model: 'x',
-    stream: false,
-    promptChars: 2,
-    maxTokens: 10,
-    receivedAt: 0,
-  });
+      stream: false,
+      promptChars: 2,
+      maxTokens: 10,
+      receivedAt: 0,
+    }) as ProxyRequest;
 
   it('from Gemini is a failed attempt with Gemini’s own message, not an empty answer', () => {
     const codec = codecFor(request('openai'), {
@@ -388,7 +386,7 @@ describe('translating relays survive whatever an upstream streams', () => {
     for (const format of ['openai', 'anthropic', 'gemini'] as const) {
       it(`${format} upstream, ${inbound} caller: no throw, and the caller gets whole JSON events`, () => {
         const provider = catalog.providers.find((p) => p.id === format)!;
-        const req: ProxyRequest = {
+        const req = {
           id: 'r',
           kind: inbound === 'openai' ? 'chat' : 'messages',
           inbound,
@@ -403,7 +401,7 @@ describe('translating relays survive whatever an upstream streams', () => {
           promptChars: 2,
           maxTokens: 10,
           receivedAt: 0,
-        };
+        } as ProxyRequest;
         const codec = codecFor(req, { provider, model: 'm', keyId: 'k', tier: 'free' });
         if ('unsupported' in codec) throw new Error(codec.unsupported);
         fc.assert(
@@ -505,7 +503,7 @@ describe('whole (non-streamed) answers of any shape', () => {
     for (const format of ['openai', 'anthropic', 'gemini'] as const)
       it(`${format} answer, ${inbound} caller: decoded or refused, never thrown`, () => {
         const provider = catalog.providers.find((p) => p.id === format)!;
-        const req: ProxyRequest = {
+        const req = {
           id: 'r',
           kind: inbound === 'openai' ? 'chat' : 'messages',
           inbound,
@@ -515,7 +513,7 @@ describe('whole (non-streamed) answers of any shape', () => {
           promptChars: 2,
           maxTokens: 10,
           receivedAt: 0,
-        };
+        } as ProxyRequest;
         const codec = codecFor(req, { provider, model: 'm', keyId: 'k', tier: 'free' });
         if ('unsupported' in codec) throw new Error(codec.unsupported);
         fc.assert(

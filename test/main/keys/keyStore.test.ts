@@ -7,7 +7,7 @@ import type { KeyStatusEvent } from '../../../app/admin/events.ts';
 import { keyEnvOf } from '../../../app/catalog/keyEnv.ts';
 import { ConfigStore } from '../../../main/config/configFile.ts';
 import { loadShippedCatalog } from '../../../main/engine/providerDirectory.ts';
-import { DEFAULT_CATALOG_PATH } from '../../../main/engine/proxyService.ts';
+import { DEFAULT_CATALOG_PATH } from '../../../main/proxy/proxyService.ts';
 import { createConfigUpdater } from '../../../main/keys/configUpdates.ts';
 import { KeychainError } from '../../../main/keys/keychain.ts';
 import { parseDotenv } from '../../../main/keys/dotenv.ts';

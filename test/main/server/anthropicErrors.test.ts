@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { anthropicErrorType } from '../../../app/formats/anthropic.ts';
 import { anthropicStreamError } from '../../../app/formats/anthropicTargetStream.ts';
-import { anthropicPassthroughRelay } from '../../../main/engine/relays.ts';
-import { errorBody } from '../../../main/server/respond.ts';
+import {
+  anthropicErrorBody,
+  anthropicPassthroughRelay,
+} from '../../../main/proxy/adapters/anthropic.ts';
 
 const STATUSES = [400, 401, 402, 403, 404, 413, 422, 429, 500, 502, 503, 504, 529];
 
@@ -21,13 +23,13 @@ function midStreamType(status: number, type = 'server_error'): string {
 
 describe('one Anthropic error type per status, before and after a stream starts', () => {
   it.each(STATUSES)('HTTP %d', (status) => {
-    const before = (errorBody('anthropic', status, 'x') as { error: { type: string } }).error.type;
+    const before = (anthropicErrorBody(status, 'x') as { error: { type: string } }).error.type;
     expect(before).toBe(anthropicErrorType(status));
     expect(midStreamType(status)).toBe(before);
   });
 
   it('a gateway timeout is timeout_error either way', () => {
-    expect(errorBody('anthropic', 504, 'x')).toMatchObject({ error: { type: 'timeout_error' } });
+    expect(anthropicErrorBody(504, 'x')).toMatchObject({ error: { type: 'timeout_error' } });
     expect(midStreamType(504)).toBe('timeout_error');
   });
 

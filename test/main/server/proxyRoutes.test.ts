@@ -3,8 +3,8 @@ import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../../app/config/schema.ts';
-import type { ProxyRequest } from '../../../main/engine/proxyRequest.ts';
-import { createProxyHandler } from '../../../main/server/proxyRoutes.ts';
+import type { ProxyRequest } from '../../../app/formats/proxyRequest.ts';
+import { createProxyHandler } from '../../../main/proxy/routes.ts';
 
 const dispatched: ProxyRequest[] = [];
 const handler = createProxyHandler({

@@ -5,14 +5,15 @@
  * database counts every admitted request. The real `kill -9` is test/main/cli/crashDurability.
  */
 import type { DatabaseSync } from 'node:sqlite';
+import type { ChatCompletionRequest } from '../../../app/formats/openai.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AttemptInfo } from '../../../main/engine/attempt.ts';
+import type { AttemptInfo } from '../../../main/proxy/attempt.ts';
 import {
   createLimiterGate,
   type GateTimers,
   type LimiterGate,
 } from '../../../main/engine/limiterGate.ts';
-import type { ProxyRequest } from '../../../main/engine/proxyRequest.ts';
+import type { ProxyRequest } from '../../../app/formats/proxyRequest.ts';
 import type { Candidate } from '../../../main/engine/targets.ts';
 import { openDatabase } from '../../../main/store/database.ts';
 import { sqliteLimiterStore } from '../../../main/store/limiterSnapshot.ts';
@@ -38,7 +39,7 @@ const request: ProxyRequest = {
   id: 'r',
   kind: 'chat',
   inbound: 'openai',
-  body: {},
+  body: {} as ChatCompletionRequest,
   model: 'x',
   stream: false,
   promptChars: 40,

@@ -2,7 +2,8 @@ import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import type { Route } from '../../../app/config/schema.ts';
-import { admit, applyFailure, demandOf } from '../../../app/limiter/limiter.ts';
+import { admit, demandOf } from '../../../app/limiter/limiter.ts';
+import { applyFailure } from '../../../app/limiter/outcomes.ts';
 import { EMPTY_LIMITER_STATE, type LimiterState } from '../../../app/limiter/state.ts';
 import { PlanPreview } from '../../../renderer/src/components/PlanPreview.tsx';
 import {

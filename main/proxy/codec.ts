@@ -1,6 +1,6 @@
 import type { StreamError, TranslationError } from '../../app/formats/common.ts';
 import type { Provider } from '../../app/catalog/schema.ts';
-import type { ProxyRequest } from './proxyRequest.ts';
+import type { ProxyRequest } from '../../app/formats/proxyRequest.ts';
 
 /**
  * Token counts as the provider reported them (0 where it did not). `tokensCached` is the part of

@@ -1,17 +1,13 @@
+/**
+ * The stream relay machinery every adapter shares: SSE cut into whole events, the translating
+ * relay (upstream → hub chunks → caller) and the passthrough relay (bytes as they came, events
+ * read to see start, usage, errors and completeness). What is particular to a format is in its
+ * adapter (adapters/).
+ */
 import { randomUUID } from 'node:crypto';
-import { anthropicErrorType, encodeAnthropicEvent } from '../../app/formats/anthropic.ts';
-import { OpenAiToAnthropicStream } from '../../app/formats/anthropicInboundStream.ts';
 import { malformedStream, truncatedStream, type StreamError } from '../../app/formats/common.ts';
-import {
-  encodeOpenAiStreamItem,
-  OPENAI_DONE,
-  parseOpenAiStreamData,
-  type ChatCompletionChunk,
-  type Usage,
-} from '../../app/formats/openai.ts';
-import { encodeSseEvent, SseParser, type SseEvent } from '../../app/formats/sse.ts';
-import { signAnthropicThinking } from '../../app/formats/thinkingSignature.ts';
-import { anthropicStreamError } from '../../app/formats/anthropicTargetStream.ts';
+import type { ChatCompletionChunk, Usage } from '../../app/formats/openai.ts';
+import { SseParser, type SseEvent } from '../../app/formats/sse.ts';
 import type { RelayStep, StreamRelay, UsageCounts } from './codec.ts';
 
 type HubItem = ChatCompletionChunk | StreamError;
@@ -44,40 +40,6 @@ export interface FromOpenAi {
   /** `complete`: the upstream said it was done (a finish reason or its end marker). */
   end(complete: boolean): string;
   errorText(error: StreamError): string;
-}
-
-/** An OpenAI-format upstream read as hub items ("[DONE]" ends it). */
-export function openAiUpstream(): ToOpenAi {
-  return {
-    push: (event) => {
-      const item = parseOpenAiStreamData(event.data);
-      return item === 'done' ? [] : [item];
-    },
-    end: () => [],
-  };
-}
-
-export function openAiCaller(): FromOpenAi {
-  return {
-    push: (chunk) => encodeOpenAiStreamItem(chunk),
-    end: () => OPENAI_DONE,
-    errorText: (error) => encodeOpenAiStreamItem(error),
-  };
-}
-
-export function anthropicCaller(model: string, producer?: string): FromOpenAi {
-  const stream = new OpenAiToAnthropicStream({
-    model,
-    id: `msg_${randomUUID().replace(/-/g, '').slice(0, 24)}`,
-    ...(producer !== undefined ? { producer } : {}),
-  });
-  const encode = (events: ReturnType<OpenAiToAnthropicStream['push']>) =>
-    events.map(encodeAnthropicEvent).join('');
-  return {
-    push: (chunk) => encode(stream.push(chunk)),
-    end: (complete) => encode(stream.end(complete)),
-    errorText: (error) => encode(stream.push(error)),
-  };
 }
 
 /**
@@ -217,7 +179,7 @@ export class SseBlockSplitter {
  * event) must never reach the client, or the error event written after it would run into the
  * half line and the client could not read either.
  */
-function passthroughRelay(
+export function passthroughRelay(
   observe: (
     event: SseEvent,
     usage: UsageCounts,
@@ -276,94 +238,6 @@ function passthroughRelay(
         : { out: '', started, usage, error: truncatedStream('upstream') };
     },
     errorText,
-  };
-}
-
-/**
- * OpenAI upstream, OpenAI caller. Complete at "[DONE]", or at a finish reason: some
- * OpenAI-compatible servers end after the finish chunk without "[DONE]". With `dropUsageChunk`
- * (the engine asked for usage the caller did not), the usage-only chunk is counted but not sent.
- */
-export function openAiPassthroughRelay(dropUsageChunk = false): StreamRelay {
-  return passthroughRelay(
-    (event, usage) => {
-      const item = parseOpenAiStreamData(event.data);
-      if (item === 'done') return { complete: true };
-      if ('kind' in item) return { error: item };
-      const counts = openAiUsage(item.usage);
-      if (counts) Object.assign(usage, counts);
-      if (dropUsageChunk && counts && item.choices.length === 0) return { drop: true };
-      return { started: true, complete: item.choices.some((c) => c.finish_reason != null) };
-    },
-    (error) => encodeOpenAiStreamItem(error),
-  );
-}
-
-/**
- * Anthropic upstream, Anthropic caller: `message_start` and `ping` are not a start; `message_stop`
- * completes it. Every event's data is read, so a malformed one ends the stream with an error
- * instead of reaching the caller's SDK as JSON it cannot parse.
- */
-export function anthropicPassthroughRelay(producer?: string): StreamRelay {
-  return passthroughRelay(
-    (event, usage) => {
-      const type = event.event;
-      const data = parseJson(event.data);
-      if (data === undefined) return { error: malformedStream('Anthropic') };
-      if (
-        producer !== undefined &&
-        (type === 'content_block_start' || type === 'content_block_delta')
-      ) {
-        const signed = signAnthropicThinking(data, producer);
-        if (signed !== null)
-          return {
-            started: true,
-            replace: encodeSseEvent({ event: type, data: JSON.stringify(signed) }),
-          };
-      }
-      if (type === 'ping') return {};
-      if (type === 'error')
-        return { error: anthropicStreamError((data as { error?: unknown }).error) };
-      if (type === 'message_stop') return { started: true, complete: true };
-      if (type === 'message_start' || type === 'message_delta') {
-        const counts =
-          (data as { message?: { usage?: AnthropicCounts }; usage?: AnthropicCounts }).message
-            ?.usage ?? (data as { usage?: AnthropicCounts }).usage;
-        if (counts?.input_tokens !== undefined) Object.assign(usage, anthropicUsage(counts));
-        if (counts?.output_tokens !== undefined) usage.tokensOut = tokenCount(counts.output_tokens);
-        return type === 'message_delta' ? { started: true } : {};
-      }
-      return { started: true };
-    },
-    (error) =>
-      encodeAnthropicEvent({
-        type: 'error',
-        error: {
-          type: anthropicErrorType(error.status),
-          message: error.message,
-        },
-      }),
-  );
-}
-
-type AnthropicCounts = {
-  input_tokens?: number;
-  output_tokens?: number | undefined;
-  cache_read_input_tokens?: number | null | undefined;
-  cache_creation_input_tokens?: number | null | undefined;
-};
-
-/** Anthropic input usage in our counts: cache reads and writes are input too. */
-export function anthropicUsage(
-  counts: AnthropicCounts,
-): Pick<UsageCounts, 'tokensIn' | 'tokensCached'> {
-  const cached = tokenCount(counts.cache_read_input_tokens ?? undefined);
-  return {
-    tokensIn:
-      tokenCount(counts.input_tokens) +
-      cached +
-      tokenCount(counts.cache_creation_input_tokens ?? undefined),
-    ...(cached > 0 ? { tokensCached: cached } : {}),
   };
 }
 

@@ -1,7 +1,14 @@
 import type { ServerResponse } from 'node:http';
 import { findModel } from '../../app/catalog/schema.ts';
 import type { Config, Route } from '../../app/config/schema.ts';
-import { largerWindowCandidates, type RoutePlan } from '../../app/routing/plan.ts';
+import {
+  afterFailure,
+  finalAnswer,
+  remainingAfter,
+  skipOf,
+} from '../../app/routing/dispatchRules.ts';
+import type { Skip } from '../../app/routing/exhaustedAnswer.ts';
+import type { RoutePlan } from '../../app/routing/plan.ts';
 import { sendError, type ErrorDialect } from '../server/respond.ts';
 import {
   newAttemptInfo,
@@ -11,12 +18,12 @@ import {
   type FailedAttempt,
   type ReadyAttempt,
 } from './attempt.ts';
+import { callerOf } from './adapters/registry.ts';
 import type { Codec } from './codec.ts';
-import { exhaustedAnswer, SKIP_KIND, type Skip } from './noTargetAnswer.ts';
 import type { Admission, CapacityGate } from './gate.ts';
-import type { ProviderDirectory } from './providerDirectory.ts';
-import type { ProxyRequest } from './proxyRequest.ts';
-import { resolveModel, type Candidate } from './targets.ts';
+import type { ProviderDirectory } from '../engine/providerDirectory.ts';
+import type { RelayedRequest as ProxyRequest } from '../../app/formats/proxyRequest.ts';
+import { resolveModel, type Candidate } from '../engine/targets.ts';
 
 /** What the request log and the event stream learn about each request. */
 export type RequestSummary = {
@@ -51,15 +58,16 @@ export type DispatchDeps = AttemptDeps & {
   ) => RoutePlan<Candidate>;
 };
 
+/** Errors go back in the caller's own envelope, from its adapter. */
 function errorDialect(req: ProxyRequest): ErrorDialect {
-  return req.inbound === 'anthropic' ? 'anthropic' : 'openai';
+  return callerOf(req.inbound).errorBody;
 }
 
 /** The headers that tell a client which route, provider and model answered, after how many attempts. */
 function answerHeaders(
   req: ProxyRequest,
   routeName: string | undefined,
-  info: AttemptInfo | undefined,
+  info: Pick<AttemptInfo, 'provider' | 'model'> | undefined,
   attempts: number,
 ): Record<string, string> {
   const headers: Record<string, string> = {
@@ -82,7 +90,10 @@ function answerHeaders(
 /** An attempt under way, with what it holds: its capacity admission and its own cancel switch. */
 type Running = {
   admission: Extract<Admission, { ok: true }>;
-  cancel: AbortController;
+  /** The attempt's one controller, linked to the client's. */
+  controller: AbortController;
+  /** Its place in `attempts`, where its final record goes. */
+  slot: number;
   settled: Promise<ReadyAttempt | FailedAttempt>;
 };
 
@@ -110,14 +121,7 @@ export async function dispatch(
 
   const attempts: AttemptInfo[] = [];
   const failures: FailedAttempt[] = [];
-  const skipped: Skip[] = plan.skipped.map((s) => ({
-    kind: SKIP_KIND[s.reason],
-    reason: s.message,
-    ...(s.until !== undefined ? { retryAt: s.until } : {}),
-    ...(s.reason === 'invalid'
-      ? { key: `${s.candidate.provider.id}/${s.candidate.keyId ?? '(no key)'}` }
-      : {}),
-  }));
+  const skipped: Skip[] = plan.skipped.map(skipOf);
   /** Our own code threw: the request ends with a 500, the provider is not blamed. */
   let bug: { error: unknown } | undefined;
   const losers: Array<Promise<unknown>> = [];
@@ -175,17 +179,18 @@ export async function dispatch(
         });
         continue;
       }
-      const cancel = new AbortController();
-      const onClientAbort = () => cancel.abort();
+      const controller = new AbortController();
+      const onClientAbort = () => controller.abort();
       client.signal.addEventListener('abort', onClientAbort, { once: true });
       // Linked until the whole request is over: a ready attempt still streams after it settles.
       unlinks.push(() => client.signal.removeEventListener('abort', onClientAbort));
       const info = newAttemptInfo(candidate, deps.clock(), hedged);
-      attempts.push(info);
+      const slot = attempts.push(info) - 1;
       const running: Running = {
         admission,
-        cancel,
-        settled: startAttempt(deps, req, candidate, codec, encoded, cancel.signal, info),
+        controller,
+        slot,
+        settled: startAttempt({ deps, req, candidate, codec, encoded, controller, info }),
       };
       return running;
     }
@@ -194,14 +199,15 @@ export async function dispatch(
 
   /** Drops an attempt that lost the race or is no longer wanted; it is logged as such. */
   const dropLoser = (loser: Running) => {
-    loser.cancel.abort();
+    loser.controller.abort();
     losers.push(
       loser.settled.then((result) => {
-        result.info.outcome = 'lost-race';
         // Being slower than another target is not a failure: nothing to cool down or park.
-        delete result.info.failure;
+        const { failure: _notAFailure, ...rest } = result.info;
+        const lost: AttemptInfo = { ...rest, outcome: 'lost-race' };
+        attempts[loser.slot] = lost;
         if (result.kind === 'ready') result.abandon();
-        loser.admission.release(result.info);
+        loser.admission.release(lost);
       }),
     );
   };
@@ -211,7 +217,7 @@ export async function dispatch(
     const first = await launch(false);
     if (first) running.add(first);
     let lastLaunch = deps.clock();
-    let winner: { attempt: ReadyAttempt; admission: Running['admission'] } | undefined;
+    let winner: { attempt: ReadyAttempt; running: Running } | undefined;
     let stop = false;
     while (running.size > 0 && !winner && !stop) {
       const canHedge = budgetMs !== undefined && next < candidates.length;
@@ -238,28 +244,24 @@ export async function dispatch(
       running.delete(outcome.r);
       const { result } = outcome;
       if (result.kind === 'ready') {
-        winner = { attempt: result, admission: outcome.r.admission };
+        winner = { attempt: result, running: outcome.r };
         break;
       }
+      attempts[outcome.r.slot] = result.info;
       outcome.r.admission.release(result.info);
       failures.push(result);
-      if (result.failure.class === 'our-bug') {
+      const step = afterFailure(result.failure, client.signal.aborted);
+      if (step === 'our-bug') {
         bug = { error: result.bug };
         break;
       }
-      if (result.failure.class === 'too-big') {
-        // Only a model with a larger context window can take this prompt.
-        const failedWindow = findModel(
-          deps.providers.catalog,
-          result.info.provider,
-          result.info.model,
-        )?.contextWindow;
-        candidates = [
-          ...candidates.slice(0, next),
-          ...largerWindowCandidates(candidates.slice(next), failedWindow),
-        ];
-      }
-      if (!result.failure.retryElsewhere || client.signal.aborted) {
+      // Only a model with a larger context window can take a prompt too big for this one.
+      const failedWindow = () =>
+        findModel(deps.providers.catalog, result.info.provider, result.info.model)?.contextWindow;
+      const remaining = candidates.slice(next);
+      const kept = remainingAfter(result.failure, remaining, failedWindow);
+      if (kept !== remaining) candidates = [...candidates.slice(0, next), ...kept];
+      if (step === 'stop') {
         stop = true;
         break;
       }
@@ -272,17 +274,19 @@ export async function dispatch(
     for (const r of running) dropLoser(r);
 
     if (winner) {
+      let final = winner.attempt.info;
       try {
-        await winner.attempt.commit(
+        final = await winner.attempt.commit(
           res,
           answerHeaders(req, routeName, winner.attempt.info, attempts.length),
         );
       } finally {
-        winner.admission.release(winner.attempt.info);
+        attempts[winner.running.slot] = final;
+        winner.running.admission.release(final);
       }
       // The client got a 200 and a stream that ended in an error: the log counts it as failed.
-      status = winner.attempt.info.outcome === 'failed-mid-stream' ? 502 : 200;
-      if (status === 502) error = winner.attempt.info.failure?.reason;
+      status = final.outcome === 'failed-mid-stream' ? 502 : 200;
+      if (status === 502) error = final.failure?.reason;
       return;
     }
     if (client.signal.aborted) {
@@ -303,27 +307,11 @@ export async function dispatch(
       );
       return;
     }
-    const last = failures.at(-1);
-    // Too big for every model tried: the provider's own words say by how much.
-    const tooBig = failures.length > 0 && failures.every((f) => f.failure.class === 'too-big');
-    if (last && (!last.failure.retryElsewhere || tooBig)) {
-      status = last.info.status || 400;
-      error = `${last.upstreamMessage ?? last.failure.reason} (from ${last.info.provider})`;
-      sendError(
-        res,
-        errorDialect(req),
-        status,
-        error,
-        tooBig ? 'context_length_exceeded' : 'upstream_rejected_request',
-        answerHeaders(req, routeName, last.info, attempts.length),
-      );
-      return;
-    }
-    const answer = exhaustedAnswer(failures, skipped, deps.clock());
+    const answer = finalAnswer(failures, skipped, deps.clock());
     status = answer.status;
     error = answer.message;
     sendError(res, errorDialect(req), answer.status, answer.message, answer.code, {
-      ...answerHeaders(req, routeName, undefined, attempts.length),
+      ...answerHeaders(req, routeName, answer.from?.info, attempts.length),
       ...(answer.retryAfterS !== undefined ? { 'retry-after': String(answer.retryAfterS) } : {}),
     });
   } finally {

@@ -1,14 +1,23 @@
-/** What the engine knows about an inbound request once the server has decoded it at the edge. */
+/** What the engine knows about an inbound request once the proxy has decoded it at the edge. */
+import type { CountTokensRequest, MessagesRequest } from './anthropic.ts';
+import type { ChatCompletionRequest, CompletionRequest, EmbeddingsRequest } from './openai.ts';
 
-export type InboundFormat = 'openai' | 'anthropic';
-export type EndpointKind = 'chat' | 'messages' | 'embeddings' | 'completions';
+/** The wire formats a caller can speak to the proxy (main/proxy/adapters has one adapter each). */
+export type CallerFormat = 'openai' | 'anthropic';
 
-export type ProxyRequest = {
+/** Each endpoint kind with the caller format it belongs to and the body its schema parsed. */
+type Endpoints = {
+  chat: { inbound: 'openai'; body: ChatCompletionRequest };
+  completions: { inbound: 'openai'; body: CompletionRequest };
+  embeddings: { inbound: 'openai'; body: EmbeddingsRequest };
+  messages: { inbound: 'anthropic'; body: MessagesRequest };
+  count_tokens: { inbound: 'anthropic'; body: CountTokensRequest };
+};
+
+export type EndpointKind = keyof Endpoints;
+
+type RequestFacts = {
   id: string;
-  kind: EndpointKind;
-  inbound: InboundFormat;
-  /** The validated body, unknown fields kept (passed through to same-format targets). */
-  body: Record<string, unknown>;
   model: string;
   stream: boolean;
   /** Characters of prompt text, for token estimates before the provider counts. */
@@ -18,6 +27,20 @@ export type ProxyRequest = {
   /** The caller's `anthropic-beta` header: forwarded to Anthropic-format targets only. */
   anthropicBeta?: string;
 };
+
+/**
+ * One proxied request, discriminated by endpoint kind: `body` is the endpoint's validated body
+ * (unknown fields kept, passed through to same-format targets).
+ */
+export type ProxyRequest = {
+  [K in EndpointKind]: RequestFacts & { kind: K } & Endpoints[K];
+}[EndpointKind];
+
+/** A request the dispatcher relays to a target (token counts are answered at the edge). */
+export type RelayedRequest = Exclude<ProxyRequest, { kind: 'count_tokens' }>;
+
+/** The request of one endpoint kind. */
+export type ProxyRequestOf<K extends EndpointKind> = Extract<ProxyRequest, { kind: K }>;
 
 /** An inline image counts as this many characters (about 1,000 tokens), not its base64 length. */
 const INLINE_IMAGE_CHARS = 4000;

@@ -4,7 +4,7 @@
  */
 import { clampOutputTokens, type Provider } from '../../app/catalog/schema.ts';
 import { catalogModel } from '../../app/limiter/state.ts';
-import type { ProxyRequest } from './proxyRequest.ts';
+import type { ProxyRequest } from '../../app/formats/proxyRequest.ts';
 
 /**
  * The body with its output-token fields (`max_tokens`, and OpenAI's `max_completion_tokens`)

@@ -14,12 +14,13 @@ import type { CountTokensRequest } from '../../app/formats/anthropic.ts';
 import { countableText } from '../../app/formats/countTokens.ts';
 import type { RoutePlan } from '../../app/routing/plan.ts';
 import { sendError, sendJson } from '../server/respond.ts';
+import { anthropicErrorBody } from './adapters/anthropic.ts';
 import { authHeaders, readBodyText, type UpstreamClient } from '../upstream/client.ts';
-import { joinUrl } from './codecs.ts';
+import { joinUrl } from './url.ts';
 import { betaHeaders } from './targetExtras.ts';
-import type { ProviderDirectory } from './providerDirectory.ts';
-import type { ProxyRequest } from './proxyRequest.ts';
-import { resolveModel, type Candidate } from './targets.ts';
+import type { ProviderDirectory } from '../engine/providerDirectory.ts';
+import type { ProxyRequest, ProxyRequestOf } from '../../app/formats/proxyRequest.ts';
+import { resolveModel, type Candidate } from '../engine/targets.ts';
 import type { Config } from '../../app/config/schema.ts';
 
 export type TokenCountDeps = {
@@ -95,12 +96,12 @@ async function upstreamCount(
  */
 export async function countTokens(
   deps: TokenCountDeps,
-  req: ProxyRequest,
+  req: ProxyRequestOf<'count_tokens'>,
   res: ServerResponse,
 ): Promise<void> {
   const resolution = resolveModel(req.model, deps.config(), deps.providers);
   if (!resolution.ok) {
-    sendError(res, 'anthropic', resolution.status, resolution.message, resolution.code);
+    sendError(res, anthropicErrorBody, resolution.status, resolution.message, resolution.code);
     return;
   }
   const planned = deps.plan(req, resolution.candidates, resolution.route).candidates[0];
@@ -128,7 +129,7 @@ export async function countTokens(
   sendJson(
     res,
     200,
-    { input_tokens: await estimateInputTokens(req.body as CountTokensRequest) },
+    { input_tokens: await estimateInputTokens(req.body) },
     { ...headers, 'x-switchyard-token-count': 'estimate' },
   );
 }

@@ -1,22 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { z } from 'zod';
 import type { Config } from '../../app/config/schema.ts';
 import { formatIssues } from '../../app/config/parse.ts';
-import { CountTokensRequestSchema, MessagesRequestSchema } from '../../app/formats/anthropic.ts';
-import {
-  ChatCompletionRequestSchema,
-  CompletionRequestSchema,
-  EmbeddingsRequestSchema,
-} from '../../app/formats/openai.ts';
 import {
   countTextChars,
-  type EndpointKind,
-  type InboundFormat,
   type ProxyRequest,
-} from '../engine/proxyRequest.ts';
-import { readJsonBody } from './body.ts';
-import { errorDialectFor, sendError, sendJson } from './respond.ts';
+  type RelayedRequest,
+} from '../../app/formats/proxyRequest.ts';
+import { readJsonBody } from '../server/body.ts';
+import { sendError, sendJson } from '../server/respond.ts';
+import type { CallerEndpoint } from './adapter.ts';
+import { CALLERS, errorEnvelopeFor, type Caller } from './adapters/registry.ts';
 
 /** The model list clients see: every route name, then every `provider/model` the config names. */
 export function modelList(
@@ -36,32 +30,18 @@ export function modelList(
   };
 }
 
-type Endpoint = {
-  kind: EndpointKind;
-  inbound: InboundFormat;
-  schema: z.ZodType<Record<string, unknown>>;
-  /** A token count of the request it describes, answered without a chat request upstream. */
-  count?: true;
-};
-
-const ENDPOINTS: Record<string, Endpoint> = {
-  '/v1/chat/completions': { kind: 'chat', inbound: 'openai', schema: ChatCompletionRequestSchema },
-  '/v1/messages': { kind: 'messages', inbound: 'anthropic', schema: MessagesRequestSchema },
-  '/v1/messages/count_tokens': {
-    kind: 'messages',
-    inbound: 'anthropic',
-    schema: CountTokensRequestSchema,
-    count: true,
-  },
-  '/v1/embeddings': { kind: 'embeddings', inbound: 'openai', schema: EmbeddingsRequestSchema },
-  '/v1/completions': { kind: 'completions', inbound: 'openai', schema: CompletionRequestSchema },
-};
+/** Every path a caller format serves, with its format's caller side. */
+const ENDPOINTS = new Map<string, CallerEndpoint & { caller: Caller }>(
+  CALLERS.flatMap((caller) =>
+    Object.entries(caller.endpoints).map(([path, endpoint]) => [path, { ...endpoint, caller }]),
+  ),
+);
 
 export type ProxyDeps = {
   config: () => Config;
   startedAt: number;
-  dispatch: (req: ProxyRequest, res: ServerResponse) => Promise<void>;
-  countTokens: (req: ProxyRequest, res: ServerResponse) => Promise<void>;
+  dispatch: (req: RelayedRequest, res: ServerResponse) => Promise<void>;
+  countTokens: (req: ProxyRequest & { kind: 'count_tokens' }, res: ServerResponse) => Promise<void>;
   clock: () => number;
 };
 
@@ -73,7 +53,7 @@ export type ProxyDeps = {
 export function createProxyHandler(deps: ProxyDeps) {
   const created = Math.floor(deps.startedAt / 1000);
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
-    const dialect = errorDialectFor(url.pathname);
+    const dialect = errorEnvelopeFor(url.pathname);
     if (url.pathname === '/v1/models' && req.method === 'GET') {
       sendJson(res, 200, modelList(deps.config(), created));
       return;
@@ -98,7 +78,7 @@ export function createProxyHandler(deps: ProxyDeps) {
         );
       return;
     }
-    const endpoint = ENDPOINTS[url.pathname];
+    const endpoint = ENDPOINTS.get(url.pathname);
     if (!endpoint) {
       sendError(
         res,
@@ -153,26 +133,24 @@ export function createProxyHandler(deps: ProxyDeps) {
     }
     const value = parsed.data;
     const maxTokens = value.max_completion_tokens ?? value.max_tokens;
-    const beta = endpoint.inbound === 'anthropic' ? req.headers['anthropic-beta'] : undefined;
-    const handle = endpoint.count ? deps.countTokens : deps.dispatch;
-    await handle(
-      {
-        id: randomUUID(),
-        kind: endpoint.kind,
-        inbound: endpoint.inbound,
-        body: value,
-        model: value.model as string,
-        stream: value.stream === true,
-        promptChars:
-          countTextChars(value.messages ?? value.prompt ?? value.input ?? value.contents) +
-          countTextChars(value.system) +
-          // Tool definitions are prompt too: Claude Code's 22 tools are thousands of tokens.
-          countTextChars(value.tools),
-        maxTokens: typeof maxTokens === 'number' ? maxTokens : undefined,
-        receivedAt: deps.clock(),
-        ...(typeof beta === 'string' && beta !== '' ? { anthropicBeta: beta } : {}),
-      },
-      res,
-    );
+    // The schema checked the body against this kind and format: the union's pairing holds.
+    const request = {
+      id: randomUUID(),
+      kind: endpoint.kind,
+      inbound: endpoint.caller.format,
+      body: value,
+      model: value.model as string,
+      stream: value.stream === true,
+      promptChars:
+        countTextChars(value.messages ?? value.prompt ?? value.input ?? value.contents) +
+        countTextChars(value.system) +
+        // Tool definitions are prompt too: Claude Code's 22 tools are thousands of tokens.
+        countTextChars(value.tools),
+      maxTokens: typeof maxTokens === 'number' ? maxTokens : undefined,
+      receivedAt: deps.clock(),
+      ...endpoint.caller.headers(req.headers),
+    } as ProxyRequest;
+    if (request.kind === 'count_tokens') await deps.countTokens(request, res);
+    else await deps.dispatch(request, res);
   };
 }

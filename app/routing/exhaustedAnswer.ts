@@ -3,8 +3,16 @@
  * whether a retry can help (429 limited, 503 out of rotation, 403 no valid key, 400 nothing may
  * take it, 502 failed), every attempt's and skip's reason, and when capacity returns.
  */
-import type { SkipReason } from '../../app/routing/plan.ts';
-import type { FailedAttempt } from './attempt.ts';
+import type { FailureDecision } from '../ratelimit/classify.ts';
+import type { SkipReason } from './plan.ts';
+
+/** An attempt that failed before its first byte, as the dispatch rules read it. */
+export type TriedTarget = {
+  failure: FailureDecision;
+  info: { provider: string; model: string; keyId: string | undefined; status: number };
+  /** For the caller's own mistakes: the upstream's message. */
+  upstreamMessage?: string;
+};
 
 /**
  * A candidate not attempted: it cannot serve this kind of request, it has no capacity now, or the
@@ -32,8 +40,8 @@ export const SKIP_KIND: Record<SkipReason, Skip['kind']> = {
 
 /** The one answer a client gets when no target could serve: every attempt's reason, and when to retry. */
 export function exhaustedAnswer(
-  failures: FailedAttempt[],
-  skipped: Skip[],
+  failures: readonly TriedTarget[],
+  skipped: readonly Skip[],
   now: number,
 ): { status: number; message: string; code: string; retryAfterS?: number } {
   const reasons = [...failures.map((f) => f.failure.reason), ...skipped.map((s) => s.reason)].map(

@@ -1,20 +1,15 @@
 import { fileURLToPath } from 'node:url';
 import type { ConfigStore } from '../config/configFile.ts';
-import { createProxyHandler } from '../server/proxyRoutes.ts';
+import { createProxyHandler } from './routes.ts';
 import type { RequestHandler } from '../server/httpServer.ts';
 import { UpstreamClient, type UpstreamTimeouts } from '../upstream/client.ts';
 import { codecFor } from './codecs.ts';
 import { dispatch, type DispatchObserver } from './dispatcher.ts';
 import { countTokens } from './tokenCount.ts';
-import type { Route } from '../../app/config/schema.ts';
-import { EMPTY_LIMITER_STATE } from '../../app/limiter/state.ts';
-import { detectSensitive } from '../../app/privacy/detect.ts';
-import { planRoute } from '../../app/routing/plan.ts';
+import { requestPlanner } from './requestPlan.ts';
 import { OPEN_GATE } from './gate.ts';
-import type { LimiterGate } from './limiterGate.ts';
-import { collectText, type ProxyRequest } from './proxyRequest.ts';
-import type { Candidate } from './targets.ts';
-import { loadShippedCatalog, ProviderDirectory } from './providerDirectory.ts';
+import type { LimiterGate } from '../engine/limiterGate.ts';
+import { loadShippedCatalog, ProviderDirectory } from '../engine/providerDirectory.ts';
 
 /** Where the shipped catalog is: resources/ beside main/ in the repo and in dist/ alike. */
 export const DEFAULT_CATALOG_PATH = fileURLToPath(
@@ -56,33 +51,12 @@ export function createProxyService(options: ProxyServiceOptions): ProxyService {
   options.config.on('change', (config) => providers.update(config));
   const upstream = new UpstreamClient(options.timeouts);
   const limiter = options.limiter;
-  const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  const plan = (req: ProxyRequest, candidates: readonly Candidate[], route: Route | undefined) => {
-    const settings = options.config.current.settings;
-    const tools = req.body.tools;
-    return planRoute({
-      candidates,
-      route,
-      limiter: limiter?.state() ?? EMPTY_LIMITER_STATE,
-      request: {
-        promptChars: req.promptChars,
-        ...(req.maxTokens !== undefined ? { maxTokens: req.maxTokens } : {}),
-        hasTools: Array.isArray(tools) && tools.length > 0,
-        // Scanning the prompt costs a pass over it: only when the user asked for it.
-        sensitive:
-          settings.detectSensitive &&
-          detectSensitive(
-            collectText([req.body.messages, req.body.system, req.body.prompt, req.body.input]).join(
-              '\n',
-            ),
-          ).sensitive,
-      },
-      detectSensitive: settings.detectSensitive,
-      paidSpendTodayUsd: route && options.paidSpendToday ? options.paidSpendToday(route.name) : 0,
-      now: clock(),
-      timeZone,
-    });
-  };
+  const plan = requestPlanner({
+    config: options.config,
+    limiter,
+    clock,
+    ...(options.paidSpendToday ? { paidSpendToday: options.paidSpendToday } : {}),
+  });
   const deps = {
     config: () => options.config.current,
     providers,

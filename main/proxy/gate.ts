@@ -1,6 +1,6 @@
 import type { AttemptInfo } from './attempt.ts';
-import type { ProxyRequest } from './proxyRequest.ts';
-import type { Candidate } from './targets.ts';
+import type { ProxyRequest } from '../../app/formats/proxyRequest.ts';
+import type { Candidate } from '../engine/targets.ts';
 
 /** Permission to send one attempt; released with what the attempt came to, so the limiter learns. */
 export type Admission =

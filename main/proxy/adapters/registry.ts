@@ -1,0 +1,38 @@
+/**
+ * Every wire format the proxy speaks, one adapter each. A format missing here, or an adapter
+ * missing a side its roles need (CallerFormat for callers, WireFormat for targets), is a type
+ * error: main/proxy/README.md says how to add one.
+ */
+import type { CallerFormat } from '../../../app/formats/proxyRequest.ts';
+import type { AdapterRegistry, CallerSide } from '../adapter.ts';
+import type { ErrorEnvelope } from '../../server/respond.ts';
+import { ANTHROPIC } from './anthropic.ts';
+import { GEMINI } from './gemini.ts';
+import { OPENAI } from './openai.ts';
+
+export const ADAPTERS: AdapterRegistry = {
+  openai: OPENAI,
+  anthropic: ANTHROPIC,
+  gemini: GEMINI,
+};
+
+/** The caller side of a caller format. */
+export function callerOf(format: CallerFormat): CallerSide {
+  return ADAPTERS[format].caller;
+}
+
+/** A caller side with the format it speaks. */
+export type Caller = CallerSide & { format: CallerFormat };
+
+/** Every caller side, for the edge to find a path's endpoint. */
+export const CALLERS: readonly Caller[] = Object.values(ADAPTERS).flatMap((adapter) =>
+  adapter.caller === null ? [] : [{ ...adapter.caller, format: adapter.format }],
+);
+
+/** Paths no caller format claims (the model list, unknown paths) answer in OpenAI's envelope. */
+const DEFAULT_CALLER: CallerFormat = 'openai';
+
+/** The error envelope a path's errors are written in: its caller format's. */
+export function errorEnvelopeFor(pathname: string): ErrorEnvelope {
+  return (CALLERS.find((c) => c.ownsPath(pathname)) ?? callerOf(DEFAULT_CALLER)).errorBody;
+}
