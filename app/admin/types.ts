@@ -68,6 +68,10 @@ export type RequestRecord = {
   requestedModel: string;
   /** The route it resolved to, or null for a direct `provider/model`. */
   route: string | null;
+  /** The rule that chose the route (`x-switchyard-route` when the header forced it); null: the model name did. */
+  rule?: string | null;
+  /** What session affinity did, e.g. `kept on groq key "g2" (llama-3.1-8b-instant): same session`. */
+  affinity?: string | null;
   /** The target that answered (or, when none did, the last one tried); null when none was tried. */
   provider: string | null;
   keyId: string | null;

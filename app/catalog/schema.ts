@@ -80,6 +80,14 @@ export const ModelSchema = z.strictObject({
     .positive()
     .optional()
     .describe('The most output tokens one request may ask for (max_tokens); absent when not found'),
+  vision: z
+    .boolean()
+    .optional()
+    .describe('Takes images in the prompt; absent when no source says (then images are sent)'),
+  tools: z
+    .boolean()
+    .optional()
+    .describe('Takes tool definitions; absent when no source says (then tools are sent)'),
   free: z.boolean().describe('Usable on the provider’s free tier'),
   limits: ModelLimitsSchema.optional().describe('Free-tier limits'),
   pricePerMTokIn: z

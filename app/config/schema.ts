@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { CallerFormat } from '../formats/proxyRequest.ts';
 
 /** The config file's current version; older files are migrated on load (see migrations.ts). */
 export const CONFIG_VERSION = 1;
@@ -103,8 +104,60 @@ export const RouteSchema = z.strictObject({
     .describe(
       'Other model names this route answers, matched case-insensitively after route names and provider/model; "*" matches any run of characters, "?" one',
     ),
+  affinity: z
+    .boolean()
+    .optional()
+    .describe(
+      "Keep a conversation on the target that served its previous turn while it has capacity, so the provider's prompt cache stays warm (default true)",
+    ),
 });
 export type Route = z.infer<typeof RouteSchema>;
+
+/** Every caller format, spelled once: a new adapter's format joins the rules' `format` condition. */
+const CALLER_FORMATS = {
+  openai: true,
+  anthropic: true,
+} as const satisfies Record<CallerFormat, true>;
+
+const TOKENS = z.int().min(0).max(100_000_000);
+const glob = (what: string) =>
+  z
+    .string()
+    .min(1)
+    .max(200, `${what} is at most 200 characters`)
+    .regex(/^\S+$/, `${what} is a name or a pattern such as "claude-*haiku*", without spaces`);
+
+/** What a request must look like for a rule to apply; every condition given must hold. */
+export const RuleWhenSchema = z.strictObject({
+  model: glob('model')
+    .optional()
+    .describe('The requested model name, a glob ("*" any run, "?" one)'),
+  minPromptTokens: TOKENS.optional().describe("The engine's prompt estimate is at least this"),
+  maxPromptTokens: TOKENS.optional().describe("The engine's prompt estimate is at most this"),
+  maxOutputTokens: TOKENS.optional().describe(
+    'The request asks for at most this many output tokens',
+  ),
+  hasImages: z.boolean().optional(),
+  hasTools: z.boolean().optional(),
+  thinking: z.boolean().optional().describe('The request asks for extended thinking / reasoning'),
+  format: z
+    .enum(Object.keys(CALLER_FORMATS) as [CallerFormat, ...CallerFormat[]])
+    .optional()
+    .describe("The caller's wire format"),
+  client: glob('client')
+    .optional()
+    .describe('The user agent, a glob such as "claude-cli/*", "codex_*" or "GeminiCLI/*"'),
+  stream: z.boolean().optional(),
+});
+export type RuleWhen = z.infer<typeof RuleWhenSchema>;
+
+/** One rule: the first whose `when` matches decides the route, before the model name's own. */
+export const RuleSchema = z.strictObject({
+  name: z.string().min(1, 'a rule needs a name').max(80),
+  when: RuleWhenSchema,
+  route: z.string().min(1, 'route must name a route'),
+});
+export type Rule = z.infer<typeof RuleSchema>;
 
 export const SettingsSchema = z.strictObject({
   logBodies: z
@@ -137,6 +190,7 @@ export const ConfigSchema = z
     providers: z.record(idField('provider id'), ProviderOverrideSchema).default({}),
     keys: z.array(KeyMetaSchema).default([]),
     routes: z.array(RouteSchema).default([]),
+    rules: z.array(RuleSchema).default([]),
   })
   .superRefine((config, ctx) => {
     const keyIds = new Set<string>();
@@ -177,6 +231,10 @@ export const ConfigSchema = z
         message: conflict.message,
       });
     }
+    config.rules.forEach((rule, i) => {
+      for (const issue of ruleIssues(rule, routeNames))
+        ctx.addIssue({ code: 'custom', path: ['rules', i, ...issue.path], message: issue.message });
+    });
     const fallback = config.settings.defaultRoute;
     if (fallback !== undefined && !routeNames.has(fallback)) {
       ctx.addIssue({
@@ -187,6 +245,37 @@ export const ConfigSchema = z
     }
   });
 export type Config = z.infer<typeof ConfigSchema>;
+
+function quotedNames(names: ReadonlySet<string>): string {
+  return names.size > 0
+    ? [...names].map((n) => `"${n}"`).join(', ')
+    : 'your routes (there are none yet)';
+}
+
+/**
+ * What is wrong with a rule beyond its shape: a route that does not exist, bounds that cannot
+ * both hold. The config schema and the Routes page's rules editor both report these.
+ */
+export function ruleIssues(
+  rule: Pick<Rule, 'when' | 'route'>,
+  routeNames: ReadonlySet<string>,
+): Array<{ path: Array<string | number>; message: string }> {
+  const issues: Array<{ path: Array<string | number>; message: string }> = [];
+  if (!routeNames.has(rule.route)) {
+    issues.push({
+      path: ['route'],
+      message: `no route named "${rule.route}": name one of ${quotedNames(routeNames)}`,
+    });
+  }
+  const { minPromptTokens: min, maxPromptTokens: max } = rule.when;
+  if (min !== undefined && max !== undefined && min > max) {
+    issues.push({
+      path: ['when', 'maxPromptTokens'],
+      message: `maxPromptTokens (${max}) is below minPromptTokens (${min}): no request could match`,
+    });
+  }
+  return issues;
+}
 
 /** An alias that can never be reached as written, where it is written and why. */
 export interface AliasConflict {

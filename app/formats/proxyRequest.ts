@@ -26,6 +26,12 @@ type RequestFacts = {
   receivedAt: number;
   /** The caller's `anthropic-beta` header: forwarded to Anthropic-format targets only. */
   anthropicBeta?: string;
+  /** The caller's user agent, for rules' `client` condition. */
+  userAgent?: string;
+  /** The `x-switchyard-route` header: the route this request must take. */
+  forcedRoute?: string;
+  /** A session id the caller sent as a header (Codex's `session_id`). */
+  sessionHeader?: string;
 };
 
 /**

@@ -36,6 +36,8 @@ export const SKIP_KIND: Record<SkipReason, Skip['kind']> = {
   privacy: 'privacy',
   budget: 'budget',
   context: 'context',
+  images: 'unsupported',
+  tools: 'unsupported',
 };
 
 /** The one answer a client gets when no target could serve: every attempt's reason, and when to retry. */

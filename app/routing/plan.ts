@@ -3,8 +3,8 @@
  * the others is left out. The dispatcher walks the plan; the chain editor's preview calls this
  * very function, so it stays pure and cheap (it runs on every request).
  *
- * Route conditions (prompt size, tools present, a header) are not part of the config schema yet,
- * so the plan does not evaluate any; `hasTools` is carried for when they are.
+ * Which route a request takes is rules.ts's; the plan only filters and orders that route's
+ * candidates (capabilities from the catalog, privacy, budget, the limiter).
  */
 import type { DataPolicy, Model, Provider } from '../catalog/schema.ts';
 import type { Route } from '../config/schema.ts';
@@ -29,6 +29,8 @@ export interface RequestFacts {
   promptChars: number;
   maxTokens?: number;
   hasTools: boolean;
+  /** The prompt holds an image (requestShape's holdsImage). */
+  hasImages?: boolean;
   /** The prompt looked sensitive to app/privacy's detectSensitive. */
   sensitive: boolean;
 }
@@ -60,6 +62,8 @@ export type SkipReason =
   | 'privacy'
   | 'budget'
   | 'context'
+  | 'images'
+  | 'tools'
   | 'no-capacity';
 
 /** A candidate left out of the plan, and why, in words for the request log and the preview. */
@@ -110,6 +114,8 @@ function usd(amount: number): string {
  *   "unknown" all count as unsafe; local providers are always safe);
  * - context: the prompt, at about 4 characters per token, is larger than the model's context
  *   window or its per-request input limit;
+ * - images, tools: the catalog says the model takes no images or no tools (unknown is allowed;
+ *   a request for more output than the model gives is sent capped, not skipped);
  * - budget: the key is paid and the route's paid spend today has reached `paidBudgetUsdPerDay`;
  * - invalid, parked, cooling, open, half-open: the limiter's status of the key, its pool or its
  *   circuit breaker, unless the route waits and the target returns within the wait;
@@ -162,6 +168,14 @@ export function planRoute<C extends PlanCandidate>(input: PlanInput<C>): RoutePl
     if (context !== undefined) {
       return { candidate, reason: 'context', message: `${label(candidate)} skipped: ${context}` };
     }
+    const capability = capabilityProblem(model, request);
+    if (capability !== undefined) {
+      return {
+        candidate,
+        reason: capability.reason,
+        message: `${label(candidate)} skipped: ${capability.message}`,
+      };
+    }
     if (budgetSpent && candidate.tier === 'paid' && route !== undefined) {
       const skip: SkippedCandidate<C> = {
         candidate,
@@ -201,6 +215,26 @@ function contextProblem(model: Model | undefined, promptTokens: number): string 
   const perRequest = model.limits?.inputTokensPerRequest;
   if (perRequest !== undefined && promptTokens > perRequest) {
     return `the prompt (about ${promptTokens} tokens) is larger than the ${perRequest} input tokens a request may carry.`;
+  }
+  return undefined;
+}
+
+function capabilityProblem(
+  model: Model | undefined,
+  request: RequestFacts,
+): { reason: 'images' | 'tools'; message: string } | undefined {
+  if (model === undefined) return undefined;
+  if (request.hasImages === true && model.vision === false) {
+    return {
+      reason: 'images',
+      message: 'the request holds an image and the model takes text only.',
+    };
+  }
+  if (request.hasTools && model.tools === false) {
+    return {
+      reason: 'tools',
+      message: 'the request defines tools and the model cannot call tools.',
+    };
   }
   return undefined;
 }

@@ -81,7 +81,28 @@ export function createRequestRecorder(deps: {
     },
     requestFinished: (summary: RequestSummary) => {
       const { req } = summary;
-      const attempts = summary.attempts.map(attemptRecord);
+      const attempts = [
+        ...summary.attempts.map(attemptRecord),
+        ...summary.planSkipped.map((skip, i): AttemptRecord => ({
+          index: summary.attempts.length + i,
+          startedAt: req.receivedAt,
+          provider: skip.candidate.provider.id,
+          model: skip.candidate.model,
+          keyId: skip.candidate.keyId ?? null,
+          status: 0,
+          outcome: 'skipped',
+          failureClass: null,
+          reason: deps.mask(skip.message),
+          headersMs: null,
+          firstTokenMs: null,
+          totalMs: null,
+          tokensIn: null,
+          tokensOut: null,
+          costUsd: null,
+          hedged: false,
+          holdUntil: skip.until ?? null,
+        })),
+      ];
       const serving = servingAttempt(summary.attempts);
       const servingRecord = serving ? attempts[summary.attempts.indexOf(serving)] : undefined;
       const succeeded = summary.status >= 200 && summary.status < 300 && serving?.outcome === 'ok';
@@ -93,6 +114,8 @@ export function createRequestRecorder(deps: {
         inboundFormat: req.inbound,
         requestedModel: req.model,
         route: summary.routeName ?? null,
+        rule: summary.rule ?? null,
+        affinity: summary.affinity ?? null,
         provider: serving?.provider ?? null,
         keyId: serving?.keyId ?? null,
         model: serving?.model ?? null,

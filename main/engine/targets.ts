@@ -1,7 +1,9 @@
 import type { Provider } from '../../app/catalog/schema.ts';
 import type { Config, Route } from '../../app/config/schema.ts';
 import type { KeyTier } from '../../app/limiter/state.ts';
-import { resolveModelName } from '../../app/routing/modelName.ts';
+import { resolveModelName, type ModelNameMatch } from '../../app/routing/modelName.ts';
+import type { RequestShape } from '../../app/routing/requestShape.ts';
+import { chooseRoute } from '../../app/routing/rules.ts';
 import { expandTargets } from '../../app/routing/targets.ts';
 import type { ProviderDirectory } from './providerDirectory.ts';
 
@@ -19,6 +21,10 @@ export type Resolution =
       routeName: string | undefined;
       route: Route | undefined;
       candidates: Candidate[];
+      /** How the route was chosen: the x-switchyard-route header, a rule, or the model name. */
+      via: 'header' | 'rule' | 'model';
+      /** The rule that chose the route, for `via: "rule"`. */
+      rule?: string;
       /** How the name was read, when it was not taken as sent (the `[1m]` suffix). */
       note?: string;
     }
@@ -39,6 +45,41 @@ export function resolveModel(
     defaultRoute: config.settings.defaultRoute,
     isProvider: (id) => providers.get(id) !== undefined,
   });
+  return candidatesOf(match, model, config, providers, { via: 'model' });
+}
+
+/**
+ * A request's route by app/routing's chooseRoute (forced route, rules, then the model name),
+ * expanded to candidates as {@link resolveModel} does.
+ */
+export function resolveRequest(
+  shape: RequestShape,
+  forced: string | undefined,
+  config: Config,
+  providers: ProviderDirectory,
+): Resolution {
+  const choice = chooseRoute(shape, forced, {
+    rules: config.rules,
+    routes: config.routes,
+    defaultRoute: config.settings.defaultRoute,
+    isProvider: (id) => providers.get(id) !== undefined,
+  });
+  if (choice.kind === 'no-such-route') {
+    return { ok: false, status: 404, code: 'route_not_found', message: choice.message };
+  }
+  return candidatesOf(choice.match, shape.model, config, providers, {
+    via: choice.via,
+    ...(choice.rule !== undefined ? { rule: choice.rule } : {}),
+  });
+}
+
+function candidatesOf(
+  match: ModelNameMatch,
+  model: string,
+  config: Config,
+  providers: ProviderDirectory,
+  how: { via: 'header' | 'rule' | 'model'; rule?: string },
+): Resolution {
   if (match.kind === 'unknown') return unknownModel(model, config);
   const route = match.kind === 'route' ? match.route : undefined;
   const targets =
@@ -58,7 +99,7 @@ export function resolveModel(
       message: `Nothing can serve "${model}": ${missing.join('; ')}.`,
     };
   }
-  const resolved = { ok: true as const, routeName: route?.name, route, candidates };
+  const resolved = { ok: true as const, routeName: route?.name, route, candidates, ...how };
   return match.note === undefined ? resolved : { ...resolved, note: match.note };
 }
 

@@ -8,7 +8,10 @@ import {
   skipOf,
 } from '../../app/routing/dispatchRules.ts';
 import type { Skip } from '../../app/routing/exhaustedAnswer.ts';
-import type { RoutePlan } from '../../app/routing/plan.ts';
+import type { RoutePlan, SkippedCandidate } from '../../app/routing/plan.ts';
+import { keepSession, sessionSource } from '../../app/routing/affinity.ts';
+import { requestShape } from '../../app/routing/requestShape.ts';
+import { SessionMemory } from './sessionMemory.ts';
 import { sendError, type ErrorDialect } from '../server/respond.ts';
 import {
   newAttemptInfo,
@@ -23,12 +26,18 @@ import type { Codec } from './codec.ts';
 import type { Admission, CapacityGate } from './gate.ts';
 import type { ProviderDirectory } from '../engine/providerDirectory.ts';
 import type { RelayedRequest as ProxyRequest } from '../../app/formats/proxyRequest.ts';
-import { resolveModel, type Candidate } from '../engine/targets.ts';
+import { resolveRequest, type Candidate } from '../engine/targets.ts';
 
 /** What the request log and the event stream learn about each request. */
 export type RequestSummary = {
   req: ProxyRequest;
   routeName: string | undefined;
+  /** The rule that chose the route, or `x-switchyard-route` when the header forced it. */
+  rule?: string;
+  /** What session affinity did: "kept on groq key "g2" (…): same session", or why it moved. */
+  affinity?: string;
+  /** The candidates the plan left out, each with why. */
+  planSkipped: ReadonlyArray<SkippedCandidate<Candidate>>;
   attempts: AttemptInfo[];
   /** Status the client got. */
   status: number;
@@ -48,6 +57,8 @@ export type DispatchDeps = AttemptDeps & {
   providers: ProviderDirectory;
   gate: CapacityGate;
   observer: DispatchObserver;
+  /** Which target served each conversation's last turn (session affinity). */
+  sessions: SessionMemory;
   /** The codec for this request and target format, or a reason the pair cannot work. */
   codecFor: (req: ProxyRequest, candidate: Candidate) => Codec | { unsupported: string };
   /** The route's plan for this request now: candidates in order, and those left out with why. */
@@ -103,15 +114,35 @@ export async function dispatch(
   res: ServerResponse,
 ): Promise<void> {
   const config = deps.config();
-  const resolution = resolveModel(req.model, config, deps.providers);
+  const shape = requestShape({
+    body: req.body,
+    model: req.model,
+    format: req.inbound,
+    client: req.userAgent ?? '',
+    stream: req.stream,
+    promptChars: req.promptChars,
+    maxTokens: req.maxTokens,
+  });
+  const resolution = resolveRequest(shape, req.forcedRoute, config, deps.providers);
   if (!resolution.ok) {
     sendError(res, errorDialect(req), resolution.status, resolution.message, resolution.code);
     return;
   }
   const { routeName, route } = resolution;
+  const rule = resolution.via === 'header' ? 'x-switchyard-route' : resolution.rule;
   if (resolution.note !== undefined) res.setHeader('x-switchyard-note', resolution.note);
   const plan = deps.plan(req, resolution.candidates, route);
-  let candidates: readonly Candidate[] = plan.candidates;
+  const source =
+    route !== undefined && route.affinity !== false
+      ? sessionSource(req.body, req.sessionHeader)
+      : undefined;
+  const session = source && route ? SessionMemory.idOf(route.name, source.text) : undefined;
+  const affinity =
+    session === undefined || source?.continues !== true
+      ? { candidates: plan.candidates }
+      : keepSession(plan.candidates, deps.sessions.get(session));
+  const affinityNote = affinity.kept ?? affinity.moved;
+  let candidates: readonly Candidate[] = affinity.candidates;
   const client = new AbortController();
   const onClose = () => {
     if (!res.writableFinished) client.abort();
@@ -286,6 +317,13 @@ export async function dispatch(
       }
       // The client got a 200 and a stream that ended in an error: the log counts it as failed.
       status = final.outcome === 'failed-mid-stream' ? 502 : 200;
+      if (session !== undefined && final.outcome === 'ok') {
+        deps.sessions.remember(session, {
+          provider: final.provider,
+          keyId: final.keyId,
+          model: final.model,
+        });
+      }
       if (status === 502) error = final.failure?.reason;
       return;
     }
@@ -321,6 +359,9 @@ export async function dispatch(
     deps.observer.requestFinished({
       req,
       routeName,
+      ...(rule !== undefined ? { rule } : {}),
+      ...(affinityNote !== undefined ? { affinity: affinityNote } : {}),
+      planSkipped: plan.skipped,
       attempts,
       status: client.signal.aborted ? 499 : status,
       ...(error !== undefined ? { error } : {}),

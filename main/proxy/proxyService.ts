@@ -8,6 +8,7 @@ import { dispatch, type DispatchObserver } from './dispatcher.ts';
 import { countTokens } from './tokenCount.ts';
 import { requestPlanner } from './requestPlan.ts';
 import { OPEN_GATE } from './gate.ts';
+import { SessionMemory } from './sessionMemory.ts';
 import type { LimiterGate } from '../engine/limiterGate.ts';
 import { loadShippedCatalog, ProviderDirectory } from '../engine/providerDirectory.ts';
 
@@ -65,6 +66,7 @@ export function createProxyService(options: ProxyServiceOptions): ProxyService {
     gate: limiter ?? OPEN_GATE,
     plan,
     observer: options.observer,
+    sessions: new SessionMemory(clock),
     codecFor,
     clock,
     captureBodies: () => options.config.current.settings.logBodies,

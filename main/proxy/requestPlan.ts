@@ -4,6 +4,7 @@ import { collectText, type ProxyRequest } from '../../app/formats/proxyRequest.t
 import { EMPTY_LIMITER_STATE } from '../../app/limiter/state.ts';
 import { detectSensitive } from '../../app/privacy/detect.ts';
 import { planRoute, type RoutePlan } from '../../app/routing/plan.ts';
+import { holdsImage } from '../../app/routing/requestShape.ts';
 import type { ConfigStore } from '../config/configFile.ts';
 import type { LimiterGate } from '../engine/limiterGate.ts';
 import type { Candidate } from '../engine/targets.ts';
@@ -35,6 +36,7 @@ export function planRequest(
       promptChars: req.promptChars,
       ...(req.maxTokens !== undefined ? { maxTokens: req.maxTokens } : {}),
       hasTools: Array.isArray(tools) && tools.length > 0,
+      hasImages: holdsImage(req.body.messages ?? req.body.input),
       // Scanning the prompt costs a pass over it: only when the user asked for it.
       sensitive:
         settings.detectSensitive &&

@@ -30,6 +30,24 @@ export function modelList(
   };
 }
 
+/** The headers routing reads, whatever the caller's format: user agent, forced route, session. */
+function routingHeaders(
+  headers: IncomingMessage['headers'],
+): Pick<ProxyRequest, 'userAgent' | 'forcedRoute' | 'sessionHeader'> {
+  const one = (name: string): string | undefined => {
+    const value = headers[name];
+    return typeof value === 'string' && value !== '' ? value : undefined;
+  };
+  const userAgent = one('user-agent');
+  const forcedRoute = one('x-switchyard-route');
+  const sessionHeader = one('session_id') ?? one('session-id') ?? one('x-session-id');
+  return {
+    ...(userAgent !== undefined ? { userAgent } : {}),
+    ...(forcedRoute !== undefined ? { forcedRoute } : {}),
+    ...(sessionHeader !== undefined ? { sessionHeader } : {}),
+  };
+}
+
 /** Every path a caller format serves, with its format's caller side. */
 const ENDPOINTS = new Map<string, CallerEndpoint & { caller: Caller }>(
   CALLERS.flatMap((caller) =>
@@ -149,6 +167,7 @@ export function createProxyHandler(deps: ProxyDeps) {
       maxTokens: typeof maxTokens === 'number' ? maxTokens : undefined,
       receivedAt: deps.clock(),
       ...endpoint.caller.headers(req.headers),
+      ...routingHeaders(req.headers),
     } as ProxyRequest;
     if (request.kind === 'count_tokens') await deps.countTokens(request, res);
     else await deps.dispatch(request, res);

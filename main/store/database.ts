@@ -125,6 +125,14 @@ export const MIGRATIONS: readonly Migration[] = [
     up: (db) =>
       db.exec('CREATE TABLE quota_journal (seq INTEGER PRIMARY KEY, entry TEXT NOT NULL)'),
   },
+  {
+    version: 6,
+    description: 'requests remember which rule chose their route and what session affinity did',
+    up: (db) =>
+      db.exec(
+        'ALTER TABLE requests ADD COLUMN rule TEXT; ALTER TABLE requests ADD COLUMN affinity TEXT',
+      ),
+  },
 ];
 
 export class DatabaseError extends Error {

@@ -47,6 +47,8 @@ type RequestRow = {
   inbound: RequestRecord['inboundFormat'];
   requested_model: string;
   route: string | null;
+  rule: string | null;
+  affinity: string | null;
   provider: string | null;
   key_id: string | null;
   model: string | null;
@@ -97,6 +99,8 @@ function toItem(row: RequestRow): RequestListItem {
     inboundFormat: row.inbound,
     requestedModel: row.requested_model,
     route: row.route,
+    rule: row.rule,
+    affinity: row.affinity,
     provider: row.provider,
     keyId: row.key_id,
     model: row.model,
@@ -198,8 +202,8 @@ export class RequestLog {
     this.#insertRequest = this.#db.prepare(
       `INSERT OR IGNORE INTO requests (request_id, started_at, kind, inbound, requested_model, route, provider, key_id, model,
          status, failure_class, error, headers_ms, first_token_ms, total_ms, tokens_in, tokens_out, cost,
-         streamed, hedged, client_aborted, attempts)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         streamed, hedged, client_aborted, attempts, rule, affinity)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.#insertAttempt = this.#db.prepare(
       `INSERT OR REPLACE INTO attempts (request, idx, started_at, provider, model, key_id, status, outcome, failure_class,
@@ -400,7 +404,10 @@ export class RequestLog {
           request.streamed ? 1 : 0,
           request.hedged ? 1 : 0,
           request.clientAborted ? 1 : 0,
-          attempts.length,
+          // Candidates the plan skipped are logged with their reason but were never tried.
+          attempts.filter((a) => a.outcome !== 'skipped').length,
+          request.rule ?? null,
+          request.affinity ?? null,
         );
         if (result.changes === 0) continue;
         const rowId = Number(result.lastInsertRowid);

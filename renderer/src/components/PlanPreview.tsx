@@ -17,6 +17,8 @@ const SKIP_WORDS: Record<SkipReason, { tone: string; word: string }> = {
   privacy: { tone: 'bad', word: 'excluded by privacy' },
   budget: { tone: 'warn', word: 'over budget' },
   context: { tone: 'neutral', word: 'prompt too big' },
+  images: { tone: 'neutral', word: 'takes no images' },
+  tools: { tone: 'neutral', word: 'takes no tools' },
   'no-capacity': { tone: 'warn', word: 'no capacity' },
 };
 
@@ -46,9 +48,10 @@ function label(c: PreviewCandidate): string {
  * computed by the engine's own planRoute on the draft route and the engine's live quota.
  */
 export function PlanPreview(props: PlanPreviewProps) {
-  const ids = { size: useId(), sensitive: useId(), title: useId() };
+  const ids = { size: useId(), sensitive: useId(), images: useId(), title: useId() };
   const [promptChars, setPromptChars] = useState(PROMPT_SIZES[0]?.chars ?? 2000);
   const [sensitive, setSensitive] = useState(false);
+  const [hasImages, setHasImages] = useState(false);
   const preview = previewPlan({
     route: props.route,
     catalog: props.catalog,
@@ -58,6 +61,7 @@ export function PlanPreview(props: PlanPreviewProps) {
     detectSensitive: props.detectSensitive,
     promptChars,
     sensitive,
+    hasImages,
     now: props.now,
     timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
   });
@@ -93,6 +97,15 @@ export function PlanPreview(props: PlanPreviewProps) {
               </option>
             ))}
           </select>
+        </label>
+        <label htmlFor={ids.images} className="inline">
+          <input
+            id={ids.images}
+            type="checkbox"
+            checked={hasImages}
+            onChange={(e) => setHasImages(e.target.checked)}
+          />
+          Prompt holds an image
         </label>
         {props.detectSensitive && (
           <label htmlFor={ids.sensitive} className="inline">

@@ -46,6 +46,8 @@ export type PreviewInput = {
   detectSensitive: boolean;
   promptChars: number;
   sensitive: boolean;
+  /** The previewed request holds an image: text-only models are skipped. */
+  hasImages?: boolean;
   now: number;
   timeZone?: string;
 };
@@ -76,7 +78,12 @@ export function previewPlan(input: PreviewInput): Preview {
     candidates,
     route: input.route,
     limiter: input.limiter ?? EMPTY_LIMITER_STATE,
-    request: { promptChars: input.promptChars, hasTools: false, sensitive: input.sensitive },
+    request: {
+      promptChars: input.promptChars,
+      hasTools: false,
+      hasImages: input.hasImages === true,
+      sensitive: input.sensitive,
+    },
     detectSensitive: input.detectSensitive,
     paidSpendTodayUsd: input.paidSpendTodayUsd,
     now: input.now,

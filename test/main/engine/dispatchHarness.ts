@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { SessionMemory } from '../../../main/proxy/sessionMemory.ts';
 import type { ChatCompletionRequest } from '../../../app/formats/openai.ts';
 import type { AddressInfo } from 'node:net';
 import { ConfigSchema } from '../../../app/config/schema.ts';
@@ -71,6 +72,7 @@ export async function startDispatchRig(setup: RigSetup): Promise<DispatchRig> {
     providers,
     gate: setup.gate ? setup.gate(limiter) : limiter,
     observer: { requestStarted: () => undefined, requestFinished: (s) => summaries.push(s) },
+    sessions: new SessionMemory(Date.now),
     codecFor: setup.codecFor ?? codecFor,
     plan: (req, candidates, route) =>
       planRoute({

@@ -1,0 +1,101 @@
+/**
+ * Session affinity: a conversation's next turn goes to the target (provider, key, model) that
+ * served its previous one while the plan still has it, so the provider's prompt cache stays
+ * warm. The plan has already left out every target without capacity now, so "still in the
+ * plan" is "the limiter says it can serve"; otherwise the plan's own order stands, as without
+ * affinity. The memory of who served which session is main/'s (sessionMemory.ts).
+ */
+import type { PlanCandidate } from './plan.ts';
+
+/** The target that served a session's previous turn. */
+export interface ServedBy {
+  provider: string;
+  keyId: string | undefined;
+  model: string;
+}
+
+/**
+ * Where a request's session id comes from, and the text it is made of (main/ hashes it).
+ * The client's own id wins: Anthropic's `metadata.user_id` (Claude Code puts its session id
+ * there), Codex's `prompt_cache_key` or `session_id` header, OpenAI's `user`. Otherwise the
+ * system prompt and first user message, which stay the same for every turn of a conversation.
+ * `continues`: whether the request can be a later turn (whose target is worth keeping).
+ */
+export function sessionSource(
+  body: Record<string, unknown>,
+  sessionHeader: string | undefined,
+): { from: 'client' | 'prompt'; text: string; continues: boolean } | undefined {
+  const metadata = body.metadata;
+  const userId =
+    metadata !== null && typeof metadata === 'object'
+      ? (metadata as Record<string, unknown>).user_id
+      : undefined;
+  for (const id of [userId, body.prompt_cache_key, sessionHeader, body.user]) {
+    if (typeof id === 'string' && id !== '') return { from: 'client', text: id, continues: true };
+  }
+  const messages = Array.isArray(body.messages)
+    ? body.messages
+    : Array.isArray(body.input)
+      ? body.input
+      : [];
+  const first = messages.find(
+    (m: unknown) =>
+      m !== null && typeof m === 'object' && (m as Record<string, unknown>).role === 'user',
+  );
+  const system =
+    body.system ??
+    messages.find(
+      (m: unknown) =>
+        m !== null &&
+        typeof m === 'object' &&
+        ['system', 'developer'].includes(String((m as Record<string, unknown>).role)),
+    );
+  if (first === undefined) return undefined;
+  // Without a client id, a request is a later turn only when it carries an earlier answer: the
+  // same one-shot prompt sent twice is two requests, not a conversation to pin.
+  const continues = messages.some(
+    (m: unknown) =>
+      m !== null && typeof m === 'object' && (m as Record<string, unknown>).role === 'assistant',
+  );
+  return { from: 'prompt', text: JSON.stringify([system ?? null, first]), continues };
+}
+
+function same(candidate: PlanCandidate, served: ServedBy): boolean {
+  return (
+    candidate.provider.id === served.provider &&
+    candidate.keyId === served.keyId &&
+    candidate.model === served.model
+  );
+}
+
+export type AffinityOutcome<C extends PlanCandidate> = {
+  candidates: readonly C[];
+  /** Set when the previous turn's target serves this one: the log's words for it. */
+  kept?: string;
+  /** Set when the previous turn's target is not in the plan (no capacity, skipped). */
+  moved?: string;
+};
+
+function describe(served: ServedBy): string {
+  const key = served.keyId === undefined ? '' : ` key "${served.keyId}"`;
+  return `${served.provider}${key} (${served.model})`;
+}
+
+/** The plan's candidates with the session's previous target first, when the plan still has it. */
+export function keepSession<C extends PlanCandidate>(
+  candidates: readonly C[],
+  served: ServedBy | undefined,
+): AffinityOutcome<C> {
+  if (served === undefined) return { candidates };
+  const at = candidates.findIndex((c) => same(c, served));
+  if (at < 0) {
+    return {
+      candidates,
+      moved: `moved off ${describe(served)}: it cannot serve this turn now`,
+    };
+  }
+  const kept = `kept on ${describe(served)}: same session`;
+  if (at === 0) return { candidates, kept };
+  const chosen = candidates[at] as C;
+  return { candidates: [chosen, ...candidates.slice(0, at), ...candidates.slice(at + 1)], kept };
+}

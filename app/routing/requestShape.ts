@@ -1,0 +1,70 @@
+/**
+ * What a request looks like to the rules and the capability filter, read from its body once:
+ * format-agnostic, so a new caller format's body answers the same questions (images are
+ * `image_url`/`image`/`input_image` parts or Gemini's `inline_data`, tools are a non-empty
+ * `tools`, thinking is Anthropic's `thinking`, OpenAI's `reasoning_effort` or `reasoning`).
+ */
+import type { CallerFormat } from '../formats/proxyRequest.ts';
+import { estimateTokens } from '../limiter/tokenBucket.ts';
+
+export interface RequestShape {
+  model: string;
+  format: CallerFormat;
+  /** The caller's user agent ('' when it sent none). */
+  client: string;
+  stream: boolean;
+  /** The engine's own prompt estimate (app/limiter's estimateTokens of the prompt's characters). */
+  promptTokens: number;
+  maxTokens: number | undefined;
+  hasImages: boolean;
+  hasTools: boolean;
+  thinking: boolean;
+}
+
+const IMAGE_PART_TYPES = new Set(['image_url', 'image', 'input_image']);
+
+/** Whether any object in the value is an image part; stops at the first one. */
+export function holdsImage(value: unknown, depth = 0): boolean {
+  if (depth > 12 || value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) return value.some((item) => holdsImage(item, depth + 1));
+  const record = value as Record<string, unknown>;
+  if (typeof record.type === 'string' && IMAGE_PART_TYPES.has(record.type)) return true;
+  if ('inline_data' in record || 'inlineData' in record) return true;
+  for (const key in record) if (holdsImage(record[key], depth + 1)) return true;
+  return false;
+}
+
+function asksForThinking(body: Record<string, unknown>): boolean {
+  const thinking = body.thinking;
+  if (thinking !== null && typeof thinking === 'object') {
+    return (thinking as Record<string, unknown>).type !== 'disabled';
+  }
+  const effort = body.reasoning_effort;
+  if (typeof effort === 'string') return effort !== 'none' && effort !== 'minimal';
+  return body.reasoning !== undefined && body.reasoning !== null;
+}
+
+/** The shape of a decoded request: its body, and what the edge already measured. */
+export function requestShape(input: {
+  body: Record<string, unknown>;
+  model: string;
+  format: CallerFormat;
+  client: string;
+  stream: boolean;
+  promptChars: number;
+  maxTokens: number | undefined;
+}): RequestShape {
+  const { body } = input;
+  const tools = body.tools;
+  return {
+    model: input.model,
+    format: input.format,
+    client: input.client,
+    stream: input.stream,
+    promptTokens: estimateTokens(input.promptChars),
+    maxTokens: input.maxTokens,
+    hasImages: holdsImage(body.messages ?? body.input ?? body.contents),
+    hasTools: Array.isArray(tools) && tools.length > 0,
+    thinking: asksForThinking(body),
+  };
+}
