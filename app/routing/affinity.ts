@@ -68,14 +68,6 @@ function same(candidate: PlanCandidate, served: ServedBy): boolean {
   );
 }
 
-export type AffinityOutcome<C extends PlanCandidate> = {
-  candidates: readonly C[];
-  /** Set when the previous turn's target serves this one: the log's words for it. */
-  kept?: string;
-  /** Set when the previous turn's target is not in the plan (no capacity, skipped). */
-  moved?: string;
-};
-
 function describe(served: ServedBy): string {
   const key = served.keyId === undefined ? '' : ` key "${served.keyId}"`;
   return `${served.provider}${key} (${served.model})`;
@@ -84,18 +76,27 @@ function describe(served: ServedBy): string {
 /** The plan's candidates with the session's previous target first, when the plan still has it. */
 export function keepSession<C extends PlanCandidate>(
   candidates: readonly C[],
-  served: ServedBy | undefined,
-): AffinityOutcome<C> {
-  if (served === undefined) return { candidates };
-  const at = candidates.findIndex((c) => same(c, served));
-  if (at < 0) {
-    return {
-      candidates,
-      moved: `moved off ${describe(served)}: it cannot serve this turn now`,
-    };
-  }
-  const kept = `kept on ${describe(served)}: same session`;
-  if (at === 0) return { candidates, kept };
+  previous: ServedBy | undefined,
+): readonly C[] {
+  if (previous === undefined) return candidates;
+  const at = candidates.findIndex((c) => same(c, previous));
+  if (at <= 0) return candidates;
   const chosen = candidates[at] as C;
-  return { candidates: [chosen, ...candidates.slice(0, at), ...candidates.slice(at + 1)], kept };
+  return [chosen, ...candidates.slice(0, at), ...candidates.slice(at + 1)];
+}
+
+/**
+ * What affinity did, in the log's words, once the turn is over: kept on the previous turn's
+ * target, or moved off it (it had no capacity, was skipped or failed). None for a first turn.
+ */
+export function affinityNote(
+  previous: ServedBy | undefined,
+  servedNow: ServedBy | undefined,
+): string | undefined {
+  if (previous === undefined || servedNow === undefined) return undefined;
+  const { provider, keyId, model } = servedNow;
+  if (provider === previous.provider && keyId === previous.keyId && model === previous.model) {
+    return `kept on ${describe(previous)}: same session`;
+  }
+  return `moved off ${describe(previous)} to ${describe(servedNow)}: it could not serve this turn`;
 }

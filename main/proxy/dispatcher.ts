@@ -9,7 +9,12 @@ import {
 } from '../../app/routing/dispatchRules.ts';
 import type { Skip } from '../../app/routing/exhaustedAnswer.ts';
 import type { RoutePlan, SkippedCandidate } from '../../app/routing/plan.ts';
-import { keepSession, sessionSource } from '../../app/routing/affinity.ts';
+import {
+  affinityNote,
+  keepSession,
+  sessionSource,
+  type ServedBy,
+} from '../../app/routing/affinity.ts';
 import { requestShape } from '../../app/routing/requestShape.ts';
 import { SessionMemory } from './sessionMemory.ts';
 import { sendError, type ErrorDialect } from '../server/respond.ts';
@@ -68,6 +73,16 @@ export type DispatchDeps = AttemptDeps & {
     route: Route | undefined,
   ) => RoutePlan<Candidate>;
 };
+
+/** What affinity did for the summary, judged by the attempt that answered. */
+function affinityOf(
+  previous: ServedBy | undefined,
+  attempts: readonly AttemptInfo[],
+): { affinity?: string } {
+  const served = attempts.find((a) => a.outcome === 'ok' || a.outcome === 'failed-mid-stream');
+  const note = affinityNote(previous, served);
+  return note === undefined ? {} : { affinity: note };
+}
 
 /** Errors go back in the caller's own envelope, from its adapter. */
 function errorDialect(req: ProxyRequest): ErrorDialect {
@@ -137,12 +152,10 @@ export async function dispatch(
       ? sessionSource(req.body, req.sessionHeader)
       : undefined;
   const session = source && route ? SessionMemory.idOf(route.name, source.text) : undefined;
-  const affinity =
-    session === undefined || source?.continues !== true
-      ? { candidates: plan.candidates }
-      : keepSession(plan.candidates, deps.sessions.get(session));
-  const affinityNote = affinity.kept ?? affinity.moved;
-  let candidates: readonly Candidate[] = affinity.candidates;
+  // A first turn (or a repeated one-shot prompt) has nothing to keep: it is only remembered.
+  const previous =
+    session !== undefined && source?.continues === true ? deps.sessions.get(session) : undefined;
+  let candidates: readonly Candidate[] = keepSession(plan.candidates, previous);
   const client = new AbortController();
   const onClose = () => {
     if (!res.writableFinished) client.abort();
@@ -360,7 +373,7 @@ export async function dispatch(
       req,
       routeName,
       ...(rule !== undefined ? { rule } : {}),
-      ...(affinityNote !== undefined ? { affinity: affinityNote } : {}),
+      ...affinityOf(previous, attempts),
       planSkipped: plan.skipped,
       attempts,
       status: client.signal.aborted ? 499 : status,

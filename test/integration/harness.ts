@@ -31,6 +31,9 @@ export type EngineSetup = {
   mocks: Record<string, MockProviderOptions>;
   keys: TestKey[];
   routes?: unknown[];
+  rules?: unknown[];
+  /** The engine's clock (the limiter's time); the mocks should be given the same one. */
+  clock?: () => number;
   settings?: Record<string, unknown>;
   upstreamTimeouts?: { connectMs?: number; headersMs?: number; idleMs?: number };
 };
@@ -60,6 +63,7 @@ export async function startTestEngine(setup: EngineSetup): Promise<TestEngine> {
         tier: k.tier ?? 'free',
       })),
       routes: setup.routes ?? [],
+      ...(setup.rules ? { rules: setup.rules } : {}),
       ...(setup.settings ? { settings: setup.settings } : {}),
     }),
   );
@@ -73,6 +77,7 @@ export async function startTestEngine(setup: EngineSetup): Promise<TestEngine> {
       dashboardDir: join(dataDir, 'no-dashboard'),
       proxyKey: PROXY_KEY,
       log: (line) => logs.push(line),
+      ...(setup.clock ? { clock: setup.clock } : {}),
       ...(setup.upstreamTimeouts ? { upstreamTimeouts: setup.upstreamTimeouts } : {}),
     });
   const handle: TestEngine = {
