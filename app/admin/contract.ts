@@ -9,10 +9,12 @@ import {
   KeyTierSchema,
   ProviderOverrideSchema,
   RouteSchema,
+  RuleSchema,
   SettingsSchema,
   type Config,
   type ProviderOverride,
   type Route,
+  type Rule,
 } from '../config/schema.ts';
 import type {
   BaseUrlCodeIssued,
@@ -26,6 +28,7 @@ import type {
   ProxyKeyInfo,
   RequestDetail,
   RequestLogPage,
+  RuleTestResult,
   TestRequestResult,
 } from './types.ts';
 
@@ -162,6 +165,18 @@ export const TestRequestSchema = z.strictObject({
   prompt: z.string().min(1, 'prompt must not be empty').max(20_000),
 });
 
+/** A request to try against rules and routes (the saved ones, or a draft from the editor). */
+export const RuleTestSchema = z.strictObject({
+  /** The request body as the client would send it (JSON object). */
+  body: z.record(z.string(), z.unknown()),
+  format: z.enum(['openai', 'anthropic']).default('openai'),
+  userAgent: z.string().max(500).optional(),
+  /** As the x-switchyard-route header would. */
+  forcedRoute: z.string().min(1).optional(),
+  rules: z.array(RuleSchema).optional(),
+  routes: z.array(RouteSchema).optional(),
+});
+
 const Millis = z.coerce.number().int().min(0);
 
 /** Filters and paging of GET /admin/requests (query string). */
@@ -236,6 +251,9 @@ export const ADMIN_API = {
 
   getCatalog: endpoint<CatalogView>()('GET', '/admin/catalog', NoBody),
   putRoutes: endpoint<Route[]>()('PUT', '/admin/routes', z.array(RouteSchema)),
+  putRules: endpoint<Rule[]>()('PUT', '/admin/rules', z.array(RuleSchema)),
+  /** Which rule a request matches and the plan it would get, by the engine's own functions and state. */
+  testRules: endpoint<RuleTestResult>()('POST', '/admin/rules/test', RuleTestSchema),
   /** Each provider/key/model window: limit, remaining, reset, where the figure came from, status. */
   quota: endpoint<LimiterView>()('GET', '/admin/quota', NoBody),
   /** The limiter's own state, so the dashboard's plan preview runs planRoute on exactly what the engine sees. */

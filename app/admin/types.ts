@@ -239,5 +239,27 @@ export type TestRequestResult = {
   latencyMs: number;
 };
 
+/** One candidate of a rule test's plan. */
+export type RuleTestCandidate = { provider: string; model: string; keyId: string | null };
+
+/** What the rule tester shows: how the route was chosen, and the plan the engine would follow now. */
+export type RuleTestResult = {
+  via: 'header' | 'rule' | 'model' | null;
+  rule: string | null;
+  route: string | null;
+  /** Why nothing was chosen (an unknown model or forced route), as the client would be told. */
+  error: string | null;
+  shape: {
+    promptTokens: number;
+    hasImages: boolean;
+    hasTools: boolean;
+    thinking: boolean;
+    stream: boolean;
+    maxTokens: number | null;
+  };
+  candidates: RuleTestCandidate[];
+  skipped: Array<RuleTestCandidate & { reason: string; message: string }>;
+};
+
 /** What paid keys have cost each route since local midnight (`since`, epoch ms), as the engine counts it for budgets. */
 export type PaidSpendView = { since: number; byRoute: Record<string, number> };

@@ -79,3 +79,19 @@ export function collectText(value: unknown, out: string[] = []): string[] {
   }
   return out;
 }
+
+/** A request body's prompt size in characters: messages (or prompt, input, contents), system and tools. */
+export function promptCharsOf(body: Record<string, unknown>): number {
+  return (
+    countTextChars(body.messages ?? body.prompt ?? body.input ?? body.contents) +
+    countTextChars(body.system) +
+    // Tool definitions are prompt too: Claude Code's 22 tools are thousands of tokens.
+    countTextChars(body.tools)
+  );
+}
+
+/** The output a request body asks for: `max_completion_tokens`, else `max_tokens`. */
+export function maxTokensOf(body: Record<string, unknown>): number | undefined {
+  const asked = body.max_completion_tokens ?? body.max_tokens;
+  return typeof asked === 'number' ? asked : undefined;
+}

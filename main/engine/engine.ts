@@ -274,6 +274,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       paidSpend: () => spend.view(),
       status,
       setPaused,
+      testRules: (input) => proxy.testRules(input),
     });
 
     const pausable = (req: IncomingMessage, res: ServerResponse, url: URL) => {

@@ -9,6 +9,9 @@ import { countTokens } from './tokenCount.ts';
 import { requestPlanner } from './requestPlan.ts';
 import { OPEN_GATE } from './gate.ts';
 import { SessionMemory } from './sessionMemory.ts';
+import { testRules } from './ruleTester.ts';
+import type { ParsedRequestOf } from '../../app/admin/contract.ts';
+import type { RuleTestResult } from '../../app/admin/types.ts';
 import type { LimiterGate } from '../engine/limiterGate.ts';
 import { loadShippedCatalog, ProviderDirectory } from '../engine/providerDirectory.ts';
 
@@ -37,6 +40,8 @@ export type ProxyServiceOptions = {
 
 export type ProxyService = {
   handler: RequestHandler;
+  /** The Routes page's rule tester, on this engine's config, catalog and limiter. */
+  testRules: (input: ParsedRequestOf<'testRules'>) => RuleTestResult;
   providers: ProviderDirectory;
   upstream: UpstreamClient;
   close: () => Promise<void>;
@@ -83,5 +88,11 @@ export function createProxyService(options: ProxyServiceOptions): ProxyService {
     dispatch: (req, res) => dispatch(deps, req, res),
     countTokens: (req, res) => countTokens(deps, req, res),
   });
-  return { handler, providers, upstream, close: () => upstream.close() };
+  return {
+    handler,
+    providers,
+    upstream,
+    testRules: (input) => testRules(input, options.config.current, providers, plan),
+    close: () => upstream.close(),
+  };
 }

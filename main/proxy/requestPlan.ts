@@ -22,7 +22,7 @@ export type PlanContext = {
 export function planRequest(
   context: PlanContext,
   timeZone: string,
-  req: ProxyRequest,
+  req: Pick<ProxyRequest, 'promptChars' | 'maxTokens'> & { body: Record<string, unknown> },
   candidates: readonly Candidate[],
   route: Route | undefined,
 ): RoutePlan<Candidate> {
@@ -56,6 +56,9 @@ export function planRequest(
 /** `planRequest` bound to one engine's context and the user's time zone (read once). */
 export function requestPlanner(context: PlanContext) {
   const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  return (req: ProxyRequest, candidates: readonly Candidate[], route: Route | undefined) =>
-    planRequest(context, timeZone, req, candidates, route);
+  return (
+    req: Pick<ProxyRequest, 'promptChars' | 'maxTokens'> & { body: Record<string, unknown> },
+    candidates: readonly Candidate[],
+    route: Route | undefined,
+  ) => planRequest(context, timeZone, req, candidates, route);
 }

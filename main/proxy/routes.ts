@@ -3,7 +3,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../../app/config/schema.ts';
 import { formatIssues } from '../../app/config/parse.ts';
 import {
-  countTextChars,
+  maxTokensOf,
+  promptCharsOf,
   type ProxyRequest,
   type RelayedRequest,
 } from '../../app/formats/proxyRequest.ts';
@@ -150,7 +151,6 @@ export function createProxyHandler(deps: ProxyDeps) {
       return;
     }
     const value = parsed.data;
-    const maxTokens = value.max_completion_tokens ?? value.max_tokens;
     // The schema checked the body against this kind and format: the union's pairing holds.
     const request = {
       id: randomUUID(),
@@ -159,12 +159,8 @@ export function createProxyHandler(deps: ProxyDeps) {
       body: value,
       model: value.model as string,
       stream: value.stream === true,
-      promptChars:
-        countTextChars(value.messages ?? value.prompt ?? value.input ?? value.contents) +
-        countTextChars(value.system) +
-        // Tool definitions are prompt too: Claude Code's 22 tools are thousands of tokens.
-        countTextChars(value.tools),
-      maxTokens: typeof maxTokens === 'number' ? maxTokens : undefined,
+      promptChars: promptCharsOf(value),
+      maxTokens: maxTokensOf(value),
       receivedAt: deps.clock(),
       ...endpoint.caller.headers(req.headers),
       ...routingHeaders(req.headers),

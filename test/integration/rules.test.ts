@@ -5,7 +5,7 @@
  * small-window model first, and a 20-turn conversation on a two-key pool.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RequestDetail, RequestLogPage } from '../../app/admin/types.ts';
+import type { RequestDetail, RequestLogPage, RuleTestResult } from '../../app/admin/types.ts';
 import { PROXY_KEY, startTestEngine, type TestEngine } from './harness.ts';
 
 const KEYS = [
@@ -247,6 +247,66 @@ describe('capability filtering', () => {
     const { attempts } = await detail(res);
     const skipped = attempts.filter((a) => a.outcome === 'skipped');
     expect(skipped[0]?.reason).toContain("larger than the model's context window of 131072 tokens");
+  });
+});
+
+describe('the rule tester (POST /admin/rules/test)', () => {
+  const test = async (body: Record<string, unknown>) => {
+    const res = await t.adminFetch('/admin/rules/test', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    expect(res.status).toBe(200);
+    return (await res.json()) as RuleTestResult;
+  };
+
+  it('says which rule a request matches and the plan, skips with their reason', async () => {
+    // A new minute: the long prompts above have used up Gemini's tokens for the last one.
+    now += 120_000;
+    const haiku = await test({
+      format: 'anthropic',
+      body: {
+        model: 'claude-haiku-4-5',
+        max_tokens: 100,
+        messages: [{ role: 'user', content: 'title' }],
+      },
+    });
+    expect([haiku.via, haiku.rule, haiku.route]).toEqual(['rule', 'background', 'fast']);
+    expect(haiku.candidates.map((c) => c.keyId)).toEqual(expect.arrayContaining(['g1', 'g2']));
+
+    const image = await test({
+      forcedRoute: 'mixed',
+      body: {
+        model: 'x',
+        messages: [
+          {
+            role: 'user',
+            content: [{ type: 'image_url', image_url: { url: 'data:image/png;base64,AA' } }],
+          },
+        ],
+      },
+    });
+    expect(image.via).toBe('header');
+    expect(image.candidates).toEqual([
+      { provider: 'gemini', model: 'gemini-2.5-flash', keyId: 'gemini-free' },
+    ]);
+    expect(image.skipped.map((s) => [s.provider, s.reason])).toEqual([['groq', 'images']]);
+  });
+
+  it('tries a draft’s rules without saving them, and names an unknown model', async () => {
+    const draft = await test({
+      body: {
+        model: 'gpt-4o',
+        messages: [{ role: 'user', content: 'hi' }],
+        tools: [{ type: 'function', function: { name: 'f' } }],
+      },
+      rules: [{ name: 'tools', when: { hasTools: true }, route: 'main' }],
+    });
+    expect([draft.rule, draft.route]).toEqual(['tools', 'main']);
+    const unknown = await test({ body: { model: 'gpt-4o', messages: [] } });
+    expect(unknown.route).toBeNull();
+    expect(unknown.error).toContain('Unknown model "gpt-4o"');
   });
 });
 
