@@ -15,6 +15,8 @@ export type Snippet = {
   /** Where the text goes, in one line. */
   where: string;
   language: 'sh' | 'json' | 'yaml' | 'toml' | 'python' | 'js' | 'text';
+  /** The user agent the tool sends, as rules' `client` globs see it; absent when not known. */
+  userAgent?: string;
   text: (input: SnippetInput) => string;
 };
 
@@ -82,6 +84,7 @@ export const SNIPPETS: readonly Snippet[] = [
   },
   {
     id: 'claude-code',
+    userAgent: 'claude-cli/2.0.14 (external, cli)',
     title: 'Claude Code',
     where: 'In the shell you start claude from (Anthropic format, /v1/messages).',
     language: 'sh',
@@ -102,6 +105,7 @@ export const SNIPPETS: readonly Snippet[] = [
   },
   {
     id: 'codex',
+    userAgent: 'codex_cli_rs/0.46.0',
     title: 'Codex CLI',
     where: '~/.codex/config.toml, and the key in your shell.',
     language: 'toml',

@@ -21,6 +21,8 @@ import {
   type SnippetInput,
 } from '../lib/snippets.ts';
 import { useStore } from '../store/index.ts';
+import type { Rule } from '../../../app/config/schema.ts';
+import { describeWhen, rulesFor } from '../lib/ruleForm.ts';
 
 function SnippetCard(props: { snippet: Snippet; input: SnippetInput; children?: ReactNode }) {
   const [copied, setCopied] = useState(false);
@@ -165,10 +167,27 @@ function ClaudeCodeLanding(props: { facts: RoutingFacts }) {
   );
 }
 
+/** The rules that apply to a tool's requests, in a line under its snippet. */
+function RulesNote(props: { rules: readonly Rule[] }) {
+  if (props.rules.length === 0) return null;
+  return (
+    <p className="small muted" data-testid="snippet-rules">
+      Rules that apply:{' '}
+      {props.rules.map((r, i) => (
+        <span key={r.name}>
+          {i > 0 ? '; ' : ''}
+          <strong>{r.name}</strong> ({describeWhen(r.when)} → {r.route})
+        </span>
+      ))}
+    </p>
+  );
+}
+
 /** Everything a tool needs to use the proxy: the URL, the key, and snippets per tool. */
 export function ConnectPage() {
   const info = useStore((s) => s.proxyKey);
   const routes = useStore((s) => s.savedRoutes);
+  const rules = useStore((s) => s.savedRules);
   const defaultRoute = useStore((s) => s.settings?.defaultRoute);
   const catalog = useStore((s) => s.catalog);
   const engineError = useStore((s) => s.engineError);
@@ -248,6 +267,7 @@ export function ConnectPage() {
               }}
             >
               {snippet.id === 'claude-code' && <ClaudeCodeLanding facts={facts} />}
+              <RulesNote rules={rulesFor(rules, snippet.userAgent)} />
             </SnippetCard>
           ))}
         </div>

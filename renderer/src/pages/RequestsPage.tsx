@@ -172,6 +172,22 @@ function Detail(props: { id: string }) {
         <dd style={{ margin: 0 }}>{formatDateTime(r.startedAt)}</dd>
         <dt className="muted">Route</dt>
         <dd style={{ margin: 0 }}>{r.route ?? 'direct provider/model'}</dd>
+        <dt className="muted">Chosen by</dt>
+        <dd style={{ margin: 0 }} data-testid="request-rule">
+          {r.rule === 'x-switchyard-route'
+            ? 'the x-switchyard-route header'
+            : r.rule != null
+              ? `rule "${r.rule}"`
+              : 'the model name'}
+        </dd>
+        {r.affinity != null && (
+          <>
+            <dt className="muted">Session</dt>
+            <dd style={{ margin: 0 }} data-testid="request-affinity">
+              {r.affinity}
+            </dd>
+          </>
+        )}
         <dt className="muted">Endpoint</dt>
         <dd style={{ margin: 0 }}>
           {r.kind} ({r.inboundFormat}){r.streamed ? ', streamed' : ''}

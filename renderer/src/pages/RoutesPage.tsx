@@ -5,6 +5,7 @@ import { DefaultRouteField } from '../components/DefaultRouteField.tsx';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
 import { PlanPreview } from '../components/PlanPreview.tsx';
 import { RouteSettings } from '../components/RouteSettings.tsx';
+import { RulesSection } from '../components/RulesSection.tsx';
 import { Skeleton } from '../components/Skeleton.tsx';
 import { hrefFor } from '../lib/hashRoute.ts';
 import { freshRouteName, hasProblems, validateRoutes } from '../lib/routeValidation.ts';
@@ -278,6 +279,7 @@ export function RoutesPage() {
           )}
         </>
       )}
+      {saved.length > 0 && <RulesSection />}
     </div>
   );
 }

@@ -1,5 +1,5 @@
 import type { Settings } from '../../../app/admin/contract.ts';
-import type { Route } from '../../../app/config/schema.ts';
+import type { Route, Rule } from '../../../app/config/schema.ts';
 import { ApiError, call, describeError } from '../api/client.ts';
 import type { LoadState, SliceCreator } from './types.ts';
 
@@ -17,6 +17,8 @@ export type RoutesSlice = {
   saving: boolean;
   /** The engine's settings (detectSensitive matters to the plan preview). */
   settings: Settings | null;
+  /** The engine's rules (the Connect page notes which apply to each tool). */
+  savedRules: Rule[];
   loadRoutes: () => Promise<void>;
   setDraftRoutes: (routes: Route[]) => void;
   updateDraftRoute: (index: number, update: (route: Route) => Route) => void;
@@ -45,6 +47,7 @@ export const createRoutesSlice: SliceCreator<RoutesSlice> = (set, get) => ({
   saveProblems: [],
   saving: false,
   settings: null,
+  savedRules: [],
   loadRoutes: async () => {
     if (get().routesState === 'idle') set({ routesState: 'loading' });
     try {
@@ -55,6 +58,7 @@ export const createRoutesSlice: SliceCreator<RoutesSlice> = (set, get) => ({
         if (!dirty) {
           return {
             settings: config.settings,
+            savedRules: config.rules,
             savedRoutes: config.routes,
             draftRoutes: config.routes,
             routesState: 'ready',
@@ -64,6 +68,7 @@ export const createRoutesSlice: SliceCreator<RoutesSlice> = (set, get) => ({
         // Unsaved edits are never replaced behind the person's back: keep the draft and say so.
         return {
           settings: config.settings,
+          savedRules: config.rules,
           savedRoutes: config.routes,
           routesState: 'ready',
           routesError: null,
