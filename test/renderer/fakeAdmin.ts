@@ -153,6 +153,7 @@ const ANSWERS: Record<string, unknown> = {
     providers: {},
     keys: [],
     routes: ROUTES,
+    rules: [],
   },
   'GET /admin/keys': KEYS,
   'GET /admin/quota': QUOTA,
