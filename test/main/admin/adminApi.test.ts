@@ -274,6 +274,26 @@ const CASES: Case[] = [
     },
   },
   {
+    name: 'putRules',
+    body: [{ name: 'background', when: { model: 'claude-*haiku*' }, route: 'fast' }],
+    check: (j) =>
+      expect(j).toEqual([{ name: 'background', when: { model: 'claude-*haiku*' }, route: 'fast' }]),
+    invalid: {
+      body: [{ name: 'b', when: {}, route: 'nope' }],
+      field: /^The config would become invalid: rules\[0\]\.route: no route named "nope"/,
+    },
+  },
+  {
+    name: 'testRules',
+    body: {
+      format: 'anthropic',
+      body: { model: 'claude-haiku-4-5', messages: [{ role: 'user', content: 'title' }] },
+    },
+    check: (j) =>
+      expect(j).toMatchObject({ via: 'rule', rule: 'background', route: 'fast', error: null }),
+    invalid: { body: { body: 'not an object' }, field: /^body: / },
+  },
+  {
     name: 'quota',
     check: (j) => {
       expect(typeof j.at).toBe('number');
@@ -419,6 +439,8 @@ describe('admin API: state rules', () => {
           path: 'routes[0].targets[0].key',
           message: expect.stringMatching(/^no key with id "nope"/),
         },
+        // The rule saved above names "fast", which these routes would drop.
+        { path: 'rules[0].route', message: 'no route named "fast": name one of "pinned"' },
       ],
     });
   });
