@@ -306,9 +306,9 @@ describe('the dashboard against switchyard serve', () => {
           await page.getByRole('button', { name: 'Send test request' }).click();
           await page.getByTestId('test-result').waitFor();
         }
-        for (const dismiss of await page.getByRole('button', { name: 'Dismiss' }).all()) {
-          await dismiss.click();
-        }
+        // One at a time: dismissing a toast renumbers the rest, so a list taken first goes stale.
+        const dismiss = page.getByRole('button', { name: 'Dismiss' });
+        while ((await dismiss.count()) > 0) await dismiss.first().click();
         await page.evaluate('window.scrollTo(0, 0)');
         const heading = await page.getByRole('heading', { level: 1 }).first().textContent();
         const background = await page.evaluate('getComputedStyle(document.body).backgroundColor');

@@ -160,9 +160,8 @@ describe('the rules editor', () => {
   it('is drawn in light and dark', async () => {
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
-      for (const dismiss of await page.getByRole('button', { name: 'Dismiss' }).all()) {
-        await dismiss.click();
-      }
+      const dismiss = page.getByRole('button', { name: 'Dismiss' });
+      while ((await dismiss.count()) > 0) await dismiss.first().click();
       await page.getByRole('heading', { name: 'Rules' }).scrollIntoViewIfNeeded();
       await nextFrames();
       screenshots.push(await screenshot(page, `rules-${scheme}`));
