@@ -1,6 +1,6 @@
 import { render, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Route } from '../../../app/config/schema.ts';
+import type { Route, Rule } from '../../../app/config/schema.ts';
 import { ConnectPage } from '../../../renderer/src/pages/ConnectPage.tsx';
 import { useStore } from '../../../renderer/src/store/index.ts';
 import { fakeAdmin, stubBrowser } from '../fakeAdmin.ts';
@@ -15,11 +15,12 @@ const route = (name: string, aliases?: string[]): Route => ({
   ...(aliases === undefined ? {} : { aliases }),
 });
 
-function show(routes: Route[], defaultRoute?: string) {
+function show(routes: Route[], defaultRoute?: string, rules: Rule[] = []) {
   useStore.setState(
     {
       ...INITIAL,
       catalog: CATALOG,
+      savedRules: rules,
       savedRoutes: routes,
       draftRoutes: routes,
       routesState: 'ready',
@@ -88,5 +89,28 @@ describe('ConnectPage: Claude Code', () => {
     expect(cell?.textContent).toBe(
       'nowhere: 404 "Unknown model". Add an alias on a route, or pick a default route.',
     );
+  });
+});
+
+describe('ConnectPage rules notes', () => {
+  it('lists under each tool the rules its requests can meet', () => {
+    const claude = show([route('fast')], undefined, [
+      {
+        name: 'background',
+        when: { client: 'claude-cli/*', model: 'claude-*haiku*' },
+        route: 'fast',
+      },
+      { name: 'codex reasoning', when: { client: 'codex_*', thinking: true }, route: 'fast' },
+    ]);
+    expect(within(claude).getByTestId('snippet-rules').textContent).toBe(
+      'Rules that apply: background (model claude-*haiku*, client claude-cli/* → fast)',
+    );
+    const codex = screen.getByRole('region', { name: 'Codex CLI' });
+    expect(within(codex).getByTestId('snippet-rules').textContent).toBe(
+      'Rules that apply: codex reasoning (client codex_*, thinking → fast)',
+    );
+    // A tool whose user agent is not known meets only rules without a client condition.
+    const cursor = screen.getByRole('region', { name: 'Cursor' });
+    expect(within(cursor).queryByTestId('snippet-rules')).toBeNull();
   });
 });
