@@ -10,6 +10,7 @@ import {
   ProviderOverrideSchema,
   RouteSchema,
   RuleSchema,
+  RuleWhenSchema,
   SettingsSchema,
   type Config,
   type ProviderOverride,
@@ -169,7 +170,7 @@ export const TestRequestSchema = z.strictObject({
 export const RuleTestSchema = z.strictObject({
   /** The request body as the client would send it (JSON object). */
   body: z.record(z.string(), z.unknown()),
-  format: z.enum(['openai', 'anthropic']).default('openai'),
+  format: RuleWhenSchema.shape.format.unwrap().default('openai'),
   userAgent: z.string().max(500).optional(),
   /** As the x-switchyard-route header would. */
   forcedRoute: z.string().min(1).optional(),
