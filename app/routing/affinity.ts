@@ -73,14 +73,19 @@ function describe(served: ServedBy): string {
   return `${served.provider}${key} (${served.model})`;
 }
 
-/** The plan's candidates with the session's previous target first, when the plan still has it. */
+/**
+ * The plan's candidates with the session's previous target first, when the plan still has it
+ * and it has room now (not only within the route's wait: `waiting`).
+ */
 export function keepSession<C extends PlanCandidate>(
   candidates: readonly C[],
   previous: ServedBy | undefined,
+  waiting: readonly C[] = [],
 ): readonly C[] {
   if (previous === undefined) return candidates;
   const at = candidates.findIndex((c) => same(c, previous));
-  if (at <= 0) return candidates;
+  // A target the route would wait for has no room now: the cache is not worth the wait.
+  if (at <= 0 || waiting.includes(candidates[at] as C)) return candidates;
   const chosen = candidates[at] as C;
   return [chosen, ...candidates.slice(0, at), ...candidates.slice(at + 1)];
 }

@@ -80,6 +80,8 @@ export interface RoutePlan<C extends PlanCandidate = PlanCandidate> {
   /** The candidates to try, in order (the input array itself when none was skipped). */
   candidates: readonly C[];
   skipped: Array<SkippedCandidate<C>>;
+  /** Kept candidates with no room now that the route waits for; absent when there are none. */
+  waiting?: readonly C[];
 }
 
 type TrainingField = keyof Pick<DataPolicy, 'trainsOnFreeInputs' | 'trainsOnPaidInputs'>;
@@ -135,6 +137,7 @@ export function planRoute<C extends PlanCandidate>(input: PlanInput<C>): RoutePl
 
   let kept: C[] | undefined;
   let skipped: Array<SkippedCandidate<C>> | undefined;
+  let waiting: C[] | undefined;
   for (let i = 0; i < candidates.length; i++) {
     const candidate = candidates[i] as C;
     const skip = skipFor(candidate);
@@ -146,7 +149,9 @@ export function planRoute<C extends PlanCandidate>(input: PlanInput<C>): RoutePl
     skipped ??= [];
     skipped.push(skip);
   }
-  return { candidates: kept ?? candidates, skipped: skipped ?? [] };
+  const plan: RoutePlan<C> = { candidates: kept ?? candidates, skipped: skipped ?? [] };
+  if (waiting !== undefined) plan.waiting = waiting;
+  return plan;
 
   function skipFor(candidate: C): SkippedCandidate<C> | undefined {
     if (sensitive) {
@@ -190,7 +195,11 @@ export function planRoute<C extends PlanCandidate>(input: PlanInput<C>): RoutePl
     const room = checkAdmit(input.limiter, candidate, demand, now);
     // Whatever keeps the target out for now (a cooldown, a breaker, a full window), the route
     // waits for it when it returns within the wait: the gate decides the same way.
-    if (room.ok || worthWaiting(room, now, waitMs)) return undefined;
+    if (room.ok) return undefined;
+    if (worthWaiting(room, now, waitMs)) {
+      (waiting ??= []).push(candidate);
+      return undefined;
+    }
     const status = targetStatus(input.limiter, candidate, now);
     if (status.state !== 'ready') {
       const skip: SkippedCandidate<C> = {

@@ -155,7 +155,7 @@ export async function dispatch(
   // A first turn (or a repeated one-shot prompt) has nothing to keep: it is only remembered.
   const previous =
     session !== undefined && source?.continues === true ? deps.sessions.get(session) : undefined;
-  let candidates: readonly Candidate[] = keepSession(plan.candidates, previous);
+  let candidates: readonly Candidate[] = keepSession(plan.candidates, previous, plan.waiting);
   const client = new AbortController();
   const onClose = () => {
     if (!res.writableFinished) client.abort();

@@ -18,6 +18,8 @@ describe('session affinity', () => {
     expect(keepSession(plan, previous).map((x) => x.keyId)).toEqual(['g2', 'g1', 'g3']);
     expect(keepSession([c('g1'), c('g3')], previous).map((x) => x.keyId)).toEqual(['g1', 'g3']);
     expect(keepSession(plan, undefined)).toBe(plan);
+    // In the plan only because the route would wait for it: no room now, so no keeping.
+    expect(keepSession(plan, previous, [plan[1] as PlanCandidate])).toBe(plan);
     expect(affinityNote(previous, previous)).toBe('kept on groq key "g2" (llama): same session');
     expect(affinityNote(previous, { ...previous, keyId: 'g1' })).toBe(
       'moved off groq key "g2" (llama) to groq key "g1" (llama): it could not serve this turn',

@@ -320,7 +320,10 @@ describe('planRoute', () => {
       }
       const now = T0 + 59_000;
       const waits = route({ onLimit: { mode: 'wait', maxWaitMs: 2000 } });
-      expect(plan(chain, { limiter, now, route: waits }).skipped).toEqual([]);
+      const waited = plan(chain, { limiter, now, route: waits });
+      expect(waited.skipped).toEqual([]);
+      // Kept, but marked as waited for: session affinity does not hold a turn for it.
+      expect(waited.waiting).toEqual([chain[0]]);
       expect(plan(chain, { limiter, now }).skipped.map((s) => s.reason)).toEqual(['no-capacity']);
     });
 
