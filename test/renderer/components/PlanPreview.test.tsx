@@ -248,3 +248,36 @@ describe('PlanPreview', () => {
     ).toBeTruthy();
   });
 });
+
+describe('PlanPreview capabilities', () => {
+  it('skips a text-only model when the previewed prompt holds an image, saying why', async () => {
+    const textOnly = {
+      ...CATALOG,
+      providers: CATALOG.providers.map((p) =>
+        p.id === 'groq' ? { ...p, models: p.models.map((m) => ({ ...m, vision: false })) } : p,
+      ),
+    };
+    render(
+      <PlanPreview
+        route={ROUTE}
+        catalog={textOnly}
+        keys={KEYS}
+        limiter={EMPTY_LIMITER_STATE}
+        paidSpendTodayUsd={0}
+        detectSensitive={false}
+        now={NOW}
+      />,
+    );
+    expect(rows().filter((r) => r.kind === 'skipped')).toEqual([]);
+    await userEvent.setup().click(screen.getByLabelText('Prompt holds an image'));
+    const skipped = rows().filter((r) => r.kind === 'skipped');
+    expect(skipped.length).toBeGreaterThan(0);
+    for (const row of skipped) {
+      expect(row.text).toContain('Groq');
+      expect(row.text).toContain('the request holds an image and the model takes text only.');
+      expect(row.text).toContain('takes no images');
+    }
+    // Rows stay in chain order: the next model, which takes images, serves.
+    expect(rows().find((r) => r.kind === 'serves')?.text).toContain('gemini-2.5-flash');
+  });
+});
