@@ -77,6 +77,11 @@ describe('App', () => {
       '429 after 120 ms: rate limited; cooling for 20 s',
       'at +130 ms: answered in 640 ms, first token at 210 ms',
     ]);
+    // Which rule chose the route, and what session affinity did.
+    expect(screen.getByTestId('request-rule').textContent).toBe('rule "background"');
+    expect(screen.getByTestId('request-affinity').textContent).toBe(
+      'kept on openai key "openai-1" (gpt-4o-mini): same session',
+    );
 
     await go('#/connect');
     expect(await screen.findByRole('heading', { level: 1, name: 'Connect' })).toBeTruthy();

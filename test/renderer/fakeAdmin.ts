@@ -51,6 +51,8 @@ export const REQUEST: RequestListItem = {
   inboundFormat: 'openai',
   requestedModel: 'fast',
   route: 'fast',
+  rule: 'background',
+  affinity: 'kept on openai key "openai-1" (gpt-4o-mini): same session',
   provider: 'openai',
   keyId: 'openai-1',
   model: 'gpt-4o-mini',
