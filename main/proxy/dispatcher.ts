@@ -15,7 +15,6 @@ import {
   sessionSource,
   type ServedBy,
 } from '../../app/routing/affinity.ts';
-import { requestShape } from '../../app/routing/requestShape.ts';
 import { SessionMemory } from './sessionMemory.ts';
 import { sendError, type ErrorDialect } from '../server/respond.ts';
 import {
@@ -31,7 +30,8 @@ import type { Codec } from './codec.ts';
 import type { Admission, CapacityGate } from './gate.ts';
 import type { ProviderDirectory } from '../engine/providerDirectory.ts';
 import type { RelayedRequest as ProxyRequest } from '../../app/formats/proxyRequest.ts';
-import { resolveRequest, type Candidate } from '../engine/targets.ts';
+import type { Candidate } from '../engine/targets.ts';
+import { routeRequest } from './requestRoute.ts';
 
 /** What the request log and the event stream learn about each request. */
 export type RequestSummary = {
@@ -129,16 +129,7 @@ export async function dispatch(
   res: ServerResponse,
 ): Promise<void> {
   const config = deps.config();
-  const shape = requestShape({
-    body: req.body,
-    model: req.model,
-    format: req.inbound,
-    client: req.userAgent ?? '',
-    stream: req.stream,
-    promptChars: req.promptChars,
-    maxTokens: req.maxTokens,
-  });
-  const resolution = resolveRequest(shape, req.forcedRoute, config, deps.providers);
+  const resolution = routeRequest(req, config, deps.providers);
   if (!resolution.ok) {
     sendError(res, errorDialect(req), resolution.status, resolution.message, resolution.code);
     return;

@@ -20,7 +20,8 @@ import { joinUrl } from './url.ts';
 import { betaHeaders } from './targetExtras.ts';
 import type { ProviderDirectory } from '../engine/providerDirectory.ts';
 import type { ProxyRequest, ProxyRequestOf } from '../../app/formats/proxyRequest.ts';
-import { resolveModel, type Candidate } from '../engine/targets.ts';
+import type { Candidate } from '../engine/targets.ts';
+import { routeRequest } from './requestRoute.ts';
 import type { Config } from '../../app/config/schema.ts';
 
 export type TokenCountDeps = {
@@ -90,8 +91,9 @@ async function upstreamCount(
 }
 
 /**
- * Answers a count for the first candidate the route's plan would try (cooling, parked and
- * invalid keys are left out as for a message); with none left, the route's first target is
+ * Answers a count for the first candidate the plan would try on the route the message itself
+ * would take (rules included: a long read is counted where it will be sent). Cooling, parked and
+ * invalid keys are left out as for a message; with none left, the route's first target is
  * estimated locally.
  */
 export async function countTokens(
@@ -99,7 +101,7 @@ export async function countTokens(
   req: ProxyRequestOf<'count_tokens'>,
   res: ServerResponse,
 ): Promise<void> {
-  const resolution = resolveModel(req.model, deps.config(), deps.providers);
+  const resolution = routeRequest(req, deps.config(), deps.providers);
   if (!resolution.ok) {
     sendError(res, anthropicErrorBody, resolution.status, resolution.message, resolution.code);
     return;

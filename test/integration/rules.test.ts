@@ -184,6 +184,24 @@ describe('a Claude Code session takes three routes by rules', () => {
     );
   });
 
+  it('counts a request’s tokens on the route its message would take', async () => {
+    const res = await fetch(`${t.engine.url}/v1/messages/count_tokens`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-api-key': PROXY_KEY,
+        'user-agent': CLAUDE_UA,
+      },
+      body: JSON.stringify({
+        model: 'claude-haiku-4-5',
+        messages: [{ role: 'user', content: 'title please' }],
+      }),
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-switchyard-route')).toBe('fast');
+    await res.arrayBuffer();
+  });
+
   it('x-switchyard-route forces a route, and an unknown one is refused naming the routes', async () => {
     const forced = await messages(
       {
