@@ -30,6 +30,16 @@ export type ModelListing = {
   models: ReadonlyArray<{ id: string; firstSeen: number; lastSeen: number }>;
 };
 
+/** One key's (or a keyless server's) discovered model, as the chain editor's palette lists it. */
+export type DiscoveredModel = {
+  provider: string;
+  /** '' for a keyless local server. */
+  keyId: string;
+  model: string;
+  firstSeen: number;
+  lastSeen: number;
+};
+
 /** What an answer said about a model (the newest answer's word counts). */
 export type AnswerFlag = {
   provider: string;
