@@ -20,6 +20,12 @@ function dashboardDir(): string {
   );
 }
 
+/** SWITCHYARD_DISCOVERY_INTERVAL_MS: how often keys' model lists are fetched (end-to-end tests shorten it). */
+function discoveryInterval(): { discoveryIntervalMs?: number } {
+  const ms = Number(process.env.SWITCHYARD_DISCOVERY_INTERVAL_MS);
+  return Number.isInteger(ms) && ms >= 100 ? { discoveryIntervalMs: ms } : {};
+}
+
 async function serve(args: ServeArgs): Promise<void> {
   const dataDir = resolve(args.dataDir ?? defaultDataDir());
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
@@ -33,6 +39,7 @@ async function serve(args: ServeArgs): Promise<void> {
     dashboardDir: dashboardDir(),
     proxyKey: process.env.SWITCHYARD_PROXY_KEY || undefined,
     log,
+    ...discoveryInterval(),
   });
 
   if (args.json) {
