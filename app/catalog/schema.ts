@@ -214,6 +214,13 @@ export type Provider = z.infer<typeof ProviderSchema>;
 export const CatalogSchema = z
   .strictObject({
     version: z.literal(CATALOG_VERSION),
+    updated: ISO_DATE.optional().describe(
+      'When this catalog was compiled; an update file must carry it',
+    ),
+    origin: z
+      .enum(['shipped', 'update'])
+      .optional()
+      .describe('Set by Switchyard: whether an update file from the data folder is in force'),
     providers: z.array(ProviderSchema),
   })
   .superRefine((catalog, ctx) => {

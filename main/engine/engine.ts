@@ -33,6 +33,7 @@ import { createKeyValidator } from './keyValidator.ts';
 import { createLimiterGate, type LimiterGate } from './limiterGate.ts';
 import { localMidnight } from '../../app/routing/budgetDay.ts';
 import { PaidSpend } from './paidSpend.ts';
+import { CATALOG_UPDATE_FILE_NAME } from './providerDirectory.ts';
 import { createProxyService } from './proxyService.ts';
 import { createRequestRecorder } from './requestRecorder.ts';
 import { createRoutingHandlers, seedTargetsFor } from './routingHandlers.ts';
@@ -192,6 +193,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
         requestFinished: (summary) => recorder.requestFinished(summary),
       },
       limiter,
+      catalogUpdatePath: join(options.dataDir, CATALOG_UPDATE_FILE_NAME),
       paidSpendToday: (route) => spend.today(route),
       clock,
       log,
