@@ -134,4 +134,34 @@ describe('the model watch', () => {
     ) as { modelWatch: ModelWatchEntry[] };
     expect(status.modelWatch.find((e) => e.provider === 'anthropic')?.state).toBe('deprecated');
   });
+
+  it('replaces a flagged model with its suggestion when the user opted in, and says so in the log', async () => {
+    t = await startTestEngine({
+      mocks: {
+        openai: { format: 'openai', models: ['gpt-4o-mini', 'gpt-4.1-mini'] },
+        anthropic: { format: 'anthropic', models: ['claude-haiku-4-5'] },
+      },
+      keys: KEYS,
+      routes: ROUTES,
+      settings: { autoReplaceModels: true },
+      discoveryIntervalMs: 100,
+    });
+    const engine = t;
+    engine.mocks.openai?.setBehavior({ models: ['gpt-4.1-mini', 'gpt-5-mini'] });
+    await vi.waitFor(
+      () =>
+        expect(engine.engine.config.current.routes[0]?.targets[0]).toEqual({
+          provider: 'openai',
+          model: 'gpt-5-mini',
+        }),
+      { timeout: 5000, interval: 50 },
+    );
+    expect(engine.logs.join('\n')).toContain(
+      'models: replaced openai/gpt-4o-mini with openai/gpt-5-mini on route "chain" (settings.autoReplaceModels is on)',
+    );
+    await vi.waitFor(
+      async () => expect((await watchList(engine)).every((e) => e.state === 'ok')).toBe(true),
+      { timeout: 5000, interval: 50 },
+    );
+  });
 });
