@@ -1,11 +1,17 @@
 import type { ModelWatchEvent } from '../../../app/admin/events.ts';
-import { replaceModel, type ModelWatchEntry } from '../../../app/models/watch.ts';
+import {
+  replaceModel,
+  type DiscoveredModel,
+  type ModelWatchEntry,
+} from '../../../app/models/watch.ts';
 import { call, describeError } from '../api/client.ts';
 import type { SliceCreator } from './types.ts';
 
 export type ModelWatchSlice = {
   /** Every route target's model and whether its provider dropped or deprecated it. */
   modelWatch: ModelWatchEntry[];
+  /** What the providers list for the user's keys, for the chain editor's palette. */
+  discoveredModels: DiscoveredModel[];
   loadModelWatch: () => Promise<void>;
   applyModelWatch: (event: ModelWatchEvent) => void;
   /**
@@ -17,14 +23,25 @@ export type ModelWatchSlice = {
 
 export const createModelWatchSlice: SliceCreator<ModelWatchSlice> = (set, get) => ({
   modelWatch: [],
+  discoveredModels: [],
   loadModelWatch: async () => {
     try {
-      set({ modelWatch: (await call('modelWatch')).modelWatch });
+      const [watch, discoveredModels] = await Promise.all([
+        call('modelWatch'),
+        call('discoveredModels'),
+      ]);
+      set({ modelWatch: watch.modelWatch, discoveredModels });
     } catch {
-      // The banner is an extra: the routes page still works without it; the next event retries.
+      // The banner and the discovered models are extras: the routes page works without them,
+      // and the next event or config change loads them again.
     }
   },
-  applyModelWatch: ({ modelWatch }) => set({ modelWatch }),
+  applyModelWatch: ({ modelWatch }) => {
+    set({ modelWatch });
+    void call('discoveredModels')
+      .then((discoveredModels) => set({ discoveredModels }))
+      .catch(() => undefined);
+  },
   replaceFlaggedModel: async (entry) => {
     const suggestion = entry.suggestion;
     if (suggestion === null) return;

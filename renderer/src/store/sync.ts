@@ -60,6 +60,7 @@ export function startSync(store = useStore): () => void {
         void get().loadRoutes();
         void get().loadCatalog();
         void get().loadKeys();
+        void get().loadModelWatch();
       },
       'events.dropped': resync,
     },

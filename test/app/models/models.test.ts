@@ -4,6 +4,7 @@ import { loadCatalog, type Catalog } from '../../../app/catalog/schema.ts';
 import type { Route } from '../../../app/config/schema.ts';
 import { answerSignal } from '../../../app/models/answerSignal.ts';
 import { runsOutAt, type RemainingSample } from '../../../app/models/forecast.ts';
+import { paletteFacts, paletteModels } from '../../../app/models/palette.ts';
 import {
   modelFamily,
   replaceModel,
@@ -161,5 +162,39 @@ describe('watchRoutes', () => {
     expect(replaceModel(route, 'groq', 'qwen-2.5-32b', 'qwen-3-32b').targets[0]?.model).toBe(
       'qwen-3-32b',
     );
+  });
+});
+
+describe('paletteModels', () => {
+  it('lists the catalog’s chat models with their facts, marks listed ones, then models only discovery found', () => {
+    const groq = catalog().providers.find((p) => p.id === 'groq');
+    if (!groq) throw new Error('no groq');
+    const first = groq.models.find((m) => m.kind === 'chat');
+    if (!first) throw new Error('no groq chat model');
+    const seen = (model: string) => ({
+      provider: 'groq',
+      keyId: 'g',
+      model,
+      firstSeen: 1,
+      lastSeen: 2,
+    });
+    const models = paletteModels(groq, [
+      seen(first.id),
+      seen('zz-new-model'),
+      { ...seen('x'), provider: 'openai' },
+    ]);
+    expect(models[0]).toMatchObject({ id: first.id, free: first.free, discovered: true });
+    expect(models.at(-1)).toEqual({ id: 'zz-new-model', discovered: true });
+    expect(models.some((m) => m.id === 'x')).toBe(false);
+    expect(
+      paletteFacts({
+        id: 'm',
+        free: true,
+        contextWindow: 131072,
+        maxOutputTokens: 8192,
+        discovered: false,
+      }),
+    ).toBe('free · 131k ctx · 8k out');
+    expect(paletteFacts({ id: 'm', discovered: true })).toBe('');
   });
 });
