@@ -33,9 +33,12 @@ export class ModelWatch {
   readonly #deps: ModelWatchDeps;
   #last = '';
   #replacing = false;
+  /** provider|model pairs with a stored flag, so a plain answer costs no database write. */
+  readonly #flagged: Map<string, 'missing' | 'deprecated'>;
 
   constructor(deps: ModelWatchDeps) {
     this.#deps = deps;
+    this.#flagged = new Map(deps.store.flags().map((f) => [`${f.provider}|${f.model}`, f.state]));
   }
 
   entries(): ModelWatchEntry[] {
@@ -54,7 +57,11 @@ export class ModelWatch {
   observe(answer: ObservedAnswer): void {
     if (answer.status === 0) return;
     const signal = answerSignal(answer.status, answer.headers, answer.errorText);
+    const id = `${answer.provider}|${answer.model}`;
     if (signal !== null) {
+      // The same word again changes nothing: no write, no recomputation per request.
+      if (this.#flagged.get(id) === signal.state) return;
+      this.#flagged.set(id, signal.state);
       this.#deps.store.setFlag({
         provider: answer.provider,
         model: answer.model,
@@ -64,7 +71,10 @@ export class ModelWatch {
       });
     } else if (answer.status < 200 || answer.status >= 300) {
       return;
-    } else if (!this.#deps.store.clearFlag(answer.provider, answer.model)) {
+    } else if (
+      !this.#flagged.delete(id) ||
+      !this.#deps.store.clearFlag(answer.provider, answer.model)
+    ) {
       return;
     }
     this.refresh();
