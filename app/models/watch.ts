@@ -5,7 +5,7 @@
  */
 import type { Catalog } from '../catalog/schema.ts';
 import { findModel } from '../catalog/schema.ts';
-import type { Route } from '../config/schema.ts';
+import type { Route, RouteTarget } from '../config/schema.ts';
 
 export type ModelWatchState = 'missing' | 'deprecated' | 'ok';
 
@@ -99,67 +99,61 @@ export function watchRoutes(
   catalog: Catalog,
 ): ModelWatchEntry[] {
   const flagOf = new Map(flags.map((f) => [`${f.provider}|${f.model}`, f]));
-  const entries: ModelWatchEntry[] = [];
-  const seen = new Set<string>();
-  const flaggedBy = new Map<string, Set<string>>();
-  const judged = routes.flatMap((route) =>
-    route.targets.map((target) => {
-      const listing = listings.get(target.provider);
-      const answer = flagOf.get(`${target.provider}|${target.model}`);
-      const entry = listing?.models.find((m) => m.id === target.model);
-      let state: ModelWatchState = 'ok';
-      let since: number | null = null;
-      let reason: string | null = null;
-      if (listing !== undefined && entry === undefined) {
-        state = 'missing';
-        since = listing.listedAt;
-        reason = `${target.provider} no longer lists ${target.model}`;
-      } else if (
-        listing !== undefined &&
-        entry !== undefined &&
-        entry.lastSeen < listing.listedAt
-      ) {
-        state = 'missing';
-        since = entry.lastSeen;
-        reason = `${target.provider} stopped listing ${target.model}`;
-      }
-      if (state === 'ok' && answer !== undefined) {
-        state = answer.state;
-        since = answer.since;
-        reason = answer.reason;
-      }
-      if (state !== 'ok') {
-        const set = flaggedBy.get(target.provider) ?? new Set<string>();
-        set.add(target.model);
-        flaggedBy.set(target.provider, set);
-      }
-      return { route: route.name, target, state, since, reason };
-    }),
-  );
-  for (const j of judged) {
-    const id = `${j.route}|${j.target.provider}|${j.target.model}`;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    entries.push({
-      route: j.route,
-      provider: j.target.provider,
-      model: j.target.model,
-      state: j.state,
-      since: j.since,
-      reason: j.reason,
-      suggestion:
-        j.state === 'ok'
-          ? null
-          : suggestSuccessor(
-              catalog,
-              j.target.provider,
-              j.target.model,
-              listings.get(j.target.provider),
-              flaggedBy.get(j.target.provider) ?? new Set(),
-            ),
-    });
-  }
-  return entries;
+  const judge = (target: RouteTarget): Pick<ModelWatchEntry, 'state' | 'since' | 'reason'> => {
+    const listing = listings.get(target.provider);
+    const entry = listing?.models.find((m) => m.id === target.model);
+    if (listing !== undefined && entry === undefined)
+      return {
+        state: 'missing',
+        since: listing.listedAt,
+        reason: `${target.provider} does not list ${target.model}`,
+      };
+    if (listing !== undefined && entry !== undefined && entry.lastSeen < listing.listedAt)
+      return {
+        state: 'missing',
+        since: entry.lastSeen,
+        reason: `${target.provider} stopped listing ${target.model}`,
+      };
+    const answer = flagOf.get(`${target.provider}|${target.model}`);
+    if (answer !== undefined)
+      return { state: answer.state, since: answer.since, reason: answer.reason };
+    return { state: 'ok', since: null, reason: null };
+  };
+  // One entry per route and model, however often a chain names it (e.g. once per key).
+  const judged = new Map<
+    string,
+    { route: string; target: RouteTarget } & ReturnType<typeof judge>
+  >();
+  for (const route of routes)
+    for (const target of route.targets) {
+      const id = `${route.name}|${target.provider}|${target.model}`;
+      if (!judged.has(id)) judged.set(id, { route: route.name, target, ...judge(target) });
+    }
+  const flagged = new Map<string, Set<string>>();
+  for (const j of judged.values())
+    if (j.state !== 'ok')
+      flagged.set(
+        j.target.provider,
+        (flagged.get(j.target.provider) ?? new Set()).add(j.target.model),
+      );
+  return [...judged.values()].map((j) => ({
+    route: j.route,
+    provider: j.target.provider,
+    model: j.target.model,
+    state: j.state,
+    since: j.since,
+    reason: j.reason,
+    suggestion:
+      j.state === 'ok'
+        ? null
+        : suggestSuccessor(
+            catalog,
+            j.target.provider,
+            j.target.model,
+            listings.get(j.target.provider),
+            flagged.get(j.target.provider) ?? new Set(),
+          ),
+  }));
 }
 
 /** The route with every target on `model` of `provider` switched to `replacement`. */
