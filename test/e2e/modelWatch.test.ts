@@ -95,6 +95,9 @@ describe('the model watch and the forecast in the dashboard', () => {
       async () => expect((await watchList()).find((e) => e.route === 'coder')?.state).toBe('ok'),
       { timeout: 10_000, interval: 200 },
     );
+    // The page must be on the event stream before the list changes: what it missed before its
+    // first connection is what it loaded at start.
+    await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
     world.mocks.groq?.setBehavior({ models: ['llama-3.1-8b-instant', 'qwen-3-32b'] });
     await vi.waitFor(
       async () =>
