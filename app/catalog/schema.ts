@@ -53,6 +53,10 @@ export const QuirksSchema = z.strictObject({
     .boolean()
     .optional()
     .describe('Works without a key (local servers); a key is sent only if one is configured'),
+  modelsListCounts: z
+    .boolean()
+    .optional()
+    .describe('Listing models may count against a request quota: discovery runs at most daily'),
 });
 export type Quirks = z.infer<typeof QuirksSchema>;
 
@@ -93,6 +97,11 @@ export const ModelSchema = z.strictObject({
     .min(0)
     .optional()
     .describe('USD per million input tokens read from the prompt cache; absent: the input price'),
+  successor: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('The model the provider names to replace this one when it is retired'),
 });
 export type Model = z.infer<typeof ModelSchema>;
 
@@ -205,6 +214,13 @@ export type Provider = z.infer<typeof ProviderSchema>;
 export const CatalogSchema = z
   .strictObject({
     version: z.literal(CATALOG_VERSION),
+    updated: ISO_DATE.optional().describe(
+      'When this catalog was compiled; an update file must carry it',
+    ),
+    origin: z
+      .enum(['shipped', 'update'])
+      .optional()
+      .describe('Set by Switchyard: whether an update file from the data folder is in force'),
     providers: z.array(ProviderSchema),
   })
   .superRefine((catalog, ctx) => {

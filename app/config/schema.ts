@@ -127,6 +127,12 @@ export const SettingsSchema = z.strictObject({
     .min(1)
     .optional()
     .describe('The route for a model name that no route name, provider/model or alias claims'),
+  autoReplaceModels: z
+    .boolean()
+    .default(false)
+    .describe(
+      'Replace a route target whose model the provider dropped or deprecated with the suggested successor (logged)',
+    ),
 });
 
 export const ConfigSchema = z

@@ -1,5 +1,6 @@
 import type { EngineStatus } from '../../app/admin/contract.ts';
 import type { PaidSpendView } from '../../app/admin/types.ts';
+import type { LimiterView } from '../../app/limiter/view.ts';
 import type { ConfigUpdater } from '../keys/configUpdates.ts';
 import type { LimiterGate } from '../engine/limiterGate.ts';
 import type { ProviderDirectory } from '../engine/providerDirectory.ts';
@@ -9,6 +10,8 @@ export type RoutingDeps = {
   update: ConfigUpdater;
   providers: ProviderDirectory;
   limiter: LimiterGate;
+  /** The gauges' view: the limiter's, with the run-out forecast the limiter itself does not know. */
+  quotaView: () => LimiterView;
   paidSpend: () => PaidSpendView;
   status: () => EngineStatus;
   setPaused: (paused: boolean) => void;
@@ -26,7 +29,7 @@ export function createRoutingHandlers(
     // The whole config is validated, so a target naming a key that does not exist is refused.
     putRoutes: async ({ body }) =>
       (await deps.update((config) => ({ ...config, routes: body }))).routes,
-    quota: () => deps.limiter.view(),
+    quota: () => deps.quotaView(),
     limiterState: () => deps.limiter.state(),
     paidSpend: () => deps.paidSpend(),
     setPaused: ({ body }) => {

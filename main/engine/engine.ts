@@ -37,9 +37,15 @@ import { createLimiterGate, type LimiterGate } from './limiterGate.ts';
 import { localMidnight } from '../../app/routing/budgetDay.ts';
 import { PaidSpend } from './paidSpend.ts';
 import { createProxyService } from '../proxy/proxyService.ts';
+import { CATALOG_UPDATE_FILE_NAME } from './providerDirectory.ts';
 import { createRequestRecorder } from './requestRecorder.ts';
 import { seedTargetsFor } from './seedTargets.ts';
 import { createTestRequester } from './testRequest.ts';
+import { createModels, type Models } from '../models/models.ts';
+import { createModelHandlers } from '../models/modelHandlers.ts';
+import { httpModelLister, type ListModels } from '../models/modelDiscovery.ts';
+import { observeAttempts } from '../models/observeAttempts.ts';
+import { QuotaForecaster } from '../models/quotaForecaster.ts';
 
 export type EngineOptions = {
   host: string;
@@ -70,6 +76,10 @@ export type EngineOptions = {
    * Electron shell: a dialog of its own). The engine's log by default, i.e. the terminal.
    */
   showCode?: (message: string) => string;
+  /** Lists a key's models for discovery (the provider's models call by default). */
+  listModels?: ListModels;
+  /** How often each key's model list is fetched (every few hours by default; tests shorten it). */
+  discoveryIntervalMs?: number;
 };
 
 export type Engine = {
@@ -97,6 +107,9 @@ export type EngineState = {
   requestLog: RequestLog;
   limiter: LimiterGate;
   events: EventHub;
+  models: Models;
+  /** The limiter's view with each window's run-out forecast (the gauges, the tray, GET /admin/quota). */
+  quotaView: () => ReturnType<LimiterGate['view']>;
 };
 
 function newSecret(): string {
@@ -153,10 +166,12 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     cleanup.add(() => keychain.close());
     const updateConfig = createConfigUpdater(config);
 
+    const forecaster = new QuotaForecaster();
     const limiter = createLimiterGate({
       clock,
       store: sqliteLimiterStore(db),
-      onChange: (view, state) => events.publish('quota.changed', { view, state }),
+      onChange: (view, state) =>
+        events.publish('quota.changed', { view: forecaster.annotate(view), state }),
       onError: (err) =>
         log(`limiter: could not load or save its counts: ${(err as Error).message}`),
     });
@@ -180,6 +195,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
         requestFinished: (summary) => recorder.requestFinished(summary),
       },
       limiter,
+      catalogUpdatePath: join(options.dataDir, CATALOG_UPDATE_FILE_NAME),
       paidSpendToday: (route) => spend.today(route),
       clock,
       log,
@@ -202,6 +218,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
         events.publish('key.status', event);
         // A replaced or re-tested key starts clean: no invalid mark, cooldown or park left over.
         if (event.status === 'ok') limiter.clearKey(event.provider, event.id);
+        if (event.status === 'ok') models.discovery.keyAdded(event.provider, event.id);
       },
     });
     held.push(() => keys.heldSecrets());
@@ -227,7 +244,28 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
         if (spend.record(request.route, attempts)) events.publish('spend.changed', spend.view());
         recordKeyHealth(keys, attempts);
       },
+      onFinished: (summary) => observeAttempts(models.watch, summary),
     });
+    const models = createModels({
+      db,
+      providers: proxy.providers,
+      // A caller that stands in for the provider's models call to check keys (tests) stands in
+      // for discovery's too, so no test lists a real provider's models by accident.
+      list:
+        options.listModels ??
+        (options.validateKey
+          ? async () => undefined
+          : httpModelLister(proxy.upstream, (keyId) => keys.resolveSecret(keyId), log)),
+      config: () => config.current,
+      update: updateConfig,
+      clock,
+      log,
+      onChange: (modelWatch) => events.publish('models.watch', { modelWatch }),
+      ...(options.discoveryIntervalMs ? { intervalMs: options.discoveryIntervalMs } : {}),
+    });
+    cleanup.add(() => models.discovery.stop());
+    config.on('change', () => models.watch.refresh());
+    const quotaView = () => forecaster.annotate(limiter.view());
     const seed = () => limiter.seed(seedTargetsFor(config.current, proxy.providers));
     seed();
     config.on('change', seed);
@@ -274,6 +312,8 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       paidSpend: () => spend.view(),
       status,
       setPaused,
+      quotaView,
+      models,
     });
 
     const pausable = (req: IncomingMessage, res: ServerResponse, url: URL) => {
@@ -328,6 +368,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
         events.close();
         await server.close(graceMs);
         limiter.stop();
+        await models.discovery.stop();
         await proxy.close();
         await recorder.settled();
         await requestLog.close();
@@ -338,7 +379,8 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       return stopping;
     };
 
-    const state: EngineState = { keychain, keys, requestLog, limiter, events };
+    models.discovery.start();
+    const state: EngineState = { keychain, keys, requestLog, limiter, events, models, quotaView };
     return {
       url,
       proxyUrl,

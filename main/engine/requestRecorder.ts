@@ -33,6 +33,8 @@ export function createRequestRecorder(deps: {
   redactBody: (text: string) => Promise<string>;
   /** Called with every record as it goes to the log (the paid-spend counter listens). */
   onRecorded?: (request: RequestRecord, attempts: AttemptRecord[]) => void;
+  /** Called with what the dispatcher saw of every request (the model watch reads the answers). */
+  onFinished?: (summary: RequestSummary) => void;
 }): DispatchObserver & {
   /** Resolves once every record waiting for its bodies' redaction is in the log. */
   settled: () => Promise<void>;
@@ -81,6 +83,7 @@ export function createRequestRecorder(deps: {
     },
     requestFinished: (summary: RequestSummary) => {
       const { req } = summary;
+      deps.onFinished?.(summary);
       const attempts = summary.attempts.map(attemptRecord);
       const serving = servingAttempt(summary.attempts);
       const servingRecord = serving ? attempts[summary.attempts.indexOf(serving)] : undefined;

@@ -9,7 +9,7 @@ import { countTokens } from './tokenCount.ts';
 import { requestPlanner } from './requestPlan.ts';
 import { OPEN_GATE } from './gate.ts';
 import type { LimiterGate } from '../engine/limiterGate.ts';
-import { loadShippedCatalog, ProviderDirectory } from '../engine/providerDirectory.ts';
+import { loadCatalogInForce, ProviderDirectory } from '../engine/providerDirectory.ts';
 
 /** Where the shipped catalog is: resources/ beside main/ in the repo and in dist/ alike. */
 export const DEFAULT_CATALOG_PATH = fileURLToPath(
@@ -26,6 +26,8 @@ export type ProxyServiceOptions = {
   /** Today's paid spend per route, for paid budgets. */
   paidSpendToday?: (route: string) => number;
   catalogPath?: string;
+  /** A newer catalog file in the data folder, laid over the shipped one when it is valid and newer. */
+  catalogUpdatePath?: string;
   timeouts?: Partial<UpstreamTimeouts>;
   clock?: () => number;
   /** The engine log, for exceptions in our own code (with the request id). */
@@ -45,7 +47,11 @@ export type ProxyService = {
 export function createProxyService(options: ProxyServiceOptions): ProxyService {
   const clock = options.clock ?? Date.now;
   const providers = new ProviderDirectory(
-    loadShippedCatalog(options.catalogPath ?? DEFAULT_CATALOG_PATH),
+    loadCatalogInForce(
+      options.catalogPath ?? DEFAULT_CATALOG_PATH,
+      options.catalogUpdatePath,
+      options.log ?? (() => undefined),
+    ),
     options.config.current,
   );
   options.config.on('change', (config) => providers.update(config));

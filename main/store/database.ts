@@ -125,6 +125,27 @@ export const MIGRATIONS: readonly Migration[] = [
     up: (db) =>
       db.exec('CREATE TABLE quota_journal (seq INTEGER PRIMARY KEY, entry TEXT NOT NULL)'),
   },
+  {
+    version: 6,
+    description: 'discovered models per key, and what answers said about a model (main/models)',
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE discovered_models (
+          provider TEXT NOT NULL, key_id TEXT NOT NULL, model TEXT NOT NULL,
+          first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL,
+          PRIMARY KEY (provider, key_id, model)
+        );
+        CREATE TABLE model_listings (
+          provider TEXT NOT NULL, key_id TEXT NOT NULL, listed_at INTEGER NOT NULL,
+          PRIMARY KEY (provider, key_id)
+        );
+        CREATE TABLE model_flags (
+          provider TEXT NOT NULL, model TEXT NOT NULL, state TEXT NOT NULL,
+          since INTEGER NOT NULL, reason TEXT NOT NULL,
+          PRIMARY KEY (provider, model)
+        );
+      `),
+  },
 ];
 
 export class DatabaseError extends Error {

@@ -33,6 +33,8 @@ export type EngineSetup = {
   routes?: unknown[];
   settings?: Record<string, unknown>;
   upstreamTimeouts?: { connectMs?: number; headersMs?: number; idleMs?: number };
+  /** How often keys' model lists are fetched (short in the model watch's tests); unset: no discovery. */
+  discoveryIntervalMs?: number;
 };
 
 /**
@@ -74,6 +76,11 @@ export async function startTestEngine(setup: EngineSetup): Promise<TestEngine> {
       proxyKey: PROXY_KEY,
       log: (line) => logs.push(line),
       ...(setup.upstreamTimeouts ? { upstreamTimeouts: setup.upstreamTimeouts } : {}),
+      // Discovery's model-list calls would take the faults a test queues for its own requests,
+      // so only the tests that ask for discovery get it.
+      ...(setup.discoveryIntervalMs
+        ? { discoveryIntervalMs: setup.discoveryIntervalMs }
+        : { listModels: async () => undefined }),
     });
   const handle: TestEngine = {
     engine: await start(),

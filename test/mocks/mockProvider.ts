@@ -346,7 +346,10 @@ export async function startMockProvider(options: MockProviderOptions): Promise<M
       keyLast4: rawKey === undefined ? undefined : last4(rawKey),
       missingKey: rawKey === undefined,
     };
-    const baseHeaders = { [wire.requestIdHeader]: `req_mock${entry.index}` };
+    const baseHeaders = {
+      [wire.requestIdHeader]: `req_mock${entry.index}`,
+      ...behavior.responseHeaders,
+    };
     const fail = (reply: ErrorReply, extra: Record<string, string> = {}) =>
       send(res, entry, reply, { ...baseHeaders, ...extra });
 

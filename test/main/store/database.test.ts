@@ -34,8 +34,11 @@ describe('openDatabase', () => {
     expect(tables).toEqual([
       'attempts',
       'bodies',
+      'discovered_models',
       'key_state',
       'limiter_snapshot',
+      'model_flags',
+      'model_listings',
       'quota_journal',
       'requests',
       'rollups',
