@@ -27,6 +27,7 @@ import { sqliteLimiterStore } from '../store/limiterSnapshot.ts';
 import { spendSince } from '../store/spendToday.ts';
 import { RequestLog } from '../store/requestLog.ts';
 import type { UpstreamTimeouts } from '../upstream/client.ts';
+import { startTeamFromConfig } from '../team/fromConfig.ts';
 import { VERSION } from '../version.ts';
 import { EventHub } from './eventHub.ts';
 import { createKeyValidator } from './keyValidator.ts';
@@ -151,7 +152,19 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     cleanup.add(() => keychain.close());
     const updateConfig = createConfigUpdater(config);
 
+    // Team mode: read at start; a change of `team` takes effect on the next start.
+    const team = await startTeamFromConfig(config.current.team, {
+      env,
+      keychain,
+      version: VERSION,
+      clock,
+      secret: (keyId) => keys.resolveSecret(keyId),
+      log,
+      onStatus: () => events.publish('config.changed', { at: clock() }),
+    });
+    if (team !== undefined) cleanup.add(() => team.stop());
     const limiter = createLimiterGate({
+      ...(team === undefined ? {} : { shared: team.pools }),
       clock,
       store: sqliteLimiterStore(db),
       onChange: (view, state) => events.publish('quota.changed', { view, state }),
@@ -239,6 +252,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       configErrors: [...config.lastErrors],
       startedAt: new Date(startedAt).toISOString(),
       paused,
+      ...(team === undefined ? {} : { team: team.status() }),
     });
     const setPaused = (value: boolean) => {
       if (paused === value) return;
@@ -339,6 +353,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
         events.close();
         await server.close(graceMs);
         limiter.stop();
+        await team?.stop();
         await proxy.close();
         await recorder.settled();
         await requestLog.close();

@@ -13,6 +13,7 @@
 import {
   admit,
   clearKey as clearKeyState,
+  type AttemptOutcome,
   demandOn,
   release as releaseState,
   seedTargets,
@@ -34,12 +35,14 @@ import {
   type Demand,
   type LimiterState,
   type LimiterTarget,
+  type PoolState,
 } from '../../app/limiter/state.ts';
 import { limiterView, type LimiterView } from '../../app/limiter/view.ts';
 import { headerLookup } from '../upstream/client.ts';
 import type { AttemptInfo } from './attempt.ts';
 import type { Admission, CapacityGate } from './gate.ts';
 import type { ProxyRequest } from './proxyRequest.ts';
+import type { SharedPools } from './sharedPools.ts';
 import type { Candidate } from './targets.ts';
 
 /** Most requests that may wait for one pool at once; the next is refused at once. */
@@ -80,6 +83,8 @@ export interface LimiterGateOptions {
   onChange?: (view: LimiterView, state: LimiterState) => void;
   /** A store that failed to load or save. The gate carries on with what it has in memory. */
   onError?: (error: unknown) => void;
+  /** Team mode: pools it shares are admitted by the team as well (main/team). */
+  shared?: SharedPools;
 }
 
 export interface LimiterGate extends CapacityGate {
@@ -122,6 +127,19 @@ function refusalOf(refusal: Refusal): Admission {
   return refuse(refusal.message, refusal.retryAt);
 }
 
+/** How an attempt ended, as the limiter reads it. */
+function outcomeOf(info: AttemptInfo): AttemptOutcome {
+  return {
+    status: info.status,
+    ...(info.failure === undefined ? {} : { failure: info.failure }),
+    ...(info.usage === undefined ? {} : { usage: info.usage }),
+    ...(info.upstreamHeaders === undefined ? {} : { headers: headerLookup(info.upstreamHeaders) }),
+  };
+}
+
+/** A take handed back unused: settled like a request the provider refused before any work. */
+const HANDED_BACK: AttemptOutcome = { status: 429 };
+
 /** Background timers must not keep a process alive on their own. */
 function unref(handle: unknown): void {
   (handle as { unref?: () => void } | undefined)?.unref?.();
@@ -129,12 +147,14 @@ function unref(handle: unknown): void {
 
 /** A CapacityGate over app/limiter, with a bounded FIFO wait per pool and throttled persistence. */
 export function createLimiterGate(options: LimiterGateOptions): LimiterGate {
-  const { clock, store, onChange, onError } = options;
+  const { clock, store, onChange, onError, shared } = options;
   const timers = options.timers ?? NODE_TIMERS;
   const maxWaiters = options.maxWaitersPerPool ?? DEFAULT_MAX_WAITERS;
   const saveEveryMs = options.saveEveryMs ?? 1000;
   const notifyEveryMs = options.notifyEveryMs ?? 250;
   const queues = new Map<string, Queue>();
+  /** Local admissions with their ticket, so one the team refuses can be handed back. */
+  const granted = new WeakMap<Admission, { target: LimiterTarget; ticket: Ticket }>();
   let state: LimiterState = EMPTY_LIMITER_STATE;
   /** Journalled takes of pools not seeded yet; applied when their pool appears. */
   let unapplied: JournalEntry[] = [];
@@ -216,19 +236,12 @@ export function createLimiterGate(options: LimiterGateOptions): LimiterGate {
   function admission(target: LimiterTarget, ticket: Ticket): Admission {
     store?.append?.(takeEntry(ticket));
     let released = false;
-    return {
+    const granting: Admission = {
       ok: true,
       release: (info: AttemptInfo) => {
         if (released) return;
         released = true;
-        const outcome = {
-          status: info.status,
-          ...(info.failure === undefined ? {} : { failure: info.failure }),
-          ...(info.usage === undefined ? {} : { usage: info.usage }),
-          ...(info.upstreamHeaders === undefined
-            ? {}
-            : { headers: headerLookup(info.upstreamHeaders) }),
-        };
+        const outcome = outcomeOf(info);
         state = releaseState(state, target, ticket, outcome, clock());
         store?.append?.(settleEntry(ticket, outcome));
         changed();
@@ -241,6 +254,15 @@ export function createLimiterGate(options: LimiterGateOptions): LimiterGate {
         }
       },
     };
+    granted.set(granting, { target, ticket });
+    return granting;
+  }
+
+  function handBack(target: LimiterTarget, ticket: Ticket): void {
+    state = releaseState(state, target, ticket, HANDED_BACK, clock());
+    store?.append?.(settleEntry(ticket, HANDED_BACK));
+    changed();
+    pump(ticket.pool);
   }
 
   function settle(queue: Queue, waiter: Waiter, result: Admission): void {
@@ -373,9 +395,69 @@ export function createLimiterGate(options: LimiterGateOptions): LimiterGate {
     });
   }
 
+  /**
+   * A pool the team shares: the local limiter admits first (its own windows, queue and wait),
+   * then the team, in one round trip. A team refusal hands the local take back (as a request
+   * the provider refused unprocessed) and waits, within the route's wait, for the team's
+   * retry time.
+   */
+  async function acquireShared(
+    team: SharedPools,
+    candidate: Candidate,
+    req: ProxyRequest,
+    waitMs: number,
+    signal: AbortSignal,
+  ): Promise<Admission> {
+    const deadline = clock() + Math.max(0, waitMs);
+    for (;;) {
+      const local = await afterCommit(acquire(candidate, req, deadline - clock(), signal));
+      const taken = granted.get(local);
+      if (!local.ok || taken === undefined) return local;
+      const { target, ticket } = taken;
+      const answer = await team.admit(
+        target,
+        state.pools[ticket.pool] as PoolState,
+        ticket.demand,
+        clock(),
+      );
+      if (answer.ok) {
+        return {
+          ok: true,
+          release: (info) => {
+            local.release(info);
+            const outcome = outcomeOf(info);
+            team.release(answer.ticket, target, outcome, state.pools[ticket.pool]);
+          },
+        };
+      }
+      handBack(target, ticket);
+      const now = clock();
+      const retryAt = answer.retryAt;
+      if (retryAt === undefined || retryAt > deadline || signal.aborted || stopped) {
+        return refuse(answer.message, retryAt);
+      }
+      await pause(Math.max(1, retryAt - now), signal);
+    }
+  }
+
+  /** Sleeps on the gate's timers; an abort or a stop ends the sleep early. */
+  function pause(ms: number, signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        timers.clearTimeout(handle);
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const handle = timers.setTimeout(done, ms);
+      signal.addEventListener('abort', done, { once: true });
+    });
+  }
+
   return {
     acquire: (candidate, req, waitMs, signal) =>
-      afterCommit(acquire(candidate, req, waitMs, signal)),
+      shared !== undefined && shared.shares(targetOf(candidate))
+        ? acquireShared(shared, candidate, req, waitMs, signal)
+        : afterCommit(acquire(candidate, req, waitMs, signal)),
     state: () => state,
     view: () => limiterView(state, clock()),
     seed(targets) {
