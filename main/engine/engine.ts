@@ -63,6 +63,8 @@ export type EngineOptions = {
   env?: Record<string, string | undefined>;
   /** The clock the limiter and the log run on (tests and simulations pass their own). */
   clock?: () => number;
+  /** How often a team member announces itself (team mode; tests shorten it). */
+  teamHeartbeatMs?: number;
   log: (message: string) => void;
   /**
    * Shows a base-URL confirmation code to the person, outside the admin API, and says where (the
@@ -161,6 +163,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       secret: (keyId) => keys.resolveSecret(keyId),
       log,
       onStatus: () => events.publish('config.changed', { at: clock() }),
+      ...(options.teamHeartbeatMs === undefined ? {} : { heartbeatMs: options.teamHeartbeatMs }),
     });
     if (team !== undefined) cleanup.add(() => team.stop());
     const limiter = createLimiterGate({

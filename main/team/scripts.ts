@@ -6,7 +6,8 @@
  * A per-second to per-hour window is a sorted set of takes scored by their time, each member
  * "<member>:<ticket>:<amount>", trimmed to the window's span on every admission (the local
  * limiter's log, shared). A daily or monthly quota is a counter whose key carries the provider's
- * reset time (in its zone) and which expires then.
+ * reset time (in its zone) and which expires then. Expiries are relative to the member's clock
+ * (PEXPIRE, never PEXPIREAT), so a member's clock need not agree with Redis's.
  */
 
 /**
@@ -63,7 +64,7 @@ for i = 1, n do
     redis.call('PEXPIRE', key, math.ceil(x) + 1000)
   else
     redis.call('INCRBY', key, amount)
-    redis.call('PEXPIREAT', key, math.ceil(x) + 60000)
+    redis.call('PEXPIRE', key, math.max(1, math.ceil(x - now) + 60000))
   end
 end
 return {1}
@@ -94,13 +95,13 @@ return 1
 /**
  * Holds a pool for every member until a time (a cooldown, a park, an open breaker, a window the
  * provider says is spent); a later hold is never shortened. KEYS[1]: the hold. ARGV: until,
- * kind.
+ * kind, now.
  */
 export const HOLD_LUA = `
 local current = tonumber(redis.call('HGET', KEYS[1], 'until') or '0')
 local untilAt = tonumber(ARGV[1])
 if untilAt <= current then return 0 end
 redis.call('HSET', KEYS[1], 'until', ARGV[1], 'kind', ARGV[2])
-redis.call('PEXPIREAT', KEYS[1], untilAt)
+redis.call('PEXPIRE', KEYS[1], math.max(1, math.ceil(untilAt - tonumber(ARGV[3]))))
 return 1
 `;

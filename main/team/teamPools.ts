@@ -241,7 +241,8 @@ export function createTeamPools(options: TeamPoolsOptions): TeamPools {
             ...take.windows.flatMap((w, i) => [w.kind, w.amount, actual[i] ?? w.amount]),
           );
         }
-        for (const [until, kind] of holds) await redis.syHold(1, holdKey(take.prefix), until, kind);
+        for (const [until, kind] of holds)
+          await redis.syHold(1, holdKey(take.prefix), until, kind, now);
       })
       .catch(() => undefined);
   }
