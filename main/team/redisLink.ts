@@ -5,7 +5,7 @@
  * without it is the caller's.
  */
 import { Redis } from 'ioredis';
-import { ADMIT_LUA, HOLD_LUA, SETTLE_LUA } from './scripts.ts';
+import { ADMIT_LUA, HOLD_LUA, RESTORE_COUNT_LUA, SETTLE_LUA } from './scripts.ts';
 
 /** Longest a command may take before the caller carries on without Redis. */
 export const DEFAULT_COMMAND_TIMEOUT_MS = 250;
@@ -29,6 +29,7 @@ interface TeamCommands {
   syAdmit(numKeys: number, ...args: Array<string | number>): Promise<ScriptReply>;
   sySettle(numKeys: number, ...args: Array<string | number>): Promise<number>;
   syHold(numKeys: number, ...args: Array<string | number>): Promise<number>;
+  syRestoreCount(numKeys: number, ...args: Array<string | number>): Promise<number>;
 }
 
 export interface RedisLink {
@@ -63,6 +64,7 @@ export function createRedisLink(options: RedisLinkOptions): RedisLink {
   redis.defineCommand('syAdmit', { lua: ADMIT_LUA });
   redis.defineCommand('sySettle', { lua: SETTLE_LUA });
   redis.defineCommand('syHold', { lua: HOLD_LUA });
+  redis.defineCommand('syRestoreCount', { lua: RESTORE_COUNT_LUA });
 
   const move = (next: LinkState, reason?: string) => {
     if (next === state) return;

@@ -5,14 +5,16 @@
  *
  * A per-second to per-hour window is a sorted set of takes scored by their time, each member
  * "<member>:<ticket>:<amount>", trimmed to the window's span on every admission (the local
- * limiter's log, shared). A daily or monthly quota is a counter whose key carries the provider's
- * reset time (in its zone) and which expires then. Expiries are relative to the member's clock
+ * limiter's log, shared). A daily or monthly quota is a hash of counts, one per member, whose key
+ * carries the provider's reset time (in its zone) and which expires then: the quota's use is
+ * their sum, and a member re-joining a Redis that lost its data restores its own count without
+ * counting anyone twice. Expiries are relative to the member's clock
  * (PEXPIRE, never PEXPIREAT), so a member's clock need not agree with Redis's.
  */
 
 /**
  * KEYS[1]: the pool's hold; KEYS[2..]: one per window. ARGV: now, member, ticket, force (1:
- * merge takes counted while Redis was away, without checking), count, then per window: kind
+ * merge per-minute takes counted while Redis was away, without checking), count, then per window: kind
  * (log|counter), limit, amount, span ms (log) or reset epoch ms (counter).
  * Returns {1} when taken, {0, retryAt or -1, why, window} when not.
  */
@@ -23,6 +25,11 @@ local ticket = ARGV[3]
 local force = ARGV[4] == '1'
 local n = tonumber(ARGV[5])
 local function amountOf(entry) return tonumber(string.match(entry, ':(%d+)$')) end
+local function total(key)
+  local sum = 0
+  for _, v in ipairs(redis.call('HVALS', key)) do sum = sum + tonumber(v) end
+  return sum
+end
 if not force then
   local hold = redis.call('HMGET', KEYS[1], 'until', 'kind')
   if hold[1] and tonumber(hold[1]) > now then return {0, hold[1], hold[2] or 'hold', ''} end
@@ -49,8 +56,7 @@ if not force then
         end
       end
     else
-      local used = tonumber(redis.call('GET', key) or '0')
-      if used + amount > limit and x > retry then retry = x end
+      if total(key) + amount > limit and x > retry then retry = x end
     end
   end
   if retry > 0 then return {0, tostring(retry), 'window', ''} end
@@ -63,7 +69,7 @@ for i = 1, n do
     if amount > 0 then redis.call('ZADD', key, now, member .. ':' .. ticket .. ':' .. amount) end
     redis.call('PEXPIRE', key, math.ceil(x) + 1000)
   else
-    redis.call('INCRBY', key, amount)
+    redis.call('HINCRBY', key, member, amount)
     redis.call('PEXPIRE', key, math.max(1, math.ceil(x - now) + 60000))
   end
 end
@@ -85,7 +91,7 @@ for i = 1, n do
       redis.call('ZREM', key, member .. ':' .. ticket .. ':' .. charged)
       if actual > 0 then redis.call('ZADD', key, at, member .. ':' .. ticket .. ':' .. actual) end
     else
-      redis.call('INCRBY', key, actual - charged)
+      redis.call('HINCRBY', key, member, actual - charged)
     end
   end
 end
@@ -103,5 +109,18 @@ local untilAt = tonumber(ARGV[1])
 if untilAt <= current then return 0 end
 redis.call('HSET', KEYS[1], 'until', ARGV[1], 'kind', ARGV[2])
 redis.call('PEXPIRE', KEYS[1], math.max(1, math.ceil(untilAt - tonumber(ARGV[3]))))
+return 1
+`;
+
+/**
+ * Restores a member's own count of a daily or monthly quota after Redis was away (and perhaps
+ * lost its data): the member's entry becomes the larger of the two. KEYS[1]: the counter. ARGV:
+ * member, count, ms until the reset.
+ */
+export const RESTORE_COUNT_LUA = `
+local current = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
+local own = tonumber(ARGV[2])
+if own > current then redis.call('HSET', KEYS[1], ARGV[1], own) end
+redis.call('PEXPIRE', KEYS[1], math.max(1, math.ceil(tonumber(ARGV[3])) + 60000))
 return 1
 `;

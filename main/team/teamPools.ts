@@ -86,6 +86,19 @@ export function createTeamPools(options: TeamPoolsOptions): TeamPools {
   let unmerged: Take[] = [];
   let merging = false;
   let sequence = 0;
+  /** This member's own count of each daily or monthly quota it drew on, to restore on re-joining. */
+  const ownCounts = new Map<string, { count: number; resetAt: number }>();
+
+  /** Counts a take's (or a settlement's) share of each calendar quota as this member's own. */
+  function countOwn(take: Take, amounts: readonly number[]): void {
+    take.windows.forEach((w, i) => {
+      if (w.kind !== 'counter') return;
+      const key = windowKey(take.prefix, w);
+      const entry = ownCounts.get(key) ?? { count: 0, resetAt: w.resetAt };
+      entry.count += amounts[i] ?? 0;
+      ownCounts.set(key, entry);
+    });
+  }
 
   function who(target: LimiterTarget): string {
     return `${target.provider.name} (${target.model})`;
@@ -110,6 +123,10 @@ export function createTeamPools(options: TeamPoolsOptions): TeamPools {
       };
     }
     take.alone = true;
+    countOwn(
+      take,
+      take.windows.map((w) => w.amount),
+    );
     takes.set(take.id, take);
     unmerged.push(take);
     if (unmerged.length > MAX_UNMERGED) unmerged = unmerged.slice(-MAX_UNMERGED);
@@ -153,6 +170,10 @@ export function createTeamPools(options: TeamPoolsOptions): TeamPools {
     }
     noteUse(target, prefix, windows);
     if (Number(reply[0]) === 1) {
+      countOwn(
+        take,
+        take.windows.map((w) => w.amount),
+      );
       takes.set(take.id, take);
       return { ok: true, ticket: { id: take.id } };
     }
@@ -220,6 +241,10 @@ export function createTeamPools(options: TeamPoolsOptions): TeamPools {
     if (take === undefined) return;
     takes.delete(ticket.id);
     const actual = take.windows.map((w) => actualFor(w.window, take.demand, outcome));
+    countOwn(
+      take,
+      take.windows.map((w, i) => (actual[i] ?? w.amount) - w.amount),
+    );
     if (take.alone) {
       take.windows = take.windows.map((w, i) => ({ ...w, amount: actual[i] ?? w.amount }));
       return;
@@ -247,26 +272,44 @@ export function createTeamPools(options: TeamPoolsOptions): TeamPools {
       .catch(() => undefined);
   }
 
+  /**
+   * Re-joining: the per-minute takes counted alone are added to the team's logs (a take is a
+   * member of a set, so adding it twice counts it once), and each calendar quota's entry for
+   * this member becomes at least what it counted itself, whether Redis kept its data or not.
+   */
   async function merge(): Promise<void> {
-    if (merging || unmerged.length === 0) return;
+    if (merging) return;
     merging = true;
     try {
       while (unmerged.length > 0) {
         const take = unmerged[0] as Take;
-        await link.run((redis) =>
-          redis.syAdmit(
-            1 + take.windows.length,
-            holdKey(take.prefix),
-            ...take.windows.map((w) => windowKey(take.prefix, w)),
-            take.at,
-            memberId,
-            take.id.slice(memberId.length + 1),
-            '1',
-            take.windows.length,
-            ...take.windows.flatMap(windowArgs),
-          ),
-        );
+        const logs = take.windows.filter((w) => w.kind === 'log');
+        if (logs.length > 0) {
+          await link.run((redis) =>
+            redis.syAdmit(
+              1 + logs.length,
+              holdKey(take.prefix),
+              ...logs.map((w) => windowKey(take.prefix, w)),
+              take.at,
+              memberId,
+              take.id.slice(memberId.length + 1),
+              '1',
+              logs.length,
+              ...logs.flatMap(windowArgs),
+            ),
+          );
+        }
         unmerged.shift();
+      }
+      const now = clock();
+      for (const [key, own] of [...ownCounts]) {
+        if (own.resetAt <= now) {
+          ownCounts.delete(key);
+          continue;
+        }
+        await link.run((redis) =>
+          redis.syRestoreCount(1, key, memberId, own.count, own.resetAt - now),
+        );
       }
     } finally {
       merging = false;

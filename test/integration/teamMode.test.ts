@@ -114,7 +114,8 @@ describe('team mode through Redis', () => {
     const client = redis.client();
     const counters = await client.keys('sy:acme:p:gemini:*:c:rpd:*');
     expect(counters).toHaveLength(1);
-    expect(Number(await client.get(counters[0] as string))).toBe(GEMINI_LIMITS.rpd);
+    const perMember = await client.hvals(counters[0] as string);
+    expect(perMember.reduce((sum, n) => sum + Number(n), 0)).toBe(GEMINI_LIMITS.rpd);
     // The Overview's per-member shares of each shared pool.
     const team = await teamOf(0);
     expect(team.pools.map((p) => p.provider).sort()).toEqual(['Google Gemini', 'Groq']);
@@ -146,6 +147,11 @@ describe('team mode through Redis', () => {
     const logs = await client.keys('sy:acme:p:groq:*:w:rpm');
     expect(logs).toHaveLength(1);
     expect(await client.zcard(logs[0] as string)).toBeGreaterThan(0);
+    // Redis came back empty; each member restored its own count of Gemini's day: the day is spent.
+    const counters = await client.keys('sy:acme:p:gemini:*:c:rpd:*');
+    expect(counters).toHaveLength(1);
+    const perMember = await client.hvals(counters[0] as string);
+    expect(perMember.reduce((sum, n) => sum + Number(n), 0)).toBe(GEMINI_LIMITS.rpd);
     statuses.push(...(await burst('groq', 4)));
     expect(statuses.every((s) => s === 200 || s === 429)).toBe(true);
     expectNothingSecret(await dumpRedis(client));
