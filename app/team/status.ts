@@ -32,3 +32,19 @@ export interface TeamStatus {
   /** Takes counted alone, waiting to be merged into the team's counts. */
   unmerged: number;
 }
+
+/** One line for `switchyard status` and the tray: the team, its state and who is in it. */
+export function teamSummary(team: TeamStatus): string {
+  const names = team.members.map((m) => (m.self ? `${m.name} (this one)` : m.name)).join(', ');
+  const head = `Team "${team.team}" as "${team.member}"`;
+  if (team.state === 'joined') return `${head}: joined, ${team.members.length} members (${names})`;
+  return `${head}: ${team.message ?? team.state}`;
+}
+
+/** The per-member use of each shared pool, one line each, for `switchyard status`. */
+export function shareLines(team: TeamStatus): string[] {
+  return team.pools.map((pool) => {
+    const used = pool.members.map((m) => `${m.name} ${m.used}`).join(', ');
+    return `${pool.provider} ${pool.model}: ${used} of ${pool.limit} per minute`;
+  });
+}

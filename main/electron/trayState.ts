@@ -1,5 +1,6 @@
 import type { KeychainState as AdminKeychainState, KeyView } from '../../app/admin/types.ts';
 import { poolStatusNow, remainingNow, type LimiterView } from '../../app/limiter/view.ts';
+import { teamSummary, type TeamStatus } from '../../app/team/status.ts';
 
 /** A key's routing state, as the failure classes leave it (DESIGN.md). */
 export type KeyStatus = 'ready' | 'cooling' | 'parked' | 'invalid';
@@ -20,6 +21,8 @@ export type QuotaSnapshot = {
   keys: KeyQuota[] | undefined;
   keychain: KeychainState;
   configErrors: number;
+  /** Team mode, when configured: a member counting alone is something to look at. */
+  team?: TeamStatus;
 };
 
 export type TrayLevel = 'ready' | 'degraded' | 'limited';
@@ -49,6 +52,7 @@ export type EngineReadings = {
   keys: readonly KeyView[];
   keychain: AdminKeychainState;
   configErrors: readonly string[];
+  team?: TeamStatus;
 };
 
 /**
@@ -82,6 +86,7 @@ export function snapshotFromEngine(readings: EngineReadings): QuotaSnapshot {
     keys,
     keychain: KEYCHAIN[readings.keychain],
     configErrors: readings.configErrors.length,
+    ...(readings.team === undefined ? {} : { team: readings.team }),
   };
 }
 
@@ -117,17 +122,23 @@ export function trayState(snapshot: QuotaSnapshot): TrayState {
   if (snapshot.keychain === 'locked') problems.push('the keychain is locked');
   if (snapshot.keychain === 'unavailable') problems.push('no keychain is available');
   if (snapshot.configErrors > 0) problems.push('a config edit was refused');
+  if (snapshot.team !== undefined && snapshot.team.state === 'alone') {
+    problems.push("the team's Redis is unreachable");
+  }
 
   const keys = snapshot.keys;
-  const lines =
-    keys === undefined
+  const teamLines = snapshot.team === undefined ? [] : [teamSummary(snapshot.team)];
+  const lines = [
+    ...teamLines,
+    ...(keys === undefined
       ? ['Quota figures are not reported yet']
       : keys.length === 0
         ? ['No keys yet: add one in the dashboard']
         : [
             ...keys.slice(0, MAX_KEY_LINES).map(keyLine),
             ...(keys.length > MAX_KEY_LINES ? [`and ${keys.length - MAX_KEY_LINES} more`] : []),
-          ];
+          ]),
+  ];
 
   if (keys !== undefined && keys.length > 0 && keys.every((key) => key.status !== 'ready')) {
     return { level: 'limited', headline: 'All keys are limited', lines };

@@ -28,6 +28,7 @@ import { spendSince } from '../store/spendToday.ts';
 import { RequestLog } from '../store/requestLog.ts';
 import type { UpstreamTimeouts } from '../upstream/client.ts';
 import { startTeamFromConfig } from '../team/fromConfig.ts';
+import type { Team } from '../team/team.ts';
 import { VERSION } from '../version.ts';
 import { EventHub } from './eventHub.ts';
 import { createKeyValidator } from './keyValidator.ts';
@@ -98,6 +99,8 @@ export type EngineState = {
   requestLog: RequestLog;
   limiter: LimiterGate;
   events: EventHub;
+  /** Team mode, when the config has a `team`. */
+  team?: Team;
 };
 
 function newSecret(): string {
@@ -367,7 +370,14 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       return stopping;
     };
 
-    const state: EngineState = { keychain, keys, requestLog, limiter, events };
+    const state: EngineState = {
+      keychain,
+      keys,
+      requestLog,
+      limiter,
+      events,
+      ...(team === undefined ? {} : { team }),
+    };
     return {
       url,
       proxyUrl,
