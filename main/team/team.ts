@@ -129,10 +129,7 @@ export async function startTeam(options: TeamOptions): Promise<Team> {
     if (link.state() !== 'up') return;
     membership
       .beat()
-      .then(() => {
-        if (state === 'joined') options.onStatus?.(status());
-        else return rejoin();
-      })
+      .then(() => (state === 'joined' ? undefined : rejoin()))
       .catch((error: unknown) => become('alone', (error as Error).message));
   }, options.heartbeatMs ?? HEARTBEAT_MS);
   beat.unref();
