@@ -55,7 +55,7 @@ export function createMembership(options: MembershipOptions): Membership {
         .exec();
       const last = replies?.[replies.length - 1];
       return Array.isArray(last?.[1]) ? (last[1] as string[]) : [self.id];
-    });
+    }, true);
     const seen = await link.run(async (redis) => {
       const pipeline = redis.pipeline();
       for (const id of ids) pipeline.hgetall(memberKey(id));
@@ -63,7 +63,7 @@ export function createMembership(options: MembershipOptions): Membership {
         if (ref.logKey !== undefined) pipeline.zrangebyscore(ref.logKey, now - 60_000, '+inf');
       }
       return (await pipeline.exec()) ?? [];
-    });
+    }, true);
     const found: Member[] = [];
     ids.forEach((id, i) => {
       const hash = seen[i]?.[1] as Record<string, string> | undefined;

@@ -34,8 +34,14 @@ interface TeamCommands {
 
 export interface RedisLink {
   state(): LinkState;
-  /** Runs `call` on the connection; rejects at once when the link is down, or after the timeout. */
-  run<T>(call: (redis: Redis & TeamCommands) => Promise<T>): Promise<T>;
+  /**
+   * Runs `call` on the connection; rejects at once when the link is down, or after the timeout.
+   * A `probe` (the heartbeat) also tries a connection that is open but stopped answering, and
+   * brings the link back up when it answers.
+   */
+  run<T>(call: (redis: Redis & TeamCommands) => Promise<T>, probe?: boolean): Promise<T>;
+  /** Whether the connection is open, answering or not. */
+  open(): boolean;
   /** Resolves once connected, or after `ms` whether or not. */
   ready(ms: number): Promise<boolean>;
   close(): Promise<void>;
@@ -80,18 +86,33 @@ export function createRedisLink(options: RedisLinkOptions): RedisLink {
 
   return {
     state: () => state,
-    async run(call) {
-      if (state !== 'up') throw new Error(`Redis is ${state}`);
+    open: () => redis.status === 'ready',
+    async run(call, probe = false) {
+      // A probe may try a connection that is open but did not answer in time; nothing else may.
+      const open = redis.status === 'ready';
+      if (!(state === 'up' || (probe && open))) throw new Error(`Redis is ${state}`);
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error('Redis did not answer in time')), timeoutMs);
+        timer = setTimeout(
+          () => reject(new Error(`Redis did not answer within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
       });
       const answer = call(redis);
       // The loser of the race must not surface as an unhandled rejection.
       answer.catch(() => undefined);
       late.catch(() => undefined);
       try {
-        return await Promise.race([answer, late]);
+        const result = await Promise.race([answer, late]);
+        if (redis.status === 'ready') move('up');
+        return result;
+      } catch (error) {
+        // A Redis that holds the line without answering (stopped, swapping) is as good as down:
+        // the requests behind this one count alone instead of each waiting out the timeout.
+        if (state === 'up' && (error as Error).message.startsWith('Redis did not answer')) {
+          move('down', (error as Error).message);
+        }
+        throw error;
       } finally {
         clearTimeout(timer);
       }

@@ -126,7 +126,7 @@ export async function startTeam(options: TeamOptions): Promise<Team> {
   }
 
   const beat = setInterval(() => {
-    if (link.state() !== 'up') return;
+    if (!link.open()) return;
     membership
       .beat()
       .then(() => (state === 'joined' ? undefined : rejoin()))

@@ -123,11 +123,13 @@ export function createTeamPools(options: TeamPoolsOptions): TeamPools {
       };
     }
     take.alone = true;
+    takes.set(take.id, take);
+    // A take whose key did not resolve has no place in Redis; there is nothing to merge.
+    if (take.prefix === '') return { ok: true, ticket: { id: take.id } };
     countOwn(
       take,
       take.windows.map((w) => w.amount),
     );
-    takes.set(take.id, take);
     unmerged.push(take);
     if (unmerged.length > MAX_UNMERGED) unmerged = unmerged.slice(-MAX_UNMERGED);
     return { ok: true, ticket: { id: take.id } };
@@ -139,8 +141,23 @@ export function createTeamPools(options: TeamPoolsOptions): TeamPools {
     demand: Demand,
     now: number,
   ): Promise<SharedAdmission> {
-    const prefix = await prefixOf(target);
     const windows = sharedWindows(pool, demand);
+    let prefix: string;
+    try {
+      prefix = await prefixOf(target);
+    } catch {
+      // The key's secret did not resolve (a locked keychain): the attempt fails on its own
+      // terms upstream; the team's count must not be why.
+      const take: Take = {
+        id: `${memberId}-${++sequence}`,
+        at: now,
+        prefix: '',
+        windows,
+        demand,
+        alone: false,
+      };
+      return alone(target, take, pool, now);
+    }
     const take: Take = {
       id: `${memberId}-${++sequence}`,
       at: now,

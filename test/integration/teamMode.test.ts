@@ -95,6 +95,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await fleet?.close();
+  redis?.resume();
   await redis?.kill();
 });
 
@@ -155,5 +156,25 @@ describe('team mode through Redis', () => {
     statuses.push(...(await burst('groq', 4)));
     expect(statuses.every((s) => s === 200 || s === 429)).toBe(true);
     expectNothingSecret(await dumpRedis(client));
+  }, 60_000);
+
+  it('counts alone, without waiting on it, while Redis holds connections open but never answers', async () => {
+    const refusedBefore = refusedByProvider(fleet.groq);
+    await sleep(MINUTE_REAL_MS + 200);
+    redis.pause();
+    try {
+      const started = Date.now();
+      const statuses = await burst('groq', 5);
+      // Each admission waits at most one bounded round trip (250 ms), then counts alone.
+      expect(Date.now() - started).toBeLessThan(3000);
+      expect(statuses.every((s) => s === 200 || s === 429)).toBe(true);
+      expect(statuses.filter((s) => s === 200).length).toBeGreaterThan(0);
+      await waitForAll((t) => t.state === 'alone');
+      expect((await teamOf(2)).message).toMatch(/did not answer within 250 ms/);
+    } finally {
+      redis.resume();
+    }
+    await waitForAll((t) => t.state === 'joined' && t.unmerged === 0);
+    expect(refusedByProvider(fleet.groq)).toBe(refusedBefore);
   }, 60_000);
 });

@@ -11,6 +11,9 @@ export interface RedisServer {
   kill(): Promise<void>;
   /** Starts it again on the same port, empty. */
   restart(): Promise<void>;
+  /** Stops (SIGSTOP) and resumes (SIGCONT) it: a Redis that holds connections open but never answers. */
+  pause(): void;
+  resume(): void;
   /** A client for inspecting what the team wrote. */
   client(): Redis;
 }
@@ -85,6 +88,12 @@ export async function startRedisServer(): Promise<RedisServer> {
       for (const c of clients.splice(0)) c.disconnect();
     },
     restart: start,
+    pause() {
+      if (child?.pid !== undefined) process.kill(child.pid, 'SIGSTOP');
+    },
+    resume() {
+      if (child?.pid !== undefined) process.kill(child.pid, 'SIGCONT');
+    },
     client() {
       const c = new Redis({ port, host: '127.0.0.1', maxRetriesPerRequest: 1 });
       // A client of a server the test kills: its connection errors are expected.
