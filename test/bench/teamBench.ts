@@ -10,7 +10,13 @@
 // day of 20, reached within the run; Groq: 30 per window of the mock, which opens a window at
 // the first request after the last one closed). p95: client-side latency of every request,
 // real ms, answered or refused by Switchyard.
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { loadCatalog } from '../../app/catalog/schema.ts';
+import { seedTargets } from '../../app/limiter/limiter.ts';
+import { EMPTY_LIMITER_STATE, poolIdOf, type LimiterTarget } from '../../app/limiter/state.ts';
+import { createRedisLink } from '../../main/team/redisLink.ts';
+import { createTeamPools } from '../../main/team/teamPools.ts';
 import { seededRandom } from '../mocks/util.ts';
 import type { LoggedRequest } from '../mocks/types.ts';
 import { envInt, table } from '../faults/report.ts';
@@ -127,6 +133,61 @@ async function run(mode: Mode, sends: readonly Send[]): Promise<Array<Array<stri
   return rows;
 }
 
+/**
+ * What team mode adds to a request: one admission script in Redis. Timed alone, sequentially,
+ * against a local redis-server, for a Groq free pool (four windows: rpm, rpd, tpm, tpd).
+ */
+async function admissionRoundTrip(count: number): Promise<string> {
+  const loaded = loadCatalog(
+    JSON.parse(readFileSync(new URL('../../resources/providers.json', import.meta.url), 'utf8')),
+  );
+  if (!loaded.ok) throw new Error(loaded.errors.join('; '));
+  const groq = loaded.catalog.providers.find((p) => p.id === 'groq');
+  if (groq === undefined) throw new Error('no groq in the catalog');
+  const target: LimiterTarget = {
+    provider: groq,
+    model: 'llama-3.1-8b-instant',
+    keyId: 'k',
+    tier: 'free',
+  };
+  const pool = seedTargets(EMPTY_LIMITER_STATE, [target], Date.now()).pools[poolIdOf(target)];
+  if (pool === undefined) throw new Error('no pool');
+  const redis = await startRedisServer();
+  const link = createRedisLink({ url: redis.url, onState: () => undefined });
+  await link.ready(2000);
+  const pools = createTeamPools({
+    link,
+    team: 'bench',
+    memberId: 'bench0',
+    clock: Date.now,
+    fingerprint: async () => 'f',
+    members: () => 1,
+    used: () => undefined,
+  });
+  const times: number[] = [];
+  let admitted = 0;
+  let refused = 0;
+  for (let i = 0; i < count; i++) {
+    const t = performance.now();
+    const answer = await pools.admit(
+      target,
+      pool,
+      { inputTokens: 10, outputTokens: 16 },
+      Date.now(),
+    );
+    times.push(performance.now() - t);
+    // Past the minute's 30 the script refuses: still one whole round trip (trim, read, sum).
+    if (answer.ok) admitted++;
+    else if (answer.message.includes('used up by the team')) refused++;
+  }
+  if (link.state() !== 'up') throw new Error('Redis went away during the measurement');
+  await link.close();
+  await redis.kill();
+  const sorted = times.sort((a, b) => a - b);
+  const at = (q: number) => (sorted[Math.floor(sorted.length * q)] ?? 0).toFixed(2);
+  return `Admission round trip to Redis (${count} sequential: ${admitted} admitted, ${refused} refused for the window; 4 windows, loopback): p50 ${at(0.5)} ms, p95 ${at(0.95)} ms, p99 ${at(0.99)} ms`;
+}
+
 const sends = trace(SEED);
 const rows: Array<Array<string | number>> = [];
 const began = performance.now();
@@ -150,5 +211,6 @@ console.log(
 console.log(
   `\n${MEMBERS} engines, ${MINUTES} simulated minutes at ${SPEED}x, seed ${SEED}; ${((performance.now() - began) / 1000).toFixed(0)} s in all.`,
 );
+console.log(await admissionRoundTrip(envInt('BENCH_ADMISSIONS', 2000)));
 console.log('Reproduce: npm run bench -- team   (BENCH_SEED, BENCH_MINUTES, BENCH_SPEED)');
 process.exit(0);
