@@ -177,4 +177,20 @@ describe('team mode through Redis', () => {
     await waitForAll((t) => t.state === 'joined' && t.unmerged === 0);
     expect(refusedByProvider(fleet.groq)).toBe(refusedBefore);
   }, 60_000);
+
+  it('shares a cooldown: after one member meets a 429, the others hold off without asking', async () => {
+    await sleep(MINUTE_REAL_MS + 200);
+    fleet.groq.queueFaults({ kind: 'rate-limit', retryAfterMs: 30_000 });
+    expect(await fleet.ask(0, 'groq', `${PROMPT_MARKER} cooldown`)).toBe(429);
+    const sent = fleet.groq.requests.length;
+    // The hold reaches Redis just after the answer; give it a moment.
+    await sleep(100);
+    expect(await fleet.ask(1, 'groq', `${PROMPT_MARKER} held`)).toBe(429);
+    expect(await fleet.ask(2, 'groq', `${PROMPT_MARKER} held`)).toBe(429);
+    expect(fleet.groq.requests.length).toBe(sent);
+    const client = redis.client();
+    const holds = await client.keys('sy:acme:p:groq:*:hold');
+    expect(holds).toHaveLength(1);
+    expect(await client.hget(holds[0] as string, 'kind')).toBe('cooling');
+  }, 30_000);
 });
