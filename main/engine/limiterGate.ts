@@ -35,13 +35,13 @@ import {
   type Demand,
   type LimiterState,
   type LimiterTarget,
-  type PoolState,
 } from '../../app/limiter/state.ts';
 import { limiterView, type LimiterView } from '../../app/limiter/view.ts';
-import { headerLookup } from '../upstream/client.ts';
 import type { AttemptInfo } from './attempt.ts';
+import { outcomeOf } from './attemptOutcome.ts';
 import type { Admission, CapacityGate } from './gate.ts';
 import type { ProxyRequest } from './proxyRequest.ts';
+import { acquireShared, type SharedAcquireDeps } from './sharedAcquire.ts';
 import type { SharedPools } from './sharedPools.ts';
 import type { Candidate } from './targets.ts';
 
@@ -125,16 +125,6 @@ function refuse(reason: string, retryAt?: number): Admission {
 
 function refusalOf(refusal: Refusal): Admission {
   return refuse(refusal.message, refusal.retryAt);
-}
-
-/** How an attempt ended, as the limiter reads it. */
-function outcomeOf(info: AttemptInfo): AttemptOutcome {
-  return {
-    status: info.status,
-    ...(info.failure === undefined ? {} : { failure: info.failure }),
-    ...(info.usage === undefined ? {} : { usage: info.usage }),
-    ...(info.upstreamHeaders === undefined ? {} : { headers: headerLookup(info.upstreamHeaders) }),
-  };
 }
 
 /** A take handed back unused: settled like a request the provider refused before any work. */
@@ -395,68 +385,24 @@ export function createLimiterGate(options: LimiterGateOptions): LimiterGate {
     });
   }
 
-  /**
-   * A pool the team shares: the local limiter admits first (its own windows, queue and wait),
-   * then the team, in one round trip. A team refusal hands the local take back (as a request
-   * the provider refused unprocessed) and waits, within the route's wait, for the team's
-   * retry time.
-   */
-  async function acquireShared(
-    team: SharedPools,
-    candidate: Candidate,
-    req: ProxyRequest,
-    waitMs: number,
-    signal: AbortSignal,
-  ): Promise<Admission> {
-    const deadline = clock() + Math.max(0, waitMs);
-    for (;;) {
-      const local = await afterCommit(acquire(candidate, req, deadline - clock(), signal));
-      const taken = granted.get(local);
-      if (!local.ok || taken === undefined) return local;
-      const { target, ticket } = taken;
-      const answer = await team.admit(
-        target,
-        state.pools[ticket.pool] as PoolState,
-        ticket.demand,
-        clock(),
-      );
-      if (answer.ok) {
-        return {
-          ok: true,
-          release: (info) => {
-            local.release(info);
-            const outcome = outcomeOf(info);
-            team.release(answer.ticket, target, outcome, state.pools[ticket.pool]);
-          },
-        };
-      }
-      handBack(target, ticket);
-      const now = clock();
-      const retryAt = answer.retryAt;
-      if (retryAt === undefined || retryAt > deadline || signal.aborted || stopped) {
-        return refuse(answer.message, retryAt);
-      }
-      await pause(Math.max(1, retryAt - now), signal);
-    }
-  }
-
-  /** Sleeps on the gate's timers; an abort or a stop ends the sleep early. */
-  function pause(ms: number, signal: AbortSignal): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        timers.clearTimeout(handle);
-        signal.removeEventListener('abort', done);
-        resolve();
-      };
-      const handle = timers.setTimeout(done, ms);
-      signal.addEventListener('abort', done, { once: true });
-    });
-  }
+  const sleepers = new Set<() => void>();
+  const teamDeps = (team: SharedPools): SharedAcquireDeps => ({
+    team,
+    clock,
+    timers,
+    sleepers,
+    acquireLocal: (candidate, req, waitMs, signal) =>
+      afterCommit(acquire(candidate, req, waitMs, signal)),
+    takenOf: (admission) => granted.get(admission),
+    poolOf: (id) => state.pools[id],
+    handBack,
+    stopped: () => stopped,
+  });
 
   return {
     acquire: (candidate, req, waitMs, signal) =>
       shared !== undefined && shared.shares(targetOf(candidate))
-        ? acquireShared(shared, candidate, req, waitMs, signal)
+        ? acquireShared(teamDeps(shared), candidate, req, waitMs, signal)
         : afterCommit(acquire(candidate, req, waitMs, signal)),
     state: () => state,
     view: () => limiterView(state, clock()),
@@ -474,6 +420,7 @@ export function createLimiterGate(options: LimiterGateOptions): LimiterGate {
     stop() {
       if (stopped) return;
       stopped = true;
+      for (const wake of [...sleepers]) wake();
       for (const queue of queues.values()) {
         if (queue.timer !== undefined) timers.clearTimeout(queue.timer);
         for (const waiter of [...queue.waiters])

@@ -128,6 +128,19 @@ describe('the limiter gate with a team', () => {
     expect(refused).toEqual({ ok: false, reason: 'busy', retryAt: T0 + 60_000 });
   });
 
+  it('wakes an admission waiting for the team when the gate stops', async () => {
+    const time = manualTime();
+    const { team } = scriptedTeam([{ ok: false, message: 'busy', retryAt: T0 + 3000 }]);
+    const gate = createLimiterGate({ clock: time.clock, timers: time.timers, shared: team });
+    let result: Awaited<ReturnType<typeof gate.acquire>> | undefined;
+    void gate.acquire(GROQ_TARGET, REQUEST, 5000, never).then((r) => (result = r));
+    await time.advance(10);
+    expect(result).toBeUndefined();
+    gate.stop();
+    await time.advance(0);
+    expect(result).toEqual({ ok: false, reason: 'The engine is stopping.' });
+  });
+
   it('never asks the team about a pool it does not share', async () => {
     const time = manualTime();
     const { team, asked } = scriptedTeam([]);
