@@ -97,6 +97,7 @@ export async function startTeam(options: TeamOptions): Promise<Team> {
   }
 
   function become(next: TeamStatus['state'], why?: string): void {
+    pools.setJoined(next === 'joined');
     if (next === state || stopped) return;
     state = next;
     since = clock();
@@ -129,7 +130,8 @@ export async function startTeam(options: TeamOptions): Promise<Team> {
     if (!link.open()) return;
     membership
       .beat()
-      .then(() => (state === 'joined' ? undefined : rejoin()))
+      // Takes counted alone in the moment between a merge and the re-join are merged here.
+      .then(() => (state === 'joined' && pools.unmerged() === 0 ? undefined : rejoin()))
       .catch((error: unknown) => become('alone', (error as Error).message));
   }, options.heartbeatMs ?? HEARTBEAT_MS);
   beat.unref();

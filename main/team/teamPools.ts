@@ -60,6 +60,8 @@ interface Take {
 export interface TeamPools extends SharedPools {
   /** Writes the takes counted while Redis was away into the team's counts. */
   merge(): Promise<void>;
+  /** Whether admissions go to Redis (joined) or are counted alone within the share. */
+  setJoined(joined: boolean): void;
   /** Takes waiting to be merged. */
   unmerged(): number;
 }
@@ -85,6 +87,8 @@ export function createTeamPools(options: TeamPoolsOptions): TeamPools {
   const takes = new Map<string, Take>();
   let unmerged: Take[] = [];
   let merging = false;
+  /** Counting with the team: set once a (re-)join has merged what was counted alone. */
+  let joined = false;
   let sequence = 0;
   /** This member's own count of each daily or monthly quota it drew on, to restore on re-joining. */
   const ownCounts = new Map<string, { count: number; resetAt: number }>();
@@ -166,7 +170,8 @@ export function createTeamPools(options: TeamPoolsOptions): TeamPools {
       demand,
       alone: false,
     };
-    if (link.state() !== 'up' || merging) return alone(target, take, pool, now);
+    // Until a re-join has merged, Redis may be one that restarted empty: count alone till then.
+    if (!joined || link.state() !== 'up') return alone(target, take, pool, now);
     let reply: Array<string | number>;
     try {
       reply = await link.run((redis) =>
@@ -338,6 +343,9 @@ export function createTeamPools(options: TeamPoolsOptions): TeamPools {
     admit,
     release,
     merge,
+    setJoined: (value) => {
+      joined = value;
+    },
     unmerged: () => unmerged.length,
   };
 }

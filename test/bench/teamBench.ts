@@ -164,6 +164,7 @@ async function admissionRoundTrip(count: number): Promise<string> {
     members: () => 1,
     used: () => undefined,
   });
+  pools.setJoined(true);
   const times: number[] = [];
   let admitted = 0;
   let refused = 0;
@@ -180,7 +181,9 @@ async function admissionRoundTrip(count: number): Promise<string> {
     if (answer.ok) admitted++;
     else if (answer.message.includes('used up by the team')) refused++;
   }
-  if (link.state() !== 'up') throw new Error('Redis went away during the measurement');
+  // Past the minute's 30 only Redis refuses: none refused means Redis was never asked.
+  if (link.state() !== 'up' || refused === 0)
+    throw new Error('Redis was not asked: no measurement');
   await link.close();
   await redis.kill();
   const sorted = times.sort((a, b) => a - b);
