@@ -3,6 +3,7 @@ import type { Catalog } from '../catalog/schema.ts';
 import type { LimiterState } from '../limiter/state.ts';
 import type { LimiterView } from '../limiter/view.ts';
 import type { DiscoveredModel, ModelWatchEntry } from '../models/watch.ts';
+import type { TeamStatus } from '../team/status.ts';
 import type { FieldIssue } from '../config/parse.ts';
 import {
   ConfigSchema,
@@ -83,6 +84,8 @@ export type EngineStatus = {
   startedAt: string;
   /** Routing is paused: the proxy answers 503 until it is resumed. */
   paused: boolean;
+  /** Team mode (issue 20); absent when the config has no `team`. */
+  team?: TeamStatus;
 };
 
 /** The catalog as the user's config shapes it, and the overrides that could not apply. */

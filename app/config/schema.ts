@@ -135,6 +135,41 @@ export const SettingsSchema = z.strictObject({
     ),
 });
 
+/** A Redis URL with a password in it: the password belongs in the keychain or the environment. */
+function urlHasPassword(url: string): boolean {
+  return /^rediss?:\/\/[^/@]*:[^/@]+@/.test(url);
+}
+
+/**
+ * Team mode (issue 20): members with keys of one organization share its quota through one Redis.
+ * The URL is written here or named by an environment variable; the password is a secret, kept in
+ * the keychain or an environment variable, never in this file.
+ */
+export const TeamSchema = z.strictObject({
+  redis: z.union([
+    z
+      .string()
+      .regex(
+        /^rediss?:\/\//,
+        'redis must be a redis:// or rediss:// URL, e.g. "redis://10.0.0.5:6379"',
+      )
+      .refine((url) => !urlHasPassword(url), {
+        message:
+          'redis must not hold a password: set "password": {"env": "NAME"} or {"keychain": true} instead',
+      }),
+    SecretRefSchema.options[0],
+  ]),
+  name: idField('team name').describe('The team: members with the same name and Redis share quota'),
+  password: SecretRefSchema.optional().describe('Where the Redis password is kept, if it has one'),
+  member: z
+    .string()
+    .min(1)
+    .max(64)
+    .optional()
+    .describe('How this member is shown to the team; the host name by default'),
+});
+export type TeamConfig = z.infer<typeof TeamSchema>;
+
 export const ConfigSchema = z
   .strictObject({
     $schema: z.string().optional(),
@@ -143,6 +178,7 @@ export const ConfigSchema = z
     providers: z.record(idField('provider id'), ProviderOverrideSchema).default({}),
     keys: z.array(KeyMetaSchema).default([]),
     routes: z.array(RouteSchema).default([]),
+    team: TeamSchema.optional(),
   })
   .superRefine((config, ctx) => {
     const keyIds = new Set<string>();

@@ -1,4 +1,5 @@
 import type { KeyAddResult, KeyView, RequestListItem } from '../../app/admin/types.ts';
+import { shareLines, teamSummary } from '../../app/team/status.ts';
 import { callEngine, CliError, findEngine } from './engineClient.ts';
 import type { KeysArgs, StatusArgs } from './args.ts';
 import { drawModelWatch, drawQuotaGauges } from './quotaGauges.ts';
@@ -73,6 +74,9 @@ export async function runStatus(
     `Switchyard ${status.version} at ${status.proxyUrl} (data: ${status.dataDir})`,
     `Keychain: ${keychain.state === 'ok' ? `ok (${keychain.backend})` : `${keychain.state}: ${keychain.message}`}`,
   ];
+  if (status.team !== undefined) {
+    lines.push(teamSummary(status.team), ...shareLines(status.team).map((l) => `  ${l}`));
+  }
   if (status.configErrors.length > 0) {
     lines.push(`Config: your last edit was not applied:\n  ${status.configErrors.join('\n  ')}`);
   }

@@ -152,6 +152,7 @@ async function launch(): Promise<void> {
         keys: list,
         keychain: chain.state,
         configErrors: running.config.lastErrors,
+        ...(running.state.team === undefined ? {} : { team: running.state.team.status() }),
       });
     },
     paused: () => running.paused,

@@ -1,6 +1,7 @@
 import type { KeychainState as AdminKeychainState, KeyView } from '../../app/admin/types.ts';
 import { poolStatusNow, remainingNow, type LimiterView } from '../../app/limiter/view.ts';
 import type { ModelWatchEntry } from '../../app/models/watch.ts';
+import { teamSummary, type TeamStatus } from '../../app/team/status.ts';
 
 /** A key's routing state, as the failure classes leave it (DESIGN.md). */
 export type KeyStatus = 'ready' | 'cooling' | 'parked' | 'invalid';
@@ -40,6 +41,8 @@ export type QuotaSnapshot = {
   configErrors: number;
   /** Flagged route targets (none when the engine does not report them). */
   flaggedModels?: FlaggedModel[];
+  /** Team mode, when configured: a member counting alone is something to look at. */
+  team?: TeamStatus;
 };
 
 export type TrayLevel = 'ready' | 'degraded' | 'limited';
@@ -75,6 +78,7 @@ export type EngineReadings = {
   keychain: AdminKeychainState;
   configErrors: readonly string[];
   modelWatch?: readonly ModelWatchEntry[];
+  team?: TeamStatus;
 };
 
 /**
@@ -133,6 +137,7 @@ export function snapshotFromEngine(readings: EngineReadings): QuotaSnapshot {
               suggestion,
             })),
         }),
+    ...(readings.team === undefined ? {} : { team: readings.team }),
   };
 }
 
@@ -190,8 +195,12 @@ export function trayState(snapshot: QuotaSnapshot): TrayState {
   const flagged = snapshot.flaggedModels ?? [];
   if (flagged.length > 0)
     problems.push(`${flagged.length} ${flagged.length === 1 ? 'model' : 'models'} to replace`);
+  if (snapshot.team !== undefined && snapshot.team.state === 'alone') {
+    problems.push("the team's Redis is unreachable");
+  }
 
   const keys = snapshot.keys;
+  const teamLines = snapshot.team === undefined ? [] : [teamSummary(snapshot.team)];
   const keyLines =
     keys === undefined
       ? ['Quota figures are not reported yet']
@@ -201,7 +210,7 @@ export function trayState(snapshot: QuotaSnapshot): TrayState {
             ...keys.slice(0, MAX_KEY_LINES).map(keyLine),
             ...(keys.length > MAX_KEY_LINES ? [`and ${keys.length - MAX_KEY_LINES} more`] : []),
           ];
-  const lines = [...keyLines, ...flagged.map(modelLine)];
+  const lines = [...teamLines, ...keyLines, ...flagged.map(modelLine)];
 
   if (keys !== undefined && keys.length > 0 && keys.every((key) => key.status !== 'ready')) {
     return { level: 'limited', headline: 'All keys are limited', lines };

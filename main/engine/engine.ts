@@ -30,6 +30,8 @@ import { sqliteLimiterStore } from '../store/limiterSnapshot.ts';
 import { spendSince } from '../store/spendToday.ts';
 import { RequestLog } from '../store/requestLog.ts';
 import type { UpstreamTimeouts } from '../upstream/client.ts';
+import { startTeamFromConfig } from '../team/fromConfig.ts';
+import type { Team } from '../team/team.ts';
 import { VERSION } from '../version.ts';
 import { EventHub } from './eventHub.ts';
 import { createKeyValidator } from './keyValidator.ts';
@@ -42,7 +44,6 @@ import { createRequestRecorder } from './requestRecorder.ts';
 import { seedTargetsFor } from './seedTargets.ts';
 import { createTestRequester } from './testRequest.ts';
 import { createModels, type Models } from '../models/models.ts';
-import { createModelHandlers } from '../models/modelHandlers.ts';
 import { httpModelLister, type ListModels } from '../models/modelDiscovery.ts';
 import { observeAttempts } from '../models/observeAttempts.ts';
 import { QuotaForecaster } from '../models/quotaForecaster.ts';
@@ -70,6 +71,8 @@ export type EngineOptions = {
   env?: Record<string, string | undefined>;
   /** The clock the limiter and the log run on (tests and simulations pass their own). */
   clock?: () => number;
+  /** How often a team member announces itself (team mode; tests shorten it). */
+  teamHeartbeatMs?: number;
   log: (message: string) => void;
   /**
    * Shows a base-URL confirmation code to the person, outside the admin API, and says where (the
@@ -110,6 +113,8 @@ export type EngineState = {
   models: Models;
   /** The limiter's view with each window's run-out forecast (the gauges, the tray, GET /admin/quota). */
   quotaView: () => ReturnType<LimiterGate['view']>;
+  /** Team mode, when the config has a `team`. */
+  team?: Team;
 };
 
 function newSecret(): string {
@@ -166,8 +171,21 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     cleanup.add(() => keychain.close());
     const updateConfig = createConfigUpdater(config);
 
+    // Team mode: read at start; a change of `team` takes effect on the next start.
+    const team = await startTeamFromConfig(config.current.team, {
+      env,
+      keychain,
+      version: VERSION,
+      clock,
+      secret: (keyId) => keys.resolveSecret(keyId),
+      log,
+      onStatus: () => events.publish('config.changed', { at: clock() }),
+      ...(options.teamHeartbeatMs === undefined ? {} : { heartbeatMs: options.teamHeartbeatMs }),
+    });
+    if (team !== undefined) cleanup.add(() => team.stop());
     const forecaster = new QuotaForecaster();
     const limiter = createLimiterGate({
+      ...(team === undefined ? {} : { shared: team.pools }),
       clock,
       store: sqliteLimiterStore(db),
       onChange: (view, state) =>
@@ -279,6 +297,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       configErrors: [...config.lastErrors],
       startedAt: new Date(startedAt).toISOString(),
       paused,
+      ...(team === undefined ? {} : { team: team.status() }),
     });
     const setPaused = (value: boolean) => {
       if (paused === value) return;
@@ -369,6 +388,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
         await server.close(graceMs);
         limiter.stop();
         await models.discovery.stop();
+        await team?.stop();
         await proxy.close();
         await recorder.settled();
         await requestLog.close();
@@ -380,7 +400,16 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     };
 
     models.discovery.start();
-    const state: EngineState = { keychain, keys, requestLog, limiter, events, models, quotaView };
+    const state: EngineState = {
+      keychain,
+      keys,
+      requestLog,
+      limiter,
+      events,
+      models,
+      quotaView,
+      ...(team === undefined ? {} : { team }),
+    };
     return {
       url,
       proxyUrl,

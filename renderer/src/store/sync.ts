@@ -69,6 +69,8 @@ export function startSync(store = useStore): () => void {
   const poll = setInterval(() => {
     void get().loadQuota();
     void get().loadPaidSpend();
+    // The team's members and their shares change with every member's traffic, not by events.
+    if (get().engine?.team !== undefined) void get().loadEngine();
   }, QUOTA_POLL_MS);
   return () => {
     stopEvents();

@@ -48,6 +48,28 @@ describe('config schema', () => {
     });
   });
 
+  it('takes a team by URL or environment variable, and refuses a password written in the URL', () => {
+    const byUrl = parseConfigValue({
+      version: 1,
+      team: { redis: 'redis://10.0.0.5:6379', name: 'acme', password: { env: 'TEAM_PW' } },
+    });
+    expect(byUrl.ok).toBe(true);
+    const byEnv = parseConfigValue({
+      version: 1,
+      team: { redis: { env: 'TEAM_REDIS' }, name: 'acme' },
+    });
+    expect(byEnv.ok).toBe(true);
+    const leaked = parseConfigValue({
+      version: 1,
+      team: { redis: 'redis://:hunter2@10.0.0.5:6379', name: 'acme' },
+    });
+    expect(leaked.ok).toBe(false);
+    if (!leaked.ok) {
+      expect(leaked.errors.join('\n')).toMatch(/team\.redis.*must not hold a password/);
+      expect(leaked.errors.join('\n')).not.toContain('hunter2');
+    }
+  });
+
   it('reports broken JSON with a way out', () => {
     const result = parseConfigText('{"version": 1,');
     expect(result.ok).toBe(false);
