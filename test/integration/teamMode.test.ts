@@ -55,9 +55,12 @@ async function burst(route: 'gem' | 'groq', perMember: number): Promise<number[]
   return Promise.all(sends);
 }
 
+// The quota counts chat requests; each member's model listing at start (discovery) is not one.
+const chats = (mock: Fleet['gemini']) =>
+  mock.requests.filter((r) => /:(stream)?[gG]enerateContent|\/chat\/completions/.test(r.path));
 const refusedByProvider = (mock: Fleet['gemini']) =>
-  mock.requests.filter((r) => r.status === 429).length;
-const served = (mock: Fleet['gemini']) => mock.requests.filter((r) => r.status === 200).length;
+  chats(mock).filter((r) => r.status === 429).length;
+const served = (mock: Fleet['gemini']) => chats(mock).filter((r) => r.status === 200).length;
 
 /** Every key and value in Redis, as text. */
 async function dumpRedis(client: Redis): Promise<string> {
