@@ -5,7 +5,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MetricsQuerySchema } from '../../../app/admin/contract.ts';
 import { DatabaseError, MIGRATIONS, openDatabase } from '../../../main/store/database.ts';
-import { queryMetrics } from '../../../main/store/metrics.ts';
+import { queryMetrics } from '../../../main/store/metricsQueries.ts';
 
 let dir: string;
 let path: string;
