@@ -25,7 +25,7 @@ import { tightenDataFolder } from '../store/fileModes.ts';
 import { sqliteKeyStateStore } from '../store/keyState.ts';
 import { sqliteLimiterStore } from '../store/limiterSnapshot.ts';
 import { spendSince } from '../store/spendToday.ts';
-import { RequestLog } from '../store/requestLog.ts';
+import { RequestLogThread } from '../store/requestLogThread.ts';
 import type { UpstreamTimeouts } from '../upstream/client.ts';
 import { VERSION } from '../version.ts';
 import { EventHub } from './eventHub.ts';
@@ -92,7 +92,7 @@ export type Engine = {
 export type EngineState = {
   keychain: Keychain;
   keys: KeyStore;
-  requestLog: RequestLog;
+  requestLog: RequestLogThread;
   limiter: LimiterGate;
   events: EventHub;
 };
@@ -142,7 +142,8 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     config.on('change', () => log(`config: reloaded ${configPath}`));
     config.watch();
 
-    const db = openDatabase(join(options.dataDir, DATABASE_FILE_NAME));
+    const dbPath = join(options.dataDir, DATABASE_FILE_NAME);
+    const db = openDatabase(dbPath);
     cleanup.add(() => db.close());
     const events = new EventHub({ mask: maskText });
     cleanup.add(() => events.close());
@@ -204,8 +205,8 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     });
     held.push(() => keys.heldSecrets());
     await keys.recordMissingBaseUrls();
-    const requestLog = new RequestLog({
-      db,
+    const requestLog = new RequestLogThread({
+      path: dbPath,
       settings: () => config.current.settings,
       log,
       onRecord: (request, attempts) => events.publish('request.finished', { request, attempts }),

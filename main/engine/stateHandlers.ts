@@ -6,7 +6,7 @@ import type { ConfigStore } from '../config/configFile.ts';
 import type { ConfigUpdater } from '../keys/configUpdates.ts';
 import type { Keychain } from '../keys/keychain.ts';
 import { parseDotenv, type KeyStore } from '../keys/keyStore.ts';
-import type { RequestLog } from '../store/requestLog.ts';
+import type { RequestLogThread } from '../store/requestLogThread.ts';
 import { AdminError } from '../server/adminErrors.ts';
 import type { AdminHandlers } from '../server/adminRouter.ts';
 import type { BaseUrlCodes } from '../keys/baseUrlCodes.ts';
@@ -19,7 +19,7 @@ export type StateDeps = {
   update: ConfigUpdater;
   keychain: Keychain;
   keys: KeyStore;
-  requestLog: RequestLog;
+  requestLog: RequestLogThread;
   proxyKey: () => ProxyKeyInfo;
   sendTestRequest?: SendTestRequest;
   /** Codes that confirm a key's new provider address. */
@@ -175,8 +175,8 @@ export function createStateHandlers(deps: StateDeps): Pick<AdminHandlers, StateE
     keychainStatus: () => deps.keychain.status(),
 
     listRequests: ({ query }) => requestLog.list(parseQuery(ADMIN_API.listRequests.query, query)),
-    getRequest: ({ params }) => {
-      const detail = requestLog.get(params.id ?? '');
+    getRequest: async ({ params }) => {
+      const detail = await requestLog.get(params.id ?? '');
       if (!detail) {
         throw new AdminError(
           404,

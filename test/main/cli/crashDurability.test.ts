@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LimiterView } from '../../../app/limiter/view.ts';
 import { startMockProvider } from '../../mocks/mockProvider.ts';
 import type { MockProvider } from '../../mocks/types.ts';
-import { serveFromSource, type ServedEngine } from './serveHarness.ts';
+import { adminTokenOf, serveFromSource, type ServedEngine } from './serveHarness.ts';
 
 const PROXY_KEY = 'sy-crash-test-proxy-key-0123456789';
 const KEY_ENV = 'SY_CRASH_TEST_GEMINI_KEY';
@@ -66,7 +66,7 @@ async function serve(): Promise<ServedEngine> {
 }
 
 async function quota(engine: ServedEngine): Promise<Record<string, number>> {
-  const token = new URL(engine.ready.dashboard).searchParams.get('token')!;
+  const token = adminTokenOf(engine.ready.dashboard);
   const res = await fetch(`${engine.ready.url}/admin/quota`, {
     headers: { authorization: `Bearer ${token}` },
   });
