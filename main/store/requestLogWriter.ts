@@ -1,6 +1,7 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { AttemptRecord, RequestListItem, RequestRecord } from '../../app/admin/types.ts';
 import { RollupWriter } from './rollupWriter.ts';
+import { SpendWriter } from './spendToday.ts';
 
 export type LogSettings = { logBodies: boolean; retentionDays: number; retentionMaxMb: number };
 
@@ -35,6 +36,7 @@ const DROP_REPORT_MS = 60_000;
  */
 export class RequestLogWriter {
   readonly rollups: RollupWriter;
+  readonly #spend: SpendWriter;
   readonly #db: DatabaseSync;
   readonly #settings: () => LogSettings;
   readonly #now: () => number;
@@ -65,6 +67,7 @@ export class RequestLogWriter {
     this.#maxPending = options.maxPending;
     this.#onRecord = options.onRecord;
     this.rollups = new RollupWriter(this.#db);
+    this.#spend = new SpendWriter(this.#db);
     this.#insertRequest = this.#db.prepare(
       `INSERT OR IGNORE INTO requests (request_id, started_at, kind, inbound, requested_model, route, provider, key_id, model,
          status, failure_class, error, headers_ms, first_token_ms, total_ms, tokens_in, tokens_out, cost,
@@ -142,6 +145,7 @@ export class RequestLogWriter {
     const settings = this.#settings();
     try {
       this.#db.exec('BEGIN');
+      const inserted: Pending[] = [];
       for (const { request, attempts } of chunk) {
         const result = this.#insertRequest.run(
           request.id,
@@ -168,6 +172,7 @@ export class RequestLogWriter {
           attempts.length,
         );
         if (result.changes === 0) continue;
+        inserted.push({ request, attempts });
         const rowId = Number(result.lastInsertRowid);
         for (const a of attempts) {
           this.#insertAttempt.run(
@@ -203,6 +208,9 @@ export class RequestLogWriter {
           );
         }
       }
+      this.#spend.write(
+        inserted.map(({ request, attempts }) => ({ route: request.route, attempts })),
+      );
       this.rollups.write(
         chunk.map(({ request, attempts }) => ({ attempts, streamed: request.streamed })),
       );

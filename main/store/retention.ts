@@ -65,6 +65,7 @@ export class Retention {
       .prepare('DELETE FROM rollups WHERE res = ? AND bucket < ?')
       .run(MINUTE, now - MINUTE_ROWS_KEEP_MS);
     this.#db.prepare('DELETE FROM rollups WHERE res = ? AND bucket < ?').run(QUARTER_HOUR, cutoff);
+    this.#db.prepare('DELETE FROM spend WHERE bucket < ?').run(cutoff);
     this.#onRollupsPruned();
     const maxBytes = settings.retentionMaxMb * MB;
     const first = this.#db.prepare('SELECT id FROM requests ORDER BY started_at LIMIT ?');

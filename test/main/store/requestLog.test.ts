@@ -9,7 +9,7 @@ import { openDatabase } from '../../../main/store/database.ts';
 import { RequestLog, type RequestLogOptions } from '../../../main/store/requestLog.ts';
 import { listQuery, RequestLogQueryError } from '../../../main/store/requestLogQueries.ts';
 import type { LogSettings } from '../../../main/store/requestLogWriter.ts';
-import { spendSinceQuery } from '../../../main/store/spendToday.ts';
+import { spendSince, spendSinceQuery } from '../../../main/store/spendToday.ts';
 import { attempt, request } from './records.ts';
 
 const NOW = Date.parse('2026-03-01T12:00:00Z');
@@ -197,12 +197,35 @@ describe('RequestLog queries', () => {
     },
   );
 
-  it("finds today's spend through the attempts' time index", () => {
-    const { sql, params } = spendSinceQuery(NOW);
-    const plan = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[])
+  it("keeps today's spend as running totals per quarter hour, so start-up reads no attempts", () => {
+    const log = makeLog();
+    const midnight = NOW - (NOW % 86_400_000);
+    const paid = (at: number, cost: number, keyId = 'openai-1', index = 0) =>
+      attempt(at, { provider: 'openai', keyId, costUsd: cost, index });
+    log.record(request('yesterday', midnight - 1000, { route: 'smart' }), [
+      paid(midnight - 1000, 5),
+    ]);
+    log.record(request('a', midnight + 1000, { route: 'smart' }), [
+      paid(midnight + 1000, 0.25),
+      paid(midnight + 1100, 0.5, 'openai-2', 1),
+    ]);
+    log.record(request('b', NOW - 10, { route: 'smart' }), [paid(NOW - 10, 1)]);
+    log.record(request('c', NOW - 5, { route: 'fast' }), [paid(NOW - 5, 2)]);
+    log.record(request('b', NOW - 1, { route: 'smart' }), [paid(NOW - 1, 100)]);
+    log.flush();
+    expect(spendSince(db, midnight).sort((x, y) => x.usd - y.usd)).toEqual([
+      { route: 'smart', keyId: 'openai-2', usd: 0.5 },
+      { route: 'smart', keyId: 'openai-1', usd: 1.25 },
+      { route: 'fast', keyId: 'openai-1', usd: 2 },
+    ]);
+    const plan = (
+      db.prepare(`EXPLAIN QUERY PLAN ${spendSinceQuery(midnight).sql}`).all(midnight) as {
+        detail: string;
+      }[]
+    )
       .map((r) => r.detail)
       .join('; ');
-    expect(plan).toMatch(/SEARCH a USING INDEX attempts_by_time/);
+    expect(plan).not.toMatch(/attempts|requests/);
   });
 
   it('refuses a cursor it did not give out', () => {
