@@ -23,7 +23,7 @@ import { DATABASE_FILE_NAME, openDatabase } from '../store/database.ts';
 import { redactBody } from '../store/bodyRedaction.ts';
 import { tightenDataFolder } from '../store/fileModes.ts';
 import { sqliteKeyStateStore } from '../store/keyState.ts';
-import { sqliteLimiterStore } from '../store/limiterSnapshot.ts';
+import { threadLimiterStore } from '../store/quotaJournalThread.ts';
 import { spendSince } from '../store/spendToday.ts';
 import { RequestLogThread } from '../store/requestLogThread.ts';
 import type { UpstreamTimeouts } from '../upstream/client.ts';
@@ -151,10 +151,19 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     const keychain = options.keychain ?? createOsKeychain();
     cleanup.add(() => keychain.close());
     const updateConfig = createConfigUpdater(config);
+    // Before the limiter: its quota journal commits in the log's thread too.
+    const requestLog = new RequestLogThread({
+      path: dbPath,
+      settings: () => config.current.settings,
+      log,
+      onRecord: (request, attempts) => events.publish('request.finished', { request, attempts }),
+      now: clock,
+    });
+    cleanup.add(() => requestLog.close());
 
     const limiter = createLimiterGate({
       clock,
-      store: sqliteLimiterStore(db),
+      store: threadLimiterStore(db, requestLog),
       onChange: (view, state) => events.publish('quota.changed', { view, state }),
       onError: (err) =>
         log(`limiter: could not load or save its counts: ${(err as Error).message}`),
@@ -205,14 +214,6 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     });
     held.push(() => keys.heldSecrets());
     await keys.recordMissingBaseUrls();
-    const requestLog = new RequestLogThread({
-      path: dbPath,
-      settings: () => config.current.settings,
-      log,
-      onRecord: (request, attempts) => events.publish('request.finished', { request, attempts }),
-      now: clock,
-    });
-    cleanup.add(() => requestLog.close());
     const isPaid = (keyId: string) => keyWithId(config.current.keys, keyId)?.tier === 'paid';
     const spend = new PaidSpend(clock, isPaid, spendSince(db, localMidnight(clock())));
     const recorder = createRequestRecorder({

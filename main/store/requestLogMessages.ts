@@ -1,5 +1,7 @@
 import type { MetricsQuery, RequestLogQuery } from '../../app/admin/contract.ts';
 import type { AttemptRecord, RequestRecord } from '../../app/admin/types.ts';
+import type { JournalEntry } from '../../app/limiter/journal.ts';
+import type { LimiterSnapshot } from '../../app/limiter/snapshot.ts';
 import type { LogSettings } from './requestLogWriter.ts';
 
 /** What the request log's thread is started with. */
@@ -10,6 +12,8 @@ export type LogCall =
   | { op: 'get'; id: string }
   | { op: 'metrics'; query: MetricsQuery }
   | { op: 'prune' }
+  | { op: 'journal'; entries: JournalEntry[] }
+  | { op: 'snapshot'; snapshot: LimiterSnapshot; carried: JournalEntry[] }
   | { op: 'close' };
 
 /** Every message carries the current settings and clock: the thread has neither of its own. */

@@ -8,6 +8,8 @@ import type {
   RequestLogPage,
   RequestRecord,
 } from '../../app/admin/types.ts';
+import type { JournalEntry } from '../../app/limiter/journal.ts';
+import type { LimiterSnapshot } from '../../app/limiter/snapshot.ts';
 import type { FromWorker, LogCall, ToWorker, WorkerData } from './requestLogMessages.ts';
 import { RequestLogQueryError } from './requestLogQueries.ts';
 import type { LogSettings, RequestLogStats } from './requestLogWriter.ts';
@@ -168,6 +170,19 @@ export class RequestLogThread {
     return this.#call({ op: 'prune' }) as Promise<number>;
   }
 
+  /**
+   * Commits quota journal entries in the thread, ahead of any log records still queued here (an
+   * admission waits for this, a log row never does). Resolves once they are committed.
+   */
+  journal(entries: JournalEntry[]): Promise<void> {
+    return this.#call({ op: 'journal', entries }, false) as Promise<void>;
+  }
+
+  /** Saves the limiter snapshot in the thread, replacing the journal with `carried`. */
+  saveSnapshot(snapshot: LimiterSnapshot, carried: JournalEntry[]): Promise<void> {
+    return this.#call({ op: 'snapshot', snapshot, carried }, false) as Promise<void>;
+  }
+
   /** Writes what is queued, stops retention and the thread, and waits for it to end. */
   async close(): Promise<void> {
     if (this.#closed) return;
@@ -183,9 +198,10 @@ export class RequestLogThread {
     await this.#exited;
   }
 
-  #call(call: LogCall): Promise<unknown> {
+  /** A query first sends the queued records, so it sees every request recorded before it. */
+  #call(call: LogCall, afterRecords = true): Promise<unknown> {
     if (this.#failed) return Promise.reject(this.#failed);
-    this.flush();
+    if (afterRecords) this.flush();
     const id = this.#nextId++;
     const answer = new Promise<unknown>((resolve, reject) =>
       this.#calls.set(id, { resolve, reject }),

@@ -2,6 +2,7 @@
 // same RequestLog the tests drive directly, fed batches of records and asked queries by message.
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from './database.ts';
+import { sqliteLimiterStore } from './limiterSnapshot.ts';
 import { RequestLog } from './requestLog.ts';
 import type { LogSettings } from './requestLogWriter.ts';
 import type { ToWorker, WorkerData } from './requestLogMessages.ts';
@@ -12,6 +13,9 @@ const data = workerData as WorkerData;
 const db = openDatabase(data.path);
 let settings: LogSettings = data.settings;
 let now = data.now;
+// The quota journal commits here too, on this connection: the engine's thread never waits for
+// the write lock the log holds (see quotaJournalThread.ts).
+const quota = sqliteLimiterStore(db);
 const log = new RequestLog({
   db,
   settings: () => settings,
@@ -33,6 +37,12 @@ async function answer(message: Extract<ToWorker, { kind: 'call' }>): Promise<unk
       return log.metrics(call.query);
     case 'prune':
       return log.prune();
+    case 'journal':
+      for (const entry of call.entries) quota.append?.(entry);
+      return quota.committed?.();
+    case 'snapshot':
+      quota.save(call.snapshot, call.carried);
+      return undefined;
     case 'close':
       await log.close();
       db.close();
