@@ -10,6 +10,7 @@ import type {
 } from '../../app/admin/types.ts';
 import type { JournalEntry } from '../../app/limiter/journal.ts';
 import type { LimiterSnapshot } from '../../app/limiter/snapshot.ts';
+import { DropCounter } from './dropCounter.ts';
 import type { FromWorker, LogCall, ToWorker, WorkerData } from './requestLogMessages.ts';
 import { RequestLogQueryError } from './requestLogQueries.ts';
 import type { LogSettings, RequestLogStats } from './requestLogWriter.ts';
@@ -34,8 +35,6 @@ export type RequestLogThreadOptions = {
 
 type Pending = { request: RequestRecord; attempts: AttemptRecord[] };
 type Waiter = { resolve: (value: unknown) => void; reject: (err: Error) => void };
-
-const DROP_REPORT_MS = 60_000;
 
 // From source (tests, `node main/…`) the thread is the .ts file beside this one; bundled, it is
 // dist/main/requestLogWorker.js beside the CLI (main/build.mjs), which the Electron bundle's
@@ -71,9 +70,7 @@ export class RequestLogThread {
   #nextId = 1;
   #inFlight = 0;
   #written = 0;
-  #dropped = 0;
-  #droppedReported = 0;
-  #lastDropReport = 0;
+  readonly #drops: DropCounter;
   #failed: Error | undefined;
   #closed = false;
 
@@ -81,6 +78,7 @@ export class RequestLogThread {
     this.#settings = options.settings;
     this.#now = options.now ?? Date.now;
     this.#log = options.log ?? (() => undefined);
+    this.#drops = new DropCounter(this.#now, this.#log);
     this.#flushIntervalMs = options.flushIntervalMs ?? 250;
     this.#maxBatch = options.maxBatch ?? 500;
     this.#maxPending = options.maxPending ?? 50_000;
@@ -115,8 +113,8 @@ export class RequestLogThread {
   record(request: RequestRecord, attempts: AttemptRecord[]): boolean {
     if (this.#closed || this.#failed) return false;
     if (this.#pending.length + this.#inFlight >= this.#maxPending) {
-      this.#dropped++;
-      this.#reportDrops();
+      this.#drops.add();
+      this.#drops.report();
       return false;
     }
     this.#pending.push({ request, attempts });
@@ -145,14 +143,14 @@ export class RequestLogThread {
     return {
       pending: this.#pending.length + this.#inFlight,
       written: this.#written,
-      dropped: this.#dropped,
+      dropped: this.#drops.count,
     };
   }
 
   /** One page of the log (see requestLogQueries.ts); rejects with RequestLogQueryError for a bad cursor. */
   async list(query: RequestLogQuery): Promise<RequestLogPage> {
     const page = (await this.#call({ op: 'list', query })) as RequestLogPage;
-    return { ...page, droppedRows: this.#dropped };
+    return { ...page, droppedRows: this.#drops.count };
   }
 
   /** One request with its attempts (and bodies, when they were logged), or undefined. */
@@ -193,7 +191,7 @@ export class RequestLogThread {
       // A thread that already failed has nothing left to write.
     }
     this.#closed = true;
-    this.#reportDrops(true);
+    this.#drops.report(true);
     await this.#worker.terminate();
     await this.#exited;
   }
@@ -221,7 +219,7 @@ export class RequestLogThread {
     if (message.kind === 'written') {
       this.#inFlight -= message.count;
       this.#written += message.count - message.failed;
-      this.#dropped += message.failed;
+      this.#drops.add(message.failed);
     } else if (message.kind === 'log') this.#log(message.message);
     else {
       const waiter = this.#calls.get(message.id);
@@ -241,7 +239,7 @@ export class RequestLogThread {
   #fail(err: Error, quiet = false): void {
     if (this.#failed) return;
     this.#failed = err;
-    this.#dropped += this.#inFlight + this.#pending.length;
+    this.#drops.add(this.#inFlight + this.#pending.length);
     this.#inFlight = 0;
     this.#pending = [];
     for (const waiter of this.#calls.values()) waiter.reject(err);
@@ -250,16 +248,5 @@ export class RequestLogThread {
       this.#log(
         `request log: its thread failed (${err.message}); requests are no longer logged until Switchyard restarts, the proxy is not affected.`,
       );
-  }
-
-  #reportDrops(force = false): void {
-    const now = this.#now();
-    const fresh = this.#dropped - this.#droppedReported;
-    if (fresh === 0 || (!force && now - this.#lastDropReport < DROP_REPORT_MS)) return;
-    this.#lastDropReport = now;
-    this.#droppedReported = this.#dropped;
-    this.#log(
-      `request log: dropped ${fresh} request${fresh === 1 ? '' : 's'} (${this.#dropped} since start) because writing fell behind the traffic; requests themselves were not slowed.`,
-    );
   }
 }

@@ -1,5 +1,6 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { AttemptRecord, RequestListItem, RequestRecord } from '../../app/admin/types.ts';
+import { DropCounter } from './dropCounter.ts';
 import { RollupWriter } from './rollupWriter.ts';
 import { SpendWriter } from './spendToday.ts';
 
@@ -23,8 +24,6 @@ export type RequestLogWriterOptions = {
 export type RequestLogStats = { pending: number; written: number; dropped: number };
 
 type Pending = { request: RequestRecord; attempts: AttemptRecord[] };
-
-const DROP_REPORT_MS = 60_000;
 
 /**
  * Writes the request log. `record` only queues (the proxy never waits on the disk); a timer commits
@@ -52,9 +51,7 @@ export class RequestLogWriter {
   #timer: NodeJS.Timeout | undefined;
   #immediate: NodeJS.Immediate | undefined;
   #written = 0;
-  #dropped = 0;
-  #droppedReported = 0;
-  #lastDropReport = 0;
+  readonly #drops: DropCounter;
   #closed = false;
 
   constructor(options: RequestLogWriterOptions) {
@@ -62,6 +59,7 @@ export class RequestLogWriter {
     this.#settings = options.settings;
     this.#now = options.now;
     this.#log = options.log;
+    this.#drops = new DropCounter(this.#now, this.#log);
     this.#flushIntervalMs = options.flushIntervalMs;
     this.#maxBatch = options.maxBatch;
     this.#maxPending = options.maxPending;
@@ -88,8 +86,8 @@ export class RequestLogWriter {
   record(request: RequestRecord, attempts: AttemptRecord[]): boolean {
     if (this.#closed) return false;
     if (this.#pending.length >= this.#maxPending) {
-      this.#dropped++;
-      this.#reportDrops();
+      this.#drops.add();
+      this.#drops.report();
       return false;
     }
     this.#pending.push({ request, attempts });
@@ -110,7 +108,7 @@ export class RequestLogWriter {
   }
 
   stats(): RequestLogStats {
-    return { pending: this.#pending.length, written: this.#written, dropped: this.#dropped };
+    return { pending: this.#pending.length, written: this.#written, dropped: this.#drops.count };
   }
 
   /** Commits what is queued and stops the timers; later records are refused. */
@@ -120,7 +118,7 @@ export class RequestLogWriter {
     this.#closed = true;
     clearTimeout(this.#timer);
     if (this.#immediate) clearImmediate(this.#immediate);
-    this.#reportDrops(true);
+    this.#drops.report(true);
   }
 
   #tick(): void {
@@ -220,22 +218,11 @@ export class RequestLogWriter {
     } catch (err) {
       if (this.#db.isTransaction) this.#db.exec('ROLLBACK');
       this.rollups.reset();
-      this.#dropped += chunk.length;
+      this.#drops.add(chunk.length);
       this.#log(
         `request log: could not write ${chunk.length} request${chunk.length === 1 ? '' : 's'} (${(err as Error).message}); they are lost, the proxy is not affected.`,
       );
       return 0;
     }
-  }
-
-  #reportDrops(force = false): void {
-    const now = this.#now();
-    const fresh = this.#dropped - this.#droppedReported;
-    if (fresh === 0 || (!force && now - this.#lastDropReport < DROP_REPORT_MS)) return;
-    this.#lastDropReport = now;
-    this.#droppedReported = this.#dropped;
-    this.#log(
-      `request log: dropped ${fresh} request${fresh === 1 ? '' : 's'} (${this.#dropped} since start) because writing fell behind the traffic; requests themselves were not slowed.`,
-    );
   }
 }
