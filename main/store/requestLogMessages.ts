@@ -12,6 +12,7 @@ export type LogCall =
   | { op: 'get'; id: string }
   | { op: 'metrics'; query: MetricsQuery }
   | { op: 'prune' }
+  | { op: 'sync' }
   | { op: 'journal'; entries: JournalEntry[] }
   | { op: 'snapshot'; snapshot: LimiterSnapshot; carried: JournalEntry[] }
   | { op: 'close' };

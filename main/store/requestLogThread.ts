@@ -54,7 +54,8 @@ const WORKER_URL = new URL(
  * interval and those in flight to the thread; quota counts do not depend on the log.
  */
 export class RequestLogThread {
-  readonly #worker: Worker;
+  readonly #writer: Worker;
+  readonly #reader: Worker;
   readonly #settings: () => LogSettings;
   readonly #now: () => number;
   readonly #log: (message: string) => void;
@@ -88,15 +89,16 @@ export class RequestLogThread {
       settings: this.#settings(),
       now: this.#now(),
     };
-    this.#worker = new Worker(WORKER_URL, { workerData });
-    // The engine closes it; a forgotten one must not keep the process alive.
-    this.#worker.unref();
-    this.#worker.on('message', (message: FromWorker) => this.#receive(message));
-    this.#worker.on('error', (err) => this.#fail(err));
-    this.#exited = new Promise((resolve) => this.#worker.once('exit', () => resolve()));
-    void this.#exited.then(() =>
-      this.#fail(new Error('the request log thread stopped'), this.#closed),
-    );
+    // Two threads on the same file: one writes (log, rollups, retention, the quota journal),
+    // one answers the dashboard's queries (WAL: readers never wait for the writer), so a quota
+    // commit never queues behind a query.
+    this.#writer = this.#start(workerData);
+    this.#reader = this.#start(workerData);
+    this.#exited = Promise.all(
+      [this.#writer, this.#reader].map(
+        (worker) => new Promise<void>((resolve) => worker.once('exit', () => resolve())),
+      ),
+    ).then(() => undefined);
     const pruneIntervalMs = options.pruneIntervalMs ?? 30_000;
     if (pruneIntervalMs > 0) {
       const prune = () =>
@@ -135,7 +137,7 @@ export class RequestLogThread {
     if (records.length === 0 || this.#failed) return 0;
     this.#pending = [];
     this.#inFlight += records.length;
-    this.#post({ kind: 'write', records });
+    this.#post(this.#writer, { kind: 'write', records });
     return records.length;
   }
 
@@ -149,23 +151,24 @@ export class RequestLogThread {
 
   /** One page of the log (see requestLogQueries.ts); rejects with RequestLogQueryError for a bad cursor. */
   async list(query: RequestLogQuery): Promise<RequestLogPage> {
-    const page = (await this.#call({ op: 'list', query })) as RequestLogPage;
+    const page = (await this.#query({ op: 'list', query })) as RequestLogPage;
     return { ...page, droppedRows: this.#drops.count };
   }
 
   /** One request with its attempts (and bodies, when they were logged), or undefined. */
   get(id: string): Promise<RequestDetail | undefined> {
-    return this.#call({ op: 'get', id }) as Promise<RequestDetail | undefined>;
+    return this.#query({ op: 'get', id }) as Promise<RequestDetail | undefined>;
   }
 
   metrics(query: MetricsQuery): Promise<MetricsResponse> {
-    return this.#call({ op: 'metrics', query }) as Promise<MetricsResponse>;
+    return this.#query({ op: 'metrics', query }) as Promise<MetricsResponse>;
   }
 
   /** One retention pass in the thread (retention.ts). Resolves with the requests deleted. */
   prune(): Promise<number> {
     if (this.#closed) return Promise.resolve(0);
-    return this.#call({ op: 'prune' }) as Promise<number>;
+    this.flush();
+    return this.#call(this.#writer, { op: 'prune' }) as Promise<number>;
   }
 
   /**
@@ -173,46 +176,71 @@ export class RequestLogThread {
    * admission waits for this, a log row never does). Resolves once they are committed.
    */
   journal(entries: JournalEntry[]): Promise<void> {
-    return this.#call({ op: 'journal', entries }, false) as Promise<void>;
+    return this.#call(this.#writer, { op: 'journal', entries }) as Promise<void>;
   }
 
   /** Saves the limiter snapshot in the thread, replacing the journal with `carried`. */
   saveSnapshot(snapshot: LimiterSnapshot, carried: JournalEntry[]): Promise<void> {
-    return this.#call({ op: 'snapshot', snapshot, carried }, false) as Promise<void>;
+    return this.#call(this.#writer, { op: 'snapshot', snapshot, carried }) as Promise<void>;
   }
 
   /** Writes what is queued, stops retention and the thread, and waits for it to end. */
   async close(): Promise<void> {
     if (this.#closed) return;
     clearInterval(this.#pruneTimer);
+    this.flush();
     try {
-      await this.#call({ op: 'close' });
+      await Promise.all([
+        this.#call(this.#writer, { op: 'close' }),
+        this.#call(this.#reader, { op: 'close' }),
+      ]);
     } catch {
       // A thread that already failed has nothing left to write.
     }
     this.#closed = true;
     this.#drops.report(true);
-    await this.#worker.terminate();
+    await Promise.all([this.#writer.terminate(), this.#reader.terminate()]);
     await this.#exited;
   }
 
-  /** A query first sends the queued records, so it sees every request recorded before it. */
-  #call(call: LogCall, afterRecords = true): Promise<unknown> {
+  #start(workerData: WorkerData): Worker {
+    const worker = new Worker(WORKER_URL, { workerData });
+    // The engine closes them; a forgotten one must not keep the process alive.
+    worker.unref();
+    worker.on('message', (message: FromWorker) => this.#receive(message));
+    worker.on('error', (err) => this.#fail(err));
+    worker.once('exit', () =>
+      this.#fail(new Error('the request log thread stopped'), this.#closed),
+    );
+    return worker;
+  }
+
+  /**
+   * A query goes to the reading thread once the writer has committed every record queued before
+   * it, so the dashboard lists a request it just saw finish.
+   */
+  async #query(call: LogCall): Promise<unknown> {
+    this.flush();
+    await this.#call(this.#writer, { op: 'sync' });
+    return this.#call(this.#reader, call);
+  }
+
+  #call(worker: Worker, call: LogCall): Promise<unknown> {
     if (this.#failed) return Promise.reject(this.#failed);
-    if (afterRecords) this.flush();
     const id = this.#nextId++;
     const answer = new Promise<unknown>((resolve, reject) =>
       this.#calls.set(id, { resolve, reject }),
     );
-    this.#post({ kind: 'call', id, call });
+    this.#post(worker, { kind: 'call', id, call });
     return answer;
   }
 
   #post(
+    worker: Worker,
     message: { kind: 'write'; records: Pending[] } | { kind: 'call'; id: number; call: LogCall },
   ): void {
     const envelope: ToWorker = { ...message, settings: this.#settings(), now: this.#now() };
-    this.#worker.postMessage(envelope);
+    worker.postMessage(envelope);
   }
 
   #receive(message: FromWorker): void {

@@ -37,6 +37,8 @@ async function answer(message: Extract<ToWorker, { kind: 'call' }>): Promise<unk
       return log.metrics(call.query);
     case 'prune':
       return log.prune();
+    case 'sync':
+      return undefined;
     case 'journal':
       for (const entry of call.entries) quota.append?.(entry);
       return quota.committed?.();
