@@ -26,9 +26,9 @@ import { DATABASE_FILE_NAME, openDatabase } from '../store/database.ts';
 import { redactBody } from '../store/bodyRedaction.ts';
 import { tightenDataFolder } from '../store/fileModes.ts';
 import { sqliteKeyStateStore } from '../store/keyState.ts';
-import { sqliteLimiterStore } from '../store/limiterSnapshot.ts';
+import { threadLimiterStore } from '../store/quotaJournalThread.ts';
 import { spendSince } from '../store/spendToday.ts';
-import { RequestLog } from '../store/requestLog.ts';
+import { RequestLogThread } from '../store/requestLogThread.ts';
 import type { UpstreamTimeouts } from '../upstream/client.ts';
 import { startTeamFromConfig } from '../team/fromConfig.ts';
 import type { Team } from '../team/team.ts';
@@ -107,7 +107,7 @@ export type Engine = {
 export type EngineState = {
   keychain: Keychain;
   keys: KeyStore;
-  requestLog: RequestLog;
+  requestLog: RequestLogThread;
   limiter: LimiterGate;
   events: EventHub;
   models: Models;
@@ -162,7 +162,8 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     config.on('change', () => log(`config: reloaded ${configPath}`));
     config.watch();
 
-    const db = openDatabase(join(options.dataDir, DATABASE_FILE_NAME));
+    const dbPath = join(options.dataDir, DATABASE_FILE_NAME);
+    const db = openDatabase(dbPath);
     cleanup.add(() => db.close());
     const events = new EventHub({ mask: maskText });
     cleanup.add(() => events.close());
@@ -170,6 +171,15 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     const keychain = options.keychain ?? createOsKeychain();
     cleanup.add(() => keychain.close());
     const updateConfig = createConfigUpdater(config);
+    // Before the limiter: its quota journal commits in the log's thread too.
+    const requestLog = new RequestLogThread({
+      path: dbPath,
+      settings: () => config.current.settings,
+      log,
+      onRecord: (request, attempts) => events.publish('request.finished', { request, attempts }),
+      now: clock,
+    });
+    cleanup.add(() => requestLog.close());
 
     // Team mode: read at start; a change of `team` takes effect on the next start.
     const team = await startTeamFromConfig(config.current.team, {
@@ -187,7 +197,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     const limiter = createLimiterGate({
       ...(team === undefined ? {} : { shared: team.pools }),
       clock,
-      store: sqliteLimiterStore(db),
+      store: threadLimiterStore(db, requestLog),
       onChange: (view, state) =>
         events.publish('quota.changed', { view: forecaster.annotate(view), state }),
       onError: (err) =>
@@ -241,14 +251,6 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     });
     held.push(() => keys.heldSecrets());
     await keys.recordMissingBaseUrls();
-    const requestLog = new RequestLog({
-      db,
-      settings: () => config.current.settings,
-      log,
-      onRecord: (request, attempts) => events.publish('request.finished', { request, attempts }),
-      now: clock,
-    });
-    cleanup.add(() => requestLog.close());
     const isPaid = (keyId: string) => keyWithId(config.current.keys, keyId)?.tier === 'paid';
     const spend = new PaidSpend(clock, isPaid, spendSince(db, localMidnight(clock())));
     const recorder = createRequestRecorder({

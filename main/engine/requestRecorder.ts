@@ -4,7 +4,7 @@ import type { AttemptInfo } from '../proxy/attempt.ts';
 import type { DispatchObserver, RequestSummary } from '../proxy/dispatcher.ts';
 import type { EventHub } from './eventHub.ts';
 import type { ProviderDirectory } from './providerDirectory.ts';
-import type { RequestLog } from '../store/requestLog.ts';
+import type { RequestLogThread } from '../store/requestLogThread.ts';
 
 function failureClassOf(info: AttemptInfo): LoggedFailureClass | null {
   if (info.outcome === 'failed-mid-stream') return 'mid-stream';
@@ -23,7 +23,7 @@ function servingAttempt(attempts: AttemptInfo[]): AttemptInfo | undefined {
  * events. Costs come from the catalog's prices, and stay null where a price is unknown.
  */
 export function createRequestRecorder(deps: {
-  requestLog: RequestLog;
+  requestLog: RequestLogThread;
   events: EventHub;
   providers: ProviderDirectory;
   logBodies: () => boolean;

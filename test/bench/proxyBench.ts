@@ -109,8 +109,35 @@ async function concurrent(
   return done / seconds;
 }
 
+/** `count` requests over 50 connections, as fast as they go (for RSS after a long run). */
+async function many(target: Target, count: number): Promise<void> {
+  const pool = new Pool(target.origin, { connections: 50 });
+  let left = count;
+  await Promise.all(
+    Array.from({ length: 50 }, async () => {
+      while (left-- > 0) await once(pool, target, BODY, false);
+    }),
+  );
+  await pool.close();
+}
+
+/** An open dashboard's event stream: read and thrown away, as a browser tab would take it. */
+async function openEventStream(url: string, token: string): Promise<() => void> {
+  const controller = new AbortController();
+  const res = await fetch(`${url}/admin/events`, {
+    headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' },
+    signal: controller.signal,
+  });
+  const reader = res.body!.getReader();
+  void (async () => {
+    for (;;) if ((await reader.read()).done) return;
+  })().catch(() => undefined);
+  return () => controller.abort();
+}
+
 async function main(): Promise<void> {
   const count = Number(process.env.BENCH_COUNT ?? 3000);
+  const rssRequests = Number(process.env.BENCH_RSS_REQUESTS ?? 200_000);
   const seconds = Number(process.env.BENCH_SECONDS ?? 5);
   const upstream = await startChild([here('./upstreamServer.ts')]);
   const upstreamUrl = `http://127.0.0.1:${upstream.line}`;
@@ -141,7 +168,8 @@ async function main(): Promise<void> {
       BENCH_UPSTREAM_KEY: 'bench-upstream-key',
     },
   );
-  const ready = JSON.parse(engine.line) as { url: string };
+  const ready = JSON.parse(engine.line) as { url: string; dashboard: string };
+  const adminToken = new URLSearchParams(new URL(ready.dashboard).hash.slice(1)).get('token')!;
   const pid = engine.child.pid!;
   await new Promise((r) => setTimeout(r, 1000));
   const idleRss = await rssMb(pid);
@@ -183,7 +211,13 @@ async function main(): Promise<void> {
       ),
     );
   }
+  const switchyard = targets.find((t) => t.name === 'switchyard')!;
+  const closeStream = await openEventStream(ready.url, adminToken);
+  const dashboardRps = await concurrent(switchyard, 50, seconds);
+  closeStream();
   const afterRss = await rssMb(pid);
+  await many(switchyard, rssRequests);
+  const longRunRss = await rssMb(pid);
 
   const directSeq = median(seq.get('direct')!);
   const directTtft = median(ttft.get('direct')!);
@@ -203,6 +237,16 @@ async function main(): Promise<void> {
         : `${((100 * rps.get(target.name)!) / rps.get('bare forwarder')!).toFixed(0)}%`,
     ]);
   }
+  rows.push([
+    'switchyard, dashboard open',
+    '–',
+    '–',
+    '–',
+    '–',
+    '–',
+    dashboardRps.toFixed(0),
+    `${((100 * dashboardRps) / rps.get('bare forwarder')!).toFixed(0)}%`,
+  ]);
   const header = [
     'path',
     'seq p50 ms',
@@ -217,12 +261,12 @@ async function main(): Promise<void> {
     `\nProxy benchmark: ${count} sequential requests per path (after 300 warm-up), ${seconds} s at 50 connections.`,
   );
   console.log(
-    'Reproduce: npm run bench -- proxy   (BENCH_COUNT, BENCH_SECONDS to change the size)\n',
+    'Reproduce: npm run bench -- proxy   (BENCH_COUNT, BENCH_SECONDS, BENCH_RSS_REQUESTS to change the size)\n',
   );
   console.log(`| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`);
   for (const row of rows) console.log(`| ${row.join(' | ')} |`);
   console.log(
-    `\nSwitchyard RSS: idle ${idleRss.toFixed(1)} MB, peak under load ${loadRss.toFixed(1)} MB, after the run ${afterRss.toFixed(1)} MB.`,
+    `\nSwitchyard RSS: idle ${idleRss.toFixed(1)} MB, peak under load ${loadRss.toFixed(1)} MB, after the run ${afterRss.toFixed(1)} MB, after ${rssRequests.toLocaleString('en')} more requests ${longRunRss.toFixed(1)} MB. "dashboard open": the same 50-connection load with one event-stream client reading.`,
   );
 }
 
