@@ -44,14 +44,14 @@ function translating(
       completion.model = model;
       return {
         ok: true,
-        body: JSON.stringify(caller.answer(completion, model, producer(model))),
+        body: JSON.stringify(caller.answer(completion, model, producer(model), req)),
         usage: openAiUsage(completion.usage) ?? { tokensIn: 0, tokensOut: 0 },
       };
     },
     relay: (model) =>
       translatingRelay(
         target.stream(model, caller.includeUsage(req), created),
-        caller.stream(model, producer(model)),
+        caller.stream(model, producer(model), req),
       ),
   };
 }
@@ -67,7 +67,8 @@ export function codecFor(req: ProxyRequest, candidate: Candidate): Codec | { uns
     case 'count_tokens':
       return { unsupported: 'token counts are answered by tokenCount.ts, never relayed' };
     case 'chat':
-    case 'messages': {
+    case 'messages':
+    case 'responses': {
       const caller = callerOf(req.inbound);
       return req.inbound === provider.format
         ? caller.passthrough(req, provider)

@@ -132,7 +132,7 @@ export function createProxyHandler(deps: ProxyDeps) {
       return;
     }
     const value = parsed.data;
-    const maxTokens = value.max_completion_tokens ?? value.max_tokens;
+    const maxTokens = value.max_completion_tokens ?? value.max_tokens ?? value.max_output_tokens;
     // The schema checked the body against this kind and format: the union's pairing holds.
     const request = {
       id: randomUUID(),

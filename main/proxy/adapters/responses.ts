@@ -1,0 +1,83 @@
+/**
+ * The OpenAI Responses API, as a caller (/v1/responses: Codex CLI, the AI SDK's default, the
+ * openai SDKs' `responses.*`). No provider is a Responses-format target here: every request goes
+ * through the hub (app/formats/responses.ts, responsesOutput.ts), ids made here.
+ */
+import { randomUUID } from 'node:crypto';
+import type { StreamError } from '../../../app/formats/common.ts';
+import type { ChatCompletion } from '../../../app/formats/openai.ts';
+import {
+  customToolNames,
+  ResponsesRequestSchema,
+  responsesToOpenAiRequest,
+  type ResponsesRequest,
+} from '../../../app/formats/responses.ts';
+import {
+  encodeResponsesEvent,
+  openAiToResponse,
+  OpenAiToResponsesStream,
+  type ResponseContext,
+} from '../../../app/formats/responsesOutput.ts';
+import type { Adapter, HubRequest } from '../adapter.ts';
+import type { FromOpenAi } from '../relays.ts';
+import { openAiErrorBody } from './openai.ts';
+
+function hex(length: number): string {
+  return randomUUID().replace(/-/g, '').slice(0, length);
+}
+
+function context(req: HubRequest, model: string): ResponseContext {
+  const request = req.body as ResponsesRequest;
+  return {
+    id: `resp_${hex(32)}`,
+    model,
+    createdAt: Math.floor(req.receivedAt / 1000),
+    request,
+    customTools: customToolNames(request),
+    itemId: (prefix) => `${prefix}_${hex(32)}`,
+  };
+}
+
+/** A failure after the first byte, when no stream state is at hand: an `error` event. */
+function streamErrorText(error: StreamError): string {
+  return encodeResponsesEvent({
+    type: 'error',
+    sequence_number: 0,
+    code: error.code ?? error.type,
+    message: error.message,
+    param: null,
+  });
+}
+
+function responsesCaller(req: HubRequest, model: string): FromOpenAi {
+  const stream = new OpenAiToResponsesStream(context(req, model));
+  const encode = (events: ReturnType<OpenAiToResponsesStream['push']>) =>
+    events.map(encodeResponsesEvent).join('');
+  return {
+    push: (chunk) => encode(stream.push(chunk)),
+    end: (complete) => encode(stream.end(complete)),
+    errorText: (error) => encode(stream.push(error)),
+  };
+}
+
+export const RESPONSES: Adapter<'responses'> = {
+  format: 'responses',
+  caller: {
+    endpoints: { '/v1/responses': { kind: 'responses', schema: ResponsesRequestSchema } },
+    ownsPath: (pathname) => pathname === '/v1/responses' || pathname.startsWith('/v1/responses/'),
+    headers: () => ({}),
+    toHub: (req) => responsesToOpenAiRequest(req.body as ResponsesRequest),
+    answer: (completion: ChatCompletion, model, _producer, req) =>
+      openAiToResponse(completion, context(req, model)),
+    stream: (model, _producer, req) => responsesCaller(req, model),
+    // response.completed carries usage: the hub stream must bring it.
+    includeUsage: () => true,
+    errorBody: openAiErrorBody,
+    streamErrorText,
+    // codecFor pairs a caller with a same-format target only; no catalog format is Responses.
+    passthrough: (_req, provider) => {
+      throw new Error(`${provider.name} is not a Responses-format target`);
+    },
+  },
+  target: null,
+};
