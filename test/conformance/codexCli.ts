@@ -1,14 +1,15 @@
 /**
  * Runs the pinned Codex CLI (this folder's package.json) as `codex exec`, as a new user would:
- * a throwaway HOME whose `~/.codex/config.toml` names Switchyard as a model provider speaking the
- * Responses API, with a profile per route; approvals and sandbox off (the run is in that
- * throwaway directory). Nothing from the caller's environment reaches it but PATH.
+ * a throwaway HOME with the Connect page's Codex snippet as its `~/.codex` files (Switchyard as a
+ * model provider speaking the Responses API, a profile per route); approvals and sandbox off (the
+ * run is in that throwaway directory). Nothing from the caller's environment reaches it but PATH.
  */
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SNIPPETS } from '../../renderer/src/lib/snippets.ts';
 
 export const CODEX_BIN = fileURLToPath(new URL('./node_modules/.bin/codex', import.meta.url));
 
@@ -21,36 +22,36 @@ export interface CodexRun {
   stderr: string;
 }
 
-/**
- * The `~/.codex/config.toml` a user writes to send Codex through Switchyard. Codex 0.17x reads a
- * profile from its own file (`~/.codex/<profile>.config.toml`, see `codexProfile`), and refuses
- * `[profiles.*]` tables here.
- */
-export function codexConfig(baseUrl: string): string {
-  return [
-    'check_for_update_on_startup = false',
-    '',
-    '[analytics]',
-    'enabled = false',
-    '',
-    '[otel]',
-    'exporter = "none"',
-    '',
-    '[model_providers.switchyard]',
-    'name = "Switchyard"',
-    `base_url = "${baseUrl}/v1"`,
-    `env_key = "${KEY_ENV}"`,
-    'wire_api = "responses"',
-    // A failed request should fail the test, not be retried for minutes.
-    'request_max_retries = 0',
-    'stream_max_retries = 0',
-    '',
-  ].join('\n');
-}
+const CODEX_SNIPPET = SNIPPETS.find((snippet) => snippet.id === 'codex');
 
-/** `~/.codex/<route>.config.toml`: `codex -p <route>` sends that route's name as the model. */
-export function codexProfile(route: string): string {
-  return `model_provider = "switchyard"\nmodel = "${route}"\n`;
+/**
+ * The Connect page's Codex snippet for `route`, as files in `~/.codex`: `config.toml` as shown
+ * (plus no update check, no analytics, no retries: a failure fails the test at once), and the
+ * route's profile file, the commented block under its path uncommented.
+ */
+export function codexFiles(baseUrl: string, token: string, route: string): Record<string, string> {
+  if (CODEX_SNIPPET === undefined) throw new Error('the Connect page has no Codex snippet');
+  const text = CODEX_SNIPPET.text({ proxyUrl: `${baseUrl}/v1`, proxyKey: token, model: route });
+  const [config = '', ...profiles] = text.split('\n\n# ~/.codex/');
+  const profile = profiles.find((block) => block.startsWith(`${route}.config.toml`)) ?? '';
+  return {
+    'config.toml': [
+      'check_for_update_on_startup = false',
+      config,
+      // Still inside [model_providers.switchyard], the snippet's last table.
+      'request_max_retries = 0',
+      'stream_max_retries = 0',
+      '',
+      '[analytics]',
+      'enabled = false',
+      '',
+    ].join('\n'),
+    [`${route}.config.toml`]: profile
+      .split('\n')
+      .slice(1)
+      .map((line) => line.replace(/^# /, ''))
+      .join('\n'),
+  };
 }
 
 /**
@@ -66,8 +67,8 @@ export async function runCodex(
   const home = await mkdtemp(join(tmpdir(), 'switchyard-codex-home-'));
   try {
     await mkdir(join(home, '.codex'));
-    await writeFile(join(home, '.codex', 'config.toml'), codexConfig(target.baseUrl));
-    await writeFile(join(home, '.codex', `${profile}.config.toml`), codexProfile(profile));
+    for (const [name, text] of Object.entries(codexFiles(target.baseUrl, target.token, profile)))
+      await writeFile(join(home, '.codex', name), text);
     const work = join(home, 'work');
     await mkdir(work);
     const args = [
