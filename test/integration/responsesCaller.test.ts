@@ -1,0 +1,167 @@
+/**
+ * A Responses API caller (the openai SDK's `responses.*`) gets what a chat caller gets from the
+ * dispatcher: failover on 429 and 500, the latency-budget hedge, the privacy skip, the request
+ * log row, and a failure after the first byte that its SDK raises.
+ */
+import OpenAI from 'openai';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { RequestDetail, RequestLogPage } from '../../app/admin/types.ts';
+import { PROXY_KEY, startTestEngine, type TestEngine } from './harness.ts';
+
+const KEYS = [
+  { id: 'openai-main', provider: 'openai', env: 'SY_RESP_OPENAI_KEY', secret: 'sk-resp-1111' },
+  {
+    id: 'anthropic-main',
+    provider: 'anthropic',
+    env: 'SY_RESP_ANTHROPIC_KEY',
+    secret: 'sk-ant-resp-2222',
+  },
+  { id: 'groq-main', provider: 'groq', env: 'SY_RESP_GROQ_KEY', secret: 'gsk_resp_3333' },
+  { id: 'cerebras-main', provider: 'cerebras', env: 'SY_RESP_CEREBRAS_KEY', secret: 'csk-resp-4' },
+  { id: 'gemini-free', provider: 'gemini', env: 'SY_RESP_GEMINI_KEY', secret: 'AIza-resp-5555' },
+];
+
+let t: TestEngine | undefined;
+afterEach(async () => {
+  await t?.close();
+  t = undefined;
+});
+
+// Every test has its own engine: faults and cool-downs teach the limiter.
+async function start(): Promise<{ t: TestEngine; client: OpenAI }> {
+  t = await startTestEngine({
+    mocks: {
+      openai: { format: 'openai' },
+      anthropic: { format: 'anthropic' },
+      groq: { format: 'openai', dialect: 'groq' },
+      cerebras: { format: 'openai', dialect: 'cerebras' },
+      gemini: { format: 'gemini' },
+      ollama: { format: 'openai', dialect: 'none' },
+    },
+    keys: KEYS,
+    routes: [
+      {
+        name: 'chain',
+        targets: [
+          { provider: 'openai', model: 'gpt-4o-mini' },
+          { provider: 'anthropic', model: 'claude-haiku-4-5' },
+        ],
+      },
+      {
+        name: 'fast',
+        latencyBudgetMs: 300,
+        targets: [
+          { provider: 'groq', model: 'llama-3.1-8b-instant' },
+          { provider: 'cerebras', model: 'llama3.1-8b' },
+        ],
+      },
+      {
+        name: 'private',
+        privacy: 'sensitive',
+        targets: [
+          { provider: 'gemini', model: 'gemini-2.5-flash' },
+          { provider: 'ollama', model: 'llama3.2' },
+        ],
+      },
+    ],
+  });
+  return {
+    t,
+    client: new OpenAI({ baseURL: t.engine.proxyUrl, apiKey: PROXY_KEY, maxRetries: 0 }),
+  };
+}
+
+async function detail(engine: TestEngine, id: string): Promise<RequestDetail> {
+  return (await (await engine.adminFetch(`/admin/requests/${id}`)).json()) as RequestDetail;
+}
+
+describe('a Responses caller through the dispatcher', () => {
+  it.each([
+    ['a 429', { kind: 'rate-limit', retryAfterMs: 2000 } as const, 429],
+    ['a 500', { kind: 'server-error', status: 500 } as const, 500],
+  ])('falls over on %s to the next target, translated there', async (_name, fault, status) => {
+    const { t, client } = await start();
+    t.mocks.openai!.queueFaults(fault);
+    const { data, response } = await client.responses
+      .create({ model: 'chain', input: 'failover please' })
+      .withResponse();
+    expect(data.output_text).toContain('failover please');
+    expect(response.headers.get('x-switchyard-provider')).toBe('anthropic');
+    const found = await detail(t, response.headers.get('x-switchyard-request-id')!);
+    expect(found.attempts.map((a) => [a.provider, a.status])).toEqual([
+      ['openai', status],
+      ['anthropic', 200],
+    ]);
+  });
+
+  it('a stalled first target is overtaken within the latency budget, streamed', async () => {
+    const { t, client } = await start();
+    t.mocks.groq!.queueFaults({ kind: 'stall-before-headers' });
+    const { data: stream, response } = await client.responses
+      .create({ model: 'fast', input: 'race me', stream: true })
+      .withResponse();
+    let text = '';
+    for await (const event of stream)
+      if (event.type === 'response.output_text.delta') text += event.delta;
+    expect(text).toContain('race me');
+    expect(response.headers.get('x-switchyard-provider')).toBe('cerebras');
+    const found = await detail(t, response.headers.get('x-switchyard-request-id')!);
+    expect(found.attempts.map((a) => [a.provider, a.outcome, a.hedged])).toEqual([
+      ['groq', 'lost-race', false],
+      ['cerebras', 'ok', true],
+    ]);
+  });
+
+  it('a sensitive route skips a provider that trains on free-tier inputs', async () => {
+    const { t, client } = await start();
+    const { response } = await client.responses
+      .create({ model: 'private', input: 'my customer list' })
+      .withResponse();
+    expect(response.headers.get('x-switchyard-provider')).toBe('ollama');
+    expect(t.mocks.gemini!.requests).toHaveLength(0);
+  });
+
+  it('is logged as a Responses request with its tokens', async () => {
+    const { t, client } = await start();
+    const { response } = await client.responses
+      .create({ model: 'chain', input: 'log me', stream: true })
+      .withResponse();
+    const id = response.headers.get('x-switchyard-request-id')!;
+    await expect
+      .poll(async () => {
+        const page = (await (await t.adminFetch('/admin/requests')).json()) as RequestLogPage;
+        return page.items.find((r) => r.id === id);
+      })
+      .toMatchObject({
+        kind: 'responses',
+        inboundFormat: 'responses',
+        requestedModel: 'chain',
+        route: 'chain',
+        provider: 'openai',
+        status: 200,
+        streamed: true,
+        tokensIn: expect.any(Number) as number,
+      });
+  });
+
+  it('a failure after the first byte ends the stream with response.failed, which the SDK raises', async () => {
+    const { t, client } = await start();
+    t.mocks.openai!.queueFaults({ kind: 'reset-after-headers', afterEvents: 2 });
+    const stream = await client.responses.create({ model: 'chain', input: 'cut me', stream: true });
+    const types: string[] = [];
+    await expect(async () => {
+      for await (const event of stream) types.push(event.type);
+    }).rejects.toBeInstanceOf(OpenAI.APIError);
+    expect(types[0]).toBe('response.created');
+    expect(types).toContain('response.failed');
+    expect(types).not.toContain('response.completed');
+    expect(t.mocks.anthropic!.requests).toHaveLength(0);
+  });
+
+  it('an invalid body gets the error envelope before the first byte', async () => {
+    const { client } = await start();
+    await expect(
+      client.responses.create({ model: 'chain', input: 'x', max_output_tokens: 0 }),
+    ).rejects.toMatchObject({ status: 400, type: 'invalid_request_error' });
+  });
+});
