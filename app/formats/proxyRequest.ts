@@ -28,6 +28,8 @@ type RequestFacts = {
   receivedAt: number;
   /** The caller's `anthropic-beta` header: forwarded to Anthropic-format targets only. */
   anthropicBeta?: string;
+  /** Responses API with `store`: keeps the finished answer and its conversation. */
+  keepResponse?: (response: Record<string, unknown>, conversation: unknown[]) => void;
 };
 
 /**

@@ -315,3 +315,22 @@ export function responsesToOpenAiRequest(req: ResponsesRequest): Translated<Chat
   }
   return { ok: true, value: out };
 }
+
+/** The input as items: a string is one user message. */
+export function inputItems(input: ResponsesRequest['input']): ResponsesItem[] {
+  if (input === undefined) return [];
+  return typeof input === 'string' ? [{ type: 'message', role: 'user', content: input }] : input;
+}
+
+/** A request continuing a stored conversation: the stored items, then its own input. */
+export function continueConversation(
+  req: ResponsesRequest,
+  conversation: readonly unknown[],
+): ResponsesRequest {
+  return { ...req, input: [...(conversation as ResponsesItem[]), ...inputItems(req.input)] };
+}
+
+/** What a stored answer keeps for a follow-up: the whole input it answered, then its output. */
+export function conversationOf(req: ResponsesRequest, output: readonly unknown[]): unknown[] {
+  return [...inputItems(req.input), ...output];
+}

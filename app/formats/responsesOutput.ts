@@ -183,6 +183,7 @@ export class OpenAiToResponsesStream {
   #seq = 0;
   #started = false;
   #done = false;
+  #failed = false;
   #open: OpenItem | null = null;
   #calls = new Map<number, OpenItem & { kind: 'call' }>();
   #output: OutputItem[] = [];
@@ -195,6 +196,7 @@ export class OpenAiToResponsesStream {
 
   /** The response as it stands (for storing it once complete). */
   get response(): ResponseObject {
+    if (this.#failed) return responseObject(this.#ctx, 'failed', this.#output);
     return responseObject(this.#ctx, this.#done ? 'completed' : 'in_progress', this.#output, {
       ...(this.#done ? finishStatus(this.#finish) : {}),
       usage: this.#done ? responsesUsage(this.#usage) : null,
@@ -278,6 +280,7 @@ export class OpenAiToResponsesStream {
   #fail(events: ResponsesEvent[], error: StreamError): ResponsesEvent[] {
     this.#start(events);
     this.#done = true;
+    this.#failed = true;
     const failure = { code: error.code ?? error.type, message: error.message };
     this.#emit(events, 'response.failed', {
       response: responseObject(this.#ctx, 'failed', this.#output, { error: failure }),

@@ -28,6 +28,7 @@ import { tightenDataFolder } from '../store/fileModes.ts';
 import { sqliteKeyStateStore } from '../store/keyState.ts';
 import { sqliteLimiterStore } from '../store/limiterSnapshot.ts';
 import { spendSince } from '../store/spendToday.ts';
+import { sqliteResponseStore } from '../store/storedResponses.ts';
 import { RequestLog } from '../store/requestLog.ts';
 import type { UpstreamTimeouts } from '../upstream/client.ts';
 import { VERSION } from '../version.ts';
@@ -184,6 +185,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       clock,
       log,
       mask: maskText,
+      responses: sqliteResponseStore(db, clock),
       ...(options.upstreamTimeouts ? { timeouts: options.upstreamTimeouts } : {}),
     });
     cleanup.add(() => proxy.close());

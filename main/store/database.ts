@@ -125,6 +125,21 @@ export const MIGRATIONS: readonly Migration[] = [
     up: (db) =>
       db.exec('CREATE TABLE quota_journal (seq INTEGER PRIMARY KEY, entry TEXT NOT NULL)'),
   },
+  {
+    version: 6,
+    description:
+      'stored Responses API answers, for previous_response_id and GET /v1/responses/{id}',
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE stored_responses (
+          id TEXT PRIMARY KEY,
+          created_at INTEGER NOT NULL,
+          response TEXT NOT NULL,
+          conversation TEXT NOT NULL
+        );
+        CREATE INDEX stored_responses_created ON stored_responses (created_at);
+      `),
+  },
 ];
 
 export class DatabaseError extends Error {

@@ -165,3 +165,48 @@ describe('a Responses caller through the dispatcher', () => {
     ).rejects.toMatchObject({ status: 400, type: 'invalid_request_error' });
   });
 });
+
+describe('stored responses', () => {
+  it('store keeps an answer: previous_response_id continues it, GET reads it, DELETE removes it', async () => {
+    const { t, client } = await start();
+    const first = await client.responses.create({
+      model: 'chain',
+      instructions: 'Be brief.',
+      input: 'remember the word pelican',
+    });
+    const second = await client.responses.create({
+      model: 'chain',
+      previous_response_id: first.id,
+      input: 'which word?',
+      stream: false,
+    });
+    expect(second.previous_response_id).toBe(first.id);
+    // The follow-up reached the upstream with the whole conversation before it.
+    const sent = JSON.stringify(t.mocks.openai!.requests.at(-1)?.body);
+    expect(sent).toContain('remember the word pelican');
+    expect(sent).toContain(first.output_text);
+    expect(sent).toContain('which word?');
+    // Instructions are not carried over, as OpenAI does.
+    expect(sent).not.toContain('Be brief.');
+    expect((await client.responses.retrieve(first.id)).output_text).toBe(first.output_text);
+    await client.responses.delete(first.id);
+    await expect(client.responses.retrieve(first.id)).rejects.toMatchObject({ status: 404 });
+  });
+
+  it('a streamed answer is kept too; store: false is not', async () => {
+    const { client } = await start();
+    const stream = client.responses.stream({ model: 'chain', input: 'streamed and kept' });
+    const kept = await stream.finalResponse();
+    expect((await client.responses.retrieve(kept.id)).status).toBe('completed');
+    const unkept = await client.responses.create({ model: 'chain', input: 'x', store: false });
+    await expect(client.responses.retrieve(unkept.id)).rejects.toMatchObject({ status: 404 });
+  });
+
+  it('an unknown previous_response_id answers 404 before any upstream request', async () => {
+    const { t, client } = await start();
+    await expect(
+      client.responses.create({ model: 'chain', previous_response_id: 'resp_nope', input: 'x' }),
+    ).rejects.toMatchObject({ status: 404, code: 'previous_response_not_found' });
+    expect(t.mocks.openai!.requests).toHaveLength(0);
+  });
+});

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { StreamError } from '../../../app/formats/common.ts';
 import type { ChatCompletion } from '../../../app/formats/openai.ts';
 import {
+  conversationOf,
   customToolNames,
   ResponsesRequestSchema,
   responsesToOpenAiRequest,
@@ -17,6 +18,7 @@ import {
   openAiToResponse,
   OpenAiToResponsesStream,
   type ResponseContext,
+  type ResponseObject,
 } from '../../../app/formats/responsesOutput.ts';
 import type { Adapter, HubRequest } from '../adapter.ts';
 import type { FromOpenAi } from '../relays.ts';
@@ -49,13 +51,24 @@ function streamErrorText(error: StreamError): string {
   });
 }
 
+/** A finished answer is kept when the request asked (`store`, on unless false). */
+function keep(req: HubRequest, response: ResponseObject): void {
+  const request = req.body as ResponsesRequest;
+  if (request.store === false || response.status === 'failed') return;
+  req.keepResponse?.(response, conversationOf(request, response.output));
+}
+
 function responsesCaller(req: HubRequest, model: string): FromOpenAi {
   const stream = new OpenAiToResponsesStream(context(req, model));
   const encode = (events: ReturnType<OpenAiToResponsesStream['push']>) =>
     events.map(encodeResponsesEvent).join('');
   return {
     push: (chunk) => encode(stream.push(chunk)),
-    end: (complete) => encode(stream.end(complete)),
+    end: (complete) => {
+      const text = encode(stream.end(complete));
+      if (complete) keep(req, stream.response);
+      return text;
+    },
     errorText: (error) => encode(stream.push(error)),
   };
 }
@@ -67,8 +80,11 @@ export const RESPONSES: Adapter<'responses'> = {
     ownsPath: (pathname) => pathname === '/v1/responses' || pathname.startsWith('/v1/responses/'),
     headers: () => ({}),
     toHub: (req) => responsesToOpenAiRequest(req.body as ResponsesRequest),
-    answer: (completion: ChatCompletion, model, _producer, req) =>
-      openAiToResponse(completion, context(req, model)),
+    answer: (completion: ChatCompletion, model, _producer, req) => {
+      const response = openAiToResponse(completion, context(req, model));
+      keep(req, response);
+      return response;
+    },
     stream: (model, _producer, req) => responsesCaller(req, model),
     // response.completed carries usage: the hub stream must bring it.
     includeUsage: () => true,

@@ -39,6 +39,7 @@ describe('openDatabase', () => {
       'quota_journal',
       'requests',
       'rollups',
+      'stored_responses',
     ]);
     db.close();
   });
