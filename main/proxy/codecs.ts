@@ -66,9 +66,13 @@ export function codecFor(req: ProxyRequest, candidate: Candidate): Codec | { uns
       return target.embeddings(req, provider);
     case 'count_tokens':
       return { unsupported: 'token counts are answered by tokenCount.ts, never relayed' };
+    case 'responses':
+      // A provider that serves the Responses API itself gets the request as sent.
+      return provider.responsesApi === true
+        ? callerOf(req.inbound).passthrough(req, provider)
+        : translating(req, provider, callerOf(req.inbound), target);
     case 'chat':
-    case 'messages':
-    case 'responses': {
+    case 'messages': {
       const caller = callerOf(req.inbound);
       return req.inbound === provider.format
         ? caller.passthrough(req, provider)

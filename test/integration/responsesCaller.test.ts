@@ -210,3 +210,42 @@ describe('stored responses', () => {
     expect(t.mocks.openai!.requests).toHaveLength(0);
   });
 });
+
+describe('a provider that speaks the Responses API itself', () => {
+  it('gets the request as sent (include, encrypted reasoning, store) with its model name', async () => {
+    const { t, client } = await start();
+    const input = [
+      { type: 'reasoning' as const, id: 'rs_1', summary: [], encrypted_content: 'opaque-blob' },
+      { role: 'user' as const, content: 'native please' },
+    ];
+    const response = await client.responses.create({
+      model: 'chain',
+      input,
+      include: ['reasoning.encrypted_content'],
+      store: false,
+      prompt_cache_key: 'cache-me',
+    });
+    expect(response.output_text).toContain('native please');
+    const sent = t.mocks.openai!.requests.at(-1)!;
+    expect(sent.path).toBe('/v1/responses');
+    expect(sent.body).toEqual({
+      model: 'gpt-4o-mini',
+      input,
+      include: ['reasoning.encrypted_content'],
+      store: false,
+      prompt_cache_key: 'cache-me',
+    });
+  });
+
+  it('an OpenAI-format provider without it gets the request translated to chat', async () => {
+    const { t, client } = await start();
+    await client.responses.create({
+      model: 'fast',
+      input: 'translated please',
+      include: ['reasoning.encrypted_content'],
+    });
+    const sent = t.mocks.groq!.requests.at(-1)!;
+    expect(sent.path).toBe('/v1/chat/completions');
+    expect(JSON.stringify(sent.body)).not.toContain('include');
+  });
+});

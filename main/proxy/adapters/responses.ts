@@ -1,7 +1,8 @@
 /**
  * The OpenAI Responses API, as a caller (/v1/responses: Codex CLI, the AI SDK's default, the
- * openai SDKs' `responses.*`). No provider is a Responses-format target here: every request goes
- * through the hub (app/formats/responses.ts, responsesOutput.ts), ids made here.
+ * openai SDKs' `responses.*`). A provider that serves it too (`responsesApi` in the catalog) gets
+ * it as sent (responsesPassthrough.ts); every other goes through the hub (app/formats/responses.ts,
+ * responsesOutput.ts), ids made here.
  */
 import { randomUUID } from 'node:crypto';
 import type { StreamError } from '../../../app/formats/common.ts';
@@ -22,6 +23,7 @@ import {
 } from '../../../app/formats/responsesOutput.ts';
 import type { Adapter, HubRequest } from '../adapter.ts';
 import type { FromOpenAi } from '../relays.ts';
+import { responsesPassthrough } from '../responsesPassthrough.ts';
 import { openAiErrorBody } from './openai.ts';
 
 function hex(length: number): string {
@@ -90,10 +92,8 @@ export const RESPONSES: Adapter<'responses'> = {
     includeUsage: () => true,
     errorBody: openAiErrorBody,
     streamErrorText,
-    // codecFor pairs a caller with a same-format target only; no catalog format is Responses.
-    passthrough: (_req, provider) => {
-      throw new Error(`${provider.name} is not a Responses-format target`);
-    },
+    // For providers whose catalog entry has `responsesApi` (codecs.ts).
+    passthrough: responsesPassthrough,
   },
   target: null,
 };
