@@ -56,9 +56,10 @@ export function withResponses(wire: Wire, basePath: string): Wire {
       return turn;
     },
     json: (endpoint, answer: Answer, turn, ctx) => {
-      const completion = wire.json(chat, answer, turn, ctx);
-      if (endpoint.kind !== 'chat' || endpoint.responses !== true) return completion;
-      return openAiToResponse(completion as ChatCompletion, context(bodies.get(turn), turn, ctx));
+      if (endpoint.kind !== 'chat' || endpoint.responses !== true)
+        return wire.json(endpoint, answer, turn, ctx);
+      const completion = wire.json(chat, answer, turn, ctx) as ChatCompletion;
+      return openAiToResponse(completion, context(bodies.get(turn), turn, ctx));
     },
     events: (endpoint, answer, turn, ctx): WireEvent[] => {
       if (endpoint.kind !== 'chat' || endpoint.responses !== true)
