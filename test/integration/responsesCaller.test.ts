@@ -249,3 +249,53 @@ describe('a provider that speaks the Responses API itself', () => {
     expect(JSON.stringify(sent.body)).not.toContain('include');
   });
 });
+
+describe('Codex-style tools and reasoning through a translating target', () => {
+  const APPLY_PATCH = {
+    type: 'custom' as const,
+    name: 'apply_patch',
+    description: 'Edit files with a patch.',
+    format: { type: 'grammar' as const, syntax: 'lark' as const, definition: 'start: /.+/' },
+  };
+  const PATCH = '*** Begin Patch\n*** Add File: a.txt\n+hi\n*** End Patch';
+
+  it.each([false, true])(
+    'a custom tool goes up as a function and its call comes back as custom_tool_call (stream: %s)',
+    async (stream) => {
+      const { t, client } = await start();
+      t.mocks.anthropic!.setBehavior({ callTool: { name: 'apply_patch', args: { input: PATCH } } });
+      t.mocks.openai!.queueFaults({ kind: 'server-error', status: 500 });
+      const request = { model: 'chain', input: 'Add a.txt.', tools: [APPLY_PATCH] };
+      const response = stream
+        ? await client.responses.stream(request).finalResponse()
+        : await client.responses.create(request);
+      const call = response.output.find((item) => item.type === 'custom_tool_call');
+      expect(call).toMatchObject({ type: 'custom_tool_call', name: 'apply_patch', input: PATCH });
+      const sent = t.mocks.anthropic!.requests.at(-1)!.body as { tools: unknown[] };
+      expect(sent.tools).toMatchObject([
+        { name: 'apply_patch', input_schema: { required: ['input'] } },
+      ]);
+    },
+  );
+
+  it('reasoning from the target comes back as a reasoning summary item', async () => {
+    const { t, client } = await start();
+    t.mocks.groq!.setBehavior({ reasoning: 'thinking it over' });
+    const events: string[] = [];
+    let summary = '';
+    const stream = client.responses.stream({ model: 'fast', input: 'think first' });
+    for await (const event of stream) {
+      events.push(event.type);
+      if (event.type === 'response.reasoning_summary_text.delta') summary += event.delta;
+    }
+    const final = await stream.finalResponse();
+    expect(summary).toBe('thinking it over');
+    expect(final.output[0]).toMatchObject({
+      type: 'reasoning',
+      summary: [{ type: 'summary_text', text: 'thinking it over' }],
+    });
+    expect(events.indexOf('response.reasoning_summary_text.delta')).toBeLessThan(
+      events.indexOf('response.output_text.delta'),
+    );
+  });
+});
