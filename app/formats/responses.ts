@@ -10,7 +10,7 @@
  * - Function tools stay functions. Custom (freeform) tools, Codex's `apply_patch`, become a
  *   function taking one string, `input`; the answer's call goes back as a `custom_tool_call`
  *   (responsesOutput.ts reads `customToolNames`). Namespaced tools are flattened to
- *   `namespace__name` functions, and their calls go back as that name.
+ *   `namespace__name` functions, and their calls go back split (`namespace`, `name`).
  * - `text.format` → `response_format`; `reasoning.effort` → `reasoning_effort`;
  *   `max_output_tokens` → `max_tokens`.
  *
@@ -159,13 +159,19 @@ function translateItem(item: ResponsesItem, out: ChatMessage[]): void {
       }
       return;
     }
-    case 'function_call':
+    case 'function_call': {
+      const namespace = str(record.namespace);
+      const name = str(record.name) ?? '';
       pushCall(out, {
         id: str(record.call_id) ?? '',
         type: 'function',
-        function: { name: str(record.name) ?? '', arguments: str(record.arguments) ?? '{}' },
+        function: {
+          name: namespace ? `${namespace}${NAMESPACE_SEPARATOR}${name}` : name,
+          arguments: str(record.arguments) ?? '{}',
+        },
       });
       return;
+    }
     case 'custom_tool_call':
       pushCall(out, {
         id: str(record.call_id) ?? '',
@@ -242,6 +248,29 @@ function translateTools(tools: NonNullable<ResponsesRequest['tools']>, prefix = 
           `${name}${NAMESPACE_SEPARATOR}`,
         ),
       );
+  }
+  return out;
+}
+
+/** A namespaced tool's flattened function name → its namespace and own name. */
+export type NamespacedTools = ReadonlyMap<string, { namespace: string; name: string }>;
+
+/**
+ * The namespaced tools a request offers, by flattened name: their calls go back as a
+ * function_call with `namespace` and the tool's own name (Codex answers "unsupported call" to
+ * the flattened name).
+ */
+export function namespacedToolNames(req: ResponsesRequest): NamespacedTools {
+  const out = new Map<string, { namespace: string; name: string }>();
+  for (const tool of req.tools ?? []) {
+    const tools = (tool as Record<string, unknown>).tools;
+    if (tool.type !== 'namespace' || !tool.name || !Array.isArray(tools)) continue;
+    for (const inner of tools as Array<{ name?: unknown }>)
+      if (typeof inner.name === 'string')
+        out.set(`${tool.name}${NAMESPACE_SEPARATOR}${inner.name}`, {
+          namespace: tool.name,
+          name: inner.name,
+        });
   }
   return out;
 }

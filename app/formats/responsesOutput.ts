@@ -7,7 +7,7 @@
  */
 import { parseJsonObject, type StreamError } from './common.ts';
 import type { ChatCompletion, ChatCompletionChunk, FinishReason, Usage } from './openai.ts';
-import type { ResponsesRequest } from './responses.ts';
+import type { NamespacedTools, ResponsesRequest } from './responses.ts';
 
 /** What the answer echoes of its request, and how its ids are made. */
 export type ResponseContext = {
@@ -16,6 +16,8 @@ export type ResponseContext = {
   createdAt: number;
   request: ResponsesRequest;
   customTools: ReadonlySet<string>;
+  /** Flattened names of namespaced tools: their calls go back with `namespace`. */
+  namespacedTools: NamespacedTools;
   /** A fresh item id with its prefix (`msg`, `fc`, `rs`, `ctc`). */
   itemId: (prefix: string) => string;
 };
@@ -134,7 +136,15 @@ function callItem(
       input: typeof input === 'string' ? input : status === 'in_progress' ? '' : args,
     };
   }
-  return { id, type: 'function_call', status, call_id: callId, name, arguments: args };
+  const namespaced = ctx.namespacedTools.get(name);
+  return {
+    id,
+    type: 'function_call',
+    status,
+    call_id: callId,
+    ...(namespaced ?? { name }),
+    arguments: args,
+  };
 }
 
 /** A whole hub answer as a Responses `response` object. */

@@ -62,4 +62,20 @@ describe.each(UPSTREAM_FORMATS)('Codex CLI through a %s-format upstream', (forma
     expect(JSON.stringify(chats[0]?.body)).not.toContain(TOOL_OUTPUT);
     expect(JSON.stringify(chats[1]?.body)).toContain(TOOL_OUTPUT);
   });
+
+  it('calls a namespaced tool: Codex gets the call under its namespace and runs it', async () => {
+    // Codex sends its agent tools in a namespace; a flattened name gets "unsupported call".
+    engine.mock.setBehavior({
+      callTool: { name: 'multi_agent_v1__wait_agent', args: { targets: ['x'], timeout_ms: 10 } },
+    });
+    const before = engine.chatRequests().length;
+    const run = await codex('Wait for my agents.');
+    expect(run.code, explain(run)).toBe(0);
+    const chats = engine.chatRequests().slice(before);
+    expect(chats).toHaveLength(2);
+    const followUp = JSON.stringify(chats[1]?.body);
+    // wait_agent ran and refused the made-up agent id: it was dispatched, not unknown.
+    expect(followUp).toContain('invalid agent id x');
+    expect(followUp).not.toContain('unsupported call');
+  });
 });

@@ -7,6 +7,7 @@
  */
 import {
   customToolNames,
+  namespacedToolNames,
   ResponsesRequestSchema,
   responsesToOpenAiRequest,
 } from '../../app/formats/responses.ts';
@@ -29,6 +30,7 @@ function context(body: unknown, turn: Turn, ctx: AnswerContext): ResponseContext
     createdAt: ctx.created,
     request,
     customTools: customToolNames(request),
+    namespacedTools: namespacedToolNames(request),
     itemId: (prefix) => `${prefix}_${ctx.id}_${++n}`,
   };
 }

@@ -10,6 +10,7 @@ import type { ChatCompletion } from '../../../app/formats/openai.ts';
 import {
   conversationOf,
   customToolNames,
+  namespacedToolNames,
   ResponsesRequestSchema,
   responsesToOpenAiRequest,
   type ResponsesRequest,
@@ -38,6 +39,7 @@ function context(req: HubRequest, model: string): ResponseContext {
     createdAt: Math.floor(req.receivedAt / 1000),
     request,
     customTools: customToolNames(request),
+    namespacedTools: namespacedToolNames(request),
     itemId: (prefix) => `${prefix}_${hex(32)}`,
   };
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ChatCompletion, ChatCompletionChunk } from '../../../app/formats/openai.ts';
 import {
   customToolNames,
+  namespacedToolNames,
   ResponsesRequestSchema,
   responsesToOpenAiRequest,
   type ResponsesRequest,
@@ -37,6 +38,7 @@ function ctx(request: ResponsesRequest): ResponseContext {
     createdAt: 1700000000,
     request,
     customTools: customToolNames(request),
+    namespacedTools: namespacedToolNames(request),
     itemId: (prefix) => `${prefix}_${++n}`,
   };
 }
@@ -262,6 +264,55 @@ describe('hub answer → Responses', () => {
     expect(openAiToResponse(cut, ctx(request))).toMatchObject({
       status: 'incomplete',
       incomplete_details: { reason: 'max_output_tokens' },
+    });
+  });
+});
+
+describe('namespaced tools (Codex)', () => {
+  const request = parse({
+    input: [
+      { role: 'user', content: 'spawn' },
+      { type: 'function_call', call_id: 'c0', namespace: 'agents', name: 'wait', arguments: '{}' },
+      { type: 'function_call_output', call_id: 'c0', output: 'ok' },
+    ],
+    tools: [{ type: 'namespace', name: 'agents', tools: [{ type: 'function', name: 'wait' }] }],
+  });
+
+  it('a call in the history goes up under the flattened name its function has', () => {
+    const out = responsesToOpenAiRequest(request);
+    if (!out.ok) throw new Error(out.error.message);
+    expect(out.value.messages[1]).toMatchObject({
+      tool_calls: [{ function: { name: 'agents__wait' } }],
+    });
+  });
+
+  it('a call of the flattened function goes back split into namespace and name', () => {
+    const completion: ChatCompletion = {
+      id: 'c',
+      object: 'chat.completion',
+      created: 1,
+      model: 'm',
+      choices: [
+        {
+          index: 0,
+          finish_reason: 'tool_calls',
+          logprobs: null,
+          message: {
+            role: 'assistant',
+            content: null,
+            refusal: null,
+            tool_calls: [
+              { id: 'c1', type: 'function', function: { name: 'agents__wait', arguments: '{}' } },
+            ],
+          },
+        },
+      ],
+    };
+    expect(openAiToResponse(completion, ctx(request)).output[0]).toMatchObject({
+      type: 'function_call',
+      namespace: 'agents',
+      name: 'wait',
+      call_id: 'c1',
     });
   });
 });
