@@ -399,7 +399,7 @@ export class OpenAiToResponsesStream {
       } else
         this.#emit(events, 'response.function_call_arguments.done', {
           ...at,
-          name: open.name,
+          name: item.name,
           arguments: open.args,
         });
     }
