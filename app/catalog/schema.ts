@@ -171,6 +171,12 @@ export const ProviderSchema = z
     name: z.string().min(1),
     baseUrl: z.url(),
     format: WireFormatSchema,
+    responsesApi: z
+      .boolean()
+      .optional()
+      .describe(
+        'Also serves the OpenAI Responses API at {baseUrl}/responses: Responses callers pass through',
+      ),
     auth: AuthSchema,
     headerDialect: HeaderDialectSchema,
     quirks: QuirksSchema.default({}),

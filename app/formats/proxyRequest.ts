@@ -1,9 +1,10 @@
 /** What the engine knows about an inbound request once the proxy has decoded it at the edge. */
 import type { CountTokensRequest, MessagesRequest } from './anthropic.ts';
 import type { ChatCompletionRequest, CompletionRequest, EmbeddingsRequest } from './openai.ts';
+import type { ResponsesRequest } from './responses.ts';
 
 /** The wire formats a caller can speak to the proxy (main/proxy/adapters has one adapter each). */
-export type CallerFormat = 'openai' | 'anthropic';
+export type CallerFormat = 'openai' | 'anthropic' | 'responses';
 
 /** Each endpoint kind with the caller format it belongs to and the body its schema parsed. */
 type Endpoints = {
@@ -12,6 +13,7 @@ type Endpoints = {
   embeddings: { inbound: 'openai'; body: EmbeddingsRequest };
   messages: { inbound: 'anthropic'; body: MessagesRequest };
   count_tokens: { inbound: 'anthropic'; body: CountTokensRequest };
+  responses: { inbound: 'responses'; body: ResponsesRequest };
 };
 
 export type EndpointKind = keyof Endpoints;
@@ -26,6 +28,8 @@ type RequestFacts = {
   receivedAt: number;
   /** The caller's `anthropic-beta` header: forwarded to Anthropic-format targets only. */
   anthropicBeta?: string;
+  /** Responses API with `store`: keeps the finished answer and its conversation. */
+  keepResponse?: (response: Record<string, unknown>, conversation: unknown[]) => void;
 };
 
 /**

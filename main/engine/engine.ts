@@ -29,6 +29,7 @@ import { sqliteKeyStateStore } from '../store/keyState.ts';
 import { threadLimiterStore } from '../store/quotaJournalThread.ts';
 import { spendSince } from '../store/spendToday.ts';
 import { RequestLogThread } from '../store/requestLogThread.ts';
+import { sqliteResponseStore } from '../store/storedResponses.ts';
 import type { UpstreamTimeouts } from '../upstream/client.ts';
 import { startTeamFromConfig } from '../team/fromConfig.ts';
 import type { Team } from '../team/team.ts';
@@ -228,6 +229,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       clock,
       log,
       mask: maskText,
+      responses: sqliteResponseStore(db, clock),
       ...(options.upstreamTimeouts ? { timeouts: options.upstreamTimeouts } : {}),
     });
     cleanup.add(() => proxy.close());

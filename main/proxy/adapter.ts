@@ -28,7 +28,7 @@ export type CallerEndpoint = {
 };
 
 /** The requests a caller format sends through the OpenAI hub (those that are not token counts). */
-export type HubRequest = ProxyRequestOf<'chat' | 'messages'>;
+export type HubRequest = ProxyRequestOf<'chat' | 'messages' | 'responses'>;
 
 /** The format as the client speaks it: how its requests come in and its answers and errors go out. */
 export interface CallerSide {
@@ -41,9 +41,9 @@ export interface CallerSide {
   /** The request in the hub's terms; `producer` is the target's `provider/model`. */
   toHub(req: HubRequest, producer: string): Translated<ChatCompletionRequest>;
   /** A whole hub answer in this format. */
-  answer(completion: ChatCompletion, model: string, producer: string): unknown;
+  answer(completion: ChatCompletion, model: string, producer: string, req: HubRequest): unknown;
   /** Hub stream chunks into this format's stream. */
-  stream(model: string, producer: string): FromOpenAi;
+  stream(model: string, producer: string, req: HubRequest): FromOpenAi;
   /** stream_options policy: whether the caller asked for a usage chunk (the hub always asks). */
   includeUsage(req: HubRequest): boolean;
   /** The error envelope before the first byte. */

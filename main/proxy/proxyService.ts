@@ -10,6 +10,7 @@ import { requestPlanner } from './requestPlan.ts';
 import { OPEN_GATE } from './gate.ts';
 import type { LimiterGate } from '../engine/limiterGate.ts';
 import { loadCatalogInForce, ProviderDirectory } from '../engine/providerDirectory.ts';
+import type { ResponseStore } from '../store/storedResponses.ts';
 
 /** Where the shipped catalog is: resources/ beside main/ in the repo and in dist/ alike. */
 export const DEFAULT_CATALOG_PATH = fileURLToPath(
@@ -34,6 +35,8 @@ export type ProxyServiceOptions = {
   log?: (line: string) => void;
   /** Hides the engine's secrets in what reaches the client. */
   mask: (text: string) => string;
+  /** Stored Responses API answers. */
+  responses: ResponseStore;
 };
 
 export type ProxyService = {
@@ -86,6 +89,7 @@ export function createProxyService(options: ProxyServiceOptions): ProxyService {
     clock,
     dispatch: (req, res) => dispatch(deps, req, res),
     countTokens: (req, res) => countTokens(deps, req, res),
+    responses: options.responses,
   });
   return { handler, providers, upstream, close: () => upstream.close() };
 }

@@ -9,7 +9,14 @@ import {
 } from '../../app/formats/proxyRequest.ts';
 import { readJsonBody } from '../server/body.ts';
 import { sendError, sendJson } from '../server/respond.ts';
+import type { ResponsesRequest } from '../../app/formats/responses.ts';
+import type { ResponseStore } from '../store/storedResponses.ts';
 import type { CallerEndpoint } from './adapter.ts';
+import {
+  answerStoredResponse,
+  isStoredResponsePath,
+  prepareResponsesRequest,
+} from './storedResponses.ts';
 import { CALLERS, errorEnvelopeFor, type Caller } from './adapters/registry.ts';
 
 /** The model list clients see: every route name, then every `provider/model` the config names. */
@@ -43,6 +50,8 @@ export type ProxyDeps = {
   dispatch: (req: RelayedRequest, res: ServerResponse) => Promise<void>;
   countTokens: (req: ProxyRequest & { kind: 'count_tokens' }, res: ServerResponse) => Promise<void>;
   clock: () => number;
+  /** Stored Responses API answers (previous_response_id, GET/DELETE /v1/responses/{id}). */
+  responses: ResponseStore;
 };
 
 /**
@@ -76,6 +85,10 @@ export function createProxyHandler(deps: ProxyDeps) {
           `No model "${id}": send a route name or "provider/model".`,
           'model_not_found',
         );
+      return;
+    }
+    if (isStoredResponsePath(url.pathname)) {
+      answerStoredResponse(deps.responses, req.method, url.pathname, res, dialect);
       return;
     }
     const endpoint = ENDPOINTS.get(url.pathname);
@@ -131,8 +144,18 @@ export function createProxyHandler(deps: ProxyDeps) {
       );
       return;
     }
-    const value = parsed.data;
-    const maxTokens = value.max_completion_tokens ?? value.max_tokens;
+    let value = parsed.data;
+    let keepResponse: ProxyRequest['keepResponse'];
+    if (endpoint.kind === 'responses') {
+      const prepared = prepareResponsesRequest(deps.responses, value as ResponsesRequest);
+      if (!prepared.ok) {
+        sendError(res, dialect, prepared.status, prepared.message, prepared.code);
+        return;
+      }
+      value = prepared.body;
+      keepResponse = prepared.keepResponse;
+    }
+    const maxTokens = value.max_completion_tokens ?? value.max_tokens ?? value.max_output_tokens;
     // The schema checked the body against this kind and format: the union's pairing holds.
     const request = {
       id: randomUUID(),
@@ -149,6 +172,7 @@ export function createProxyHandler(deps: ProxyDeps) {
       maxTokens: typeof maxTokens === 'number' ? maxTokens : undefined,
       receivedAt: deps.clock(),
       ...endpoint.caller.headers(req.headers),
+      ...(keepResponse ? { keepResponse } : {}),
     } as ProxyRequest;
     if (request.kind === 'count_tokens') await deps.countTokens(request, res);
     else await deps.dispatch(request, res);

@@ -172,6 +172,21 @@ export const MIGRATIONS: readonly Migration[] = [
            GROUP BY 1, 2, 3;
       `),
   },
+  {
+    version: 8,
+    description:
+      'stored Responses API answers, for previous_response_id and GET /v1/responses/{id}',
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE stored_responses (
+          id TEXT PRIMARY KEY,
+          created_at INTEGER NOT NULL,
+          response TEXT NOT NULL,
+          conversation TEXT NOT NULL
+        );
+        CREATE INDEX stored_responses_created ON stored_responses (created_at);
+      `),
+  },
 ];
 
 export class DatabaseError extends Error {

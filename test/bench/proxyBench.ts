@@ -41,7 +41,17 @@ const median = (values: number[]) =>
     50,
   );
 
-type Target = { name: string; origin: string; path: string; headers: Record<string, string> };
+/** A path to measure, and what it is sent: a chat body unless it speaks another format. */
+type Target = {
+  name: string;
+  origin: string;
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+  streamBody?: string;
+  /** Text in the stream that marks the first token. */
+  firstToken?: string;
+};
 
 const BODY = JSON.stringify({ model: 'bench', messages: [{ role: 'user', content: 'ping' }] });
 const STREAM_BODY = JSON.stringify({
@@ -49,6 +59,7 @@ const STREAM_BODY = JSON.stringify({
   stream: true,
   messages: [{ role: 'user', content: 'ping' }],
 });
+const FIRST_TOKEN = '"content":"po"';
 
 async function once(pool: Pool, target: Target, body: string, firstByte: boolean): Promise<number> {
   const started = process.hrtime.bigint();
@@ -61,7 +72,10 @@ async function once(pool: Pool, target: Target, body: string, firstByte: boolean
   let elapsed = 0;
   if (firstByte) {
     for await (const chunk of res.body) {
-      if (elapsed === 0 && (chunk as Buffer).toString('utf8').includes('"content":"po"'))
+      if (
+        elapsed === 0 &&
+        (chunk as Buffer).toString('utf8').includes(target.firstToken ?? FIRST_TOKEN)
+      )
         elapsed = Number(process.hrtime.bigint() - started) / 1e6;
     }
   } else {
@@ -99,7 +113,7 @@ async function concurrent(
   await Promise.all(
     Array.from({ length: connections }, async () => {
       while (Date.now() < deadline) {
-        await once(pool, target, BODY, false);
+        await once(pool, target, target.body ?? BODY, false);
         done++;
       }
     }),
@@ -188,14 +202,28 @@ async function main(): Promise<void> {
       path: '/v1/chat/completions',
       headers: { authorization: `Bearer ${proxyKey}` },
     },
+    {
+      // A Responses API caller (Codex, the AI SDK's default): translated to chat and back.
+      name: 'switchyard, Responses in',
+      origin: ready.url,
+      path: '/v1/responses',
+      headers: { authorization: `Bearer ${proxyKey}` },
+      body: JSON.stringify({ model: 'bench', input: 'ping' }),
+      streamBody: JSON.stringify({ model: 'bench', input: 'ping', stream: true }),
+      firstToken: '"delta":"po"',
+    },
   ];
 
   const rows: string[][] = [];
   const seq = new Map<string, number[]>();
   const ttft = new Map<string, number[]>();
-  for (const target of targets) seq.set(target.name, await sequential(target, count, BODY, false));
   for (const target of targets)
-    ttft.set(target.name, await sequential(target, Math.min(count, 2000), STREAM_BODY, true));
+    seq.set(target.name, await sequential(target, count, target.body ?? BODY, false));
+  for (const target of targets)
+    ttft.set(
+      target.name,
+      await sequential(target, Math.min(count, 2000), target.streamBody ?? STREAM_BODY, true),
+    );
   let loadRss = 0;
   const rps = new Map<string, number>();
   for (const target of targets) {
@@ -205,7 +233,7 @@ async function main(): Promise<void> {
         target,
         50,
         seconds,
-        target.name === 'switchyard'
+        target.origin === ready.url
           ? async () => void (loadRss = Math.max(loadRss, await rssMb(pid)))
           : undefined,
       ),

@@ -9,11 +9,13 @@ import type { ErrorEnvelope } from '../../server/respond.ts';
 import { ANTHROPIC } from './anthropic.ts';
 import { GEMINI } from './gemini.ts';
 import { OPENAI } from './openai.ts';
+import { RESPONSES } from './responses.ts';
 
 export const ADAPTERS: AdapterRegistry = {
   openai: OPENAI,
   anthropic: ANTHROPIC,
   gemini: GEMINI,
+  responses: RESPONSES,
 };
 
 /** The caller side of a caller format. */

@@ -245,6 +245,7 @@ export function ConnectPage() {
                 proxyKey: info.proxyKey,
                 model: chosen,
                 claudeCode: claudeCodeRoutes(facts, chosen),
+                routes: routeNames,
               }}
             >
               {snippet.id === 'claude-code' && <ClaudeCodeLanding facts={facts} />}

@@ -44,6 +44,7 @@ describe('openDatabase', () => {
       'requests',
       'rollups',
       'spend',
+      'stored_responses',
     ]);
     db.close();
   });
