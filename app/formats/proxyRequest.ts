@@ -1,9 +1,10 @@
 /** What the engine knows about an inbound request once the proxy has decoded it at the edge. */
 import type { CountTokensRequest, MessagesRequest } from './anthropic.ts';
+import type { GeminiCountTokensRequest, GeminiInboundRequest } from './geminiInbound.ts';
 import type { ChatCompletionRequest, CompletionRequest, EmbeddingsRequest } from './openai.ts';
 
 /** The wire formats a caller can speak to the proxy (main/proxy/adapters has one adapter each). */
-export type CallerFormat = 'openai' | 'anthropic';
+export type CallerFormat = 'openai' | 'anthropic' | 'gemini';
 
 /** Each endpoint kind with the caller format it belongs to and the body its schema parsed. */
 type Endpoints = {
@@ -12,6 +13,8 @@ type Endpoints = {
   embeddings: { inbound: 'openai'; body: EmbeddingsRequest };
   messages: { inbound: 'anthropic'; body: MessagesRequest };
   count_tokens: { inbound: 'anthropic'; body: CountTokensRequest };
+  generate: { inbound: 'gemini'; body: GeminiInboundRequest };
+  gemini_count_tokens: { inbound: 'gemini'; body: GeminiCountTokensRequest };
 };
 
 export type EndpointKind = keyof Endpoints;
@@ -37,7 +40,10 @@ export type ProxyRequest = {
 }[EndpointKind];
 
 /** A request the dispatcher relays to a target (token counts are answered at the edge). */
-export type RelayedRequest = Exclude<ProxyRequest, { kind: 'count_tokens' }>;
+export type RelayedRequest = Exclude<
+  ProxyRequest,
+  { kind: 'count_tokens' | 'gemini_count_tokens' }
+>;
 
 /** The request of one endpoint kind. */
 export type ProxyRequestOf<K extends EndpointKind> = Extract<ProxyRequest, { kind: K }>;

@@ -65,9 +65,11 @@ export function codecFor(req: ProxyRequest, candidate: Candidate): Codec | { uns
     case 'embeddings':
       return target.embeddings(req, provider);
     case 'count_tokens':
+    case 'gemini_count_tokens':
       return { unsupported: 'token counts are answered by tokenCount.ts, never relayed' };
     case 'chat':
-    case 'messages': {
+    case 'messages':
+    case 'generate': {
       const caller = callerOf(req.inbound);
       return req.inbound === provider.format
         ? caller.passthrough(req, provider)

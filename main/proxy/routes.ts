@@ -5,12 +5,14 @@ import { formatIssues } from '../../app/config/parse.ts';
 import {
   countTextChars,
   type ProxyRequest,
+  type ProxyRequestOf,
   type RelayedRequest,
 } from '../../app/formats/proxyRequest.ts';
 import { readJsonBody } from '../server/body.ts';
 import { sendError, sendJson } from '../server/respond.ts';
 import type { CallerEndpoint } from './adapter.ts';
 import { CALLERS, errorEnvelopeFor, type Caller } from './adapters/registry.ts';
+import { geminiModelList } from '../../app/formats/geminiInbound.ts';
 
 /** The model list clients see: every route name, then every `provider/model` the config names. */
 export function modelList(
@@ -30,8 +32,22 @@ export function modelList(
   };
 }
 
+/** A path whose segment names the model (Gemini's `models/{model}:method`). */
+function matchPath(
+  pathname: string,
+): (CallerEndpoint & { caller: Caller; model?: string; stream?: boolean }) | undefined {
+  for (const caller of CALLERS) {
+    const found = caller.match?.(pathname);
+    if (found !== undefined) return { ...found, caller };
+  }
+  return undefined;
+}
+
 /** Every path a caller format serves, with its format's caller side. */
-const ENDPOINTS = new Map<string, CallerEndpoint & { caller: Caller }>(
+const ENDPOINTS = new Map<
+  string,
+  CallerEndpoint & { caller: Caller; model?: string; stream?: boolean }
+>(
   CALLERS.flatMap((caller) =>
     Object.entries(caller.endpoints).map(([path, endpoint]) => [path, { ...endpoint, caller }]),
   ),
@@ -41,7 +57,10 @@ export type ProxyDeps = {
   config: () => Config;
   startedAt: number;
   dispatch: (req: RelayedRequest, res: ServerResponse) => Promise<void>;
-  countTokens: (req: ProxyRequest & { kind: 'count_tokens' }, res: ServerResponse) => Promise<void>;
+  countTokens: (
+    req: ProxyRequestOf<'count_tokens' | 'gemini_count_tokens'>,
+    res: ServerResponse,
+  ) => Promise<void>;
   clock: () => number;
 };
 
@@ -78,7 +97,11 @@ export function createProxyHandler(deps: ProxyDeps) {
         );
       return;
     }
-    const endpoint = ENDPOINTS.get(url.pathname);
+    if (url.pathname === '/v1beta/models' && req.method === 'GET') {
+      sendJson(res, 200, geminiModelList(modelList(deps.config(), created).data));
+      return;
+    }
+    const endpoint = ENDPOINTS.get(url.pathname) ?? matchPath(url.pathname);
     if (!endpoint) {
       sendError(
         res,
@@ -132,25 +155,29 @@ export function createProxyHandler(deps: ProxyDeps) {
       return;
     }
     const value = parsed.data;
-    const maxTokens = value.max_completion_tokens ?? value.max_tokens;
+    const maxTokens =
+      value.max_completion_tokens ??
+      value.max_tokens ??
+      (value.generationConfig as { maxOutputTokens?: unknown } | undefined)?.maxOutputTokens;
     // The schema checked the body against this kind and format: the union's pairing holds.
     const request = {
       id: randomUUID(),
       kind: endpoint.kind,
       inbound: endpoint.caller.format,
       body: value,
-      model: value.model as string,
-      stream: value.stream === true,
+      model: endpoint.model ?? (value.model as string),
+      stream: endpoint.stream ?? value.stream === true,
       promptChars:
         countTextChars(value.messages ?? value.prompt ?? value.input ?? value.contents) +
-        countTextChars(value.system) +
+        countTextChars(value.system ?? value.systemInstruction) +
         // Tool definitions are prompt too: Claude Code's 22 tools are thousands of tokens.
         countTextChars(value.tools),
       maxTokens: typeof maxTokens === 'number' ? maxTokens : undefined,
       receivedAt: deps.clock(),
       ...endpoint.caller.headers(req.headers),
     } as ProxyRequest;
-    if (request.kind === 'count_tokens') await deps.countTokens(request, res);
+    if (request.kind === 'count_tokens' || request.kind === 'gemini_count_tokens')
+      await deps.countTokens(request, res);
     else await deps.dispatch(request, res);
   };
 }

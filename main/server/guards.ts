@@ -60,14 +60,20 @@ export function fetchSiteAllowed(value: string | string[] | undefined): boolean 
   return site === 'same-origin' || site === 'none';
 }
 
-/** The proxy key as SDKs send it: `Authorization: Bearer …` (OpenAI) or `x-api-key` (Anthropic). */
-export function presentedProxyKey(req: IncomingMessage): string | undefined {
+/**
+ * The proxy key as SDKs send it: `Authorization: Bearer …` (OpenAI), `x-api-key` (Anthropic),
+ * `x-goog-api-key` or the `key` query parameter (Gemini).
+ */
+export function presentedProxyKey(req: IncomingMessage, url?: URL): string | undefined {
   const auth = req.headers.authorization;
   if (auth !== undefined && auth.length > 7 && auth.slice(0, 7).toLowerCase() === 'bearer ') {
     return auth.slice(7).trim();
   }
-  const apiKey = req.headers['x-api-key'];
-  return typeof apiKey === 'string' ? apiKey.trim() : undefined;
+  for (const name of ['x-api-key', 'x-goog-api-key']) {
+    const apiKey = req.headers[name];
+    if (typeof apiKey === 'string') return apiKey.trim();
+  }
+  return url?.searchParams.get('key') ?? undefined;
 }
 
 /**

@@ -122,11 +122,12 @@ export async function startHttpServer(
       );
       return;
     }
-    const api =
+    const proxyPath =
       pathname === '/v1' ||
       pathname.startsWith('/v1/') ||
-      pathname === '/admin' ||
-      pathname.startsWith('/admin/');
+      pathname === '/v1beta' ||
+      pathname.startsWith('/v1beta/');
+    const api = proxyPath || pathname === '/admin' || pathname.startsWith('/admin/');
     if (api && !fetchSiteAllowed(req.headers['sec-fetch-site'])) {
       sendError(
         res,
@@ -153,13 +154,13 @@ export async function startHttpServer(
       res.end('{"status":"ok"}');
       return;
     }
-    if (pathname === '/v1' || pathname.startsWith('/v1/')) {
-      if (!secretEquals(presentedProxyKey(req), options.proxyKey())) {
+    if (proxyPath) {
+      if (!secretEquals(presentedProxyKey(req, url), options.proxyKey())) {
         sendError(
           res,
           dialect,
           401,
-          'Missing or wrong Switchyard proxy key. Send it as "Authorization: Bearer <key>" or "x-api-key"; find it in the dashboard (Connect) or the output of "switchyard serve".',
+          'Missing or wrong Switchyard proxy key. Send it as "Authorization: Bearer <key>", "x-api-key" or "x-goog-api-key"; find it in the dashboard (Connect) or the output of "switchyard serve".',
           'invalid_proxy_key',
         );
         return;
