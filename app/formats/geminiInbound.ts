@@ -15,8 +15,9 @@
  * What does not carry over, on purpose:
  * - `thinkingConfig`: `reasoning_effort` would be its counterpart, but only reasoning models take
  *   it (gpt-4o-mini answers 400) and Gemini CLI sends a budget with every request.
- * - Thought parts of earlier turns: they were written (and signed) by a Gemini model; other
- *   models neither read nor accept them. `safetySettings`, `cachedContent`, `topK` and
+ * - Thought parts and `thoughtSignature`s of earlier turns: they were written (and signed) by a
+ *   Gemini model, which gets them back untouched (passthrough); other models neither read nor
+ *   accept them. `safetySettings`, `cachedContent`, `topK` and
  *   server tools (googleSearch, codeExecution, …) have no field in the hub.
  * - Inline data that is not an image, and `fileData` references, become a one-line note.
  */
@@ -216,8 +217,6 @@ function messagesOf(req: GeminiInboundRequest): Translated<ChatMessage[]> {
             arguments: JSON.stringify(p.functionCall.args ?? {}),
           },
         };
-        if (p.thoughtSignature !== undefined)
-          call.extra_content = { google: { thought_signature: p.thoughtSignature } };
         return [call];
       });
       if (text === '' && calls.length === 0) continue;
