@@ -39,6 +39,8 @@ export interface CallerSide {
    * the model and whether it streams; undefined for a path it does not serve this way.
    */
   match?(pathname: string): (CallerEndpoint & { model: string; stream: boolean }) | undefined;
+  /** What `match` serves, as the unknown-endpoint answer lists it (`POST /v1beta/…`). */
+  matchedPaths?: readonly string[];
   /** Whether an error on this path is written in this format (before any endpoint matched). */
   ownsPath(pathname: string): boolean;
   /** Decode: request headers the engine keeps (e.g. Anthropic's beta header). */

@@ -53,6 +53,13 @@ const ENDPOINTS = new Map<
   ),
 );
 
+/** Every endpoint served, as the unknown-endpoint answer lists them. */
+const SERVED = [
+  ...[...ENDPOINTS.keys()].map((path) => `POST ${path}`),
+  'GET /v1/models',
+  ...CALLERS.flatMap((caller) => caller.matchedPaths ?? []),
+];
+
 export type ProxyDeps = {
   config: () => Config;
   startedAt: number;
@@ -72,7 +79,7 @@ export type ProxyDeps = {
 export function createProxyHandler(deps: ProxyDeps) {
   const created = Math.floor(deps.startedAt / 1000);
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
-    const dialect = errorEnvelopeFor(url.pathname);
+    const dialect = errorEnvelopeFor(url.pathname, req.headers);
     if (url.pathname === '/v1/models' && req.method === 'GET') {
       sendJson(res, 200, modelList(deps.config(), created));
       return;
@@ -107,7 +114,7 @@ export function createProxyHandler(deps: ProxyDeps) {
         res,
         dialect,
         404,
-        `Unknown endpoint ${req.method} ${url.pathname}. Switchyard serves POST /v1/chat/completions, /v1/messages, /v1/messages/count_tokens, /v1/embeddings, /v1/completions and GET /v1/models.`,
+        `Unknown endpoint ${req.method} ${url.pathname}. Switchyard serves ${SERVED.join(', ')} (the /v1 paths also without /v1). Check the base URL your tool is given.`,
         'unknown_url',
       );
       return;

@@ -1,5 +1,11 @@
 import { secretEquals } from '../keys/secretEquals.ts';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { Socket } from 'node:net';
 import {
   fetchSiteAllowed,
@@ -53,8 +59,10 @@ export type HttpServerOptions = {
   adminToken: string;
   dashboardDir: string;
   proxy: RequestHandler;
-  /** The error envelope of the caller format a non-admin path belongs to (the proxy's). */
-  proxyErrors: (pathname: string) => ErrorEnvelope;
+  /** The error envelope of the caller format a non-admin request belongs to (the proxy's). */
+  proxyErrors: (pathname: string, headers: IncomingHttpHeaders) => ErrorEnvelope;
+  /** The path the proxy serves a request under (`/chat/completions` → `/v1/chat/completions`). */
+  proxyPath: (pathname: string) => string;
   admin: RequestHandler;
   log: (message: string) => void;
   /** Shortened by tests; DEFAULT_SERVER_TIMEOUTS otherwise. */
@@ -94,13 +102,15 @@ export async function startHttpServer(
   let inFlight = 0;
   let drained: (() => void) | undefined;
 
-  const dialectFor = (pathname: string): ErrorDialect =>
-    pathname.startsWith('/admin') ? 'admin' : options.proxyErrors(pathname);
+  const dialectFor = (pathname: string, headers: IncomingHttpHeaders = {}): ErrorDialect =>
+    pathname.startsWith('/admin') ? 'admin' : options.proxyErrors(pathname, headers);
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const rawUrl = req.url ?? '/';
-    const pathname = rawUrl.split('?', 1)[0] as string;
-    const dialect = dialectFor(pathname);
+    const requested = req.url ?? '/';
+    const query = requested.indexOf('?');
+    const pathname = options.proxyPath(query === -1 ? requested : requested.slice(0, query));
+    const rawUrl = query === -1 ? pathname : pathname + requested.slice(query);
+    const dialect = dialectFor(pathname, req.headers);
     if (!hostAllowed(req.headers.host, options.allowRemote)) {
       sendError(
         res,
@@ -122,12 +132,16 @@ export async function startHttpServer(
       );
       return;
     }
+    const admin = pathname === '/admin' || pathname.startsWith('/admin/');
+    // The dashboard is read-only: anything but a read outside /admin is for the proxy, which
+    // answers an unknown endpoint with the list of those it serves.
     const proxyPath =
       pathname === '/v1' ||
       pathname.startsWith('/v1/') ||
       pathname === '/v1beta' ||
-      pathname.startsWith('/v1beta/');
-    const api = proxyPath || pathname === '/admin' || pathname.startsWith('/admin/');
+      pathname.startsWith('/v1beta/') ||
+      (!admin && pathname !== '/healthz' && req.method !== 'GET' && req.method !== 'HEAD');
+    const api = proxyPath || admin;
     if (api && !fetchSiteAllowed(req.headers['sec-fetch-site'])) {
       sendError(
         res,
@@ -168,7 +182,7 @@ export async function startHttpServer(
       await options.proxy(req, res, url);
       return;
     }
-    if (pathname === '/admin' || pathname.startsWith('/admin/')) {
+    if (admin) {
       if (!secretEquals(presentedAdminToken(req), options.adminToken)) {
         sendError(
           res,
@@ -213,7 +227,7 @@ export async function startHttpServer(
         if (!res.headersSent)
           sendError(
             res,
-            dialectFor(req.url ?? '/'),
+            dialectFor(options.proxyPath((req.url ?? '/').split('?', 1)[0] as string), req.headers),
             500,
             'Switchyard hit an internal error; see its log.',
           );

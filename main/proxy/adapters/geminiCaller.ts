@@ -118,6 +118,10 @@ function geminiPassthrough(): Codec {
 export const GEMINI_CALLER: CallerSide = {
   endpoints: {},
   match,
+  matchedPaths: [
+    ...Object.keys(ENDPOINTS).map((method) => `POST /v1beta/models/{model}:${method}`),
+    'GET /v1beta/models',
+  ],
   ownsPath: (pathname) => pathname === '/v1beta' || pathname.startsWith('/v1beta/'),
   headers: () => ({}),
   toHub: (req) => geminiToOpenAiRequest(req.body as GeminiInboundRequest, req.model, req.stream),
