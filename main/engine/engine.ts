@@ -298,6 +298,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       proxy: pausable,
       proxyErrors: errorEnvelopeFor,
       proxyPath: canonicalProxyPath,
+      allowedOrigins: () => config.current.settings.allowedOrigins,
       admin: (req, res, url) =>
         url.pathname === ADMIN_EVENTS_PATH
           ? events.attach(req, res)

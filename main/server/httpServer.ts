@@ -8,6 +8,8 @@ import {
 } from 'node:http';
 import type { Socket } from 'node:net';
 import {
+  CORS_EXPOSED_HEADERS,
+  corsAllowedHeaders,
   fetchSiteAllowed,
   hostAllowed,
   originAllowed,
@@ -61,6 +63,8 @@ export type HttpServerOptions = {
   proxy: RequestHandler;
   /** The error envelope of the caller format a non-admin request belongs to (the proxy's). */
   proxyErrors: (pathname: string, headers: IncomingHttpHeaders) => ErrorEnvelope;
+  /** Web origins the user allowed to call the proxy from a browser (settings.allowedOrigins). */
+  allowedOrigins: () => readonly string[];
   /** The path the proxy serves a request under (`/chat/completions` → `/v1/chat/completions`). */
   proxyPath: (pathname: string) => string;
   admin: RequestHandler;
@@ -121,17 +125,6 @@ export async function startHttpServer(
       );
       return;
     }
-    const origin = req.headers.origin;
-    if (!originAllowed(origin, origins)) {
-      sendError(
-        res,
-        dialect,
-        403,
-        'Cross-origin request refused: only the Switchyard dashboard may call this server from a browser.',
-        'origin_not_allowed',
-      );
-      return;
-    }
     const admin = pathname === '/admin' || pathname.startsWith('/admin/');
     // The dashboard is read-only: anything but a read outside /admin is for the proxy, which
     // answers an unknown endpoint with the list of those it serves.
@@ -141,8 +134,44 @@ export async function startHttpServer(
       pathname === '/v1beta' ||
       pathname.startsWith('/v1beta/') ||
       (!admin && pathname !== '/healthz' && req.method !== 'GET' && req.method !== 'HEAD');
+    const origin = req.headers.origin;
+    // A web page the user allowed (settings.allowedOrigins) may call the proxy, with the key,
+    // and nothing else: the admin API never takes a foreign origin.
+    const corsOrigin =
+      origin !== undefined && proxyPath && options.allowedOrigins().includes(origin)
+        ? origin
+        : undefined;
+    if (corsOrigin === undefined && !originAllowed(origin, origins)) {
+      sendError(
+        res,
+        dialect,
+        403,
+        'Cross-origin request refused: only the Switchyard dashboard may call this server from a browser.',
+        'origin_not_allowed',
+      );
+      return;
+    }
+    if (corsOrigin !== undefined) {
+      res.setHeader('access-control-allow-origin', corsOrigin);
+      res.setHeader('vary', 'Origin');
+      res.setHeader('access-control-expose-headers', CORS_EXPOSED_HEADERS);
+      if (req.method === 'OPTIONS') {
+        const requested = req.headers['access-control-request-headers'];
+        res.writeHead(204, {
+          ...BASE_HEADERS,
+          'access-control-allow-methods': 'GET, POST, DELETE, OPTIONS',
+          'access-control-allow-headers': corsAllowedHeaders(
+            typeof requested === 'string' ? requested : undefined,
+          ),
+          'access-control-max-age': '600',
+        });
+        res.end();
+        return;
+      }
+    }
     const api = proxyPath || admin;
-    if (api && !fetchSiteAllowed(req.headers['sec-fetch-site'])) {
+    // An allowed origin's requests are cross-site by nature; its Origin says which page sent them.
+    if (api && corsOrigin === undefined && !fetchSiteAllowed(req.headers['sec-fetch-site'])) {
       sendError(
         res,
         dialect,

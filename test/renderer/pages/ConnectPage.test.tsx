@@ -29,6 +29,7 @@ function show(routes: Route[], defaultRoute?: string) {
         retentionDays: 30,
         retentionMaxMb: 512,
         maxBodyBytes: 8 * 1024 * 1024,
+        allowedOrigins: [],
         ...(defaultRoute === undefined ? {} : { defaultRoute }),
       },
       proxyKey: {

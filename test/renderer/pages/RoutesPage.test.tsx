@@ -118,6 +118,7 @@ describe('RoutesPage', () => {
       retentionDays: 30,
       retentionMaxMb: 512,
       maxBodyBytes: 8 * 1024 * 1024,
+      allowedOrigins: [],
     };
     useStore.setState({ settings });
     const calls = fakeAdmin({ 'PUT /admin/settings': { ...settings, defaultRoute: 'fast' } });
