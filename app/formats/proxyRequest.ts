@@ -29,6 +29,8 @@ type RequestFacts = {
   receivedAt: number;
   /** The caller's `anthropic-beta` header: forwarded to Anthropic-format targets only. */
   anthropicBeta?: string;
+  /** Gemini's streamGenerateContent without `alt=sse`: the stream is one JSON array, not SSE. */
+  jsonArrayStream?: true;
 };
 
 /**

@@ -38,7 +38,10 @@ export interface CallerSide {
    * Decode: an endpoint whose path carries its model (Gemini's `models/{model}:method`), with
    * the model and whether it streams; undefined for a path it does not serve this way.
    */
-  match?(pathname: string): (CallerEndpoint & { model: string; stream: boolean }) | undefined;
+  match?(
+    pathname: string,
+    query: URLSearchParams,
+  ): (CallerEndpoint & { model: string; stream: boolean; jsonArrayStream?: true }) | undefined;
   /** What `match` serves, as the unknown-endpoint answer lists it (`POST /v1beta/…`). */
   matchedPaths?: readonly string[];
   /** Whether an error on this path is written in this format (before any endpoint matched). */
@@ -50,7 +53,7 @@ export interface CallerSide {
   /** A whole hub answer in this format. */
   answer(completion: ChatCompletion, model: string, producer: string): unknown;
   /** Hub stream chunks into this format's stream. */
-  stream(model: string, producer: string): FromOpenAi;
+  stream(model: string, producer: string, req: HubRequest): FromOpenAi;
   /** stream_options policy: whether the caller asked for a usage chunk (the hub always asks). */
   includeUsage(req: HubRequest): boolean;
   /** The error envelope before the first byte. */

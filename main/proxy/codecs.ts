@@ -51,7 +51,7 @@ function translating(
     relay: (model) =>
       translatingRelay(
         target.stream(model, caller.includeUsage(req), created),
-        caller.stream(model, producer(model)),
+        caller.stream(model, producer(model), req),
       ),
   };
 }

@@ -35,9 +35,12 @@ export function modelList(
 /** A path whose segment names the model (Gemini's `models/{model}:method`). */
 function matchPath(
   pathname: string,
-): (CallerEndpoint & { caller: Caller; model?: string; stream?: boolean }) | undefined {
+  query: URLSearchParams,
+):
+  | (CallerEndpoint & { caller: Caller; model?: string; stream?: boolean; jsonArrayStream?: true })
+  | undefined {
   for (const caller of CALLERS) {
-    const found = caller.match?.(pathname);
+    const found = caller.match?.(pathname, query);
     if (found !== undefined) return { ...found, caller };
   }
   return undefined;
@@ -46,7 +49,7 @@ function matchPath(
 /** Every path a caller format serves, with its format's caller side. */
 const ENDPOINTS = new Map<
   string,
-  CallerEndpoint & { caller: Caller; model?: string; stream?: boolean }
+  CallerEndpoint & { caller: Caller; model?: string; stream?: boolean; jsonArrayStream?: true }
 >(
   CALLERS.flatMap((caller) =>
     Object.entries(caller.endpoints).map(([path, endpoint]) => [path, { ...endpoint, caller }]),
@@ -108,7 +111,7 @@ export function createProxyHandler(deps: ProxyDeps) {
       sendJson(res, 200, geminiModelList(modelList(deps.config(), created).data));
       return;
     }
-    const endpoint = ENDPOINTS.get(url.pathname) ?? matchPath(url.pathname);
+    const endpoint = ENDPOINTS.get(url.pathname) ?? matchPath(url.pathname, url.searchParams);
     if (!endpoint) {
       sendError(
         res,
@@ -182,6 +185,7 @@ export function createProxyHandler(deps: ProxyDeps) {
       maxTokens: typeof maxTokens === 'number' ? maxTokens : undefined,
       receivedAt: deps.clock(),
       ...endpoint.caller.headers(req.headers),
+      ...(endpoint.jsonArrayStream === true ? { jsonArrayStream: true } : {}),
     } as ProxyRequest;
     if (request.kind === 'count_tokens' || request.kind === 'gemini_count_tokens')
       await deps.countTokens(request, res);

@@ -110,6 +110,22 @@ describe.each(FORMATS)('a Gemini caller, upstream %s', (format) => {
     expect(chunks.at(-1)!.usageMetadata).toBeDefined();
   });
 
+  it('streamGenerateContent without alt streams one JSON array, as Google does by default', async () => {
+    const res = await call(`models/${model}:streamGenerateContent`, {
+      contents: [{ role: 'user', parts: [{ text: 'array of chunks please' }] }],
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('application/json');
+    const chunks = (await res.json()) as GeminiAnswer[];
+    expect(chunks.length).toBeGreaterThan(1);
+    const text = chunks
+      .flatMap((c) => c.candidates[0]?.content?.parts ?? [])
+      .map((p) => p.text ?? '')
+      .join('');
+    expect(text).toContain('array of chunks please');
+    expect(chunks.at(-1)!.candidates[0]!.finishReason).toBe('STOP');
+  });
+
   it('a function call round trip: the call comes back with an id, its response goes up', async () => {
     const first = await call(`models/${model}:streamGenerateContent?alt=sse`, {
       contents: [{ role: 'user', parts: [{ text: 'use the tool run_shell_command' }] }],
@@ -232,5 +248,17 @@ describe('the Gemini surface', () => {
       status: expect.any(String),
       code: expect.any(Number),
     });
+  });
+
+  it('…and a JSON-array stream ends with the error as its last element, still valid JSON', async () => {
+    for (const provider of ['anthropic', 'gemini'] as const) {
+      t.mocks[provider]!.queueFaults({ kind: 'reset-after-headers', afterEvents: 3 });
+      const res = await call(`models/via-${provider}:streamGenerateContent`, {
+        contents: [{ parts: [{ text: 'one two three four five six seven' }] }],
+      });
+      expect(res.status).toBe(200);
+      const chunks = (await res.json()) as Array<GeminiAnswer & { error?: unknown }>;
+      expect(chunks.at(-1)!.error).toMatchObject({ code: expect.any(Number) });
+    }
   });
 });

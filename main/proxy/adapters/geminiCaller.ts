@@ -32,21 +32,53 @@ import { joinUrl } from '../url.ts';
 export const geminiErrorEnvelope: ErrorEnvelope = (status, message) =>
   geminiErrorBody(status, message, googleStatus(status));
 
-/** A Gemini stream ends with an error as one more `data:` chunk holding the error body. */
-function streamErrorText(error: StreamError): string {
+/** A stream error as Google's error body, its status string kept when it has one. */
+function streamErrorBody(error: StreamError) {
   const status =
     error.code !== null && /^[A-Z_]+$/.test(error.code) ? error.code : googleStatus(error.status);
-  return `data: ${JSON.stringify(geminiErrorBody(error.status, error.message, status))}\n\n`;
+  return geminiErrorBody(error.status, error.message, status);
 }
 
-const sse = (chunk: GenerateContentResponse) => `data: ${JSON.stringify(chunk)}\n\n`;
+/**
+ * How one stream's chunks go on the wire: `data:` events (`alt=sse`, what the SDKs ask for), or
+ * Google's default, one JSON array whose elements arrive as they are ready. A stream ends with an
+ * error as one more chunk holding the error body.
+ */
+class ChunkWriter {
+  private opened = false;
+  readonly jsonArray: boolean;
 
-function geminiCaller(model: string): FromOpenAi {
+  constructor(jsonArray: boolean) {
+    this.jsonArray = jsonArray;
+  }
+
+  chunk(value: unknown): string {
+    if (!this.jsonArray) return `data: ${JSON.stringify(value)}\n\n`;
+    const prefix = this.opened ? ',\r\n' : '[';
+    this.opened = true;
+    return prefix + JSON.stringify(value);
+  }
+
+  close(): string {
+    if (!this.jsonArray) return '';
+    return this.opened ? ']' : '[]';
+  }
+
+  error(error: StreamError): string {
+    return this.chunk(streamErrorBody(error)) + this.close();
+  }
+}
+
+const writerFor = (req: { jsonArrayStream?: true }) =>
+  new ChunkWriter(req.jsonArrayStream === true);
+
+function geminiCaller(model: string, writer: ChunkWriter): FromOpenAi {
   const stream = new OpenAiToGeminiStream(model);
+  const write = (chunks: GenerateContentResponse[]) => chunks.map((c) => writer.chunk(c)).join('');
   return {
-    push: (chunk) => stream.push(chunk).map(sse).join(''),
-    end: (complete) => stream.end(complete).map(sse).join(''),
-    errorText: streamErrorText,
+    push: (chunk) => write(stream.push(chunk)),
+    end: (complete) => write(stream.end(complete)) + (complete ? writer.close() : ''),
+    errorText: (error) => writer.error(error),
   };
 }
 
@@ -63,7 +95,7 @@ const ENDPOINTS: Record<string, CallerEndpoint & { stream: boolean }> = {
 const METHOD_PATH = /^\/v1beta\/models\/([^/:]+(?:\/[^/:]+)?):([A-Za-z]+)$/;
 
 /** `/v1beta/models/{model}:{method}` → the endpoint, with the model segment URL-decoded. */
-function match(pathname: string) {
+function match(pathname: string, query: URLSearchParams) {
   const found = METHOD_PATH.exec(pathname);
   if (found === null) return undefined;
   const endpoint = ENDPOINTS[found[2] as string];
@@ -74,7 +106,8 @@ function match(pathname: string) {
   } catch {
     return undefined;
   }
-  return { ...endpoint, model };
+  const jsonArray = endpoint.stream && query.get('alt') !== 'sse';
+  return { ...endpoint, model, ...(jsonArray ? { jsonArrayStream: true as const } : {}) };
 }
 
 function usageOf(value: unknown) {
@@ -84,8 +117,11 @@ function usageOf(value: unknown) {
   return meta === undefined ? undefined : openAiUsage(geminiUsageToOpenAi(meta));
 }
 
-/** Gemini both sides: the body goes up as sent, the answer comes back as it came. */
-function geminiPassthrough(): Codec {
+/**
+ * Gemini both sides: the body goes up as sent, the answer comes back as it came (a stream is
+ * always asked for as SSE, and rewritten into a JSON array for a caller that wants one).
+ */
+function geminiPassthrough(writer: () => ChunkWriter): Codec {
   return {
     url: (provider: Provider, model, stream) =>
       joinUrl(provider.baseUrl, `v1beta/${geminiMethodPath(model, stream)}`),
@@ -99,19 +135,36 @@ function geminiPassthrough(): Codec {
         return { ok: false, error: geminiStreamError(error) };
       return { ok: true, body: text, usage: usageOf(value) ?? { tokensIn: 0, tokensOut: 0 } };
     },
-    relay: () =>
-      passthroughRelay((event, usage) => {
-        const value = parseJson(event.data);
-        if (value === null || typeof value !== 'object')
-          return { error: malformedStream('Gemini') };
-        const error = (value as { error?: unknown }).error;
-        if (error !== undefined && error !== null) return { error: geminiStreamError(error) };
-        const counts = usageOf(value);
-        if (counts !== undefined) Object.assign(usage, counts);
-        const candidates = (value as { candidates?: Array<{ finishReason?: unknown }> }).candidates;
-        const complete = candidates?.some((c) => typeof c.finishReason === 'string') === true;
-        return { started: true, complete };
-      }, streamErrorText),
+    relay: () => {
+      const out = writer();
+      const relay = passthroughRelay(
+        (event, usage) => {
+          const value = parseJson(event.data);
+          if (value === null || typeof value !== 'object')
+            return { error: malformedStream('Gemini') };
+          const error = (value as { error?: unknown }).error;
+          if (error !== undefined && error !== null) return { error: geminiStreamError(error) };
+          const counts = usageOf(value);
+          if (counts !== undefined) Object.assign(usage, counts);
+          const candidates = (value as { candidates?: Array<{ finishReason?: unknown }> })
+            .candidates;
+          const complete = candidates?.some((c) => typeof c.finishReason === 'string') === true;
+          return {
+            started: true,
+            complete,
+            ...(out.jsonArray ? { replace: out.chunk(value) } : {}),
+          };
+        },
+        (error) => out.error(error),
+      );
+      return {
+        ...relay,
+        end: () => {
+          const step = relay.end();
+          return step.error === undefined ? { ...step, out: step.out + out.close() } : step;
+        },
+      };
+    },
   };
 }
 
@@ -126,10 +179,10 @@ export const GEMINI_CALLER: CallerSide = {
   headers: () => ({}),
   toHub: (req) => geminiToOpenAiRequest(req.body as GeminiInboundRequest, req.model, req.stream),
   answer: (completion, model) => openAiToGeminiResponse(completion, model),
-  stream: (model) => geminiCaller(model),
+  stream: (model, _producer, req) => geminiCaller(model, writerFor(req)),
   // Gemini chunks carry usageMetadata, so the hub stream must bring it.
   includeUsage: () => true,
   errorBody: geminiErrorEnvelope,
-  streamErrorText,
-  passthrough: () => geminiPassthrough(),
+  streamErrorText: (error) => new ChunkWriter(false).error(error),
+  passthrough: (req) => geminiPassthrough(() => writerFor(req)),
 };
