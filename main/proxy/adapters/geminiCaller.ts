@@ -92,9 +92,13 @@ const ENDPOINTS: Record<string, CallerEndpoint & { stream: boolean }> = {
   },
 };
 
-const METHOD_PATH = /^\/v1beta\/models\/([^/:]+(?:\/[^/:]+)?):([A-Za-z]+)$/;
+/**
+ * `…/models/{model}:{method}` under v1beta (Gemini CLI) or v1 (@google/genai asks for v1 when
+ * no version is set; a bare `/models/…` is served as `/v1/models/…`).
+ */
+const METHOD_PATH = /^\/v1(?:beta)?\/models\/([^/:]+(?:\/[^/:]+)?):([A-Za-z]+)$/;
 
-/** `/v1beta/models/{model}:{method}` → the endpoint, with the model segment URL-decoded. */
+/** `/v1beta/models/{model}:{method}` (or `/v1/…`) → the endpoint, with the model segment URL-decoded. */
 function match(pathname: string, query: URLSearchParams) {
   const found = METHOD_PATH.exec(pathname);
   if (found === null) return undefined;
@@ -175,7 +179,8 @@ export const GEMINI_CALLER: CallerSide = {
     ...Object.keys(ENDPOINTS).map((method) => `POST /v1beta/models/{model}:${method}`),
     'GET /v1beta/models',
   ],
-  ownsPath: (pathname) => pathname === '/v1beta' || pathname.startsWith('/v1beta/'),
+  ownsPath: (pathname) =>
+    pathname === '/v1beta' || pathname.startsWith('/v1beta/') || METHOD_PATH.test(pathname),
   headers: () => ({}),
   toHub: (req) => geminiToOpenAiRequest(req.body as GeminiInboundRequest, req.model, req.stream),
   answer: (completion, model) => openAiToGeminiResponse(completion, model),
