@@ -32,6 +32,8 @@ beforeAll(async () => {
     routes: [
       ...FORMATS.map((f) => ({ name: `via-${f}`, targets: [TARGETS[f]] })),
       { name: 'chain', targets: [TARGETS.openai, TARGETS.anthropic] },
+      { name: 'hedged', latencyBudgetMs: 300, targets: [TARGETS.gemini, TARGETS.anthropic] },
+      { name: 'private', privacy: 'sensitive', targets: [TARGETS.gemini, TARGETS.anthropic] },
     ],
   });
 });
@@ -235,6 +237,35 @@ describe('the Gemini surface', () => {
       ['openai', 429],
       ['anthropic', 200],
     ]);
+  });
+
+  it('a latency budget overtakes a stalled first target for a Gemini caller', async () => {
+    t.mocks.gemini!.queueFaults({ kind: 'stall-before-headers' });
+    const res = await call('models/hedged:generateContent', {
+      contents: [{ parts: [{ text: 'race for gemini' }] }],
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-switchyard-provider')).toBe('anthropic');
+    const body = (await res.json()) as GeminiAnswer;
+    expect(JSON.stringify(body.candidates[0]!.content)).toContain('race for gemini');
+    const id = res.headers.get('x-switchyard-request-id')!;
+    const detail = (await (await t.adminFetch(`/admin/requests/${id}`)).json()) as {
+      attempts: Array<{ provider: string; outcome: string; hedged: boolean }>;
+    };
+    expect(detail.attempts.map((a) => [a.provider, a.outcome, a.hedged])).toEqual([
+      ['gemini', 'lost-race', false],
+      ['anthropic', 'ok', true],
+    ]);
+  });
+
+  it('a sensitive route skips a target that trains on free inputs, even a Gemini one', async () => {
+    const before = t.mocks.gemini!.requests.length;
+    const res = await call('models/private:generateContent', {
+      contents: [{ parts: [{ text: 'keep this private' }] }],
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-switchyard-provider')).toBe('anthropic');
+    expect(t.mocks.gemini!.requests.length).toBe(before);
   });
 
   it('a failure after the first byte ends the stream with an error chunk in Google’s envelope', async () => {
