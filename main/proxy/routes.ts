@@ -111,6 +111,14 @@ export function createProxyHandler(deps: ProxyDeps) {
       sendJson(res, 200, geminiModelList(modelList(deps.config(), created).data));
       return;
     }
+    if (url.pathname.startsWith('/v1beta/models/') && req.method === 'GET') {
+      const id = url.pathname.slice('/v1beta/models/'.length);
+      const listed = geminiModelList(modelList(deps.config(), created).data).models;
+      const model = listed.find((m) => m.name === `models/${id}`);
+      if (model) sendJson(res, 200, model);
+      else sendError(res, dialect, 404, `No model "${id}": send a route name or "provider/model".`);
+      return;
+    }
     const endpoint = ENDPOINTS.get(url.pathname) ?? matchPath(url.pathname, url.searchParams);
     if (!endpoint) {
       sendError(

@@ -177,6 +177,10 @@ describe.each(FORMATS)('a Gemini caller, upstream %s', (format) => {
     expect(res.status).toBe(200);
     const body = (await res.json()) as { totalTokens: number };
     expect(body.totalTokens).toBeGreaterThan(0);
+    // A Gemini target counts with its own countTokens; the others are estimated here.
+    expect(res.headers.get('x-switchyard-token-count')).toBe(
+      format === 'gemini' ? 'provider' : 'estimate',
+    );
     const after = t.mocks[format]!.requests.filter((r) =>
       /generateContent|messages$|completions$/.test(r.path),
     ).length;
@@ -190,6 +194,11 @@ describe('the Gemini surface', () => {
     expect(res.status).toBe(200);
     const body = (await res.json()) as { models: Array<{ name: string }> };
     expect(body.models.map((m) => m.name)).toContain('models/via-gemini');
+    const one = await fetch(`${t.engine.url}/v1beta/models/via-openai`, { headers });
+    expect(await one.json()).toMatchObject({ name: 'models/via-openai' });
+    const none = await fetch(`${t.engine.url}/v1beta/models/nothing-here`, { headers });
+    expect(none.status).toBe(404);
+    expect(await none.json()).toMatchObject({ error: { status: 'NOT_FOUND' } });
   });
 
   it('takes the key as ?key= and refuses a wrong one in Google’s envelope', async () => {
