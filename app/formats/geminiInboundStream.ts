@@ -5,7 +5,7 @@
  * last chunk, as Gemini sends them.
  */
 import type { GeminiPart, GeminiUsageMetadata, GenerateContentResponse } from './gemini.ts';
-import { functionCallPart, geminiFinishReasonOf, geminiUsageOf } from './geminiInbound.ts';
+import { functionCallPart, geminiFinishReasonOf, geminiUsageOf } from './geminiInboundResponse.ts';
 import type { ChatCompletionChunk, FinishReason, ToolCall } from './openai.ts';
 
 type PendingCall = { id: string; name: string; args: string; signature?: string };

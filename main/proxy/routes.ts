@@ -12,7 +12,7 @@ import { readJsonBody } from '../server/body.ts';
 import { sendError, sendJson } from '../server/respond.ts';
 import type { CallerEndpoint } from './adapter.ts';
 import { CALLERS, errorEnvelopeFor, type Caller } from './adapters/registry.ts';
-import { geminiModelList } from '../../app/formats/geminiInbound.ts';
+import { geminiModelList } from '../../app/formats/geminiInboundResponse.ts';
 
 /** The model list clients see: every route name, then every `provider/model` the config names. */
 export function modelList(

@@ -16,9 +16,9 @@ import {
   GeminiCountTokensRequestSchema,
   GeminiInboundRequestSchema,
   geminiToOpenAiRequest,
-  openAiToGeminiResponse,
   type GeminiInboundRequest,
 } from '../../../app/formats/geminiInbound.ts';
+import { openAiToGeminiResponse } from '../../../app/formats/geminiInboundResponse.ts';
 import { OpenAiToGeminiStream } from '../../../app/formats/geminiInboundStream.ts';
 import { geminiUsageToOpenAi } from '../../../app/formats/geminiTargetResponse.ts';
 import type { GenerateContentResponse } from '../../../app/formats/gemini.ts';

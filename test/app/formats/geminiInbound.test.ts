@@ -3,8 +3,8 @@ import {
   fromGeminiSchema,
   GeminiInboundRequestSchema,
   geminiToOpenAiRequest,
-  openAiToGeminiResponse,
 } from '../../../app/formats/geminiInbound.ts';
+import { openAiToGeminiResponse } from '../../../app/formats/geminiInboundResponse.ts';
 import { OpenAiToGeminiStream } from '../../../app/formats/geminiInboundStream.ts';
 import {
   ChatCompletionRequestSchema,
