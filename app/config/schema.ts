@@ -106,6 +106,26 @@ export const RouteSchema = z.strictObject({
 });
 export type Route = z.infer<typeof RouteSchema>;
 
+/**
+ * One web origin exactly as a browser sends it in `Origin`: `http` or `https`, a host, an
+ * optional port, nothing else (no path, no wildcard, no trailing slash), lower case.
+ */
+export const WebOriginSchema = z.string().refine(
+  (value) => {
+    if (value.includes('*')) return false;
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value;
+    } catch {
+      return false;
+    }
+  },
+  {
+    message:
+      'must be an exact origin such as https://app.example or http://localhost:5173: scheme, host and port only, lower case, no path, no wildcard',
+  },
+);
+
 export const SettingsSchema = z.strictObject({
   logBodies: z
     .boolean()
@@ -132,6 +152,13 @@ export const SettingsSchema = z.strictObject({
     .default(false)
     .describe(
       'Replace a route target whose model the provider dropped or deprecated with the suggested successor (logged)',
+    ),
+  allowedOrigins: z
+    .array(WebOriginSchema)
+    .max(50)
+    .default([])
+    .describe(
+      'Web pages (exact origins) allowed to call the proxy from a browser, with the proxy key; never the admin API',
     ),
 });
 

@@ -1,10 +1,11 @@
 /** What the engine knows about an inbound request once the proxy has decoded it at the edge. */
 import type { CountTokensRequest, MessagesRequest } from './anthropic.ts';
+import type { GeminiCountTokensRequest, GeminiInboundRequest } from './geminiInbound.ts';
 import type { ChatCompletionRequest, CompletionRequest, EmbeddingsRequest } from './openai.ts';
 import type { ResponsesRequest } from './responses.ts';
 
 /** The wire formats a caller can speak to the proxy (main/proxy/adapters has one adapter each). */
-export type CallerFormat = 'openai' | 'anthropic' | 'responses';
+export type CallerFormat = 'openai' | 'anthropic' | 'responses' | 'gemini';
 
 /** Each endpoint kind with the caller format it belongs to and the body its schema parsed. */
 type Endpoints = {
@@ -14,6 +15,8 @@ type Endpoints = {
   messages: { inbound: 'anthropic'; body: MessagesRequest };
   count_tokens: { inbound: 'anthropic'; body: CountTokensRequest };
   responses: { inbound: 'responses'; body: ResponsesRequest };
+  generate: { inbound: 'gemini'; body: GeminiInboundRequest };
+  gemini_count_tokens: { inbound: 'gemini'; body: GeminiCountTokensRequest };
 };
 
 export type EndpointKind = keyof Endpoints;
@@ -30,6 +33,8 @@ type RequestFacts = {
   anthropicBeta?: string;
   /** Responses API with `store`: keeps the finished answer and its conversation. */
   keepResponse?: (response: Record<string, unknown>, conversation: unknown[]) => void;
+  /** Gemini's streamGenerateContent without `alt=sse`: the stream is one JSON array, not SSE. */
+  jsonArrayStream?: true;
 };
 
 /**
@@ -41,7 +46,10 @@ export type ProxyRequest = {
 }[EndpointKind];
 
 /** A request the dispatcher relays to a target (token counts are answered at the edge). */
-export type RelayedRequest = Exclude<ProxyRequest, { kind: 'count_tokens' }>;
+export type RelayedRequest = Exclude<
+  ProxyRequest,
+  { kind: 'count_tokens' | 'gemini_count_tokens' }
+>;
 
 /** The request of one endpoint kind. */
 export type ProxyRequestOf<K extends EndpointKind> = Extract<ProxyRequest, { kind: K }>;

@@ -22,6 +22,7 @@ import type { SendTestRequest } from '../admin/stateHandlers.ts';
 import { startHttpServer, type RunningServer, type ServerTimeouts } from '../server/httpServer.ts';
 import { sendError } from '../server/respond.ts';
 import { errorEnvelopeFor } from '../proxy/adapters/registry.ts';
+import { canonicalProxyPath } from '../proxy/paths.ts';
 import { DATABASE_FILE_NAME, openDatabase } from '../store/database.ts';
 import { redactBody } from '../store/bodyRedaction.ts';
 import { tightenDataFolder } from '../store/fileModes.ts';
@@ -344,7 +345,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       req.resume();
       sendError(
         res,
-        errorEnvelopeFor(url.pathname),
+        errorEnvelopeFor(url.pathname, req.headers),
         503,
         'Routing is paused in Switchyard. Resume it from the tray menu or the dashboard.',
         'routing_paused',
@@ -359,6 +360,8 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       dashboardDir: options.dashboardDir,
       proxy: pausable,
       proxyErrors: errorEnvelopeFor,
+      proxyPath: canonicalProxyPath,
+      allowedOrigins: () => config.current.settings.allowedOrigins,
       admin: (req, res, url) =>
         url.pathname === ADMIN_EVENTS_PATH
           ? events.attach(req, res)

@@ -28,12 +28,22 @@ export type CallerEndpoint = {
 };
 
 /** The requests a caller format sends through the OpenAI hub (those that are not token counts). */
-export type HubRequest = ProxyRequestOf<'chat' | 'messages' | 'responses'>;
+export type HubRequest = ProxyRequestOf<'chat' | 'messages' | 'responses' | 'generate'>;
 
 /** The format as the client speaks it: how its requests come in and its answers and errors go out. */
 export interface CallerSide {
   /** Decode: the paths it serves, each with its endpoint kind and body schema. */
   endpoints: Readonly<Record<string, CallerEndpoint>>;
+  /**
+   * Decode: an endpoint whose path carries its model (Gemini's `models/{model}:method`), with
+   * the model and whether it streams; undefined for a path it does not serve this way.
+   */
+  match?(
+    pathname: string,
+    query: URLSearchParams,
+  ): (CallerEndpoint & { model: string; stream: boolean; jsonArrayStream?: true }) | undefined;
+  /** What `match` serves, as the unknown-endpoint answer lists it (`POST /v1beta/…`). */
+  matchedPaths?: readonly string[];
   /** Whether an error on this path is written in this format (before any endpoint matched). */
   ownsPath(pathname: string): boolean;
   /** Decode: request headers the engine keeps (e.g. Anthropic's beta header). */

@@ -65,6 +65,7 @@ export function codecFor(req: ProxyRequest, candidate: Candidate): Codec | { uns
     case 'embeddings':
       return target.embeddings(req, provider);
     case 'count_tokens':
+    case 'gemini_count_tokens':
       return { unsupported: 'token counts are answered by tokenCount.ts, never relayed' };
     case 'responses':
       // A provider that serves the Responses API itself gets the request as sent.
@@ -72,7 +73,8 @@ export function codecFor(req: ProxyRequest, candidate: Candidate): Codec | { uns
         ? callerOf(req.inbound).passthrough(req, provider)
         : translating(req, provider, callerOf(req.inbound), target);
     case 'chat':
-    case 'messages': {
+    case 'messages':
+    case 'generate': {
       const caller = callerOf(req.inbound);
       return req.inbound === provider.format
         ? caller.passthrough(req, provider)

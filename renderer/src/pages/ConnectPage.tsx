@@ -21,6 +21,8 @@ import {
   type SnippetInput,
 } from '../lib/snippets.ts';
 import { useStore } from '../store/index.ts';
+import { TOOL_SNIPPETS } from '../lib/toolSnippets.ts';
+import { AllowedOriginsField } from '../components/AllowedOriginsField.tsx';
 
 function SnippetCard(props: { snippet: Snippet; input: SnippetInput; children?: ReactNode }) {
   const [copied, setCopied] = useState(false);
@@ -187,7 +189,10 @@ export function ConnectPage() {
       <header className="page-head">
         <div>
           <h1>Connect</h1>
-          <p>Point any OpenAI- or Anthropic-compatible tool at Switchyard with these two values.</p>
+          <p>
+            Point any OpenAI-, Anthropic- or Gemini-compatible tool at Switchyard with these two
+            values.
+          </p>
         </div>
       </header>
       {info === null ? (
@@ -236,7 +241,7 @@ export function ConnectPage() {
 
       {info !== null && (
         <div className="grid grid-2">
-          {SNIPPETS.map((snippet) => (
+          {[...SNIPPETS, ...TOOL_SNIPPETS].map((snippet) => (
             <SnippetCard
               key={snippet.id}
               snippet={snippet}
@@ -253,6 +258,8 @@ export function ConnectPage() {
           ))}
         </div>
       )}
+
+      <AllowedOriginsField />
     </div>
   );
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { configJsonSchema } from '../../../app/config/jsonSchema.ts';
 import { migrateConfig, type Migration } from '../../../app/config/migrations.ts';
 import { parseConfigText, parseConfigValue } from '../../../app/config/parse.ts';
-import { CONFIG_VERSION, defaultConfig } from '../../../app/config/schema.ts';
+import { CONFIG_VERSION, defaultConfig, SettingsSchema } from '../../../app/config/schema.ts';
 
 describe('config schema', () => {
   it('accepts the default config and fills defaults', () => {
@@ -123,5 +123,32 @@ describe('config JSON Schema', () => {
       readFileSync(new URL('../../../resources/config.schema.json', import.meta.url), 'utf8'),
     );
     expect(shipped).toEqual(configJsonSchema());
+  });
+});
+
+describe('settings.allowedOrigins', () => {
+  it.each(['https://app.example', 'http://localhost:5173', 'http://127.0.0.1:8080'])(
+    'takes the exact origin %s',
+    (origin) => {
+      expect(SettingsSchema.parse({ allowedOrigins: [origin] }).allowedOrigins).toEqual([origin]);
+    },
+  );
+
+  it.each([
+    '*',
+    'https://*.example',
+    'https://app.example/',
+    'https://app.example/path',
+    'app.example',
+    'ftp://app.example',
+    'https://APP.example',
+    'null',
+    'https://user@app.example',
+  ])('refuses %s', (origin) => {
+    expect(SettingsSchema.safeParse({ allowedOrigins: [origin] }).success).toBe(false);
+  });
+
+  it('is empty by default', () => {
+    expect(SettingsSchema.parse({}).allowedOrigins).toEqual([]);
   });
 });

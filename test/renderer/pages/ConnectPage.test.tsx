@@ -31,6 +31,7 @@ function show(routes: Route[], defaultRoute?: string) {
         retentionMaxMb: 512,
         maxBodyBytes: 8 * 1024 * 1024,
         autoReplaceModels: false,
+        allowedOrigins: [],
         ...(defaultRoute === undefined ? {} : { defaultRoute }),
       },
       proxyKey: {

@@ -119,6 +119,7 @@ describe('RoutesPage', () => {
       retentionMaxMb: 512,
       maxBodyBytes: 8 * 1024 * 1024,
       autoReplaceModels: false,
+      allowedOrigins: [],
     };
     useStore.setState({ settings });
     const calls = fakeAdmin({ 'PUT /admin/settings': { ...settings, defaultRoute: 'fast' } });
