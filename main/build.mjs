@@ -18,6 +18,14 @@ await Promise.all([
     outfile: 'dist/main/cli.js',
     format: 'esm',
   }),
+  // The request log's worker thread, beside the CLI: requestLogThread.ts finds it there, from the
+  // CLI bundle and from the Electron one alike.
+  build({
+    ...common,
+    entryPoints: ['main/store/requestLogWorker.ts'],
+    outfile: 'dist/main/requestLogWorker.js',
+    format: 'esm',
+  }),
   // CJS has no import.meta.url. Engine modules find files relative to themselves as
   // `../../resources/…`, which holds for main/<folder>/x.ts and for dist/main/cli.js; the Electron
   // bundle sits one folder deeper, so its stand-in URL names a file in dist/main/ to match.

@@ -15,6 +15,7 @@ const SYSTEM_PACKAGES = [
   { pkg: 'libsecret-tools', bin: 'secret-tool', why: 'to prove the keyring is unlocked' },
   { pkg: 'xvfb', bin: 'xvfb-run', why: 'a display for the Electron launch test' },
   { pkg: 'xauth', bin: 'xauth', why: 'xvfb-run needs it' },
+  { pkg: 'redis-server', bin: 'redis-server', why: 'team mode is tested against a real Redis' },
 ];
 
 function has(bin) {

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import type { Catalog } from '../catalog/schema.ts';
 import type { LimiterState } from '../limiter/state.ts';
 import type { LimiterView } from '../limiter/view.ts';
+import type { DiscoveredModel, ModelWatchEntry } from '../models/watch.ts';
+import type { TeamStatus } from '../team/status.ts';
 import type { FieldIssue } from '../config/parse.ts';
 import {
   ConfigSchema,
@@ -86,6 +88,8 @@ export type EngineStatus = {
   startedAt: string;
   /** Routing is paused: the proxy answers 503 until it is resumed. */
   paused: boolean;
+  /** Team mode (issue 20); absent when the config has no `team`. */
+  team?: TeamStatus;
 };
 
 /** The catalog as the user's config shapes it, and the overrides that could not apply. */
@@ -262,6 +266,10 @@ export const ADMIN_API = {
   setPaused: endpoint<EngineStatus>()('PUT', '/admin/pause', PauseSchema),
   /** Paid spend per route today, as the engine counts it against each route's budget. */
   paidSpend: endpoint<PaidSpendView>()('GET', '/admin/spend/today', NoBody),
+  /** Route targets whose model the provider dropped or deprecated, with a suggested successor. */
+  modelWatch: endpoint<{ modelWatch: ModelWatchEntry[] }>()('GET', '/admin/models/watch', NoBody),
+  /** Every key's discovered models with first and last seen, for the chain editor's palette. */
+  discoveredModels: endpoint<DiscoveredModel[]>()('GET', '/admin/models/discovered', NoBody),
 } as const;
 
 export type AdminApi = typeof ADMIN_API;

@@ -1,5 +1,6 @@
 import type { LimiterState } from '../limiter/state.ts';
 import type { LimiterView } from '../limiter/view.ts';
+import type { ModelWatchEntry } from '../models/watch.ts';
 import type {
   AttemptRecord,
   EndpointKind,
@@ -47,6 +48,9 @@ export type KeyStatusEvent = {
 /** The config changed (through the admin API or a hand edit); the dashboard refetches it. */
 export type ConfigChangedEvent = { at: number };
 
+/** A route target's model was flagged, cleared or replaced: the whole watch list. */
+export type ModelWatchEvent = { modelWatch: ModelWatchEntry[] };
+
 /** The client was too slow: this many events before the next one were dropped for it. */
 export type EventsDroppedEvent = { count: number };
 
@@ -59,6 +63,7 @@ export type AdminEventMap = {
   'key.status': KeyStatusEvent;
   'config.changed': ConfigChangedEvent;
   'events.dropped': EventsDroppedEvent;
+  'models.watch': ModelWatchEvent;
 };
 
 export type AdminEventName = keyof AdminEventMap;
@@ -72,6 +77,7 @@ export const ADMIN_EVENT_NAMES = [
   'key.status',
   'config.changed',
   'events.dropped',
+  'models.watch',
 ] as const satisfies readonly AdminEventName[];
 
 type MissingNames = Exclude<AdminEventName, (typeof ADMIN_EVENT_NAMES)[number]>;

@@ -5,10 +5,11 @@
  */
 
 /** Which wire format the client spoke. */
-export type InboundFormat = 'openai' | 'anthropic';
+export type InboundFormat = 'openai' | 'anthropic' | 'responses' | 'gemini';
 
 /** Which proxy endpoint a request came in on. */
-export type EndpointKind = 'chat' | 'messages' | 'embeddings' | 'completions';
+export type EndpointKind =
+  'chat' | 'messages' | 'embeddings' | 'completions' | 'responses' | 'generate';
 
 /**
  * The failure classes of DESIGN.md ("Failure classes"), as the log stores them: the classifier's

@@ -53,6 +53,10 @@ export const QuirksSchema = z.strictObject({
     .boolean()
     .optional()
     .describe('Works without a key (local servers); a key is sent only if one is configured'),
+  modelsListCounts: z
+    .boolean()
+    .optional()
+    .describe('Listing models may count against a request quota: discovery runs at most daily'),
 });
 export type Quirks = z.infer<typeof QuirksSchema>;
 
@@ -101,6 +105,11 @@ export const ModelSchema = z.strictObject({
     .min(0)
     .optional()
     .describe('USD per million input tokens read from the prompt cache; absent: the input price'),
+  successor: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('The model the provider names to replace this one when it is retired'),
 });
 export type Model = z.infer<typeof ModelSchema>;
 
@@ -170,6 +179,12 @@ export const ProviderSchema = z
     name: z.string().min(1),
     baseUrl: z.url(),
     format: WireFormatSchema,
+    responsesApi: z
+      .boolean()
+      .optional()
+      .describe(
+        'Also serves the OpenAI Responses API at {baseUrl}/responses: Responses callers pass through',
+      ),
     auth: AuthSchema,
     headerDialect: HeaderDialectSchema,
     quirks: QuirksSchema.default({}),
@@ -213,6 +228,13 @@ export type Provider = z.infer<typeof ProviderSchema>;
 export const CatalogSchema = z
   .strictObject({
     version: z.literal(CATALOG_VERSION),
+    updated: ISO_DATE.optional().describe(
+      'When this catalog was compiled; an update file must carry it',
+    ),
+    origin: z
+      .enum(['shipped', 'update'])
+      .optional()
+      .describe('Set by Switchyard: whether an update file from the data folder is in force'),
     providers: z.array(ProviderSchema),
   })
   .superRefine((catalog, ctx) => {

@@ -117,6 +117,8 @@ export type Route = z.infer<typeof RouteSchema>;
 const CALLER_FORMATS = {
   openai: true,
   anthropic: true,
+  responses: true,
+  gemini: true,
 } as const satisfies Record<CallerFormat, true>;
 
 const TOKENS = z.int().min(0).max(100_000_000);
@@ -159,6 +161,26 @@ export const RuleSchema = z.strictObject({
 });
 export type Rule = z.infer<typeof RuleSchema>;
 
+/**
+ * One web origin exactly as a browser sends it in `Origin`: `http` or `https`, a host, an
+ * optional port, nothing else (no path, no wildcard, no trailing slash), lower case.
+ */
+export const WebOriginSchema = z.string().refine(
+  (value) => {
+    if (value.includes('*')) return false;
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value;
+    } catch {
+      return false;
+    }
+  },
+  {
+    message:
+      'must be an exact origin such as https://app.example or http://localhost:5173: scheme, host and port only, lower case, no path, no wildcard',
+  },
+);
+
 export const SettingsSchema = z.strictObject({
   logBodies: z
     .boolean()
@@ -180,7 +202,55 @@ export const SettingsSchema = z.strictObject({
     .min(1)
     .optional()
     .describe('The route for a model name that no route name, provider/model or alias claims'),
+  autoReplaceModels: z
+    .boolean()
+    .default(false)
+    .describe(
+      'Replace a route target whose model the provider dropped or deprecated with the suggested successor (logged)',
+    ),
+  allowedOrigins: z
+    .array(WebOriginSchema)
+    .max(50)
+    .default([])
+    .describe(
+      'Web pages (exact origins) allowed to call the proxy from a browser, with the proxy key; never the admin API',
+    ),
 });
+
+/** A Redis URL with a password in it: the password belongs in the keychain or the environment. */
+function urlHasPassword(url: string): boolean {
+  return /^rediss?:\/\/[^/@]*:[^/@]+@/.test(url);
+}
+
+/**
+ * Team mode (issue 20): members with keys of one organization share its quota through one Redis.
+ * The URL is written here or named by an environment variable; the password is a secret, kept in
+ * the keychain or an environment variable, never in this file.
+ */
+export const TeamSchema = z.strictObject({
+  redis: z.union([
+    z
+      .string()
+      .regex(
+        /^rediss?:\/\//,
+        'redis must be a redis:// or rediss:// URL, e.g. "redis://10.0.0.5:6379"',
+      )
+      .refine((url) => !urlHasPassword(url), {
+        message:
+          'redis must not hold a password: set "password": {"env": "NAME"} or {"keychain": true} instead',
+      }),
+    SecretRefSchema.options[0],
+  ]),
+  name: idField('team name').describe('The team: members with the same name and Redis share quota'),
+  password: SecretRefSchema.optional().describe('Where the Redis password is kept, if it has one'),
+  member: z
+    .string()
+    .min(1)
+    .max(64)
+    .optional()
+    .describe('How this member is shown to the team; the host name by default'),
+});
+export type TeamConfig = z.infer<typeof TeamSchema>;
 
 export const ConfigSchema = z
   .strictObject({
@@ -191,6 +261,7 @@ export const ConfigSchema = z
     keys: z.array(KeyMetaSchema).default([]),
     routes: z.array(RouteSchema).default([]),
     rules: z.array(RuleSchema).default([]),
+    team: TeamSchema.optional(),
   })
   .superRefine((config, ctx) => {
     const keyIds = new Set<string>();

@@ -114,6 +114,39 @@ export function geminiErrorBody(
   return { error: { code, message, status, details } };
 }
 
+/** Google's status string for an HTTP status, as its error envelope carries it. */
+export function googleStatus(httpStatus: number): string {
+  switch (httpStatus) {
+    case 400:
+    case 413:
+    case 422:
+      return 'INVALID_ARGUMENT';
+    case 401:
+      return 'UNAUTHENTICATED';
+    case 403:
+      return 'PERMISSION_DENIED';
+    case 404:
+      return 'NOT_FOUND';
+    case 405:
+    case 501:
+      return 'UNIMPLEMENTED';
+    case 408:
+    case 504:
+      return 'DEADLINE_EXCEEDED';
+    case 409:
+      return 'ABORTED';
+    case 429:
+      return 'RESOURCE_EXHAUSTED';
+    case 499:
+      return 'CANCELLED';
+    case 502:
+    case 503:
+      return 'UNAVAILABLE';
+    default:
+      return httpStatus >= 400 && httpStatus < 500 ? 'FAILED_PRECONDITION' : 'INTERNAL';
+  }
+}
+
 const OPENAI_TYPE_BY_STATUS: Record<string, string> = {
   INVALID_ARGUMENT: 'invalid_request_error',
   FAILED_PRECONDITION: 'invalid_request_error',

@@ -1,9 +1,11 @@
 /** What the engine knows about an inbound request once the proxy has decoded it at the edge. */
 import type { CountTokensRequest, MessagesRequest } from './anthropic.ts';
+import type { GeminiCountTokensRequest, GeminiInboundRequest } from './geminiInbound.ts';
 import type { ChatCompletionRequest, CompletionRequest, EmbeddingsRequest } from './openai.ts';
+import type { ResponsesRequest } from './responses.ts';
 
 /** The wire formats a caller can speak to the proxy (main/proxy/adapters has one adapter each). */
-export type CallerFormat = 'openai' | 'anthropic';
+export type CallerFormat = 'openai' | 'anthropic' | 'responses' | 'gemini';
 
 /** Each endpoint kind with the caller format it belongs to and the body its schema parsed. */
 type Endpoints = {
@@ -12,6 +14,9 @@ type Endpoints = {
   embeddings: { inbound: 'openai'; body: EmbeddingsRequest };
   messages: { inbound: 'anthropic'; body: MessagesRequest };
   count_tokens: { inbound: 'anthropic'; body: CountTokensRequest };
+  responses: { inbound: 'responses'; body: ResponsesRequest };
+  generate: { inbound: 'gemini'; body: GeminiInboundRequest };
+  gemini_count_tokens: { inbound: 'gemini'; body: GeminiCountTokensRequest };
 };
 
 export type EndpointKind = keyof Endpoints;
@@ -32,6 +37,10 @@ type RequestFacts = {
   forcedRoute?: string;
   /** A session id the caller sent as a header (Codex's `session_id`). */
   sessionHeader?: string;
+  /** Responses API with `store`: keeps the finished answer and its conversation. */
+  keepResponse?: (response: Record<string, unknown>, conversation: unknown[]) => void;
+  /** Gemini's streamGenerateContent without `alt=sse`: the stream is one JSON array, not SSE. */
+  jsonArrayStream?: true;
 };
 
 /**
@@ -43,7 +52,10 @@ export type ProxyRequest = {
 }[EndpointKind];
 
 /** A request the dispatcher relays to a target (token counts are answered at the edge). */
-export type RelayedRequest = Exclude<ProxyRequest, { kind: 'count_tokens' }>;
+export type RelayedRequest = Exclude<
+  ProxyRequest,
+  { kind: 'count_tokens' | 'gemini_count_tokens' }
+>;
 
 /** The request of one endpoint kind. */
 export type ProxyRequestOf<K extends EndpointKind> = Extract<ProxyRequest, { kind: K }>;
@@ -80,18 +92,28 @@ export function collectText(value: unknown, out: string[] = []): string[] {
   return out;
 }
 
-/** A request body's prompt size in characters: messages (or prompt, input, contents), system and tools. */
+/**
+ * A request body's prompt size in characters: messages (or prompt, input, Gemini's contents), the
+ * system prompt (Gemini's systemInstruction) and tools.
+ */
 export function promptCharsOf(body: Record<string, unknown>): number {
   return (
     countTextChars(body.messages ?? body.prompt ?? body.input ?? body.contents) +
-    countTextChars(body.system) +
+    countTextChars(body.system ?? body.systemInstruction) +
     // Tool definitions are prompt too: Claude Code's 22 tools are thousands of tokens.
     countTextChars(body.tools)
   );
 }
 
-/** The output a request body asks for: `max_completion_tokens`, else `max_tokens`. */
+/**
+ * The output a request body asks for: `max_completion_tokens`, `max_tokens`, the Responses API's
+ * `max_output_tokens`, or Gemini's `generationConfig.maxOutputTokens`.
+ */
 export function maxTokensOf(body: Record<string, unknown>): number | undefined {
-  const asked = body.max_completion_tokens ?? body.max_tokens;
+  const asked =
+    body.max_completion_tokens ??
+    body.max_tokens ??
+    body.max_output_tokens ??
+    (body.generationConfig as { maxOutputTokens?: unknown } | undefined)?.maxOutputTokens;
   return typeof asked === 'number' ? asked : undefined;
 }

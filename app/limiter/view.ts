@@ -24,6 +24,8 @@ export interface LimiterWindowView {
   /** Epoch ms at which the window is full again; absent when it is full. */
   resetAt?: number;
   source: WindowSource;
+  /** Epoch ms at which the window runs out at the last 15 minutes' pace; absent when it will not before its reset (app/models/forecast.ts). */
+  runsOutAt?: number;
 }
 
 /** Whether a target is usable; `until` for cooling and parked, `reason` the classifier's words. */

@@ -3,7 +3,7 @@ import type { FieldIssue } from '../../app/config/parse.ts';
 import { ConfigUpdateError } from '../keys/configUpdates.ts';
 import { KeychainError } from '../keys/keychain.ts';
 import { KeyStoreError, SecretLeftBehindError } from '../keys/keyErrors.ts';
-import { RequestLogQueryError } from '../store/requestLog.ts';
+import { RequestLogQueryError } from '../store/requestLogQueries.ts';
 
 /** An error an admin handler throws on purpose: its status, message and field issues reach the dashboard as is. */
 export class AdminError extends Error {

@@ -1,10 +1,12 @@
 import { keepConfirmations } from '../../app/config/confirmedBaseUrl.ts';
+import { createModelHandlers } from '../models/modelHandlers.ts';
+import type { Models } from '../models/models.ts';
 import type { AdminHandlers } from './router.ts';
 import { createRoutingHandlers, type RoutingDeps } from './routingHandlers.ts';
 import { createStateHandlers, type StateDeps } from './stateHandlers.ts';
 
 /** What the admin API reads and changes; the engine builds it once at start. */
-export type AdminDeps = StateDeps & RoutingDeps;
+export type AdminDeps = StateDeps & RoutingDeps & { models: Models };
 
 /** Every admin endpoint's handler: the compiler checks that none in ADMIN_API is missing. */
 export function createAdminHandlers(deps: AdminDeps): AdminHandlers {
@@ -21,5 +23,6 @@ export function createAdminHandlers(deps: AdminDeps): AdminHandlers {
     },
     ...createStateHandlers(deps),
     ...createRoutingHandlers(deps),
+    ...createModelHandlers(deps.models),
   };
 }

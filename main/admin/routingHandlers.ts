@@ -1,5 +1,6 @@
 import type { EngineStatus, ParsedRequestOf } from '../../app/admin/contract.ts';
 import type { PaidSpendView, RuleTestResult } from '../../app/admin/types.ts';
+import type { LimiterView } from '../../app/limiter/view.ts';
 import type { ConfigUpdater } from '../keys/configUpdates.ts';
 import type { LimiterGate } from '../engine/limiterGate.ts';
 import type { ProviderDirectory } from '../engine/providerDirectory.ts';
@@ -9,6 +10,8 @@ export type RoutingDeps = {
   update: ConfigUpdater;
   providers: ProviderDirectory;
   limiter: LimiterGate;
+  /** The gauges' view: the limiter's, with the run-out forecast the limiter itself does not know. */
+  quotaView: () => LimiterView;
   paidSpend: () => PaidSpendView;
   status: () => EngineStatus;
   setPaused: (paused: boolean) => void;
@@ -38,7 +41,7 @@ export function createRoutingHandlers(
     putRules: async ({ body }) =>
       (await deps.update((config) => ({ ...config, rules: body }))).rules,
     testRules: ({ body }) => deps.testRules(body),
-    quota: () => deps.limiter.view(),
+    quota: () => deps.quotaView(),
     limiterState: () => deps.limiter.state(),
     paidSpend: () => deps.paidSpend(),
     setPaused: ({ body }) => {

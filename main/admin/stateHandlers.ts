@@ -4,7 +4,7 @@ import type { ConfigUpdater } from '../keys/configUpdates.ts';
 import type { Keychain } from '../keys/keychain.ts';
 import { parseDotenv } from '../keys/dotenv.ts';
 import type { KeyStore } from '../keys/keyStore.ts';
-import type { RequestLog } from '../store/requestLog.ts';
+import type { RequestLogThread } from '../store/requestLogThread.ts';
 import type { BaseUrlCodes } from '../keys/baseUrlCodes.ts';
 import { AdminError } from './errors.ts';
 import type { AdminHandlers } from './router.ts';
@@ -17,7 +17,7 @@ export type StateDeps = {
   update: ConfigUpdater;
   keychain: Keychain;
   keys: KeyStore;
-  requestLog: RequestLog;
+  requestLog: RequestLogThread;
   proxyKey: () => ProxyKeyInfo;
   sendTestRequest?: SendTestRequest;
   /** Codes that confirm a key's new provider address. */
@@ -159,8 +159,8 @@ export function createStateHandlers(deps: StateDeps): Pick<AdminHandlers, StateE
     keychainStatus: () => deps.keychain.status(),
 
     listRequests: ({ query }) => requestLog.list(query),
-    getRequest: ({ params }) => {
-      const detail = requestLog.get(params.id);
+    getRequest: async ({ params }) => {
+      const detail = await requestLog.get(params.id);
       if (!detail) {
         throw new AdminError(
           404,

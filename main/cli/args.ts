@@ -13,7 +13,13 @@ export type ServeArgs = {
   json: boolean;
 };
 
-export type StatusArgs = { command: 'status'; dataDir: string | undefined; json: boolean };
+export type StatusArgs = {
+  command: 'status';
+  dataDir: string | undefined;
+  json: boolean;
+  /** Redraw until Ctrl+C. */
+  watch: boolean;
+};
 
 export type KeysArgs =
   | { command: 'keys'; action: 'list'; dataDir: string | undefined; json: boolean }
@@ -40,7 +46,8 @@ export const USAGE = `Usage: switchyard <command> [options]
 
 Commands:
   serve                 Run the engine headless: the proxy, the admin API and the dashboard.
-  status                Show a running engine: keychain, keys, traffic and recent errors.
+  status [--watch]      Show a running engine: keychain, keys, models to replace, quota gauges,
+                        traffic and recent errors; --watch redraws until Ctrl+C.
   keys list             List provider keys (never their secrets).
   keys add --provider <id> [--label <text>] [--tier free|paid] [--env <NAME>]
                         Add a key. The secret is read from stdin when piped, else from a hidden
@@ -64,7 +71,7 @@ status and keys talk to the engine running for that data folder (switchyard serv
 
 const OPTIONS_OF: Record<string, readonly string[]> = {
   serve: ['port', 'host', 'allow-remote', 'data-dir', 'config', 'json'],
-  status: ['data-dir', 'json'],
+  status: ['data-dir', 'json', 'watch'],
   'keys list': ['data-dir', 'json'],
   'keys add': ['data-dir', 'provider', 'label', 'tier', 'env'],
   'keys rm': ['data-dir'],
@@ -95,6 +102,7 @@ export function parseCli(argv: string[]): CliCommand {
         'data-dir': { type: 'string' },
         config: { type: 'string' },
         json: { type: 'boolean' },
+        watch: { type: 'boolean' },
         provider: { type: 'string' },
         label: { type: 'string' },
         tier: { type: 'string' },
@@ -135,7 +143,7 @@ export function parseCli(argv: string[]): CliCommand {
   if (command === 'status') {
     if (action !== undefined)
       throw new UsageError(`"switchyard status" takes no argument "${action}".`);
-    return { command: 'status', dataDir, json };
+    return { command: 'status', dataDir, json, watch: values.watch ?? false };
   }
   if (action === 'list') {
     if (rest.length > 0) throw new UsageError('"switchyard keys list" takes no arguments.');

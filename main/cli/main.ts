@@ -1,13 +1,14 @@
 #!/usr/bin/env -S node --max-semi-space-size=16
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { ConfigFileError } from '../config/configFile.ts';
 import { startEngine } from '../engine/engine.ts';
 import { defaultDataDir } from '../paths.ts';
 import { DatabaseError } from '../store/database.ts';
 import { VERSION } from '../version.ts';
-import { parseCli, UsageError, USAGE, type ServeArgs } from './args.ts';
+import { parseCli, UsageError, USAGE, type ServeArgs, type StatusArgs } from './args.ts';
 import { CliError } from './engineClient.ts';
 import { readSecret, runKeys, runStatus } from './stateCommands.ts';
 
@@ -17,6 +18,12 @@ function dashboardDir(): string {
     process.env.SWITCHYARD_DASHBOARD_DIR ??
     fileURLToPath(new URL('../../dist/renderer/', import.meta.url))
   );
+}
+
+/** SWITCHYARD_DISCOVERY_INTERVAL_MS: how often keys' model lists are fetched (end-to-end tests shorten it). */
+function discoveryInterval(): { discoveryIntervalMs?: number } {
+  const ms = Number(process.env.SWITCHYARD_DISCOVERY_INTERVAL_MS);
+  return Number.isInteger(ms) && ms >= 100 ? { discoveryIntervalMs: ms } : {};
 }
 
 async function serve(args: ServeArgs): Promise<void> {
@@ -32,6 +39,7 @@ async function serve(args: ServeArgs): Promise<void> {
     dashboardDir: dashboardDir(),
     proxyKey: process.env.SWITCHYARD_PROXY_KEY || undefined,
     log,
+    ...discoveryInterval(),
   });
 
   if (args.json) {
@@ -80,6 +88,20 @@ async function serve(args: ServeArgs): Promise<void> {
   process.on('SIGTERM', onSignal);
 }
 
+/** `switchyard status --watch`: redraws the status in place every 2 s until Ctrl+C. */
+async function watchStatus(command: StatusArgs, dataDir: string): Promise<void> {
+  const stop = new AbortController();
+  process.once('SIGINT', () => stop.abort());
+  process.stdout.write('\x1b[2J');
+  while (!stop.signal.aborted) {
+    const text = await runStatus(command, dataDir, process.stdout.columns || 80);
+    // Home, draw, clear what the last frame left below: no flicker from clearing first.
+    process.stdout.write(`\x1b[H${text.replace(/\n/g, '\x1b[K\n')}\x1b[K\x1b[J`);
+    await sleep(2000, undefined, { signal: stop.signal }).catch(() => undefined);
+  }
+  process.stdout.write('\n');
+}
+
 async function main(): Promise<void> {
   const command = parseCli(process.argv.slice(2));
   if (command.command === 'help') process.stdout.write(`${USAGE}\n`);
@@ -87,7 +109,9 @@ async function main(): Promise<void> {
   else if (command.command === 'serve') await serve(command);
   else {
     const dataDir = resolve(command.dataDir ?? defaultDataDir());
-    if (command.command === 'status') {
+    if (command.command === 'status' && command.watch && !command.json) {
+      await watchStatus(command, dataDir);
+    } else if (command.command === 'status') {
       process.stdout.write(`${await runStatus(command, dataDir)}\n`);
     } else {
       const { text, failed } = await runKeys(command, dataDir, readSecret);

@@ -1,6 +1,8 @@
 import type { KeyAddResult, KeyView, RequestListItem } from '../../app/admin/types.ts';
+import { shareLines, teamSummary } from '../../app/team/status.ts';
 import { callEngine, CliError, findEngine } from './engineClient.ts';
 import type { KeysArgs, StatusArgs } from './args.ts';
+import { drawModelWatch, drawQuotaGauges } from './quotaGauges.ts';
 
 /** Lines of left-aligned columns, two spaces apart. */
 export function table(rows: readonly (readonly string[])[]): string {
@@ -42,20 +44,39 @@ function errorLine(r: RequestListItem): string {
 }
 
 /** `switchyard status`: the running engine's keychain, keys, last hour per provider and recent errors. */
-export async function runStatus(args: StatusArgs, dataDir: string): Promise<string> {
+export async function runStatus(
+  args: StatusArgs,
+  dataDir: string,
+  width = 80,
+  now: () => number = Date.now,
+): Promise<string> {
   const engine = await findEngine(dataDir);
-  const [status, keychain, keys, traffic, errors] = await Promise.all([
+  const [status, keychain, keys, traffic, errors, quota, watch] = await Promise.all([
     callEngine(engine, 'status'),
     callEngine(engine, 'keychainStatus'),
     callEngine(engine, 'listKeys'),
     callEngine(engine, 'metrics', { query: { range: '1h', groupBy: 'provider' } }),
     callEngine(engine, 'listRequests', { query: { status: 'error', limit: '10' } }),
+    callEngine(engine, 'quota'),
+    callEngine(engine, 'modelWatch'),
   ]);
-  if (args.json) return JSON.stringify({ status, keychain, keys, traffic, errors: errors.items });
+  if (args.json)
+    return JSON.stringify({
+      status,
+      keychain,
+      keys,
+      traffic,
+      errors: errors.items,
+      quota,
+      modelWatch: watch.modelWatch,
+    });
   const lines = [
     `Switchyard ${status.version} at ${status.proxyUrl} (data: ${status.dataDir})`,
     `Keychain: ${keychain.state === 'ok' ? `ok (${keychain.backend})` : `${keychain.state}: ${keychain.message}`}`,
   ];
+  if (status.team !== undefined) {
+    lines.push(teamSummary(status.team), ...shareLines(status.team).map((l) => `  ${l}`));
+  }
   if (status.configErrors.length > 0) {
     lines.push(`Config: your last edit was not applied:\n  ${status.configErrors.join('\n  ')}`);
   }
@@ -84,6 +105,9 @@ export async function runStatus(args: StatusArgs, dataDir: string): Promise<stri
         )}`
       : 'Last hour: no requests.',
   );
+  const flagged = drawModelWatch(watch.modelWatch, width);
+  if (flagged.length > 0) lines.push('', ...flagged);
+  lines.push('', ...drawQuotaGauges(quota, now(), width));
   if (errors.items.length > 0) lines.push('', 'Recent errors:', ...errors.items.map(errorLine));
   if (errors.droppedRows > 0)
     lines.push(`(the request log dropped ${errors.droppedRows} rows under load)`);

@@ -144,13 +144,15 @@ async function launch(): Promise<void> {
     iconsDir,
     appIconPath,
     read: async () => {
-      const { limiter, keys, keychain } = running.state;
+      const { quotaView, keys, keychain, models } = running.state;
       const [list, chain] = await Promise.all([keys.list(), keychain.status()]);
       return snapshotFromEngine({
-        view: limiter.view(),
+        view: quotaView(),
+        modelWatch: models.watch.entries(),
         keys: list,
         keychain: chain.state,
         configErrors: running.config.lastErrors,
+        ...(running.state.team === undefined ? {} : { team: running.state.team.status() }),
       });
     },
     paused: () => running.paused,

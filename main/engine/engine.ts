@@ -22,14 +22,18 @@ import type { SendTestRequest } from '../admin/stateHandlers.ts';
 import { startHttpServer, type RunningServer, type ServerTimeouts } from '../server/httpServer.ts';
 import { sendError } from '../server/respond.ts';
 import { errorEnvelopeFor } from '../proxy/adapters/registry.ts';
+import { canonicalProxyPath } from '../proxy/paths.ts';
 import { DATABASE_FILE_NAME, openDatabase } from '../store/database.ts';
 import { redactBody } from '../store/bodyRedaction.ts';
 import { tightenDataFolder } from '../store/fileModes.ts';
 import { sqliteKeyStateStore } from '../store/keyState.ts';
-import { sqliteLimiterStore } from '../store/limiterSnapshot.ts';
+import { threadLimiterStore } from '../store/quotaJournalThread.ts';
 import { spendSince } from '../store/spendToday.ts';
-import { RequestLog } from '../store/requestLog.ts';
+import { RequestLogThread } from '../store/requestLogThread.ts';
+import { sqliteResponseStore } from '../store/storedResponses.ts';
 import type { UpstreamTimeouts } from '../upstream/client.ts';
+import { startTeamFromConfig } from '../team/fromConfig.ts';
+import type { Team } from '../team/team.ts';
 import { VERSION } from '../version.ts';
 import { EventHub } from './eventHub.ts';
 import { createKeyValidator } from './keyValidator.ts';
@@ -37,9 +41,14 @@ import { createLimiterGate, type LimiterGate } from './limiterGate.ts';
 import { localMidnight } from '../../app/routing/budgetDay.ts';
 import { PaidSpend } from './paidSpend.ts';
 import { createProxyService } from '../proxy/proxyService.ts';
+import { CATALOG_UPDATE_FILE_NAME } from './providerDirectory.ts';
 import { createRequestRecorder } from './requestRecorder.ts';
 import { seedTargetsFor } from './seedTargets.ts';
 import { createTestRequester } from './testRequest.ts';
+import { createModels, type Models } from '../models/models.ts';
+import { httpModelLister, type ListModels } from '../models/modelDiscovery.ts';
+import { observeAttempts } from '../models/observeAttempts.ts';
+import { QuotaForecaster } from '../models/quotaForecaster.ts';
 
 export type EngineOptions = {
   host: string;
@@ -64,12 +73,18 @@ export type EngineOptions = {
   env?: Record<string, string | undefined>;
   /** The clock the limiter and the log run on (tests and simulations pass their own). */
   clock?: () => number;
+  /** How often a team member announces itself (team mode; tests shorten it). */
+  teamHeartbeatMs?: number;
   log: (message: string) => void;
   /**
    * Shows a base-URL confirmation code to the person, outside the admin API, and says where (the
    * Electron shell: a dialog of its own). The engine's log by default, i.e. the terminal.
    */
   showCode?: (message: string) => string;
+  /** Lists a key's models for discovery (the provider's models call by default). */
+  listModels?: ListModels;
+  /** How often each key's model list is fetched (every few hours by default; tests shorten it). */
+  discoveryIntervalMs?: number;
 };
 
 export type Engine = {
@@ -94,9 +109,14 @@ export type Engine = {
 export type EngineState = {
   keychain: Keychain;
   keys: KeyStore;
-  requestLog: RequestLog;
+  requestLog: RequestLogThread;
   limiter: LimiterGate;
   events: EventHub;
+  models: Models;
+  /** The limiter's view with each window's run-out forecast (the gauges, the tray, GET /admin/quota). */
+  quotaView: () => ReturnType<LimiterGate['view']>;
+  /** Team mode, when the config has a `team`. */
+  team?: Team;
 };
 
 function newSecret(): string {
@@ -144,7 +164,8 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     config.on('change', () => log(`config: reloaded ${configPath}`));
     config.watch();
 
-    const db = openDatabase(join(options.dataDir, DATABASE_FILE_NAME));
+    const dbPath = join(options.dataDir, DATABASE_FILE_NAME);
+    const db = openDatabase(dbPath);
     cleanup.add(() => db.close());
     const events = new EventHub({ mask: maskText });
     cleanup.add(() => events.close());
@@ -152,11 +173,35 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     const keychain = options.keychain ?? createOsKeychain();
     cleanup.add(() => keychain.close());
     const updateConfig = createConfigUpdater(config);
+    // Before the limiter: its quota journal commits in the log's thread too.
+    const requestLog = new RequestLogThread({
+      path: dbPath,
+      settings: () => config.current.settings,
+      log,
+      onRecord: (request, attempts) => events.publish('request.finished', { request, attempts }),
+      now: clock,
+    });
+    cleanup.add(() => requestLog.close());
 
-    const limiter = createLimiterGate({
+    // Team mode: read at start; a change of `team` takes effect on the next start.
+    const team = await startTeamFromConfig(config.current.team, {
+      env,
+      keychain,
+      version: VERSION,
       clock,
-      store: sqliteLimiterStore(db),
-      onChange: (view, state) => events.publish('quota.changed', { view, state }),
+      secret: (keyId) => keys.resolveSecret(keyId),
+      log,
+      onStatus: () => events.publish('config.changed', { at: clock() }),
+      ...(options.teamHeartbeatMs === undefined ? {} : { heartbeatMs: options.teamHeartbeatMs }),
+    });
+    if (team !== undefined) cleanup.add(() => team.stop());
+    const forecaster = new QuotaForecaster();
+    const limiter = createLimiterGate({
+      ...(team === undefined ? {} : { shared: team.pools }),
+      clock,
+      store: threadLimiterStore(db, requestLog),
+      onChange: (view, state) =>
+        events.publish('quota.changed', { view: forecaster.annotate(view), state }),
       onError: (err) =>
         log(`limiter: could not load or save its counts: ${(err as Error).message}`),
     });
@@ -180,10 +225,12 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
         requestFinished: (summary) => recorder.requestFinished(summary),
       },
       limiter,
+      catalogUpdatePath: join(options.dataDir, CATALOG_UPDATE_FILE_NAME),
       paidSpendToday: (route) => spend.today(route),
       clock,
       log,
       mask: maskText,
+      responses: sqliteResponseStore(db, clock),
       ...(options.upstreamTimeouts ? { timeouts: options.upstreamTimeouts } : {}),
     });
     cleanup.add(() => proxy.close());
@@ -202,18 +249,11 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
         events.publish('key.status', event);
         // A replaced or re-tested key starts clean: no invalid mark, cooldown or park left over.
         if (event.status === 'ok') limiter.clearKey(event.provider, event.id);
+        if (event.status === 'ok') models.discovery.keyAdded(event.provider, event.id);
       },
     });
     held.push(() => keys.heldSecrets());
     await keys.recordMissingBaseUrls();
-    const requestLog = new RequestLog({
-      db,
-      settings: () => config.current.settings,
-      log,
-      onRecord: (request, attempts) => events.publish('request.finished', { request, attempts }),
-      now: clock,
-    });
-    cleanup.add(() => requestLog.close());
     const isPaid = (keyId: string) => keyWithId(config.current.keys, keyId)?.tier === 'paid';
     const spend = new PaidSpend(clock, isPaid, spendSince(db, localMidnight(clock())));
     const recorder = createRequestRecorder({
@@ -227,7 +267,28 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
         if (spend.record(request.route, attempts)) events.publish('spend.changed', spend.view());
         recordKeyHealth(keys, attempts);
       },
+      onFinished: (summary) => observeAttempts(models.watch, summary),
     });
+    const models = createModels({
+      db,
+      providers: proxy.providers,
+      // A caller that stands in for the provider's models call to check keys (tests) stands in
+      // for discovery's too, so no test lists a real provider's models by accident.
+      list:
+        options.listModels ??
+        (options.validateKey
+          ? async () => undefined
+          : httpModelLister(proxy.upstream, (keyId) => keys.resolveSecret(keyId), log)),
+      config: () => config.current,
+      update: updateConfig,
+      clock,
+      log,
+      onChange: (modelWatch) => events.publish('models.watch', { modelWatch }),
+      ...(options.discoveryIntervalMs ? { intervalMs: options.discoveryIntervalMs } : {}),
+    });
+    cleanup.add(() => models.discovery.stop());
+    config.on('change', () => models.watch.refresh());
+    const quotaView = () => forecaster.annotate(limiter.view());
     const seed = () => limiter.seed(seedTargetsFor(config.current, proxy.providers));
     seed();
     config.on('change', seed);
@@ -241,6 +302,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       configErrors: [...config.lastErrors],
       startedAt: new Date(startedAt).toISOString(),
       paused,
+      ...(team === undefined ? {} : { team: team.status() }),
     });
     const setPaused = (value: boolean) => {
       if (paused === value) return;
@@ -275,6 +337,8 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       status,
       setPaused,
       testRules: (input) => proxy.testRules(input),
+      quotaView,
+      models,
     });
 
     const pausable = (req: IncomingMessage, res: ServerResponse, url: URL) => {
@@ -282,7 +346,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       req.resume();
       sendError(
         res,
-        errorEnvelopeFor(url.pathname),
+        errorEnvelopeFor(url.pathname, req.headers),
         503,
         'Routing is paused in Switchyard. Resume it from the tray menu or the dashboard.',
         'routing_paused',
@@ -297,6 +361,8 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       dashboardDir: options.dashboardDir,
       proxy: pausable,
       proxyErrors: errorEnvelopeFor,
+      proxyPath: canonicalProxyPath,
+      allowedOrigins: () => config.current.settings.allowedOrigins,
       admin: (req, res, url) =>
         url.pathname === ADMIN_EVENTS_PATH
           ? events.attach(req, res)
@@ -329,6 +395,8 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
         events.close();
         await server.close(graceMs);
         limiter.stop();
+        await models.discovery.stop();
+        await team?.stop();
         await proxy.close();
         await recorder.settled();
         await requestLog.close();
@@ -339,7 +407,17 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       return stopping;
     };
 
-    const state: EngineState = { keychain, keys, requestLog, limiter, events };
+    models.discovery.start();
+    const state: EngineState = {
+      keychain,
+      keys,
+      requestLog,
+      limiter,
+      events,
+      models,
+      quotaView,
+      ...(team === undefined ? {} : { team }),
+    };
     return {
       url,
       proxyUrl,

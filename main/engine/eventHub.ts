@@ -7,6 +7,11 @@ export type EventHubOptions = {
   maxBuffer?: number;
   /** A comment line this often keeps proxies and idle timeouts from closing the stream. */
   heartbeatMs?: number;
+  /**
+   * Events published within this long reach each client in one write: an open dashboard costs a
+   * write per interval, not one per event.
+   */
+  flushIntervalMs?: number;
   /** Hides the engine's secrets in every frame (what a provider echoed can reach an event). */
   mask?: (text: string) => string;
 };
@@ -20,8 +25,9 @@ type Client = {
 };
 
 /**
- * The admin event stream. `publish` serialises an event once and hands it to every client; it
- * never waits on a socket. A client whose socket is full gets its events queued, up to
+ * The admin event stream. `publish` serialises an event once and batches it; every
+ * `flushIntervalMs` the batch goes to each client in one write, so events keep their order and a
+ * busy proxy costs each client one write per interval. It never waits on a socket. A client whose socket is full gets its events queued, up to
  * `maxBuffer`, dropping the oldest; once it drains it first gets an `events.dropped` event
  * saying how many it missed.
  */
@@ -30,11 +36,16 @@ export class EventHub {
   readonly #maxBuffer: number;
   readonly #heartbeat: NodeJS.Timeout;
   readonly #mask: (text: string) => string;
+  readonly #flushIntervalMs: number;
+  /** Frames published since the last flush, oldest first. */
+  #batch: string[] = [];
+  #flushTimer: NodeJS.Timeout | undefined;
   #seq = 0;
 
   constructor(options: EventHubOptions = {}) {
     this.#maxBuffer = options.maxBuffer ?? 256;
     this.#mask = options.mask ?? ((text) => text);
+    this.#flushIntervalMs = options.flushIntervalMs ?? 100;
     this.#heartbeat = setInterval(() => {
       for (const client of this.#clients) if (!client.blocked) this.#write(client, ': ping\n\n');
     }, options.heartbeatMs ?? 15_000);
@@ -47,11 +58,8 @@ export class EventHub {
 
   publish<N extends AdminEventName>(name: N, data: AdminEventMap[N]): void {
     if (this.#clients.size === 0) return;
-    const frame = this.#frame(name, data);
-    for (const client of this.#clients) {
-      if (client.blocked || client.queue.length > 0) this.#enqueue(client, frame);
-      else this.#write(client, frame);
-    }
+    this.#batch.push(this.#frame(name, data));
+    this.#flushTimer ??= setTimeout(() => this.#flush(), this.#flushIntervalMs);
   }
 
   /** Serves GET /admin/events (auth, Host and Origin were checked by the server). */
@@ -78,12 +86,28 @@ export class EventHub {
   /** Ends every stream (before the server closes, so they do not hold its shutdown). */
   close(): void {
     clearInterval(this.#heartbeat);
+    clearTimeout(this.#flushTimer);
+    this.#flushTimer = undefined;
+    this.#batch = [];
     for (const client of this.#clients) client.res.end();
     this.#clients.clear();
   }
 
   #frame<N extends AdminEventName>(name: N, data: AdminEventMap[N]): string {
     return `id: ${++this.#seq}\nevent: ${name}\ndata: ${this.#mask(JSON.stringify(data))}\n\n`;
+  }
+
+  #flush(): void {
+    this.#flushTimer = undefined;
+    const frames = this.#batch;
+    this.#batch = [];
+    if (frames.length === 0) return;
+    const chunk = frames.join('');
+    for (const client of this.#clients) {
+      if (client.blocked || client.queue.length > 0)
+        for (const frame of frames) this.#enqueue(client, frame);
+      else this.#write(client, chunk);
+    }
   }
 
   #write(client: Client, frame: string): void {
@@ -101,11 +125,12 @@ export class EventHub {
 
   #drain(client: Client): void {
     client.blocked = false;
+    const frames = client.queue;
+    client.queue = [];
     if (client.dropped > 0) {
-      const count = client.dropped;
+      frames.unshift(this.#frame('events.dropped', { count: client.dropped }));
       client.dropped = 0;
-      this.#write(client, this.#frame('events.dropped', { count }));
     }
-    while (!client.blocked && client.queue.length > 0) this.#write(client, client.queue.shift()!);
+    if (frames.length > 0) this.#write(client, frames.join(''));
   }
 }

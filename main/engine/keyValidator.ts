@@ -10,9 +10,9 @@ import { joinUrl } from '../proxy/url.ts';
 import type { ProviderDirectory } from './providerDirectory.ts';
 
 /** The provider's model-list URL and auth headers: the cheapest call that proves a key works. */
-function modelsCall(
+export function modelsCall(
   provider: Provider,
-  secret: string,
+  secret: string | undefined,
 ): { url: string; headers: Record<string, string> } {
   const extra = provider.quirks.extraHeaders ?? {};
   switch (provider.format) {

@@ -12,6 +12,7 @@
  */
 import {
   admit,
+  type AttemptOutcome,
   demandOn,
   worthWaiting,
   type Refusal,
@@ -39,10 +40,12 @@ import {
 } from '../../app/limiter/state.ts';
 import type { LimiterStore } from '../../app/limiter/store.ts';
 import { limiterView, type LimiterView } from '../../app/limiter/view.ts';
-import { headerLookup } from '../upstream/client.ts';
 import type { AttemptInfo } from '../proxy/attempt.ts';
 import type { Admission, CapacityGate } from '../proxy/gate.ts';
 import type { ProxyRequest } from '../../app/formats/proxyRequest.ts';
+import { outcomeOf } from './attemptOutcome.ts';
+import { acquireShared, type SharedAcquireDeps } from './sharedAcquire.ts';
+import type { SharedPools } from './sharedPools.ts';
 import type { Candidate } from './targets.ts';
 
 /** Most requests that may wait for one pool at once; the next is refused at once. */
@@ -67,6 +70,8 @@ export interface LimiterGateOptions {
   onChange?: (view: LimiterView, state: LimiterState) => void;
   /** A store that failed to load or save. The gate carries on with what it has in memory. */
   onError?: (error: unknown) => void;
+  /** Team mode: pools it shares are admitted by the team as well (main/team). */
+  shared?: SharedPools;
 }
 
 export interface LimiterGate extends CapacityGate {
@@ -109,6 +114,9 @@ function refusalOf(refusal: Refusal): Admission {
   return refuse(refusal.message, refusal.retryAt);
 }
 
+/** A take handed back unused: settled like a request the provider refused before any work. */
+const HANDED_BACK: AttemptOutcome = { status: 429 };
+
 /** Background timers must not keep a process alive on their own. */
 function unref(handle: unknown): void {
   (handle as { unref?: () => void } | undefined)?.unref?.();
@@ -116,12 +124,14 @@ function unref(handle: unknown): void {
 
 /** A CapacityGate over app/limiter, with a bounded FIFO wait per pool and throttled persistence. */
 export function createLimiterGate(options: LimiterGateOptions): LimiterGate {
-  const { clock, store, onChange, onError } = options;
+  const { clock, store, onChange, onError, shared } = options;
   const timers = options.timers ?? NODE_TIMERS;
   const maxWaiters = options.maxWaitersPerPool ?? DEFAULT_MAX_WAITERS;
   const saveEveryMs = options.saveEveryMs ?? 1000;
   const notifyEveryMs = options.notifyEveryMs ?? 250;
   const queues = new Map<string, Queue>();
+  /** Local admissions with their ticket, so one the team refuses can be handed back. */
+  const granted = new WeakMap<Admission, { target: LimiterTarget; ticket: Ticket }>();
   let state: LimiterState = EMPTY_LIMITER_STATE;
   /** Journalled takes of pools not seeded yet; applied when their pool appears. */
   let unapplied: JournalEntry[] = [];
@@ -203,19 +213,12 @@ export function createLimiterGate(options: LimiterGateOptions): LimiterGate {
   function admission(target: LimiterTarget, ticket: Ticket): Admission {
     store?.append?.(takeEntry(ticket));
     let released = false;
-    return {
+    const granting: Admission = {
       ok: true,
       release: (info: AttemptInfo) => {
         if (released) return;
         released = true;
-        const outcome = {
-          status: info.status,
-          ...(info.failure === undefined ? {} : { failure: info.failure }),
-          ...(info.usage === undefined ? {} : { usage: info.usage }),
-          ...(info.upstreamHeaders === undefined
-            ? {}
-            : { headers: headerLookup(info.upstreamHeaders) }),
-        };
+        const outcome = outcomeOf(info);
         state = releaseState(state, target, ticket, outcome, clock());
         store?.append?.(settleEntry(ticket, outcome));
         changed();
@@ -228,6 +231,15 @@ export function createLimiterGate(options: LimiterGateOptions): LimiterGate {
         }
       },
     };
+    granted.set(granting, { target, ticket });
+    return granting;
+  }
+
+  function handBack(target: LimiterTarget, ticket: Ticket): void {
+    state = releaseState(state, target, ticket, HANDED_BACK, clock());
+    store?.append?.(settleEntry(ticket, HANDED_BACK));
+    changed();
+    pump(ticket.pool);
   }
 
   function settle(queue: Queue, waiter: Waiter, result: Admission): void {
@@ -360,9 +372,25 @@ export function createLimiterGate(options: LimiterGateOptions): LimiterGate {
     });
   }
 
+  const sleepers = new Set<() => void>();
+  const teamDeps = (team: SharedPools): SharedAcquireDeps => ({
+    team,
+    clock,
+    timers,
+    sleepers,
+    acquireLocal: (candidate, req, waitMs, signal) =>
+      afterCommit(acquire(candidate, req, waitMs, signal)),
+    takenOf: (admission) => granted.get(admission),
+    poolOf: (id) => state.pools[id],
+    handBack,
+    stopped: () => stopped,
+  });
+
   return {
     acquire: (candidate, req, waitMs, signal) =>
-      afterCommit(acquire(candidate, req, waitMs, signal)),
+      shared !== undefined && shared.shares(targetOf(candidate))
+        ? acquireShared(teamDeps(shared), candidate, req, waitMs, signal)
+        : afterCommit(acquire(candidate, req, waitMs, signal)),
     state: () => state,
     view: () => limiterView(state, clock()),
     seed(targets) {
@@ -379,6 +407,7 @@ export function createLimiterGate(options: LimiterGateOptions): LimiterGate {
     stop() {
       if (stopped) return;
       stopped = true;
+      for (const wake of [...sleepers]) wake();
       for (const queue of queues.values()) {
         if (queue.timer !== undefined) timers.clearTimeout(queue.timer);
         for (const waiter of [...queue.waiters])

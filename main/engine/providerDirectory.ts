@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { overlayCatalog } from '../../app/catalog/overlay.ts';
 import {
   checkOverrides,
   loadCatalog,
@@ -13,6 +14,38 @@ export function loadShippedCatalog(path: string): Catalog {
   const result = loadCatalog(JSON.parse(readFileSync(path, 'utf8')));
   if (!result.ok)
     throw new Error(`The provider catalog ${path} is invalid:\n  ${result.errors.join('\n  ')}`);
+  return result.catalog;
+}
+
+/** The catalog update a person (or a future updater) may drop into the data folder. */
+export const CATALOG_UPDATE_FILE_NAME = 'providers.json';
+
+/**
+ * The shipped catalog with a newer update file laid over it field by field (app/catalog/overlay.ts),
+ * read at start. A missing file is the usual case; a refused one is logged and changes nothing.
+ */
+export function loadCatalogInForce(
+  shippedPath: string,
+  updatePath: string | undefined,
+  log: (message: string) => void,
+): Catalog {
+  const shipped = loadShippedCatalog(shippedPath);
+  if (updatePath === undefined || !existsSync(updatePath)) return { ...shipped, origin: 'shipped' };
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(updatePath, 'utf8'));
+  } catch (err) {
+    log(
+      `catalog: ${updatePath} is not readable JSON (${(err as Error).message}); the shipped catalog stays in force`,
+    );
+    return { ...shipped, origin: 'shipped' };
+  }
+  const result = overlayCatalog(shipped, json);
+  log(
+    result.refused === undefined
+      ? `catalog: the update ${updatePath} (${result.catalog.updated ?? 'undated'}) is in force over the shipped catalog`
+      : `catalog: ${updatePath}: ${result.refused}`,
+  );
   return result.catalog;
 }
 

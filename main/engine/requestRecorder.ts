@@ -4,7 +4,7 @@ import type { AttemptInfo } from '../proxy/attempt.ts';
 import type { DispatchObserver, RequestSummary } from '../proxy/dispatcher.ts';
 import type { EventHub } from './eventHub.ts';
 import type { ProviderDirectory } from './providerDirectory.ts';
-import type { RequestLog } from '../store/requestLog.ts';
+import type { RequestLogThread } from '../store/requestLogThread.ts';
 
 function failureClassOf(info: AttemptInfo): LoggedFailureClass | null {
   if (info.outcome === 'failed-mid-stream') return 'mid-stream';
@@ -23,7 +23,7 @@ function servingAttempt(attempts: AttemptInfo[]): AttemptInfo | undefined {
  * events. Costs come from the catalog's prices, and stay null where a price is unknown.
  */
 export function createRequestRecorder(deps: {
-  requestLog: RequestLog;
+  requestLog: RequestLogThread;
   events: EventHub;
   providers: ProviderDirectory;
   logBodies: () => boolean;
@@ -33,6 +33,8 @@ export function createRequestRecorder(deps: {
   redactBody: (text: string) => Promise<string>;
   /** Called with every record as it goes to the log (the paid-spend counter listens). */
   onRecorded?: (request: RequestRecord, attempts: AttemptRecord[]) => void;
+  /** Called with what the dispatcher saw of every request (the model watch reads the answers). */
+  onFinished?: (summary: RequestSummary) => void;
 }): DispatchObserver & {
   /** Resolves once every record waiting for its bodies' redaction is in the log. */
   settled: () => Promise<void>;
@@ -81,6 +83,7 @@ export function createRequestRecorder(deps: {
     },
     requestFinished: (summary: RequestSummary) => {
       const { req } = summary;
+      deps.onFinished?.(summary);
       const attempts = [
         ...summary.attempts.map(attemptRecord),
         ...summary.planSkipped.map((skip, i): AttemptRecord => ({

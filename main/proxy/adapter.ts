@@ -28,12 +28,22 @@ export type CallerEndpoint = {
 };
 
 /** The requests a caller format sends through the OpenAI hub (those that are not token counts). */
-export type HubRequest = ProxyRequestOf<'chat' | 'messages'>;
+export type HubRequest = ProxyRequestOf<'chat' | 'messages' | 'responses' | 'generate'>;
 
 /** The format as the client speaks it: how its requests come in and its answers and errors go out. */
 export interface CallerSide {
   /** Decode: the paths it serves, each with its endpoint kind and body schema. */
   endpoints: Readonly<Record<string, CallerEndpoint>>;
+  /**
+   * Decode: an endpoint whose path carries its model (Gemini's `models/{model}:method`), with
+   * the model and whether it streams; undefined for a path it does not serve this way.
+   */
+  match?(
+    pathname: string,
+    query: URLSearchParams,
+  ): (CallerEndpoint & { model: string; stream: boolean; jsonArrayStream?: true }) | undefined;
+  /** What `match` serves, as the unknown-endpoint answer lists it (`POST /v1beta/…`). */
+  matchedPaths?: readonly string[];
   /** Whether an error on this path is written in this format (before any endpoint matched). */
   ownsPath(pathname: string): boolean;
   /** Decode: request headers the engine keeps (e.g. Anthropic's beta header). */
@@ -41,9 +51,9 @@ export interface CallerSide {
   /** The request in the hub's terms; `producer` is the target's `provider/model`. */
   toHub(req: HubRequest, producer: string): Translated<ChatCompletionRequest>;
   /** A whole hub answer in this format. */
-  answer(completion: ChatCompletion, model: string, producer: string): unknown;
+  answer(completion: ChatCompletion, model: string, producer: string, req: HubRequest): unknown;
   /** Hub stream chunks into this format's stream. */
-  stream(model: string, producer: string): FromOpenAi;
+  stream(model: string, producer: string, req: HubRequest): FromOpenAi;
   /** stream_options policy: whether the caller asked for a usage chunk (the hub always asks). */
   includeUsage(req: HubRequest): boolean;
   /** The error envelope before the first byte. */

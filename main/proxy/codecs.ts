@@ -44,14 +44,14 @@ function translating(
       completion.model = model;
       return {
         ok: true,
-        body: JSON.stringify(caller.answer(completion, model, producer(model))),
+        body: JSON.stringify(caller.answer(completion, model, producer(model), req)),
         usage: openAiUsage(completion.usage) ?? { tokensIn: 0, tokensOut: 0 },
       };
     },
     relay: (model) =>
       translatingRelay(
         target.stream(model, caller.includeUsage(req), created),
-        caller.stream(model, producer(model)),
+        caller.stream(model, producer(model), req),
       ),
   };
 }
@@ -65,9 +65,16 @@ export function codecFor(req: ProxyRequest, candidate: Candidate): Codec | { uns
     case 'embeddings':
       return target.embeddings(req, provider);
     case 'count_tokens':
+    case 'gemini_count_tokens':
       return { unsupported: 'token counts are answered by tokenCount.ts, never relayed' };
+    case 'responses':
+      // A provider that serves the Responses API itself gets the request as sent.
+      return provider.responsesApi === true
+        ? callerOf(req.inbound).passthrough(req, provider)
+        : translating(req, provider, callerOf(req.inbound), target);
     case 'chat':
-    case 'messages': {
+    case 'messages':
+    case 'generate': {
       const caller = callerOf(req.inbound);
       return req.inbound === provider.format
         ? caller.passthrough(req, provider)

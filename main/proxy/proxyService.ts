@@ -13,7 +13,8 @@ import { testRules } from './ruleTester.ts';
 import type { ParsedRequestOf } from '../../app/admin/contract.ts';
 import type { RuleTestResult } from '../../app/admin/types.ts';
 import type { LimiterGate } from '../engine/limiterGate.ts';
-import { loadShippedCatalog, ProviderDirectory } from '../engine/providerDirectory.ts';
+import { loadCatalogInForce, ProviderDirectory } from '../engine/providerDirectory.ts';
+import type { ResponseStore } from '../store/storedResponses.ts';
 
 /** Where the shipped catalog is: resources/ beside main/ in the repo and in dist/ alike. */
 export const DEFAULT_CATALOG_PATH = fileURLToPath(
@@ -30,12 +31,16 @@ export type ProxyServiceOptions = {
   /** Today's paid spend per route, for paid budgets. */
   paidSpendToday?: (route: string) => number;
   catalogPath?: string;
+  /** A newer catalog file in the data folder, laid over the shipped one when it is valid and newer. */
+  catalogUpdatePath?: string;
   timeouts?: Partial<UpstreamTimeouts>;
   clock?: () => number;
   /** The engine log, for exceptions in our own code (with the request id). */
   log?: (line: string) => void;
   /** Hides the engine's secrets in what reaches the client. */
   mask: (text: string) => string;
+  /** Stored Responses API answers. */
+  responses: ResponseStore;
 };
 
 export type ProxyService = {
@@ -51,7 +56,11 @@ export type ProxyService = {
 export function createProxyService(options: ProxyServiceOptions): ProxyService {
   const clock = options.clock ?? Date.now;
   const providers = new ProviderDirectory(
-    loadShippedCatalog(options.catalogPath ?? DEFAULT_CATALOG_PATH),
+    loadCatalogInForce(
+      options.catalogPath ?? DEFAULT_CATALOG_PATH,
+      options.catalogUpdatePath,
+      options.log ?? (() => undefined),
+    ),
     options.config.current,
   );
   options.config.on('change', (config) => providers.update(config));
@@ -87,6 +96,7 @@ export function createProxyService(options: ProxyServiceOptions): ProxyService {
     clock,
     dispatch: (req, res) => dispatch(deps, req, res),
     countTokens: (req, res) => countTokens(deps, req, res),
+    responses: options.responses,
   });
   return {
     handler,

@@ -6,12 +6,21 @@ import {
   maxTokensOf,
   promptCharsOf,
   type ProxyRequest,
+  type ProxyRequestOf,
   type RelayedRequest,
 } from '../../app/formats/proxyRequest.ts';
 import { readJsonBody } from '../server/body.ts';
 import { sendError, sendJson } from '../server/respond.ts';
+import type { ResponsesRequest } from '../../app/formats/responses.ts';
+import type { ResponseStore } from '../store/storedResponses.ts';
 import type { CallerEndpoint } from './adapter.ts';
+import {
+  answerStoredResponse,
+  isStoredResponsePath,
+  prepareResponsesRequest,
+} from './storedResponses.ts';
 import { CALLERS, errorEnvelopeFor, type Caller } from './adapters/registry.ts';
+import { geminiModelList } from '../../app/formats/geminiInboundResponse.ts';
 
 /** The model list clients see: every route name, then every `provider/model` the config names. */
 export function modelList(
@@ -49,19 +58,50 @@ function routingHeaders(
   };
 }
 
+/** A path whose segment names the model (Gemini's `models/{model}:method`). */
+function matchPath(
+  pathname: string,
+  query: URLSearchParams,
+):
+  | (CallerEndpoint & { caller: Caller; model?: string; stream?: boolean; jsonArrayStream?: true })
+  | undefined {
+  for (const caller of CALLERS) {
+    const found = caller.match?.(pathname, query);
+    if (found !== undefined) return { ...found, caller };
+  }
+  return undefined;
+}
+
 /** Every path a caller format serves, with its format's caller side. */
-const ENDPOINTS = new Map<string, CallerEndpoint & { caller: Caller }>(
+const ENDPOINTS = new Map<
+  string,
+  CallerEndpoint & { caller: Caller; model?: string; stream?: boolean; jsonArrayStream?: true }
+>(
   CALLERS.flatMap((caller) =>
     Object.entries(caller.endpoints).map(([path, endpoint]) => [path, { ...endpoint, caller }]),
   ),
 );
 
+/** Every endpoint served, as the unknown-endpoint answer lists them. */
+const SERVED = [
+  ...[...ENDPOINTS.keys()].map((path) => `POST ${path}`),
+  'GET /v1/models',
+  'GET /v1/responses/{id}',
+  'DELETE /v1/responses/{id}',
+  ...CALLERS.flatMap((caller) => caller.matchedPaths ?? []),
+];
+
 export type ProxyDeps = {
   config: () => Config;
   startedAt: number;
   dispatch: (req: RelayedRequest, res: ServerResponse) => Promise<void>;
-  countTokens: (req: ProxyRequest & { kind: 'count_tokens' }, res: ServerResponse) => Promise<void>;
+  countTokens: (
+    req: ProxyRequestOf<'count_tokens' | 'gemini_count_tokens'>,
+    res: ServerResponse,
+  ) => Promise<void>;
   clock: () => number;
+  /** Stored Responses API answers (previous_response_id, GET/DELETE /v1/responses/{id}). */
+  responses: ResponseStore;
 };
 
 /**
@@ -72,7 +112,7 @@ export type ProxyDeps = {
 export function createProxyHandler(deps: ProxyDeps) {
   const created = Math.floor(deps.startedAt / 1000);
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
-    const dialect = errorEnvelopeFor(url.pathname);
+    const dialect = errorEnvelopeFor(url.pathname, req.headers);
     if (url.pathname === '/v1/models' && req.method === 'GET') {
       sendJson(res, 200, modelList(deps.config(), created));
       return;
@@ -97,13 +137,29 @@ export function createProxyHandler(deps: ProxyDeps) {
         );
       return;
     }
-    const endpoint = ENDPOINTS.get(url.pathname);
+    if (isStoredResponsePath(url.pathname)) {
+      answerStoredResponse(deps.responses, req.method, url.pathname, res, dialect);
+      return;
+    }
+    if (url.pathname === '/v1beta/models' && req.method === 'GET') {
+      sendJson(res, 200, geminiModelList(modelList(deps.config(), created).data));
+      return;
+    }
+    if (url.pathname.startsWith('/v1beta/models/') && req.method === 'GET') {
+      const id = url.pathname.slice('/v1beta/models/'.length);
+      const listed = geminiModelList(modelList(deps.config(), created).data).models;
+      const model = listed.find((m) => m.name === `models/${id}`);
+      if (model) sendJson(res, 200, model);
+      else sendError(res, dialect, 404, `No model "${id}": send a route name or "provider/model".`);
+      return;
+    }
+    const endpoint = ENDPOINTS.get(url.pathname) ?? matchPath(url.pathname, url.searchParams);
     if (!endpoint) {
       sendError(
         res,
         dialect,
         404,
-        `Unknown endpoint ${req.method} ${url.pathname}. Switchyard serves POST /v1/chat/completions, /v1/messages, /v1/messages/count_tokens, /v1/embeddings, /v1/completions and GET /v1/models.`,
+        `Unknown endpoint ${req.method} ${url.pathname}. Switchyard serves ${SERVED.join(', ')} (the /v1 paths also without /v1). Check the base URL your tool is given.`,
         'unknown_url',
       );
       return;
@@ -150,22 +206,35 @@ export function createProxyHandler(deps: ProxyDeps) {
       );
       return;
     }
-    const value = parsed.data;
+    let value = parsed.data;
+    let keepResponse: ProxyRequest['keepResponse'];
+    if (endpoint.kind === 'responses') {
+      const prepared = prepareResponsesRequest(deps.responses, value as ResponsesRequest);
+      if (!prepared.ok) {
+        sendError(res, dialect, prepared.status, prepared.message, prepared.code);
+        return;
+      }
+      value = prepared.body;
+      keepResponse = prepared.keepResponse;
+    }
     // The schema checked the body against this kind and format: the union's pairing holds.
     const request = {
       id: randomUUID(),
       kind: endpoint.kind,
       inbound: endpoint.caller.format,
       body: value,
-      model: value.model as string,
-      stream: value.stream === true,
+      model: endpoint.model ?? (value.model as string),
+      stream: endpoint.stream ?? value.stream === true,
       promptChars: promptCharsOf(value),
       maxTokens: maxTokensOf(value),
       receivedAt: deps.clock(),
       ...endpoint.caller.headers(req.headers),
       ...routingHeaders(req.headers),
+      ...(keepResponse ? { keepResponse } : {}),
+      ...(endpoint.jsonArrayStream === true ? { jsonArrayStream: true } : {}),
     } as ProxyRequest;
-    if (request.kind === 'count_tokens') await deps.countTokens(request, res);
+    if (request.kind === 'count_tokens' || request.kind === 'gemini_count_tokens')
+      await deps.countTokens(request, res);
     else await deps.dispatch(request, res);
   };
 }

@@ -117,7 +117,9 @@ async function commitStream(
   let usage = state.usage;
   res.writeHead(200, {
     ...headers,
-    'content-type': 'text/event-stream; charset=utf-8',
+    'content-type': req.jsonArrayStream
+      ? 'application/json; charset=utf-8'
+      : 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache',
     'x-accel-buffering': 'no',
   });

@@ -1,7 +1,7 @@
 /**
- * `POST /v1/messages/count_tokens`: how many input tokens a Messages request would cost on the
- * target it would be routed to. Never a chat request: an Anthropic-format target counts with its
- * own count_tokens endpoint (free, and outside the message quota, so the limiter is not asked
+ * `POST /v1/messages/count_tokens` and Gemini's `:countTokens`: how many input tokens a request
+ * would cost on the target it would be routed to. Never a chat request: a target of the caller's
+ * own format counts with its own count endpoint (free, and outside the message quota, so the limiter is not asked
  * for capacity); any other target, or an Anthropic one whose count fails, is counted here with
  * the o200k tokenizer and the answer says so in `x-switchyard-token-count: estimate`. Claude
  * Code falls back to real `max_tokens: 1` chat requests when a count fails, so a count answers
@@ -14,12 +14,17 @@ import type { CountTokensRequest } from '../../app/formats/anthropic.ts';
 import { countableText } from '../../app/formats/countTokens.ts';
 import type { RoutePlan } from '../../app/routing/plan.ts';
 import { sendError, sendJson } from '../server/respond.ts';
-import { anthropicErrorBody } from './adapters/anthropic.ts';
+import { callerOf } from './adapters/registry.ts';
 import { authHeaders, readBodyText, type UpstreamClient } from '../upstream/client.ts';
 import { joinUrl } from './url.ts';
 import { betaHeaders } from './targetExtras.ts';
 import type { ProviderDirectory } from '../engine/providerDirectory.ts';
-import type { ProxyRequest, ProxyRequestOf } from '../../app/formats/proxyRequest.ts';
+import {
+  collectText,
+  countTextChars,
+  type ProxyRequest,
+  type ProxyRequestOf,
+} from '../../app/formats/proxyRequest.ts';
 import type { Candidate } from '../engine/targets.ts';
 import { routeRequest } from './requestRoute.ts';
 import type { Config } from '../../app/config/schema.ts';
@@ -53,10 +58,42 @@ async function estimateInputTokens(body: CountTokensRequest): Promise<number> {
   return tokens;
 }
 
+/** A Gemini countTokens body: the o200k tokenizer over every string in it (images at a fixed cost). */
+async function estimateGeminiTokens(body: Record<string, unknown>): Promise<number> {
+  tokenizer ??= import('gpt-tokenizer/encoding/o200k_base');
+  const { countTokens: countO200k } = await tokenizer;
+  const texts = collectText(body);
+  let tokens = Math.ceil((countTextChars(body) - texts.join('').length) / 4);
+  for (const text of texts) if (text !== '') tokens += countO200k(text, PLAIN_TEXT);
+  return Math.max(0, tokens);
+}
+
+type CountRequest = ProxyRequestOf<'count_tokens' | 'gemini_count_tokens'>;
+
+/** Where a target of the caller's own format counts, and the body it takes. */
+function countCall(req: CountRequest, model: string): { path: string; body: string; read: string } {
+  if (req.kind === 'count_tokens')
+    return {
+      path: '/v1/messages/count_tokens',
+      body: JSON.stringify({ ...req.body, model }),
+      read: 'input_tokens',
+    };
+  const inner = req.body.generateContentRequest;
+  const body =
+    inner === undefined
+      ? req.body
+      : { ...req.body, generateContentRequest: { ...inner, model: `models/${model}` } };
+  return {
+    path: `v1beta/models/${model.replace(/^models\//, '')}:countTokens`,
+    body: JSON.stringify(body),
+    read: 'totalTokens',
+  };
+}
+
 /** The target's own count, or undefined when it could not give one (the caller then estimates). */
 async function upstreamCount(
   deps: TokenCountDeps,
-  req: ProxyRequest,
+  req: CountRequest,
   candidate: Candidate,
   res: ServerResponse,
 ): Promise<number | undefined> {
@@ -66,8 +103,9 @@ async function upstreamCount(
   res.once('close', onClose);
   try {
     const secret = candidate.keyId === undefined ? undefined : await deps.secret(candidate.keyId);
+    const call = countCall(req, model);
     const response = await deps.upstream.send({
-      url: joinUrl(provider.baseUrl, '/v1/messages/count_tokens'),
+      url: joinUrl(provider.baseUrl, call.path),
       method: 'POST',
       headers: {
         'content-type': 'application/json',
@@ -76,13 +114,14 @@ async function upstreamCount(
         ...betaHeaders(req),
         ...authHeaders(provider, secret),
       },
-      body: JSON.stringify({ ...req.body, model }),
+      body: call.body,
       signal: hangUp.signal,
     });
     const text = await readBodyText(response.body, 64 * 1024);
     if (response.status < 200 || response.status >= 300) return undefined;
-    const value = JSON.parse(text) as { input_tokens?: unknown };
-    return typeof value.input_tokens === 'number' ? value.input_tokens : undefined;
+    const value = JSON.parse(text) as Record<string, unknown>;
+    const counted = value[call.read];
+    return typeof counted === 'number' ? counted : undefined;
   } catch {
     return undefined;
   } finally {
@@ -98,12 +137,18 @@ async function upstreamCount(
  */
 export async function countTokens(
   deps: TokenCountDeps,
-  req: ProxyRequestOf<'count_tokens'>,
+  req: CountRequest,
   res: ServerResponse,
 ): Promise<void> {
   const resolution = routeRequest(req, deps.config(), deps.providers);
   if (!resolution.ok) {
-    sendError(res, anthropicErrorBody, resolution.status, resolution.message, resolution.code);
+    sendError(
+      res,
+      callerOf(req.inbound).errorBody,
+      resolution.status,
+      resolution.message,
+      resolution.code,
+    );
     return;
   }
   const planned = deps.plan(req, resolution.candidates, resolution.route).candidates[0];
@@ -113,25 +158,26 @@ export async function countTokens(
     'x-switchyard-model': target.model,
     ...(resolution.routeName !== undefined ? { 'x-switchyard-route': resolution.routeName } : {}),
   };
-  if (planned !== undefined && planned.provider.format === 'anthropic') {
+  const answer = (tokens: number) =>
+    req.kind === 'count_tokens' ? { input_tokens: tokens } : { totalTokens: tokens };
+  if (planned !== undefined && planned.provider.format === req.inbound) {
     const counted = await upstreamCount(deps, req, planned, res);
     if (counted !== undefined) {
-      sendJson(
-        res,
-        200,
-        { input_tokens: counted },
-        {
-          ...headers,
-          'x-switchyard-token-count': 'provider',
-        },
-      );
+      sendJson(res, 200, answer(counted), {
+        ...headers,
+        'x-switchyard-token-count': 'provider',
+      });
       return;
     }
   }
   sendJson(
     res,
     200,
-    { input_tokens: await estimateInputTokens(req.body) },
+    answer(
+      req.kind === 'count_tokens'
+        ? await estimateInputTokens(req.body)
+        : await estimateGeminiTokens(req.body),
+    ),
     { ...headers, 'x-switchyard-token-count': 'estimate' },
   );
 }

@@ -36,7 +36,8 @@ export function hostAllowed(hostHeader: string | undefined, allowRemote: boolean
 
 /**
  * Drive-by defence: browsers send Origin on cross-site requests. Requests without one come from
- * SDKs and tools; with one, it must be the dashboard's own origin.
+ * SDKs and tools; with one, it must be the dashboard's own origin (origins the user allowed for
+ * the proxy are let in by the server, for proxy paths only).
  */
 export function originAllowed(
   origin: string | undefined,
@@ -45,6 +46,35 @@ export function originAllowed(
   if (origin === undefined) return true;
   return ownOrigins.has(origin.toLowerCase());
 }
+
+/** Request headers a browser tool may send the proxy: what the OpenAI, Anthropic and Google SDKs send. */
+const CORS_REQUEST_HEADERS = new Set([
+  'authorization',
+  'content-type',
+  'accept',
+  'x-api-key',
+  'anthropic-version',
+  'anthropic-beta',
+  'anthropic-dangerous-direct-browser-access',
+  'x-goog-api-key',
+  'x-goog-api-client',
+]);
+
+/**
+ * The headers a preflight may be granted, from those it asked for: the SDKs' own (the OpenAI
+ * and Anthropic SDKs add `x-stainless-*`), never an arbitrary one.
+ */
+export function corsAllowedHeaders(requested: string | undefined): string {
+  const names = (requested ?? '')
+    .split(',')
+    .map((name) => name.trim().toLowerCase())
+    .filter((name) => CORS_REQUEST_HEADERS.has(name) || /^x-stainless-[a-z0-9-]+$/.test(name));
+  return [...new Set([...CORS_REQUEST_HEADERS, ...names])].join(', ');
+}
+
+/** Answer headers a browser tool may read: which route, provider and model answered, when to retry. */
+export const CORS_EXPOSED_HEADERS =
+  'x-switchyard-request-id, x-switchyard-route, x-switchyard-provider, x-switchyard-model, x-switchyard-attempts, retry-after';
 
 /**
  * The second drive-by defence: browsers label each request with `Sec-Fetch-Site`, also the ones
@@ -60,14 +90,20 @@ export function fetchSiteAllowed(value: string | string[] | undefined): boolean 
   return site === 'same-origin' || site === 'none';
 }
 
-/** The proxy key as SDKs send it: `Authorization: Bearer …` (OpenAI) or `x-api-key` (Anthropic). */
-export function presentedProxyKey(req: IncomingMessage): string | undefined {
+/**
+ * The proxy key as SDKs send it: `Authorization: Bearer …` (OpenAI), `x-api-key` (Anthropic),
+ * `x-goog-api-key` or the `key` query parameter (Gemini).
+ */
+export function presentedProxyKey(req: IncomingMessage, url?: URL): string | undefined {
   const auth = req.headers.authorization;
   if (auth !== undefined && auth.length > 7 && auth.slice(0, 7).toLowerCase() === 'bearer ') {
     return auth.slice(7).trim();
   }
-  const apiKey = req.headers['x-api-key'];
-  return typeof apiKey === 'string' ? apiKey.trim() : undefined;
+  for (const name of ['x-api-key', 'x-goog-api-key']) {
+    const apiKey = req.headers[name];
+    if (typeof apiKey === 'string') return apiKey.trim();
+  }
+  return url?.searchParams.get('key') ?? undefined;
 }
 
 /**

@@ -1,7 +1,15 @@
 import { secretEquals } from '../keys/secretEquals.ts';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { Socket } from 'node:net';
 import {
+  CORS_EXPOSED_HEADERS,
+  corsAllowedHeaders,
   fetchSiteAllowed,
   hostAllowed,
   originAllowed,
@@ -53,8 +61,12 @@ export type HttpServerOptions = {
   adminToken: string;
   dashboardDir: string;
   proxy: RequestHandler;
-  /** The error envelope of the caller format a non-admin path belongs to (the proxy's). */
-  proxyErrors: (pathname: string) => ErrorEnvelope;
+  /** The error envelope of the caller format a non-admin request belongs to (the proxy's). */
+  proxyErrors: (pathname: string, headers: IncomingHttpHeaders) => ErrorEnvelope;
+  /** Web origins the user allowed to call the proxy from a browser (settings.allowedOrigins). */
+  allowedOrigins: () => readonly string[];
+  /** The path the proxy serves a request under (`/chat/completions` → `/v1/chat/completions`). */
+  proxyPath: (pathname: string) => string;
   admin: RequestHandler;
   log: (message: string) => void;
   /** Shortened by tests; DEFAULT_SERVER_TIMEOUTS otherwise. */
@@ -94,13 +106,15 @@ export async function startHttpServer(
   let inFlight = 0;
   let drained: (() => void) | undefined;
 
-  const dialectFor = (pathname: string): ErrorDialect =>
-    pathname.startsWith('/admin') ? 'admin' : options.proxyErrors(pathname);
+  const dialectFor = (pathname: string, headers: IncomingHttpHeaders = {}): ErrorDialect =>
+    pathname.startsWith('/admin') ? 'admin' : options.proxyErrors(pathname, headers);
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const rawUrl = req.url ?? '/';
-    const pathname = rawUrl.split('?', 1)[0] as string;
-    const dialect = dialectFor(pathname);
+    const requested = req.url ?? '/';
+    const query = requested.indexOf('?');
+    const pathname = options.proxyPath(query === -1 ? requested : requested.slice(0, query));
+    const rawUrl = query === -1 ? pathname : pathname + requested.slice(query);
+    const dialect = dialectFor(pathname, req.headers);
     if (!hostAllowed(req.headers.host, options.allowRemote)) {
       sendError(
         res,
@@ -111,8 +125,23 @@ export async function startHttpServer(
       );
       return;
     }
+    const admin = pathname === '/admin' || pathname.startsWith('/admin/');
+    // The dashboard is read-only: anything but a read outside /admin is for the proxy, which
+    // answers an unknown endpoint with the list of those it serves.
+    const proxyPath =
+      pathname === '/v1' ||
+      pathname.startsWith('/v1/') ||
+      pathname === '/v1beta' ||
+      pathname.startsWith('/v1beta/') ||
+      (!admin && pathname !== '/healthz' && req.method !== 'GET' && req.method !== 'HEAD');
     const origin = req.headers.origin;
-    if (!originAllowed(origin, origins)) {
+    // A web page the user allowed (settings.allowedOrigins) may call the proxy, with the key,
+    // and nothing else: the admin API never takes a foreign origin.
+    const corsOrigin =
+      origin !== undefined && proxyPath && options.allowedOrigins().includes(origin)
+        ? origin
+        : undefined;
+    if (corsOrigin === undefined && !originAllowed(origin, origins)) {
       sendError(
         res,
         dialect,
@@ -122,12 +151,27 @@ export async function startHttpServer(
       );
       return;
     }
-    const api =
-      pathname === '/v1' ||
-      pathname.startsWith('/v1/') ||
-      pathname === '/admin' ||
-      pathname.startsWith('/admin/');
-    if (api && !fetchSiteAllowed(req.headers['sec-fetch-site'])) {
+    if (corsOrigin !== undefined) {
+      res.setHeader('access-control-allow-origin', corsOrigin);
+      res.setHeader('vary', 'Origin');
+      res.setHeader('access-control-expose-headers', CORS_EXPOSED_HEADERS);
+      if (req.method === 'OPTIONS') {
+        const requested = req.headers['access-control-request-headers'];
+        res.writeHead(204, {
+          ...BASE_HEADERS,
+          'access-control-allow-methods': 'GET, POST, DELETE, OPTIONS',
+          'access-control-allow-headers': corsAllowedHeaders(
+            typeof requested === 'string' ? requested : undefined,
+          ),
+          'access-control-max-age': '600',
+        });
+        res.end();
+        return;
+      }
+    }
+    const api = proxyPath || admin;
+    // An allowed origin's requests are cross-site by nature; its Origin says which page sent them.
+    if (api && corsOrigin === undefined && !fetchSiteAllowed(req.headers['sec-fetch-site'])) {
       sendError(
         res,
         dialect,
@@ -153,13 +197,13 @@ export async function startHttpServer(
       res.end('{"status":"ok"}');
       return;
     }
-    if (pathname === '/v1' || pathname.startsWith('/v1/')) {
-      if (!secretEquals(presentedProxyKey(req), options.proxyKey())) {
+    if (proxyPath) {
+      if (!secretEquals(presentedProxyKey(req, url), options.proxyKey())) {
         sendError(
           res,
           dialect,
           401,
-          'Missing or wrong Switchyard proxy key. Send it as "Authorization: Bearer <key>" or "x-api-key"; find it in the dashboard (Connect) or the output of "switchyard serve".',
+          'Missing or wrong Switchyard proxy key. Send it as "Authorization: Bearer <key>", "x-api-key" or "x-goog-api-key"; find it in the dashboard (Connect) or the output of "switchyard serve".',
           'invalid_proxy_key',
         );
         return;
@@ -167,7 +211,7 @@ export async function startHttpServer(
       await options.proxy(req, res, url);
       return;
     }
-    if (pathname === '/admin' || pathname.startsWith('/admin/')) {
+    if (admin) {
       if (!secretEquals(presentedAdminToken(req), options.adminToken)) {
         sendError(
           res,
@@ -212,7 +256,7 @@ export async function startHttpServer(
         if (!res.headersSent)
           sendError(
             res,
-            dialectFor(req.url ?? '/'),
+            dialectFor(options.proxyPath((req.url ?? '/').split('?', 1)[0] as string), req.headers),
             500,
             'Switchyard hit an internal error; see its log.',
           );

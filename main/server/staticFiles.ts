@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
+import { acceptedEncodings, COMPRESSIBLE, PRECOMPRESSED } from './precompress.ts';
 import { BASE_HEADERS, sendError } from './respond.ts';
 
 const TYPES: Record<string, string> = {
@@ -23,7 +24,8 @@ export const DASHBOARD_CSP =
 /**
  * Serves the built dashboard. Paths are resolved inside `root` and anything that escapes it
  * (`..`, encoded or not) is refused; unknown paths without an extension get index.html so the
- * single-page app can route them.
+ * single-page app can route them. A text file is sent as its precompressed copy (precompress.ts)
+ * when the client accepts that encoding; hashed assets are cached for good, index.html revalidated.
  */
 export async function serveStatic(
   root: string,
@@ -68,16 +70,36 @@ export async function serveStatic(
   const isHtml = file.endsWith('.html');
   // Vite names everything under /assets/ by content hash, so those can be cached for good.
   const immutable = decoded.startsWith('/assets/');
+  const compressible = COMPRESSIBLE.has(extname(file));
+  const encoded = compressible
+    ? await storedEncoding(file, req.headers['accept-encoding'])
+    : undefined;
   res.writeHead(200, {
     ...BASE_HEADERS,
     'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
-    'content-length': info.size,
+    'content-length': encoded?.size ?? info.size,
     'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+    ...(compressible ? { vary: 'accept-encoding' } : {}),
+    ...(encoded ? { 'content-encoding': encoded.encoding } : {}),
     ...(isHtml ? { 'content-security-policy': DASHBOARD_CSP } : {}),
   });
   if (req.method === 'HEAD') {
     res.end();
     return;
   }
-  createReadStream(file).pipe(res);
+  createReadStream(encoded?.file ?? file).pipe(res);
+}
+
+/** The first precompressed copy of `file` the client accepts and the build wrote, if any. */
+async function storedEncoding(
+  file: string,
+  acceptEncoding: string | undefined,
+): Promise<{ encoding: string; file: string; size: number } | undefined> {
+  const accepted = acceptedEncodings(acceptEncoding);
+  for (const { encoding, suffix } of PRECOMPRESSED) {
+    if (!accepted.has(encoding) && !accepted.has('*')) continue;
+    const info = await stat(file + suffix).catch(() => undefined);
+    if (info?.isFile()) return { encoding, file: file + suffix, size: info.size };
+  }
+  return undefined;
 }

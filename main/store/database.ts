@@ -2,7 +2,8 @@ import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './fileModes.ts';
-import { rebuildRollups } from './metrics.ts';
+import { rebuildRollups } from './rollupWriter.ts';
+import { QUARTER_HOUR } from './rollups.ts';
 
 export const DATABASE_FILE_NAME = 'switchyard.db';
 
@@ -127,6 +128,67 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 6,
+    description: 'discovered models per key, and what answers said about a model (main/models)',
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE discovered_models (
+          provider TEXT NOT NULL, key_id TEXT NOT NULL, model TEXT NOT NULL,
+          first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL,
+          PRIMARY KEY (provider, key_id, model)
+        );
+        CREATE TABLE model_listings (
+          provider TEXT NOT NULL, key_id TEXT NOT NULL, listed_at INTEGER NOT NULL,
+          PRIMARY KEY (provider, key_id)
+        );
+        CREATE TABLE model_flags (
+          provider TEXT NOT NULL, model TEXT NOT NULL, state TEXT NOT NULL,
+          since INTEGER NOT NULL, reason TEXT NOT NULL,
+          PRIMARY KEY (provider, model)
+        );
+      `),
+  },
+  {
+    version: 7,
+    description:
+      "indexes for every Requests filter (a filter that matches nothing reads nothing); spend per route and key per quarter hour (today's spend without reading the attempts)",
+    // Each index ends in started_at (and, implicitly, the row id): a filtered page is read in order.
+    up: (db) =>
+      db.exec(`
+        CREATE INDEX requests_by_route ON requests (route, started_at);
+        CREATE INDEX requests_by_provider ON requests (provider, started_at);
+        CREATE INDEX requests_by_status ON requests (status, started_at);
+        CREATE INDEX requests_by_success ON requests ((status BETWEEN 200 AND 299), started_at);
+        CREATE TABLE spend (
+          bucket INTEGER NOT NULL,
+          route TEXT NOT NULL,
+          key_id TEXT NOT NULL,
+          usd REAL NOT NULL,
+          PRIMARY KEY (bucket, route, key_id)
+        ) WITHOUT ROWID;
+        INSERT INTO spend (bucket, route, key_id, usd)
+          SELECT a.started_at - a.started_at % ${QUARTER_HOUR}, r.route, a.key_id, SUM(a.cost)
+            FROM attempts a JOIN requests r ON r.id = a.request
+           WHERE a.cost IS NOT NULL AND r.route IS NOT NULL AND a.key_id IS NOT NULL
+           GROUP BY 1, 2, 3;
+      `),
+  },
+  {
+    version: 8,
+    description:
+      'stored Responses API answers, for previous_response_id and GET /v1/responses/{id}',
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE stored_responses (
+          id TEXT PRIMARY KEY,
+          created_at INTEGER NOT NULL,
+          response TEXT NOT NULL,
+          conversation TEXT NOT NULL
+        );
+        CREATE INDEX stored_responses_created ON stored_responses (created_at);
+      `),
+  },
+  {
+    version: 9,
     description: 'requests remember which rule chose their route and what session affinity did',
     up: (db) =>
       db.exec(
@@ -156,7 +218,11 @@ export function openDatabase(
       .user_version;
     if (fresh === 0) db.exec('PRAGMA auto_vacuum = INCREMENTAL');
     // 16 MB of page cache (the default is 2 MB): the log's indexes stay in memory while writing.
-    db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16000;');
+    // The WAL is cut back to 8 MB after each checkpoint, so a burst of writes (retention) does
+    // not leave the file that much larger for good.
+    db.exec(
+      'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16000; PRAGMA journal_size_limit = 8388608;',
+    );
   } catch (err) {
     db?.close();
     throw new DatabaseError(

@@ -2,6 +2,7 @@ import { lazy, Suspense, useEffect, useRef, type ComponentType } from 'react';
 import { describeError } from './api/client.ts';
 import { ErrorBanner } from './components/ErrorBanner.tsx';
 import { Skeleton } from './components/Skeleton.tsx';
+import { TeamBanner } from './components/TeamPanel.tsx';
 import { Toasts } from './components/Toasts.tsx';
 import { PAGES, hrefFor, useHashRoute, type PageId } from './lib/hashRoute.ts';
 import { OverviewPage } from './pages/OverviewPage.tsx';
@@ -97,6 +98,7 @@ export function App() {
   const engineError = useStore((s) => s.engineError);
   const configErrors = useStore((s) => s.engine?.configErrors) ?? NO_ERRORS;
   const paused = useStore((s) => s.engine?.paused === true);
+  const team = useStore((s) => s.engine?.team);
   const mainRef = useRef<HTMLElement>(null);
 
   useEffect(() => startSync(), []);
@@ -150,6 +152,7 @@ export function App() {
             </button>
           </div>
         )}
+        <TeamBanner team={team} />
         {configErrors.length > 0 && (
           <div className="banner warn" role="alert" style={{ marginBottom: 14 }}>
             <div>

@@ -41,7 +41,17 @@ const median = (values: number[]) =>
     50,
   );
 
-type Target = { name: string; origin: string; path: string; headers: Record<string, string> };
+/** A path to measure, and what it is sent: a chat body unless it speaks another format. */
+type Target = {
+  name: string;
+  origin: string;
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+  streamBody?: string;
+  /** Text in the stream that marks the first token. */
+  firstToken?: string;
+};
 
 const BODY = JSON.stringify({ model: 'bench', messages: [{ role: 'user', content: 'ping' }] });
 const STREAM_BODY = JSON.stringify({
@@ -49,6 +59,7 @@ const STREAM_BODY = JSON.stringify({
   stream: true,
   messages: [{ role: 'user', content: 'ping' }],
 });
+const FIRST_TOKEN = '"content":"po"';
 
 async function once(pool: Pool, target: Target, body: string, firstByte: boolean): Promise<number> {
   const started = process.hrtime.bigint();
@@ -61,7 +72,10 @@ async function once(pool: Pool, target: Target, body: string, firstByte: boolean
   let elapsed = 0;
   if (firstByte) {
     for await (const chunk of res.body) {
-      if (elapsed === 0 && (chunk as Buffer).toString('utf8').includes('"content":"po"'))
+      if (
+        elapsed === 0 &&
+        (chunk as Buffer).toString('utf8').includes(target.firstToken ?? FIRST_TOKEN)
+      )
         elapsed = Number(process.hrtime.bigint() - started) / 1e6;
     }
   } else {
@@ -99,7 +113,7 @@ async function concurrent(
   await Promise.all(
     Array.from({ length: connections }, async () => {
       while (Date.now() < deadline) {
-        await once(pool, target, BODY, false);
+        await once(pool, target, target.body ?? BODY, false);
         done++;
       }
     }),
@@ -109,8 +123,35 @@ async function concurrent(
   return done / seconds;
 }
 
+/** `count` requests over 50 connections, as fast as they go (for RSS after a long run). */
+async function many(target: Target, count: number): Promise<void> {
+  const pool = new Pool(target.origin, { connections: 50 });
+  let left = count;
+  await Promise.all(
+    Array.from({ length: 50 }, async () => {
+      while (left-- > 0) await once(pool, target, BODY, false);
+    }),
+  );
+  await pool.close();
+}
+
+/** An open dashboard's event stream: read and thrown away, as a browser tab would take it. */
+async function openEventStream(url: string, token: string): Promise<() => void> {
+  const controller = new AbortController();
+  const res = await fetch(`${url}/admin/events`, {
+    headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' },
+    signal: controller.signal,
+  });
+  const reader = res.body!.getReader();
+  void (async () => {
+    for (;;) if ((await reader.read()).done) return;
+  })().catch(() => undefined);
+  return () => controller.abort();
+}
+
 async function main(): Promise<void> {
   const count = Number(process.env.BENCH_COUNT ?? 3000);
+  const rssRequests = Number(process.env.BENCH_RSS_REQUESTS ?? 200_000);
   const seconds = Number(process.env.BENCH_SECONDS ?? 5);
   const upstream = await startChild([here('./upstreamServer.ts')]);
   const upstreamUrl = `http://127.0.0.1:${upstream.line}`;
@@ -141,7 +182,8 @@ async function main(): Promise<void> {
       BENCH_UPSTREAM_KEY: 'bench-upstream-key',
     },
   );
-  const ready = JSON.parse(engine.line) as { url: string };
+  const ready = JSON.parse(engine.line) as { url: string; dashboard: string };
+  const adminToken = new URLSearchParams(new URL(ready.dashboard).hash.slice(1)).get('token')!;
   const pid = engine.child.pid!;
   await new Promise((r) => setTimeout(r, 1000));
   const idleRss = await rssMb(pid);
@@ -160,14 +202,28 @@ async function main(): Promise<void> {
       path: '/v1/chat/completions',
       headers: { authorization: `Bearer ${proxyKey}` },
     },
+    {
+      // A Responses API caller (Codex, the AI SDK's default): translated to chat and back.
+      name: 'switchyard, Responses in',
+      origin: ready.url,
+      path: '/v1/responses',
+      headers: { authorization: `Bearer ${proxyKey}` },
+      body: JSON.stringify({ model: 'bench', input: 'ping' }),
+      streamBody: JSON.stringify({ model: 'bench', input: 'ping', stream: true }),
+      firstToken: '"delta":"po"',
+    },
   ];
 
   const rows: string[][] = [];
   const seq = new Map<string, number[]>();
   const ttft = new Map<string, number[]>();
-  for (const target of targets) seq.set(target.name, await sequential(target, count, BODY, false));
   for (const target of targets)
-    ttft.set(target.name, await sequential(target, Math.min(count, 2000), STREAM_BODY, true));
+    seq.set(target.name, await sequential(target, count, target.body ?? BODY, false));
+  for (const target of targets)
+    ttft.set(
+      target.name,
+      await sequential(target, Math.min(count, 2000), target.streamBody ?? STREAM_BODY, true),
+    );
   let loadRss = 0;
   const rps = new Map<string, number>();
   for (const target of targets) {
@@ -177,13 +233,19 @@ async function main(): Promise<void> {
         target,
         50,
         seconds,
-        target.name === 'switchyard'
+        target.origin === ready.url
           ? async () => void (loadRss = Math.max(loadRss, await rssMb(pid)))
           : undefined,
       ),
     );
   }
+  const switchyard = targets.find((t) => t.name === 'switchyard')!;
+  const closeStream = await openEventStream(ready.url, adminToken);
+  const dashboardRps = await concurrent(switchyard, 50, seconds);
+  closeStream();
   const afterRss = await rssMb(pid);
+  await many(switchyard, rssRequests);
+  const longRunRss = await rssMb(pid);
 
   const directSeq = median(seq.get('direct')!);
   const directTtft = median(ttft.get('direct')!);
@@ -203,6 +265,16 @@ async function main(): Promise<void> {
         : `${((100 * rps.get(target.name)!) / rps.get('bare forwarder')!).toFixed(0)}%`,
     ]);
   }
+  rows.push([
+    'switchyard, dashboard open',
+    '–',
+    '–',
+    '–',
+    '–',
+    '–',
+    dashboardRps.toFixed(0),
+    `${((100 * dashboardRps) / rps.get('bare forwarder')!).toFixed(0)}%`,
+  ]);
   const header = [
     'path',
     'seq p50 ms',
@@ -217,12 +289,12 @@ async function main(): Promise<void> {
     `\nProxy benchmark: ${count} sequential requests per path (after 300 warm-up), ${seconds} s at 50 connections.`,
   );
   console.log(
-    'Reproduce: npm run bench -- proxy   (BENCH_COUNT, BENCH_SECONDS to change the size)\n',
+    'Reproduce: npm run bench -- proxy   (BENCH_COUNT, BENCH_SECONDS, BENCH_RSS_REQUESTS to change the size)\n',
   );
   console.log(`| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`);
   for (const row of rows) console.log(`| ${row.join(' | ')} |`);
   console.log(
-    `\nSwitchyard RSS: idle ${idleRss.toFixed(1)} MB, peak under load ${loadRss.toFixed(1)} MB, after the run ${afterRss.toFixed(1)} MB.`,
+    `\nSwitchyard RSS: idle ${idleRss.toFixed(1)} MB, peak under load ${loadRss.toFixed(1)} MB, after the run ${afterRss.toFixed(1)} MB, after ${rssRequests.toLocaleString('en')} more requests ${longRunRss.toFixed(1)} MB. "dashboard open": the same 50-connection load with one event-stream client reading.`,
   );
 }
 

@@ -47,7 +47,7 @@ function isChat(request: LoggedRequest): boolean {
   return (
     request.method === 'POST' &&
     !isCount(request) &&
-    /\/messages$|\/chat\/completions$|:(stream)?generateContent/i.test(
+    /\/messages$|\/chat\/completions$|\/responses$|:(stream)?generateContent/i.test(
       request.path.split('?')[0] ?? '',
     )
   );

@@ -24,6 +24,8 @@ const ECHO_SECRET = `gsk_attack/echo-${randomBytes(12).toString('hex')}`;
 const unicodeEscaped = (text: string) =>
   [...text].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
 
+const TOOL_ORIGIN = 'https://tool.example';
+
 let served: ServedEngine;
 let port: number;
 let adminToken: string;
@@ -77,6 +79,8 @@ beforeAll(async () => {
         },
         { id: 'groq-echo', provider: 'groq', label: 'echo', secret: { env: 'SY_ATTACK_GROQ_KEY' } },
       ],
+      // A browser tool the user let in: it reaches the proxy (with the key), never the admin API.
+      settings: { allowedOrigins: [TOOL_ORIGIN] },
       routes: [
         { name: 'solo', targets: [{ provider: 'openai', model: 'gpt-4o-mini' }] },
         { name: 'anth', targets: [{ provider: 'anthropic', model: 'claude-haiku-4-5' }] },
@@ -235,6 +239,92 @@ describe('requests a web page can make are refused', () => {
     for (const path of ['/v1/models', '/admin/status', '/', '/healthz']) {
       const res = await send('GET', path, [['Host', name], ...adminAuth()]);
       expect([path, res.status]).toEqual([path, 403]);
+    }
+  });
+});
+
+describe('an allowed origin (settings.allowedOrigins) reaches the proxy only', () => {
+  const fromTool = (): Array<[string, string]> => [
+    ['Origin', TOOL_ORIGIN],
+    ['Sec-Fetch-Site', 'cross-site'],
+  ];
+  const header = (res: RawResponse, name: string) => res.headers[name];
+
+  it('its preflight is answered for the proxy: its origin, no wildcard, the SDK headers, a max age', async () => {
+    const res = await send('OPTIONS', '/v1beta/models/solo:generateContent', [
+      ...fromTool(),
+      ['Access-Control-Request-Method', 'POST'],
+      [
+        'Access-Control-Request-Headers',
+        'authorization, x-api-key, anthropic-version, anthropic-beta, x-goog-api-key, content-type, x-stainless-os, x-evil',
+      ],
+    ]);
+    expect(res.status).toBe(204);
+    expect(header(res, 'access-control-allow-origin')).toBe(TOOL_ORIGIN);
+    expect(header(res, 'vary')).toMatch(/origin/i);
+    expect(header(res, 'access-control-allow-methods')).toMatch(/POST/);
+    const allowed = String(header(res, 'access-control-allow-headers'));
+    for (const name of [
+      'authorization',
+      'x-api-key',
+      'anthropic-version',
+      'anthropic-beta',
+      'x-goog-api-key',
+      'content-type',
+      'x-stainless-os',
+    ])
+      expect(allowed).toContain(name);
+    expect(allowed).not.toContain('x-evil');
+    expect(Number(header(res, 'access-control-max-age'))).toBeGreaterThan(0);
+    expect(header(res, 'access-control-allow-credentials')).toBeUndefined();
+  });
+
+  it('its requests still need the proxy key, and get CORS headers either way', async () => {
+    const bare = await send(
+      'POST',
+      '/v1/chat/completions',
+      [...fromTool(), ['Content-Type', 'application/json']],
+      chatBody('solo'),
+    );
+    expect([bare.status, code(bare)]).toEqual([401, 'invalid_proxy_key']);
+    expect(header(bare, 'access-control-allow-origin')).toBe(TOOL_ORIGIN);
+    const keyed = await send(
+      'POST',
+      '/v1/chat/completions',
+      [...fromTool(), ...proxyAuth()],
+      chatBody('solo'),
+    );
+    expect(keyed.status).toBe(200);
+    expect(header(keyed, 'access-control-allow-origin')).toBe(TOOL_ORIGIN);
+    expect(header(keyed, 'vary')).toMatch(/origin/i);
+  });
+
+  it('the admin API refuses it, preflight and request, even with the admin token', async () => {
+    const preflight = await send('OPTIONS', '/admin/config', [
+      ...fromTool(),
+      ['Access-Control-Request-Method', 'GET'],
+      ['Access-Control-Request-Headers', 'authorization'],
+    ]);
+    expect([preflight.status, code(preflight)]).toEqual([403, 'origin_not_allowed']);
+    const admin = await send('GET', '/admin/config', [...fromTool(), ...adminAuth()]);
+    expect([admin.status, code(admin)]).toEqual([403, 'origin_not_allowed']);
+    for (const res of [preflight, admin])
+      expect(header(res, 'access-control-allow-origin')).toBeUndefined();
+  });
+
+  it('an origin that only resembles it is still refused', async () => {
+    for (const origin of [
+      'https://tool.example:8443',
+      'http://tool.example',
+      'https://tool.example.evil',
+      'null',
+    ]) {
+      const res = await send('OPTIONS', '/v1/chat/completions', [
+        ['Origin', origin],
+        ['Access-Control-Request-Method', 'POST'],
+      ]);
+      expect([origin, res.status]).toEqual([origin, 403]);
+      expect(header(res, 'access-control-allow-origin')).toBeUndefined();
     }
   });
 });

@@ -38,6 +38,12 @@ const ESCAPES: Record<string, (key: string) => string> = {
 
 /** The provider's answer for a prompt `MODE STYLE`, its key escaped as STYLE says. */
 function answer(req: IncomingMessage, body: string, res: ServerResponse) {
+  // The engine's model discovery lists the key's models at start.
+  if (req.method === 'GET') {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end('{"object":"list","data":[{"id":"gpt-4o-mini","object":"model"}]}');
+    return;
+  }
   const parsed = JSON.parse(body) as { stream?: boolean; messages: Array<{ content: string }> };
   const [mode, style] = String(parsed.messages.at(-1)?.content).split(' ') as [string, string];
   const key = String(req.headers.authorization).replace(/^Bearer /, '');

@@ -36,6 +36,8 @@ export type EngineSetup = {
   clock?: () => number;
   settings?: Record<string, unknown>;
   upstreamTimeouts?: { connectMs?: number; headersMs?: number; idleMs?: number };
+  /** How often keys' model lists are fetched (short in the model watch's tests); unset: no discovery. */
+  discoveryIntervalMs?: number;
 };
 
 /**
@@ -79,6 +81,11 @@ export async function startTestEngine(setup: EngineSetup): Promise<TestEngine> {
       log: (line) => logs.push(line),
       ...(setup.clock ? { clock: setup.clock } : {}),
       ...(setup.upstreamTimeouts ? { upstreamTimeouts: setup.upstreamTimeouts } : {}),
+      // Discovery's model-list calls would take the faults a test queues for its own requests,
+      // so only the tests that ask for discovery get it.
+      ...(setup.discoveryIntervalMs
+        ? { discoveryIntervalMs: setup.discoveryIntervalMs }
+        : { listModels: async () => undefined }),
     });
   const handle: TestEngine = {
     engine: await start(),

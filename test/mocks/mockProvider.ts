@@ -10,6 +10,7 @@ import { tooManyHeaders, rateLimitHeaders } from './dialects.ts';
 import { findFault, isRefusal, pickFaults, type Refusal } from './faults.ts';
 import { geminiWire } from './geminiWire.ts';
 import { createLimiter, type LimitReason, type LimitSnapshot } from './limits.ts';
+import { withResponses } from './responsesWire.ts';
 import { openaiWire } from './openaiWire.ts';
 import { buildAnswer, type Answer, type Turn } from './reply.ts';
 import { styleFor, writeStyled } from './transport.ts';
@@ -52,7 +53,10 @@ const SCOPE_REASON: Record<'minute' | 'day' | 'tokens', LimitReason> = {
 function wireFor(options: MockProviderOptions, dialect: MockDialect): Wire {
   switch (options.format) {
     case 'openai':
-      return openaiWire(options.basePath ?? '/v1', dialect);
+      return withResponses(
+        openaiWire(options.basePath ?? '/v1', dialect),
+        options.basePath ?? '/v1',
+      );
     case 'anthropic':
       return anthropicWire();
     case 'gemini':
@@ -346,7 +350,10 @@ export async function startMockProvider(options: MockProviderOptions): Promise<M
       keyLast4: rawKey === undefined ? undefined : last4(rawKey),
       missingKey: rawKey === undefined,
     };
-    const baseHeaders = { [wire.requestIdHeader]: `req_mock${entry.index}` };
+    const baseHeaders = {
+      [wire.requestIdHeader]: `req_mock${entry.index}`,
+      ...behavior.responseHeaders,
+    };
     const fail = (reply: ErrorReply, extra: Record<string, string> = {}) =>
       send(res, entry, reply, { ...baseHeaders, ...extra });
 

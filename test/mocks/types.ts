@@ -88,6 +88,8 @@ export interface MockBehavior {
   faultRates?: Partial<Record<FaultKind, number>>;
   /** Model ids listed by the models endpoint; when given, other models get a 404. */
   models?: readonly string[];
+  /** Headers on every answer, e.g. `Deprecation` / `Sunset` for a model on its way out. */
+  responseHeaders?: Record<string, string>;
   limits?: MockLimits;
 }
 

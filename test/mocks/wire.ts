@@ -5,7 +5,7 @@ import type { MockDialect } from './types.ts';
 
 /** What a request asked for, from its method and path. */
 export type Endpoint =
-  | { kind: 'chat'; model?: string; stream?: boolean; jsonArray?: boolean }
+  | { kind: 'chat'; model?: string; stream?: boolean; jsonArray?: boolean; responses?: boolean }
   | { kind: 'completion' }
   | { kind: 'embeddings'; model?: string; single?: boolean }
   | { kind: 'models' }

@@ -161,6 +161,8 @@ const ANSWERS: Record<string, unknown> = {
   'GET /admin/quota': QUOTA,
   'GET /admin/quota/state': { pools: {}, keys: {} },
   'GET /admin/spend/today': { since: NOW - 3_600_000, byRoute: {} },
+  'GET /admin/models/watch': { modelWatch: [] },
+  'GET /admin/models/discovered': [],
   'GET /admin/requests': { items: [REQUEST], droppedRows: 0 },
   'GET /admin/requests/req-1': DETAIL,
   'GET /admin/metrics': {

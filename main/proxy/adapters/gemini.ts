@@ -1,6 +1,6 @@
 /**
- * Gemini's native API, as a target only (no caller speaks it to the proxy yet): chat through
- * generateContent / streamGenerateContent, embeddings through batchEmbedContents.
+ * Gemini's native API as a target (chat through generateContent / streamGenerateContent,
+ * embeddings through batchEmbedContents) and as a caller (geminiCaller.ts).
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -24,6 +24,7 @@ import type { Adapter } from '../adapter.ts';
 import type { Codec } from '../codec.ts';
 import { newChunkId, parseJson } from '../relays.ts';
 import { joinUrl } from '../url.ts';
+import { GEMINI_CALLER } from './geminiCaller.ts';
 
 const toolCallId = () => `call_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
 
@@ -58,7 +59,7 @@ const EMBEDDINGS = { float: geminiEmbeddings('float'), base64: geminiEmbeddings(
 
 export const GEMINI: Adapter<'gemini'> = {
   format: 'gemini',
-  caller: null,
+  caller: GEMINI_CALLER,
   target: {
     url: (provider, model, stream) =>
       joinUrl(provider.baseUrl, `v1beta/${geminiMethodPath(model, stream)}`),

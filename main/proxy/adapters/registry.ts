@@ -3,17 +3,20 @@
  * missing a side its roles need (CallerFormat for callers, WireFormat for targets), is a type
  * error: main/proxy/README.md says how to add one.
  */
+import type { IncomingHttpHeaders } from 'node:http';
 import type { CallerFormat } from '../../../app/formats/proxyRequest.ts';
 import type { AdapterRegistry, CallerSide } from '../adapter.ts';
 import type { ErrorEnvelope } from '../../server/respond.ts';
 import { ANTHROPIC } from './anthropic.ts';
 import { GEMINI } from './gemini.ts';
 import { OPENAI } from './openai.ts';
+import { RESPONSES } from './responses.ts';
 
 export const ADAPTERS: AdapterRegistry = {
   openai: OPENAI,
   anthropic: ANTHROPIC,
   gemini: GEMINI,
+  responses: RESPONSES,
 };
 
 /** The caller side of a caller format. */
@@ -29,10 +32,18 @@ export const CALLERS: readonly Caller[] = Object.values(ADAPTERS).flatMap((adapt
   adapter.caller === null ? [] : [{ ...adapter.caller, format: adapter.format }],
 );
 
-/** Paths no caller format claims (the model list, unknown paths) answer in OpenAI's envelope. */
-const DEFAULT_CALLER: CallerFormat = 'openai';
-
-/** The error envelope a path's errors are written in: its caller format's. */
-export function errorEnvelopeFor(pathname: string): ErrorEnvelope {
-  return (CALLERS.find((c) => c.ownsPath(pathname)) ?? callerOf(DEFAULT_CALLER)).errorBody;
+/**
+ * The error envelope a path's errors are written in: its caller format's. A path no format
+ * claims (the model list, unknown paths) is guessed from the headers: Anthropic's SDK sends
+ * `anthropic-version` and `x-api-key`; anything else reads OpenAI's envelope.
+ */
+export function errorEnvelopeFor(
+  pathname: string,
+  headers: IncomingHttpHeaders = {},
+): ErrorEnvelope {
+  const owner = CALLERS.find((c) => c.ownsPath(pathname));
+  if (owner !== undefined) return owner.errorBody;
+  const anthropic =
+    headers['anthropic-version'] !== undefined || headers['x-api-key'] !== undefined;
+  return callerOf(anthropic ? 'anthropic' : 'openai').errorBody;
 }

@@ -1,6 +1,7 @@
 import type { AttemptRecord, RequestDetail } from '../../../app/admin/types.ts';
 import { formatClock, formatDateTime, formatMs, formatUsd } from '../lib/format.ts';
 import { providerColor } from '../lib/providerColor.ts';
+import { useStore } from '../store/index.ts';
 
 const OUTCOME_WORDS: Record<AttemptRecord['outcome'], string> = {
   ok: 'answered',
@@ -50,6 +51,10 @@ export function AttemptTimeline(props: {
   keyLabel: (id: string) => string;
 }) {
   const { request, attempts } = props.detail;
+  // The model watch's current word on each attempt's model (gone or being retired).
+  const watch = useStore((s) => s.modelWatch);
+  const flagOf = (a: AttemptRecord) =>
+    watch.find((e) => e.state !== 'ok' && e.provider === a.provider && e.model === a.model);
   const span = Math.max(
     request.totalMs,
     ...attempts.map((a) => a.startedAt - request.startedAt + (a.totalMs ?? 0)),
@@ -67,6 +72,11 @@ export function AttemptTimeline(props: {
                 {a.index + 1}. {a.provider}
               </strong>{' '}
               <span className="mono small">{a.model}</span>
+              {flagOf(a) !== undefined && (
+                <span className="pill warn small" title={flagOf(a)?.reason ?? undefined}>
+                  model {flagOf(a)?.state}
+                </span>
+              )}
               {a.keyId !== null && (
                 <span className="muted small"> · key {props.keyLabel(a.keyId)}</span>
               )}

@@ -3,7 +3,9 @@ import { useId, useState, type FormEvent } from 'react';
 import type { KeyView } from '../../../app/admin/types.ts';
 import type { Catalog, Provider } from '../../../app/catalog/schema.ts';
 import type { RouteTarget } from '../../../app/config/schema.ts';
+import { paletteFacts, paletteModels } from '../../../app/models/palette.ts';
 import { providerColor } from '../lib/providerColor.ts';
+import { useStore } from '../store/index.ts';
 
 const PALETTE_PREFIX = 'palette:';
 
@@ -20,7 +22,13 @@ export function parsePaletteId(id: UniqueIdentifier): RouteTarget | null {
   return { provider: rest.slice(0, bar), model: rest.slice(bar + 1) };
 }
 
-function PaletteItem(props: { provider: Provider; model: string; onAdd: () => void }) {
+function PaletteItem(props: {
+  provider: Provider;
+  model: string;
+  facts: string;
+  discovered: boolean;
+  onAdd: () => void;
+}) {
   // Only the pointer drags from here: keyboard users have the + button beside it, which does
   // the same without a trip through the sensor.
   const { listeners, setNodeRef, isDragging } = useDraggable({
@@ -36,6 +44,13 @@ function PaletteItem(props: { provider: Provider; model: string; onAdd: () => vo
         title={`Drag ${props.model} into the chain`}
       >
         {props.model}
+        {props.facts !== '' && <span className="muted small"> · {props.facts}</span>}
+        {props.discovered && (
+          <span className="muted small" title="Listed by the provider for your key">
+            {' '}
+            · listed
+          </span>
+        )}
       </span>
       <button
         type="button"
@@ -97,6 +112,7 @@ export function ChainPalette(props: {
   onAdd: (t: RouteTarget) => void;
 }) {
   const [showAll, setShowAll] = useState(false);
+  const discovered = useStore((s) => s.discoveredModels);
   const { setNodeRef } = useDroppable({ id: 'palette' });
   const providers = (props.catalog?.providers ?? []).filter((p) => p.template !== true);
   const usable = (p: Provider) =>
@@ -122,8 +138,9 @@ export function ChainPalette(props: {
         </p>
       )}
       {shown
-        .filter((p) => p.models.some((m) => m.kind === 'chat'))
-        .map((p) => (
+        .map((p) => ({ p, models: paletteModels(p, discovered) }))
+        .filter(({ models }) => models.length > 0)
+        .map(({ p, models }) => (
           <div key={p.id} className="palette-group">
             <h4>
               <span
@@ -135,16 +152,16 @@ export function ChainPalette(props: {
               {!usable(p) && <span className="pill neutral">no key</span>}
             </h4>
             <ul style={{ listStyle: 'none', margin: 0, padding: 0 }}>
-              {p.models
-                .filter((m) => m.kind === 'chat')
-                .map((m) => (
-                  <PaletteItem
-                    key={m.id}
-                    provider={p}
-                    model={m.id}
-                    onAdd={() => props.onAdd({ provider: p.id, model: m.id })}
-                  />
-                ))}
+              {models.map((m) => (
+                <PaletteItem
+                  key={m.id}
+                  provider={p}
+                  model={m.id}
+                  facts={paletteFacts(m)}
+                  discovered={m.discovered}
+                  onAdd={() => props.onAdd({ provider: p.id, model: m.id })}
+                />
+              ))}
             </ul>
           </div>
         ))}

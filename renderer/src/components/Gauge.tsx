@@ -111,9 +111,11 @@ export function WindowMeter(props: { window: LimiterWindowView; now: number }) {
       ? formatCountdown(w.resetAt - props.now)
       : null;
   const label = SHORT_LABELS[w.window];
+  const runsOut =
+    w.runsOutAt !== undefined && w.runsOutAt > props.now ? `~${formatClock(w.runsOutAt)}` : null;
   const valueText = `${formatCount(remaining)} of ${formatCount(w.limit)} ${WINDOW_LABELS[w.window]} left${
-    resetsIn !== null ? `, full again in ${resetsIn}` : ''
-  } (${SOURCE_LABELS[w.source]})`;
+    runsOut !== null ? `, runs out at ${runsOut} at the last 15 minutes' pace` : ''
+  }${resetsIn !== null ? `, full again in ${resetsIn}` : ''} (${SOURCE_LABELS[w.source]})`;
   return (
     <div className="meter">
       <span className="meter-label">{label}</span>
@@ -135,7 +137,16 @@ export function WindowMeter(props: { window: LimiterWindowView; now: number }) {
         {formatCount(remaining)} / {formatCount(w.limit)}
       </span>
       <span className="meter-sub">
-        <span>{resetsIn !== null ? `resets in ${resetsIn}` : 'full'}</span>
+        <span>
+          {runsOut !== null && (
+            <strong className="runs-out" data-testid="runs-out">
+              runs out at {runsOut},{' '}
+            </strong>
+          )}
+          {resetsIn !== null
+            ? `resets ${runsOut !== null && w.resetAt !== undefined ? `at ${formatClock(w.resetAt)}` : `in ${resetsIn}`}`
+            : 'full'}
+        </span>
         <span data-source={w.source} title={SOURCE_LABELS[w.source]}>
           {SOURCE_SHORT[w.source]}
         </span>

@@ -1,12 +1,14 @@
 /**
  * What a snippet needs: where the proxy is, its key, and the model (a route) to ask for; for
- * Claude Code, the route for each of its model families (default: `model`).
+ * Claude Code, the route for each of its model families (default: `model`); for Codex, every route.
  */
 export type SnippetInput = {
   proxyUrl: string;
   proxyKey: string;
   model: string;
   claudeCode?: { opus: string; sonnet: string; haiku: string };
+  /** Every route, for tools that take one profile per route (Codex). Default: `model`. */
+  routes?: readonly string[];
 };
 
 export type Snippet = {
@@ -107,10 +109,29 @@ export const SNIPPETS: readonly Snippet[] = [
     id: 'codex',
     userAgent: 'codex_cli_rs/0.46.0',
     title: 'Codex CLI',
-    where: '~/.codex/config.toml, and the key in your shell.',
+    where:
+      '~/.codex/config.toml (Responses API), a ~/.codex/<route>.config.toml per route for codex -p <route>, and the key in your shell.',
     language: 'toml',
-    text: ({ proxyUrl, proxyKey, model }) =>
-      `# export SWITCHYARD_API_KEY=${proxyKey}\nmodel = "${model}"\nmodel_provider = "switchyard"\n\n[model_providers.switchyard]\nname = "Switchyard"\nbase_url = "${proxyUrl}"\nenv_key = "SWITCHYARD_API_KEY"\nwire_api = "chat"`,
+    // Codex 0.17x speaks only the Responses API (wire_api = "chat" is refused), and reads a
+    // profile from its own file: a [profiles.*] table in config.toml makes `codex -p` fail.
+    text: ({ proxyUrl, proxyKey, model, routes }) =>
+      [
+        `# export SWITCHYARD_API_KEY=${proxyKey}`,
+        `model = "${model}"`,
+        'model_provider = "switchyard"',
+        '',
+        '[model_providers.switchyard]',
+        'name = "Switchyard"',
+        `base_url = "${proxyUrl}"`,
+        'env_key = "SWITCHYARD_API_KEY"',
+        'wire_api = "responses"',
+        ...(routes ?? [model]).flatMap((route) => [
+          '',
+          `# ~/.codex/${route}.config.toml, for codex -p ${route}:`,
+          '# model_provider = "switchyard"',
+          `# model = "${route}"`,
+        ]),
+      ].join('\n'),
   },
   {
     id: 'openai-python',

@@ -23,6 +23,8 @@ import {
 import { useStore } from '../store/index.ts';
 import type { Rule } from '../../../app/config/schema.ts';
 import { describeWhen, rulesFor } from '../lib/ruleForm.ts';
+import { TOOL_SNIPPETS } from '../lib/toolSnippets.ts';
+import { AllowedOriginsField } from '../components/AllowedOriginsField.tsx';
 
 function SnippetCard(props: { snippet: Snippet; input: SnippetInput; children?: ReactNode }) {
   const [copied, setCopied] = useState(false);
@@ -206,7 +208,10 @@ export function ConnectPage() {
       <header className="page-head">
         <div>
           <h1>Connect</h1>
-          <p>Point any OpenAI- or Anthropic-compatible tool at Switchyard with these two values.</p>
+          <p>
+            Point any OpenAI-, Anthropic- or Gemini-compatible tool at Switchyard with these two
+            values.
+          </p>
         </div>
       </header>
       {info === null ? (
@@ -255,7 +260,7 @@ export function ConnectPage() {
 
       {info !== null && (
         <div className="grid grid-2">
-          {SNIPPETS.map((snippet) => (
+          {[...SNIPPETS, ...TOOL_SNIPPETS].map((snippet) => (
             <SnippetCard
               key={snippet.id}
               snippet={snippet}
@@ -264,6 +269,7 @@ export function ConnectPage() {
                 proxyKey: info.proxyKey,
                 model: chosen,
                 claudeCode: claudeCodeRoutes(facts, chosen),
+                routes: routeNames,
               }}
             >
               {snippet.id === 'claude-code' && <ClaudeCodeLanding facts={facts} />}
@@ -272,6 +278,8 @@ export function ConnectPage() {
           ))}
         </div>
       )}
+
+      <AllowedOriginsField />
     </div>
   );
 }

@@ -3,6 +3,7 @@ import { EmptyState } from '../components/EmptyState.tsx';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
 import { Gauge } from '../components/Gauge.tsx';
 import { Skeleton } from '../components/Skeleton.tsx';
+import { TeamPanel } from '../components/TeamPanel.tsx';
 import { formatPercent, formatUsd } from '../lib/format.ts';
 import { hrefFor } from '../lib/hashRoute.ts';
 import { useNow } from '../lib/useNow.ts';
@@ -73,6 +74,7 @@ export function OverviewPage() {
   const recent = useStore((s) => s.recent);
   const inFlight = useStore((s) => Object.keys(s.inFlight).length);
   const spendByRoute = useStore((s) => s.spendByRoute);
+  const team = useStore((s) => s.engine?.team);
   const stats = liveStats(recent, now);
   const keychainLocked = keychain?.state === 'locked';
   const loading = quota === null && quotaState !== 'error';
@@ -126,6 +128,8 @@ export function OverviewPage() {
           </ul>
         </section>
       )}
+
+      {team !== undefined && <TeamPanel team={team} />}
 
       <section aria-labelledby="quota-title" className="stack">
         <div className="row spread">

@@ -1,3 +1,4 @@
+import { CatalogInForce, FiguresAge } from '../components/CatalogAge.tsx';
 import { useId, useState } from 'react';
 import type { Provider } from '../../../app/catalog/schema.ts';
 import { describeError } from '../api/client.ts';
@@ -78,6 +79,7 @@ function ProviderCard(props: { provider: Provider; isCustom: boolean }) {
           {p.local && <span className="pill info">local</span>}
           {props.isCustom && <span className="pill parked">custom</span>}
           <span className="pill outline">{p.format} format</span>
+          <FiguresAge provider={p} />
         </div>
         <div className="row">
           {p.keyUrl !== undefined && (
@@ -282,6 +284,7 @@ export function ProvidersPage() {
           </label>
         </div>
       </div>
+      {catalog !== null && <CatalogInForce catalog={catalog} />}
       {catalog === null ? (
         catalogError === null && <Skeleton height={170} count={4} label="Loading the catalog" />
       ) : shown.length === 0 ? (

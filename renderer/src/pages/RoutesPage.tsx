@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { ModelWatchBanner } from '../components/ModelWatchBanner.tsx';
 import { ChainEditor } from '../components/ChainEditor.tsx';
 import { EmptyState } from '../components/EmptyState.tsx';
 import { DefaultRouteField } from '../components/DefaultRouteField.tsx';
@@ -245,6 +246,7 @@ export function RoutesPage() {
                     </button>
                   )}
                 </div>
+                <ModelWatchBanner route={route.name} />
                 <ChainEditor
                   targets={route.targets}
                   catalog={catalog}

@@ -4,6 +4,7 @@ import { createEngineSlice } from './engineSlice.ts';
 import { createKeysSlice } from './keysSlice.ts';
 import { createLiveSlice } from './liveSlice.ts';
 import { createMetricsSlice } from './metricsSlice.ts';
+import { createModelWatchSlice } from './modelWatchSlice.ts';
 import { createQuotaSlice } from './quotaSlice.ts';
 import { createRequestsSlice } from './requestsSlice.ts';
 import { createRoutesSlice } from './routesSlice.ts';
@@ -24,6 +25,7 @@ export function createDashboardStore() {
     ...createRequestsSlice(...a),
     ...createLiveSlice(...a),
     ...createToastSlice(...a),
+    ...createModelWatchSlice(...a),
   }));
 }
 

@@ -22,6 +22,7 @@ export function startSync(store = useStore): () => void {
     void s.loadQuota();
     void s.loadPaidSpend();
     void s.loadKeys();
+    void s.loadModelWatch();
     void s.seedLive(Date.now()).catch(() => undefined);
   };
 
@@ -50,6 +51,7 @@ export function startSync(store = useStore): () => void {
         }
       },
       'quota.changed': (event) => get().applyQuota(event),
+      'models.watch': (event) => get().applyModelWatch(event),
       'spend.changed': (event) => get().applyPaidSpend(event),
       'key.status': (event) => get().applyKeyStatus(event),
       // Also sent when routing is paused or resumed (from the tray, the CLI or another window).
@@ -58,6 +60,7 @@ export function startSync(store = useStore): () => void {
         void get().loadRoutes();
         void get().loadCatalog();
         void get().loadKeys();
+        void get().loadModelWatch();
       },
       'events.dropped': resync,
     },
@@ -66,6 +69,8 @@ export function startSync(store = useStore): () => void {
   const poll = setInterval(() => {
     void get().loadQuota();
     void get().loadPaidSpend();
+    // The team's members and their shares change with every member's traffic, not by events.
+    if (get().engine?.team !== undefined) void get().loadEngine();
   }, QUOTA_POLL_MS);
   return () => {
     stopEvents();

@@ -7,6 +7,7 @@ import type { MetricsSlice } from './metricsSlice.ts';
 import type { QuotaSlice } from './quotaSlice.ts';
 import type { RequestsSlice } from './requestsSlice.ts';
 import type { RoutesSlice } from './routesSlice.ts';
+import type { ModelWatchSlice } from './modelWatchSlice.ts';
 import type { ToastSlice } from './toastSlice.ts';
 
 /** The one dashboard store: every slice's state and actions side by side. */
@@ -18,7 +19,8 @@ export type Store = EngineSlice &
   MetricsSlice &
   RequestsSlice &
   LiveSlice &
-  ToastSlice;
+  ToastSlice &
+  ModelWatchSlice;
 
 /** A slice sees the whole store through `get`, so actions can read other slices. */
 export type SliceCreator<S> = StateCreator<Store, [], [], S>;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { configJsonSchema } from '../../../app/config/jsonSchema.ts';
 import { migrateConfig, type Migration } from '../../../app/config/migrations.ts';
 import { parseConfigText, parseConfigValue } from '../../../app/config/parse.ts';
-import { CONFIG_VERSION, defaultConfig } from '../../../app/config/schema.ts';
+import { CONFIG_VERSION, defaultConfig, SettingsSchema } from '../../../app/config/schema.ts';
 
 describe('config schema', () => {
   it('accepts the default config and fills defaults', () => {
@@ -46,6 +46,28 @@ describe('config schema', () => {
         },
       ],
     });
+  });
+
+  it('takes a team by URL or environment variable, and refuses a password written in the URL', () => {
+    const byUrl = parseConfigValue({
+      version: 1,
+      team: { redis: 'redis://10.0.0.5:6379', name: 'acme', password: { env: 'TEAM_PW' } },
+    });
+    expect(byUrl.ok).toBe(true);
+    const byEnv = parseConfigValue({
+      version: 1,
+      team: { redis: { env: 'TEAM_REDIS' }, name: 'acme' },
+    });
+    expect(byEnv.ok).toBe(true);
+    const leaked = parseConfigValue({
+      version: 1,
+      team: { redis: 'redis://:hunter2@10.0.0.5:6379', name: 'acme' },
+    });
+    expect(leaked.ok).toBe(false);
+    if (!leaked.ok) {
+      expect(leaked.errors.join('\n')).toMatch(/team\.redis.*must not hold a password/);
+      expect(leaked.errors.join('\n')).not.toContain('hunter2');
+    }
   });
 
   it('reports broken JSON with a way out', () => {
@@ -101,5 +123,32 @@ describe('config JSON Schema', () => {
       readFileSync(new URL('../../../resources/config.schema.json', import.meta.url), 'utf8'),
     );
     expect(shipped).toEqual(configJsonSchema());
+  });
+});
+
+describe('settings.allowedOrigins', () => {
+  it.each(['https://app.example', 'http://localhost:5173', 'http://127.0.0.1:8080'])(
+    'takes the exact origin %s',
+    (origin) => {
+      expect(SettingsSchema.parse({ allowedOrigins: [origin] }).allowedOrigins).toEqual([origin]);
+    },
+  );
+
+  it.each([
+    '*',
+    'https://*.example',
+    'https://app.example/',
+    'https://app.example/path',
+    'app.example',
+    'ftp://app.example',
+    'https://APP.example',
+    'null',
+    'https://user@app.example',
+  ])('refuses %s', (origin) => {
+    expect(SettingsSchema.safeParse({ allowedOrigins: [origin] }).success).toBe(false);
+  });
+
+  it('is empty by default', () => {
+    expect(SettingsSchema.parse({}).allowedOrigins).toEqual([]);
   });
 });

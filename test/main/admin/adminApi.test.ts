@@ -1,3 +1,4 @@
+import type { ModelWatchEntry } from '../../../app/models/watch.ts';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { get, type IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -315,6 +316,13 @@ const CASES: Case[] = [
       expect(j.since).toBe(new Date(new Date().setHours(0, 0, 0, 0)).getTime());
     },
   },
+  // The key check stands in for discovery here, so nothing was listed and nothing is flagged.
+  {
+    name: 'modelWatch',
+    check: (j) =>
+      expect((j.modelWatch as ModelWatchEntry[]).every((e) => e.state === 'ok')).toBe(true),
+  },
+  { name: 'discoveredModels', check: (j) => expect(j).toEqual([]) },
   {
     name: 'setPaused',
     body: { paused: false },

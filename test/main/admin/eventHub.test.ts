@@ -78,7 +78,7 @@ describe('EventHub', () => {
   });
 
   it('never waits on a client that stops reading: drops its oldest events and then says how many', async () => {
-    const url = await serve({ maxBuffer: 8 });
+    const url = await serve({ maxBuffer: 8, flushIntervalMs: 1 });
     const slow = await open(url);
     slow.pause();
     const fast = await open(url);
@@ -121,6 +121,31 @@ describe('EventHub', () => {
       .slice(-8)
       .map((e) => (e.data as { request: { id: string } }).request.id);
     expect(lastIds).toEqual(Array.from({ length: 8 }, (_, i) => `r${392 + i}`));
+  });
+
+  it('batches: the events of one interval reach a client in one write, in order', async () => {
+    const events = new EventHub({ flushIntervalMs: 20 });
+    hub = events;
+    let writes = 0;
+    const created = createServer((req, res) => {
+      const write = res.write.bind(res) as (chunk: string) => boolean;
+      res.write = ((chunk: string) => {
+        writes++;
+        return write(chunk);
+      }) as typeof res.write;
+      events.attach(req, res);
+    });
+    server = created;
+    await new Promise<void>((resolve) => created.listen(0, '127.0.0.1', resolve));
+    const res = await open(`http://127.0.0.1:${(created.address() as AddressInfo).port}/`);
+    const stream = readEvents(res);
+    await expect.poll(() => events.clientCount).toBe(1);
+    const before = writes;
+    for (let i = 0; i < 30; i++) events.publish('config.changed', { at: i });
+    const seen: unknown[] = [];
+    for (let i = 0; i < 30; i++) seen.push((await stream.next()).data);
+    expect(seen).toEqual(Array.from({ length: 30 }, (_, i) => ({ at: i })));
+    expect(writes - before).toBe(1);
   });
 
   it('refuses anything but GET', async () => {

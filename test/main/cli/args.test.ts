@@ -19,7 +19,9 @@ describe('parseCli', () => {
       command: 'status',
       dataDir: '/d',
       json: false,
+      watch: false,
     });
+    expect(parseCli(['status', '--watch'])).toMatchObject({ command: 'status', watch: true });
     expect(parseCli(['keys', 'list', '--json'])).toEqual({
       command: 'keys',
       action: 'list',

@@ -88,7 +88,10 @@ describe('the CLI against a running engine', () => {
       }),
       [attempt(now, { outcome: 'failed', status: 429, failureClass: 'transient' })],
     );
-    const text = await runStatus({ command: 'status', dataDir, json: false }, dataDir);
+    const text = await runStatus(
+      { command: 'status', dataDir, json: false, watch: false },
+      dataDir,
+    );
     expect(text).toMatch(/^Switchyard \S+ at http:\/\/127\.0\.0\.1:\d+\/v1 \(data: /);
     expect(text).toMatch(/^Keychain: ok \(memory\)$/m);
     expect(text).toMatch(/^ {2}groq-1 +groq +laptop/m);
@@ -96,7 +99,9 @@ describe('the CLI against a running engine', () => {
     expect(text).toMatch(
       /^Recent errors:\n {2}\d\d:\d\d:\d\d {2}fast → groq\/llama-3\.1-8b-instant {2}429 transient: groq is rate-limited for 2 s$/m,
     );
-    const json = JSON.parse(await runStatus({ command: 'status', dataDir, json: true }, dataDir));
+    const json = JSON.parse(
+      await runStatus({ command: 'status', dataDir, json: true, watch: false }, dataDir),
+    );
     expect(json.errors).toHaveLength(1);
     expect(json.keys[0].id).toBe('groq-1');
   });
@@ -104,7 +109,7 @@ describe('the CLI against a running engine', () => {
   it('says plainly when no engine runs for the folder', async () => {
     const empty = await mkdtemp(join(tmpdir(), 'switchyard-cli-none-'));
     await expect(
-      runStatus({ command: 'status', dataDir: empty, json: false }, empty),
+      runStatus({ command: 'status', dataDir: empty, json: false, watch: false }, empty),
     ).rejects.toThrow(/No Switchyard engine is running for .*switchyard serve/);
     await rm(empty, { recursive: true, force: true });
   });

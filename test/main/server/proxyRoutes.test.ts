@@ -19,6 +19,7 @@ const handler = createProxyHandler({
     dispatched.push(req);
     res.end();
   },
+  responses: { save: () => undefined, get: () => undefined, delete: () => false },
 });
 let server: Server;
 let port: number;

@@ -5,7 +5,8 @@ import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MetricsQuerySchema } from '../../../app/admin/contract.ts';
 import { DatabaseError, MIGRATIONS, openDatabase } from '../../../main/store/database.ts';
-import { queryMetrics } from '../../../main/store/metrics.ts';
+import { queryMetrics } from '../../../main/store/metricsQueries.ts';
+import { spendSince } from '../../../main/store/spendToday.ts';
 
 let dir: string;
 let path: string;
@@ -34,11 +35,16 @@ describe('openDatabase', () => {
     expect(tables).toEqual([
       'attempts',
       'bodies',
+      'discovered_models',
       'key_state',
       'limiter_snapshot',
+      'model_flags',
+      'model_listings',
       'quota_journal',
       'requests',
       'rollups',
+      'spend',
+      'stored_responses',
     ]);
     db.close();
   });
@@ -54,8 +60,8 @@ describe('openDatabase', () => {
     );
     const insertAttempt = old.prepare(
       `INSERT INTO attempts (request, idx, started_at, provider, model, key_id, status, outcome, total_ms,
-         first_token_ms, tokens_out, hedged)
-       VALUES (?, 0, ?, 'groq', 'llama', 'groq-1', ?, ?, ?, 100, 40, 0)`,
+         first_token_ms, tokens_out, hedged, cost)
+       VALUES (?, 0, ?, 'groq', 'llama', 'groq-1', ?, ?, ?, 100, 40, 0, 0.25)`,
     );
     for (let i = 0; i < 10; i++) {
       const failed = i === 9;
@@ -77,6 +83,8 @@ describe('openDatabase', () => {
     expect(metrics.series).toHaveLength(1);
     expect(metrics.series[0]!.group).toBe('groq');
     expect(metrics.series[0]!.total).toMatchObject({ count: 10, errors: 1, tokensOut: 400 });
+    // Migration 6 backfills the spend totals from the attempts it finds.
+    expect(spendSince(db, now - 3_600_000)).toEqual([{ route: 'fast', keyId: 'groq-1', usd: 2.5 }]);
     expect(metrics.series[0]!.total.latencyP50).toBeGreaterThan(500 * 0.95);
     expect(metrics.series[0]!.total.latencyP50).toBeLessThan(590 * 1.05);
     db.close();

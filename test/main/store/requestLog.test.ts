@@ -6,12 +6,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RequestLogQuerySchema } from '../../../app/admin/contract.ts';
 import type { AttemptRecord, RequestListItem } from '../../../app/admin/types.ts';
 import { openDatabase } from '../../../main/store/database.ts';
-import {
-  RequestLog,
-  RequestLogQueryError,
-  type LogSettings,
-  type RequestLogOptions,
-} from '../../../main/store/requestLog.ts';
+import { RequestLog, type RequestLogOptions } from '../../../main/store/requestLog.ts';
+import { listQuery, RequestLogQueryError } from '../../../main/store/requestLogQueries.ts';
+import type { LogSettings } from '../../../main/store/requestLogWriter.ts';
+import { spendSince, spendSinceQuery } from '../../../main/store/spendToday.ts';
 import { attempt, request } from './records.ts';
 
 const NOW = Date.parse('2026-03-01T12:00:00Z');
@@ -165,6 +163,69 @@ describe('RequestLog queries', () => {
     expect(ids({ status: 'ok' })).toHaveLength(20);
     expect(ids({ from: String(NOW - 3000), to: String(NOW) })).toEqual(['r1', 'r2', 'r3']);
     expect(ids({ route: 'fast', provider: 'gemini', status: 'error' })).toEqual(['r0']);
+  });
+
+  it.each([
+    {},
+    { route: 'fast' },
+    { provider: 'nobody' },
+    { status: 'ok' },
+    { status: 'error' },
+    { status: '404' },
+    { from: String(NOW - 900_000) },
+    { route: 'fast', from: String(NOW - 900_000), to: String(NOW) },
+  ])(
+    'reads %j through an index in time order, matching rows or none, with a cursor too',
+    (filter) => {
+      const log = makeLog();
+      fill(log);
+      const first = log.list(query({ limit: '2' })).nextCursor!;
+      for (const q of [query(filter), query({ ...filter, cursor: first })]) {
+        const { sql, params } = listQuery(q);
+        const plan = (
+          db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]
+        )
+          .map((r) => r.detail)
+          .join('; ');
+        // A SEARCH through an index, no sort of the matches: cost is the page, not the log.
+        expect(plan).toMatch(
+          /^SEARCH requests USING (COVERING )?INDEX|^SCAN requests USING INDEX requests_by_time$/,
+        );
+        expect(plan).not.toMatch(/TEMP B-TREE/);
+        if (Object.keys(filter).length > 0) expect(plan).toMatch(/^SEARCH/);
+      }
+    },
+  );
+
+  it("keeps today's spend as running totals per quarter hour, so start-up reads no attempts", () => {
+    const log = makeLog();
+    const midnight = NOW - (NOW % 86_400_000);
+    const paid = (at: number, cost: number, keyId = 'openai-1', index = 0) =>
+      attempt(at, { provider: 'openai', keyId, costUsd: cost, index });
+    log.record(request('yesterday', midnight - 1000, { route: 'smart' }), [
+      paid(midnight - 1000, 5),
+    ]);
+    log.record(request('a', midnight + 1000, { route: 'smart' }), [
+      paid(midnight + 1000, 0.25),
+      paid(midnight + 1100, 0.5, 'openai-2', 1),
+    ]);
+    log.record(request('b', NOW - 10, { route: 'smart' }), [paid(NOW - 10, 1)]);
+    log.record(request('c', NOW - 5, { route: 'fast' }), [paid(NOW - 5, 2)]);
+    log.record(request('b', NOW - 1, { route: 'smart' }), [paid(NOW - 1, 100)]);
+    log.flush();
+    expect(spendSince(db, midnight).sort((x, y) => x.usd - y.usd)).toEqual([
+      { route: 'smart', keyId: 'openai-2', usd: 0.5 },
+      { route: 'smart', keyId: 'openai-1', usd: 1.25 },
+      { route: 'fast', keyId: 'openai-1', usd: 2 },
+    ]);
+    const plan = (
+      db.prepare(`EXPLAIN QUERY PLAN ${spendSinceQuery(midnight).sql}`).all(midnight) as {
+        detail: string;
+      }[]
+    )
+      .map((r) => r.detail)
+      .join('; ');
+    expect(plan).not.toMatch(/attempts|requests/);
   });
 
   it('refuses a cursor it did not give out', () => {

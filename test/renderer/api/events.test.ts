@@ -57,6 +57,25 @@ describe('connectEvents', () => {
     sessionStorage.clear();
   });
 
+  it('hands over every event of a write that carries several, in order', async () => {
+    const seen: unknown[] = [];
+    const stop = connectEvents({
+      handlers: { 'config.changed': (data) => seen.push(data) },
+      onState: (s) => states.push(s),
+      onResync: () => resyncs++,
+    });
+    await flush();
+    streams[0]?.write(
+      Array.from(
+        { length: 5 },
+        (_, i) => `id: ${i + 1}\nevent: config.changed\ndata: {"at":${i}}\n\n`,
+      ).join(''),
+    );
+    await flush();
+    expect(seen).toEqual([0, 1, 2, 3, 4].map((at) => ({ at })));
+    stop();
+  });
+
   it('reads the stream with the token in a header, and hands each event’s data to its handler', async () => {
     const finished = vi.fn();
     const quota = vi.fn();

@@ -1,4 +1,5 @@
 import { render, screen, within } from '@testing-library/react';
+import { parse as parseToml } from 'smol-toml';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Route, Rule } from '../../../app/config/schema.ts';
 import { ConnectPage } from '../../../renderer/src/pages/ConnectPage.tsx';
@@ -30,6 +31,8 @@ function show(routes: Route[], defaultRoute?: string, rules: Rule[] = []) {
         retentionDays: 30,
         retentionMaxMb: 512,
         maxBodyBytes: 8 * 1024 * 1024,
+        autoReplaceModels: false,
+        allowedOrigins: [],
         ...(defaultRoute === undefined ? {} : { defaultRoute }),
       },
       proxyKey: {
@@ -112,5 +115,47 @@ describe('ConnectPage rules notes', () => {
     // A tool whose user agent is not known meets only rules without a client condition.
     const cursor = screen.getByRole('region', { name: 'Cursor' });
     expect(within(cursor).queryByTestId('snippet-rules')).toBeNull();
+  });
+});
+
+describe('ConnectPage: Codex CLI', () => {
+  it('gives a config.toml that parses, speaks the Responses API, and a profile file per route', () => {
+    show([route('main'), route('big')]);
+    const card = screen.getByRole('region', { name: 'Codex CLI' });
+    const text = card.querySelector('pre')?.textContent ?? '';
+    const config = parseToml(text);
+    expect(config).toEqual({
+      model: 'main',
+      model_provider: 'switchyard',
+      model_providers: {
+        switchyard: {
+          name: 'Switchyard',
+          base_url: 'http://127.0.0.1:4141/v1',
+          env_key: 'SWITCHYARD_API_KEY',
+          wire_api: 'responses',
+        },
+      },
+    });
+    // Each profile file is the commented block under its path, uncommented.
+    const profiles = text.split('\n\n').slice(2);
+    expect(profiles.map((block) => block.split('\n')[0])).toEqual([
+      '# ~/.codex/main.config.toml, for codex -p main:',
+      '# ~/.codex/big.config.toml, for codex -p big:',
+    ]);
+    expect(
+      profiles.map((block) =>
+        parseToml(
+          block
+            .split('\n')
+            .slice(1)
+            .map((l) => l.slice(2))
+            .join('\n'),
+        ),
+      ),
+    ).toEqual([
+      { model_provider: 'switchyard', model: 'main' },
+      { model_provider: 'switchyard', model: 'big' },
+    ]);
+    expect(text).not.toContain('sy-test-proxy-key-123456');
   });
 });

@@ -118,6 +118,8 @@ describe('RoutesPage', () => {
       retentionDays: 30,
       retentionMaxMb: 512,
       maxBodyBytes: 8 * 1024 * 1024,
+      autoReplaceModels: false,
+      allowedOrigins: [],
     };
     useStore.setState({ settings });
     const calls = fakeAdmin({ 'PUT /admin/settings': { ...settings, defaultRoute: 'fast' } });

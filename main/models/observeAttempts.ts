@@ -1,0 +1,24 @@
+import type { RequestSummary } from '../proxy/dispatcher.ts';
+import type { ModelWatch } from './modelWatch.ts';
+
+/**
+ * Hands each attempt that reached its provider to the model watch: its status, its headers
+ * (Deprecation, Sunset) and what it said when it failed (the classifier's reason, and for the
+ * last attempt the message the client got, which carries the provider's own words).
+ */
+export function observeAttempts(watch: ModelWatch, summary: RequestSummary): void {
+  const last = summary.attempts.at(-1);
+  for (const attempt of summary.attempts) {
+    if (attempt.outcome === 'skipped' || attempt.outcome === 'aborted') continue;
+    const said = [attempt.failure?.reason, attempt === last ? summary.error : undefined]
+      .filter((text): text is string => text !== undefined)
+      .join(' ');
+    watch.observe({
+      provider: attempt.provider,
+      model: attempt.model,
+      status: attempt.status,
+      headers: attempt.upstreamHeaders ?? {},
+      errorText: said === '' ? null : said,
+    });
+  }
+}

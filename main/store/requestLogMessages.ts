@@ -1,0 +1,30 @@
+import type { MetricsQuery, RequestLogQuery } from '../../app/admin/contract.ts';
+import type { AttemptRecord, RequestRecord } from '../../app/admin/types.ts';
+import type { JournalEntry } from '../../app/limiter/journal.ts';
+import type { LimiterSnapshot } from '../../app/limiter/snapshot.ts';
+import type { LogSettings } from './requestLogWriter.ts';
+
+/** What the request log's thread is started with. */
+export type WorkerData = { path: string; settings: LogSettings; now: number };
+
+export type LogCall =
+  | { op: 'list'; query: RequestLogQuery }
+  | { op: 'get'; id: string }
+  | { op: 'metrics'; query: MetricsQuery }
+  | { op: 'prune' }
+  | { op: 'sync' }
+  | { op: 'journal'; entries: JournalEntry[] }
+  | { op: 'snapshot'; snapshot: LimiterSnapshot; carried: JournalEntry[] }
+  | { op: 'close' };
+
+/** Every message carries the current settings and clock: the thread has neither of its own. */
+export type ToWorker = { settings: LogSettings; now: number } & (
+  | { kind: 'write'; records: { request: RequestRecord; attempts: AttemptRecord[] }[] }
+  | { kind: 'call'; id: number; call: LogCall }
+);
+
+export type FromWorker =
+  | { kind: 'written'; count: number; failed: number }
+  | { kind: 'log'; message: string }
+  | { kind: 'reply'; id: number; ok: true; value: unknown }
+  | { kind: 'reply'; id: number; ok: false; name: string; message: string };

@@ -1,0 +1,280 @@
+import { Worker } from 'node:worker_threads';
+import type { MetricsQuery, RequestLogQuery } from '../../app/admin/contract.ts';
+import type {
+  AttemptRecord,
+  MetricsResponse,
+  RequestDetail,
+  RequestListItem,
+  RequestLogPage,
+  RequestRecord,
+} from '../../app/admin/types.ts';
+import type { JournalEntry } from '../../app/limiter/journal.ts';
+import type { LimiterSnapshot } from '../../app/limiter/snapshot.ts';
+import { DropCounter } from './dropCounter.ts';
+import type { FromWorker, LogCall, ToWorker, WorkerData } from './requestLogMessages.ts';
+import { RequestLogQueryError } from './requestLogQueries.ts';
+import type { LogSettings, RequestLogStats } from './requestLogWriter.ts';
+
+export type RequestLogThreadOptions = {
+  /** The database file; the thread opens its own connection to it. */
+  path: string;
+  settings: () => LogSettings;
+  now?: () => number;
+  log?: (message: string) => void;
+  /** How long a recorded row may wait before it is sent to be written. */
+  flushIntervalMs?: number;
+  /** Records that are sent at once, without waiting for the interval. */
+  maxBatch?: number;
+  /** Requests waiting to be written beyond which new ones are dropped (and counted). */
+  maxPending?: number;
+  /** How often retention runs (it also runs shortly after start). */
+  pruneIntervalMs?: number;
+  /** Told of every accepted record, e.g. to publish it on the event stream. */
+  onRecord?: (request: RequestListItem, attempts: AttemptRecord[]) => void;
+};
+
+type Pending = { request: RequestRecord; attempts: AttemptRecord[] };
+type Waiter = { resolve: (value: unknown) => void; reject: (err: Error) => void };
+
+// From source (tests, `node main/…`) the thread is the .ts file beside this one; bundled, it is
+// dist/main/requestLogWorker.js beside the CLI (main/build.mjs), which the Electron bundle's
+// stand-in module URL (dist/main/electron.cjs) resolves to as well.
+const WORKER_URL = new URL(
+  import.meta.url.endsWith('.ts') ? './requestLogWorker.ts' : './requestLogWorker.js',
+  import.meta.url,
+);
+
+/**
+ * The request log as the proxy's thread sees it: SQLite runs in a worker thread with its own
+ * connection (requestLogWorker.ts), so neither a commit, a dashboard query nor a retention pass
+ * ever holds the thread that serves requests. `record` queues; every `flushIntervalMs` (or at
+ * `maxBatch`) the queue goes to the thread in one message and is committed there in one
+ * transaction. Queries are answered in order after every record sent before them, so the
+ * dashboard lists a request it just saw finish. A crash loses at most the records of the last
+ * interval and those in flight to the thread; quota counts do not depend on the log.
+ */
+export class RequestLogThread {
+  readonly #writer: Worker;
+  readonly #reader: Worker;
+  readonly #settings: () => LogSettings;
+  readonly #now: () => number;
+  readonly #log: (message: string) => void;
+  readonly #flushIntervalMs: number;
+  readonly #maxBatch: number;
+  readonly #maxPending: number;
+  readonly #onRecord: RequestLogThreadOptions['onRecord'];
+  readonly #calls = new Map<number, Waiter>();
+  readonly #exited: Promise<void>;
+  readonly #pruneTimer: NodeJS.Timeout | undefined;
+  #pending: Pending[] = [];
+  #timer: NodeJS.Timeout | undefined;
+  #nextId = 1;
+  #inFlight = 0;
+  #written = 0;
+  readonly #drops: DropCounter;
+  #failed: Error | undefined;
+  #closed = false;
+
+  constructor(options: RequestLogThreadOptions) {
+    this.#settings = options.settings;
+    this.#now = options.now ?? Date.now;
+    this.#log = options.log ?? (() => undefined);
+    this.#drops = new DropCounter(this.#now, this.#log);
+    this.#flushIntervalMs = options.flushIntervalMs ?? 250;
+    this.#maxBatch = options.maxBatch ?? 500;
+    this.#maxPending = options.maxPending ?? 50_000;
+    this.#onRecord = options.onRecord;
+    const workerData: WorkerData = {
+      path: options.path,
+      settings: this.#settings(),
+      now: this.#now(),
+    };
+    // Two threads on the same file: one writes (log, rollups, retention, the quota journal),
+    // one answers the dashboard's queries (WAL: readers never wait for the writer), so a quota
+    // commit never queues behind a query.
+    this.#writer = this.#start(workerData);
+    this.#reader = this.#start(workerData);
+    this.#exited = Promise.all(
+      [this.#writer, this.#reader].map(
+        (worker) => new Promise<void>((resolve) => worker.once('exit', () => resolve())),
+      ),
+    ).then(() => undefined);
+    const pruneIntervalMs = options.pruneIntervalMs ?? 30_000;
+    if (pruneIntervalMs > 0) {
+      const prune = () =>
+        void this.prune().catch((err: unknown) =>
+          this.#log(`request log: retention failed: ${(err as Error).message}`),
+        );
+      this.#pruneTimer = setInterval(prune, pruneIntervalMs);
+      this.#pruneTimer.unref();
+      setTimeout(prune, 5_000).unref();
+    }
+  }
+
+  /** Queues a finished request. Never blocks; false when it was dropped because the log is behind. */
+  record(request: RequestRecord, attempts: AttemptRecord[]): boolean {
+    if (this.#closed || this.#failed) return false;
+    if (this.#pending.length + this.#inFlight >= this.#maxPending) {
+      this.#drops.add();
+      this.#drops.report();
+      return false;
+    }
+    this.#pending.push({ request, attempts });
+    if (this.#onRecord) {
+      const { requestBody: _req, responseBody: _res, ...rest } = request;
+      this.#onRecord({ ...rest, attempts: attempts.length }, attempts);
+    }
+    if (this.#pending.length >= this.#maxBatch) this.flush();
+    else this.#timer ??= setTimeout(() => this.flush(), this.#flushIntervalMs).unref();
+    return true;
+  }
+
+  /** Sends what is queued to the thread now; returns how many records it sent. */
+  flush(): number {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const records = this.#pending;
+    if (records.length === 0 || this.#failed) return 0;
+    this.#pending = [];
+    this.#inFlight += records.length;
+    this.#post(this.#writer, { kind: 'write', records });
+    return records.length;
+  }
+
+  stats(): RequestLogStats {
+    return {
+      pending: this.#pending.length + this.#inFlight,
+      written: this.#written,
+      dropped: this.#drops.count,
+    };
+  }
+
+  /** One page of the log (see requestLogQueries.ts); rejects with RequestLogQueryError for a bad cursor. */
+  async list(query: RequestLogQuery): Promise<RequestLogPage> {
+    const page = (await this.#query({ op: 'list', query })) as RequestLogPage;
+    return { ...page, droppedRows: this.#drops.count };
+  }
+
+  /** One request with its attempts (and bodies, when they were logged), or undefined. */
+  get(id: string): Promise<RequestDetail | undefined> {
+    return this.#query({ op: 'get', id }) as Promise<RequestDetail | undefined>;
+  }
+
+  metrics(query: MetricsQuery): Promise<MetricsResponse> {
+    return this.#query({ op: 'metrics', query }) as Promise<MetricsResponse>;
+  }
+
+  /** One retention pass in the thread (retention.ts). Resolves with the requests deleted. */
+  prune(): Promise<number> {
+    if (this.#closed) return Promise.resolve(0);
+    this.flush();
+    return this.#call(this.#writer, { op: 'prune' }) as Promise<number>;
+  }
+
+  /**
+   * Commits quota journal entries in the thread, ahead of any log records still queued here (an
+   * admission waits for this, a log row never does). Resolves once they are committed.
+   */
+  journal(entries: JournalEntry[]): Promise<void> {
+    return this.#call(this.#writer, { op: 'journal', entries }) as Promise<void>;
+  }
+
+  /** Saves the limiter snapshot in the thread, replacing the journal with `carried`. */
+  saveSnapshot(snapshot: LimiterSnapshot, carried: JournalEntry[]): Promise<void> {
+    return this.#call(this.#writer, { op: 'snapshot', snapshot, carried }) as Promise<void>;
+  }
+
+  /** Writes what is queued, stops retention and the thread, and waits for it to end. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    clearInterval(this.#pruneTimer);
+    this.flush();
+    try {
+      await Promise.all([
+        this.#call(this.#writer, { op: 'close' }),
+        this.#call(this.#reader, { op: 'close' }),
+      ]);
+    } catch {
+      // A thread that already failed has nothing left to write.
+    }
+    this.#closed = true;
+    this.#drops.report(true);
+    await Promise.all([this.#writer.terminate(), this.#reader.terminate()]);
+    await this.#exited;
+  }
+
+  #start(workerData: WorkerData): Worker {
+    const worker = new Worker(WORKER_URL, { workerData });
+    // The engine closes them; a forgotten one must not keep the process alive.
+    worker.unref();
+    worker.on('message', (message: FromWorker) => this.#receive(message));
+    worker.on('error', (err) => this.#fail(err));
+    worker.once('exit', () =>
+      this.#fail(new Error('the request log thread stopped'), this.#closed),
+    );
+    return worker;
+  }
+
+  /**
+   * A query goes to the reading thread once the writer has committed every record queued before
+   * it, so the dashboard lists a request it just saw finish.
+   */
+  async #query(call: LogCall): Promise<unknown> {
+    this.flush();
+    await this.#call(this.#writer, { op: 'sync' });
+    return this.#call(this.#reader, call);
+  }
+
+  #call(worker: Worker, call: LogCall): Promise<unknown> {
+    if (this.#failed) return Promise.reject(this.#failed);
+    const id = this.#nextId++;
+    const answer = new Promise<unknown>((resolve, reject) =>
+      this.#calls.set(id, { resolve, reject }),
+    );
+    this.#post(worker, { kind: 'call', id, call });
+    return answer;
+  }
+
+  #post(
+    worker: Worker,
+    message: { kind: 'write'; records: Pending[] } | { kind: 'call'; id: number; call: LogCall },
+  ): void {
+    const envelope: ToWorker = { ...message, settings: this.#settings(), now: this.#now() };
+    worker.postMessage(envelope);
+  }
+
+  #receive(message: FromWorker): void {
+    if (message.kind === 'written') {
+      this.#inFlight -= message.count;
+      this.#written += message.count - message.failed;
+      this.#drops.add(message.failed);
+    } else if (message.kind === 'log') this.#log(message.message);
+    else {
+      const waiter = this.#calls.get(message.id);
+      this.#calls.delete(message.id);
+      if (!waiter) return;
+      if (message.ok) waiter.resolve(message.value);
+      else
+        waiter.reject(
+          message.name === 'RequestLogQueryError'
+            ? new RequestLogQueryError(message.message)
+            : new Error(message.message),
+        );
+    }
+  }
+
+  /** The thread died: what it had not written is lost and counted, and later calls fail at once. */
+  #fail(err: Error, quiet = false): void {
+    if (this.#failed) return;
+    this.#failed = err;
+    this.#drops.add(this.#inFlight + this.#pending.length);
+    this.#inFlight = 0;
+    this.#pending = [];
+    for (const waiter of this.#calls.values()) waiter.reject(err);
+    this.#calls.clear();
+    if (!quiet)
+      this.#log(
+        `request log: its thread failed (${err.message}); requests are no longer logged until Switchyard restarts, the proxy is not affected.`,
+      );
+  }
+}

@@ -1,0 +1,79 @@
+// The request log's thread (see requestLogThread.ts): its own connection to the database, the
+// same RequestLog the tests drive directly, fed batches of records and asked queries by message.
+import { parentPort, workerData } from 'node:worker_threads';
+import { openDatabase } from './database.ts';
+import { sqliteLimiterStore } from './limiterSnapshot.ts';
+import { RequestLog } from './requestLog.ts';
+import type { LogSettings } from './requestLogWriter.ts';
+import type { ToWorker, WorkerData } from './requestLogMessages.ts';
+
+const port = parentPort;
+if (!port) throw new Error('requestLogWorker.ts runs only as a worker thread');
+const data = workerData as WorkerData;
+const db = openDatabase(data.path);
+let settings: LogSettings = data.settings;
+let now = data.now;
+// The quota journal commits here too, on this connection: the engine's thread never waits for
+// the write lock the log holds (see quotaJournalThread.ts).
+const quota = sqliteLimiterStore(db);
+const log = new RequestLog({
+  db,
+  settings: () => settings,
+  now: () => now,
+  log: (message) => port.postMessage({ kind: 'log', message }),
+  // The main thread batches and decides when to prune; this thread writes what it is sent.
+  pruneIntervalMs: 0,
+  maxPending: Number.MAX_SAFE_INTEGER,
+});
+
+async function answer(message: Extract<ToWorker, { kind: 'call' }>): Promise<unknown> {
+  const call = message.call;
+  switch (call.op) {
+    case 'list':
+      return log.list(call.query);
+    case 'get':
+      return log.get(call.id);
+    case 'metrics':
+      return log.metrics(call.query);
+    case 'prune':
+      return log.prune();
+    case 'sync':
+      return undefined;
+    case 'journal':
+      for (const entry of call.entries) quota.append?.(entry);
+      return quota.committed?.();
+    case 'snapshot':
+      quota.save(call.snapshot, call.carried);
+      return undefined;
+    case 'close':
+      await log.close();
+      db.close();
+      return undefined;
+  }
+}
+
+port.on('message', (message: ToWorker) => {
+  settings = message.settings;
+  now = message.now;
+  if (message.kind === 'write') {
+    for (const { request, attempts } of message.records) log.record(request, attempts);
+    const written = log.flush();
+    port.postMessage({
+      kind: 'written',
+      count: message.records.length,
+      failed: message.records.length - written,
+    });
+    return;
+  }
+  answer(message).then(
+    (value) => port.postMessage({ kind: 'reply', id: message.id, ok: true, value }),
+    (err: unknown) =>
+      port.postMessage({
+        kind: 'reply',
+        id: message.id,
+        ok: false,
+        name: (err as Error).name,
+        message: (err as Error).message,
+      }),
+  );
+});

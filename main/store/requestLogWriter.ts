@@ -1,0 +1,231 @@
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import type { AttemptRecord, RequestListItem, RequestRecord } from '../../app/admin/types.ts';
+import { DropCounter } from './dropCounter.ts';
+import { RollupWriter } from './rollupWriter.ts';
+import { SpendWriter } from './spendToday.ts';
+
+export type LogSettings = { logBodies: boolean; retentionDays: number; retentionMaxMb: number };
+
+export type RequestLogWriterOptions = {
+  db: DatabaseSync;
+  settings: () => LogSettings;
+  now: () => number;
+  log: (message: string) => void;
+  /** How long a recorded row may wait before its batch is committed. */
+  flushIntervalMs: number;
+  /** Requests per transaction; larger batches are split so no single commit holds the thread long. */
+  maxBatch: number;
+  /** Requests waiting to be written beyond which new ones are dropped (and counted). */
+  maxPending: number;
+  /** Told of every accepted record, e.g. to publish it on the event stream. */
+  onRecord?: ((request: RequestListItem, attempts: AttemptRecord[]) => void) | undefined;
+};
+
+export type RequestLogStats = { pending: number; written: number; dropped: number };
+
+type Pending = { request: RequestRecord; attempts: AttemptRecord[] };
+
+/**
+ * Writes the request log. `record` only queues (the proxy never waits on the disk); a timer commits
+ * the queue in transactions of at most `maxBatch` requests, yielding to the event loop between
+ * them, with the rollups of the same requests in the same transaction. A record is durable once
+ * the transaction holding it commits: that is what `flush` returns. When writing falls behind by
+ * `maxPending` requests, new records are dropped and counted, and the log says how many once a
+ * minute.
+ */
+export class RequestLogWriter {
+  readonly rollups: RollupWriter;
+  readonly #spend: SpendWriter;
+  readonly #db: DatabaseSync;
+  readonly #settings: () => LogSettings;
+  readonly #now: () => number;
+  readonly #log: (message: string) => void;
+  readonly #flushIntervalMs: number;
+  readonly #maxBatch: number;
+  readonly #maxPending: number;
+  readonly #onRecord: RequestLogWriterOptions['onRecord'];
+  readonly #insertRequest: StatementSync;
+  readonly #insertAttempt: StatementSync;
+  readonly #insertBody: StatementSync;
+  #pending: Pending[] = [];
+  #timer: NodeJS.Timeout | undefined;
+  #immediate: NodeJS.Immediate | undefined;
+  #written = 0;
+  readonly #drops: DropCounter;
+  #closed = false;
+
+  constructor(options: RequestLogWriterOptions) {
+    this.#db = options.db;
+    this.#settings = options.settings;
+    this.#now = options.now;
+    this.#log = options.log;
+    this.#drops = new DropCounter(this.#now, this.#log);
+    this.#flushIntervalMs = options.flushIntervalMs;
+    this.#maxBatch = options.maxBatch;
+    this.#maxPending = options.maxPending;
+    this.#onRecord = options.onRecord;
+    this.rollups = new RollupWriter(this.#db);
+    this.#spend = new SpendWriter(this.#db);
+    this.#insertRequest = this.#db.prepare(
+      `INSERT OR IGNORE INTO requests (request_id, started_at, kind, inbound, requested_model, route, provider, key_id, model,
+         status, failure_class, error, headers_ms, first_token_ms, total_ms, tokens_in, tokens_out, cost,
+         streamed, hedged, client_aborted, attempts, rule, affinity)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.#insertAttempt = this.#db.prepare(
+      `INSERT OR REPLACE INTO attempts (request, idx, started_at, provider, model, key_id, status, outcome, failure_class,
+         reason, headers_ms, first_token_ms, total_ms, tokens_in, tokens_out, cost, hedged, hold_until)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.#insertBody = this.#db.prepare(
+      'INSERT OR REPLACE INTO bodies (request, request_body, response_body) VALUES (?, ?, ?)',
+    );
+  }
+
+  /** Queues a finished request. Never blocks; false when it was dropped because the log is behind. */
+  record(request: RequestRecord, attempts: AttemptRecord[]): boolean {
+    if (this.#closed) return false;
+    if (this.#pending.length >= this.#maxPending) {
+      this.#drops.add();
+      this.#drops.report();
+      return false;
+    }
+    this.#pending.push({ request, attempts });
+    if (this.#onRecord) {
+      const { requestBody: _req, responseBody: _res, ...rest } = request;
+      this.#onRecord({ ...rest, attempts: attempts.length }, attempts);
+    }
+    if (this.#pending.length >= this.#maxBatch) this.#scheduleChunk();
+    else this.#timer ??= setTimeout(() => this.#tick(), this.#flushIntervalMs).unref();
+    return true;
+  }
+
+  /** Commits everything queued now, synchronously; returns how many requests were committed. */
+  flush(): number {
+    let committed = 0;
+    while (this.#pending.length > 0) committed += this.#writeChunk();
+    return committed;
+  }
+
+  stats(): RequestLogStats {
+    return { pending: this.#pending.length, written: this.#written, dropped: this.#drops.count };
+  }
+
+  /** Commits what is queued and stops the timers; later records are refused. */
+  close(): void {
+    if (this.#closed) return;
+    this.flush();
+    this.#closed = true;
+    clearTimeout(this.#timer);
+    if (this.#immediate) clearImmediate(this.#immediate);
+    this.#drops.report(true);
+  }
+
+  #tick(): void {
+    this.#timer = undefined;
+    if (this.#pending.length > 0) this.#scheduleChunk();
+  }
+
+  #scheduleChunk(): void {
+    this.#immediate ??= setImmediate(() => {
+      this.#immediate = undefined;
+      if (this.#closed) return;
+      this.#writeChunk();
+      if (this.#pending.length >= this.#maxBatch) this.#scheduleChunk();
+      else if (this.#pending.length > 0)
+        this.#timer ??= setTimeout(() => this.#tick(), this.#flushIntervalMs).unref();
+    });
+  }
+
+  #writeChunk(): number {
+    const chunk = this.#pending.splice(0, this.#maxBatch);
+    if (chunk.length === 0) return 0;
+    const settings = this.#settings();
+    try {
+      this.#db.exec('BEGIN');
+      const inserted: Pending[] = [];
+      for (const { request, attempts } of chunk) {
+        const result = this.#insertRequest.run(
+          request.id,
+          request.startedAt,
+          request.kind,
+          request.inboundFormat,
+          request.requestedModel,
+          request.route,
+          request.provider,
+          request.keyId,
+          request.model,
+          request.status,
+          request.failureClass,
+          request.error,
+          request.headersMs,
+          request.firstTokenMs,
+          request.totalMs,
+          request.tokensIn,
+          request.tokensOut,
+          request.costUsd,
+          request.streamed ? 1 : 0,
+          request.hedged ? 1 : 0,
+          request.clientAborted ? 1 : 0,
+          // Candidates the plan skipped are logged with their reason but were never tried.
+          attempts.filter((a) => a.outcome !== 'skipped').length,
+          request.rule ?? null,
+          request.affinity ?? null,
+        );
+        if (result.changes === 0) continue;
+        inserted.push({ request, attempts });
+        const rowId = Number(result.lastInsertRowid);
+        for (const a of attempts) {
+          this.#insertAttempt.run(
+            rowId,
+            a.index,
+            a.startedAt,
+            a.provider,
+            a.model,
+            a.keyId,
+            a.status,
+            a.outcome,
+            a.failureClass,
+            a.reason,
+            a.headersMs,
+            a.firstTokenMs,
+            a.totalMs,
+            a.tokensIn,
+            a.tokensOut,
+            a.costUsd,
+            a.hedged ? 1 : 0,
+            a.holdUntil,
+          );
+        }
+        if (
+          settings.logBodies &&
+          (request.requestBody !== undefined || request.responseBody !== undefined)
+        ) {
+          this.#insertBody.run(
+            rowId,
+            // Redacted by the engine's recorder before they got here (store/bodyRedaction.ts).
+            request.requestBody ?? null,
+            request.responseBody ?? null,
+          );
+        }
+      }
+      this.#spend.write(
+        inserted.map(({ request, attempts }) => ({ route: request.route, attempts })),
+      );
+      this.rollups.write(
+        chunk.map(({ request, attempts }) => ({ attempts, streamed: request.streamed })),
+      );
+      this.#db.exec('COMMIT');
+      this.#written += chunk.length;
+      return chunk.length;
+    } catch (err) {
+      if (this.#db.isTransaction) this.#db.exec('ROLLBACK');
+      this.rollups.reset();
+      this.#drops.add(chunk.length);
+      this.#log(
+        `request log: could not write ${chunk.length} request${chunk.length === 1 ? '' : 's'} (${(err as Error).message}); they are lost, the proxy is not affected.`,
+      );
+      return 0;
+    }
+  }
+}

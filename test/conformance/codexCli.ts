@@ -1,0 +1,124 @@
+/**
+ * Runs the pinned Codex CLI (this folder's package.json) as `codex exec`, as a new user would:
+ * a throwaway HOME with the Connect page's Codex snippet as its `~/.codex` files (Switchyard as a
+ * model provider speaking the Responses API, a profile per route); approvals and sandbox off (the
+ * run is in that throwaway directory). Nothing from the caller's environment reaches it but PATH.
+ */
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SNIPPETS } from '../../renderer/src/lib/snippets.ts';
+
+export const CODEX_BIN = fileURLToPath(new URL('./node_modules/.bin/codex', import.meta.url));
+
+const KEY_ENV = 'SWITCHYARD_API_KEY';
+
+export interface CodexRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+const CODEX_SNIPPET = SNIPPETS.find((snippet) => snippet.id === 'codex');
+
+/**
+ * The Connect page's Codex snippet for `route`, as files in `~/.codex`: `config.toml` as shown
+ * (plus no update check, no analytics, no retries: a failure fails the test at once), and the
+ * route's profile file, the commented block under its path uncommented.
+ */
+export function codexFiles(baseUrl: string, token: string, route: string): Record<string, string> {
+  if (CODEX_SNIPPET === undefined) throw new Error('the Connect page has no Codex snippet');
+  const text = CODEX_SNIPPET.text({ proxyUrl: `${baseUrl}/v1`, proxyKey: token, model: route });
+  const [config = '', ...profiles] = text.split('\n\n# ~/.codex/');
+  const profile = profiles.find((block) => block.startsWith(`${route}.config.toml`)) ?? '';
+  return {
+    'config.toml': [
+      'check_for_update_on_startup = false',
+      config,
+      // Still inside [model_providers.switchyard], the snippet's last table.
+      'request_max_retries = 0',
+      'stream_max_retries = 0',
+      '',
+      '[analytics]',
+      'enabled = false',
+      '',
+    ].join('\n'),
+    [`${route}.config.toml`]: profile
+      .split('\n')
+      .slice(1)
+      .map((line) => line.replace(/^# /, ''))
+      .join('\n'),
+  };
+}
+
+/**
+ * `codex exec -p PROFILE PROMPT` against `baseUrl` with `token`, killed (its whole process group,
+ * by PID) if it has not finished within `timeoutMs`.
+ */
+export async function runCodex(
+  target: { baseUrl: string; token: string },
+  profile: string,
+  prompt: string,
+  timeoutMs = 60_000,
+): Promise<CodexRun> {
+  const home = await mkdtemp(join(tmpdir(), 'switchyard-codex-home-'));
+  try {
+    await mkdir(join(home, '.codex'));
+    for (const [name, text] of Object.entries(codexFiles(target.baseUrl, target.token, profile)))
+      await writeFile(join(home, '.codex', name), text);
+    const work = join(home, 'work');
+    await mkdir(work);
+    const args = [
+      'exec',
+      '--skip-git-repo-check',
+      '--dangerously-bypass-approvals-and-sandbox',
+      '-p',
+      profile,
+      prompt,
+    ];
+    const child = spawn(CODEX_BIN, args, {
+      cwd: work,
+      // Its own process group, so the shell tool's children go down with it.
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        HOME: home,
+        CODEX_HOME: join(home, '.codex'),
+        [KEY_ENV]: target.token,
+        NO_COLOR: '1',
+      },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const killGroup = () => {
+      if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
+        try {
+          process.kill(-child.pid, 'SIGKILL');
+        } catch {
+          // Already gone between the check and the kill.
+        }
+      }
+    };
+    const timer = setTimeout(killGroup, timeoutMs);
+    try {
+      const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>(
+        (resolve, reject) => {
+          child.once('error', reject);
+          child.once('close', (c, s) => resolve([c, s]));
+        },
+      );
+      return { code, signal, stdout, stderr };
+    } finally {
+      clearTimeout(timer);
+      killGroup();
+    }
+  } finally {
+    await rm(home, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,108 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DatabaseSync } from 'node:sqlite';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MetricsQuerySchema, RequestLogQuerySchema } from '../../../app/admin/contract.ts';
+import { openDatabase } from '../../../main/store/database.ts';
+import { RequestLogQueryError } from '../../../main/store/requestLogQueries.ts';
+import {
+  RequestLogThread,
+  type RequestLogThreadOptions,
+} from '../../../main/store/requestLogThread.ts';
+import { attempt, request } from './records.ts';
+
+const NOW = Date.parse('2026-03-01T12:00:00Z');
+let dir: string;
+let path: string;
+let db: DatabaseSync;
+let logs: string[];
+let threads: RequestLogThread[];
+
+function start(options: Partial<RequestLogThreadOptions> = {}): RequestLogThread {
+  const thread = new RequestLogThread({
+    path,
+    settings: () => ({ logBodies: true, retentionDays: 30, retentionMaxMb: 512 }),
+    now: () => NOW,
+    log: (line) => logs.push(line),
+    pruneIntervalMs: 0,
+    flushIntervalMs: 60_000,
+    ...options,
+  });
+  threads.push(thread);
+  return thread;
+}
+
+const count = () => (db.prepare('SELECT count(*) AS n FROM requests').get() as { n: number }).n;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'switchyard-thread-'));
+  path = join(dir, 'switchyard.db');
+  db = openDatabase(path);
+  logs = [];
+  threads = [];
+});
+afterEach(async () => {
+  for (const thread of threads) await thread.close();
+  db.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('RequestLogThread', () => {
+  it('writes in its own thread: record returns at once, the batch is committed by the worker', async () => {
+    const log = start({ flushIntervalMs: 10 });
+    log.record(request('r1', NOW, { requestBody: 'hello' }), [attempt(NOW)]);
+    expect(count()).toBe(0);
+    expect(log.stats()).toEqual({ pending: 1, written: 0, dropped: 0 });
+    await expect.poll(() => log.stats().written).toBe(1);
+    expect(count()).toBe(1);
+    expect(log.stats()).toEqual({ pending: 0, written: 1, dropped: 0 });
+  });
+
+  it('answers queries after the records sent before them, with bodies, metrics and errors', async () => {
+    const log = start();
+    for (let i = 0; i < 30; i++)
+      log.record(request(`r${i}`, NOW - i * 1000, { requestBody: `b${i}` }), [
+        attempt(NOW - i * 1000),
+      ]);
+    const page = await log.list(RequestLogQuerySchema.parse({ limit: '10' }));
+    expect(page.items.map((r) => r.id)).toEqual(Array.from({ length: 10 }, (_, i) => `r${i}`));
+    const next = await log.list(
+      RequestLogQuerySchema.parse({ limit: '25', cursor: page.nextCursor }),
+    );
+    expect(next.items.map((r) => r.id)).toEqual(Array.from({ length: 20 }, (_, i) => `r${i + 10}`));
+    expect((await log.get('r3'))?.request.requestBody).toBe('b3');
+    expect(await log.get('nope')).toBeUndefined();
+    const metrics = await log.metrics(MetricsQuerySchema.parse({ range: '1h' }));
+    expect(metrics.series[0]?.total.count).toBe(30);
+    await expect(
+      log.list(RequestLogQuerySchema.parse({ cursor: 'bm90LWEtY3Vyc29y' })),
+    ).rejects.toBeInstanceOf(RequestLogQueryError);
+  });
+
+  it('drops records beyond maxPending without blocking, counts them, and says so', async () => {
+    const log = start({ maxPending: 3 });
+    const accepted = Array.from({ length: 5 }, (_, i) => log.record(request(`r${i}`, NOW), []));
+    expect(accepted).toEqual([true, true, true, false, false]);
+    expect((await log.list(RequestLogQuerySchema.parse({}))).droppedRows).toBe(2);
+    expect(logs.join('\n')).toMatch(/dropped 1 request/);
+  });
+
+  it('runs retention in the thread', async () => {
+    const log = start();
+    log.record(request('old', NOW - 40 * 86_400_000), [attempt(NOW - 40 * 86_400_000)]);
+    log.record(request('new', NOW), [attempt(NOW)]);
+    expect(await log.prune()).toBe(1);
+    expect((await log.list(RequestLogQuerySchema.parse({}))).items.map((r) => r.id)).toEqual([
+      'new',
+    ]);
+  });
+
+  it('writes what is queued when it closes', async () => {
+    const log = start();
+    log.record(request('last', NOW), [attempt(NOW)]);
+    await log.close();
+    expect(count()).toBe(1);
+    expect(log.record(request('late', NOW), [])).toBe(false);
+  });
+});
