@@ -33,29 +33,22 @@ export function sessionSource(
   for (const id of [userId, body.prompt_cache_key, sessionHeader, body.user]) {
     if (typeof id === 'string' && id !== '') return { from: 'client', text: id, continues: true };
   }
-  const messages = Array.isArray(body.messages)
-    ? body.messages
-    : Array.isArray(body.input)
-      ? body.input
-      : [];
-  const first = messages.find(
-    (m: unknown) =>
-      m !== null && typeof m === 'object' && (m as Record<string, unknown>).role === 'user',
-  );
+  // Chat and Messages send `messages`, the Responses API `input`, Gemini `contents`.
+  const messages = [body.messages, body.input, body.contents].find(Array.isArray) ?? [];
+  const roleOf = (m: unknown): unknown =>
+    m !== null && typeof m === 'object' ? (m as Record<string, unknown>).role : undefined;
+  const first = messages.find((m: unknown) => roleOf(m) === 'user');
   const system =
     body.system ??
-    messages.find(
-      (m: unknown) =>
-        m !== null &&
-        typeof m === 'object' &&
-        ['system', 'developer'].includes(String((m as Record<string, unknown>).role)),
-    );
+    body.instructions ??
+    body.systemInstruction ??
+    messages.find((m: unknown) => ['system', 'developer'].includes(String(roleOf(m))));
   if (first === undefined) return undefined;
-  // Without a client id, a request is a later turn only when it carries an earlier answer: the
-  // same one-shot prompt sent twice is two requests, not a conversation to pin.
-  const continues = messages.some(
-    (m: unknown) =>
-      m !== null && typeof m === 'object' && (m as Record<string, unknown>).role === 'assistant',
+  // Without a client id, a request is a later turn only when it carries an earlier answer
+  // (Gemini's role for it is `model`): the same one-shot prompt sent twice is two requests, not
+  // a conversation to pin.
+  const continues = messages.some((m: unknown) =>
+    ['assistant', 'model'].includes(String(roleOf(m))),
   );
   return { from: 'prompt', text: JSON.stringify([system ?? null, first]), continues };
 }

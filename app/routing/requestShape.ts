@@ -2,7 +2,8 @@
  * What a request looks like to the rules and the capability filter, read from its body once:
  * format-agnostic, so a new caller format's body answers the same questions (images are
  * `image_url`/`image`/`input_image` parts or Gemini's `inline_data`, tools are a non-empty
- * `tools`, thinking is Anthropic's `thinking`, OpenAI's `reasoning_effort` or `reasoning`).
+ * `tools`, thinking is Anthropic's `thinking`, OpenAI's `reasoning_effort` or `reasoning`, Gemini's
+ * `generationConfig.thinkingConfig`).
  */
 import type { CallerFormat } from '../formats/proxyRequest.ts';
 import { estimateTokens } from '../limiter/tokenBucket.ts';
@@ -38,6 +39,17 @@ function asksForThinking(body: Record<string, unknown>): boolean {
   const thinking = body.thinking;
   if (thinking !== null && typeof thinking === 'object') {
     return (thinking as Record<string, unknown>).type !== 'disabled';
+  }
+  // Gemini: a thinking budget of 0 turns thinking off; any other budget, or asking for the
+  // thoughts, turns it on.
+  const config = body.generationConfig;
+  const geminiThinking =
+    config !== null && typeof config === 'object'
+      ? (config as Record<string, unknown>).thinkingConfig
+      : undefined;
+  if (geminiThinking !== null && typeof geminiThinking === 'object') {
+    const { thinkingBudget, includeThoughts } = geminiThinking as Record<string, unknown>;
+    return includeThoughts === true || (thinkingBudget !== undefined && thinkingBudget !== 0);
   }
   const effort = body.reasoning_effort;
   if (typeof effort === 'string') return effort !== 'none' && effort !== 'minimal';

@@ -53,4 +53,26 @@ describe('session affinity', () => {
     expect([turn1?.continues, turn3?.continues]).toEqual([false, true]);
     expect(sessionSource({ messages: [] }, undefined)).toBeUndefined();
   });
+
+  it('reads a Gemini or Responses conversation like a chat one: its system prompt, first turn, answers', () => {
+    const first = { role: 'user', parts: [{ text: 'fix the bug' }] };
+    const gemini = (contents: unknown[], system: string) =>
+      sessionSource({ systemInstruction: { parts: [{ text: system }] }, contents }, undefined);
+    const turn1 = gemini([first], 'S');
+    const turn3 = gemini(
+      [first, { role: 'model', parts: [{ text: 'done' }] }, { role: 'user', parts: [] }],
+      'S',
+    );
+    expect(turn1?.text).toBe(turn3?.text);
+    expect([turn1?.continues, turn3?.continues]).toEqual([false, true]);
+    expect(gemini([first], 'other')?.text).not.toBe(turn1?.text);
+    const responses = (input: unknown[], instructions: string) =>
+      sessionSource({ instructions, input }, undefined);
+    const ask = { role: 'user', content: 'fix the bug' };
+    const r1 = responses([ask], 'S');
+    const r3 = responses([ask, { type: 'message', role: 'assistant', content: 'done' }], 'S');
+    expect(r1?.text).toBe(r3?.text);
+    expect([r1?.continues, r3?.continues]).toEqual([false, true]);
+    expect(responses([ask], 'other')?.text).not.toBe(r1?.text);
+  });
 });

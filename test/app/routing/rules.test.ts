@@ -128,6 +128,28 @@ describe('requestShape', () => {
       thinking: false,
       promptTokens: 1,
     });
+    const gemini = (generationConfig: Record<string, unknown>) =>
+      requestShape({
+        body: {
+          generationConfig,
+          contents: [
+            { role: 'user', parts: [{ inlineData: { mimeType: 'image/png', data: 'x' } }] },
+          ],
+        },
+        model: 'gemini-2.5-pro',
+        format: 'gemini',
+        client: 'GeminiCLI/0.9.0 (linux; x64)',
+        stream: true,
+        promptChars: 4000,
+        maxTokens: undefined,
+      });
+    expect(gemini({ thinkingConfig: { thinkingBudget: 8192 } })).toMatchObject({
+      hasImages: true,
+      thinking: true,
+    });
+    expect(gemini({ thinkingConfig: { includeThoughts: true } }).thinking).toBe(true);
+    expect(gemini({ thinkingConfig: { thinkingBudget: 0 } }).thinking).toBe(false);
+    expect(gemini({}).thinking).toBe(false);
   });
 });
 
@@ -151,7 +173,7 @@ describe('rules in the config schema', () => {
       rules: [{ name: 'c', when: { format: 'cobol' }, route: 'x' }],
     });
     expect(format.ok ? [] : format.errors).toEqual([
-      'rules[0].when.format: Invalid option: expected one of "openai"|"anthropic"',
+      'rules[0].when.format: Invalid option: expected one of "openai"|"anthropic"|"responses"|"gemini"',
     ]);
     const second = parseConfigValue({
       version: 1,
