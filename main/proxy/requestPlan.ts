@@ -36,7 +36,7 @@ export function planRequest(
       promptChars: req.promptChars,
       ...(req.maxTokens !== undefined ? { maxTokens: req.maxTokens } : {}),
       hasTools: Array.isArray(tools) && tools.length > 0,
-      hasImages: holdsImage(req.body.messages ?? req.body.input),
+      hasImages: holdsImage(req.body.messages ?? req.body.input ?? req.body.contents),
       // Scanning the prompt costs a pass over it: only when the user asked for it.
       sensitive:
         settings.detectSensitive &&

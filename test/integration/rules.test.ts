@@ -107,6 +107,19 @@ function messages(body: Record<string, unknown>, headers: Record<string, string>
   });
 }
 
+/** Gemini's native API, as Gemini CLI calls it: the model and the method in the path. */
+function gemini(path: string, body: Record<string, unknown>) {
+  return fetch(`${t.engine.url}/v1beta/models/${path}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-goog-api-key': PROXY_KEY,
+      'user-agent': 'GeminiCLI/0.9.0 (linux; x64)',
+    },
+    body: JSON.stringify(body),
+  });
+}
+
 function chat(body: Record<string, unknown>, headers: Record<string, string> = {}) {
   return fetch(`${t.engine.url}/v1/chat/completions`, {
     method: 'POST',
@@ -202,6 +215,17 @@ describe('a Claude Code session takes three routes by rules', () => {
     await res.arrayBuffer();
   });
 
+  it('counts Gemini tokens on the route its generateContent would take, wrapped or not', async () => {
+    const contents = [{ role: 'user', parts: [{ text: 'word '.repeat(40_000) }] }];
+    for (const body of [{ contents }, { generateContentRequest: { contents } }]) {
+      const res = await gemini('main:countTokens', body);
+      expect(res.status).toBe(200);
+      // About 40,000 tokens: the long-context rule, not the model name's route.
+      expect(res.headers.get('x-switchyard-route')).toBe('long');
+      await res.arrayBuffer();
+    }
+  });
+
   it('x-switchyard-route forces a route, and an unknown one is refused naming the routes', async () => {
     const forced = await messages(
       {
@@ -250,6 +274,28 @@ describe('capability filtering', () => {
     expect(skipped[0]?.reason).toContain(
       'the request holds an image and the model takes text only',
     );
+  });
+
+  it('a Gemini-native image never reaches a text-only model either', async () => {
+    const before = t.mocks.groq!.requests.length;
+    const res = await gemini('mixed:generateContent', {
+      contents: [
+        {
+          role: 'user',
+          parts: [
+            { text: 'what is in this picture?' },
+            { inlineData: { mimeType: 'image/png', data: 'iVBORw0KGgo=' } },
+          ],
+        },
+      ],
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-switchyard-provider')).toBe('gemini');
+    expect(t.mocks.groq!.requests.length).toBe(before);
+    const { attempts } = await detail(res);
+    expect(attempts.filter((a) => a.outcome === 'skipped').map((a) => a.provider)).toEqual([
+      'groq',
+    ]);
   });
 
   it('a prompt above a model’s context window never reaches it; the log says why', async () => {
