@@ -10,6 +10,7 @@ const quote = (value: string) => JSON.stringify(value).replaceAll('"', "'");
 export const TOOL_SNIPPETS: readonly Snippet[] = [
   {
     id: 'gemini-cli',
+    userAgent: 'GeminiCLI/0.9.0 (linux; x64)',
     title: 'Gemini CLI',
     where:
       'In the shell you start gemini from (Gemini format, /v1beta). Once: choose "Use Gemini API key" as the auth method, or put the settings line below in ~/.gemini/settings.json.',

@@ -116,6 +116,22 @@ describe('ConnectPage rules notes', () => {
     const cursor = screen.getByRole('region', { name: 'Cursor' });
     expect(within(cursor).queryByTestId('snippet-rules')).toBeNull();
   });
+
+  it('shows Gemini CLI the rules for its user agent, and the other tools not', () => {
+    show([route('fast')], undefined, [
+      {
+        name: 'gemini long',
+        when: { client: 'GeminiCLI/*', minPromptTokens: 100_000 },
+        route: 'fast',
+      },
+    ]);
+    const gemini = screen.getByRole('region', { name: 'Gemini CLI' });
+    expect(within(gemini).getByTestId('snippet-rules').textContent).toBe(
+      'Rules that apply: gemini long (client GeminiCLI/*, prompt ≥ 100000 tokens → fast)',
+    );
+    const codex = screen.getByRole('region', { name: 'Codex CLI' });
+    expect(within(codex).queryByTestId('snippet-rules')).toBeNull();
+  });
 });
 
 describe('ConnectPage: Codex CLI', () => {
