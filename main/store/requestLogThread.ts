@@ -13,7 +13,7 @@ import type { LimiterSnapshot } from '../../app/limiter/snapshot.ts';
 import { DropCounter } from './dropCounter.ts';
 import type { FromWorker, LogCall, ToWorker, WorkerData } from './requestLogMessages.ts';
 import { RequestLogQueryError } from './requestLogQueries.ts';
-import type { LogSettings, RequestLogStats } from './requestLogWriter.ts';
+import { triedCount, type LogSettings, type RequestLogStats } from './requestLogWriter.ts';
 
 export type RequestLogThreadOptions = {
   /** The database file; the thread opens its own connection to it. */
@@ -122,7 +122,7 @@ export class RequestLogThread {
     this.#pending.push({ request, attempts });
     if (this.#onRecord) {
       const { requestBody: _req, responseBody: _res, ...rest } = request;
-      this.#onRecord({ ...rest, attempts: attempts.length }, attempts);
+      this.#onRecord({ ...rest, attempts: triedCount(attempts) }, attempts);
     }
     if (this.#pending.length >= this.#maxBatch) this.flush();
     else this.#timer ??= setTimeout(() => this.flush(), this.#flushIntervalMs).unref();

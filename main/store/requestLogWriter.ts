@@ -25,6 +25,11 @@ export type RequestLogStats = { pending: number; written: number; dropped: numbe
 
 type Pending = { request: RequestRecord; attempts: AttemptRecord[] };
 
+/** A request's attempt count: candidates the plan skipped are logged with their reason but were never tried. */
+export function triedCount(attempts: readonly AttemptRecord[]): number {
+  return attempts.filter((a) => a.outcome !== 'skipped').length;
+}
+
 /**
  * Writes the request log. `record` only queues (the proxy never waits on the disk); a timer commits
  * the queue in transactions of at most `maxBatch` requests, yielding to the event loop between
@@ -93,7 +98,7 @@ export class RequestLogWriter {
     this.#pending.push({ request, attempts });
     if (this.#onRecord) {
       const { requestBody: _req, responseBody: _res, ...rest } = request;
-      this.#onRecord({ ...rest, attempts: attempts.length }, attempts);
+      this.#onRecord({ ...rest, attempts: triedCount(attempts) }, attempts);
     }
     if (this.#pending.length >= this.#maxBatch) this.#scheduleChunk();
     else this.#timer ??= setTimeout(() => this.#tick(), this.#flushIntervalMs).unref();
@@ -167,8 +172,7 @@ export class RequestLogWriter {
           request.streamed ? 1 : 0,
           request.hedged ? 1 : 0,
           request.clientAborted ? 1 : 0,
-          // Candidates the plan skipped are logged with their reason but were never tried.
-          attempts.filter((a) => a.outcome !== 'skipped').length,
+          triedCount(attempts),
           request.rule ?? null,
           request.affinity ?? null,
         );

@@ -49,6 +49,25 @@ afterEach(async () => {
 });
 
 describe('RequestLogThread', () => {
+  it('keeps rule and affinity, and counts only tried attempts, live and stored alike', async () => {
+    const live: number[] = [];
+    const log = start({ onRecord: (r) => live.push(r.attempts) });
+    const skip = attempt(NOW, { index: 1, outcome: 'skipped', status: 0, provider: 'gemini' });
+    log.record(
+      request('r1', NOW, { rule: 'background', affinity: 'kept on groq key "g2": same session' }),
+      [attempt(NOW), skip],
+    );
+    const [stored] = (await log.list(RequestLogQuerySchema.parse({}))).items;
+    expect(stored).toMatchObject({
+      rule: 'background',
+      affinity: 'kept on groq key "g2": same session',
+      attempts: 1,
+    });
+    // The plan's skip is logged with its reason, but the live row says what the stored one does.
+    expect((await log.get('r1'))?.attempts.map((a) => a.outcome)).toEqual(['ok', 'skipped']);
+    expect(live).toEqual([1]);
+  });
+
   it('writes in its own thread: record returns at once, the batch is committed by the worker', async () => {
     const log = start({ flushIntervalMs: 10 });
     log.record(request('r1', NOW, { requestBody: 'hello' }), [attempt(NOW)]);
