@@ -15,6 +15,11 @@ import {
 
 const SEP = '\u0000';
 
+/** A row id's parts: resolution, bucket, provider, model, key (as joined with SEP). */
+function splitId(id: string): [string, string, string, string, string] {
+  return id.split(SEP) as [string, string, string, string, string];
+}
+
 /**
  * Keeps the rollup rows current as log rows are written. The newest buckets stay in memory, so
  * a flush writes each touched row once without reading it back.
@@ -56,13 +61,7 @@ export class RollupWriter {
     }
     const touched = new Map<string, Rollup>();
     for (const [id, delta] of finest) {
-      const [res, bucket, provider, model, keyId] = id.split(SEP) as [
-        string,
-        string,
-        string,
-        string,
-        string,
-      ];
+      const [res, bucket, provider, model, keyId] = splitId(id);
       for (const [m, k] of [
         [model, keyId],
         [model, ANY],
@@ -76,13 +75,7 @@ export class RollupWriter {
       }
     }
     for (const [id, delta] of touched) {
-      const [res, bucket, provider, model, keyId] = id.split(SEP) as [
-        string,
-        string,
-        string,
-        string,
-        string,
-      ];
+      const [res, bucket, provider, model, keyId] = splitId(id);
       let row = this.#cache.get(id);
       if (!row) {
         row = emptyRollup();
