@@ -31,8 +31,7 @@ import {
 } from '../../app/limiter/state.ts';
 import type { LimiterStore } from '../../app/limiter/store.ts';
 import { limiterView, type LimiterView } from '../../app/limiter/view.ts';
-import type { AttemptInfo } from '../proxy/attempt.ts';
-import type { Admission, CapacityGate } from '../proxy/gate.ts';
+import type { Admission, AttemptInfo, CapacityGate } from './capacityGate.ts';
 import type { ProxyRequest } from '../../app/formats/proxyRequest.ts';
 import { outcomeOf } from './attemptOutcome.ts';
 import { createLimiterPersistence, type GateTimers } from './limiterPersistence.ts';

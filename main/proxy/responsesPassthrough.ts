@@ -10,7 +10,8 @@ import type { ResponsesRequest } from '../../app/formats/responses.ts';
 import { conversationOf } from '../../app/formats/responses.ts';
 import { encodeResponsesEvent } from '../../app/formats/responsesStream.ts';
 import type { HubRequest } from './adapter.ts';
-import type { Codec, DecodedBody, UsageCounts } from './codec.ts';
+import type { UsageCounts } from '../engine/capacityGate.ts';
+import type { Codec, DecodedBody } from './codec.ts';
 import { passthrough, withModel } from './passthrough.ts';
 import { parseJson, passthroughRelay, tokenCount } from './relays.ts';
 
