@@ -20,6 +20,12 @@ function splitId(id: string): [string, string, string, string, string] {
   return id.split(SEP) as [string, string, string, string, string];
 }
 
+/** A row id as the table's key columns, in the order both statements bind them. */
+function keyColumns(id: string): [number, number, number, string, string, string] {
+  const [res, bucket, provider, model, keyId] = splitId(id);
+  return [Number(res), levelOf(model, keyId), Number(bucket), provider, model, keyId];
+}
+
 /**
  * Keeps the rollup rows current as log rows are written. The newest buckets stay in memory, so
  * a flush writes each touched row once without reading it back.
@@ -75,31 +81,20 @@ export class RollupWriter {
       }
     }
     for (const [id, delta] of touched) {
-      const [res, bucket, provider, model, keyId] = splitId(id);
+      const key = keyColumns(id);
+      const [res, , bucket] = key;
       let row = this.#cache.get(id);
       if (!row) {
         row = emptyRollup();
-        if (this.#mayBeStored(Number(res), Number(bucket))) {
-          const stored = this.#select.get(
-            Number(res),
-            levelOf(model, keyId),
-            Number(bucket),
-            provider,
-            model,
-            keyId,
-          ) as RollupRow | undefined;
+        if (this.#mayBeStored(res, bucket)) {
+          const stored = this.#select.get(...key) as RollupRow | undefined;
           if (stored) addRow(row, stored);
         }
         this.#cache.set(id, row);
       }
       mergeRollup(row, delta);
       this.#upsert.run(
-        Number(res),
-        levelOf(model, keyId),
-        Number(bucket),
-        provider,
-        model,
-        keyId,
+        ...key,
         row.count,
         row.errors,
         row.tokensIn,
