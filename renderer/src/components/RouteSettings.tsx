@@ -2,7 +2,7 @@ import { useId } from 'react';
 import type { Route } from '../../../app/config/schema.ts';
 import type { RouteProblems } from '../lib/routeValidation.ts';
 import { AliasEditor } from './AliasEditor.tsx';
-import { describedBy, Field } from './Field.tsx';
+import { describedBy, Field, fieldAria } from './Field.tsx';
 
 function numberOrUndefined(text: string): number | undefined {
   if (text.trim() === '') return undefined;
@@ -33,8 +33,7 @@ function OptionalNumberField(props: {
         placeholder={props.placeholder}
         value={props.value ?? ''}
         onChange={(e) => props.onChange(numberOrUndefined(e.target.value))}
-        aria-invalid={error !== undefined}
-        aria-describedby={describedBy(id, { hint: true, error })}
+        {...fieldAria(id, { hint: true, error })}
       />
     </Field>
   );
@@ -72,8 +71,7 @@ export function RouteSettings(props: {
           id={ids.name}
           value={route.name}
           onChange={(e) => set({ name: e.target.value })}
-          aria-invalid={problems.name !== undefined}
-          aria-describedby={describedBy(ids.name, { hint: true, error: problems.name })}
+          {...fieldAria(ids.name, { hint: true, error: problems.name })}
           spellCheck={false}
         />
       </Field>
@@ -111,8 +109,7 @@ export function RouteSettings(props: {
             onChange={(e) =>
               set({ onLimit: { mode: 'wait', maxWaitMs: numberOrUndefined(e.target.value) ?? 0 } })
             }
-            aria-invalid={problems.onLimit !== undefined}
-            aria-describedby={describedBy(ids.wait, { error: problems.onLimit })}
+            {...fieldAria(ids.wait, { error: problems.onLimit })}
           />
         </Field>
       )}
