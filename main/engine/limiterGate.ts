@@ -34,6 +34,7 @@ import { limiterView, type LimiterView } from '../../app/limiter/view.ts';
 import type { Admission, AttemptInfo, CapacityGate } from './capacityGate.ts';
 import type { ProxyRequest } from '../../app/formats/proxyRequest.ts';
 import { outcomeOf } from './attemptOutcome.ts';
+import { limiterTargetOf } from './seedTargets.ts';
 import { createLimiterPersistence, type GateTimers } from './limiterPersistence.ts';
 import { acquireShared, type SharedAcquireDeps } from './sharedAcquire.ts';
 import type { SharedPools } from './sharedPools.ts';
@@ -125,15 +126,6 @@ export function createLimiterGate(options: LimiterGateOptions): LimiterGate {
   });
   let state: LimiterState = persistence.restored;
   const changed = persistence.changed;
-
-  function targetOf(candidate: Candidate): LimiterTarget {
-    return {
-      provider: candidate.provider,
-      model: candidate.model,
-      keyId: candidate.keyId,
-      tier: candidate.tier,
-    };
-  }
 
   /** Applies journalled takes of the target's pool once the pool exists (seeded now if need be). */
   function adopt(targets: readonly LimiterTarget[]): void {
@@ -256,7 +248,7 @@ export function createLimiterGate(options: LimiterGateOptions): LimiterGate {
   ): Promise<Admission> {
     if (stopped) return refuse('The engine is stopping.');
     if (signal.aborted) return refuse('The client closed the request.');
-    const target = targetOf(candidate);
+    const target = limiterTargetOf(candidate);
     adopt([target]);
     const demand = demandOn(target, req.promptChars, req.maxTokens);
     const id = poolIdOf(target);
@@ -319,7 +311,7 @@ export function createLimiterGate(options: LimiterGateOptions): LimiterGate {
 
   return {
     acquire: (candidate, req, waitMs, signal) =>
-      shared !== undefined && shared.shares(targetOf(candidate))
+      shared !== undefined && shared.shares(limiterTargetOf(candidate))
         ? acquireShared(teamDeps(shared), candidate, req, waitMs, signal)
         : afterCommit(acquire(candidate, req, waitMs, signal)),
     state: () => state,
