@@ -3,26 +3,20 @@ import type { LimiterView } from '../limiter/view.ts';
 import type { ModelWatchEntry } from '../models/watch.ts';
 import type {
   AttemptRecord,
-  EndpointKind,
-  InboundFormat,
   KeyStatus,
   PaidSpendView,
   RequestListItem,
+  RequestRecord,
 } from './types.ts';
 
 /** The one server-sent event stream; same auth as the rest of /admin. */
 export const ADMIN_EVENTS_PATH = '/admin/events';
 
-/** A request reached the dispatcher. */
-export type RequestStartedEvent = {
-  id: string;
-  startedAt: number;
-  kind: EndpointKind;
-  inboundFormat: InboundFormat;
-  requestedModel: string;
-  route: string | null;
-  streamed: boolean;
-};
+/** A request reached the dispatcher: the fields of its record known before any attempt. */
+export type RequestStartedEvent = Pick<
+  RequestRecord,
+  'id' | 'startedAt' | 'kind' | 'inboundFormat' | 'requestedModel' | 'route' | 'streamed'
+>;
 
 /** A request ended (answered, failed or abandoned by its client), with every attempt. */
 export type RequestFinishedEvent = { request: RequestListItem; attempts: AttemptRecord[] };

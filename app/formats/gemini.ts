@@ -52,7 +52,8 @@ export type GeminiRequest = {
   generationConfig?: GeminiGenerationConfig;
 };
 
-const PartSchema = z.looseObject({
+/** A part as a model answers it; the inbound request's part (geminiInbound.ts) extends it. */
+export const GeminiPartSchema = z.looseObject({
   text: z.string().optional(),
   thought: z.boolean().optional(),
   thoughtSignature: z.string().optional(),
@@ -83,7 +84,7 @@ export const GenerateContentResponseSchema = z.looseObject({
     .array(
       z.looseObject({
         content: z
-          .looseObject({ role: z.string().optional(), parts: z.array(PartSchema).optional() })
+          .looseObject({ role: z.string().optional(), parts: z.array(GeminiPartSchema).optional() })
           .optional(),
         finishReason: z.string().optional(),
         index: z.int().optional(),
@@ -97,7 +98,7 @@ export const GenerateContentResponseSchema = z.looseObject({
 });
 export type GenerateContentResponse = z.infer<typeof GenerateContentResponseSchema>;
 export type GeminiUsageMetadata = z.infer<typeof UsageMetadataSchema>;
-export type GeminiResponsePart = z.infer<typeof PartSchema>;
+export type GeminiResponsePart = z.infer<typeof GeminiPartSchema>;
 
 /** Gemini's error body (also sent as a stream chunk when a stream fails after HTTP 200). */
 export type GeminiErrorBody = {

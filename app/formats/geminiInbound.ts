@@ -30,21 +30,11 @@ import type {
   ToolCall,
   UserContentPart,
 } from './openai.ts';
-import type { GeminiPart } from './gemini.ts';
+import { type GeminiPart, GeminiPartSchema } from './gemini.ts';
 
-const PartSchema = z.looseObject({
-  text: z.string().optional(),
-  thought: z.boolean().optional(),
-  thoughtSignature: z.string().optional(),
+const PartSchema = GeminiPartSchema.extend({
   inlineData: z.looseObject({ mimeType: z.string(), data: z.string() }).optional(),
   fileData: z.looseObject({ mimeType: z.string().optional(), fileUri: z.string() }).optional(),
-  functionCall: z
-    .looseObject({
-      name: z.string(),
-      args: z.record(z.string(), z.unknown()).nullish(),
-      id: z.string().optional(),
-    })
-    .optional(),
   functionResponse: z
     .looseObject({
       name: z.string(),

@@ -7,13 +7,19 @@
 import { formatWait } from '../limiter/format.ts';
 import { parseErrorBody, type ErrorBodyInfo } from './errorBody.ts';
 import {
+  emptyWindows,
+  exhaustion,
+  future,
+  hasCode,
+  latestReset,
+  WINDOW_NAMES,
+} from './exhaustion.ts';
+import {
   parseRateLimitHeaders,
   type HeaderDialect,
   type HeaderLookup,
-  type RateWindow,
   type WindowObservation,
 } from './headers.ts';
-import { isValidTimeZone, nextReset } from './resetTime.ts';
 
 /**
  * The failure classes of DESIGN.md. `cancelled` (the client hung up) and `our-bug` (an exception
@@ -75,38 +81,6 @@ export const DEFAULT_RATE_LIMIT_BACKOFF_MS = 5_000;
  * one request; believing a bogus "retry-after: 86400" on a 503 would cost a day of that target.
  */
 export const MAX_COOLDOWN_MS = 3_600_000;
-/** Longest park: a monthly quota resets within 31 days. */
-export const MAX_PARK_MS = 32 * 86_400_000;
-
-const DAILY_WINDOWS: ReadonlySet<RateWindow> = new Set(['rpd', 'tpd', 'tpmonth']);
-
-const WINDOW_NAMES: Record<RateWindow, string> = {
-  rpm: 'requests per minute',
-  rpd: 'requests per day',
-  tpm: 'tokens per minute',
-  tpd: 'tokens per day',
-  rps: 'requests per second',
-  tps: 'tokens per second',
-  itpm: 'input tokens per minute',
-  otpm: 'output tokens per minute',
-  rph: 'requests per hour',
-  tpmonth: 'tokens per month',
-};
-
-/** Out of money or allowance (PROVIDERS.md section 1): waiting minutes will not help. */
-const BILLING_CODES = new Set([
-  'insufficient_quota',
-  'credit_balance_exhausted',
-  'organization_spend_limit_exceeded',
-  'project_spend_limit_exceeded',
-  'organization_usage_limit_exceeded',
-  'billing_hard_limit_reached',
-  'billing_error',
-  'throttling.allocationquota',
-  'allocationquota.freetieronly',
-  'arrearage',
-]);
-const CLOUDFLARE_DAILY_CODES = new Set(['3036', '4006']);
 const CONTEXT_CODES = new Set(['context_length_exceeded', 'exceed_context_size_error']);
 
 /**
@@ -128,13 +102,8 @@ const CONTEXT_WORDINGS: readonly RegExp[] = [
 
 const API_KEY_WORDING = /\bAPI key (?:not valid|expired|is invalid)\b/i;
 const MODERATION_WORDING = /\b(?:moderation|flagged)\b/i;
-const QUOTA_ID = /^[A-Za-z0-9-]{1,120}$/;
-
-function hasCode(info: ErrorBodyInfo, codes: ReadonlySet<string>): string | undefined {
-  return info.codes.find((c) => codes.has(c));
-}
-
-interface Context {
+/** One failure with its body and headers read; what every rule looks at. */
+export interface FailureContext {
   input: FailureInput;
   who: string;
   status: number;
@@ -144,7 +113,7 @@ interface Context {
 }
 
 function transient(
-  ctx: Context,
+  ctx: FailureContext,
   hintMs: number | undefined,
   fallbackMs: number,
   what: string,
@@ -164,7 +133,11 @@ function transient(
  * target cools only for a wait the provider named; otherwise one failure is no evidence that the
  * next request will fail too, and the circuit breaker weighs it with the others.
  */
-function serverFailure(ctx: Context, hintMs: number | undefined, what: string): FailureDecision {
+function serverFailure(
+  ctx: FailureContext,
+  hintMs: number | undefined,
+  what: string,
+): FailureDecision {
   if (hintMs !== undefined) return { ...transient(ctx, hintMs, 0, what), tripsBreaker: true };
   return {
     class: 'transient',
@@ -174,138 +147,13 @@ function serverFailure(ctx: Context, hintMs: number | undefined, what: string): 
   };
 }
 
-function exhausted(ctx: Context, parkUntil: number, what: string): FailureDecision {
-  const now = ctx.input.now;
-  const until = Math.min(Math.max(parkUntil, now), now + MAX_PARK_MS);
-  return {
-    class: 'exhausted',
-    parkUntil: until,
-    reason: `${what}; parking the key for ${formatWait(until - now)}.`,
-    retryElsewhere: true,
-  };
-}
-
-/** The next reset of a zone, or undefined when the zone or time is not usable. */
-function safeNextReset(now: number, zone: ResetZone): number | undefined {
-  if (!isValidTimeZone(zone.timeZone)) return undefined;
-  try {
-    return nextReset(now, zone.time, zone.timeZone, zone.kind ?? 'daily');
-  } catch {
-    return undefined;
-  }
-}
-
-const utcMidnight = (now: number): number => nextReset(now, '00:00', 'UTC', 'daily');
-const pacificMidnight = (now: number): number =>
-  nextReset(now, '00:00', 'America/Los_Angeles', 'daily');
-
-/** The catalog's reset, else the next 00:00 UTC: a daily re-probe of a key with no known reset. */
-function catalogReset(ctx: Context): number {
-  const now = ctx.input.now;
-  const zone = ctx.input.resetZone;
-  return (zone === undefined ? undefined : safeNextReset(now, zone)) ?? utcMidnight(now);
-}
-
-function future(ctx: Context, at: number | undefined): number | undefined {
-  return at !== undefined && at > ctx.input.now ? at : undefined;
-}
-
-function emptyWindows(ctx: Context, daily: boolean): WindowObservation[] {
-  return ctx.windows.filter((w) => w.remaining === 0 && DAILY_WINDOWS.has(w.window) === daily);
-}
-
-/** The latest reset among the given windows: every one of them must refill before a retry. */
-function latestReset(windows: WindowObservation[]): number | undefined {
-  const resets = windows.map((w) => w.resetAt).filter((t): t is number => t !== undefined);
-  return resets.length === 0 ? undefined : Math.max(...resets);
-}
-
-function tooBig(ctx: Context): boolean {
+function tooBig(ctx: FailureContext): boolean {
   if (ctx.status === 413) return true;
   if (hasCode(ctx.info, CONTEXT_CODES) !== undefined) return true;
   return CONTEXT_WORDINGS.some((re) => re.test(ctx.info.text));
 }
 
-function exhaustion(ctx: Context): FailureDecision | undefined {
-  const { info, who, status } = ctx;
-  const now = ctx.input.now;
-
-  if (info.codes.includes('enforced_spend_limit_reached')) {
-    const reset = nextReset(now, '00:00', 'UTC', 'monthly');
-    return exhausted(
-      ctx,
-      reset,
-      `Monthly spend limit reached at ${who} (it resets at 00:00 UTC on the 1st)`,
-    );
-  }
-
-  const geminiQuota = info.quotaIds.length > 0 || info.codes.includes('resource_exhausted');
-  if (geminiQuota && info.zeroQuota) {
-    return exhausted(
-      ctx,
-      pacificMidnight(now),
-      `No free quota for this model at ${who} ("limit: 0"): enable billing or pick another model`,
-    );
-  }
-  const dailyQuotaId = info.quotaIds.find((id) => /PerDay/i.test(id));
-  if (dailyQuotaId !== undefined) {
-    // A quota id is an identifier; anything else in that field is not repeated.
-    const named = QUOTA_ID.test(dailyQuotaId) ? ` ${dailyQuotaId}` : '';
-    return exhausted(
-      ctx,
-      pacificMidnight(now),
-      `Daily quota${named} used up at ${who} (it resets at midnight Pacific time)`,
-    );
-  }
-
-  if (info.limitSource === 'openrouter_free_tier_daily' || /free-models-per-day/i.test(info.text)) {
-    const headerReset = future(ctx, latestReset(ctx.windows.filter((w) => w.window === 'rpd')));
-    return exhausted(
-      ctx,
-      headerReset ?? utcMidnight(now),
-      `Daily free-model allowance used up at ${who} (it resets at 00:00 UTC)`,
-    );
-  }
-
-  if (
-    hasCode(info, CLOUDFLARE_DAILY_CODES) !== undefined ||
-    /daily free allocation/i.test(info.text)
-  ) {
-    return exhausted(
-      ctx,
-      utcMidnight(now),
-      `Daily free allocation used up at ${who} (it resets at 00:00 UTC)`,
-    );
-  }
-
-  const billingCode = hasCode(info, BILLING_CODES);
-  if (billingCode !== undefined || status === 402 || /credit balance is too low/i.test(info.text)) {
-    const what = billingCode === undefined ? `HTTP ${status}` : billingCode;
-    return exhausted(
-      ctx,
-      catalogReset(ctx),
-      `Out of credit or quota at ${who} (${what}): top up the account`,
-    );
-  }
-
-  if (status !== 429) return undefined;
-  const emptyDaily = emptyWindows(ctx, true);
-  if (emptyDaily.length > 0 || info.perDay) {
-    // Every hint must have cleared before a spent daily window is worth a probe: take the latest.
-    const hints = [ctx.retryAfterMs, info.retryAfterMs]
-      .filter((ms): ms is number => ms !== undefined)
-      .map((ms) => now + ms);
-    const windowReset = future(ctx, latestReset(emptyDaily));
-    if (windowReset !== undefined) hints.push(windowReset);
-    const at = hints.length === 0 ? undefined : Math.max(...hints);
-    const first = emptyDaily[0];
-    const which = first === undefined ? '' : ` (${WINDOW_NAMES[first.window]})`;
-    return exhausted(ctx, at ?? catalogReset(ctx), `Daily limit used up at ${who}${which}`);
-  }
-  return undefined;
-}
-
-function keyProblem(ctx: Context): FailureDecision | undefined {
+function keyProblem(ctx: FailureContext): FailureDecision | undefined {
   const { status, info, who } = ctx;
   const apiKeyWording = info.codes.includes('api_key_invalid') || API_KEY_WORDING.test(info.text);
   if (status === 401 || (status === 400 && apiKeyWording)) {
@@ -347,12 +195,12 @@ function describeOverload(status: number, who: string): string {
 }
 
 /** The headers report at least one window, and every reported window has room left. */
-function capacityLeft(ctx: Context): boolean {
+function capacityLeft(ctx: FailureContext): boolean {
   const reported = ctx.windows.filter((w) => w.remaining !== undefined);
   return reported.length > 0 && reported.every((w) => (w.remaining ?? 0) > 0);
 }
 
-function temporary(ctx: Context): FailureDecision {
+function temporary(ctx: FailureContext): FailureDecision {
   const { status, info, who } = ctx;
   const told = ctx.retryAfterMs ?? info.retryAfterMs;
   if (status !== 429) return serverFailure(ctx, told, describeOverload(status, who));
@@ -402,13 +250,13 @@ const NETWORK_WHAT: Record<'timeout' | 'reset' | 'connect', (who: string) => str
  * daily quotas, 00:00 UTC for OpenRouter's free daily allowance (or its echoed reset header) and
  * Cloudflare's daily allocation, 00:00 UTC on the 1st for Anthropic spend limits, the provider's
  * stated wait or reset for a spent daily window; otherwise `resetZone`, else the next 00:00 UTC.
- * Parks are capped at {@link MAX_PARK_MS}. Never throws for a finite `now`, whatever the status,
+ * Parks are capped at MAX_PARK_MS (exhaustion.ts). Never throws for a finite `now`, whatever the status,
  * body and headers.
  */
 export function classifyFailure(input: FailureInput): FailureDecision {
   const who = input.providerId === '' ? 'the provider' : input.providerId;
   if (typeof input.status === 'string') {
-    const ctx: Context = {
+    const ctx: FailureContext = {
       input,
       who,
       status: 0,
@@ -432,7 +280,7 @@ export function classifyFailure(input: FailureInput): FailureDecision {
     Number.isInteger(input.status) && input.status >= 400
       ? input.status
       : (info.statusCode ?? input.status);
-  const ctx: Context = { input, who, status, info, windows };
+  const ctx: FailureContext = { input, who, status, info, windows };
   const retryAfterMs = observed.retryAfterMs ?? info.echoed?.retryAfterMs;
   if (retryAfterMs !== undefined) ctx.retryAfterMs = retryAfterMs;
 

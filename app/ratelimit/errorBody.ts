@@ -6,11 +6,10 @@
  */
 import {
   headerLookupFromRecord,
-  MAX_PLAUSIBLE_MS,
-  parseDuration,
   parseRateLimitHeaders,
   type RateLimitObservation,
 } from './headers.ts';
+import { MAX_PLAUSIBLE_MS, parseDuration } from './headerValues.ts';
 
 /** What an error body says, in the terms the classifier needs. */
 export interface ErrorBodyInfo {

@@ -1,6 +1,6 @@
 import type { AttemptOutcome } from '../../app/limiter/limiter.ts';
 import { headerLookup } from '../upstream/client.ts';
-import type { AttemptInfo } from '../proxy/attempt.ts';
+import type { AttemptInfo } from './capacityGate.ts';
 
 /** How an attempt ended, as the limiter (and the team's shared pools) read it. */
 export function outcomeOf(info: AttemptInfo): AttemptOutcome {

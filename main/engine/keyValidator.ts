@@ -40,6 +40,25 @@ export function modelsCall(
   }
 }
 
+/** Sends the models call with the key check's bounds; the body is read up to `maxBytes` ('' when it fails mid-way). */
+export async function sendModelsCall(
+  upstream: UpstreamClient,
+  provider: Provider,
+  secret: string | undefined,
+  maxBytes: number,
+): Promise<{ status: number; text: string }> {
+  const call = modelsCall(provider, secret);
+  const res = await upstream.send({
+    url: call.url,
+    method: 'GET',
+    headers: call.headers,
+    signal: AbortSignal.timeout(15_000),
+    timeouts: { headersMs: 15_000, idleMs: 15_000 },
+  });
+  const text = await readBodyText(res.body, maxBytes).catch(() => '');
+  return { status: res.status, text };
+}
+
 function countModels(text: string): number | undefined {
   try {
     const body = JSON.parse(text) as { data?: unknown[]; models?: unknown[] };
@@ -71,19 +90,11 @@ export function createKeyValidator(
         message: `No provider "${providerId}" in the catalog.`,
         latencyMs: null,
       };
-    const call = modelsCall(provider, secret);
     const started = clock();
     try {
-      const res = await upstream.send({
-        url: call.url,
-        method: 'GET',
-        headers: call.headers,
-        signal: AbortSignal.timeout(15_000),
-        timeouts: { headersMs: 15_000, idleMs: 15_000 },
-      });
-      const text = await readBodyText(res.body, 2 * 1024 * 1024).catch(() => '');
+      const { status, text } = await sendModelsCall(upstream, provider, secret, 2 * 1024 * 1024);
       const latencyMs = clock() - started;
-      if (res.status >= 200 && res.status < 300) {
+      if (status >= 200 && status < 300) {
         const count = countModels(text);
         return {
           outcome: 'ok',
@@ -91,18 +102,14 @@ export function createKeyValidator(
           latencyMs,
         };
       }
-      if (
-        res.status === 401 ||
-        res.status === 403 ||
-        (res.status === 400 && saysKeyInvalid(text))
-      ) {
+      if (status === 401 || status === 403 || (status === 400 && saysKeyInvalid(text))) {
         return {
           outcome: 'invalid',
-          message: `${provider.name} refused the key (HTTP ${res.status}). Check that it was copied whole and is still active.`,
+          message: `${provider.name} refused the key (HTTP ${status}). Check that it was copied whole and is still active.`,
           latencyMs,
         };
       }
-      if (res.status === 429) {
+      if (status === 429) {
         return {
           outcome: 'ok',
           message: `${provider.name} knows the key but is rate-limiting it right now (HTTP 429).`,
@@ -111,7 +118,7 @@ export function createKeyValidator(
       }
       return {
         outcome: 'failed',
-        message: `${provider.name} answered HTTP ${res.status} to a model list request; the key could not be confirmed.`,
+        message: `${provider.name} answered HTTP ${status} to a model list request; the key could not be confirmed.`,
         latencyMs,
       };
     } catch (err) {

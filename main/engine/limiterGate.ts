@@ -24,15 +24,6 @@ import {
   seedTargets,
 } from '../../app/limiter/outcomes.ts';
 import {
-  parseJournalEntry,
-  replayJournal,
-  settleEntry,
-  takeEntry,
-  type JournalEntry,
-} from '../../app/limiter/journal.ts';
-import { restore, snapshot } from '../../app/limiter/snapshot.ts';
-import {
-  EMPTY_LIMITER_STATE,
   poolIdOf,
   type Demand,
   type LimiterState,
@@ -40,10 +31,11 @@ import {
 } from '../../app/limiter/state.ts';
 import type { LimiterStore } from '../../app/limiter/store.ts';
 import { limiterView, type LimiterView } from '../../app/limiter/view.ts';
-import type { AttemptInfo } from '../proxy/attempt.ts';
-import type { Admission, CapacityGate } from '../proxy/gate.ts';
+import type { Admission, AttemptInfo, CapacityGate } from './capacityGate.ts';
 import type { ProxyRequest } from '../../app/formats/proxyRequest.ts';
 import { outcomeOf } from './attemptOutcome.ts';
+import { limiterTargetOf } from './seedTargets.ts';
+import { createLimiterPersistence, type GateTimers } from './limiterPersistence.ts';
 import { acquireShared, type SharedAcquireDeps } from './sharedAcquire.ts';
 import type { SharedPools } from './sharedPools.ts';
 import type { Candidate } from './targets.ts';
@@ -51,11 +43,7 @@ import type { Candidate } from './targets.ts';
 /** Most requests that may wait for one pool at once; the next is refused at once. */
 export const DEFAULT_MAX_WAITERS = 256;
 
-/** Timers in the clock's units, so a simulation can run the gate on scaled or virtual time. */
-export interface GateTimers {
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
+export type { GateTimers } from './limiterPersistence.ts';
 
 export interface LimiterGateOptions {
   clock: () => number;
@@ -117,101 +105,35 @@ function refusalOf(refusal: Refusal): Admission {
 /** A take handed back unused: settled like a request the provider refused before any work. */
 const HANDED_BACK: AttemptOutcome = { status: 429 };
 
-/** Background timers must not keep a process alive on their own. */
-function unref(handle: unknown): void {
-  (handle as { unref?: () => void } | undefined)?.unref?.();
-}
-
 /** A CapacityGate over app/limiter, with a bounded FIFO wait per pool and throttled persistence. */
 export function createLimiterGate(options: LimiterGateOptions): LimiterGate {
-  const { clock, store, onChange, onError, shared } = options;
+  const { clock, shared } = options;
   const timers = options.timers ?? NODE_TIMERS;
   const maxWaiters = options.maxWaitersPerPool ?? DEFAULT_MAX_WAITERS;
-  const saveEveryMs = options.saveEveryMs ?? 1000;
-  const notifyEveryMs = options.notifyEveryMs ?? 250;
   const queues = new Map<string, Queue>();
   /** Local admissions with their ticket, so one the team refuses can be handed back. */
   const granted = new WeakMap<Admission, { target: LimiterTarget; ticket: Ticket }>();
-  let state: LimiterState = EMPTY_LIMITER_STATE;
-  /** Journalled takes of pools not seeded yet; applied when their pool appears. */
-  let unapplied: JournalEntry[] = [];
-  let saveTimer: unknown;
-  let notifyTimer: unknown;
-  let dirty = false;
   let stopped = false;
-
-  const report = (error: unknown) => onError?.(error);
-
-  if (store !== undefined) {
-    try {
-      const saved = store.load();
-      if (saved !== undefined) state = restore(saved, clock());
-      const entries = (store.loadJournal?.() ?? []).flatMap((raw) => {
-        const entry = parseJournalEntry(raw);
-        return entry === undefined ? [] : [entry];
-      });
-      ({ state, unapplied } = replayJournal(state, entries));
-    } catch (error) {
-      report(error);
-    }
-  }
-
-  function save(): void {
-    saveTimer = undefined;
-    if (!dirty || store === undefined) return;
-    dirty = false;
-    try {
-      store.save(snapshot(state, clock()), unapplied);
-    } catch (error) {
-      report(error);
-    }
-  }
-
-  function notify(): void {
-    notifyTimer = undefined;
-    try {
-      onChange?.(limiterView(state, clock()), state);
-    } catch (error) {
-      report(error);
-    }
-  }
-
-  function changed(): void {
-    if (stopped) return;
-    dirty = true;
-    if (store !== undefined && saveTimer === undefined) {
-      saveTimer = timers.setTimeout(save, saveEveryMs);
-      unref(saveTimer);
-    }
-    if (onChange !== undefined && notifyTimer === undefined) {
-      notifyTimer = timers.setTimeout(notify, notifyEveryMs);
-      unref(notifyTimer);
-    }
-  }
-
-  function targetOf(candidate: Candidate): LimiterTarget {
-    return {
-      provider: candidate.provider,
-      model: candidate.model,
-      keyId: candidate.keyId,
-      tier: candidate.tier,
-    };
-  }
+  const persistence = createLimiterPersistence({
+    clock,
+    timers,
+    store: options.store,
+    saveEveryMs: options.saveEveryMs ?? 1000,
+    notifyEveryMs: options.notifyEveryMs ?? 250,
+    onChange: options.onChange,
+    report: (error) => options.onError?.(error),
+    current: () => state,
+  });
+  let state: LimiterState = persistence.restored;
+  const changed = persistence.changed;
 
   /** Applies journalled takes of the target's pool once the pool exists (seeded now if need be). */
   function adopt(targets: readonly LimiterTarget[]): void {
-    if (unapplied.length === 0) return;
-    const waiting = new Set(unapplied.map((entry) => entry.pool));
-    const missing = targets.filter((t) => waiting.has(poolIdOf(t)) && !state.pools[poolIdOf(t)]);
-    if (missing.length > 0) state = seedTargets(state, missing, clock());
-    const replayed = replayJournal(state, unapplied);
-    if (replayed.unapplied.length === unapplied.length) return;
-    ({ state, unapplied } = replayed);
-    changed();
+    state = persistence.adopt(state, targets);
   }
 
   function admission(target: LimiterTarget, ticket: Ticket): Admission {
-    store?.append?.(takeEntry(ticket));
+    persistence.take(ticket);
     let released = false;
     const granting: Admission = {
       ok: true,
@@ -220,7 +142,7 @@ export function createLimiterGate(options: LimiterGateOptions): LimiterGate {
         released = true;
         const outcome = outcomeOf(info);
         state = releaseState(state, target, ticket, outcome, clock());
-        store?.append?.(settleEntry(ticket, outcome));
+        persistence.settle(ticket, outcome);
         changed();
         if (info.failure?.class === 'key-invalid') {
           // Every pool of the key: its waiters are refused now rather than at their deadline.
@@ -237,7 +159,7 @@ export function createLimiterGate(options: LimiterGateOptions): LimiterGate {
 
   function handBack(target: LimiterTarget, ticket: Ticket): void {
     state = releaseState(state, target, ticket, HANDED_BACK, clock());
-    store?.append?.(settleEntry(ticket, HANDED_BACK));
+    persistence.settle(ticket, HANDED_BACK);
     changed();
     pump(ticket.pool);
   }
@@ -313,7 +235,8 @@ export function createLimiterGate(options: LimiterGateOptions): LimiterGate {
    */
   async function afterCommit(pending: Promise<Admission>): Promise<Admission> {
     const admitted = await pending;
-    if (admitted.ok && store?.committed !== undefined) await store.committed().catch(report);
+    const commit = admitted.ok ? persistence.committed() : undefined;
+    if (commit !== undefined) await commit;
     return admitted;
   }
 
@@ -325,7 +248,7 @@ export function createLimiterGate(options: LimiterGateOptions): LimiterGate {
   ): Promise<Admission> {
     if (stopped) return refuse('The engine is stopping.');
     if (signal.aborted) return refuse('The client closed the request.');
-    const target = targetOf(candidate);
+    const target = limiterTargetOf(candidate);
     adopt([target]);
     const demand = demandOn(target, req.promptChars, req.maxTokens);
     const id = poolIdOf(target);
@@ -388,7 +311,7 @@ export function createLimiterGate(options: LimiterGateOptions): LimiterGate {
 
   return {
     acquire: (candidate, req, waitMs, signal) =>
-      shared !== undefined && shared.shares(targetOf(candidate))
+      shared !== undefined && shared.shares(limiterTargetOf(candidate))
         ? acquireShared(teamDeps(shared), candidate, req, waitMs, signal)
         : afterCommit(acquire(candidate, req, waitMs, signal)),
     state: () => state,
@@ -414,11 +337,7 @@ export function createLimiterGate(options: LimiterGateOptions): LimiterGate {
           settle(queue, waiter, refuse('The engine is stopping.'));
       }
       queues.clear();
-      if (saveTimer !== undefined) timers.clearTimeout(saveTimer);
-      if (notifyTimer !== undefined) timers.clearTimeout(notifyTimer);
-      notifyTimer = undefined;
-      dirty = dirty || store !== undefined;
-      save();
+      persistence.stop();
     },
   };
 }

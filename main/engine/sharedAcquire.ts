@@ -7,7 +7,7 @@
 import type { LimiterTarget, PoolState } from '../../app/limiter/state.ts';
 import type { Ticket } from '../../app/limiter/limiter.ts';
 import { outcomeOf } from './attemptOutcome.ts';
-import type { Admission } from '../proxy/gate.ts';
+import type { Admission } from './capacityGate.ts';
 import type { GateTimers } from './limiterGate.ts';
 import type { ProxyRequest } from '../../app/formats/proxyRequest.ts';
 import type { SharedPools } from './sharedPools.ts';

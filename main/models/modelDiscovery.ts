@@ -1,8 +1,8 @@
 import type { Provider } from '../../app/catalog/schema.ts';
 import type { Config } from '../../app/config/schema.ts';
-import { modelsCall } from '../engine/keyValidator.ts';
+import { sendModelsCall } from '../engine/keyValidator.ts';
 import type { ProviderDirectory } from '../engine/providerDirectory.ts';
-import { readBodyText, type UpstreamClient } from '../upstream/client.ts';
+import type { UpstreamClient } from '../upstream/client.ts';
 import type { ModelStore } from './modelStore.ts';
 
 /** How often each key's list is fetched by default: every few hours. */
@@ -41,18 +41,11 @@ export function httpModelLister(
   log: (message: string) => void,
 ): ListModels {
   return async (provider, keyId) => {
-    const call = modelsCall(provider, keyId === '' ? undefined : await secret(keyId));
-    const res = await upstream.send({
-      url: call.url,
-      method: 'GET',
-      headers: call.headers,
-      signal: AbortSignal.timeout(15_000),
-      timeouts: { headersMs: 15_000, idleMs: 15_000 },
-    });
-    const text = await readBodyText(res.body, 8 * 1024 * 1024).catch(() => '');
-    if (res.status < 200 || res.status >= 300) {
+    const key = keyId === '' ? undefined : await secret(keyId);
+    const { status, text } = await sendModelsCall(upstream, provider, key, 8 * 1024 * 1024);
+    if (status < 200 || status >= 300) {
       log(
-        `models: ${provider.name} answered HTTP ${res.status} to the model list${keyId ? ` for key ${keyId}` : ''}; keeping the last list`,
+        `models: ${provider.name} answered HTTP ${status} to the model list${keyId ? ` for key ${keyId}` : ''}; keeping the last list`,
       );
       return undefined;
     }

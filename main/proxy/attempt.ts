@@ -4,7 +4,7 @@
  * aborted from outside when the client hangs up or the dispatcher drops it, and by itself when
  * it fails. It never changes a record it has handed out: every step makes a new `AttemptInfo`.
  */
-import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import type { RelayedRequest } from '../../app/formats/proxyRequest.ts';
 import {
   cancelledByClient,
@@ -21,29 +21,12 @@ import {
   type UpstreamClient,
 } from '../upstream/client.ts';
 import { ourBug, parseMaybeJson, streamFailure, upstreamErrorMessage } from './attemptFailure.ts';
-import type { Codec, EncodedRequest, UsageCounts } from './codec.ts';
+import type { AttemptInfo } from '../engine/capacityGate.ts';
+import type { Codec, EncodedRequest } from './codec.ts';
 import { awaitFirstData } from './streamCommit.ts';
 
-/** What one attempt came to; the request log keeps one of these per attempt. */
-export type AttemptInfo = Readonly<{
-  provider: string;
-  model: string;
-  keyId: string | undefined;
-  startedAt: number;
-  /** HTTP status from the provider, or 0 when none arrived. */
-  status: number;
-  outcome: 'ok' | 'failed' | 'failed-mid-stream' | 'aborted' | 'lost-race' | 'skipped';
-  failure?: FailureDecision;
-  headersMs?: number;
-  firstTokenMs?: number;
-  totalMs?: number;
-  usage?: UsageCounts;
-  hedged: boolean;
-  /** What the client was sent, when the user opted into logging bodies (capped). */
-  responseText?: string;
-  /** The provider's response headers, for the limiter (never logged). */
-  upstreamHeaders?: IncomingHttpHeaders;
-}>;
+// The dispatcher and the request recorder read the record from here.
+export type { AttemptInfo };
 
 /** An attempt that reached its first meaningful byte: it can be committed to the client. */
 export type ReadyAttempt = {

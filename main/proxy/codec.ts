@@ -1,12 +1,7 @@
 import type { StreamError, TranslationError } from '../../app/formats/common.ts';
 import type { Provider } from '../../app/catalog/schema.ts';
 import type { ProxyRequest } from '../../app/formats/proxyRequest.ts';
-
-/**
- * Token counts as the provider reported them (0 where it did not). `tokensCached` is the part of
- * `tokensIn` read from the provider's prompt cache, priced at the catalog's cached rate.
- */
-export type UsageCounts = { tokensIn: number; tokensOut: number; tokensCached?: number };
+import type { UsageCounts } from '../engine/capacityGate.ts';
 
 /** One step of relaying a stream: what to send the client now, and what was learned. */
 export type RelayStep = {

@@ -8,7 +8,8 @@ import { randomUUID } from 'node:crypto';
 import { malformedStream, truncatedStream, type StreamError } from '../../app/formats/common.ts';
 import type { ChatCompletionChunk, Usage } from '../../app/formats/openai.ts';
 import { SseParser, type SseEvent } from '../../app/formats/sse.ts';
-import type { RelayStep, StreamRelay, UsageCounts } from './codec.ts';
+import type { UsageCounts } from '../engine/capacityGate.ts';
+import type { RelayStep, StreamRelay } from './codec.ts';
 
 type HubItem = ChatCompletionChunk | StreamError;
 

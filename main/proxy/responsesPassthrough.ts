@@ -8,9 +8,10 @@ import type { Provider } from '../../app/catalog/schema.ts';
 import { malformedStream, type StreamError } from '../../app/formats/common.ts';
 import type { ResponsesRequest } from '../../app/formats/responses.ts';
 import { conversationOf } from '../../app/formats/responses.ts';
-import { encodeResponsesEvent } from '../../app/formats/responsesOutput.ts';
+import { encodeResponsesEvent } from '../../app/formats/responsesStream.ts';
 import type { HubRequest } from './adapter.ts';
-import type { Codec, DecodedBody, UsageCounts } from './codec.ts';
+import type { UsageCounts } from '../engine/capacityGate.ts';
+import type { Codec, DecodedBody } from './codec.ts';
 import { passthrough, withModel } from './passthrough.ts';
 import { parseJson, passthroughRelay, tokenCount } from './relays.ts';
 

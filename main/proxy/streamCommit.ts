@@ -10,7 +10,8 @@ import { transportFailureOf } from '../upstream/client.ts';
 import type { AttemptInfo, AttemptRun, FailedAttempt, Failing, ReadyAttempt } from './attempt.ts';
 import { CAPTURE_LIMIT_CHARS } from './attempt.ts';
 import { internalStreamError, ourBug, streamFailure } from './attemptFailure.ts';
-import type { RelayStep, StreamRelay, UsageCounts } from './codec.ts';
+import type { UsageCounts } from '../engine/capacityGate.ts';
+import type { RelayStep, StreamRelay } from './codec.ts';
 
 /** A streamed attempt whose upstream answered 2xx: its body, and the record as it stands. */
 export type FirstData = {

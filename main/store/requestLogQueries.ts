@@ -129,29 +129,19 @@ export class RequestLogQueryError extends Error {
 export function listQuery(query: RequestLogQuery): { sql: string; params: (string | number)[] } {
   const where: string[] = [];
   const params: (string | number)[] = [];
-  if (query.route !== undefined) {
-    where.push('route = ?');
-    params.push(query.route);
-  }
-  if (query.provider !== undefined) {
-    where.push('provider = ?');
-    params.push(query.provider);
-  }
+  const filter = (condition: string, value: string | number | undefined): void => {
+    if (value === undefined) return;
+    where.push(condition);
+    params.push(value);
+  };
+  filter('route = ?', query.route);
+  filter('provider = ?', query.provider);
   // Written exactly as the index expression `requests_by_success`, so the planner uses it.
   if (query.status === 'ok') where.push('(status BETWEEN 200 AND 299) = 1');
   else if (query.status === 'error') where.push('(status BETWEEN 200 AND 299) = 0');
-  else if (query.status !== undefined) {
-    where.push('status = ?');
-    params.push(query.status);
-  }
-  if (query.from !== undefined) {
-    where.push('started_at >= ?');
-    params.push(query.from);
-  }
-  if (query.to !== undefined) {
-    where.push('started_at < ?');
-    params.push(query.to);
-  }
+  else filter('status = ?', query.status);
+  filter('started_at >= ?', query.from);
+  filter('started_at < ?', query.to);
   if (query.cursor !== undefined) {
     const cursor = decodeCursor(query.cursor);
     if (!cursor) throw new RequestLogQueryError('cursor: not a cursor this log gave out');

@@ -15,6 +15,17 @@ import {
 
 const SEP = '\u0000';
 
+/** A row id's parts: resolution, bucket, provider, model, key (as joined with SEP). */
+function splitId(id: string): [string, string, string, string, string] {
+  return id.split(SEP) as [string, string, string, string, string];
+}
+
+/** A row id as the table's key columns, in the order both statements bind them. */
+function keyColumns(id: string): [number, number, number, string, string, string] {
+  const [res, bucket, provider, model, keyId] = splitId(id);
+  return [Number(res), levelOf(model, keyId), Number(bucket), provider, model, keyId];
+}
+
 /**
  * Keeps the rollup rows current as log rows are written. The newest buckets stay in memory, so
  * a flush writes each touched row once without reading it back.
@@ -56,13 +67,7 @@ export class RollupWriter {
     }
     const touched = new Map<string, Rollup>();
     for (const [id, delta] of finest) {
-      const [res, bucket, provider, model, keyId] = id.split(SEP) as [
-        string,
-        string,
-        string,
-        string,
-        string,
-      ];
+      const [res, bucket, provider, model, keyId] = splitId(id);
       for (const [m, k] of [
         [model, keyId],
         [model, ANY],
@@ -76,37 +81,20 @@ export class RollupWriter {
       }
     }
     for (const [id, delta] of touched) {
-      const [res, bucket, provider, model, keyId] = id.split(SEP) as [
-        string,
-        string,
-        string,
-        string,
-        string,
-      ];
+      const key = keyColumns(id);
+      const [res, , bucket] = key;
       let row = this.#cache.get(id);
       if (!row) {
         row = emptyRollup();
-        if (this.#mayBeStored(Number(res), Number(bucket))) {
-          const stored = this.#select.get(
-            Number(res),
-            levelOf(model, keyId),
-            Number(bucket),
-            provider,
-            model,
-            keyId,
-          ) as RollupRow | undefined;
+        if (this.#mayBeStored(res, bucket)) {
+          const stored = this.#select.get(...key) as RollupRow | undefined;
           if (stored) addRow(row, stored);
         }
         this.#cache.set(id, row);
       }
       mergeRollup(row, delta);
       this.#upsert.run(
-        Number(res),
-        levelOf(model, keyId),
-        Number(bucket),
-        provider,
-        model,
-        keyId,
+        ...key,
         row.count,
         row.errors,
         row.tokensIn,

@@ -12,12 +12,11 @@ import {
   responsesToOpenAiRequest,
 } from '../../app/formats/responses.ts';
 import type { ChatCompletion, ChatCompletionChunk } from '../../app/formats/openai.ts';
+import { openAiToResponse, type ResponseContext } from '../../app/formats/responsesOutput.ts';
 import {
   encodeResponsesEvent,
-  openAiToResponse,
   OpenAiToResponsesStream,
-  type ResponseContext,
-} from '../../app/formats/responsesOutput.ts';
+} from '../../app/formats/responsesStream.ts';
 import type { Answer, Turn } from './reply.ts';
 import type { AnswerContext, Endpoint, Wire, WireEvent } from './wire.ts';
 

@@ -35,7 +35,8 @@ import {
 } from '../../../app/formats/thinkingSignature.ts';
 import type { ErrorEnvelope } from '../../server/respond.ts';
 import type { Adapter } from '../adapter.ts';
-import type { Codec, DecodedBody, StreamRelay, UsageCounts } from '../codec.ts';
+import type { UsageCounts } from '../../engine/capacityGate.ts';
+import type { Codec, DecodedBody, StreamRelay } from '../codec.ts';
 import { passthrough, withModel } from '../passthrough.ts';
 import { parseJson, passthroughRelay, tokenCount, type FromOpenAi } from '../relays.ts';
 import { betaHeaders } from '../targetExtras.ts';

@@ -10,13 +10,15 @@ import {
   ChatCompletionSchema,
   CompletionRequestSchema,
   EmbeddingsRequestSchema,
-  encodeOpenAiStreamItem,
-  OPENAI_DONE,
-  parseOpenAiStreamData,
   type ChatCompletion,
   type ChatCompletionRequest,
   type Usage,
 } from '../../../app/formats/openai.ts';
+import {
+  encodeOpenAiStreamItem,
+  OPENAI_DONE,
+  parseOpenAiStreamData,
+} from '../../../app/formats/openaiWire.ts';
 import type { Adapter, CallerEndpoint, HubRequest } from '../adapter.ts';
 import type { Codec, DecodedBody, StreamRelay } from '../codec.ts';
 import { passthrough, withModel } from '../passthrough.ts';

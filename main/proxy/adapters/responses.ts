@@ -16,12 +16,14 @@ import {
   type ResponsesRequest,
 } from '../../../app/formats/responses.ts';
 import {
-  encodeResponsesEvent,
   openAiToResponse,
-  OpenAiToResponsesStream,
   type ResponseContext,
   type ResponseObject,
 } from '../../../app/formats/responsesOutput.ts';
+import {
+  encodeResponsesEvent,
+  OpenAiToResponsesStream,
+} from '../../../app/formats/responsesStream.ts';
 import type { Adapter, HubRequest } from '../adapter.ts';
 import type { FromOpenAi } from '../relays.ts';
 import { responsesPassthrough } from '../responsesPassthrough.ts';

@@ -2,7 +2,7 @@ import { useId, useState, type FormEvent } from 'react';
 import type { Provider } from '../../../app/catalog/schema.ts';
 import { fieldErrors } from '../api/client.ts';
 import { useStore } from '../store/index.ts';
-import { describedBy, Field } from './Field.tsx';
+import { describedBy, Field, fieldAria } from './Field.tsx';
 
 /**
  * A new provider key: the secret goes to the engine once, into the OS keychain, and this form
@@ -66,8 +66,7 @@ export function AddKeyForm(props: { providers: readonly Provider[]; initialProvi
             id={ids.provider}
             value={provider}
             onChange={(e) => setProvider(e.target.value)}
-            aria-invalid={errors.provider !== undefined}
-            aria-describedby={describedBy(ids.provider, { error: errors.provider })}
+            {...fieldAria(ids.provider, { error: errors.provider })}
           >
             {props.providers.map((p) => (
               <option key={p.id} value={p.id}>
@@ -83,8 +82,7 @@ export function AddKeyForm(props: { providers: readonly Provider[]; initialProvi
             placeholder="e.g. personal"
             maxLength={80}
             onChange={(e) => setLabel(e.target.value)}
-            aria-invalid={errors.label !== undefined}
-            aria-describedby={describedBy(ids.label, { error: errors.label })}
+            {...fieldAria(ids.label, { error: errors.label })}
           />
         </Field>
         <Field id={ids.tier} label="Tier">

@@ -1,7 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { fieldErrors } from '../api/client.ts';
 import { useStore } from '../store/index.ts';
-import { describedBy, Field } from './Field.tsx';
+import { Field, fieldAria } from './Field.tsx';
 
 /** Adds a provider the catalog does not know: an id, a name, its address, its format and models. */
 export function CustomProviderForm() {
@@ -54,8 +54,7 @@ export function CustomProviderForm() {
             value={id}
             placeholder="my-llm"
             onChange={(e) => setId(e.target.value)}
-            aria-invalid={errors.id !== undefined}
-            aria-describedby={describedBy(ids.id, { error: errors.id })}
+            {...fieldAria(ids.id, { error: errors.id })}
           />
         </Field>
         <label htmlFor={ids.name}>
@@ -73,8 +72,7 @@ export function CustomProviderForm() {
             value={baseUrl}
             placeholder="http://127.0.0.1:8080/v1"
             onChange={(e) => setBaseUrl(e.target.value)}
-            aria-invalid={errors.baseUrl !== undefined}
-            aria-describedby={describedBy(ids.url, { error: errors.baseUrl })}
+            {...fieldAria(ids.url, { error: errors.baseUrl })}
           />
         </Field>
         <label htmlFor={ids.format}>

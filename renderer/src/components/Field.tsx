@@ -14,6 +14,14 @@ export function describedBy(
   return ids === '' ? undefined : ids;
 }
 
+/** The aria props of a field's control: invalid exactly while its error shows, described by hint and error. */
+export function fieldAria(
+  id: string,
+  shown: { hint?: boolean; error?: string | undefined },
+): { 'aria-invalid': boolean; 'aria-describedby': string | undefined } {
+  return { 'aria-invalid': shown.error !== undefined, 'aria-describedby': describedBy(id, shown) };
+}
+
 /**
  * A labelled form field with an optional hint and error beneath. The label names the control
  * and nothing else; hint and error reach screen readers through aria-describedby (see

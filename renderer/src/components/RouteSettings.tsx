@@ -2,12 +2,41 @@ import { useId } from 'react';
 import type { Route } from '../../../app/config/schema.ts';
 import type { RouteProblems } from '../lib/routeValidation.ts';
 import { AliasEditor } from './AliasEditor.tsx';
-import { describedBy, Field } from './Field.tsx';
+import { describedBy, Field, fieldAria } from './Field.tsx';
 
 function numberOrUndefined(text: string): number | undefined {
   if (text.trim() === '') return undefined;
   const n = Number(text);
   return Number.isFinite(n) ? n : undefined;
+}
+
+/** A number the route may leave out: an empty box means "none". */
+function OptionalNumberField(props: {
+  id: string;
+  label: string;
+  hint: string;
+  error: string | undefined;
+  min: number;
+  step: number;
+  placeholder: string;
+  value: number | undefined;
+  onChange: (value: number | undefined) => void;
+}) {
+  const { id, error } = props;
+  return (
+    <Field id={id} label={props.label} hint={props.hint} error={error}>
+      <input
+        id={id}
+        type="number"
+        min={props.min}
+        step={props.step}
+        placeholder={props.placeholder}
+        value={props.value ?? ''}
+        onChange={(e) => props.onChange(numberOrUndefined(e.target.value))}
+        {...fieldAria(id, { hint: true, error })}
+      />
+    </Field>
+  );
 }
 
 /** One route's settings beside its chain: name, aliases, limits, latency, privacy, budget. */
@@ -42,8 +71,7 @@ export function RouteSettings(props: {
           id={ids.name}
           value={route.name}
           onChange={(e) => set({ name: e.target.value })}
-          aria-invalid={problems.name !== undefined}
-          aria-describedby={describedBy(ids.name, { hint: true, error: problems.name })}
+          {...fieldAria(ids.name, { hint: true, error: problems.name })}
           spellCheck={false}
         />
       </Field>
@@ -81,34 +109,21 @@ export function RouteSettings(props: {
             onChange={(e) =>
               set({ onLimit: { mode: 'wait', maxWaitMs: numberOrUndefined(e.target.value) ?? 0 } })
             }
-            aria-invalid={problems.onLimit !== undefined}
-            aria-describedby={describedBy(ids.wait, { error: problems.onLimit })}
+            {...fieldAria(ids.wait, { error: problems.onLimit })}
           />
         </Field>
       )}
-      <Field
+      <OptionalNumberField
         id={ids.latency}
         label="Latency budget (ms to first byte)"
         hint="Optional. Past it, the next target starts beside the slow one; the first to answer wins."
         error={problems.latencyBudgetMs}
-      >
-        <input
-          id={ids.latency}
-          type="number"
-          min={50}
-          step={100}
-          placeholder="none"
-          value={route.latencyBudgetMs ?? ''}
-          onChange={(e) =>
-            props.onChange(without('latencyBudgetMs', numberOrUndefined(e.target.value)))
-          }
-          aria-invalid={problems.latencyBudgetMs !== undefined}
-          aria-describedby={describedBy(ids.latency, {
-            hint: true,
-            error: problems.latencyBudgetMs,
-          })}
-        />
-      </Field>
+        min={50}
+        step={100}
+        placeholder="none"
+        value={route.latencyBudgetMs}
+        onChange={(value) => props.onChange(without('latencyBudgetMs', value))}
+      />
       <Field
         id={ids.privacy}
         label="Privacy"
@@ -124,29 +139,17 @@ export function RouteSettings(props: {
           <option value="sensitive">Sensitive: only providers that do not train on it</option>
         </select>
       </Field>
-      <Field
+      <OptionalNumberField
         id={ids.budget}
         label="Paid budget (USD per day)"
         hint="Optional. Once spent, paid keys are skipped until midnight."
         error={problems.paidBudgetUsdPerDay}
-      >
-        <input
-          id={ids.budget}
-          type="number"
-          min={0}
-          step={0.5}
-          placeholder="no cap"
-          value={route.paidBudgetUsdPerDay ?? ''}
-          onChange={(e) =>
-            props.onChange(without('paidBudgetUsdPerDay', numberOrUndefined(e.target.value)))
-          }
-          aria-invalid={problems.paidBudgetUsdPerDay !== undefined}
-          aria-describedby={describedBy(ids.budget, {
-            hint: true,
-            error: problems.paidBudgetUsdPerDay,
-          })}
-        />
-      </Field>
+        min={0}
+        step={0.5}
+        placeholder="no cap"
+        value={route.paidBudgetUsdPerDay}
+        onChange={(value) => props.onChange(without('paidBudgetUsdPerDay', value))}
+      />
     </div>
   );
 }

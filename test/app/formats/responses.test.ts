@@ -7,11 +7,8 @@ import {
   responsesToOpenAiRequest,
   type ResponsesRequest,
 } from '../../../app/formats/responses.ts';
-import {
-  openAiToResponse,
-  OpenAiToResponsesStream,
-  type ResponseContext,
-} from '../../../app/formats/responsesOutput.ts';
+import { openAiToResponse, type ResponseContext } from '../../../app/formats/responsesOutput.ts';
+import { OpenAiToResponsesStream } from '../../../app/formats/responsesStream.ts';
 
 function parse(body: Record<string, unknown>): ResponsesRequest {
   return ResponsesRequestSchema.parse({ model: 'm', ...body });

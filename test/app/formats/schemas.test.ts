@@ -11,11 +11,13 @@ import {
   ChatCompletionRequestSchema,
   CompletionRequestSchema,
   EmbeddingsRequestSchema,
+} from '../../../app/formats/openai.ts';
+import {
   encodeOpenAiStreamItem,
   openAiErrorBody,
   openAiStreamErrorData,
   parseOpenAiStreamData,
-} from '../../../app/formats/openai.ts';
+} from '../../../app/formats/openaiWire.ts';
 
 describe('ChatCompletionRequestSchema', () => {
   it('accepts a full request and keeps fields it does not name', () => {

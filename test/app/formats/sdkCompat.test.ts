@@ -9,7 +9,7 @@ import { encodeAnthropicEvent } from '../../../app/formats/anthropic.ts';
 import { OpenAiToAnthropicStream } from '../../../app/formats/anthropicInboundStream.ts';
 import { AnthropicToOpenAiStream } from '../../../app/formats/anthropicTargetStream.ts';
 import type { ChatCompletionChunk, ChunkDelta } from '../../../app/formats/openai.ts';
-import { OPENAI_DONE, encodeOpenAiStreamItem } from '../../../app/formats/openai.ts';
+import { OPENAI_DONE, encodeOpenAiStreamItem } from '../../../app/formats/openaiWire.ts';
 import { anthropicSse, translateSse } from './helpers.ts';
 
 function sseFetch(body: string): typeof fetch {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { OpenAiToAnthropicStream } from '../../../app/formats/anthropicInboundStream.ts';
 import type { StreamError } from '../../../app/formats/common.ts';
 import { GeminiToOpenAiStream } from '../../../app/formats/geminiTargetResponse.ts';
-import { parseOpenAiStreamData, type ChatCompletionChunk } from '../../../app/formats/openai.ts';
+import type { ChatCompletionChunk } from '../../../app/formats/openai.ts';
+import { parseOpenAiStreamData } from '../../../app/formats/openaiWire.ts';
 
 /*
  * Stream chunks whose fields have the wrong shape, as found by the relay fuzz in

@@ -5,9 +5,9 @@ import {
   cancelledByClient,
   DEFAULT_RATE_LIMIT_BACKOFF_MS,
   MAX_COOLDOWN_MS,
-  MAX_PARK_MS,
   type FailureInput,
 } from '../../../app/ratelimit/classify.ts';
+import { MAX_PARK_MS } from '../../../app/ratelimit/exhaustion.ts';
 import { headerLookupFromRecord, HEADER_DIALECTS } from '../../../app/ratelimit/headers.ts';
 import {
   GEMINI_LIMIT_ZERO,

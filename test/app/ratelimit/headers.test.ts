@@ -3,16 +3,18 @@ import { describe, expect, it } from 'vitest';
 import {
   HEADER_DIALECTS,
   headerLookupFromRecord,
+  parseRateLimitHeaders,
+  parseRetryAfterMs,
+  type HeaderLookup,
+  type RateLimitObservation,
+} from '../../../app/ratelimit/headers.ts';
+import {
   parseCount,
   parseDuration,
   parseEpoch,
   parseHttpDate,
-  parseRateLimitHeaders,
-  parseRetryAfterMs,
   parseRfc3339,
-  type HeaderLookup,
-  type RateLimitObservation,
-} from '../../../app/ratelimit/headers.ts';
+} from '../../../app/ratelimit/headerValues.ts';
 
 const NOW = Date.parse('2025-08-21T12:41:00Z');
 const lookup = (record: Record<string, string>): HeaderLookup => headerLookupFromRecord(record);

@@ -16,7 +16,7 @@ import {
   type PlanCandidate,
 } from '../../../app/routing/plan.ts';
 import { RouteSchema, type Route } from '../../../app/config/schema.ts';
-import type { AttemptInfo } from '../../../main/proxy/attempt.ts';
+import type { AttemptInfo } from '../../../main/engine/capacityGate.ts';
 import { createLimiterGate, type LimiterGate } from '../../../main/engine/limiterGate.ts';
 import type { ProxyRequest } from '../../../app/formats/proxyRequest.ts';
 import { nominalCostUsd, type AttemptResult, type Fleet, type Member } from './fleet.ts';

@@ -4,8 +4,8 @@ import type { Provider } from '../../../app/catalog/schema.ts';
 import type { LimiterSnapshot } from '../../../app/limiter/snapshot.ts';
 import type { LimiterView } from '../../../app/limiter/view.ts';
 import { classifyFailure } from '../../../app/ratelimit/classify.ts';
-import type { AttemptInfo } from '../../../main/proxy/attempt.ts';
-import type { Admission } from '../../../main/proxy/gate.ts';
+import type { AttemptInfo } from '../../../main/engine/capacityGate.ts';
+import type { Admission } from '../../../main/engine/capacityGate.ts';
 import {
   createLimiterGate,
   type GateTimers,

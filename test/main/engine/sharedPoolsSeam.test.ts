@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AttemptOutcome } from '../../../app/limiter/limiter.ts';
 import { readWindow } from '../../../app/limiter/windows.ts';
-import type { AttemptInfo } from '../../../main/proxy/attempt.ts';
+import type { AttemptInfo } from '../../../main/engine/capacityGate.ts';
 import { createLimiterGate, type GateTimers } from '../../../main/engine/limiterGate.ts';
 import type { ProxyRequest } from '../../../app/formats/proxyRequest.ts';
 import type { ChatCompletionRequest } from '../../../app/formats/openai.ts';

@@ -7,7 +7,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { ChatCompletionRequest } from '../../../app/formats/openai.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AttemptInfo } from '../../../main/proxy/attempt.ts';
+import type { AttemptInfo } from '../../../main/engine/capacityGate.ts';
 import {
   createLimiterGate,
   type GateTimers,

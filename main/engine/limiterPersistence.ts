@@ -1,0 +1,147 @@
+/**
+ * What the limiter gate keeps outside itself: the state restored from the store on start, the
+ * journal of takes and settlements, the throttled snapshot save and the throttled change notice.
+ * The queueing gate (limiterGate.ts) owns the state and calls in here when it changes.
+ */
+import {
+  parseJournalEntry,
+  replayJournal,
+  settleEntry,
+  takeEntry,
+  type JournalEntry,
+} from '../../app/limiter/journal.ts';
+import type { AttemptOutcome, Ticket } from '../../app/limiter/limiter.ts';
+import { seedTargets } from '../../app/limiter/outcomes.ts';
+import { restore, snapshot } from '../../app/limiter/snapshot.ts';
+import {
+  EMPTY_LIMITER_STATE,
+  poolIdOf,
+  type LimiterState,
+  type LimiterTarget,
+} from '../../app/limiter/state.ts';
+import type { LimiterStore } from '../../app/limiter/store.ts';
+import { limiterView, type LimiterView } from '../../app/limiter/view.ts';
+
+/** Timers in the clock's units, so a simulation can run the gate on scaled or virtual time. */
+export interface GateTimers {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export interface LimiterPersistenceOptions {
+  clock: () => number;
+  timers: GateTimers;
+  store: LimiterStore | undefined;
+  saveEveryMs: number;
+  notifyEveryMs: number;
+  onChange: ((view: LimiterView, state: LimiterState) => void) | undefined;
+  report: (error: unknown) => void;
+  /** The gate's current state, read when a save or a notice is due. */
+  current: () => LimiterState;
+}
+
+export interface LimiterPersistence {
+  /** The state loaded from the store with its journal replayed (empty without a store). */
+  readonly restored: LimiterState;
+  /** The state moved: a save and a change notice are scheduled (each at most once per period). */
+  changed(): void;
+  /** Applies journalled takes of these targets' pools (seeding the pools if need be). */
+  adopt(state: LimiterState, targets: readonly LimiterTarget[]): LimiterState;
+  take(ticket: Ticket): void;
+  settle(ticket: Ticket, outcome: AttemptOutcome): void;
+  /** Resolves once every journal entry so far is committed; undefined when the store has no journal. */
+  committed(): Promise<void> | undefined;
+  /** Cancels the timers and saves once more. */
+  stop(): void;
+}
+
+/** Background timers must not keep a process alive on their own. */
+function unref(handle: unknown): void {
+  (handle as { unref?: () => void } | undefined)?.unref?.();
+}
+
+export function createLimiterPersistence(options: LimiterPersistenceOptions): LimiterPersistence {
+  const { clock, timers, store, saveEveryMs, notifyEveryMs, onChange, report, current } = options;
+  let restored: LimiterState = EMPTY_LIMITER_STATE;
+  /** Journalled takes of pools not seeded yet; applied when their pool appears. */
+  let unapplied: JournalEntry[] = [];
+  let saveTimer: unknown;
+  let notifyTimer: unknown;
+  let dirty = false;
+  let stopped = false;
+
+  if (store !== undefined) {
+    try {
+      const saved = store.load();
+      if (saved !== undefined) restored = restore(saved, clock());
+      const entries = (store.loadJournal?.() ?? []).flatMap((raw) => {
+        const entry = parseJournalEntry(raw);
+        return entry === undefined ? [] : [entry];
+      });
+      ({ state: restored, unapplied } = replayJournal(restored, entries));
+    } catch (error) {
+      report(error);
+    }
+  }
+
+  function save(): void {
+    saveTimer = undefined;
+    if (!dirty || store === undefined) return;
+    dirty = false;
+    try {
+      store.save(snapshot(current(), clock()), unapplied);
+    } catch (error) {
+      report(error);
+    }
+  }
+
+  function notify(): void {
+    notifyTimer = undefined;
+    try {
+      const state = current();
+      onChange?.(limiterView(state, clock()), state);
+    } catch (error) {
+      report(error);
+    }
+  }
+
+  function changed(): void {
+    if (stopped) return;
+    dirty = true;
+    if (store !== undefined && saveTimer === undefined) {
+      saveTimer = timers.setTimeout(save, saveEveryMs);
+      unref(saveTimer);
+    }
+    if (onChange !== undefined && notifyTimer === undefined) {
+      notifyTimer = timers.setTimeout(notify, notifyEveryMs);
+      unref(notifyTimer);
+    }
+  }
+
+  return {
+    restored,
+    changed,
+    adopt(state, targets) {
+      if (unapplied.length === 0) return state;
+      const waiting = new Set(unapplied.map((entry) => entry.pool));
+      const missing = targets.filter((t) => waiting.has(poolIdOf(t)) && !state.pools[poolIdOf(t)]);
+      const seeded = missing.length > 0 ? seedTargets(state, missing, clock()) : state;
+      const replayed = replayJournal(seeded, unapplied);
+      if (replayed.unapplied.length === unapplied.length) return seeded;
+      unapplied = replayed.unapplied;
+      changed();
+      return replayed.state;
+    },
+    take: (ticket) => store?.append?.(takeEntry(ticket)),
+    settle: (ticket, outcome) => store?.append?.(settleEntry(ticket, outcome)),
+    committed: () => store?.committed?.().catch(report),
+    stop() {
+      stopped = true;
+      if (saveTimer !== undefined) timers.clearTimeout(saveTimer);
+      if (notifyTimer !== undefined) timers.clearTimeout(notifyTimer);
+      notifyTimer = undefined;
+      dirty = dirty || store !== undefined;
+      save();
+    },
+  };
+}
