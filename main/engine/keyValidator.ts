@@ -6,7 +6,7 @@ import {
   type UpstreamClient,
   UpstreamTransportError,
 } from '../upstream/client.ts';
-import { joinUrl } from '../proxy/url.ts';
+import { joinUrl } from '../upstream/url.ts';
 import type { ProviderDirectory } from './providerDirectory.ts';
 
 /** The provider's model-list URL and auth headers: the cheapest call that proves a key works. */

@@ -1,7 +1,7 @@
 import type { AttemptRecord, LoggedFailureClass, RequestRecord } from '../../app/admin/types.ts';
 import { costUsd, findModel, priceKnown } from '../../app/catalog/schema.ts';
-import type { AttemptInfo } from '../proxy/attempt.ts';
-import type { DispatchObserver, RequestSummary } from '../proxy/dispatcher.ts';
+import type { AttemptInfo } from './capacityGate.ts';
+import type { DispatchObserver, RequestSummary } from './dispatchReport.ts';
 import type { EventHub } from './eventHub.ts';
 import type { ProviderDirectory } from './providerDirectory.ts';
 import type { RequestLogThread } from '../store/requestLogThread.ts';

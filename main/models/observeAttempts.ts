@@ -1,4 +1,4 @@
-import type { RequestSummary } from '../proxy/dispatcher.ts';
+import type { RequestSummary } from '../engine/dispatchReport.ts';
 import type { ModelWatch } from './modelWatch.ts';
 
 /**

@@ -27,35 +27,12 @@ import {
 } from './attempt.ts';
 import { callerOf } from './adapters/registry.ts';
 import type { Codec } from './codec.ts';
-import type { Admission, CapacityGate } from './gate.ts';
+import type { Admission, CapacityGate } from '../engine/capacityGate.ts';
+import type { DispatchObserver, RequestSummary } from '../engine/dispatchReport.ts';
 import type { ProviderDirectory } from '../engine/providerDirectory.ts';
 import type { RelayedRequest as ProxyRequest } from '../../app/formats/proxyRequest.ts';
 import type { Candidate } from '../engine/targets.ts';
 import { routeRequest } from './requestRoute.ts';
-
-/** What the request log and the event stream learn about each request. */
-export type RequestSummary = {
-  req: ProxyRequest;
-  routeName: string | undefined;
-  /** The rule that chose the route, or `x-switchyard-route` when the header forced it. */
-  rule?: string;
-  /** What session affinity did: "kept on groq key "g2" (…): same session", or why it moved. */
-  affinity?: string;
-  /** The candidates the plan left out, each with why. */
-  planSkipped: ReadonlyArray<SkippedCandidate<Candidate>>;
-  attempts: AttemptInfo[];
-  /** Status the client got. */
-  status: number;
-  /** The error message the client got, when it got one. */
-  error?: string;
-  abortedByClient: boolean;
-  finishedAt: number;
-};
-
-export interface DispatchObserver {
-  requestStarted(req: ProxyRequest, routeName: string | undefined): void;
-  requestFinished(summary: RequestSummary): void;
-}
 
 export type DispatchDeps = AttemptDeps & {
   config: () => Config;

@@ -4,7 +4,7 @@ import { malformedStream } from '../../app/formats/common.ts';
 import type { Codec, DecodedBody, StreamRelay } from './codec.ts';
 import { parseJson } from './relays.ts';
 import { withOutputCap } from './targetExtras.ts';
-import { joinUrl } from './url.ts';
+import { joinUrl } from '../upstream/url.ts';
 
 /**
  * Replaces the model a client named (a route, `provider/model`) with the target's, caps the

@@ -16,7 +16,7 @@ import type { RoutePlan } from '../../app/routing/plan.ts';
 import { sendError, sendJson } from '../server/respond.ts';
 import { callerOf } from './adapters/registry.ts';
 import { authHeaders, readBodyText, type UpstreamClient } from '../upstream/client.ts';
-import { joinUrl } from './url.ts';
+import { joinUrl } from '../upstream/url.ts';
 import { betaHeaders } from './targetExtras.ts';
 import type { ProviderDirectory } from '../engine/providerDirectory.ts';
 import {

@@ -40,7 +40,7 @@ import type { Codec, DecodedBody, StreamRelay } from '../codec.ts';
 import { passthrough, withModel } from '../passthrough.ts';
 import { parseJson, passthroughRelay, tokenCount, type FromOpenAi } from '../relays.ts';
 import { betaHeaders } from '../targetExtras.ts';
-import { joinUrl } from '../url.ts';
+import { joinUrl } from '../../upstream/url.ts';
 
 /** Anthropic's `{type:'error',error:{type,message}}`, one error type per status. */
 export const anthropicErrorBody: ErrorEnvelope = (status, message) => ({

@@ -23,7 +23,7 @@ import type { EmbeddingsRequest } from '../../../app/formats/openai.ts';
 import type { Adapter } from '../adapter.ts';
 import type { Codec } from '../codec.ts';
 import { newChunkId, parseJson } from '../relays.ts';
-import { joinUrl } from '../url.ts';
+import { joinUrl } from '../../upstream/url.ts';
 import { GEMINI_CALLER } from './geminiCaller.ts';
 
 const toolCallId = () => `call_${randomUUID().replace(/-/g, '').slice(0, 12)}`;

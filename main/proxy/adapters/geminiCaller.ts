@@ -26,7 +26,7 @@ import type { ErrorEnvelope } from '../../server/respond.ts';
 import type { CallerEndpoint, CallerSide } from '../adapter.ts';
 import type { Codec } from '../codec.ts';
 import { openAiUsage, parseJson, passthroughRelay, type FromOpenAi } from '../relays.ts';
-import { joinUrl } from '../url.ts';
+import { joinUrl } from '../../upstream/url.ts';
 
 /** Google's `{error:{code,message,status}}`, the status string following the HTTP status. */
 export const geminiErrorEnvelope: ErrorEnvelope = (status, message) =>

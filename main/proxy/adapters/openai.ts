@@ -23,7 +23,7 @@ import type { Adapter, CallerEndpoint, HubRequest } from '../adapter.ts';
 import type { Codec, DecodedBody, StreamRelay } from '../codec.ts';
 import { passthrough, withModel } from '../passthrough.ts';
 import { openAiUsage, passthroughRelay, type FromOpenAi, type ToOpenAi } from '../relays.ts';
-import { joinUrl } from '../url.ts';
+import { joinUrl } from '../../upstream/url.ts';
 import type { ErrorEnvelope } from '../../server/respond.ts';
 
 const ERROR_TYPES: Record<number, string> = {

@@ -6,12 +6,9 @@ import { ConfigSchema } from '../../../app/config/schema.ts';
 import { EMPTY_LIMITER_STATE } from '../../../app/limiter/state.ts';
 import { planRoute } from '../../../app/routing/plan.ts';
 import { codecFor } from '../../../main/proxy/codecs.ts';
-import {
-  dispatch,
-  type DispatchDeps,
-  type RequestSummary,
-} from '../../../main/proxy/dispatcher.ts';
-import type { CapacityGate } from '../../../main/proxy/gate.ts';
+import { dispatch, type DispatchDeps } from '../../../main/proxy/dispatcher.ts';
+import type { RequestSummary } from '../../../main/engine/dispatchReport.ts';
+import type { CapacityGate } from '../../../main/engine/capacityGate.ts';
 import { createLimiterGate, type LimiterGate } from '../../../main/engine/limiterGate.ts';
 import { ProviderDirectory, loadShippedCatalog } from '../../../main/engine/providerDirectory.ts';
 import { countTextChars, type RelayedRequest } from '../../../app/formats/proxyRequest.ts';

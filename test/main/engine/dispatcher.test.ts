@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { targetStatus } from '../../../app/limiter/limiter.ts';
 import { codecFor } from '../../../main/proxy/codecs.ts';
 import type { Codec } from '../../../main/proxy/codec.ts';
-import type { Admission } from '../../../main/proxy/gate.ts';
+import type { Admission } from '../../../main/engine/capacityGate.ts';
 import { finished, startDispatchRig, type DispatchRig } from './dispatchHarness.ts';
 
 const OPENAI = { provider: 'openai', model: 'gpt-4o-mini' };
