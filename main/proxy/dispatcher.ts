@@ -8,7 +8,7 @@ import {
   skipOf,
 } from '../../app/routing/dispatchRules.ts';
 import type { Skip } from '../../app/routing/exhaustedAnswer.ts';
-import type { RoutePlan, SkippedCandidate } from '../../app/routing/plan.ts';
+import type { RoutePlan } from '../../app/routing/plan.ts';
 import {
   affinityNote,
   keepSession,
@@ -28,7 +28,7 @@ import {
 import { callerOf } from './adapters/registry.ts';
 import type { Codec } from './codec.ts';
 import type { Admission, CapacityGate } from '../engine/capacityGate.ts';
-import type { DispatchObserver, RequestSummary } from '../engine/dispatchReport.ts';
+import type { DispatchObserver } from '../engine/dispatchReport.ts';
 import type { ProviderDirectory } from '../engine/providerDirectory.ts';
 import type { RelayedRequest as ProxyRequest } from '../../app/formats/proxyRequest.ts';
 import type { Candidate } from '../engine/targets.ts';
