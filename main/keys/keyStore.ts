@@ -20,9 +20,6 @@ import { KeyStatuses, refuseInvalid, runKeyTest, type ValidateKey } from './keyS
 import { SecretCache } from './secretCache.ts';
 import { keychainAccount, lastFour, scrub } from './secretText.ts';
 
-// main/engine/attempt.ts (rewritten on the request-path branch) imports the error from here.
-export { KeyStoreError } from './keyErrors.ts';
-
 export type NewKey = {
   provider: string;
   label: string;

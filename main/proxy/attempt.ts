@@ -12,7 +12,7 @@ import {
   type FailureDecision,
 } from '../../app/ratelimit/classify.ts';
 import type { Candidate } from '../engine/targets.ts';
-import { KeyStoreError } from '../keys/keyStore.ts';
+import { KeyStoreError } from '../keys/keyErrors.ts';
 import {
   authHeaders,
   headerLookup,
