@@ -26,6 +26,7 @@ import type {
   KeyAddResult,
   KeychainStatus,
   KeyView,
+  LiveTraffic,
   MetricsResponse,
   PaidSpendView,
   ProxyKeyInfo,
@@ -210,6 +211,9 @@ export const MetricsQuerySchema = z.strictObject({
 });
 export type MetricsQuery = z.output<typeof MetricsQuerySchema>;
 
+/** The Overview's live window (GET /admin/live counts it; the dashboard keeps it current). */
+export const LIVE_WINDOW_MS = 15 * 60_000;
+
 export const ADMIN_API = {
   status: endpoint<EngineStatus>()('GET', '/admin/status', NoBody),
   getConfig: endpoint<Config>()('GET', '/admin/config', NoBody),
@@ -250,6 +254,8 @@ export const ADMIN_API = {
   listRequests: endpoint<RequestLogPage>()('GET', '/admin/requests', NoBody, RequestLogQuerySchema),
   getRequest: endpoint<RequestDetail>()('GET', '/admin/requests/:id', NoBody),
   metrics: endpoint<MetricsResponse>()('GET', '/admin/metrics', NoBody, MetricsQuerySchema),
+  /** The Overview's live figures, counted in the log (not paged), so exact at any log size. */
+  liveTraffic: endpoint<LiveTraffic>()('GET', '/admin/live', NoBody),
 
   testRequest: endpoint<TestRequestResult>()('POST', '/admin/test-request', TestRequestSchema),
   proxyKey: endpoint<ProxyKeyInfo>()('GET', '/admin/proxy-key', NoBody),

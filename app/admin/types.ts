@@ -138,6 +138,12 @@ export type MetricsPoint = MetricsStats & { t: number };
 /** One line of a chart: a provider, a `provider/model`, or a key id. */
 export type MetricsSeries = { group: string; points: MetricsPoint[]; total: MetricsStats };
 
+/** Requests that finished in one minute (`t` its start) of the Overview's live window. */
+export type LiveMinute = { t: number; requests: number; errors: number; failovers: number };
+
+/** The Overview's live figures: the requests of the last 15 minutes, counted per minute. */
+export type LiveTraffic = { from: number; to: number; minutes: LiveMinute[] };
+
 export type MetricsResponse = {
   range: MetricsRange;
   groupBy: MetricsGroupBy;

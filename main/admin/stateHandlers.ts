@@ -48,6 +48,7 @@ export type StateEndpoint =
   | 'listRequests'
   | 'getRequest'
   | 'metrics'
+  | 'liveTraffic'
   | 'testRequest'
   | 'proxyKey';
 
@@ -171,6 +172,7 @@ export function createStateHandlers(deps: StateDeps): Pick<AdminHandlers, StateE
       return detail;
     },
     metrics: ({ query }) => requestLog.metrics(query),
+    liveTraffic: () => requestLog.liveTraffic(),
 
     testRequest: ({ body }) => {
       if (!deps.sendTestRequest) {

@@ -2,12 +2,14 @@ import type { DatabaseSync } from 'node:sqlite';
 import type { MetricsQuery, RequestLogQuery } from '../../app/admin/contract.ts';
 import type {
   AttemptRecord,
+  LiveTraffic,
   MetricsResponse,
   RequestDetail,
   RequestListItem,
   RequestLogPage,
   RequestRecord,
 } from '../../app/admin/types.ts';
+import { queryLiveTraffic } from './liveTraffic.ts';
 import { queryMetrics } from './metricsQueries.ts';
 import { getRequest, listRequests } from './requestLogQueries.ts';
 import { type LogSettings, RequestLogWriter, type RequestLogStats } from './requestLogWriter.ts';
@@ -113,6 +115,11 @@ export class RequestLog {
   metrics(query: MetricsQuery): MetricsResponse {
     this.flush();
     return queryMetrics(this.#db, query, this.#now());
+  }
+
+  liveTraffic(): LiveTraffic {
+    this.flush();
+    return queryLiveTraffic(this.#db, this.#now());
   }
 
   /** Applies retention now (see retention.ts). Resolves with the requests deleted. */

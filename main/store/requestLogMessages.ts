@@ -11,6 +11,7 @@ export type LogCall =
   | { op: 'list'; query: RequestLogQuery }
   | { op: 'get'; id: string }
   | { op: 'metrics'; query: MetricsQuery }
+  | { op: 'live' }
   | { op: 'prune' }
   | { op: 'sync' }
   | { op: 'journal'; entries: JournalEntry[] }

@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { MetricsQuery, RequestLogQuery } from '../../app/admin/contract.ts';
 import type {
   AttemptRecord,
+  LiveTraffic,
   MetricsResponse,
   RequestDetail,
   RequestListItem,
@@ -162,6 +163,11 @@ export class RequestLogThread {
 
   metrics(query: MetricsQuery): Promise<MetricsResponse> {
     return this.#query({ op: 'metrics', query }) as Promise<MetricsResponse>;
+  }
+
+  /** The Overview's live figures (liveTraffic.ts). */
+  liveTraffic(): Promise<LiveTraffic> {
+    return this.#query({ op: 'live' }) as Promise<LiveTraffic>;
   }
 
   /** One retention pass in the thread (retention.ts). Resolves with the requests deleted. */

@@ -35,6 +35,8 @@ async function answer(message: Extract<ToWorker, { kind: 'call' }>): Promise<unk
       return log.get(call.id);
     case 'metrics':
       return log.metrics(call.query);
+    case 'live':
+      return log.liveTraffic();
     case 'prune':
       return log.prune();
     case 'sync':

@@ -165,6 +165,11 @@ const ANSWERS: Record<string, unknown> = {
   'GET /admin/models/discovered': [],
   'GET /admin/requests': { items: [REQUEST], droppedRows: 0 },
   'GET /admin/requests/req-1': DETAIL,
+  'GET /admin/live': {
+    from: NOW - 900_000,
+    to: NOW,
+    minutes: [{ t: NOW - (NOW % 60_000), requests: 3, errors: 1, failovers: 1 }],
+  },
   'GET /admin/metrics': {
     range: '1h',
     groupBy: 'provider',

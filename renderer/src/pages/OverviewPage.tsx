@@ -1,3 +1,5 @@
+import { LIVE_WINDOW_MS } from '../../../app/admin/contract.ts';
+import type { LiveMinute } from '../../../app/admin/types.ts';
 import type { Route } from '../../../app/config/schema.ts';
 import { EmptyState } from '../components/EmptyState.tsx';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
@@ -8,15 +10,27 @@ import { formatPercent, formatUsd } from '../lib/format.ts';
 import { hrefFor } from '../lib/hashRoute.ts';
 import { useNow } from '../lib/useNow.ts';
 import { useStore } from '../store/index.ts';
-import { LIVE_WINDOW_MS, type LiveSample } from '../store/liveSlice.ts';
+import type { LiveSample } from '../store/liveSlice.ts';
 
-/** The live figures at the top of the overview, from the last minute and the last 15 minutes. */
-export function liveStats(recent: readonly LiveSample[], now: number) {
+/**
+ * The live figures at the top of the overview, from the last minute and the last 15 minutes: the
+ * engine's per-minute counts at the seed, plus the requests announced since.
+ */
+export function liveStats(
+  seeded: readonly LiveMinute[],
+  recent: readonly LiveSample[],
+  now: number,
+) {
+  const minutes = seeded.filter((m) => m.t >= now - LIVE_WINDOW_MS);
   const window = recent.filter((r) => r.at >= now - LIVE_WINDOW_MS);
-  const lastMinute = window.filter((r) => r.at >= now - 60_000).length;
-  const errors = window.filter((r) => !r.ok).length;
-  const failovers = window.filter((r) => r.failover).length;
-  return { lastMinute, total: window.length, errors, failovers };
+  const sum = (key: 'requests' | 'errors' | 'failovers') =>
+    minutes.reduce((total, m) => total + m[key], 0);
+  const lastMinute =
+    seeded.filter((m) => m.t >= now - 60_000).reduce((total, m) => total + m.requests, 0) +
+    window.filter((r) => r.at >= now - 60_000).length;
+  const errors = sum('errors') + window.filter((r) => !r.ok).length;
+  const failovers = sum('failovers') + window.filter((r) => r.failover).length;
+  return { lastMinute, total: sum('requests') + window.length, errors, failovers };
 }
 
 function Stat(props: { label: string; value: string; detail?: string }) {
@@ -71,11 +85,12 @@ export function OverviewPage() {
   const keysState = useStore((s) => s.keysState);
   const keychain = useStore((s) => s.keychain);
   const routes = useStore((s) => s.savedRoutes);
+  const seeded = useStore((s) => s.seededMinutes);
   const recent = useStore((s) => s.recent);
   const inFlight = useStore((s) => Object.keys(s.inFlight).length);
   const spendByRoute = useStore((s) => s.spendByRoute);
   const team = useStore((s) => s.engine?.team);
-  const stats = liveStats(recent, now);
+  const stats = liveStats(seeded, recent, now);
   const keychainLocked = keychain?.state === 'locked';
   const loading = quota === null && quotaState !== 'error';
   const pools = quota?.pools ?? [];

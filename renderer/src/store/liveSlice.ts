@@ -1,5 +1,6 @@
+import { LIVE_WINDOW_MS } from '../../../app/admin/contract.ts';
 import type { RequestFinishedEvent, RequestStartedEvent } from '../../../app/admin/events.ts';
-import type { PaidSpendView, RequestListItem } from '../../../app/admin/types.ts';
+import type { LiveMinute, PaidSpendView, RequestListItem } from '../../../app/admin/types.ts';
 import { call } from '../api/client.ts';
 import type { SliceCreator } from './types.ts';
 
@@ -14,22 +15,21 @@ export type LiveSample = {
 };
 
 export type LiveSlice = {
-  /** Requests finished in the last LIVE_WINDOW_MS, oldest first. */
+  /** The engine's per-minute counts of the live window when the Overview was seeded. */
+  seededMinutes: LiveMinute[];
+  /** Requests finished since the seed (announced by events), oldest first. */
   recent: LiveSample[];
   /** Requests started and not yet finished, by id. */
   inFlight: Record<string, number>;
   /** Paid USD per route today, as the engine counts it against each route's budget. */
   spendByRoute: Record<string, number>;
   liveSeeded: boolean;
-  seedLive: (now: number) => Promise<void>;
+  seedLive: () => Promise<void>;
   loadPaidSpend: () => Promise<void>;
   applyPaidSpend: (view: PaidSpendView) => void;
   onRequestStarted: (event: RequestStartedEvent) => void;
   onRequestFinished: (event: RequestFinishedEvent, now: number) => void;
 };
-
-export const LIVE_WINDOW_MS = 15 * 60_000;
-const SEED_PAGES = 10;
 
 function sampleOf(item: RequestListItem): LiveSample {
   return {
@@ -42,25 +42,20 @@ function sampleOf(item: RequestListItem): LiveSample {
 }
 
 export const createLiveSlice: SliceCreator<LiveSlice> = (set, get) => ({
+  seededMinutes: [],
   recent: [],
   inFlight: {},
   spendByRoute: {},
   liveSeeded: false,
-  seedLive: async (now) => {
-    // The live window's requests. Bounded, so a busy window costs a few pages, not the whole log.
-    const from = now - LIVE_WINDOW_MS;
-    const items: RequestListItem[] = [];
-    let cursor: string | undefined;
-    for (let page = 0; page < SEED_PAGES; page++) {
-      const answer = await call('listRequests', undefined, {
-        query: { from, limit: 500, ...(cursor !== undefined ? { cursor } : {}) },
-      });
-      items.push(...answer.items);
-      cursor = answer.nextCursor;
-      if (cursor === undefined) break;
-    }
-    const recent = items.map(sampleOf).sort((a, b) => a.at - b.at);
-    set({ recent, liveSeeded: true });
+  seedLive: async () => {
+    // Counted by the engine over the whole window, never paged, so exact at any log size.
+    const live = await call('liveTraffic');
+    set((s) => ({
+      seededMinutes: live.minutes,
+      // Events that arrived while the seed was on its way; the older ones are in its counts.
+      recent: s.recent.filter((r) => r.at > live.to),
+      liveSeeded: true,
+    }));
   },
   loadPaidSpend: async () => {
     try {

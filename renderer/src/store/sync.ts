@@ -23,7 +23,7 @@ export function startSync(store = useStore): () => void {
     void s.loadPaidSpend();
     void s.loadKeys();
     void s.loadModelWatch();
-    void s.seedLive(Date.now()).catch(() => undefined);
+    void s.seedLive().catch(() => undefined);
   };
 
   const resync = () => {

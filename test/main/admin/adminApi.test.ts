@@ -238,6 +238,16 @@ const CASES: Case[] = [
     invalid: { query: { range: '2d' }, field: /^range: / },
   },
   {
+    // Through the log's thread: the two requests the listRequests case logged, one of them a 502.
+    name: 'liveTraffic',
+    check: (j) => {
+      const minutes = j.minutes as { requests: number; errors: number; failovers: number }[];
+      expect(minutes.reduce((n, m) => n + m.requests, 0)).toBeGreaterThanOrEqual(2);
+      expect(minutes.reduce((n, m) => n + m.errors, 0)).toBeGreaterThanOrEqual(1);
+      expect((j.to as number) - (j.from as number)).toBe(15 * 60_000);
+    },
+  },
+  {
     name: 'testRequest',
     body: { model: 'fast', prompt: 'ping' },
     check: (j) => expect(j).toMatchObject({ ok: true, text: 'echo fast: ping' }),

@@ -3,6 +3,7 @@ import type { LimiterState } from '../../../app/limiter/state.ts';
 import type { LimiterView } from '../../../app/limiter/view.ts';
 import { createDashboardStore } from '../../../renderer/src/store/index.ts';
 import { startSync } from '../../../renderer/src/store/sync.ts';
+import { liveStats } from '../../../renderer/src/pages/OverviewPage.tsx';
 import { fakeAdmin, NOW, QUOTA, REQUEST, type Call } from '../fakeAdmin.ts';
 
 /**
@@ -28,6 +29,16 @@ class EventStream {
 }
 
 const SPEND = { since: NOW - 3_600_000, byRoute: { fast: 1.25 } };
+const MINUTE_START = NOW - (NOW % 60_000);
+/** A busy window: far more requests than a paged seed of the log could read. */
+const LIVE = {
+  from: NOW - 900_000,
+  to: NOW,
+  minutes: [
+    { t: MINUTE_START - 14 * 60_000, requests: 20_000, errors: 120, failovers: 40 },
+    { t: MINUTE_START, requests: 2902, errors: 3, failovers: 2 },
+  ],
+};
 
 let calls: Call[];
 let events: EventStream;
@@ -35,7 +46,7 @@ let stop: () => void;
 let store: ReturnType<typeof createDashboardStore>;
 
 beforeEach(async () => {
-  calls = fakeAdmin({ 'GET /admin/spend/today': SPEND });
+  calls = fakeAdmin({ 'GET /admin/spend/today': SPEND, 'GET /admin/live': LIVE });
   events = new EventStream();
   const admin = globalThis.fetch;
   vi.stubGlobal('fetch', (url: string, init?: RequestInit) =>
@@ -86,5 +97,30 @@ describe('the dashboard’s sync', () => {
     expect(store.getState().limiterState).toEqual(state);
     await vi.advanceTimersByTimeAsync(1000);
     expect(fetched('/admin/quota') + fetched('/admin/quota/state')).toBe(before);
+  });
+
+  it('shows the engine’s live counts, without paging the log, and adds finished requests', async () => {
+    const stats = () => {
+      const s = store.getState();
+      return liveStats(s.seededMinutes, s.recent, NOW + 1000);
+    };
+    expect(stats()).toEqual({ lastMinute: 2902, total: 22_902, errors: 123, failovers: 42 });
+    expect(fetched('/admin/live')).toBe(1);
+    expect(fetched('/admin/requests')).toBe(0);
+
+    events.emit('request.finished', {
+      request: { ...REQUEST, id: 'req-failed', status: 502, attempts: 2, totalMs: 0 },
+      attempts: [],
+    });
+    await vi.waitFor(() =>
+      expect(stats()).toEqual({ lastMinute: 2903, total: 22_903, errors: 124, failovers: 43 }),
+    );
+    // A quarter of an hour on, the seeded minutes have left the window; the new request too.
+    const later = liveStats(
+      store.getState().seededMinutes,
+      store.getState().recent,
+      NOW + 1_000_000,
+    );
+    expect(later).toEqual({ lastMinute: 0, total: 0, errors: 0, failovers: 0 });
   });
 });
