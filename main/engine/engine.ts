@@ -1,54 +1,50 @@
 import { randomBytes } from 'node:crypto';
-import { readFile, rm } from 'node:fs/promises';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { ADMIN_EVENTS_PATH } from '../../app/admin/events.ts';
+import type { KeyStatusEvent } from '../../app/admin/events.ts';
+import type { SendTestRequest } from '../admin/stateHandlers.ts';
 import { keyEnvOf } from '../../app/catalog/keyEnv.ts';
-import { configJsonSchema } from '../../app/config/jsonSchema.ts';
+import { localMidnight } from '../../app/routing/budgetDay.ts';
 import { keyWithId } from '../../app/routing/targets.ts';
-import { ConfigStore, writeFileAtomic } from '../config/configFile.ts';
+import type { ConfigStore } from '../config/configFile.ts';
 import { createConfigUpdater } from '../keys/configUpdates.ts';
-import { BaseUrlCodes } from '../keys/baseUrlCodes.ts';
 import { createOsKeychain, type Keychain } from '../keys/keychain.ts';
 import { recordKeyHealth } from '../keys/keyHealth.ts';
 import { KeyStore } from '../keys/keyStore.ts';
 import type { ValidateKey } from '../keys/keyStatus.ts';
 import { resolveProxyKey } from '../keys/proxyKey.ts';
 import { SecretMask } from '../keys/secretMask.ts';
-import { CONFIG_FILE_NAME, RUNTIME_FILE_NAME } from '../paths.ts';
-import { createAdminHandlers } from '../admin/handlers.ts';
-import { handleAdmin } from '../admin/router.ts';
-import type { SendTestRequest } from '../admin/stateHandlers.ts';
-import { startHttpServer, type RunningServer, type ServerTimeouts } from '../server/httpServer.ts';
-import { sendError } from '../server/respond.ts';
-import { errorEnvelopeFor } from '../proxy/adapters/registry.ts';
-import { canonicalProxyPath } from '../proxy/paths.ts';
-import { DATABASE_FILE_NAME, openDatabase } from '../store/database.ts';
-import { redactBody } from '../store/bodyRedaction.ts';
-import { tightenDataFolder } from '../store/fileModes.ts';
-import { sqliteKeyStateStore } from '../store/keyState.ts';
-import { threadLimiterStore } from '../store/quotaJournalThread.ts';
-import { spendSince } from '../store/spendToday.ts';
-import { RequestLogThread } from '../store/requestLogThread.ts';
-import { sqliteResponseStore } from '../store/storedResponses.ts';
-import type { UpstreamTimeouts } from '../upstream/client.ts';
-import { startTeamFromConfig } from '../team/fromConfig.ts';
-import type { Team } from '../team/team.ts';
-import { VERSION } from '../version.ts';
-import { EventHub } from './eventHub.ts';
-import { createKeyValidator } from './keyValidator.ts';
-import { createLimiterGate, type LimiterGate } from './limiterGate.ts';
-import { localMidnight } from '../../app/routing/budgetDay.ts';
-import { PaidSpend } from './paidSpend.ts';
-import { createProxyService } from '../proxy/proxyService.ts';
-import { CATALOG_UPDATE_FILE_NAME } from './providerDirectory.ts';
-import { createRequestRecorder } from './requestRecorder.ts';
-import { seedTargetsFor } from './seedTargets.ts';
-import { createTestRequester } from './testRequest.ts';
 import { createModels, type Models } from '../models/models.ts';
 import { httpModelLister, type ListModels } from '../models/modelDiscovery.ts';
 import { observeAttempts } from '../models/observeAttempts.ts';
 import { QuotaForecaster } from '../models/quotaForecaster.ts';
+import { CONFIG_FILE_NAME, RUNTIME_FILE_NAME } from '../paths.ts';
+import { errorEnvelopeFor } from '../proxy/adapters/registry.ts';
+import { canonicalProxyPath } from '../proxy/paths.ts';
+import { createProxyService, openProviderDirectory } from '../proxy/proxyService.ts';
+import { startHttpServer, type RunningServer, type ServerTimeouts } from '../server/httpServer.ts';
+import { redactBody } from '../store/bodyRedaction.ts';
+import { DATABASE_FILE_NAME, openDatabase } from '../store/database.ts';
+import { tightenDataFolder } from '../store/fileModes.ts';
+import { sqliteKeyStateStore } from '../store/keyState.ts';
+import { threadLimiterStore } from '../store/quotaJournalThread.ts';
+import { RequestLogThread } from '../store/requestLogThread.ts';
+import { spendSince } from '../store/spendToday.ts';
+import { sqliteResponseStore } from '../store/storedResponses.ts';
+import { startTeamFromConfig } from '../team/fromConfig.ts';
+import type { Team } from '../team/team.ts';
+import { UpstreamClient, type UpstreamTimeouts } from '../upstream/client.ts';
+import { VERSION } from '../version.ts';
+import { adminRoute } from './adminWiring.ts';
+import { openConfig } from './engineConfig.ts';
+import { EventHub } from './eventHub.ts';
+import { createKeyValidator } from './keyValidator.ts';
+import { createLimiterGate, type LimiterGate } from './limiterGate.ts';
+import { PaidSpend } from './paidSpend.ts';
+import { CATALOG_UPDATE_FILE_NAME } from './providerDirectory.ts';
+import { createRequestRecorder } from './requestRecorder.ts';
+import { routingPause } from './routingPause.ts';
+import { seedTargetsFor } from './seedTargets.ts';
+import { closer, stopSequence, writeRuntimeFile } from './shutdown.ts';
 
 export type EngineOptions = {
   host: string;
@@ -123,25 +119,18 @@ function newSecret(): string {
   return randomBytes(24).toString('base64url');
 }
 
-/** Runs `close` for everything opened so far, newest first, when start-up fails half-way. */
-function closer() {
-  const steps: Array<() => unknown> = [];
-  return {
-    add: (step: () => unknown) => steps.unshift(step),
-    run: async () => {
-      for (const step of steps) await Promise.resolve(step()).catch(() => undefined);
-    },
-  };
-}
-
-/** Starts the engine: config, stores, keys, limiter, proxy, admin API. The Electron shell and the CLI both call this. */
+/**
+ * Starts the engine. The parts are built in dependency order: config, stores, keys, provider
+ * directory and upstream, team and limiter, model discovery, recorder, proxy, admin API, server.
+ * The Electron shell and the CLI both call this.
+ */
 export async function startEngine(options: EngineOptions): Promise<Engine> {
   const clock = options.clock ?? Date.now;
   const env = options.env ?? process.env;
   const cleanup = closer();
   // Every secret the engine holds, for the one mask that all outbound text goes through: the
-  // client's answers, the request log, the admin API, the event stream and the log. Sources join
-  // as they come into being (the proxy key and the key store are made further down).
+  // client's answers, the request log, the admin API, the event stream and the log. The log is
+  // needed to find the proxy key and to run the key store, so their secrets join once they exist.
   const adminToken = newSecret();
   const held: Array<() => Iterable<string>> = [() => [adminToken]];
   const mask = new SecretMask(function* () {
@@ -150,29 +139,20 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   const maskText = (text: string) => mask.mask(text);
   const log = (message: string) => options.log(mask.mask(message));
   try {
+    // Config.
     const tightened = tightenDataFolder(options.dataDir);
     if (tightened) log(tightened);
     const configPath = options.configPath ?? join(options.dataDir, CONFIG_FILE_NAME);
-    const config = await ConfigStore.open(configPath);
-    cleanup.add(() => config.close());
-    await writeSchemaBeside(configPath);
-    config.on('invalid', (errors) => {
-      log(
-        `config: your edit of ${configPath} was not applied; the last good config stays live:\n  ${errors.join('\n  ')}`,
-      );
-    });
-    config.on('change', () => log(`config: reloaded ${configPath}`));
-    config.watch();
+    const config = await openConfig(configPath, log, cleanup.add);
+    const updateConfig = createConfigUpdater(config);
 
+    // Database, stores and the event stream.
     const dbPath = join(options.dataDir, DATABASE_FILE_NAME);
     const db = openDatabase(dbPath);
     cleanup.add(() => db.close());
     const events = new EventHub({ mask: maskText });
     cleanup.add(() => events.close());
     config.on('change', () => events.publish('config.changed', { at: clock() }));
-    const keychain = options.keychain ?? createOsKeychain();
-    cleanup.add(() => keychain.close());
-    const updateConfig = createConfigUpdater(config);
     // Before the limiter: its quota journal commits in the log's thread too.
     const requestLog = new RequestLogThread({
       path: dbPath,
@@ -183,13 +163,54 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     });
     cleanup.add(() => requestLog.close());
 
-    // Team mode: read at start; a change of `team` takes effect on the next start.
+    // Keychain and the proxy key.
+    const keychain = options.keychain ?? createOsKeychain();
+    cleanup.add(() => keychain.close());
+    const proxyKey =
+      options.proxyKey !== undefined
+        ? { key: options.proxyKey, source: 'env' as const }
+        : await resolveProxyKey(keychain, env, log);
+    held.push(() => [proxyKey.key]);
+
+    // Provider directory and the upstream client (the key store checks keys with them).
+    const providers = openProviderDirectory(
+      config,
+      join(options.dataDir, CATALOG_UPDATE_FILE_NAME),
+      log,
+    );
+    const upstream = new UpstreamClient(options.upstreamTimeouts);
+    cleanup.add(() => upstream.close());
+
+    // Keys. A key's status also reaches the limiter and discovery, which are built further down
+    // (the limiter shares the team's pools, and the team resolves secrets from the key store).
+    const keyStatusListeners: Array<(event: KeyStatusEvent) => void> = [
+      (event) => events.publish('key.status', event),
+    ];
+    const keys = new KeyStore({
+      config,
+      baseUrlOf: (provider) => providers.baseUrls(provider),
+      update: updateConfig,
+      keychain,
+      validateKey: options.validateKey ?? createKeyValidator(providers, upstream, clock),
+      env,
+      state: sqliteKeyStateStore(db),
+      keyEnv: () => keyEnvOf(providers.catalog),
+      log,
+      onStatus: (event) => {
+        for (const listener of keyStatusListeners) listener(event);
+      },
+    });
+    held.push(() => keys.heldSecrets());
+    await keys.recordMissingBaseUrls();
+    const secret = (keyId: string) => keys.resolveSecret(keyId);
+
+    // Team mode (read at start; a change of `team` takes effect on the next start) and the limiter.
     const team = await startTeamFromConfig(config.current.team, {
       env,
       keychain,
       version: VERSION,
       clock,
-      secret: (keyId) => keys.resolveSecret(keyId),
+      secret,
       log,
       onStatus: () => events.publish('config.changed', { at: clock() }),
       ...(options.teamHeartbeatMs === undefined ? {} : { heartbeatMs: options.teamHeartbeatMs }),
@@ -206,79 +227,21 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
         log(`limiter: could not load or save its counts: ${(err as Error).message}`),
     });
     cleanup.add(() => limiter.stop());
+    // A replaced or re-tested key starts clean: no invalid mark, cooldown or park left over.
+    keyStatusListeners.push((event) => {
+      if (event.status === 'ok') limiter.clearKey(event.provider, event.id);
+    });
+    const quotaView = () => forecaster.annotate(limiter.view());
 
-    const proxyKey =
-      options.proxyKey !== undefined
-        ? { key: options.proxyKey, source: 'env' as const }
-        : await resolveProxyKey(keychain, env, log);
-    held.push(() => [proxyKey.key]);
-
-    let paused = false;
-    let proxyUrl = '';
-    // The proxy, the key store and the recorder need one another; the closures below run only
-    // once requests arrive, after all three exist.
-    const proxy = createProxyService({
-      config,
-      secret: (keyId) => keys.resolveSecret(keyId),
-      observer: {
-        requestStarted: (req, route) => recorder.requestStarted(req, route),
-        requestFinished: (summary) => recorder.requestFinished(summary),
-      },
-      limiter,
-      catalogUpdatePath: join(options.dataDir, CATALOG_UPDATE_FILE_NAME),
-      paidSpendToday: (route) => spend.today(route),
-      clock,
-      log,
-      mask: maskText,
-      responses: sqliteResponseStore(db, clock),
-      ...(options.upstreamTimeouts ? { timeouts: options.upstreamTimeouts } : {}),
-    });
-    cleanup.add(() => proxy.close());
-    const keys: KeyStore = new KeyStore({
-      config,
-      baseUrlOf: (provider) => proxy.providers.baseUrls(provider),
-      update: updateConfig,
-      keychain,
-      validateKey:
-        options.validateKey ?? createKeyValidator(proxy.providers, proxy.upstream, clock),
-      env,
-      state: sqliteKeyStateStore(db),
-      keyEnv: () => keyEnvOf(proxy.providers.catalog),
-      log,
-      onStatus: (event) => {
-        events.publish('key.status', event);
-        // A replaced or re-tested key starts clean: no invalid mark, cooldown or park left over.
-        if (event.status === 'ok') limiter.clearKey(event.provider, event.id);
-        if (event.status === 'ok') models.discovery.keyAdded(event.provider, event.id);
-      },
-    });
-    held.push(() => keys.heldSecrets());
-    await keys.recordMissingBaseUrls();
-    const isPaid = (keyId: string) => keyWithId(config.current.keys, keyId)?.tier === 'paid';
-    const spend = new PaidSpend(clock, isPaid, spendSince(db, localMidnight(clock())));
-    const recorder = createRequestRecorder({
-      requestLog,
-      events,
-      providers: proxy.providers,
-      logBodies: () => config.current.settings.logBodies,
-      mask: maskText,
-      redactBody,
-      onRecorded: (request, attempts) => {
-        if (spend.record(request.route, attempts)) events.publish('spend.changed', spend.view());
-        recordKeyHealth(keys, attempts);
-      },
-      onFinished: (summary) => observeAttempts(models.watch, summary),
-    });
+    // Model discovery and watch.
     const models = createModels({
       db,
-      providers: proxy.providers,
+      providers,
       // A caller that stands in for the provider's models call to check keys (tests) stands in
       // for discovery's too, so no test lists a real provider's models by accident.
       list:
         options.listModels ??
-        (options.validateKey
-          ? async () => undefined
-          : httpModelLister(proxy.upstream, (keyId) => keys.resolveSecret(keyId), log)),
+        (options.validateKey ? async () => undefined : httpModelLister(upstream, secret, log)),
       config: () => config.current,
       update: updateConfig,
       clock,
@@ -288,85 +251,86 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     });
     cleanup.add(() => models.discovery.stop());
     config.on('change', () => models.watch.refresh());
-    const quotaView = () => forecaster.annotate(limiter.view());
-    const seed = () => limiter.seed(seedTargetsFor(config.current, proxy.providers));
+    keyStatusListeners.push((event) => {
+      if (event.status === 'ok') models.discovery.keyAdded(event.provider, event.id);
+    });
+    const seed = () => limiter.seed(seedTargetsFor(config.current, providers));
     seed();
     config.on('change', seed);
 
-    const startedAt = clock();
-    const status = () => ({
-      version: VERSION,
-      proxyUrl,
-      dataDir: options.dataDir,
-      configPath,
-      configErrors: [...config.lastErrors],
-      startedAt: new Date(startedAt).toISOString(),
-      paused,
-      ...(team === undefined ? {} : { team: team.status() }),
+    // Paid spend and the recorder.
+    const isPaid = (keyId: string) => keyWithId(config.current.keys, keyId)?.tier === 'paid';
+    const spend = new PaidSpend(clock, isPaid, spendSince(db, localMidnight(clock())));
+    const recorder = createRequestRecorder({
+      requestLog,
+      events,
+      providers,
+      logBodies: () => config.current.settings.logBodies,
+      mask: maskText,
+      redactBody,
+      onRecorded: (request, attempts) => {
+        if (spend.record(request.route, attempts)) events.publish('spend.changed', spend.view());
+        recordKeyHealth(keys, attempts);
+      },
+      onFinished: (summary) => observeAttempts(models.watch, summary),
     });
-    const setPaused = (value: boolean) => {
-      if (paused === value) return;
-      paused = value;
-      log(value ? 'routing paused: the proxy answers 503 until it is resumed' : 'routing resumed');
-      events.publish('config.changed', { at: clock() });
-    };
-    const handlers = createAdminHandlers({
+
+    // The proxy, and the tray's pause in front of it.
+    const proxy = createProxyService({
       config,
+      providers,
+      upstream,
+      secret,
+      observer: recorder,
+      limiter,
+      paidSpendToday: (route) => spend.today(route),
+      clock,
+      log,
+      mask: maskText,
+      responses: sqliteResponseStore(db, clock),
+    });
+    const pause = routingPause(proxy.handler, log, () =>
+      events.publish('config.changed', { at: clock() }),
+    );
+
+    // The admin API, then the server.
+    let proxyUrl = '';
+    const startedAt = clock();
+    const admin = adminRoute({
+      config,
+      configPath,
+      dataDir: options.dataDir,
       update: updateConfig,
       keychain,
       keys,
       requestLog,
-      proxyKey: () => ({ proxyKey: proxyKey.key, proxyUrl, source: proxyKey.source }),
-      baseUrlCodes: new BaseUrlCodes(clock),
-      showCode:
-        options.showCode ??
-        ((message) => {
-          log(message);
-          return 'the terminal where Switchyard runs (its log)';
-        }),
-      sendTestRequest:
-        options.sendTestRequest ??
-        createTestRequester(
-          () => proxyUrl,
-          () => proxyKey.key,
-          clock,
-        ),
-      providers: proxy.providers,
+      events,
+      proxy,
       limiter,
-      paidSpend: () => spend.view(),
-      status,
-      setPaused,
-      testRules: (input) => proxy.testRules(input),
-      quotaView,
+      spend,
       models,
+      quotaView,
+      pause,
+      team,
+      proxyKey,
+      proxyUrl: () => proxyUrl,
+      startedAt,
+      clock,
+      log,
+      mask: maskText,
+      showCode: options.showCode,
+      sendTestRequest: options.sendTestRequest,
     });
-
-    const pausable = (req: IncomingMessage, res: ServerResponse, url: URL) => {
-      if (!paused || url.pathname === '/v1/models') return proxy.handler(req, res, url);
-      req.resume();
-      sendError(
-        res,
-        errorEnvelopeFor(url.pathname, req.headers),
-        503,
-        'Routing is paused in Switchyard. Resume it from the tray menu or the dashboard.',
-        'routing_paused',
-        { 'retry-after': '30' },
-      );
-    };
-
     const server = await startHttpServer(options.host, options.port, {
       allowRemote: options.allowRemote,
       proxyKey: () => proxyKey.key,
       adminToken,
       dashboardDir: options.dashboardDir,
-      proxy: pausable,
+      proxy: pause.handler,
       proxyErrors: errorEnvelopeFor,
       proxyPath: canonicalProxyPath,
       allowedOrigins: () => config.current.settings.allowedOrigins,
-      admin: (req, res, url) =>
-        url.pathname === ADMIN_EVENTS_PATH
-          ? events.attach(req, res)
-          : handleAdmin(handlers, req, res, url, log, maskText),
+      admin,
       log,
       ...(options.serverTimeouts ? { timeouts: options.serverTimeouts } : {}),
     });
@@ -375,38 +339,22 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     const url = `http://${hostForUrl}:${server.port}`;
     proxyUrl = `${url}/v1`;
     const runtimeFile = join(options.dataDir, RUNTIME_FILE_NAME);
-    // The admin token is a per-run session token, like Jupyter's runtime file: it lets
-    // `switchyard status` and `keys` reach this engine. The file is the user's alone (0600).
-    await writeFileAtomic(
+    await writeRuntimeFile(runtimeFile, { url, proxyUrl, adminToken, startedAt });
+
+    const stop = stopSequence({
+      config,
+      events,
+      server,
+      limiter,
+      discovery: models.discovery,
+      team,
+      proxy,
+      recorder,
+      requestLog,
+      db,
+      keychain,
       runtimeFile,
-      JSON.stringify({
-        url,
-        proxyUrl,
-        adminToken,
-        pid: process.pid,
-        startedAt: new Date(startedAt).toISOString(),
-      }),
-    );
-
-    let stopping: Promise<void> | undefined;
-    const stop = (graceMs = 10_000): Promise<void> => {
-      stopping ??= (async () => {
-        config.close();
-        events.close();
-        await server.close(graceMs);
-        limiter.stop();
-        await models.discovery.stop();
-        await team?.stop();
-        await proxy.close();
-        await recorder.settled();
-        await requestLog.close();
-        db.close();
-        keychain.close();
-        await rm(runtimeFile, { force: true });
-      })();
-      return stopping;
-    };
-
+    });
     models.discovery.start();
     const state: EngineState = {
       keychain,
@@ -432,21 +380,13 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       server,
       state,
       get paused() {
-        return paused;
+        return pause.paused;
       },
-      setPaused,
+      setPaused: pause.setPaused,
       stop,
     };
   } catch (err) {
     await cleanup.run();
     throw err;
   }
-}
-
-/** Puts the JSON Schema next to the config so `"$schema": "./config.schema.json"` resolves in editors. */
-async function writeSchemaBeside(configPath: string): Promise<void> {
-  const target = join(configPath, '..', 'config.schema.json');
-  const text = `${JSON.stringify(configJsonSchema(), null, 2)}\n`;
-  const existing = await readFile(target, 'utf8').catch(() => '');
-  if (existing !== text) await writeFileAtomic(target, text);
 }

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import type { ConfigStore } from '../config/configFile.ts';
 import { createProxyHandler } from './routes.ts';
 import type { RequestHandler } from '../server/httpServer.ts';
-import { UpstreamClient, type UpstreamTimeouts } from '../upstream/client.ts';
+import type { UpstreamClient } from '../upstream/client.ts';
 import { codecFor } from './codecs.ts';
 import type { DispatchObserver } from '../engine/dispatchReport.ts';
 import { dispatch } from './dispatcher.ts';
@@ -31,10 +31,10 @@ export type ProxyServiceOptions = {
   limiter?: LimiterGate;
   /** Today's paid spend per route, for paid budgets. */
   paidSpendToday?: (route: string) => number;
-  catalogPath?: string;
-  /** A newer catalog file in the data folder, laid over the shipped one when it is valid and newer. */
-  catalogUpdatePath?: string;
-  timeouts?: Partial<UpstreamTimeouts>;
+  /** The catalog with the config's overrides (the key store and discovery read it too). */
+  providers: ProviderDirectory;
+  /** The client for provider calls; closed with the proxy. */
+  upstream: UpstreamClient;
   clock?: () => number;
   /** The engine log, for exceptions in our own code (with the request id). */
   log?: (line: string) => void;
@@ -53,19 +53,27 @@ export type ProxyService = {
   close: () => Promise<void>;
 };
 
-/** Assembles the request path: catalog, upstream client, dispatcher and the /v1 edge. */
+/**
+ * The catalog in force (the shipped one, or a newer valid one in the data folder) with the
+ * config's overrides, kept current as the config changes.
+ */
+export function openProviderDirectory(
+  config: ConfigStore,
+  catalogUpdatePath: string | undefined,
+  log: (line: string) => void,
+): ProviderDirectory {
+  const providers = new ProviderDirectory(
+    loadCatalogInForce(DEFAULT_CATALOG_PATH, catalogUpdatePath, log),
+    config.current,
+  );
+  config.on('change', (current) => providers.update(current));
+  return providers;
+}
+
+/** Assembles the request path: dispatcher and the /v1 edge, on the given catalog and upstream client. */
 export function createProxyService(options: ProxyServiceOptions): ProxyService {
   const clock = options.clock ?? Date.now;
-  const providers = new ProviderDirectory(
-    loadCatalogInForce(
-      options.catalogPath ?? DEFAULT_CATALOG_PATH,
-      options.catalogUpdatePath,
-      options.log ?? (() => undefined),
-    ),
-    options.config.current,
-  );
-  options.config.on('change', (config) => providers.update(config));
-  const upstream = new UpstreamClient(options.timeouts);
+  const { providers, upstream } = options;
   const limiter = options.limiter;
   const plan = requestPlanner({
     config: options.config,
