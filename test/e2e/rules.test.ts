@@ -141,7 +141,10 @@ describe('the rules editor', () => {
     );
     await tester.getByRole('button', { name: 'Test request' }).click();
     const result = page.getByTestId('rule-test-result');
-    await result.getByText('Rule "background" sends it to route "fast".').waitFor();
+    // Polled on the whole tester, so a failure prints what it shows instead (an error, another rule).
+    await expect
+      .poll(() => tester.textContent(), { timeout: 15_000 })
+      .toContain('Rule "background" sends it to route "fast".');
     expect(await result.getByTestId('rule-test-row').first().textContent()).toContain(
       'groq · llama-3.1-8b-instant',
     );
