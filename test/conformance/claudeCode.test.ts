@@ -7,7 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { MockRequestInfo } from '../mocks/types.ts';
-import { runClaude, type ClaudeRun } from './claudeCli.ts';
+import { runClaude } from './claudeCli.ts';
+import type { CliRun } from './cliProcess.ts';
 import { startConformanceEngine, UPSTREAM_FORMATS, type ConformanceEngine } from './engine.ts';
 
 /** Printed by bash only if it really ran the command: the text of the command is `hello-$((6*7))`. */
@@ -24,7 +25,7 @@ function reply(request: MockRequestInfo): string {
   return printed === undefined ? PLAIN_ANSWER : `The tool printed ${printed}`;
 }
 
-function explain(run: ClaudeRun): string {
+function explain(run: CliRun): string {
   return `claude exited ${run.code ?? run.signal}\nstdout: ${run.stdout}\nstderr: ${run.stderr}`;
 }
 

@@ -6,7 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { MockRequestInfo } from '../mocks/types.ts';
-import { runCodex, type CodexRun } from './codexCli.ts';
+import { runCodex } from './codexCli.ts';
+import type { CliRun } from './cliProcess.ts';
 import { startConformanceEngine, UPSTREAM_FORMATS, type ConformanceEngine } from './engine.ts';
 
 /** Printed by the shell only if it really ran the command: the text of the command is `hello-$((6*7))`. */
@@ -20,7 +21,7 @@ function reply(request: MockRequestInfo): string {
   return printed === undefined ? PLAIN_ANSWER : `The tool printed ${printed}`;
 }
 
-function explain(run: CodexRun): string {
+function explain(run: CliRun): string {
   return `codex exited ${run.code ?? run.signal}\nstdout: ${run.stdout}\nstderr: ${run.stderr.slice(-3000)}`;
 }
 

@@ -4,23 +4,15 @@
  * model provider speaking the Responses API, a profile per route); approvals and sandbox off (the
  * run is in that throwaway directory). Nothing from the caller's environment reaches it but PATH.
  */
-import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runInThrowawayHome, type CliRun } from './cliProcess.ts';
 import { SNIPPETS } from '../../renderer/src/lib/snippets.ts';
 
 export const CODEX_BIN = fileURLToPath(new URL('./node_modules/.bin/codex', import.meta.url));
 
 const KEY_ENV = 'SWITCHYARD_API_KEY';
-
-export interface CodexRun {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
 
 const CODEX_SNIPPET = SNIPPETS.find((snippet) => snippet.id === 'codex');
 
@@ -63,62 +55,36 @@ export async function runCodex(
   profile: string,
   prompt: string,
   timeoutMs = 60_000,
-): Promise<CodexRun> {
-  const home = await mkdtemp(join(tmpdir(), 'switchyard-codex-home-'));
-  try {
-    await mkdir(join(home, '.codex'));
-    for (const [name, text] of Object.entries(codexFiles(target.baseUrl, target.token, profile)))
-      await writeFile(join(home, '.codex', name), text);
-    const work = join(home, 'work');
-    await mkdir(work);
-    const args = [
-      'exec',
-      '--skip-git-repo-check',
-      '--dangerously-bypass-approvals-and-sandbox',
-      '-p',
-      profile,
-      prompt,
-    ];
-    const child = spawn(CODEX_BIN, args, {
-      cwd: work,
-      // Its own process group, so the shell tool's children go down with it.
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        PATH: process.env.PATH ?? '/usr/bin:/bin',
-        HOME: home,
-        CODEX_HOME: join(home, '.codex'),
-        [KEY_ENV]: target.token,
-        NO_COLOR: '1',
-      },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const killGroup = () => {
-      if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
-        try {
-          process.kill(-child.pid, 'SIGKILL');
-        } catch {
-          // Already gone between the check and the kill.
-        }
-      }
-    };
-    const timer = setTimeout(killGroup, timeoutMs);
-    try {
-      const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>(
-        (resolve, reject) => {
-          child.once('error', reject);
-          child.once('close', (c, s) => resolve([c, s]));
+): Promise<CliRun> {
+  return runInThrowawayHome(
+    'switchyard-codex-home-',
+    async (home) => {
+      await mkdir(join(home, '.codex'));
+      for (const [name, text] of Object.entries(codexFiles(target.baseUrl, target.token, profile)))
+        await writeFile(join(home, '.codex', name), text);
+      const work = join(home, 'work');
+      await mkdir(work);
+      const args = [
+        'exec',
+        '--skip-git-repo-check',
+        '--dangerously-bypass-approvals-and-sandbox',
+        '-p',
+        profile,
+        prompt,
+      ];
+      return {
+        command: CODEX_BIN,
+        args,
+        cwd: work,
+        env: {
+          PATH: process.env.PATH ?? '/usr/bin:/bin',
+          HOME: home,
+          CODEX_HOME: join(home, '.codex'),
+          [KEY_ENV]: target.token,
+          NO_COLOR: '1',
         },
-      );
-      return { code, signal, stdout, stderr };
-    } finally {
-      clearTimeout(timer);
-      killGroup();
-    }
-  } finally {
-    await rm(home, { recursive: true, force: true });
-  }
+      };
+    },
+    timeoutMs,
+  );
 }

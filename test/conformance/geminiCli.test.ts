@@ -6,7 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { MockRequestInfo } from '../mocks/types.ts';
-import { runGemini, type GeminiRun } from './geminiCli.ts';
+import { runGemini } from './geminiCli.ts';
+import type { CliRun } from './cliProcess.ts';
 import { startConformanceEngine, UPSTREAM_FORMATS, type ConformanceEngine } from './engine.ts';
 
 /**
@@ -26,7 +27,7 @@ function reply(request: MockRequestInfo): string {
   return printed === undefined ? PLAIN_ANSWER : `The tool printed ${printed}`;
 }
 
-function explain(run: GeminiRun): string {
+function explain(run: CliRun): string {
   return `gemini exited ${run.code ?? run.signal}\nstdout: ${run.stdout}\nstderr: ${run.stderr}`;
 }
 
