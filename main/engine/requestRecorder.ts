@@ -123,7 +123,12 @@ export function createRequestRecorder(deps: {
         keyId: serving?.keyId ?? null,
         model: serving?.model ?? null,
         status: summary.status,
-        failureClass: succeeded ? null : (servingRecord?.failureClass ?? null),
+        // A client that hung up ended the request, whatever an earlier attempt met on the way.
+        failureClass: succeeded
+          ? null
+          : summary.abortedByClient
+            ? 'cancelled'
+            : (servingRecord?.failureClass ?? null),
         error: succeeded ? null : (maskOrNull(summary.error) ?? servingRecord?.reason ?? null),
         headersMs:
           serving?.headersMs === undefined
