@@ -21,7 +21,21 @@ const STREAM = [
   'data: [DONE]\n\n',
 ];
 
+// The engine lists each key's models at start (model discovery); answer as a provider would.
+const MODELS = JSON.stringify({
+  object: 'list',
+  data: [{ id: 'bench-model', object: 'model', owned_by: 'bench' }],
+});
+
 const server = createServer({ keepAliveTimeout: 60_000 }, (req, res) => {
+  if (req.method === 'GET') {
+    res.writeHead(200, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(MODELS),
+    });
+    res.end(MODELS);
+    return;
+  }
   const chunks: Buffer[] = [];
   req.on('data', (c: Buffer) => chunks.push(c));
   req.on('end', () => {
