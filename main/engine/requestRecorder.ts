@@ -1,5 +1,7 @@
+import type { RequestStartedEvent } from '../../app/admin/events.ts';
 import type { AttemptRecord, LoggedFailureClass, RequestRecord } from '../../app/admin/types.ts';
 import { costUsd, findModel, priceKnown } from '../../app/catalog/schema.ts';
+import type { RelayedRequest } from '../../app/formats/proxyRequest.ts';
 import type { AttemptInfo } from './capacityGate.ts';
 import type { DispatchObserver, RequestSummary } from './dispatchReport.ts';
 import type { EventHub } from './eventHub.ts';
@@ -16,6 +18,19 @@ function servingAttempt(attempts: AttemptInfo[]): AttemptInfo | undefined {
   return (
     attempts.find((a) => a.outcome === 'ok' || a.outcome === 'failed-mid-stream') ?? attempts.at(-1)
   );
+}
+
+/** What is known of a request when it starts: the live event, and the head of its log record. */
+function started(req: RelayedRequest, routeName: string | undefined): RequestStartedEvent {
+  return {
+    id: req.id,
+    startedAt: req.receivedAt,
+    kind: req.kind,
+    inboundFormat: req.inbound,
+    requestedModel: req.model,
+    route: routeName ?? null,
+    streamed: req.stream,
+  };
 }
 
 /**
@@ -71,15 +86,7 @@ export function createRequestRecorder(deps: {
 
   return {
     requestStarted: (req, routeName) => {
-      deps.events.publish('request.started', {
-        id: req.id,
-        startedAt: req.receivedAt,
-        kind: req.kind,
-        inboundFormat: req.inbound,
-        requestedModel: req.model,
-        route: routeName ?? null,
-        streamed: req.stream,
-      });
+      deps.events.publish('request.started', started(req, routeName));
     },
     requestFinished: (summary: RequestSummary) => {
       const { req } = summary;
@@ -111,12 +118,7 @@ export function createRequestRecorder(deps: {
       const succeeded = summary.status >= 200 && summary.status < 300 && serving?.outcome === 'ok';
       const costs = attempts.map((a) => a.costUsd).filter((c): c is number => c !== null);
       const record: RequestRecord = {
-        id: req.id,
-        startedAt: req.receivedAt,
-        kind: req.kind,
-        inboundFormat: req.inbound,
-        requestedModel: req.model,
-        route: summary.routeName ?? null,
+        ...started(req, summary.routeName),
         rule: summary.rule ?? null,
         affinity: summary.affinity ?? null,
         provider: serving?.provider ?? null,
@@ -142,7 +144,6 @@ export function createRequestRecorder(deps: {
         tokensIn: serving?.usage?.tokensIn ?? null,
         tokensOut: serving?.usage?.tokensOut ?? null,
         costUsd: costs.length > 0 ? costs.reduce((a, b) => a + b, 0) : null,
-        streamed: req.stream,
         hedged: summary.attempts.some((a) => a.hedged),
         clientAborted: summary.abortedByClient,
       };
