@@ -147,6 +147,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     const keySecrets = new SecretCache(config, keychain, env);
     // Read at start: a change of `team` takes effect on the next start.
     const teamLink = await resolveTeamLink(config.current.team, env, keychain);
+    const teamSecrets = teamLinkSecrets(teamLink);
 
     // The one mask all outbound text goes through: the client's answers, the request log, the
     // admin API, the event stream and the log. Its sources are read on every call, so a key
@@ -155,7 +156,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       yield adminToken;
       yield proxyKey.key;
       yield* keySecrets.held();
-      yield* teamLinkSecrets(teamLink);
+      yield* teamSecrets;
     });
     const maskText = (text: string) => mask.mask(text);
     const log = (message: string) => options.log(mask.mask(message));
