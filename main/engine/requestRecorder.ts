@@ -117,6 +117,9 @@ export function createRequestRecorder(deps: {
       const servingRecord = serving ? attempts[summary.attempts.indexOf(serving)] : undefined;
       const succeeded = summary.status >= 200 && summary.status < 300 && serving?.outcome === 'ok';
       const costs = attempts.map((a) => a.costUsd).filter((c): c is number => c !== null);
+      // The serving attempt's times count from its own start; the request's, from its arrival.
+      const sinceReceived = (ms: number | undefined): number | null =>
+        serving === undefined || ms === undefined ? null : serving.startedAt - req.receivedAt + ms;
       const record: RequestRecord = {
         ...started(req, summary.routeName),
         rule: summary.rule ?? null,
@@ -132,14 +135,8 @@ export function createRequestRecorder(deps: {
             ? 'cancelled'
             : (servingRecord?.failureClass ?? null),
         error: succeeded ? null : (maskOrNull(summary.error) ?? servingRecord?.reason ?? null),
-        headersMs:
-          serving?.headersMs === undefined
-            ? null
-            : serving.startedAt - req.receivedAt + serving.headersMs,
-        firstTokenMs:
-          serving?.firstTokenMs === undefined
-            ? null
-            : serving.startedAt - req.receivedAt + serving.firstTokenMs,
+        headersMs: sinceReceived(serving?.headersMs),
+        firstTokenMs: sinceReceived(serving?.firstTokenMs),
         totalMs: summary.finishedAt - req.receivedAt,
         tokensIn: serving?.usage?.tokensIn ?? null,
         tokensOut: serving?.usage?.tokensOut ?? null,
