@@ -48,8 +48,8 @@ function coverage(distance: number): number {
   return Math.min(1, Math.max(0, 0.5 - distance));
 }
 
-/** Paints `size`² pixels, each from a function of its centre returning a colour and an alpha. */
-function paint(size: number, shade: (x: number, y: number) => [Rgb, number]): Uint8Array {
+/** A square PNG of `size`² pixels, each from a function of its centre returning a colour and an alpha. */
+function paint(size: number, shade: (x: number, y: number) => [Rgb, number]): Buffer {
   const out = new Uint8Array(size * size * 4);
   for (let y = 0; y < size; y++) {
     for (let x = 0; x < size; x++) {
@@ -58,7 +58,7 @@ function paint(size: number, shade: (x: number, y: number) => [Rgb, number]): Ui
       out.set([rgb[0], rgb[1], rgb[2], Math.round(alpha * 255)], at);
     }
   }
-  return out;
+  return encodePng(size, size, out);
 }
 
 function mix(a: Rgb, b: Rgb, t: number): Rgb {
@@ -76,15 +76,11 @@ export function trayIcon(level: TrayLevel, size: number): Buffer {
   const centre = size / 2;
   const radius = size * 0.42;
   const rimWidth = Math.max(1, size / 16);
-  return encodePng(
-    size,
-    size,
-    paint(size, (x, y) => {
-      const d = Math.hypot(x - centre, y - centre) - radius;
-      const inner = coverage(d + rimWidth);
-      return [mix(rim, colour, inner), coverage(d)];
-    }),
-  );
+  return paint(size, (x, y) => {
+    const d = Math.hypot(x - centre, y - centre) - radius;
+    const inner = coverage(d + rimWidth);
+    return [mix(rim, colour, inner), coverage(d)];
+  });
 }
 
 function segmentDistance(
@@ -112,22 +108,18 @@ export function appIcon(size: number): Buffer {
     [256, 260, 362, 110],
   ];
   const railWidth = 44 * s;
-  return encodePng(
-    size,
-    size,
-    paint(size, (x, y) => {
-      // Rounded square: distance to a box shrunk by the corner radius, minus that radius.
-      const qx = Math.abs(x - half) - (half - 16 * s - corner);
-      const qy = Math.abs(y - half) - (half - 16 * s - corner);
-      const box =
-        Math.hypot(Math.max(qx, 0), Math.max(qy, 0)) + Math.min(Math.max(qx, qy), 0) - corner;
-      const rail = Math.min(
-        ...rails.map(([ax, ay, bx, by]) => segmentDistance(x, y, ax * s, ay * s, bx * s, by * s)),
-      );
-      const onRail = coverage(rail - railWidth / 2);
-      return [mix(BACKGROUND, RAIL, onRail), coverage(box)];
-    }),
-  );
+  return paint(size, (x, y) => {
+    // Rounded square: distance to a box shrunk by the corner radius, minus that radius.
+    const qx = Math.abs(x - half) - (half - 16 * s - corner);
+    const qy = Math.abs(y - half) - (half - 16 * s - corner);
+    const box =
+      Math.hypot(Math.max(qx, 0), Math.max(qy, 0)) + Math.min(Math.max(qx, qy), 0) - corner;
+    const rail = Math.min(
+      ...rails.map(([ax, ay, bx, by]) => segmentDistance(x, y, ax * s, ay * s, bx * s, by * s)),
+    );
+    const onRail = coverage(rail - railWidth / 2);
+    return [mix(BACKGROUND, RAIL, onRail), coverage(box)];
+  });
 }
 
 /** Every icon file in resources/icons/, by file name. */

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type { KeyStatusEvent } from '../../app/admin/events.ts';
 import type { SendTestRequest } from '../admin/stateHandlers.ts';
 import { keyEnvOf } from '../../app/catalog/keyEnv.ts';
 import { localMidnight } from '../../app/routing/budgetDay.ts';
@@ -12,6 +11,7 @@ import { recordKeyHealth } from '../keys/keyHealth.ts';
 import { KeyStore } from '../keys/keyStore.ts';
 import type { ValidateKey } from '../keys/keyStatus.ts';
 import { resolveProxyKey } from '../keys/proxyKey.ts';
+import { SecretCache } from '../keys/secretCache.ts';
 import { SecretMask } from '../keys/secretMask.ts';
 import { createModels, type Models } from '../models/models.ts';
 import { httpModelLister, type ListModels } from '../models/modelDiscovery.ts';
@@ -30,12 +30,12 @@ import { threadLimiterStore } from '../store/quotaJournalThread.ts';
 import { RequestLogThread } from '../store/requestLogThread.ts';
 import { spendSince } from '../store/spendToday.ts';
 import { sqliteResponseStore } from '../store/storedResponses.ts';
-import { startTeamFromConfig } from '../team/fromConfig.ts';
+import { resolveTeamLink, startTeamFromLink, teamLinkSecrets } from '../team/fromConfig.ts';
 import type { Team } from '../team/team.ts';
 import { UpstreamClient, type UpstreamTimeouts } from '../upstream/client.ts';
 import { VERSION } from '../version.ts';
 import { adminRoute } from './adminWiring.ts';
-import { openConfig } from './engineConfig.ts';
+import { openConfig, watchConfig } from './engineConfig.ts';
 import { EventHub } from './eventHub.ts';
 import { createKeyValidator } from './keyValidator.ts';
 import { createLimiterGate, type LimiterGate } from './limiterGate.ts';
@@ -120,30 +120,48 @@ function newSecret(): string {
 }
 
 /**
- * Starts the engine. The parts are built in dependency order: config, stores, keys, provider
- * directory and upstream, team and limiter, model discovery, recorder, proxy, admin API, server.
- * The Electron shell and the CLI both call this.
+ * Starts the engine. The parts are built in dependency order: config and the secrets (admin token,
+ * proxy key, the keys' secrets, the team's password), the secret mask and the log, stores, provider
+ * directory and upstream, keys, team and limiter, model discovery, recorder, proxy, admin API,
+ * server. The Electron shell and the CLI both call this.
  */
 export async function startEngine(options: EngineOptions): Promise<Engine> {
   const clock = options.clock ?? Date.now;
   const env = options.env ?? process.env;
   const cleanup = closer();
-  // Every secret the engine holds, for the one mask that all outbound text goes through: the
-  // client's answers, the request log, the admin API, the event stream and the log. The log is
-  // needed to find the proxy key and to run the key store, so their secrets join once they exist.
-  const adminToken = newSecret();
-  const held: Array<() => Iterable<string>> = [() => [adminToken]];
-  const mask = new SecretMask(function* () {
-    for (const source of held) yield* source();
-  });
-  const maskText = (text: string) => mask.mask(text);
-  const log = (message: string) => options.log(mask.mask(message));
   try {
-    // Config.
+    // The config and every secret the engine holds, each from its owner, before anything is
+    // logged. What start-up has to say before the log exists waits in `notes`.
+    const notes: string[] = [];
     const tightened = tightenDataFolder(options.dataDir);
-    if (tightened) log(tightened);
+    if (tightened) notes.push(tightened);
     const configPath = options.configPath ?? join(options.dataDir, CONFIG_FILE_NAME);
-    const config = await openConfig(configPath, log, cleanup.add);
+    const config = await openConfig(configPath, cleanup.add);
+    const adminToken = newSecret();
+    const keychain = options.keychain ?? createOsKeychain();
+    cleanup.add(() => keychain.close());
+    const proxyKey =
+      options.proxyKey !== undefined
+        ? { key: options.proxyKey, source: 'env' as const }
+        : await resolveProxyKey(keychain, env, (note) => notes.push(note));
+    const keySecrets = new SecretCache(config, keychain, env);
+    // Read at start: a change of `team` takes effect on the next start.
+    const teamLink = await resolveTeamLink(config.current.team, env, keychain);
+    const teamSecrets = teamLinkSecrets(teamLink);
+
+    // The one mask all outbound text goes through: the client's answers, the request log, the
+    // admin API, the event stream and the log. Its sources are read on every call, so a key
+    // added, replaced or removed later is covered at once.
+    const mask = new SecretMask(function* () {
+      yield adminToken;
+      yield proxyKey.key;
+      yield* keySecrets.held();
+      yield* teamSecrets;
+    });
+    const maskText = (text: string) => mask.mask(text);
+    const log = (message: string) => options.log(mask.mask(message));
+    for (const note of notes) log(note);
+    watchConfig(config, configPath, log);
     const updateConfig = createConfigUpdater(config);
 
     // Database, stores and the event stream.
@@ -163,15 +181,6 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     });
     cleanup.add(() => requestLog.close());
 
-    // Keychain and the proxy key.
-    const keychain = options.keychain ?? createOsKeychain();
-    cleanup.add(() => keychain.close());
-    const proxyKey =
-      options.proxyKey !== undefined
-        ? { key: options.proxyKey, source: 'env' as const }
-        : await resolveProxyKey(keychain, env, log);
-    held.push(() => [proxyKey.key]);
-
     // Provider directory and the upstream client (the key store checks keys with them).
     const providers = openProviderDirectory(
       config,
@@ -181,11 +190,8 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     const upstream = new UpstreamClient(options.upstreamTimeouts);
     cleanup.add(() => upstream.close());
 
-    // Keys. A key's status also reaches the limiter and discovery, which are built further down
-    // (the limiter shares the team's pools, and the team resolves secrets from the key store).
-    const keyStatusListeners: Array<(event: KeyStatusEvent) => void> = [
-      (event) => events.publish('key.status', event),
-    ];
+    // Keys, over the secrets read above. A key's status reaches the event stream now, and the
+    // limiter and discovery as each is built below.
     const keys = new KeyStore({
       config,
       baseUrlOf: (provider) => providers.baseUrls(provider),
@@ -196,18 +202,14 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       state: sqliteKeyStateStore(db),
       keyEnv: () => keyEnvOf(providers.catalog),
       log,
-      onStatus: (event) => {
-        for (const listener of keyStatusListeners) listener(event);
-      },
+      secrets: keySecrets,
     });
-    held.push(() => keys.heldSecrets());
+    keys.onStatus((event) => events.publish('key.status', event));
     await keys.recordMissingBaseUrls();
     const secret = (keyId: string) => keys.resolveSecret(keyId);
 
-    // Team mode (read at start; a change of `team` takes effect on the next start) and the limiter.
-    const team = await startTeamFromConfig(config.current.team, {
-      env,
-      keychain,
+    // Team mode and the limiter.
+    const team = await startTeamFromLink(teamLink, {
       version: VERSION,
       clock,
       secret,
@@ -228,7 +230,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     });
     cleanup.add(() => limiter.stop());
     // A replaced or re-tested key starts clean: no invalid mark, cooldown or park left over.
-    keyStatusListeners.push((event) => {
+    keys.onStatus((event) => {
       if (event.status === 'ok') limiter.clearKey(event.provider, event.id);
     });
     const quotaView = () => forecaster.annotate(limiter.view());
@@ -251,7 +253,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     });
     cleanup.add(() => models.discovery.stop());
     config.on('change', () => models.watch.refresh());
-    keyStatusListeners.push((event) => {
+    keys.onStatus((event) => {
       if (event.status === 'ok') models.discovery.keyAdded(event.provider, event.id);
     });
     const seed = () => limiter.seed(seedTargetsFor(config.current, providers));

@@ -4,17 +4,26 @@ import { configJsonSchema } from '../../app/config/jsonSchema.ts';
 import { ConfigStore, writeFileAtomic } from '../config/configFile.ts';
 
 /**
- * Opens the config the engine runs on and watches it: an edit that does not validate is logged
- * and the last good config stays live. `onOpened` learns how to close it if start-up fails later.
+ * Opens the config the engine runs on. `onOpened` learns how to close it if start-up fails later.
+ * It is read before the engine's log exists (the log's secret mask is built from what the config
+ * names), so watching it waits for `watchConfig`.
  */
 export async function openConfig(
   configPath: string,
-  log: (message: string) => void,
   onOpened: (close: () => void) => void,
 ): Promise<ConfigStore> {
   const config = await ConfigStore.open(configPath);
   onOpened(() => config.close());
   await writeSchemaBeside(configPath);
+  return config;
+}
+
+/** Watches the config: an edit that does not validate is logged and the last good config stays live. */
+export function watchConfig(
+  config: ConfigStore,
+  configPath: string,
+  log: (message: string) => void,
+): void {
   config.on('invalid', (errors) => {
     log(
       `config: your edit of ${configPath} was not applied; the last good config stays live:\n  ${errors.join('\n  ')}`,
@@ -22,7 +31,6 @@ export async function openConfig(
   });
   config.on('change', () => log(`config: reloaded ${configPath}`));
   config.watch();
-  return config;
 }
 
 /** Puts the JSON Schema next to the config so `"$schema": "./config.schema.json"` resolves in editors. */

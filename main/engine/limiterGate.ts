@@ -35,7 +35,7 @@ import type { Admission, AttemptInfo, CapacityGate } from './capacityGate.ts';
 import type { ProxyRequest } from '../../app/formats/proxyRequest.ts';
 import { outcomeOf } from './attemptOutcome.ts';
 import { limiterTargetOf } from './seedTargets.ts';
-import { createLimiterPersistence, type GateTimers } from './limiterPersistence.ts';
+import { createLimiterPersistence, restoreLimiter, type GateTimers } from './limiterPersistence.ts';
 import { acquireShared, type SharedAcquireDeps } from './sharedAcquire.ts';
 import type { SharedPools } from './sharedPools.ts';
 import type { Candidate } from './targets.ts';
@@ -114,17 +114,20 @@ export function createLimiterGate(options: LimiterGateOptions): LimiterGate {
   /** Local admissions with their ticket, so one the team refuses can be handed back. */
   const granted = new WeakMap<Admission, { target: LimiterTarget; ticket: Ticket }>();
   let stopped = false;
+  const report = (error: unknown) => options.onError?.(error);
+  const restored = restoreLimiter(options.store, clock, report);
+  let state: LimiterState = restored.state;
   const persistence = createLimiterPersistence({
     clock,
     timers,
     store: options.store,
+    unapplied: restored.unapplied,
     saveEveryMs: options.saveEveryMs ?? 1000,
     notifyEveryMs: options.notifyEveryMs ?? 250,
     onChange: options.onChange,
-    report: (error) => options.onError?.(error),
+    report,
     current: () => state,
   });
-  let state: LimiterState = persistence.restored;
   const changed = persistence.changed;
 
   /** Applies journalled takes of the target's pool once the pool exists (seeded now if need be). */

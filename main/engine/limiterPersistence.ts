@@ -28,10 +28,42 @@ export interface GateTimers {
   clearTimeout(handle: unknown): void;
 }
 
+/** What the store held at start: the last snapshot with its journal replayed. */
+export interface RestoredLimiter {
+  state: LimiterState;
+  /** Journalled takes of pools not seeded yet; applied when their pool appears. */
+  unapplied: JournalEntry[];
+}
+
+/** The state saved in `store` with its journal replayed (empty without a store, or when it fails). */
+export function restoreLimiter(
+  store: LimiterStore | undefined,
+  clock: () => number,
+  report: (error: unknown) => void,
+): RestoredLimiter {
+  let state = EMPTY_LIMITER_STATE;
+  if (store === undefined) return { state, unapplied: [] };
+  try {
+    const saved = store.load();
+    if (saved !== undefined) state = restore(saved, clock());
+    const entries = (store.loadJournal?.() ?? []).flatMap((raw) => {
+      const entry = parseJournalEntry(raw);
+      return entry === undefined ? [] : [entry];
+    });
+    return replayJournal(state, entries);
+  } catch (error) {
+    // A snapshot that loaded stays, even when its journal did not.
+    report(error);
+    return { state, unapplied: [] };
+  }
+}
+
 export interface LimiterPersistenceOptions {
   clock: () => number;
   timers: GateTimers;
   store: LimiterStore | undefined;
+  /** Journalled takes the restore could not apply yet (`restoreLimiter`). */
+  unapplied: JournalEntry[];
   saveEveryMs: number;
   notifyEveryMs: number;
   onChange: ((view: LimiterView, state: LimiterState) => void) | undefined;
@@ -41,8 +73,6 @@ export interface LimiterPersistenceOptions {
 }
 
 export interface LimiterPersistence {
-  /** The state loaded from the store with its journal replayed (empty without a store). */
-  readonly restored: LimiterState;
   /** The state moved: a save and a change notice are scheduled (each at most once per period). */
   changed(): void;
   /** Applies journalled takes of these targets' pools (seeding the pools if need be). */
@@ -62,27 +92,12 @@ function unref(handle: unknown): void {
 
 export function createLimiterPersistence(options: LimiterPersistenceOptions): LimiterPersistence {
   const { clock, timers, store, saveEveryMs, notifyEveryMs, onChange, report, current } = options;
-  let restored: LimiterState = EMPTY_LIMITER_STATE;
   /** Journalled takes of pools not seeded yet; applied when their pool appears. */
-  let unapplied: JournalEntry[] = [];
+  let unapplied = options.unapplied;
   let saveTimer: unknown;
   let notifyTimer: unknown;
   let dirty = false;
   let stopped = false;
-
-  if (store !== undefined) {
-    try {
-      const saved = store.load();
-      if (saved !== undefined) restored = restore(saved, clock());
-      const entries = (store.loadJournal?.() ?? []).flatMap((raw) => {
-        const entry = parseJournalEntry(raw);
-        return entry === undefined ? [] : [entry];
-      });
-      ({ state: restored, unapplied } = replayJournal(restored, entries));
-    } catch (error) {
-      report(error);
-    }
-  }
 
   function save(): void {
     saveTimer = undefined;
@@ -119,7 +134,6 @@ export function createLimiterPersistence(options: LimiterPersistenceOptions): Li
   }
 
   return {
-    restored,
     changed,
     adopt(state, targets) {
       if (unapplied.length === 0) return state;

@@ -1,5 +1,7 @@
+import type { RequestStartedEvent } from '../../app/admin/events.ts';
 import type { AttemptRecord, LoggedFailureClass, RequestRecord } from '../../app/admin/types.ts';
 import { costUsd, findModel, priceKnown } from '../../app/catalog/schema.ts';
+import type { RelayedRequest } from '../../app/formats/proxyRequest.ts';
 import type { AttemptInfo } from './capacityGate.ts';
 import type { DispatchObserver, RequestSummary } from './dispatchReport.ts';
 import type { EventHub } from './eventHub.ts';
@@ -16,6 +18,19 @@ function servingAttempt(attempts: AttemptInfo[]): AttemptInfo | undefined {
   return (
     attempts.find((a) => a.outcome === 'ok' || a.outcome === 'failed-mid-stream') ?? attempts.at(-1)
   );
+}
+
+/** What is known of a request when it starts: the live event, and the head of its log record. */
+function started(req: RelayedRequest, routeName: string | undefined): RequestStartedEvent {
+  return {
+    id: req.id,
+    startedAt: req.receivedAt,
+    kind: req.kind,
+    inboundFormat: req.inbound,
+    requestedModel: req.model,
+    route: routeName ?? null,
+    streamed: req.stream,
+  };
 }
 
 /**
@@ -71,15 +86,7 @@ export function createRequestRecorder(deps: {
 
   return {
     requestStarted: (req, routeName) => {
-      deps.events.publish('request.started', {
-        id: req.id,
-        startedAt: req.receivedAt,
-        kind: req.kind,
-        inboundFormat: req.inbound,
-        requestedModel: req.model,
-        route: routeName ?? null,
-        streamed: req.stream,
-      });
+      deps.events.publish('request.started', started(req, routeName));
     },
     requestFinished: (summary: RequestSummary) => {
       const { req } = summary;
@@ -110,13 +117,11 @@ export function createRequestRecorder(deps: {
       const servingRecord = serving ? attempts[summary.attempts.indexOf(serving)] : undefined;
       const succeeded = summary.status >= 200 && summary.status < 300 && serving?.outcome === 'ok';
       const costs = attempts.map((a) => a.costUsd).filter((c): c is number => c !== null);
+      // The serving attempt's times count from its own start; the request's, from its arrival.
+      const sinceReceived = (ms: number | undefined): number | null =>
+        serving === undefined || ms === undefined ? null : serving.startedAt - req.receivedAt + ms;
       const record: RequestRecord = {
-        id: req.id,
-        startedAt: req.receivedAt,
-        kind: req.kind,
-        inboundFormat: req.inbound,
-        requestedModel: req.model,
-        route: summary.routeName ?? null,
+        ...started(req, summary.routeName),
         rule: summary.rule ?? null,
         affinity: summary.affinity ?? null,
         provider: serving?.provider ?? null,
@@ -130,19 +135,12 @@ export function createRequestRecorder(deps: {
             ? 'cancelled'
             : (servingRecord?.failureClass ?? null),
         error: succeeded ? null : (maskOrNull(summary.error) ?? servingRecord?.reason ?? null),
-        headersMs:
-          serving?.headersMs === undefined
-            ? null
-            : serving.startedAt - req.receivedAt + serving.headersMs,
-        firstTokenMs:
-          serving?.firstTokenMs === undefined
-            ? null
-            : serving.startedAt - req.receivedAt + serving.firstTokenMs,
+        headersMs: sinceReceived(serving?.headersMs),
+        firstTokenMs: sinceReceived(serving?.firstTokenMs),
         totalMs: summary.finishedAt - req.receivedAt,
         tokensIn: serving?.usage?.tokensIn ?? null,
         tokensOut: serving?.usage?.tokensOut ?? null,
         costUsd: costs.length > 0 ? costs.reduce((a, b) => a + b, 0) : null,
-        streamed: req.stream,
         hedged: summary.attempts.some((a) => a.hedged),
         clientAborted: summary.abortedByClient,
       };

@@ -7,7 +7,7 @@
 import type { LimiterTarget, PoolState } from '../../app/limiter/state.ts';
 import type { Ticket } from '../../app/limiter/limiter.ts';
 import { outcomeOf } from './attemptOutcome.ts';
-import type { Admission } from './capacityGate.ts';
+import type { Admission, CapacityGate } from './capacityGate.ts';
 import type { GateTimers } from './limiterGate.ts';
 import type { ProxyRequest } from '../../app/formats/proxyRequest.ts';
 import type { SharedPools } from './sharedPools.ts';
@@ -20,12 +20,8 @@ export interface SharedAcquireDeps {
   timers: GateTimers;
   /** Wake-ups of admissions sleeping until the team's retry time; the gate's stop runs them. */
   sleepers: Set<() => void>;
-  acquireLocal(
-    candidate: Candidate,
-    req: ProxyRequest,
-    waitMs: number,
-    signal: AbortSignal,
-  ): Promise<Admission>;
+  /** The local limiter's own acquire. */
+  acquireLocal: CapacityGate['acquire'];
   /** The target and ticket behind an admission the local limiter granted. */
   takenOf(admission: Admission): { target: LimiterTarget; ticket: Ticket } | undefined;
   poolOf(id: string): PoolState | undefined;

@@ -48,13 +48,17 @@ export function refuseInvalid(test: KeyTestResult): void {
  */
 export class KeyStatuses {
   readonly #store: KeyStateStore | undefined;
-  readonly #onStatus: ((event: KeyStatusEvent) => void) | undefined;
+  readonly #listeners = new Set<(event: KeyStatusEvent) => void>();
   readonly #state: Map<string, KeyState>;
 
-  constructor(store: KeyStateStore | undefined, onStatus?: (event: KeyStatusEvent) => void) {
+  constructor(store: KeyStateStore | undefined) {
     this.#store = store;
-    this.#onStatus = onStatus;
     this.#state = store?.load() ?? new Map();
+  }
+
+  /** `listener` hears of every change of a key's status from now on. */
+  onStatus(listener: (event: KeyStatusEvent) => void): void {
+    this.#listeners.add(listener);
   }
 
   get(id: string): KeyState | undefined {
@@ -68,7 +72,7 @@ export class KeyStatuses {
     const next: KeyState = { ...this.#state.get(id), status };
     this.#state.set(id, next);
     this.#store?.save(id, next);
-    this.#onStatus?.({
+    this.#announce({
       id,
       provider,
       status,
@@ -85,7 +89,7 @@ export class KeyStatuses {
     const next: KeyState = { status, lastTest: test };
     this.#state.set(id, next);
     this.#store?.save(id, next);
-    if (previous !== status) this.#onStatus?.({ id, provider, status, previous });
+    if (previous !== status) this.#announce({ id, provider, status, previous });
   }
 
   /** Forgets a key's status in memory: an id reused after a hand edit starts untested. */
@@ -97,5 +101,9 @@ export class KeyStatuses {
   remove(id: string): void {
     this.#state.delete(id);
     this.#store?.remove(id);
+  }
+
+  #announce(event: KeyStatusEvent): void {
+    for (const listener of this.#listeners) listener(event);
   }
 }

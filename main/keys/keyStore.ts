@@ -36,7 +36,11 @@ export type KeyStoreOptions = {
   /** Env variable name to provider (and suggested tier), from the catalog's `keyEnv` lists (app/catalog/keyEnv.ts). */
   keyEnv: () => Readonly<Record<string, KeyEnvEntry>>;
   now?: () => number;
-  onStatus?: (event: KeyStatusEvent) => void;
+  /**
+   * The cache of the keys' secrets. The engine builds it before the store, so the secret mask
+   * covers these secrets from the start; a store builds its own without it.
+   */
+  secrets?: SecretCache;
   /** The engine's log, for what the person must hear of even when no one is looking (an orphaned secret). */
   log?: (message: string) => void;
   baseUrlOf?: BaseUrlOf;
@@ -73,11 +77,17 @@ export class KeyStore {
     this.#keyEnv = options.keyEnv;
     this.#now = options.now ?? Date.now;
     this.#log = options.log ?? (() => undefined);
-    this.#statuses = new KeyStatuses(options.state, options.onStatus);
+    this.#statuses = new KeyStatuses(options.state);
     this.#addresses = new BaseUrlConfirmation(options.baseUrlOf);
-    this.#secrets = new SecretCache(options.config, options.keychain, this.#env, (id) =>
+    this.#secrets = options.secrets ?? new SecretCache(options.config, options.keychain, this.#env);
+    this.#secrets.onMissing((id) =>
       this.markStatus(id, 'missing', 'its secret is not in the OS keychain'),
     );
+  }
+
+  /** `listener` hears of every change of a key's status from now on (the event stream, the limiter, discovery). */
+  onStatus(listener: (event: KeyStatusEvent) => void): void {
+    this.#statuses.onStatus(listener);
   }
 
   list(): KeyView[] {
@@ -211,11 +221,6 @@ export class KeyStore {
   markStatus(id: string, status: KeyStatus, reason?: string): void {
     const key = this.#config.current.keys.find((k) => k.id === id);
     if (key) this.#statuses.mark(id, key.provider, status, reason);
-  }
-
-  /** Every secret this store can hand out right now; the engine masks all of them. */
-  heldSecrets(): string[] {
-    return this.#secrets.held();
   }
 
   importCandidates(dotenv?: Record<string, string>): ImportCandidate[] {

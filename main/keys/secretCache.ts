@@ -13,21 +13,14 @@ export class SecretCache {
   readonly #keychain: Keychain;
   readonly #env: Record<string, string | undefined>;
   readonly #config: ConfigStore;
-  readonly #onMissing: (id: string) => void;
+  readonly #missingListeners = new Set<(id: string) => void>();
   readonly #secrets = new Map<string, string>();
   readonly #reading = new Map<string, Promise<string>>();
 
-  /** `onMissing` hears of a key whose secret the keychain does not have. */
-  constructor(
-    config: ConfigStore,
-    keychain: Keychain,
-    env: Record<string, string | undefined>,
-    onMissing: (id: string) => void,
-  ) {
+  constructor(config: ConfigStore, keychain: Keychain, env: Record<string, string | undefined>) {
     this.#config = config;
     this.#keychain = keychain;
     this.#env = env;
-    this.#onMissing = onMissing;
     // A hand edit may remove a key or point it at an env variable: its cached secret must go.
     config.on('change', (next) => {
       for (const id of this.#secrets.keys()) {
@@ -35,6 +28,11 @@ export class SecretCache {
         if (!key || !('keychain' in key.secret)) this.#secrets.delete(id);
       }
     });
+  }
+
+  /** `listener` hears of each key whose secret the keychain turned out not to have. */
+  onMissing(listener: (id: string) => void): void {
+    this.#missingListeners.add(listener);
   }
 
   /** The secret of `key`; throws KeychainError or KeyStoreError (unset variable), each saying what to do. */
@@ -66,7 +64,7 @@ export class SecretCache {
       (err: unknown) => {
         this.#reading.delete(id);
         if (err instanceof KeychainError && err.kind === 'not-found') {
-          this.#onMissing(id);
+          for (const listener of this.#missingListeners) listener(id);
           throw new KeychainError(
             'not-found',
             `The secret of key "${id}" (${key.provider}, "${key.label}") is not in the OS keychain. Replace it on the dashboard's Keys page or remove the key and add it again.`,

@@ -105,6 +105,30 @@ export function createTeamPools(options: TeamPoolsOptions): TeamPools {
     });
   }
 
+  /**
+   * The admission script (scripts.ts) for `take` over `windows`, with its keys and arguments in
+   * the order it reads them; `force` counts the take even past a limit (a merge).
+   */
+  function runAdmit(
+    take: Take,
+    windows: readonly SharedWindow[],
+    force: boolean,
+  ): Promise<Array<string | number>> {
+    return link.run((redis) =>
+      redis.syAdmit(
+        1 + windows.length,
+        holdKey(take.prefix),
+        ...windows.map((w) => windowKey(take.prefix, w)),
+        take.at,
+        memberId,
+        take.id.slice(memberId.length + 1),
+        force ? '1' : '0',
+        windows.length,
+        ...windows.flatMap(windowArgs),
+      ),
+    );
+  }
+
   function who(target: LimiterTarget): string {
     return `${target.provider.name} (${target.model})`;
   }
@@ -147,47 +171,23 @@ export function createTeamPools(options: TeamPoolsOptions): TeamPools {
     now: number,
   ): Promise<SharedAdmission> {
     const windows = sharedWindows(pool, demand);
-    let prefix: string;
-    try {
-      prefix = await prefixOf(target);
-    } catch {
-      // The key's secret did not resolve (a locked keychain): the attempt fails on its own
-      // terms upstream; the team's count must not be why.
-      const take: Take = {
-        id: `${memberId}-${++sequence}`,
-        at: now,
-        prefix: '',
-        windows,
-        demand,
-        alone: false,
-      };
-      return alone(target, take, pool, now);
-    }
+    const prefix = await prefixOf(target).catch(() => undefined);
     const take: Take = {
       id: `${memberId}-${++sequence}`,
       at: now,
-      prefix,
+      prefix: prefix ?? '',
       windows,
       demand,
       alone: false,
     };
+    // The key's secret did not resolve (a locked keychain): the attempt fails on its own terms
+    // upstream; the team's count must not be why.
+    if (prefix === undefined) return alone(target, take, pool, now);
     // Until a re-join has merged, Redis may be one that restarted empty: count alone till then.
     if (!joined || link.state() !== 'up') return alone(target, take, pool, now);
     let reply: Array<string | number>;
     try {
-      reply = await link.run((redis) =>
-        redis.syAdmit(
-          1 + windows.length,
-          holdKey(prefix),
-          ...windows.map((w) => windowKey(prefix, w)),
-          now,
-          memberId,
-          take.id.slice(memberId.length + 1),
-          '0',
-          windows.length,
-          ...windows.flatMap(windowArgs),
-        ),
-      );
+      reply = await runAdmit(take, windows, false);
     } catch {
       return alone(target, take, pool, now);
     }
@@ -307,21 +307,7 @@ export function createTeamPools(options: TeamPoolsOptions): TeamPools {
       while (unmerged.length > 0) {
         const take = unmerged[0] as Take;
         const logs = take.windows.filter((w) => w.kind === 'log');
-        if (logs.length > 0) {
-          await link.run((redis) =>
-            redis.syAdmit(
-              1 + logs.length,
-              holdKey(take.prefix),
-              ...logs.map((w) => windowKey(take.prefix, w)),
-              take.at,
-              memberId,
-              take.id.slice(memberId.length + 1),
-              '1',
-              logs.length,
-              ...logs.flatMap(windowArgs),
-            ),
-          );
-        }
+        if (logs.length > 0) await runAdmit(take, logs, true);
         unmerged.shift();
       }
       const now = clock();

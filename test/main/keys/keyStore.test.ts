@@ -41,7 +41,7 @@ let events: KeyStatusEvent[];
 let env: Record<string, string | undefined>;
 
 function makeStore(): KeyStore {
-  return new KeyStore({
+  const store = new KeyStore({
     config,
     update: createConfigUpdater(config),
     keychain,
@@ -50,8 +50,9 @@ function makeStore(): KeyStore {
     keyEnv: () => KEY_ENV,
     state: sqliteKeyStateStore(db),
     now: () => Date.parse('2026-01-02T03:04:05Z'),
-    onStatus: (event) => events.push(event),
   });
+  store.onStatus((event) => events.push(event));
+  return store;
 }
 
 beforeEach(async () => {
