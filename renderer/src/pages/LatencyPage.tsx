@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import type { MetricsGroupBy, MetricsRange } from '../../../app/admin/types.ts';
+import { PageHeader } from '../components/PageHeader.tsx';
 import { EmptyState } from '../components/EmptyState.tsx';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
 import { LatencyChart, type ChartMetric } from '../components/LatencyChart.tsx';
@@ -102,11 +103,10 @@ export function LatencyPage() {
   const series = metrics?.series ?? [];
   return (
     <div className="stack">
-      <header className="page-head">
-        <div>
-          <h1>Latency</h1>
-          <p>How fast each provider answers, and how often it fails, one colour per provider.</p>
-        </div>
+      <PageHeader
+        title="Latency"
+        intro="How fast each provider answers, and how often it fails, one colour per provider."
+      >
         <div className="row">
           <Segmented
             label="Group"
@@ -121,7 +121,7 @@ export function LatencyPage() {
             onChange={(r) => setView({ range: r })}
           />
         </div>
-      </header>
+      </PageHeader>
       {error !== null && (
         <ErrorBanner message={error} onRetry={() => void useStore.getState().loadMetrics()} />
       )}

@@ -1,3 +1,5 @@
+import { PageHeader } from '../components/PageHeader.tsx';
+import { ProblemList } from '../components/ProblemList.tsx';
 import { CatalogInForce, FiguresAge } from '../components/CatalogAge.tsx';
 import { useId, useState } from 'react';
 import type { Provider } from '../../../app/catalog/schema.ts';
@@ -208,11 +210,10 @@ export function ProvidersPage() {
 
   return (
     <div className="stack">
-      <header className="page-head">
-        <div>
-          <h1>Providers &amp; keys</h1>
-          <p>What each provider does with your prompts, its free tier, and your keys for it.</p>
-        </div>
+      <PageHeader
+        title="Providers & keys"
+        intro="What each provider does with your prompts, its free tier, and your keys for it."
+      >
         {keychain !== null && (
           <span
             className={`pill ${keychain.state === 'ok' ? 'ok' : 'warn'}`}
@@ -221,7 +222,7 @@ export function ProvidersPage() {
             Keychain ({keychain.backend}): {keychain.state === 'ok' ? 'ready' : keychain.state}
           </span>
         )}
-      </header>
+      </PageHeader>
       {keychain !== null && keychain.state !== 'ok' && (
         <div className="banner warn" role="alert">
           {keychain.message}
@@ -233,18 +234,11 @@ export function ProvidersPage() {
           onRetry={() => void useStore.getState().loadCatalog()}
         />
       )}
-      {problems.length > 0 && (
-        <div className="banner warn">
-          <div>
-            Some provider settings in your config could not be applied:
-            <ul style={{ margin: '4px 0 0' }}>
-              {problems.map((p) => (
-                <li key={p}>{p}</li>
-              ))}
-            </ul>
-          </div>
-        </div>
-      )}
+      <ProblemList
+        tone="warn"
+        title="Some provider settings in your config could not be applied:"
+        problems={problems}
+      />
       <section className="card stack" aria-labelledby="add-key-title">
         <h2 id="add-key-title">Add a key</h2>
         {catalog === null ? <Skeleton height={120} /> : <AddKeyForm providers={providers} />}
