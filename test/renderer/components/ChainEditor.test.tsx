@@ -67,6 +67,16 @@ describe('applyDrop', () => {
   });
 });
 
+/** The three-target chain with keyboard focus on the grip of its second item, Gemini. */
+function grabGemini(): HTMLElement {
+  render(<Harness initial={THREE} />);
+  const handle = screen.getByRole('button', {
+    name: 'Move Google Gemini · gemini-2.5-flash, position 2 of 3',
+  });
+  handle.focus();
+  return handle;
+}
+
 describe('ChainEditor', () => {
   beforeEach(() => {
     // jsdom lays nothing out. Give elements the places a browser would: the palette on the left,
@@ -176,11 +186,7 @@ describe('ChainEditor', () => {
   });
 
   it('moves up with Enter and the up arrow too', async () => {
-    render(<Harness initial={THREE} />);
-    const handle = screen.getByRole('button', {
-      name: 'Move Google Gemini · gemini-2.5-flash, position 2 of 3',
-    });
-    handle.focus();
+    const handle = grabGemini();
     await keyDown(handle, 'Enter', 'Enter');
     await keyDown(document, 'ArrowUp', 'ArrowUp');
     await keyDown(document, 'Enter', 'Enter');
@@ -197,11 +203,7 @@ describe('ChainEditor', () => {
   });
 
   it('leaves the chain as it was when the move is cancelled with Escape', async () => {
-    render(<Harness initial={THREE} />);
-    const handle = screen.getByRole('button', {
-      name: 'Move Google Gemini · gemini-2.5-flash, position 2 of 3',
-    });
-    handle.focus();
+    const handle = grabGemini();
     await keyDown(handle, 'Space', ' ');
     await keyDown(document, 'ArrowUp', 'ArrowUp');
     await keyDown(document, 'Escape', 'Escape');

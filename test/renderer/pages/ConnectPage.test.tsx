@@ -1,49 +1,13 @@
-import { render, screen, within } from '@testing-library/react';
+import { screen, within } from '@testing-library/react';
 import { parse as parseToml } from 'smol-toml';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Route, Rule } from '../../../app/config/schema.ts';
-import { ConnectPage } from '../../../renderer/src/pages/ConnectPage.tsx';
-import { useStore } from '../../../renderer/src/store/index.ts';
 import { fakeAdmin, stubBrowser } from '../fakeAdmin.ts';
-import { CATALOG } from '../fixtures.ts';
-
-const INITIAL = useStore.getState();
-const route = (name: string, aliases?: string[]): Route => ({
-  name,
-  targets: [{ provider: 'groq', model: 'llama-3.1-8b-instant' }],
-  onLimit: { mode: 'spill' },
-  privacy: 'standard',
-  ...(aliases === undefined ? {} : { aliases }),
-});
+import { route } from '../fixtures.ts';
+import { showConnectPage } from './showConnectPage.tsx';
 
 function show(routes: Route[], defaultRoute?: string, rules: Rule[] = []) {
-  useStore.setState(
-    {
-      ...INITIAL,
-      catalog: CATALOG,
-      savedRules: rules,
-      savedRoutes: routes,
-      draftRoutes: routes,
-      routesState: 'ready',
-      settings: {
-        logBodies: false,
-        detectSensitive: false,
-        retentionDays: 30,
-        retentionMaxMb: 512,
-        maxBodyBytes: 8 * 1024 * 1024,
-        autoReplaceModels: false,
-        allowedOrigins: [],
-        ...(defaultRoute === undefined ? {} : { defaultRoute }),
-      },
-      proxyKey: {
-        proxyKey: 'sy-test-proxy-key-123456',
-        proxyUrl: 'http://127.0.0.1:4141/v1',
-        source: 'env',
-      },
-    },
-    true,
-  );
-  render(<ConnectPage />);
+  showConnectPage({ routes, rules, defaultRoute });
   return screen.getByRole('region', { name: 'Claude Code' });
 }
 
@@ -57,8 +21,8 @@ describe('ConnectPage: Claude Code', () => {
   it('sets the base URL, a token it will not prompt for, and each model variable to a route', () => {
     const card = show([
       route('main'),
-      route('big', ['claude-opus-*']),
-      route('small', ['*haiku*']),
+      route('big', { aliases: ['claude-opus-*'] }),
+      route('small', { aliases: ['*haiku*'] }),
     ]);
     const text = card.querySelector('pre')?.textContent ?? '';
     expect(text.split('\n')).toEqual([
@@ -74,7 +38,7 @@ describe('ConnectPage: Claude Code', () => {
   });
 
   it('shows where each of Claude Code’s own names lands, by alias, default route or nowhere', () => {
-    const card = show([route('main'), route('big', ['claude-opus-*'])], 'main');
+    const card = show([route('main'), route('big', { aliases: ['claude-opus-*'] })], 'main');
     const rows = within(
       within(card).getByRole('table', { name: "Where Claude Code's model names land" }),
     ).getAllByRole('row');
