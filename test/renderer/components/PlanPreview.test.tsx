@@ -62,18 +62,17 @@ const COOLING = failed(EMPTY_LIMITER_STATE, GROQ_1, {
 
 /** The preview over the test catalog and keys with no limits hit, as the page passes it. */
 function showPreview(overrides: Partial<PlanPreviewProps> = {}) {
-  render(
-    <PlanPreview
-      route={ROUTE}
-      catalog={CATALOG}
-      keys={KEYS}
-      limiter={EMPTY_LIMITER_STATE}
-      paidSpendTodayUsd={0}
-      detectSensitive={false}
-      now={NOW}
-      {...overrides}
-    />,
-  );
+  const props: PlanPreviewProps = {
+    route: ROUTE,
+    catalog: CATALOG,
+    keys: KEYS,
+    limiter: EMPTY_LIMITER_STATE,
+    paidSpendTodayUsd: 0,
+    detectSensitive: false,
+    now: NOW,
+    ...overrides,
+  };
+  render(<PlanPreview {...props} />);
 }
 
 function rows() {
