@@ -28,11 +28,14 @@ const THREE: RouteTarget[] = [
 ];
 
 /** dnd-kit measures the droppables a frame after a drag starts; a key pressed sooner moves nothing. */
-async function keyDown(target: Document | HTMLElement, code: string, key: string) {
-  await act(async () => {
-    fireEvent.keyDown(target, { code, key });
-    await new Promise((resolve) => setTimeout(resolve, 30));
-  });
+/** Presses each key in turn on `target`, letting dnd-kit's keyboard sensor settle after each. */
+async function press(target: Document | HTMLElement, ...codes: string[]) {
+  for (const code of codes) {
+    await act(async () => {
+      fireEvent.keyDown(target, { code, key: code === 'Space' ? ' ' : code });
+      await new Promise((resolve) => setTimeout(resolve, 30));
+    });
+  }
 }
 
 function order(): string[] {
@@ -173,10 +176,9 @@ describe('ChainEditor', () => {
       document.querySelector('[role="status"][aria-live="assertive"]')?.textContent ?? '';
 
     handle.focus();
-    await keyDown(handle, 'Space', ' ');
+    await press(handle, 'Space');
     expect(live()).toMatch(/^Picked up Groq · llama-3.1-8b-instant at position 1 of 3\./);
-    await keyDown(document, 'ArrowDown', 'ArrowDown');
-    await keyDown(document, 'Space', ' ');
+    await press(document, 'ArrowDown', 'Space');
     expect(order()).toEqual([
       'gemini/gemini-2.5-flash',
       'groq/llama-3.1-8b-instant',
@@ -187,9 +189,8 @@ describe('ChainEditor', () => {
 
   it('moves up with Enter and the up arrow too', async () => {
     const handle = grabGemini();
-    await keyDown(handle, 'Enter', 'Enter');
-    await keyDown(document, 'ArrowUp', 'ArrowUp');
-    await keyDown(document, 'Enter', 'Enter');
+    await press(handle, 'Enter');
+    await press(document, 'ArrowUp', 'Enter');
     expect(order()).toEqual([
       'gemini/gemini-2.5-flash',
       'groq/llama-3.1-8b-instant',
@@ -204,9 +205,8 @@ describe('ChainEditor', () => {
 
   it('leaves the chain as it was when the move is cancelled with Escape', async () => {
     const handle = grabGemini();
-    await keyDown(handle, 'Space', ' ');
-    await keyDown(document, 'ArrowUp', 'ArrowUp');
-    await keyDown(document, 'Escape', 'Escape');
+    await press(handle, 'Space');
+    await press(document, 'ArrowUp', 'Escape');
     expect(order()).toEqual(THREE.map((t) => `${t.provider}/${t.model}`));
     expect(document.querySelector('[role="status"][aria-live="assertive"]')?.textContent).toBe(
       'Cancelled. Google Gemini · gemini-2.5-flash stays where it was.',

@@ -59,43 +59,54 @@ describe('ConnectPage: Claude Code', () => {
   });
 });
 
-describe('ConnectPage rules notes', () => {
-  it('lists under each tool the rules its requests can meet', () => {
-    const claude = show([route('fast')], undefined, [
-      {
-        name: 'background',
-        when: { client: 'claude-cli/*', model: 'claude-*haiku*' },
-        route: 'fast',
-      },
-      { name: 'codex reasoning', when: { client: 'codex_*', thinking: true }, route: 'fast' },
-    ]);
-    expect(within(claude).getByTestId('snippet-rules').textContent).toBe(
-      'Rules that apply: background (model claude-*haiku*, client claude-cli/* → fast)',
-    );
-    const codex = screen.getByRole('region', { name: 'Codex CLI' });
-    expect(within(codex).getByTestId('snippet-rules').textContent).toBe(
-      'Rules that apply: codex reasoning (client codex_*, thinking → fast)',
-    );
-    // A tool whose user agent is not known meets only rules without a client condition.
-    const cursor = screen.getByRole('region', { name: 'Cursor' });
-    expect(within(cursor).queryByTestId('snippet-rules')).toBeNull();
-  });
+/** The rules line under a tool's snippet, or null when none of the rules can meet its requests. */
+function rulesNote(tool: string): string | null {
+  const card = screen.getByRole('region', { name: tool });
+  return within(card).queryByTestId('snippet-rules')?.textContent ?? null;
+}
 
-  it('shows Gemini CLI the rules for its user agent, and the other tools not', () => {
-    show([route('fast')], undefined, [
-      {
-        name: 'gemini long',
-        when: { client: 'GeminiCLI/*', minPromptTokens: 100_000 },
-        route: 'fast',
+describe('ConnectPage rules notes', () => {
+  it.each([
+    {
+      what: 'lists under each tool the rules its requests can meet',
+      rules: [
+        {
+          name: 'background',
+          when: { client: 'claude-cli/*', model: 'claude-*haiku*' },
+          route: 'fast',
+        },
+        { name: 'codex reasoning', when: { client: 'codex_*', thinking: true }, route: 'fast' },
+      ],
+      notes: {
+        'Claude Code':
+          'Rules that apply: background (model claude-*haiku*, client claude-cli/* → fast)',
+        'Codex CLI': 'Rules that apply: codex reasoning (client codex_*, thinking → fast)',
+        // A tool whose user agent is not known meets only rules without a client condition.
+        Cursor: null,
       },
-    ]);
-    const gemini = screen.getByRole('region', { name: 'Gemini CLI' });
-    expect(within(gemini).getByTestId('snippet-rules').textContent).toBe(
-      'Rules that apply: gemini long (client GeminiCLI/*, prompt ≥ 100000 tokens → fast)',
-    );
-    const codex = screen.getByRole('region', { name: 'Codex CLI' });
-    expect(within(codex).queryByTestId('snippet-rules')).toBeNull();
-  });
+    },
+    {
+      what: 'shows Gemini CLI the rules for its user agent, and the other tools not',
+      rules: [
+        {
+          name: 'gemini long',
+          when: { client: 'GeminiCLI/*', minPromptTokens: 100_000 },
+          route: 'fast',
+        },
+      ],
+      notes: {
+        'Gemini CLI':
+          'Rules that apply: gemini long (client GeminiCLI/*, prompt ≥ 100000 tokens → fast)',
+        'Codex CLI': null,
+      },
+    },
+  ] satisfies Array<{ what: string; rules: Rule[]; notes: Record<string, string | null> }>)(
+    '$what',
+    ({ rules, notes }) => {
+      show([route('fast')], undefined, rules);
+      for (const [tool, note] of Object.entries(notes)) expect(rulesNote(tool)).toBe(note);
+    },
+  );
 });
 
 describe('ConnectPage: Codex CLI', () => {
