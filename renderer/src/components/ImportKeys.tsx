@@ -6,6 +6,7 @@ import { useBusy } from '../lib/useBusy.ts';
 import { useStore } from '../store/index.ts';
 import { Alert } from './Alert.tsx';
 import { providerChoices, Select } from './Select.tsx';
+import { TableHead } from './TableHead.tsx';
 
 /** Keys found in the engine's environment, to move into the keychain in one go. */
 export function ImportKeys(props: { providers: readonly Provider[] }) {
@@ -59,14 +60,7 @@ export function ImportKeys(props: { providers: readonly Provider[] }) {
         ) : (
           <>
             <table>
-              <thead>
-                <tr>
-                  <th>Import</th>
-                  <th>Variable</th>
-                  <th>Key</th>
-                  <th>Provider</th>
-                </tr>
-              </thead>
+              <TableHead columns={['Import', 'Variable', 'Key', 'Provider']} />
               <tbody>
                 {candidates.map((c) => (
                   <tr key={c.name}>

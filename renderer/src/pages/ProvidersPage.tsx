@@ -1,5 +1,6 @@
 import { PageHeader } from '../components/PageHeader.tsx';
 import { ProblemList } from '../components/ProblemList.tsx';
+import { figures, TableHead } from '../components/TableHead.tsx';
 import { CatalogInForce, FiguresAge } from '../components/CatalogAge.tsx';
 import { useId, useState } from 'react';
 import type { Provider } from '../../../app/catalog/schema.ts';
@@ -135,14 +136,9 @@ function ProviderCard(props: { provider: Provider; isCustom: boolean }) {
             {freeModels.length > 0 ? `, ${freeModels.length} on the free tier` : ''}
           </summary>
           <table>
-            <thead>
-              <tr>
-                <th>Model</th>
-                <th>Free-tier limits</th>
-                <th className="num">Context</th>
-                <th className="num">$/M tokens in / out</th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={['Model', 'Free-tier limits', ...figures('Context', '$/M tokens in / out')]}
+            />
             <tbody>
               {p.models.map((m) => (
                 <tr key={m.id}>

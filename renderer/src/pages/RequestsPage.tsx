@@ -2,6 +2,7 @@ import { useEffect, useId } from 'react';
 import type { RequestListItem } from '../../../app/admin/types.ts';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { providerChoices, Select, type Choice } from '../components/Select.tsx';
+import { figures, TableHead } from '../components/TableHead.tsx';
 import { AttemptTimeline } from '../components/AttemptTimeline.tsx';
 import { EmptyState } from '../components/EmptyState.tsx';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
@@ -263,17 +264,15 @@ export function RequestsPage(props: { param: string | null }) {
           ) : (
             <>
               <table className="compact">
-                <thead>
-                  <tr>
-                    <th>Time</th>
-                    <th>Model asked</th>
-                    <th>Answered by</th>
-                    <th>Status</th>
-                    <th className="num">Attempts</th>
-                    <th className="num">Total</th>
-                    <th className="num">First token</th>
-                  </tr>
-                </thead>
+                <TableHead
+                  columns={[
+                    'Time',
+                    'Model asked',
+                    'Answered by',
+                    'Status',
+                    ...figures('Attempts', 'Total', 'First token'),
+                  ]}
+                />
                 <tbody>
                   {items.map((item) => (
                     <RequestRow key={item.id} item={item} selected={item.id === props.param} />
