@@ -1,16 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../app/config/schema.ts';
 import {
   dragTo,
   ensureDashboardBuilt,
-  launchBrowser,
+  openDashboard,
+  proxyClient,
   screenshot,
   startWorld,
+  tearDown,
   type Browser,
   type E2eWorld,
 } from './harness.ts';
@@ -83,21 +85,12 @@ beforeAll(async () => {
       tokensPerSecond: 250,
     },
   });
-  browser = await launchBrowser();
+  browser = await openDashboard(world);
   page = browser.page;
-  client = new OpenAI({
-    baseURL: world.engine.ready.proxyUrl,
-    apiKey: world.engine.ready.proxyKey,
-    maxRetries: 0,
-  });
-  await page.goto(world.engine.ready.dashboard);
+  client = proxyClient(world);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await world?.close();
-  if (screenshots.length > 0) console.log(`screenshots:\n  ${screenshots.join('\n  ')}`);
-});
+afterAll(() => tearDown(browser, world, screenshots));
 
 describe('the dashboard against switchyard serve', () => {
   it('moves the link’s #token into the tab, off the address, with no cookie, and starts with what to do first', async () => {

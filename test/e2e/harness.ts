@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import OpenAI from 'openai';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { adminTokenOf, serveFromSource, type ServedEngine } from '../main/cli/serveHarness.ts';
 import { startMockProvider } from '../mocks/mockProvider.ts';
@@ -116,6 +117,29 @@ export async function startWorld(
   };
 }
 
+/** Sends `body` as JSON to the admin API, as the dashboard does: the tests' own setup. */
+export function adminJson(
+  world: E2eWorld,
+  method: 'POST' | 'PUT',
+  path: string,
+  body: unknown,
+): Promise<Response> {
+  return world.admin(path, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+}
+
+/** An OpenAI SDK client on the proxy, with the SDK's own retries off so every attempt shows. */
+export function proxyClient(world: E2eWorld): OpenAI {
+  return new OpenAI({
+    baseURL: world.engine.ready.proxyUrl,
+    apiKey: world.engine.ready.proxyKey,
+    maxRetries: 0,
+  });
+}
+
 export type Browser = { context: BrowserContext; page: Page; close: () => Promise<void> };
 
 /** Chromium with a fresh profile and a 1280×800 window. */
@@ -139,6 +163,24 @@ export async function launchBrowser(): Promise<Browser> {
       await rm(profile, { recursive: true, force: true });
     },
   };
+}
+
+/** Chromium on the dashboard link: its #token signs the tab in, as a person's click does. */
+export async function openDashboard(world: E2eWorld): Promise<Browser> {
+  const browser = await launchBrowser();
+  await browser.page.goto(world.engine.ready.dashboard);
+  return browser;
+}
+
+/** Closes what a suite started (either may have failed to start), then lists its screenshots. */
+export async function tearDown(
+  browser: Browser | undefined,
+  world: E2eWorld | undefined,
+  screenshots: readonly string[],
+): Promise<void> {
+  await browser?.close();
+  await world?.close();
+  if (screenshots.length > 0) console.log(`screenshots:\n  ${screenshots.join('\n  ')}`);
 }
 
 /**

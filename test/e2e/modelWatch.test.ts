@@ -1,15 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Config } from '../../app/config/schema.ts';
 import type { LimiterView } from '../../app/limiter/view.ts';
 import type { ModelWatchEntry } from '../../app/models/watch.ts';
 import {
+  adminJson,
   ensureDashboardBuilt,
-  launchBrowser,
+  openDashboard,
+  proxyClient,
   screenshot,
   startWorld,
+  tearDown,
   type Browser,
   type E2eWorld,
 } from './harness.ts';
@@ -51,43 +54,30 @@ beforeAll(async () => {
     openai: { format: 'openai', dialect: 'openai', models: ['gpt-4o-mini'] },
   });
   for (const [provider, secret] of Object.entries(SECRETS)) {
-    const res = await world.admin('/admin/keys', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ provider, label: `${provider} main`, secret }),
+    const res = await adminJson(world, 'POST', '/admin/keys', {
+      provider,
+      label: `${provider} main`,
+      secret,
     });
     expect(res.status).toBe(200);
   }
-  const routes = await world.admin('/admin/routes', {
-    method: 'PUT',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify([
-      {
-        name: 'coder',
-        targets: [
-          { provider: 'groq', model: 'qwen-2.5-32b' },
-          { provider: 'openai', model: 'gpt-4o-mini' },
-        ],
-      },
-      { name: 'steady', targets: [{ provider: 'groq', model: 'llama-3.1-8b-instant' }] },
-    ]),
-  });
+  const routes = await adminJson(world, 'PUT', '/admin/routes', [
+    {
+      name: 'coder',
+      targets: [
+        { provider: 'groq', model: 'qwen-2.5-32b' },
+        { provider: 'openai', model: 'gpt-4o-mini' },
+      ],
+    },
+    { name: 'steady', targets: [{ provider: 'groq', model: 'llama-3.1-8b-instant' }] },
+  ]);
   expect(routes.status).toBe(200);
-  browser = await launchBrowser();
+  browser = await openDashboard(world);
   page = browser.page;
-  client = new OpenAI({
-    baseURL: world.engine.ready.proxyUrl,
-    apiKey: world.engine.ready.proxyKey,
-    maxRetries: 0,
-  });
-  await page.goto(world.engine.ready.dashboard);
+  client = proxyClient(world);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await world?.close();
-  if (screenshots.length > 0) console.log(`screenshots:\n  ${screenshots.join('\n  ')}`);
-});
+afterAll(() => tearDown(browser, world, screenshots));
 
 describe('the model watch and the forecast in the dashboard', () => {
   it('flags a model the provider stops listing within one discovery cycle, on the route, with a one-click replace', async () => {

@@ -8,11 +8,13 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../app/config/schema.ts';
 import {
+  adminJson,
   dragTo,
   ensureDashboardBuilt,
-  launchBrowser,
+  openDashboard,
   screenshot,
   startWorld,
+  tearDown,
   type Browser,
   type E2eWorld,
 } from './harness.ts';
@@ -51,33 +53,24 @@ beforeAll(async () => {
     ['groq', GROQ_SECRET],
     ['gemini', GEMINI_SECRET],
   ] as const) {
-    const res = await world.admin('/admin/keys', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ provider, label: provider, secret }),
+    const res = await adminJson(world, 'POST', '/admin/keys', {
+      provider,
+      label: provider,
+      secret,
     });
     expect(res.status).toBe(200);
   }
-  const routes = await world.admin('/admin/routes', {
-    method: 'PUT',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify([
-      { name: 'fast', targets: [{ provider: 'groq', model: 'llama-3.1-8b-instant' }] },
-      { name: 'long', targets: [{ provider: 'gemini', model: 'gemini-2.5-flash' }] },
-    ]),
-  });
+  const routes = await adminJson(world, 'PUT', '/admin/routes', [
+    { name: 'fast', targets: [{ provider: 'groq', model: 'llama-3.1-8b-instant' }] },
+    { name: 'long', targets: [{ provider: 'gemini', model: 'gemini-2.5-flash' }] },
+  ]);
   expect(routes.status).toBe(200);
-  browser = await launchBrowser();
+  browser = await openDashboard(world);
   page = browser.page;
-  await page.goto(world.engine.ready.dashboard);
   await page.evaluate(`window.location.hash = "#/routes"`);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await world?.close();
-  if (screenshots.length > 0) console.log(`screenshots:\n  ${screenshots.join('\n  ')}`);
-});
+afterAll(() => tearDown(browser, world, screenshots));
 
 describe('the rules editor', () => {
   it('adds two rules, each condition a field with its error inline', async () => {

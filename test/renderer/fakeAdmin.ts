@@ -3,21 +3,18 @@ import { vi } from 'vitest';
 import type { RequestDetail, RequestListItem } from '../../app/admin/types.ts';
 import type { Route } from '../../app/config/schema.ts';
 import type { LimiterView } from '../../app/limiter/view.ts';
-import { CATALOG, KEYS } from './fixtures.ts';
+import { CATALOG, KEYS, route } from './fixtures.ts';
 
 export const NOW = Date.now();
 
 export const ROUTES: Route[] = [
-  {
-    name: 'fast',
+  route('fast', {
     targets: [
       { provider: 'groq', model: 'llama-3.1-8b-instant' },
       { provider: 'openai', model: 'gpt-4o-mini' },
     ],
-    onLimit: { mode: 'spill' },
-    privacy: 'standard',
     paidBudgetUsdPerDay: 2,
-  },
+  }),
 ];
 
 export const QUOTA: LimiterView = {

@@ -1,5 +1,7 @@
-import type { KeyView } from '../../app/admin/types.ts';
+import type { Settings } from '../../app/admin/contract.ts';
+import type { KeyView, ProxyKeyInfo } from '../../app/admin/types.ts';
 import type { Catalog, Provider } from '../../app/catalog/schema.ts';
+import type { Route } from '../../app/config/schema.ts';
 
 /** A catalog provider for renderer tests: fields not given are plain, open-ended defaults. */
 export function provider(overrides: Partial<Provider> & Pick<Provider, 'id' | 'name'>): Provider {
@@ -109,3 +111,32 @@ export const KEYS: KeyView[] = [
   key({ id: 'gemini-1', provider: 'gemini', label: 'gemini free' }),
   key({ id: 'openai-1', provider: 'openai', label: 'paid', tier: 'paid' }),
 ];
+
+/** The engine's settings as they ship, before the person changes any. */
+export const SETTINGS: Settings = {
+  logBodies: false,
+  detectSensitive: false,
+  retentionDays: 30,
+  retentionMaxMb: 512,
+  maxBodyBytes: 8 * 1024 * 1024,
+  autoReplaceModels: false,
+  allowedOrigins: [],
+};
+
+/** The proxy's address and key as the Connect page receives them. */
+export const PROXY_KEY: ProxyKeyInfo = {
+  proxyKey: 'sy-test-proxy-key-123456',
+  proxyUrl: 'http://127.0.0.1:4141/v1',
+  source: 'env',
+};
+
+/** A route answered by Groq's llama alone, spilling to the next target on a limit. */
+export function route(name: string, overrides: Partial<Route> = {}): Route {
+  return {
+    name,
+    targets: [{ provider: 'groq', model: 'llama-3.1-8b-instant' }],
+    onLimit: { mode: 'spill' },
+    privacy: 'standard',
+    ...overrides,
+  };
+}

@@ -2,7 +2,20 @@ import { useId, useState, type FormEvent } from 'react';
 import type { Provider } from '../../../app/catalog/schema.ts';
 import { fieldErrors } from '../api/client.ts';
 import { useStore } from '../store/index.ts';
+import { Alert } from './Alert.tsx';
 import { describedBy, Field, fieldAria } from './Field.tsx';
+import { providerChoices, Select, type Choice } from './Select.tsx';
+import { TextField } from './TextField.tsx';
+
+const TIERS: Choice<'free' | 'paid'>[] = [
+  { value: 'free', label: 'Free tier' },
+  { value: 'paid', label: 'Paid (counts against route budgets)' },
+];
+
+const SOURCES: Choice<'secret' | 'env'>[] = [
+  { value: 'secret', label: 'Paste it (into the OS keychain)' },
+  { value: 'env', label: 'From an environment variable' },
+];
 
 /**
  * A new provider key: the secret goes to the engine once, into the OS keychain, and this form
@@ -27,6 +40,12 @@ export function AddKeyForm(props: { providers: readonly Provider[]; initialProvi
   const [env, setEnv] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
+
+  // The secret's field is described by the line that says where the secret goes, and its error.
+  const withHow = (id: string, error: string | undefined) => ({
+    'aria-invalid': error !== undefined,
+    'aria-describedby': `${ids.from}-how ${describedBy(id, { error }) ?? ''}`.trim(),
+  });
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -62,48 +81,28 @@ export function AddKeyForm(props: { providers: readonly Provider[]; initialProvi
     >
       <div className="form-grid key-form">
         <Field id={ids.provider} label="Provider" error={errors.provider}>
-          <select
+          <Select
             id={ids.provider}
             value={provider}
-            onChange={(e) => setProvider(e.target.value)}
+            choices={providerChoices(props.providers)}
+            onChange={setProvider}
             {...fieldAria(ids.provider, { error: errors.provider })}
-          >
-            {props.providers.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field id={ids.label} label="Label" error={errors.label}>
-          <input
-            id={ids.label}
-            value={label}
-            placeholder="e.g. personal"
-            maxLength={80}
-            onChange={(e) => setLabel(e.target.value)}
-            {...fieldAria(ids.label, { error: errors.label })}
           />
         </Field>
+        <TextField
+          id={ids.label}
+          label="Label"
+          value={label}
+          placeholder="e.g. personal"
+          maxLength={80}
+          onChange={setLabel}
+          error={errors.label}
+        />
         <Field id={ids.tier} label="Tier">
-          <select
-            id={ids.tier}
-            value={tier}
-            onChange={(e) => setTier(e.target.value as 'free' | 'paid')}
-          >
-            <option value="free">Free tier</option>
-            <option value="paid">Paid (counts against route budgets)</option>
-          </select>
+          <Select id={ids.tier} value={tier} choices={TIERS} onChange={setTier} />
         </Field>
         <Field id={ids.from} label="Secret">
-          <select
-            id={ids.from}
-            value={from}
-            onChange={(e) => setFrom(e.target.value as 'secret' | 'env')}
-          >
-            <option value="secret">Paste it (into the OS keychain)</option>
-            <option value="env">From an environment variable</option>
-          </select>
+          <Select id={ids.from} value={from} choices={SOURCES} onChange={setFrom} />
         </Field>
         {from === 'secret' ? (
           <Field id={ids.secret} label="API key" error={errors.secret}>
@@ -114,8 +113,7 @@ export function AddKeyForm(props: { providers: readonly Provider[]; initialProvi
               spellCheck={false}
               value={secret}
               onChange={(e) => setSecret(e.target.value)}
-              aria-invalid={errors.secret !== undefined}
-              aria-describedby={`${ids.from}-how ${describedBy(ids.secret, { error: errors.secret }) ?? ''}`.trim()}
+              {...withHow(ids.secret, errors.secret)}
             />
           </Field>
         ) : (
@@ -126,17 +124,12 @@ export function AddKeyForm(props: { providers: readonly Provider[]; initialProvi
               placeholder="GROQ_API_KEY"
               spellCheck={false}
               onChange={(e) => setEnv(e.target.value)}
-              aria-invalid={errors.env !== undefined}
-              aria-describedby={`${ids.from}-how ${describedBy(ids.env, { error: errors.env }) ?? ''}`.trim()}
+              {...withHow(ids.env, errors.env)}
             />
           </Field>
         )}
       </div>
-      {errors._ !== undefined && (
-        <div className="banner bad" role="alert">
-          {errors._}
-        </div>
-      )}
+      <Alert message={errors._} className="banner bad" />
       <div className="row">
         <span id={`${ids.from}-how`} className="small muted" style={{ flex: 1 }}>
           {from === 'secret'

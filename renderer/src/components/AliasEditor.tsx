@@ -1,4 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
+import { Alert } from './Alert.tsx';
 
 /**
  * A route's aliases as removable chips, and a field that adds one or more (comma-separated).
@@ -41,11 +42,7 @@ export function AliasEditor(props: {
                     ×
                   </button>
                 </span>
-                {error !== undefined && (
-                  <span className="field-error" role="alert">
-                    {error}
-                  </span>
-                )}
+                <Alert message={error} />
               </li>
             );
           })}

@@ -1,8 +1,16 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import type { BaseUrlCodeIssued, KeyView } from '../../../app/admin/types.ts';
 import { call } from '../api/client.ts';
 import { useBusy } from '../lib/useBusy.ts';
 import { useStore } from '../store/index.ts';
+import { InlineForm } from './InlineForm.tsx';
+
+const CODE_INPUT = {
+  inputMode: 'numeric',
+  autoComplete: 'one-time-code',
+  pattern: '\\d{6}',
+  maxLength: 6,
+} as const;
 
 /**
  * A key whose provider now points somewhere it was not confirmed for: the engine holds it back.
@@ -16,18 +24,8 @@ export function BaseUrlConfirm(props: { keyView: KeyView }) {
   const [issued, setIssued] = useState<BaseUrlCodeIssued | null>(null);
   const [code, setCode] = useState('');
   const { busy, error, run } = useBusy();
-  const codeId = useId();
   const pending = k.unconfirmedBaseUrl;
   if (pending === undefined) return null;
-
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    if (issued === null) return;
-    void run(async () => {
-      await confirmBaseUrl(k.id, issued.baseUrl, code.trim());
-      toast('success', `Key "${k.label}" may now go to ${issued.baseUrl}.`);
-    });
-  };
 
   return (
     <div className="banner warn" data-testid={`confirm-url-${k.id}`} style={{ width: '100%' }}>
@@ -56,30 +54,22 @@ export function BaseUrlConfirm(props: { keyView: KeyView }) {
           Confirm this address…
         </button>
       ) : (
-        <form className="row" onSubmit={submit}>
-          <label htmlFor={codeId} className="inline">
-            Code shown in {issued.shownIn}
-            <input
-              id={codeId}
-              inputMode="numeric"
-              autoComplete="one-time-code"
-              pattern="\d{6}"
-              maxLength={6}
-              value={code}
-              onChange={(e) => setCode(e.target.value)}
-            />
-          </label>
-          <button
-            type="submit"
-            className="small primary"
-            disabled={busy || code.trim().length !== 6}
-          >
-            Confirm
-          </button>
-          <button type="button" className="small" onClick={() => setIssued(null)}>
-            Cancel
-          </button>
-        </form>
+        <InlineForm
+          label={`Code shown in ${issued.shownIn}`}
+          input={CODE_INPUT}
+          value={code}
+          onChange={setCode}
+          complete={code.trim().length === 6}
+          busy={busy}
+          submit="Confirm"
+          onSubmit={() =>
+            void run(async () => {
+              await confirmBaseUrl(k.id, issued.baseUrl, code.trim());
+              toast('success', `Key "${k.label}" may now go to ${issued.baseUrl}.`);
+            })
+          }
+          onCancel={() => setIssued(null)}
+        />
       )}
       {error !== null && (
         <p role="alert" className="small">

@@ -26,6 +26,7 @@ import type { Catalog } from '../../../app/catalog/schema.ts';
 import type { RouteTarget } from '../../../app/config/schema.ts';
 import { providerColor } from '../lib/providerColor.ts';
 import { ChainPalette, parsePaletteId } from './ChainPalette.tsx';
+import { DragHandle } from './DragHandle.tsx';
 
 const CHAIN_ID = 'chain';
 
@@ -85,15 +86,8 @@ function ChainItem(props: {
   onChange: (t: RouteTarget) => void;
   onRemove: () => void;
 }) {
-  const {
-    attributes,
-    listeners,
-    setNodeRef,
-    setActivatorNodeRef,
-    transform,
-    transition,
-    isDragging,
-  } = useSortable({ id: props.id });
+  const sortable = useSortable({ id: props.id });
+  const { setNodeRef, transform, transition, isDragging } = sortable;
   const keySelectId = useId();
   const t = props.target;
   const providerKeys = props.keys.filter((k) => k.provider === t.provider);
@@ -110,17 +104,7 @@ function ChainItem(props: {
       data-testid="chain-item"
       data-target={`${t.provider}/${t.model}`}
     >
-      <button
-        type="button"
-        ref={setActivatorNodeRef}
-        className="drag-handle"
-        {...attributes}
-        {...listeners}
-        aria-label={`Move ${label}, position ${props.index + 1} of ${props.count}`}
-      >
-        ⠿
-      </button>
-      <span className="chain-index">{props.index + 1}.</span>
+      <DragHandle sortable={sortable} label={label} index={props.index} count={props.count} />
       <div className="chain-target">
         <strong>{label}</strong>
         {props.error !== undefined && <span className="field-error">{props.error}</span>}

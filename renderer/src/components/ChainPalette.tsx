@@ -6,6 +6,7 @@ import type { RouteTarget } from '../../../app/config/schema.ts';
 import { paletteFacts, paletteModels } from '../../../app/models/palette.ts';
 import { providerColor } from '../lib/providerColor.ts';
 import { useStore } from '../store/index.ts';
+import { providerChoices, Select } from './Select.tsx';
 
 const PALETTE_PREFIX = 'palette:';
 
@@ -78,13 +79,12 @@ function OtherModel(props: { providers: readonly Provider[]; onAdd: (t: RouteTar
     <form className="stack" style={{ gap: 6 }} onSubmit={submit} aria-label="Add another model">
       <label htmlFor={ids.provider}>
         Another model of
-        <select id={ids.provider} value={provider} onChange={(e) => setProvider(e.target.value)}>
-          {props.providers.map((p) => (
-            <option key={p.id} value={p.id}>
-              {p.name}
-            </option>
-          ))}
-        </select>
+        <Select
+          id={ids.provider}
+          value={provider}
+          choices={providerChoices(props.providers)}
+          onChange={setProvider}
+        />
       </label>
       <div className="row" style={{ flexWrap: 'nowrap' }}>
         <label htmlFor={ids.model} className="sr-only">

@@ -1,19 +1,41 @@
 import { useId, useState, type FormEvent } from 'react';
 import { fieldErrors } from '../api/client.ts';
 import { useStore } from '../store/index.ts';
-import { Field, fieldAria } from './Field.tsx';
+import { Alert } from './Alert.tsx';
+import { Select, type Choice } from './Select.tsx';
+import { TextField } from './TextField.tsx';
+
+type Format = 'openai' | 'anthropic' | 'gemini';
+
+const FORMATS: Choice<Format>[] = [
+  { value: 'openai', label: 'OpenAI-compatible' },
+  { value: 'anthropic', label: 'Anthropic' },
+  { value: 'gemini', label: 'Gemini' },
+];
+
+/** The provider's words, as typed: trimmed and split when saved. */
+type Draft = { id: string; name: string; baseUrl: string; models: string };
+
+const EMPTY: Draft = { id: '', name: '', baseUrl: '', models: '' };
+
+/** The one-line fields of the grid, each under the name the engine's errors use for it. */
+const GRID_FIELDS = [
+  { field: 'id', label: 'Id', placeholder: 'my-llm' },
+  { field: 'name', label: 'Name', placeholder: 'My LLM server' },
+  { field: 'baseUrl', label: 'Base URL', placeholder: 'http://127.0.0.1:8080/v1' },
+] as const;
 
 /** Adds a provider the catalog does not know: an id, a name, its address, its format and models. */
 export function CustomProviderForm() {
-  const ids = { id: useId(), name: useId(), url: useId(), models: useId(), format: useId() };
+  const base = useId();
+  const ids = { models: `${base}-models`, format: `${base}-format` };
   const saveProvider = useStore((s) => s.saveProvider);
   const toast = useStore((s) => s.toast);
-  const [id, setId] = useState('');
-  const [name, setName] = useState('');
-  const [baseUrl, setBaseUrl] = useState('');
-  const [models, setModels] = useState('');
-  const [format, setFormat] = useState<'openai' | 'anthropic' | 'gemini'>('openai');
+  const [draft, setDraft] = useState(EMPTY);
+  const [format, setFormat] = useState<Format>('openai');
   const [errors, setErrors] = useState<Record<string, string>>({});
+  const set = (field: keyof Draft, value: string) => setDraft((d) => ({ ...d, [field]: value }));
+  const { id, name, baseUrl, models } = draft;
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setErrors({});
@@ -32,10 +54,7 @@ export function CustomProviderForm() {
         'success',
         `Provider "${name || id}" added. Add a key for it below, or leave it keyless.`,
       );
-      setId('');
-      setName('');
-      setBaseUrl('');
-      setModels('');
+      setDraft(EMPTY);
     } catch (err) {
       setErrors(fieldErrors(err));
     }
@@ -48,44 +67,20 @@ export function CustomProviderForm() {
       style={{ gap: 10 }}
     >
       <div className="form-grid">
-        <Field id={ids.id} label="Id" error={errors.id}>
-          <input
-            id={ids.id}
-            value={id}
-            placeholder="my-llm"
-            onChange={(e) => setId(e.target.value)}
-            {...fieldAria(ids.id, { error: errors.id })}
+        {GRID_FIELDS.map(({ field, label, placeholder }) => (
+          <TextField
+            key={field}
+            id={`${base}-${field}`}
+            label={label}
+            value={draft[field]}
+            placeholder={placeholder}
+            onChange={(value) => set(field, value)}
+            error={errors[field]}
           />
-        </Field>
-        <label htmlFor={ids.name}>
-          Name
-          <input
-            id={ids.name}
-            value={name}
-            placeholder="My LLM server"
-            onChange={(e) => setName(e.target.value)}
-          />
-        </label>
-        <Field id={ids.url} label="Base URL" error={errors.baseUrl}>
-          <input
-            id={ids.url}
-            value={baseUrl}
-            placeholder="http://127.0.0.1:8080/v1"
-            onChange={(e) => setBaseUrl(e.target.value)}
-            {...fieldAria(ids.url, { error: errors.baseUrl })}
-          />
-        </Field>
+        ))}
         <label htmlFor={ids.format}>
           Wire format
-          <select
-            id={ids.format}
-            value={format}
-            onChange={(e) => setFormat(e.target.value as typeof format)}
-          >
-            <option value="openai">OpenAI-compatible</option>
-            <option value="anthropic">Anthropic</option>
-            <option value="gemini">Gemini</option>
-          </select>
+          <Select id={ids.format} value={format} choices={FORMATS} onChange={setFormat} />
         </label>
       </div>
       <label htmlFor={ids.models}>
@@ -94,14 +89,10 @@ export function CustomProviderForm() {
           id={ids.models}
           value={models}
           placeholder="llama3.1:8b, qwen2.5-coder"
-          onChange={(e) => setModels(e.target.value)}
+          onChange={(e) => set('models', e.target.value)}
         />
       </label>
-      {errors._ !== undefined && (
-        <div className="field-error" role="alert">
-          {errors._}
-        </div>
-      )}
+      <Alert message={errors._} />
       <div className="row">
         <button
           type="submit"

@@ -4,6 +4,9 @@ import type { Provider } from '../../../app/catalog/schema.ts';
 import { call } from '../api/client.ts';
 import { useBusy } from '../lib/useBusy.ts';
 import { useStore } from '../store/index.ts';
+import { Alert } from './Alert.tsx';
+import { providerChoices, Select } from './Select.tsx';
+import { TableHead } from './TableHead.tsx';
 
 /** Keys found in the engine's environment, to move into the keychain in one go. */
 export function ImportKeys(props: { providers: readonly Provider[] }) {
@@ -12,6 +15,7 @@ export function ImportKeys(props: { providers: readonly Provider[] }) {
   const [results, setResults] = useState<ImportResult[]>([]);
   const { busy, error, run } = useBusy();
   const loadKeys = useStore((s) => s.loadKeys);
+  const choices = [{ value: '', label: 'Pick a provider' }, ...providerChoices(props.providers)];
 
   const scan = () =>
     run(async () => {
@@ -47,11 +51,7 @@ export function ImportKeys(props: { providers: readonly Provider[] }) {
           Looks for names such as GROQ_API_KEY in the engine's environment.
         </span>
       </div>
-      {error !== null && (
-        <div className="field-error" role="alert">
-          {error}
-        </div>
-      )}
+      <Alert message={error} />
       {candidates !== null &&
         (candidates.length === 0 ? (
           <p className="muted" style={{ margin: 0 }}>
@@ -60,14 +60,7 @@ export function ImportKeys(props: { providers: readonly Provider[] }) {
         ) : (
           <>
             <table>
-              <thead>
-                <tr>
-                  <th>Import</th>
-                  <th>Variable</th>
-                  <th>Key</th>
-                  <th>Provider</th>
-                </tr>
-              </thead>
+              <TableHead columns={['Import', 'Variable', 'Key', 'Provider']} />
               <tbody>
                 {candidates.map((c) => (
                   <tr key={c.name}>
@@ -93,20 +86,14 @@ export function ImportKeys(props: { providers: readonly Provider[] }) {
                       {c.alreadyAdded && <span className="pill neutral">already added</span>}
                     </td>
                     <td>
-                      <select
+                      <Select
                         aria-label={`Provider for ${c.name}`}
                         value={chosen[c.name] ?? c.provider ?? ''}
-                        onChange={(e) =>
-                          setChosen((prev) => ({ ...prev, [c.name]: e.target.value }))
+                        choices={choices}
+                        onChange={(provider) =>
+                          setChosen((prev) => ({ ...prev, [c.name]: provider }))
                         }
-                      >
-                        <option value="">Pick a provider</option>
-                        {props.providers.map((p) => (
-                          <option key={p.id} value={p.id}>
-                            {p.name}
-                          </option>
-                        ))}
-                      </select>
+                      />
                     </td>
                   </tr>
                 ))}

@@ -1,9 +1,13 @@
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import type { KeyView } from '../../../app/admin/types.ts';
 
 import { useBusy } from '../lib/useBusy.ts';
 import { useStore } from '../store/index.ts';
+import { Alert } from './Alert.tsx';
 import { BaseUrlConfirm } from './BaseUrlConfirm.tsx';
+import { InlineForm } from './InlineForm.tsx';
+
+const SECRET_INPUT = { type: 'password', autoComplete: 'off', spellCheck: false } as const;
 
 const KEY_STATUS_TONE: Record<KeyView['status'], string> = {
   ok: 'ok',
@@ -28,7 +32,6 @@ export function KeyRow(props: { keyView: KeyView }) {
   const [mode, setMode] = useState<'idle' | 'replace' | 'confirm-delete'>('idle');
   const [secret, setSecret] = useState('');
   const { busy, error, run } = useBusy();
-  const secretId = useId();
 
   return (
     <li className="key-row" data-testid={`key-${k.id}`}>
@@ -82,37 +85,25 @@ export function KeyRow(props: { keyView: KeyView }) {
       </span>
       <BaseUrlConfirm keyView={k} />
       {mode === 'replace' && (
-        <form
-          className="row"
+        <InlineForm
           style={{ width: '100%' }}
-          onSubmit={(e) => {
-            e.preventDefault();
+          label={`New secret for ${k.label}`}
+          input={SECRET_INPUT}
+          value={secret}
+          onChange={setSecret}
+          complete={secret.trim() !== ''}
+          busy={busy}
+          submit="Replace key"
+          onSubmit={() =>
             void run(async () => {
               const result = await replaceKey(k.id, secret.trim());
               setSecret('');
               setMode('idle');
               toast('success', `Key "${k.label}" replaced. ${result.test.message}`);
-            });
-          }}
-        >
-          <label htmlFor={secretId} className="inline">
-            New secret for {k.label}
-            <input
-              id={secretId}
-              type="password"
-              autoComplete="off"
-              spellCheck={false}
-              value={secret}
-              onChange={(e) => setSecret(e.target.value)}
-            />
-          </label>
-          <button type="submit" className="small primary" disabled={busy || secret.trim() === ''}>
-            Replace key
-          </button>
-          <button type="button" className="small" onClick={() => setMode('idle')}>
-            Cancel
-          </button>
-        </form>
+            })
+          }
+          onCancel={() => setMode('idle')}
+        />
       )}
       {mode === 'confirm-delete' && (
         <div
@@ -143,11 +134,7 @@ export function KeyRow(props: { keyView: KeyView }) {
           </button>
         </div>
       )}
-      {error !== null && (
-        <div className="field-error" role="alert" style={{ width: '100%' }}>
-          {error}
-        </div>
-      )}
+      <Alert message={error} style={{ width: '100%' }} />
     </li>
   );
 }

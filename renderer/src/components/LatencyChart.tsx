@@ -166,42 +166,30 @@ export function LatencyChart(props: LatencyChartProps) {
     />,
     <Tooltip key="tip" content={<ChartTooltip metric={props.metric} />} />,
   ];
+  // What a group's area and its line share: colour, dashes, dots when sparse, no animation.
+  const seriesProps = (g: string) => ({
+    type: 'monotone' as const,
+    dataKey: g,
+    name: g,
+    stroke: providerColor(g),
+    strokeDasharray: dashFor(props.series, g),
+    dot: sparse(g) ? { r: 3, fill: providerColor(g) } : (false as const),
+    connectNulls: true,
+    isAnimationActive: false,
+  });
   const chart =
     kind === 'area' ? (
       <AreaChart {...common}>
         {axes}
         {groups.map((g) => (
-          <Area
-            key={g}
-            type="monotone"
-            dataKey={g}
-            name={g}
-            stroke={providerColor(g)}
-            fill={providerColor(g)}
-            fillOpacity={0.18}
-            dot={sparse(g) ? { r: 3, fill: providerColor(g) } : false}
-            strokeDasharray={dashFor(props.series, g)}
-            connectNulls
-            isAnimationActive={false}
-          />
+          <Area key={g} {...seriesProps(g)} fill={providerColor(g)} fillOpacity={0.18} />
         ))}
       </AreaChart>
     ) : (
       <LineChart {...common}>
         {axes}
         {groups.map((g) => (
-          <Line
-            key={g}
-            type="monotone"
-            dataKey={g}
-            name={g}
-            stroke={providerColor(g)}
-            strokeWidth={2}
-            strokeDasharray={dashFor(props.series, g)}
-            dot={sparse(g) ? { r: 3, fill: providerColor(g) } : false}
-            connectNulls
-            isAnimationActive={false}
-          />
+          <Line key={g} {...seriesProps(g)} strokeWidth={2} />
         ))}
       </LineChart>
     );

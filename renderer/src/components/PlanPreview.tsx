@@ -1,12 +1,14 @@
 import { useId, useState } from 'react';
-import type { KeyView } from '../../../app/admin/types.ts';
-import type { Catalog } from '../../../app/catalog/schema.ts';
-import type { Route } from '../../../app/config/schema.ts';
-import type { LimiterState } from '../../../app/limiter/state.ts';
 import type { SkipReason } from '../../../app/routing/plan.ts';
 import { formatClock, formatCountdown, formatUsd } from '../lib/format.ts';
-import { previewPlan, previewRows, type PreviewCandidate } from '../lib/planPreview.ts';
+import {
+  previewPlan,
+  previewRows,
+  type PreviewCandidate,
+  type PreviewInput,
+} from '../lib/planPreview.ts';
 import { providerColor } from '../lib/providerColor.ts';
+import { Checkbox } from './Checkbox.tsx';
 
 const SKIP_WORDS: Record<SkipReason, { tone: string; word: string }> = {
   cooling: { tone: 'warn', word: 'cooling' },
@@ -29,15 +31,11 @@ const PROMPT_SIZES = [
   { chars: 2_000_000, label: 'Whole repository (~500k tokens)' },
 ];
 
-export type PlanPreviewProps = {
-  route: Route;
-  catalog: Catalog;
-  keys: readonly KeyView[];
-  limiter: LimiterState | null;
-  paidSpendTodayUsd: number;
-  detectSensitive: boolean;
-  now: number;
-};
+/** What the page knows; the prompt's size, images and sensitivity are picked here. */
+export type PlanPreviewProps = Omit<
+  PreviewInput,
+  'promptChars' | 'sensitive' | 'hasImages' | 'timeZone'
+>;
 
 function label(c: PreviewCandidate): string {
   return `${c.provider.name} · ${c.model}${c.keyLabel !== null ? ` · ${c.keyLabel}` : ''}`;
@@ -53,16 +51,10 @@ export function PlanPreview(props: PlanPreviewProps) {
   const [sensitive, setSensitive] = useState(false);
   const [hasImages, setHasImages] = useState(false);
   const preview = previewPlan({
-    route: props.route,
-    catalog: props.catalog,
-    keys: props.keys,
-    limiter: props.limiter,
-    paidSpendTodayUsd: props.paidSpendTodayUsd,
-    detectSensitive: props.detectSensitive,
+    ...props,
     promptChars,
     sensitive,
     hasImages,
-    now: props.now,
     timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
   });
   const { plan, unusable } = preview;
@@ -98,25 +90,19 @@ export function PlanPreview(props: PlanPreviewProps) {
             ))}
           </select>
         </label>
-        <label htmlFor={ids.images} className="inline">
-          <input
-            id={ids.images}
-            type="checkbox"
-            checked={hasImages}
-            onChange={(e) => setHasImages(e.target.checked)}
-          />
-          Prompt holds an image
-        </label>
+        <Checkbox
+          id={ids.images}
+          label="Prompt holds an image"
+          checked={hasImages}
+          onChange={setHasImages}
+        />
         {props.detectSensitive && (
-          <label htmlFor={ids.sensitive} className="inline">
-            <input
-              id={ids.sensitive}
-              type="checkbox"
-              checked={sensitive}
-              onChange={(e) => setSensitive(e.target.checked)}
-            />
-            Prompt holds secrets or personal data
-          </label>
+          <Checkbox
+            id={ids.sensitive}
+            label="Prompt holds secrets or personal data"
+            checked={sensitive}
+            onChange={setSensitive}
+          />
         )}
       </div>
       <ol className="plan-list" aria-live="polite" aria-label="Plan preview">

@@ -3,12 +3,44 @@ import type { Route } from '../../../app/config/schema.ts';
 import type { RouteProblems } from '../lib/routeValidation.ts';
 import { AliasEditor } from './AliasEditor.tsx';
 import { describedBy, Field, fieldAria } from './Field.tsx';
+import { Select, type Choice } from './Select.tsx';
+import { TextField } from './TextField.tsx';
+
+const ON_LIMIT: Choice<Route['onLimit']['mode']>[] = [
+  { value: 'spill', label: 'Move on to the next target' },
+  { value: 'wait', label: 'Wait for it, up to a limit' },
+];
+
+const PRIVACY: Choice<Route['privacy']>[] = [
+  { value: 'standard', label: 'Standard' },
+  { value: 'sensitive', label: 'Sensitive: only providers that do not train on it' },
+];
 
 function numberOrUndefined(text: string): number | undefined {
   if (text.trim() === '') return undefined;
   const n = Number(text);
   return Number.isFinite(n) ? n : undefined;
 }
+
+/** The numbers a route may leave out, by the route's own field names. */
+const OPTIONAL_NUMBERS = {
+  latencyBudgetMs: {
+    label: 'Latency budget (ms to first byte)',
+    hint: 'Optional. Past it, the next target starts beside the slow one; the first to answer wins.',
+    min: 50,
+    step: 100,
+    placeholder: 'none',
+  },
+  paidBudgetUsdPerDay: {
+    label: 'Paid budget (USD per day)',
+    hint: 'Optional. Once spent, paid keys are skipped until midnight.',
+    min: 0,
+    step: 0.5,
+    placeholder: 'no cap',
+  },
+} as const;
+
+type OptionalNumber = keyof typeof OPTIONAL_NUMBERS;
 
 /** A number the route may leave out: an empty box means "none". */
 function OptionalNumberField(props: {
@@ -49,9 +81,9 @@ export function RouteSettings(props: {
     name: useId(),
     onLimit: useId(),
     wait: useId(),
-    latency: useId(),
+    latencyBudgetMs: useId(),
     privacy: useId(),
-    budget: useId(),
+    paidBudgetUsdPerDay: useId(),
   };
   const { route, problems } = props;
   const set = (patch: Partial<Route>) => props.onChange({ ...route, ...patch });
@@ -59,22 +91,26 @@ export function RouteSettings(props: {
     const { [key]: _old, ...rest } = route;
     return (value === undefined ? rest : { ...rest, [key]: value }) as Route;
   };
+  const optionalNumber = (field: OptionalNumber) => (
+    <OptionalNumberField
+      {...OPTIONAL_NUMBERS[field]}
+      id={ids[field]}
+      error={problems[field]}
+      value={route[field]}
+      onChange={(value) => props.onChange(without(field, value))}
+    />
+  );
   return (
     <div className="form-grid" style={{ alignItems: 'start' }}>
-      <Field
+      <TextField
         id={ids.name}
         label="Route name"
         hint="The model name your tools ask for."
         error={problems.name}
-      >
-        <input
-          id={ids.name}
-          value={route.name}
-          onChange={(e) => set({ name: e.target.value })}
-          {...fieldAria(ids.name, { hint: true, error: problems.name })}
-          spellCheck={false}
-        />
-      </Field>
+        value={route.name}
+        onChange={(name) => set({ name })}
+        spellCheck={false}
+      />
       <AliasEditor
         aliases={route.aliases ?? []}
         errors={problems.alias}
@@ -83,19 +119,16 @@ export function RouteSettings(props: {
         }
       />
       <Field id={ids.onLimit} label="When a target is at its limit">
-        <select
+        <Select
           id={ids.onLimit}
           value={route.onLimit.mode}
-          onChange={(e) =>
+          choices={ON_LIMIT}
+          onChange={(mode) =>
             set({
-              onLimit:
-                e.target.value === 'wait' ? { mode: 'wait', maxWaitMs: 5000 } : { mode: 'spill' },
+              onLimit: mode === 'wait' ? { mode: 'wait', maxWaitMs: 5000 } : { mode: 'spill' },
             })
           }
-        >
-          <option value="spill">Move on to the next target</option>
-          <option value="wait">Wait for it, up to a limit</option>
-        </select>
+        />
       </Field>
       {route.onLimit.mode === 'wait' && (
         <Field id={ids.wait} label="Longest wait (ms)" error={problems.onLimit}>
@@ -113,43 +146,21 @@ export function RouteSettings(props: {
           />
         </Field>
       )}
-      <OptionalNumberField
-        id={ids.latency}
-        label="Latency budget (ms to first byte)"
-        hint="Optional. Past it, the next target starts beside the slow one; the first to answer wins."
-        error={problems.latencyBudgetMs}
-        min={50}
-        step={100}
-        placeholder="none"
-        value={route.latencyBudgetMs}
-        onChange={(value) => props.onChange(without('latencyBudgetMs', value))}
-      />
+      {optionalNumber('latencyBudgetMs')}
       <Field
         id={ids.privacy}
         label="Privacy"
         hint={`Sensitive skips every provider whose data policy for the key's tier is not a clear "no training" (local servers always qualify).`}
       >
-        <select
+        <Select
           id={ids.privacy}
           value={route.privacy}
-          onChange={(e) => set({ privacy: e.target.value as Route['privacy'] })}
+          choices={PRIVACY}
+          onChange={(privacy) => set({ privacy })}
           aria-describedby={describedBy(ids.privacy, { hint: true })}
-        >
-          <option value="standard">Standard</option>
-          <option value="sensitive">Sensitive: only providers that do not train on it</option>
-        </select>
+        />
       </Field>
-      <OptionalNumberField
-        id={ids.budget}
-        label="Paid budget (USD per day)"
-        hint="Optional. Once spent, paid keys are skipped until midnight."
-        error={problems.paidBudgetUsdPerDay}
-        min={0}
-        step={0.5}
-        placeholder="no cap"
-        value={route.paidBudgetUsdPerDay}
-        onChange={(value) => props.onChange(without('paidBudgetUsdPerDay', value))}
-      />
+      {optionalNumber('paidBudgetUsdPerDay')}
     </div>
   );
 }

@@ -9,18 +9,21 @@ import {
   TOKEN_FIELDS,
   withCondition,
 } from '../lib/ruleForm.ts';
-import { describedBy } from './Field.tsx';
+import { DragHandle } from './DragHandle.tsx';
+import { Field, fieldAria } from './Field.tsx';
+import { Select } from './Select.tsx';
+import { TextField } from './TextField.tsx';
 
 /** The caller formats, from the schema: a new adapter's format shows up here by itself. */
 const FORMATS = RuleWhenSchema.shape.format.unwrap().options;
 
-function ErrorText(props: { id: string; error: string | undefined }) {
-  return props.error === undefined ? null : (
-    <span id={`${props.id}-error`} className="field-error">
-      {props.error}
-    </span>
-  );
-}
+const FORMAT_CHOICES = [{ value: '', label: 'any' }, ...FORMATS];
+
+const FLAG_CHOICES = [
+  { value: '', label: 'either' },
+  { value: 'yes', label: 'yes' },
+  { value: 'no', label: 'no' },
+];
 
 /** One rule: a drag handle, its name and route, and each condition as a field with its error. */
 export function RuleItem(props: {
@@ -33,16 +36,19 @@ export function RuleItem(props: {
   onChange: (rule: Rule) => void;
   onRemove: () => void;
 }) {
-  const { attributes, listeners, setNodeRef, setActivatorNodeRef, transform, transition } =
-    useSortable({ id: props.id });
+  const sortable = useSortable({ id: props.id });
+  const { setNodeRef, transform, transition } = sortable;
   const base = useId();
   const { rule, errors } = props;
-  const setWhen = (when: RuleWhen) => props.onChange({ ...rule, when });
-  const control = (field: string) => ({
-    id: `${base}-${field}`,
-    'aria-invalid': errors[field] !== undefined,
-    'aria-describedby': describedBy(`${base}-${field}`, { error: errors[field] }),
+  const setCondition = <F extends keyof RuleWhen>(field: F, value: RuleWhen[F] | undefined) =>
+    props.onChange({ ...rule, when: withCondition(rule.when, field, value) });
+  // A field's id, label and error, by the name its error is kept under.
+  const field = (name: string, label: string) => ({
+    id: `${base}-${name}`,
+    label,
+    error: errors[name],
   });
+  const control = (name: string) => fieldAria(`${base}-${name}`, { error: errors[name] });
   return (
     <li
       ref={setNodeRef}
@@ -52,44 +58,31 @@ export function RuleItem(props: {
       data-rule={rule.name}
     >
       <div className="row">
-        <button
-          type="button"
-          ref={setActivatorNodeRef}
-          className="drag-handle"
-          {...attributes}
-          {...listeners}
-          aria-label={`Move rule ${rule.name || '(no name)'}, position ${props.index + 1} of ${props.count}`}
-        >
-          ⠿
-        </button>
-        <span className="chain-index">{props.index + 1}.</span>
-        <div className="field">
-          <label htmlFor={`${base}-name`}>Rule name</label>
-          <input
-            {...control('name')}
-            value={rule.name}
-            onChange={(e) => props.onChange({ ...rule, name: e.target.value })}
-          />
-          <ErrorText id={`${base}-name`} error={errors.name} />
-        </div>
-        <div className="field">
-          <label htmlFor={`${base}-route`}>Route</label>
-          <select
+        <DragHandle
+          sortable={sortable}
+          label={`rule ${rule.name || '(no name)'}`}
+          index={props.index}
+          count={props.count}
+        />
+        <TextField
+          {...field('name', 'Rule name')}
+          value={rule.name}
+          onChange={(name) => props.onChange({ ...rule, name })}
+        />
+        <Field {...field('route', 'Route')}>
+          <Select
+            id={`${base}-route`}
             {...control('route')}
             value={rule.route}
-            onChange={(e) => props.onChange({ ...rule, route: e.target.value })}
-          >
-            {!props.routeNames.includes(rule.route) && (
-              <option value={rule.route}>{rule.route || '(choose)'}</option>
-            )}
-            {props.routeNames.map((name) => (
-              <option key={name} value={name}>
-                {name}
-              </option>
-            ))}
-          </select>
-          <ErrorText id={`${base}-route`} error={errors.route} />
-        </div>
+            choices={[
+              ...(props.routeNames.includes(rule.route)
+                ? []
+                : [{ value: rule.route, label: rule.route || '(choose)' }]),
+              ...props.routeNames,
+            ]}
+            onChange={(route) => props.onChange({ ...rule, route })}
+          />
+        </Field>
         <button
           type="button"
           className="icon small"
@@ -100,95 +93,51 @@ export function RuleItem(props: {
         </button>
       </div>
       <div className="rule-conditions">
-        {GLOB_FIELDS.map((field) => (
-          <div className="field" key={field}>
-            <label htmlFor={`${base}-${field}`}>{FIELD_LABELS[field]}</label>
-            <input
-              {...control(field)}
-              className="mono"
-              placeholder="any"
-              value={rule.when[field] ?? ''}
-              onChange={(e) =>
-                setWhen(
-                  withCondition(
-                    rule.when,
-                    field,
-                    e.target.value === '' ? undefined : e.target.value,
-                  ),
-                )
-              }
-            />
-            <ErrorText id={`${base}-${field}`} error={errors[field]} />
-          </div>
+        {GLOB_FIELDS.map((name) => (
+          <TextField
+            key={name}
+            {...field(name, FIELD_LABELS[name])}
+            className="mono"
+            placeholder="any"
+            value={rule.when[name] ?? ''}
+            onChange={(value) => setCondition(name, value === '' ? undefined : value)}
+          />
         ))}
-        {TOKEN_FIELDS.map((field) => (
-          <div className="field" key={field}>
-            <label htmlFor={`${base}-${field}`}>{FIELD_LABELS[field]}</label>
-            <input
-              {...control(field)}
-              type="number"
-              min={0}
-              placeholder="any"
-              value={rule.when[field] ?? ''}
-              onChange={(e) =>
-                setWhen(
-                  withCondition(
-                    rule.when,
-                    field,
-                    e.target.value === '' ? undefined : Number(e.target.value),
-                  ),
-                )
-              }
-            />
-            <ErrorText id={`${base}-${field}`} error={errors[field]} />
-          </div>
+        {TOKEN_FIELDS.map((name) => (
+          <TextField
+            key={name}
+            {...field(name, FIELD_LABELS[name])}
+            type="number"
+            min={0}
+            placeholder="any"
+            value={String(rule.when[name] ?? '')}
+            onChange={(value) => setCondition(name, value === '' ? undefined : Number(value))}
+          />
         ))}
-        <div className="field">
-          <label htmlFor={`${base}-format`}>{FIELD_LABELS.format}</label>
-          <select
+        <Field id={`${base}-format`} label={FIELD_LABELS.format}>
+          <Select
+            id={`${base}-format`}
             {...control('format')}
             value={rule.when.format ?? ''}
-            onChange={(e) =>
-              setWhen(
-                withCondition(
-                  rule.when,
-                  'format',
-                  e.target.value === 'openai' || e.target.value === 'anthropic'
-                    ? e.target.value
-                    : undefined,
-                ),
+            choices={FORMAT_CHOICES}
+            onChange={(value) =>
+              setCondition(
+                'format',
+                FORMATS.find((f) => f === value),
               )
             }
-          >
-            <option value="">any</option>
-            {FORMATS.map((f) => (
-              <option key={f} value={f}>
-                {f}
-              </option>
-            ))}
-          </select>
-        </div>
-        {FLAG_FIELDS.map((field) => (
-          <div className="field" key={field}>
-            <label htmlFor={`${base}-${field}`}>{FIELD_LABELS[field]}</label>
-            <select
-              {...control(field)}
-              value={rule.when[field] === undefined ? '' : rule.when[field] ? 'yes' : 'no'}
-              onChange={(e) =>
-                setWhen(
-                  withCondition(
-                    rule.when,
-                    field,
-                    e.target.value === '' ? undefined : e.target.value === 'yes',
-                  ),
-                )
-              }
-            >
-              <option value="">either</option>
-              <option value="yes">yes</option>
-              <option value="no">no</option>
-            </select>
-          </div>
+          />
+        </Field>
+        {FLAG_FIELDS.map((name) => (
+          <Field key={name} id={`${base}-${name}`} label={FIELD_LABELS[name]}>
+            <Select
+              id={`${base}-${name}`}
+              {...control(name)}
+              value={rule.when[name] === undefined ? '' : rule.when[name] ? 'yes' : 'no'}
+              choices={FLAG_CHOICES}
+              onChange={(value) => setCondition(name, value === '' ? undefined : value === 'yes')}
+            />
+          </Field>
         ))}
       </div>
     </li>

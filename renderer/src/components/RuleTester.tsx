@@ -3,6 +3,8 @@ import type { RuleTestResult } from '../../../app/admin/types.ts';
 import { RuleWhenSchema, type Route, type Rule } from '../../../app/config/schema.ts';
 import { call, describeError } from '../api/client.ts';
 import { useStore } from '../store/index.ts';
+import { Alert } from './Alert.tsx';
+import { Select } from './Select.tsx';
 
 const FORMATS = RuleWhenSchema.shape.format.unwrap().options;
 type Format = (typeof FORMATS)[number];
@@ -93,28 +95,22 @@ export function RuleTester(props: { rules: readonly Rule[]; routes: readonly Rou
       <div className="row">
         <label htmlFor={ids.pick} className="inline">
           From the log
-          <select id={ids.pick} value="" onChange={(e) => void pick(e.target.value)}>
-            <option value="">choose a request…</option>
-            {requests.slice(0, 30).map((r) => (
-              <option key={r.id} value={r.id}>
-                {r.requestedModel} → {r.route ?? 'direct'} ({r.inboundFormat})
-              </option>
-            ))}
-          </select>
+          <Select
+            id={ids.pick}
+            value=""
+            choices={[
+              { value: '', label: 'choose a request…' },
+              ...requests.slice(0, 30).map((r) => ({
+                value: r.id,
+                label: `${r.requestedModel} → ${r.route ?? 'direct'} (${r.inboundFormat})`,
+              })),
+            ]}
+            onChange={(id) => void pick(id)}
+          />
         </label>
         <label htmlFor={ids.format} className="inline">
           Format
-          <select
-            id={ids.format}
-            value={format}
-            onChange={(e) => setFormat(FORMATS.find((f) => f === e.target.value) ?? 'openai')}
-          >
-            {FORMATS.map((f) => (
-              <option key={f} value={f}>
-                {f}
-              </option>
-            ))}
-          </select>
+          <Select id={ids.format} value={format} choices={FORMATS} onChange={setFormat} />
         </label>
         <label htmlFor={ids.agent} className="inline">
           User agent
@@ -139,11 +135,7 @@ export function RuleTester(props: { rules: readonly Rule[]; routes: readonly Rou
           Test request
         </button>
       </div>
-      {error !== null && (
-        <div className="banner warn" role="alert">
-          {error}
-        </div>
-      )}
+      <Alert message={error} className="banner warn" />
       {result !== null && (
         <div className="stack" data-testid="rule-test-result" aria-live="polite" style={{ gap: 6 }}>
           <div>

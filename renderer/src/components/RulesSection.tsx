@@ -22,6 +22,7 @@ import { ruleErrors } from '../lib/ruleForm.ts';
 import { useStore } from '../store/index.ts';
 import { RuleItem } from './RuleItem.tsx';
 import { RuleTester } from './RuleTester.tsx';
+import { SaveStatus } from './SaveStatus.tsx';
 
 /**
  * The Rules section of the Routes page: rules in the order they are tried, each condition a
@@ -198,18 +199,13 @@ export function RulesSection() {
         </SortableContext>
       </DndContext>
       <div className="row spread">
-        <span aria-live="polite">
-          {dirty ? (
-            <span className="pill warn">Unsaved rules</span>
-          ) : (
-            <span className="small muted">Rules saved</span>
-          )}{' '}
-          {problems > 0 && (
-            <span className="field-error">
-              {problems} {problems === 1 ? 'rule' : 'rules'} to fix before saving
-            </span>
-          )}
-        </span>
+        <SaveStatus
+          dirty={dirty}
+          unsaved="Unsaved rules"
+          saved="Rules saved"
+          problems={problems}
+          noun={['rule', 'rules']}
+        />
         <button
           type="button"
           className="primary"

@@ -1,12 +1,15 @@
 import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import type { TestRequestResult } from '../../../app/admin/types.ts';
-import { call, describeError } from '../api/client.ts';
+import { call } from '../api/client.ts';
+import { PageHeader } from '../components/PageHeader.tsx';
+import { Select } from '../components/Select.tsx';
 import { CopyField } from '../components/CopyField.tsx';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
 import { Skeleton } from '../components/Skeleton.tsx';
 import { StatusCode } from '../components/StatusCode.tsx';
 import { formatMs } from '../lib/format.ts';
 import { hrefFor } from '../lib/hashRoute.ts';
+import { useBusy } from '../lib/useBusy.ts';
 import {
   claudeCodeLanding,
   claudeCodeRoutes,
@@ -70,36 +73,28 @@ function TestRequest(props: { models: string[] }) {
   const [model, setModel] = useState(props.models[0] ?? '');
   const [prompt, setPrompt] = useState('Say hello in five words.');
   const [result, setResult] = useState<TestRequestResult | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useBusy();
   const chosen = model === '' ? (props.models[0] ?? '') : model;
-  const send = async (event: FormEvent) => {
+  const send = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      setResult(await call('testRequest', { model: chosen, prompt }));
-    } catch (err) {
-      setResult(null);
-      setError(describeError(err));
-    } finally {
-      setBusy(false);
-    }
+    void run(async () => {
+      try {
+        setResult(await call('testRequest', { model: chosen, prompt }));
+      } catch (err) {
+        // A failed test leaves no earlier answer beside its error.
+        setResult(null);
+        throw err;
+      }
+    });
   };
   return (
     <section className="card stack" aria-labelledby="test-title">
       <h2 id="test-title">Send a test request</h2>
-      <form className="stack" onSubmit={(e) => void send(e)} style={{ gap: 10 }}>
+      <form className="stack" onSubmit={send} style={{ gap: 10 }}>
         <div className="form-grid">
           <label htmlFor={ids.model}>
             Route
-            <select id={ids.model} value={chosen} onChange={(e) => setModel(e.target.value)}>
-              {props.models.map((m) => (
-                <option key={m} value={m}>
-                  {m}
-                </option>
-              ))}
-            </select>
+            <Select id={ids.model} value={chosen} choices={props.models} onChange={setModel} />
           </label>
         </div>
         <label htmlFor={ids.prompt}>
@@ -205,15 +200,10 @@ export function ConnectPage() {
 
   return (
     <div className="stack">
-      <header className="page-head">
-        <div>
-          <h1>Connect</h1>
-          <p>
-            Point any OpenAI-, Anthropic- or Gemini-compatible tool at Switchyard with these two
-            values.
-          </p>
-        </div>
-      </header>
+      <PageHeader
+        title="Connect"
+        intro="Point any OpenAI-, Anthropic- or Gemini-compatible tool at Switchyard with these two values."
+      />
       {info === null ? (
         engineError !== null ? null : (
           <Skeleton height={150} label="Loading the proxy address" />
@@ -245,13 +235,7 @@ export function ConnectPage() {
         <div className="row">
           <label htmlFor={modelId} className="inline">
             Model in the snippets
-            <select id={modelId} value={chosen} onChange={(e) => setModel(e.target.value)}>
-              {routeNames.map((m) => (
-                <option key={m} value={m}>
-                  {m}
-                </option>
-              ))}
-            </select>
+            <Select id={modelId} value={chosen} choices={routeNames} onChange={setModel} />
           </label>
         </div>
       )}

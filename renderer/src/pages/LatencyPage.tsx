@@ -1,5 +1,7 @@
 import { useEffect } from 'react';
 import type { MetricsGroupBy, MetricsRange } from '../../../app/admin/types.ts';
+import { PageHeader } from '../components/PageHeader.tsx';
+import { figures, TableHead } from '../components/TableHead.tsx';
 import { EmptyState } from '../components/EmptyState.tsx';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
 import { LatencyChart, type ChartMetric } from '../components/LatencyChart.tsx';
@@ -102,11 +104,10 @@ export function LatencyPage() {
   const series = metrics?.series ?? [];
   return (
     <div className="stack">
-      <header className="page-head">
-        <div>
-          <h1>Latency</h1>
-          <p>How fast each provider answers, and how often it fails, one colour per provider.</p>
-        </div>
+      <PageHeader
+        title="Latency"
+        intro="How fast each provider answers, and how often it fails, one colour per provider."
+      >
         <div className="row">
           <Segmented
             label="Group"
@@ -121,7 +122,7 @@ export function LatencyPage() {
             onChange={(r) => setView({ range: r })}
           />
         </div>
-      </header>
+      </PageHeader>
       {error !== null && (
         <ErrorBanner message={error} onRetry={() => void useStore.getState().loadMetrics()} />
       )}
@@ -162,19 +163,21 @@ export function LatencyPage() {
               <h2 id="latency-table-title">Totals for the range</h2>
             </div>
             <table>
-              <thead>
-                <tr>
-                  <th>{groupBy === 'model' ? 'Model' : 'Provider'}</th>
-                  <th className="num">Attempts</th>
-                  <th className="num">Errors</th>
-                  <th className="num">p50</th>
-                  <th className="num">p95</th>
-                  <th className="num">First token p50</th>
-                  <th className="num">Tokens/s</th>
-                  <th className="num">Tokens in / out</th>
-                  <th className="num">Cost</th>
-                </tr>
-              </thead>
+              <TableHead
+                columns={[
+                  groupBy === 'model' ? 'Model' : 'Provider',
+                  ...figures(
+                    'Attempts',
+                    'Errors',
+                    'p50',
+                    'p95',
+                    'First token p50',
+                    'Tokens/s',
+                    'Tokens in / out',
+                    'Cost',
+                  ),
+                ]}
+              />
               <tbody>
                 {series.map((s) => (
                   <tr key={s.group}>

@@ -1,6 +1,7 @@
 import { LIVE_WINDOW_MS } from '../../../app/admin/contract.ts';
 import type { LiveMinute } from '../../../app/admin/types.ts';
 import type { Route } from '../../../app/config/schema.ts';
+import { PageHeader } from '../components/PageHeader.tsx';
 import { EmptyState } from '../components/EmptyState.tsx';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
 import { Gauge } from '../components/Gauge.tsx';
@@ -97,12 +98,10 @@ export function OverviewPage() {
 
   return (
     <div className="stack">
-      <header className="page-head">
-        <div>
-          <h1>Overview</h1>
-          <p>Quota left on every key, and what the proxy is doing right now.</p>
-        </div>
-      </header>
+      <PageHeader
+        title="Overview"
+        intro="Quota left on every key, and what the proxy is doing right now."
+      />
 
       <section aria-label="Live traffic" className="grid stats">
         <Stat

@@ -1,3 +1,6 @@
+import { PageHeader } from '../components/PageHeader.tsx';
+import { ProblemList } from '../components/ProblemList.tsx';
+import { figures, TableHead } from '../components/TableHead.tsx';
 import { CatalogInForce, FiguresAge } from '../components/CatalogAge.tsx';
 import { useId, useState } from 'react';
 import type { Provider } from '../../../app/catalog/schema.ts';
@@ -133,14 +136,9 @@ function ProviderCard(props: { provider: Provider; isCustom: boolean }) {
             {freeModels.length > 0 ? `, ${freeModels.length} on the free tier` : ''}
           </summary>
           <table>
-            <thead>
-              <tr>
-                <th>Model</th>
-                <th>Free-tier limits</th>
-                <th className="num">Context</th>
-                <th className="num">$/M tokens in / out</th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={['Model', 'Free-tier limits', ...figures('Context', '$/M tokens in / out')]}
+            />
             <tbody>
               {p.models.map((m) => (
                 <tr key={m.id}>
@@ -208,11 +206,10 @@ export function ProvidersPage() {
 
   return (
     <div className="stack">
-      <header className="page-head">
-        <div>
-          <h1>Providers &amp; keys</h1>
-          <p>What each provider does with your prompts, its free tier, and your keys for it.</p>
-        </div>
+      <PageHeader
+        title="Providers & keys"
+        intro="What each provider does with your prompts, its free tier, and your keys for it."
+      >
         {keychain !== null && (
           <span
             className={`pill ${keychain.state === 'ok' ? 'ok' : 'warn'}`}
@@ -221,7 +218,7 @@ export function ProvidersPage() {
             Keychain ({keychain.backend}): {keychain.state === 'ok' ? 'ready' : keychain.state}
           </span>
         )}
-      </header>
+      </PageHeader>
       {keychain !== null && keychain.state !== 'ok' && (
         <div className="banner warn" role="alert">
           {keychain.message}
@@ -233,18 +230,11 @@ export function ProvidersPage() {
           onRetry={() => void useStore.getState().loadCatalog()}
         />
       )}
-      {problems.length > 0 && (
-        <div className="banner warn">
-          <div>
-            Some provider settings in your config could not be applied:
-            <ul style={{ margin: '4px 0 0' }}>
-              {problems.map((p) => (
-                <li key={p}>{p}</li>
-              ))}
-            </ul>
-          </div>
-        </div>
-      )}
+      <ProblemList
+        tone="warn"
+        title="Some provider settings in your config could not be applied:"
+        problems={problems}
+      />
       <section className="card stack" aria-labelledby="add-key-title">
         <h2 id="add-key-title">Add a key</h2>
         {catalog === null ? <Skeleton height={120} /> : <AddKeyForm providers={providers} />}

@@ -1,5 +1,8 @@
 import { useEffect, useId } from 'react';
 import type { RequestListItem } from '../../../app/admin/types.ts';
+import { PageHeader } from '../components/PageHeader.tsx';
+import { providerChoices, Select, type Choice } from '../components/Select.tsx';
+import { figures, TableHead } from '../components/TableHead.tsx';
 import { AttemptTimeline } from '../components/AttemptTimeline.tsx';
 import { EmptyState } from '../components/EmptyState.tsx';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
@@ -9,94 +12,66 @@ import { StatusCode } from '../components/StatusCode.tsx';
 import { formatClock, formatDateTime, formatMs, formatUsd } from '../lib/format.ts';
 import { hrefFor, navigate } from '../lib/hashRoute.ts';
 import { useStore } from '../store/index.ts';
-import type { RequestSince } from '../store/requestsSlice.ts';
+import type { RequestFilters, RequestSince } from '../store/requestsSlice.ts';
 
-const SINCE: Array<{ id: RequestSince; label: string }> = [
-  { id: '15m', label: 'Last 15 min' },
-  { id: '1h', label: 'Last hour' },
-  { id: '24h', label: 'Last 24 h' },
-  { id: 'all', label: 'All kept' },
+const SINCE: Choice<RequestSince>[] = [
+  { value: '15m', label: 'Last 15 min' },
+  { value: '1h', label: 'Last hour' },
+  { value: '24h', label: 'Last 24 h' },
+  { value: 'all', label: 'All kept' },
 ];
 
-const STATUSES = [
-  { id: '', label: 'Any status' },
-  { id: 'ok', label: 'Succeeded' },
-  { id: 'error', label: 'Failed' },
-  { id: '429', label: '429 rate limited' },
-  { id: '401', label: '401 unauthorized' },
-  { id: '502', label: '502 bad gateway' },
-  { id: '503', label: '503 unavailable' },
-  { id: '504', label: '504 timeout' },
+const STATUSES: Choice<string>[] = [
+  { value: '', label: 'Any status' },
+  { value: 'ok', label: 'Succeeded' },
+  { value: 'error', label: 'Failed' },
+  { value: '429', label: '429 rate limited' },
+  { value: '401', label: '401 unauthorized' },
+  { value: '502', label: '502 bad gateway' },
+  { value: '503', label: '503 unavailable' },
+  { value: '504', label: '504 timeout' },
 ];
+
+/** One filter of the log: a labelled select that sets its own field of the filters. */
+function Filter<K extends keyof RequestFilters>(props: {
+  field: K;
+  label: string;
+  choices: readonly Choice<RequestFilters[K]>[];
+}) {
+  const value = useStore((s) => s.requestFilters[props.field]);
+  const setFilters = useStore((s) => s.setRequestFilters);
+  const id = useId();
+  return (
+    <label htmlFor={id}>
+      {props.label}
+      <Select
+        id={id}
+        value={value}
+        choices={props.choices}
+        onChange={(next) => setFilters({ [props.field]: next })}
+      />
+    </label>
+  );
+}
 
 function Filters() {
-  const filters = useStore((s) => s.requestFilters);
-  const setFilters = useStore((s) => s.setRequestFilters);
   const routes = useStore((s) => s.savedRoutes);
   const catalog = useStore((s) => s.catalog);
-  const ids = { route: useId(), provider: useId(), status: useId(), since: useId() };
+  const providers = (catalog?.providers ?? []).filter((p) => p.template !== true);
   return (
     <form className="row" aria-label="Filters" onSubmit={(e) => e.preventDefault()}>
-      <label htmlFor={ids.route}>
-        Route
-        <select
-          id={ids.route}
-          value={filters.route}
-          onChange={(e) => setFilters({ route: e.target.value })}
-        >
-          <option value="">All routes</option>
-          {routes.map((r) => (
-            <option key={r.name} value={r.name}>
-              {r.name}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label htmlFor={ids.provider}>
-        Provider
-        <select
-          id={ids.provider}
-          value={filters.provider}
-          onChange={(e) => setFilters({ provider: e.target.value })}
-        >
-          <option value="">All providers</option>
-          {(catalog?.providers ?? [])
-            .filter((p) => p.template !== true)
-            .map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-              </option>
-            ))}
-        </select>
-      </label>
-      <label htmlFor={ids.status}>
-        Status
-        <select
-          id={ids.status}
-          value={filters.status}
-          onChange={(e) => setFilters({ status: e.target.value })}
-        >
-          {STATUSES.map((s) => (
-            <option key={s.id} value={s.id}>
-              {s.label}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label htmlFor={ids.since}>
-        Time
-        <select
-          id={ids.since}
-          value={filters.since}
-          onChange={(e) => setFilters({ since: e.target.value as RequestSince })}
-        >
-          {SINCE.map((s) => (
-            <option key={s.id} value={s.id}>
-              {s.label}
-            </option>
-          ))}
-        </select>
-      </label>
+      <Filter
+        field="route"
+        label="Route"
+        choices={[{ value: '', label: 'All routes' }, ...routes.map((r) => r.name)]}
+      />
+      <Filter
+        field="provider"
+        label="Provider"
+        choices={[{ value: '', label: 'All providers' }, ...providerChoices(providers)]}
+      />
+      <Filter field="status" label="Status" choices={STATUSES} />
+      <Filter field="since" label="Time" choices={SINCE} />
     </form>
   );
 }
@@ -250,12 +225,10 @@ export function RequestsPage(props: { param: string | null }) {
 
   return (
     <div className="stack">
-      <header className="page-head">
-        <div>
-          <h1>Requests</h1>
-          <p>Every request through the proxy, newest first; pick one to see each attempt.</p>
-        </div>
-      </header>
+      <PageHeader
+        title="Requests"
+        intro="Every request through the proxy, newest first; pick one to see each attempt."
+      />
       <Filters />
       {error !== null && (
         <ErrorBanner message={error} onRetry={() => void useStore.getState().loadRequests()} />
@@ -291,17 +264,15 @@ export function RequestsPage(props: { param: string | null }) {
           ) : (
             <>
               <table className="compact">
-                <thead>
-                  <tr>
-                    <th>Time</th>
-                    <th>Model asked</th>
-                    <th>Answered by</th>
-                    <th>Status</th>
-                    <th className="num">Attempts</th>
-                    <th className="num">Total</th>
-                    <th className="num">First token</th>
-                  </tr>
-                </thead>
+                <TableHead
+                  columns={[
+                    'Time',
+                    'Model asked',
+                    'Answered by',
+                    'Status',
+                    ...figures('Attempts', 'Total', 'First token'),
+                  ]}
+                />
                 <tbody>
                   {items.map((item) => (
                     <RequestRow key={item.id} item={item} selected={item.id === props.param} />

@@ -1,4 +1,7 @@
 import { useEffect, useState } from 'react';
+import { PageHeader } from '../components/PageHeader.tsx';
+import { ProblemList } from '../components/ProblemList.tsx';
+import { SaveStatus } from '../components/SaveStatus.tsx';
 import { ModelWatchBanner } from '../components/ModelWatchBanner.tsx';
 import { ChainEditor } from '../components/ChainEditor.tsx';
 import { EmptyState } from '../components/EmptyState.tsx';
@@ -40,31 +43,20 @@ function SaveBar(props: { problems: number }) {
           them.
         </div>
       )}
-      {saveProblems.length > 0 && (
-        <div className="banner bad" role="alert">
-          <div>
-            The engine did not take these routes:
-            <ul style={{ margin: '4px 0 0' }}>
-              {saveProblems.map((p) => (
-                <li key={p}>{p}</li>
-              ))}
-            </ul>
-          </div>
-        </div>
-      )}
+      <ProblemList
+        tone="bad"
+        alert
+        title="The engine did not take these routes:"
+        problems={saveProblems}
+      />
       <div className="row spread">
-        <span aria-live="polite">
-          {dirty ? (
-            <span className="pill warn">Unsaved changes</span>
-          ) : (
-            <span className="small muted">All changes saved</span>
-          )}{' '}
-          {props.problems > 0 && (
-            <span className="field-error">
-              {props.problems} {props.problems === 1 ? 'problem' : 'problems'} to fix before saving
-            </span>
-          )}
-        </span>
+        <SaveStatus
+          dirty={dirty}
+          unsaved="Unsaved changes"
+          saved="All changes saved"
+          problems={props.problems}
+          noun={['problem', 'problems']}
+        />
         <span className="row">
           {confirmDiscard ? (
             <>
@@ -144,17 +136,14 @@ export function RoutesPage() {
 
   return (
     <div className="stack">
-      <header className="page-head">
-        <div>
-          <h1>Routes</h1>
-          <p>
-            A route is a model name for your tools, answered by a chain of provider models in order.
-          </p>
-        </div>
+      <PageHeader
+        title="Routes"
+        intro="A route is a model name for your tools, answered by a chain of provider models in order."
+      >
         <button type="button" onClick={addRoute}>
           New route
         </button>
-      </header>
+      </PageHeader>
       {error !== null && (
         <ErrorBanner message={error} onRetry={() => void useStore.getState().loadRoutes()} />
       )}

@@ -28,11 +28,14 @@ const THREE: RouteTarget[] = [
 ];
 
 /** dnd-kit measures the droppables a frame after a drag starts; a key pressed sooner moves nothing. */
-async function keyDown(target: Document | HTMLElement, code: string, key: string) {
-  await act(async () => {
-    fireEvent.keyDown(target, { code, key });
-    await new Promise((resolve) => setTimeout(resolve, 30));
-  });
+/** Presses each key in turn on `target`, letting dnd-kit's keyboard sensor settle after each. */
+async function press(target: Document | HTMLElement, ...codes: string[]) {
+  for (const code of codes) {
+    await act(async () => {
+      fireEvent.keyDown(target, { code, key: code === 'Space' ? ' ' : code });
+      await new Promise((resolve) => setTimeout(resolve, 30));
+    });
+  }
 }
 
 function order(): string[] {
@@ -66,6 +69,16 @@ describe('applyDrop', () => {
     expect(applyDrop(THREE, ids[0]!, null)).toBeNull();
   });
 });
+
+/** The three-target chain with keyboard focus on the grip of its second item, Gemini. */
+function grabGemini(): HTMLElement {
+  render(<Harness initial={THREE} />);
+  const handle = screen.getByRole('button', {
+    name: 'Move Google Gemini · gemini-2.5-flash, position 2 of 3',
+  });
+  handle.focus();
+  return handle;
+}
 
 describe('ChainEditor', () => {
   beforeEach(() => {
@@ -163,10 +176,9 @@ describe('ChainEditor', () => {
       document.querySelector('[role="status"][aria-live="assertive"]')?.textContent ?? '';
 
     handle.focus();
-    await keyDown(handle, 'Space', ' ');
+    await press(handle, 'Space');
     expect(live()).toMatch(/^Picked up Groq · llama-3.1-8b-instant at position 1 of 3\./);
-    await keyDown(document, 'ArrowDown', 'ArrowDown');
-    await keyDown(document, 'Space', ' ');
+    await press(document, 'ArrowDown', 'Space');
     expect(order()).toEqual([
       'gemini/gemini-2.5-flash',
       'groq/llama-3.1-8b-instant',
@@ -176,14 +188,9 @@ describe('ChainEditor', () => {
   });
 
   it('moves up with Enter and the up arrow too', async () => {
-    render(<Harness initial={THREE} />);
-    const handle = screen.getByRole('button', {
-      name: 'Move Google Gemini · gemini-2.5-flash, position 2 of 3',
-    });
-    handle.focus();
-    await keyDown(handle, 'Enter', 'Enter');
-    await keyDown(document, 'ArrowUp', 'ArrowUp');
-    await keyDown(document, 'Enter', 'Enter');
+    const handle = grabGemini();
+    await press(handle, 'Enter');
+    await press(document, 'ArrowUp', 'Enter');
     expect(order()).toEqual([
       'gemini/gemini-2.5-flash',
       'groq/llama-3.1-8b-instant',
@@ -197,14 +204,9 @@ describe('ChainEditor', () => {
   });
 
   it('leaves the chain as it was when the move is cancelled with Escape', async () => {
-    render(<Harness initial={THREE} />);
-    const handle = screen.getByRole('button', {
-      name: 'Move Google Gemini · gemini-2.5-flash, position 2 of 3',
-    });
-    handle.focus();
-    await keyDown(handle, 'Space', ' ');
-    await keyDown(document, 'ArrowUp', 'ArrowUp');
-    await keyDown(document, 'Escape', 'Escape');
+    const handle = grabGemini();
+    await press(handle, 'Space');
+    await press(document, 'ArrowUp', 'Escape');
     expect(order()).toEqual(THREE.map((t) => `${t.provider}/${t.model}`));
     expect(document.querySelector('[role="status"][aria-live="assertive"]')?.textContent).toBe(
       'Cancelled. Google Gemini · gemini-2.5-flash stays where it was.',

@@ -4,6 +4,7 @@ import type { MetricsPoint, MetricsSeries, MetricsStats } from '../../../app/adm
 import {
   LatencyChart,
   METRICS,
+  type LatencyChartProps,
   chartRows,
 } from '../../../renderer/src/components/LatencyChart.tsx';
 import { providerColor } from '../../../renderer/src/lib/providerColor.ts';
@@ -38,6 +39,20 @@ function series(group: string, p50s: Array<number | null>): MetricsSeries {
 
 const SERIES = [series('groq', [300, 320, null, 310]), series('mistral', [900, 850, 1000, 950])];
 
+/** The chart at a fixed size (jsdom has no layout), over SERIES unless told otherwise. */
+function drawChart(overrides: Partial<LatencyChartProps>) {
+  return render(
+    <LatencyChart
+      title="p50"
+      description="."
+      metric="latencyP50"
+      series={SERIES}
+      width={600}
+      {...overrides}
+    />,
+  );
+}
+
 describe('LatencyChart', () => {
   it('lays the series out as one row per time step and one column per provider', () => {
     const rows = chartRows(SERIES, 'latencyP50');
@@ -60,16 +75,11 @@ describe('LatencyChart', () => {
   });
 
   it('draws one line per provider in the provider colour, with a titled figure and a legend', () => {
-    const { container } = render(
-      <LatencyChart
-        title="Latency, median (p50)"
-        description="Time to the whole answer."
-        metric="latencyP50"
-        series={SERIES}
-        width={600}
-        height={230}
-      />,
-    );
+    const { container } = drawChart({
+      title: 'Latency, median (p50)',
+      description: 'Time to the whole answer.',
+      height: 230,
+    });
     expect(screen.getByRole('figure', { name: 'Latency, median (p50)' })).toBeTruthy();
     const lines = [...container.querySelectorAll('.recharts-line-curve')];
     expect(lines.map((l) => l.getAttribute('stroke')).sort()).toEqual(
@@ -84,18 +94,12 @@ describe('LatencyChart', () => {
   });
 
   it('gives models of one provider the provider colour and tells them apart by dash pattern', () => {
-    const { container } = render(
-      <LatencyChart
-        title="p50"
-        description="."
-        metric="latencyP50"
-        series={[
-          series('groq/llama-3.1-8b-instant', [300, 310]),
-          series('groq/qwen/qwen3-32b', [500, 520]),
-        ]}
-        width={600}
-      />,
-    );
+    const { container } = drawChart({
+      series: [
+        series('groq/llama-3.1-8b-instant', [300, 310]),
+        series('groq/qwen/qwen3-32b', [500, 520]),
+      ],
+    });
     const lines = [...container.querySelectorAll('.recharts-line-curve')];
     expect(lines.map((l) => l.getAttribute('stroke'))).toEqual([
       providerColor('groq'),
@@ -108,29 +112,12 @@ describe('LatencyChart', () => {
   });
 
   it('draws areas for the area kind', () => {
-    const { container } = render(
-      <LatencyChart
-        title="Errors"
-        description="."
-        metric="errorRate"
-        kind="area"
-        series={SERIES}
-        width={600}
-      />,
-    );
+    const { container } = drawChart({ title: 'Errors', metric: 'errorRate', kind: 'area' });
     expect(container.querySelectorAll('.recharts-area-area')).toHaveLength(2);
   });
 
   it('says there is nothing to draw instead of drawing empty axes', () => {
-    render(
-      <LatencyChart
-        title="Generation speed"
-        description="."
-        metric="latencyP50"
-        series={[series('groq', [null, null])]}
-        width={600}
-      />,
-    );
+    drawChart({ title: 'Generation speed', series: [series('groq', [null, null])] });
     expect(screen.getByText('No samples in this range yet.')).toBeTruthy();
   });
 });

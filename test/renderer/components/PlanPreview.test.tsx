@@ -5,7 +5,10 @@ import type { Route } from '../../../app/config/schema.ts';
 import { admit, demandOf } from '../../../app/limiter/limiter.ts';
 import { applyFailure } from '../../../app/limiter/outcomes.ts';
 import { EMPTY_LIMITER_STATE, type LimiterState } from '../../../app/limiter/state.ts';
-import { PlanPreview } from '../../../renderer/src/components/PlanPreview.tsx';
+import {
+  PlanPreview,
+  type PlanPreviewProps,
+} from '../../../renderer/src/components/PlanPreview.tsx';
 import {
   previewCandidates,
   previewPlan,
@@ -57,6 +60,21 @@ const COOLING = failed(EMPTY_LIMITER_STATE, GROQ_1, {
   reason: '429 from Groq: retry after 30 s.',
 });
 
+/** The preview over the test catalog and keys with no limits hit, as the page passes it. */
+function showPreview(overrides: Partial<PlanPreviewProps> = {}) {
+  const props: PlanPreviewProps = {
+    route: ROUTE,
+    catalog: CATALOG,
+    keys: KEYS,
+    limiter: EMPTY_LIMITER_STATE,
+    paidSpendTodayUsd: 0,
+    detectSensitive: false,
+    now: NOW,
+    ...overrides,
+  };
+  render(<PlanPreview {...props} />);
+}
+
 function rows() {
   return screen.getAllByTestId('plan-row').map((li) => ({
     kind: li.getAttribute('data-kind'),
@@ -97,17 +115,7 @@ describe('plan preview helpers', () => {
 
 describe('PlanPreview', () => {
   it('shows the target that serves now, the fallbacks behind it, and why a cooling key is skipped', () => {
-    render(
-      <PlanPreview
-        route={ROUTE}
-        catalog={CATALOG}
-        keys={KEYS}
-        limiter={COOLING}
-        paidSpendTodayUsd={0}
-        detectSensitive={false}
-        now={NOW}
-      />,
-    );
+    showPreview({ limiter: COOLING });
     expect(rows()).toEqual([
       {
         kind: 'skipped',
@@ -120,17 +128,7 @@ describe('PlanPreview', () => {
   });
 
   it('excludes providers that may train on the prompt from a sensitive route', () => {
-    render(
-      <PlanPreview
-        route={{ ...ROUTE, privacy: 'sensitive' }}
-        catalog={CATALOG}
-        keys={KEYS}
-        limiter={EMPTY_LIMITER_STATE}
-        paidSpendTodayUsd={0}
-        detectSensitive={false}
-        now={NOW}
-      />,
-    );
+    showPreview({ route: { ...ROUTE, privacy: 'sensitive' } });
     const list = screen.getByRole('list', { name: 'Plan preview' });
     const skipped = within(list).getAllByText('excluded by privacy');
     expect(skipped).toHaveLength(3);
@@ -151,17 +149,11 @@ describe('PlanPreview', () => {
       parkUntil: NOW + 2 * 3_600_000,
       reason: 'Daily quota used up.',
     });
-    render(
-      <PlanPreview
-        route={{ ...ROUTE, targets: ROUTE.targets.slice(1), paidBudgetUsdPerDay: 1 }}
-        catalog={CATALOG}
-        keys={KEYS}
-        limiter={parked}
-        paidSpendTodayUsd={1.5}
-        detectSensitive={false}
-        now={NOW}
-      />,
-    );
+    showPreview({
+      route: { ...ROUTE, targets: ROUTE.targets.slice(1), paidBudgetUsdPerDay: 1 },
+      limiter: parked,
+      paidSpendTodayUsd: 1.5,
+    });
     expect(rows().map((r) => r.kind)).toEqual(['skipped', 'skipped']);
     expect(screen.getByText('parked, 2 h 00 min')).toBeTruthy();
     expect(screen.getByText(/^over budget/)).toBeTruthy();
@@ -205,17 +197,7 @@ describe('PlanPreview', () => {
 
   it('follows the prompt size the person picks: a huge prompt skips models whose context is too small', async () => {
     const user = userEvent.setup();
-    render(
-      <PlanPreview
-        route={ROUTE}
-        catalog={CATALOG}
-        keys={KEYS}
-        limiter={EMPTY_LIMITER_STATE}
-        paidSpendTodayUsd={0}
-        detectSensitive={false}
-        now={NOW}
-      />,
-    );
+    showPreview();
     expect(rows()[0]?.kind).toBe('serves');
     await user.selectOptions(
       screen.getByLabelText('Prompt size'),
@@ -232,17 +214,7 @@ describe('PlanPreview', () => {
   });
 
   it('says what to do with an empty chain', () => {
-    render(
-      <PlanPreview
-        route={{ ...ROUTE, targets: [] }}
-        catalog={CATALOG}
-        keys={KEYS}
-        limiter={null}
-        paidSpendTodayUsd={0}
-        detectSensitive={false}
-        now={NOW}
-      />,
-    );
+    showPreview({ route: { ...ROUTE, targets: [] }, limiter: null });
     expect(
       screen.getByText('Add a target to the chain to see which one would answer.'),
     ).toBeTruthy();
@@ -257,17 +229,7 @@ describe('PlanPreview capabilities', () => {
         p.id === 'groq' ? { ...p, models: p.models.map((m) => ({ ...m, vision: false })) } : p,
       ),
     };
-    render(
-      <PlanPreview
-        route={ROUTE}
-        catalog={textOnly}
-        keys={KEYS}
-        limiter={EMPTY_LIMITER_STATE}
-        paidSpendTodayUsd={0}
-        detectSensitive={false}
-        now={NOW}
-      />,
-    );
+    showPreview({ catalog: textOnly });
     expect(rows().filter((r) => r.kind === 'skipped')).toEqual([]);
     await userEvent.setup().click(screen.getByLabelText('Prompt holds an image'));
     const skipped = rows().filter((r) => r.kind === 'skipped');

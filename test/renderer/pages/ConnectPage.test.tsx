@@ -1,49 +1,13 @@
-import { render, screen, within } from '@testing-library/react';
+import { screen, within } from '@testing-library/react';
 import { parse as parseToml } from 'smol-toml';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Route, Rule } from '../../../app/config/schema.ts';
-import { ConnectPage } from '../../../renderer/src/pages/ConnectPage.tsx';
-import { useStore } from '../../../renderer/src/store/index.ts';
 import { fakeAdmin, stubBrowser } from '../fakeAdmin.ts';
-import { CATALOG } from '../fixtures.ts';
-
-const INITIAL = useStore.getState();
-const route = (name: string, aliases?: string[]): Route => ({
-  name,
-  targets: [{ provider: 'groq', model: 'llama-3.1-8b-instant' }],
-  onLimit: { mode: 'spill' },
-  privacy: 'standard',
-  ...(aliases === undefined ? {} : { aliases }),
-});
+import { route } from '../fixtures.ts';
+import { showConnectPage } from './showConnectPage.tsx';
 
 function show(routes: Route[], defaultRoute?: string, rules: Rule[] = []) {
-  useStore.setState(
-    {
-      ...INITIAL,
-      catalog: CATALOG,
-      savedRules: rules,
-      savedRoutes: routes,
-      draftRoutes: routes,
-      routesState: 'ready',
-      settings: {
-        logBodies: false,
-        detectSensitive: false,
-        retentionDays: 30,
-        retentionMaxMb: 512,
-        maxBodyBytes: 8 * 1024 * 1024,
-        autoReplaceModels: false,
-        allowedOrigins: [],
-        ...(defaultRoute === undefined ? {} : { defaultRoute }),
-      },
-      proxyKey: {
-        proxyKey: 'sy-test-proxy-key-123456',
-        proxyUrl: 'http://127.0.0.1:4141/v1',
-        source: 'env',
-      },
-    },
-    true,
-  );
-  render(<ConnectPage />);
+  showConnectPage({ routes, rules, defaultRoute });
   return screen.getByRole('region', { name: 'Claude Code' });
 }
 
@@ -57,8 +21,8 @@ describe('ConnectPage: Claude Code', () => {
   it('sets the base URL, a token it will not prompt for, and each model variable to a route', () => {
     const card = show([
       route('main'),
-      route('big', ['claude-opus-*']),
-      route('small', ['*haiku*']),
+      route('big', { aliases: ['claude-opus-*'] }),
+      route('small', { aliases: ['*haiku*'] }),
     ]);
     const text = card.querySelector('pre')?.textContent ?? '';
     expect(text.split('\n')).toEqual([
@@ -74,7 +38,7 @@ describe('ConnectPage: Claude Code', () => {
   });
 
   it('shows where each of Claude Code’s own names lands, by alias, default route or nowhere', () => {
-    const card = show([route('main'), route('big', ['claude-opus-*'])], 'main');
+    const card = show([route('main'), route('big', { aliases: ['claude-opus-*'] })], 'main');
     const rows = within(
       within(card).getByRole('table', { name: "Where Claude Code's model names land" }),
     ).getAllByRole('row');
@@ -95,43 +59,54 @@ describe('ConnectPage: Claude Code', () => {
   });
 });
 
-describe('ConnectPage rules notes', () => {
-  it('lists under each tool the rules its requests can meet', () => {
-    const claude = show([route('fast')], undefined, [
-      {
-        name: 'background',
-        when: { client: 'claude-cli/*', model: 'claude-*haiku*' },
-        route: 'fast',
-      },
-      { name: 'codex reasoning', when: { client: 'codex_*', thinking: true }, route: 'fast' },
-    ]);
-    expect(within(claude).getByTestId('snippet-rules').textContent).toBe(
-      'Rules that apply: background (model claude-*haiku*, client claude-cli/* → fast)',
-    );
-    const codex = screen.getByRole('region', { name: 'Codex CLI' });
-    expect(within(codex).getByTestId('snippet-rules').textContent).toBe(
-      'Rules that apply: codex reasoning (client codex_*, thinking → fast)',
-    );
-    // A tool whose user agent is not known meets only rules without a client condition.
-    const cursor = screen.getByRole('region', { name: 'Cursor' });
-    expect(within(cursor).queryByTestId('snippet-rules')).toBeNull();
-  });
+/** The rules line under a tool's snippet, or null when none of the rules can meet its requests. */
+function rulesNote(tool: string): string | null {
+  const card = screen.getByRole('region', { name: tool });
+  return within(card).queryByTestId('snippet-rules')?.textContent ?? null;
+}
 
-  it('shows Gemini CLI the rules for its user agent, and the other tools not', () => {
-    show([route('fast')], undefined, [
-      {
-        name: 'gemini long',
-        when: { client: 'GeminiCLI/*', minPromptTokens: 100_000 },
-        route: 'fast',
+describe('ConnectPage rules notes', () => {
+  it.each([
+    {
+      what: 'lists under each tool the rules its requests can meet',
+      rules: [
+        {
+          name: 'background',
+          when: { client: 'claude-cli/*', model: 'claude-*haiku*' },
+          route: 'fast',
+        },
+        { name: 'codex reasoning', when: { client: 'codex_*', thinking: true }, route: 'fast' },
+      ],
+      notes: {
+        'Claude Code':
+          'Rules that apply: background (model claude-*haiku*, client claude-cli/* → fast)',
+        'Codex CLI': 'Rules that apply: codex reasoning (client codex_*, thinking → fast)',
+        // A tool whose user agent is not known meets only rules without a client condition.
+        Cursor: null,
       },
-    ]);
-    const gemini = screen.getByRole('region', { name: 'Gemini CLI' });
-    expect(within(gemini).getByTestId('snippet-rules').textContent).toBe(
-      'Rules that apply: gemini long (client GeminiCLI/*, prompt ≥ 100000 tokens → fast)',
-    );
-    const codex = screen.getByRole('region', { name: 'Codex CLI' });
-    expect(within(codex).queryByTestId('snippet-rules')).toBeNull();
-  });
+    },
+    {
+      what: 'shows Gemini CLI the rules for its user agent, and the other tools not',
+      rules: [
+        {
+          name: 'gemini long',
+          when: { client: 'GeminiCLI/*', minPromptTokens: 100_000 },
+          route: 'fast',
+        },
+      ],
+      notes: {
+        'Gemini CLI':
+          'Rules that apply: gemini long (client GeminiCLI/*, prompt ≥ 100000 tokens → fast)',
+        'Codex CLI': null,
+      },
+    },
+  ] satisfies Array<{ what: string; rules: Rule[]; notes: Record<string, string | null> }>)(
+    '$what',
+    ({ rules, notes }) => {
+      show([route('fast')], undefined, rules);
+      for (const [tool, note] of Object.entries(notes)) expect(rulesNote(tool)).toBe(note);
+    },
+  );
 });
 
 describe('ConnectPage: Codex CLI', () => {

@@ -1,45 +1,16 @@
-import { render, screen, within } from '@testing-library/react';
+import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import ts from 'typescript';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Route } from '../../../app/config/schema.ts';
-import { ConnectPage } from '../../../renderer/src/pages/ConnectPage.tsx';
 import { useStore } from '../../../renderer/src/store/index.ts';
 import { fakeAdmin, stubBrowser } from '../fakeAdmin.ts';
-import { CATALOG } from '../fixtures.ts';
+import { PROXY_KEY, route, SETTINGS } from '../fixtures.ts';
+import { showConnectPage } from './showConnectPage.tsx';
 
-const INITIAL = useStore.getState();
-const KEY = 'sy-test-proxy-key-123456';
-const SETTINGS = {
-  logBodies: false,
-  detectSensitive: false,
-  retentionDays: 30,
-  retentionMaxMb: 512,
-  maxBodyBytes: 8 * 1024 * 1024,
-  autoReplaceModels: false,
-  allowedOrigins: [] as string[],
-};
-const ROUTE: Route = {
-  name: 'main',
-  targets: [{ provider: 'groq', model: 'llama-3.1-8b-instant' }],
-  onLimit: { mode: 'spill' },
-  privacy: 'standard',
-};
+const KEY = PROXY_KEY.proxyKey;
 
 function show() {
-  useStore.setState(
-    {
-      ...INITIAL,
-      catalog: CATALOG,
-      savedRoutes: [ROUTE],
-      draftRoutes: [ROUTE],
-      routesState: 'ready',
-      settings: SETTINGS,
-      proxyKey: { proxyKey: KEY, proxyUrl: 'http://127.0.0.1:4141/v1', source: 'env' },
-    },
-    true,
-  );
-  render(<ConnectPage />);
+  showConnectPage({ routes: [route('main')] });
 }
 
 /** The snippet as copied (the real key), read back through user-event's clipboard. */

@@ -8,6 +8,13 @@ import { fakeAdmin, Refusal } from '../fakeAdmin.ts';
 
 const INITIAL = useStore.getState();
 const SECRET = 'gsk_live_0123456789abcdef';
+/** The engine's test of a working Groq key. */
+const GROQ_ANSWERED = {
+  outcome: 'ok',
+  message: 'Groq answered: 6 models.',
+  latencyMs: 80,
+  testedAt: '2026-11-25T10:00:00Z',
+} as const;
 
 beforeEach(() => {
   useStore.setState(
@@ -40,12 +47,7 @@ describe('ProvidersPage', () => {
     const calls = fakeAdmin({
       'POST /admin/keys': {
         key: added,
-        test: {
-          outcome: 'ok',
-          message: 'Groq answered: 6 models.',
-          latencyMs: 80,
-          testedAt: '2026-11-25T10:00:00Z',
-        },
+        test: GROQ_ANSWERED,
       },
     });
     render(<ProvidersPage />);
@@ -92,12 +94,7 @@ describe('ProvidersPage', () => {
       'DELETE /admin/keys/groq-2': { ok: true },
       'POST /admin/keys/groq-1/test': {
         key: KEYS[0],
-        test: {
-          outcome: 'ok',
-          message: 'Groq answered: 6 models.',
-          latencyMs: 80,
-          testedAt: '2026-11-25T10:00:00Z',
-        },
+        test: GROQ_ANSWERED,
       },
     });
     render(<ProvidersPage />);

@@ -1,19 +1,13 @@
 import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Route } from '../../../app/config/schema.ts';
 import { RoutesPage } from '../../../renderer/src/pages/RoutesPage.tsx';
 import { useStore } from '../../../renderer/src/store/index.ts';
-import { CATALOG, KEYS } from '../fixtures.ts';
+import { CATALOG, KEYS, route, SETTINGS } from '../fixtures.ts';
 import { fakeAdmin, stubBrowser } from '../fakeAdmin.ts';
 
 const INITIAL = useStore.getState();
-const FAST: Route = {
-  name: 'fast',
-  targets: [{ provider: 'groq', model: 'llama-3.1-8b-instant' }],
-  onLimit: { mode: 'spill' },
-  privacy: 'standard',
-};
+const FAST = route('fast');
 
 beforeEach(() => {
   stubBrowser();
@@ -91,7 +85,7 @@ describe('RoutesPage', () => {
 
   it('adds aliases as chips, flags one another route already has, and saves them', async () => {
     const user = userEvent.setup();
-    const BIG: Route = { ...FAST, name: 'big', aliases: ['claude-opus-*'] };
+    const BIG = route('big', { aliases: ['claude-opus-*'] });
     useStore.setState({ savedRoutes: [BIG, FAST], draftRoutes: [BIG, FAST] });
     const saved = { ...FAST, aliases: ['claude-*-haiku-*'] };
     const calls = fakeAdmin({ 'PUT /admin/routes': [BIG, saved] });
@@ -112,15 +106,7 @@ describe('RoutesPage', () => {
 
   it('sets the default route at once, and can clear it', async () => {
     const user = userEvent.setup();
-    const settings = {
-      logBodies: false,
-      detectSensitive: false,
-      retentionDays: 30,
-      retentionMaxMb: 512,
-      maxBodyBytes: 8 * 1024 * 1024,
-      autoReplaceModels: false,
-      allowedOrigins: [],
-    };
+    const settings = SETTINGS;
     useStore.setState({ settings });
     const calls = fakeAdmin({ 'PUT /admin/settings': { ...settings, defaultRoute: 'fast' } });
     render(<RoutesPage />);
