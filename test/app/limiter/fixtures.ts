@@ -1,5 +1,11 @@
 /** Catalog entries shaped like resources/providers.json, with the figures these tests rely on. */
-import type { DataPolicy, Provider } from '../../../app/catalog/schema.ts';
+import type { FreeTier } from '../../../app/catalog/freeTier.ts';
+import type { Model } from '../../../app/catalog/model.ts';
+import {
+  UNKNOWN_DATA_POLICY,
+  type DataPolicy,
+  type Provider,
+} from '../../../app/catalog/schema.ts';
 import type { KeyTier, LimiterTarget } from '../../../app/limiter/state.ts';
 import type { HeaderLookup } from '../../../app/ratelimit/headers.ts';
 
@@ -9,6 +15,12 @@ const NO_TRAINING: DataPolicy = {
   retention: '30 days',
   zeroDataRetention: 'by-agreement',
   jurisdiction: 'US',
+};
+
+const TRAINING_UNKNOWN: DataPolicy = {
+  ...NO_TRAINING,
+  trainsOnFreeInputs: 'unknown',
+  trainsOnPaidInputs: 'unknown',
 };
 
 function provider(partial: Partial<Provider> & Pick<Provider, 'id' | 'models'>): Provider {
@@ -27,21 +39,31 @@ function provider(partial: Partial<Provider> & Pick<Provider, 'id' | 'models'>):
   };
 }
 
+function freeTier(reset: FreeTier['reset'], scope?: FreeTier['scope']): FreeTier {
+  return { description: 'free', reset, ...(scope === undefined ? {} : { scope }) };
+}
+
+/** A chat model, free or not, with its published limits and context window where given. */
+function chat(
+  id: string,
+  free: boolean,
+  figures: Pick<Model, 'limits' | 'contextWindow'> = {},
+): Model {
+  return { id, kind: 'chat', free, ...figures };
+}
+
 export const GROQ = provider({
   id: 'groq',
   name: 'Groq',
   headerDialect: 'groq',
-  freeTier: { description: 'free', reset: { kind: 'unknown' }, scope: 'org' },
-  dataPolicy: { ...NO_TRAINING, trainsOnFreeInputs: 'unknown', trainsOnPaidInputs: 'unknown' },
+  freeTier: freeTier({ kind: 'unknown' }, 'org'),
+  dataPolicy: TRAINING_UNKNOWN,
   models: [
-    {
-      id: 'llama-3.1-8b-instant',
-      kind: 'chat',
-      free: true,
+    chat('llama-3.1-8b-instant', true, {
       contextWindow: 131072,
       limits: { rpm: 30, rpd: 14400, tpm: 6000, tpd: 500000 },
-    },
-    { id: 'llama-3.3-70b-versatile', kind: 'chat', free: true, limits: { rpm: 30, rpd: 1000 } },
+    }),
+    chat('llama-3.3-70b-versatile', true, { limits: { rpm: 30, rpd: 1000 } }),
   ],
 });
 
@@ -50,21 +72,11 @@ export const GEMINI = provider({
   name: 'Gemini',
   format: 'gemini',
   auth: 'x-goog-api-key',
-  freeTier: {
-    description: 'free',
-    reset: { kind: 'daily', time: '00:00', timeZone: 'America/Los_Angeles' },
-    scope: 'project',
-  },
+  freeTier: freeTier({ kind: 'daily', time: '00:00', timeZone: 'America/Los_Angeles' }, 'project'),
   dataPolicy: { ...NO_TRAINING, trainsOnFreeInputs: 'yes', trainsOnPaidInputs: 'no' },
   models: [
-    {
-      id: 'gemini-2.0-flash',
-      kind: 'chat',
-      free: true,
-      contextWindow: 1048576,
-      limits: { rpm: 15, rpd: 1500 },
-    },
-    { id: 'gemini-2.5-flash', kind: 'chat', free: true, limits: { rpm: 10, rpd: 20 } },
+    chat('gemini-2.0-flash', true, { contextWindow: 1048576, limits: { rpm: 15, rpd: 1500 } }),
+    chat('gemini-2.5-flash', true, { limits: { rpm: 10, rpd: 20 } }),
   ],
 });
 
@@ -72,21 +84,12 @@ export const OPENROUTER = provider({
   id: 'openrouter',
   name: 'OpenRouter',
   headerDialect: 'openrouter',
-  freeTier: {
-    description: 'free',
-    reset: { kind: 'daily', time: '00:00', timeZone: 'UTC' },
-    scope: 'account',
-  },
-  dataPolicy: { ...NO_TRAINING, trainsOnFreeInputs: 'unknown', trainsOnPaidInputs: 'unknown' },
+  freeTier: freeTier({ kind: 'daily', time: '00:00', timeZone: 'UTC' }, 'account'),
+  dataPolicy: TRAINING_UNKNOWN,
   models: [
-    {
-      id: 'meta-llama/llama-3.3-70b-instruct:free',
-      kind: 'chat',
-      free: true,
-      limits: { rpm: 20, rpd: 50 },
-    },
-    { id: 'qwen/qwen3-coder:free', kind: 'chat', free: true, limits: { rpm: 20, rpd: 50 } },
-    { id: 'openai/gpt-4o-mini', kind: 'chat', free: false, contextWindow: 128000 },
+    chat('meta-llama/llama-3.3-70b-instruct:free', true, { limits: { rpm: 20, rpd: 50 } }),
+    chat('qwen/qwen3-coder:free', true, { limits: { rpm: 20, rpd: 50 } }),
+    chat('openai/gpt-4o-mini', false, { contextWindow: 128000 }),
   ],
 });
 
@@ -94,16 +97,10 @@ export const CEREBRAS = provider({
   id: 'cerebras',
   name: 'Cerebras',
   headerDialect: 'cerebras',
-  freeTier: { description: 'free', reset: { kind: 'rolling' }, scope: 'org' },
-  dataPolicy: { ...NO_TRAINING, trainsOnFreeInputs: 'unknown', trainsOnPaidInputs: 'unknown' },
+  freeTier: freeTier({ kind: 'rolling' }, 'org'),
+  dataPolicy: TRAINING_UNKNOWN,
   models: [
-    {
-      id: 'llama3.1-8b',
-      kind: 'chat',
-      free: true,
-      contextWindow: 8192,
-      limits: { rpm: 30, rpd: 14400, tpm: 60000 },
-    },
+    chat('llama3.1-8b', true, { contextWindow: 8192, limits: { rpm: 30, rpd: 14400, tpm: 60000 } }),
   ],
 });
 
@@ -111,9 +108,9 @@ export const MISTRAL = provider({
   id: 'mistral',
   name: 'Mistral',
   headerDialect: 'mistral',
-  freeTier: { description: 'free', reset: { kind: 'monthly' }, scope: 'org' },
+  freeTier: freeTier({ kind: 'monthly' }, 'org'),
   dataPolicy: { ...NO_TRAINING, trainsOnFreeInputs: 'opt-out', trainsOnPaidInputs: 'no' },
-  models: [{ id: 'mistral-small-latest', kind: 'chat', free: true }],
+  models: [chat('mistral-small-latest', true)],
 });
 
 export const OPENAI = provider({
@@ -121,8 +118,8 @@ export const OPENAI = provider({
   name: 'OpenAI',
   headerDialect: 'openai',
   models: [
-    { id: 'gpt-4o-mini', kind: 'chat', free: false, contextWindow: 128000 },
-    { id: 'gpt-4.1-mini', kind: 'chat', free: false, contextWindow: 1047576 },
+    chat('gpt-4o-mini', false, { contextWindow: 128000 }),
+    chat('gpt-4.1-mini', false, { contextWindow: 1047576 }),
   ],
 });
 
@@ -132,30 +129,27 @@ export const ANTHROPIC = provider({
   format: 'anthropic',
   auth: 'x-api-key',
   headerDialect: 'anthropic',
-  models: [{ id: 'claude-haiku-4-5', kind: 'chat', free: false, contextWindow: 200000 }],
+  models: [chat('claude-haiku-4-5', false, { contextWindow: 200000 })],
 });
 
 export const TOGETHER = provider({
   id: 'together',
   name: 'Together',
   headerDialect: 'together',
-  models: [{ id: 'meta-llama/Llama-3.3-70B-Instruct-Turbo', kind: 'chat', free: false }],
+  models: [chat('meta-llama/Llama-3.3-70B-Instruct-Turbo', false)],
 });
 
 export const GITHUB = provider({
   id: 'github-models',
   name: 'GitHub Models',
   headerDialect: 'github',
-  freeTier: { description: 'free', reset: { kind: 'unknown' }, scope: 'account' },
-  dataPolicy: { ...NO_TRAINING, trainsOnFreeInputs: 'unknown', trainsOnPaidInputs: 'unknown' },
+  freeTier: freeTier({ kind: 'unknown' }, 'account'),
+  dataPolicy: TRAINING_UNKNOWN,
   models: [
-    {
-      id: 'openai/gpt-4o-mini',
-      kind: 'chat',
-      free: true,
+    chat('openai/gpt-4o-mini', true, {
       limits: { rpm: 15, rpd: 150, concurrency: 2, inputTokensPerRequest: 8000 },
-    },
-    { id: 'openai/gpt-4o', kind: 'chat', free: true, limits: { rpm: 10, rpd: 50, concurrency: 2 } },
+    }),
+    chat('openai/gpt-4o', true, { limits: { rpm: 10, rpd: 50, concurrency: 2 } }),
   ],
 });
 
@@ -173,19 +167,13 @@ export const OLLAMA = provider({
     zeroDataRetention: 'available',
     jurisdiction: 'local',
   },
-  models: [{ id: 'qwen2.5-coder:7b', kind: 'chat', free: true, contextWindow: 32768 }],
+  models: [chat('qwen2.5-coder:7b', true, { contextWindow: 32768 })],
 });
 
 export const CUSTOM_UNKNOWN = provider({
   id: 'custom-llm',
   name: 'Custom',
-  dataPolicy: {
-    trainsOnFreeInputs: 'unknown',
-    trainsOnPaidInputs: 'unknown',
-    retention: 'unknown',
-    zeroDataRetention: 'unknown',
-    jurisdiction: 'unknown',
-  },
+  dataPolicy: UNKNOWN_DATA_POLICY,
   models: [],
   custom: true,
 });
