@@ -23,9 +23,14 @@ const TRAINING_UNKNOWN: DataPolicy = {
   trainsOnPaidInputs: 'unknown',
 };
 
-function provider(partial: Partial<Provider> & Pick<Provider, 'id' | 'models'>): Provider {
+function provider(
+  id: string,
+  name: string,
+  partial: Partial<Provider> & Pick<Provider, 'models'>,
+): Provider {
   return {
-    name: partial.id,
+    id,
+    name,
     baseUrl: 'https://example.invalid/v1',
     format: 'openai',
     auth: 'bearer',
@@ -52,9 +57,7 @@ function chat(
   return { id, kind: 'chat', free, ...figures };
 }
 
-export const GROQ = provider({
-  id: 'groq',
-  name: 'Groq',
+export const GROQ = provider('groq', 'Groq', {
   headerDialect: 'groq',
   freeTier: freeTier({ kind: 'unknown' }, 'org'),
   dataPolicy: TRAINING_UNKNOWN,
@@ -67,9 +70,7 @@ export const GROQ = provider({
   ],
 });
 
-export const GEMINI = provider({
-  id: 'gemini',
-  name: 'Gemini',
+export const GEMINI = provider('gemini', 'Gemini', {
   format: 'gemini',
   auth: 'x-goog-api-key',
   freeTier: freeTier({ kind: 'daily', time: '00:00', timeZone: 'America/Los_Angeles' }, 'project'),
@@ -80,9 +81,7 @@ export const GEMINI = provider({
   ],
 });
 
-export const OPENROUTER = provider({
-  id: 'openrouter',
-  name: 'OpenRouter',
+export const OPENROUTER = provider('openrouter', 'OpenRouter', {
   headerDialect: 'openrouter',
   freeTier: freeTier({ kind: 'daily', time: '00:00', timeZone: 'UTC' }, 'account'),
   dataPolicy: TRAINING_UNKNOWN,
@@ -93,9 +92,7 @@ export const OPENROUTER = provider({
   ],
 });
 
-export const CEREBRAS = provider({
-  id: 'cerebras',
-  name: 'Cerebras',
+export const CEREBRAS = provider('cerebras', 'Cerebras', {
   headerDialect: 'cerebras',
   freeTier: freeTier({ kind: 'rolling' }, 'org'),
   dataPolicy: TRAINING_UNKNOWN,
@@ -104,18 +101,14 @@ export const CEREBRAS = provider({
   ],
 });
 
-export const MISTRAL = provider({
-  id: 'mistral',
-  name: 'Mistral',
+export const MISTRAL = provider('mistral', 'Mistral', {
   headerDialect: 'mistral',
   freeTier: freeTier({ kind: 'monthly' }, 'org'),
   dataPolicy: { ...NO_TRAINING, trainsOnFreeInputs: 'opt-out', trainsOnPaidInputs: 'no' },
   models: [chat('mistral-small-latest', true)],
 });
 
-export const OPENAI = provider({
-  id: 'openai',
-  name: 'OpenAI',
+export const OPENAI = provider('openai', 'OpenAI', {
   headerDialect: 'openai',
   models: [
     chat('gpt-4o-mini', false, { contextWindow: 128000 }),
@@ -123,25 +116,19 @@ export const OPENAI = provider({
   ],
 });
 
-export const ANTHROPIC = provider({
-  id: 'anthropic',
-  name: 'Anthropic',
+export const ANTHROPIC = provider('anthropic', 'Anthropic', {
   format: 'anthropic',
   auth: 'x-api-key',
   headerDialect: 'anthropic',
   models: [chat('claude-haiku-4-5', false, { contextWindow: 200000 })],
 });
 
-export const TOGETHER = provider({
-  id: 'together',
-  name: 'Together',
+export const TOGETHER = provider('together', 'Together', {
   headerDialect: 'together',
   models: [chat('meta-llama/Llama-3.3-70B-Instruct-Turbo', false)],
 });
 
-export const GITHUB = provider({
-  id: 'github-models',
-  name: 'GitHub Models',
+export const GITHUB = provider('github-models', 'GitHub Models', {
   headerDialect: 'github',
   freeTier: freeTier({ kind: 'unknown' }, 'account'),
   dataPolicy: TRAINING_UNKNOWN,
@@ -153,9 +140,7 @@ export const GITHUB = provider({
   ],
 });
 
-export const OLLAMA = provider({
-  id: 'ollama',
-  name: 'Ollama',
+export const OLLAMA = provider('ollama', 'Ollama', {
   baseUrl: 'http://localhost:11434/v1',
   auth: 'none',
   local: true,
@@ -170,9 +155,7 @@ export const OLLAMA = provider({
   models: [chat('qwen2.5-coder:7b', true, { contextWindow: 32768 })],
 });
 
-export const CUSTOM_UNKNOWN = provider({
-  id: 'custom-llm',
-  name: 'Custom',
+export const CUSTOM_UNKNOWN = provider('custom-llm', 'Custom', {
   dataPolicy: UNKNOWN_DATA_POLICY,
   models: [],
   custom: true,
