@@ -8,6 +8,7 @@ import {
 import { OpenAiToAnthropicStream } from '../../../app/formats/anthropicInboundStream.ts';
 import type { ChatCompletionChunk, ChunkDelta } from '../../../app/formats/openai.ts';
 import { ChatCompletionSchema } from '../../../app/formats/openai.ts';
+import { toolCall } from './helpers.ts';
 
 function translate(body: Record<string, unknown>) {
   const parsed = MessagesRequestSchema.parse({
@@ -76,16 +77,8 @@ describe('anthropicToOpenAiRequest', () => {
           role: 'assistant',
           content: 'Running ls.',
           tool_calls: [
-            {
-              id: 'toolu_1',
-              type: 'function',
-              function: { name: 'Bash', arguments: '{"command":"ls"}' },
-            },
-            {
-              id: 'toolu_2',
-              type: 'function',
-              function: { name: 'Bash', arguments: '{"command":"pwd"}' },
-            },
+            toolCall('toolu_1', 'Bash', '{"command":"ls"}'),
+            toolCall('toolu_2', 'Bash', '{"command":"pwd"}'),
           ],
         },
         { role: 'tool', tool_call_id: 'toolu_1', content: 'a.txt\nb.txt' },
@@ -247,16 +240,8 @@ describe('openAiToAnthropicResponse', () => {
             content: 'Reading it.',
             reasoning_content: 'The user wants a.txt',
             tool_calls: [
-              {
-                id: 'call_9',
-                type: 'function',
-                function: { name: 'Read', arguments: '{"path":"a.txt"}' },
-              },
-              {
-                id: 'call_10',
-                type: 'function',
-                function: { name: 'Read', arguments: 'not json' },
-              },
+              toolCall('call_9', 'Read', '{"path":"a.txt"}'),
+              toolCall('call_10', 'Read', 'not json'),
             ],
           },
           finish_reason: 'tool_calls',

@@ -7,6 +7,7 @@ import {
 } from '../../../app/formats/anthropicTarget.ts';
 import type { ChatCompletionRequest } from '../../../app/formats/openai.ts';
 import { ChatCompletionRequestSchema } from '../../../app/formats/openai.ts';
+import { toolCall } from './helpers.ts';
 
 function request(body: Record<string, unknown>): ChatCompletionRequest {
   return ChatCompletionRequestSchema.parse({ model: 'route', ...body });
@@ -58,16 +59,8 @@ describe('openAiToAnthropicRequest', () => {
           role: 'assistant',
           content: 'Checking both.',
           tool_calls: [
-            {
-              id: 'call_1',
-              type: 'function',
-              function: { name: 'get_weather', arguments: '{"city":"Paris"}' },
-            },
-            {
-              id: 'call_2',
-              type: 'function',
-              function: { name: 'get_weather', arguments: '{"city":"Oslo"}' },
-            },
+            toolCall('call_1', 'get_weather', '{"city":"Paris"}'),
+            toolCall('call_2', 'get_weather', '{"city":"Oslo"}'),
           ],
         },
         { role: 'tool', tool_call_id: 'call_1', content: '18°C, sunny' },
@@ -112,9 +105,7 @@ describe('openAiToAnthropicRequest', () => {
         {
           role: 'assistant',
           content: null,
-          tool_calls: [
-            { id: 'call:abc/1', type: 'function', function: { name: 'f', arguments: '' } },
-          ],
+          tool_calls: [toolCall('call:abc/1', 'f', '')],
         },
         { role: 'tool', tool_call_id: 'call:abc/1', content: 'ok' },
       ],
@@ -281,7 +272,7 @@ describe('openAiToAnthropicRequest', () => {
           {
             role: 'assistant',
             content: null,
-            tool_calls: [{ id: 'a', type: 'function', function: { name: 'f', arguments: '[1]' } }],
+            tool_calls: [toolCall('a', 'f', '[1]')],
           },
         ],
       }).param,
@@ -349,16 +340,8 @@ describe('anthropicToOpenAiResponse', () => {
             refusal: null,
             reasoning_content: 'Need both cities.',
             tool_calls: [
-              {
-                id: 'toolu_1',
-                type: 'function',
-                function: { name: 'get_weather', arguments: '{"city":"Paris"}' },
-              },
-              {
-                id: 'toolu_2',
-                type: 'function',
-                function: { name: 'get_weather', arguments: '{"city":"Oslo"}' },
-              },
+              toolCall('toolu_1', 'get_weather', '{"city":"Paris"}'),
+              toolCall('toolu_2', 'get_weather', '{"city":"Oslo"}'),
             ],
           },
           finish_reason: 'tool_calls',

@@ -10,6 +10,7 @@ import {
   ChatCompletionRequestSchema,
   type ChatCompletionChunk,
 } from '../../../app/formats/openai.ts';
+import { toolCall } from './helpers.ts';
 
 function translate(body: Record<string, unknown>, stream = false) {
   const result = geminiToOpenAiRequest(GeminiInboundRequestSchema.parse(body), 'route', stream);
@@ -72,13 +73,7 @@ describe('geminiToOpenAiRequest', () => {
       {
         role: 'assistant',
         content: null,
-        tool_calls: [
-          {
-            id: 'gemini_call_1',
-            type: 'function',
-            function: { name: 'look', arguments: '{"at":"x"}' },
-          },
-        ],
+        tool_calls: [toolCall('gemini_call_1', 'look', '{"at":"x"}')],
       },
       { role: 'tool', tool_call_id: 'gemini_call_1', content: 'a cat' },
     ]);
@@ -202,14 +197,7 @@ describe('openAiToGeminiResponse', () => {
               content: 'Hello',
               refusal: null,
               reasoning_content: 'hmm',
-              tool_calls: [
-                {
-                  id: 'call_1',
-                  type: 'function',
-                  function: { name: 'f', arguments: '{"a":1}' },
-                  extra_content: { google: { thought_signature: 'sig' } },
-                },
-              ],
+              tool_calls: [toolCall('call_1', 'f', '{"a":1}', 'sig')],
             },
             finish_reason: 'tool_calls',
             logprobs: null,

@@ -3,6 +3,7 @@ import { geminiMethodPath } from '../../../app/formats/gemini.ts';
 import { toGeminiSchema } from '../../../app/formats/geminiSchema.ts';
 import { GEMINI_SKIP_SIGNATURE, openAiToGeminiRequest } from '../../../app/formats/geminiTarget.ts';
 import { ChatCompletionRequestSchema } from '../../../app/formats/openai.ts';
+import { toolCall } from './helpers.ts';
 
 function translate(body: Record<string, unknown>) {
   const result = openAiToGeminiRequest(ChatCompletionRequestSchema.parse({ model: 'm', ...body }));
@@ -16,13 +17,6 @@ function translationError(body: Record<string, unknown>) {
   return result.error;
 }
 
-const call = (id: string, name: string, args: string, extra?: unknown) => ({
-  id,
-  type: 'function',
-  function: { name, arguments: args },
-  ...(extra === undefined ? {} : { extra_content: extra }),
-});
-
 describe('openAiToGeminiRequest', () => {
   it('maps roles, system instruction, tool calls and tool results found by tool_call_id', () => {
     const out = translate({
@@ -33,8 +27,8 @@ describe('openAiToGeminiRequest', () => {
           role: 'assistant',
           content: '',
           tool_calls: [
-            call('call_a', 'get_weather', '{"city":"Paris"}'),
-            call('call_b', 'get_weather', '{"city":"Oslo"}'),
+            toolCall('call_a', 'get_weather', '{"city":"Paris"}'),
+            toolCall('call_b', 'get_weather', '{"city":"Oslo"}'),
           ],
         },
         { role: 'tool', tool_call_id: 'call_b', content: '{"temp":4}' },
@@ -73,7 +67,7 @@ describe('openAiToGeminiRequest', () => {
         {
           role: 'assistant',
           content: null,
-          tool_calls: [call('c1', 'f', '{}', { google: { thought_signature: 'CiQB0e2Kb' } })],
+          tool_calls: [toolCall('c1', 'f', '{}', 'CiQB0e2Kb')],
         },
         { role: 'tool', tool_call_id: 'c1', content: '[1,2]' },
       ],

@@ -4,7 +4,7 @@ import {
   GeminiToOpenAiStream,
   geminiToOpenAiResponse,
 } from '../../../app/formats/geminiTargetResponse.ts';
-import { accumulate, cut, geminiSse, translateSse } from './helpers.ts';
+import { accumulate, cut, geminiSse, translateSse, toolCall } from './helpers.ts';
 
 function ids() {
   let n = 0;
@@ -61,17 +61,8 @@ describe('geminiToOpenAiResponse', () => {
             refusal: null,
             reasoning_content: 'Planning the calls.',
             tool_calls: [
-              {
-                id: 'call_1',
-                type: 'function',
-                function: { name: 'get_weather', arguments: '{"city":"Paris"}' },
-                extra_content: { google: { thought_signature: 'CiQB' } },
-              },
-              {
-                id: 'call_2',
-                type: 'function',
-                function: { name: 'get_weather', arguments: '{"city":"Oslo"}' },
-              },
+              toolCall('call_1', 'get_weather', '{"city":"Paris"}', 'CiQB'),
+              toolCall('call_2', 'get_weather', '{"city":"Oslo"}'),
             ],
           },
           finish_reason: 'tool_calls',

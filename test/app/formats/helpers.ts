@@ -3,6 +3,21 @@ import type { ChatCompletionChunk, OpenAiStreamItem, Usage } from '../../../app/
 import type { SseEvent } from '../../../app/formats/sse.ts';
 import { SseParser, encodeSseEvent } from '../../../app/formats/sse.ts';
 
+/**
+ * An OpenAI tool call as requests and answers carry it; `signature` is the Gemini thought
+ * signature it carries back (`extra_content.google.thought_signature`).
+ */
+export function toolCall(id: string, name: string, args: string, signature?: string) {
+  return {
+    id,
+    type: 'function' as const,
+    function: { name, arguments: args },
+    ...(signature === undefined
+      ? {}
+      : { extra_content: { google: { thought_signature: signature } } }),
+  };
+}
+
 /** Anthropic-style SSE text: every event named after its `type`. */
 export function anthropicSse(events: Array<Record<string, unknown> & { type: string }>): string {
   return events.map((e) => encodeSseEvent({ event: e.type, data: JSON.stringify(e) })).join('');

@@ -9,6 +9,7 @@ import {
 } from '../../../app/formats/responses.ts';
 import { openAiToResponse, type ResponseContext } from '../../../app/formats/responsesOutput.ts';
 import { OpenAiToResponsesStream } from '../../../app/formats/responsesStream.ts';
+import { toolCall } from './helpers.ts';
 
 function parse(body: Record<string, unknown>): ResponsesRequest {
   return ResponsesRequestSchema.parse({ model: 'm', ...body });
@@ -107,12 +108,8 @@ describe('Responses request → hub', () => {
         role: 'assistant',
         content: 'ok',
         tool_calls: [
-          { id: 'c1', type: 'function', function: { name: 'ls', arguments: '{"d":"."}' } },
-          {
-            id: 'c2',
-            type: 'function',
-            function: { name: 'apply_patch', arguments: '{"input":"*** Begin Patch"}' },
-          },
+          toolCall('c1', 'ls', '{"d":"."}'),
+          toolCall('c2', 'apply_patch', '{"input":"*** Begin Patch"}'),
         ],
       },
       { role: 'tool', tool_call_id: 'c1', content: 'a.txt' },
@@ -203,12 +200,8 @@ describe('hub answer → Responses', () => {
           refusal: null,
           reasoning_content: 'think',
           tool_calls: [
-            {
-              id: 'call_1',
-              type: 'function',
-              function: { name: 'apply_patch', arguments: '{"input":"P"}' },
-            },
-            { id: 'call_2', type: 'function', function: { name: 'ls', arguments: '{}' } },
+            toolCall('call_1', 'apply_patch', '{"input":"P"}'),
+            toolCall('call_2', 'ls', '{}'),
           ],
         },
       },
@@ -298,9 +291,7 @@ describe('namespaced tools (Codex)', () => {
             role: 'assistant',
             content: null,
             refusal: null,
-            tool_calls: [
-              { id: 'c1', type: 'function', function: { name: 'agents__wait', arguments: '{}' } },
-            ],
+            tool_calls: [toolCall('c1', 'agents__wait', '{}')],
           },
         },
       ],

@@ -18,6 +18,7 @@ import {
   openAiStreamErrorData,
   parseOpenAiStreamData,
 } from '../../../app/formats/openaiWire.ts';
+import { toolCall } from './helpers.ts';
 
 describe('ChatCompletionRequestSchema', () => {
   it('accepts a full request and keeps fields it does not name', () => {
@@ -35,7 +36,7 @@ describe('ChatCompletionRequestSchema', () => {
         {
           role: 'assistant',
           content: null,
-          tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '{}' } }],
+          tool_calls: [toolCall('c', 'f', '{}')],
         },
         { role: 'tool', tool_call_id: 'c', content: 'done' },
       ],

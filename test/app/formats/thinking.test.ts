@@ -15,6 +15,7 @@ import {
   signThinking,
   thinkingForAnthropicTarget,
 } from '../../../app/formats/thinkingSignature.ts';
+import { toolCall } from './helpers.ts';
 
 const GEMINI = 'gemini/gemini-3-pro';
 const DEEPSEEK = 'deepseek/deepseek-reasoner';
@@ -160,14 +161,7 @@ describe('hub → Anthropic caller', () => {
         message: {
           content: null,
           reasoning: 'OpenRouter-style reasoning.',
-          tool_calls: [
-            {
-              id: 'call_1',
-              type: 'function',
-              function: { name: 'get_weather', arguments: '{"city":"Oslo"}' },
-              extra_content: { google: { thought_signature: 'c2ln' } },
-            },
-          ],
+          tool_calls: [toolCall('call_1', 'get_weather', '{"city":"Oslo"}', 'c2ln')],
         },
         finish_reason: 'tool_calls',
       },
