@@ -8,7 +8,7 @@ import {
 import { OpenAiToAnthropicStream } from '../../../app/formats/anthropicInboundStream.ts';
 import type { ChatCompletionChunk, ChunkDelta } from '../../../app/formats/openai.ts';
 import { ChatCompletionSchema } from '../../../app/formats/openai.ts';
-import { toolCall } from './helpers.ts';
+import { assistantCalls, toolCall, toolResult } from './helpers.ts';
 
 function translate(body: Record<string, unknown>) {
   const parsed = MessagesRequestSchema.parse({
@@ -73,16 +73,13 @@ describe('anthropicToOpenAiRequest', () => {
       messages: [
         { role: 'system', content: 'You are Claude Code.\n\nBe careful.' },
         { role: 'user', content: 'List files' },
-        {
-          role: 'assistant',
-          content: 'Running ls.',
-          tool_calls: [
-            toolCall('toolu_1', 'Bash', '{"command":"ls"}'),
-            toolCall('toolu_2', 'Bash', '{"command":"pwd"}'),
-          ],
-        },
-        { role: 'tool', tool_call_id: 'toolu_1', content: 'a.txt\nb.txt' },
-        { role: 'tool', tool_call_id: 'toolu_2', content: 'Error: permission denied' },
+        assistantCalls(
+          'Running ls.',
+          toolCall('toolu_1', 'Bash', '{"command":"ls"}'),
+          toolCall('toolu_2', 'Bash', '{"command":"pwd"}'),
+        ),
+        toolResult('toolu_1', 'a.txt\nb.txt'),
+        toolResult('toolu_2', 'Error: permission denied'),
         { role: 'user', content: 'Now read a.txt' },
       ],
       tools: [
@@ -128,7 +125,7 @@ describe('anthropicToOpenAiRequest', () => {
       ],
     });
     expect(out.messages).toEqual([
-      { role: 'tool', tool_call_id: 't1', content: 'screenshot:' },
+      toolResult('t1', 'screenshot:'),
       {
         role: 'user',
         content: [

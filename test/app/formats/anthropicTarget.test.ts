@@ -7,7 +7,7 @@ import {
 } from '../../../app/formats/anthropicTarget.ts';
 import type { ChatCompletionRequest } from '../../../app/formats/openai.ts';
 import { ChatCompletionRequestSchema } from '../../../app/formats/openai.ts';
-import { toolCall } from './helpers.ts';
+import { assistantCalls, toolCall, toolResult } from './helpers.ts';
 
 function request(body: Record<string, unknown>): ChatCompletionRequest {
   return ChatCompletionRequestSchema.parse({ model: 'route', ...body });
@@ -55,15 +55,12 @@ describe('openAiToAnthropicRequest', () => {
     const out = translate({
       messages: [
         { role: 'user', content: 'Weather in Paris and Oslo?' },
-        {
-          role: 'assistant',
-          content: 'Checking both.',
-          tool_calls: [
-            toolCall('call_1', 'get_weather', '{"city":"Paris"}'),
-            toolCall('call_2', 'get_weather', '{"city":"Oslo"}'),
-          ],
-        },
-        { role: 'tool', tool_call_id: 'call_1', content: '18°C, sunny' },
+        assistantCalls(
+          'Checking both.',
+          toolCall('call_1', 'get_weather', '{"city":"Paris"}'),
+          toolCall('call_2', 'get_weather', '{"city":"Oslo"}'),
+        ),
+        toolResult('call_1', '18°C, sunny'),
         { role: 'tool', tool_call_id: 'call_2', content: [{ type: 'text', text: '4°C, snow' }] },
         { role: 'user', content: 'Thanks, which is warmer?' },
       ],
@@ -102,12 +99,8 @@ describe('openAiToAnthropicRequest', () => {
     const out = translate({
       messages: [
         { role: 'user', content: 'go' },
-        {
-          role: 'assistant',
-          content: null,
-          tool_calls: [toolCall('call:abc/1', 'f', '')],
-        },
-        { role: 'tool', tool_call_id: 'call:abc/1', content: 'ok' },
+        assistantCalls(null, toolCall('call:abc/1', 'f', '')),
+        toolResult('call:abc/1', 'ok'),
       ],
     });
     expect(out.messages[1]?.content).toEqual([
@@ -268,13 +261,7 @@ describe('openAiToAnthropicRequest', () => {
     });
     expect(
       translationError({
-        messages: [
-          {
-            role: 'assistant',
-            content: null,
-            tool_calls: [toolCall('a', 'f', '[1]')],
-          },
-        ],
+        messages: [assistantCalls(null, toolCall('a', 'f', '[1]'))],
       }).param,
     ).toBe('messages[0].tool_calls[0].function.arguments');
     expect(

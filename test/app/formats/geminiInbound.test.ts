@@ -10,7 +10,7 @@ import {
   ChatCompletionRequestSchema,
   type ChatCompletionChunk,
 } from '../../../app/formats/openai.ts';
-import { toolCall } from './helpers.ts';
+import { assistantCalls, toolCall, toolResult } from './helpers.ts';
 
 function translate(body: Record<string, unknown>, stream = false) {
   const result = geminiToOpenAiRequest(GeminiInboundRequestSchema.parse(body), 'route', stream);
@@ -70,12 +70,8 @@ describe('geminiToOpenAiRequest', () => {
           { type: 'image_url', image_url: { url: 'data:image/png;base64,AAA' } },
         ],
       },
-      {
-        role: 'assistant',
-        content: null,
-        tool_calls: [toolCall('gemini_call_1', 'look', '{"at":"x"}')],
-      },
-      { role: 'tool', tool_call_id: 'gemini_call_1', content: 'a cat' },
+      assistantCalls(null, toolCall('gemini_call_1', 'look', '{"at":"x"}')),
+      toolResult('gemini_call_1', 'a cat'),
     ]);
   });
 
@@ -102,9 +98,9 @@ describe('geminiToOpenAiRequest', () => {
       ],
     });
     expect(out.messages.slice(2)).toEqual([
-      { role: 'tool', tool_call_id: 'c2', content: 'two' },
-      { role: 'tool', tool_call_id: 'gemini_call_1', content: 'Error: boom' },
-      { role: 'tool', tool_call_id: 'c1', content: '{"x":1}' },
+      toolResult('c2', 'two'),
+      toolResult('gemini_call_1', 'Error: boom'),
+      toolResult('c1', '{"x":1}'),
     ]);
   });
 

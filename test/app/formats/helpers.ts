@@ -18,6 +18,19 @@ export function toolCall(id: string, name: string, args: string, signature?: str
   };
 }
 
+/** An OpenAI assistant message that calls tools. */
+export function assistantCalls(
+  content: string | null,
+  ...calls: Array<ReturnType<typeof toolCall>>
+) {
+  return { role: 'assistant' as const, content, tool_calls: calls };
+}
+
+/** An OpenAI tool message: the result of the call with this id. */
+export function toolResult(id: string, content: string) {
+  return { role: 'tool' as const, tool_call_id: id, content };
+}
+
 /** Anthropic-style SSE text: every event named after its `type`. */
 export function anthropicSse(events: Array<Record<string, unknown> & { type: string }>): string {
   return events.map((e) => encodeSseEvent({ event: e.type, data: JSON.stringify(e) })).join('');

@@ -9,7 +9,7 @@ import {
 } from '../../../app/formats/responses.ts';
 import { openAiToResponse, type ResponseContext } from '../../../app/formats/responsesOutput.ts';
 import { OpenAiToResponsesStream } from '../../../app/formats/responsesStream.ts';
-import { toolCall } from './helpers.ts';
+import { assistantCalls, toolCall, toolResult } from './helpers.ts';
 
 function parse(body: Record<string, unknown>): ResponsesRequest {
   return ResponsesRequestSchema.parse({ model: 'm', ...body });
@@ -104,16 +104,13 @@ describe('Responses request → hub', () => {
           },
         ],
       },
-      {
-        role: 'assistant',
-        content: 'ok',
-        tool_calls: [
-          toolCall('c1', 'ls', '{"d":"."}'),
-          toolCall('c2', 'apply_patch', '{"input":"*** Begin Patch"}'),
-        ],
-      },
-      { role: 'tool', tool_call_id: 'c1', content: 'a.txt' },
-      { role: 'tool', tool_call_id: 'c2', content: 'done' },
+      assistantCalls(
+        'ok',
+        toolCall('c1', 'ls', '{"d":"."}'),
+        toolCall('c2', 'apply_patch', '{"input":"*** Begin Patch"}'),
+      ),
+      toolResult('c1', 'a.txt'),
+      toolResult('c2', 'done'),
     ]);
     expect(JSON.stringify(out)).not.toContain('secret');
   });
