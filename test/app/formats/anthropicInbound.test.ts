@@ -8,7 +8,7 @@ import {
 import { OpenAiToAnthropicStream } from '../../../app/formats/anthropicInboundStream.ts';
 import type { ChatCompletionChunk, ChunkDelta } from '../../../app/formats/openai.ts';
 import { ChatCompletionSchema } from '../../../app/formats/openai.ts';
-import { assistantCalls, toolCall, toolResult } from './helpers.ts';
+import { assistantCalls, chatCompletion, toolCall, toolResult } from './helpers.ts';
 
 function translate(body: Record<string, unknown>) {
   const parsed = MessagesRequestSchema.parse({
@@ -224,33 +224,30 @@ describe('anthropicToOpenAiRequest', () => {
 
 describe('openAiToAnthropicResponse', () => {
   it('builds text, thinking and tool_use blocks with usage minus cache reads', () => {
-    const upstream = ChatCompletionSchema.parse({
-      id: 'chatcmpl-1',
-      object: 'chat.completion',
-      created: 1,
-      model: 'deepseek-chat',
-      choices: [
+    const upstream = ChatCompletionSchema.parse(
+      chatCompletion(
         {
-          index: 0,
-          message: {
-            role: 'assistant',
-            content: 'Reading it.',
-            reasoning_content: 'The user wants a.txt',
-            tool_calls: [
-              toolCall('call_9', 'Read', '{"path":"a.txt"}'),
-              toolCall('call_10', 'Read', 'not json'),
-            ],
+          id: 'chatcmpl-1',
+          created: 1,
+          model: 'deepseek-chat',
+          usage: {
+            prompt_tokens: 1200,
+            completion_tokens: 30,
+            total_tokens: 1230,
+            prompt_tokens_details: { cached_tokens: 1000 },
           },
-          finish_reason: 'tool_calls',
         },
-      ],
-      usage: {
-        prompt_tokens: 1200,
-        completion_tokens: 30,
-        total_tokens: 1230,
-        prompt_tokens_details: { cached_tokens: 1000 },
-      },
-    });
+        {
+          content: 'Reading it.',
+          reasoning_content: 'The user wants a.txt',
+          tool_calls: [
+            toolCall('call_9', 'Read', '{"path":"a.txt"}'),
+            toolCall('call_10', 'Read', 'not json'),
+          ],
+        },
+        'tool_calls',
+      ),
+    );
     expect(openAiToAnthropicResponse(upstream, { model: 'claude-sonnet-4-5' })).toEqual({
       id: 'chatcmpl-1',
       type: 'message',

@@ -7,7 +7,7 @@ import {
 } from '../../../app/formats/anthropicTarget.ts';
 import type { ChatCompletionRequest } from '../../../app/formats/openai.ts';
 import { ChatCompletionRequestSchema } from '../../../app/formats/openai.ts';
-import { assistantCalls, toolCall, toolResult } from './helpers.ts';
+import { assistantCalls, chatCompletion, toolCall, toolResult } from './helpers.ts';
 
 function request(body: Record<string, unknown>): ChatCompletionRequest {
   return ChatCompletionRequestSchema.parse({ model: 'route', ...body });
@@ -313,35 +313,30 @@ describe('anthropicToOpenAiResponse', () => {
       }),
       { created: 1700000000, model: 'my-route' },
     );
-    expect(out).toEqual({
-      id: 'msg_01',
-      object: 'chat.completion',
-      created: 1700000000,
-      model: 'my-route',
-      choices: [
+    expect(out).toEqual(
+      chatCompletion(
         {
-          index: 0,
-          message: {
-            role: 'assistant',
-            content: 'Let me check.',
-            refusal: null,
-            reasoning_content: 'Need both cities.',
-            tool_calls: [
-              toolCall('toolu_1', 'get_weather', '{"city":"Paris"}'),
-              toolCall('toolu_2', 'get_weather', '{"city":"Oslo"}'),
-            ],
+          id: 'msg_01',
+          created: 1700000000,
+          model: 'my-route',
+          usage: {
+            prompt_tokens: 1050,
+            completion_tokens: 40,
+            total_tokens: 1090,
+            prompt_tokens_details: { cached_tokens: 900 },
           },
-          finish_reason: 'tool_calls',
-          logprobs: null,
         },
-      ],
-      usage: {
-        prompt_tokens: 1050,
-        completion_tokens: 40,
-        total_tokens: 1090,
-        prompt_tokens_details: { cached_tokens: 900 },
-      },
-    });
+        {
+          content: 'Let me check.',
+          reasoning_content: 'Need both cities.',
+          tool_calls: [
+            toolCall('toolu_1', 'get_weather', '{"city":"Paris"}'),
+            toolCall('toolu_2', 'get_weather', '{"city":"Oslo"}'),
+          ],
+        },
+        'tool_calls',
+      ),
+    );
   });
 
   it.each([

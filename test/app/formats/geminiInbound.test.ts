@@ -10,7 +10,7 @@ import {
   ChatCompletionRequestSchema,
   type ChatCompletionChunk,
 } from '../../../app/formats/openai.ts';
-import { assistantCalls, toolCall, toolResult } from './helpers.ts';
+import { assistantCalls, chatCompletion, toolCall, toolResult } from './helpers.ts';
 
 function translate(body: Record<string, unknown>, stream = false) {
   const result = geminiToOpenAiRequest(GeminiInboundRequestSchema.parse(body), 'route', stream);
@@ -180,32 +180,25 @@ describe('geminiToOpenAiRequest', () => {
 describe('openAiToGeminiResponse', () => {
   it('gives thinking, text and tool calls (with id and signature) as parts, and Gemini usage', () => {
     const out = openAiToGeminiResponse(
-      {
-        id: 'chatcmpl-1',
-        object: 'chat.completion',
-        created: 1,
-        model: 'm',
-        choices: [
-          {
-            index: 0,
-            message: {
-              role: 'assistant',
-              content: 'Hello',
-              refusal: null,
-              reasoning_content: 'hmm',
-              tool_calls: [toolCall('call_1', 'f', '{"a":1}', 'sig')],
-            },
-            finish_reason: 'tool_calls',
-            logprobs: null,
+      chatCompletion(
+        {
+          id: 'chatcmpl-1',
+          created: 1,
+          model: 'm',
+          usage: {
+            prompt_tokens: 10,
+            completion_tokens: 7,
+            total_tokens: 17,
+            completion_tokens_details: { reasoning_tokens: 3 },
           },
-        ],
-        usage: {
-          prompt_tokens: 10,
-          completion_tokens: 7,
-          total_tokens: 17,
-          completion_tokens_details: { reasoning_tokens: 3 },
         },
-      },
+        {
+          content: 'Hello',
+          reasoning_content: 'hmm',
+          tool_calls: [toolCall('call_1', 'f', '{"a":1}', 'sig')],
+        },
+        'tool_calls',
+      ),
       'route',
     );
     expect(out).toEqual({

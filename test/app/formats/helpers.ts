@@ -1,5 +1,12 @@
 import type { StreamError } from '../../../app/formats/common.ts';
-import type { ChatCompletionChunk, OpenAiStreamItem, Usage } from '../../../app/formats/openai.ts';
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  FinishReason,
+  OpenAiStreamItem,
+  ResponseMessage,
+  Usage,
+} from '../../../app/formats/openai.ts';
 import type { SseEvent } from '../../../app/formats/sse.ts';
 import { SseParser, encodeSseEvent } from '../../../app/formats/sse.ts';
 
@@ -29,6 +36,28 @@ export function assistantCalls(
 /** An OpenAI tool message: the result of the call with this id. */
 export function toolResult(id: string, content: string) {
   return { role: 'tool' as const, tool_call_id: id, content };
+}
+
+/** A one-choice ChatCompletion: the assistant's message (refusal null unless given) and why it ended. */
+export function chatCompletion(
+  head: { id: string; created: number; model: string; usage?: Usage },
+  message: Omit<ResponseMessage, 'role' | 'refusal'> & { refusal?: string | null },
+  finish: FinishReason,
+): ChatCompletion {
+  const { usage, ...rest } = head;
+  return {
+    ...rest,
+    object: 'chat.completion',
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant', refusal: null, ...message },
+        finish_reason: finish,
+        logprobs: null,
+      },
+    ],
+    ...(usage === undefined ? {} : { usage }),
+  };
 }
 
 /** Anthropic-style SSE text: every event named after its `type`. */

@@ -9,7 +9,7 @@ import {
 } from '../../../app/formats/responses.ts';
 import { openAiToResponse, type ResponseContext } from '../../../app/formats/responsesOutput.ts';
 import { OpenAiToResponsesStream } from '../../../app/formats/responsesStream.ts';
-import { assistantCalls, toolCall, toolResult } from './helpers.ts';
+import { assistantCalls, chatCompletion, toolCall, toolResult } from './helpers.ts';
 
 function parse(body: Record<string, unknown>): ResponsesRequest {
   return ResponsesRequestSchema.parse({ model: 'm', ...body });
@@ -181,30 +181,23 @@ describe('Responses request → hub', () => {
 
 describe('hub answer → Responses', () => {
   const request = parse({ input: 'x', tools: [APPLY_PATCH] });
-  const completion: ChatCompletion = {
-    id: 'c',
-    object: 'chat.completion',
-    created: 1,
-    model: 'm',
-    choices: [
-      {
-        index: 0,
-        finish_reason: 'tool_calls',
-        logprobs: null,
-        message: {
-          role: 'assistant',
-          content: 'Patching.',
-          refusal: null,
-          reasoning_content: 'think',
-          tool_calls: [
-            toolCall('call_1', 'apply_patch', '{"input":"P"}'),
-            toolCall('call_2', 'ls', '{}'),
-          ],
-        },
-      },
-    ],
-    usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
-  };
+  const completion: ChatCompletion = chatCompletion(
+    {
+      id: 'c',
+      created: 1,
+      model: 'm',
+      usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
+    },
+    {
+      content: 'Patching.',
+      reasoning_content: 'think',
+      tool_calls: [
+        toolCall('call_1', 'apply_patch', '{"input":"P"}'),
+        toolCall('call_2', 'ls', '{}'),
+      ],
+    },
+    'tool_calls',
+  );
 
   it('gives reasoning, message, a custom tool call back as custom_tool_call, and usage', () => {
     const response = openAiToResponse(completion, ctx(request));
@@ -274,25 +267,14 @@ describe('namespaced tools (Codex)', () => {
   });
 
   it('a call of the flattened function goes back split into namespace and name', () => {
-    const completion: ChatCompletion = {
-      id: 'c',
-      object: 'chat.completion',
-      created: 1,
-      model: 'm',
-      choices: [
-        {
-          index: 0,
-          finish_reason: 'tool_calls',
-          logprobs: null,
-          message: {
-            role: 'assistant',
-            content: null,
-            refusal: null,
-            tool_calls: [toolCall('c1', 'agents__wait', '{}')],
-          },
-        },
-      ],
-    };
+    const completion: ChatCompletion = chatCompletion(
+      { id: 'c', created: 1, model: 'm' },
+      {
+        content: null,
+        tool_calls: [toolCall('c1', 'agents__wait', '{}')],
+      },
+      'tool_calls',
+    );
     expect(openAiToResponse(completion, ctx(request)).output[0]).toMatchObject({
       type: 'function_call',
       namespace: 'agents',
