@@ -14,7 +14,7 @@
 import type { AnthropicUsage, UpstreamMessage } from './anthropic.ts';
 import { isKnownResponseBlock } from './anthropic.ts';
 import type { Translated } from './common.ts';
-import { invalidRequest, parseDataUrl } from './common.ts';
+import { invalidRequest, mapReason, parseDataUrl } from './common.ts';
 import {
   assistantTexts,
   contentText,
@@ -280,22 +280,16 @@ export function openAiToAnthropicRequest(
   return { ok: true, value: out };
 }
 
+const ANTHROPIC_FINISH: Readonly<Record<string, FinishReason>> = {
+  max_tokens: 'length',
+  model_context_window_exceeded: 'length',
+  tool_use: 'tool_calls',
+  refusal: 'content_filter',
+};
+
 /** Anthropic `stop_reason` → OpenAI `finish_reason` (PROVIDERS.md §1, litellm's map). */
 export function anthropicFinishReason(reason: string | null | undefined): FinishReason | null {
-  switch (reason) {
-    case null:
-    case undefined:
-      return null;
-    case 'max_tokens':
-    case 'model_context_window_exceeded':
-      return 'length';
-    case 'tool_use':
-      return 'tool_calls';
-    case 'refusal':
-      return 'content_filter';
-    default:
-      return 'stop';
-  }
+  return mapReason(ANTHROPIC_FINISH, 'stop', reason);
 }
 
 /**
