@@ -8,7 +8,7 @@ import {
 import { OpenAiToAnthropicStream } from '../../../app/formats/anthropicInboundStream.ts';
 import type { ChatCompletionChunk, ChunkDelta } from '../../../app/formats/openai.ts';
 import { ChatCompletionSchema } from '../../../app/formats/openai.ts';
-import { assistantCalls, chatCompletion, toolCall, toolResult } from './helpers.ts';
+import { anthropicEvent, assistantCalls, chatCompletion, toolCall, toolResult } from './helpers.ts';
 
 function translate(body: Record<string, unknown>) {
   const parsed = MessagesRequestSchema.parse({
@@ -334,56 +334,27 @@ describe('OpenAiToAnthropicStream', () => {
     }
     events.push(...stream.end(true));
     expect(events).toEqual([
-      {
-        type: 'message_start',
-        message: {
-          id: 'chatcmpl-7',
-          type: 'message',
-          role: 'assistant',
-          model: 'claude-sonnet-4-5',
-          content: [],
-          stop_reason: null,
-          stop_sequence: null,
-          usage: { input_tokens: 0, output_tokens: 0 },
-        },
-      },
-      { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
-      { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Let me ' } },
-      { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'look.' } },
-      { type: 'content_block_stop', index: 0 },
-      {
-        type: 'content_block_start',
-        index: 1,
-        content_block: { type: 'tool_use', id: 'call_a', name: 'Read', input: {} },
-      },
-      {
-        type: 'content_block_delta',
-        index: 1,
-        delta: { type: 'input_json_delta', partial_json: '{"path":' },
-      },
-      {
-        type: 'content_block_delta',
-        index: 1,
-        delta: { type: 'input_json_delta', partial_json: '"a.txt"}' },
-      },
-      { type: 'content_block_stop', index: 1 },
-      {
-        type: 'content_block_start',
-        index: 2,
-        content_block: { type: 'tool_use', id: 'call_b', name: 'Read', input: {} },
-      },
-      {
-        type: 'content_block_delta',
-        index: 2,
-        delta: { type: 'input_json_delta', partial_json: '{}' },
-      },
-      { type: 'content_block_stop', index: 2 },
-      {
-        type: 'message_delta',
-        delta: { stop_reason: 'tool_use', stop_sequence: null },
-        usage: { input_tokens: 40, output_tokens: 20, cache_read_input_tokens: 10 },
-      },
-      { type: 'message_stop' },
+      anthropicEvent.messageStart('chatcmpl-7', 'claude-sonnet-4-5', {
+        input_tokens: 0,
+        output_tokens: 0,
+      }),
+      anthropicEvent.textStart(0),
+      anthropicEvent.text(0, 'Let me '),
+      anthropicEvent.text(0, 'look.'),
+      anthropicEvent.stop(0),
+      anthropicEvent.toolStart(1, 'call_a', 'Read'),
+      anthropicEvent.json(1, '{"path":'),
+      anthropicEvent.json(1, '"a.txt"}'),
+      anthropicEvent.stop(1),
+      anthropicEvent.toolStart(2, 'call_b', 'Read'),
+      anthropicEvent.json(2, '{}'),
+      anthropicEvent.stop(2),
+      anthropicEvent.messageDelta('tool_use', {
+        input_tokens: 40,
+        output_tokens: 20,
+        cache_read_input_tokens: 10,
+      }),
+      anthropicEvent.messageStop(),
     ]);
   });
 

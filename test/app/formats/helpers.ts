@@ -60,6 +60,50 @@ export function chatCompletion(
   };
 }
 
+/** Anthropic stream events as the Messages API sends them, for inputs and expected outputs alike. */
+export const anthropicEvent = {
+  messageStart: (id: string, model: string, usage: Record<string, number>) => ({
+    type: 'message_start',
+    message: {
+      id,
+      type: 'message',
+      role: 'assistant',
+      model,
+      content: [],
+      stop_reason: null,
+      stop_sequence: null,
+      usage,
+    },
+  }),
+  textStart: (index: number) => ({
+    type: 'content_block_start',
+    index,
+    content_block: { type: 'text', text: '' },
+  }),
+  text: (index: number, text: string) => ({
+    type: 'content_block_delta',
+    index,
+    delta: { type: 'text_delta', text },
+  }),
+  toolStart: (index: number, id: string, name: string) => ({
+    type: 'content_block_start',
+    index,
+    content_block: { type: 'tool_use', id, name, input: {} },
+  }),
+  json: (index: number, partial_json: string) => ({
+    type: 'content_block_delta',
+    index,
+    delta: { type: 'input_json_delta', partial_json },
+  }),
+  stop: (index: number) => ({ type: 'content_block_stop', index }),
+  messageDelta: (stop_reason: string, usage: Record<string, number>) => ({
+    type: 'message_delta',
+    delta: { stop_reason, stop_sequence: null },
+    usage,
+  }),
+  messageStop: () => ({ type: 'message_stop' }),
+};
+
 /** Anthropic-style SSE text: every event named after its `type`. */
 export function anthropicSse(events: Array<Record<string, unknown> & { type: string }>): string {
   return events.map((e) => encodeSseEvent({ event: e.type, data: JSON.stringify(e) })).join('');

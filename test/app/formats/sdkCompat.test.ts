@@ -10,7 +10,7 @@ import { OpenAiToAnthropicStream } from '../../../app/formats/anthropicInboundSt
 import { AnthropicToOpenAiStream } from '../../../app/formats/anthropicTargetStream.ts';
 import type { ChatCompletionChunk, ChunkDelta } from '../../../app/formats/openai.ts';
 import { OPENAI_DONE, encodeOpenAiStreamItem } from '../../../app/formats/openaiWire.ts';
-import { anthropicSse, translateSse } from './helpers.ts';
+import { anthropicEvent, anthropicSse, translateSse } from './helpers.ts';
 
 function sseFetch(body: string): typeof fetch {
   return async () =>
@@ -18,44 +18,16 @@ function sseFetch(body: string): typeof fetch {
 }
 
 const ANTHROPIC_TOOL_STREAM = anthropicSse([
-  {
-    type: 'message_start',
-    message: {
-      id: 'msg_1',
-      type: 'message',
-      role: 'assistant',
-      model: 'claude-x',
-      content: [],
-      stop_reason: null,
-      stop_sequence: null,
-      usage: { input_tokens: 20, output_tokens: 1 },
-    },
-  },
-  { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
-  { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Checking.' } },
-  { type: 'content_block_stop', index: 0 },
-  {
-    type: 'content_block_start',
-    index: 1,
-    content_block: { type: 'tool_use', id: 'toolu_1', name: 'lookup', input: {} },
-  },
-  {
-    type: 'content_block_delta',
-    index: 1,
-    delta: { type: 'input_json_delta', partial_json: '{"q": "sw' },
-  },
-  {
-    type: 'content_block_delta',
-    index: 1,
-    delta: { type: 'input_json_delta', partial_json: 'itchyard"}' },
-  },
-  { type: 'content_block_stop', index: 1 },
-  {
-    type: 'message_delta',
-    delta: { stop_reason: 'tool_use', stop_sequence: null },
-    usage: { output_tokens: 12 },
-  },
-  { type: 'message_stop' },
+  anthropicEvent.messageStart('msg_1', 'claude-x', { input_tokens: 20, output_tokens: 1 }),
+  anthropicEvent.textStart(0),
+  anthropicEvent.text(0, 'Checking.'),
+  anthropicEvent.stop(0),
+  anthropicEvent.toolStart(1, 'toolu_1', 'lookup'),
+  anthropicEvent.json(1, '{"q": "sw'),
+  anthropicEvent.json(1, 'itchyard"}'),
+  anthropicEvent.stop(1),
+  anthropicEvent.messageDelta('tool_use', { output_tokens: 12 }),
+  anthropicEvent.messageStop(),
 ]);
 
 function openAiBody(anthropicText: string, includeUsage: boolean): string {

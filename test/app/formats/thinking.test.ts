@@ -15,7 +15,7 @@ import {
   signThinking,
   thinkingForAnthropicTarget,
 } from '../../../app/formats/thinkingSignature.ts';
-import { toolCall } from './helpers.ts';
+import { anthropicEvent, toolCall } from './helpers.ts';
 
 const GEMINI = 'gemini/gemini-3-pro';
 const DEEPSEEK = 'deepseek/deepseek-reasoner';
@@ -111,11 +111,7 @@ describe('thinking signatures', () => {
       ...delta,
       delta: { type: 'signature_delta', signature: signThinking(HAIKU, 'EqQB') },
     });
-    const text = {
-      type: 'content_block_delta',
-      index: 1,
-      delta: { type: 'text_delta', text: 'x' },
-    };
+    const text = anthropicEvent.text(1, 'x');
     expect(signAnthropicThinking(text, HAIKU)).toBeNull();
   });
 });
