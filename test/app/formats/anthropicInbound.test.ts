@@ -6,9 +6,16 @@ import {
   openAiToAnthropicResponse,
 } from '../../../app/formats/anthropicInbound.ts';
 import { OpenAiToAnthropicStream } from '../../../app/formats/anthropicInboundStream.ts';
-import type { ChatCompletionChunk, ChunkDelta } from '../../../app/formats/openai.ts';
+import type { ChatCompletionChunk } from '../../../app/formats/openai.ts';
 import { ChatCompletionSchema } from '../../../app/formats/openai.ts';
-import { anthropicEvent, assistantCalls, chatCompletion, toolCall, toolResult } from './helpers.ts';
+import {
+  anthropicEvent,
+  assistantCalls,
+  chatCompletion,
+  chunksOf,
+  toolCall,
+  toolResult,
+} from './helpers.ts';
 
 function translate(body: Record<string, unknown>) {
   const parsed = MessagesRequestSchema.parse({
@@ -280,18 +287,7 @@ describe('openAiToAnthropicResponse', () => {
   });
 });
 
-function chunk(
-  delta: ChunkDelta,
-  finish: ChatCompletionChunk['choices'][number]['finish_reason'] = null,
-): ChatCompletionChunk {
-  return {
-    id: 'chatcmpl-7',
-    object: 'chat.completion.chunk',
-    created: 1,
-    model: 'gpt-x',
-    choices: [{ index: 0, delta, finish_reason: finish }],
-  };
-}
+const chunk = chunksOf({ id: 'chatcmpl-7', model: 'gpt-x' });
 
 const USAGE_CHUNK: ChatCompletionChunk = {
   id: 'chatcmpl-7',

@@ -6,11 +6,8 @@ import {
 } from '../../../app/formats/geminiInbound.ts';
 import { openAiToGeminiResponse } from '../../../app/formats/geminiInboundResponse.ts';
 import { OpenAiToGeminiStream } from '../../../app/formats/geminiInboundStream.ts';
-import {
-  ChatCompletionRequestSchema,
-  type ChatCompletionChunk,
-} from '../../../app/formats/openai.ts';
-import { assistantCalls, chatCompletion, toolCall, toolResult } from './helpers.ts';
+import { ChatCompletionRequestSchema } from '../../../app/formats/openai.ts';
+import { assistantCalls, chatCompletion, chunksOf, toolCall, toolResult } from './helpers.ts';
 
 function translate(body: Record<string, unknown>, stream = false) {
   const result = geminiToOpenAiRequest(GeminiInboundRequestSchema.parse(body), 'route', stream);
@@ -232,16 +229,7 @@ describe('openAiToGeminiResponse', () => {
 });
 
 describe('OpenAiToGeminiStream', () => {
-  const chunk = (
-    delta: ChatCompletionChunk['choices'][number]['delta'],
-    finish: ChatCompletionChunk['choices'][number]['finish_reason'] = null,
-  ): ChatCompletionChunk => ({
-    id: 'c',
-    object: 'chat.completion.chunk',
-    created: 1,
-    model: 'm',
-    choices: [{ index: 0, delta, finish_reason: finish }],
-  });
+  const chunk = chunksOf({ id: 'c', model: 'm' });
 
   it('streams text as it comes and a tool call whole, with the finish and usage last', () => {
     const stream = new OpenAiToGeminiStream('route');

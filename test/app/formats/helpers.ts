@@ -2,6 +2,7 @@ import type { StreamError } from '../../../app/formats/common.ts';
 import type {
   ChatCompletion,
   ChatCompletionChunk,
+  ChunkDelta,
   FinishReason,
   OpenAiStreamItem,
   ResponseMessage,
@@ -103,6 +104,16 @@ export const anthropicEvent = {
   }),
   messageStop: () => ({ type: 'message_stop' }),
 };
+
+/** A builder of one-choice OpenAI stream chunks of one answer (`id`, `model`), as upstreams send them. */
+export function chunksOf(head: { id: string; model: string }) {
+  return (delta: ChunkDelta, finish: FinishReason | null = null): ChatCompletionChunk => ({
+    ...head,
+    object: 'chat.completion.chunk',
+    created: 1,
+    choices: [{ index: 0, delta, finish_reason: finish }],
+  });
+}
 
 /** Anthropic-style SSE text: every event named after its `type`. */
 export function anthropicSse(events: Array<Record<string, unknown> & { type: string }>): string {

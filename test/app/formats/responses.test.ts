@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ChatCompletion, ChatCompletionChunk } from '../../../app/formats/openai.ts';
+import type { ChatCompletion } from '../../../app/formats/openai.ts';
 import {
   customToolNames,
   namespacedToolNames,
@@ -9,7 +9,7 @@ import {
 } from '../../../app/formats/responses.ts';
 import { openAiToResponse, type ResponseContext } from '../../../app/formats/responsesOutput.ts';
 import { OpenAiToResponsesStream } from '../../../app/formats/responsesStream.ts';
-import { assistantCalls, chatCompletion, toolCall, toolResult } from './helpers.ts';
+import { assistantCalls, chatCompletion, chunksOf, toolCall, toolResult } from './helpers.ts';
 
 function parse(body: Record<string, unknown>): ResponsesRequest {
   return ResponsesRequestSchema.parse({ model: 'm', ...body });
@@ -41,18 +41,7 @@ function ctx(request: ResponsesRequest): ResponseContext {
   };
 }
 
-function chunk(
-  delta: ChatCompletionChunk['choices'][number]['delta'],
-  finish = null as ChatCompletionChunk['choices'][number]['finish_reason'],
-): ChatCompletionChunk {
-  return {
-    id: 'c',
-    object: 'chat.completion.chunk',
-    created: 1,
-    model: 'm',
-    choices: [{ index: 0, delta, finish_reason: finish }],
-  };
-}
+const chunk = chunksOf({ id: 'c', model: 'm' });
 
 describe('Responses request → hub', () => {
   it('takes a string input with instructions as system + user', () => {

@@ -8,9 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { encodeAnthropicEvent } from '../../../app/formats/anthropic.ts';
 import { OpenAiToAnthropicStream } from '../../../app/formats/anthropicInboundStream.ts';
 import { AnthropicToOpenAiStream } from '../../../app/formats/anthropicTargetStream.ts';
-import type { ChatCompletionChunk, ChunkDelta } from '../../../app/formats/openai.ts';
 import { OPENAI_DONE, encodeOpenAiStreamItem } from '../../../app/formats/openaiWire.ts';
-import { anthropicEvent, anthropicSse, translateSse } from './helpers.ts';
+import { anthropicEvent, anthropicSse, chunksOf, translateSse } from './helpers.ts';
 
 function sseFetch(body: string): typeof fetch {
   return async () =>
@@ -91,18 +90,7 @@ describe('openai SDK reading translated streams', () => {
   });
 });
 
-function chunk(
-  delta: ChunkDelta,
-  finish: ChatCompletionChunk['choices'][number]['finish_reason'] = null,
-): ChatCompletionChunk {
-  return {
-    id: 'chatcmpl-1',
-    object: 'chat.completion.chunk',
-    created: 1,
-    model: 'gpt',
-    choices: [{ index: 0, delta, finish_reason: finish }],
-  };
-}
+const chunk = chunksOf({ id: 'chatcmpl-1', model: 'gpt' });
 
 describe('Anthropic SDK reading translated streams', () => {
   it('builds the final message from an OpenAI upstream, tool input parsed', async () => {

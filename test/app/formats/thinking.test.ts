@@ -7,7 +7,6 @@ import {
 } from '../../../app/formats/anthropicInbound.ts';
 import { OpenAiToAnthropicStream } from '../../../app/formats/anthropicInboundStream.ts';
 import { openAiToGeminiRequest, withGeminiThinking } from '../../../app/formats/geminiTarget.ts';
-import type { ChatCompletionChunk, ChunkDelta } from '../../../app/formats/openai.ts';
 import { ChatCompletionSchema } from '../../../app/formats/openai.ts';
 import {
   readSignature,
@@ -15,7 +14,7 @@ import {
   signThinking,
   thinkingForAnthropicTarget,
 } from '../../../app/formats/thinkingSignature.ts';
-import { anthropicEvent, toolCall } from './helpers.ts';
+import { anthropicEvent, chunksOf, toolCall } from './helpers.ts';
 
 const GEMINI = 'gemini/gemini-3-pro';
 const DEEPSEEK = 'deepseek/deepseek-reasoner';
@@ -179,13 +178,7 @@ describe('hub → Anthropic caller', () => {
 
   it('signs streamed thinking before the block closes, and the tool call signature likewise', () => {
     const stream = new OpenAiToAnthropicStream({ model: 'm', id: 'msg_1', producer: GEMINI });
-    const chunk = (delta: ChunkDelta, finish: 'tool_calls' | null = null): ChatCompletionChunk => ({
-      id: 'c',
-      object: 'chat.completion.chunk',
-      created: 1,
-      model: 'm',
-      choices: [{ index: 0, delta, finish_reason: finish }],
-    });
+    const chunk = chunksOf({ id: 'c', model: 'm' });
     const events: AnthropicStreamEvent[] = [
       ...stream.push(chunk({ reasoning_content: 'hmm' })),
       ...stream.push(
