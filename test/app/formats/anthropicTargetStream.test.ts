@@ -30,15 +30,16 @@ const TOOL_STREAM = [
   anthropicEvent.text(0, 'Okay, let me check '),
   anthropicEvent.text(0, 'the weather.'),
   anthropicEvent.stop(0),
-  anthropicEvent.toolStart(1, 'toolu_01T1x', 'get_weather'),
-  anthropicEvent.json(1, ''),
-  anthropicEvent.json(1, '{"location":'),
-  anthropicEvent.json(1, ' "San Fra'),
-  anthropicEvent.json(1, 'ncisco, CA"}'),
-  anthropicEvent.stop(1),
-  anthropicEvent.toolStart(2, 'toolu_02T2y', 'get_time'),
-  anthropicEvent.json(2, '{"tz": "PST"}'),
-  anthropicEvent.stop(2),
+  ...anthropicEvent.toolBlock(
+    1,
+    'toolu_01T1x',
+    'get_weather',
+    '',
+    '{"location":',
+    ' "San Fra',
+    'ncisco, CA"}',
+  ),
+  ...anthropicEvent.toolBlock(2, 'toolu_02T2y', 'get_time', '{"tz": "PST"}'),
   anthropicEvent.messageDelta('tool_use', { output_tokens: 89 }),
   anthropicEvent.messageStop(),
 ];
@@ -109,9 +110,7 @@ describe('AnthropicToOpenAiStream', () => {
   ])('maps stop_reason %s to finish_reason %s', (stop, finish) => {
     const { items } = run([
       MESSAGE_START,
-      anthropicEvent.textStart(0),
-      anthropicEvent.text(0, 'Hi'),
-      anthropicEvent.stop(0),
+      ...anthropicEvent.textBlock(0, 'Hi'),
       {
         type: 'message_delta',
         delta: { stop_reason: stop, stop_sequence: null },
@@ -137,9 +136,7 @@ describe('AnthropicToOpenAiStream', () => {
         delta: { type: 'signature_delta', signature: 'EqQBCgIYAhIM' },
       },
       anthropicEvent.stop(0),
-      anthropicEvent.textStart(1),
-      anthropicEvent.text(1, '42'),
-      anthropicEvent.stop(1),
+      ...anthropicEvent.textBlock(1, '42'),
       anthropicEvent.messageDelta('end_turn', { output_tokens: 9 }),
       anthropicEvent.messageStop(),
     ]);

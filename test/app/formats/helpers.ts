@@ -103,6 +103,18 @@ export const anthropicEvent = {
     usage,
   }),
   messageStop: () => ({ type: 'message_stop' }),
+  /** A whole text block: its start, a delta per piece, its stop. */
+  textBlock: (index: number, ...pieces: string[]) => [
+    anthropicEvent.textStart(index),
+    ...pieces.map((piece) => anthropicEvent.text(index, piece)),
+    anthropicEvent.stop(index),
+  ],
+  /** A whole tool_use block: its start, a JSON delta per piece of input, its stop. */
+  toolBlock: (index: number, id: string, name: string, ...json: string[]) => [
+    anthropicEvent.toolStart(index, id, name),
+    ...json.map((piece) => anthropicEvent.json(index, piece)),
+    anthropicEvent.stop(index),
+  ],
 };
 
 /** A builder of one-choice OpenAI stream chunks of one answer (`id`, `model`), as upstreams send them. */

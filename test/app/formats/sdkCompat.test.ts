@@ -18,13 +18,8 @@ function sseFetch(body: string): typeof fetch {
 
 const ANTHROPIC_TOOL_STREAM = anthropicSse([
   anthropicEvent.messageStart('msg_1', 'claude-x', { input_tokens: 20, output_tokens: 1 }),
-  anthropicEvent.textStart(0),
-  anthropicEvent.text(0, 'Checking.'),
-  anthropicEvent.stop(0),
-  anthropicEvent.toolStart(1, 'toolu_1', 'lookup'),
-  anthropicEvent.json(1, '{"q": "sw'),
-  anthropicEvent.json(1, 'itchyard"}'),
-  anthropicEvent.stop(1),
+  ...anthropicEvent.textBlock(0, 'Checking.'),
+  ...anthropicEvent.toolBlock(1, 'toolu_1', 'lookup', '{"q": "sw', 'itchyard"}'),
   anthropicEvent.messageDelta('tool_use', { output_tokens: 12 }),
   anthropicEvent.messageStop(),
 ]);
