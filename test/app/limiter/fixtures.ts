@@ -48,6 +48,14 @@ function freeTier(reset: FreeTier['reset'], scope?: FreeTier['scope']): FreeTier
   return { description: 'free', reset, ...(scope === undefined ? {} : { scope }) };
 }
 
+/** A standing free tier from a provider whose training on prompts no source settles. */
+function freeTrainingUnknown(
+  reset: FreeTier['reset'],
+  scope: NonNullable<FreeTier['scope']>,
+): Pick<Provider, 'freeTier' | 'dataPolicy'> {
+  return { freeTier: freeTier(reset, scope), dataPolicy: TRAINING_UNKNOWN };
+}
+
 /** A chat model, free or not, with its published limits and context window where given. */
 function chat(
   id: string,
@@ -59,8 +67,7 @@ function chat(
 
 export const GROQ = provider('groq', 'Groq', {
   headerDialect: 'groq',
-  freeTier: freeTier({ kind: 'unknown' }, 'org'),
-  dataPolicy: TRAINING_UNKNOWN,
+  ...freeTrainingUnknown({ kind: 'unknown' }, 'org'),
   models: [
     chat('llama-3.1-8b-instant', true, {
       contextWindow: 131072,
@@ -83,8 +90,7 @@ export const GEMINI = provider('gemini', 'Gemini', {
 
 export const OPENROUTER = provider('openrouter', 'OpenRouter', {
   headerDialect: 'openrouter',
-  freeTier: freeTier({ kind: 'daily', time: '00:00', timeZone: 'UTC' }, 'account'),
-  dataPolicy: TRAINING_UNKNOWN,
+  ...freeTrainingUnknown({ kind: 'daily', time: '00:00', timeZone: 'UTC' }, 'account'),
   models: [
     chat('meta-llama/llama-3.3-70b-instruct:free', true, { limits: { rpm: 20, rpd: 50 } }),
     chat('qwen/qwen3-coder:free', true, { limits: { rpm: 20, rpd: 50 } }),
@@ -94,8 +100,7 @@ export const OPENROUTER = provider('openrouter', 'OpenRouter', {
 
 export const CEREBRAS = provider('cerebras', 'Cerebras', {
   headerDialect: 'cerebras',
-  freeTier: freeTier({ kind: 'rolling' }, 'org'),
-  dataPolicy: TRAINING_UNKNOWN,
+  ...freeTrainingUnknown({ kind: 'rolling' }, 'org'),
   models: [
     chat('llama3.1-8b', true, { contextWindow: 8192, limits: { rpm: 30, rpd: 14400, tpm: 60000 } }),
   ],
@@ -130,8 +135,7 @@ export const TOGETHER = provider('together', 'Together', {
 
 export const GITHUB = provider('github-models', 'GitHub Models', {
   headerDialect: 'github',
-  freeTier: freeTier({ kind: 'unknown' }, 'account'),
-  dataPolicy: TRAINING_UNKNOWN,
+  ...freeTrainingUnknown({ kind: 'unknown' }, 'account'),
   models: [
     chat('openai/gpt-4o-mini', true, {
       limits: { rpm: 15, rpd: 150, concurrency: 2, inputTokensPerRequest: 8000 },
