@@ -1,4 +1,5 @@
-import type { Catalog, Model, Provider, Source } from './schema.ts';
+import type { Model } from './model.ts';
+import type { Catalog, Provider, Source } from './schema.ts';
 import { loadCatalog } from './schema.ts';
 
 /** What came of a catalog update file: the catalog in force, and a sentence when it was not used. */

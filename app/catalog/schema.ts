@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { formatIssues } from '../config/parse.ts';
 import type { ProviderOverride } from '../config/schema.ts';
+import { flagDuplicateIds } from '../config/uniqueIds.ts';
 import { HEADER_DIALECTS } from '../ratelimit/headers.ts';
+import { FreeTierSchema } from './freeTier.ts';
+import { ModelSchema, type Model } from './model.ts';
 
 /** The catalog file's version; bump it when the shape of providers.json changes. */
 export const CATALOG_VERSION = 1;
@@ -16,20 +19,8 @@ export type Auth = z.infer<typeof AuthSchema>;
 
 /** Which family of rate-limit headers and error bodies a provider speaks (see PROVIDERS.md §4–5). */
 export const HeaderDialectSchema = z.enum(HEADER_DIALECTS);
-export type HeaderDialect = z.infer<typeof HeaderDialectSchema>;
 
 const ISO_DATE = z.iso.date({ error: 'must be an ISO date such as "2026-11-25"' });
-const COUNT = z.int().min(0);
-
-function isTimeZone(name: string): boolean {
-  if (name === 'UTC') return true;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: name });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Things the upstream client must do differently for this provider. Unknown keys are refused. */
 export const QuirksSchema = z.strictObject({
@@ -60,92 +51,6 @@ export const QuirksSchema = z.strictObject({
 });
 export type Quirks = z.infer<typeof QuirksSchema>;
 
-/** Free-tier limits of one model. Each figure is optional: absent means not published. */
-export const ModelLimitsSchema = z.strictObject({
-  rpm: COUNT.optional(),
-  rph: COUNT.optional(),
-  rpd: COUNT.optional(),
-  tpm: COUNT.optional(),
-  tph: COUNT.optional(),
-  tpd: COUNT.optional(),
-  concurrency: COUNT.optional(),
-  inputTokensPerRequest: COUNT.optional(),
-  outputTokensPerRequest: COUNT.optional(),
-});
-export type ModelLimits = z.infer<typeof ModelLimitsSchema>;
-
-/** A model the catalog knows; a model it does not list can still be routed to. */
-export const ModelSchema = z.strictObject({
-  id: z.string().min(1),
-  kind: z.enum(['chat', 'embedding']),
-  contextWindow: z.int().positive().optional(),
-  maxOutputTokens: z
-    .int()
-    .positive()
-    .optional()
-    .describe('The most output tokens one request may ask for (max_tokens); absent when not found'),
-  vision: z
-    .boolean()
-    .optional()
-    .describe('Takes images in the prompt; absent when no source says (then images are sent)'),
-  tools: z
-    .boolean()
-    .optional()
-    .describe('Takes tool definitions; absent when no source says (then tools are sent)'),
-  free: z.boolean().describe('Usable on the provider’s free tier'),
-  limits: ModelLimitsSchema.optional().describe('Free-tier limits'),
-  pricePerMTokIn: z
-    .number()
-    .min(0)
-    .optional()
-    .describe('Pay-as-you-go USD per million input tokens; absent when no source was found'),
-  pricePerMTokOut: z.number().min(0).optional(),
-  pricePerMTokCachedIn: z
-    .number()
-    .min(0)
-    .optional()
-    .describe('USD per million input tokens read from the prompt cache; absent: the input price'),
-  successor: z
-    .string()
-    .min(1)
-    .optional()
-    .describe('The model the provider names to replace this one when it is retired'),
-});
-export type Model = z.infer<typeof ModelSchema>;
-
-/** A provider's standing free offer and when its quota turns over. */
-export const FreeTierSchema = z
-  .strictObject({
-    description: z.string().min(1),
-    reset: z.strictObject({
-      kind: z.enum(['daily', 'monthly', 'rolling', 'none', 'unknown']),
-      time: z
-        .string()
-        .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'time must be HH:MM, e.g. "00:00"')
-        .optional(),
-      timeZone: z
-        .string()
-        .refine(isTimeZone, 'timeZone must be an IANA name such as "America/Los_Angeles" or "UTC"')
-        .optional(),
-    }),
-    scope: z.enum(['key', 'project', 'account', 'org']).optional(),
-  })
-  .superRefine((tier, ctx) => {
-    // A daily quota is only useful to the limiter if it knows when the day turns over; a
-    // monthly cap's exact turnover is rarely published, so there the time stays optional.
-    if (
-      tier.reset.kind === 'daily' &&
-      (tier.reset.time === undefined || tier.reset.timeZone === undefined)
-    ) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['reset'],
-        message: 'a daily reset needs "time" and "timeZone", e.g. "00:00" and "UTC"',
-      });
-    }
-  });
-export type FreeTier = z.infer<typeof FreeTierSchema>;
-
 const TRAINS = z.enum(['yes', 'no', 'opt-out', 'unknown']);
 
 /** What the provider does with prompts; 'unknown' wherever no source was found. */
@@ -157,6 +62,15 @@ export const DataPolicySchema = z.strictObject({
   jurisdiction: z.string().min(1).describe('e.g. "US", "EU", "PRC", "local", "unknown"'),
 });
 export type DataPolicy = z.infer<typeof DataPolicySchema>;
+
+/** The policy of a provider no source speaks for: a custom one, until someone looks it up. */
+export const UNKNOWN_DATA_POLICY: Readonly<DataPolicy> = {
+  trainsOnFreeInputs: 'unknown',
+  trainsOnPaidInputs: 'unknown',
+  retention: 'unknown',
+  zeroDataRetention: 'unknown',
+  jurisdiction: 'unknown',
+};
 
 /** Where a figure or policy came from, and when someone last checked it. */
 export const SourceSchema = z.strictObject({
@@ -210,17 +124,7 @@ export const ProviderSchema = z
         });
       }
     }
-    const seen = new Set<string>();
-    provider.models.forEach((model, i) => {
-      if (seen.has(model.id)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['models', i, 'id'],
-          message: `duplicate model id "${model.id}"`,
-        });
-      }
-      seen.add(model.id);
-    });
+    flagDuplicateIds(ctx, provider.models, 'models', (id) => `duplicate model id "${id}"`);
   });
 export type Provider = z.infer<typeof ProviderSchema>;
 
@@ -238,17 +142,7 @@ export const CatalogSchema = z
     providers: z.array(ProviderSchema),
   })
   .superRefine((catalog, ctx) => {
-    const seen = new Set<string>();
-    catalog.providers.forEach((provider, i) => {
-      if (seen.has(provider.id)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['providers', i, 'id'],
-          message: `duplicate provider id "${provider.id}"`,
-        });
-      }
-      seen.add(provider.id);
-    });
+    flagDuplicateIds(ctx, catalog.providers, 'providers', (id) => `duplicate provider id "${id}"`);
   });
 export type Catalog = z.infer<typeof CatalogSchema>;
 
@@ -306,13 +200,7 @@ function customProvider(id: string, override: ProviderOverride & { baseUrl: stri
     local: isLoopback(override.baseUrl),
     keyEnv: [],
     models: (override.models ?? []).map(bareModel),
-    dataPolicy: {
-      trainsOnFreeInputs: 'unknown',
-      trainsOnPaidInputs: 'unknown',
-      retention: 'unknown',
-      zeroDataRetention: 'unknown',
-      jurisdiction: 'unknown',
-    },
+    dataPolicy: { ...UNKNOWN_DATA_POLICY },
     sources: [],
     custom: true,
   };

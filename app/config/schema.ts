@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { CallerFormat } from '../formats/proxyRequest.ts';
+import { flagDuplicateIds } from './uniqueIds.ts';
 
 /** The config file's current version; older files are migrated on load (see migrations.ts). */
 export const CONFIG_VERSION = 1;
@@ -264,17 +265,12 @@ export const ConfigSchema = z
     team: TeamSchema.optional(),
   })
   .superRefine((config, ctx) => {
-    const keyIds = new Set<string>();
-    config.keys.forEach((key, i) => {
-      if (keyIds.has(key.id)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['keys', i, 'id'],
-          message: `duplicate key id "${key.id}": give each key its own id`,
-        });
-      }
-      keyIds.add(key.id);
-    });
+    const keyIds = flagDuplicateIds(
+      ctx,
+      config.keys,
+      'keys',
+      (id) => `duplicate key id "${id}": give each key its own id`,
+    );
     const routeNames = new Set<string>();
     config.routes.forEach((route, i) => {
       if (routeNames.has(route.name)) {
@@ -311,7 +307,7 @@ export const ConfigSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['settings', 'defaultRoute'],
-        message: `no route named "${fallback}": name one of ${routeNames.size > 0 ? [...routeNames].map((n) => `"${n}"`).join(', ') : 'your routes (there are none yet)'}, or remove defaultRoute`,
+        message: `no route named "${fallback}": name one of ${quotedNames(routeNames)}, or remove defaultRoute`,
       });
     }
   });

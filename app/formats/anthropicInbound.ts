@@ -36,7 +36,7 @@ import type {
 } from './anthropic.ts';
 import { isKnownBlock } from './anthropic.ts';
 import type { Translated } from './common.ts';
-import { parseJsonObject } from './common.ts';
+import { mapReason, parseJsonObject } from './common.ts';
 import { anthropicResponseFormat } from './structuredOutput.ts';
 import { readSignature, signThinking } from './thinkingSignature.ts';
 import type {
@@ -269,25 +269,19 @@ export function anthropicToOpenAiRequest(
   return { ok: true, value: out };
 }
 
+const OPENAI_STOP: Readonly<Record<string, StopReason>> = {
+  length: 'max_tokens',
+  tool_calls: 'tool_use',
+  function_call: 'tool_use',
+  content_filter: 'refusal',
+};
+
 /**
  * OpenAI `finish_reason` → Anthropic `stop_reason`. OpenAI does not say which stop sequence
  * matched, so `stop` is always `end_turn`, never `stop_sequence`.
  */
 export function openAiStopReason(finish: string | null | undefined): StopReason | null {
-  switch (finish) {
-    case null:
-    case undefined:
-      return null;
-    case 'length':
-      return 'max_tokens';
-    case 'tool_calls':
-    case 'function_call':
-      return 'tool_use';
-    case 'content_filter':
-      return 'refusal';
-    default:
-      return 'end_turn';
-  }
+  return mapReason(OPENAI_STOP, 'end_turn', finish);
 }
 
 /** OpenAI usage → Anthropic usage, where `input_tokens` excludes cache reads. */

@@ -14,7 +14,18 @@
 import type { AnthropicUsage, UpstreamMessage } from './anthropic.ts';
 import { isKnownResponseBlock } from './anthropic.ts';
 import type { Translated } from './common.ts';
-import { invalidRequest, parseDataUrl, parseJsonObject } from './common.ts';
+import { invalidRequest, mapReason, parseDataUrl } from './common.ts';
+import {
+  assistantTexts,
+  contentText,
+  legacyFunctionRole,
+  stopSequences,
+  toolCallArguments,
+  translateTools,
+  translateEach,
+  turnAppender,
+  type RequestedTools,
+} from './hubRequest.ts';
 import type {
   ChatCompletion,
   ChatCompletionRequest,
@@ -122,23 +133,15 @@ function toolUseBlocks(
   calls: ReadonlyArray<{ id: string; function: { name: string; arguments: string } }>,
   at: string,
 ): Translated<ToolUseBlock[]> {
-  const blocks: ToolUseBlock[] = [];
-  for (const [i, call] of calls.entries()) {
-    const input = parseJsonObject(call.function.arguments);
-    if (input === null) {
-      return invalidRequest(
-        'tool call arguments must be a JSON object',
-        `${at}.tool_calls[${i}].function.arguments`,
-      );
-    }
-    blocks.push({
-      type: 'tool_use',
-      id: anthropicToolId(call.id),
-      name: call.function.name,
-      input,
-    });
-  }
-  return { ok: true, value: blocks };
+  return translateEach(calls, (call, i) => {
+    const input = toolCallArguments(call, at, i);
+    if (!input.ok) return input;
+    const id = anthropicToolId(call.id);
+    return {
+      ok: true,
+      value: { type: 'tool_use', id, name: call.function.name, input: input.value },
+    };
+  });
 }
 
 function translateMessages(
@@ -146,12 +149,11 @@ function translateMessages(
 ): Translated<Pick<AnthropicRequest, 'messages' | 'system'>> {
   const system: TextBlock[] = [];
   const messages: AnthropicRequest['messages'] = [];
-  const append = (role: 'user' | 'assistant', blocks: AnthropicRequestBlock[]) => {
-    if (blocks.length === 0) return;
-    const last = messages.at(-1);
-    if (last !== undefined && last.role === role) last.content.push(...blocks);
-    else messages.push({ role, content: blocks });
-  };
+  const append = turnAppender(
+    messages,
+    (turn) => turn.content,
+    (role, content) => ({ role, content }),
+  );
   for (const [i, message] of source.entries()) {
     const at = `messages[${i}]`;
     switch (message.role) {
@@ -164,25 +166,17 @@ function translateMessages(
           append('user', textBlocks(message.content));
           break;
         }
-        const blocks: AnthropicRequestBlock[] = [];
-        for (const [j, part] of message.content.entries()) {
-          const block = userBlock(part, `${at}.content[${j}]`);
-          if (!block.ok) return block;
-          if (block.value !== null) blocks.push(block.value);
-        }
-        append('user', blocks);
+        const blocks = translateEach(message.content, (part, j) =>
+          userBlock(part, `${at}.content[${j}]`),
+        );
+        if (!blocks.ok) return blocks;
+        append('user', blocks.value);
         break;
       }
       case 'assistant': {
-        const content = message.content;
-        const blocks: AnthropicRequestBlock[] = [];
-        if (typeof content === 'string') blocks.push(...textBlocks(content));
-        else if (content) {
-          for (const part of content) {
-            const text = part.type === 'text' ? part.text : part.refusal;
-            if (text !== '') blocks.push(textBlock(text, part));
-          }
-        }
+        const blocks: AnthropicRequestBlock[] = assistantTexts(message.content).map(
+          ({ text, part }) => textBlock(text, part),
+        );
         if (message.tool_calls) {
           const uses = toolUseBlocks(message.tool_calls, at);
           if (!uses.ok) return uses;
@@ -192,10 +186,7 @@ function translateMessages(
         break;
       }
       case 'tool': {
-        const text =
-          typeof message.content === 'string'
-            ? message.content
-            : message.content.map((part) => part.text).join('');
+        const text = contentText(message.content);
         const block: ToolResultBlock = {
           type: 'tool_result',
           tool_use_id: anthropicToolId(message.tool_call_id),
@@ -205,10 +196,7 @@ function translateMessages(
         break;
       }
       case 'function':
-        return invalidRequest(
-          'The legacy "function" role cannot be translated; use tool messages',
-          at,
-        );
+        return legacyFunctionRole(at);
     }
   }
   const value: Pick<AnthropicRequest, 'messages' | 'system'> = { messages };
@@ -216,16 +204,12 @@ function translateMessages(
   return { ok: true, value };
 }
 
-function translateTools(
-  req: ChatCompletionRequest,
-): Translated<Pick<AnthropicRequest, 'tools' | 'tool_choice'>> {
-  if (!req.tools || req.tools.length === 0) return { ok: true, value: {} };
-  let tools: NonNullable<AnthropicRequest['tools']> = [];
-  for (const [i, tool] of req.tools.entries()) {
-    if (tool.type !== 'function') {
-      return invalidRequest('Only function tools can be sent to Anthropic', `tools[${i}]`);
-    }
-    const { name, description, parameters } = tool.function;
+function anthropicTools(
+  { functions, choice }: RequestedTools,
+  parallel: boolean | null | undefined,
+): Pick<AnthropicRequest, 'tools' | 'tool_choice'> {
+  const tools: NonNullable<AnthropicRequest['tools']> = [];
+  for (const { name, description, parameters } of functions) {
     const input_schema =
       parameters === undefined
         ? { type: 'object', properties: {} }
@@ -236,25 +220,13 @@ function translateTools(
       description === undefined ? { name, input_schema } : { name, description, input_schema },
     );
   }
-  const noParallel = req.parallel_tool_calls === false ? { disable_parallel_tool_use: true } : {};
-  const choice = req.tool_choice ?? 'auto';
+  const noParallel = parallel === false ? { disable_parallel_tool_use: true } : {};
   let tool_choice: AnthropicToolChoice;
-  if (choice === 'none') tool_choice = { type: 'none' };
-  else if (choice === 'auto') tool_choice = { type: 'auto', ...noParallel };
-  else if (choice === 'required') tool_choice = { type: 'any', ...noParallel };
-  else if (choice.type === 'function') {
-    tool_choice = { type: 'tool', name: choice.function.name, ...noParallel };
-  } else if (choice.type === 'allowed_tools') {
-    const allowed = new Set(choice.allowed_tools.tools.map((t) => t.function.name));
-    tools = tools.filter((t) => allowed.has(t.name));
-    tool_choice = {
-      type: choice.allowed_tools.mode === 'required' ? 'any' : 'auto',
-      ...noParallel,
-    };
-  } else {
-    return invalidRequest('Custom tool choices cannot be sent to Anthropic', 'tool_choice');
-  }
-  return { ok: true, value: { tools, tool_choice } };
+  if (choice.mode === 'none') tool_choice = { type: 'none' };
+  else if (choice.name !== undefined) {
+    tool_choice = { type: 'tool', name: choice.name, ...noParallel };
+  } else tool_choice = { type: choice.mode === 'required' ? 'any' : 'auto', ...noParallel };
+  return { tools, tool_choice };
 }
 
 function formatInstruction(req: ChatCompletionRequest): string | null {
@@ -285,7 +257,9 @@ export function openAiToAnthropicRequest(
   }
   const translated = translateMessages(req.messages);
   if (!translated.ok) return translated;
-  const tools = translateTools(req);
+  const tools = translateTools(req, 'Anthropic', (requested) =>
+    anthropicTools(requested, req.parallel_tool_calls),
+  );
   if (!tools.ok) return tools;
   const out: AnthropicRequest = {
     model,
@@ -297,10 +271,8 @@ export function openAiToAnthropicRequest(
   const system = translated.value.system ?? [];
   if (instruction !== null) system.push(textBlock(instruction));
   if (system.length > 0) out.system = system;
-  if (req.stop != null) {
-    const stops = typeof req.stop === 'string' ? [req.stop] : req.stop;
-    if (stops.length > 0) out.stop_sequences = stops;
-  }
+  const stops = stopSequences(req);
+  if (stops.length > 0) out.stop_sequences = stops;
   if (req.temperature != null) out.temperature = Math.min(req.temperature, 1);
   else if (req.top_p != null) out.top_p = req.top_p;
   if (req.stream) out.stream = true;
@@ -308,22 +280,16 @@ export function openAiToAnthropicRequest(
   return { ok: true, value: out };
 }
 
+const ANTHROPIC_FINISH: Readonly<Record<string, FinishReason>> = {
+  max_tokens: 'length',
+  model_context_window_exceeded: 'length',
+  tool_use: 'tool_calls',
+  refusal: 'content_filter',
+};
+
 /** Anthropic `stop_reason` → OpenAI `finish_reason` (PROVIDERS.md §1, litellm's map). */
 export function anthropicFinishReason(reason: string | null | undefined): FinishReason | null {
-  switch (reason) {
-    case null:
-    case undefined:
-      return null;
-    case 'max_tokens':
-    case 'model_context_window_exceeded':
-      return 'length';
-    case 'tool_use':
-      return 'tool_calls';
-    case 'refusal':
-      return 'content_filter';
-    default:
-      return 'stop';
-  }
+  return mapReason(ANTHROPIC_FINISH, 'stop', reason);
 }
 
 /**

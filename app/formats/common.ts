@@ -61,6 +61,20 @@ export function malformedStream(upstream: string): StreamError {
   };
 }
 
+/**
+ * Reads a finish or stop reason from one format into another: `table` names the reasons that do
+ * not mean a plain end (a `null` entry: no reason after all), any other reason is `otherwise`,
+ * and no reason is `null`.
+ */
+export function mapReason<T>(
+  table: Readonly<Record<string, T | null>>,
+  otherwise: T,
+  reason: string | null | undefined,
+): T | null {
+  if (reason === null || reason === undefined) return null;
+  return Object.hasOwn(table, reason) ? (table[reason] ?? null) : otherwise;
+}
+
 /** A base64 `data:` URL split into its media type and payload. */
 export type DataUrl = { mediaType: string; data: string };
 

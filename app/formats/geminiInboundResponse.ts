@@ -2,22 +2,18 @@
  * The hub's answers in Gemini's terms, for Gemini-native callers: a whole `ChatCompletion` as a
  * `GenerateContentResponse`, the pieces the stream translator shares, and the model list.
  */
-import { parseJsonObject } from './common.ts';
+import { mapReason, parseJsonObject } from './common.ts';
 import type { GeminiPart, GeminiUsageMetadata, GenerateContentResponse } from './gemini.ts';
 import type { ChatCompletion, FinishReason, ToolCall, Usage } from './openai.ts';
 
+const GEMINI_FINISH_OF: Readonly<Record<string, string>> = {
+  length: 'MAX_TOKENS',
+  content_filter: 'SAFETY',
+};
+
 /** OpenAI `finish_reason` → Gemini `finishReason`. */
 export function geminiFinishReasonOf(reason: FinishReason | null): string | undefined {
-  switch (reason) {
-    case null:
-      return undefined;
-    case 'length':
-      return 'MAX_TOKENS';
-    case 'content_filter':
-      return 'SAFETY';
-    default:
-      return 'STOP';
-  }
+  return mapReason(GEMINI_FINISH_OF, 'STOP', reason) ?? undefined;
 }
 
 /** OpenAI usage → Gemini `usageMetadata` (thinking counted apart, as Gemini does). */

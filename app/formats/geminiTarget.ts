@@ -26,6 +26,17 @@ import type {
   GeminiRequest,
 } from './gemini.ts';
 import { isEmptyObjectSchema, toGeminiSchema } from './geminiSchema.ts';
+import {
+  assistantTexts,
+  contentText,
+  legacyFunctionRole,
+  stopSequences,
+  toolCallArguments,
+  translateTools,
+  translateEach,
+  turnAppender,
+  type RequestedTools,
+} from './hubRequest.ts';
 import type { ChatCompletionRequest, ChatMessage, UserContentPart } from './openai.ts';
 
 /** Gemini's limit on `stopSequences`. */
@@ -91,28 +102,23 @@ function functionResponse(text: string): Record<string, unknown> {
   }
 }
 
-function textOf(content: string | Array<{ text: string }>): string {
-  return typeof content === 'string' ? content : content.map((part) => part.text).join('');
-}
-
 type Converted = Pick<GeminiRequest, 'contents' | 'systemInstruction'>;
 
 function translateMessages(source: ChatMessage[]): Translated<Converted> {
   const system: Array<{ text: string }> = [];
   const contents: GeminiContent[] = [];
   const names = new Map<string, string>();
-  const append = (role: GeminiContent['role'], parts: GeminiPart[]) => {
-    if (parts.length === 0) return;
-    const last = contents.at(-1);
-    if (last !== undefined && last.role === role) last.parts.push(...parts);
-    else contents.push({ role, parts });
-  };
+  const append = turnAppender(
+    contents,
+    (turn) => turn.parts,
+    (role, parts) => ({ role, parts }),
+  );
   for (const [i, message] of source.entries()) {
     const at = `messages[${i}]`;
     switch (message.role) {
       case 'system':
       case 'developer': {
-        const text = textOf(message.content);
+        const text = contentText(message.content);
         if (text !== '') system.push({ text });
         break;
       }
@@ -121,13 +127,11 @@ function translateMessages(source: ChatMessage[]): Translated<Converted> {
           if (message.content !== '') append('user', [{ text: message.content }]);
           break;
         }
-        const parts: GeminiPart[] = [];
-        for (const [j, item] of message.content.entries()) {
-          const part = userPart(item, `${at}.content[${j}]`);
-          if (!part.ok) return part;
-          if (part.value !== null) parts.push(part.value);
-        }
-        append('user', parts);
+        const parts = translateEach(message.content, (item, j) =>
+          userPart(item, `${at}.content[${j}]`),
+        );
+        if (!parts.ok) return parts;
+        append('user', parts.value);
         break;
       }
       case 'assistant': {
@@ -136,33 +140,21 @@ function translateMessages(source: ChatMessage[]): Translated<Converted> {
         const reasoning = message.reasoning_content;
         if (typeof reasoning === 'string' && reasoning !== '')
           parts.push({ text: reasoning, thought: true });
-        const content = message.content;
-        if (typeof content === 'string') {
-          if (content !== '') parts.push({ text: content });
-        } else if (content) {
-          for (const item of content) {
-            const text = item.type === 'text' ? item.text : item.refusal;
-            if (text !== '') parts.push({ text });
-          }
-        }
-        for (const [j, call] of (message.tool_calls ?? []).entries()) {
-          const args = parseJsonObject(call.function.arguments);
-          if (args === null) {
-            return invalidRequest(
-              'tool call arguments must be a JSON object',
-              `${at}.tool_calls[${j}].function.arguments`,
-            );
-          }
+        for (const { text } of assistantTexts(message.content)) parts.push({ text });
+        const calls = translateEach(message.tool_calls ?? [], (call, j) => {
+          const args = toolCallArguments(call, at, j);
+          if (!args.ok) return args;
           names.set(call.id, call.function.name);
-          const part: GeminiPart = { functionCall: { name: call.function.name, args } };
+          const part: GeminiPart = { functionCall: { name: call.function.name, args: args.value } };
           const extra = call.extra_content as
             { google?: { thought_signature?: unknown } } | undefined;
           const signature = extra?.google?.thought_signature;
           if (typeof signature === 'string') part.thoughtSignature = signature;
           else if (j === 0) part.thoughtSignature = GEMINI_SKIP_SIGNATURE;
-          parts.push(part);
-        }
-        append('model', parts);
+          return { ok: true, value: part };
+        });
+        if (!calls.ok) return calls;
+        append('model', [...parts, ...calls.value]);
         break;
       }
       case 'tool': {
@@ -173,15 +165,12 @@ function translateMessages(source: ChatMessage[]): Translated<Converted> {
             `${at}.tool_call_id`,
           );
         }
-        const response = functionResponse(textOf(message.content));
+        const response = functionResponse(contentText(message.content));
         append('user', [{ functionResponse: { name, response } }]);
         break;
       }
       case 'function':
-        return invalidRequest(
-          'The legacy "function" role cannot be translated; use tool messages',
-          at,
-        );
+        return legacyFunctionRole(at);
     }
   }
   const value: Converted = { contents };
@@ -189,16 +178,12 @@ function translateMessages(source: ChatMessage[]): Translated<Converted> {
   return { ok: true, value };
 }
 
-function translateTools(
-  req: ChatCompletionRequest,
-): Translated<Pick<GeminiRequest, 'tools' | 'toolConfig'>> {
-  if (!req.tools || req.tools.length === 0) return { ok: true, value: {} };
-  let declarations: GeminiFunctionDeclaration[] = [];
-  for (const [i, tool] of req.tools.entries()) {
-    if (tool.type !== 'function') {
-      return invalidRequest('Only function tools can be sent to Gemini', `tools[${i}]`);
-    }
-    const { name, description, parameters } = tool.function;
+function geminiTools({
+  functions,
+  choice,
+}: RequestedTools): Pick<GeminiRequest, 'tools' | 'toolConfig'> {
+  const declarations: GeminiFunctionDeclaration[] = [];
+  for (const { name, description, parameters } of functions) {
     const declaration: GeminiFunctionDeclaration = { name };
     if (description !== undefined) declaration.description = description;
     if (parameters !== undefined) {
@@ -207,26 +192,14 @@ function translateTools(
     }
     declarations.push(declaration);
   }
-  const choice = req.tool_choice ?? 'auto';
   let config: NonNullable<GeminiRequest['toolConfig']>['functionCallingConfig'];
-  if (choice === 'none') config = { mode: 'NONE' };
-  else if (choice === 'auto') config = { mode: 'AUTO' };
-  else if (choice === 'required') config = { mode: 'ANY' };
-  else if (choice.type === 'function') {
-    config = { mode: 'ANY', allowedFunctionNames: [choice.function.name] };
-  } else if (choice.type === 'allowed_tools') {
-    const allowed = new Set(choice.allowed_tools.tools.map((t) => t.function.name));
-    declarations = declarations.filter((d) => allowed.has(d.name));
-    config = { mode: choice.allowed_tools.mode === 'required' ? 'ANY' : 'AUTO' };
-  } else {
-    return invalidRequest('Custom tool choices cannot be sent to Gemini', 'tool_choice');
-  }
+  if (choice.mode === 'none') config = { mode: 'NONE' };
+  else if (choice.name !== undefined) {
+    config = { mode: 'ANY', allowedFunctionNames: [choice.name] };
+  } else config = { mode: choice.mode === 'required' ? 'ANY' : 'AUTO' };
   return {
-    ok: true,
-    value: {
-      tools: [{ functionDeclarations: declarations }],
-      toolConfig: { functionCallingConfig: config },
-    },
+    tools: [{ functionDeclarations: declarations }],
+    toolConfig: { functionCallingConfig: config },
   };
 }
 
@@ -236,16 +209,14 @@ function generationConfig(req: ChatCompletionRequest): Translated<GeminiGenerati
   if (req.top_p != null) config.topP = req.top_p;
   const maxTokens = req.max_completion_tokens ?? req.max_tokens;
   if (maxTokens != null) config.maxOutputTokens = maxTokens;
-  if (req.stop != null) {
-    const stops = typeof req.stop === 'string' ? [req.stop] : req.stop;
-    if (stops.length > GEMINI_MAX_STOP_SEQUENCES) {
-      return invalidRequest(
-        `Gemini accepts at most ${GEMINI_MAX_STOP_SEQUENCES} stop sequences`,
-        'stop',
-      );
-    }
-    if (stops.length > 0) config.stopSequences = stops;
+  const stops = stopSequences(req);
+  if (stops.length > GEMINI_MAX_STOP_SEQUENCES) {
+    return invalidRequest(
+      `Gemini accepts at most ${GEMINI_MAX_STOP_SEQUENCES} stop sequences`,
+      'stop',
+    );
   }
+  if (stops.length > 0) config.stopSequences = stops;
   if (req.seed != null) config.seed = req.seed;
   if (req.presence_penalty != null) config.presencePenalty = req.presence_penalty;
   if (req.frequency_penalty != null) config.frequencyPenalty = req.frequency_penalty;
@@ -271,7 +242,7 @@ export function openAiToGeminiRequest(req: ChatCompletionRequest): Translated<Ge
   }
   const messages = translateMessages(req.messages);
   if (!messages.ok) return messages;
-  const tools = translateTools(req);
+  const tools = translateTools(req, 'Gemini', geminiTools);
   if (!tools.ok) return tools;
   const config = generationConfig(req);
   if (!config.ok) return config;

@@ -3,7 +3,7 @@
  * Completions. Only the first candidate is read (the request translator refuses `n > 1`).
  */
 import type { StreamError } from './common.ts';
-import { malformedStream, truncatedStream } from './common.ts';
+import { malformedStream, mapReason, truncatedStream } from './common.ts';
 import type { GenerateContentResponse, GeminiResponsePart, GeminiUsageMetadata } from './gemini.ts';
 import { geminiStreamError, GenerateContentResponseSchema } from './gemini.ts';
 import type {
@@ -17,27 +17,23 @@ import type {
 } from './openai.ts';
 import type { SseEvent } from './sse.ts';
 
+const GEMINI_FINISH: Readonly<Record<string, FinishReason | null>> = {
+  FINISH_REASON_UNSPECIFIED: null,
+  MAX_TOKENS: 'length',
+  SAFETY: 'content_filter',
+  RECITATION: 'content_filter',
+  BLOCKLIST: 'content_filter',
+  PROHIBITED_CONTENT: 'content_filter',
+  SPII: 'content_filter',
+  OTHER: 'content_filter',
+  LANGUAGE: 'content_filter',
+  IMAGE_SAFETY: 'content_filter',
+  IMAGE_PROHIBITED_CONTENT: 'content_filter',
+};
+
 /** Gemini `finishReason` → OpenAI `finish_reason` (PROVIDERS.md §1, litellm's map). */
 export function geminiFinishReason(reason: string | undefined): FinishReason | null {
-  switch (reason) {
-    case undefined:
-    case 'FINISH_REASON_UNSPECIFIED':
-      return null;
-    case 'MAX_TOKENS':
-      return 'length';
-    case 'SAFETY':
-    case 'RECITATION':
-    case 'BLOCKLIST':
-    case 'PROHIBITED_CONTENT':
-    case 'SPII':
-    case 'OTHER':
-    case 'LANGUAGE':
-    case 'IMAGE_SAFETY':
-    case 'IMAGE_PROHIBITED_CONTENT':
-      return 'content_filter';
-    default:
-      return 'stop';
-  }
+  return mapReason(GEMINI_FINISH, 'stop', reason);
 }
 
 /**

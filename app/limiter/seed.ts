@@ -2,7 +2,8 @@
  * A pool's starting limits: the catalog's free-tier figures for free keys, the user's configured
  * limits for any key, and nothing for a paid key until its headers or a 429 say something.
  */
-import type { ModelLimits, Provider } from '../catalog/schema.ts';
+import type { ModelLimits } from '../catalog/model.ts';
+import type { Provider } from '../catalog/schema.ts';
 import type { ResetSchedule } from './tokenBucket.ts';
 import {
   catalogModel,

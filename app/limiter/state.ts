@@ -5,7 +5,8 @@
  * it forward live in limiter.ts.
  */
 import type { BreakerState } from './breaker.ts';
-import type { Model, ModelLimits, Provider } from '../catalog/schema.ts';
+import type { Model, ModelLimits } from '../catalog/model.ts';
+import type { Provider } from '../catalog/schema.ts';
 import type { RateWindow } from '../ratelimit/headers.ts';
 import type { BucketState, WindowCounter } from './tokenBucket.ts';
 

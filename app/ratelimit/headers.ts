@@ -116,7 +116,37 @@ function absolute(now: number, at: number | undefined): number | undefined {
   return plausible(Math.abs(at - now)) === undefined ? undefined : at;
 }
 
+/** A window whose limit and remaining are header counts (see {@link parseCount}). */
+function countedWindow(
+  window: RateWindow,
+  limit: string | undefined,
+  remaining: string | undefined,
+  resetAt: number | undefined,
+): WindowObservation | undefined {
+  return windowOf(window, parseCount(limit), parseCount(remaining), resetAt);
+}
+
+/** A reset the header gives as a duration from now (Go duration or float seconds). */
+function resetIn(now: number, raw: string | undefined): number | undefined {
+  return after(now, parseDuration(raw));
+}
+
 type Reader = (h: HeaderLookup, now: number) => Array<WindowObservation | undefined>;
+
+/** A window in OpenAI's naming, `x-ratelimit-{limit,remaining,reset}-<name>`, the reset a duration. */
+function openAiNamed(
+  h: HeaderLookup,
+  now: number,
+  window: RateWindow,
+  name: string,
+): WindowObservation | undefined {
+  return countedWindow(
+    window,
+    h(`x-ratelimit-limit-${name}`),
+    h(`x-ratelimit-remaining-${name}`),
+    resetIn(now, h(`x-ratelimit-reset-${name}`)),
+  );
+}
 
 /** OpenAI's six headers; Groq uses the same names with the requests window per day. */
 function openAiStyle(requestsWindow: RateWindow): Reader {
@@ -124,18 +154,8 @@ function openAiStyle(requestsWindow: RateWindow): Reader {
     const tokens = (kind: 'limit' | 'remaining' | 'reset'): string | undefined =>
       h(`x-ratelimit-${kind}-tokens`) ?? h(`x-ratelimit-${kind}-tokens_usage_based`);
     return [
-      windowOf(
-        requestsWindow,
-        parseCount(h('x-ratelimit-limit-requests')),
-        parseCount(h('x-ratelimit-remaining-requests')),
-        after(now, parseDuration(h('x-ratelimit-reset-requests'))),
-      ),
-      windowOf(
-        'tpm',
-        parseCount(tokens('limit')),
-        parseCount(tokens('remaining')),
-        after(now, parseDuration(tokens('reset'))),
-      ),
+      openAiNamed(h, now, requestsWindow, 'requests'),
+      countedWindow('tpm', tokens('limit'), tokens('remaining'), resetIn(now, tokens('reset'))),
     ];
   };
 }
@@ -167,26 +187,16 @@ const READERS: Record<HeaderDialect, Reader> = {
   groq: openAiStyle('rpd'),
   anthropic: (h) =>
     ANTHROPIC_WINDOWS.map(([name, window]) =>
-      windowOf(
+      countedWindow(
         window,
-        parseCount(h(`anthropic-ratelimit-${name}-limit`)),
-        parseCount(h(`anthropic-ratelimit-${name}-remaining`)),
+        h(`anthropic-ratelimit-${name}-limit`),
+        h(`anthropic-ratelimit-${name}-remaining`),
         parseRfc3339(h(`anthropic-ratelimit-${name}-reset`)),
       ),
     ),
   cerebras: (h, now) => [
-    windowOf(
-      'rpd',
-      parseCount(h('x-ratelimit-limit-requests-day')),
-      parseCount(h('x-ratelimit-remaining-requests-day')),
-      after(now, parseDuration(h('x-ratelimit-reset-requests-day'))),
-    ),
-    windowOf(
-      'tpm',
-      parseCount(h('x-ratelimit-limit-tokens-minute')),
-      parseCount(h('x-ratelimit-remaining-tokens-minute')),
-      after(now, parseDuration(h('x-ratelimit-reset-tokens-minute'))),
-    ),
+    openAiNamed(h, now, 'rpd', 'requests-day'),
+    openAiNamed(h, now, 'tpm', 'tokens-minute'),
   ],
   // One window, and the headers do not say which: the free tier has a per-minute and a per-day
   // limit. A reset more than two minutes away can only be the daily one.
@@ -194,55 +204,46 @@ const READERS: Record<HeaderDialect, Reader> = {
     const resetAt = absolute(now, parseEpoch(h('x-ratelimit-reset')));
     const daily = resetAt !== undefined && resetAt - now > OPENROUTER_MINUTE_HORIZON_MS;
     return [
-      windowOf(
+      countedWindow(
         daily ? 'rpd' : 'rpm',
-        parseCount(h('x-ratelimit-limit')),
-        parseCount(h('x-ratelimit-remaining')),
+        h('x-ratelimit-limit'),
+        h('x-ratelimit-remaining'),
         resetAt,
       ),
     ];
   },
   // Per second. x-ratelimit-limit-dynamic is left out: its unit is not documented.
   together: (h, now) => [
-    windowOf(
+    countedWindow(
       'rps',
-      parseCount(h('x-ratelimit-limit')),
-      parseCount(h('x-ratelimit-remaining')),
-      after(now, parseDuration(h('x-ratelimit-reset'))),
+      h('x-ratelimit-limit'),
+      h('x-ratelimit-remaining'),
+      resetIn(now, h('x-ratelimit-reset')),
     ),
-    windowOf(
-      'tps',
-      parseCount(h('x-tokenlimit-limit')),
-      parseCount(h('x-tokenlimit-remaining')),
-      undefined,
-    ),
+    countedWindow('tps', h('x-tokenlimit-limit'), h('x-tokenlimit-remaining'), undefined),
   ],
   // Current names first; the older "ratelimitbysize" family is the same tokens-per-minute limit.
   mistral: (h, now) => [
-    windowOf(
+    countedWindow(
       'rpm',
-      parseCount(h('x-ratelimit-limit-req-minute')),
-      parseCount(h('x-ratelimit-remaining-req-minute')),
+      h('x-ratelimit-limit-req-minute'),
+      h('x-ratelimit-remaining-req-minute'),
       undefined,
     ),
-    windowOf(
+    countedWindow(
       'tpm',
-      parseCount(
-        h('x-ratelimit-limit-tokens-minute') ??
-          h('x-ratelimitbysize-limit-minute') ??
-          h('ratelimitbysize-limit'),
-      ),
-      parseCount(
-        h('x-ratelimit-remaining-tokens-minute') ??
-          h('x-ratelimitbysize-remaining-minute') ??
-          h('ratelimitbysize-remaining'),
-      ),
-      after(now, parseDuration(h('ratelimitbysize-reset'))),
+      h('x-ratelimit-limit-tokens-minute') ??
+        h('x-ratelimitbysize-limit-minute') ??
+        h('ratelimitbysize-limit'),
+      h('x-ratelimit-remaining-tokens-minute') ??
+        h('x-ratelimitbysize-remaining-minute') ??
+        h('ratelimitbysize-remaining'),
+      resetIn(now, h('ratelimitbysize-reset')),
     ),
-    windowOf(
+    countedWindow(
       'tpmonth',
-      parseCount(h('x-ratelimitbysize-limit-month')),
-      parseCount(h('x-ratelimitbysize-remaining-month')),
+      h('x-ratelimitbysize-limit-month'),
+      h('x-ratelimitbysize-remaining-month'),
       undefined,
     ),
   ],

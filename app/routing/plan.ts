@@ -6,7 +6,8 @@
  * Which route a request takes is rules.ts's; the plan only filters and orders that route's
  * candidates (capabilities from the catalog, privacy, budget, the limiter).
  */
-import type { DataPolicy, Model, Provider } from '../catalog/schema.ts';
+import type { Model } from '../catalog/model.ts';
+import type { DataPolicy, Provider } from '../catalog/schema.ts';
 import type { Route } from '../config/schema.ts';
 import { checkAdmit, demandOn, targetStatus, worthWaiting } from '../limiter/limiter.ts';
 import { formatWait } from '../limiter/format.ts';

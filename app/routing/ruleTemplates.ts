@@ -5,7 +5,8 @@
  * window is "long context", the highest output price is "strongest" (price tracks capability
  * closely enough for a starting point the user then edits).
  */
-import type { Catalog, Model, Provider } from '../catalog/schema.ts';
+import type { Model } from '../catalog/model.ts';
+import type { Catalog, Provider } from '../catalog/schema.ts';
 import type { Route, Rule } from '../config/schema.ts';
 
 export type TemplateId = 'claude-code' | 'codex' | 'cheap-first';

@@ -6,8 +6,16 @@ import {
   openAiToAnthropicResponse,
 } from '../../../app/formats/anthropicInbound.ts';
 import { OpenAiToAnthropicStream } from '../../../app/formats/anthropicInboundStream.ts';
-import type { ChatCompletionChunk, ChunkDelta } from '../../../app/formats/openai.ts';
+import type { ChatCompletionChunk } from '../../../app/formats/openai.ts';
 import { ChatCompletionSchema } from '../../../app/formats/openai.ts';
+import {
+  anthropicEvent,
+  assistantCalls,
+  chatCompletion,
+  chunksOf,
+  toolCall,
+  toolResult,
+} from './helpers.ts';
 
 function translate(body: Record<string, unknown>) {
   const parsed = MessagesRequestSchema.parse({
@@ -72,24 +80,13 @@ describe('anthropicToOpenAiRequest', () => {
       messages: [
         { role: 'system', content: 'You are Claude Code.\n\nBe careful.' },
         { role: 'user', content: 'List files' },
-        {
-          role: 'assistant',
-          content: 'Running ls.',
-          tool_calls: [
-            {
-              id: 'toolu_1',
-              type: 'function',
-              function: { name: 'Bash', arguments: '{"command":"ls"}' },
-            },
-            {
-              id: 'toolu_2',
-              type: 'function',
-              function: { name: 'Bash', arguments: '{"command":"pwd"}' },
-            },
-          ],
-        },
-        { role: 'tool', tool_call_id: 'toolu_1', content: 'a.txt\nb.txt' },
-        { role: 'tool', tool_call_id: 'toolu_2', content: 'Error: permission denied' },
+        assistantCalls(
+          'Running ls.',
+          toolCall('toolu_1', 'Bash', '{"command":"ls"}'),
+          toolCall('toolu_2', 'Bash', '{"command":"pwd"}'),
+        ),
+        toolResult('toolu_1', 'a.txt\nb.txt'),
+        toolResult('toolu_2', 'Error: permission denied'),
         { role: 'user', content: 'Now read a.txt' },
       ],
       tools: [
@@ -135,7 +132,7 @@ describe('anthropicToOpenAiRequest', () => {
       ],
     });
     expect(out.messages).toEqual([
-      { role: 'tool', tool_call_id: 't1', content: 'screenshot:' },
+      toolResult('t1', 'screenshot:'),
       {
         role: 'user',
         content: [
@@ -234,41 +231,30 @@ describe('anthropicToOpenAiRequest', () => {
 
 describe('openAiToAnthropicResponse', () => {
   it('builds text, thinking and tool_use blocks with usage minus cache reads', () => {
-    const upstream = ChatCompletionSchema.parse({
-      id: 'chatcmpl-1',
-      object: 'chat.completion',
-      created: 1,
-      model: 'deepseek-chat',
-      choices: [
+    const upstream = ChatCompletionSchema.parse(
+      chatCompletion(
         {
-          index: 0,
-          message: {
-            role: 'assistant',
-            content: 'Reading it.',
-            reasoning_content: 'The user wants a.txt',
-            tool_calls: [
-              {
-                id: 'call_9',
-                type: 'function',
-                function: { name: 'Read', arguments: '{"path":"a.txt"}' },
-              },
-              {
-                id: 'call_10',
-                type: 'function',
-                function: { name: 'Read', arguments: 'not json' },
-              },
-            ],
+          id: 'chatcmpl-1',
+          created: 1,
+          model: 'deepseek-chat',
+          usage: {
+            prompt_tokens: 1200,
+            completion_tokens: 30,
+            total_tokens: 1230,
+            prompt_tokens_details: { cached_tokens: 1000 },
           },
-          finish_reason: 'tool_calls',
         },
-      ],
-      usage: {
-        prompt_tokens: 1200,
-        completion_tokens: 30,
-        total_tokens: 1230,
-        prompt_tokens_details: { cached_tokens: 1000 },
-      },
-    });
+        {
+          content: 'Reading it.',
+          reasoning_content: 'The user wants a.txt',
+          tool_calls: [
+            toolCall('call_9', 'Read', '{"path":"a.txt"}'),
+            toolCall('call_10', 'Read', 'not json'),
+          ],
+        },
+        'tool_calls',
+      ),
+    );
     expect(openAiToAnthropicResponse(upstream, { model: 'claude-sonnet-4-5' })).toEqual({
       id: 'chatcmpl-1',
       type: 'message',
@@ -301,18 +287,7 @@ describe('openAiToAnthropicResponse', () => {
   });
 });
 
-function chunk(
-  delta: ChunkDelta,
-  finish: ChatCompletionChunk['choices'][number]['finish_reason'] = null,
-): ChatCompletionChunk {
-  return {
-    id: 'chatcmpl-7',
-    object: 'chat.completion.chunk',
-    created: 1,
-    model: 'gpt-x',
-    choices: [{ index: 0, delta, finish_reason: finish }],
-  };
-}
+const chunk = chunksOf({ id: 'chatcmpl-7', model: 'gpt-x' });
 
 const USAGE_CHUNK: ChatCompletionChunk = {
   id: 'chatcmpl-7',
@@ -355,56 +330,19 @@ describe('OpenAiToAnthropicStream', () => {
     }
     events.push(...stream.end(true));
     expect(events).toEqual([
-      {
-        type: 'message_start',
-        message: {
-          id: 'chatcmpl-7',
-          type: 'message',
-          role: 'assistant',
-          model: 'claude-sonnet-4-5',
-          content: [],
-          stop_reason: null,
-          stop_sequence: null,
-          usage: { input_tokens: 0, output_tokens: 0 },
-        },
-      },
-      { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
-      { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Let me ' } },
-      { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'look.' } },
-      { type: 'content_block_stop', index: 0 },
-      {
-        type: 'content_block_start',
-        index: 1,
-        content_block: { type: 'tool_use', id: 'call_a', name: 'Read', input: {} },
-      },
-      {
-        type: 'content_block_delta',
-        index: 1,
-        delta: { type: 'input_json_delta', partial_json: '{"path":' },
-      },
-      {
-        type: 'content_block_delta',
-        index: 1,
-        delta: { type: 'input_json_delta', partial_json: '"a.txt"}' },
-      },
-      { type: 'content_block_stop', index: 1 },
-      {
-        type: 'content_block_start',
-        index: 2,
-        content_block: { type: 'tool_use', id: 'call_b', name: 'Read', input: {} },
-      },
-      {
-        type: 'content_block_delta',
-        index: 2,
-        delta: { type: 'input_json_delta', partial_json: '{}' },
-      },
-      { type: 'content_block_stop', index: 2 },
-      {
-        type: 'message_delta',
-        delta: { stop_reason: 'tool_use', stop_sequence: null },
-        usage: { input_tokens: 40, output_tokens: 20, cache_read_input_tokens: 10 },
-      },
-      { type: 'message_stop' },
+      anthropicEvent.messageStart('chatcmpl-7', 'claude-sonnet-4-5', {
+        input_tokens: 0,
+        output_tokens: 0,
+      }),
+      ...anthropicEvent.textBlock(0, 'Let me ', 'look.'),
+      ...anthropicEvent.toolBlock(1, 'call_a', 'Read', '{"path":', '"a.txt"}'),
+      ...anthropicEvent.toolBlock(2, 'call_b', 'Read', '{}'),
+      anthropicEvent.messageDelta('tool_use', {
+        input_tokens: 40,
+        output_tokens: 20,
+        cache_read_input_tokens: 10,
+      }),
+      anthropicEvent.messageStop(),
     ]);
   });
 

@@ -7,6 +7,7 @@ import {
 } from '../../../app/formats/anthropicTarget.ts';
 import type { ChatCompletionRequest } from '../../../app/formats/openai.ts';
 import { ChatCompletionRequestSchema } from '../../../app/formats/openai.ts';
+import { assistantCalls, chatCompletion, toolCall, toolResult } from './helpers.ts';
 
 function request(body: Record<string, unknown>): ChatCompletionRequest {
   return ChatCompletionRequestSchema.parse({ model: 'route', ...body });
@@ -54,23 +55,12 @@ describe('openAiToAnthropicRequest', () => {
     const out = translate({
       messages: [
         { role: 'user', content: 'Weather in Paris and Oslo?' },
-        {
-          role: 'assistant',
-          content: 'Checking both.',
-          tool_calls: [
-            {
-              id: 'call_1',
-              type: 'function',
-              function: { name: 'get_weather', arguments: '{"city":"Paris"}' },
-            },
-            {
-              id: 'call_2',
-              type: 'function',
-              function: { name: 'get_weather', arguments: '{"city":"Oslo"}' },
-            },
-          ],
-        },
-        { role: 'tool', tool_call_id: 'call_1', content: '18°C, sunny' },
+        assistantCalls(
+          'Checking both.',
+          toolCall('call_1', 'get_weather', '{"city":"Paris"}'),
+          toolCall('call_2', 'get_weather', '{"city":"Oslo"}'),
+        ),
+        toolResult('call_1', '18°C, sunny'),
         { role: 'tool', tool_call_id: 'call_2', content: [{ type: 'text', text: '4°C, snow' }] },
         { role: 'user', content: 'Thanks, which is warmer?' },
       ],
@@ -109,14 +99,8 @@ describe('openAiToAnthropicRequest', () => {
     const out = translate({
       messages: [
         { role: 'user', content: 'go' },
-        {
-          role: 'assistant',
-          content: null,
-          tool_calls: [
-            { id: 'call:abc/1', type: 'function', function: { name: 'f', arguments: '' } },
-          ],
-        },
-        { role: 'tool', tool_call_id: 'call:abc/1', content: 'ok' },
+        assistantCalls(null, toolCall('call:abc/1', 'f', '')),
+        toolResult('call:abc/1', 'ok'),
       ],
     });
     expect(out.messages[1]?.content).toEqual([
@@ -277,13 +261,7 @@ describe('openAiToAnthropicRequest', () => {
     });
     expect(
       translationError({
-        messages: [
-          {
-            role: 'assistant',
-            content: null,
-            tool_calls: [{ id: 'a', type: 'function', function: { name: 'f', arguments: '[1]' } }],
-          },
-        ],
+        messages: [assistantCalls(null, toolCall('a', 'f', '[1]'))],
       }).param,
     ).toBe('messages[0].tool_calls[0].function.arguments');
     expect(
@@ -335,43 +313,30 @@ describe('anthropicToOpenAiResponse', () => {
       }),
       { created: 1700000000, model: 'my-route' },
     );
-    expect(out).toEqual({
-      id: 'msg_01',
-      object: 'chat.completion',
-      created: 1700000000,
-      model: 'my-route',
-      choices: [
+    expect(out).toEqual(
+      chatCompletion(
         {
-          index: 0,
-          message: {
-            role: 'assistant',
-            content: 'Let me check.',
-            refusal: null,
-            reasoning_content: 'Need both cities.',
-            tool_calls: [
-              {
-                id: 'toolu_1',
-                type: 'function',
-                function: { name: 'get_weather', arguments: '{"city":"Paris"}' },
-              },
-              {
-                id: 'toolu_2',
-                type: 'function',
-                function: { name: 'get_weather', arguments: '{"city":"Oslo"}' },
-              },
-            ],
+          id: 'msg_01',
+          created: 1700000000,
+          model: 'my-route',
+          usage: {
+            prompt_tokens: 1050,
+            completion_tokens: 40,
+            total_tokens: 1090,
+            prompt_tokens_details: { cached_tokens: 900 },
           },
-          finish_reason: 'tool_calls',
-          logprobs: null,
         },
-      ],
-      usage: {
-        prompt_tokens: 1050,
-        completion_tokens: 40,
-        total_tokens: 1090,
-        prompt_tokens_details: { cached_tokens: 900 },
-      },
-    });
+        {
+          content: 'Let me check.',
+          reasoning_content: 'Need both cities.',
+          tool_calls: [
+            toolCall('toolu_1', 'get_weather', '{"city":"Paris"}'),
+            toolCall('toolu_2', 'get_weather', '{"city":"Oslo"}'),
+          ],
+        },
+        'tool_calls',
+      ),
+    );
   });
 
   it.each([

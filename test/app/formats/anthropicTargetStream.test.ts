@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AnthropicToOpenAiStream } from '../../../app/formats/anthropicTargetStream.ts';
 import type { OpenAiStreamItem } from '../../../app/formats/openai.ts';
-import { accumulate, anthropicSse, cut, translateSse } from './helpers.ts';
+import { accumulate, anthropicEvent, anthropicSse, cut, translateSse } from './helpers.ts';
 
 const MESSAGE_START = {
   type: 'message_start',
@@ -25,54 +25,23 @@ const MESSAGE_START = {
 /** A realistic tool-use stream, as Anthropic sends it (docs' streaming example, two tools). */
 const TOOL_STREAM = [
   MESSAGE_START,
-  { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
+  anthropicEvent.textStart(0),
   { type: 'ping' },
-  {
-    type: 'content_block_delta',
-    index: 0,
-    delta: { type: 'text_delta', text: 'Okay, let me check ' },
-  },
-  { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'the weather.' } },
-  { type: 'content_block_stop', index: 0 },
-  {
-    type: 'content_block_start',
-    index: 1,
-    content_block: { type: 'tool_use', id: 'toolu_01T1x', name: 'get_weather', input: {} },
-  },
-  { type: 'content_block_delta', index: 1, delta: { type: 'input_json_delta', partial_json: '' } },
-  {
-    type: 'content_block_delta',
-    index: 1,
-    delta: { type: 'input_json_delta', partial_json: '{"location":' },
-  },
-  {
-    type: 'content_block_delta',
-    index: 1,
-    delta: { type: 'input_json_delta', partial_json: ' "San Fra' },
-  },
-  {
-    type: 'content_block_delta',
-    index: 1,
-    delta: { type: 'input_json_delta', partial_json: 'ncisco, CA"}' },
-  },
-  { type: 'content_block_stop', index: 1 },
-  {
-    type: 'content_block_start',
-    index: 2,
-    content_block: { type: 'tool_use', id: 'toolu_02T2y', name: 'get_time', input: {} },
-  },
-  {
-    type: 'content_block_delta',
-    index: 2,
-    delta: { type: 'input_json_delta', partial_json: '{"tz": "PST"}' },
-  },
-  { type: 'content_block_stop', index: 2 },
-  {
-    type: 'message_delta',
-    delta: { stop_reason: 'tool_use', stop_sequence: null },
-    usage: { output_tokens: 89 },
-  },
-  { type: 'message_stop' },
+  anthropicEvent.text(0, 'Okay, let me check '),
+  anthropicEvent.text(0, 'the weather.'),
+  anthropicEvent.stop(0),
+  ...anthropicEvent.toolBlock(
+    1,
+    'toolu_01T1x',
+    'get_weather',
+    '',
+    '{"location":',
+    ' "San Fra',
+    'ncisco, CA"}',
+  ),
+  ...anthropicEvent.toolBlock(2, 'toolu_02T2y', 'get_time', '{"tz": "PST"}'),
+  anthropicEvent.messageDelta('tool_use', { output_tokens: 89 }),
+  anthropicEvent.messageStop(),
 ];
 
 function run(
@@ -141,15 +110,13 @@ describe('AnthropicToOpenAiStream', () => {
   ])('maps stop_reason %s to finish_reason %s', (stop, finish) => {
     const { items } = run([
       MESSAGE_START,
-      { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
-      { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Hi' } },
-      { type: 'content_block_stop', index: 0 },
+      ...anthropicEvent.textBlock(0, 'Hi'),
       {
         type: 'message_delta',
         delta: { stop_reason: stop, stop_sequence: null },
         usage: { output_tokens: 3 },
       },
-      { type: 'message_stop' },
+      anthropicEvent.messageStop(),
     ]);
     expect(accumulate(items).finishReason).toBe(finish);
   });
@@ -168,16 +135,10 @@ describe('AnthropicToOpenAiStream', () => {
         index: 0,
         delta: { type: 'signature_delta', signature: 'EqQBCgIYAhIM' },
       },
-      { type: 'content_block_stop', index: 0 },
-      { type: 'content_block_start', index: 1, content_block: { type: 'text', text: '' } },
-      { type: 'content_block_delta', index: 1, delta: { type: 'text_delta', text: '42' } },
-      { type: 'content_block_stop', index: 1 },
-      {
-        type: 'message_delta',
-        delta: { stop_reason: 'end_turn', stop_sequence: null },
-        usage: { output_tokens: 9 },
-      },
-      { type: 'message_stop' },
+      anthropicEvent.stop(0),
+      ...anthropicEvent.textBlock(1, '42'),
+      anthropicEvent.messageDelta('end_turn', { output_tokens: 9 }),
+      anthropicEvent.messageStop(),
     ]);
     const acc = accumulate(items);
     expect(acc.reasoning).toBe('Let me think.');
@@ -188,11 +149,11 @@ describe('AnthropicToOpenAiStream', () => {
   it('turns an error event after HTTP 200 into a stream error and ignores what follows', () => {
     const { items } = run([
       MESSAGE_START,
-      { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
-      { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Partial' } },
+      anthropicEvent.textStart(0),
+      anthropicEvent.text(0, 'Partial'),
       { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } },
-      { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: ' ignored' } },
-      { type: 'message_stop' },
+      anthropicEvent.text(0, ' ignored'),
+      anthropicEvent.messageStop(),
     ]);
     const errors = items.filter((i) => 'kind' in i);
     expect(errors).toEqual([

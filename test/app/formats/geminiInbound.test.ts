@@ -6,10 +6,8 @@ import {
 } from '../../../app/formats/geminiInbound.ts';
 import { openAiToGeminiResponse } from '../../../app/formats/geminiInboundResponse.ts';
 import { OpenAiToGeminiStream } from '../../../app/formats/geminiInboundStream.ts';
-import {
-  ChatCompletionRequestSchema,
-  type ChatCompletionChunk,
-} from '../../../app/formats/openai.ts';
+import { ChatCompletionRequestSchema } from '../../../app/formats/openai.ts';
+import { assistantCalls, chatCompletion, chunksOf, toolCall, toolResult } from './helpers.ts';
 
 function translate(body: Record<string, unknown>, stream = false) {
   const result = geminiToOpenAiRequest(GeminiInboundRequestSchema.parse(body), 'route', stream);
@@ -69,18 +67,8 @@ describe('geminiToOpenAiRequest', () => {
           { type: 'image_url', image_url: { url: 'data:image/png;base64,AAA' } },
         ],
       },
-      {
-        role: 'assistant',
-        content: null,
-        tool_calls: [
-          {
-            id: 'gemini_call_1',
-            type: 'function',
-            function: { name: 'look', arguments: '{"at":"x"}' },
-          },
-        ],
-      },
-      { role: 'tool', tool_call_id: 'gemini_call_1', content: 'a cat' },
+      assistantCalls(null, toolCall('gemini_call_1', 'look', '{"at":"x"}')),
+      toolResult('gemini_call_1', 'a cat'),
     ]);
   });
 
@@ -107,9 +95,9 @@ describe('geminiToOpenAiRequest', () => {
       ],
     });
     expect(out.messages.slice(2)).toEqual([
-      { role: 'tool', tool_call_id: 'c2', content: 'two' },
-      { role: 'tool', tool_call_id: 'gemini_call_1', content: 'Error: boom' },
-      { role: 'tool', tool_call_id: 'c1', content: '{"x":1}' },
+      toolResult('c2', 'two'),
+      toolResult('gemini_call_1', 'Error: boom'),
+      toolResult('c1', '{"x":1}'),
     ]);
   });
 
@@ -189,39 +177,25 @@ describe('geminiToOpenAiRequest', () => {
 describe('openAiToGeminiResponse', () => {
   it('gives thinking, text and tool calls (with id and signature) as parts, and Gemini usage', () => {
     const out = openAiToGeminiResponse(
-      {
-        id: 'chatcmpl-1',
-        object: 'chat.completion',
-        created: 1,
-        model: 'm',
-        choices: [
-          {
-            index: 0,
-            message: {
-              role: 'assistant',
-              content: 'Hello',
-              refusal: null,
-              reasoning_content: 'hmm',
-              tool_calls: [
-                {
-                  id: 'call_1',
-                  type: 'function',
-                  function: { name: 'f', arguments: '{"a":1}' },
-                  extra_content: { google: { thought_signature: 'sig' } },
-                },
-              ],
-            },
-            finish_reason: 'tool_calls',
-            logprobs: null,
+      chatCompletion(
+        {
+          id: 'chatcmpl-1',
+          created: 1,
+          model: 'm',
+          usage: {
+            prompt_tokens: 10,
+            completion_tokens: 7,
+            total_tokens: 17,
+            completion_tokens_details: { reasoning_tokens: 3 },
           },
-        ],
-        usage: {
-          prompt_tokens: 10,
-          completion_tokens: 7,
-          total_tokens: 17,
-          completion_tokens_details: { reasoning_tokens: 3 },
         },
-      },
+        {
+          content: 'Hello',
+          reasoning_content: 'hmm',
+          tool_calls: [toolCall('call_1', 'f', '{"a":1}', 'sig')],
+        },
+        'tool_calls',
+      ),
       'route',
     );
     expect(out).toEqual({
@@ -255,16 +229,7 @@ describe('openAiToGeminiResponse', () => {
 });
 
 describe('OpenAiToGeminiStream', () => {
-  const chunk = (
-    delta: ChatCompletionChunk['choices'][number]['delta'],
-    finish: ChatCompletionChunk['choices'][number]['finish_reason'] = null,
-  ): ChatCompletionChunk => ({
-    id: 'c',
-    object: 'chat.completion.chunk',
-    created: 1,
-    model: 'm',
-    choices: [{ index: 0, delta, finish_reason: finish }],
-  });
+  const chunk = chunksOf({ id: 'c', model: 'm' });
 
   it('streams text as it comes and a tool call whole, with the finish and usage last', () => {
     const stream = new OpenAiToGeminiStream('route');

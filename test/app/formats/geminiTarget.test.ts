@@ -3,6 +3,7 @@ import { geminiMethodPath } from '../../../app/formats/gemini.ts';
 import { toGeminiSchema } from '../../../app/formats/geminiSchema.ts';
 import { GEMINI_SKIP_SIGNATURE, openAiToGeminiRequest } from '../../../app/formats/geminiTarget.ts';
 import { ChatCompletionRequestSchema } from '../../../app/formats/openai.ts';
+import { assistantCalls, toolCall, toolResult } from './helpers.ts';
 
 function translate(body: Record<string, unknown>) {
   const result = openAiToGeminiRequest(ChatCompletionRequestSchema.parse({ model: 'm', ...body }));
@@ -16,29 +17,19 @@ function translationError(body: Record<string, unknown>) {
   return result.error;
 }
 
-const call = (id: string, name: string, args: string, extra?: unknown) => ({
-  id,
-  type: 'function',
-  function: { name, arguments: args },
-  ...(extra === undefined ? {} : { extra_content: extra }),
-});
-
 describe('openAiToGeminiRequest', () => {
   it('maps roles, system instruction, tool calls and tool results found by tool_call_id', () => {
     const out = translate({
       messages: [
         { role: 'system', content: 'Be brief.' },
         { role: 'user', content: 'Weather in Paris and Oslo?' },
-        {
-          role: 'assistant',
-          content: '',
-          tool_calls: [
-            call('call_a', 'get_weather', '{"city":"Paris"}'),
-            call('call_b', 'get_weather', '{"city":"Oslo"}'),
-          ],
-        },
-        { role: 'tool', tool_call_id: 'call_b', content: '{"temp":4}' },
-        { role: 'tool', tool_call_id: 'call_a', content: 'sunny' },
+        assistantCalls(
+          '',
+          toolCall('call_a', 'get_weather', '{"city":"Paris"}'),
+          toolCall('call_b', 'get_weather', '{"city":"Oslo"}'),
+        ),
+        toolResult('call_b', '{"temp":4}'),
+        toolResult('call_a', 'sunny'),
         { role: 'user', content: 'And tomorrow?' },
       ],
     });
@@ -70,12 +61,8 @@ describe('openAiToGeminiRequest', () => {
     const out = translate({
       messages: [
         { role: 'user', content: 'x' },
-        {
-          role: 'assistant',
-          content: null,
-          tool_calls: [call('c1', 'f', '{}', { google: { thought_signature: 'CiQB0e2Kb' } })],
-        },
-        { role: 'tool', tool_call_id: 'c1', content: '[1,2]' },
+        assistantCalls(null, toolCall('c1', 'f', '{}', 'CiQB0e2Kb')),
+        toolResult('c1', '[1,2]'),
       ],
     });
     expect(out.contents[1]?.parts[0]).toEqual({
@@ -90,10 +77,7 @@ describe('openAiToGeminiRequest', () => {
   it('refuses a tool result whose call it cannot find', () => {
     expect(
       translationError({
-        messages: [
-          { role: 'user', content: 'x' },
-          { role: 'tool', tool_call_id: 'nope', content: 'r' },
-        ],
+        messages: [{ role: 'user', content: 'x' }, toolResult('nope', 'r')],
       }),
     ).toMatchObject({ status: 400, param: 'messages[1].tool_call_id' });
   });

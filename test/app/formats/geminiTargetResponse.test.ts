@@ -4,7 +4,7 @@ import {
   GeminiToOpenAiStream,
   geminiToOpenAiResponse,
 } from '../../../app/formats/geminiTargetResponse.ts';
-import { accumulate, cut, geminiSse, translateSse } from './helpers.ts';
+import { accumulate, chatCompletion, cut, geminiSse, toolCall, translateSse } from './helpers.ts';
 
 function ids() {
   let n = 0;
@@ -47,45 +47,31 @@ describe('geminiToOpenAiResponse', () => {
     });
     expect(
       geminiToOpenAiResponse(response, { created: 1, toolCallId: ids(), id: 'fallback' }),
-    ).toEqual({
-      id: 'resp-1',
-      object: 'chat.completion',
-      created: 1,
-      model: 'gemini-2.5-flash',
-      choices: [
+    ).toEqual(
+      chatCompletion(
         {
-          index: 0,
-          message: {
-            role: 'assistant',
-            content: 'Checking both.',
-            refusal: null,
-            reasoning_content: 'Planning the calls.',
-            tool_calls: [
-              {
-                id: 'call_1',
-                type: 'function',
-                function: { name: 'get_weather', arguments: '{"city":"Paris"}' },
-                extra_content: { google: { thought_signature: 'CiQB' } },
-              },
-              {
-                id: 'call_2',
-                type: 'function',
-                function: { name: 'get_weather', arguments: '{"city":"Oslo"}' },
-              },
-            ],
+          id: 'resp-1',
+          created: 1,
+          model: 'gemini-2.5-flash',
+          usage: {
+            prompt_tokens: 120,
+            completion_tokens: 80,
+            total_tokens: 200,
+            prompt_tokens_details: { cached_tokens: 100 },
+            completion_tokens_details: { reasoning_tokens: 50 },
           },
-          finish_reason: 'tool_calls',
-          logprobs: null,
         },
-      ],
-      usage: {
-        prompt_tokens: 120,
-        completion_tokens: 80,
-        total_tokens: 200,
-        prompt_tokens_details: { cached_tokens: 100 },
-        completion_tokens_details: { reasoning_tokens: 50 },
-      },
-    });
+        {
+          content: 'Checking both.',
+          reasoning_content: 'Planning the calls.',
+          tool_calls: [
+            toolCall('call_1', 'get_weather', '{"city":"Paris"}', 'CiQB'),
+            toolCall('call_2', 'get_weather', '{"city":"Oslo"}'),
+          ],
+        },
+        'tool_calls',
+      ),
+    );
   });
 
   it.each([

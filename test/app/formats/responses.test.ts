@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ChatCompletion, ChatCompletionChunk } from '../../../app/formats/openai.ts';
+import type { ChatCompletion } from '../../../app/formats/openai.ts';
 import {
   customToolNames,
   namespacedToolNames,
@@ -9,6 +9,7 @@ import {
 } from '../../../app/formats/responses.ts';
 import { openAiToResponse, type ResponseContext } from '../../../app/formats/responsesOutput.ts';
 import { OpenAiToResponsesStream } from '../../../app/formats/responsesStream.ts';
+import { assistantCalls, chatCompletion, chunksOf, toolCall, toolResult } from './helpers.ts';
 
 function parse(body: Record<string, unknown>): ResponsesRequest {
   return ResponsesRequestSchema.parse({ model: 'm', ...body });
@@ -40,18 +41,7 @@ function ctx(request: ResponsesRequest): ResponseContext {
   };
 }
 
-function chunk(
-  delta: ChatCompletionChunk['choices'][number]['delta'],
-  finish = null as ChatCompletionChunk['choices'][number]['finish_reason'],
-): ChatCompletionChunk {
-  return {
-    id: 'c',
-    object: 'chat.completion.chunk',
-    created: 1,
-    model: 'm',
-    choices: [{ index: 0, delta, finish_reason: finish }],
-  };
-}
+const chunk = chunksOf({ id: 'c', model: 'm' });
 
 describe('Responses request → hub', () => {
   it('takes a string input with instructions as system + user', () => {
@@ -103,20 +93,13 @@ describe('Responses request → hub', () => {
           },
         ],
       },
-      {
-        role: 'assistant',
-        content: 'ok',
-        tool_calls: [
-          { id: 'c1', type: 'function', function: { name: 'ls', arguments: '{"d":"."}' } },
-          {
-            id: 'c2',
-            type: 'function',
-            function: { name: 'apply_patch', arguments: '{"input":"*** Begin Patch"}' },
-          },
-        ],
-      },
-      { role: 'tool', tool_call_id: 'c1', content: 'a.txt' },
-      { role: 'tool', tool_call_id: 'c2', content: 'done' },
+      assistantCalls(
+        'ok',
+        toolCall('c1', 'ls', '{"d":"."}'),
+        toolCall('c2', 'apply_patch', '{"input":"*** Begin Patch"}'),
+      ),
+      toolResult('c1', 'a.txt'),
+      toolResult('c2', 'done'),
     ]);
     expect(JSON.stringify(out)).not.toContain('secret');
   });
@@ -187,34 +170,23 @@ describe('Responses request → hub', () => {
 
 describe('hub answer → Responses', () => {
   const request = parse({ input: 'x', tools: [APPLY_PATCH] });
-  const completion: ChatCompletion = {
-    id: 'c',
-    object: 'chat.completion',
-    created: 1,
-    model: 'm',
-    choices: [
-      {
-        index: 0,
-        finish_reason: 'tool_calls',
-        logprobs: null,
-        message: {
-          role: 'assistant',
-          content: 'Patching.',
-          refusal: null,
-          reasoning_content: 'think',
-          tool_calls: [
-            {
-              id: 'call_1',
-              type: 'function',
-              function: { name: 'apply_patch', arguments: '{"input":"P"}' },
-            },
-            { id: 'call_2', type: 'function', function: { name: 'ls', arguments: '{}' } },
-          ],
-        },
-      },
-    ],
-    usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
-  };
+  const completion: ChatCompletion = chatCompletion(
+    {
+      id: 'c',
+      created: 1,
+      model: 'm',
+      usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
+    },
+    {
+      content: 'Patching.',
+      reasoning_content: 'think',
+      tool_calls: [
+        toolCall('call_1', 'apply_patch', '{"input":"P"}'),
+        toolCall('call_2', 'ls', '{}'),
+      ],
+    },
+    'tool_calls',
+  );
 
   it('gives reasoning, message, a custom tool call back as custom_tool_call, and usage', () => {
     const response = openAiToResponse(completion, ctx(request));
@@ -284,27 +256,14 @@ describe('namespaced tools (Codex)', () => {
   });
 
   it('a call of the flattened function goes back split into namespace and name', () => {
-    const completion: ChatCompletion = {
-      id: 'c',
-      object: 'chat.completion',
-      created: 1,
-      model: 'm',
-      choices: [
-        {
-          index: 0,
-          finish_reason: 'tool_calls',
-          logprobs: null,
-          message: {
-            role: 'assistant',
-            content: null,
-            refusal: null,
-            tool_calls: [
-              { id: 'c1', type: 'function', function: { name: 'agents__wait', arguments: '{}' } },
-            ],
-          },
-        },
-      ],
-    };
+    const completion: ChatCompletion = chatCompletion(
+      { id: 'c', created: 1, model: 'm' },
+      {
+        content: null,
+        tool_calls: [toolCall('c1', 'agents__wait', '{}')],
+      },
+      'tool_calls',
+    );
     expect(openAiToResponse(completion, ctx(request)).output[0]).toMatchObject({
       type: 'function_call',
       namespace: 'agents',

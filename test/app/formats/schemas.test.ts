@@ -18,6 +18,7 @@ import {
   openAiStreamErrorData,
   parseOpenAiStreamData,
 } from '../../../app/formats/openaiWire.ts';
+import { assistantCalls, toolCall, toolResult } from './helpers.ts';
 
 describe('ChatCompletionRequestSchema', () => {
   it('accepts a full request and keeps fields it does not name', () => {
@@ -32,12 +33,8 @@ describe('ChatCompletionRequestSchema', () => {
             { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA', detail: 'high' } },
           ],
         },
-        {
-          role: 'assistant',
-          content: null,
-          tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '{}' } }],
-        },
-        { role: 'tool', tool_call_id: 'c', content: 'done' },
+        assistantCalls(null, toolCall('c', 'f', '{}')),
+        toolResult('c', 'done'),
       ],
       tools: [
         { type: 'function', function: { name: 'f', parameters: { type: 'object' }, strict: true } },

@@ -8,9 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { encodeAnthropicEvent } from '../../../app/formats/anthropic.ts';
 import { OpenAiToAnthropicStream } from '../../../app/formats/anthropicInboundStream.ts';
 import { AnthropicToOpenAiStream } from '../../../app/formats/anthropicTargetStream.ts';
-import type { ChatCompletionChunk, ChunkDelta } from '../../../app/formats/openai.ts';
 import { OPENAI_DONE, encodeOpenAiStreamItem } from '../../../app/formats/openaiWire.ts';
-import { anthropicSse, translateSse } from './helpers.ts';
+import { anthropicEvent, anthropicSse, chunksOf, translateSse } from './helpers.ts';
 
 function sseFetch(body: string): typeof fetch {
   return async () =>
@@ -18,44 +17,11 @@ function sseFetch(body: string): typeof fetch {
 }
 
 const ANTHROPIC_TOOL_STREAM = anthropicSse([
-  {
-    type: 'message_start',
-    message: {
-      id: 'msg_1',
-      type: 'message',
-      role: 'assistant',
-      model: 'claude-x',
-      content: [],
-      stop_reason: null,
-      stop_sequence: null,
-      usage: { input_tokens: 20, output_tokens: 1 },
-    },
-  },
-  { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
-  { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Checking.' } },
-  { type: 'content_block_stop', index: 0 },
-  {
-    type: 'content_block_start',
-    index: 1,
-    content_block: { type: 'tool_use', id: 'toolu_1', name: 'lookup', input: {} },
-  },
-  {
-    type: 'content_block_delta',
-    index: 1,
-    delta: { type: 'input_json_delta', partial_json: '{"q": "sw' },
-  },
-  {
-    type: 'content_block_delta',
-    index: 1,
-    delta: { type: 'input_json_delta', partial_json: 'itchyard"}' },
-  },
-  { type: 'content_block_stop', index: 1 },
-  {
-    type: 'message_delta',
-    delta: { stop_reason: 'tool_use', stop_sequence: null },
-    usage: { output_tokens: 12 },
-  },
-  { type: 'message_stop' },
+  anthropicEvent.messageStart('msg_1', 'claude-x', { input_tokens: 20, output_tokens: 1 }),
+  ...anthropicEvent.textBlock(0, 'Checking.'),
+  ...anthropicEvent.toolBlock(1, 'toolu_1', 'lookup', '{"q": "sw', 'itchyard"}'),
+  anthropicEvent.messageDelta('tool_use', { output_tokens: 12 }),
+  anthropicEvent.messageStop(),
 ]);
 
 function openAiBody(anthropicText: string, includeUsage: boolean): string {
@@ -119,18 +85,7 @@ describe('openai SDK reading translated streams', () => {
   });
 });
 
-function chunk(
-  delta: ChunkDelta,
-  finish: ChatCompletionChunk['choices'][number]['finish_reason'] = null,
-): ChatCompletionChunk {
-  return {
-    id: 'chatcmpl-1',
-    object: 'chat.completion.chunk',
-    created: 1,
-    model: 'gpt',
-    choices: [{ index: 0, delta, finish_reason: finish }],
-  };
-}
+const chunk = chunksOf({ id: 'chatcmpl-1', model: 'gpt' });
 
 describe('Anthropic SDK reading translated streams', () => {
   it('builds the final message from an OpenAI upstream, tool input parsed', async () => {

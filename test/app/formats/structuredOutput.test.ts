@@ -4,9 +4,9 @@ import { MessagesRequestSchema } from '../../../app/formats/anthropic.ts';
 import { anthropicToOpenAiRequest } from '../../../app/formats/anthropicInbound.ts';
 import { OpenAiToAnthropicStream } from '../../../app/formats/anthropicInboundStream.ts';
 import { openAiToGeminiRequest } from '../../../app/formats/geminiTarget.ts';
-import type { ChatCompletionChunk, ChunkDelta } from '../../../app/formats/openai.ts';
 import { ChatCompletionRequestSchema } from '../../../app/formats/openai.ts';
 import { fitsOpenAiStrict } from '../../../app/formats/structuredOutput.ts';
+import { chunksOf } from './helpers.ts';
 
 /** As the AI SDK's Anthropic provider sends a `z.object({ city, days })` schema. */
 const TRIP = {
@@ -83,16 +83,7 @@ describe('structured outputs from an Anthropic caller → OpenAI-format targets'
 
   it('streams the JSON answer back as text deltas, unchanged', () => {
     const stream = new OpenAiToAnthropicStream({ model: 'gpt-4o-mini', id: 'msg_1' });
-    const chunk = (
-      delta: ChunkDelta,
-      finish: ChatCompletionChunk['choices'][number]['finish_reason'] = null,
-    ): ChatCompletionChunk => ({
-      id: 'c',
-      object: 'chat.completion.chunk',
-      created: 1,
-      model: 'gpt-4o-mini',
-      choices: [{ index: 0, delta, finish_reason: finish }],
-    });
+    const chunk = chunksOf({ id: 'c', model: 'gpt-4o-mini' });
     const events: AnthropicStreamEvent[] = [
       ...stream.push(chunk({ content: '{"city":"Pa' })),
       ...stream.push(chunk({ content: 'ris","days":3}' })),

@@ -7,7 +7,6 @@ import {
 } from '../../../app/formats/anthropicInbound.ts';
 import { OpenAiToAnthropicStream } from '../../../app/formats/anthropicInboundStream.ts';
 import { openAiToGeminiRequest, withGeminiThinking } from '../../../app/formats/geminiTarget.ts';
-import type { ChatCompletionChunk, ChunkDelta } from '../../../app/formats/openai.ts';
 import { ChatCompletionSchema } from '../../../app/formats/openai.ts';
 import {
   readSignature,
@@ -15,6 +14,7 @@ import {
   signThinking,
   thinkingForAnthropicTarget,
 } from '../../../app/formats/thinkingSignature.ts';
+import { anthropicEvent, chunksOf, toolCall } from './helpers.ts';
 
 const GEMINI = 'gemini/gemini-3-pro';
 const DEEPSEEK = 'deepseek/deepseek-reasoner';
@@ -110,11 +110,7 @@ describe('thinking signatures', () => {
       ...delta,
       delta: { type: 'signature_delta', signature: signThinking(HAIKU, 'EqQB') },
     });
-    const text = {
-      type: 'content_block_delta',
-      index: 1,
-      delta: { type: 'text_delta', text: 'x' },
-    };
+    const text = anthropicEvent.text(1, 'x');
     expect(signAnthropicThinking(text, HAIKU)).toBeNull();
   });
 });
@@ -160,14 +156,7 @@ describe('hub → Anthropic caller', () => {
         message: {
           content: null,
           reasoning: 'OpenRouter-style reasoning.',
-          tool_calls: [
-            {
-              id: 'call_1',
-              type: 'function',
-              function: { name: 'get_weather', arguments: '{"city":"Oslo"}' },
-              extra_content: { google: { thought_signature: 'c2ln' } },
-            },
-          ],
+          tool_calls: [toolCall('call_1', 'get_weather', '{"city":"Oslo"}', 'c2ln')],
         },
         finish_reason: 'tool_calls',
       },
@@ -189,13 +178,7 @@ describe('hub → Anthropic caller', () => {
 
   it('signs streamed thinking before the block closes, and the tool call signature likewise', () => {
     const stream = new OpenAiToAnthropicStream({ model: 'm', id: 'msg_1', producer: GEMINI });
-    const chunk = (delta: ChunkDelta, finish: 'tool_calls' | null = null): ChatCompletionChunk => ({
-      id: 'c',
-      object: 'chat.completion.chunk',
-      created: 1,
-      model: 'm',
-      choices: [{ index: 0, delta, finish_reason: finish }],
-    });
+    const chunk = chunksOf({ id: 'c', model: 'm' });
     const events: AnthropicStreamEvent[] = [
       ...stream.push(chunk({ reasoning_content: 'hmm' })),
       ...stream.push(

@@ -1,5 +1,11 @@
 /** Catalog entries shaped like resources/providers.json, with the figures these tests rely on. */
-import type { DataPolicy, Provider } from '../../../app/catalog/schema.ts';
+import type { FreeTier } from '../../../app/catalog/freeTier.ts';
+import type { Model } from '../../../app/catalog/model.ts';
+import {
+  UNKNOWN_DATA_POLICY,
+  type DataPolicy,
+  type Provider,
+} from '../../../app/catalog/schema.ts';
 import type { KeyTier, LimiterTarget } from '../../../app/limiter/state.ts';
 import type { HeaderLookup } from '../../../app/ratelimit/headers.ts';
 
@@ -11,9 +17,20 @@ const NO_TRAINING: DataPolicy = {
   jurisdiction: 'US',
 };
 
-function provider(partial: Partial<Provider> & Pick<Provider, 'id' | 'models'>): Provider {
+const TRAINING_UNKNOWN: DataPolicy = {
+  ...NO_TRAINING,
+  trainsOnFreeInputs: 'unknown',
+  trainsOnPaidInputs: 'unknown',
+};
+
+function provider(
+  id: string,
+  name: string,
+  partial: Partial<Provider> & Pick<Provider, 'models'>,
+): Provider {
   return {
-    name: partial.id,
+    id,
+    name,
     baseUrl: 'https://example.invalid/v1',
     format: 'openai',
     auth: 'bearer',
@@ -27,141 +44,107 @@ function provider(partial: Partial<Provider> & Pick<Provider, 'id' | 'models'>):
   };
 }
 
-export const GROQ = provider({
-  id: 'groq',
-  name: 'Groq',
+function freeTier(reset: FreeTier['reset'], scope?: FreeTier['scope']): FreeTier {
+  return { description: 'free', reset, ...(scope === undefined ? {} : { scope }) };
+}
+
+/** A standing free tier from a provider whose training on prompts no source settles. */
+function freeTrainingUnknown(
+  reset: FreeTier['reset'],
+  scope: NonNullable<FreeTier['scope']>,
+): Pick<Provider, 'freeTier' | 'dataPolicy'> {
+  return { freeTier: freeTier(reset, scope), dataPolicy: TRAINING_UNKNOWN };
+}
+
+/** A chat model, free or not, with its published limits and context window where given. */
+function chat(
+  id: string,
+  free: boolean,
+  figures: Pick<Model, 'limits' | 'contextWindow'> = {},
+): Model {
+  return { id, kind: 'chat', free, ...figures };
+}
+
+export const GROQ = provider('groq', 'Groq', {
   headerDialect: 'groq',
-  freeTier: { description: 'free', reset: { kind: 'unknown' }, scope: 'org' },
-  dataPolicy: { ...NO_TRAINING, trainsOnFreeInputs: 'unknown', trainsOnPaidInputs: 'unknown' },
+  ...freeTrainingUnknown({ kind: 'unknown' }, 'org'),
   models: [
-    {
-      id: 'llama-3.1-8b-instant',
-      kind: 'chat',
-      free: true,
+    chat('llama-3.1-8b-instant', true, {
       contextWindow: 131072,
       limits: { rpm: 30, rpd: 14400, tpm: 6000, tpd: 500000 },
-    },
-    { id: 'llama-3.3-70b-versatile', kind: 'chat', free: true, limits: { rpm: 30, rpd: 1000 } },
+    }),
+    chat('llama-3.3-70b-versatile', true, { limits: { rpm: 30, rpd: 1000 } }),
   ],
 });
 
-export const GEMINI = provider({
-  id: 'gemini',
-  name: 'Gemini',
+export const GEMINI = provider('gemini', 'Gemini', {
   format: 'gemini',
   auth: 'x-goog-api-key',
-  freeTier: {
-    description: 'free',
-    reset: { kind: 'daily', time: '00:00', timeZone: 'America/Los_Angeles' },
-    scope: 'project',
-  },
+  freeTier: freeTier({ kind: 'daily', time: '00:00', timeZone: 'America/Los_Angeles' }, 'project'),
   dataPolicy: { ...NO_TRAINING, trainsOnFreeInputs: 'yes', trainsOnPaidInputs: 'no' },
   models: [
-    {
-      id: 'gemini-2.0-flash',
-      kind: 'chat',
-      free: true,
-      contextWindow: 1048576,
-      limits: { rpm: 15, rpd: 1500 },
-    },
-    { id: 'gemini-2.5-flash', kind: 'chat', free: true, limits: { rpm: 10, rpd: 20 } },
+    chat('gemini-2.0-flash', true, { contextWindow: 1048576, limits: { rpm: 15, rpd: 1500 } }),
+    chat('gemini-2.5-flash', true, { limits: { rpm: 10, rpd: 20 } }),
   ],
 });
 
-export const OPENROUTER = provider({
-  id: 'openrouter',
-  name: 'OpenRouter',
+export const OPENROUTER = provider('openrouter', 'OpenRouter', {
   headerDialect: 'openrouter',
-  freeTier: {
-    description: 'free',
-    reset: { kind: 'daily', time: '00:00', timeZone: 'UTC' },
-    scope: 'account',
-  },
-  dataPolicy: { ...NO_TRAINING, trainsOnFreeInputs: 'unknown', trainsOnPaidInputs: 'unknown' },
+  ...freeTrainingUnknown({ kind: 'daily', time: '00:00', timeZone: 'UTC' }, 'account'),
   models: [
-    {
-      id: 'meta-llama/llama-3.3-70b-instruct:free',
-      kind: 'chat',
-      free: true,
-      limits: { rpm: 20, rpd: 50 },
-    },
-    { id: 'qwen/qwen3-coder:free', kind: 'chat', free: true, limits: { rpm: 20, rpd: 50 } },
-    { id: 'openai/gpt-4o-mini', kind: 'chat', free: false, contextWindow: 128000 },
+    chat('meta-llama/llama-3.3-70b-instruct:free', true, { limits: { rpm: 20, rpd: 50 } }),
+    chat('qwen/qwen3-coder:free', true, { limits: { rpm: 20, rpd: 50 } }),
+    chat('openai/gpt-4o-mini', false, { contextWindow: 128000 }),
   ],
 });
 
-export const CEREBRAS = provider({
-  id: 'cerebras',
-  name: 'Cerebras',
+export const CEREBRAS = provider('cerebras', 'Cerebras', {
   headerDialect: 'cerebras',
-  freeTier: { description: 'free', reset: { kind: 'rolling' }, scope: 'org' },
-  dataPolicy: { ...NO_TRAINING, trainsOnFreeInputs: 'unknown', trainsOnPaidInputs: 'unknown' },
+  ...freeTrainingUnknown({ kind: 'rolling' }, 'org'),
   models: [
-    {
-      id: 'llama3.1-8b',
-      kind: 'chat',
-      free: true,
-      contextWindow: 8192,
-      limits: { rpm: 30, rpd: 14400, tpm: 60000 },
-    },
+    chat('llama3.1-8b', true, { contextWindow: 8192, limits: { rpm: 30, rpd: 14400, tpm: 60000 } }),
   ],
 });
 
-export const MISTRAL = provider({
-  id: 'mistral',
-  name: 'Mistral',
+export const MISTRAL = provider('mistral', 'Mistral', {
   headerDialect: 'mistral',
-  freeTier: { description: 'free', reset: { kind: 'monthly' }, scope: 'org' },
+  freeTier: freeTier({ kind: 'monthly' }, 'org'),
   dataPolicy: { ...NO_TRAINING, trainsOnFreeInputs: 'opt-out', trainsOnPaidInputs: 'no' },
-  models: [{ id: 'mistral-small-latest', kind: 'chat', free: true }],
+  models: [chat('mistral-small-latest', true)],
 });
 
-export const OPENAI = provider({
-  id: 'openai',
-  name: 'OpenAI',
+export const OPENAI = provider('openai', 'OpenAI', {
   headerDialect: 'openai',
   models: [
-    { id: 'gpt-4o-mini', kind: 'chat', free: false, contextWindow: 128000 },
-    { id: 'gpt-4.1-mini', kind: 'chat', free: false, contextWindow: 1047576 },
+    chat('gpt-4o-mini', false, { contextWindow: 128000 }),
+    chat('gpt-4.1-mini', false, { contextWindow: 1047576 }),
   ],
 });
 
-export const ANTHROPIC = provider({
-  id: 'anthropic',
-  name: 'Anthropic',
+export const ANTHROPIC = provider('anthropic', 'Anthropic', {
   format: 'anthropic',
   auth: 'x-api-key',
   headerDialect: 'anthropic',
-  models: [{ id: 'claude-haiku-4-5', kind: 'chat', free: false, contextWindow: 200000 }],
+  models: [chat('claude-haiku-4-5', false, { contextWindow: 200000 })],
 });
 
-export const TOGETHER = provider({
-  id: 'together',
-  name: 'Together',
+export const TOGETHER = provider('together', 'Together', {
   headerDialect: 'together',
-  models: [{ id: 'meta-llama/Llama-3.3-70B-Instruct-Turbo', kind: 'chat', free: false }],
+  models: [chat('meta-llama/Llama-3.3-70B-Instruct-Turbo', false)],
 });
 
-export const GITHUB = provider({
-  id: 'github-models',
-  name: 'GitHub Models',
+export const GITHUB = provider('github-models', 'GitHub Models', {
   headerDialect: 'github',
-  freeTier: { description: 'free', reset: { kind: 'unknown' }, scope: 'account' },
-  dataPolicy: { ...NO_TRAINING, trainsOnFreeInputs: 'unknown', trainsOnPaidInputs: 'unknown' },
+  ...freeTrainingUnknown({ kind: 'unknown' }, 'account'),
   models: [
-    {
-      id: 'openai/gpt-4o-mini',
-      kind: 'chat',
-      free: true,
+    chat('openai/gpt-4o-mini', true, {
       limits: { rpm: 15, rpd: 150, concurrency: 2, inputTokensPerRequest: 8000 },
-    },
-    { id: 'openai/gpt-4o', kind: 'chat', free: true, limits: { rpm: 10, rpd: 50, concurrency: 2 } },
+    }),
+    chat('openai/gpt-4o', true, { limits: { rpm: 10, rpd: 50, concurrency: 2 } }),
   ],
 });
 
-export const OLLAMA = provider({
-  id: 'ollama',
-  name: 'Ollama',
+export const OLLAMA = provider('ollama', 'Ollama', {
   baseUrl: 'http://localhost:11434/v1',
   auth: 'none',
   local: true,
@@ -173,19 +156,11 @@ export const OLLAMA = provider({
     zeroDataRetention: 'available',
     jurisdiction: 'local',
   },
-  models: [{ id: 'qwen2.5-coder:7b', kind: 'chat', free: true, contextWindow: 32768 }],
+  models: [chat('qwen2.5-coder:7b', true, { contextWindow: 32768 })],
 });
 
-export const CUSTOM_UNKNOWN = provider({
-  id: 'custom-llm',
-  name: 'Custom',
-  dataPolicy: {
-    trainsOnFreeInputs: 'unknown',
-    trainsOnPaidInputs: 'unknown',
-    retention: 'unknown',
-    zeroDataRetention: 'unknown',
-    jurisdiction: 'unknown',
-  },
+export const CUSTOM_UNKNOWN = provider('custom-llm', 'Custom', {
+  dataPolicy: UNKNOWN_DATA_POLICY,
   models: [],
   custom: true,
 });

@@ -41,7 +41,23 @@ import {
 } from './fixtures.ts';
 
 const SMALL: Demand = { inputTokens: 10, outputTokens: 0 };
+
+/** The state once one response's rate-limit headers are seen, with nothing counted before. */
+function reported(t: LimiterTarget, record: Record<string, string>): LimiterState {
+  return observeHeaders(EMPTY_LIMITER_STATE, t, headers(record), T0);
+}
 const OK_200 = { status: 200 };
+
+/** Refused when asked at `asked` (for `refusal.reason`, if given), admitted from its retryAt on. */
+function expectRefusedUntil(
+  state: LimiterState,
+  t: LimiterTarget,
+  asked: number,
+  refusal: { reason?: string; retryAt: number },
+): void {
+  expect(admit(state, t, SMALL, asked)).toMatchObject({ ok: false, ...refusal });
+  expect(admit(state, t, SMALL, refusal.retryAt).ok).toBe(true);
+}
 
 function ok(result: AdmitResult): { state: LimiterState; ticket: Ticket } {
   if (!result.ok) throw new Error(`expected admission, got ${result.reason}: ${result.message}`);
@@ -156,36 +172,34 @@ describe('admission: seeded from the catalog, counted locally', () => {
 describe('usage corrects the token estimate', () => {
   const groq = target(GROQ, 'llama-3.1-8b-instant');
   const big: Demand = { inputTokens: 2000, outputTokens: 1000 };
+  const answered = (
+    state: LimiterState,
+    ticket: Ticket,
+    usage: { tokensIn: number; tokensOut: number },
+    now: number,
+  ) => release(state, groq, ticket, { status: 200, usage }, now);
 
   it('actual usage below the estimate gives the difference back', () => {
     const first = take(EMPTY_LIMITER_STATE, groq, 2, T0, big);
     expect(admit(first.state, groq, big, T0 + 1).ok).toBe(false);
-    let state = release(
+    let state = answered(
       first.state,
-      groq,
       first.tickets[0] as Ticket,
-      { status: 200, usage: { tokensIn: 500, tokensOut: 100 } },
+      { tokensIn: 500, tokensOut: 100 },
       T0 + 2,
     );
     // 600 + 3000 charged; another 3000 would make 6600 of 6000.
     expect(admit(state, groq, big, T0 + 3).ok).toBe(false);
-    state = release(
-      state,
-      groq,
-      first.tickets[1] as Ticket,
-      { status: 200, usage: { tokensIn: 500, tokensOut: 100 } },
-      T0 + 4,
-    );
+    state = answered(state, first.tickets[1] as Ticket, { tokensIn: 500, tokensOut: 100 }, T0 + 4);
     expect(admit(state, groq, big, T0 + 5).ok).toBe(true);
   });
 
   it('usage above the estimate is charged as debt', () => {
     const first = take(EMPTY_LIMITER_STATE, groq, 1, T0, { inputTokens: 100, outputTokens: 0 });
-    const state = release(
+    const state = answered(
       first.state,
-      groq,
       first.tickets[0] as Ticket,
-      { status: 200, usage: { tokensIn: 5000, tokensOut: 900 } },
+      { tokensIn: 5000, tokensOut: 900 },
       T0 + 1,
     );
     expect(windowOf(state, groq, 'tpm', T0 + 1).remaining).toBe(100);
@@ -209,19 +223,14 @@ describe('usage corrects the token estimate', () => {
 describe('headers correct the local count, per dialect', () => {
   it('openai: a paid key learns its limits from the six headers', () => {
     const t = target(OPENAI, 'gpt-4o-mini', 'paid1', 'paid');
-    const state = observeHeaders(
-      EMPTY_LIMITER_STATE,
-      t,
-      headers({
-        'x-ratelimit-limit-requests': '500',
-        'x-ratelimit-remaining-requests': '499',
-        'x-ratelimit-reset-requests': '120ms',
-        'x-ratelimit-limit-tokens': '200000',
-        'x-ratelimit-remaining-tokens': '199000',
-        'x-ratelimit-reset-tokens': '300ms',
-      }),
-      T0,
-    );
+    const state = reported(t, {
+      'x-ratelimit-limit-requests': '500',
+      'x-ratelimit-remaining-requests': '499',
+      'x-ratelimit-reset-requests': '120ms',
+      'x-ratelimit-limit-tokens': '200000',
+      'x-ratelimit-remaining-tokens': '199000',
+      'x-ratelimit-reset-tokens': '300ms',
+    });
     expect(windowOf(state, t, 'rpm', T0)).toMatchObject({
       limit: 500,
       remaining: 499,
@@ -253,8 +262,7 @@ describe('headers correct the local count, per dialect', () => {
       T0 + 100,
     );
     state = take(state, t, 10, T0 + 200).state;
-    expect(admit(state, t, SMALL, T0 + 200)).toMatchObject({ ok: false, retryAt: T0 + 5100 });
-    expect(admit(state, t, SMALL, T0 + 5100).ok).toBe(true);
+    expectRefusedUntil(state, t, T0 + 200, { retryAt: T0 + 5100 });
     // A later report without a reset keeps the provider's word that the window was full again.
     const later = observeHeaders(
       state,
@@ -310,39 +318,24 @@ describe('headers correct the local count, per dialect', () => {
 
   it('anthropic: RFC 3339 resets', () => {
     const t = target(ANTHROPIC, 'claude-haiku-4-5', 'ant', 'paid');
-    const state = observeHeaders(
-      EMPTY_LIMITER_STATE,
-      t,
-      headers({
-        'anthropic-ratelimit-requests-limit': '50',
-        'anthropic-ratelimit-requests-remaining': '0',
-        'anthropic-ratelimit-requests-reset': '2026-03-10T12:00:30Z',
-      }),
-      T0,
-    );
-    expect(admit(state, t, SMALL, T0 + 1)).toMatchObject({
-      ok: false,
-      reason: 'window',
-      retryAt: T0 + 30_000,
+    const state = reported(t, {
+      'anthropic-ratelimit-requests-limit': '50',
+      'anthropic-ratelimit-requests-remaining': '0',
+      'anthropic-ratelimit-requests-reset': '2026-03-10T12:00:30Z',
     });
-    expect(admit(state, t, SMALL, T0 + 30_000).ok).toBe(true);
+    expectRefusedUntil(state, t, T0 + 1, { reason: 'window', retryAt: T0 + 30_000 });
   });
 
   it('cerebras: float-second resets on a rolling day and a minute', () => {
     const t = target(CEREBRAS, 'llama3.1-8b');
-    const state = observeHeaders(
-      EMPTY_LIMITER_STATE,
-      t,
-      headers({
-        'x-ratelimit-limit-requests-day': '14400',
-        'x-ratelimit-remaining-requests-day': '100',
-        'x-ratelimit-reset-requests-day': '33011.38',
-        'x-ratelimit-limit-tokens-minute': '60000',
-        'x-ratelimit-remaining-tokens-minute': '0',
-        'x-ratelimit-reset-tokens-minute': '10.5',
-      }),
-      T0,
-    );
+    const state = reported(t, {
+      'x-ratelimit-limit-requests-day': '14400',
+      'x-ratelimit-remaining-requests-day': '100',
+      'x-ratelimit-reset-requests-day': '33011.38',
+      'x-ratelimit-limit-tokens-minute': '60000',
+      'x-ratelimit-remaining-tokens-minute': '0',
+      'x-ratelimit-reset-tokens-minute': '10.5',
+    });
     expect(windowOf(state, t, 'rpd', T0)).toMatchObject({
       limit: 14400,
       remaining: 100,
@@ -355,16 +348,11 @@ describe('headers correct the local count, per dialect', () => {
   it('openrouter: a 429’s headers fill the account pool that every free model shares', () => {
     const a = target(OPENROUTER, 'meta-llama/llama-3.3-70b-instruct:free');
     const b = target(OPENROUTER, 'qwen/qwen3-coder:free');
-    const state = observeHeaders(
-      EMPTY_LIMITER_STATE,
-      a,
-      headers({
-        'x-ratelimit-limit': '20',
-        'x-ratelimit-remaining': '0',
-        'x-ratelimit-reset': String(T0 + 40_000),
-      }),
-      T0,
-    );
+    const state = reported(a, {
+      'x-ratelimit-limit': '20',
+      'x-ratelimit-remaining': '0',
+      'x-ratelimit-reset': String(T0 + 40_000),
+    });
     expect(poolIdOf(a)).toBe(poolIdOf(b));
     expect(admit(state, b, SMALL, T0 + 1)).toMatchObject({ ok: false, retryAt: T0 + 40_000 });
     // The paid model on the same key counts on its own.
@@ -373,39 +361,27 @@ describe('headers correct the local count, per dialect', () => {
 
   it('mistral: remaining without a reset refills at the window’s rate', () => {
     const t = target(MISTRAL, 'mistral-small-latest');
-    const state = observeHeaders(
-      EMPTY_LIMITER_STATE,
-      t,
-      headers({ 'x-ratelimit-limit-req-minute': '60', 'x-ratelimit-remaining-req-minute': '0' }),
-      T0,
-    );
+    const state = reported(t, {
+      'x-ratelimit-limit-req-minute': '60',
+      'x-ratelimit-remaining-req-minute': '0',
+    });
     expect(admit(state, t, SMALL, T0)).toMatchObject({ ok: false, retryAt: T0 + 1000 });
   });
 
   it('together: a per-second window', () => {
     const t = target(TOGETHER, 'meta-llama/Llama-3.3-70B-Instruct-Turbo', 'tk', 'paid');
-    const state = observeHeaders(
-      EMPTY_LIMITER_STATE,
-      t,
-      headers({
-        'x-ratelimit-limit': '10',
-        'x-ratelimit-remaining': '0',
-        'x-ratelimit-reset': '0.5',
-      }),
-      T0,
-    );
+    const state = reported(t, {
+      'x-ratelimit-limit': '10',
+      'x-ratelimit-remaining': '0',
+      'x-ratelimit-reset': '0.5',
+    });
     expect(admit(state, t, SMALL, T0 + 1)).toMatchObject({ ok: false, retryAt: T0 + 500 });
     expect(windowOf(state, t, 'rps', T0).limit).toBe(10);
   });
 
   it('headers in an unknown dialect or garbage change nothing', () => {
     const t = target(GEMINI, 'gemini-2.0-flash');
-    const state = observeHeaders(
-      EMPTY_LIMITER_STATE,
-      t,
-      headers({ 'x-ratelimit-remaining': 'lots' }),
-      T0,
-    );
+    const state = reported(t, { 'x-ratelimit-remaining': 'lots' });
     expect(state).toBe(EMPTY_LIMITER_STATE);
   });
 });
@@ -476,12 +452,7 @@ describe('failures: cooling, parking, invalid keys', () => {
       state: 'cooling',
       until: T0 + 17_100,
     });
-    expect(admit(after, t, SMALL, T0 + 200)).toMatchObject({
-      ok: false,
-      reason: 'cooling',
-      retryAt: T0 + 17_100,
-    });
-    expect(admit(after, t, SMALL, T0 + 17_100).ok).toBe(true);
+    expectRefusedUntil(after, t, T0 + 200, { reason: 'cooling', retryAt: T0 + 17_100 });
   });
 
   it('a Gemini PerDay 429 parks that model until midnight Pacific; other models go on', () => {

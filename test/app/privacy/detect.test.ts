@@ -17,6 +17,16 @@ const KEYS = {
 
 const PRIVATE_KEY = `-----BEGIN ${'OPENSSH'} PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ\n-----END ${'OPENSSH'} PRIVATE KEY-----`;
 
+/** Each text is found sensitive for exactly these kinds. */
+function expectKinds(texts: readonly string[], kinds: readonly string[]): void {
+  for (const text of texts) expect(detectSensitive(text).kinds, text).toEqual(kinds);
+}
+
+/** No text is found sensitive. */
+function expectClean(texts: readonly string[]): void {
+  for (const text of texts) expect(detectSensitive(text).sensitive, text).toBe(false);
+}
+
 describe('detectSensitive', () => {
   for (const [kind, key] of Object.entries(KEYS)) {
     it(`finds ${kind} and never returns it`, () => {
@@ -34,18 +44,21 @@ describe('detectSensitive', () => {
   });
 
   it('.env lines that assign a secret-named variable', () => {
-    expect(
-      detectSensitive('DATABASE_URL=postgres://x\nDB_PASSWORD=hunter2hunter2\n').kinds,
-    ).toEqual(['env-secret']);
-    expect(detectSensitive('export STRIPE_SECRET_KEY="rk_live_51abcdefgh"').kinds).toEqual([
-      'env-secret',
-    ]);
+    expectKinds(
+      [
+        'DATABASE_URL=postgres://x\nDB_PASSWORD=hunter2hunter2\n',
+        'export STRIPE_SECRET_KEY="rk_live_51abcdefgh"',
+      ],
+      ['env-secret'],
+    );
     // Not secret-named, a placeholder, too short, or not at the start of a line.
-    expect(detectSensitive('NODE_ENV=production\nLOG_LEVEL=debugging').sensitive).toBe(false);
-    expect(detectSensitive('API_KEY=your-api-key-here').sensitive).toBe(false);
-    expect(detectSensitive('API_KEY=<your key>\nTOKEN=${GITHUB_TOKEN}').sensitive).toBe(false);
-    expect(detectSensitive('API_KEY=abc').sensitive).toBe(false);
-    expect(detectSensitive('const x = "MONKEY_COUNT=12345678"').sensitive).toBe(false);
+    expectClean([
+      'NODE_ENV=production\nLOG_LEVEL=debugging',
+      'API_KEY=your-api-key-here',
+      'API_KEY=<your key>\nTOKEN=${GITHUB_TOKEN}',
+      'API_KEY=abc',
+      'const x = "MONKEY_COUNT=12345678"',
+    ]);
   });
 
   it('e-mail addresses', () => {
@@ -55,38 +68,42 @@ describe('detectSensitive', () => {
   });
 
   it('phone numbers, conservatively', () => {
-    expect(detectSensitive('call +1 (415) 555-0123').kinds).toEqual(['phone']);
-    expect(detectSensitive('call +44 20 7946 0958').kinds).toEqual(['phone']);
-    expect(detectSensitive('call (415) 555-0123').kinds).toEqual(['phone']);
-    expect(detectSensitive('call 415-555-0123').kinds).toEqual(['phone']);
-    for (const text of [
+    expectKinds(
+      [
+        'call +1 (415) 555-0123',
+        'call +44 20 7946 0958',
+        'call (415) 555-0123',
+        'call 415-555-0123',
+      ],
+      ['phone'],
+    );
+    expectClean([
       'version 1.2.3',
       '2026-04-28 12:00:00',
       'ids 1234567890 and 3.14159265',
       '+1',
       'port 8080-8090',
-    ]) {
-      expect(detectSensitive(text).sensitive, text).toBe(false);
-    }
+    ]);
   });
 
   it('a secret-named assignment anywhere on a line: password=, PGPASSWORD=, "client_secret": …', () => {
-    for (const text of [
-      'curl -d "user=bob&password=Hunt3r-2-go" https://example.com',
-      'PGPASSWORD=s3cr3t!Pass psql -h db',
-      'run it with DB_PASS=x9Yz!k2q&debug=1',
-      '{"client_secret": "c5-abc.def-123"}',
-      'auth_token: 9f8e7d6c5b4a',
-    ])
-      expect(detectSensitive(text).kinds, text).toEqual(['env-secret']);
-    for (const text of [
+    expectKinds(
+      [
+        'curl -d "user=bob&password=Hunt3r-2-go" https://example.com',
+        'PGPASSWORD=s3cr3t!Pass psql -h db',
+        'run it with DB_PASS=x9Yz!k2q&debug=1',
+        '{"client_secret": "c5-abc.def-123"}',
+        'auth_token: 9f8e7d6c5b4a',
+      ],
+      ['env-secret'],
+    );
+    expectClean([
       'password: string;',
       'const token = getToken();',
       'password=${PASSWORD}',
       'set password=changeme',
       'the secret: sauce',
-    ])
-      expect(detectSensitive(text).sensitive, text).toBe(false);
+    ]);
   });
 
   it('ordinary code and prose are not sensitive', () => {

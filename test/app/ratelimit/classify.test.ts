@@ -13,6 +13,8 @@ import {
   GEMINI_LIMIT_ZERO,
   GEMINI_PER_DAY,
   GEMINI_PER_MINUTE,
+  MISTRAL_RATE_LIMITED,
+  openAiError,
   OPENROUTER_FREE_DAILY,
 } from './fixtures.ts';
 
@@ -34,9 +36,6 @@ function classify(partial: Partial<FailureInput> & Pick<FailureInput, 'status'>)
 }
 
 const h = (record: Record<string, string>) => headerLookupFromRecord(record);
-const openAiError = (code: string, message = 'error', type = code) => ({
-  error: { message, type, param: null, code },
-});
 
 describe('transient: 429 rate limits take the provider at its word', () => {
   it('retry-after (seconds) sets the cooldown exactly', () => {
@@ -143,13 +142,7 @@ describe('transient: 429 rate limits take the provider at its word', () => {
     const mistral = classify({
       status: 429,
       dialect: 'mistral',
-      body: {
-        object: 'error',
-        message: 'Requests rate limit exceeded',
-        type: 'rate_limited',
-        param: null,
-        code: '1300',
-      },
+      body: MISTRAL_RATE_LIMITED,
     });
     expect(mistral).toMatchObject({
       class: 'transient',

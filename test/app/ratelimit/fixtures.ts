@@ -98,3 +98,17 @@ export const OPENROUTER_FREE_DAILY = {
   },
   user_id: 'user_2abc',
 };
+
+/** Mistral 429 for too many requests: a top-level error object. */
+export const MISTRAL_RATE_LIMITED = {
+  object: 'error',
+  message: 'Requests rate limit exceeded',
+  type: 'rate_limited',
+  param: null,
+  code: '1300',
+};
+
+/** An OpenAI-shaped error body (OpenAI, Groq and most compatible vendors). */
+export function openAiError(code: string, message = 'error', type = code) {
+  return { error: { message, type, param: null, code } };
+}

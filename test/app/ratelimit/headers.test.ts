@@ -5,6 +5,7 @@ import {
   headerLookupFromRecord,
   parseRateLimitHeaders,
   parseRetryAfterMs,
+  type HeaderDialect,
   type HeaderLookup,
   type RateLimitObservation,
 } from '../../../app/ratelimit/headers.ts';
@@ -117,51 +118,134 @@ describe('retry-after, read the Stainless way', () => {
 });
 
 describe('parseRateLimitHeaders by dialect', () => {
-  it('openai: requests per minute and tokens per minute, duration resets', () => {
-    const h = lookup({
-      'x-ratelimit-limit-requests': '60',
-      'x-ratelimit-limit-tokens': '150000',
-      'x-ratelimit-remaining-requests': '59',
-      'x-ratelimit-remaining-tokens': '149984',
-      'x-ratelimit-reset-requests': '1s',
-      'x-ratelimit-reset-tokens': '6m0s',
-    });
-    expect(parseRateLimitHeaders('openai', h, NOW)).toEqual({
+  it.each<{
+    title: string;
+    dialect: HeaderDialect;
+    headers: Record<string, string>;
+    windows: RateLimitObservation['windows'];
+  }>([
+    {
+      title: 'openai: requests per minute and tokens per minute, duration resets',
+      dialect: 'openai',
+      headers: {
+        'x-ratelimit-limit-requests': '60',
+        'x-ratelimit-limit-tokens': '150000',
+        'x-ratelimit-remaining-requests': '59',
+        'x-ratelimit-remaining-tokens': '149984',
+        'x-ratelimit-reset-requests': '1s',
+        'x-ratelimit-reset-tokens': '6m0s',
+      },
       windows: [
         { window: 'rpm', limit: 60, remaining: 59, resetAt: NOW + 1000 },
         { window: 'tpm', limit: 150000, remaining: 149984, resetAt: NOW + 360_000 },
       ],
-    });
-  });
-
-  it('openai: the *_usage_based token headers fill in when the plain ones are missing', () => {
-    const h = lookup({
-      'x-ratelimit-limit-requests': '5000',
-      'x-ratelimit-remaining-requests': '4999',
-      'x-ratelimit-reset-requests': '12ms',
-      'x-ratelimit-limit-tokens_usage_based': '160000',
-      'x-ratelimit-remaining-tokens_usage_based': '158866',
-      'x-ratelimit-reset-tokens_usage_based': '425ms',
-    });
-    expect(parseRateLimitHeaders('openai', h, NOW).windows).toEqual([
-      { window: 'rpm', limit: 5000, remaining: 4999, resetAt: NOW + 12 },
-      { window: 'tpm', limit: 160000, remaining: 158866, resetAt: NOW + 425 },
-    ]);
-  });
-
-  it('groq: the same names, but the requests window is per day', () => {
-    const h = lookup({
-      'x-ratelimit-limit-requests': '14400',
-      'x-ratelimit-limit-tokens': '18000',
-      'x-ratelimit-remaining-requests': '14370',
-      'x-ratelimit-remaining-tokens': '17997',
-      'x-ratelimit-reset-requests': '2m59.56s',
-      'x-ratelimit-reset-tokens': '7.66s',
-    });
-    expect(parseRateLimitHeaders('groq', h, NOW).windows).toEqual([
-      { window: 'rpd', limit: 14400, remaining: 14370, resetAt: NOW + 179_560 },
-      { window: 'tpm', limit: 18000, remaining: 17997, resetAt: NOW + 7660 },
-    ]);
+    },
+    {
+      title: 'openai: the *_usage_based token headers fill in when the plain ones are missing',
+      dialect: 'openai',
+      headers: {
+        'x-ratelimit-limit-requests': '5000',
+        'x-ratelimit-remaining-requests': '4999',
+        'x-ratelimit-reset-requests': '12ms',
+        'x-ratelimit-limit-tokens_usage_based': '160000',
+        'x-ratelimit-remaining-tokens_usage_based': '158866',
+        'x-ratelimit-reset-tokens_usage_based': '425ms',
+      },
+      windows: [
+        { window: 'rpm', limit: 5000, remaining: 4999, resetAt: NOW + 12 },
+        { window: 'tpm', limit: 160000, remaining: 158866, resetAt: NOW + 425 },
+      ],
+    },
+    {
+      title: 'groq: the same names, but the requests window is per day',
+      dialect: 'groq',
+      headers: {
+        'x-ratelimit-limit-requests': '14400',
+        'x-ratelimit-limit-tokens': '18000',
+        'x-ratelimit-remaining-requests': '14370',
+        'x-ratelimit-remaining-tokens': '17997',
+        'x-ratelimit-reset-requests': '2m59.56s',
+        'x-ratelimit-reset-tokens': '7.66s',
+      },
+      windows: [
+        { window: 'rpd', limit: 14400, remaining: 14370, resetAt: NOW + 179_560 },
+        { window: 'tpm', limit: 18000, remaining: 17997, resetAt: NOW + 7660 },
+      ],
+    },
+    {
+      title: 'together: requests and tokens per second',
+      dialect: 'together',
+      headers: {
+        'x-ratelimit-limit': '10',
+        'x-ratelimit-remaining': '9',
+        'x-ratelimit-reset': '1',
+        'x-tokenlimit-limit': '3333',
+        'x-tokenlimit-remaining': '3000',
+        'x-ratelimit-limit-dynamic': '12',
+      },
+      windows: [
+        { window: 'rps', limit: 10, remaining: 9, resetAt: NOW + 1000 },
+        { window: 'tps', limit: 3333, remaining: 3000 },
+      ],
+    },
+    {
+      title: 'mistral: current per-minute request and token headers',
+      dialect: 'mistral',
+      headers: {
+        'x-ratelimit-limit-req-minute': '60',
+        'x-ratelimit-remaining-req-minute': '59',
+        'x-ratelimit-limit-tokens-minute': '500000',
+        'x-ratelimit-remaining-tokens-minute': '499000',
+        'x-ratelimit-tokens-query-cost': '1000',
+      },
+      windows: [
+        { window: 'rpm', limit: 60, remaining: 59 },
+        { window: 'tpm', limit: 500000, remaining: 499000 },
+      ],
+    },
+    {
+      title: 'mistral: the older ratelimitbysize family, per minute and per month',
+      dialect: 'mistral',
+      headers: {
+        'ratelimitbysize-limit': '500000',
+        'ratelimitbysize-remaining': '499000',
+        'ratelimitbysize-reset': '34',
+        'ratelimitbysize-query-cost': '1000',
+        'x-ratelimitbysize-limit-month': '1000000000',
+        'x-ratelimitbysize-remaining-month': '999000000',
+      },
+      windows: [
+        { window: 'tpm', limit: 500000, remaining: 499000, resetAt: NOW + 34_000 },
+        { window: 'tpmonth', limit: 1_000_000_000, remaining: 999_000_000 },
+      ],
+    },
+    {
+      title: 'fireworks: adaptive prompt and generated limits, tokens per second turned per minute',
+      dialect: 'fireworks',
+      headers: {
+        'X-Ratelimit-Limit-Tokens-Prompt': '60000',
+        'X-Ratelimit-Limit-Tokens-Generated': '600',
+      },
+      windows: [
+        { window: 'itpm', limit: 3_600_000 },
+        { window: 'otpm', limit: 36_000 },
+      ],
+    },
+    {
+      title: 'garbage values are dropped field by field, keeping the good ones',
+      dialect: 'openai',
+      headers: {
+        'x-ratelimit-limit-requests': 'lots',
+        'x-ratelimit-remaining-requests': '59',
+        'x-ratelimit-reset-requests': 'tomorrow',
+        'x-ratelimit-limit-tokens': '-4',
+        'x-ratelimit-remaining-tokens': 'NaN',
+        'x-ratelimit-reset-tokens': '1e400s',
+      },
+      windows: [{ window: 'rpm', remaining: 59 }],
+    },
+  ])('$title', ({ dialect, headers, windows }) => {
+    expect(parseRateLimitHeaders(dialect, lookup(headers), NOW)).toEqual({ windows });
   });
 
   it('anthropic: four windows with RFC 3339 resets (tidyllm fixture)', () => {
@@ -230,61 +314,6 @@ describe('parseRateLimitHeaders by dialect', () => {
     ]);
   });
 
-  it('together: requests and tokens per second', () => {
-    const h = lookup({
-      'x-ratelimit-limit': '10',
-      'x-ratelimit-remaining': '9',
-      'x-ratelimit-reset': '1',
-      'x-tokenlimit-limit': '3333',
-      'x-tokenlimit-remaining': '3000',
-      'x-ratelimit-limit-dynamic': '12',
-    });
-    expect(parseRateLimitHeaders('together', h, NOW).windows).toEqual([
-      { window: 'rps', limit: 10, remaining: 9, resetAt: NOW + 1000 },
-      { window: 'tps', limit: 3333, remaining: 3000 },
-    ]);
-  });
-
-  it('mistral: current per-minute request and token headers', () => {
-    const h = lookup({
-      'x-ratelimit-limit-req-minute': '60',
-      'x-ratelimit-remaining-req-minute': '59',
-      'x-ratelimit-limit-tokens-minute': '500000',
-      'x-ratelimit-remaining-tokens-minute': '499000',
-      'x-ratelimit-tokens-query-cost': '1000',
-    });
-    expect(parseRateLimitHeaders('mistral', h, NOW).windows).toEqual([
-      { window: 'rpm', limit: 60, remaining: 59 },
-      { window: 'tpm', limit: 500000, remaining: 499000 },
-    ]);
-  });
-
-  it('mistral: the older ratelimitbysize family, per minute and per month', () => {
-    const h = lookup({
-      'ratelimitbysize-limit': '500000',
-      'ratelimitbysize-remaining': '499000',
-      'ratelimitbysize-reset': '34',
-      'ratelimitbysize-query-cost': '1000',
-      'x-ratelimitbysize-limit-month': '1000000000',
-      'x-ratelimitbysize-remaining-month': '999000000',
-    });
-    expect(parseRateLimitHeaders('mistral', h, NOW).windows).toEqual([
-      { window: 'tpm', limit: 500000, remaining: 499000, resetAt: NOW + 34_000 },
-      { window: 'tpmonth', limit: 1_000_000_000, remaining: 999_000_000 },
-    ]);
-  });
-
-  it('fireworks: adaptive prompt and generated limits, tokens per second turned per minute', () => {
-    const h = lookup({
-      'X-Ratelimit-Limit-Tokens-Prompt': '60000',
-      'X-Ratelimit-Limit-Tokens-Generated': '600',
-    });
-    expect(parseRateLimitHeaders('fireworks', h, NOW).windows).toEqual([
-      { window: 'itpm', limit: 3_600_000 },
-      { window: 'otpm', limit: 36_000 },
-    ]);
-  });
-
   it('github: x-ratelimit-type names the spent window, retry-after says until when', () => {
     const daily = lookup({ 'x-ratelimit-type': 'UserByModelByDay', 'retry-after': '42567' });
     expect(parseRateLimitHeaders('github', daily, NOW)).toEqual({
@@ -312,20 +341,6 @@ describe('parseRateLimitHeaders by dialect', () => {
     for (const dialect of HEADER_DIALECTS) {
       expect(parseRateLimitHeaders(dialect, () => undefined, NOW)).toEqual({ windows: [] });
     }
-  });
-
-  it('garbage values are dropped field by field, keeping the good ones', () => {
-    const h = lookup({
-      'x-ratelimit-limit-requests': 'lots',
-      'x-ratelimit-remaining-requests': '59',
-      'x-ratelimit-reset-requests': 'tomorrow',
-      'x-ratelimit-limit-tokens': '-4',
-      'x-ratelimit-remaining-tokens': 'NaN',
-      'x-ratelimit-reset-tokens': '1e400s',
-    });
-    expect(parseRateLimitHeaders('openai', h, NOW).windows).toEqual([
-      { window: 'rpm', remaining: 59 },
-    ]);
   });
 
   it('a lookup that throws is treated as a missing header', () => {

@@ -224,19 +224,22 @@ describe('planRoute', () => {
       candidate(OPENROUTER, 'meta-llama/llama-3.3-70b-instruct:free'),
       candidate(OPENAI, 'gpt-4o-mini', 'oa', 'paid'),
     ];
-
-    it('cooling, parked and invalid targets are skipped with when they return', () => {
-      let limiter = applyFailure(
-        EMPTY_LIMITER_STATE,
+    /** The limiter once groq (the chain's first) is rate-limited until `until`. */
+    const groqCooling = (state: LimiterState, until: number) =>
+      applyFailure(
+        state,
         chain[0]!,
         {
           class: 'transient',
-          cooldownUntil: T0 + 20_000,
+          cooldownUntil: until,
           reason: 'Rate-limited by groq.',
           retryElsewhere: true,
         },
         T0,
       );
+
+    it('cooling, parked and invalid targets are skipped with when they return', () => {
+      let limiter = groqCooling(EMPTY_LIMITER_STATE, T0 + 20_000);
       limiter = applyFailure(
         limiter,
         chain[1]!,
@@ -271,17 +274,7 @@ describe('planRoute', () => {
     });
 
     it('a route that waits keeps a cooling target that returns within the wait, not one beyond it', () => {
-      const limiter = applyFailure(
-        EMPTY_LIMITER_STATE,
-        chain[0]!,
-        {
-          class: 'transient',
-          cooldownUntil: T0 + 1_000,
-          reason: 'Rate-limited by groq.',
-          retryElsewhere: true,
-        },
-        T0,
-      );
+      const limiter = groqCooling(EMPTY_LIMITER_STATE, T0 + 1_000);
       const waits = { mode: 'wait' as const, maxWaitMs: 2_000 };
       const kept = plan(chain, { limiter, route: route({ onLimit: waits }) });
       expect(kept.candidates[0]?.provider.id).toBe('groq');
