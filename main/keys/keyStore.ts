@@ -213,6 +213,11 @@ export class KeyStore {
     if (key) this.#statuses.mark(id, key.provider, status, reason);
   }
 
+  /** Whether traffic or a test set the key aside as invalid; asked after every answer, so no view is built. */
+  markedInvalid(id: string): boolean {
+    return this.#statuses.get(id)?.status === 'invalid';
+  }
+
   /** Every secret this store can hand out right now; the engine masks all of them. */
   heldSecrets(): string[] {
     return this.#secrets.held();

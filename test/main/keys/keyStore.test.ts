@@ -203,6 +203,25 @@ describe('KeyStore.resolveSecret', () => {
     await expect(store.resolveSecret('groq-1')).rejects.toMatchObject({ status: 404 });
   });
 
+  it('reads a variable once, and again after the config changes, even when a key moves to the keychain', async () => {
+    env.GROQ_API_KEY = GOOD;
+    const store = makeStore();
+    await store.add({ provider: 'groq', label: 'env', env: 'GROQ_API_KEY' });
+    expect(await store.resolveSecret('groq-1')).toBe(GOOD);
+    env.GROQ_API_KEY = OTHER;
+    expect(await store.resolveSecret('groq-1')).toBe(GOOD);
+    expect(store.heldSecrets()).toContain(GOOD);
+
+    // One hand edit: the same id now names a keychain secret.
+    keychain.items.set('key:groq-1', BAD);
+    await createConfigUpdater(config)((c) => ({
+      ...c,
+      keys: c.keys.map((k) => ({ ...k, secret: { keychain: true } })),
+    }));
+    expect(await store.resolveSecret('groq-1')).toBe(BAD);
+    expect(store.heldSecrets()).toEqual([BAD]);
+  });
+
   it('never reads a locked keychain as "no key"', async () => {
     const store = makeStore();
     await store.add({ provider: 'groq', label: 'a', secret: GOOD });
