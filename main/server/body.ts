@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import { IncomingMessage } from 'node:http';
 
 export type BodyResult =
   | { ok: true; value: unknown; bytes: number; raw: Buffer }
@@ -12,18 +12,30 @@ export type BodyResult =
 
 /**
  * How long a request body may take to arrive once its headers have, unless the server set
- * another bound for the request ({@link limitBodyTime}). Bodies come from local tools over
+ * another bound for its requests ({@link requestsWithBodyTime}). Bodies come from local tools over
  * loopback, where even the largest allowed body takes milliseconds; a minute leaves room for a
  * remote client on a slow link (--allow-remote) and still frees a socket that a stalled or
  * hostile client holds open.
  */
 export const BODY_TIMEOUT_MS = 60_000;
 
-const bodyTimeouts = new WeakMap<IncomingMessage, number>();
+/** A request that carries its server's bound on how long its body may take to arrive. */
+class TimedRequest extends IncomingMessage {
+  get bodyTimeoutMs(): number {
+    return BODY_TIMEOUT_MS;
+  }
+}
 
-/** The server's bound on how long this request's body may take to arrive. */
-export function limitBodyTime(req: IncomingMessage, ms: number): void {
-  bodyTimeouts.set(req, ms);
+/**
+ * The request class for a server (node:http's `IncomingMessage` option) whose bodies may take
+ * `ms`: the bound travels on the request itself, with nothing to look up or collect per request.
+ */
+export function requestsWithBodyTime(ms: number): typeof IncomingMessage {
+  return class extends TimedRequest {
+    override get bodyTimeoutMs(): number {
+      return ms;
+    }
+  };
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -101,7 +113,7 @@ export function readJsonBody(req: IncomingMessage, limit: number): Promise<BodyR
       return;
     }
     req.once('close', gone);
-    const timeoutMs = bodyTimeouts.get(req) ?? BODY_TIMEOUT_MS;
+    const timeoutMs = req instanceof TimedRequest ? req.bodyTimeoutMs : BODY_TIMEOUT_MS;
     deadline.timer = setTimeout(() => {
       if (done) return;
       done = true;
