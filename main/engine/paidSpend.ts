@@ -1,12 +1,19 @@
 import type { AttemptRecord, PaidSpendView } from '../../app/admin/types.ts';
 import { localMidnight } from '../../app/routing/budgetDay.ts';
 
+/** The local midnight after `midnight`: a day lasts 23 to 25 hours, so 26 hours on is in the next one. */
+function nextMidnight(midnight: number): number {
+  return localMidnight(midnight + 26 * 60 * 60 * 1000);
+}
+
 /**
  * What paid keys have cost each route today, kept in memory so the planner reads it per request
  * for free. Seeded from the request log at start, so a restart does not reset a budget.
  */
 export class PaidSpend {
   #day: number;
+  /** The next local midnight: until then, "today" is `#day` without asking the date again. */
+  #nextDay: number;
   #byRoute = new Map<string, number>();
   readonly #clock: () => number;
   readonly #isPaid: (keyId: string) => boolean;
@@ -19,11 +26,15 @@ export class PaidSpend {
     this.#clock = clock;
     this.#isPaid = isPaid;
     this.#day = localMidnight(clock());
+    this.#nextDay = nextMidnight(this.#day);
     for (const row of seed) if (isPaid(row.keyId)) this.#add(row.route, row.usd);
   }
 
   #rollover(): void {
-    const day = localMidnight(this.#clock());
+    const now = this.#clock();
+    if (now >= this.#day && now < this.#nextDay) return;
+    const day = localMidnight(now);
+    this.#nextDay = nextMidnight(day);
     if (day !== this.#day) {
       this.#day = day;
       this.#byRoute.clear();

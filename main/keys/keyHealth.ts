@@ -8,14 +8,14 @@ import type { KeyStore } from './keyStore.ts';
  * the mark.
  */
 export function recordKeyHealth(
-  keys: Pick<KeyStore, 'markStatus' | 'view'>,
+  keys: Pick<KeyStore, 'markStatus' | 'markedInvalid'>,
   attempts: readonly AttemptRecord[],
 ): void {
   for (const attempt of attempts) {
     if (attempt.keyId === null) continue;
     if (attempt.failureClass === 'key-invalid') {
       keys.markStatus(attempt.keyId, 'invalid', attempt.reason ?? undefined);
-    } else if (attempt.outcome === 'ok' && keys.view(attempt.keyId)?.status === 'invalid') {
+    } else if (attempt.outcome === 'ok' && keys.markedInvalid(attempt.keyId)) {
       keys.markStatus(attempt.keyId, 'ok');
     }
   }

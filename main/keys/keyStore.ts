@@ -223,6 +223,11 @@ export class KeyStore {
     if (key) this.#statuses.mark(id, key.provider, status, reason);
   }
 
+  /** Whether traffic or a test set the key aside as invalid; asked after every answer, so no view is built. */
+  markedInvalid(id: string): boolean {
+    return this.#statuses.get(id)?.status === 'invalid';
+  }
+
   importCandidates(dotenv?: Record<string, string>): ImportCandidate[] {
     return importCandidates(this.#importContext(), dotenv);
   }

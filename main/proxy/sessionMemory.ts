@@ -3,7 +3,7 @@
  * affinity.ts decides what to do with it). Bounded: at most `capacity` sessions, the least
  * recently used dropped first, and a session unheard of for `ttlMs` is forgotten.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { ServedBy } from '../../app/routing/affinity.ts';
 
 type Entry = { served: ServedBy; at: number };
@@ -22,14 +22,12 @@ export class SessionMemory {
     this.ttlMs = ttlMs;
   }
 
-  /** The session id: a short hash, so prompts and client ids are never held as they came. */
+  /**
+   * The session id: a short hash, so prompts and client ids are never held as they came. One
+   * call per request, so the one-shot `hash` (no Hash object to build and feed).
+   */
   static idOf(route: string, text: string): string {
-    return createHash('sha256')
-      .update(route)
-      .update('\0')
-      .update(text)
-      .digest('base64url')
-      .slice(0, 22);
+    return hash('sha256', `${route}\0${text}`, 'base64url').slice(0, 22);
   }
 
   get(session: string): ServedBy | undefined {

@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import { IncomingMessage } from 'node:http';
 
 export type BodyResult =
   | { ok: true; value: unknown; bytes: number; raw: Buffer }
@@ -12,18 +12,30 @@ export type BodyResult =
 
 /**
  * How long a request body may take to arrive once its headers have, unless the server set
- * another bound for the request ({@link limitBodyTime}). Bodies come from local tools over
+ * another bound for its requests ({@link requestsWithBodyTime}). Bodies come from local tools over
  * loopback, where even the largest allowed body takes milliseconds; a minute leaves room for a
  * remote client on a slow link (--allow-remote) and still frees a socket that a stalled or
  * hostile client holds open.
  */
 export const BODY_TIMEOUT_MS = 60_000;
 
-const bodyTimeouts = new WeakMap<IncomingMessage, number>();
+/** A request that carries its server's bound on how long its body may take to arrive. */
+class TimedRequest extends IncomingMessage {
+  get bodyTimeoutMs(): number {
+    return BODY_TIMEOUT_MS;
+  }
+}
 
-/** The server's bound on how long this request's body may take to arrive. */
-export function limitBodyTime(req: IncomingMessage, ms: number): void {
-  bodyTimeouts.set(req, ms);
+/**
+ * The request class for a server (node:http's `IncomingMessage` option) whose bodies may take
+ * `ms`: the bound travels on the request itself, with nothing to look up or collect per request.
+ */
+export function requestsWithBodyTime(ms: number): typeof IncomingMessage {
+  return class extends TimedRequest {
+    override get bodyTimeoutMs(): number {
+      return ms;
+    }
+  };
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -36,20 +48,21 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
  */
 export const MAX_JSON_DEPTH = 256;
 
-/** Whether JSON text nests arrays and objects deeper than `max`; strings are skipped, nothing is parsed. */
-export function nestsDeeperThan(text: string, max: number): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++;
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x5b || c === 0x7b) {
-      if (++depth > max) return true;
-    } else if (c === 0x5d || c === 0x7d) depth--;
+/**
+ * Whether a parsed JSON value nests arrays and objects deeper than `max`. Checked on the value
+ * rather than the text: JSON.parse is iterative in V8 and takes any depth, and this walk visits
+ * only arrays and objects (never the characters of a string, where most of a prompt is), at most
+ * `max` calls deep.
+ */
+export function nestsDeeperThan(value: unknown, max: number): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (max === 0) return true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (nestsDeeperThan(value[i], max - 1)) return true;
+    return false;
   }
+  for (const key in value)
+    if (nestsDeeperThan((value as Record<string, unknown>)[key], max - 1)) return true;
   return false;
 }
 
@@ -57,7 +70,7 @@ export function nestsDeeperThan(text: string, max: number): boolean {
  * Reads a JSON body with a hard size limit (checked on Content-Length and while streaming, so a
  * lying or chunked client cannot make us buffer more), a time limit (a body that has not fully
  * arrived within the bound is a 408 whose answer closes the connection), strict UTF-8, and one
- * JSON.parse.
+ * JSON.parse (then the depth bound on what it built).
  */
 export function readJsonBody(req: IncomingMessage, limit: number): Promise<BodyResult> {
   return new Promise((settle) => {
@@ -100,7 +113,7 @@ export function readJsonBody(req: IncomingMessage, limit: number): Promise<BodyR
       return;
     }
     req.once('close', gone);
-    const timeoutMs = bodyTimeouts.get(req) ?? BODY_TIMEOUT_MS;
+    const timeoutMs = req instanceof TimedRequest ? req.bodyTimeoutMs : BODY_TIMEOUT_MS;
     deadline.timer = setTimeout(() => {
       if (done) return;
       done = true;
@@ -148,7 +161,18 @@ export function readJsonBody(req: IncomingMessage, limit: number): Promise<BodyR
         resolve({ ok: false, status: 400, message: 'The request body is not valid UTF-8.' });
         return;
       }
-      if (nestsDeeperThan(text, MAX_JSON_DEPTH)) {
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch (err) {
+        resolve({
+          ok: false,
+          status: 400,
+          message: `The request body is not valid JSON: ${(err as Error).message}`,
+        });
+        return;
+      }
+      if (nestsDeeperThan(value, MAX_JSON_DEPTH)) {
         resolve({
           ok: false,
           status: 400,
@@ -156,15 +180,7 @@ export function readJsonBody(req: IncomingMessage, limit: number): Promise<BodyR
         });
         return;
       }
-      try {
-        resolve({ ok: true, value: JSON.parse(text), bytes: size, raw });
-      } catch (err) {
-        resolve({
-          ok: false,
-          status: 400,
-          message: `The request body is not valid JSON: ${(err as Error).message}`,
-        });
-      }
+      resolve({ ok: true, value, bytes: size, raw });
     });
   });
 }

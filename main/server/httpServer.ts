@@ -16,7 +16,7 @@ import {
   presentedAdminToken,
   presentedProxyKey,
 } from './guards.ts';
-import { BODY_TIMEOUT_MS, limitBodyTime } from './body.ts';
+import { BODY_TIMEOUT_MS, requestsWithBodyTime } from './body.ts';
 import { sendError, BASE_HEADERS, type ErrorDialect, type ErrorEnvelope } from './respond.ts';
 import { serveStatic } from './staticFiles.ts';
 
@@ -241,9 +241,9 @@ export async function startHttpServer(
       requestTimeout: requestTimeoutMs(timeouts),
       connectionsCheckingInterval: Math.max(10, Math.min(1000, timeouts.headersMs / 10)),
       requireHostHeader: false,
+      IncomingMessage: requestsWithBodyTime(timeouts.bodyMs),
     },
     (req, res) => {
-      limitBodyTime(req, timeouts.bodyMs);
       inFlight++;
       res.once('close', () => {
         inFlight--;

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Readable } from 'node:stream';
-import { Agent, errors as undiciErrors, request } from 'undici';
+import { finished, type Readable } from 'node:stream';
+import { Agent, errors as undiciErrors } from 'undici';
 import type { Provider } from '../../app/catalog/schema.ts';
 import type { HeaderLookup } from '../../app/ratelimit/headers.ts';
 
@@ -77,6 +77,12 @@ export function transportFailureOf(err: unknown, signal?: AbortSignal): Upstream
   );
 }
 
+/** An upstream URL as undici's dispatcher takes it. */
+type Destination = { origin: string; path: string };
+
+/** The most distinct URLs remembered; they repeat per provider, model and stream flag. */
+const MAX_DESTINATIONS = 1000;
+
 /**
  * One client for every provider: undici keeps a keep-alive pool per origin, so a chain of
  * requests to the same provider reuses warm connections.
@@ -84,6 +90,8 @@ export function transportFailureOf(err: unknown, signal?: AbortSignal): Upstream
 export class UpstreamClient {
   readonly #agent: Agent;
   readonly #timeouts: UpstreamTimeouts;
+  /** URLs parsed once each, as undici's `request(url)` would parse them on every call. */
+  readonly #destinations = new Map<string, Destination>();
 
   constructor(timeouts: Partial<UpstreamTimeouts> = {}) {
     this.#timeouts = { ...DEFAULT_TIMEOUTS, ...timeouts };
@@ -100,8 +108,10 @@ export class UpstreamClient {
   async send(req: UpstreamRequest): Promise<UpstreamResponse> {
     const timeouts = { ...this.#timeouts, ...req.timeouts };
     try {
-      const res = await request(req.url, {
-        dispatcher: this.#agent,
+      const { origin, path } = this.#destination(req.url);
+      const res = await this.#agent.request({
+        origin,
+        path,
         method: req.method,
         headers: req.headers,
         body: req.body,
@@ -118,21 +128,55 @@ export class UpstreamClient {
   async close(): Promise<void> {
     await this.#agent.close();
   }
+
+  #destination(url: string): Destination {
+    const known = this.#destinations.get(url);
+    if (known !== undefined) return known;
+    const parsed = new URL(url);
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+      throw new undiciErrors.InvalidArgumentError(
+        'Invalid URL protocol: the URL must start with `http:` or `https:`.',
+      );
+    const destination = { origin: parsed.origin, path: parsed.pathname + parsed.search };
+    if (this.#destinations.size >= MAX_DESTINATIONS) this.#destinations.clear();
+    this.#destinations.set(url, destination);
+    return destination;
+  }
 }
 
-/** Reads a whole (small) upstream body as text, bounded so a runaway error page cannot exhaust memory. */
-export async function readBodyText(body: Readable, limit = 4 * 1024 * 1024): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) {
-      body.destroy();
-      throw new UpstreamTransportError('reset', `the provider's answer exceeded ${limit} bytes`);
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks, size).toString('utf8');
+/**
+ * Reads a whole (small) upstream body as text, bounded so a runaway error page cannot exhaust
+ * memory. Chunks are taken as they come ('data', not an async iterator: this runs once per
+ * answer) and a body of one chunk is decoded without a copy.
+ */
+export function readBodyText(body: Readable, limit = 4 * 1024 * 1024): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        body.off('data', onData);
+        body.destroy();
+        reject(
+          new UpstreamTransportError('reset', `the provider's answer exceeded ${limit} bytes`),
+        );
+        return;
+      }
+      chunks.push(chunk);
+    };
+    body.on('data', onData);
+    // An error, or a close before the end, rejects with what broke, as iterating the body would.
+    finished(body, (err) => {
+      if (err) reject(err);
+      else
+        resolve(
+          chunks.length === 1
+            ? (chunks[0] as Buffer).toString('utf8')
+            : Buffer.concat(chunks, size).toString('utf8'),
+        );
+    });
+  });
 }
 
 /** Reads response headers by lower-case name, the way the rate-limit parsers ask for them. */

@@ -1,7 +1,7 @@
 // npm run bench -- proxy: added latency, throughput, time to first token and RSS of the proxy,
 // against a local upstream, three ways in one run: direct, a bare forwarder, Switchyard.
 // Each server runs in its own process; this process only generates load.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +27,16 @@ function startChild(
   });
 }
 
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+
+/** CPU time (user + system, every thread) a process has used so far, in microseconds. */
+async function cpuMicros(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces): state is the 3rd, utime the 14th, stime the 15th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS;
+}
+
 async function rssMb(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
@@ -44,6 +54,8 @@ const median = (values: number[]) =>
 /** A path to measure, and what it is sent: a chat body unless it speaks another format. */
 type Target = {
   name: string;
+  /** The process serving it, whose CPU time the 50-connection phase measures. */
+  pid: number;
   origin: string;
   path: string;
   headers: Record<string, string>;
@@ -105,10 +117,11 @@ async function concurrent(
   connections: number,
   seconds: number,
   onTick?: () => Promise<void>,
-): Promise<number> {
+): Promise<{ rps: number; cpuPerRequest: number }> {
   const pool = new Pool(target.origin, { connections });
   const deadline = Date.now() + seconds * 1000;
   let done = 0;
+  const cpuBefore = await cpuMicros(target.pid);
   const ticker = onTick ? setInterval(() => void onTick(), 500) : undefined;
   await Promise.all(
     Array.from({ length: connections }, async () => {
@@ -119,8 +132,9 @@ async function concurrent(
     }),
   );
   clearInterval(ticker);
+  const cpu = (await cpuMicros(target.pid)) - cpuBefore;
   await pool.close();
-  return done / seconds;
+  return { rps: done / seconds, cpuPerRequest: cpu / done };
 }
 
 /** `count` requests over 50 connections, as fast as they go (for RSS after a long run). */
@@ -189,15 +203,23 @@ async function main(): Promise<void> {
   const idleRss = await rssMb(pid);
 
   const targets: Target[] = [
-    { name: 'direct', origin: upstreamUrl, path: '/v1/chat/completions', headers: {} },
+    {
+      name: 'direct',
+      pid: upstream.child.pid!,
+      origin: upstreamUrl,
+      path: '/v1/chat/completions',
+      headers: {},
+    },
     {
       name: 'bare forwarder',
+      pid: bare.child.pid!,
       origin: `http://127.0.0.1:${bare.line}`,
       path: '/v1/chat/completions',
       headers: {},
     },
     {
       name: 'switchyard',
+      pid,
       origin: ready.url,
       path: '/v1/chat/completions',
       headers: { authorization: `Bearer ${proxyKey}` },
@@ -205,6 +227,7 @@ async function main(): Promise<void> {
     {
       // A Responses API caller (Codex, the AI SDK's default): translated to chat and back.
       name: 'switchyard, Responses in',
+      pid,
       origin: ready.url,
       path: '/v1/responses',
       headers: { authorization: `Bearer ${proxyKey}` },
@@ -226,22 +249,22 @@ async function main(): Promise<void> {
     );
   let loadRss = 0;
   const rps = new Map<string, number>();
+  const cpu = new Map<string, number>();
   for (const target of targets) {
-    rps.set(
-      target.name,
-      await concurrent(
-        target,
-        50,
-        seconds,
-        target.origin === ready.url
-          ? async () => void (loadRss = Math.max(loadRss, await rssMb(pid)))
-          : undefined,
-      ),
+    const measured = await concurrent(
+      target,
+      50,
+      seconds,
+      target.origin === ready.url
+        ? async () => void (loadRss = Math.max(loadRss, await rssMb(pid)))
+        : undefined,
     );
+    rps.set(target.name, measured.rps);
+    cpu.set(target.name, measured.cpuPerRequest);
   }
   const switchyard = targets.find((t) => t.name === 'switchyard')!;
   const closeStream = await openEventStream(ready.url, adminToken);
-  const dashboardRps = await concurrent(switchyard, 50, seconds);
+  const dashboard = await concurrent(switchyard, 50, seconds);
   closeStream();
   const afterRss = await rssMb(pid);
   await many(switchyard, rssRequests);
@@ -263,6 +286,7 @@ async function main(): Promise<void> {
       target.name === 'direct'
         ? '–'
         : `${((100 * rps.get(target.name)!) / rps.get('bare forwarder')!).toFixed(0)}%`,
+      cpu.get(target.name)!.toFixed(0),
     ]);
   }
   rows.push([
@@ -272,8 +296,9 @@ async function main(): Promise<void> {
     '–',
     '–',
     '–',
-    dashboardRps.toFixed(0),
-    `${((100 * dashboardRps) / rps.get('bare forwarder')!).toFixed(0)}%`,
+    dashboard.rps.toFixed(0),
+    `${((100 * dashboard.rps) / rps.get('bare forwarder')!).toFixed(0)}%`,
+    dashboard.cpuPerRequest.toFixed(0),
   ]);
   const header = [
     'path',
@@ -284,6 +309,7 @@ async function main(): Promise<void> {
     'added TTFT ms',
     'req/s @50 conns',
     'vs bare',
+    'CPU µs/req',
   ];
   console.log(
     `\nProxy benchmark: ${count} sequential requests per path (after 300 warm-up), ${seconds} s at 50 connections.`,
@@ -294,7 +320,7 @@ async function main(): Promise<void> {
   console.log(`| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`);
   for (const row of rows) console.log(`| ${row.join(' | ')} |`);
   console.log(
-    `\nSwitchyard RSS: idle ${idleRss.toFixed(1)} MB, peak under load ${loadRss.toFixed(1)} MB, after the run ${afterRss.toFixed(1)} MB, after ${rssRequests.toLocaleString('en')} more requests ${longRunRss.toFixed(1)} MB. "dashboard open": the same 50-connection load with one event-stream client reading.`,
+    `\nSwitchyard RSS: idle ${idleRss.toFixed(1)} MB, peak under load ${loadRss.toFixed(1)} MB, after the run ${afterRss.toFixed(1)} MB, after ${rssRequests.toLocaleString('en')} more requests ${longRunRss.toFixed(1)} MB. "dashboard open": the same 50-connection load with one event-stream client reading. CPU µs/req: the serving process's user + system time (all its threads) over the 50-connection phase, per request completed; steadier than req/s on a shared machine.`,
   );
 }
 

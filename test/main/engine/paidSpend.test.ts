@@ -19,4 +19,31 @@ describe('PaidSpend', () => {
     now = NOON + 24 * 3_600_000;
     expect(spend.view()).toEqual({ since: localMidnight(now), byRoute: {} });
   });
+
+  it('moves to the next day exactly at each local midnight, through clock changes both ways', () => {
+    const zone = process.env.TZ;
+    // Berlin's clocks jump forward on 29 March 2026 and back on 25 October: 23- and 25-hour days.
+    process.env.TZ = 'Europe/Berlin';
+    try {
+      for (const start of [Date.UTC(2026, 2, 27), Date.UTC(2026, 9, 23)]) {
+        let now = start;
+        const spend = new PaidSpend(
+          () => now,
+          () => true,
+          [],
+        );
+        for (; now < start + 5 * 86_400_000; now += 7 * 60_000 + 1)
+          expect(spend.view().since).toBe(localMidnight(now));
+        for (const step of [1, -1]) {
+          now = localMidnight(start + 2 * 86_400_000) - step;
+          expect(spend.view().since).toBe(localMidnight(now));
+          now += step;
+          expect(spend.view().since).toBe(localMidnight(now));
+        }
+      }
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
+  });
 });

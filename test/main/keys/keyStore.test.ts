@@ -14,6 +14,7 @@ import { parseDotenv } from '../../../main/keys/dotenv.ts';
 import { KeyStoreError } from '../../../main/keys/keyErrors.ts';
 import type { KeyValidation, ValidateKey } from '../../../main/keys/keyStatus.ts';
 import { KeyStore } from '../../../main/keys/keyStore.ts';
+import { SecretCache } from '../../../main/keys/secretCache.ts';
 import { openDatabase } from '../../../main/store/database.ts';
 import { sqliteKeyStateStore } from '../../../main/store/keyState.ts';
 import { MemoryKeychain } from './memoryKeychain.ts';
@@ -40,9 +41,10 @@ let db: DatabaseSync;
 let events: KeyStatusEvent[];
 let env: Record<string, string | undefined>;
 
-function makeStore(): KeyStore {
+function makeStore(secrets?: SecretCache): KeyStore {
   const store = new KeyStore({
     config,
+    secrets,
     update: createConfigUpdater(config),
     keychain,
     validateKey,
@@ -202,6 +204,26 @@ describe('KeyStore.resolveSecret', () => {
     await store.remove('groq-1');
     expect(keychain.items.has('key:groq-1')).toBe(false);
     await expect(store.resolveSecret('groq-1')).rejects.toMatchObject({ status: 404 });
+  });
+
+  it('reads a variable once, and again after the config changes, even when a key moves to the keychain', async () => {
+    env.GROQ_API_KEY = GOOD;
+    const secrets = new SecretCache(config, keychain, env);
+    const store = makeStore(secrets);
+    await store.add({ provider: 'groq', label: 'env', env: 'GROQ_API_KEY' });
+    expect(await store.resolveSecret('groq-1')).toBe(GOOD);
+    env.GROQ_API_KEY = OTHER;
+    expect(await store.resolveSecret('groq-1')).toBe(GOOD);
+    expect(secrets.held()).toContain(GOOD);
+
+    // One hand edit: the same id now names a keychain secret.
+    keychain.items.set('key:groq-1', BAD);
+    await createConfigUpdater(config)((c) => ({
+      ...c,
+      keys: c.keys.map((k) => ({ ...k, secret: { keychain: true } })),
+    }));
+    expect(await store.resolveSecret('groq-1')).toBe(BAD);
+    expect(secrets.held()).toEqual([BAD]);
   });
 
   it('never reads a locked keychain as "no key"', async () => {

@@ -1,0 +1,206 @@
+// npx node test/bench/profileEngine.ts [seconds]: a CPU profile of `switchyard serve` under the
+// proxy bench's 50-connection non-streaming load, summarised per request as self time by function,
+// by the innermost project function on the stack, and by file.
+// The engine runs with --cpu-prof and stops through its SIGTERM path, which writes the profile.
+// PROFILE_PATH=/v1/responses profiles the Responses caller instead; PROFILE_SERVER=bare the bare
+// forwarder (bareForwarder.ts) under the same load, for the floor; PROFILE_TOP the rows shown.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { Pool } from 'undici';
+
+const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+type ProfileNode = {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+};
+type Profile = { nodes: ProfileNode[]; startTime: number; samples: number[]; timeDeltas: number[] };
+
+/** Microseconds on the monotonic clock V8's profiler stamps its samples with. */
+const nowMicros = () => Number(process.hrtime.bigint() / 1000n);
+
+function firstLine(child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`exited ${code} before it was ready`)));
+  });
+}
+
+/** Self time per key, in µs, of the samples taken within [from, to], largest first. */
+function selfTimes(
+  profile: Profile,
+  window: { from: number; to: number },
+  keyOf: (node: ProfileNode) => string,
+): [string, number][] {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const totals = new Map<string, number>();
+  let at = profile.startTime;
+  profile.samples.forEach((id, i) => {
+    const delta = profile.timeDeltas[i] ?? 0;
+    at += delta;
+    if (at < window.from || at > window.to) return;
+    const key = keyOf(byId.get(id)!);
+    totals.set(key, (totals.get(key) ?? 0) + delta);
+  });
+  return [...totals].sort((a, b) => b[1] - a[1]);
+}
+
+/**
+ * A sample's owner: the innermost function of the project (main/, app/, test/) on its stack, so
+ * what a function costs in Node, undici and V8 below it counts as its own; a sample in the
+ * kernel's socket write or a worker post stays under its own name.
+ */
+function ownerOf(profile: Profile): (node: ProfileNode) => string {
+  const parents = new Map<number, ProfileNode>();
+  for (const node of profile.nodes)
+    for (const child of node.children ?? []) parents.set(child, node);
+  return (leaf) => {
+    if (/^(writeUtf8String|writev|writeBuffer|postMessage)$/.test(leaf.callFrame.functionName))
+      return `${leaf.callFrame.functionName} (native)`;
+    for (let node: ProfileNode | undefined = leaf; node; node = parents.get(node.id))
+      if (
+        node.callFrame.url.startsWith(`file://${root}`) &&
+        !node.callFrame.url.includes('node_modules')
+      )
+        return frameName(node);
+    return `${frameName(leaf)} (outside the project)`;
+  };
+}
+
+const frameName = (n: ProfileNode) =>
+  `${n.callFrame.functionName || '(anonymous)'} ${shortUrl(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`;
+
+const shortUrl = (url: string) =>
+  url.replace(`file://${root}`, '').replace(/^node:/, 'node:') || '(native)';
+
+function print(title: string, rows: [string, number][], requests: number, top: number): void {
+  const total = rows.reduce((sum, [, us]) => sum + us, 0);
+  console.log(`\n${title}\n| self % | self µs/req | where |\n|---|---|---|`);
+  for (const [key, us] of rows.slice(0, top))
+    console.log(`| ${((100 * us) / total).toFixed(1)} | ${(us / requests).toFixed(1)} | ${key} |`);
+}
+
+async function main(): Promise<void> {
+  const seconds = Number(process.argv[2] ?? 5);
+  const path = process.env.PROFILE_PATH ?? '/v1/chat/completions';
+  const top = Number(process.env.PROFILE_TOP ?? 40);
+  const children: ChildProcess[] = [];
+  const start = (args: string[], env: NodeJS.ProcessEnv = {}) => {
+    const child = spawn(process.execPath, args, {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, ...env },
+    });
+    children.push(child);
+    return child;
+  };
+  try {
+    const upstream = start([here('./upstreamServer.ts')]);
+    const upstreamUrl = `http://127.0.0.1:${await firstLine(upstream)}`;
+    const dataDir = await mkdtemp(join(tmpdir(), 'switchyard-profile-'));
+    const profileDir = join(dataDir, 'profile');
+    await writeFile(
+      join(dataDir, 'config.json'),
+      JSON.stringify({
+        version: 1,
+        providers: { bench: { custom: true, baseUrl: `${upstreamUrl}/v1` } },
+        keys: [
+          { id: 'bench-key', provider: 'bench', label: 'bench', secret: { env: 'BENCH_KEY' } },
+        ],
+        routes: [{ name: 'bench', targets: [{ provider: 'bench', model: 'bench-model' }] }],
+      }),
+    );
+    const proxyKey = 'sy-profile-proxy-key';
+    const profiling = ['--cpu-prof', `--cpu-prof-dir=${profileDir}`];
+    const bare = process.env.PROFILE_SERVER === 'bare';
+    const server = bare
+      ? start([...profiling, here('./bareForwarder.ts'), `${upstreamUrl}/v1`])
+      : start(
+          [
+            ...profiling,
+            here('../../main/cli/main.ts'),
+            'serve',
+            '--port',
+            '0',
+            '--json',
+            '--data-dir',
+            dataDir,
+          ],
+          { SWITCHYARD_PROXY_KEY: proxyKey, BENCH_KEY: 'bench-upstream-key' },
+        );
+    const line = await firstLine(server);
+    const origin = bare ? `http://127.0.0.1:${line}` : (JSON.parse(line) as { url: string }).url;
+    const body =
+      path === '/v1/responses'
+        ? JSON.stringify({ model: 'bench', input: 'ping' })
+        : JSON.stringify({ model: 'bench', messages: [{ role: 'user', content: 'ping' }] });
+    const pool = new Pool(origin, { connections: 50 });
+    const send = async () => {
+      const res = await pool.request({
+        path,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${proxyKey}` },
+        body,
+      });
+      await res.body.arrayBuffer();
+      if (res.statusCode !== 200) throw new Error(`HTTP ${res.statusCode}`);
+    };
+    for (let i = 0; i < 2000; i++) await send();
+    const deadline = Date.now() + seconds * 1000;
+    const from = nowMicros();
+    let done = 0;
+    await Promise.all(
+      Array.from({ length: 50 }, async () => {
+        while (Date.now() < deadline) {
+          await send();
+          done++;
+        }
+      }),
+    );
+    const window = { from, to: nowMicros() };
+    await pool.close();
+    const exited = once(server, 'exit');
+    server.kill('SIGTERM');
+    await exited;
+
+    // The main thread's profile is the first one the process wrote (workers write their own).
+    const files = (await readdir(profileDir)).filter((f) => f.endsWith('.cpuprofile')).sort();
+    const mainFile = files.find((f) => /\.0\.\d+\.cpuprofile$/.test(f)) ?? files[0]!;
+    const profile = JSON.parse(await readFile(join(profileDir, mainFile), 'utf8')) as Profile;
+    const busy = selfTimes(profile, window, (n) => n.callFrame.functionName)
+      .filter(([name]) => name !== '(idle)')
+      .reduce((sum, [, us]) => sum + us, 0);
+    console.log(
+      `${bare ? 'bare forwarder' : 'switchyard'} ${path}: ${done} requests in ${seconds} s at 50 connections (after 2000 warm-up); ` +
+        `the main thread busy ${(busy / done).toFixed(1)} µs/req (idle excluded below). Profile: ${join(profileDir, mainFile)}`,
+    );
+    const busyOnly = (rows: [string, number][]) =>
+      rows.filter(([key]) => !key.startsWith('(idle)'));
+    print('Self time by function', busyOnly(selfTimes(profile, window, frameName)), done, top);
+    print(
+      'Time by the innermost project function on the stack (what it costs with what it calls)',
+      busyOnly(selfTimes(profile, window, ownerOf(profile))),
+      done,
+      top,
+    );
+    print(
+      'Self time by file',
+      busyOnly(selfTimes(profile, window, (n) => shortUrl(n.callFrame.url))),
+      done,
+      top,
+    );
+  } finally {
+    for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
