@@ -1,24 +1,21 @@
 import OpenAI from 'openai';
 import { request } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PROXY_KEY, startTestEngine, type TestEngine } from './harness.ts';
+import {
+  PROXY_KEY,
+  SHARED_ROUTES,
+  standardMocks,
+  startTestEngine,
+  testKeys,
+  type TestEngine,
+} from './harness.ts';
 
 // Rate limits and failures teach the limiter, so every test starts its own engine: none depends
 // on what another left behind, and they may run in any order.
-const KEYS = [
-  {
-    id: 'openai-main',
-    provider: 'openai',
-    env: 'SY_FAILOVER_OPENAI_KEY',
-    secret: 'sk-failover-openai-1111',
-  },
-  {
-    id: 'anthropic-main',
-    provider: 'anthropic',
-    env: 'SY_FAILOVER_ANTHROPIC_KEY',
-    secret: 'sk-ant-failover-2222',
-  },
-];
+const KEYS = testKeys('failover', [
+  ['openai-main', 'openai'],
+  ['anthropic-main', 'anthropic'],
+]);
 
 let t: TestEngine;
 let openai: OpenAI;
@@ -26,17 +23,9 @@ const auth = { authorization: `Bearer ${PROXY_KEY}`, 'content-type': 'applicatio
 
 beforeEach(async () => {
   t = await startTestEngine({
-    mocks: { openai: { format: 'openai' }, anthropic: { format: 'anthropic' } },
+    mocks: standardMocks(['openai', 'anthropic']),
     keys: KEYS,
-    routes: [
-      {
-        name: 'chain',
-        targets: [
-          { provider: 'openai', model: 'gpt-4o-mini' },
-          { provider: 'anthropic', model: 'claude-haiku-4-5' },
-        ],
-      },
-    ],
+    routes: [SHARED_ROUTES.chain],
   });
   openai = new OpenAI({ baseURL: t.engine.proxyUrl, apiKey: PROXY_KEY, maxRetries: 0 });
 });

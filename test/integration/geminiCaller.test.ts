@@ -5,13 +5,13 @@
  * (failover, the request log) for a Gemini caller.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROXY_KEY, startTestEngine, type TestEngine } from './harness.ts';
+import { PROXY_KEY, standardMocks, startTestEngine, testKeys, type TestEngine } from './harness.ts';
 
-const KEYS = [
-  { id: 'o', provider: 'openai', env: 'SY_GEMCALLER_OPENAI', secret: 'sk-gemcaller-openai-1' },
-  { id: 'a', provider: 'anthropic', env: 'SY_GEMCALLER_ANTH', secret: 'sk-ant-gemcaller-2' },
-  { id: 'g', provider: 'gemini', env: 'SY_GEMCALLER_GEMINI', secret: 'gem-gemcaller-3' },
-];
+const KEYS = testKeys('gemcaller', [
+  ['o', 'openai'],
+  ['a', 'anthropic'],
+  ['g', 'gemini'],
+]);
 const TARGETS = {
   openai: { provider: 'openai', model: 'gpt-4o-mini' },
   anthropic: { provider: 'anthropic', model: 'claude-haiku-4-5' },
@@ -23,11 +23,7 @@ let t: TestEngine;
 
 beforeAll(async () => {
   t = await startTestEngine({
-    mocks: {
-      openai: { format: 'openai' },
-      anthropic: { format: 'anthropic' },
-      gemini: { format: 'gemini' },
-    },
+    mocks: standardMocks(['openai', 'anthropic', 'gemini']),
     keys: KEYS,
     routes: [
       ...FORMATS.map((f) => ({ name: `via-${f}`, targets: [TARGETS[f]] })),

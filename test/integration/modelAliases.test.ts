@@ -1,11 +1,11 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROXY_KEY, startTestEngine, type TestEngine } from './harness.ts';
+import { PROXY_KEY, standardMocks, startTestEngine, testKeys, type TestEngine } from './harness.ts';
 
-const KEYS = [
-  { id: 'openai-main', provider: 'openai', env: 'SY_ALIAS_OPENAI_KEY', secret: 'sk-alias-1111' },
-  { id: 'groq-main', provider: 'groq', env: 'SY_ALIAS_GROQ_KEY', secret: 'gsk_alias_2222' },
-];
+const KEYS = testKeys('alias', [
+  ['openai-main', 'openai'],
+  ['groq-main', 'groq'],
+]);
 const ROUTES = [
   { name: 'big', aliases: ['claude-opus-*'], targets: [{ provider: 'openai', model: 'gpt-4o' }] },
   {
@@ -28,13 +28,13 @@ const ask = (t: TestEngine, model: string) =>
 
 beforeAll(async () => {
   withDefault = await startTestEngine({
-    mocks: { openai: { format: 'openai' }, groq: { format: 'openai', dialect: 'groq' } },
+    mocks: standardMocks(['openai', 'groq']),
     keys: KEYS,
     routes: ROUTES,
     settings: { defaultRoute: 'small' },
   });
   withoutDefault = await startTestEngine({
-    mocks: { openai: { format: 'openai' }, groq: { format: 'openai', dialect: 'groq' } },
+    mocks: standardMocks(['openai', 'groq']),
     keys: KEYS,
     routes: ROUTES,
   });

@@ -2,22 +2,12 @@ import OpenAI from 'openai';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ModelWatchEntry } from '../../app/models/watch.ts';
 import { runStatus } from '../../main/cli/stateCommands.ts';
-import { PROXY_KEY, startTestEngine, type TestEngine } from './harness.ts';
+import { PROXY_KEY, startTestEngine, testKeys, type TestEngine } from './harness.ts';
 
-const KEYS = [
-  {
-    id: 'openai-main',
-    provider: 'openai',
-    env: 'SY_WATCH_OPENAI_KEY',
-    secret: 'sk-watch-openai-1111',
-  },
-  {
-    id: 'anthropic-main',
-    provider: 'anthropic',
-    env: 'SY_WATCH_ANTHROPIC_KEY',
-    secret: 'sk-ant-watch-2222',
-  },
-];
+const KEYS = testKeys('watch', [
+  ['openai-main', 'openai'],
+  ['anthropic-main', 'anthropic'],
+]);
 const ROUTES = [
   {
     name: 'chain',

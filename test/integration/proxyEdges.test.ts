@@ -2,23 +2,21 @@ import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { request } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { PROXY_KEY, startTestEngine, type TestEngine } from './harness.ts';
+import {
+  PROXY_KEY,
+  route,
+  SHARED_ROUTES,
+  standardMocks,
+  startTestEngine,
+  testKeys,
+  type TestEngine,
+} from './harness.ts';
 
-const KEYS = [
-  {
-    id: 'openai-main',
-    provider: 'openai',
-    env: 'SY_EDGE_OPENAI_KEY',
-    secret: 'sk-edge-openai-secret-1111',
-  },
-  {
-    id: 'anthropic-main',
-    provider: 'anthropic',
-    env: 'SY_EDGE_ANTHROPIC_KEY',
-    secret: 'sk-ant-edge-secret-2222',
-  },
-  { id: 'groq-main', provider: 'groq', env: 'SY_EDGE_GROQ_KEY', secret: 'gsk_edge_secret_3333' },
-];
+const KEYS = testKeys('edge', [
+  ['openai-main', 'openai'],
+  ['anthropic-main', 'anthropic'],
+  ['groq-main', 'groq'],
+]);
 
 let t: TestEngine;
 let openai: OpenAI;
@@ -27,28 +25,12 @@ const auth = { authorization: `Bearer ${PROXY_KEY}`, 'content-type': 'applicatio
 
 beforeAll(async () => {
   t = await startTestEngine({
-    mocks: {
-      openai: { format: 'openai' },
-      anthropic: { format: 'anthropic' },
-      groq: { format: 'openai', dialect: 'groq' },
-    },
+    mocks: standardMocks(['openai', 'anthropic', 'groq']),
     keys: KEYS,
     routes: [
-      {
-        name: 'chain',
-        targets: [
-          { provider: 'openai', model: 'gpt-4o-mini' },
-          { provider: 'anthropic', model: 'claude-haiku-4-5' },
-        ],
-      },
-      { name: 'solo', targets: [{ provider: 'openai', model: 'gpt-4o-mini' }] },
-      {
-        name: 'groq-first',
-        targets: [
-          { provider: 'groq', model: 'llama-3.1-8b-instant' },
-          { provider: 'openai', model: 'gpt-4o-mini' },
-        ],
-      },
+      SHARED_ROUTES.chain,
+      route('solo', ['openai/gpt-4o-mini']),
+      route('groq-first', ['groq/llama-3.1-8b-instant', 'openai/gpt-4o-mini']),
     ],
     settings: { maxBodyBytes: 64 * 1024 },
     upstreamTimeouts: { headersMs: 1500, idleMs: 1000 },

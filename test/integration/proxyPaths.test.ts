@@ -6,23 +6,27 @@
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROXY_KEY, startTestEngine, type TestEngine } from './harness.ts';
+import {
+  PROXY_KEY,
+  route,
+  standardMocks,
+  startTestEngine,
+  testKeys,
+  type TestEngine,
+} from './harness.ts';
 
-const KEYS = [
-  { id: 'o', provider: 'openai', env: 'SY_PATHS_OPENAI', secret: 'sk-paths-openai-1' },
-  { id: 'a', provider: 'anthropic', env: 'SY_PATHS_ANTH', secret: 'sk-ant-paths-2' },
-];
+const KEYS = testKeys('paths', [
+  ['o', 'openai'],
+  ['a', 'anthropic'],
+]);
 
 let t: TestEngine;
 
 beforeAll(async () => {
   t = await startTestEngine({
-    mocks: { openai: { format: 'openai' }, anthropic: { format: 'anthropic' } },
+    mocks: standardMocks(['openai', 'anthropic']),
     keys: KEYS,
-    routes: [
-      { name: 'gpt', targets: [{ provider: 'openai', model: 'gpt-4o-mini' }] },
-      { name: 'claude', targets: [{ provider: 'anthropic', model: 'claude-haiku-4-5' }] },
-    ],
+    routes: [route('gpt', ['openai/gpt-4o-mini']), route('claude', ['anthropic/claude-haiku-4-5'])],
   });
 });
 afterAll(async () => {
