@@ -5,9 +5,10 @@
  * (failover, the request log) for a Gemini caller.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROXY_KEY, standardMocks, startTestEngine, testKeys, type TestEngine } from './harness.ts';
+import { PROXY_KEY, startTestEngine, type TestEngine } from './harness.ts';
+import { keysFor, mocksFor } from './testConfig.ts';
 
-const KEYS = testKeys('gemcaller', [
+const KEYS = keysFor('gemcaller', [
   ['o', 'openai'],
   ['a', 'anthropic'],
   ['g', 'gemini'],
@@ -23,7 +24,7 @@ let t: TestEngine;
 
 beforeAll(async () => {
   t = await startTestEngine({
-    mocks: standardMocks(['openai', 'anthropic', 'gemini']),
+    mocks: mocksFor(['openai', 'anthropic', 'gemini']),
     keys: KEYS,
     routes: [
       ...FORMATS.map((f) => ({ name: `via-${f}`, targets: [TARGETS[f]] })),

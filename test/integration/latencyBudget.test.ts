@@ -1,15 +1,9 @@
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  PROXY_KEY,
-  SHARED_ROUTES,
-  standardMocks,
-  startTestEngine,
-  testKeys,
-  type TestEngine,
-} from './harness.ts';
+import { startTestEngine, type TestEngine } from './harness.ts';
+import { CHAINS, keysFor, mocksFor } from './testConfig.ts';
 
-const KEYS = testKeys('hedge', [
+const KEYS = keysFor('hedge', [
   ['groq-main', 'groq'],
   ['cerebras-main', 'cerebras'],
 ]);
@@ -20,11 +14,11 @@ let openai: OpenAI;
 // Each test has its own engine and mocks: none depends on another's faults or behaviour.
 beforeEach(async () => {
   t = await startTestEngine({
-    mocks: standardMocks(['groq', 'cerebras']),
+    mocks: mocksFor(['groq', 'cerebras']),
     keys: KEYS,
-    routes: [SHARED_ROUTES.fast],
+    routes: [CHAINS.fast],
   });
-  openai = new OpenAI({ baseURL: t.engine.proxyUrl, apiKey: PROXY_KEY, maxRetries: 0 });
+  openai = t.openai();
 });
 afterEach(async () => {
   await t?.close();

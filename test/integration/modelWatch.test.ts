@@ -1,10 +1,10 @@
-import OpenAI from 'openai';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ModelWatchEntry } from '../../app/models/watch.ts';
 import { runStatus } from '../../main/cli/stateCommands.ts';
-import { PROXY_KEY, startTestEngine, testKeys, type TestEngine } from './harness.ts';
+import { startTestEngine, type TestEngine } from './harness.ts';
+import { keysFor } from './testConfig.ts';
 
-const KEYS = testKeys('watch', [
+const KEYS = keysFor('watch', [
   ['openai-main', 'openai'],
   ['anthropic-main', 'anthropic'],
 ]);
@@ -65,11 +65,7 @@ describe('the model watch', () => {
       { timeout: 5000, interval: 50 },
     );
 
-    const client = new OpenAI({
-      baseURL: engine.engine.proxyUrl,
-      apiKey: PROXY_KEY,
-      maxRetries: 0,
-    });
+    const client = engine.openai();
     const answer = await client.chat.completions.create({
       model: 'chain',
       messages: [{ role: 'user', content: 'still there?' }],
@@ -103,7 +99,7 @@ describe('the model watch', () => {
       keys: KEYS,
       routes: [{ name: 'claude', targets: [ROUTES[0]!.targets[1]!, ROUTES[0]!.targets[0]!] }],
     });
-    const client = new OpenAI({ baseURL: t.engine.proxyUrl, apiKey: PROXY_KEY, maxRetries: 0 });
+    const client = t.openai();
     const answer = await client.chat.completions.create({
       model: 'claude',
       messages: [{ role: 'user', content: 'hello' }],

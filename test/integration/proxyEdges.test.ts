@@ -1,18 +1,11 @@
-import Anthropic from '@anthropic-ai/sdk';
-import OpenAI from 'openai';
+import type Anthropic from '@anthropic-ai/sdk';
+import type OpenAI from 'openai';
 import { request } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  PROXY_KEY,
-  route,
-  SHARED_ROUTES,
-  standardMocks,
-  startTestEngine,
-  testKeys,
-  type TestEngine,
-} from './harness.ts';
+import { PROXY_AUTH, PROXY_KEY, startTestEngine, type TestEngine } from './harness.ts';
+import { CHAINS, keysFor, mocksFor, route } from './testConfig.ts';
 
-const KEYS = testKeys('edge', [
+const KEYS = keysFor('edge', [
   ['openai-main', 'openai'],
   ['anthropic-main', 'anthropic'],
   ['groq-main', 'groq'],
@@ -21,22 +14,21 @@ const KEYS = testKeys('edge', [
 let t: TestEngine;
 let openai: OpenAI;
 let anthropic: Anthropic;
-const auth = { authorization: `Bearer ${PROXY_KEY}`, 'content-type': 'application/json' };
 
 beforeAll(async () => {
   t = await startTestEngine({
-    mocks: standardMocks(['openai', 'anthropic', 'groq']),
+    mocks: mocksFor(['openai', 'anthropic', 'groq']),
     keys: KEYS,
     routes: [
-      SHARED_ROUTES.chain,
+      CHAINS.chain,
       route('solo', ['openai/gpt-4o-mini']),
       route('groq-first', ['groq/llama-3.1-8b-instant', 'openai/gpt-4o-mini']),
     ],
     settings: { maxBodyBytes: 64 * 1024 },
     upstreamTimeouts: { headersMs: 1500, idleMs: 1000 },
   });
-  openai = new OpenAI({ baseURL: t.engine.proxyUrl, apiKey: PROXY_KEY, maxRetries: 0 });
-  anthropic = new Anthropic({ baseURL: t.engine.url, apiKey: PROXY_KEY, maxRetries: 0 });
+  openai = t.openai();
+  anthropic = t.anthropic();
 });
 afterAll(async () => {
   await t?.close();
@@ -50,7 +42,11 @@ beforeEach(() => {
 /** Both error envelopes, as far as these tests read them. */
 type ErrorEnvelope = { type?: string; error: { type?: string; code?: string; message: string } };
 
-async function post(path: string, body: string | Buffer, headers: Record<string, string> = auth) {
+async function post(
+  path: string,
+  body: string | Buffer,
+  headers: Record<string, string> = PROXY_AUTH,
+) {
   const res = await request(`${t.engine.url}${path}`, { method: 'POST', headers, body });
   return { status: res.statusCode, body: (await res.body.json()) as ErrorEnvelope };
 }
@@ -139,10 +135,10 @@ describe('bad input is answered at once, in the caller’s own format', () => {
   });
 
   it('GET on a POST endpoint is a 405; an unknown path a 404', async () => {
-    const res = await request(`${t.engine.url}/v1/chat/completions`, { headers: auth });
+    const res = await request(`${t.engine.url}/v1/chat/completions`, { headers: PROXY_AUTH });
     expect(res.statusCode).toBe(405);
     await res.body.dump();
-    const unknown = await request(`${t.engine.url}/v1/assistants`, { headers: auth });
+    const unknown = await request(`${t.engine.url}/v1/assistants`, { headers: PROXY_AUTH });
     expect(unknown.statusCode).toBe(404);
     await unknown.body.dump();
   });
@@ -175,13 +171,13 @@ describe('edges of the local server', () => {
   it('refuses a foreign Origin and a DNS-rebinding Host', async () => {
     const body = JSON.stringify({ model: 'solo', messages: [{ role: 'user', content: 'hi' }] });
     const foreign = await post('/v1/chat/completions', body, {
-      ...auth,
+      ...PROXY_AUTH,
       origin: 'https://evil.example',
     });
     expect(foreign.status).toBe(403);
     expect(foreign.body.error.code).toBe('origin_not_allowed');
     const rebound = await post('/v1/chat/completions', body, {
-      ...auth,
+      ...PROXY_AUTH,
       host: 'evil.example:4141',
     });
     expect(rebound.status).toBe(403);

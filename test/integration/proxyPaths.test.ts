@@ -4,18 +4,11 @@
  * the caller's SDK reads.
  */
 import Anthropic from '@anthropic-ai/sdk';
-import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  PROXY_KEY,
-  route,
-  standardMocks,
-  startTestEngine,
-  testKeys,
-  type TestEngine,
-} from './harness.ts';
+import { PROXY_KEY, startTestEngine, type TestEngine } from './harness.ts';
+import { keysFor, mocksFor, route } from './testConfig.ts';
 
-const KEYS = testKeys('paths', [
+const KEYS = keysFor('paths', [
   ['o', 'openai'],
   ['a', 'anthropic'],
 ]);
@@ -24,7 +17,7 @@ let t: TestEngine;
 
 beforeAll(async () => {
   t = await startTestEngine({
-    mocks: standardMocks(['openai', 'anthropic']),
+    mocks: mocksFor(['openai', 'anthropic']),
     keys: KEYS,
     routes: [route('gpt', ['openai/gpt-4o-mini']), route('claude', ['anthropic/claude-haiku-4-5'])],
   });
@@ -43,7 +36,7 @@ const bearer = { authorization: `Bearer ${PROXY_KEY}` };
 
 describe('paths without /v1', () => {
   it('the OpenAI SDK with the bare host as its base URL: chat, embeddings-free models list', async () => {
-    const openai = new OpenAI({ baseURL: t.engine.url, apiKey: PROXY_KEY, maxRetries: 0 });
+    const openai = t.openai(t.engine.url);
     const answer = await openai.chat.completions.create({
       model: 'gpt',
       messages: [{ role: 'user', content: 'bare path' }],
@@ -101,11 +94,7 @@ describe('an unknown endpoint', () => {
   });
 
   it('answers an Anthropic caller (anthropic-version, x-api-key) in Anthropic’s envelope', async () => {
-    const anthropic = new Anthropic({
-      baseURL: `${t.engine.url}/nowhere`,
-      apiKey: PROXY_KEY,
-      maxRetries: 0,
-    });
+    const anthropic = t.anthropic(`${t.engine.url}/nowhere`);
     const failed = await anthropic.messages
       .create({ model: 'claude', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] })
       .catch((err: unknown) => err);

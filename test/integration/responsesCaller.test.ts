@@ -6,16 +6,10 @@
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RequestDetail, RequestLogPage } from '../../app/admin/types.ts';
-import {
-  PROXY_KEY,
-  SHARED_ROUTES,
-  standardMocks,
-  startTestEngine,
-  testKeys,
-  type TestEngine,
-} from './harness.ts';
+import { startTestEngine, type TestEngine } from './harness.ts';
+import { CHAINS, keysFor, mocksFor } from './testConfig.ts';
 
-const KEYS = testKeys('resp', [
+const KEYS = keysFor('resp', [
   ['openai-main', 'openai'],
   ['anthropic-main', 'anthropic'],
   ['groq-main', 'groq'],
@@ -32,13 +26,13 @@ afterEach(async () => {
 // Every test has its own engine: faults and cool-downs teach the limiter.
 async function start(): Promise<{ t: TestEngine; client: OpenAI }> {
   t = await startTestEngine({
-    mocks: standardMocks(['openai', 'anthropic', 'groq', 'cerebras', 'gemini', 'ollama']),
+    mocks: mocksFor(['openai', 'anthropic', 'groq', 'cerebras', 'gemini', 'ollama']),
     keys: KEYS,
-    routes: [SHARED_ROUTES.chain, SHARED_ROUTES.fast, SHARED_ROUTES.private],
+    routes: [CHAINS.chain, CHAINS.fast, CHAINS.private],
   });
   return {
     t,
-    client: new OpenAI({ baseURL: t.engine.proxyUrl, apiKey: PROXY_KEY, maxRetries: 0 }),
+    client: t.openai(),
   };
 }
 

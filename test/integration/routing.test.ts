@@ -1,16 +1,9 @@
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  PROXY_KEY,
-  route,
-  SHARED_ROUTES,
-  standardMocks,
-  startTestEngine,
-  testKeys,
-  type TestEngine,
-} from './harness.ts';
+import { startTestEngine, type TestEngine } from './harness.ts';
+import { CHAINS, keysFor, mocksFor, route } from './testConfig.ts';
 
-const KEYS = testKeys('routing', [
+const KEYS = keysFor('routing', [
   ['openai-paid', 'openai', 'paid'],
   ['gemini-free', 'gemini'],
   ['cerebras-free', 'cerebras'],
@@ -26,7 +19,7 @@ const ask = (model: string, content = 'hello') =>
 beforeAll(async () => {
   t = await startTestEngine({
     mocks: {
-      ...standardMocks(['gemini', 'mistral', 'ollama', 'groq']),
+      ...mocksFor(['gemini', 'mistral', 'ollama', 'groq']),
       // Says how many requests per minute are left in OpenAI's headers: the limiter stops before a 429.
       openai: { format: 'openai', dialect: 'openai', limits: { rpm: 3 } },
       // Says how many requests per day are left: the count must survive a restart.
@@ -35,14 +28,14 @@ beforeAll(async () => {
     keys: KEYS,
     routes: [
       route('capacity', ['openai/gpt-4o-mini', 'mistral/mistral-small-latest']),
-      SHARED_ROUTES.private,
+      CHAINS.private,
       route('daily', ['cerebras/gpt-oss-120b', 'mistral/mistral-small-latest']),
       route('budget', ['groq/llama-3.3-70b-versatile', 'ollama/llama3.2'], {
         paidBudgetUsdPerDay: 0.0000001,
       }),
     ],
   });
-  openai = new OpenAI({ baseURL: t.engine.proxyUrl, apiKey: PROXY_KEY, maxRetries: 0 });
+  openai = t.openai();
 });
 afterAll(async () => {
   await t?.close();
@@ -101,7 +94,7 @@ describe('routing decisions, end to end', () => {
     expect((await ask('daily')).response.headers.get('x-switchyard-provider')).toBe('cerebras');
     const before = t.mocks.cerebras!.requests.length;
     await t.restart();
-    openai = new OpenAI({ baseURL: t.engine.proxyUrl, apiKey: PROXY_KEY, maxRetries: 0 });
+    openai = t.openai();
     const { response } = await ask('daily');
     expect(response.headers.get('x-switchyard-provider')).toBe('mistral');
     expect(t.mocks.cerebras!.requests.length).toBe(before);

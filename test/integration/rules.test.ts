@@ -6,16 +6,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RequestDetail, RequestLogPage, RuleTestResult } from '../../app/admin/types.ts';
-import {
-  PROXY_KEY,
-  route,
-  standardMocks,
-  startTestEngine,
-  testKeys,
-  type TestEngine,
-} from './harness.ts';
+import { PROXY_KEY, startTestEngine, type TestEngine } from './harness.ts';
+import { keysFor, mocksFor, route } from './testConfig.ts';
 
-const KEYS = testKeys('rules', [
+const KEYS = keysFor('rules', [
   ['anthropic-main', 'anthropic'],
   ['g1', 'groq'],
   ['g2', 'groq'],
@@ -46,7 +40,7 @@ beforeAll(async () => {
   t = await startTestEngine({
     clock,
     mocks: {
-      ...standardMocks(['anthropic', 'gemini'], { now: clock }),
+      ...mocksFor(['anthropic', 'gemini'], { now: clock }),
       // Eight requests a minute per key, said in Groq's headers: the limiter learns when a key is full.
       groq: {
         format: 'openai',

@@ -1,9 +1,10 @@
-import Anthropic from '@anthropic-ai/sdk';
-import OpenAI from 'openai';
+import type Anthropic from '@anthropic-ai/sdk';
+import type OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROXY_KEY, startTestEngine, testKeys, type TestEngine } from './harness.ts';
+import { PROXY_KEY, startTestEngine, type TestEngine } from './harness.ts';
+import { keysFor } from './testConfig.ts';
 
-const KEYS = testKeys('it', [
+const KEYS = keysFor('it', [
   ['openai-main', 'openai'],
   ['anthropic-main', 'anthropic'],
   // Paid: the matrix sends more than the free tier's 10 requests a minute to Gemini.
@@ -43,8 +44,8 @@ beforeAll(async () => {
       { name: 'via-opus', targets: [{ provider: 'anthropic', model: 'claude-opus-4-5' }] },
     ],
   });
-  openai = new OpenAI({ baseURL: t.engine.proxyUrl, apiKey: PROXY_KEY, maxRetries: 0 });
-  anthropic = new Anthropic({ baseURL: t.engine.url, apiKey: PROXY_KEY, maxRetries: 0 });
+  openai = t.openai();
+  anthropic = t.anthropic();
 });
 afterAll(async () => {
   await t?.close();

@@ -4,11 +4,12 @@
  * format without it), Anthropic and Gemini get it translated. Streaming and not, a function tool
  * round trip, and structured output.
  */
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROXY_KEY, standardMocks, startTestEngine, testKeys, type TestEngine } from './harness.ts';
+import { startTestEngine, type TestEngine } from './harness.ts';
+import { keysFor, mocksFor } from './testConfig.ts';
 
-const KEYS = testKeys('rm', [
+const KEYS = keysFor('rm', [
   ['openai-main', 'openai'],
   ['groq-main', 'groq'],
   ['anthropic-main', 'anthropic'],
@@ -53,14 +54,14 @@ let openai: OpenAI;
 
 beforeAll(async () => {
   t = await startTestEngine({
-    mocks: standardMocks(['openai', 'groq', 'anthropic', 'gemini']),
+    mocks: mocksFor(['openai', 'groq', 'anthropic', 'gemini']),
     keys: KEYS,
     routes: TARGETS.map(({ provider, model }) => ({
       name: `via-${provider}`,
       targets: [{ provider, model }],
     })),
   });
-  openai = new OpenAI({ baseURL: t.engine.proxyUrl, apiKey: PROXY_KEY, maxRetries: 0 });
+  openai = t.openai();
 });
 afterAll(async () => {
   await t?.close();
