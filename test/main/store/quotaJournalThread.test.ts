@@ -10,40 +10,14 @@ import type { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { JournalEntry } from '../../../app/limiter/journal.ts';
 import { LIMITER_SNAPSHOT_VERSION } from '../../../app/limiter/snapshot.ts';
-import {
-  createLimiterGate,
-  type GateTimers,
-  type LimiterGate,
-} from '../../../main/engine/limiterGate.ts';
-import type { ChatCompletionRequest } from '../../../app/formats/openai.ts';
+import { createLimiterGate, type LimiterGate } from '../../../main/engine/limiterGate.ts';
 import type { LimiterStore } from '../../../app/limiter/store.ts';
-import type { ProxyRequest } from '../../../app/formats/proxyRequest.ts';
-import type { Candidate } from '../../../main/engine/targets.ts';
 import { openDatabase } from '../../../main/store/database.ts';
 import { sqliteLimiterStore } from '../../../main/store/limiterSnapshot.ts';
 import { threadLimiterStore } from '../../../main/store/quotaJournalThread.ts';
 import { RequestLogThread } from '../../../main/store/requestLogThread.ts';
-import { GROQ, T0 } from '../../app/limiter/fixtures.ts';
-
-const groq: Candidate = {
-  provider: GROQ,
-  model: 'llama-3.1-8b-instant',
-  keyId: 'k1',
-  tier: 'free',
-};
-const never = new AbortController().signal;
-const frozen: GateTimers = { setTimeout: () => 0, clearTimeout: () => undefined };
-const request: ProxyRequest = {
-  id: 'r',
-  kind: 'chat',
-  inbound: 'openai',
-  body: {} as ChatCompletionRequest,
-  model: 'x',
-  stream: false,
-  promptChars: 40,
-  maxTokens: undefined,
-  receivedAt: T0,
-};
+import { T0 } from '../../app/limiter/fixtures.ts';
+import { FROZEN_TIMERS, GROQ_K1, gateRequest, NEVER_ABORTED } from '../engine/gateFixtures.ts';
 
 let dir: string;
 let db: DatabaseSync;
@@ -64,7 +38,7 @@ afterEach(async () => {
 });
 
 const gateOn = (store: LimiterStore): LimiterGate =>
-  createLimiterGate({ clock: () => T0, timers: frozen, store });
+  createLimiterGate({ clock: () => T0, timers: FROZEN_TIMERS, store });
 const journalRows = () =>
   (db.prepare('SELECT COUNT(*) AS n FROM quota_journal').get() as { n: number }).n;
 
@@ -77,11 +51,11 @@ describe('the quota journal in the log thread', () => {
       return journal(entries);
     };
     const gate = gateOn(threadLimiterStore(db, thread));
-    gate.seed([groq]);
-    expect((await gate.acquire(groq, request, 0, never)).ok).toBe(true);
+    gate.seed([GROQ_K1]);
+    expect((await gate.acquire(GROQ_K1, gateRequest(), 0, NEVER_ABORTED)).ok).toBe(true);
     expect(journalRows()).toBe(1);
     const all = await Promise.all(
-      Array.from({ length: 10 }, () => gate.acquire(groq, request, 0, never)),
+      Array.from({ length: 10 }, () => gate.acquire(GROQ_K1, gateRequest(), 0, NEVER_ABORTED)),
     );
     expect(all.every((a) => a.ok)).toBe(true);
     expect(journalRows()).toBe(11);
@@ -89,7 +63,7 @@ describe('the quota journal in the log thread', () => {
 
     // No snapshot was saved (frozen timers): a gate reading the file counts all 11.
     const next = gateOn(sqliteLimiterStore(db));
-    next.seed([groq]);
+    next.seed([GROQ_K1]);
     const rpd = next.view().pools[0]!.windows.find((w) => w.window === 'rpd')!;
     expect(rpd.limit - rpd.remaining).toBe(11);
   });
