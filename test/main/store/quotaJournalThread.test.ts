@@ -3,44 +3,30 @@
  * as durable as on the engine's thread (an admission returns only once its entry is committed),
  * with one commit per turn of the event loop, and the snapshot save replacing what came before.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { DatabaseSync } from 'node:sqlite';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { JournalEntry } from '../../../app/limiter/journal.ts';
 import { LIMITER_SNAPSHOT_VERSION } from '../../../app/limiter/snapshot.ts';
 import { createLimiterGate, type LimiterGate } from '../../../main/engine/limiterGate.ts';
 import type { LimiterStore } from '../../../app/limiter/store.ts';
-import { openDatabase } from '../../../main/store/database.ts';
 import { sqliteLimiterStore } from '../../../main/store/limiterSnapshot.ts';
 import { threadLimiterStore } from '../../../main/store/quotaJournalThread.ts';
 import { RequestLogThread } from '../../../main/store/requestLogThread.ts';
+import { databasePerTest, LOG_SETTINGS } from './scratchStore.ts';
 import { T0 } from '../../app/limiter/fixtures.ts';
 import { FROZEN_TIMERS, GROQ_K1, gateRequest, NEVER_ABORTED } from '../engine/gateFixtures.ts';
 
-let dir: string;
-let db: DatabaseSync;
+const scratch = databasePerTest('journal-thread');
 let thread: RequestLogThread;
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'switchyard-journal-thread-'));
-  db = openDatabase(join(dir, 'switchyard.db'));
-  thread = new RequestLogThread({
-    path: join(dir, 'switchyard.db'),
-    settings: () => ({ logBodies: false, retentionDays: 30, retentionMaxMb: 512 }),
-    pruneIntervalMs: 0,
-  });
-});
-afterEach(async () => {
-  await thread.close();
-  db.close();
-  await rm(dir, { recursive: true, force: true });
+beforeEach(() => {
+  thread = scratch.closeAfter(
+    new RequestLogThread({ path: scratch.path, settings: () => LOG_SETTINGS, pruneIntervalMs: 0 }),
+  );
 });
 
 const gateOn = (store: LimiterStore): LimiterGate =>
   createLimiterGate({ clock: () => T0, timers: FROZEN_TIMERS, store });
 const journalRows = () =>
-  (db.prepare('SELECT COUNT(*) AS n FROM quota_journal').get() as { n: number }).n;
+  (scratch.db.prepare('SELECT COUNT(*) AS n FROM quota_journal').get() as { n: number }).n;
 
 describe('the quota journal in the log thread', () => {
   it('commits an admission before acquire returns it, one message for a turn of admissions', async () => {
@@ -50,7 +36,7 @@ describe('the quota journal in the log thread', () => {
       calls.push(entries);
       return journal(entries);
     };
-    const gate = gateOn(threadLimiterStore(db, thread));
+    const gate = gateOn(threadLimiterStore(scratch.db, thread));
     gate.seed([GROQ_K1]);
     expect((await gate.acquire(GROQ_K1, gateRequest(), 0, NEVER_ABORTED)).ok).toBe(true);
     expect(journalRows()).toBe(1);
@@ -62,14 +48,14 @@ describe('the quota journal in the log thread', () => {
     expect(calls.map((c) => c.length)).toEqual([1, 10]);
 
     // No snapshot was saved (frozen timers): a gate reading the file counts all 11.
-    const next = gateOn(sqliteLimiterStore(db));
+    const next = gateOn(sqliteLimiterStore(scratch.db));
     next.seed([GROQ_K1]);
     const rpd = next.view().pools[0]!.windows.find((w) => w.window === 'rpd')!;
     expect(rpd.limit - rpd.remaining).toBe(11);
   });
 
   it('a snapshot save replaces the journal, and entries of its turn are covered, not written', async () => {
-    const store = threadLimiterStore(db, thread);
+    const store = threadLimiterStore(scratch.db, thread);
     const take = (at: number): JournalEntry => ({
       kind: 'take',
       pool: 'groq',
@@ -83,7 +69,7 @@ describe('the quota journal in the log thread', () => {
     store.save({ version: LIMITER_SNAPSHOT_VERSION, savedAt: T0, pools: {} }, [take(3)]);
     await store.committed!();
     expect(
-      (db.prepare('SELECT entry FROM quota_journal').all() as { entry: string }[]).map(
+      (scratch.db.prepare('SELECT entry FROM quota_journal').all() as { entry: string }[]).map(
         (r) => (JSON.parse(r.entry) as { at: number }).at,
       ),
     ).toEqual([3]);
