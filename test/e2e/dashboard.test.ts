@@ -1,14 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../app/config/schema.ts';
 import {
+  closeAll,
   dragTo,
   ensureDashboardBuilt,
-  launchBrowser,
+  openDashboard,
   screenshot,
   startWorld,
   type Browser,
@@ -25,7 +26,6 @@ let world: E2eWorld;
 let browser: Browser;
 let page: Page;
 let client: OpenAI;
-const screenshots: string[] = [];
 let failoverRequestId = '';
 
 async function open(hash: string): Promise<void> {
@@ -83,21 +83,12 @@ beforeAll(async () => {
       tokensPerSecond: 250,
     },
   });
-  browser = await launchBrowser();
+  browser = await openDashboard(world);
   page = browser.page;
-  client = new OpenAI({
-    baseURL: world.engine.ready.proxyUrl,
-    apiKey: world.engine.ready.proxyKey,
-    maxRetries: 0,
-  });
-  await page.goto(world.engine.ready.dashboard);
+  client = world.proxyClient();
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await world?.close();
-  if (screenshots.length > 0) console.log(`screenshots:\n  ${screenshots.join('\n  ')}`);
-});
+afterAll(() => closeAll(browser, world));
 
 describe('the dashboard against switchyard serve', () => {
   it('moves the link’s #token into the tab, off the address, with no cookie, and starts with what to do first', async () => {
@@ -313,7 +304,7 @@ describe('the dashboard against switchyard serve', () => {
         const heading = await page.getByRole('heading', { level: 1 }).first().textContent();
         const background = await page.evaluate('getComputedStyle(document.body).backgroundColor');
         drawn.add(`${String(heading)} on ${String(background)}`);
-        screenshots.push(await screenshot(page, `${name}-${scheme}`));
+        await screenshot(page, `${name}-${scheme}`);
       }
     }
     // Each page in each scheme drew its own heading on its scheme's background: a navigation

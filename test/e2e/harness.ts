@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import OpenAI from 'openai';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { adminTokenOf, serveFromSource, type ServedEngine } from '../main/cli/serveHarness.ts';
 import { startMockProvider } from '../mocks/mockProvider.ts';
@@ -68,6 +69,8 @@ export type E2eWorld = {
   dataDir: string;
   /** Admin API calls from the test itself, with the session token. */
   admin: (path: string, init?: RequestInit) => Promise<Response>;
+  /** The openai SDK on the engine's proxy with its proxy key, no retries. */
+  proxyClient: () => OpenAI;
   close: () => Promise<void>;
 };
 
@@ -107,6 +110,12 @@ export async function startWorld(
       fetch(`${engine.ready.url}${path}`, {
         ...init,
         headers: { authorization: `Bearer ${token}`, ...(init.headers as Record<string, string>) },
+      }),
+    proxyClient: () =>
+      new OpenAI({
+        baseURL: engine.ready.proxyUrl,
+        apiKey: engine.ready.proxyKey,
+        maxRetries: 0,
       }),
     close: async () => {
       await engine.stop();
@@ -160,9 +169,27 @@ export async function dragTo(
 }
 
 /** Saves a screenshot under test-output/screenshots and returns its path. */
+/** The screenshots this test file took, listed by closeAll. */
+const taken: string[] = [];
+
 export async function screenshot(page: Page, name: string): Promise<string> {
   await mkdir(SCREENSHOT_DIR, { recursive: true });
   const path = join(SCREENSHOT_DIR, `${name}.png`);
   await page.screenshot({ path });
+  taken.push(path);
   return path;
+}
+
+/** Chromium on the dashboard of the world's engine (its link carries the session token). */
+export async function openDashboard(world: E2eWorld): Promise<Browser> {
+  const browser = await launchBrowser();
+  await browser.page.goto(world.engine.ready.dashboard);
+  return browser;
+}
+
+/** Closes the browser and the world, whichever started, and lists the screenshots taken. */
+export async function closeAll(browser?: Browser, world?: E2eWorld): Promise<void> {
+  await browser?.close();
+  await world?.close();
+  if (taken.length > 0) console.log(`screenshots:\n  ${taken.join('\n  ')}`);
 }

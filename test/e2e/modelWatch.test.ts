@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Config } from '../../app/config/schema.ts';
 import type { LimiterView } from '../../app/limiter/view.ts';
 import type { ModelWatchEntry } from '../../app/models/watch.ts';
 import {
+  closeAll,
   ensureDashboardBuilt,
-  launchBrowser,
+  openDashboard,
   screenshot,
   startWorld,
   type Browser,
@@ -27,7 +28,6 @@ let world: E2eWorld;
 let browser: Browser;
 let page: Page;
 let client: OpenAI;
-const screenshots: string[] = [];
 
 async function open(hash: string): Promise<void> {
   await page.evaluate(`window.location.hash = ${JSON.stringify(hash)}`);
@@ -73,21 +73,12 @@ beforeAll(async () => {
     ]),
   });
   expect(routes.status).toBe(200);
-  browser = await launchBrowser();
+  browser = await openDashboard(world);
   page = browser.page;
-  client = new OpenAI({
-    baseURL: world.engine.ready.proxyUrl,
-    apiKey: world.engine.ready.proxyKey,
-    maxRetries: 0,
-  });
-  await page.goto(world.engine.ready.dashboard);
+  client = world.proxyClient();
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await world?.close();
-  if (screenshots.length > 0) console.log(`screenshots:\n  ${screenshots.join('\n  ')}`);
-});
+afterAll(() => closeAll(browser, world));
 
 describe('the model watch and the forecast in the dashboard', () => {
   it('flags a model the provider stops listing within one discovery cycle, on the route, with a one-click replace', async () => {
@@ -120,7 +111,7 @@ describe('the model watch and the forecast in the dashboard', () => {
     const banner = page.getByTestId('model-watch-banner');
     await banner.getByText('groq/qwen-2.5-32b').waitFor();
     await banner.getByText(/is gone/).waitFor();
-    screenshots.push(await screenshot(page, 'model-watch-banner'));
+    await screenshot(page, 'model-watch-banner');
     await banner.getByRole('button', { name: 'Replace with qwen-3-32b' }).click();
     await banner.waitFor({ state: 'detached' });
     const config = (await (await world.admin('/admin/config')).json()) as Config;
@@ -147,6 +138,6 @@ describe('the model watch and the forecast in the dashboard', () => {
     await open('#/overview');
     await page.getByTestId('runs-out').first().waitFor();
     expect(await page.getByTestId('runs-out').first().textContent()).toMatch(/runs out at ~\d/);
-    screenshots.push(await screenshot(page, 'overview-forecast'));
+    await screenshot(page, 'overview-forecast');
   });
 });

@@ -8,9 +8,10 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../app/config/schema.ts';
 import {
+  closeAll,
   dragTo,
   ensureDashboardBuilt,
-  launchBrowser,
+  openDashboard,
   screenshot,
   startWorld,
   type Browser,
@@ -23,7 +24,6 @@ const GEMINI_SECRET = `AIza-e2e${randomBytes(16).toString('hex')}`;
 let world: E2eWorld;
 let browser: Browser;
 let page: Page;
-const screenshots: string[] = [];
 
 async function nextFrames(): Promise<void> {
   await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
@@ -67,17 +67,12 @@ beforeAll(async () => {
     ]),
   });
   expect(routes.status).toBe(200);
-  browser = await launchBrowser();
+  browser = await openDashboard(world);
   page = browser.page;
-  await page.goto(world.engine.ready.dashboard);
   await page.evaluate(`window.location.hash = "#/routes"`);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await world?.close();
-  if (screenshots.length > 0) console.log(`screenshots:\n  ${screenshots.join('\n  ')}`);
-});
+afterAll(() => closeAll(browser, world));
 
 describe('the rules editor', () => {
   it('adds two rules, each condition a field with its error inline', async () => {
@@ -167,7 +162,7 @@ describe('the rules editor', () => {
       while ((await dismiss.count()) > 0) await dismiss.first().click();
       await page.getByRole('heading', { name: 'Rules' }).scrollIntoViewIfNeeded();
       await nextFrames();
-      screenshots.push(await screenshot(page, `rules-${scheme}`));
+      await screenshot(page, `rules-${scheme}`);
     }
     const html = await page.content();
     expect(html).not.toContain(GROQ_SECRET);
