@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import OpenAI from 'openai';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { dataFolder } from '../harness/dataFolder.ts';
 import { adminTokenOf, serveFromSource, type ServedEngine } from '../main/cli/serveHarness.ts';
 import { startMockProvider } from '../mocks/mockProvider.ts';
 import type { MockProvider, MockProviderOptions } from '../mocks/types.ts';
@@ -84,16 +86,14 @@ export async function startWorld(
   const mocks: Record<string, MockProvider> = {};
   for (const [id, options] of Object.entries(mockSetup))
     mocks[id] = await startMockProvider(options);
-  const dataDir = await mkdtemp(join(tmpdir(), 'switchyard-e2e-'));
-  await writeFile(
-    join(dataDir, 'config.json'),
-    JSON.stringify({
+  const dataDir = await dataFolder('e2e', {
+    'config.json': {
       version: 1,
       providers: Object.fromEntries(
         Object.entries(mocks).map(([id, m]) => [id, { baseUrl: m.url }]),
       ),
-    }),
-  );
+    },
+  });
   let engine: ServedEngine;
   try {
     engine = await serveFromSource([], { SWITCHYARD_DASHBOARD_DIR: DASHBOARD_DIR }, { dataDir });
@@ -185,6 +185,22 @@ export async function openDashboard(world: E2eWorld): Promise<Browser> {
   const browser = await launchBrowser();
   await browser.page.goto(world.engine.ready.dashboard);
   return browser;
+}
+
+/** Adds keys (each checked and confirmed on add) and sets the routes, through the admin API. */
+export async function addKeysAndRoutes(
+  world: E2eWorld,
+  keys: Array<{ provider: string; label: string; secret: string }>,
+  routes: unknown[],
+): Promise<void> {
+  const send = (method: string, path: string, body: unknown) =>
+    world.admin(path, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  for (const key of keys) expect((await send('POST', '/admin/keys', key)).status).toBe(200);
+  expect((await send('PUT', '/admin/routes', routes)).status).toBe(200);
 }
 
 /** Closes the browser and the world, whichever started, and lists the screenshots taken. */

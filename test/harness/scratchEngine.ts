@@ -1,10 +1,10 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startEngine, type Engine, type EngineOptions } from '../../main/engine/engine.ts';
 import type { Keychain } from '../../main/keys/keychain.ts';
 import type { ValidateKey } from '../../main/keys/keyStatus.ts';
 import { MemoryKeychain } from '../main/keys/memoryKeychain.ts';
+import { dataFolder } from './dataFolder.ts';
 
 export type ScratchEngineOptions = Partial<Omit<EngineOptions, 'dataDir' | 'keychain'>> & {
   /** A keychain in memory by default; 'os' for the OS keychain, as the app has it. */
@@ -48,9 +48,7 @@ export const acceptAnyKey: ValidateKey = async () => ({
  */
 export async function startScratchEngine(options: ScratchEngineOptions): Promise<ScratchEngine> {
   const { name, parent, files, keychain = new MemoryKeychain(), ...engineOptions } = options;
-  const dataDir = await mkdtemp(join(parent ?? tmpdir(), `switchyard-${name}-`));
-  for (const [file, content] of Object.entries(files ?? {}))
-    await writeFile(join(dataDir, file), JSON.stringify(content));
+  const dataDir = await dataFolder(name, files, parent);
   const start = () =>
     startEngine({
       host: '127.0.0.1',
