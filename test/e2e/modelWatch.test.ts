@@ -7,6 +7,7 @@ import type { LimiterView } from '../../app/limiter/view.ts';
 import type { ModelWatchEntry } from '../../app/models/watch.ts';
 import {
   closeAll,
+  addKeysAndRoutes,
   ensureDashboardBuilt,
   openDashboard,
   screenshot,
@@ -50,18 +51,14 @@ beforeAll(async () => {
     },
     openai: { format: 'openai', dialect: 'openai', models: ['gpt-4o-mini'] },
   });
-  for (const [provider, secret] of Object.entries(SECRETS)) {
-    const res = await world.admin('/admin/keys', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ provider, label: `${provider} main`, secret }),
-    });
-    expect(res.status).toBe(200);
-  }
-  const routes = await world.admin('/admin/routes', {
-    method: 'PUT',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify([
+  await addKeysAndRoutes(
+    world,
+    Object.entries(SECRETS).map(([provider, secret]) => ({
+      provider,
+      label: `${provider} main`,
+      secret,
+    })),
+    [
       {
         name: 'coder',
         targets: [
@@ -70,9 +67,8 @@ beforeAll(async () => {
         ],
       },
       { name: 'steady', targets: [{ provider: 'groq', model: 'llama-3.1-8b-instant' }] },
-    ]),
-  });
-  expect(routes.status).toBe(200);
+    ],
+  );
   browser = await openDashboard(world);
   page = browser.page;
   client = world.proxyClient();

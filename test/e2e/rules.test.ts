@@ -10,6 +10,7 @@ import type { Config } from '../../app/config/schema.ts';
 import {
   closeAll,
   dragTo,
+  addKeysAndRoutes,
   ensureDashboardBuilt,
   openDashboard,
   screenshot,
@@ -47,26 +48,17 @@ beforeAll(async () => {
     groq: { format: 'openai', dialect: 'groq', keys: [{ key: GROQ_SECRET, label: 'groq' }] },
     gemini: { format: 'gemini', keys: [{ key: GEMINI_SECRET, label: 'gemini' }] },
   });
-  for (const [provider, secret] of [
-    ['groq', GROQ_SECRET],
-    ['gemini', GEMINI_SECRET],
-  ] as const) {
-    const res = await world.admin('/admin/keys', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ provider, label: provider, secret }),
-    });
-    expect(res.status).toBe(200);
-  }
-  const routes = await world.admin('/admin/routes', {
-    method: 'PUT',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify([
+  await addKeysAndRoutes(
+    world,
+    [
+      { provider: 'groq', label: 'groq', secret: GROQ_SECRET },
+      { provider: 'gemini', label: 'gemini', secret: GEMINI_SECRET },
+    ],
+    [
       { name: 'fast', targets: [{ provider: 'groq', model: 'llama-3.1-8b-instant' }] },
       { name: 'long', targets: [{ provider: 'gemini', model: 'gemini-2.5-flash' }] },
-    ]),
-  });
-  expect(routes.status).toBe(200);
+    ],
+  );
   browser = await openDashboard(world);
   page = browser.page;
   await page.evaluate(`window.location.hash = "#/routes"`);
