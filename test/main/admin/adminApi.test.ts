@@ -368,42 +368,36 @@ describe('admin API: every endpoint', () => {
     },
   );
 
+  /** Calls an endpoint (its `:id` filled, an empty body where it takes one) with only `headers`; the error code it answers. */
+  async function refusal(name: EndpointName, headers: Record<string, string>) {
+    const def = ADMIN_API[name];
+    const body = def.method === 'POST' || def.method === 'PUT';
+    const res = await fetch(new URL(fillPath(def.path, { id: 'x' }), engine.url), {
+      method: def.method,
+      headers: { ...headers, ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: '{}' } : {}),
+    });
+    return {
+      status: res.status,
+      code: ((await res.json()) as { error: { code: string } }).error.code,
+    };
+  }
+
   it.each(Object.keys(ADMIN_API) as EndpointName[])(
     '%s refuses a call without the token (401)',
     async (name) => {
-      const def = ADMIN_API[name];
-      const res = await fetch(new URL(fillPath(def.path, { id: 'x' }), engine.url), {
-        method: def.method,
-        ...(def.method === 'POST' || def.method === 'PUT'
-          ? { body: '{}', headers: { 'content-type': 'application/json' } }
-          : {}),
-      });
-      expect(res.status).toBe(401);
-      expect(((await res.json()) as { error: { code: string } }).error.code).toBe(
-        'invalid_admin_token',
-      );
+      expect(await refusal(name, {})).toEqual({ status: 401, code: 'invalid_admin_token' });
     },
   );
 
   it.each(Object.keys(ADMIN_API) as EndpointName[])(
     '%s refuses a foreign Origin (403), token or not',
     async (name) => {
-      const def = ADMIN_API[name];
-      const res = await fetch(new URL(fillPath(def.path, { id: 'x' }), engine.url), {
-        method: def.method,
-        headers: {
-          authorization: `Bearer ${engine.adminToken}`,
-          origin: 'http://evil.example',
-          ...(def.method === 'POST' || def.method === 'PUT'
-            ? { 'content-type': 'application/json' }
-            : {}),
-        },
-        ...(def.method === 'POST' || def.method === 'PUT' ? { body: '{}' } : {}),
-      });
-      expect(res.status).toBe(403);
-      expect(((await res.json()) as { error: { code: string } }).error.code).toBe(
-        'origin_not_allowed',
-      );
+      const headers = {
+        authorization: `Bearer ${engine.adminToken}`,
+        origin: 'http://evil.example',
+      };
+      expect(await refusal(name, headers)).toEqual({ status: 403, code: 'origin_not_allowed' });
     },
   );
 });
