@@ -90,7 +90,7 @@ describe('ConfigStore', () => {
     expect(store.lastErrors).toEqual(errors);
   });
 
-  it.each([
+  for (const { title, first, days } of [
     {
       title:
         'never takes its own write in flight for a hand edit (a reload during a write sees the new file)',
@@ -102,22 +102,23 @@ describe('ConfigStore', () => {
       first: 'reload',
       days: [21, 22, 23],
     },
-  ] as const)('$title', async ({ first, days }) => {
-    const opened = await ConfigStore.open(join(dir, 'config.json'));
-    store = opened;
-    const seen: number[] = [];
-    opened.on('change', (config) => seen.push(config.settings.retentionDays));
-    for (const retentionDays of days) {
-      const write = () =>
-        opened.write({
-          ...opened.current,
-          settings: { ...opened.current.settings, retentionDays },
-        });
-      // Started in this order, then awaited together.
-      const started = first === 'write' ? [write(), opened.reload()] : [opened.reload(), write()];
-      await Promise.all(started);
-    }
-    expect(seen).toEqual(days);
-    expect(opened.current.settings.retentionDays).toBe(days.at(-1));
-  });
+  ] as const)
+    it(title, async () => {
+      const opened = await ConfigStore.open(join(dir, 'config.json'));
+      store = opened;
+      const seen: number[] = [];
+      opened.on('change', (config) => seen.push(config.settings.retentionDays));
+      for (const retentionDays of days) {
+        const write = () =>
+          opened.write({
+            ...opened.current,
+            settings: { ...opened.current.settings, retentionDays },
+          });
+        // Started in this order, then awaited together.
+        const started = first === 'write' ? [write(), opened.reload()] : [opened.reload(), write()];
+        await Promise.all(started);
+      }
+      expect(seen).toEqual(days);
+      expect(opened.current.settings.retentionDays).toBe(days.at(-1));
+    });
 });

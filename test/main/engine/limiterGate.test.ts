@@ -74,11 +74,16 @@ describe('limiter gate', () => {
     expect(refused.ok ? '' : refused.reason).toMatch(/no requests per minute left/);
   });
 
-  it('wait: queues and admits when the window refills', async () => {
+  /** Groq's 30 a minute spent at T0; 59 s on, a request that may wait `maxWaitMs` for room. */
+  async function waitingForRoom(maxWaitMs: number) {
     const { gate, time } = setup();
     await fill(gate, groq, 30);
     await time.advance(59_000);
-    const waiting = watch(gate.acquire(groq, gateRequest(), 2000, never));
+    return { time, waiting: watch(gate.acquire(groq, gateRequest(), maxWaitMs, never)) };
+  }
+
+  it('wait: queues and admits when the window refills', async () => {
+    const { time, waiting } = await waitingForRoom(2000);
     await time.advance(1499);
     expect(waiting.result).toBeUndefined();
     await time.advance(1);
@@ -87,10 +92,7 @@ describe('limiter gate', () => {
   });
 
   it('wait: room that returns exactly at the deadline is taken', async () => {
-    const { gate, time } = setup();
-    await fill(gate, groq, 30);
-    await time.advance(59_000);
-    const waiting = watch(gate.acquire(groq, gateRequest(), 1500, never));
+    const { time, waiting } = await waitingForRoom(1500);
     await time.advance(1500);
     expect(waiting.result?.ok).toBe(true);
   });

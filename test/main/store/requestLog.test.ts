@@ -6,7 +6,7 @@ import { listQuery, RequestLogQueryError } from '../../../main/store/requestLogQ
 import type { LogSettings } from '../../../main/store/requestLogWriter.ts';
 import { spendSince, spendSinceQuery } from '../../../main/store/spendToday.ts';
 import { attempt, request } from './records.ts';
-import { databasePerTest, LOG_SETTINGS } from './scratchStore.ts';
+import { databasePerTest, heldLogOptions, LOG_SETTINGS } from './scratchStore.ts';
 
 const NOW = Date.parse('2026-03-01T12:00:00Z');
 const scratch = databasePerTest('log');
@@ -17,10 +17,7 @@ function makeLog(options: Partial<RequestLogOptions> = {}): RequestLog {
   const log = new RequestLog({
     db: scratch.db,
     settings: () => settings,
-    now: () => NOW,
-    log: (line) => logs.push(line),
-    pruneIntervalMs: 0,
-    flushIntervalMs: 60_000,
+    ...heldLogOptions(NOW, logs),
     ...options,
   });
   return scratch.closeAfter(log);

@@ -6,7 +6,7 @@ import {
   type RequestLogThreadOptions,
 } from '../../../main/store/requestLogThread.ts';
 import { attempt, request } from './records.ts';
-import { databasePerTest } from './scratchStore.ts';
+import { databasePerTest, heldLogOptions, LOG_SETTINGS } from './scratchStore.ts';
 
 const NOW = Date.parse('2026-03-01T12:00:00Z');
 const scratch = databasePerTest('thread');
@@ -15,11 +15,8 @@ let logs: string[];
 function start(options: Partial<RequestLogThreadOptions> = {}): RequestLogThread {
   const thread = new RequestLogThread({
     path: scratch.path,
-    settings: () => ({ logBodies: true, retentionDays: 30, retentionMaxMb: 512 }),
-    now: () => NOW,
-    log: (line) => logs.push(line),
-    pruneIntervalMs: 0,
-    flushIntervalMs: 60_000,
+    settings: () => ({ ...LOG_SETTINGS, logBodies: true }),
+    ...heldLogOptions(NOW, logs),
     ...options,
   });
   return scratch.closeAfter(thread);

@@ -14,6 +14,20 @@ export const LOG_SETTINGS: LogSettings = {
   retentionMaxMb: 512,
 };
 
+/**
+ * What both kinds of request log get in these tests besides their database and settings: a clock
+ * standing at `now`, their lines kept in `lines`, no retention on a timer, and a flush only when
+ * the test asks for one (or a minute on).
+ */
+export function heldLogOptions(now: number, lines: string[]) {
+  return {
+    now: () => now,
+    log: (line: string) => lines.push(line),
+    pruneIntervalMs: 0,
+    flushIntervalMs: 60_000,
+  };
+}
+
 type Closable = { close(): unknown };
 
 export type TempFolder = {
