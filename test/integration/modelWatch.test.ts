@@ -24,6 +24,13 @@ afterEach(async () => {
   t = undefined;
 });
 
+/** The model watch as `switchyard status --json` reports it for the engine's data folder. */
+async function statusWatch(engine: TestEngine): Promise<ModelWatchEntry[]> {
+  const { dataDir } = engine.engine;
+  const text = await runStatus({ command: 'status', dataDir, json: true, watch: false }, dataDir);
+  return (JSON.parse(text) as { modelWatch: ModelWatchEntry[] }).modelWatch;
+}
+
 async function watchList(engine: TestEngine): Promise<ModelWatchEntry[]> {
   const res = await engine.adminFetch('/admin/models/watch');
   expect(res.status).toBe(200);
@@ -72,13 +79,7 @@ describe('the model watch', () => {
     });
     expect(answer.choices[0]?.message.content).toContain('still there?');
 
-    const status = JSON.parse(
-      await runStatus(
-        { command: 'status', dataDir: engine.engine.dataDir, json: true, watch: false },
-        engine.engine.dataDir,
-      ),
-    ) as { modelWatch: ModelWatchEntry[] };
-    expect(status.modelWatch.find((e) => e.provider === 'openai')?.state).toBe('missing');
+    expect((await statusWatch(engine)).find((e) => e.provider === 'openai')?.state).toBe('missing');
     const text = await runStatus(
       { command: 'status', dataDir: engine.engine.dataDir, json: false, watch: false },
       engine.engine.dataDir,
@@ -112,13 +113,9 @@ describe('the model watch', () => {
       state: 'deprecated',
     });
     expect(anthropic?.reason).toContain('Deprecation header');
-    const status = JSON.parse(
-      await runStatus(
-        { command: 'status', dataDir: t.engine.dataDir, json: true, watch: false },
-        t.engine.dataDir,
-      ),
-    ) as { modelWatch: ModelWatchEntry[] };
-    expect(status.modelWatch.find((e) => e.provider === 'anthropic')?.state).toBe('deprecated');
+    expect((await statusWatch(t)).find((e) => e.provider === 'anthropic')?.state).toBe(
+      'deprecated',
+    );
   });
 
   it('replaces a flagged model with its suggestion when the user opted in, and says so in the log', async () => {
