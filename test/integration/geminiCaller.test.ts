@@ -54,6 +54,14 @@ type GeminiAnswer = {
   usageMetadata?: { promptTokenCount: number; candidatesTokenCount: number };
 };
 
+/** The text of a streamed answer: every chunk's first candidate's text parts, in order. */
+function textOf(chunks: GeminiAnswer[]): string {
+  return chunks
+    .flatMap((c) => c.candidates[0]?.content?.parts ?? [])
+    .map((p) => p.text ?? '')
+    .join('');
+}
+
 function sseChunks(text: string): GeminiAnswer[] {
   return text
     .split('\n\n')
@@ -100,10 +108,7 @@ describe.each(FORMATS)('a Gemini caller, upstream %s', (format) => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/event-stream');
     const chunks = sseChunks(await res.text());
-    const text = chunks
-      .flatMap((c) => c.candidates[0]?.content?.parts ?? [])
-      .map((p) => p.text ?? '')
-      .join('');
+    const text = textOf(chunks);
     expect(text).toContain('stream these words please');
     expect(chunks.at(-1)!.candidates[0]!.finishReason).toBe('STOP');
     expect(chunks.at(-1)!.usageMetadata).toBeDefined();
@@ -117,10 +122,7 @@ describe.each(FORMATS)('a Gemini caller, upstream %s', (format) => {
     expect(res.headers.get('content-type')).toContain('application/json');
     const chunks = (await res.json()) as GeminiAnswer[];
     expect(chunks.length).toBeGreaterThan(1);
-    const text = chunks
-      .flatMap((c) => c.candidates[0]?.content?.parts ?? [])
-      .map((p) => p.text ?? '')
-      .join('');
+    const text = textOf(chunks);
     expect(text).toContain('array of chunks please');
     expect(chunks.at(-1)!.candidates[0]!.finishReason).toBe('STOP');
   });
