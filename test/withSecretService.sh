@@ -23,27 +23,9 @@ if [ -z "${SWITCHYARD_SECRET_SERVICE_INNER:-}" ]; then
   exit $status
 fi
 
-password=pw
-printf '%s' "$password" | gnome-keyring-daemon --unlock --components=secrets >/dev/null
-
-owner=false
-for _ in $(seq 1 100); do
-  if dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
-      org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null | grep -q 'boolean true'; then
-    owner=true
-    break
-  fi
-  sleep 0.05
-done
-if [ "$owner" != true ]; then
-  echo "withSecretService: org.freedesktop.secrets never appeared on the private bus" >&2
-  exit 1
-fi
-
-# The daemon is whoever owns the name on this private bus: that PID, and no other, is stopped.
-daemon_pid=$(dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
-  org.freedesktop.DBus.GetConnectionUnixProcessID string:org.freedesktop.secrets 2>/dev/null |
-  awk '/uint32/ {print $2}')
+# shellcheck source=privateKeyring.sh
+source "$(dirname "${BASH_SOURCE[0]}")/privateKeyring.sh"
+start_private_keyring pw withSecretService
 
 probe="switchyard-probe-$$"
 printf 'probe-value' | secret-tool store --label="switchyard probe" switchyard-probe "$probe"

@@ -20,3 +20,22 @@ export function manyRoutesConfig(routes: number): Record<string, unknown> {
     })),
   };
 }
+
+/**
+ * The config the proxy benchmarks serve with: one custom provider at the benchmark's upstream
+ * (`upstreamUrl`, without /v1), its key read from BENCH_UPSTREAM_KEY, and the route "bench".
+ */
+export function benchUpstreamConfig(
+  upstreamUrl: string,
+  settings?: Record<string, unknown>,
+): Record<string, unknown> {
+  return {
+    version: 1,
+    providers: { bench: { custom: true, baseUrl: `${upstreamUrl}/v1` } },
+    keys: [
+      { id: 'bench-key', provider: 'bench', label: 'bench', secret: { env: 'BENCH_UPSTREAM_KEY' } },
+    ],
+    routes: [{ name: 'bench', targets: [{ provider: 'bench', model: 'bench-model' }] }],
+    ...(settings ? { settings } : {}),
+  };
+}

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
+import { benchUpstreamConfig } from './configFixture.ts';
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 const MB = 1024 * 1024;
@@ -36,15 +37,7 @@ function start(
 async function writeConfig(dataDir: string, upstreamUrl: string, capMb: number): Promise<void> {
   await writeFile(
     join(dataDir, 'config.json'),
-    JSON.stringify({
-      version: 1,
-      providers: { bench: { custom: true, baseUrl: `${upstreamUrl}/v1` } },
-      keys: [
-        { id: 'bench-key', provider: 'bench', label: 'b', secret: { env: 'BENCH_UPSTREAM_KEY' } },
-      ],
-      routes: [{ name: 'bench', targets: [{ provider: 'bench', model: 'bench-model' }] }],
-      settings: { retentionMaxMb: capMb },
-    }),
+    JSON.stringify(benchUpstreamConfig(upstreamUrl, { retentionMaxMb: capMb })),
   );
 }
 

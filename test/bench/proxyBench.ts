@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
+import { benchUpstreamConfig } from './configFixture.ts';
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 const children: ChildProcess[] = [];
@@ -172,22 +173,7 @@ async function main(): Promise<void> {
   const bare = await startChild([here('./bareForwarder.ts'), `${upstreamUrl}/v1`]);
 
   const dataDir = await mkdtemp(join(tmpdir(), 'switchyard-bench-'));
-  await writeFile(
-    join(dataDir, 'config.json'),
-    JSON.stringify({
-      version: 1,
-      providers: { bench: { custom: true, baseUrl: `${upstreamUrl}/v1` } },
-      keys: [
-        {
-          id: 'bench-key',
-          provider: 'bench',
-          label: 'bench',
-          secret: { env: 'BENCH_UPSTREAM_KEY' },
-        },
-      ],
-      routes: [{ name: 'bench', targets: [{ provider: 'bench', model: 'bench-model' }] }],
-    }),
-  );
+  await writeFile(join(dataDir, 'config.json'), JSON.stringify(benchUpstreamConfig(upstreamUrl)));
   const proxyKey = 'sy-bench-proxy-key';
   const engine = await startChild(
     [here('../../main/cli/main.ts'), 'serve', '--port', '0', '--json', '--data-dir', dataDir],

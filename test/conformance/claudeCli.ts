@@ -20,13 +20,10 @@ export async function runClaude(
 ): Promise<CliRun> {
   return runInThrowawayHome(
     'switchyard-claude-home-',
-    async (home) => ({
+    () => ({
       command: CLAUDE_BIN,
       args: ['-p', prompt, ...extraArgs],
-      cwd: home,
       env: {
-        PATH: process.env.PATH ?? '/usr/bin:/bin',
-        HOME: home,
         ANTHROPIC_BASE_URL: target.baseUrl,
         ANTHROPIC_AUTH_TOKEN: target.token,
         CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',

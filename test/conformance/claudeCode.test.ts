@@ -5,56 +5,38 @@
  * it changes what Claude Code prints, not what it sends. No permission flag is needed: Claude Code
  * runs a plain `echo` without asking.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { MockRequestInfo } from '../mocks/types.ts';
+import { describe, expect, it, vi } from 'vitest';
 import { runClaude } from './claudeCli.ts';
-import type { CliRun } from './cliProcess.ts';
-import { startConformanceEngine, UPSTREAM_FORMATS, type ConformanceEngine } from './engine.ts';
+import {
+  engineForBlock,
+  exchange,
+  explain,
+  expectToolOutputSentBack,
+  PLAIN_ANSWER,
+  plainAnswer,
+  TOOL_OUTPUT,
+} from './cliCases.ts';
+import { UPSTREAM_FORMATS } from './engine.ts';
 
-/** Printed by bash only if it really ran the command: the text of the command is `hello-$((6*7))`. */
-const TOOL_OUTPUT = 'hello-42';
+/** Bash prints `hello-42` only if it really ran the command, whose text is `hello-$((6*7))`. */
 const BASH_CALL = {
   name: 'Bash',
   args: { command: 'echo hello-$((6*7))', description: 'Print a greeting' },
 };
-const PLAIN_ANSWER = 'Plain answer from the mock upstream';
-
-/** What the mock answers with text: what the tool printed, once a tool result carries it. */
-function reply(request: MockRequestInfo): string {
-  const printed = JSON.stringify(request.body).match(/hello-\d+/)?.[0];
-  return printed === undefined ? PLAIN_ANSWER : `The tool printed ${printed}`;
-}
-
-function explain(run: CliRun): string {
-  return `claude exited ${run.code ?? run.signal}\nstdout: ${run.stdout}\nstderr: ${run.stderr}`;
-}
 
 describe.each(UPSTREAM_FORMATS)('Claude Code through a %s-format upstream', (format) => {
-  let engine: ConformanceEngine;
+  const engine = engineForBlock(format);
   const claude = (prompt: string, args: readonly string[] = []) =>
-    runClaude({ baseUrl: engine.anthropicBaseUrl, token: engine.proxyKey }, prompt, args);
-
-  beforeAll(async () => {
-    engine = await startConformanceEngine(format, { reply });
-  });
-  afterAll(async () => {
-    await engine?.stop();
-  });
+    runClaude({ baseUrl: engine().anthropicBaseUrl, token: engine().proxyKey }, prompt, args);
 
   it('answers a prompt in text, on the route its default model name is aliased to', async () => {
-    engine.mock.setBehavior({ callTool: undefined });
-    const before = engine.chatRequests().length;
-    const run = await claude('Say something.');
-    expect(run.code, explain(run)).toBe(0);
-    expect(run.stdout.trim()).toBe(PLAIN_ANSWER);
-    const chats = engine.chatRequests().slice(before);
-    expect(chats.length).toBeGreaterThan(0);
+    const chats = await plainAnswer(engine(), 'claude', () => claude('Say something.'));
     if (format === 'anthropic') {
       // The betas Claude Code sent reach an Anthropic upstream as sent.
       expect(chats[0]?.headers['anthropic-beta']).toMatch(/claude-code-\d+/);
     }
     await vi.waitFor(async () => {
-      const asked = (await engine.requestLog()).filter((r) =>
+      const asked = (await engine().requestLog()).filter((r) =>
         r.requestedModel.startsWith('claude-'),
       );
       expect(asked.length).toBeGreaterThan(0);
@@ -64,27 +46,23 @@ describe.each(UPSTREAM_FORMATS)('Claude Code through a %s-format upstream', (for
   });
 
   it('completes a Bash tool round trip: the upstream sees what bash printed', async () => {
-    engine.mock.setBehavior({ callTool: BASH_CALL });
-    const before = engine.chatRequests().length;
-    const run = await claude('Greet me using the shell.');
-    expect(run.code, explain(run)).toBe(0);
+    const { run, chats } = await exchange(engine(), 'claude', BASH_CALL, () =>
+      claude('Greet me using the shell.'),
+    );
     expect(run.stdout.trim()).toBe(`The tool printed ${TOOL_OUTPUT}`);
-    const chats = engine.chatRequests().slice(before);
     expect(chats).toHaveLength(2);
-    expect(JSON.stringify(chats[0]?.body)).not.toContain(TOOL_OUTPUT);
-    expect(JSON.stringify(chats[1]?.body)).toContain(TOOL_OUTPUT);
+    expectToolOutputSentBack(chats);
   });
 
   it('streams: the answer reaches Claude Code as several deltas', async () => {
-    engine.mock.setBehavior({ callTool: undefined });
-    const before = engine.chatRequests().length;
-    const run = await claude('Say something.', [
-      '--output-format',
-      'stream-json',
-      '--verbose',
-      '--include-partial-messages',
-    ]);
-    expect(run.code, explain(run)).toBe(0);
+    const { run, chats } = await exchange(engine(), 'claude', undefined, () =>
+      claude('Say something.', [
+        '--output-format',
+        'stream-json',
+        '--verbose',
+        '--include-partial-messages',
+      ]),
+    );
     const events = run.stdout
       .split('\n')
       .filter((line) => line.trim() !== '')
@@ -100,24 +78,19 @@ describe.each(UPSTREAM_FORMATS)('Claude Code through a %s-format upstream', (for
     expect(deltas.length).toBeGreaterThan(1);
     expect(deltas.join('')).toBe(PLAIN_ANSWER);
     expect(events.at(-1)).toMatchObject({ type: 'result', result: PLAIN_ANSWER });
-    expect(
-      engine
-        .chatRequests()
-        .slice(before)
-        .every((r) => r.stream),
-    ).toBe(true);
+    expect(chats.every((r) => r.stream)).toBe(true);
   });
 
   it('counts tokens for /context without a chat request upstream', async () => {
-    const chatsBefore = engine.chatRequests().length;
-    const countsBefore = engine.countRequests().length;
+    const chatsBefore = engine().chatRequests().length;
+    const countsBefore = engine().countRequests().length;
     const run = await claude('/context');
-    expect(run.code, explain(run)).toBe(0);
+    expect(run.code, explain('claude', run)).toBe(0);
     expect(run.stdout).toMatch(/Context Usage/);
     expect(run.stdout).toMatch(/\*\*Tokens:\*\* [\d.]+k? \//);
-    expect(engine.chatRequests().length).toBe(chatsBefore);
+    expect(engine().chatRequests().length).toBe(chatsBefore);
     // An Anthropic upstream counts with its own count_tokens; the others are counted locally.
-    const counted = engine.countRequests().length - countsBefore;
+    const counted = engine().countRequests().length - countsBefore;
     if (format === 'anthropic') expect(counted).toBeGreaterThan(0);
   });
 });

@@ -4,9 +4,9 @@
  * test ends.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export interface CliRun {
   code: number | null;
@@ -15,29 +15,39 @@ export interface CliRun {
   stderr: string;
 }
 
-/** What to run once the throwaway HOME exists (its setup written by `prepare`). */
+/** What a CLI runs in its throwaway HOME, and what it finds there. */
 export interface CliCommand {
   command: string;
   args: readonly string[];
-  cwd: string;
-  env: NodeJS.ProcessEnv;
+  /** Its environment besides PATH and HOME: nothing else of the caller's reaches it. */
+  env: Record<string, string>;
+  /** Written under HOME before it starts, by path relative to HOME. */
+  files?: Record<string, string>;
+  /** Runs in an empty folder `work` under HOME rather than in HOME itself. */
+  inWorkFolder?: boolean;
 }
 
-/** Makes a throwaway HOME (`prefix`…), runs the command `prepare` gives for it, then removes it. */
+/** Makes a throwaway HOME (`prefix`…), runs the command `commandFor` gives for it, then removes it. */
 export async function runInThrowawayHome(
   prefix: string,
-  prepare: (home: string) => Promise<CliCommand>,
+  commandFor: (home: string) => CliCommand,
   timeoutMs: number,
 ): Promise<CliRun> {
   const home = await mkdtemp(join(tmpdir(), prefix));
   try {
-    const { command, args, cwd, env } = await prepare(home);
+    const { command, args, env, files = {}, inWorkFolder = false } = commandFor(home);
+    for (const [path, text] of Object.entries(files)) {
+      await mkdir(dirname(join(home, path)), { recursive: true });
+      await writeFile(join(home, path), text);
+    }
+    const cwd = inWorkFolder ? join(home, 'work') : home;
+    await mkdir(cwd, { recursive: true });
     const child = spawn(command, args, {
       cwd,
       // Its own process group, so the tools' children go down with it.
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, ...env },
     });
     let stdout = '';
     let stderr = '';

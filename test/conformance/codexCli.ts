@@ -4,7 +4,6 @@
  * model provider speaking the Responses API, a profile per route); approvals and sandbox off (the
  * run is in that throwaway directory). Nothing from the caller's environment reaches it but PATH.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runInThrowawayHome, type CliRun } from './cliProcess.ts';
@@ -58,12 +57,8 @@ export async function runCodex(
 ): Promise<CliRun> {
   return runInThrowawayHome(
     'switchyard-codex-home-',
-    async (home) => {
-      await mkdir(join(home, '.codex'));
-      for (const [name, text] of Object.entries(codexFiles(target.baseUrl, target.token, profile)))
-        await writeFile(join(home, '.codex', name), text);
-      const work = join(home, 'work');
-      await mkdir(work);
+    (home) => {
+      const files = codexFiles(target.baseUrl, target.token, profile);
       const args = [
         'exec',
         '--skip-git-repo-check',
@@ -75,10 +70,11 @@ export async function runCodex(
       return {
         command: CODEX_BIN,
         args,
-        cwd: work,
+        files: Object.fromEntries(
+          Object.entries(files).map(([name, text]) => [`.codex/${name}`, text]),
+        ),
+        inWorkFolder: true,
         env: {
-          PATH: process.env.PATH ?? '/usr/bin:/bin',
-          HOME: home,
           CODEX_HOME: join(home, '.codex'),
           [KEY_ENV]: target.token,
           NO_COLOR: '1',

@@ -4,10 +4,9 @@
  * `claude-opus-*` and `claude-sonnet-*` by alias to "main", anything else to "quick" as the
  * default route; both reach the same upstream, so a test can tell which rule answered.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import type { RequestListItem } from '../../app/admin/types.ts';
+import { dataFolder } from '../harness/dataFolder.ts';
 import { adminTokenOf, serveFromSource, type ServedEngine } from '../main/cli/serveHarness.ts';
 import { startMockProvider } from '../mocks/mockProvider.ts';
 import type { LoggedRequest, MockBehavior, MockProvider } from '../mocks/types.ts';
@@ -60,11 +59,9 @@ export async function startConformanceEngine(
 ): Promise<ConformanceEngine> {
   const { provider, model } = UPSTREAM[format];
   const mock = await startMockProvider({ format, ...behavior });
-  const dataDir = await mkdtemp(join(tmpdir(), `switchyard-conformance-${format}-`));
   const target = { provider, model };
-  await writeFile(
-    join(dataDir, 'config.json'),
-    JSON.stringify({
+  const dataDir = await dataFolder(`conformance-${format}`, {
+    'config.json': {
       version: 1,
       settings: { defaultRoute: 'quick' },
       providers: { [provider]: { baseUrl: mock.url } },
@@ -73,8 +70,8 @@ export async function startConformanceEngine(
         { name: 'main', aliases: ['claude-opus-*', 'claude-sonnet-*'], targets: [target] },
         { name: 'quick', targets: [target] },
       ],
-    }),
-  );
+    },
+  });
   let served: ServedEngine;
   try {
     served = await serveFromSource(

@@ -4,8 +4,6 @@
  * Switchyard by GOOGLE_GEMINI_BASE_URL and GEMINI_API_KEY (the proxy key). Nothing from the
  * caller's environment reaches it but PATH.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runInThrowawayHome, type CliRun } from './cliProcess.ts';
 
@@ -35,29 +33,22 @@ export async function runGemini(
 ): Promise<CliRun> {
   return runInThrowawayHome(
     'switchyard-gemini-home-',
-    async (home) => {
-      await mkdir(join(home, '.gemini'));
-      await writeFile(join(home, '.gemini', 'settings.json'), JSON.stringify(SETTINGS));
-      const work = join(home, 'work');
-      await mkdir(work);
-      return {
-        command: process.execPath,
-        args: [GEMINI_BIN, '-p', prompt, ...extraArgs],
-        cwd: work,
-        env: {
-          PATH: process.env.PATH ?? '/usr/bin:/bin',
-          HOME: home,
-          GOOGLE_GEMINI_BASE_URL: target.baseUrl,
-          GEMINI_API_KEY: target.key,
-          GEMINI_TELEMETRY_ENABLED: 'false',
-          GEMINI_CLI_NO_RELAUNCH: 'true',
-          NO_BROWSER: 'true',
-          CI: 'true',
-          // A throwaway directory is trusted: what print mode asks a headless run to say.
-          GEMINI_CLI_TRUST_WORKSPACE: 'true',
-        },
-      };
-    },
+    () => ({
+      command: process.execPath,
+      args: [GEMINI_BIN, '-p', prompt, ...extraArgs],
+      files: { '.gemini/settings.json': JSON.stringify(SETTINGS) },
+      inWorkFolder: true,
+      env: {
+        GOOGLE_GEMINI_BASE_URL: target.baseUrl,
+        GEMINI_API_KEY: target.key,
+        GEMINI_TELEMETRY_ENABLED: 'false',
+        GEMINI_CLI_NO_RELAUNCH: 'true',
+        NO_BROWSER: 'true',
+        CI: 'true',
+        // A throwaway directory is trusted: what print mode asks a headless run to say.
+        GEMINI_CLI_TRUST_WORKSPACE: 'true',
+      },
+    }),
     timeoutMs,
   );
 }

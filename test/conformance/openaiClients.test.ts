@@ -8,14 +8,7 @@
 import { createOpenAI } from '@ai-sdk/openai';
 import { AIMessage, HumanMessage, ToolMessage } from '@langchain/core/messages';
 import { ChatOpenAI } from '@langchain/openai';
-import {
-  generateObject,
-  generateText,
-  stepCountIs,
-  streamText,
-  tool,
-  type LanguageModel,
-} from 'ai';
+import { generateObject, type LanguageModel } from 'ai';
 import OpenAI from 'openai';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -25,23 +18,15 @@ import {
   type ConformanceEngine,
   type UpstreamFormat,
 } from './engine.ts';
+import { aiSdkTextCases, sentSince, WEATHER_PROMPT, weatherSchema } from './aiSdkCases.ts';
 
 const ROUTE = 'quick';
-const WEATHER_PROMPT = 'Use the weather tool for Paris.';
-const weatherSchema = z.object({ city: z.string() });
 const WEATHER_PARAMETERS = {
   type: 'object',
   properties: { city: { type: 'string' } },
   required: ['city'],
   additionalProperties: false,
 };
-
-function sentSince(engine: ConformanceEngine, from: number): string[] {
-  return engine
-    .chatRequests()
-    .slice(from)
-    .map((r) => JSON.stringify(r.body));
-}
 
 /**
  * Structured output reaches an Anthropic-format upstream as a system instruction
@@ -89,44 +74,7 @@ describe.each(UPSTREAM_FORMATS)('OpenAI-format clients through a %s-format upstr
       return chat ? provider.chat(ROUTE) : provider(ROUTE);
     };
 
-    it('generateText', async () => {
-      const result = await generateText({ model: model(), prompt: 'hello there', maxRetries: 0 });
-      expect(result.text).toBe('echo: hello there');
-      expect(result.finishReason).toBe('stop');
-      expect(result.usage.inputTokens).toBeGreaterThan(0);
-    });
-
-    it('streamText', async () => {
-      const result = streamText({ model: model(), prompt: 'stream these words', maxRetries: 0 });
-      const parts: string[] = [];
-      for await (const part of result.textStream) parts.push(part);
-      expect(parts.length).toBeGreaterThan(1);
-      expect(parts.join('')).toBe('echo: stream these words');
-      expect(await result.finishReason).toBe('stop');
-    });
-
-    it('tools: a call, its result sent back, then the answer', async () => {
-      const before = up().chatRequests().length;
-      const result = await generateText({
-        model: model(),
-        prompt: WEATHER_PROMPT,
-        maxRetries: 0,
-        tools: {
-          weather: tool({
-            description: 'The weather in a city',
-            inputSchema: weatherSchema,
-            execute: async ({ city }) => `sunny in ${city}`,
-          }),
-        },
-        stopWhen: stepCountIs(3),
-      });
-      expect(result.steps).toHaveLength(2);
-      expect(result.steps[0]?.toolCalls.map((c) => c.toolName)).toEqual(['weather']);
-      expect(result.text).toMatch(/^echo: /);
-      const sent = sentSince(up(), before);
-      expect(sent).toHaveLength(2);
-      expect(sent[1]).toContain('sunny in mock');
-    });
+    aiSdkTextCases(model, up);
 
     it('generateObject', async () => {
       const before = up().chatRequests().length;

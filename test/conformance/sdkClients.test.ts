@@ -8,7 +8,7 @@ import { createAnthropic } from '@ai-sdk/anthropic';
 import Anthropic from '@anthropic-ai/sdk';
 import { AIMessage, HumanMessage, ToolMessage } from '@langchain/core/messages';
 import { ChatAnthropic } from '@langchain/anthropic';
-import { generateObject, generateText, stepCountIs, streamObject, streamText, tool } from 'ai';
+import { generateObject, streamObject } from 'ai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
@@ -17,17 +17,7 @@ import {
   type ConformanceEngine,
   type UpstreamFormat,
 } from './engine.ts';
-
-const WEATHER_PROMPT = 'Use the weather tool for Paris.';
-const weatherSchema = z.object({ city: z.string() });
-
-/** The upstream request bodies since `from`, as text, to see what reached the provider. */
-function sentSince(engine: ConformanceEngine, from: number): string[] {
-  return engine
-    .chatRequests()
-    .slice(from)
-    .map((r) => JSON.stringify(r.body));
-}
+import { aiSdkTextCases, sentSince, WEATHER_PROMPT, weatherSchema } from './aiSdkCases.ts';
 
 /** The output schema an upstream request carried, where its format puts it. */
 function schemaSent(format: UpstreamFormat, body: unknown): unknown {
@@ -77,45 +67,7 @@ describe.each(UPSTREAM_FORMATS)('SDK clients through a %s-format upstream', (for
         'claude-sonnet-4-5',
       );
 
-    it('generateText', async () => {
-      const result = await generateText({ model: model(), prompt: 'hello there', maxRetries: 0 });
-      expect(result.text).toBe('echo: hello there');
-      expect(result.finishReason).toBe('stop');
-      expect(result.usage.inputTokens).toBeGreaterThan(0);
-    });
-
-    it('streamText', async () => {
-      const result = streamText({ model: model(), prompt: 'stream these words', maxRetries: 0 });
-      const parts: string[] = [];
-      for await (const part of result.textStream) parts.push(part);
-      expect(parts.length).toBeGreaterThan(1);
-      expect(parts.join('')).toBe('echo: stream these words');
-      expect(await result.finishReason).toBe('stop');
-    });
-
-    it('tools: a call, its result sent back, then the answer', async () => {
-      const before = engine.chatRequests().length;
-      const result = await generateText({
-        model: model(),
-        prompt: WEATHER_PROMPT,
-        maxRetries: 0,
-        tools: {
-          weather: tool({
-            description: 'The weather in a city',
-            inputSchema: weatherSchema,
-            execute: async ({ city }) => `sunny in ${city}`,
-          }),
-        },
-        stopWhen: stepCountIs(3),
-      });
-      expect(result.steps).toHaveLength(2);
-      expect(result.steps[0]?.toolCalls.map((c) => c.toolName)).toEqual(['weather']);
-      expect(result.steps[0]?.toolResults.map((r) => r.output)).toEqual(['sunny in mock']);
-      expect(result.text).toMatch(/^echo: /);
-      const sent = sentSince(engine, before);
-      expect(sent).toHaveLength(2);
-      expect(sent[1]).toContain('sunny in mock');
-    });
+    aiSdkTextCases(model, () => engine);
 
     // The AI SDK sends the schema as Anthropic's output_config.format; other formats get it
     // translated, and each mock answers with JSON matching the schema it received (strings

@@ -6,13 +6,12 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../app/config/schema.ts';
 import {
+  closeAll,
   dragTo,
   ensureDashboardBuilt,
   openDashboard,
-  proxyClient,
   screenshot,
   startWorld,
-  tearDown,
   type Browser,
   type E2eWorld,
 } from './harness.ts';
@@ -27,7 +26,6 @@ let world: E2eWorld;
 let browser: Browser;
 let page: Page;
 let client: OpenAI;
-const screenshots: string[] = [];
 let failoverRequestId = '';
 
 async function open(hash: string): Promise<void> {
@@ -87,10 +85,10 @@ beforeAll(async () => {
   });
   browser = await openDashboard(world);
   page = browser.page;
-  client = proxyClient(world);
+  client = world.proxyClient();
 });
 
-afterAll(() => tearDown(browser, world, screenshots));
+afterAll(() => closeAll(browser, world));
 
 describe('the dashboard against switchyard serve', () => {
   it('moves the link’s #token into the tab, off the address, with no cookie, and starts with what to do first', async () => {
@@ -306,7 +304,7 @@ describe('the dashboard against switchyard serve', () => {
         const heading = await page.getByRole('heading', { level: 1 }).first().textContent();
         const background = await page.evaluate('getComputedStyle(document.body).backgroundColor');
         drawn.add(`${String(heading)} on ${String(background)}`);
-        screenshots.push(await screenshot(page, `${name}-${scheme}`));
+        await screenshot(page, `${name}-${scheme}`);
       }
     }
     // Each page in each scheme drew its own heading on its scheme's background: a navigation

@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import OpenAI from 'openai';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { dataFolder } from '../harness/dataFolder.ts';
 import { adminTokenOf, serveFromSource, type ServedEngine } from '../main/cli/serveHarness.ts';
 import { startMockProvider } from '../mocks/mockProvider.ts';
 import type { MockProvider, MockProviderOptions } from '../mocks/types.ts';
@@ -69,6 +71,8 @@ export type E2eWorld = {
   dataDir: string;
   /** Admin API calls from the test itself, with the session token. */
   admin: (path: string, init?: RequestInit) => Promise<Response>;
+  /** The openai SDK on the engine's proxy with its proxy key, no retries. */
+  proxyClient: () => OpenAI;
   close: () => Promise<void>;
 };
 
@@ -82,16 +86,14 @@ export async function startWorld(
   const mocks: Record<string, MockProvider> = {};
   for (const [id, options] of Object.entries(mockSetup))
     mocks[id] = await startMockProvider(options);
-  const dataDir = await mkdtemp(join(tmpdir(), 'switchyard-e2e-'));
-  await writeFile(
-    join(dataDir, 'config.json'),
-    JSON.stringify({
+  const dataDir = await dataFolder('e2e', {
+    'config.json': {
       version: 1,
       providers: Object.fromEntries(
         Object.entries(mocks).map(([id, m]) => [id, { baseUrl: m.url }]),
       ),
-    }),
-  );
+    },
+  });
   let engine: ServedEngine;
   try {
     engine = await serveFromSource([], { SWITCHYARD_DASHBOARD_DIR: DASHBOARD_DIR }, { dataDir });
@@ -108,6 +110,12 @@ export async function startWorld(
       fetch(`${engine.ready.url}${path}`, {
         ...init,
         headers: { authorization: `Bearer ${token}`, ...(init.headers as Record<string, string>) },
+      }),
+    proxyClient: () =>
+      new OpenAI({
+        baseURL: engine.ready.proxyUrl,
+        apiKey: engine.ready.proxyKey,
+        maxRetries: 0,
       }),
     close: async () => {
       await engine.stop();
@@ -128,15 +136,6 @@ export function adminJson(
     method,
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
-  });
-}
-
-/** An OpenAI SDK client on the proxy, with the SDK's own retries off so every attempt shows. */
-export function proxyClient(world: E2eWorld): OpenAI {
-  return new OpenAI({
-    baseURL: world.engine.ready.proxyUrl,
-    apiKey: world.engine.ready.proxyKey,
-    maxRetries: 0,
   });
 }
 
@@ -165,24 +164,6 @@ export async function launchBrowser(): Promise<Browser> {
   };
 }
 
-/** Chromium on the dashboard link: its #token signs the tab in, as a person's click does. */
-export async function openDashboard(world: E2eWorld): Promise<Browser> {
-  const browser = await launchBrowser();
-  await browser.page.goto(world.engine.ready.dashboard);
-  return browser;
-}
-
-/** Closes what a suite started (either may have failed to start), then lists its screenshots. */
-export async function tearDown(
-  browser: Browser | undefined,
-  world: E2eWorld | undefined,
-  screenshots: readonly string[],
-): Promise<void> {
-  await browser?.close();
-  await world?.close();
-  if (screenshots.length > 0) console.log(`screenshots:\n  ${screenshots.join('\n  ')}`);
-}
-
 /**
  * Drags with the mouse the way a person does: press, move a little (past the sensor's
  * activation distance), glide to the target, release.
@@ -201,10 +182,39 @@ export async function dragTo(
   await page.mouse.up();
 }
 
+/** The screenshots this test file took, listed by closeAll. */
+const taken: string[] = [];
+
 /** Saves a screenshot under test-output/screenshots and returns its path. */
 export async function screenshot(page: Page, name: string): Promise<string> {
   await mkdir(SCREENSHOT_DIR, { recursive: true });
   const path = join(SCREENSHOT_DIR, `${name}.png`);
   await page.screenshot({ path });
+  taken.push(path);
   return path;
+}
+
+/** Chromium on the dashboard of the world's engine (its link carries the session token). */
+export async function openDashboard(world: E2eWorld): Promise<Browser> {
+  const browser = await launchBrowser();
+  await browser.page.goto(world.engine.ready.dashboard);
+  return browser;
+}
+
+/** Adds keys (each checked and confirmed on add) and sets the routes, through the admin API. */
+export async function addKeysAndRoutes(
+  world: E2eWorld,
+  keys: Array<{ provider: string; label: string; secret: string }>,
+  routes: unknown[],
+): Promise<void> {
+  for (const key of keys)
+    expect((await adminJson(world, 'POST', '/admin/keys', key)).status).toBe(200);
+  expect((await adminJson(world, 'PUT', '/admin/routes', routes)).status).toBe(200);
+}
+
+/** Closes the browser and the world, whichever started, and lists the screenshots taken. */
+export async function closeAll(browser?: Browser, world?: E2eWorld): Promise<void> {
+  await browser?.close();
+  await world?.close();
+  if (taken.length > 0) console.log(`screenshots:\n  ${taken.join('\n  ')}`);
 }

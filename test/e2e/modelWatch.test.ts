@@ -6,13 +6,12 @@ import type { Config } from '../../app/config/schema.ts';
 import type { LimiterView } from '../../app/limiter/view.ts';
 import type { ModelWatchEntry } from '../../app/models/watch.ts';
 import {
-  adminJson,
+  closeAll,
+  addKeysAndRoutes,
   ensureDashboardBuilt,
   openDashboard,
-  proxyClient,
   screenshot,
   startWorld,
-  tearDown,
   type Browser,
   type E2eWorld,
 } from './harness.ts';
@@ -30,7 +29,6 @@ let world: E2eWorld;
 let browser: Browser;
 let page: Page;
 let client: OpenAI;
-const screenshots: string[] = [];
 
 async function open(hash: string): Promise<void> {
   await page.evaluate(`window.location.hash = ${JSON.stringify(hash)}`);
@@ -53,31 +51,30 @@ beforeAll(async () => {
     },
     openai: { format: 'openai', dialect: 'openai', models: ['gpt-4o-mini'] },
   });
-  for (const [provider, secret] of Object.entries(SECRETS)) {
-    const res = await adminJson(world, 'POST', '/admin/keys', {
+  await addKeysAndRoutes(
+    world,
+    Object.entries(SECRETS).map(([provider, secret]) => ({
       provider,
       label: `${provider} main`,
       secret,
-    });
-    expect(res.status).toBe(200);
-  }
-  const routes = await adminJson(world, 'PUT', '/admin/routes', [
-    {
-      name: 'coder',
-      targets: [
-        { provider: 'groq', model: 'qwen-2.5-32b' },
-        { provider: 'openai', model: 'gpt-4o-mini' },
-      ],
-    },
-    { name: 'steady', targets: [{ provider: 'groq', model: 'llama-3.1-8b-instant' }] },
-  ]);
-  expect(routes.status).toBe(200);
+    })),
+    [
+      {
+        name: 'coder',
+        targets: [
+          { provider: 'groq', model: 'qwen-2.5-32b' },
+          { provider: 'openai', model: 'gpt-4o-mini' },
+        ],
+      },
+      { name: 'steady', targets: [{ provider: 'groq', model: 'llama-3.1-8b-instant' }] },
+    ],
+  );
   browser = await openDashboard(world);
   page = browser.page;
-  client = proxyClient(world);
+  client = world.proxyClient();
 });
 
-afterAll(() => tearDown(browser, world, screenshots));
+afterAll(() => closeAll(browser, world));
 
 describe('the model watch and the forecast in the dashboard', () => {
   it('flags a model the provider stops listing within one discovery cycle, on the route, with a one-click replace', async () => {
@@ -110,7 +107,7 @@ describe('the model watch and the forecast in the dashboard', () => {
     const banner = page.getByTestId('model-watch-banner');
     await banner.getByText('groq/qwen-2.5-32b').waitFor();
     await banner.getByText(/is gone/).waitFor();
-    screenshots.push(await screenshot(page, 'model-watch-banner'));
+    await screenshot(page, 'model-watch-banner');
     await banner.getByRole('button', { name: 'Replace with qwen-3-32b' }).click();
     await banner.waitFor({ state: 'detached' });
     const config = (await (await world.admin('/admin/config')).json()) as Config;
@@ -137,6 +134,6 @@ describe('the model watch and the forecast in the dashboard', () => {
     await open('#/overview');
     await page.getByTestId('runs-out').first().waitFor();
     expect(await page.getByTestId('runs-out').first().textContent()).toMatch(/runs out at ~\d/);
-    screenshots.push(await screenshot(page, 'overview-forecast'));
+    await screenshot(page, 'overview-forecast');
   });
 });

@@ -8,13 +8,13 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../app/config/schema.ts';
 import {
-  adminJson,
+  closeAll,
   dragTo,
+  addKeysAndRoutes,
   ensureDashboardBuilt,
   openDashboard,
   screenshot,
   startWorld,
-  tearDown,
   type Browser,
   type E2eWorld,
 } from './harness.ts';
@@ -25,7 +25,6 @@ const GEMINI_SECRET = `AIza-e2e${randomBytes(16).toString('hex')}`;
 let world: E2eWorld;
 let browser: Browser;
 let page: Page;
-const screenshots: string[] = [];
 
 async function nextFrames(): Promise<void> {
   await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
@@ -49,28 +48,23 @@ beforeAll(async () => {
     groq: { format: 'openai', dialect: 'groq', keys: [{ key: GROQ_SECRET, label: 'groq' }] },
     gemini: { format: 'gemini', keys: [{ key: GEMINI_SECRET, label: 'gemini' }] },
   });
-  for (const [provider, secret] of [
-    ['groq', GROQ_SECRET],
-    ['gemini', GEMINI_SECRET],
-  ] as const) {
-    const res = await adminJson(world, 'POST', '/admin/keys', {
-      provider,
-      label: provider,
-      secret,
-    });
-    expect(res.status).toBe(200);
-  }
-  const routes = await adminJson(world, 'PUT', '/admin/routes', [
-    { name: 'fast', targets: [{ provider: 'groq', model: 'llama-3.1-8b-instant' }] },
-    { name: 'long', targets: [{ provider: 'gemini', model: 'gemini-2.5-flash' }] },
-  ]);
-  expect(routes.status).toBe(200);
+  await addKeysAndRoutes(
+    world,
+    [
+      { provider: 'groq', label: 'groq', secret: GROQ_SECRET },
+      { provider: 'gemini', label: 'gemini', secret: GEMINI_SECRET },
+    ],
+    [
+      { name: 'fast', targets: [{ provider: 'groq', model: 'llama-3.1-8b-instant' }] },
+      { name: 'long', targets: [{ provider: 'gemini', model: 'gemini-2.5-flash' }] },
+    ],
+  );
   browser = await openDashboard(world);
   page = browser.page;
   await page.evaluate(`window.location.hash = "#/routes"`);
 });
 
-afterAll(() => tearDown(browser, world, screenshots));
+afterAll(() => closeAll(browser, world));
 
 describe('the rules editor', () => {
   it('adds two rules, each condition a field with its error inline', async () => {
@@ -160,7 +154,7 @@ describe('the rules editor', () => {
       while ((await dismiss.count()) > 0) await dismiss.first().click();
       await page.getByRole('heading', { name: 'Rules' }).scrollIntoViewIfNeeded();
       await nextFrames();
-      screenshots.push(await screenshot(page, `rules-${scheme}`));
+      await screenshot(page, `rules-${scheme}`);
     }
     const html = await page.content();
     expect(html).not.toContain(GROQ_SECRET);

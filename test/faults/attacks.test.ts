@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockProvider } from '../mocks/mockProvider.ts';
 import type { MockProvider } from '../mocks/types.ts';
 import { adminTokenOf, serveFromSource, type ServedEngine } from '../main/cli/serveHarness.ts';
+import { dataFolder } from '../harness/dataFolder.ts';
 import { httpRequest, rawExchange, type RawResponse } from './rawHttp.ts';
 
 /*
@@ -60,10 +61,8 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
   const echoUrl = `http://127.0.0.1:${(echo.address() as AddressInfo).port}/v1`;
 
-  dataDir = await mkdtemp(join(tmpdir(), 'switchyard-attacks-'));
-  await writeFile(
-    join(dataDir, 'config.json'),
-    JSON.stringify({
+  dataDir = await dataFolder('attacks', {
+    'config.json': {
       version: 1,
       providers: {
         openai: { baseUrl: openai.url },
@@ -86,8 +85,8 @@ beforeAll(async () => {
         { name: 'anth', targets: [{ provider: 'anthropic', model: 'claude-haiku-4-5' }] },
         { name: 'echo', targets: [{ provider: 'groq', model: 'llama-3.1-8b-instant' }] },
       ],
-    }),
-  );
+    },
+  });
   // A data folder as an older version or a hand left it: readable by every local user.
   await chmod(dataDir, 0o755);
   await chmod(join(dataDir, 'config.json'), 0o644);

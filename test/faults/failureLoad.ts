@@ -1,5 +1,5 @@
 import { Agent, request } from 'undici';
-import { PROXY_KEY, startTestEngine, type TestEngine } from '../integration/harness.ts';
+import { PROXY_AUTH, startTestEngine, type TestEngine } from '../integration/harness.ts';
 import { seededRandom } from '../mocks/util.ts';
 
 /*
@@ -93,7 +93,7 @@ async function one(
       method: 'POST',
       dispatcher,
       signal: client.signal,
-      headers: { authorization: `Bearer ${PROXY_KEY}`, 'content-type': 'application/json' },
+      headers: PROXY_AUTH,
       body: JSON.stringify({
         model: 'failover',
         stream,

@@ -67,13 +67,20 @@ afterAll(async () => {
 const CHAT = { model: 'solo', messages: [{ role: 'user', content: 'hi' }] };
 const MESSAGES = { model: 'anth', max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] };
 
-function post(path: string, body: string | Buffer, extra: Array<[string, string]> = []): Buffer {
+/** A POST with the Host and the proxy key, and only the `headers` given besides. */
+function authedPost(path: string, headers: Array<[string, string]>, body: string | Buffer): Buffer {
   return httpRequest(
     'POST',
     path,
+    [['Host', host], ['Authorization', `Bearer ${PROXY_KEY}`], ...headers],
+    body,
+  );
+}
+
+function post(path: string, body: string | Buffer, extra: Array<[string, string]> = []): Buffer {
+  return authedPost(
+    path,
     [
-      ['Host', host],
-      ['Authorization', `Bearer ${PROXY_KEY}`],
       ['Content-Type', 'application/json'],
       ['Content-Length', String(Buffer.byteLength(body))],
       ...extra,
@@ -265,12 +272,9 @@ function buildCases(): Case[] {
       category: 'headers',
       note: 'two different Content-Lengths',
       pieces: [
-        httpRequest(
-          'POST',
+        authedPost(
           '/v1/chat/completions',
           [
-            ['Host', host],
-            ['Authorization', `Bearer ${PROXY_KEY}`],
             ['Content-Length', String(body.length)],
             ['Content-Length', '3'],
           ],
@@ -354,12 +358,9 @@ function buildCases(): Case[] {
         'image/png',
       ]),
       pieces: [
-        httpRequest(
-          'POST',
+        authedPost(
           '/v1/chat/completions',
           [
-            ['Host', host],
-            ['Authorization', `Bearer ${PROXY_KEY}`],
             [
               'Content-Type',
               pick([

@@ -6,11 +6,9 @@
  * here (EngineOptions.serverTimeouts); their defaults are in main/server/httpServer.ts.
  */
 import { connect } from 'node:net';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEngine, type Engine } from '../../main/engine/engine.ts';
+import type { Engine } from '../../main/engine/engine.ts';
+import { startScratchEngine, type ScratchEngine } from '../harness/scratchEngine.ts';
 import { startMockProvider } from '../mocks/mockProvider.ts';
 import type { MockProvider } from '../mocks/types.ts';
 import { httpRequest, rawExchange } from './rawHttp.ts';
@@ -21,41 +19,41 @@ const HEADERS_MS = 300;
 const BODY_MS = 300;
 
 let mock: MockProvider;
+let scratch: ScratchEngine;
 let engine: Engine;
-let dataDir: string;
 let host: string;
 
 beforeAll(async () => {
   mock = await startMockProvider({ format: 'openai' });
-  dataDir = await mkdtemp(join(tmpdir(), 'switchyard-slow-'));
-  await writeFile(
-    join(dataDir, 'config.json'),
-    JSON.stringify({
-      version: 1,
-      providers: { openai: { baseUrl: mock.url } },
-      keys: [
-        { id: 'openai-1', provider: 'openai', label: 'k', secret: { env: KEY_ENV }, tier: 'paid' },
-      ],
-      routes: [],
-    }),
-  );
-  engine = await startEngine({
-    host: '127.0.0.1',
-    port: 0,
-    allowRemote: false,
-    dataDir,
-    dashboardDir: join(dataDir, 'no-dashboard'),
+  scratch = await startScratchEngine({
+    name: 'slow',
+    files: {
+      'config.json': {
+        version: 1,
+        providers: { openai: { baseUrl: mock.url } },
+        keys: [
+          {
+            id: 'openai-1',
+            provider: 'openai',
+            label: 'k',
+            secret: { env: KEY_ENV },
+            tier: 'paid',
+          },
+        ],
+        routes: [],
+      },
+    },
+    keychain: 'os',
     proxyKey: PROXY_KEY,
     env: { [KEY_ENV]: 'sk-slow-clients-0001' },
     serverTimeouts: { headersMs: HEADERS_MS, bodyMs: BODY_MS },
-    log: () => undefined,
   });
+  engine = scratch.engine;
   host = new URL(engine.url).host;
 });
 afterAll(async () => {
-  await engine?.stop(1000);
+  await scratch?.close();
   await mock?.close();
-  await rm(dataDir, { recursive: true, force: true });
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

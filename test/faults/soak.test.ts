@@ -1,13 +1,12 @@
 import { existsSync } from 'node:fs';
-import { readdir, readFile, readlink, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readdir, readFile, readlink, rm } from 'node:fs/promises';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockProvider } from '../mocks/mockProvider.ts';
 import { seededRandom } from '../mocks/util.ts';
 import type { MockProvider } from '../mocks/types.ts';
 import { serveFromSource, type ServedEngine } from '../main/cli/serveHarness.ts';
+import { dataFolder } from '../harness/dataFolder.ts';
 import { judgeAnswer, type Inbound } from './answers.ts';
 import { envInt, sleep, table } from './report.ts';
 
@@ -69,10 +68,8 @@ beforeAll(async () => {
     ...paced,
   });
   mocks = [openai, anthropic, gemini];
-  dataDir = await mkdtemp(join(tmpdir(), 'switchyard-soak-'));
-  await writeFile(
-    join(dataDir, 'config.json'),
-    JSON.stringify({
+  dataDir = await dataFolder('soak', {
+    'config.json': {
       version: 1,
       providers: {
         openai: { baseUrl: openai.url },
@@ -119,8 +116,8 @@ beforeAll(async () => {
           ],
         },
       ],
-    }),
-  );
+    },
+  });
   served = await serveFromSource(
     [],
     { SY_SOAK_OPENAI: KEY, SY_SOAK_ANTHROPIC: ANTHROPIC_KEY, SY_SOAK_GEMINI: GEMINI_KEY },

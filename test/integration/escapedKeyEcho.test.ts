@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import {
   createServer,
   get,
@@ -8,11 +7,9 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEngine, type Engine } from '../../main/engine/engine.ts';
-import { MemoryKeychain } from '../main/keys/memoryKeychain.ts';
+import type { Engine } from '../../main/engine/engine.ts';
+import { startScratchEngine, type ScratchEngine } from '../harness/scratchEngine.ts';
 
 /*
  * A provider that repeats the key it was sent, written with the JSON escapes a serializer may
@@ -74,8 +71,8 @@ function answer(req: IncomingMessage, body: string, res: ServerResponse) {
 }
 
 let provider: Server;
+let scratch: ScratchEngine;
 let engine: Engine;
-let dataDir: string;
 const logs: string[] = [];
 const events: string[] = [];
 let eventStream: IncomingMessage | undefined;
@@ -87,30 +84,24 @@ beforeAll(async () => {
     req.on('end', () => answer(req, body, res));
   });
   await new Promise<void>((resolve) => provider.listen(0, '127.0.0.1', resolve));
-  dataDir = await mkdtemp(join(tmpdir(), 'switchyard-echo-'));
-  await writeFile(
-    join(dataDir, 'config.json'),
-    JSON.stringify({
-      version: 1,
-      providers: {
-        openai: { baseUrl: `http://127.0.0.1:${(provider.address() as AddressInfo).port}/v1` },
+  scratch = await startScratchEngine({
+    name: 'echo',
+    files: {
+      'config.json': {
+        version: 1,
+        providers: {
+          openai: { baseUrl: `http://127.0.0.1:${(provider.address() as AddressInfo).port}/v1` },
+        },
+        keys: [{ id: 'echo', provider: 'openai', label: 'echo', secret: { env: 'SY_ECHO_KEY' } }],
+        routes: [{ name: 'echo', targets: [{ provider: 'openai', model: 'gpt-4o-mini' }] }],
+        settings: { logBodies: true },
       },
-      keys: [{ id: 'echo', provider: 'openai', label: 'echo', secret: { env: 'SY_ECHO_KEY' } }],
-      routes: [{ name: 'echo', targets: [{ provider: 'openai', model: 'gpt-4o-mini' }] }],
-      settings: { logBodies: true },
-    }),
-  );
-  engine = await startEngine({
-    host: '127.0.0.1',
-    port: 0,
-    allowRemote: false,
-    dataDir,
-    dashboardDir: dataDir,
+    },
     proxyKey: PROXY_KEY,
-    keychain: new MemoryKeychain(),
     env: { SY_ECHO_KEY: KEY },
     log: (line) => logs.push(line),
   });
+  engine = scratch.engine;
   await new Promise<void>((resolve, reject) => {
     const req = get(
       `${engine.url}/admin/events`,
@@ -128,9 +119,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   eventStream?.destroy();
-  await engine?.stop(1000);
+  await scratch?.close();
   await new Promise<void>((resolve) => (provider ? provider.close(() => resolve()) : resolve()));
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
 /** Every string a reader of `text` could get: the text, and what JSON or SSE in it decodes to. */
@@ -207,8 +197,7 @@ describe('a provider that echoes its key, escaped', () => {
   );
 
   it('the request log, the admin API, the event stream and the engine log never hold it', async () => {
-    const admin = (path: string) =>
-      fetch(`${engine.url}${path}`, { headers: { authorization: `Bearer ${engine.adminToken}` } });
+    const admin = (path: string) => scratch.adminFetch(path);
     const list = await (await admin('/admin/requests?limit=500')).text();
     const ids = [...list.matchAll(/"id":"([^"]+)"/g)].map((m) => m[1]!);
     expect(ids.length).toBe(cases().length);
@@ -248,8 +237,7 @@ describe('logged bodies', () => {
       const res = await send('openai', prompt, stream);
       expect(res.status).toBe(200);
     }
-    const admin = (path: string) =>
-      fetch(`${engine.url}${path}`, { headers: { authorization: `Bearer ${engine.adminToken}` } });
+    const admin = (path: string) => scratch.adminFetch(path);
     await expect
       .poll(
         async () =>

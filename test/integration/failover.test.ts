@@ -1,44 +1,26 @@
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import { request } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PROXY_KEY, startTestEngine, type TestEngine } from './harness.ts';
+import { PROXY_AUTH, startTestEngine, type TestEngine } from './harness.ts';
+import { CHAINS, keysFor, mocksFor } from './testConfig.ts';
 
 // Rate limits and failures teach the limiter, so every test starts its own engine: none depends
 // on what another left behind, and they may run in any order.
-const KEYS = [
-  {
-    id: 'openai-main',
-    provider: 'openai',
-    env: 'SY_FAILOVER_OPENAI_KEY',
-    secret: 'sk-failover-openai-1111',
-  },
-  {
-    id: 'anthropic-main',
-    provider: 'anthropic',
-    env: 'SY_FAILOVER_ANTHROPIC_KEY',
-    secret: 'sk-ant-failover-2222',
-  },
-];
+const KEYS = keysFor('failover', [
+  ['openai-main', 'openai'],
+  ['anthropic-main', 'anthropic'],
+]);
 
 let t: TestEngine;
 let openai: OpenAI;
-const auth = { authorization: `Bearer ${PROXY_KEY}`, 'content-type': 'application/json' };
 
 beforeEach(async () => {
   t = await startTestEngine({
-    mocks: { openai: { format: 'openai' }, anthropic: { format: 'anthropic' } },
+    mocks: mocksFor(['openai', 'anthropic']),
     keys: KEYS,
-    routes: [
-      {
-        name: 'chain',
-        targets: [
-          { provider: 'openai', model: 'gpt-4o-mini' },
-          { provider: 'anthropic', model: 'claude-haiku-4-5' },
-        ],
-      },
-    ],
+    routes: [CHAINS.chain],
   });
-  openai = new OpenAI({ baseURL: t.engine.proxyUrl, apiKey: PROXY_KEY, maxRetries: 0 });
+  openai = t.openai();
 });
 afterEach(async () => {
   await t?.close();
@@ -60,7 +42,7 @@ type Detail = {
 const post = (body: unknown) =>
   request(`${t.engine.url}/v1/chat/completions`, {
     method: 'POST',
-    headers: auth,
+    headers: PROXY_AUTH,
     body: JSON.stringify(body),
   });
 
@@ -140,7 +122,7 @@ describe('what the request log says', () => {
     const client = new AbortController();
     const sent = request(`${t.engine.url}/v1/chat/completions`, {
       method: 'POST',
-      headers: auth,
+      headers: PROXY_AUTH,
       body: JSON.stringify({ model: 'chain', messages: [{ role: 'user', content: 'bye' }] }),
       signal: client.signal,
     }).catch(() => 'cancelled');

@@ -6,12 +6,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROXY_KEY, startTestEngine, type TestEngine } from './harness.ts';
+import { keysFor, mocksFor } from './testConfig.ts';
 
-const KEYS = [
-  { id: 'o', provider: 'openai', env: 'SY_GEMCALLER_OPENAI', secret: 'sk-gemcaller-openai-1' },
-  { id: 'a', provider: 'anthropic', env: 'SY_GEMCALLER_ANTH', secret: 'sk-ant-gemcaller-2' },
-  { id: 'g', provider: 'gemini', env: 'SY_GEMCALLER_GEMINI', secret: 'gem-gemcaller-3' },
-];
+const KEYS = keysFor('gemcaller', [
+  ['o', 'openai'],
+  ['a', 'anthropic'],
+  ['g', 'gemini'],
+]);
 const TARGETS = {
   openai: { provider: 'openai', model: 'gpt-4o-mini' },
   anthropic: { provider: 'anthropic', model: 'claude-haiku-4-5' },
@@ -23,11 +24,7 @@ let t: TestEngine;
 
 beforeAll(async () => {
   t = await startTestEngine({
-    mocks: {
-      openai: { format: 'openai' },
-      anthropic: { format: 'anthropic' },
-      gemini: { format: 'gemini' },
-    },
+    mocks: mocksFor(['openai', 'anthropic', 'gemini']),
     keys: KEYS,
     routes: [
       ...FORMATS.map((f) => ({ name: `via-${f}`, targets: [TARGETS[f]] })),
@@ -56,6 +53,14 @@ type GeminiAnswer = {
   }>;
   usageMetadata?: { promptTokenCount: number; candidatesTokenCount: number };
 };
+
+/** The text of a streamed answer: every chunk's first candidate's text parts, in order. */
+function textOf(chunks: GeminiAnswer[]): string {
+  return chunks
+    .flatMap((c) => c.candidates[0]?.content?.parts ?? [])
+    .map((p) => p.text ?? '')
+    .join('');
+}
 
 function sseChunks(text: string): GeminiAnswer[] {
   return text
@@ -103,10 +108,7 @@ describe.each(FORMATS)('a Gemini caller, upstream %s', (format) => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/event-stream');
     const chunks = sseChunks(await res.text());
-    const text = chunks
-      .flatMap((c) => c.candidates[0]?.content?.parts ?? [])
-      .map((p) => p.text ?? '')
-      .join('');
+    const text = textOf(chunks);
     expect(text).toContain('stream these words please');
     expect(chunks.at(-1)!.candidates[0]!.finishReason).toBe('STOP');
     expect(chunks.at(-1)!.usageMetadata).toBeDefined();
@@ -120,10 +122,7 @@ describe.each(FORMATS)('a Gemini caller, upstream %s', (format) => {
     expect(res.headers.get('content-type')).toContain('application/json');
     const chunks = (await res.json()) as GeminiAnswer[];
     expect(chunks.length).toBeGreaterThan(1);
-    const text = chunks
-      .flatMap((c) => c.candidates[0]?.content?.parts ?? [])
-      .map((p) => p.text ?? '')
-      .join('');
+    const text = textOf(chunks);
     expect(text).toContain('array of chunks please');
     expect(chunks.at(-1)!.candidates[0]!.finishReason).toBe('STOP');
   });

@@ -1,11 +1,16 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startEngine, type Engine } from '../../main/engine/engine.ts';
+import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
+import type { Engine } from '../../main/engine/engine.ts';
+import { startScratchEngine } from '../harness/scratchEngine.ts';
 import { startMockProvider } from '../mocks/mockProvider.ts';
 import type { MockProvider, MockProviderOptions } from '../mocks/types.ts';
 
 export const PROXY_KEY = 'sy-test-proxy-key-0123456789';
+/** Headers of a JSON request a client with the proxy key sends. */
+export const PROXY_AUTH = {
+  authorization: `Bearer ${PROXY_KEY}`,
+  'content-type': 'application/json',
+};
 
 /** A provider key as tests use it: the secret, and the env var the config points at. */
 export type TestKey = {
@@ -21,6 +26,10 @@ export type TestEngine = {
   mocks: Record<string, MockProvider>;
   logs: string[];
   adminFetch: (path: string, init?: RequestInit) => Promise<Response>;
+  /** The openai SDK with the proxy key and no retries (a test sees every answer), at the proxy by default. */
+  openai: (baseURL?: string) => OpenAI;
+  /** The Anthropic SDK likewise, at the engine's origin by default. */
+  anthropic: (baseURL?: string) => Anthropic;
   /** Stops the engine and starts a new one on the same data folder (what survives a restart). */
   restart: () => Promise<Engine>;
   close: () => Promise<void>;
@@ -49,66 +58,55 @@ export async function startTestEngine(setup: EngineSetup): Promise<TestEngine> {
   for (const [id, options] of Object.entries(setup.mocks))
     mocks[id] = await startMockProvider(options);
   for (const key of setup.keys) process.env[key.env] = key.secret;
-  const dataDir = await mkdtemp(join(tmpdir(), 'switchyard-it-'));
-  await writeFile(
-    join(dataDir, 'config.json'),
-    JSON.stringify({
-      version: 1,
-      providers: Object.fromEntries(
-        Object.entries(mocks).map(([id, mock]) => [id, { baseUrl: mock.url }]),
-      ),
-      keys: setup.keys.map((k) => ({
-        id: k.id,
-        provider: k.provider,
-        label: k.id,
-        secret: { env: k.env },
-        tier: k.tier ?? 'free',
-      })),
-      routes: setup.routes ?? [],
-      ...(setup.rules ? { rules: setup.rules } : {}),
-      ...(setup.settings ? { settings: setup.settings } : {}),
-    }),
-  );
   const logs: string[] = [];
-  const start = () =>
-    startEngine({
-      host: '127.0.0.1',
-      port: 0,
-      allowRemote: false,
-      dataDir,
-      dashboardDir: join(dataDir, 'no-dashboard'),
-      proxyKey: PROXY_KEY,
-      log: (line) => logs.push(line),
-      ...(setup.clock ? { clock: setup.clock } : {}),
-      ...(setup.upstreamTimeouts ? { upstreamTimeouts: setup.upstreamTimeouts } : {}),
-      // Discovery's model-list calls would take the faults a test queues for its own requests,
-      // so only the tests that ask for discovery get it.
-      ...(setup.discoveryIntervalMs
-        ? { discoveryIntervalMs: setup.discoveryIntervalMs }
-        : { listModels: async () => undefined }),
-    });
+  const scratch = await startScratchEngine({
+    name: 'it',
+    files: {
+      'config.json': {
+        version: 1,
+        providers: Object.fromEntries(
+          Object.entries(mocks).map(([id, mock]) => [id, { baseUrl: mock.url }]),
+        ),
+        keys: setup.keys.map((k) => ({
+          id: k.id,
+          provider: k.provider,
+          label: k.id,
+          secret: { env: k.env },
+          tier: k.tier ?? 'free',
+        })),
+        routes: setup.routes ?? [],
+        ...(setup.rules ? { rules: setup.rules } : {}),
+        ...(setup.settings ? { settings: setup.settings } : {}),
+      },
+    },
+    keychain: 'os',
+    env: process.env,
+    proxyKey: PROXY_KEY,
+    log: (line) => logs.push(line),
+    ...(setup.clock ? { clock: setup.clock } : {}),
+    ...(setup.upstreamTimeouts ? { upstreamTimeouts: setup.upstreamTimeouts } : {}),
+    // Discovery's model-list calls would take the faults a test queues for its own requests,
+    // so only the tests that ask for discovery get it.
+    ...(setup.discoveryIntervalMs
+      ? { discoveryIntervalMs: setup.discoveryIntervalMs }
+      : { listModels: async () => undefined }),
+  });
   const handle: TestEngine = {
-    engine: await start(),
+    get engine() {
+      return scratch.engine;
+    },
     mocks,
     logs,
-    adminFetch: (path, init = {}) =>
-      fetch(`${handle.engine.url}${path}`, {
-        ...init,
-        headers: {
-          authorization: `Bearer ${handle.engine.adminToken}`,
-          ...(init.headers as Record<string, string> | undefined),
-        },
-      }),
-    restart: async () => {
-      await handle.engine.stop(2000);
-      handle.engine = await start();
-      return handle.engine;
-    },
+    adminFetch: scratch.adminFetch,
+    openai: (baseURL = scratch.engine.proxyUrl) =>
+      new OpenAI({ baseURL, apiKey: PROXY_KEY, maxRetries: 0 }),
+    anthropic: (baseURL = scratch.engine.url) =>
+      new Anthropic({ baseURL, apiKey: PROXY_KEY, maxRetries: 0 }),
+    restart: scratch.restart,
     close: async () => {
-      await handle.engine.stop(2000);
+      await scratch.close();
       await Promise.all(Object.values(mocks).map((m) => m.close()));
       for (const key of setup.keys) delete process.env[key.env];
-      await rm(dataDir, { recursive: true, force: true });
     },
   };
   return handle;

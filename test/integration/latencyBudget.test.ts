@@ -1,16 +1,12 @@
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PROXY_KEY, startTestEngine, type TestEngine } from './harness.ts';
+import { startTestEngine, type TestEngine } from './harness.ts';
+import { CHAINS, keysFor, mocksFor } from './testConfig.ts';
 
-const KEYS = [
-  { id: 'groq-main', provider: 'groq', env: 'SY_HEDGE_GROQ_KEY', secret: 'gsk_hedge_secret_1111' },
-  {
-    id: 'cerebras-main',
-    provider: 'cerebras',
-    env: 'SY_HEDGE_CEREBRAS_KEY',
-    secret: 'csk-hedge-secret-2222',
-  },
-];
+const KEYS = keysFor('hedge', [
+  ['groq-main', 'groq'],
+  ['cerebras-main', 'cerebras'],
+]);
 
 let t: TestEngine;
 let openai: OpenAI;
@@ -18,23 +14,11 @@ let openai: OpenAI;
 // Each test has its own engine and mocks: none depends on another's faults or behaviour.
 beforeEach(async () => {
   t = await startTestEngine({
-    mocks: {
-      groq: { format: 'openai', dialect: 'groq' },
-      cerebras: { format: 'openai', dialect: 'cerebras' },
-    },
+    mocks: mocksFor(['groq', 'cerebras']),
     keys: KEYS,
-    routes: [
-      {
-        name: 'fast',
-        latencyBudgetMs: 300,
-        targets: [
-          { provider: 'groq', model: 'llama-3.1-8b-instant' },
-          { provider: 'cerebras', model: 'llama3.1-8b' },
-        ],
-      },
-    ],
+    routes: [CHAINS.fast],
   });
-  openai = new OpenAI({ baseURL: t.engine.proxyUrl, apiKey: PROXY_KEY, maxRetries: 0 });
+  openai = t.openai();
 });
 afterEach(async () => {
   await t?.close();

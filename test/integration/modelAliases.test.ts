@@ -1,11 +1,11 @@
-import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROXY_KEY, startTestEngine, type TestEngine } from './harness.ts';
+import { startTestEngine, type TestEngine } from './harness.ts';
+import { keysFor, mocksFor } from './testConfig.ts';
 
-const KEYS = [
-  { id: 'openai-main', provider: 'openai', env: 'SY_ALIAS_OPENAI_KEY', secret: 'sk-alias-1111' },
-  { id: 'groq-main', provider: 'groq', env: 'SY_ALIAS_GROQ_KEY', secret: 'gsk_alias_2222' },
-];
+const KEYS = keysFor('alias', [
+  ['openai-main', 'openai'],
+  ['groq-main', 'groq'],
+]);
 const ROUTES = [
   { name: 'big', aliases: ['claude-opus-*'], targets: [{ provider: 'openai', model: 'gpt-4o' }] },
   {
@@ -17,24 +17,20 @@ const ROUTES = [
 
 let withDefault: TestEngine;
 let withoutDefault: TestEngine;
-const client = (t: TestEngine) =>
-  new Anthropic({
-    baseURL: t.engine.proxyUrl.replace(/\/v1$/, ''),
-    apiKey: PROXY_KEY,
-    maxRetries: 0,
-  });
 const ask = (t: TestEngine, model: string) =>
-  client(t).messages.create({ model, max_tokens: 20, messages: [{ role: 'user', content: 'hi' }] });
+  t
+    .anthropic()
+    .messages.create({ model, max_tokens: 20, messages: [{ role: 'user', content: 'hi' }] });
 
 beforeAll(async () => {
   withDefault = await startTestEngine({
-    mocks: { openai: { format: 'openai' }, groq: { format: 'openai', dialect: 'groq' } },
+    mocks: mocksFor(['openai', 'groq']),
     keys: KEYS,
     routes: ROUTES,
     settings: { defaultRoute: 'small' },
   });
   withoutDefault = await startTestEngine({
-    mocks: { openai: { format: 'openai' }, groq: { format: 'openai', dialect: 'groq' } },
+    mocks: mocksFor(['openai', 'groq']),
     keys: KEYS,
     routes: ROUTES,
   });
@@ -70,7 +66,8 @@ describe('model names the client chose', () => {
 
   it('the [1m] suffix is not part of the name that is matched, and the answer says so', async () => {
     const before = withDefault.mocks.openai?.requests.length ?? 0;
-    const { response } = await client(withDefault)
+    const { response } = await withDefault
+      .anthropic()
       .messages.create({
         model: 'claude-opus-4-8[1m]',
         max_tokens: 20,
@@ -83,7 +80,8 @@ describe('model names the client chose', () => {
       /"claude-opus-4-8\[1m\]" was matched as "claude-opus-4-8"/,
     );
     // A name taken as sent carries no note.
-    const plain = await client(withDefault)
+    const plain = await withDefault
+      .anthropic()
       .messages.create({
         model: 'claude-opus-4-8',
         max_tokens: 20,

@@ -1,23 +1,13 @@
-import OpenAI from 'openai';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ModelWatchEntry } from '../../app/models/watch.ts';
 import { runStatus } from '../../main/cli/stateCommands.ts';
-import { PROXY_KEY, startTestEngine, type TestEngine } from './harness.ts';
+import { startTestEngine, type TestEngine } from './harness.ts';
+import { keysFor } from './testConfig.ts';
 
-const KEYS = [
-  {
-    id: 'openai-main',
-    provider: 'openai',
-    env: 'SY_WATCH_OPENAI_KEY',
-    secret: 'sk-watch-openai-1111',
-  },
-  {
-    id: 'anthropic-main',
-    provider: 'anthropic',
-    env: 'SY_WATCH_ANTHROPIC_KEY',
-    secret: 'sk-ant-watch-2222',
-  },
-];
+const KEYS = keysFor('watch', [
+  ['openai-main', 'openai'],
+  ['anthropic-main', 'anthropic'],
+]);
 const ROUTES = [
   {
     name: 'chain',
@@ -33,6 +23,13 @@ afterEach(async () => {
   await t?.close();
   t = undefined;
 });
+
+/** The model watch as `switchyard status --json` reports it for the engine's data folder. */
+async function statusWatch(engine: TestEngine): Promise<ModelWatchEntry[]> {
+  const { dataDir } = engine.engine;
+  const text = await runStatus({ command: 'status', dataDir, json: true, watch: false }, dataDir);
+  return (JSON.parse(text) as { modelWatch: ModelWatchEntry[] }).modelWatch;
+}
 
 async function watchList(engine: TestEngine): Promise<ModelWatchEntry[]> {
   const res = await engine.adminFetch('/admin/models/watch');
@@ -75,24 +72,14 @@ describe('the model watch', () => {
       { timeout: 5000, interval: 50 },
     );
 
-    const client = new OpenAI({
-      baseURL: engine.engine.proxyUrl,
-      apiKey: PROXY_KEY,
-      maxRetries: 0,
-    });
+    const client = engine.openai();
     const answer = await client.chat.completions.create({
       model: 'chain',
       messages: [{ role: 'user', content: 'still there?' }],
     });
     expect(answer.choices[0]?.message.content).toContain('still there?');
 
-    const status = JSON.parse(
-      await runStatus(
-        { command: 'status', dataDir: engine.engine.dataDir, json: true, watch: false },
-        engine.engine.dataDir,
-      ),
-    ) as { modelWatch: ModelWatchEntry[] };
-    expect(status.modelWatch.find((e) => e.provider === 'openai')?.state).toBe('missing');
+    expect((await statusWatch(engine)).find((e) => e.provider === 'openai')?.state).toBe('missing');
     const text = await runStatus(
       { command: 'status', dataDir: engine.engine.dataDir, json: false, watch: false },
       engine.engine.dataDir,
@@ -113,7 +100,7 @@ describe('the model watch', () => {
       keys: KEYS,
       routes: [{ name: 'claude', targets: [ROUTES[0]!.targets[1]!, ROUTES[0]!.targets[0]!] }],
     });
-    const client = new OpenAI({ baseURL: t.engine.proxyUrl, apiKey: PROXY_KEY, maxRetries: 0 });
+    const client = t.openai();
     const answer = await client.chat.completions.create({
       model: 'claude',
       messages: [{ role: 'user', content: 'hello' }],
@@ -126,13 +113,9 @@ describe('the model watch', () => {
       state: 'deprecated',
     });
     expect(anthropic?.reason).toContain('Deprecation header');
-    const status = JSON.parse(
-      await runStatus(
-        { command: 'status', dataDir: t.engine.dataDir, json: true, watch: false },
-        t.engine.dataDir,
-      ),
-    ) as { modelWatch: ModelWatchEntry[] };
-    expect(status.modelWatch.find((e) => e.provider === 'anthropic')?.state).toBe('deprecated');
+    expect((await statusWatch(t)).find((e) => e.provider === 'anthropic')?.state).toBe(
+      'deprecated',
+    );
   });
 
   it('replaces a flagged model with its suggestion when the user opted in, and says so in the log', async () => {

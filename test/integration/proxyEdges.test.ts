@@ -1,60 +1,34 @@
-import Anthropic from '@anthropic-ai/sdk';
-import OpenAI from 'openai';
+import type Anthropic from '@anthropic-ai/sdk';
+import type OpenAI from 'openai';
 import { request } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { PROXY_KEY, startTestEngine, type TestEngine } from './harness.ts';
+import { PROXY_AUTH, PROXY_KEY, startTestEngine, type TestEngine } from './harness.ts';
+import { CHAINS, keysFor, mocksFor, route } from './testConfig.ts';
 
-const KEYS = [
-  {
-    id: 'openai-main',
-    provider: 'openai',
-    env: 'SY_EDGE_OPENAI_KEY',
-    secret: 'sk-edge-openai-secret-1111',
-  },
-  {
-    id: 'anthropic-main',
-    provider: 'anthropic',
-    env: 'SY_EDGE_ANTHROPIC_KEY',
-    secret: 'sk-ant-edge-secret-2222',
-  },
-  { id: 'groq-main', provider: 'groq', env: 'SY_EDGE_GROQ_KEY', secret: 'gsk_edge_secret_3333' },
-];
+const KEYS = keysFor('edge', [
+  ['openai-main', 'openai'],
+  ['anthropic-main', 'anthropic'],
+  ['groq-main', 'groq'],
+]);
 
 let t: TestEngine;
 let openai: OpenAI;
 let anthropic: Anthropic;
-const auth = { authorization: `Bearer ${PROXY_KEY}`, 'content-type': 'application/json' };
 
 beforeAll(async () => {
   t = await startTestEngine({
-    mocks: {
-      openai: { format: 'openai' },
-      anthropic: { format: 'anthropic' },
-      groq: { format: 'openai', dialect: 'groq' },
-    },
+    mocks: mocksFor(['openai', 'anthropic', 'groq']),
     keys: KEYS,
     routes: [
-      {
-        name: 'chain',
-        targets: [
-          { provider: 'openai', model: 'gpt-4o-mini' },
-          { provider: 'anthropic', model: 'claude-haiku-4-5' },
-        ],
-      },
-      { name: 'solo', targets: [{ provider: 'openai', model: 'gpt-4o-mini' }] },
-      {
-        name: 'groq-first',
-        targets: [
-          { provider: 'groq', model: 'llama-3.1-8b-instant' },
-          { provider: 'openai', model: 'gpt-4o-mini' },
-        ],
-      },
+      CHAINS.chain,
+      route('solo', ['openai/gpt-4o-mini']),
+      route('groq-first', ['groq/llama-3.1-8b-instant', 'openai/gpt-4o-mini']),
     ],
     settings: { maxBodyBytes: 64 * 1024 },
     upstreamTimeouts: { headersMs: 1500, idleMs: 1000 },
   });
-  openai = new OpenAI({ baseURL: t.engine.proxyUrl, apiKey: PROXY_KEY, maxRetries: 0 });
-  anthropic = new Anthropic({ baseURL: t.engine.url, apiKey: PROXY_KEY, maxRetries: 0 });
+  openai = t.openai();
+  anthropic = t.anthropic();
 });
 afterAll(async () => {
   await t?.close();
@@ -68,7 +42,11 @@ beforeEach(() => {
 /** Both error envelopes, as far as these tests read them. */
 type ErrorEnvelope = { type?: string; error: { type?: string; code?: string; message: string } };
 
-async function post(path: string, body: string | Buffer, headers: Record<string, string> = auth) {
+async function post(
+  path: string,
+  body: string | Buffer,
+  headers: Record<string, string> = PROXY_AUTH,
+) {
   const res = await request(`${t.engine.url}${path}`, { method: 'POST', headers, body });
   return { status: res.statusCode, body: (await res.body.json()) as ErrorEnvelope };
 }
@@ -157,10 +135,10 @@ describe('bad input is answered at once, in the caller’s own format', () => {
   });
 
   it('GET on a POST endpoint is a 405; an unknown path a 404', async () => {
-    const res = await request(`${t.engine.url}/v1/chat/completions`, { headers: auth });
+    const res = await request(`${t.engine.url}/v1/chat/completions`, { headers: PROXY_AUTH });
     expect(res.statusCode).toBe(405);
     await res.body.dump();
-    const unknown = await request(`${t.engine.url}/v1/assistants`, { headers: auth });
+    const unknown = await request(`${t.engine.url}/v1/assistants`, { headers: PROXY_AUTH });
     expect(unknown.statusCode).toBe(404);
     await unknown.body.dump();
   });
@@ -193,13 +171,13 @@ describe('edges of the local server', () => {
   it('refuses a foreign Origin and a DNS-rebinding Host', async () => {
     const body = JSON.stringify({ model: 'solo', messages: [{ role: 'user', content: 'hi' }] });
     const foreign = await post('/v1/chat/completions', body, {
-      ...auth,
+      ...PROXY_AUTH,
       origin: 'https://evil.example',
     });
     expect(foreign.status).toBe(403);
     expect(foreign.body.error.code).toBe('origin_not_allowed');
     const rebound = await post('/v1/chat/completions', body, {
-      ...auth,
+      ...PROXY_AUTH,
       host: 'evil.example:4141',
     });
     expect(rebound.status).toBe(403);

@@ -4,25 +4,22 @@
  * the caller's SDK reads.
  */
 import Anthropic from '@anthropic-ai/sdk';
-import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROXY_KEY, startTestEngine, type TestEngine } from './harness.ts';
+import { keysFor, mocksFor, route } from './testConfig.ts';
 
-const KEYS = [
-  { id: 'o', provider: 'openai', env: 'SY_PATHS_OPENAI', secret: 'sk-paths-openai-1' },
-  { id: 'a', provider: 'anthropic', env: 'SY_PATHS_ANTH', secret: 'sk-ant-paths-2' },
-];
+const KEYS = keysFor('paths', [
+  ['o', 'openai'],
+  ['a', 'anthropic'],
+]);
 
 let t: TestEngine;
 
 beforeAll(async () => {
   t = await startTestEngine({
-    mocks: { openai: { format: 'openai' }, anthropic: { format: 'anthropic' } },
+    mocks: mocksFor(['openai', 'anthropic']),
     keys: KEYS,
-    routes: [
-      { name: 'gpt', targets: [{ provider: 'openai', model: 'gpt-4o-mini' }] },
-      { name: 'claude', targets: [{ provider: 'anthropic', model: 'claude-haiku-4-5' }] },
-    ],
+    routes: [route('gpt', ['openai/gpt-4o-mini']), route('claude', ['anthropic/claude-haiku-4-5'])],
   });
 });
 afterAll(async () => {
@@ -39,7 +36,7 @@ const bearer = { authorization: `Bearer ${PROXY_KEY}` };
 
 describe('paths without /v1', () => {
   it('the OpenAI SDK with the bare host as its base URL: chat, embeddings-free models list', async () => {
-    const openai = new OpenAI({ baseURL: t.engine.url, apiKey: PROXY_KEY, maxRetries: 0 });
+    const openai = t.openai(t.engine.url);
     const answer = await openai.chat.completions.create({
       model: 'gpt',
       messages: [{ role: 'user', content: 'bare path' }],
@@ -97,11 +94,7 @@ describe('an unknown endpoint', () => {
   });
 
   it('answers an Anthropic caller (anthropic-version, x-api-key) in Anthropic’s envelope', async () => {
-    const anthropic = new Anthropic({
-      baseURL: `${t.engine.url}/nowhere`,
-      apiKey: PROXY_KEY,
-      maxRetries: 0,
-    });
+    const anthropic = t.anthropic(`${t.engine.url}/nowhere`);
     const failed = await anthropic.messages
       .create({ model: 'claude', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] })
       .catch((err: unknown) => err);

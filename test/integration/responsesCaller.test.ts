@@ -6,20 +6,16 @@
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RequestDetail, RequestLogPage } from '../../app/admin/types.ts';
-import { PROXY_KEY, startTestEngine, type TestEngine } from './harness.ts';
+import { startTestEngine, type TestEngine } from './harness.ts';
+import { CHAINS, keysFor, mocksFor } from './testConfig.ts';
 
-const KEYS = [
-  { id: 'openai-main', provider: 'openai', env: 'SY_RESP_OPENAI_KEY', secret: 'sk-resp-1111' },
-  {
-    id: 'anthropic-main',
-    provider: 'anthropic',
-    env: 'SY_RESP_ANTHROPIC_KEY',
-    secret: 'sk-ant-resp-2222',
-  },
-  { id: 'groq-main', provider: 'groq', env: 'SY_RESP_GROQ_KEY', secret: 'gsk_resp_3333' },
-  { id: 'cerebras-main', provider: 'cerebras', env: 'SY_RESP_CEREBRAS_KEY', secret: 'csk-resp-4' },
-  { id: 'gemini-free', provider: 'gemini', env: 'SY_RESP_GEMINI_KEY', secret: 'AIza-resp-5555' },
-];
+const KEYS = keysFor('resp', [
+  ['openai-main', 'openai'],
+  ['anthropic-main', 'anthropic'],
+  ['groq-main', 'groq'],
+  ['cerebras-main', 'cerebras'],
+  ['gemini-free', 'gemini'],
+]);
 
 let t: TestEngine | undefined;
 afterEach(async () => {
@@ -30,44 +26,13 @@ afterEach(async () => {
 // Every test has its own engine: faults and cool-downs teach the limiter.
 async function start(): Promise<{ t: TestEngine; client: OpenAI }> {
   t = await startTestEngine({
-    mocks: {
-      openai: { format: 'openai' },
-      anthropic: { format: 'anthropic' },
-      groq: { format: 'openai', dialect: 'groq' },
-      cerebras: { format: 'openai', dialect: 'cerebras' },
-      gemini: { format: 'gemini' },
-      ollama: { format: 'openai', dialect: 'none' },
-    },
+    mocks: mocksFor(['openai', 'anthropic', 'groq', 'cerebras', 'gemini', 'ollama']),
     keys: KEYS,
-    routes: [
-      {
-        name: 'chain',
-        targets: [
-          { provider: 'openai', model: 'gpt-4o-mini' },
-          { provider: 'anthropic', model: 'claude-haiku-4-5' },
-        ],
-      },
-      {
-        name: 'fast',
-        latencyBudgetMs: 300,
-        targets: [
-          { provider: 'groq', model: 'llama-3.1-8b-instant' },
-          { provider: 'cerebras', model: 'llama3.1-8b' },
-        ],
-      },
-      {
-        name: 'private',
-        privacy: 'sensitive',
-        targets: [
-          { provider: 'gemini', model: 'gemini-2.5-flash' },
-          { provider: 'ollama', model: 'llama3.2' },
-        ],
-      },
-    ],
+    routes: [CHAINS.chain, CHAINS.fast, CHAINS.private],
   });
   return {
     t,
-    client: new OpenAI({ baseURL: t.engine.proxyUrl, apiKey: PROXY_KEY, maxRetries: 0 }),
+    client: t.openai(),
   };
 }
 

@@ -1,41 +1,15 @@
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROXY_KEY, startTestEngine, type TestEngine } from './harness.ts';
+import { startTestEngine, type TestEngine } from './harness.ts';
+import { CHAINS, keysFor, mocksFor, route } from './testConfig.ts';
 
-const KEYS = [
-  {
-    id: 'openai-paid',
-    provider: 'openai',
-    env: 'SY_ROUTING_OPENAI_KEY',
-    secret: 'sk-routing-openai-1111',
-    tier: 'paid' as const,
-  },
-  {
-    id: 'gemini-free',
-    provider: 'gemini',
-    env: 'SY_ROUTING_GEMINI_KEY',
-    secret: 'AIza-routing-gemini-2222',
-  },
-  {
-    id: 'cerebras-free',
-    provider: 'cerebras',
-    env: 'SY_ROUTING_CEREBRAS_KEY',
-    secret: 'csk-routing-cerebras-3333',
-  },
-  {
-    id: 'mistral-free',
-    provider: 'mistral',
-    env: 'SY_ROUTING_MISTRAL_KEY',
-    secret: 'mistral-routing-4444',
-  },
-  {
-    id: 'groq-paid',
-    provider: 'groq',
-    env: 'SY_ROUTING_GROQ_KEY',
-    secret: 'gsk_routing_groq_5555',
-    tier: 'paid' as const,
-  },
-];
+const KEYS = keysFor('routing', [
+  ['openai-paid', 'openai', 'paid'],
+  ['gemini-free', 'gemini'],
+  ['cerebras-free', 'cerebras'],
+  ['mistral-free', 'mistral'],
+  ['groq-paid', 'groq', 'paid'],
+]);
 
 let t: TestEngine;
 let openai: OpenAI;
@@ -45,50 +19,23 @@ const ask = (model: string, content = 'hello') =>
 beforeAll(async () => {
   t = await startTestEngine({
     mocks: {
+      ...mocksFor(['gemini', 'mistral', 'ollama', 'groq']),
       // Says how many requests per minute are left in OpenAI's headers: the limiter stops before a 429.
       openai: { format: 'openai', dialect: 'openai', limits: { rpm: 3 } },
-      gemini: { format: 'gemini' },
       // Says how many requests per day are left: the count must survive a restart.
       cerebras: { format: 'openai', dialect: 'cerebras', limits: { rpd: 2 } },
-      mistral: { format: 'openai', dialect: 'mistral' },
-      ollama: { format: 'openai', dialect: 'none' },
-      groq: { format: 'openai', dialect: 'groq' },
     },
     keys: KEYS,
     routes: [
-      {
-        name: 'capacity',
-        targets: [
-          { provider: 'openai', model: 'gpt-4o-mini' },
-          { provider: 'mistral', model: 'mistral-small-latest' },
-        ],
-      },
-      {
-        name: 'private',
-        privacy: 'sensitive',
-        targets: [
-          { provider: 'gemini', model: 'gemini-2.5-flash' },
-          { provider: 'ollama', model: 'llama3.2' },
-        ],
-      },
-      {
-        name: 'daily',
-        targets: [
-          { provider: 'cerebras', model: 'gpt-oss-120b' },
-          { provider: 'mistral', model: 'mistral-small-latest' },
-        ],
-      },
-      {
-        name: 'budget',
+      route('capacity', ['openai/gpt-4o-mini', 'mistral/mistral-small-latest']),
+      CHAINS.private,
+      route('daily', ['cerebras/gpt-oss-120b', 'mistral/mistral-small-latest']),
+      route('budget', ['groq/llama-3.3-70b-versatile', 'ollama/llama3.2'], {
         paidBudgetUsdPerDay: 0.0000001,
-        targets: [
-          { provider: 'groq', model: 'llama-3.3-70b-versatile' },
-          { provider: 'ollama', model: 'llama3.2' },
-        ],
-      },
+      }),
     ],
   });
-  openai = new OpenAI({ baseURL: t.engine.proxyUrl, apiKey: PROXY_KEY, maxRetries: 0 });
+  openai = t.openai();
 });
 afterAll(async () => {
   await t?.close();
@@ -147,7 +94,7 @@ describe('routing decisions, end to end', () => {
     expect((await ask('daily')).response.headers.get('x-switchyard-provider')).toBe('cerebras');
     const before = t.mocks.cerebras!.requests.length;
     await t.restart();
-    openai = new OpenAI({ baseURL: t.engine.proxyUrl, apiKey: PROXY_KEY, maxRetries: 0 });
+    openai = t.openai();
     const { response } = await ask('daily');
     expect(response.headers.get('x-switchyard-provider')).toBe('mistral');
     expect(t.mocks.cerebras!.requests.length).toBe(before);

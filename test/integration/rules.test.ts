@@ -7,23 +7,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RequestDetail, RequestLogPage, RuleTestResult } from '../../app/admin/types.ts';
 import { PROXY_KEY, startTestEngine, type TestEngine } from './harness.ts';
+import { keysFor, mocksFor, route } from './testConfig.ts';
 
-const KEYS = [
-  {
-    id: 'anthropic-main',
-    provider: 'anthropic',
-    env: 'SY_RULES_ANTHROPIC',
-    secret: 'sk-ant-rules-1111',
-  },
-  { id: 'g1', provider: 'groq', env: 'SY_RULES_GROQ_1', secret: 'gsk_rules_groq_2222' },
-  { id: 'g2', provider: 'groq', env: 'SY_RULES_GROQ_2', secret: 'gsk_rules_groq_3333' },
-  {
-    id: 'gemini-free',
-    provider: 'gemini',
-    env: 'SY_RULES_GEMINI',
-    secret: 'AIza-rules-gemini-4444',
-  },
-];
+const KEYS = keysFor('rules', [
+  ['anthropic-main', 'anthropic'],
+  ['g1', 'groq'],
+  ['g2', 'groq'],
+  ['gemini-free', 'gemini'],
+]);
 
 const CLAUDE_UA = 'claude-cli/2.0.14 (external, cli)';
 const TOOLS = [
@@ -49,38 +40,30 @@ beforeAll(async () => {
   t = await startTestEngine({
     clock,
     mocks: {
-      anthropic: { format: 'anthropic', now: clock },
+      ...mocksFor(['anthropic', 'gemini'], { now: clock }),
       // Eight requests a minute per key, said in Groq's headers: the limiter learns when a key is full.
       groq: {
         format: 'openai',
         dialect: 'groq',
         limits: { rpm: 8 },
         limitScope: 'key',
-        keys: [
-          { key: 'gsk_rules_groq_2222', label: 'g1' },
-          { key: 'gsk_rules_groq_3333', label: 'g2' },
-        ],
+        keys: KEYS.filter((k) => k.provider === 'groq').map((k) => ({
+          key: k.secret,
+          label: k.id,
+        })),
         cachedTokens: 40,
         now: clock,
       },
-      gemini: { format: 'gemini', now: clock },
     },
     keys: KEYS,
     routes: [
-      { name: 'fast', targets: [{ provider: 'groq', model: 'llama-3.1-8b-instant' }] },
-      { name: 'long', targets: [{ provider: 'gemini', model: 'gemini-2.5-flash' }] },
-      {
-        name: 'main',
-        aliases: ['claude-*'],
-        targets: [{ provider: 'anthropic', model: 'claude-sonnet-4-5' }],
-      },
-      {
-        name: 'mixed',
-        targets: [
-          { provider: 'groq', model: 'llama-3.1-8b-instant', key: 'g1' },
-          { provider: 'gemini', model: 'gemini-2.5-flash' },
-        ],
-      },
+      route('fast', ['groq/llama-3.1-8b-instant']),
+      route('long', ['gemini/gemini-2.5-flash']),
+      route('main', ['anthropic/claude-sonnet-4-5'], { aliases: ['claude-*'] }),
+      route('mixed', [
+        { provider: 'groq', model: 'llama-3.1-8b-instant', key: 'g1' },
+        'gemini/gemini-2.5-flash',
+      ]),
     ],
     rules: [
       { name: 'background', when: { model: 'claude-*haiku*' }, route: 'fast' },

@@ -1,30 +1,15 @@
-import Anthropic from '@anthropic-ai/sdk';
-import OpenAI from 'openai';
+import type Anthropic from '@anthropic-ai/sdk';
+import type OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROXY_KEY, startTestEngine, type TestEngine } from './harness.ts';
+import { keysFor } from './testConfig.ts';
 
-const KEYS = [
-  {
-    id: 'openai-main',
-    provider: 'openai',
-    env: 'SY_IT_OPENAI_KEY',
-    secret: 'sk-it-openai-secret-aaaa',
-  },
-  {
-    id: 'anthropic-main',
-    provider: 'anthropic',
-    env: 'SY_IT_ANTHROPIC_KEY',
-    secret: 'sk-ant-it-secret-bbbb',
-  },
-  {
-    id: 'gemini-main',
-    provider: 'gemini',
-    env: 'SY_IT_GEMINI_KEY',
-    secret: 'AIza-it-secret-cccc',
-    // Paid: the matrix sends more than the free tier's 10 requests a minute to Gemini.
-    tier: 'paid' as const,
-  },
-];
+const KEYS = keysFor('it', [
+  ['openai-main', 'openai'],
+  ['anthropic-main', 'anthropic'],
+  // Paid: the matrix sends more than the free tier's 10 requests a minute to Gemini.
+  ['gemini-main', 'gemini', 'paid'],
+]);
 
 const TARGETS = [
   { provider: 'openai', model: 'gpt-4o-mini' },
@@ -59,8 +44,8 @@ beforeAll(async () => {
       { name: 'via-opus', targets: [{ provider: 'anthropic', model: 'claude-opus-4-5' }] },
     ],
   });
-  openai = new OpenAI({ baseURL: t.engine.proxyUrl, apiKey: PROXY_KEY, maxRetries: 0 });
-  anthropic = new Anthropic({ baseURL: t.engine.url, apiKey: PROXY_KEY, maxRetries: 0 });
+  openai = t.openai();
+  anthropic = t.anthropic();
 });
 afterAll(async () => {
   await t?.close();

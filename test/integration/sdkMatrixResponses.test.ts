@@ -4,28 +4,18 @@
  * format without it), Anthropic and Gemini get it translated. Streaming and not, a function tool
  * round trip, and structured output.
  */
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROXY_KEY, startTestEngine, type TestEngine } from './harness.ts';
+import { startTestEngine, type TestEngine } from './harness.ts';
+import { keysFor, mocksFor } from './testConfig.ts';
 
-const KEYS = [
-  { id: 'openai-main', provider: 'openai', env: 'SY_RM_OPENAI_KEY', secret: 'sk-rm-openai-aaaa' },
-  { id: 'groq-main', provider: 'groq', env: 'SY_RM_GROQ_KEY', secret: 'gsk_rm_groq_dddd' },
-  {
-    id: 'anthropic-main',
-    provider: 'anthropic',
-    env: 'SY_RM_ANTHROPIC_KEY',
-    secret: 'sk-ant-rm-bbbb',
-  },
+const KEYS = keysFor('rm', [
+  ['openai-main', 'openai'],
+  ['groq-main', 'groq'],
+  ['anthropic-main', 'anthropic'],
   // Paid: the matrix sends more than the free tier's 10 requests a minute to Gemini.
-  {
-    id: 'gemini-main',
-    provider: 'gemini',
-    env: 'SY_RM_GEMINI_KEY',
-    secret: 'AIza-rm-cccc',
-    tier: 'paid' as const,
-  },
-];
+  ['gemini-main', 'gemini', 'paid'],
+]);
 
 const TARGETS = [
   { provider: 'openai', model: 'gpt-4o-mini', path: '/v1/responses' },
@@ -64,19 +54,14 @@ let openai: OpenAI;
 
 beforeAll(async () => {
   t = await startTestEngine({
-    mocks: {
-      openai: { format: 'openai' },
-      groq: { format: 'openai', dialect: 'groq' },
-      anthropic: { format: 'anthropic' },
-      gemini: { format: 'gemini' },
-    },
+    mocks: mocksFor(['openai', 'groq', 'anthropic', 'gemini']),
     keys: KEYS,
     routes: TARGETS.map(({ provider, model }) => ({
       name: `via-${provider}`,
       targets: [{ provider, model }],
     })),
   });
-  openai = new OpenAI({ baseURL: t.engine.proxyUrl, apiKey: PROXY_KEY, maxRetries: 0 });
+  openai = t.openai();
 });
 afterAll(async () => {
   await t?.close();

@@ -19,7 +19,7 @@ export interface RedisServer {
 }
 
 /** A port free on 127.0.0.1 right now: bound, read, released (redis-server has no --port 0). */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEngine, type Engine } from '../../main/engine/engine.ts';
 import { startMockProvider } from '../mocks/mockProvider.ts';
-import type { MockProvider } from '../mocks/types.ts';
+import type { MockDialect, MockFormat, MockProvider, MockProviderOptions } from '../mocks/types.ts';
 
 export const TEAM_PROXY_KEY = 'sy-team-proxy-key-0123456789';
 export const GEMINI_SECRET = 'AIza-team-gemini-project-secret-7777';
@@ -39,22 +39,28 @@ export interface FleetOptions {
 
 export async function startFleet(options: FleetOptions): Promise<Fleet> {
   const { clock } = options;
-  const gemini = await startMockProvider({
-    format: 'gemini',
-    dialect: 'none',
-    keys: [{ key: GEMINI_SECRET, label: 'gemini' }],
-    limits: GEMINI_LIMITS,
-    now: clock,
-    latencyMs: [5, 20],
-  });
-  const groq = await startMockProvider({
-    format: 'openai',
-    dialect: 'groq',
-    keys: [{ key: GROQ_SECRET, label: 'groq' }],
-    limits: GROQ_LIMITS,
-    now: clock,
-    latencyMs: [5, 20],
-  });
+  // Each provider takes only its team key, counts its limits on the fleet's clock and answers in 5 to 20 ms.
+  const provider = (
+    format: MockFormat,
+    dialect: MockDialect,
+    key: { key: string; label: string },
+    limits: MockProviderOptions['limits'],
+  ) =>
+    startMockProvider({
+      format,
+      dialect,
+      keys: [key],
+      limits,
+      now: clock,
+      latencyMs: [5, 20],
+    });
+  const gemini = await provider(
+    'gemini',
+    'none',
+    { key: GEMINI_SECRET, label: 'gemini' },
+    GEMINI_LIMITS,
+  );
+  const groq = await provider('openai', 'groq', { key: GROQ_SECRET, label: 'groq' }, GROQ_LIMITS);
   const engines: Engine[] = [];
   const dirs: string[] = [];
   const logs: string[][] = [];

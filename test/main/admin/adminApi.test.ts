@@ -1,13 +1,11 @@
 import type { ModelWatchEntry } from '../../../app/models/watch.ts';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { get, type IncomingMessage } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_API, type EndpointName } from '../../../app/admin/contract.ts';
 import { fillPath } from '../../../app/admin/request.ts';
-import { startEngine, type Engine } from '../../../main/engine/engine.ts';
+import type { Engine } from '../../../main/engine/engine.ts';
 import type { ValidateKey } from '../../../main/keys/keyStatus.ts';
+import { startScratchEngine, type ScratchEngine } from '../../harness/scratchEngine.ts';
 import { MemoryKeychain } from '../keys/memoryKeychain.ts';
 import { attempt, request } from '../store/records.ts';
 import { readEvents } from './sse.ts';
@@ -21,22 +19,16 @@ const validateKey: ValidateKey = async (provider) => ({
   latencyMs: 5,
 });
 
+let scratch: ScratchEngine;
 let engine: Engine;
-let dataDir: string;
 /** Base-URL confirmation codes the engine showed (outside the admin API). */
 const shown: string[] = [];
 const MOVED_URL = 'http://127.0.0.1:10/v1';
 const keychain = new MemoryKeychain();
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'switchyard-admin-'));
-  engine = await startEngine({
-    host: '127.0.0.1',
-    port: 0,
-    allowRemote: false,
-    dataDir,
-    dashboardDir: dataDir,
-    log: () => undefined,
+  scratch = await startScratchEngine({
+    name: 'admin',
     showCode: (message) => {
       shown.push(message);
       return 'the test';
@@ -55,11 +47,9 @@ beforeAll(async () => {
     // A variable only the catalog's keyEnv names (no hard-coded list has it).
     env: { VLLM_API_KEY: 'vllm-local-token-0123456789' },
   });
+  engine = scratch.engine;
 });
-afterAll(async () => {
-  await engine?.stop(1000);
-  await rm(dataDir, { recursive: true, force: true });
-});
+afterAll(() => scratch?.close());
 
 type Call = {
   params?: Record<string, string>;
@@ -72,21 +62,11 @@ async function call(name: EndpointName, { params, query, body, headers }: Call =
   const def = ADMIN_API[name];
   const url = new URL(fillPath(def.path, params), engine.url);
   for (const [k, v] of Object.entries(query ?? {})) url.searchParams.set(k, v);
-  const res = await fetch(url, {
-    method: def.method,
-    headers: {
-      authorization: `Bearer ${engine.adminToken}`,
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...headers,
-    },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  return {
-    status: res.status,
-    json: (await res.json()) as Record<string, unknown> & {
+  return scratch.adminJson<
+    Record<string, unknown> & {
       error?: { message: string; code: string; issues?: { path: string; message: string }[] };
-    },
-  };
+    }
+  >(def.method, `${url.pathname}${url.search}`, body, headers);
 }
 
 type Case = Call & {
@@ -388,42 +368,36 @@ describe('admin API: every endpoint', () => {
     },
   );
 
+  /** Calls an endpoint (its `:id` filled, an empty body where it takes one) with only `headers`; the error code it answers. */
+  async function refusal(name: EndpointName, headers: Record<string, string>) {
+    const def = ADMIN_API[name];
+    const body = def.method === 'POST' || def.method === 'PUT';
+    const res = await fetch(new URL(fillPath(def.path, { id: 'x' }), engine.url), {
+      method: def.method,
+      headers: { ...headers, ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: '{}' } : {}),
+    });
+    return {
+      status: res.status,
+      code: ((await res.json()) as { error: { code: string } }).error.code,
+    };
+  }
+
   it.each(Object.keys(ADMIN_API) as EndpointName[])(
     '%s refuses a call without the token (401)',
     async (name) => {
-      const def = ADMIN_API[name];
-      const res = await fetch(new URL(fillPath(def.path, { id: 'x' }), engine.url), {
-        method: def.method,
-        ...(def.method === 'POST' || def.method === 'PUT'
-          ? { body: '{}', headers: { 'content-type': 'application/json' } }
-          : {}),
-      });
-      expect(res.status).toBe(401);
-      expect(((await res.json()) as { error: { code: string } }).error.code).toBe(
-        'invalid_admin_token',
-      );
+      expect(await refusal(name, {})).toEqual({ status: 401, code: 'invalid_admin_token' });
     },
   );
 
   it.each(Object.keys(ADMIN_API) as EndpointName[])(
     '%s refuses a foreign Origin (403), token or not',
     async (name) => {
-      const def = ADMIN_API[name];
-      const res = await fetch(new URL(fillPath(def.path, { id: 'x' }), engine.url), {
-        method: def.method,
-        headers: {
-          authorization: `Bearer ${engine.adminToken}`,
-          origin: 'http://evil.example',
-          ...(def.method === 'POST' || def.method === 'PUT'
-            ? { 'content-type': 'application/json' }
-            : {}),
-        },
-        ...(def.method === 'POST' || def.method === 'PUT' ? { body: '{}' } : {}),
-      });
-      expect(res.status).toBe(403);
-      expect(((await res.json()) as { error: { code: string } }).error.code).toBe(
-        'origin_not_allowed',
-      );
+      const headers = {
+        authorization: `Bearer ${engine.adminToken}`,
+        origin: 'http://evil.example',
+      };
+      expect(await refusal(name, headers)).toEqual({ status: 403, code: 'origin_not_allowed' });
     },
   );
 });

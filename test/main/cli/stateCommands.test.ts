@@ -3,31 +3,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runKeys, runStatus, table } from '../../../main/cli/stateCommands.ts';
-import { startEngine, type Engine } from '../../../main/engine/engine.ts';
-import { MemoryKeychain } from '../keys/memoryKeychain.ts';
+import type { Engine } from '../../../main/engine/engine.ts';
+import { startScratchEngine, type ScratchEngine } from '../../harness/scratchEngine.ts';
 import { attempt, request } from '../store/records.ts';
 
+let scratch: ScratchEngine;
 let engine: Engine;
 let dataDir: string;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'switchyard-cli-state-'));
-  engine = await startEngine({
-    host: '127.0.0.1',
-    port: 0,
-    allowRemote: false,
-    dataDir,
-    dashboardDir: dataDir,
-    log: () => undefined,
-    keychain: new MemoryKeychain(),
+  scratch = await startScratchEngine({
+    name: 'cli-state',
     validateKey: async () => ({ outcome: 'ok', message: 'groq answered: 3 models', latencyMs: 40 }),
-    env: {},
   });
+  ({ engine, dataDir } = scratch);
 });
-afterAll(async () => {
-  await engine?.stop(1000);
-  await rm(dataDir, { recursive: true, force: true });
-});
+afterAll(() => scratch?.close());
 
 describe('the CLI against a running engine', () => {
   it('adds a key with the secret from readSecret, then lists and tests it', async () => {

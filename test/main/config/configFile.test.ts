@@ -90,37 +90,35 @@ describe('ConfigStore', () => {
     expect(store.lastErrors).toEqual(errors);
   });
 
-  it('never takes its own write in flight for a hand edit (a reload during a write sees the new file)', async () => {
-    const path = join(dir, 'config.json');
-    store = await ConfigStore.open(path);
-    const seen: number[] = [];
-    store.on('change', (config) => seen.push(config.settings.retentionDays));
-    for (const days of [11, 12, 13]) {
-      const writing = store.write({
-        ...store.current,
-        settings: { ...store.current.settings, retentionDays: days },
-      });
-      const reloading = store.reload();
-      await Promise.all([writing, reloading]);
-    }
-    expect(seen).toEqual([11, 12, 13]);
-    expect(store.current.settings.retentionDays).toBe(13);
-  });
-
-  it('drops a reload that was reading when a write began', async () => {
-    const path = join(dir, 'config.json');
-    store = await ConfigStore.open(path);
-    const seen: number[] = [];
-    store.on('change', (config) => seen.push(config.settings.retentionDays));
-    for (const days of [21, 22, 23]) {
-      const reloading = store.reload();
-      const writing = store.write({
-        ...store.current,
-        settings: { ...store.current.settings, retentionDays: days },
-      });
-      await Promise.all([writing, reloading]);
-    }
-    expect(seen).toEqual([21, 22, 23]);
-    expect(store.current.settings.retentionDays).toBe(23);
-  });
+  for (const { title, first, days } of [
+    {
+      title:
+        'never takes its own write in flight for a hand edit (a reload during a write sees the new file)',
+      first: 'write',
+      days: [11, 12, 13],
+    },
+    {
+      title: 'drops a reload that was reading when a write began',
+      first: 'reload',
+      days: [21, 22, 23],
+    },
+  ] as const)
+    it(title, async () => {
+      const opened = await ConfigStore.open(join(dir, 'config.json'));
+      store = opened;
+      const seen: number[] = [];
+      opened.on('change', (config) => seen.push(config.settings.retentionDays));
+      for (const retentionDays of days) {
+        const write = () =>
+          opened.write({
+            ...opened.current,
+            settings: { ...opened.current.settings, retentionDays },
+          });
+        // Started in this order, then awaited together.
+        const started = first === 'write' ? [write(), opened.reload()] : [opened.reload(), write()];
+        await Promise.all(started);
+      }
+      expect(seen).toEqual(days);
+      expect(opened.current.settings.retentionDays).toBe(days.at(-1));
+    });
 });

@@ -10,9 +10,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../../app/config/schema.ts';
 import { ConfigStore } from '../../../main/config/configFile.ts';
-import { startEngine, type Engine } from '../../../main/engine/engine.ts';
 import { createConfigUpdater } from '../../../main/keys/configUpdates.ts';
-import { MemoryKeychain } from '../keys/memoryKeychain.ts';
+import { acceptAnyKey, startScratchEngine } from '../../harness/scratchEngine.ts';
 
 const route = (name: string): Config['routes'][number] => ({
   name,
@@ -62,28 +61,13 @@ describe('one queue for every config write', () => {
   });
 
   it('PUT /admin/config concurrent with POST /admin/keys: both survive', async () => {
-    const dataDir = await mkdtemp(join(dir, 'engine-'));
-    const engine: Engine = await startEngine({
-      host: '127.0.0.1',
-      port: 0,
-      allowRemote: false,
-      dataDir,
-      dashboardDir: dataDir,
-      log: () => undefined,
-      keychain: new MemoryKeychain(),
-      validateKey: async () => ({ outcome: 'ok', message: 'ok', latencyMs: 1 }),
-      env: {},
+    const scratch = await startScratchEngine({
+      name: 'engine',
+      parent: dir,
+      validateKey: acceptAnyKey,
     });
+    const { engine, adminJson: admin } = scratch;
     try {
-      const admin = (method: string, path: string, body: unknown) =>
-        fetch(`${engine.url}${path}`, {
-          method,
-          headers: {
-            authorization: `Bearer ${engine.adminToken}`,
-            'content-type': 'application/json',
-          },
-          body: JSON.stringify(body),
-        });
       for (let i = 0; i < 5; i++) {
         const base = engine.config.current;
         const [put, add] = await Promise.all([
@@ -103,7 +87,7 @@ describe('one queue for every config write', () => {
       expect(onDisk.routes).toHaveLength(5);
       expect(onDisk.keys).toHaveLength(5);
     } finally {
-      await engine.stop(1000);
+      await scratch.close();
     }
   });
 });

@@ -3,38 +3,19 @@ import type { KeyView } from '../../../app/admin/types.ts';
 import type { LimiterView } from '../../../app/limiter/view.ts';
 import type { ModelWatchEntry } from '../../../app/models/watch.ts';
 import { noticesBetween, snapshotFromEngine, trayState } from '../../../main/electron/trayState.ts';
+import { groqDailyView } from '../models/limiterViews.ts';
 
 const AT = Date.UTC(2026, 11, 4, 14, 0);
 const MINUTE = 60_000;
 
 const KEY = { id: 'groq-main', provider: 'groq', label: 'Groq', status: 'ok' } as KeyView;
 
-function view(runsOutInMs: number | undefined): LimiterView {
-  return {
-    at: AT,
-    pools: [
-      {
-        provider: 'groq',
-        keyId: 'groq-main',
-        model: 'llama-3.1-8b-instant',
-        tier: 'free',
-        status: { state: 'ready' },
-        inFlight: 0,
-        windows: [
-          {
-            window: 'rpd',
-            unit: 'requests',
-            limit: 1000,
-            remaining: 400,
-            resetAt: AT + 10 * 60 * MINUTE,
-            source: 'headers',
-            ...(runsOutInMs === undefined ? {} : { runsOutAt: AT + runsOutInMs }),
-          },
-        ],
-      },
-    ],
-  };
-}
+const view = (runsOutInMs: number | undefined): LimiterView =>
+  groqDailyView(AT, {
+    remaining: 400,
+    resetAt: AT + 10 * 60 * MINUTE,
+    ...(runsOutInMs === undefined ? {} : { runsOutAt: AT + runsOutInMs }),
+  });
 
 const MISSING: ModelWatchEntry = {
   route: 'fast',

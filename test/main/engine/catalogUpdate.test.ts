@@ -1,39 +1,27 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CatalogView } from '../../../app/admin/contract.ts';
 import type { Catalog } from '../../../app/catalog/schema.ts';
-import { startEngine, type Engine } from '../../../main/engine/engine.ts';
-import { MemoryKeychain } from '../keys/memoryKeychain.ts';
+import {
+  acceptAnyKey,
+  startScratchEngine,
+  type ScratchEngine,
+} from '../../harness/scratchEngine.ts';
 
-let engine: Engine | undefined;
-let dataDir: string | undefined;
+let scratch: ScratchEngine | undefined;
 afterEach(async () => {
-  await engine?.stop(1000);
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-  engine = undefined;
+  await scratch?.close();
+  scratch = undefined;
 });
 
 async function start(update: unknown | undefined, logs: string[]): Promise<CatalogView> {
-  dataDir = await mkdtemp(join(tmpdir(), 'switchyard-catalog-'));
-  if (update !== undefined)
-    await writeFile(join(dataDir, 'providers.json'), JSON.stringify(update));
-  engine = await startEngine({
-    host: '127.0.0.1',
-    port: 0,
-    allowRemote: false,
-    dataDir,
-    dashboardDir: dataDir,
+  scratch = await startScratchEngine({
+    name: 'catalog',
+    files: update === undefined ? {} : { 'providers.json': update },
     log: (line) => logs.push(line),
-    keychain: new MemoryKeychain(),
-    validateKey: async () => ({ outcome: 'ok', message: 'ok', latencyMs: 1 }),
-    env: {},
+    validateKey: acceptAnyKey,
   });
-  const res = await fetch(`${engine.url}/admin/catalog`, {
-    headers: { authorization: `Bearer ${engine.adminToken}` },
-  });
-  return (await res.json()) as CatalogView;
+  return (await scratch.adminJson<CatalogView>('GET', '/admin/catalog')).json;
 }
 
 async function shippedWithGroqRpd(rpd: number, updated: string): Promise<Catalog> {

@@ -1,92 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { ChatCompletionRequest } from '../../../app/formats/openai.ts';
-import type { Provider } from '../../../app/catalog/schema.ts';
 import type { LimiterSnapshot } from '../../../app/limiter/snapshot.ts';
 import type { LimiterView } from '../../../app/limiter/view.ts';
 import { classifyFailure } from '../../../app/ratelimit/classify.ts';
-import type { AttemptInfo } from '../../../main/engine/capacityGate.ts';
 import type { Admission } from '../../../main/engine/capacityGate.ts';
-import {
-  createLimiterGate,
-  type GateTimers,
-  type LimiterGateOptions,
-} from '../../../main/engine/limiterGate.ts';
-import type { ProxyRequest } from '../../../app/formats/proxyRequest.ts';
+import { createLimiterGate, type LimiterGateOptions } from '../../../main/engine/limiterGate.ts';
 import type { Candidate } from '../../../main/engine/targets.ts';
 import { GITHUB, GROQ, headers, T0 } from '../../app/limiter/fixtures.ts';
-
-/** A clock and timers that move only when told to. */
-function manualTime(start: number) {
-  let now = start;
-  let seq = 0;
-  const pending = new Map<number, { at: number; callback: () => void }>();
-  const timers: GateTimers = {
-    setTimeout(callback, ms) {
-      seq += 1;
-      pending.set(seq, { at: now + ms, callback });
-      return seq;
-    },
-    clearTimeout(handle) {
-      pending.delete(handle as number);
-    },
-  };
-  return {
-    clock: () => now,
-    timers,
-    pendingTimers: () => pending.size,
-    /** Runs every timer due up to now + ms, in time order, letting promises settle between. */
-    async advance(ms: number) {
-      const end = now + ms;
-      for (;;) {
-        let next: [number, { at: number; callback: () => void }] | undefined;
-        for (const entry of pending)
-          if (entry[1].at <= end && (next === undefined || entry[1].at < next[1].at)) next = entry;
-        if (next === undefined) break;
-        pending.delete(next[0]);
-        now = Math.max(now, next[1].at);
-        next[1].callback();
-        await settle();
-      }
-      now = end;
-      await settle();
-    },
-  };
-}
-
-async function settle(): Promise<void> {
-  for (let i = 0; i < 5; i++) await Promise.resolve();
-}
-
-function request(promptChars = 40): ProxyRequest {
-  return {
-    id: 'r',
-    kind: 'chat',
-    inbound: 'openai',
-    body: {} as ChatCompletionRequest,
-    model: 'x',
-    stream: false,
-    promptChars,
-    maxTokens: undefined,
-    receivedAt: T0,
-  };
-}
-
-function candidate(provider: Provider, model: string, keyId = 'k1'): Candidate {
-  return { provider, model, keyId, tier: 'free' };
-}
-
-function info(partial: Partial<AttemptInfo> = {}): AttemptInfo {
-  return {
-    provider: 'groq',
-    model: 'm',
-    keyId: 'k1',
-    startedAt: T0,
-    status: 200,
-    outcome: 'ok',
-    hedged: false,
-    ...partial,
-  };
-}
+import { attemptInfo, candidate, gateRequest, manualTime, settle } from './gateFixtures.ts';
 
 function setup(options: Partial<LimiterGateOptions> = {}) {
   const time = manualTime(T0);
@@ -109,7 +29,7 @@ async function fill(
 ): Promise<Array<Admission & { ok: true }>> {
   const out: Array<Admission & { ok: true }> = [];
   for (let i = 0; i < count; i++) {
-    const a = await gate.acquire(c, request(), 0, never);
+    const a = await gate.acquire(c, gateRequest(), 0, never);
     if (!a.ok) throw new Error(a.reason);
     out.push(a);
   }
@@ -135,7 +55,7 @@ describe('limiter gate', () => {
     const { gate } = setup();
     const [a] = await fill(gate, groq, 1);
     a?.release(
-      info({
+      attemptInfo({
         upstreamHeaders: {
           'x-ratelimit-limit-requests': '14400',
           'x-ratelimit-remaining-requests': '100',
@@ -149,16 +69,21 @@ describe('limiter gate', () => {
   it('spill (waitMs 0): refuses at once, saying when room returns', async () => {
     const { gate } = setup();
     await fill(gate, groq, 30);
-    const refused = await gate.acquire(groq, request(), 0, never);
+    const refused = await gate.acquire(groq, gateRequest(), 0, never);
     expect(refused).toMatchObject({ ok: false, retryAt: T0 + 60_500 });
     expect(refused.ok ? '' : refused.reason).toMatch(/no requests per minute left/);
   });
 
-  it('wait: queues and admits when the window refills', async () => {
+  /** Groq's 30 a minute spent at T0; 59 s on, a request that may wait `maxWaitMs` for room. */
+  async function waitingForRoom(maxWaitMs: number) {
     const { gate, time } = setup();
     await fill(gate, groq, 30);
     await time.advance(59_000);
-    const waiting = watch(gate.acquire(groq, request(), 2000, never));
+    return { time, waiting: watch(gate.acquire(groq, gateRequest(), maxWaitMs, never)) };
+  }
+
+  it('wait: queues and admits when the window refills', async () => {
+    const { time, waiting } = await waitingForRoom(2000);
     await time.advance(1499);
     expect(waiting.result).toBeUndefined();
     await time.advance(1);
@@ -167,10 +92,7 @@ describe('limiter gate', () => {
   });
 
   it('wait: room that returns exactly at the deadline is taken', async () => {
-    const { gate, time } = setup();
-    await fill(gate, groq, 30);
-    await time.advance(59_000);
-    const waiting = watch(gate.acquire(groq, request(), 1500, never));
+    const { time, waiting } = await waitingForRoom(1500);
     await time.advance(1500);
     expect(waiting.result?.ok).toBe(true);
   });
@@ -178,7 +100,7 @@ describe('limiter gate', () => {
   it('wait: refuses at once when room cannot return within the wait', async () => {
     const { gate, time } = setup();
     await fill(gate, groq, 30);
-    const refused = await gate.acquire(groq, request(), 1000, never);
+    const refused = await gate.acquire(groq, gateRequest(), 1000, never);
     expect(refused).toMatchObject({ ok: false, retryAt: T0 + 60_500 });
     expect(time.pendingTimers()).toBe(0);
   });
@@ -187,16 +109,16 @@ describe('limiter gate', () => {
     const { gate } = setup();
     const held = await fill(gate, github, 2);
     const order: string[] = [];
-    const a = gate.acquire(github, request(), 5000, never).then((r) => (order.push('a'), r));
-    const b = gate.acquire(github, request(), 5000, never).then((r) => (order.push('b'), r));
+    const a = gate.acquire(github, gateRequest(), 5000, never).then((r) => (order.push('a'), r));
+    const b = gate.acquire(github, gateRequest(), 5000, never).then((r) => (order.push('b'), r));
     await settle();
     expect(order).toEqual([]);
     // Room now, but two wait already: a spilling request does not jump the queue.
-    expect(await gate.acquire(github, request(), 0, never)).toMatchObject({ ok: false });
-    held[0]?.release(info());
+    expect(await gate.acquire(github, gateRequest(), 0, never)).toMatchObject({ ok: false });
+    held[0]?.release(attemptInfo());
     await settle();
     expect(order).toEqual(['a']);
-    held[1]?.release(info());
+    held[1]?.release(attemptInfo());
     expect((await a).ok && (await b).ok).toBe(true);
     expect(order).toEqual(['a', 'b']);
   });
@@ -204,7 +126,7 @@ describe('limiter gate', () => {
   it('wait: refuses when the wait runs out', async () => {
     const { gate, time } = setup();
     await fill(gate, github, 2);
-    const waiting = watch(gate.acquire(github, request(), 3000, never));
+    const waiting = watch(gate.acquire(github, gateRequest(), 3000, never));
     await time.advance(2999);
     expect(waiting.result).toBeUndefined();
     await time.advance(1);
@@ -218,9 +140,9 @@ describe('limiter gate', () => {
   it('the queue is bounded: the next request is refused at once', async () => {
     const { gate } = setup({ maxWaitersPerPool: 2 });
     await fill(gate, github, 2);
-    void gate.acquire(github, request(), 5000, never);
-    void gate.acquire(github, request(), 5000, never);
-    const third = await gate.acquire(github, request(), 5000, never);
+    void gate.acquire(github, gateRequest(), 5000, never);
+    void gate.acquire(github, gateRequest(), 5000, never);
+    const third = await gate.acquire(github, gateRequest(), 5000, never);
     expect(third.ok ? '' : third.reason).toMatch(/has 2 requests waiting already/);
   });
 
@@ -228,17 +150,19 @@ describe('limiter gate', () => {
     const { gate } = setup();
     const held = await fill(gate, github, 2);
     const controller = new AbortController();
-    const gone = watch(gate.acquire(github, request(), 5000, controller.signal));
-    const next = watch(gate.acquire(github, request(), 5000, never));
+    const gone = watch(gate.acquire(github, gateRequest(), 5000, controller.signal));
+    const next = watch(gate.acquire(github, gateRequest(), 5000, never));
     controller.abort();
     await settle();
     expect(gone.result).toMatchObject({ ok: false, reason: 'The client closed the request.' });
-    held[0]?.release(info());
+    held[0]?.release(attemptInfo());
     await settle();
     expect(next.result?.ok).toBe(true);
     const aborted = new AbortController();
     aborted.abort();
-    expect(await gate.acquire(groq, request(), 5000, aborted.signal)).toMatchObject({ ok: false });
+    expect(await gate.acquire(groq, gateRequest(), 5000, aborted.signal)).toMatchObject({
+      ok: false,
+    });
   });
 
   it('a 429 released cools the target: spill refuses, a long enough wait admits after it', async () => {
@@ -253,14 +177,19 @@ describe('limiter gate', () => {
       now,
     });
     a?.release(
-      info({ status: 429, outcome: 'failed', failure, upstreamHeaders: { 'retry-after': '3' } }),
+      attemptInfo({
+        status: 429,
+        outcome: 'failed',
+        failure,
+        upstreamHeaders: { 'retry-after': '3' },
+      }),
     );
     expect(gate.view().pools[0]?.status).toMatchObject({ state: 'cooling', until: T0 + 3000 });
-    expect(await gate.acquire(groq, request(), 0, never)).toMatchObject({
+    expect(await gate.acquire(groq, gateRequest(), 0, never)).toMatchObject({
       ok: false,
       retryAt: T0 + 3000,
     });
-    const waiting = watch(gate.acquire(groq, request(), 5000, never));
+    const waiting = watch(gate.acquire(groq, gateRequest(), 5000, never));
     await time.advance(3000);
     expect(waiting.result?.ok).toBe(true);
   });
@@ -268,11 +197,11 @@ describe('limiter gate', () => {
   it('an invalid key refuses the waiters of its other pools at once', async () => {
     const { gate } = setup();
     const [first] = await fill(gate, github, 2);
-    const waiting = watch(gate.acquire(github, request(), 60_000, never));
+    const waiting = watch(gate.acquire(github, gateRequest(), 60_000, never));
     const [other] = await fill(gate, groq, 1);
     // A different provider's key: nothing to do with the waiter.
     other?.release(
-      info({
+      attemptInfo({
         status: 401,
         failure: { class: 'key-invalid', reason: 'rejected', retryElsewhere: true },
       }),
@@ -280,7 +209,7 @@ describe('limiter gate', () => {
     await settle();
     expect(waiting.result).toBeUndefined();
     first?.release(
-      info({
+      attemptInfo({
         status: 401,
         failure: {
           class: 'key-invalid',
@@ -298,7 +227,7 @@ describe('limiter gate', () => {
     const { gate } = setup();
     const [a] = await fill(gate, groq, 1);
     a?.release(
-      info({
+      attemptInfo({
         status: 429,
         failure: {
           class: 'transient',
@@ -308,7 +237,7 @@ describe('limiter gate', () => {
         },
       }),
     );
-    const waiting = watch(gate.acquire(groq, request(), 20_000, never));
+    const waiting = watch(gate.acquire(groq, gateRequest(), 20_000, never));
     await settle();
     gate.clearKey('groq', 'k1');
     await settle();
@@ -317,10 +246,10 @@ describe('limiter gate', () => {
 
   it('usage from the release corrects the token estimate', async () => {
     const { gate } = setup();
-    const a = await gate.acquire(groq, request(20_000), 0, never);
+    const a = await gate.acquire(groq, gateRequest(20_000), 0, never);
     if (!a.ok) throw new Error(a.reason);
     expect(gate.view().pools[0]?.windows.find((w) => w.window === 'tpm')?.remaining).toBe(1000);
-    a.release(info({ usage: { tokensIn: 300, tokensOut: 200 } }));
+    a.release(attemptInfo({ usage: { tokensIn: 300, tokensOut: 200 } }));
     expect(gate.view().pools[0]?.windows.find((w) => w.window === 'tpm')?.remaining).toBe(5500);
   });
 
@@ -356,7 +285,7 @@ describe('limiter gate', () => {
     await fill(gate, groq, 1);
     await time.advance(1000);
     expect(errors.map((e) => (e as Error).message)).toEqual(['disk gone', 'disk full']);
-    expect((await gate.acquire(groq, request(), 0, never)).ok).toBe(true);
+    expect((await gate.acquire(groq, gateRequest(), 0, never)).ok).toBe(true);
   });
 
   it('onChange is throttled and carries the view', async () => {
@@ -372,11 +301,11 @@ describe('limiter gate', () => {
   it('stop refuses every waiter and the gate refuses from then on', async () => {
     const { gate, time } = setup();
     await fill(gate, github, 2);
-    const waiting = watch(gate.acquire(github, request(), 60_000, never));
+    const waiting = watch(gate.acquire(github, gateRequest(), 60_000, never));
     gate.stop();
     await settle();
     expect(waiting.result).toMatchObject({ ok: false, reason: 'The engine is stopping.' });
-    expect(await gate.acquire(groq, request(), 0, never)).toMatchObject({ ok: false });
+    expect(await gate.acquire(groq, gateRequest(), 0, never)).toMatchObject({ ok: false });
     expect(time.pendingTimers()).toBe(0);
   });
 });
@@ -392,15 +321,15 @@ describe('waiting through a circuit breaker', () => {
   it('a waiting route is admitted as the probe once the circuit half-opens, the next after the probe answers', async () => {
     const { time, gate } = setup();
     for (const a of await fill(gate, groq, 5))
-      a.release(info({ status: 500, failure: serverError }));
-    const probe = watch(gate.acquire(groq, request(), 5_000, never));
-    const next = watch(gate.acquire(groq, request(), 5_000, never));
+      a.release(attemptInfo({ status: 500, failure: serverError }));
+    const probe = watch(gate.acquire(groq, gateRequest(), 5_000, never));
+    const next = watch(gate.acquire(groq, gateRequest(), 5_000, never));
     await settle();
     expect(probe.result).toBeUndefined();
     await time.advance(1_000);
     expect(probe.result).toMatchObject({ ok: true });
     expect(next.result).toBeUndefined();
-    (probe.result as Admission & { ok: true }).release(info());
+    (probe.result as Admission & { ok: true }).release(attemptInfo());
     await settle();
     expect(next.result).toMatchObject({ ok: true });
   });
@@ -408,8 +337,8 @@ describe('waiting through a circuit breaker', () => {
   it('a route that spills is refused at once while the circuit is open', async () => {
     const { gate } = setup();
     for (const a of await fill(gate, groq, 5))
-      a.release(info({ status: 500, failure: serverError }));
-    const refused = await gate.acquire(groq, request(), 0, never);
+      a.release(attemptInfo({ status: 500, failure: serverError }));
+    const refused = await gate.acquire(groq, gateRequest(), 0, never);
     expect(refused).toMatchObject({ ok: false });
     expect(refused.ok === false && refused.reason).toMatch(/out of rotation/);
   });

@@ -1,14 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SseParser, type SseEvent } from '../../../app/formats/sse.ts';
-import { codecFor } from '../../../main/proxy/codecs.ts';
-import { DEFAULT_CATALOG_PATH } from '../../../main/proxy/proxyService.ts';
-import { loadShippedCatalog } from '../../../main/engine/providerDirectory.ts';
-import type { ProxyRequest } from '../../../app/formats/proxyRequest.ts';
 import { MAX_EVENT_CHARS, SseBlockSplitter } from '../../../main/proxy/relays.ts';
 import { anthropicPassthroughRelay } from '../../../main/proxy/adapters/anthropic.ts';
 import { openAiPassthroughRelay } from '../../../main/proxy/adapters/openai.ts';
 import type { StreamRelay } from '../../../main/proxy/codec.ts';
+import { callerRequest, codecTo } from './codecFixtures.ts';
 
 function parse(text: string): SseEvent[] {
   const parser = new SseParser();
@@ -164,28 +161,7 @@ describe('passthrough relays never hand a client half an event', () => {
 
 describe('an endless event', () => {
   it('is cut off at MAX_EVENT_CHARS, passed through or translated', () => {
-    const codec = codecFor(
-      {
-        id: 'r',
-        kind: 'messages',
-        inbound: 'anthropic',
-        body: { model: 'x', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] },
-        model: 'x',
-        stream: true,
-        promptChars: 2,
-        maxTokens: 10,
-        receivedAt: 0,
-      },
-      {
-        provider: loadShippedCatalog(DEFAULT_CATALOG_PATH).providers.find(
-          (p) => p.id === 'openai',
-        )!,
-        model: 'm',
-        keyId: 'k',
-        tier: 'free',
-      },
-    );
-    if ('unsupported' in codec) throw new Error(codec.unsupported);
+    const codec = codecTo(callerRequest('anthropic', true), 'openai');
     const megabyte = 'x'.repeat(1024 * 1024);
     for (const relay of [openAiPassthroughRelay(), codec.relay('m')]) {
       let step = relay.push('data: ');
@@ -197,33 +173,8 @@ describe('an endless event', () => {
 });
 
 describe('an error sent with HTTP 200 in place of an answer', () => {
-  const catalog = loadShippedCatalog(DEFAULT_CATALOG_PATH);
-  const provider = (id: string) => catalog.providers.find((p) => p.id === id)!;
-  const request = (inbound: 'openai' | 'anthropic'): ProxyRequest =>
-    ({
-      id: 'r',
-      kind: inbound === 'openai' ? 'chat' : 'messages',
-      inbound,
-      body: {
-        model: 'x',
-        max_tokens: 10,
-        messages: [{ role: 'user', content: 'hi' }],
-      },
-      model: 'x',
-      stream: false,
-      promptChars: 2,
-      maxTokens: 10,
-      receivedAt: 0,
-    }) as ProxyRequest;
-
   it('from Gemini is a failed attempt with Gemini’s own message, not an empty answer', () => {
-    const codec = codecFor(request('openai'), {
-      provider: provider('gemini'),
-      model: 'gemini-2.0-flash',
-      keyId: 'k',
-      tier: 'free',
-    });
-    if ('unsupported' in codec) throw new Error(codec.unsupported);
+    const codec = codecTo(callerRequest('openai', false), 'gemini', 'gemini-2.0-flash');
     const decoded = codec.decode(
       JSON.stringify({
         error: { code: 503, message: 'The model is overloaded.', status: 'UNAVAILABLE' },
@@ -237,13 +188,7 @@ describe('an error sent with HTTP 200 in place of an answer', () => {
   });
 
   it('from Anthropic, for an Anthropic caller, keeps Anthropic’s error type', () => {
-    const codec = codecFor(request('anthropic'), {
-      provider: provider('anthropic'),
-      model: 'claude-haiku-4-5',
-      keyId: 'k',
-      tier: 'free',
-    });
-    if ('unsupported' in codec) throw new Error(codec.unsupported);
+    const codec = codecTo(callerRequest('anthropic', false), 'anthropic', 'claude-haiku-4-5');
     const decoded = codec.decode(
       JSON.stringify({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }),
       'claude-haiku-4-5',
@@ -253,7 +198,6 @@ describe('an error sent with HTTP 200 in place of an answer', () => {
 });
 
 describe('translating relays survive whatever an upstream streams', () => {
-  const catalog = loadShippedCatalog(DEFAULT_CATALOG_PATH);
   const junk = fc.jsonValue({ maxDepth: 2 });
   const maybe = <T>(arb: fc.Arbitrary<T>) => fc.oneof(arb, junk);
   const text = fc.string({ maxLength: 6 });
@@ -385,25 +329,7 @@ describe('translating relays survive whatever an upstream streams', () => {
   for (const inbound of ['openai', 'anthropic'] as const)
     for (const format of ['openai', 'anthropic', 'gemini'] as const) {
       it(`${format} upstream, ${inbound} caller: no throw, and the caller gets whole JSON events`, () => {
-        const provider = catalog.providers.find((p) => p.id === format)!;
-        const req = {
-          id: 'r',
-          kind: inbound === 'openai' ? 'chat' : 'messages',
-          inbound,
-          body: {
-            model: 'x',
-            max_tokens: 10,
-            stream: true,
-            messages: [{ role: 'user', content: 'hi' }],
-          },
-          model: 'x',
-          stream: true,
-          promptChars: 2,
-          maxTokens: 10,
-          receivedAt: 0,
-        } as ProxyRequest;
-        const codec = codecFor(req, { provider, model: 'm', keyId: 'k', tier: 'free' });
-        if ('unsupported' in codec) throw new Error(codec.unsupported);
+        const codec = codecTo(callerRequest(inbound, true), format);
         fc.assert(
           fc.property(streams[format], fc.array(fc.nat(), { maxLength: 4 }), (events, points) => {
             const out = relayed(codec.relay('m'), cut(events.join(''), points));
@@ -417,7 +343,6 @@ describe('translating relays survive whatever an upstream streams', () => {
 });
 
 describe('whole (non-streamed) answers of any shape', () => {
-  const catalog = loadShippedCatalog(DEFAULT_CATALOG_PATH);
   const junk = fc.jsonValue({ maxDepth: 3 });
   const maybe = <T>(arb: fc.Arbitrary<T>) => fc.oneof(arb, junk);
   const text = fc.string({ maxLength: 6 });
@@ -502,20 +427,7 @@ describe('whole (non-streamed) answers of any shape', () => {
   for (const inbound of ['openai', 'anthropic'] as const)
     for (const format of ['openai', 'anthropic', 'gemini'] as const)
       it(`${format} answer, ${inbound} caller: decoded or refused, never thrown`, () => {
-        const provider = catalog.providers.find((p) => p.id === format)!;
-        const req = {
-          id: 'r',
-          kind: inbound === 'openai' ? 'chat' : 'messages',
-          inbound,
-          body: { model: 'x', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] },
-          model: 'x',
-          stream: false,
-          promptChars: 2,
-          maxTokens: 10,
-          receivedAt: 0,
-        } as ProxyRequest;
-        const codec = codecFor(req, { provider, model: 'm', keyId: 'k', tier: 'free' });
-        if ('unsupported' in codec) throw new Error(codec.unsupported);
+        const codec = codecTo(callerRequest(inbound, false), format);
         fc.assert(
           fc.property(fc.oneof(answers[format], junk), (answer) => {
             const decoded = codec.decode(JSON.stringify(answer), 'm');

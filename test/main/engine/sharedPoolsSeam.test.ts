@@ -4,71 +4,13 @@
 import { describe, expect, it } from 'vitest';
 import type { AttemptOutcome } from '../../../app/limiter/limiter.ts';
 import { readWindow } from '../../../app/limiter/windows.ts';
-import type { AttemptInfo } from '../../../main/engine/capacityGate.ts';
-import { createLimiterGate, type GateTimers } from '../../../main/engine/limiterGate.ts';
-import type { ProxyRequest } from '../../../app/formats/proxyRequest.ts';
-import type { ChatCompletionRequest } from '../../../app/formats/openai.ts';
+import { createLimiterGate } from '../../../main/engine/limiterGate.ts';
 import type { SharedAdmission, SharedPools } from '../../../main/engine/sharedPools.ts';
 import type { Candidate } from '../../../main/engine/targets.ts';
-import { GROQ, OPENAI, T0 } from '../../app/limiter/fixtures.ts';
+import { OPENAI, T0 } from '../../app/limiter/fixtures.ts';
+import { attemptInfo, GROQ_K1, gateRequest, manualTime, NEVER_ABORTED } from './gateFixtures.ts';
 
-const REQUEST: ProxyRequest = {
-  id: 'r',
-  kind: 'chat',
-  inbound: 'openai',
-  body: {} as ChatCompletionRequest,
-  model: 'x',
-  stream: false,
-  promptChars: 40,
-  maxTokens: undefined,
-  receivedAt: T0,
-};
-const GROQ_TARGET: Candidate = {
-  provider: GROQ,
-  model: 'llama-3.1-8b-instant',
-  keyId: 'k1',
-  tier: 'free',
-};
-const never = new AbortController().signal;
-
-const ok: AttemptInfo = {
-  provider: 'groq',
-  model: 'm',
-  keyId: 'k1',
-  startedAt: T0,
-  status: 200,
-  outcome: 'ok',
-  hedged: false,
-};
-
-/** A clock and timers that move only when told to. */
-function manualTime() {
-  let now = T0;
-  const pending: Array<{ at: number; callback: () => void }> = [];
-  const timers: GateTimers = {
-    setTimeout(callback, ms) {
-      const entry = { at: now + ms, callback };
-      pending.push(entry);
-      return entry;
-    },
-    clearTimeout(handle) {
-      const i = pending.indexOf(handle as (typeof pending)[number]);
-      if (i !== -1) pending.splice(i, 1);
-    },
-  };
-  return {
-    clock: () => now,
-    timers,
-    async advance(ms: number) {
-      now += ms;
-      for (const entry of pending.filter((e) => e.at <= now)) {
-        pending.splice(pending.indexOf(entry), 1);
-        entry.callback();
-      }
-      for (let i = 0; i < 10; i++) await Promise.resolve();
-    },
-  };
-}
+const ok = attemptInfo();
 
 /** A team that gives the listed answers in turn and records what it is told. */
 function scriptedTeam(answers: SharedAdmission[]) {
@@ -93,23 +35,23 @@ function rpmLeft(gate: ReturnType<typeof createLimiterGate>, now: number): numbe
 
 describe('the limiter gate with a team', () => {
   it('hands the local take back when the team refuses, and says why', async () => {
-    const time = manualTime();
+    const time = manualTime(T0);
     const { team, asked } = scriptedTeam([{ ok: false, message: 'Groq is used up by the team.' }]);
     const gate = createLimiterGate({ clock: time.clock, timers: time.timers, shared: team });
-    const refused = await gate.acquire(GROQ_TARGET, REQUEST, 0, never);
+    const refused = await gate.acquire(GROQ_K1, gateRequest(), 0, NEVER_ABORTED);
     expect(refused).toEqual({ ok: false, reason: 'Groq is used up by the team.' });
     expect(asked()).toBe(1);
     expect(rpmLeft(gate, time.clock())).toBe(30);
   });
 
   it('waits within the route’s wait for the team’s retry time, then asks again', async () => {
-    const time = manualTime();
+    const time = manualTime(T0);
     const { team, asked, released } = scriptedTeam([
       { ok: false, message: 'busy', retryAt: T0 + 1500 },
     ]);
     const gate = createLimiterGate({ clock: time.clock, timers: time.timers, shared: team });
     let result: Awaited<ReturnType<typeof gate.acquire>> | undefined;
-    void gate.acquire(GROQ_TARGET, REQUEST, 5000, never).then((r) => (result = r));
+    void gate.acquire(GROQ_K1, gateRequest(), 5000, NEVER_ABORTED).then((r) => (result = r));
     await time.advance(1000);
     expect(result).toBeUndefined();
     await time.advance(600);
@@ -122,19 +64,19 @@ describe('the limiter gate with a team', () => {
   });
 
   it('refuses at once when the team’s retry time is past the route’s wait', async () => {
-    const time = manualTime();
+    const time = manualTime(T0);
     const { team } = scriptedTeam([{ ok: false, message: 'busy', retryAt: T0 + 60_000 }]);
     const gate = createLimiterGate({ clock: time.clock, timers: time.timers, shared: team });
-    const refused = await gate.acquire(GROQ_TARGET, REQUEST, 2000, never);
+    const refused = await gate.acquire(GROQ_K1, gateRequest(), 2000, NEVER_ABORTED);
     expect(refused).toEqual({ ok: false, reason: 'busy', retryAt: T0 + 60_000 });
   });
 
   it('wakes an admission waiting for the team when the gate stops', async () => {
-    const time = manualTime();
+    const time = manualTime(T0);
     const { team } = scriptedTeam([{ ok: false, message: 'busy', retryAt: T0 + 3000 }]);
     const gate = createLimiterGate({ clock: time.clock, timers: time.timers, shared: team });
     let result: Awaited<ReturnType<typeof gate.acquire>> | undefined;
-    void gate.acquire(GROQ_TARGET, REQUEST, 5000, never).then((r) => (result = r));
+    void gate.acquire(GROQ_K1, gateRequest(), 5000, NEVER_ABORTED).then((r) => (result = r));
     await time.advance(10);
     expect(result).toBeUndefined();
     gate.stop();
@@ -143,11 +85,11 @@ describe('the limiter gate with a team', () => {
   });
 
   it('never asks the team about a pool it does not share', async () => {
-    const time = manualTime();
+    const time = manualTime(T0);
     const { team, asked } = scriptedTeam([]);
     const gate = createLimiterGate({ clock: time.clock, timers: time.timers, shared: team });
     const paid: Candidate = { provider: OPENAI, model: 'gpt-4o-mini', keyId: 'p1', tier: 'paid' };
-    expect((await gate.acquire(paid, REQUEST, 0, never)).ok).toBe(true);
+    expect((await gate.acquire(paid, gateRequest(), 0, NEVER_ABORTED)).ok).toBe(true);
     expect(asked()).toBe(0);
   });
 });

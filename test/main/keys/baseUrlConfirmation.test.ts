@@ -1,14 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEngine, type Engine } from '../../../main/engine/engine.ts';
+import type { Engine } from '../../../main/engine/engine.ts';
+import { startScratchEngine, type ScratchEngine } from '../../harness/scratchEngine.ts';
 import { startMockProvider } from '../../mocks/mockProvider.ts';
 import type { MockProvider } from '../../mocks/types.ts';
-import { MemoryKeychain } from './memoryKeychain.ts';
 
 /*
  * A stored secret goes only to the base URL it was last confirmed for. Someone holding the admin
@@ -23,8 +20,8 @@ let provider: MockProvider;
 let capture: Server;
 let captureUrl: string;
 const captured: string[] = [];
+let scratch: ScratchEngine;
 let engine: Engine;
-let dataDir: string;
 const logs: string[] = [];
 
 beforeAll(async () => {
@@ -37,49 +34,33 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => capture.listen(0, '127.0.0.1', resolve));
   captureUrl = `http://127.0.0.1:${(capture.address() as AddressInfo).port}/v1`;
-  dataDir = await mkdtemp(join(tmpdir(), 'switchyard-confirm-'));
-  await writeFile(
-    join(dataDir, 'config.json'),
-    JSON.stringify({
-      version: 1,
-      providers: { openai: { baseUrl: provider.url }, groq: { baseUrl: provider.url } },
-      keys: [{ id: 'from-env', provider: 'groq', label: 'env', secret: { env: 'SY_CONFIRM' } }],
-      routes: [
-        { name: 'r', targets: [{ provider: 'openai', model: 'gpt-4o-mini' }] },
-        { name: 'g', targets: [{ provider: 'groq', model: 'llama-3.1-8b-instant' }] },
-      ],
-    }),
-  );
-  engine = await startEngine({
-    host: '127.0.0.1',
-    port: 0,
-    allowRemote: false,
-    dataDir,
-    dashboardDir: dataDir,
-    keychain: new MemoryKeychain(),
+  scratch = await startScratchEngine({
+    name: 'confirm',
+    files: {
+      'config.json': {
+        version: 1,
+        providers: { openai: { baseUrl: provider.url }, groq: { baseUrl: provider.url } },
+        keys: [{ id: 'from-env', provider: 'groq', label: 'env', secret: { env: 'SY_CONFIRM' } }],
+        routes: [
+          { name: 'r', targets: [{ provider: 'openai', model: 'gpt-4o-mini' }] },
+          { name: 'g', targets: [{ provider: 'groq', model: 'llama-3.1-8b-instant' }] },
+        ],
+      },
+    },
     env: { SY_CONFIRM: ENV_SECRET },
     log: (line) => logs.push(line),
   });
+  engine = scratch.engine;
 });
 
 afterAll(async () => {
-  await engine?.stop(1000);
+  await scratch?.close();
   await provider?.close();
   await new Promise<void>((resolve) => (capture ? capture.close(() => resolve()) : resolve()));
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
-async function admin(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${engine.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${engine.adminToken}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
-}
+const admin = (method: string, path: string, body?: unknown) =>
+  scratch.adminJson(method, path, body);
 
 const chat = (model: string) =>
   fetch(`${engine.proxyUrl}/chat/completions`, {

@@ -51,19 +51,9 @@ if [ "$state" = no-service ]; then
   exec "$@"
 fi
 
-printf 'first-password' | gnome-keyring-daemon --unlock --components=secrets >/dev/null
-owner=false
-for _ in $(seq 1 100); do
-  if dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
-      org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null | grep -q 'boolean true'; then
-    owner=true
-    break
-  fi
-  sleep 0.05
-done
-[ "$owner" = true ] || { echo "keyringState: no keyring daemon on the private bus" >&2; exit 1; }
-daemon_pid=$(dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
-  org.freedesktop.DBus.GetConnectionUnixProcessID string:org.freedesktop.secrets | awk '/uint32/ {print $2}')
+# shellcheck source=../../privateKeyring.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../../privateKeyring.sh"
+start_private_keyring first-password keyringState
 
 # An item that exists, so reads of it must be refused rather than answered "not found".
 printf 'stored-before-lock' | secret-tool store --label="switchyard test" service switchyard-state username stored

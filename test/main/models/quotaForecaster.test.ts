@@ -2,37 +2,16 @@ import { describe, expect, it } from 'vitest';
 import type { LimiterView } from '../../../app/limiter/view.ts';
 import { drawQuotaGauges } from '../../../main/cli/quotaGauges.ts';
 import { QuotaForecaster } from '../../../main/models/quotaForecaster.ts';
+import { groqDailyView } from './limiterViews.ts';
 
 const MINUTE = 60_000;
 const T0 = Date.UTC(2026, 11, 4, 14, 0);
 const RESET = Date.UTC(2026, 11, 5, 8, 0); // midnight Pacific
 
-function view(at: number, remaining: number): LimiterView {
-  return {
-    at,
-    pools: [
-      {
-        provider: 'groq',
-        keyId: 'groq-main',
-        model: 'llama-3.1-8b-instant',
-        tier: 'free',
-        status: { state: 'ready' },
-        inFlight: 0,
-        windows: [
-          {
-            window: 'rpd',
-            unit: 'requests',
-            limit: 1000,
-            remaining,
-            resetAt: RESET,
-            source: 'headers',
-          },
-          { window: 'rpm', unit: 'requests', limit: 30, remaining: 30, source: 'catalog' },
-        ],
-      },
-    ],
-  };
-}
+const view = (at: number, remaining: number): LimiterView =>
+  groqDailyView(at, { remaining, resetAt: RESET }, [
+    { window: 'rpm', unit: 'requests', limit: 30, remaining: 30, source: 'catalog' },
+  ]);
 
 describe('QuotaForecaster', () => {
   it('forecasts a daily window spent at a known 8 requests a minute, on an injected clock', () => {

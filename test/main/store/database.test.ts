@@ -1,29 +1,19 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MetricsQuerySchema } from '../../../app/admin/contract.ts';
 import { DatabaseError, MIGRATIONS, openDatabase } from '../../../main/store/database.ts';
 import { queryMetrics } from '../../../main/store/metricsQueries.ts';
 import { spendSince } from '../../../main/store/spendToday.ts';
+import { tempFolderPerTest } from './scratchStore.ts';
 
-let dir: string;
-let path: string;
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'switchyard-db-'));
-  path = join(dir, 'switchyard.db');
-});
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const folder = tempFolderPerTest('db');
 
 const pragma = (db: DatabaseSync, name: string) =>
   Object.values(db.prepare(`PRAGMA ${name}`).get() as Record<string, unknown>)[0];
 
 describe('openDatabase', () => {
   it('creates a WAL database with incremental auto-vacuum at the newest schema', () => {
-    const db = openDatabase(path);
+    const db = openDatabase(folder.path);
     expect(pragma(db, 'journal_mode')).toBe('wal');
     expect(pragma(db, 'auto_vacuum')).toBe(2);
     expect(pragma(db, 'user_version')).toBe(MIGRATIONS.at(-1)!.version);
@@ -50,7 +40,7 @@ describe('openDatabase', () => {
   });
 
   it('upgrades a version-1 log, keeping its rows and backfilling the chart rollups from them', () => {
-    const old = openDatabase(path, MIGRATIONS.slice(0, 1));
+    const old = openDatabase(folder.path, MIGRATIONS.slice(0, 1));
     expect(pragma(old, 'user_version')).toBe(1);
     const now = Date.parse('2026-03-01T12:00:00Z');
     const insertRequest = old.prepare(
@@ -76,7 +66,7 @@ describe('openDatabase', () => {
     }
     old.close();
 
-    const db = openDatabase(path);
+    const db = openDatabase(folder.path);
     expect(pragma(db, 'user_version')).toBe(MIGRATIONS.at(-1)!.version);
     expect((db.prepare('SELECT count(*) AS n FROM requests').get() as { n: number }).n).toBe(10);
     const metrics = queryMetrics(db, MetricsQuerySchema.parse({ range: '15m' }), now);
@@ -91,17 +81,17 @@ describe('openDatabase', () => {
   });
 
   it('refuses a database written by a newer Switchyard, saying what to do', () => {
-    const raw = new DatabaseSync(path);
+    const raw = new DatabaseSync(folder.path);
     raw.exec('PRAGMA user_version = 99');
     raw.close();
-    expect(() => openDatabase(path)).toThrow(DatabaseError);
-    expect(() => openDatabase(path)).toThrow(
+    expect(() => openDatabase(folder.path)).toThrow(DatabaseError);
+    expect(() => openDatabase(folder.path)).toThrow(
       /schema version 99, written by a newer Switchyard.*move the file aside/,
     );
   });
 
   it('rolls a failed migration back and leaves the version where it was', () => {
-    openDatabase(path, MIGRATIONS.slice(0, 1)).close();
+    openDatabase(folder.path, MIGRATIONS.slice(0, 1)).close();
     const broken = [
       ...MIGRATIONS.slice(0, 1),
       {
@@ -113,10 +103,10 @@ describe('openDatabase', () => {
         },
       },
     ];
-    expect(() => openDatabase(path, broken)).toThrow(
+    expect(() => openDatabase(folder.path, broken)).toThrow(
       /to schema 2 \(a step that fails half-way\) failed/,
     );
-    const db = new DatabaseSync(path);
+    const db = new DatabaseSync(folder.path);
     expect(pragma(db, 'user_version')).toBe(1);
     expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'half'").get()).toEqual(
       { n: 0 },
@@ -126,7 +116,7 @@ describe('openDatabase', () => {
 
   it('explains a file that is not a database', async () => {
     const { writeFile } = await import('node:fs/promises');
-    await writeFile(path, 'this is not sqlite'.repeat(100));
-    expect(() => openDatabase(path)).toThrow(/cannot be opened .*move the file aside/);
+    await writeFile(folder.path, 'this is not sqlite'.repeat(100));
+    expect(() => openDatabase(folder.path)).toThrow(/cannot be opened .*move the file aside/);
   });
 });

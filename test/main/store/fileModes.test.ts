@@ -1,18 +1,14 @@
-import { chmod, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, mkdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../main/store/database.ts';
 import { tightenDataFolder } from '../../../main/store/fileModes.ts';
+import { tempFolderPerTest } from './scratchStore.ts';
 
-let root: string;
+const folder = tempFolderPerTest('modes');
 let dir: string;
-beforeEach(async () => {
-  root = await mkdtemp(join(tmpdir(), 'switchyard-modes-'));
-  dir = join(root, 'data');
-});
-afterEach(async () => {
-  await rm(root, { recursive: true, force: true });
+beforeEach(() => {
+  dir = join(folder.dir, 'data');
 });
 
 const modeOf = async (path: string) => (await stat(path)).mode & 0o777;

@@ -1,35 +1,12 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { DatabaseSync } from 'node:sqlite';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../../main/store/database.ts';
-import { RequestLog } from '../../../main/store/requestLog.ts';
+import { describe, expect, it } from 'vitest';
 import { attempt, request } from './records.ts';
+import { requestLogPerTest } from './scratchStore.ts';
 
 const NOW = Date.UTC(2026, 0, 15, 12, 7, 30);
 const MINUTE = 60_000;
 
 describe('the Overview’s live figures', () => {
-  let dir: string;
-  let db: DatabaseSync;
-  let log: RequestLog;
-
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'switchyard-live-'));
-    db = openDatabase(join(dir, 'switchyard.db'));
-    log = new RequestLog({
-      db,
-      settings: () => ({ logBodies: false, retentionDays: 30, retentionMaxMb: 512 }),
-      now: () => NOW,
-      pruneIntervalMs: 0,
-    });
-  });
-  afterEach(async () => {
-    await log.close();
-    db.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  const store = requestLogPerTest('live', NOW);
 
   it('counts every request of the last 15 minutes, well past what a paged seed could read', () => {
     // 7,200 requests in the window (one every 125 ms): every 10th failed, every 7th failed over.
@@ -45,14 +22,14 @@ describe('the Overview’s live figures', () => {
       const tried = movedOn
         ? [attempt(t, { outcome: 'failed', provider: 'openai' }), attempt(t + 10, { index: 1 })]
         : [attempt(t)];
-      log.record(request(`r${i}`, t, failed ? { status: 502 } : {}), tried);
+      store.log.record(request(`r${i}`, t, failed ? { status: 502 } : {}), tried);
     }
     // Older requests stay out of the window.
     for (let i = 0; i < 50; i++) {
-      log.record(request(`old${i}`, NOW - 16 * MINUTE - i), [attempt(NOW - 16 * MINUTE - i)]);
+      store.log.record(request(`old${i}`, NOW - 16 * MINUTE - i), [attempt(NOW - 16 * MINUTE - i)]);
     }
 
-    const live = log.liveTraffic();
+    const live = store.log.liveTraffic();
     const sum = (key: 'requests' | 'errors' | 'failovers') =>
       live.minutes.reduce((total, m) => total + m[key], 0);
     expect(live).toMatchObject({ from: NOW - 15 * MINUTE, to: NOW });
@@ -66,7 +43,7 @@ describe('the Overview’s live figures', () => {
   });
 
   it('answers an empty window with no minutes', () => {
-    log.record(request('old', NOW - 20 * MINUTE), [attempt(NOW - 20 * MINUTE)]);
-    expect(log.liveTraffic()).toEqual({ from: NOW - 15 * MINUTE, to: NOW, minutes: [] });
+    store.log.record(request('old', NOW - 20 * MINUTE), [attempt(NOW - 20 * MINUTE)]);
+    expect(store.log.liveTraffic()).toEqual({ from: NOW - 15 * MINUTE, to: NOW, minutes: [] });
   });
 });

@@ -1,11 +1,6 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { DatabaseSync } from 'node:sqlite';
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MetricsQuerySchema } from '../../../app/admin/contract.ts';
-import { openDatabase } from '../../../main/store/database.ts';
 import {
   bucketOf,
   encodedPercentiles,
@@ -15,8 +10,8 @@ import {
   newHistogram,
   percentiles,
 } from '../../../main/store/histogram.ts';
-import { RequestLog } from '../../../main/store/requestLog.ts';
 import { attempt, request } from './records.ts';
+import { requestLogPerTest } from './scratchStore.ts';
 
 describe('log-scale histograms', () => {
   it('puts larger latencies in the same or a later bucket, within range', () => {
@@ -82,34 +77,15 @@ describe('log-scale histograms', () => {
 
 describe('chart metrics from the rollups', () => {
   const NOW = Date.parse('2026-03-01T12:30:30Z');
-  let dir: string;
-  let db: DatabaseSync;
-  let log: RequestLog;
-
-  const metrics = (q: Record<string, string>) => log.metrics(MetricsQuerySchema.parse(q));
-
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'switchyard-metrics-'));
-    db = openDatabase(join(dir, 'switchyard.db'));
-    log = new RequestLog({
-      db,
-      settings: () => ({ logBodies: false, retentionDays: 30, retentionMaxMb: 512 }),
-      now: () => NOW,
-      pruneIntervalMs: 0,
-    });
-  });
-  afterEach(async () => {
-    await log.close();
-    db.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  const store = requestLogPerTest('metrics', NOW);
+  const metrics = (q: Record<string, string>) => store.log.metrics(MetricsQuerySchema.parse(q));
 
   it('aggregates attempts per provider and minute: counts, errors, percentiles, tokens per second, cost', () => {
     // Two minutes ago: 20 groq attempts of 100..1050 ms, one failed; now: 5 gemini attempts.
     for (let i = 0; i < 20; i++) {
       const t = NOW - 120_000 + i;
       const failed = i === 19;
-      log.record(request(`g${i}`, t), [
+      store.log.record(request(`g${i}`, t), [
         attempt(t, {
           totalMs: 100 + i * 50,
           firstTokenMs: 50,
@@ -122,7 +98,7 @@ describe('chart metrics from the rollups', () => {
       ]);
     }
     for (let i = 0; i < 5; i++) {
-      log.record(request(`m${i}`, NOW - i), [
+      store.log.record(request(`m${i}`, NOW - i), [
         attempt(NOW - i, { provider: 'gemini', model: 'flash', keyId: null, totalMs: 2000 }),
       ]);
     }
@@ -149,9 +125,9 @@ describe('chart metrics from the rollups', () => {
   });
 
   it('groups by model or key, and filters by provider', () => {
-    log.record(request('a', NOW), [attempt(NOW, { model: 'small' })]);
-    log.record(request('b', NOW), [attempt(NOW, { model: 'large', keyId: 'groq-2' })]);
-    log.record(request('c', NOW), [
+    store.log.record(request('a', NOW), [attempt(NOW, { model: 'small' })]);
+    store.log.record(request('b', NOW), [attempt(NOW, { model: 'large', keyId: 'groq-2' })]);
+    store.log.record(request('c', NOW), [
       attempt(NOW, { provider: 'ollama', model: 'qwen', keyId: null }),
     ]);
     expect(
@@ -175,8 +151,8 @@ describe('chart metrics from the rollups', () => {
   });
 
   it('serves 24 h from quarter-hour rows: 96 points', () => {
-    log.record(request('old', NOW - 20 * 3_600_000), [attempt(NOW - 20 * 3_600_000)]);
-    log.record(request('new', NOW), [attempt(NOW)]);
+    store.log.record(request('old', NOW - 20 * 3_600_000), [attempt(NOW - 20 * 3_600_000)]);
+    store.log.record(request('new', NOW), [attempt(NOW)]);
     const day = metrics({ range: '24h' });
     expect(day.stepMs).toBe(900_000);
     expect(day.series[0]!.points).toHaveLength(96);
@@ -185,23 +161,17 @@ describe('chart metrics from the rollups', () => {
   });
 
   it('keeps counting into a bucket written before a restart', async () => {
-    log.record(request('a', NOW), [attempt(NOW, { totalMs: 100 })]);
-    log.flush();
-    await log.close();
-    log = new RequestLog({
-      db,
-      settings: () => ({ logBodies: false, retentionDays: 30, retentionMaxMb: 512 }),
-      now: () => NOW,
-      pruneIntervalMs: 0,
-    });
-    log.record(request('b', NOW + 1), [attempt(NOW + 1, { totalMs: 100 })]);
+    store.log.record(request('a', NOW), [attempt(NOW, { totalMs: 100 })]);
+    store.log.flush();
+    await store.restartLog();
+    store.log.record(request('b', NOW + 1), [attempt(NOW + 1, { totalMs: 100 })]);
     const total = metrics({ range: '15m' }).series[0]!.total;
     expect(total.count).toBe(2);
     expect(total.latencyP50! / 100).toBeCloseTo(1, 1);
   });
 
   it('counts lost races and client aborts as attempts, but not as errors or latency samples', () => {
-    log.record(request('h', NOW, { hedged: true }), [
+    store.log.record(request('h', NOW, { hedged: true }), [
       attempt(NOW, { outcome: 'lost-race', status: 0, totalMs: 5000 }),
       attempt(NOW, { index: 1, totalMs: 300, hedged: true }),
       attempt(NOW, { index: 2, outcome: 'skipped', status: 0 }),

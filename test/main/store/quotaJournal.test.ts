@@ -5,59 +5,21 @@
  * database counts every admitted request. The real `kill -9` is test/main/cli/crashDurability.
  */
 import type { DatabaseSync } from 'node:sqlite';
-import type { ChatCompletionRequest } from '../../../app/formats/openai.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AttemptInfo } from '../../../main/engine/capacityGate.ts';
-import {
-  createLimiterGate,
-  type GateTimers,
-  type LimiterGate,
-} from '../../../main/engine/limiterGate.ts';
-import type { ProxyRequest } from '../../../app/formats/proxyRequest.ts';
-import type { Candidate } from '../../../main/engine/targets.ts';
+import { createLimiterGate, type LimiterGate } from '../../../main/engine/limiterGate.ts';
 import { openDatabase } from '../../../main/store/database.ts';
 import { sqliteLimiterStore } from '../../../main/store/limiterSnapshot.ts';
-import { GROQ, T0 } from '../../app/limiter/fixtures.ts';
+import { T0 } from '../../app/limiter/fixtures.ts';
+import {
+  attemptInfo,
+  FROZEN_TIMERS,
+  GROQ_K1,
+  gateRequest,
+  NEVER_ABORTED,
+} from '../engine/gateFixtures.ts';
 
-const groq: Candidate = {
-  provider: GROQ,
-  model: 'llama-3.1-8b-instant',
-  keyId: 'k1',
-  tier: 'free',
-};
-const target = {
-  provider: GROQ,
-  model: 'llama-3.1-8b-instant',
-  keyId: 'k1',
-  tier: 'free' as const,
-};
-const never = new AbortController().signal;
-/** Timers that never fire: the snapshot is never saved on its own, as when the process dies. */
-const frozen: GateTimers = { setTimeout: () => 0, clearTimeout: () => undefined };
-
-const request: ProxyRequest = {
-  id: 'r',
-  kind: 'chat',
-  inbound: 'openai',
-  body: {} as ChatCompletionRequest,
-  model: 'x',
-  stream: false,
-  promptChars: 40,
-  maxTokens: undefined,
-  receivedAt: T0,
-};
-
-function released(status: number): AttemptInfo {
-  return {
-    provider: 'groq',
-    model: 'llama-3.1-8b-instant',
-    keyId: 'k1',
-    startedAt: T0,
-    status,
-    outcome: status === 200 ? 'ok' : 'failed',
-    hedged: false,
-  };
-}
+const released = (status: number) =>
+  attemptInfo({ model: 'llama-3.1-8b-instant', status, outcome: status === 200 ? 'ok' : 'failed' });
 
 let db: DatabaseSync;
 beforeEach(() => {
@@ -70,7 +32,7 @@ afterEach(() => {
 function gateOn(database: DatabaseSync): LimiterGate {
   return createLimiterGate({
     clock: () => T0,
-    timers: frozen,
+    timers: FROZEN_TIMERS,
     store: sqliteLimiterStore(database),
   });
 }
@@ -85,15 +47,15 @@ const journalRows = () =>
 describe('quota journal', () => {
   it('an admission is committed before acquire returns it', async () => {
     const gate = gateOn(db);
-    gate.seed([target]);
-    const admission = await gate.acquire(groq, request, 0, never);
+    gate.seed([GROQ_K1]);
+    const admission = await gate.acquire(GROQ_K1, gateRequest(), 0, NEVER_ABORTED);
     expect(admission.ok).toBe(true);
     expect(journalRows()).toBe(1);
   });
 
   it('admissions of one turn of the event loop share one commit', async () => {
     const gate = gateOn(db);
-    gate.seed([target]);
+    gate.seed([GROQ_K1]);
     let commits = 0;
     const exec = db.exec.bind(db);
     db.exec = (sql: string) => {
@@ -101,7 +63,7 @@ describe('quota journal', () => {
       exec(sql);
     };
     const all = await Promise.all(
-      Array.from({ length: 10 }, () => gate.acquire(groq, request, 0, never)),
+      Array.from({ length: 10 }, () => gate.acquire(GROQ_K1, gateRequest(), 0, NEVER_ABORTED)),
     );
     db.exec = exec;
     expect(all.every((a) => a.ok)).toBe(true);
@@ -111,62 +73,62 @@ describe('quota journal', () => {
 
   it('a gate that dies without saving loses no count: the next one replays the journal', async () => {
     const first = gateOn(db);
-    first.seed([target]);
-    for (let i = 0; i < 5; i++) await first.acquire(groq, request, 0, never);
+    first.seed([GROQ_K1]);
+    for (let i = 0; i < 5; i++) await first.acquire(GROQ_K1, gateRequest(), 0, NEVER_ABORTED);
     // No stop(), no snapshot: the process is gone.
     const second = gateOn(db);
-    second.seed([target]);
+    second.seed([GROQ_K1]);
     expect(spent(second, 'rpd')).toBe(5);
     expect(spent(second, 'rpm')).toBe(5);
   });
 
   it('settlements are journalled too: a refusal the provider did not count is refunded', async () => {
     const first = gateOn(db);
-    first.seed([target]);
-    const ok = await first.acquire(groq, request, 0, never);
-    const refused = await first.acquire(groq, request, 0, never);
+    first.seed([GROQ_K1]);
+    const ok = await first.acquire(GROQ_K1, gateRequest(), 0, NEVER_ABORTED);
+    const refused = await first.acquire(GROQ_K1, gateRequest(), 0, NEVER_ABORTED);
     if (!ok.ok || !refused.ok) throw new Error('not admitted');
     ok.release(released(200));
     refused.release(released(429));
     await Promise.resolve();
     const second = gateOn(db);
-    second.seed([target]);
+    second.seed([GROQ_K1]);
     expect(spent(second, 'rpd')).toBe(1);
   });
 
   it('a pool first seen after the snapshot is counted once it is seeded again', async () => {
     const first = gateOn(db);
     // Never seeded: the pool is made by the admission itself (a direct provider/model request).
-    for (let i = 0; i < 3; i++) await first.acquire(groq, request, 0, never);
+    for (let i = 0; i < 3; i++) await first.acquire(GROQ_K1, gateRequest(), 0, NEVER_ABORTED);
     const second = gateOn(db);
     expect(second.view().pools).toHaveLength(0);
     // Saving before the pool is seeded keeps its entries for later.
     second.stop();
     const third = gateOn(db);
-    await third.acquire(groq, request, 0, never);
+    await third.acquire(GROQ_K1, gateRequest(), 0, NEVER_ABORTED);
     expect(spent(third, 'rpd')).toBe(4);
   });
 
   it('a snapshot save empties the journal', async () => {
     const gate = gateOn(db);
-    gate.seed([target]);
-    for (let i = 0; i < 3; i++) await gate.acquire(groq, request, 0, never);
+    gate.seed([GROQ_K1]);
+    for (let i = 0; i < 3; i++) await gate.acquire(GROQ_K1, gateRequest(), 0, NEVER_ABORTED);
     expect(journalRows()).toBe(3);
     gate.stop();
     expect(journalRows()).toBe(0);
     const again = gateOn(db);
-    again.seed([target]);
+    again.seed([GROQ_K1]);
     expect(spent(again, 'rpd')).toBe(3);
   });
 
   it('a damaged journal row costs only itself', async () => {
     const gate = gateOn(db);
-    gate.seed([target]);
-    for (let i = 0; i < 2; i++) await gate.acquire(groq, request, 0, never);
+    gate.seed([GROQ_K1]);
+    for (let i = 0; i < 2; i++) await gate.acquire(GROQ_K1, gateRequest(), 0, NEVER_ABORTED);
     db.prepare('INSERT INTO quota_journal (entry) VALUES (?)').run('{"kind":"take","pool":');
     db.prepare('INSERT INTO quota_journal (entry) VALUES (?)').run('{"kind":"nonsense"}');
     const again = gateOn(db);
-    again.seed([target]);
+    again.seed([GROQ_K1]);
     expect(spent(again, 'rpd')).toBe(2);
   });
 });

@@ -1,5 +1,21 @@
 import type { AttemptRecord, RequestRecord } from '../../../app/admin/types.ts';
 
+/** What a request and its attempt both say of one answer from Groq. */
+const ANSWER = {
+  provider: 'groq',
+  keyId: 'groq-1',
+  model: 'llama-3.1-8b-instant',
+  status: 200,
+  failureClass: null,
+  headersMs: 80,
+  firstTokenMs: 120,
+  totalMs: 900,
+  tokensIn: 100,
+  tokensOut: 50,
+  costUsd: 0,
+  hedged: false,
+} as const;
+
 /** A successful, streamed request that started at `startedAt`, answered by `provider`/`model`. */
 export function request(
   id: string,
@@ -13,20 +29,9 @@ export function request(
     inboundFormat: 'openai',
     requestedModel: 'fast',
     route: 'fast',
-    provider: 'groq',
-    keyId: 'groq-1',
-    model: 'llama-3.1-8b-instant',
-    status: 200,
-    failureClass: null,
+    ...ANSWER,
     error: null,
-    headersMs: 80,
-    firstTokenMs: 120,
-    totalMs: 900,
-    tokensIn: 100,
-    tokensOut: 50,
-    costUsd: 0,
     streamed: true,
-    hedged: false,
     clientAborted: false,
     ...overrides,
   };
@@ -36,20 +41,9 @@ export function attempt(startedAt: number, overrides: Partial<AttemptRecord> = {
   return {
     index: 0,
     startedAt,
-    provider: 'groq',
-    model: 'llama-3.1-8b-instant',
-    keyId: 'groq-1',
-    status: 200,
+    ...ANSWER,
     outcome: 'ok',
-    failureClass: null,
     reason: null,
-    headersMs: 80,
-    firstTokenMs: 120,
-    totalMs: 900,
-    tokensIn: 100,
-    tokensOut: 50,
-    costUsd: 0,
-    hedged: false,
     holdUntil: null,
     ...overrides,
   };

@@ -1,51 +1,33 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { DatabaseSync } from 'node:sqlite';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { RequestLogQuerySchema } from '../../../app/admin/contract.ts';
 import type { AttemptRecord, RequestListItem } from '../../../app/admin/types.ts';
-import { openDatabase } from '../../../main/store/database.ts';
 import { RequestLog, type RequestLogOptions } from '../../../main/store/requestLog.ts';
 import { listQuery, RequestLogQueryError } from '../../../main/store/requestLogQueries.ts';
 import type { LogSettings } from '../../../main/store/requestLogWriter.ts';
 import { spendSince, spendSinceQuery } from '../../../main/store/spendToday.ts';
 import { attempt, request } from './records.ts';
+import { databasePerTest, heldLogOptions, LOG_SETTINGS } from './scratchStore.ts';
 
 const NOW = Date.parse('2026-03-01T12:00:00Z');
-let dir: string;
-let db: DatabaseSync;
+const scratch = databasePerTest('log');
 let settings: LogSettings;
 let logs: string[];
-let logs_: RequestLog[];
 
 function makeLog(options: Partial<RequestLogOptions> = {}): RequestLog {
   const log = new RequestLog({
-    db,
+    db: scratch.db,
     settings: () => settings,
-    now: () => NOW,
-    log: (line) => logs.push(line),
-    pruneIntervalMs: 0,
-    flushIntervalMs: 60_000,
+    ...heldLogOptions(NOW, logs),
     ...options,
   });
-  logs_.push(log);
-  return log;
+  return scratch.closeAfter(log);
 }
 
 const query = (q: Record<string, unknown> = {}) => RequestLogQuerySchema.parse(q);
 
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'switchyard-log-'));
-  db = openDatabase(join(dir, 'switchyard.db'));
-  settings = { logBodies: false, retentionDays: 30, retentionMaxMb: 512 };
+beforeEach(() => {
+  settings = { ...LOG_SETTINGS };
   logs = [];
-  logs_ = [];
-});
-afterEach(async () => {
-  for (const log of logs_) await log.close();
-  db.close();
-  await rm(dir, { recursive: true, force: true });
 });
 
 describe('RequestLog writing', () => {
@@ -53,17 +35,23 @@ describe('RequestLog writing', () => {
     const log = makeLog();
     expect(log.record(request('r1', NOW - 1000), [attempt(NOW - 1000)])).toBe(true);
     expect(log.stats()).toEqual({ pending: 1, written: 0, dropped: 0 });
-    expect((db.prepare('SELECT count(*) AS n FROM requests').get() as { n: number }).n).toBe(0);
+    expect(
+      (scratch.db.prepare('SELECT count(*) AS n FROM requests').get() as { n: number }).n,
+    ).toBe(0);
     expect(log.flush()).toBe(1);
     expect(log.stats()).toEqual({ pending: 0, written: 1, dropped: 0 });
-    expect((db.prepare('SELECT count(*) AS n FROM requests').get() as { n: number }).n).toBe(1);
+    expect(
+      (scratch.db.prepare('SELECT count(*) AS n FROM requests').get() as { n: number }).n,
+    ).toBe(1);
   });
 
   it('commits on its own shortly after a record', async () => {
     const log = makeLog({ flushIntervalMs: 20 });
     log.record(request('r1', NOW), [attempt(NOW)]);
     await expect
-      .poll(() => (db.prepare('SELECT count(*) AS n FROM requests').get() as { n: number }).n)
+      .poll(
+        () => (scratch.db.prepare('SELECT count(*) AS n FROM requests').get() as { n: number }).n,
+      )
       .toBe(1);
   });
 
@@ -183,7 +171,7 @@ describe('RequestLog queries', () => {
       for (const q of [query(filter), query({ ...filter, cursor: first })]) {
         const { sql, params } = listQuery(q);
         const plan = (
-          db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]
+          scratch.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]
         )
           .map((r) => r.detail)
           .join('; ');
@@ -213,13 +201,13 @@ describe('RequestLog queries', () => {
     log.record(request('c', NOW - 5, { route: 'fast' }), [paid(NOW - 5, 2)]);
     log.record(request('b', NOW - 1, { route: 'smart' }), [paid(NOW - 1, 100)]);
     log.flush();
-    expect(spendSince(db, midnight).sort((x, y) => x.usd - y.usd)).toEqual([
+    expect(spendSince(scratch.db, midnight).sort((x, y) => x.usd - y.usd)).toEqual([
       { route: 'smart', keyId: 'openai-2', usd: 0.5 },
       { route: 'smart', keyId: 'openai-1', usd: 1.25 },
       { route: 'fast', keyId: 'openai-1', usd: 2 },
     ]);
     const plan = (
-      db.prepare(`EXPLAIN QUERY PLAN ${spendSinceQuery(midnight).sql}`).all(midnight) as {
+      scratch.db.prepare(`EXPLAIN QUERY PLAN ${spendSinceQuery(midnight).sql}`).all(midnight) as {
         detail: string;
       }[]
     )
@@ -264,7 +252,9 @@ describe('bodies', () => {
     log.record(request('r1', NOW, { requestBody: prompt, responseBody: 'hi' }), []);
     log.flush();
     expect(log.get('r1')?.request).not.toHaveProperty('requestBody');
-    expect((db.prepare('SELECT count(*) AS n FROM bodies').get() as { n: number }).n).toBe(0);
+    expect((scratch.db.prepare('SELECT count(*) AS n FROM bodies').get() as { n: number }).n).toBe(
+      0,
+    );
   });
 
   it('are stored as handed over when it is on (the recorder redacts them first)', () => {
@@ -287,7 +277,7 @@ describe('retention', () => {
     log.flush();
     expect(await log.prune()).toBe(1);
     expect(log.list(query()).items.map((r) => r.id)).toEqual(['recent']);
-    const counts = db
+    const counts = scratch.db
       .prepare(
         'SELECT (SELECT count(*) FROM attempts) AS a, (SELECT count(*) FROM bodies) AS b, (SELECT count(*) FROM rollups WHERE bucket < ?) AS r',
       )
@@ -303,9 +293,9 @@ describe('retention', () => {
       log.record(request(`r${i}`, NOW - (1500 - i) * 1000, { requestBody: body }), []);
     log.flush();
     const used = () => {
-      const p = db.prepare('PRAGMA page_count').get() as { page_count: number };
-      const f = db.prepare('PRAGMA freelist_count').get() as { freelist_count: number };
-      const s = db.prepare('PRAGMA page_size').get() as { page_size: number };
+      const p = scratch.db.prepare('PRAGMA page_count').get() as { page_count: number };
+      const f = scratch.db.prepare('PRAGMA freelist_count').get() as { freelist_count: number };
+      const s = scratch.db.prepare('PRAGMA page_size').get() as { page_size: number };
       return (p.page_count - f.freelist_count) * s.page_size;
     };
     expect(used()).toBeGreaterThan(2 * 1024 * 1024);
@@ -315,9 +305,11 @@ describe('retention', () => {
     const left = log.list(query({ limit: '500' })).items.map((r) => r.id);
     expect(left[0]).toBe('r1499');
     expect(left).not.toContain('r0');
-    const oldest = (db.prepare('SELECT min(started_at) AS t FROM requests').get() as { t: number })
-      .t;
-    const kept = (db.prepare('SELECT count(*) AS n FROM requests').get() as { n: number }).n;
+    const oldest = (
+      scratch.db.prepare('SELECT min(started_at) AS t FROM requests').get() as { t: number }
+    ).t;
+    const kept = (scratch.db.prepare('SELECT count(*) AS n FROM requests').get() as { n: number })
+      .n;
     expect(oldest).toBe(NOW - kept * 1000);
   });
 });

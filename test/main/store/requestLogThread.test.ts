@@ -1,51 +1,32 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { DatabaseSync } from 'node:sqlite';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { MetricsQuerySchema, RequestLogQuerySchema } from '../../../app/admin/contract.ts';
-import { openDatabase } from '../../../main/store/database.ts';
 import { RequestLogQueryError } from '../../../main/store/requestLogQueries.ts';
 import {
   RequestLogThread,
   type RequestLogThreadOptions,
 } from '../../../main/store/requestLogThread.ts';
 import { attempt, request } from './records.ts';
+import { databasePerTest, heldLogOptions, LOG_SETTINGS } from './scratchStore.ts';
 
 const NOW = Date.parse('2026-03-01T12:00:00Z');
-let dir: string;
-let path: string;
-let db: DatabaseSync;
+const scratch = databasePerTest('thread');
 let logs: string[];
-let threads: RequestLogThread[];
 
 function start(options: Partial<RequestLogThreadOptions> = {}): RequestLogThread {
   const thread = new RequestLogThread({
-    path,
-    settings: () => ({ logBodies: true, retentionDays: 30, retentionMaxMb: 512 }),
-    now: () => NOW,
-    log: (line) => logs.push(line),
-    pruneIntervalMs: 0,
-    flushIntervalMs: 60_000,
+    path: scratch.path,
+    settings: () => ({ ...LOG_SETTINGS, logBodies: true }),
+    ...heldLogOptions(NOW, logs),
     ...options,
   });
-  threads.push(thread);
-  return thread;
+  return scratch.closeAfter(thread);
 }
 
-const count = () => (db.prepare('SELECT count(*) AS n FROM requests').get() as { n: number }).n;
+const count = () =>
+  (scratch.db.prepare('SELECT count(*) AS n FROM requests').get() as { n: number }).n;
 
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'switchyard-thread-'));
-  path = join(dir, 'switchyard.db');
-  db = openDatabase(path);
+beforeEach(() => {
   logs = [];
-  threads = [];
-});
-afterEach(async () => {
-  for (const thread of threads) await thread.close();
-  db.close();
-  await rm(dir, { recursive: true, force: true });
 });
 
 describe('RequestLogThread', () => {

@@ -1,22 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { DatabaseSync } from 'node:sqlite';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../../main/store/database.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { sqliteResponseStore } from '../../../main/store/storedResponses.ts';
+import { databasePerTest } from './scratchStore.ts';
 
-let dir: string;
-let db: DatabaseSync;
+const scratch = databasePerTest('stored');
 let now: number;
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'switchyard-stored-'));
-  db = openDatabase(join(dir, 'switchyard.db'));
+beforeEach(() => {
   now = 1_000_000;
-});
-afterEach(async () => {
-  db.close();
-  await rm(dir, { recursive: true, force: true });
 });
 
 const stored = (id: string) => ({
@@ -26,7 +15,7 @@ const stored = (id: string) => ({
 
 describe('stored Responses answers', () => {
   it('keeps an answer with its conversation until deleted', () => {
-    const store = sqliteResponseStore(db, () => now);
+    const store = sqliteResponseStore(scratch.db, () => now);
     store.save('resp_a', stored('resp_a'));
     expect(store.get('resp_a')).toEqual(stored('resp_a'));
     expect(store.delete('resp_a')).toBe(true);
@@ -35,7 +24,7 @@ describe('stored Responses answers', () => {
   });
 
   it('keeps at most the newest maxCount', () => {
-    const store = sqliteResponseStore(db, () => now, { maxCount: 2, maxAgeMs: 1000 });
+    const store = sqliteResponseStore(scratch.db, () => now, { maxCount: 2, maxAgeMs: 1000 });
     for (const id of ['a', 'b', 'c']) {
       now += 1;
       store.save(id, stored(id));
@@ -44,12 +33,14 @@ describe('stored Responses answers', () => {
   });
 
   it('forgets answers older than maxAgeMs, on read and on the next save', () => {
-    const store = sqliteResponseStore(db, () => now, { maxCount: 10, maxAgeMs: 1000 });
+    const store = sqliteResponseStore(scratch.db, () => now, { maxCount: 10, maxAgeMs: 1000 });
     store.save('old', stored('old'));
     now += 1001;
     expect(store.get('old')).toBeUndefined();
     store.save('new', stored('new'));
-    const rows = db.prepare('SELECT id FROM stored_responses').all() as Array<{ id: string }>;
+    const rows = scratch.db.prepare('SELECT id FROM stored_responses').all() as Array<{
+      id: string;
+    }>;
     expect(rows.map((r) => r.id)).toEqual(['new']);
   });
 });

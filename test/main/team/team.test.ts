@@ -1,24 +1,12 @@
 // A team whose Redis is not there at start: the engine's start waits a bounded time, then the
 // member counts alone and says so. The port is a real loopback port with nothing listening.
-import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { startTeam } from '../../../main/team/team.ts';
-
-function unusedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from '../../team/redisServer.ts';
 
 describe('a team without its Redis', () => {
   it('starts within its bounded wait, counting alone within a share it says', async () => {
-    const port = await unusedPort();
+    const port = await freePort();
     const logs: string[] = [];
     const started = Date.now();
     const team = await startTeam({
