@@ -8,6 +8,12 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
+import {
+  LONG_STREAM_ROUTE,
+  longStreamPaths,
+  longStreamTable,
+  measureLongStreams,
+} from './longStream.ts';
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 const children: ChildProcess[] = [];
@@ -171,7 +177,10 @@ async function main(): Promise<void> {
           secret: { env: 'BENCH_UPSTREAM_KEY' },
         },
       ],
-      routes: [{ name: 'bench', targets: [{ provider: 'bench', model: 'bench-model' }] }],
+      routes: [
+        { name: 'bench', targets: [{ provider: 'bench', model: 'bench-model' }] },
+        LONG_STREAM_ROUTE,
+      ],
     }),
   );
   const proxyKey = 'sy-bench-proxy-key';
@@ -244,6 +253,17 @@ async function main(): Promise<void> {
   const dashboardRps = await concurrent(switchyard, 50, seconds);
   closeStream();
   const afterRss = await rssMb(pid);
+  const streams = Number(process.env.BENCH_STREAMS ?? 30);
+  const longStreams = await measureLongStreams(
+    longStreamPaths({
+      bareOrigin: `http://127.0.0.1:${bare.line}`,
+      barePid: bare.child.pid!,
+      engineOrigin: ready.url,
+      enginePid: pid,
+      proxyKey,
+    }),
+    streams,
+  );
   await many(switchyard, rssRequests);
   const longRunRss = await rssMb(pid);
 
@@ -294,7 +314,7 @@ async function main(): Promise<void> {
   console.log(`| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`);
   for (const row of rows) console.log(`| ${row.join(' | ')} |`);
   console.log(
-    `\nSwitchyard RSS: idle ${idleRss.toFixed(1)} MB, peak under load ${loadRss.toFixed(1)} MB, after the run ${afterRss.toFixed(1)} MB, after ${rssRequests.toLocaleString('en')} more requests ${longRunRss.toFixed(1)} MB. "dashboard open": the same 50-connection load with one event-stream client reading.`,
+    `${longStreamTable(longStreams, streams)}\n\nSwitchyard RSS: idle ${idleRss.toFixed(1)} MB, peak under load ${loadRss.toFixed(1)} MB, after the run ${afterRss.toFixed(1)} MB, after ${rssRequests.toLocaleString('en')} more requests ${longRunRss.toFixed(1)} MB. "dashboard open": the same 50-connection load with one event-stream client reading.`,
   );
 }
 
