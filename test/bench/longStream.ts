@@ -1,8 +1,8 @@
 // The streaming rows of the proxy benchmark: a 2,000-chunk answer (upstreamServer.ts, model
 // "bench-long") through the bare forwarder and through Switchyard, same format and translated.
 // Paths take turns stream by stream so a noisy neighbour slows them alike; each stream's CPU is
-// read from /proc for the process that relays it (clock ticks, so summed over many streams).
-import { readFile } from 'node:fs/promises';
+// read from /proc for the process that relays it.
+import { readdir, readFile } from 'node:fs/promises';
 import { Pool } from 'undici';
 
 export const LONG_STREAM_MODEL = 'bench-long';
@@ -38,13 +38,21 @@ export const ANTHROPIC_LONG_BODY = JSON.stringify({
   messages: [{ role: 'user', content: 'ping' }],
 });
 
-const TICK_MS = 10; // USER_HZ is 100 on Linux
-
-/** User plus system CPU time of a process, in ms. */
-async function cpuMs(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+/**
+ * CPU time of a process, all its threads and its main thread, in ms: the kernel's exact count
+ * (`/proc/PID/task/TID/schedstat`, ns on the CPU), where `/proc/PID/stat` counts whole 10 ms ticks.
+ */
+async function cpuMs(pid: number): Promise<{ all: number; main: number }> {
+  let all = 0;
+  let main = 0;
+  for (const tid of await readdir(`/proc/${pid}/task`)) {
+    const ns = await readFile(`/proc/${pid}/task/${tid}/schedstat`, 'utf8')
+      .then((text) => Number(text.split(' ')[0]) / 1e6)
+      .catch(() => 0); // a thread that ended meanwhile
+    all += ns;
+    if (tid === String(pid)) main = ns;
+  }
+  return { all, main };
 }
 
 async function oneStream(pool: Pool, path: StreamPath): Promise<number> {
@@ -64,7 +72,12 @@ async function oneStream(pool: Pool, path: StreamPath): Promise<number> {
   return elapsed;
 }
 
-export type LongStreamResult = { name: string; chunksPerSecond: number; cpuMsPerStream: number };
+export type LongStreamResult = {
+  name: string;
+  chunksPerSecond: number;
+  cpuMsPerStream: number;
+  mainThreadMsPerStream: number;
+};
 
 /** `streams` streams per path after `warmUp`, taking turns; medians of time, mean CPU. */
 export async function measureLongStreams(
@@ -74,13 +87,15 @@ export async function measureLongStreams(
 ): Promise<LongStreamResult[]> {
   const pools = paths.map((p) => new Pool(p.origin, { connections: 1 }));
   const times = paths.map((): number[] => []);
-  const cpu = paths.map(() => 0);
+  const cpu = paths.map(() => ({ all: 0, main: 0 }));
   for (let round = 0; round < warmUp + streams; round++) {
     for (const [i, path] of paths.entries()) {
       const before = await cpuMs(path.pid);
       const ms = await oneStream(pools[i]!, path);
       if (round < warmUp) continue;
-      cpu[i]! += (await cpuMs(path.pid)) - before;
+      const after = await cpuMs(path.pid);
+      cpu[i]!.all += after.all - before.all;
+      cpu[i]!.main += after.main - before.main;
       times[i]!.push(ms);
     }
   }
@@ -91,7 +106,8 @@ export async function measureLongStreams(
     return {
       name: path.name,
       chunksPerSecond: LONG_STREAM_CHUNKS / (median / 1000),
-      cpuMsPerStream: cpu[i]! / streams,
+      cpuMsPerStream: cpu[i]!.all / streams,
+      mainThreadMsPerStream: cpu[i]!.main / streams,
     };
   });
 }
@@ -99,15 +115,22 @@ export async function measureLongStreams(
 /** The table: chunks/s, the ratio to the first row (the forwarder), CPU per stream. */
 export function longStreamTable(results: LongStreamResult[], streams: number): string {
   const base = results[0]!;
-  const header = ['path', 'chunks/s (median)', 'vs bare', 'relay CPU ms per stream'];
+  const header = [
+    'path',
+    'chunks/s (median)',
+    'vs bare',
+    'CPU ms per stream',
+    'main thread ms per stream',
+  ];
   const rows = results.map((r) => [
     r.name,
     r.chunksPerSecond.toFixed(0),
     r === base ? '–' : (r.chunksPerSecond / base.chunksPerSecond).toFixed(2),
-    r.cpuMsPerStream.toFixed(1),
+    r.cpuMsPerStream.toFixed(2),
+    r.mainThreadMsPerStream.toFixed(2),
   ]);
   return [
-    `\nStreaming: ${streams} streams of ${LONG_STREAM_CHUNKS} chunks per path, one connection, paths taking turns; CPU of the relaying process (forwarder or engine) per stream from /proc/PID/stat.`,
+    `\nStreaming: ${streams} streams of ${LONG_STREAM_CHUNKS} chunks per path, one connection, paths taking turns; CPU of the relaying process (forwarder or engine), all threads and its main thread, from /proc/PID/task/*/schedstat.`,
     `| ${header.join(' | ')} |`,
     `|${header.map(() => '---').join('|')}|`,
     ...rows.map((row) => `| ${row.join(' | ')} |`),
