@@ -40,6 +40,7 @@ export class SseParser {
   #pos = 0;
   #lineStart = true;
   #skipLf = false;
+  /** Whether any text came yet: a BOM is skipped only at the very start. */
   #started = false;
   // Reading: a CR that ended the last block may be followed by the LF that completes it.
   #blockSkipLf = false;
@@ -72,9 +73,16 @@ export class SseParser {
 
   /** Feeds a chunk of text; returns the whole blocks it completes, in order, with their events. */
   blocks(text: string): SseBlock[] {
+    if (!this.#started && text.length > 0) {
+      this.#started = true;
+      if (text.charCodeAt(0) === BOM) {
+        this.#bom = true;
+        this.#pos = 1;
+      }
+    }
     const held = this.#held === '' ? text : this.#held + text;
     const cuts =
-      this.#started && !this.#skipLf && text.indexOf('\r') < 0 && this.#held.indexOf('\r') < 0
+      !this.#skipLf && text.indexOf('\r') < 0 && this.#held.indexOf('\r') < 0
         ? this.#cutLf(held)
         : this.#cutAny(held);
     const blocks: SseBlock[] = [];
@@ -93,6 +101,11 @@ export class SseParser {
     const cuts: number[] = [];
     let blockStart = 0;
     let from = this.#pos;
+    // The held text may end a line (or be only a BOM) where this text starts with a blank one.
+    if (this.#lineStart && from > 0 && text.charCodeAt(from) === LF) {
+      cuts.push(from + 1);
+      blockStart = from = from + 1;
+    }
     for (;;) {
       // A blank line at a block's start is a block of its own (an extra line end).
       if (from === blockStart && text.charCodeAt(from) === LF) {
@@ -107,7 +120,10 @@ export class SseParser {
     }
     const restLength = text.length - blockStart;
     this.#pos = restLength;
-    this.#lineStart = restLength === 0 || text.charCodeAt(text.length - 1) === LF;
+    this.#lineStart =
+      restLength === 0 ||
+      text.charCodeAt(text.length - 1) === LF ||
+      (this.#bom && text.length === 1); // only the BOM so far
     return cuts;
   }
 
@@ -115,13 +131,6 @@ export class SseParser {
   #cutAny(text: string): number[] {
     const cuts: number[] = [];
     let i = this.#pos;
-    if (!this.#started && text.length > 0) {
-      this.#started = true;
-      if (text.charCodeAt(0) === BOM) {
-        this.#bom = true;
-        i = 1;
-      }
-    }
     let blockStart = 0;
     for (; i < text.length; i++) {
       const c = text.charCodeAt(i);
