@@ -81,15 +81,13 @@ export class SseParser {
       }
     }
     const held = this.#held === '' ? text : this.#held + text;
-    const cuts =
-      !this.#skipLf && text.indexOf('\r') < 0 && this.#held.indexOf('\r') < 0
-        ? this.#cutLf(held)
-        : this.#cutAny(held);
+    const lfOnly = !this.#skipLf && text.indexOf('\r') < 0 && this.#held.indexOf('\r') < 0;
+    const cuts = lfOnly ? this.#cutLf(held) : this.#cutAny(held);
     const blocks: SseBlock[] = [];
     let from = 0;
     for (const cut of cuts) {
       const raw = held.slice(from, cut);
-      blocks.push({ raw, event: this.#read(raw) });
+      blocks.push({ raw, event: lfOnly ? this.#readLf(raw) : this.#read(raw) });
       from = cut;
     }
     this.#held = from === 0 ? held : held.slice(from);
@@ -156,6 +154,42 @@ export class SseParser {
     return cuts;
   }
 
+  /**
+   * `#read` for a block without CRs, the usual one: its lines found with `indexOf`, and the shapes
+   * providers send (`data:` alone, or after `event:`) read without a pass over each line.
+   */
+  #readLf(raw: string): SseEvent | null {
+    let start = 0;
+    if (this.#bom) {
+      this.#bom = false;
+      start = 1;
+    }
+    this.#blockSkipLf = false;
+    const end = raw.length - 2; // the LF of the last line; the blank line's LF follows it
+    let at = start;
+    let name: string | undefined;
+    if (raw.startsWith('event:', at)) {
+      const lf = raw.indexOf('\n', at);
+      name = raw.slice(raw.charCodeAt(at + 6) === 32 ? at + 7 : at + 6, lf);
+      at = lf + 1;
+    }
+    if (at < end && raw.startsWith('data:', at) && raw.indexOf('\n', at) === end) {
+      const event: SseEvent = {
+        data: raw.slice(raw.charCodeAt(at + 5) === 32 ? at + 6 : at + 5, end),
+      };
+      if (name !== undefined && name !== '') event.event = name;
+      if (this.#lastId !== undefined) event.id = this.#lastId;
+      return event;
+    }
+    if (name !== undefined) this.#processLine(raw.slice(start, at - 1));
+    let event: SseEvent | null = null;
+    for (let lf = raw.indexOf('\n', at); lf >= 0; at = lf + 1, lf = raw.indexOf('\n', at)) {
+      if (lf === at) event = this.#dispatch() ?? event;
+      else this.#processLine(raw.slice(at, lf));
+    }
+    return event;
+  }
+
   /** The event a whole block dispatches (null: none, e.g. comments or a block without data). */
   #read(raw: string): SseEvent | null {
     let start = 0;
@@ -166,16 +200,6 @@ export class SseParser {
     if (this.#blockSkipLf) {
       this.#blockSkipLf = false;
       if (raw.charCodeAt(start) === LF) start++;
-    }
-    // The usual block, one `data:` line: read without walking its lines.
-    const lf = raw.indexOf('\n', start);
-    if (lf === raw.length - 2 && raw.charCodeAt(lf + 1) === LF && raw.startsWith('data:', start)) {
-      const valueAt = raw.charCodeAt(start + 5) === 32 ? start + 6 : start + 5;
-      if (raw.lastIndexOf('\r', lf) < valueAt) {
-        const event: SseEvent = { data: raw.slice(valueAt, lf) };
-        if (this.#lastId !== undefined) event.id = this.#lastId;
-        return event;
-      }
     }
     let event: SseEvent | null = null;
     this.#lines(raw, start, (line) => {
