@@ -10,6 +10,8 @@ import { openAiPassthroughRelay } from '../../main/proxy/adapters/openai.ts';
 import type { StreamRelay } from '../../main/proxy/codec.ts';
 import { codecFor } from '../../main/proxy/codecs.ts';
 import { DEFAULT_CATALOG_PATH } from '../../main/proxy/proxyService.ts';
+import type { HubRequest } from '../../main/proxy/adapter.ts';
+import { responsesPassthrough } from '../../main/proxy/responsesPassthrough.ts';
 
 const CHUNKS = 2000;
 const PIECE_BYTES = 20_000;
@@ -50,6 +52,28 @@ const ANTHROPIC_STREAM = [
     usage: { output_tokens: CHUNKS },
   }),
   anthropicEvent('message_stop', {}),
+].join('');
+
+const responsesEvent = (type: string, sequence: number, data: object) =>
+  `event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: sequence, ...data })}\n\n`;
+const RESPONSE = { id: 'resp_1', object: 'response', status: 'in_progress', output: [] };
+const RESPONSES_STREAM = [
+  responsesEvent('response.created', 0, { response: RESPONSE }),
+  ...Array.from({ length: CHUNKS }, (_, i) =>
+    responsesEvent('response.output_text.delta', i + 1, {
+      item_id: 'msg_1',
+      output_index: 0,
+      content_index: 0,
+      delta: `tok${i} `,
+    }),
+  ),
+  responsesEvent('response.completed', CHUNKS + 1, {
+    response: {
+      ...RESPONSE,
+      status: 'completed',
+      usage: { input_tokens: 5, output_tokens: CHUNKS },
+    },
+  }),
 ].join('');
 
 function pieces(text: string): Buffer[] {
@@ -106,6 +130,16 @@ const request = {
 const translated = codecFor(request, { provider, model: 'm', keyId: 'k', tier: 'free' });
 if ('unsupported' in translated) throw new Error(translated.unsupported);
 
+const responses = responsesPassthrough(
+  {
+    ...request,
+    kind: 'responses',
+    inbound: 'responses',
+    body: { model: 'x', input: 'hi', store: false },
+  } as HubRequest,
+  provider,
+);
+
 const rounds = Number(process.env.BENCH_ROUNDS ?? 15);
 const rows: Array<[string, number]> = [
   [
@@ -115,6 +149,10 @@ const rows: Array<[string, number]> = [
   [
     'Anthropic → Anthropic (same format)',
     best(() => anthropicPassthroughRelay(), pieces(ANTHROPIC_STREAM), rounds),
+  ],
+  [
+    'Responses → Responses (same format)',
+    best(() => responses.relay('m'), pieces(RESPONSES_STREAM), rounds),
   ],
   [
     'OpenAI upstream → Anthropic caller (translated)',
