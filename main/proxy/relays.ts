@@ -1,8 +1,8 @@
 /**
- * The stream relay machinery every adapter shares: SSE cut into whole events, the translating
- * relay (upstream → hub chunks → caller) and the passthrough relay (bytes as they came, events
- * read to see start, usage, errors and completeness). What is particular to a format is in its
- * adapter (adapters/).
+ * The stream relay machinery every adapter shares: the translating relay (upstream → hub chunks
+ * → caller) and the passthrough relay (bytes as they came, events scanned to see start, usage,
+ * errors and completeness). Both read SSE through the one `SseParser` (app/formats/sse.ts). What
+ * is particular to a format is in its adapter (adapters/).
  */
 import { randomUUID } from 'node:crypto';
 import { malformedStream, truncatedStream, type StreamError } from '../../app/formats/common.ts';
@@ -122,9 +122,10 @@ function oversizedEvent(): StreamError {
 }
 
 /**
- * Same format both sides: the bytes go through untouched, and the events are parsed only to see
- * the start, usage, errors and whether the stream is complete. `observe` reads one event, and
- * may drop it or give the text to send in its place.
+ * Same format both sides: the bytes go through untouched, and the events are looked at only to
+ * see the start, usage, errors and whether the stream is complete. `observe` reads one event, and
+ * may drop it or give the text to send in its place; the adapters' observers scan an ordinary
+ * event (app/formats/jsonScan.ts) and parse only those that carry what the engine needs.
  * Bytes are forwarded a whole event block at a time: a block cut short (a reset, a malformed
  * event) must never reach the client, or the error event written after it would run into the
  * half line and the client could not read either.
