@@ -6,6 +6,7 @@ import type { ProxyRequest } from '../../app/formats/proxyRequest.ts';
 import { loadShippedCatalog } from '../../main/engine/providerDirectory.ts';
 import { SecretMask } from '../../main/keys/secretMask.ts';
 import { anthropicPassthroughRelay } from '../../main/proxy/adapters/anthropic.ts';
+import { GEMINI_CALLER } from '../../main/proxy/adapters/geminiCaller.ts';
 import { openAiPassthroughRelay } from '../../main/proxy/adapters/openai.ts';
 import type { StreamRelay } from '../../main/proxy/codec.ts';
 import { codecFor } from '../../main/proxy/codecs.ts';
@@ -76,6 +77,23 @@ const RESPONSES_STREAM = [
   }),
 ].join('');
 
+const geminiChunk = (text: string, out: number, finish?: string) =>
+  `data: ${JSON.stringify({
+    candidates: [
+      {
+        content: { role: 'model', parts: [{ text }] },
+        index: 0,
+        ...(finish ? { finishReason: finish } : {}),
+      },
+    ],
+    usageMetadata: { promptTokenCount: 5, candidatesTokenCount: out, totalTokenCount: 5 + out },
+    modelVersion: 'gemini-2.5-flash',
+  })}\n\n`;
+const GEMINI_STREAM = [
+  ...Array.from({ length: CHUNKS }, (_, i) => geminiChunk(`tok${i} `, i + 1)),
+  geminiChunk('', CHUNKS, 'STOP'),
+].join('');
+
 function pieces(text: string): Buffer[] {
   const bytes = Buffer.from(text);
   const out: Buffer[] = [];
@@ -140,6 +158,16 @@ const responses = responsesPassthrough(
   provider,
 );
 
+const gemini = GEMINI_CALLER.passthrough(
+  {
+    ...request,
+    kind: 'generate',
+    inbound: 'gemini',
+    body: { contents: [] },
+  } as unknown as HubRequest,
+  loadShippedCatalog(DEFAULT_CATALOG_PATH).providers.find((p) => p.id === 'gemini')!,
+);
+
 const rounds = Number(process.env.BENCH_ROUNDS ?? 15);
 const rows: Array<[string, number]> = [
   [
@@ -153,6 +181,10 @@ const rows: Array<[string, number]> = [
   [
     'Responses → Responses (same format)',
     best(() => responses.relay('m'), pieces(RESPONSES_STREAM), rounds),
+  ],
+  [
+    'Gemini → Gemini (same format, SSE)',
+    best(() => gemini.relay('m'), pieces(GEMINI_STREAM), rounds),
   ],
   [
     'OpenAI upstream → Anthropic caller (translated)',
