@@ -1,6 +1,6 @@
 // npm run bench -- relay: the stream relays alone, in this process (no sockets): milliseconds to
 // relay a 2,000-chunk stream read in 20 KB pieces, decoding and the secret mask included, best of
-// BENCH_ROUNDS rounds of 20. Steadier than the proxy bench's streaming rows on a busy machine, so
+// BENCH_ROUNDS rounds of 20 (BENCH_PIECE_BYTES=200 reads about one event per piece). Steadier than the proxy bench's streaming rows on a busy machine, so
 // it is the one to compare two versions of the relay code with.
 import type { ProxyRequest } from '../../app/formats/proxyRequest.ts';
 import { loadShippedCatalog } from '../../main/engine/providerDirectory.ts';
@@ -15,7 +15,7 @@ import type { HubRequest } from '../../main/proxy/adapter.ts';
 import { responsesPassthrough } from '../../main/proxy/responsesPassthrough.ts';
 
 const CHUNKS = 2000;
-const PIECE_BYTES = 20_000;
+const PIECE_BYTES = Number(process.env.BENCH_PIECE_BYTES ?? 20_000);
 
 const openAiChunk = (delta: object, finish: string | null) =>
   `data: ${JSON.stringify({ id: 'chatcmpl-bench', object: 'chat.completion.chunk', created: 1, model: 'bench-model', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
