@@ -4,6 +4,7 @@
  * stream's `data:` payloads, in-band errors included.
  */
 import { malformedStream, type StreamError } from './common.ts';
+import { keysPattern, looksLikeObject } from './jsonScan.ts';
 import type { ChatCompletionChunk, OpenAiStreamItem } from './openai.ts';
 import { encodeSseEvent } from './sse.ts';
 
@@ -89,3 +90,15 @@ function isChoiceShaped(choice: unknown): boolean {
   const calls = (delta as { tool_calls?: unknown }).tool_calls;
   return calls === undefined || calls === null || Array.isArray(calls);
 }
+
+/**
+ * Whether one `data:` payload of an OpenAI-format stream is an ordinary chunk, told without
+ * parsing it: an object with no error, no usage and no finish reason. A same-format relay
+ * forwards such a chunk as it came and parses only the others (`parseOpenAiStreamData`), so a
+ * stream costs a scan per chunk, not a parse.
+ */
+export function isOrdinaryOpenAiChunk(data: string): boolean {
+  return looksLikeObject(data) && !OPENAI_MARKERS.test(data);
+}
+
+const OPENAI_MARKERS = keysPattern(['error', 'usage', 'finish_reason']);

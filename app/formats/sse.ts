@@ -11,22 +11,40 @@
  */
 export type SseEvent = { event?: string; data: string; id?: string; retry?: number };
 
+/** One event block as it came (up to and including its blank line) and the event it dispatches. */
+export type SseBlock = { raw: string; event: SseEvent | null };
+
 const LF = 10;
 const CR = 13;
+const COLON = 58;
+const BOM = 0xfeff;
 
 /**
- * Incremental SSE parser. Feed it decoded text in chunks of any size; it returns the events
- * that each chunk completes. Handles LF, CRLF and CR line ends (also a CRLF split across two
- * chunks), one leading BOM (in case the caller's decoder kept it), comments, multi-line
- * `data:`, `event:`, `id:`, `retry:` and fields without a colon.
+ * The one SSE reader: it cuts text into whole event blocks (each ending at its blank line,
+ * holding back the block still arriving) and reads each block's fields. Feed it decoded text in
+ * chunks of any size. Handles LF, CRLF and CR line ends (also a CRLF split across two chunks),
+ * one leading BOM (in case the caller's decoder kept it), comments, multi-line `data:`,
+ * `event:`, `id:`, `retry:` and fields without a colon.
+ *
+ * A relay that passes bytes through forwards `raw` block by block, so a cut-off block never
+ * reaches a client; one that translates reads `event`. Text without CR, the common case, is cut
+ * with `indexOf`; only text with CRs is walked character by character.
  *
  * Comments (`: keep-alive`, which DeepSeek sends while it queues a request) never become events;
- * `comments` counts them, so a caller can tell upstream activity from a first token.
+ * `comments` counts them (as their block completes), so a caller can tell upstream activity from
+ * a first token.
  */
 export class SseParser {
-  #line = '';
+  // Cutting: the incomplete block held back, where the scan resumes, and the line state there.
+  #held = '';
+  #pos = 0;
+  #lineStart = true;
   #skipLf = false;
+  /** Whether any text came yet: a BOM is skipped only at the very start. */
   #started = false;
+  // Reading: a CR that ended the last block may be followed by the LF that completes it.
+  #blockSkipLf = false;
+  #bom = false;
   #data = '';
   #hasData = false;
   #event: string | undefined = undefined;
@@ -41,43 +59,168 @@ export class SseParser {
     return this.#comments;
   }
 
+  /** The incomplete block held back. */
+  get rest(): string {
+    return this.#held;
+  }
+
   /** Feeds a chunk of text; returns the events it completes, in order. */
   push(text: string): SseEvent[] {
-    let start = 0;
+    const events: SseEvent[] = [];
+    for (const block of this.blocks(text)) if (block.event !== null) events.push(block.event);
+    return events;
+  }
+
+  /** Feeds a chunk of text; returns the whole blocks it completes, in order, with their events. */
+  blocks(text: string): SseBlock[] {
     if (!this.#started && text.length > 0) {
       this.#started = true;
-      if (text.charCodeAt(0) === 0xfeff) start = 1;
+      if (text.charCodeAt(0) === BOM) {
+        this.#bom = true;
+        this.#pos = 1;
+      }
     }
-    if (this.#skipLf && start < text.length) {
-      this.#skipLf = false;
-      if (text.charCodeAt(start) === LF) start++;
+    const held = this.#held === '' ? text : this.#held + text;
+    const lfOnly = !this.#skipLf && text.indexOf('\r') < 0 && this.#held.indexOf('\r') < 0;
+    const cuts = lfOnly ? this.#cutLf(held) : this.#cutAny(held);
+    const blocks: SseBlock[] = [];
+    let from = 0;
+    for (const cut of cuts) {
+      const raw = held.slice(from, cut);
+      blocks.push({ raw, event: lfOnly ? this.#readLf(raw) : this.#read(raw) });
+      from = cut;
     }
-    const events: SseEvent[] = [];
-    const length = text.length;
-    let i = start;
-    while (i < length) {
-      const c = text.charCodeAt(i);
-      if (c !== LF && c !== CR) {
-        i++;
+    this.#held = from === 0 ? held : held.slice(from);
+    return blocks;
+  }
+
+  /** Block ends in text with LF line ends only: a blank line is an LF at a line's start. */
+  #cutLf(text: string): number[] {
+    const cuts: number[] = [];
+    let blockStart = 0;
+    let from = this.#pos;
+    // The held text may end a line (or be only a BOM) where this text starts with a blank one.
+    if (this.#lineStart && from > 0 && text.charCodeAt(from) === LF) {
+      cuts.push(from + 1);
+      blockStart = from = from + 1;
+    }
+    for (;;) {
+      // A blank line at a block's start is a block of its own (an extra line end).
+      if (from === blockStart && text.charCodeAt(from) === LF) {
+        cuts.push(from + 1);
+        blockStart = from = from + 1;
         continue;
       }
-      const piece = text.slice(start, i);
-      const line = this.#line === '' ? piece : this.#line + piece;
-      this.#line = '';
-      if (c === CR) {
-        if (i + 1 < length) {
-          if (text.charCodeAt(i + 1) === LF) i++;
-        } else {
-          this.#skipLf = true;
-        }
-      }
-      i++;
-      start = i;
-      const event = this.#processLine(line);
-      if (event !== null) events.push(event);
+      const end = text.indexOf('\n\n', from > blockStart ? from - 1 : from);
+      if (end < 0) break;
+      cuts.push(end + 2);
+      blockStart = from = end + 2;
     }
-    if (start < length) this.#line += text.slice(start);
-    return events;
+    const restLength = text.length - blockStart;
+    this.#pos = restLength;
+    this.#lineStart =
+      restLength === 0 ||
+      text.charCodeAt(text.length - 1) === LF ||
+      (this.#bom && text.length === 1); // only the BOM so far
+    return cuts;
+  }
+
+  /** Block ends in any text, character by character, as the spec reads line ends. */
+  #cutAny(text: string): number[] {
+    const cuts: number[] = [];
+    let i = this.#pos;
+    let blockStart = 0;
+    for (; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (this.#skipLf) {
+        this.#skipLf = false;
+        if (c === LF) continue;
+      }
+      if (c !== LF && c !== CR) {
+        this.#lineStart = false;
+        continue;
+      }
+      if (c === CR) {
+        if (i + 1 === text.length) this.#skipLf = true;
+        else if (text.charCodeAt(i + 1) === LF) i++;
+      }
+      if (this.#lineStart) {
+        cuts.push(i + 1);
+        blockStart = i + 1;
+      }
+      this.#lineStart = true;
+    }
+    this.#pos = text.length - blockStart;
+    return cuts;
+  }
+
+  /**
+   * `#read` for a block without CRs, the usual one: its lines found with `indexOf`, and the shapes
+   * providers send (`data:` alone, or after `event:`) read without a pass over each line.
+   */
+  #readLf(raw: string): SseEvent | null {
+    let start = 0;
+    if (this.#bom) {
+      this.#bom = false;
+      start = 1;
+    }
+    this.#blockSkipLf = false;
+    const end = raw.length - 2; // the LF of the last line; the blank line's LF follows it
+    let at = start;
+    let name: string | undefined;
+    if (raw.startsWith('event:', at)) {
+      const lf = raw.indexOf('\n', at);
+      name = raw.slice(raw.charCodeAt(at + 6) === 32 ? at + 7 : at + 6, lf);
+      at = lf + 1;
+    }
+    if (at < end && raw.startsWith('data:', at) && raw.indexOf('\n', at) === end) {
+      const event: SseEvent = {
+        data: raw.slice(raw.charCodeAt(at + 5) === 32 ? at + 6 : at + 5, end),
+      };
+      if (name !== undefined && name !== '') event.event = name;
+      if (this.#lastId !== undefined) event.id = this.#lastId;
+      return event;
+    }
+    if (name !== undefined) this.#processLine(raw.slice(start, at - 1));
+    let event: SseEvent | null = null;
+    for (let lf = raw.indexOf('\n', at); lf >= 0; at = lf + 1, lf = raw.indexOf('\n', at)) {
+      if (lf === at) event = this.#dispatch() ?? event;
+      else this.#processLine(raw.slice(at, lf));
+    }
+    return event;
+  }
+
+  /** The event a whole block dispatches (null: none, e.g. comments or a block without data). */
+  #read(raw: string): SseEvent | null {
+    let start = 0;
+    if (this.#bom) {
+      this.#bom = false;
+      start = 1;
+    }
+    if (this.#blockSkipLf) {
+      this.#blockSkipLf = false;
+      if (raw.charCodeAt(start) === LF) start++;
+    }
+    let event: SseEvent | null = null;
+    this.#lines(raw, start, (line) => {
+      if (line === '') event = this.#dispatch() ?? event;
+      else this.#processLine(line);
+    });
+    if (raw.charCodeAt(raw.length - 1) === CR) this.#blockSkipLf = true;
+    return event;
+  }
+
+  /** Calls `each` with every whole line of `text` from `start`; returns where the last one ended. */
+  #lines(text: string, start: number, each: (line: string) => void): number {
+    let lineStart = start;
+    for (let i = start; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c !== LF && c !== CR) continue;
+      each(text.slice(lineStart, i));
+      if (c === CR && text.charCodeAt(i + 1) === LF) i++;
+      lineStart = i + 1;
+    }
+    return lineStart;
   }
 
   /**
@@ -88,9 +231,20 @@ export class SseParser {
    * marker, so the stream translators report it as truncated.)
    */
   end(): SseEvent[] {
-    this.#discarded = this.#pendingBlock || this.#line !== '';
-    this.#line = '';
+    const rest = this.#held;
+    let start = 0;
+    if (this.#bom) start = 1;
+    if (this.#blockSkipLf && rest.charCodeAt(start) === LF) start++;
+    const partial = this.#lines(rest, start, (line) => {
+      if (line !== '') this.#processLine(line);
+    });
+    this.#discarded = this.#pendingBlock || partial < rest.length;
+    this.#held = '';
+    this.#pos = 0;
+    this.#lineStart = true;
     this.#skipLf = false;
+    this.#blockSkipLf = false;
+    this.#bom = false;
     this.#resetBlock();
     return [];
   }
@@ -100,11 +254,10 @@ export class SseParser {
     return this.#discarded;
   }
 
-  #processLine(line: string): SseEvent | null {
-    if (line === '') return this.#dispatch();
-    if (line.charCodeAt(0) === 58 /* ':' */) {
+  #processLine(line: string): void {
+    if (line.charCodeAt(0) === COLON) {
       this.#comments++;
-      return null;
+      return;
     }
     this.#pendingBlock = true;
     const colon = line.indexOf(':');
@@ -134,7 +287,6 @@ export class SseParser {
       default:
         break;
     }
-    return null;
   }
 
   #dispatch(): SseEvent | null {

@@ -1,8 +1,8 @@
 /**
- * The stream relay machinery every adapter shares: SSE cut into whole events, the translating
- * relay (upstream → hub chunks → caller) and the passthrough relay (bytes as they came, events
- * read to see start, usage, errors and completeness). What is particular to a format is in its
- * adapter (adapters/).
+ * The stream relay machinery every adapter shares: the translating relay (upstream → hub chunks
+ * → caller) and the passthrough relay (bytes as they came, events scanned to see start, usage,
+ * errors and completeness). Both read SSE through the one `SseParser` (app/formats/sse.ts). What
+ * is particular to a format is in its adapter (adapters/).
  */
 import { randomUUID } from 'node:crypto';
 import { malformedStream, truncatedStream, type StreamError } from '../../app/formats/common.ts';
@@ -50,7 +50,6 @@ export interface FromOpenAi {
  */
 export function translatingRelay(toOpenAi: ToOpenAi, fromOpenAi: FromOpenAi): StreamRelay {
   const parser = new SseParser();
-  const splitter = new SseBlockSplitter();
   let started = false;
   let finished = false;
   const run = (items: HubItem[]): RelayStep => {
@@ -78,19 +77,16 @@ export function translatingRelay(toOpenAi: ToOpenAi, fromOpenAi: FromOpenAi): St
     push: (text) =>
       guarded(() => {
         const items: HubItem[] = [];
-        for (const block of splitter.push(text))
-          for (const event of parser.push(block)) items.push(...toOpenAi.push(event));
+        for (const event of parser.push(text)) items.push(...toOpenAi.push(event));
         const step = run(items);
-        return step.error || splitter.rest.length <= MAX_EVENT_CHARS
+        return step.error || parser.rest.length <= MAX_EVENT_CHARS
           ? step
           : { ...step, error: oversizedEvent() };
       }),
     end: () =>
       guarded(() => {
-        const items: HubItem[] = [];
-        for (const event of [...parser.push(splitter.rest), ...parser.end()])
-          items.push(...toOpenAi.push(event));
-        items.push(...toOpenAi.end());
+        parser.end();
+        const items = toOpenAi.end();
         const step = run(items);
         if (step.error) return step;
         if (!finished) return { ...step, error: truncatedStream('upstream') };
@@ -126,56 +122,10 @@ function oversizedEvent(): StreamError {
 }
 
 /**
- * Cuts SSE text into whole event blocks (each ending at its blank line), holding back the block
- * still arriving. Line ends are read as the parser reads them (LF, CRLF, CR, a CRLF split across
- * chunks), so the cuts never change how the text parses; each character is scanned once.
- */
-export class SseBlockSplitter {
-  #held = '';
-  #pos = 0;
-  #lineStart = true;
-  #skipLf = false;
-
-  /** Whole blocks completed by `text`, in order. */
-  push(text: string): string[] {
-    const held = this.#held + text;
-    const blocks: string[] = [];
-    let blockStart = 0;
-    for (let i = this.#pos; i < held.length; i++) {
-      const c = held.charCodeAt(i);
-      if (this.#skipLf) {
-        this.#skipLf = false;
-        if (c === 10) continue;
-      }
-      if (c !== 10 && c !== 13) {
-        this.#lineStart = false;
-        continue;
-      }
-      if (c === 13) {
-        if (i + 1 === held.length) this.#skipLf = true;
-        else if (held.charCodeAt(i + 1) === 10) i++;
-      }
-      if (this.#lineStart) {
-        blocks.push(held.slice(blockStart, i + 1));
-        blockStart = i + 1;
-      }
-      this.#lineStart = true;
-    }
-    this.#held = held.slice(blockStart);
-    this.#pos = this.#held.length;
-    return blocks;
-  }
-
-  /** The incomplete block held back. */
-  get rest(): string {
-    return this.#held;
-  }
-}
-
-/**
- * Same format both sides: the bytes go through untouched, and the events are parsed only to see
- * the start, usage, errors and whether the stream is complete. `observe` reads one event, and
- * may drop it or give the text to send in its place.
+ * Same format both sides: the bytes go through untouched, and the events are looked at only to
+ * see the start, usage, errors and whether the stream is complete. `observe` reads one event, and
+ * may drop it or give the text to send in its place; the adapters' observers scan an ordinary
+ * event (app/formats/jsonScan.ts) and parse only those that carry what the engine needs.
  * Bytes are forwarded a whole event block at a time: a block cut short (a reset, a malformed
  * event) must never reach the client, or the error event written after it would run into the
  * half line and the client could not read either.
@@ -197,43 +147,36 @@ export function passthroughRelay(
   const usage: UsageCounts = { tokensIn: 0, tokensOut: 0 };
   let started = false;
   let complete = false;
-  const splitter = new SseBlockSplitter();
-  /** Observes a block's events; says what of the block is forwarded (false: drop it). */
-  const step = (events: SseEvent[]): StreamError | boolean | { replace: string } => {
-    let forward: boolean | { replace: string } = true;
-    for (const event of events) {
-      let seen: ReturnType<typeof observe>;
-      try {
-        seen = observe(event, usage);
-      } catch {
-        return malformedStream('upstream');
-      }
-      if (seen.error) return seen.error;
-      if (seen.started) started = true;
-      if (seen.complete) complete = true;
-      if (seen.drop) forward = false;
-      else if (seen.replace !== undefined) forward = { replace: seen.replace };
+  /** Observes a block's event; says what of the block is forwarded (false: drop it). */
+  const step = (event: SseEvent): StreamError | boolean | { replace: string } => {
+    let seen: ReturnType<typeof observe>;
+    try {
+      seen = observe(event, usage);
+    } catch {
+      return malformedStream('upstream');
     }
-    return forward;
+    if (seen.error) return seen.error;
+    if (seen.started) started = true;
+    if (seen.complete) complete = true;
+    if (seen.drop) return false;
+    return seen.replace !== undefined ? { replace: seen.replace } : true;
   };
   return {
     push: (text) => {
       let out = '';
-      for (const block of splitter.push(text)) {
-        const seen = step(parser.push(block));
-        if (typeof seen === 'object' && 'replace' in seen) out += seen.replace;
-        else if (typeof seen !== 'boolean') return { out, started, error: seen, usage };
-        else if (seen) out += block;
+      for (const block of parser.blocks(text)) {
+        const seen = block.event === null || step(block.event);
+        if (seen === true) out += block.raw;
+        else if (typeof seen === 'object' && 'replace' in seen) out += seen.replace;
+        else if (seen !== false) return { out, started, error: seen, usage };
       }
-      if (splitter.rest.length > MAX_EVENT_CHARS)
+      if (parser.rest.length > MAX_EVENT_CHARS)
         return { out, started, error: oversizedEvent(), usage };
       return { out, started, usage };
     },
     end: () => {
       // What is held is an event without its blank line: the parser discards it, and so do we.
-      const seen = step([...parser.push(splitter.rest), ...parser.end()]);
-      if (typeof seen === 'object' && !('replace' in seen))
-        return { out: '', started, error: seen, usage };
+      parser.end();
       return complete
         ? { out: '', started, usage }
         : { out: '', started, usage, error: truncatedStream('upstream') };

@@ -6,7 +6,9 @@
  */
 import type { Provider } from '../../app/catalog/schema.ts';
 import { malformedStream, type StreamError } from '../../app/formats/common.ts';
+import { looksLikeObject } from '../../app/formats/jsonScan.ts';
 import type { ResponsesRequest } from '../../app/formats/responses.ts';
+import type { SseEvent } from '../../app/formats/sse.ts';
 import { conversationOf } from '../../app/formats/responses.ts';
 import { encodeResponsesEvent } from '../../app/formats/responsesStream.ts';
 import type { HubRequest } from './adapter.ts';
@@ -65,6 +67,35 @@ function failedEvents(error: StreamError, next: number): string {
   );
 }
 
+/** Events whose type says more than "the answer goes on": read whole. */
+const READ_TYPES = new Set([
+  'response.created',
+  'response.in_progress',
+  'response.failed',
+  'response.completed',
+  'response.incomplete',
+  'error',
+]);
+const SEQUENCE = /"sequence_number"\s*:\s*(\d+)/;
+
+/**
+ * An event the relay only forwards (output deltas, items added and done), told without parsing
+ * it: named by its `event:` line, and its data an object whose `type`, written first as the
+ * Responses API writes it, is that name.
+ */
+function isOrdinaryResponsesEvent(event: SseEvent): boolean {
+  const type = event.event;
+  const data = event.data;
+  return (
+    type !== undefined &&
+    !READ_TYPES.has(type) &&
+    looksLikeObject(data) &&
+    data.startsWith('{"type":"') &&
+    data.startsWith(type, 9) &&
+    data.charCodeAt(9 + type.length) === 34 /* " */
+  );
+}
+
 export function responsesPassthrough(req: HubRequest, provider: Provider): Codec {
   const request = req.body as ResponsesRequest;
   const keep = (response: unknown) => {
@@ -89,8 +120,21 @@ export function responsesPassthrough(req: HubRequest, provider: Provider): Codec
   };
   const relay = () => {
     let next = 0;
+    /** The last event only scanned: its sequence number is read when a failure needs it. */
+    let unread: string | undefined;
+    const nextSequence = () => {
+      const seen = unread === undefined ? null : SEQUENCE.exec(unread);
+      if (seen) next = Number(seen[1]) + 1;
+      unread = undefined;
+      return next;
+    };
     return passthroughRelay(
       (event, usage) => {
+        if (isOrdinaryResponsesEvent(event)) {
+          unread = event.data;
+          return { started: true };
+        }
+        unread = undefined;
         const data = parseJson(event.data) as
           | {
               type?: unknown;
@@ -115,7 +159,7 @@ export function responsesPassthrough(req: HubRequest, provider: Provider): Codec
         }
         return { started: true };
       },
-      (error) => failedEvents(error, next),
+      (error) => failedEvents(error, nextSequence()),
     );
   };
   const base = passthrough('/responses', relay, decode);

@@ -9,6 +9,12 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
 import { benchUpstreamConfig } from './configFixture.ts';
+import {
+  LONG_STREAM_ROUTE,
+  longStreamPaths,
+  longStreamTable,
+  measureLongStreams,
+} from './longStream.ts';
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 const children: ChildProcess[] = [];
@@ -173,7 +179,9 @@ async function main(): Promise<void> {
   const bare = await startChild([here('./bareForwarder.ts'), `${upstreamUrl}/v1`]);
 
   const dataDir = await mkdtemp(join(tmpdir(), 'switchyard-bench-'));
-  await writeFile(join(dataDir, 'config.json'), JSON.stringify(benchUpstreamConfig(upstreamUrl)));
+  const config = benchUpstreamConfig(upstreamUrl);
+  config.routes = [...(config.routes as unknown[]), LONG_STREAM_ROUTE];
+  await writeFile(join(dataDir, 'config.json'), JSON.stringify(config));
   const proxyKey = 'sy-bench-proxy-key';
   const engine = await startChild(
     [here('../../main/cli/main.ts'), 'serve', '--port', '0', '--json', '--data-dir', dataDir],
@@ -253,6 +261,17 @@ async function main(): Promise<void> {
   const dashboard = await concurrent(switchyard, 50, seconds);
   closeStream();
   const afterRss = await rssMb(pid);
+  const streams = Number(process.env.BENCH_STREAMS ?? 30);
+  const longStreams = await measureLongStreams(
+    longStreamPaths({
+      bareOrigin: `http://127.0.0.1:${bare.line}`,
+      barePid: bare.child.pid!,
+      engineOrigin: ready.url,
+      enginePid: pid,
+      proxyKey,
+    }),
+    streams,
+  );
   await many(switchyard, rssRequests);
   const longRunRss = await rssMb(pid);
 
@@ -306,7 +325,7 @@ async function main(): Promise<void> {
   console.log(`| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`);
   for (const row of rows) console.log(`| ${row.join(' | ')} |`);
   console.log(
-    `\nSwitchyard RSS: idle ${idleRss.toFixed(1)} MB, peak under load ${loadRss.toFixed(1)} MB, after the run ${afterRss.toFixed(1)} MB, after ${rssRequests.toLocaleString('en')} more requests ${longRunRss.toFixed(1)} MB. "dashboard open": the same 50-connection load with one event-stream client reading. CPU µs/req: the serving process's user + system time (all its threads) over the 50-connection phase, per request completed; steadier than req/s on a shared machine.`,
+    `${longStreamTable(longStreams, streams)}\n\nSwitchyard RSS: idle ${idleRss.toFixed(1)} MB, peak under load ${loadRss.toFixed(1)} MB, after the run ${afterRss.toFixed(1)} MB, after ${rssRequests.toLocaleString('en')} more requests ${longRunRss.toFixed(1)} MB. "dashboard open": the same 50-connection load with one event-stream client reading. CPU µs/req: the serving process's user + system time (all its threads) over the 50-connection phase, per request completed; steadier than req/s on a shared machine.`,
   );
 }
 

@@ -28,6 +28,7 @@ import {
   AnthropicToOpenAiStream,
 } from '../../../app/formats/anthropicTargetStream.ts';
 import { malformedStream, type StreamError } from '../../../app/formats/common.ts';
+import { keysPattern, looksLikeObject } from '../../../app/formats/jsonScan.ts';
 import { encodeSseEvent } from '../../../app/formats/sse.ts';
 import {
   signAnthropicThinking,
@@ -71,14 +72,31 @@ function anthropicCaller(model: string, producer?: string): FromOpenAi {
   };
 }
 
+/** The content events, named by their `event:` line, that carry nothing the engine reads. */
+const CONTENT_EVENTS = new Set([
+  'content_block_start',
+  'content_block_delta',
+  'content_block_stop',
+]);
+/** What thinking signing rewrites: a signature, redacted thinking's data. */
+const SIGNED = keysPattern(['signature', 'data']);
+
 /**
  * Anthropic upstream, Anthropic caller: `message_start` and `ping` are not a start; `message_stop`
- * completes it. Every event's data is read, so a malformed one ends the stream with an error
- * instead of reaching the caller's SDK as JSON it cannot parse.
+ * completes it. Content events are scanned, not parsed (framed as an object, and nothing to sign);
+ * the others are read, so a malformed one ends the stream with an error instead of reaching the
+ * caller's SDK as JSON it cannot parse.
  */
 export function anthropicPassthroughRelay(producer?: string): StreamRelay {
   return passthroughRelay((event, usage) => {
     const type = event.event;
+    if (
+      type !== undefined &&
+      CONTENT_EVENTS.has(type) &&
+      looksLikeObject(event.data) &&
+      (producer === undefined || !SIGNED.test(event.data))
+    )
+      return { started: true };
     const data = parseJson(event.data);
     if (data === undefined) return { error: malformedStream('Anthropic') };
     if (

@@ -25,6 +25,8 @@ import type { GenerateContentResponse } from '../../../app/formats/gemini.ts';
 import type { ErrorEnvelope } from '../../server/respond.ts';
 import type { CallerEndpoint, CallerSide } from '../adapter.ts';
 import type { Codec } from '../codec.ts';
+import type { UsageCounts } from '../../engine/capacityGate.ts';
+import { keysPattern, looksLikeObject } from '../../../app/formats/jsonScan.ts';
 import { openAiUsage, parseJson, passthroughRelay, type FromOpenAi } from '../relays.ts';
 import { joinUrl } from '../../upstream/url.ts';
 
@@ -121,6 +123,10 @@ function usageOf(value: unknown) {
   return meta === undefined ? undefined : openAiUsage(geminiUsageToOpenAi(meta));
 }
 
+/** What a Gemini chunk must be read for: its end, or an error. */
+const GEMINI_MARKERS = keysPattern(['finishReason', 'error']);
+const HAS_USAGE = keysPattern(['usageMetadata']);
+
 /**
  * Gemini both sides: the body goes up as sent, the answer comes back as it came (a stream is
  * always asked for as SSE, and rewritten into a JSON array for a caller that wants one).
@@ -141,8 +147,22 @@ function geminiPassthrough(writer: () => ChunkWriter): Codec {
     },
     relay: () => {
       const out = writer();
+      // Every Gemini chunk carries the usage so far: ordinary chunks are scanned, and only the
+      // last one with usage is read, when a push ends or before any event that is read whole.
+      let unread: { data: string; usage: UsageCounts } | undefined;
+      const settle = () => {
+        if (unread === undefined) return;
+        const counts = usageOf(parseJson(unread.data));
+        if (counts !== undefined) Object.assign(unread.usage, counts);
+        unread = undefined;
+      };
       const relay = passthroughRelay(
         (event, usage) => {
+          if (!out.jsonArray && looksLikeObject(event.data) && !GEMINI_MARKERS.test(event.data)) {
+            if (HAS_USAGE.test(event.data)) unread = { data: event.data, usage };
+            return { started: true };
+          }
+          settle();
           const value = parseJson(event.data);
           if (value === null || typeof value !== 'object')
             return { error: malformedStream('Gemini') };
@@ -163,7 +183,13 @@ function geminiPassthrough(writer: () => ChunkWriter): Codec {
       );
       return {
         ...relay,
+        push: (text) => {
+          const step = relay.push(text);
+          settle();
+          return step;
+        },
         end: () => {
+          settle();
           const step = relay.end();
           return step.error === undefined ? { ...step, out: step.out + out.close() } : step;
         },

@@ -16,6 +16,7 @@ import {
 } from '../../../app/formats/openai.ts';
 import {
   encodeOpenAiStreamItem,
+  isOrdinaryOpenAiChunk,
   OPENAI_DONE,
   parseOpenAiStreamData,
 } from '../../../app/formats/openaiWire.ts';
@@ -70,9 +71,11 @@ function openAiCaller(): FromOpenAi {
  * OpenAI upstream, OpenAI caller. Complete at "[DONE]", or at a finish reason: some
  * OpenAI-compatible servers end after the finish chunk without "[DONE]". With `dropUsageChunk`
  * (the engine asked for usage the caller did not), the usage-only chunk is counted but not sent.
+ * Ordinary chunks are scanned, not parsed: only the end marker, usage, a finish and errors are read.
  */
 export function openAiPassthroughRelay(dropUsageChunk = false): StreamRelay {
   return passthroughRelay((event, usage) => {
+    if (isOrdinaryOpenAiChunk(event.data)) return { started: true };
     const item = parseOpenAiStreamData(event.data);
     if (item === 'done') return { complete: true };
     if ('kind' in item) return { error: item };

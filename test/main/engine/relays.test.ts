@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SseParser, type SseEvent } from '../../../app/formats/sse.ts';
-import { MAX_EVENT_CHARS, SseBlockSplitter } from '../../../main/proxy/relays.ts';
+import { MAX_EVENT_CHARS } from '../../../main/proxy/relays.ts';
 import { anthropicPassthroughRelay } from '../../../main/proxy/adapters/anthropic.ts';
 import { openAiPassthroughRelay } from '../../../main/proxy/adapters/openai.ts';
 import type { StreamRelay } from '../../../main/proxy/codec.ts';
@@ -42,17 +42,16 @@ const sseText = fc.string({
   maxLength: 80,
 });
 
-describe('SseBlockSplitter', () => {
+describe('SseParser.blocks', () => {
   it('hands back exactly the text it was given, cut only after blank lines', () => {
     fc.assert(
       fc.property(sseText, fc.array(fc.nat(), { maxLength: 10 }), (text, points) => {
-        const splitter = new SseBlockSplitter();
-        const blocks = cut(text, points).flatMap((piece) => splitter.push(piece));
-        expect(blocks.join('') + splitter.rest).toBe(text);
-        // Cutting never changes how the text parses, and the rest holds no whole event.
         const parser = new SseParser();
-        const events = blocks.flatMap((block) => parser.push(block));
-        expect(parser.push(splitter.rest)).toEqual([]);
+        const blocks = cut(text, points).flatMap((piece) => parser.blocks(piece));
+        expect(blocks.map((b) => b.raw).join('') + parser.rest).toBe(text);
+        // Cutting never changes how the text parses, and the rest holds no whole event.
+        const events = blocks.flatMap((b) => (b.event === null ? [] : [b.event]));
+        expect(new SseParser().push(parser.rest)).toEqual([]);
         expect(events).toEqual(new SseParser().push(text));
       }),
       { numRuns: 1000 },
@@ -60,12 +59,12 @@ describe('SseBlockSplitter', () => {
   });
 
   it('reads a CRLF split across two chunks as one line end', () => {
-    const splitter = new SseBlockSplitter();
-    expect(splitter.push('data: a\r')).toEqual([]);
-    expect(splitter.push('\n\r')).toEqual(['data: a\r\n\r']);
+    const parser = new SseParser();
+    expect(parser.blocks('data: a\r')).toEqual([]);
+    expect(parser.blocks('\n\r')).toEqual([{ raw: 'data: a\r\n\r', event: { data: 'a' } }]);
     // The LF completes the CR before it: it starts no blank line of its own.
-    expect(splitter.push('\ndata: b\n')).toEqual([]);
-    expect(splitter.push('\n')).toEqual(['\ndata: b\n\n']);
+    expect(parser.blocks('\ndata: b\n')).toEqual([]);
+    expect(parser.blocks('\n')).toEqual([{ raw: '\ndata: b\n\n', event: { data: 'b' } }]);
   });
 });
 

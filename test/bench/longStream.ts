@@ -1,0 +1,177 @@
+// The streaming rows of the proxy benchmark: a 2,000-chunk answer (upstreamServer.ts, model
+// "bench-long") through the bare forwarder and through Switchyard, same format and translated.
+// Paths take turns stream by stream so a noisy neighbour slows them alike; each stream's CPU is
+// read from /proc for the process that relays it.
+import { readdir, readFile } from 'node:fs/promises';
+import { Pool } from 'undici';
+
+export const LONG_STREAM_MODEL = 'bench-long';
+const LONG_STREAM_CHUNKS = 2000;
+
+/** The route the engine's bench config needs for the long stream (the upstream keys on the model). */
+export const LONG_STREAM_ROUTE = {
+  name: LONG_STREAM_MODEL,
+  targets: [{ provider: 'bench', model: LONG_STREAM_MODEL }],
+};
+
+export type StreamPath = {
+  name: string;
+  origin: string;
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+  /** Text the client must see last, or the stream did not end properly. */
+  endMarker: string;
+  /** The process that relays the stream, whose CPU time is read. */
+  pid: number;
+};
+
+export const OPENAI_LONG_BODY = JSON.stringify({
+  model: LONG_STREAM_MODEL,
+  stream: true,
+  messages: [{ role: 'user', content: 'ping' }],
+});
+export const ANTHROPIC_LONG_BODY = JSON.stringify({
+  model: LONG_STREAM_MODEL,
+  max_tokens: 4096,
+  stream: true,
+  messages: [{ role: 'user', content: 'ping' }],
+});
+
+/**
+ * CPU time of a process, all its threads and its main thread, in ms: the kernel's exact count
+ * (`/proc/PID/task/TID/schedstat`, ns on the CPU), where `/proc/PID/stat` counts whole 10 ms ticks.
+ */
+async function cpuMs(pid: number): Promise<{ all: number; main: number }> {
+  let all = 0;
+  let main = 0;
+  for (const tid of await readdir(`/proc/${pid}/task`)) {
+    const ns = await readFile(`/proc/${pid}/task/${tid}/schedstat`, 'utf8')
+      .then((text) => Number(text.split(' ')[0]) / 1e6)
+      .catch(() => 0); // a thread that ended meanwhile
+    all += ns;
+    if (tid === String(pid)) main = ns;
+  }
+  return { all, main };
+}
+
+async function oneStream(pool: Pool, path: StreamPath): Promise<number> {
+  const started = process.hrtime.bigint();
+  const res = await pool.request({
+    path: path.path,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...path.headers },
+    body: path.body,
+  });
+  let tail = '';
+  for await (const chunk of res.body)
+    tail = (tail + (chunk as Buffer).toString('utf8')).slice(-200);
+  const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
+  if (res.statusCode !== 200 || !tail.includes(path.endMarker))
+    throw new Error(`${path.name}: HTTP ${res.statusCode}, ended with ${JSON.stringify(tail)}`);
+  return elapsed;
+}
+
+export type LongStreamResult = {
+  name: string;
+  chunksPerSecond: number;
+  cpuMsPerStream: number;
+  mainThreadMsPerStream: number;
+};
+
+/** `streams` streams per path after `warmUp`, taking turns; medians of time, mean CPU. */
+export async function measureLongStreams(
+  paths: StreamPath[],
+  streams: number,
+  warmUp = 5,
+): Promise<LongStreamResult[]> {
+  const pools = paths.map((p) => new Pool(p.origin, { connections: 1 }));
+  const times = paths.map((): number[] => []);
+  const cpu = paths.map(() => ({ all: 0, main: 0 }));
+  for (let round = 0; round < warmUp + streams; round++) {
+    for (const [i, path] of paths.entries()) {
+      const before = await cpuMs(path.pid);
+      const ms = await oneStream(pools[i]!, path);
+      if (round < warmUp) continue;
+      const after = await cpuMs(path.pid);
+      cpu[i]!.all += after.all - before.all;
+      cpu[i]!.main += after.main - before.main;
+      times[i]!.push(ms);
+    }
+  }
+  await Promise.all(pools.map((p) => p.close()));
+  return paths.map((path, i) => {
+    const sorted = [...times[i]!].sort((a, b) => a - b);
+    const median = sorted[Math.floor(sorted.length / 2)]!;
+    return {
+      name: path.name,
+      chunksPerSecond: LONG_STREAM_CHUNKS / (median / 1000),
+      cpuMsPerStream: cpu[i]!.all / streams,
+      mainThreadMsPerStream: cpu[i]!.main / streams,
+    };
+  });
+}
+
+/** The table: chunks/s, the ratio to the first row (the forwarder), CPU per stream. */
+export function longStreamTable(results: LongStreamResult[], streams: number): string {
+  const base = results[0]!;
+  const header = [
+    'path',
+    'chunks/s (median)',
+    'vs bare',
+    'CPU ms per stream',
+    'main thread ms per stream',
+  ];
+  const rows = results.map((r) => [
+    r.name,
+    r.chunksPerSecond.toFixed(0),
+    r === base ? '–' : (r.chunksPerSecond / base.chunksPerSecond).toFixed(2),
+    r.cpuMsPerStream.toFixed(2),
+    r.mainThreadMsPerStream.toFixed(2),
+  ]);
+  return [
+    `\nStreaming: ${streams} streams of ${LONG_STREAM_CHUNKS} chunks per path, one connection, paths taking turns; CPU of the relaying process (forwarder or engine), all threads and its main thread, from /proc/PID/task/*/schedstat.`,
+    `| ${header.join(' | ')} |`,
+    `|${header.map(() => '---').join('|')}|`,
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
+  ].join('\n');
+}
+
+/** The three streaming paths: the forwarder, Switchyard same format, Switchyard translated. */
+export function longStreamPaths(options: {
+  bareOrigin: string;
+  barePid: number;
+  engineOrigin: string;
+  enginePid: number;
+  proxyKey: string;
+}): StreamPath[] {
+  return [
+    {
+      name: 'bare forwarder',
+      origin: options.bareOrigin,
+      path: '/v1/chat/completions',
+      headers: {},
+      body: OPENAI_LONG_BODY,
+      endMarker: 'data: [DONE]',
+      pid: options.barePid,
+    },
+    {
+      name: 'switchyard, same format (OpenAI → OpenAI)',
+      origin: options.engineOrigin,
+      path: '/v1/chat/completions',
+      headers: { authorization: `Bearer ${options.proxyKey}` },
+      body: OPENAI_LONG_BODY,
+      endMarker: 'data: [DONE]',
+      pid: options.enginePid,
+    },
+    {
+      name: 'switchyard, translated (Anthropic → OpenAI)',
+      origin: options.engineOrigin,
+      path: '/v1/messages',
+      headers: { 'x-api-key': options.proxyKey, 'anthropic-version': '2023-06-01' },
+      body: ANTHROPIC_LONG_BODY,
+      endMarker: 'event: message_stop',
+      pid: options.enginePid,
+    },
+  ];
+}
