@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
+import { buildEngine, serveArgs } from './engineCommand.ts';
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 const children: ChildProcess[] = [];
@@ -175,13 +176,11 @@ async function main(): Promise<void> {
     }),
   );
   const proxyKey = 'sy-bench-proxy-key';
-  const engine = await startChild(
-    [here('../../main/cli/main.ts'), 'serve', '--port', '0', '--json', '--data-dir', dataDir],
-    {
-      SWITCHYARD_PROXY_KEY: proxyKey,
-      BENCH_UPSTREAM_KEY: 'bench-upstream-key',
-    },
-  );
+  buildEngine();
+  const engine = await startChild(serveArgs(['--port', '0', '--json', '--data-dir', dataDir]), {
+    SWITCHYARD_PROXY_KEY: proxyKey,
+    BENCH_UPSTREAM_KEY: 'bench-upstream-key',
+  });
   const ready = JSON.parse(engine.line) as { url: string; dashboard: string };
   const adminToken = new URLSearchParams(new URL(ready.dashboard).hash.slice(1)).get('token')!;
   const pid = engine.child.pid!;
