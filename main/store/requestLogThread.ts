@@ -15,6 +15,7 @@ import { DropCounter } from './dropCounter.ts';
 import type { FromWorker, LogCall, ToWorker, WorkerData } from './requestLogMessages.ts';
 import { RequestLogQueryError } from './requestLogQueries.ts';
 import { triedCount, type LogSettings, type RequestLogStats } from './requestLogWriter.ts';
+import type { ResponseSave, StoredResponse } from './storedResponses.ts';
 
 export type RequestLogThreadOptions = {
   /** The database file; the thread opens its own connection to it. */
@@ -68,6 +69,11 @@ export class RequestLogThread {
   readonly #exited: Promise<void>;
   readonly #pruneTimer: NodeJS.Timeout | undefined;
   #pending: Pending[] = [];
+  /** Stored Responses answers for the next batch, and who waits for their commit. */
+  #responses: ResponseSave[] = [];
+  #responsesSaved: (() => void)[] = [];
+  /** Per batch sent, in order: who waits for its commit (the thread acknowledges in order). */
+  readonly #batchesSent: (() => void)[][] = [];
   #timer: NodeJS.Timeout | undefined;
   #nextId = 1;
   #inFlight = 0;
@@ -125,9 +131,31 @@ export class RequestLogThread {
       const { requestBody: _req, responseBody: _res, ...rest } = request;
       this.#onRecord({ ...rest, attempts: triedCount(attempts) }, attempts);
     }
-    if (this.#pending.length >= this.#maxBatch) this.flush();
-    else this.#timer ??= setTimeout(() => this.flush(), this.#flushIntervalMs).unref();
+    this.#schedule();
     return true;
+  }
+
+  /**
+   * Queues a Responses answer to keep (storedResponses.ts), written with the next batch of rows.
+   * Resolves once it is committed, or once it is lost with a failed thread.
+   */
+  saveResponse(id: string, stored: StoredResponse): Promise<void> {
+    if (this.#closed || this.#failed) return Promise.resolve();
+    this.#responses.push({ id, stored, at: this.#now() });
+    const saved = new Promise<void>((resolve) => this.#responsesSaved.push(resolve));
+    this.#schedule();
+    return saved;
+  }
+
+  /** A kept Responses answer, read in the reading thread; undefined when absent or expired. */
+  getResponse(id: string): Promise<StoredResponse | undefined> {
+    return this.#call(this.#reader, { op: 'response', id }) as Promise<StoredResponse | undefined>;
+  }
+
+  /** Deletes a kept Responses answer after every save queued before; false when there was none. */
+  deleteResponse(id: string): Promise<boolean> {
+    this.flush();
+    return this.#call(this.#writer, { op: 'deleteResponse', id }) as Promise<boolean>;
   }
 
   /** Sends what is queued to the thread now; returns how many records it sent. */
@@ -135,10 +163,14 @@ export class RequestLogThread {
     clearTimeout(this.#timer);
     this.#timer = undefined;
     const records = this.#pending;
-    if (records.length === 0 || this.#failed) return 0;
+    const responses = this.#responses;
+    if ((records.length === 0 && responses.length === 0) || this.#failed) return 0;
     this.#pending = [];
+    this.#responses = [];
+    this.#batchesSent.push(this.#responsesSaved);
+    this.#responsesSaved = [];
     this.#inFlight += records.length;
-    this.#post(this.#writer, { kind: 'write', records });
+    this.#post(this.#writer, { kind: 'write', records, responses });
     return records.length;
   }
 
@@ -209,6 +241,11 @@ export class RequestLogThread {
     await this.#exited;
   }
 
+  #schedule(): void {
+    if (this.#pending.length + this.#responses.length >= this.#maxBatch) this.flush();
+    else this.#timer ??= setTimeout(() => this.flush(), this.#flushIntervalMs).unref();
+  }
+
   #start(workerData: WorkerData): Worker {
     const worker = new Worker(WORKER_URL, { workerData });
     // The engine closes them; a forgotten one must not keep the process alive.
@@ -243,7 +280,9 @@ export class RequestLogThread {
 
   #post(
     worker: Worker,
-    message: { kind: 'write'; records: Pending[] } | { kind: 'call'; id: number; call: LogCall },
+    message:
+      | { kind: 'write'; records: Pending[]; responses: ResponseSave[] }
+      | { kind: 'call'; id: number; call: LogCall },
   ): void {
     const envelope: ToWorker = { ...message, settings: this.#settings(), now: this.#now() };
     worker.postMessage(envelope);
@@ -254,6 +293,7 @@ export class RequestLogThread {
       this.#inFlight -= message.count;
       this.#written += message.count - message.failed;
       this.#drops.add(message.failed);
+      for (const saved of this.#batchesSent.shift() ?? []) saved();
     } else if (message.kind === 'log') this.#log(message.message);
     else {
       const waiter = this.#calls.get(message.id);
@@ -276,6 +316,10 @@ export class RequestLogThread {
     this.#drops.add(this.#inFlight + this.#pending.length);
     this.#inFlight = 0;
     this.#pending = [];
+    for (const saved of [...this.#batchesSent.flat(), ...this.#responsesSaved]) saved();
+    this.#batchesSent.length = 0;
+    this.#responses = [];
+    this.#responsesSaved = [];
     for (const waiter of this.#calls.values()) waiter.reject(err);
     this.#calls.clear();
     if (!quiet)

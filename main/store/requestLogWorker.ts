@@ -6,6 +6,7 @@ import { sqliteLimiterStore } from './limiterSnapshot.ts';
 import { RequestLog } from './requestLog.ts';
 import type { LogSettings } from './requestLogWriter.ts';
 import type { ToWorker, WorkerData } from './requestLogMessages.ts';
+import { sqliteResponses } from './storedResponses.ts';
 
 const port = parentPort;
 if (!port) throw new Error('requestLogWorker.ts runs only as a worker thread');
@@ -16,6 +17,7 @@ let now = data.now;
 // The quota journal commits here too, on this connection: the engine's thread never waits for
 // the write lock the log holds (see quotaJournalThread.ts).
 const quota = sqliteLimiterStore(db);
+const responses = sqliteResponses(db);
 const log = new RequestLog({
   db,
   settings: () => settings,
@@ -41,6 +43,10 @@ async function answer(message: Extract<ToWorker, { kind: 'call' }>): Promise<unk
       return log.prune();
     case 'sync':
       return undefined;
+    case 'response':
+      return responses.get(call.id, now);
+    case 'deleteResponse':
+      return responses.delete(call.id);
     case 'journal':
       for (const entry of call.entries) quota.append?.(entry);
       return quota.committed?.();
@@ -58,6 +64,14 @@ port.on('message', (message: ToWorker) => {
   settings = message.settings;
   now = message.now;
   if (message.kind === 'write') {
+    try {
+      responses.saveAll(message.responses, now);
+    } catch (err) {
+      port.postMessage({
+        kind: 'log',
+        message: `stored responses: could not keep ${message.responses.length} answer(s) (${(err as Error).message}); a previous_response_id naming them will get a 404.`,
+      });
+    }
     for (const { request, attempts } of message.records) log.record(request, attempts);
     const written = log.flush();
     port.postMessage({
