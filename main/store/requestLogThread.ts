@@ -31,6 +31,8 @@ export type RequestLogThreadOptions = {
   maxPending?: number;
   /** How often retention runs (it also runs shortly after start). */
   pruneIntervalMs?: number;
+  /** How long the query thread stays after its last answer (it starts on the next query). */
+  queryThreadIdleMs?: number;
   /** Told of every accepted record, e.g. to publish it on the event stream. */
   onRecord?: (request: RequestListItem, attempts: AttemptRecord[]) => void;
 };
@@ -57,7 +59,15 @@ const WORKER_URL = new URL(
  */
 export class RequestLogThread {
   readonly #writer: Worker;
-  readonly #reader: Worker;
+  readonly #workerData: WorkerData;
+  readonly #queryThreadIdleMs: number;
+  /** The query thread, while the dashboard asks: about 20 MB of memory that idle does not need. */
+  #reader: Worker | undefined;
+  #readerCalls = 0;
+  #readerIdle: NodeJS.Timeout | undefined;
+  /** Threads stopped on purpose (an idle query thread), whose exit is no failure. */
+  readonly #retired = new WeakSet<Worker>();
+  readonly #exits: Promise<void>[] = [];
   readonly #settings: () => LogSettings;
   readonly #now: () => number;
   readonly #log: (message: string) => void;
@@ -66,7 +76,6 @@ export class RequestLogThread {
   readonly #maxPending: number;
   readonly #onRecord: RequestLogThreadOptions['onRecord'];
   readonly #calls = new Map<number, Waiter>();
-  readonly #exited: Promise<void>;
   readonly #pruneTimer: NodeJS.Timeout | undefined;
   #pending: Pending[] = [];
   /** Stored Responses answers for the next batch, and who waits for their commit. */
@@ -91,21 +100,12 @@ export class RequestLogThread {
     this.#maxBatch = options.maxBatch ?? 500;
     this.#maxPending = options.maxPending ?? 50_000;
     this.#onRecord = options.onRecord;
-    const workerData: WorkerData = {
-      path: options.path,
-      settings: this.#settings(),
-      now: this.#now(),
-    };
+    this.#queryThreadIdleMs = options.queryThreadIdleMs ?? 60_000;
+    this.#workerData = { path: options.path, settings: this.#settings(), now: this.#now() };
     // Two threads on the same file: one writes (log, rollups, retention, the quota journal),
     // one answers the dashboard's queries (WAL: readers never wait for the writer), so a quota
-    // commit never queues behind a query.
-    this.#writer = this.#start(workerData);
-    this.#reader = this.#start(workerData);
-    this.#exited = Promise.all(
-      [this.#writer, this.#reader].map(
-        (worker) => new Promise<void>((resolve) => worker.once('exit', () => resolve())),
-      ),
-    ).then(() => undefined);
+    // commit never queues behind a query. The second starts with the first query.
+    this.#writer = this.#start();
     const pruneIntervalMs = options.pruneIntervalMs ?? 30_000;
     if (pruneIntervalMs > 0) {
       const prune = () =>
@@ -149,7 +149,7 @@ export class RequestLogThread {
 
   /** A kept Responses answer, read in the reading thread; undefined when absent or expired. */
   getResponse(id: string): Promise<StoredResponse | undefined> {
-    return this.#call(this.#reader, { op: 'response', id }) as Promise<StoredResponse | undefined>;
+    return this.#read({ op: 'response', id }) as Promise<StoredResponse | undefined>;
   }
 
   /** Deletes a kept Responses answer after every save queued before; false when there was none. */
@@ -222,23 +222,30 @@ export class RequestLogThread {
     return this.#call(this.#writer, { op: 'snapshot', snapshot, carried }) as Promise<void>;
   }
 
-  /** Writes what is queued, stops retention and the thread, and waits for it to end. */
+  /** Whether the query thread runs now (it starts with a query, stops after an idle while). */
+  get queryThreadRunning(): boolean {
+    return this.#reader !== undefined;
+  }
+
+  /** Writes what is queued, stops retention and the threads, and waits for them to end. */
   async close(): Promise<void> {
     if (this.#closed) return;
     clearInterval(this.#pruneTimer);
+    clearTimeout(this.#readerIdle);
     this.flush();
+    const reader = this.#reader;
     try {
       await Promise.all([
         this.#call(this.#writer, { op: 'close' }),
-        this.#call(this.#reader, { op: 'close' }),
+        ...(reader ? [this.#call(reader, { op: 'close' })] : []),
       ]);
     } catch {
       // A thread that already failed has nothing left to write.
     }
     this.#closed = true;
     this.#drops.report(true);
-    await Promise.all([this.#writer.terminate(), this.#reader.terminate()]);
-    await this.#exited;
+    await Promise.all([this.#writer.terminate(), reader?.terminate()]);
+    await Promise.all(this.#exits);
   }
 
   #schedule(): void {
@@ -246,16 +253,52 @@ export class RequestLogThread {
     else this.#timer ??= setTimeout(() => this.flush(), this.#flushIntervalMs).unref();
   }
 
-  #start(workerData: WorkerData): Worker {
+  #start(): Worker {
+    const workerData: WorkerData = {
+      ...this.#workerData,
+      settings: this.#settings(),
+      now: this.#now(),
+    };
     const worker = new Worker(WORKER_URL, { workerData });
     // The engine closes them; a forgotten one must not keep the process alive.
     worker.unref();
     worker.on('message', (message: FromWorker) => this.#receive(message));
     worker.on('error', (err) => this.#fail(err));
-    worker.once('exit', () =>
-      this.#fail(new Error('the request log thread stopped'), this.#closed),
+    this.#exits.push(
+      new Promise<void>((resolve) =>
+        worker.once('exit', () => {
+          if (!this.#retired.has(worker))
+            this.#fail(new Error('the request log thread stopped'), this.#closed);
+          resolve();
+        }),
+      ),
     );
     return worker;
+  }
+
+  /** A call to the query thread, started if need be; it stops once idle for a while. */
+  async #read(call: LogCall): Promise<unknown> {
+    if (this.#failed) throw this.#failed;
+    clearTimeout(this.#readerIdle);
+    this.#reader ??= this.#start();
+    this.#readerCalls++;
+    try {
+      return await this.#call(this.#reader, call);
+    } finally {
+      if (--this.#readerCalls === 0 && !this.#closed)
+        this.#readerIdle = setTimeout(() => this.#stopReader(), this.#queryThreadIdleMs).unref();
+    }
+  }
+
+  /** Ends the idle query thread; its connection only read, so nothing is lost with it. */
+  #stopReader(): void {
+    const reader = this.#reader;
+    if (reader === undefined || this.#readerCalls > 0) return;
+    this.#reader = undefined;
+    this.#retired.add(reader);
+    this.#call(reader, { op: 'close' })
+      .catch(() => undefined)
+      .finally(() => void reader.terminate());
   }
 
   /**
@@ -265,7 +308,7 @@ export class RequestLogThread {
   async #query(call: LogCall): Promise<unknown> {
     this.flush();
     await this.#call(this.#writer, { op: 'sync' });
-    return this.#call(this.#reader, call);
+    return this.#read(call);
   }
 
   #call(worker: Worker, call: LogCall): Promise<unknown> {
