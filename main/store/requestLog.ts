@@ -33,6 +33,8 @@ export type RequestLogOptions = {
   pruneIntervalMs?: number;
   /** Told of every accepted record, e.g. to publish it on the event stream. */
   onRecord?: (request: RequestListItem, attempts: AttemptRecord[]) => void;
+  /** Between retention's steps (retention.ts); by default it checkpoints the WAL itself. */
+  betweenRetentionSteps?: () => Promise<void>;
 };
 
 /**
@@ -68,6 +70,7 @@ export class RequestLog {
       settings: options.settings,
       now: this.#now,
       onRollupsPruned: () => this.#writer.rollups.reset(),
+      ...(options.betweenRetentionSteps ? { betweenSteps: options.betweenRetentionSteps } : {}),
     });
     // Often, in small steps: the file stays near its cap instead of overshooting between passes.
     const pruneIntervalMs = options.pruneIntervalMs ?? MINUTE / 2;

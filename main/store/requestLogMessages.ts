@@ -5,8 +5,13 @@ import type { LimiterSnapshot } from '../../app/limiter/snapshot.ts';
 import type { LogSettings } from './requestLogWriter.ts';
 import type { ResponseSave } from './storedResponses.ts';
 
-/** What the request log's thread is started with. */
-export type WorkerData = { path: string; settings: LogSettings; now: number };
+/** What a request log thread is started with, and which it is. */
+export type WorkerData = {
+  path: string;
+  settings: LogSettings;
+  now: number;
+  role: 'writer' | 'reader' | 'checkpointer';
+};
 
 export type LogCall =
   | { op: 'list'; query: RequestLogQuery }

@@ -59,7 +59,7 @@ const WORKER_URL = new URL(
  */
 export class RequestLogThread {
   readonly #writer: Worker;
-  readonly #workerData: WorkerData;
+  readonly #workerData: Omit<WorkerData, 'role'>;
   readonly #queryThreadIdleMs: number;
   /** The query thread, while the dashboard asks: about 20 MB of memory that idle does not need. */
   #reader: Worker | undefined;
@@ -105,7 +105,7 @@ export class RequestLogThread {
     // Two threads on the same file: one writes (log, rollups, retention, the quota journal),
     // one answers the dashboard's queries (WAL: readers never wait for the writer), so a quota
     // commit never queues behind a query. The second starts with the first query.
-    this.#writer = this.#start();
+    this.#writer = this.#start('writer');
     const pruneIntervalMs = options.pruneIntervalMs ?? 30_000;
     if (pruneIntervalMs > 0) {
       const prune = () =>
@@ -253,9 +253,10 @@ export class RequestLogThread {
     else this.#timer ??= setTimeout(() => this.flush(), this.#flushIntervalMs).unref();
   }
 
-  #start(): Worker {
+  #start(role: 'writer' | 'reader'): Worker {
     const workerData: WorkerData = {
       ...this.#workerData,
+      role,
       settings: this.#settings(),
       now: this.#now(),
     };
@@ -280,7 +281,7 @@ export class RequestLogThread {
   async #read(call: LogCall): Promise<unknown> {
     if (this.#failed) throw this.#failed;
     clearTimeout(this.#readerIdle);
-    this.#reader ??= this.#start();
+    this.#reader ??= this.#start('reader');
     this.#readerCalls++;
     try {
       return await this.#call(this.#reader, call);

@@ -1,0 +1,97 @@
+import { statSync } from 'node:fs';
+import type { DatabaseSync } from 'node:sqlite';
+import type { MessagePort, Worker } from 'node:worker_threads';
+
+/**
+ * The WAL size past which the writer waits for a checkpoint before deleting more (retention):
+ * the WAL counts towards the file's cap too.
+ */
+const WAL_ROOM_BYTES = 4 * 1024 * 1024;
+/** What the writer cuts the WAL back to when it starts it over after a checkpoint. */
+export const WRITER_WAL_LIMIT_BYTES = 1024 * 1024;
+/** Longest the writer waits for that room: a checkpoint held up by a reader must not stall it. */
+const MAX_WAIT_MS = 1000;
+/** The checkpointing thread ends after this long without writes, and starts again with the next. */
+const IDLE_MS = 60_000;
+
+export type WalCheckpoints = {
+  /** Something was committed: a checkpoint follows soon, in the other thread. */
+  wrote(): void;
+  /** Resolves once the WAL is small enough to write more (or after MAX_WAIT_MS). */
+  room(): Promise<void>;
+  close(): Promise<void>;
+};
+
+/**
+ * Checkpoints of the writer's WAL done by another connection in its own thread. With SQLite's
+ * automatic checkpoints, every ~1,000 pages one commit copied the WAL into the database and
+ * synced it: on a 1M-row log during retention, 10–200 ms in which the writing thread (and the
+ * quota journal's commits the proxy waits for) stood still. A passive checkpoint never takes
+ * the write lock, so the writer commits meanwhile; the next commit after a complete one starts
+ * the WAL over (cut back to journal_size_limit), and a shrunk database is truncated with it.
+ */
+export function threadCheckpoints(walPath: string, start: () => Worker): WalCheckpoints {
+  let worker: Worker | undefined;
+  let running = false;
+  let dirty = false;
+  let idle: NodeJS.Timeout | undefined;
+  let closed = false;
+  const walBytes = () => {
+    try {
+      return statSync(walPath).size;
+    } catch {
+      return 0;
+    }
+  };
+  const stop = () => {
+    if (running) return;
+    void worker?.terminate();
+    worker = undefined;
+  };
+  const kick = () => {
+    if (running || !dirty || closed) return;
+    dirty = false;
+    running = true;
+    clearTimeout(idle);
+    if (worker === undefined) {
+      worker = start();
+      worker.unref();
+      worker.on('message', () => {
+        running = false;
+        if (dirty) setImmediate(kick);
+        else idle = setTimeout(stop, IDLE_MS).unref();
+      });
+    }
+    worker.postMessage('checkpoint');
+  };
+  return {
+    wrote: () => {
+      dirty = true;
+      kick();
+    },
+    room: async () => {
+      const until = performance.now() + MAX_WAIT_MS;
+      while (walBytes() > WAL_ROOM_BYTES && performance.now() < until)
+        await new Promise((resolve) => setTimeout(resolve, 5));
+    },
+    close: async () => {
+      closed = true;
+      clearTimeout(idle);
+      await worker?.terminate();
+      worker = undefined;
+    },
+  };
+}
+
+/** The checkpointing thread: a passive checkpoint on its own connection per message. */
+export function serveCheckpoints(port: MessagePort, db: DatabaseSync): void {
+  const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
+  port.on('message', () => {
+    try {
+      checkpoint.get();
+    } catch {
+      // Busy or failed: the next write asks again, and the writer's WAL only grows meanwhile.
+    }
+    port.postMessage('done');
+  });
+}
