@@ -5,7 +5,6 @@ import type {
   LiveTraffic,
   MetricsResponse,
   RequestDetail,
-  RequestListItem,
   RequestLogPage,
   RequestRecord,
 } from '../../app/admin/types.ts';
@@ -14,27 +13,20 @@ import type { LimiterSnapshot } from '../../app/limiter/snapshot.ts';
 import { DropCounter } from './dropCounter.ts';
 import type { FromWorker, LogCall, ToWorker, WorkerData } from './requestLogMessages.ts';
 import { RequestLogQueryError } from './requestLogQueries.ts';
-import { triedCount, type LogSettings, type RequestLogStats } from './requestLogWriter.ts';
+import {
+  listItem,
+  refusedWhenFull,
+  type LogSettings,
+  type RequestLogCommonOptions,
+  type RequestLogStats,
+} from './requestLogWriter.ts';
 import type { ResponseSave, StoredResponse } from './storedResponses.ts';
 
-export type RequestLogThreadOptions = {
+export type RequestLogThreadOptions = RequestLogCommonOptions & {
   /** The database file; the thread opens its own connection to it. */
   path: string;
-  settings: () => LogSettings;
-  now?: () => number;
-  log?: (message: string) => void;
-  /** How long a recorded row may wait before it is sent to be written. */
-  flushIntervalMs?: number;
-  /** Records that are sent at once, without waiting for the interval. */
-  maxBatch?: number;
-  /** Requests waiting to be written beyond which new ones are dropped (and counted). */
-  maxPending?: number;
-  /** How often retention runs (it also runs shortly after start). */
-  pruneIntervalMs?: number;
   /** How long the query thread stays after its last answer (it starts on the next query). */
   queryThreadIdleMs?: number;
-  /** Told of every accepted record, e.g. to publish it on the event stream. */
-  onRecord?: (request: RequestListItem, attempts: AttemptRecord[]) => void;
 };
 
 type Pending = { request: RequestRecord; attempts: AttemptRecord[] };
@@ -121,16 +113,10 @@ export class RequestLogThread {
   /** Queues a finished request. Never blocks; false when it was dropped because the log is behind. */
   record(request: RequestRecord, attempts: AttemptRecord[]): boolean {
     if (this.#closed || this.#failed) return false;
-    if (this.#pending.length + this.#inFlight >= this.#maxPending) {
-      this.#drops.add();
-      this.#drops.report();
+    if (refusedWhenFull(this.#pending.length + this.#inFlight, this.#maxPending, this.#drops))
       return false;
-    }
     this.#pending.push({ request, attempts });
-    if (this.#onRecord) {
-      const { requestBody: _req, responseBody: _res, ...rest } = request;
-      this.#onRecord({ ...rest, attempts: triedCount(attempts) }, attempts);
-    }
+    this.#onRecord?.(listItem(request, attempts), attempts);
     this.#schedule();
     return true;
   }
