@@ -9,6 +9,12 @@ import type { MessagePort, Worker } from 'node:worker_threads';
 const WAL_ROOM_BYTES = 4 * 1024 * 1024;
 /** What the writer cuts the WAL back to when it starts it over after a checkpoint. */
 export const WRITER_WAL_LIMIT_BYTES = 1024 * 1024;
+/**
+ * The WAL size from which a write asks for a checkpoint: past the size the writer cuts it back
+ * to, so at least a megabyte was written since. Below it no thread is started: an idle engine's
+ * few writes (a limiter snapshot) do not cost one.
+ */
+const CHECKPOINT_FROM_BYTES = 2 * WRITER_WAL_LIMIT_BYTES;
 /** Longest the writer waits for that room: a checkpoint held up by a reader must not stall it. */
 const MAX_WAIT_MS = 1000;
 /** The checkpointing thread ends after this long without writes, and starts again with the next. */
@@ -17,7 +23,7 @@ const IDLE_MS = 60_000;
 export type WalCheckpoints = {
   /** Something was committed: a checkpoint follows soon, in the other thread. */
   wrote(): void;
-  /** Resolves once the WAL is small enough to write more (or after MAX_WAIT_MS). */
+  /** Resolves once the WAL may grow again: no checkpoint behind, or after MAX_WAIT_MS. */
   room(): Promise<void>;
   close(): Promise<void>;
 };
@@ -49,7 +55,7 @@ export function threadCheckpoints(walPath: string, start: () => Worker): WalChec
     worker = undefined;
   };
   const kick = () => {
-    if (running || !dirty || closed) return;
+    if (running || !dirty || closed || walBytes() < CHECKPOINT_FROM_BYTES) return;
     dirty = false;
     running = true;
     clearTimeout(idle);
@@ -70,8 +76,10 @@ export function threadCheckpoints(walPath: string, start: () => Worker): WalChec
       kick();
     },
     room: async () => {
+      kick();
       const until = performance.now() + MAX_WAIT_MS;
-      while (walBytes() > WAL_ROOM_BYTES && performance.now() < until)
+      // Once a checkpoint is done the writer's next commit starts the WAL over: no need to wait.
+      while (running && walBytes() > WAL_ROOM_BYTES && performance.now() < until)
         await new Promise((resolve) => setTimeout(resolve, 5));
     },
     close: async () => {

@@ -55,12 +55,14 @@ async function checkpointedRequests(): Promise<number> {
 }
 
 describe('WAL checkpoints of the log thread', () => {
-  it('copies a small commit into the database file soon, not after 1,000 pages of WAL', async () => {
+  it('copies 2 MB of commits into the database file, not waiting for 1,000 pages (4 MB) of WAL', async () => {
     const log = start();
-    log.record(request('r1', NOW), []);
+    const body = 'lorem ipsum '.repeat(400);
+    for (let i = 0; i < 500; i++) log.record(request(`r${i}`, NOW, { requestBody: body }), []);
     log.flush();
-    await expect.poll(() => log.stats().written).toBe(1);
-    await expect.poll(checkpointedRequests).toBe(1);
+    await expect.poll(() => log.stats().written).toBe(500);
+    expect((await stat(`${path}-wal`)).size).toBeLessThan(4 * MB);
+    await expect.poll(checkpointedRequests).toBe(500);
   });
 
   it('a retention pass keeps the WAL small and leaves the file within the cap', async () => {
