@@ -10,7 +10,7 @@ export type WorkerData = {
   path: string;
   settings: LogSettings;
   now: number;
-  role: 'writer' | 'reader' | 'checkpointer';
+  role: 'writer' | 'reader';
 };
 
 export type LogCall =

@@ -1,8 +1,8 @@
 // The request log's threads (see requestLogThread.ts), each with its own connection to the
 // database: the writer and the reader run the same RequestLog the tests drive directly, fed
-// batches of records and asked queries by message; the writer's WAL checkpointer
-// (walCheckpoints.ts) is this file too, started by the writer.
-import { parentPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
+// batches of records and asked queries by message. The writer starts the WAL's checkpointer
+// (walCheckpoints.ts).
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { openDatabase } from './database.ts';
 import { sqliteLimiterStore } from './limiterSnapshot.ts';
 import { RequestLog } from './requestLog.ts';
@@ -10,7 +10,7 @@ import type { LogSettings } from './requestLogWriter.ts';
 import type { ToWorker, WorkerData } from './requestLogMessages.ts';
 import { sqliteResponses } from './storedResponses.ts';
 import {
-  serveCheckpoints,
+  startCheckpointer,
   threadCheckpoints,
   WRITER_WAL_LIMIT_BYTES,
   type WalCheckpoints,
@@ -22,10 +22,7 @@ function serveLog(port: MessagePort, data: WorkerData): void {
   if (data.role === 'writer') {
     // Checkpoints run in a thread of their own (walCheckpoints.ts), never in a commit here.
     db.exec(`PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = ${WRITER_WAL_LIMIT_BYTES}`);
-    checkpoints = threadCheckpoints(
-      `${data.path}-wal`,
-      () => new Worker(new URL(import.meta.url), { workerData: { ...data, role: 'checkpointer' } }),
-    );
+    checkpoints = threadCheckpoints(`${data.path}-wal`, () => startCheckpointer(data.path));
   }
   let settings: LogSettings = data.settings;
   let now = data.now;
@@ -127,6 +124,4 @@ function serveLog(port: MessagePort, data: WorkerData): void {
 }
 
 if (!parentPort) throw new Error('requestLogWorker.ts runs only as a worker thread');
-const data = workerData as WorkerData;
-if (data.role === 'checkpointer') serveCheckpoints(parentPort, openDatabase(data.path));
-else serveLog(parentPort, data);
+serveLog(parentPort, workerData as WorkerData);
