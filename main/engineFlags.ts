@@ -13,3 +13,12 @@ export const ENGINE_NODE_FLAGS: readonly string[] = [
   '--max-semi-space-size=16',
   '--heap-growing-percent=25',
 ];
+
+/**
+ * Environment the engine starts with, beside its flags (on the shebang too). glibc gives each
+ * thread that mallocs its own arena, up to 8 per core, and returns little of them: the engine's
+ * threads (proxy, log writer and reader, WAL checkpoints, libuv's pool, V8's helpers) kept ~20 MB
+ * more than two arenas hold. 100,000 requests at 50 connections: RSS after 243 -> 222 MB at
+ * 5,484 vs 5,395 req/s. Other C libraries ignore it.
+ */
+export const ENGINE_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: '2' };

@@ -4,7 +4,7 @@
 // and hold that in memory too, which no user's engine does.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { ENGINE_NODE_FLAGS } from '../../main/engineFlags.ts';
+import { ENGINE_ENV, ENGINE_NODE_FLAGS } from '../../main/engineFlags.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -13,6 +13,9 @@ export function buildEngine(): void {
   const result = spawnSync(process.execPath, ['main/build.mjs'], { cwd: root, stdio: 'inherit' });
   if (result.status !== 0) throw new Error(`npm run build:main failed (exit ${result.status})`);
 }
+
+/** The environment the bin's shebang adds. */
+export const SERVE_ENV = ENGINE_ENV;
 
 /** The arguments after `node` that run `switchyard serve …`, as the bin's shebang does. */
 export function serveArgs(args: string[]): string[] {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
-import { buildEngine, serveArgs } from './engineCommand.ts';
+import { buildEngine, SERVE_ENV, serveArgs } from './engineCommand.ts';
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 const MB = 1024 * 1024;
@@ -23,7 +23,13 @@ function start(
   const started = performance.now();
   const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, SWITCHYARD_PROXY_KEY: 'sy-bench-proxy-key', BENCH_UPSTREAM_KEY: 'k' },
+    // The upstream gets the engine's environment too: it changes nothing it is measured by.
+    env: {
+      ...process.env,
+      ...SERVE_ENV,
+      SWITCHYARD_PROXY_KEY: 'sy-bench-proxy-key',
+      BENCH_UPSTREAM_KEY: 'k',
+    },
   });
   children.push(child);
   return new Promise((resolve, reject) => {

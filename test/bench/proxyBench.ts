@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
-import { buildEngine, serveArgs } from './engineCommand.ts';
+import { buildEngine, SERVE_ENV, serveArgs } from './engineCommand.ts';
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 const children: ChildProcess[] = [];
@@ -178,6 +178,7 @@ async function main(): Promise<void> {
   const proxyKey = 'sy-bench-proxy-key';
   buildEngine();
   const engine = await startChild(serveArgs(['--port', '0', '--json', '--data-dir', dataDir]), {
+    ...SERVE_ENV,
     SWITCHYARD_PROXY_KEY: proxyKey,
     BENCH_UPSTREAM_KEY: 'bench-upstream-key',
   });
