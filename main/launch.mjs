@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { ENGINE_NODE_FLAGS } from './engineFlags.ts';
+import { ENGINE_ENV, ENGINE_NODE_FLAGS } from './engineFlags.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -78,7 +78,11 @@ if (electron.binary) {
   const child = spawn(
     process.execPath,
     [...ENGINE_NODE_FLAGS, 'dist/main/cli.js', 'serve', '--json', ...process.argv.slice(2)],
-    { stdio: ['ignore', 'pipe', 'inherit'], detached: true },
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      detached: true,
+      env: { ...process.env, ...ENGINE_ENV },
+    },
   );
   forwardSignals(child);
   const lines = createInterface({ input: child.stdout });

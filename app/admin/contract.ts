@@ -211,8 +211,7 @@ export const MetricsQuerySchema = z.strictObject({
 });
 export type MetricsQuery = z.output<typeof MetricsQuerySchema>;
 
-/** The Overview's live window (GET /admin/live counts it; the dashboard keeps it current). */
-export const LIVE_WINDOW_MS = 15 * 60_000;
+export { LIVE_WINDOW_MS } from './liveWindow.ts';
 
 export const ADMIN_API = {
   status: endpoint<EngineStatus>()('GET', '/admin/status', NoBody),

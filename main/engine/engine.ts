@@ -29,7 +29,7 @@ import { sqliteKeyStateStore } from '../store/keyState.ts';
 import { threadLimiterStore } from '../store/quotaJournalThread.ts';
 import { RequestLogThread } from '../store/requestLogThread.ts';
 import { spendSince } from '../store/spendToday.ts';
-import { sqliteResponseStore } from '../store/storedResponses.ts';
+import { threadResponseStore } from '../store/responseStoreThread.ts';
 import { resolveTeamLink, startTeamFromLink, teamLinkSecrets } from '../team/fromConfig.ts';
 import type { Team } from '../team/team.ts';
 import { UpstreamClient, type UpstreamTimeouts } from '../upstream/client.ts';
@@ -289,7 +289,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       clock,
       log,
       mask: maskText,
-      responses: sqliteResponseStore(db, clock),
+      responses: threadResponseStore(requestLog),
     });
     const pause = routingPause(proxy.handler, log, () =>
       events.publish('config.changed', { at: clock() }),

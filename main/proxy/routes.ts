@@ -138,7 +138,7 @@ export function createProxyHandler(deps: ProxyDeps) {
       return;
     }
     if (isStoredResponsePath(url.pathname)) {
-      answerStoredResponse(deps.responses, req.method, url.pathname, res, dialect);
+      await answerStoredResponse(deps.responses, req.method, url.pathname, res, dialect);
       return;
     }
     if (url.pathname === '/v1beta/models' && req.method === 'GET') {
@@ -209,7 +209,7 @@ export function createProxyHandler(deps: ProxyDeps) {
     let value = parsed.data;
     let keepResponse: ProxyRequest['keepResponse'];
     if (endpoint.kind === 'responses') {
-      const prepared = prepareResponsesRequest(deps.responses, value as ResponsesRequest);
+      const prepared = await prepareResponsesRequest(deps.responses, value as ResponsesRequest);
       if (!prepared.ok) {
         sendError(res, dialect, prepared.status, prepared.message, prepared.code);
         return;

@@ -16,13 +16,13 @@ export function isStoredResponsePath(pathname: string): boolean {
 }
 
 /** `GET` or `DELETE /v1/responses/{id}`. */
-export function answerStoredResponse(
+export async function answerStoredResponse(
   store: ResponseStore,
   method: string | undefined,
   pathname: string,
   res: ServerResponse,
   dialect: ErrorEnvelope,
-): void {
+): Promise<void> {
   let id: string;
   try {
     id = decodeURIComponent(pathname.slice(PREFIX.length));
@@ -39,11 +39,12 @@ export function answerStoredResponse(
       'not_found',
     );
   if (method === 'GET') {
-    const stored = store.get(id);
+    const stored = await store.get(id);
     if (stored) sendJson(res, 200, stored.response);
     else missing();
   } else if (method === 'DELETE') {
-    if (store.delete(id)) sendJson(res, 200, { id, object: 'response.deleted', deleted: true });
+    if (await store.delete(id))
+      sendJson(res, 200, { id, object: 'response.deleted', deleted: true });
     else missing();
   } else
     sendError(
@@ -67,15 +68,15 @@ export type PreparedResponses =
   | { ok: false; status: number; message: string; code: string };
 
 /** A Responses request with its previous conversation in `input`, and how to keep its answer. */
-export function prepareResponsesRequest(
+export async function prepareResponsesRequest(
   store: ResponseStore,
   body: ResponsesRequest,
-): PreparedResponses {
+): Promise<PreparedResponses> {
   const keepResponse = (response: Record<string, unknown>, conversation: unknown[]) =>
     store.save(String(response.id), { response, conversation });
   const previous = body.previous_response_id;
   if (!previous) return { ok: true, body, keepResponse };
-  const stored = store.get(previous);
+  const stored = await store.get(previous);
   if (!stored)
     return {
       ok: false,

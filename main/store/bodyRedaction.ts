@@ -1,5 +1,5 @@
-import { lintSource } from '@secretlint/core';
-import { creator as recommendedRules } from '@secretlint/secretlint-rule-preset-recommend';
+import type { lintSource as secretlintLint } from '@secretlint/core';
+import type { creator as recommendedRules } from '@secretlint/secretlint-rule-preset-recommend';
 import { REDACTED, redactSecrets } from '../../app/privacy/detect.ts';
 
 /**
@@ -16,15 +16,33 @@ import { REDACTED, redactSecrets } from '../../app/privacy/detect.ts';
  * string redacted, so an escaped newline or quote cannot hide a key block or an assignment.
  */
 
-const RULES = [{ id: recommendedRules.meta.id, rule: recommendedRules }];
+/** secretlint and its rules, loaded with the first body to redact: most engines never log one. */
+let secretlint:
+  | Promise<{
+      lintSource: typeof secretlintLint;
+      rules: {
+        id: string;
+        rule: typeof recommendedRules;
+      }[];
+    }>
+  | undefined;
+const loadSecretlint = () =>
+  (secretlint ??= Promise.all([
+    import('@secretlint/core'),
+    import('@secretlint/secretlint-rule-preset-recommend'),
+  ]).then(([core, preset]) => ({
+    lintSource: core.lintSource,
+    rules: [{ id: preset.creator.meta.id, rule: preset.creator }],
+  })));
 
 /** Separates the strings of one body when they are linted together (no rule matches across it). */
 const SEPARATOR = '\n\u0000\n';
 
 async function secretlintRanges(text: string): Promise<ReadonlyArray<readonly [number, number]>> {
+  const { lintSource, rules } = await loadSecretlint();
   const result = await lintSource({
     source: { content: text, filePath: '/logged-body.txt', ext: '.txt', contentType: 'text' },
-    options: { config: { rules: RULES }, noPhysicFilePath: true },
+    options: { config: { rules }, noPhysicFilePath: true },
   });
   return result.messages.map((m) => m.range).sort((a, b) => a[0] - b[0]);
 }

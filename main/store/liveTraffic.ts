@@ -1,5 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
-import { LIVE_WINDOW_MS } from '../../app/admin/contract.ts';
+import { LIVE_WINDOW_MS } from '../../app/admin/liveWindow.ts';
 import type { LiveMinute, LiveTraffic } from '../../app/admin/types.ts';
 import { MINUTE } from './rollups.ts';
 

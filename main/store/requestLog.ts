@@ -5,34 +5,27 @@ import type {
   LiveTraffic,
   MetricsResponse,
   RequestDetail,
-  RequestListItem,
   RequestLogPage,
   RequestRecord,
 } from '../../app/admin/types.ts';
 import { queryLiveTraffic } from './liveTraffic.ts';
 import { queryMetrics } from './metricsQueries.ts';
 import { getRequest, listRequests } from './requestLogQueries.ts';
-import { type LogSettings, RequestLogWriter, type RequestLogStats } from './requestLogWriter.ts';
+import {
+  type LogSettings,
+  type RequestLogCommonOptions,
+  RequestLogWriter,
+  type RequestLogStats,
+} from './requestLogWriter.ts';
 import { Retention } from './retention.ts';
 import { MINUTE } from './rollups.ts';
 
 export type { LogSettings, RequestLogStats };
 
-export type RequestLogOptions = {
+export type RequestLogOptions = RequestLogCommonOptions & {
   db: DatabaseSync;
-  settings: () => LogSettings;
-  now?: () => number;
-  log?: (message: string) => void;
-  /** How long a recorded row may wait before its batch is committed. */
-  flushIntervalMs?: number;
-  /** Requests per transaction; larger batches are split so no single commit holds the thread long. */
-  maxBatch?: number;
-  /** Requests waiting to be written beyond which new ones are dropped (and counted). */
-  maxPending?: number;
-  /** How often retention runs (it also runs shortly after start). */
-  pruneIntervalMs?: number;
-  /** Told of every accepted record, e.g. to publish it on the event stream. */
-  onRecord?: (request: RequestListItem, attempts: AttemptRecord[]) => void;
+  /** Between retention's steps (retention.ts); by default it checkpoints the WAL itself. */
+  betweenRetentionSteps?: () => Promise<void>;
 };
 
 /**
@@ -68,6 +61,7 @@ export class RequestLog {
       settings: options.settings,
       now: this.#now,
       onRollupsPruned: () => this.#writer.rollups.reset(),
+      ...(options.betweenRetentionSteps ? { betweenSteps: options.betweenRetentionSteps } : {}),
     });
     // Often, in small steps: the file stays near its cap instead of overshooting between passes.
     const pruneIntervalMs = options.pruneIntervalMs ?? MINUTE / 2;

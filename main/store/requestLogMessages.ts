@@ -3,9 +3,15 @@ import type { AttemptRecord, RequestRecord } from '../../app/admin/types.ts';
 import type { JournalEntry } from '../../app/limiter/journal.ts';
 import type { LimiterSnapshot } from '../../app/limiter/snapshot.ts';
 import type { LogSettings } from './requestLogWriter.ts';
+import type { ResponseSave } from './storedResponses.ts';
 
-/** What the request log's thread is started with. */
-export type WorkerData = { path: string; settings: LogSettings; now: number };
+/** What a request log thread is started with, and which it is. */
+export type WorkerData = {
+  path: string;
+  settings: LogSettings;
+  now: number;
+  role: 'writer' | 'reader';
+};
 
 export type LogCall =
   | { op: 'list'; query: RequestLogQuery }
@@ -14,13 +20,19 @@ export type LogCall =
   | { op: 'live' }
   | { op: 'prune' }
   | { op: 'sync' }
+  | { op: 'response'; id: string }
+  | { op: 'deleteResponse'; id: string }
   | { op: 'journal'; entries: JournalEntry[] }
   | { op: 'snapshot'; snapshot: LimiterSnapshot; carried: JournalEntry[] }
   | { op: 'close' };
 
 /** Every message carries the current settings and clock: the thread has neither of its own. */
 export type ToWorker = { settings: LogSettings; now: number } & (
-  | { kind: 'write'; records: { request: RequestRecord; attempts: AttemptRecord[] }[] }
+  | {
+      kind: 'write';
+      records: { request: RequestRecord; attempts: AttemptRecord[] }[];
+      responses: ResponseSave[];
+    }
   | { kind: 'call'; id: number; call: LogCall }
 );
 

@@ -5,7 +5,6 @@ import type {
   LiveTraffic,
   MetricsResponse,
   RequestDetail,
-  RequestListItem,
   RequestLogPage,
   RequestRecord,
 } from '../../app/admin/types.ts';
@@ -14,24 +13,20 @@ import type { LimiterSnapshot } from '../../app/limiter/snapshot.ts';
 import { DropCounter } from './dropCounter.ts';
 import type { FromWorker, LogCall, ToWorker, WorkerData } from './requestLogMessages.ts';
 import { RequestLogQueryError } from './requestLogQueries.ts';
-import { triedCount, type LogSettings, type RequestLogStats } from './requestLogWriter.ts';
+import {
+  listItem,
+  refusedWhenFull,
+  type LogSettings,
+  type RequestLogCommonOptions,
+  type RequestLogStats,
+} from './requestLogWriter.ts';
+import type { ResponseSave, StoredResponse } from './storedResponses.ts';
 
-export type RequestLogThreadOptions = {
+export type RequestLogThreadOptions = RequestLogCommonOptions & {
   /** The database file; the thread opens its own connection to it. */
   path: string;
-  settings: () => LogSettings;
-  now?: () => number;
-  log?: (message: string) => void;
-  /** How long a recorded row may wait before it is sent to be written. */
-  flushIntervalMs?: number;
-  /** Records that are sent at once, without waiting for the interval. */
-  maxBatch?: number;
-  /** Requests waiting to be written beyond which new ones are dropped (and counted). */
-  maxPending?: number;
-  /** How often retention runs (it also runs shortly after start). */
-  pruneIntervalMs?: number;
-  /** Told of every accepted record, e.g. to publish it on the event stream. */
-  onRecord?: (request: RequestListItem, attempts: AttemptRecord[]) => void;
+  /** How long the query thread stays after its last answer (it starts on the next query). */
+  queryThreadIdleMs?: number;
 };
 
 type Pending = { request: RequestRecord; attempts: AttemptRecord[] };
@@ -56,7 +51,15 @@ const WORKER_URL = new URL(
  */
 export class RequestLogThread {
   readonly #writer: Worker;
-  readonly #reader: Worker;
+  readonly #workerData: Omit<WorkerData, 'role'>;
+  readonly #queryThreadIdleMs: number;
+  /** The query thread, while the dashboard asks: about 20 MB of memory that idle does not need. */
+  #reader: Worker | undefined;
+  #readerCalls = 0;
+  #readerIdle: NodeJS.Timeout | undefined;
+  /** Threads stopped on purpose (an idle query thread), whose exit is no failure. */
+  readonly #retired = new WeakSet<Worker>();
+  readonly #exits: Promise<void>[] = [];
   readonly #settings: () => LogSettings;
   readonly #now: () => number;
   readonly #log: (message: string) => void;
@@ -65,9 +68,13 @@ export class RequestLogThread {
   readonly #maxPending: number;
   readonly #onRecord: RequestLogThreadOptions['onRecord'];
   readonly #calls = new Map<number, Waiter>();
-  readonly #exited: Promise<void>;
   readonly #pruneTimer: NodeJS.Timeout | undefined;
   #pending: Pending[] = [];
+  /** Stored Responses answers for the next batch, and who waits for their commit. */
+  #responses: ResponseSave[] = [];
+  #responsesSaved: (() => void)[] = [];
+  /** Per batch sent, in order: who waits for its commit (the thread acknowledges in order). */
+  readonly #batchesSent: (() => void)[][] = [];
   #timer: NodeJS.Timeout | undefined;
   #nextId = 1;
   #inFlight = 0;
@@ -85,21 +92,12 @@ export class RequestLogThread {
     this.#maxBatch = options.maxBatch ?? 500;
     this.#maxPending = options.maxPending ?? 50_000;
     this.#onRecord = options.onRecord;
-    const workerData: WorkerData = {
-      path: options.path,
-      settings: this.#settings(),
-      now: this.#now(),
-    };
+    this.#queryThreadIdleMs = options.queryThreadIdleMs ?? 60_000;
+    this.#workerData = { path: options.path, settings: this.#settings(), now: this.#now() };
     // Two threads on the same file: one writes (log, rollups, retention, the quota journal),
     // one answers the dashboard's queries (WAL: readers never wait for the writer), so a quota
-    // commit never queues behind a query.
-    this.#writer = this.#start(workerData);
-    this.#reader = this.#start(workerData);
-    this.#exited = Promise.all(
-      [this.#writer, this.#reader].map(
-        (worker) => new Promise<void>((resolve) => worker.once('exit', () => resolve())),
-      ),
-    ).then(() => undefined);
+    // commit never queues behind a query. The second starts with the first query.
+    this.#writer = this.#start('writer');
     const pruneIntervalMs = options.pruneIntervalMs ?? 30_000;
     if (pruneIntervalMs > 0) {
       const prune = () =>
@@ -115,19 +113,35 @@ export class RequestLogThread {
   /** Queues a finished request. Never blocks; false when it was dropped because the log is behind. */
   record(request: RequestRecord, attempts: AttemptRecord[]): boolean {
     if (this.#closed || this.#failed) return false;
-    if (this.#pending.length + this.#inFlight >= this.#maxPending) {
-      this.#drops.add();
-      this.#drops.report();
+    if (refusedWhenFull(this.#pending.length + this.#inFlight, this.#maxPending, this.#drops))
       return false;
-    }
     this.#pending.push({ request, attempts });
-    if (this.#onRecord) {
-      const { requestBody: _req, responseBody: _res, ...rest } = request;
-      this.#onRecord({ ...rest, attempts: triedCount(attempts) }, attempts);
-    }
-    if (this.#pending.length >= this.#maxBatch) this.flush();
-    else this.#timer ??= setTimeout(() => this.flush(), this.#flushIntervalMs).unref();
+    this.#onRecord?.(listItem(request, attempts), attempts);
+    this.#schedule();
     return true;
+  }
+
+  /**
+   * Queues a Responses answer to keep (storedResponses.ts), written with the next batch of rows.
+   * Resolves once it is committed, or once it is lost with a failed thread.
+   */
+  saveResponse(id: string, stored: StoredResponse): Promise<void> {
+    if (this.#closed || this.#failed) return Promise.resolve();
+    this.#responses.push({ id, stored, at: this.#now() });
+    const saved = new Promise<void>((resolve) => this.#responsesSaved.push(resolve));
+    this.#schedule();
+    return saved;
+  }
+
+  /** A kept Responses answer, read in the reading thread; undefined when absent or expired. */
+  getResponse(id: string): Promise<StoredResponse | undefined> {
+    return this.#read({ op: 'response', id }) as Promise<StoredResponse | undefined>;
+  }
+
+  /** Deletes a kept Responses answer after every save queued before; false when there was none. */
+  deleteResponse(id: string): Promise<boolean> {
+    this.flush();
+    return this.#call(this.#writer, { op: 'deleteResponse', id }) as Promise<boolean>;
   }
 
   /** Sends what is queued to the thread now; returns how many records it sent. */
@@ -135,10 +149,14 @@ export class RequestLogThread {
     clearTimeout(this.#timer);
     this.#timer = undefined;
     const records = this.#pending;
-    if (records.length === 0 || this.#failed) return 0;
+    const responses = this.#responses;
+    if ((records.length === 0 && responses.length === 0) || this.#failed) return 0;
     this.#pending = [];
+    this.#responses = [];
+    this.#batchesSent.push(this.#responsesSaved);
+    this.#responsesSaved = [];
     this.#inFlight += records.length;
-    this.#post(this.#writer, { kind: 'write', records });
+    this.#post(this.#writer, { kind: 'write', records, responses });
     return records.length;
   }
 
@@ -190,35 +208,84 @@ export class RequestLogThread {
     return this.#call(this.#writer, { op: 'snapshot', snapshot, carried }) as Promise<void>;
   }
 
-  /** Writes what is queued, stops retention and the thread, and waits for it to end. */
+  /** Whether the query thread runs now (it starts with a query, stops after an idle while). */
+  get queryThreadRunning(): boolean {
+    return this.#reader !== undefined;
+  }
+
+  /** Writes what is queued, stops retention and the threads, and waits for them to end. */
   async close(): Promise<void> {
     if (this.#closed) return;
     clearInterval(this.#pruneTimer);
+    clearTimeout(this.#readerIdle);
     this.flush();
+    const reader = this.#reader;
     try {
       await Promise.all([
         this.#call(this.#writer, { op: 'close' }),
-        this.#call(this.#reader, { op: 'close' }),
+        ...(reader ? [this.#call(reader, { op: 'close' })] : []),
       ]);
     } catch {
       // A thread that already failed has nothing left to write.
     }
     this.#closed = true;
     this.#drops.report(true);
-    await Promise.all([this.#writer.terminate(), this.#reader.terminate()]);
-    await this.#exited;
+    await Promise.all([this.#writer.terminate(), reader?.terminate()]);
+    await Promise.all(this.#exits);
   }
 
-  #start(workerData: WorkerData): Worker {
+  #schedule(): void {
+    if (this.#pending.length + this.#responses.length >= this.#maxBatch) this.flush();
+    else this.#timer ??= setTimeout(() => this.flush(), this.#flushIntervalMs).unref();
+  }
+
+  #start(role: 'writer' | 'reader'): Worker {
+    const workerData: WorkerData = {
+      ...this.#workerData,
+      role,
+      settings: this.#settings(),
+      now: this.#now(),
+    };
     const worker = new Worker(WORKER_URL, { workerData });
     // The engine closes them; a forgotten one must not keep the process alive.
     worker.unref();
     worker.on('message', (message: FromWorker) => this.#receive(message));
     worker.on('error', (err) => this.#fail(err));
-    worker.once('exit', () =>
-      this.#fail(new Error('the request log thread stopped'), this.#closed),
+    this.#exits.push(
+      new Promise<void>((resolve) =>
+        worker.once('exit', () => {
+          if (!this.#retired.has(worker))
+            this.#fail(new Error('the request log thread stopped'), this.#closed);
+          resolve();
+        }),
+      ),
     );
     return worker;
+  }
+
+  /** A call to the query thread, started if need be; it stops once idle for a while. */
+  async #read(call: LogCall): Promise<unknown> {
+    if (this.#failed) throw this.#failed;
+    clearTimeout(this.#readerIdle);
+    this.#reader ??= this.#start('reader');
+    this.#readerCalls++;
+    try {
+      return await this.#call(this.#reader, call);
+    } finally {
+      if (--this.#readerCalls === 0 && !this.#closed)
+        this.#readerIdle = setTimeout(() => this.#stopReader(), this.#queryThreadIdleMs).unref();
+    }
+  }
+
+  /** Ends the idle query thread; its connection only read, so nothing is lost with it. */
+  #stopReader(): void {
+    const reader = this.#reader;
+    if (reader === undefined || this.#readerCalls > 0) return;
+    this.#reader = undefined;
+    this.#retired.add(reader);
+    this.#call(reader, { op: 'close' })
+      .catch(() => undefined)
+      .finally(() => void reader.terminate());
   }
 
   /**
@@ -228,7 +295,7 @@ export class RequestLogThread {
   async #query(call: LogCall): Promise<unknown> {
     this.flush();
     await this.#call(this.#writer, { op: 'sync' });
-    return this.#call(this.#reader, call);
+    return this.#read(call);
   }
 
   #call(worker: Worker, call: LogCall): Promise<unknown> {
@@ -243,7 +310,9 @@ export class RequestLogThread {
 
   #post(
     worker: Worker,
-    message: { kind: 'write'; records: Pending[] } | { kind: 'call'; id: number; call: LogCall },
+    message:
+      | { kind: 'write'; records: Pending[]; responses: ResponseSave[] }
+      | { kind: 'call'; id: number; call: LogCall },
   ): void {
     const envelope: ToWorker = { ...message, settings: this.#settings(), now: this.#now() };
     worker.postMessage(envelope);
@@ -254,6 +323,7 @@ export class RequestLogThread {
       this.#inFlight -= message.count;
       this.#written += message.count - message.failed;
       this.#drops.add(message.failed);
+      for (const saved of this.#batchesSent.shift() ?? []) saved();
     } else if (message.kind === 'log') this.#log(message.message);
     else {
       const waiter = this.#calls.get(message.id);
@@ -276,6 +346,10 @@ export class RequestLogThread {
     this.#drops.add(this.#inFlight + this.#pending.length);
     this.#inFlight = 0;
     this.#pending = [];
+    for (const saved of [...this.#batchesSent.flat(), ...this.#responsesSaved]) saved();
+    this.#batchesSent.length = 0;
+    this.#responses = [];
+    this.#responsesSaved = [];
     for (const waiter of this.#calls.values()) waiter.reject(err);
     this.#calls.clear();
     if (!quiet)

@@ -23,11 +23,45 @@ export type RequestLogWriterOptions = {
 
 export type RequestLogStats = { pending: number; written: number; dropped: number };
 
+/** What the request log is told, in-process (requestLog.ts) or in its thread (requestLogThread.ts). */
+export type RequestLogCommonOptions = {
+  settings: () => LogSettings;
+  now?: () => number;
+  log?: (message: string) => void;
+  /** How long a recorded row may wait before its batch is committed (or sent to be). */
+  flushIntervalMs?: number;
+  /** Requests per batch; a full batch goes at once, without waiting for the interval. */
+  maxBatch?: number;
+  /** Requests waiting to be written beyond which new ones are dropped (and counted). */
+  maxPending?: number;
+  /** How often retention runs (it also runs shortly after start). */
+  pruneIntervalMs?: number;
+  /** Told of every accepted record, e.g. to publish it on the event stream. */
+  onRecord?: (request: RequestListItem, attempts: AttemptRecord[]) => void;
+};
+
 type Pending = { request: RequestRecord; attempts: AttemptRecord[] };
 
 /** A request's attempt count: candidates the plan skipped are logged with their reason but were never tried. */
 export function triedCount(attempts: readonly AttemptRecord[]): number {
   return attempts.filter((a) => a.outcome !== 'skipped').length;
+}
+
+/** A record as the log's list shows it (and the event stream sends it): no bodies. */
+export function listItem(
+  request: RequestRecord,
+  attempts: readonly AttemptRecord[],
+): RequestListItem {
+  const { requestBody: _req, responseBody: _res, ...rest } = request;
+  return { ...rest, attempts: triedCount(attempts) };
+}
+
+/** Counts and reports a record refused because `pending` reached `maxPending`; true when refused. */
+export function refusedWhenFull(pending: number, maxPending: number, drops: DropCounter): boolean {
+  if (pending < maxPending) return false;
+  drops.add();
+  drops.report();
+  return true;
 }
 
 /**
@@ -90,16 +124,9 @@ export class RequestLogWriter {
   /** Queues a finished request. Never blocks; false when it was dropped because the log is behind. */
   record(request: RequestRecord, attempts: AttemptRecord[]): boolean {
     if (this.#closed) return false;
-    if (this.#pending.length >= this.#maxPending) {
-      this.#drops.add();
-      this.#drops.report();
-      return false;
-    }
+    if (refusedWhenFull(this.#pending.length, this.#maxPending, this.#drops)) return false;
     this.#pending.push({ request, attempts });
-    if (this.#onRecord) {
-      const { requestBody: _req, responseBody: _res, ...rest } = request;
-      this.#onRecord({ ...rest, attempts: triedCount(attempts) }, attempts);
-    }
+    this.#onRecord?.(listItem(request, attempts), attempts);
     if (this.#pending.length >= this.#maxBatch) this.#scheduleChunk();
     else this.#timer ??= setTimeout(() => this.#tick(), this.#flushIntervalMs).unref();
     return true;

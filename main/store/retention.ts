@@ -17,6 +17,12 @@ export type RetentionOptions = {
   now: () => number;
   /** Told after rollup rows were deleted, so a writer caching them reads them afresh. */
   onRollupsPruned: () => void;
+  /**
+   * Awaited after each step. Given, someone else checkpoints the WAL (the log's thread has a
+   * checkpointer of its own, walCheckpoints.ts) and this waits for it; by default a step yields
+   * one turn of the event loop and the pass ends with a checkpoint that truncates the WAL.
+   */
+  betweenSteps?: () => Promise<void>;
 };
 
 /**
@@ -31,6 +37,7 @@ export class Retention {
   readonly #settings: () => LogSettings;
   readonly #now: () => number;
   readonly #onRollupsPruned: () => void;
+  readonly #betweenSteps: (() => Promise<void>) | undefined;
   #running: Promise<number> | undefined;
   #stopped = false;
 
@@ -39,6 +46,7 @@ export class Retention {
     this.#settings = options.settings;
     this.#now = options.now;
     this.#onRollupsPruned = options.onRollupsPruned;
+    this.#betweenSteps = options.betweenSteps;
   }
 
   /** One pass; a call while one runs joins it. Resolves with the requests deleted. */
@@ -90,7 +98,8 @@ export class Retention {
             );
       return first.all(lastStep).map((r) => (r as { id: number }).id);
     });
-    if (deleted > 0 && !this.#stopped) this.#db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+    if (deleted > 0 && !this.#stopped && this.#betweenSteps === undefined)
+      this.#db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
     return deleted;
   }
 
@@ -114,7 +123,8 @@ export class Retention {
       // This step's free pages leave the file now, a few at a time, not all at the end.
       this.#db.exec('PRAGMA incremental_vacuum');
       deleted += ids.length;
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (this.#betweenSteps) await this.#betweenSteps();
+      else await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }
 

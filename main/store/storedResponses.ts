@@ -2,25 +2,39 @@
  * Responses API answers kept for `previous_response_id` and `GET /v1/responses/{id}`: each with
  * its whole conversation (the input it continued and its output), so a follow-up sends the
  * target everything before it. Bounded by count and age; the oldest go first.
+ *
+ * The proxy's side (`ResponseStore`, responseStoreThread.ts) never touches SQLite: saves go to the
+ * request log's writing thread with the log's rows, reads to its reading thread. This file is
+ * what those threads run on their connection.
  */
 import type { DatabaseSync } from 'node:sqlite';
 
 export type StoredResponse = { response: Record<string, unknown>; conversation: unknown[] };
 
+/** An answer to keep, with when it was kept. */
+export type ResponseSave = { id: string; stored: StoredResponse; at: number };
+
 export interface ResponseStore {
+  /** Keeps an answer; a `get` right after it finds it. Never blocks. */
   save(id: string, stored: StoredResponse): void;
-  get(id: string): StoredResponse | undefined;
+  get(id: string): Promise<StoredResponse | undefined>;
   /** False when there was no such response. */
-  delete(id: string): boolean;
+  delete(id: string): Promise<boolean>;
 }
 
 export const STORED_RESPONSE_LIMITS = { maxCount: 1000, maxAgeMs: 7 * 24 * 60 * 60 * 1000 };
 
-export function sqliteResponseStore(
+export type SqliteResponses = {
+  /** Saves a batch in one transaction, then trims to the limits. */
+  saveAll(saves: readonly ResponseSave[], now: number): void;
+  get(id: string, now: number): StoredResponse | undefined;
+  delete(id: string): boolean;
+};
+
+export function sqliteResponses(
   db: DatabaseSync,
-  clock: () => number,
   limits = STORED_RESPONSE_LIMITS,
-): ResponseStore {
+): SqliteResponses {
   const insert = db.prepare(
     'INSERT OR REPLACE INTO stored_responses (id, created_at, response, conversation) VALUES (?, ?, ?, ?)',
   );
@@ -34,14 +48,22 @@ export function sqliteResponseStore(
   );
   const remove = db.prepare('DELETE FROM stored_responses WHERE id = ?');
   return {
-    save: (id, stored) => {
-      const now = clock();
-      insert.run(id, now, JSON.stringify(stored.response), JSON.stringify(stored.conversation));
-      pruneAge.run(now - limits.maxAgeMs);
-      pruneCount.run(limits.maxCount);
+    saveAll: (saves, now) => {
+      if (saves.length === 0) return;
+      db.exec('BEGIN');
+      try {
+        for (const { id, stored, at } of saves)
+          insert.run(id, at, JSON.stringify(stored.response), JSON.stringify(stored.conversation));
+        pruneAge.run(now - limits.maxAgeMs);
+        pruneCount.run(limits.maxCount);
+        db.exec('COMMIT');
+      } catch (err) {
+        if (db.isTransaction) db.exec('ROLLBACK');
+        throw err;
+      }
     },
-    get: (id) => {
-      const row = select.get(id, clock() - limits.maxAgeMs) as
+    get: (id, now) => {
+      const row = select.get(id, now - limits.maxAgeMs) as
         { response: string; conversation: string } | undefined;
       if (row === undefined) return undefined;
       return {

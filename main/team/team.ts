@@ -46,7 +46,7 @@ export async function startTeam(options: TeamOptions): Promise<Team> {
   let reason: string | undefined;
   let stopped = false;
 
-  const link = createRedisLink({
+  const link = await createRedisLink({
     url: options.url,
     ...(options.password === undefined ? {} : { password: options.password }),
     ...(options.commandTimeoutMs === undefined

@@ -1,4 +1,4 @@
-// Part of `npm run bench -- requestLog`: a real `switchyard serve` (from source) on the benchmark's
+// Part of `npm run bench -- requestLog`: a real `switchyard serve` (the bundled bin) on the benchmark's
 // log, in front of a local upstream. Times its start-up, then proxied latency (sequential
 // requests) while idle, during a retention pass (the cap is set below the file's size) and
 // during Overview loads (the live counts of the last 15 min plus the three charts).
@@ -10,6 +10,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
 import { benchUpstreamConfig } from './configFixture.ts';
+import { buildEngine, SERVE_ENV, serveArgs } from './engineCommand.ts';
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 const MB = 1024 * 1024;
@@ -23,7 +24,13 @@ function start(
   const started = performance.now();
   const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, SWITCHYARD_PROXY_KEY: 'sy-bench-proxy-key', BENCH_UPSTREAM_KEY: 'k' },
+    // The upstream gets the engine's environment too: it changes nothing it is measured by.
+    env: {
+      ...process.env,
+      ...SERVE_ENV,
+      SWITCHYARD_PROXY_KEY: 'sy-bench-proxy-key',
+      BENCH_UPSTREAM_KEY: 'k',
+    },
   });
   children.push(child);
   return new Promise((resolve, reject) => {
@@ -102,11 +109,9 @@ export async function engineOnLog(dataDir: string, seconds: number): Promise<str
     cleanup.push(() => rm(empty, { recursive: true, force: true }));
     await writeConfig(empty, upstreamUrl, capMb);
     await writeConfig(dataDir, upstreamUrl, capMb);
+    buildEngine();
     const serve = (dir: string) =>
-      start(
-        [here('../../main/cli/main.ts'), 'serve', '--port', '0', '--json', '--data-dir', dir],
-        children,
-      );
+      start(serveArgs(['--port', '0', '--json', '--data-dir', dir]), children);
     const emptyStart = await serve(empty);
     emptyStart.child.kill('SIGTERM');
     const engine = await serve(dataDir);
@@ -158,7 +163,7 @@ export async function engineOnLog(dataDir: string, seconds: number): Promise<str
     const loadMs = loads.map((l) => l.ms).sort((a, b) => a - b);
 
     return [
-      `Start-up (spawn to ready, from source): ${engine.ms.toFixed(0)} ms on this log, ${emptyStart.ms.toFixed(0)} ms on an empty folder.`,
+      `Start-up (spawn to ready, the bundled bin): ${engine.ms.toFixed(0)} ms on this log, ${emptyStart.ms.toFixed(0)} ms on an empty folder.`,
       '',
       '| proxied requests (sequential, one connection) | n | p50 ms | p99 ms | max ms |',
       '|---|---|---|---|---|',

@@ -15,6 +15,7 @@ import {
   longStreamTable,
   measureLongStreams,
 } from './longStream.ts';
+import { buildEngine, SERVE_ENV, serveArgs } from './engineCommand.ts';
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 const children: ChildProcess[] = [];
@@ -183,13 +184,12 @@ async function main(): Promise<void> {
   config.routes = [...(config.routes as unknown[]), LONG_STREAM_ROUTE];
   await writeFile(join(dataDir, 'config.json'), JSON.stringify(config));
   const proxyKey = 'sy-bench-proxy-key';
-  const engine = await startChild(
-    [here('../../main/cli/main.ts'), 'serve', '--port', '0', '--json', '--data-dir', dataDir],
-    {
-      SWITCHYARD_PROXY_KEY: proxyKey,
-      BENCH_UPSTREAM_KEY: 'bench-upstream-key',
-    },
-  );
+  buildEngine();
+  const engine = await startChild(serveArgs(['--port', '0', '--json', '--data-dir', dataDir]), {
+    ...SERVE_ENV,
+    SWITCHYARD_PROXY_KEY: proxyKey,
+    BENCH_UPSTREAM_KEY: 'bench-upstream-key',
+  });
   const ready = JSON.parse(engine.line) as { url: string; dashboard: string };
   const adminToken = new URLSearchParams(new URL(ready.dashboard).hash.slice(1)).get('token')!;
   const pid = engine.child.pid!;

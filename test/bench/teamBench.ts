@@ -153,7 +153,7 @@ async function admissionRoundTrip(count: number): Promise<string> {
   const pool = seedTargets(EMPTY_LIMITER_STATE, [target], Date.now()).pools[poolIdOf(target)];
   if (pool === undefined) throw new Error('no pool');
   const redis = await startRedisServer();
-  const link = createRedisLink({ url: redis.url, onState: () => undefined });
+  const link = await createRedisLink({ url: redis.url, onState: () => undefined });
   await link.ready(2000);
   const pools = createTeamPools({
     link,

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { ENGINE_NODE_FLAGS } from '../../../main/engineFlags.ts';
+import { ENGINE_ENV, ENGINE_NODE_FLAGS } from '../../../main/engineFlags.ts';
 
 export type ServeReady = {
   url: string;
@@ -63,7 +63,7 @@ export async function serveFromSource(
     ],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: childEnv(env),
+      env: childEnv({ ...ENGINE_ENV, ...env }),
     },
   );
   let err = '';

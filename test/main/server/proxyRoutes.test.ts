@@ -19,7 +19,11 @@ const handler = createProxyHandler({
     dispatched.push(req);
     res.end();
   },
-  responses: { save: () => undefined, get: () => undefined, delete: () => false },
+  responses: {
+    save: () => undefined,
+    get: async () => undefined,
+    delete: async () => false,
+  },
 });
 let server: Server;
 let port: number;

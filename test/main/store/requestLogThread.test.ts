@@ -98,6 +98,21 @@ describe('RequestLogThread', () => {
     ]);
   });
 
+  it('starts its query thread with the first query and ends it when idle, losing nothing', async () => {
+    const log = start({ queryThreadIdleMs: 20 });
+    log.record(request('r1', NOW), [attempt(NOW)]);
+    expect(log.queryThreadRunning).toBe(false);
+    const ids = async () =>
+      (await log.list(RequestLogQuerySchema.parse({}))).items.map((item) => item.id);
+    expect(await ids()).toEqual(['r1']);
+    expect(log.queryThreadRunning).toBe(true);
+    await expect.poll(() => log.queryThreadRunning).toBe(false);
+    log.record(request('r2', NOW + 1), [attempt(NOW + 1)]);
+    expect(await ids()).toEqual(['r2', 'r1']);
+    expect(log.stats().dropped).toBe(0);
+    expect(logs).toEqual([]);
+  });
+
   it('writes what is queued when it closes', async () => {
     const log = start();
     log.record(request('last', NOW), [attempt(NOW)]);

@@ -1,0 +1,23 @@
+// How a benchmark starts `switchyard serve`: as users run it, the bundled bin (dist/main/cli.js)
+// with the Node flags of its shebang (main/engineFlags.ts), built from this checkout first so the
+// numbers are of the code beside them. From source, Node would strip every module's types at load
+// and hold that in memory too, which no user's engine does.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { ENGINE_ENV, ENGINE_NODE_FLAGS } from '../../main/engineFlags.ts';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Bundles the engine (`npm run build:main`); throws when the build fails. */
+export function buildEngine(): void {
+  const result = spawnSync(process.execPath, ['main/build.mjs'], { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) throw new Error(`npm run build:main failed (exit ${result.status})`);
+}
+
+/** The environment the bin's shebang adds. */
+export const SERVE_ENV = ENGINE_ENV;
+
+/** The arguments after `node` that run `switchyard serve …`, as the bin's shebang does. */
+export function serveArgs(args: string[]): string[] {
+  return [...ENGINE_NODE_FLAGS, `${root}dist/main/cli.js`, 'serve', ...args];
+}
