@@ -36,7 +36,7 @@ import type { ProxyRequest } from '../../app/formats/proxyRequest.ts';
 import { outcomeOf } from './attemptOutcome.ts';
 import { limiterTargetOf } from './seedTargets.ts';
 import { createLimiterPersistence, restoreLimiter, type GateTimers } from './limiterPersistence.ts';
-import { acquireShared, type SharedAcquireDeps } from './sharedAcquire.ts';
+import { acquireShared, type SharedAcquireDeps, type Taken } from './sharedAcquire.ts';
 import type { SharedPools } from './sharedPools.ts';
 import type { Candidate } from './targets.ts';
 
@@ -112,7 +112,7 @@ export function createLimiterGate(options: LimiterGateOptions): LimiterGate {
   const maxWaiters = options.maxWaitersPerPool ?? DEFAULT_MAX_WAITERS;
   const queues = new Map<string, Queue>();
   /** Local admissions with their ticket, so one the team refuses can be handed back. */
-  const granted = new WeakMap<Admission, { target: LimiterTarget; ticket: Ticket }>();
+  const granted = new WeakMap<Admission, Taken>();
   let stopped = false;
   const report = (error: unknown) => options.onError?.(error);
   const restored = restoreLimiter(options.store, clock, report);
@@ -156,7 +156,7 @@ export function createLimiterGate(options: LimiterGateOptions): LimiterGate {
         }
       },
     };
-    granted.set(granting, { target, ticket });
+    granted.set(granting, { target, ticket, pool: state.pools[ticket.pool] });
     return granting;
   }
 

@@ -13,6 +13,18 @@ import type { ProxyRequest } from '../../app/formats/proxyRequest.ts';
 import type { SharedPools } from './sharedPools.ts';
 import type { Candidate } from './targets.ts';
 
+/** A local take, with the pool as that take left it. */
+export interface Taken {
+  target: LimiterTarget;
+  ticket: Ticket;
+  /**
+   * The pool holding this take and those made before it, not the ones made since: a burst's
+   * takes all wait for the journal's commit before the team is asked, and a member counting
+   * alone judges each by its own place in the burst, or no take of a burst past the share fits.
+   */
+  pool: PoolState | undefined;
+}
+
 /** What the limiter gate lends a shared admission. */
 export interface SharedAcquireDeps {
   team: SharedPools;
@@ -22,8 +34,9 @@ export interface SharedAcquireDeps {
   sleepers: Set<() => void>;
   /** The local limiter's own acquire. */
   acquireLocal: CapacityGate['acquire'];
-  /** The target and ticket behind an admission the local limiter granted. */
-  takenOf(admission: Admission): { target: LimiterTarget; ticket: Ticket } | undefined;
+  /** What the local limiter granted an admission: the target, the ticket, and its `Taken.pool`. */
+  takenOf(admission: Admission): Taken | undefined;
+  /** The pool as it is now (after a release, for the team's settlement). */
   poolOf(id: string): PoolState | undefined;
   handBack(target: LimiterTarget, ticket: Ticket): void;
   stopped(): boolean;
@@ -57,8 +70,7 @@ export async function acquireShared(
     const local = await deps.acquireLocal(candidate, req, deadline - clock(), signal);
     const taken = deps.takenOf(local);
     if (!local.ok || taken === undefined) return local;
-    const { target, ticket } = taken;
-    const pool = deps.poolOf(ticket.pool);
+    const { target, ticket, pool } = taken;
     if (pool === undefined) return local;
     const answer = await team.admit(target, pool, ticket.demand, clock());
     if (answer.ok) {

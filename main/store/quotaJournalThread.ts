@@ -22,9 +22,9 @@ function deferred(): Batch {
  * The limiter's store with its writes committed in the request log's thread (limiterSnapshot.ts
  * has the format and the durability argument). One connection writes, so the engine's thread never
  * waits for SQLite's write lock while the log holds it: an admission awaits the thread's
- * acknowledgement instead. Entries of one event-loop turn go in one message and one commit; the
- * thread handles messages in order, so a snapshot save replaces exactly the entries sent before
- * it, and the entries queued in the same turn (already in the snapshot) are not sent at all.
+ * acknowledgement instead. Entries of one event-loop iteration go in one message and one commit;
+ * the thread handles messages in order, so a snapshot save replaces exactly the entries sent
+ * before it, and the entries queued since (already in the snapshot) are not sent at all.
  * Loading at start reads through the engine's own connection.
  */
 export function threadLimiterStore(db: DatabaseSync, thread: RequestLogThread): LimiterStore {
@@ -61,7 +61,9 @@ export function threadLimiterStore(db: DatabaseSync, thread: RequestLogThread): 
       pending.push(entry);
       if (batch !== undefined) return;
       batch = deferred();
-      queueMicrotask(send);
+      // Once per loop iteration, not per microtask turn: under load each socket's request is
+      // its own callback, and a message per admission cost 11.5 % of the proxy thread's CPU.
+      setImmediate(send);
     },
     committed: () => batch?.done ?? sent,
   };

@@ -7,6 +7,8 @@ import { readWindow } from '../../../app/limiter/windows.ts';
 import { createLimiterGate } from '../../../main/engine/limiterGate.ts';
 import type { SharedAdmission, SharedPools } from '../../../main/engine/sharedPools.ts';
 import type { Candidate } from '../../../main/engine/targets.ts';
+import type { RedisLink } from '../../../main/team/redisLink.ts';
+import { createTeamPools } from '../../../main/team/teamPools.ts';
 import { OPENAI, T0 } from '../../app/limiter/fixtures.ts';
 import { attemptInfo, GROQ_K1, gateRequest, manualTime, NEVER_ABORTED } from './gateFixtures.ts';
 
@@ -82,6 +84,36 @@ describe('the limiter gate with a team', () => {
     gate.stop();
     await time.advance(0);
     expect(result).toEqual({ ok: false, reason: 'The engine is stopping.' });
+  });
+
+  it('a burst made alone while Redis is away gets the member’s share, however its admissions interleave', async () => {
+    // Every take of the burst is in the local pool before the first is put to the team (as when
+    // one journal commit acknowledges them all): each must be judged by the pool as its own take
+    // left it, not by the later takes of the same burst, or none of them fits the share.
+    const time = manualTime(T0);
+    const down: RedisLink = {
+      state: () => 'down',
+      run: () => Promise.reject(new Error('down')),
+      open: () => false,
+      ready: async () => false,
+      close: async () => undefined,
+    };
+    const team = createTeamPools({
+      link: down,
+      team: 'acme',
+      memberId: 'm1',
+      clock: time.clock,
+      fingerprint: async () => 'fp',
+      members: () => 3,
+      used: () => undefined,
+    });
+    const gate = createLimiterGate({ clock: time.clock, timers: time.timers, shared: team });
+    const burst = await Promise.all(
+      Array.from({ length: 12 }, () => gate.acquire(GROQ_K1, gateRequest(), 0, NEVER_ABORTED)),
+    );
+    // Groq's 30 a minute, a third each: ten go, two are refused and handed back.
+    expect(burst.filter((a) => a.ok)).toHaveLength(10);
+    expect(rpmLeft(gate, time.clock())).toBe(20);
   });
 
   it('never asks the team about a pool it does not share', async () => {

@@ -1,7 +1,7 @@
 /**
  * The quota journal committed in the request log's thread (main/store/quotaJournalThread.ts):
  * as durable as on the engine's thread (an admission returns only once its entry is committed),
- * with one commit per turn of the event loop, and the snapshot save replacing what came before.
+ * with one message and one commit per iteration of the event loop, and the snapshot save replacing what came before.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { JournalEntry } from '../../../app/limiter/journal.ts';
@@ -52,6 +52,36 @@ describe('the quota journal in the log thread', () => {
     next.seed([GROQ_K1]);
     const rpd = next.view().pools[0]!.windows.find((w) => w.window === 'rpd')!;
     expect(rpd.limit - rpd.remaining).toBe(11);
+  });
+
+  it('admissions of one loop iteration share a message, though made in separate callbacks', async () => {
+    // As requests on 50 sockets are: each socket's data is its own callback, each admission its
+    // own microtask turn; one message (one structured clone, one commit) for them all.
+    const calls: number[] = [];
+    const journal = thread.journal.bind(thread);
+    thread.journal = (entries) => {
+      calls.push(entries.length);
+      return journal(entries);
+    };
+    const gate = gateOn(threadLimiterStore(scratch.db, thread));
+    gate.seed([GROQ_K1]);
+    const all = await Promise.all(
+      Array.from(
+        { length: 10 },
+        () =>
+          new Promise<boolean>((resolve) =>
+            setImmediate(
+              () =>
+                void gate
+                  .acquire(GROQ_K1, gateRequest(), 0, NEVER_ABORTED)
+                  .then((a) => resolve(a.ok)),
+            ),
+          ),
+      ),
+    );
+    expect(all.every(Boolean)).toBe(true);
+    expect(journalRows()).toBe(10);
+    expect(calls).toEqual([10]);
   });
 
   it('a snapshot save replaces the journal, and entries of its turn are covered, not written', async () => {
