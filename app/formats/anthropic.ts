@@ -272,8 +272,14 @@ export function anthropicErrorBody(
   return { type: 'error', error: { type, message } };
 }
 
-/** Encodes one stream event as Anthropic sends it: named after its type. */
+/**
+ * Encodes one stream event as Anthropic sends it: named after its type. A text delta, nearly every
+ * event of a translated stream, is written from a template with only its text serialized: the
+ * same bytes as serializing the whole event, for less work per token.
+ */
 export function encodeAnthropicEvent(event: AnthropicStreamEvent): string {
+  if (event.type === 'content_block_delta' && event.delta.type === 'text_delta')
+    return `event: content_block_delta\ndata: {"type":"content_block_delta","index":${event.index},"delta":{"type":"text_delta","text":${JSON.stringify(event.delta.text)}}}\n\n`;
   return encodeSseEvent({ event: event.type, data: JSON.stringify(event) });
 }
 

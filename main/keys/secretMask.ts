@@ -10,36 +10,21 @@
  * JSON text, for SSE text and for already-decoded strings: whatever decodes to the secret is
  * replaced. The replacement, `[key …WXYZ]`, is letters and digits only, so it is safe inside JSON.
  */
+import { maySpell, spellingPattern } from './secretSpelling.ts';
 
 /** Shorter values would mask ordinary words; no secret the engine holds is this short. */
 const MIN_SECRET_LENGTH = 8;
-
-const REGEX_SPECIAL = /[.*+?^${}()|[\]\\/-]/g;
-
-/** A hex digit in either case: `\u002D` and `\u002d` are the same character. */
-function hexPattern(hex: string): string {
-  return [...hex].map((d) => (/[a-f]/.test(d) ? `[${d}${d.toUpperCase()}]` : d)).join('');
-}
-
-/** Every way one character can be written: itself after any escaping backslashes, `\uXXXX`, `%XX`. */
-function characterPattern(ch: string): string {
-  const code = ch.charCodeAt(0);
-  const literal = ch.replace(REGEX_SPECIAL, '\\$&');
-  const unicode = `\\\\+u${hexPattern(code.toString(16).padStart(4, '0'))}`;
-  const percent = code < 0x80 ? `|%${hexPattern(code.toString(16).padStart(2, '0'))}` : '';
-  return `(?:\\\\*${literal}|${unicode}${percent})`;
-}
 
 /** The last four letters or digits of a secret, which is how the dashboard names a key too. */
 function markFor(secret: string): string {
   return `[key …${secret.replace(/[^A-Za-z0-9]/g, '').slice(-4)}]`;
 }
 
-type Compiled = { pattern: RegExp | null; marks: string[] };
+type Compiled = { pattern: RegExp | null; secrets: string[]; marks: string[] };
 
 export class SecretMask {
   readonly #secrets: () => Iterable<string>;
-  #compiled: Compiled = { pattern: null, marks: [] };
+  #compiled: Compiled = { pattern: null, secrets: [], marks: [] };
   /** The secrets as the sources gave them when the pattern was compiled. */
   #seen: string[] = [];
 
@@ -50,8 +35,9 @@ export class SecretMask {
 
   /** `text` with every spelling of every held secret replaced by its mark. */
   mask(text: string): string {
-    const { pattern, marks } = this.#current();
-    if (pattern === null || text.length < MIN_SECRET_LENGTH) return text;
+    const { pattern, secrets, marks } = this.#current();
+    if (pattern === null || text.length < MIN_SECRET_LENGTH || !maySpell(text, secrets))
+      return text;
     pattern.lastIndex = 0;
     return text.replace(pattern, (...args: unknown[]) => {
       // One capture group per secret: the first one that took part names the secret.
@@ -79,13 +65,8 @@ export class SecretMask {
       .filter((s) => s.length >= MIN_SECRET_LENGTH)
       .sort((a, b) => b.length - a.length);
     this.#compiled = {
-      pattern:
-        secrets.length === 0
-          ? null
-          : new RegExp(
-              secrets.map((s) => `(${[...s].map(characterPattern).join('')})`).join('|'),
-              'g',
-            ),
+      pattern: secrets.length === 0 ? null : spellingPattern(secrets),
+      secrets,
       marks: secrets.map(markFor),
     };
     return this.#compiled;
