@@ -1,4 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
+import { inTransaction } from '../store/transaction.ts';
 import type { AnswerFlag, DiscoveredModel, ModelListing } from '../../app/models/watch.ts';
 
 /**
@@ -18,8 +19,7 @@ export class ModelStore {
       `INSERT INTO discovered_models (provider, key_id, model, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (provider, key_id, model) DO UPDATE SET last_seen = excluded.last_seen`,
     );
-    this.#db.exec('BEGIN');
-    try {
+    inTransaction(this.#db, () => {
       for (const model of new Set(models)) upsert.run(provider, keyId, model, at, at);
       this.#db
         .prepare(
@@ -27,11 +27,7 @@ export class ModelStore {
            ON CONFLICT (provider, key_id) DO UPDATE SET listed_at = excluded.listed_at`,
         )
         .run(provider, keyId, at);
-      this.#db.exec('COMMIT');
-    } catch (err) {
-      this.#db.exec('ROLLBACK');
-      throw err;
-    }
+    });
   }
 
   /** When this key's list was last fetched, or undefined. */

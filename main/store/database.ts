@@ -4,6 +4,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './fileModes.ts';
 import { rebuildRollups } from './rollupWriter.ts';
 import { QUARTER_HOUR } from './rollups.ts';
+import { inTransaction } from './transaction.ts';
 
 export const DATABASE_FILE_NAME = 'switchyard.db';
 
@@ -259,13 +260,16 @@ function migrate(db: DatabaseSync, path: string, migrations: readonly Migration[
   }
   for (const step of migrations) {
     if (step.version <= current) continue;
-    db.exec('BEGIN IMMEDIATE');
     try {
-      step.up(db);
-      db.exec(`PRAGMA user_version = ${step.version}`);
-      db.exec('COMMIT');
+      inTransaction(
+        db,
+        () => {
+          step.up(db);
+          db.exec(`PRAGMA user_version = ${step.version}`);
+        },
+        'IMMEDIATE',
+      );
     } catch (err) {
-      db.exec('ROLLBACK');
       throw new DatabaseError(
         `Upgrading the request log database ${path} to schema ${step.version} (${step.description}) failed: ${(err as Error).message}`,
       );

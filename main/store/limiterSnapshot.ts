@@ -2,6 +2,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import type { JournalEntry } from '../../app/limiter/journal.ts';
 import type { LimiterSnapshot } from '../../app/limiter/snapshot.ts';
 import type { LimiterStore } from '../../app/limiter/store.ts';
+import { inTransaction } from './transaction.ts';
 
 /**
  * The limiter's counts, cooldowns and parks, kept in one row so a restart never forgets what a
@@ -32,16 +33,7 @@ export function sqliteLimiterStore(db: DatabaseSync): LimiterStore {
   let pending: string[] = [];
   let batch: { done: Promise<void>; resolve: () => void; reject: (e: unknown) => void } | undefined;
 
-  function transaction(work: () => void): void {
-    db.exec('BEGIN IMMEDIATE');
-    try {
-      work();
-      db.exec('COMMIT');
-    } catch (err) {
-      db.exec('ROLLBACK');
-      throw err;
-    }
-  }
+  const transaction = (work: () => void): void => inTransaction(db, work, 'IMMEDIATE');
 
   function flush(): void {
     const current = batch;

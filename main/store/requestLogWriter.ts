@@ -3,6 +3,7 @@ import type { AttemptRecord, RequestListItem, RequestRecord } from '../../app/ad
 import { DropCounter } from './dropCounter.ts';
 import { RollupWriter } from './rollupWriter.ts';
 import { SpendWriter } from './spendToday.ts';
+import { inTransaction } from './transaction.ts';
 
 export type LogSettings = { logBodies: boolean; retentionDays: number; retentionMaxMb: number };
 
@@ -172,85 +173,11 @@ export class RequestLogWriter {
   #writeChunk(): number {
     const chunk = this.#pending.splice(0, this.#maxBatch);
     if (chunk.length === 0) return 0;
-    const settings = this.#settings();
     try {
-      this.#db.exec('BEGIN');
-      const inserted: Pending[] = [];
-      for (const { request, attempts } of chunk) {
-        const result = this.#insertRequest.run(
-          request.id,
-          request.startedAt,
-          request.kind,
-          request.inboundFormat,
-          request.requestedModel,
-          request.route,
-          request.provider,
-          request.keyId,
-          request.model,
-          request.status,
-          request.failureClass,
-          request.error,
-          request.headersMs,
-          request.firstTokenMs,
-          request.totalMs,
-          request.tokensIn,
-          request.tokensOut,
-          request.costUsd,
-          request.streamed ? 1 : 0,
-          request.hedged ? 1 : 0,
-          request.clientAborted ? 1 : 0,
-          triedCount(attempts),
-          request.rule ?? null,
-          request.affinity ?? null,
-        );
-        if (result.changes === 0) continue;
-        inserted.push({ request, attempts });
-        const rowId = Number(result.lastInsertRowid);
-        for (const a of attempts) {
-          this.#insertAttempt.run(
-            rowId,
-            a.index,
-            a.startedAt,
-            a.provider,
-            a.model,
-            a.keyId,
-            a.status,
-            a.outcome,
-            a.failureClass,
-            a.reason,
-            a.headersMs,
-            a.firstTokenMs,
-            a.totalMs,
-            a.tokensIn,
-            a.tokensOut,
-            a.costUsd,
-            a.hedged ? 1 : 0,
-            a.holdUntil,
-          );
-        }
-        if (
-          settings.logBodies &&
-          (request.requestBody !== undefined || request.responseBody !== undefined)
-        ) {
-          this.#insertBody.run(
-            rowId,
-            // Redacted by the engine's recorder before they got here (store/bodyRedaction.ts).
-            request.requestBody ?? null,
-            request.responseBody ?? null,
-          );
-        }
-      }
-      this.#spend.write(
-        inserted.map(({ request, attempts }) => ({ route: request.route, attempts })),
-      );
-      this.rollups.write(
-        chunk.map(({ request, attempts }) => ({ attempts, streamed: request.streamed })),
-      );
-      this.#db.exec('COMMIT');
+      inTransaction(this.#db, () => this.#insert(chunk));
       this.#written += chunk.length;
       return chunk.length;
     } catch (err) {
-      if (this.#db.isTransaction) this.#db.exec('ROLLBACK');
       this.rollups.reset();
       this.#drops.add(chunk.length);
       this.#log(
@@ -258,5 +185,81 @@ export class RequestLogWriter {
       );
       return 0;
     }
+  }
+
+  /** One chunk's rows, spend and rollups; the caller holds the transaction. */
+  #insert(chunk: Pending[]): void {
+    const settings = this.#settings();
+    const inserted: Pending[] = [];
+    for (const { request, attempts } of chunk) {
+      const result = this.#insertRequest.run(
+        request.id,
+        request.startedAt,
+        request.kind,
+        request.inboundFormat,
+        request.requestedModel,
+        request.route,
+        request.provider,
+        request.keyId,
+        request.model,
+        request.status,
+        request.failureClass,
+        request.error,
+        request.headersMs,
+        request.firstTokenMs,
+        request.totalMs,
+        request.tokensIn,
+        request.tokensOut,
+        request.costUsd,
+        request.streamed ? 1 : 0,
+        request.hedged ? 1 : 0,
+        request.clientAborted ? 1 : 0,
+        triedCount(attempts),
+        request.rule ?? null,
+        request.affinity ?? null,
+      );
+      if (result.changes === 0) continue;
+      inserted.push({ request, attempts });
+      const rowId = Number(result.lastInsertRowid);
+      for (const a of attempts) {
+        this.#insertAttempt.run(
+          rowId,
+          a.index,
+          a.startedAt,
+          a.provider,
+          a.model,
+          a.keyId,
+          a.status,
+          a.outcome,
+          a.failureClass,
+          a.reason,
+          a.headersMs,
+          a.firstTokenMs,
+          a.totalMs,
+          a.tokensIn,
+          a.tokensOut,
+          a.costUsd,
+          a.hedged ? 1 : 0,
+          a.holdUntil,
+        );
+      }
+      if (
+        settings.logBodies &&
+        (request.requestBody !== undefined || request.responseBody !== undefined)
+      ) {
+        this.#insertBody.run(
+          rowId,
+          // Redacted by the engine's recorder before they got here (store/bodyRedaction.ts).
+          request.requestBody ?? null,
+          request.responseBody ?? null,
+        );
+      }
+    }
+    this.#spend.write(
+      inserted.map(({ request, attempts }) => ({ route: request.route, attempts })),
+    );
+    this.rollups.write(
+      chunk.map(({ request, attempts }) => ({ attempts, streamed: request.streamed })),
+    );
   }
 }

@@ -1,6 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { LogSettings } from './requestLogWriter.ts';
 import { MINUTE, MINUTE_ROWS_KEEP_MS, QUARTER_HOUR } from './rollups.ts';
+import { inTransaction } from './transaction.ts';
 
 const MB = 1024 * 1024;
 /**
@@ -110,16 +111,11 @@ export class Retention {
       const ids = next();
       if (ids.length === 0) return deleted;
       const list = ids.join(',');
-      this.#db.exec('BEGIN');
-      try {
+      inTransaction(this.#db, () => {
         this.#db.exec(`DELETE FROM attempts WHERE request IN (${list})`);
         this.#db.exec(`DELETE FROM bodies WHERE request IN (${list})`);
         this.#db.exec(`DELETE FROM requests WHERE id IN (${list})`);
-        this.#db.exec('COMMIT');
-      } catch (err) {
-        this.#db.exec('ROLLBACK');
-        throw err;
-      }
+      });
       // This step's free pages leave the file now, a few at a time, not all at the end.
       this.#db.exec('PRAGMA incremental_vacuum');
       deleted += ids.length;

@@ -8,6 +8,7 @@
  * what those threads run on their connection.
  */
 import type { DatabaseSync } from 'node:sqlite';
+import { inTransaction } from './transaction.ts';
 
 export type StoredResponse = { response: Record<string, unknown>; conversation: unknown[] };
 
@@ -50,17 +51,12 @@ export function sqliteResponses(
   return {
     saveAll: (saves, now) => {
       if (saves.length === 0) return;
-      db.exec('BEGIN');
-      try {
+      inTransaction(db, () => {
         for (const { id, stored, at } of saves)
           insert.run(id, at, JSON.stringify(stored.response), JSON.stringify(stored.conversation));
         pruneAge.run(now - limits.maxAgeMs);
         pruneCount.run(limits.maxCount);
-        db.exec('COMMIT');
-      } catch (err) {
-        if (db.isTransaction) db.exec('ROLLBACK');
-        throw err;
-      }
+      });
     },
     get: (id, now) => {
       const row = select.get(id, now - limits.maxAgeMs) as
