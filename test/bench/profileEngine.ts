@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
+import { ENGINE_ENV, ENGINE_NODE_FLAGS } from '../../main/engineFlags.ts';
 import { cpuMs } from './longStream.ts';
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
@@ -124,7 +125,9 @@ async function main(): Promise<void> {
       ? start([...profiling, here('./bareForwarder.ts'), `${upstreamUrl}/v1`])
       : start(
           [
+            // From source (so the profile names main/ files), with the bin's flags and environment.
             ...profiling,
+            ...ENGINE_NODE_FLAGS,
             here('../../main/cli/main.ts'),
             'serve',
             '--port',
@@ -133,7 +136,7 @@ async function main(): Promise<void> {
             '--data-dir',
             dataDir,
           ],
-          { SWITCHYARD_PROXY_KEY: proxyKey, BENCH_KEY: 'bench-upstream-key' },
+          { ...ENGINE_ENV, SWITCHYARD_PROXY_KEY: proxyKey, BENCH_KEY: 'bench-upstream-key' },
         );
     const line = await firstLine(server);
     const origin = bare ? `http://127.0.0.1:${line}` : (JSON.parse(line) as { url: string }).url;
