@@ -42,7 +42,7 @@ export const ANTHROPIC_LONG_BODY = JSON.stringify({
  * CPU time of a process, all its threads and its main thread, in ms: the kernel's exact count
  * (`/proc/PID/task/TID/schedstat`, ns on the CPU), where `/proc/PID/stat` counts whole 10 ms ticks.
  */
-async function cpuMs(pid: number): Promise<{ all: number; main: number }> {
+export async function cpuMs(pid: number): Promise<{ all: number; main: number }> {
   let all = 0;
   let main = 0;
   for (const tid of await readdir(`/proc/${pid}/task`)) {

@@ -12,6 +12,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
+import { ENGINE_ENV, ENGINE_NODE_FLAGS } from '../../main/engineFlags.ts';
+import { cpuMs } from './longStream.ts';
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -123,7 +125,9 @@ async function main(): Promise<void> {
       ? start([...profiling, here('./bareForwarder.ts'), `${upstreamUrl}/v1`])
       : start(
           [
+            // From source (so the profile names main/ files), with the bin's flags and environment.
             ...profiling,
+            ...ENGINE_NODE_FLAGS,
             here('../../main/cli/main.ts'),
             'serve',
             '--port',
@@ -132,7 +136,7 @@ async function main(): Promise<void> {
             '--data-dir',
             dataDir,
           ],
-          { SWITCHYARD_PROXY_KEY: proxyKey, BENCH_KEY: 'bench-upstream-key' },
+          { ...ENGINE_ENV, SWITCHYARD_PROXY_KEY: proxyKey, BENCH_KEY: 'bench-upstream-key' },
         );
     const line = await firstLine(server);
     const origin = bare ? `http://127.0.0.1:${line}` : (JSON.parse(line) as { url: string }).url;
@@ -154,6 +158,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < 2000; i++) await send();
     const deadline = Date.now() + seconds * 1000;
     const from = nowMicros();
+    const cpuFrom = await cpuMs(server.pid!);
     let done = 0;
     await Promise.all(
       Array.from({ length: 50 }, async () => {
@@ -164,6 +169,7 @@ async function main(): Promise<void> {
       }),
     );
     const window = { from, to: nowMicros() };
+    const cpuTo = await cpuMs(server.pid!);
     await pool.close();
     const exited = once(server, 'exit');
     server.kill('SIGTERM');
@@ -178,7 +184,10 @@ async function main(): Promise<void> {
       .reduce((sum, [, us]) => sum + us, 0);
     console.log(
       `${bare ? 'bare forwarder' : 'switchyard'} ${path}: ${done} requests in ${seconds} s at 50 connections (after 2000 warm-up); ` +
-        `the main thread busy ${(busy / done).toFixed(1)} µs/req (idle excluded below). Profile: ${join(profileDir, mainFile)}`,
+        `the main thread busy ${(busy / done).toFixed(1)} µs/req (idle excluded below). Profile: ${join(profileDir, mainFile)}\n` +
+        // The profile samples wall time: a thread waiting for a core (another woke up on it)
+        // counts as busy where it stopped. The kernel's count is what ran, steadier on a shared machine.
+        `On the CPU (/proc schedstat): the main thread ${((1000 * (cpuTo.main - cpuFrom.main)) / done).toFixed(1)} µs/req, all threads ${((1000 * (cpuTo.all - cpuFrom.all)) / done).toFixed(1)} µs/req.`,
     );
     const busyOnly = (rows: [string, number][]) =>
       rows.filter(([key]) => !key.startsWith('(idle)'));

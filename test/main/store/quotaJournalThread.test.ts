@@ -84,6 +84,43 @@ describe('the quota journal in the log thread', () => {
     expect(calls).toEqual([10]);
   });
 
+  it('entries made while a message waits for its ack go together in the next one', async () => {
+    // Group commit: under load the thread is still committing the last batch when the next loop
+    // iteration's admissions arrive; a message (and a commit, and a wake-up of each thread) per
+    // iteration cost more than the commit itself.
+    const calls: number[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const journal = thread.journal.bind(thread);
+    thread.journal = (entries) => {
+      calls.push(entries.length);
+      const committed = journal(entries);
+      return held.then(() => committed);
+    };
+    const store = threadLimiterStore(scratch.db, thread);
+    const take = (at: number): JournalEntry => ({
+      kind: 'take',
+      pool: 'groq',
+      at,
+      amounts: [['rpm', 1]],
+    });
+    const nextIteration = () => new Promise<void>((resolve) => setImmediate(resolve));
+    store.append!(take(1));
+    const first = store.committed!();
+    await nextIteration();
+    for (const at of [2, 3, 4]) {
+      store.append!(take(at));
+      await nextIteration();
+    }
+    const rest = store.committed!();
+    expect(calls).toEqual([1]);
+    release();
+    await first;
+    await rest;
+    expect(calls).toEqual([1, 3]);
+    expect(journalRows()).toBe(4);
+  });
+
   it('a snapshot save replaces the journal, and entries of its turn are covered, not written', async () => {
     const store = threadLimiterStore(scratch.db, thread);
     const take = (at: number): JournalEntry => ({
