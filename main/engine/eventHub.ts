@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AdminEventMap, AdminEventName } from '../../app/admin/events.ts';
+import type { AdminEventMap, AdminEventName, RequestStartedEvent } from '../../app/admin/events.ts';
 import { BASE_HEADERS, sendError } from '../server/respond.ts';
 
 export type EventHubOptions = {
@@ -16,6 +16,14 @@ export type EventHubOptions = {
   mask?: (text: string) => string;
 };
 
+/**
+ * An event of the current batch: serialised when published, except a request's start, kept as
+ * it came until the flush, since its finish may arrive first and make it moot.
+ */
+type Entry =
+  | { name: AdminEventName; json: string }
+  | { name: 'request.started'; started: RequestStartedEvent };
+
 type Client = {
   res: ServerResponse;
   /** Frames waiting for the socket to drain, oldest first. */
@@ -25,9 +33,12 @@ type Client = {
 };
 
 /**
- * The admin event stream. `publish` serialises an event once and batches it; every
- * `flushIntervalMs` the batch goes to each client in one write, so events keep their order and a
- * busy proxy costs each client one write per interval. It never waits on a socket. A client whose socket is full gets its events queued, up to
+ * The admin event stream. `publish` batches an event; every `flushIntervalMs` the batch is framed,
+ * masked once and goes to each client in one write, so events keep their order and a busy proxy
+ * costs each client one write per interval. A request that starts and finishes within one
+ * interval is sent as its `request.finished` alone: a client would apply both in the same write,
+ * so the start could never show, and at thousands of requests a second it is half the frames.
+ * It never waits on a socket. A client whose socket is full gets its events queued, up to
  * `maxBuffer`, dropping the oldest; once it drains it first gets an `events.dropped` event
  * saying how many it missed.
  */
@@ -37,8 +48,10 @@ export class EventHub {
   readonly #heartbeat: NodeJS.Timeout;
   readonly #mask: (text: string) => string;
   readonly #flushIntervalMs: number;
-  /** Frames published since the last flush, oldest first. */
-  #batch: string[] = [];
+  /** Events published since the last flush, oldest first; null where a start was made moot. */
+  #batch: (Entry | null)[] = [];
+  /** Where each request started in this batch sits in it, by request id. */
+  #startedAt = new Map<string, number>();
   #flushTimer: NodeJS.Timeout | undefined;
   #seq = 0;
 
@@ -56,10 +69,23 @@ export class EventHub {
     return this.#clients.size;
   }
 
-  publish<N extends AdminEventName>(name: N, data: AdminEventMap[N]): void {
+  /** An event name with its payload (a union of pairs, so a check of the name types the payload). */
+  publish(...[name, data]: { [N in AdminEventName]: [N, AdminEventMap[N]] }[AdminEventName]): void {
     if (this.#clients.size === 0) return;
-    this.#batch.push(this.#frame(name, data));
     this.#flushTimer ??= setTimeout(() => this.#flush(), this.#flushIntervalMs);
+    if (name === 'request.started') {
+      this.#startedAt.set(data.id, this.#batch.length);
+      this.#batch.push({ name, started: data });
+      return;
+    }
+    if (name === 'request.finished') {
+      const at = this.#startedAt.get(data.request.id);
+      if (at !== undefined) {
+        this.#batch[at] = null;
+        this.#startedAt.delete(data.request.id);
+      }
+    }
+    this.#batch.push({ name, json: JSON.stringify(data) });
   }
 
   /** Serves GET /admin/events (auth, Host and Origin were checked by the server). */
@@ -89,24 +115,36 @@ export class EventHub {
     clearTimeout(this.#flushTimer);
     this.#flushTimer = undefined;
     this.#batch = [];
+    this.#startedAt.clear();
     for (const client of this.#clients) client.res.end();
     this.#clients.clear();
   }
 
-  #frame<N extends AdminEventName>(name: N, data: AdminEventMap[N]): string {
-    return `id: ${++this.#seq}\nevent: ${name}\ndata: ${this.#mask(JSON.stringify(data))}\n\n`;
+  /** One unmasked frame; the caller masks it (alone or with the rest of its write). */
+  #frame(name: AdminEventName, json: string): string {
+    return `id: ${++this.#seq}\nevent: ${name}\ndata: ${json}\n\n`;
   }
 
   #flush(): void {
     this.#flushTimer = undefined;
-    const frames = this.#batch;
+    const batch = this.#batch;
     this.#batch = [];
+    this.#startedAt.clear();
+    const frames: string[] = [];
+    for (const entry of batch)
+      if (entry !== null)
+        frames.push(
+          this.#frame(entry.name, 'json' in entry ? entry.json : JSON.stringify(entry.started)),
+        );
     if (frames.length === 0) return;
-    const chunk = frames.join('');
+    // No secret spans a frame boundary (a blank line), so masking the joined text masks each frame.
+    const chunk = this.#mask(frames.join(''));
+    let masked: string[] | undefined;
     for (const client of this.#clients) {
-      if (client.blocked || client.queue.length > 0)
-        for (const frame of frames) this.#enqueue(client, frame);
-      else this.#write(client, chunk);
+      if (client.blocked || client.queue.length > 0) {
+        masked ??= frames.map(this.#mask);
+        for (const frame of masked) this.#enqueue(client, frame);
+      } else this.#write(client, chunk);
     }
   }
 
@@ -128,7 +166,7 @@ export class EventHub {
     const frames = client.queue;
     client.queue = [];
     if (client.dropped > 0) {
-      frames.unshift(this.#frame('events.dropped', { count: client.dropped }));
+      frames.unshift(this.#frame('events.dropped', JSON.stringify({ count: client.dropped })));
       client.dropped = 0;
     }
     if (frames.length > 0) this.#write(client, frames.join(''));

@@ -3,7 +3,8 @@
 // by the innermost project function on the stack, and by file.
 // The engine runs with --cpu-prof and stops through its SIGTERM path, which writes the profile.
 // PROFILE_PATH=/v1/responses profiles the Responses caller instead; PROFILE_SERVER=bare the bare
-// forwarder (bareForwarder.ts) under the same load, for the floor; PROFILE_TOP the rows shown.
+// forwarder (bareForwarder.ts) under the same load, for the floor; PROFILE_DASHBOARD=1 keeps one
+// admin event-stream client reading, as an open dashboard does; PROFILE_TOP the rows shown.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
@@ -140,6 +141,21 @@ async function main(): Promise<void> {
         );
     const line = await firstLine(server);
     const origin = bare ? `http://127.0.0.1:${line}` : (JSON.parse(line) as { url: string }).url;
+    const dashboard = new AbortController();
+    const dashboardOpen = process.env.PROFILE_DASHBOARD === '1' && !bare;
+    if (dashboardOpen) {
+      const token = new URLSearchParams(
+        new URL((JSON.parse(line) as { dashboard: string }).dashboard).hash.slice(1),
+      ).get('token')!;
+      const res = await fetch(`${origin}/admin/events`, {
+        headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' },
+        signal: dashboard.signal,
+      });
+      const reader = res.body!.getReader();
+      void (async () => {
+        for (;;) if ((await reader.read()).done) return;
+      })().catch(() => undefined);
+    }
     const body =
       path === '/v1/responses'
         ? JSON.stringify({ model: 'bench', input: 'ping' })
@@ -170,6 +186,7 @@ async function main(): Promise<void> {
     );
     const window = { from, to: nowMicros() };
     const cpuTo = await cpuMs(server.pid!);
+    dashboard.abort();
     await pool.close();
     const exited = once(server, 'exit');
     server.kill('SIGTERM');
@@ -183,7 +200,7 @@ async function main(): Promise<void> {
       .filter(([name]) => name !== '(idle)')
       .reduce((sum, [, us]) => sum + us, 0);
     console.log(
-      `${bare ? 'bare forwarder' : 'switchyard'} ${path}: ${done} requests in ${seconds} s at 50 connections (after 2000 warm-up); ` +
+      `${bare ? 'bare forwarder' : 'switchyard'} ${path}${dashboardOpen ? ', dashboard open' : ''}: ${done} requests in ${seconds} s at 50 connections (after 2000 warm-up); ` +
         `the main thread busy ${(busy / done).toFixed(1)} µs/req (idle excluded below). Profile: ${join(profileDir, mainFile)}\n` +
         // The profile samples wall time: a thread waiting for a core (another woke up on it)
         // counts as busy where it stopped. The kernel's count is what ran, steadier on a shared machine.

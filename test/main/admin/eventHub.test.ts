@@ -148,6 +148,60 @@ describe('EventHub', () => {
     expect(writes - before).toBe(1);
   });
 
+  it('sends a request that started and finished within one interval as its finished event only', async () => {
+    const url = await serve({ flushIntervalMs: 20 });
+    const res = await open(url);
+    const stream = readEvents(res);
+    await expect.poll(() => hub!.clientCount).toBe(1);
+    const started = (i: number) => {
+      const { id, startedAt, kind, inboundFormat, requestedModel, route, streamed } = bulky(i);
+      return { id, startedAt, kind, inboundFormat, requestedModel, route, streamed };
+    };
+    hub!.publish('request.started', started(1));
+    hub!.publish('request.started', started(2));
+    hub!.publish('request.finished', { request: bulky(1), attempts: [] });
+    hub!.publish('config.changed', { at: 7 });
+    const seen: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const event = await stream.next();
+      const data = event.data as { id?: string; request?: { id: string } };
+      seen.push(`${event.event} ${data.request?.id ?? data.id ?? ''}`.trim());
+    }
+    // r2 is still running at the flush, so the dashboard counts it in flight.
+    expect(seen).toEqual(['request.started r2', 'request.finished r1', 'config.changed']);
+    // A request whose start went out in an earlier interval still gets its finished event.
+    hub!.publish('request.finished', { request: bulky(2), attempts: [] });
+    const finished = await stream.next();
+    expect(finished.event).toBe('request.finished');
+    expect((finished.data as { request: { id: string } }).request.id).toBe('r2');
+  });
+
+  it('masks what it sends once per write, not once per event', async () => {
+    let calls = 0;
+    const url = await serve({
+      flushIntervalMs: 20,
+      mask: (text) => {
+        calls++;
+        return text.replaceAll('sk-secret-value', '[key …alue]');
+      },
+    });
+    const res = await open(url);
+    const stream = readEvents(res);
+    await expect.poll(() => hub!.clientCount).toBe(1);
+    for (let i = 0; i < 10; i++)
+      hub!.publish('request.finished', {
+        request: { ...bulky(i), error: `upstream said sk-secret-value (${i})` },
+        attempts: [],
+      });
+    const errors: string[] = [];
+    for (let i = 0; i < 10; i++)
+      errors.push(((await stream.next()).data as { request: { error: string } }).request.error);
+    expect(errors).toEqual(
+      Array.from({ length: 10 }, (_, i) => `upstream said [key …alue] (${i})`),
+    );
+    expect(calls).toBe(1);
+  });
+
   it('refuses anything but GET', async () => {
     const url = await serve();
     const res = await fetch(url, { method: 'POST', body: '{}' });
