@@ -1,5 +1,6 @@
 // Bundles the engine for Node 24: the CLI (ESM) and the Electron main process and preload (CJS,
 // as Electron's sandboxed preload requires). Dependencies stay external: they ship in node_modules.
+import { readFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const common = {
@@ -50,3 +51,17 @@ await Promise.all([
     external: ['electron'],
   }),
 ]);
+
+// V8 holds a script's source for as long as it runs, as one-byte text only while every character
+// is Latin-1: a single other one (a µ in a regex, which esbuild leaves unescaped) doubled the
+// CLI's 550 KB of source in the engine's heap. Escape it in the source (\u00b5) instead.
+for (const file of ['dist/main/cli.js', 'dist/main/requestLogWorker.js']) {
+  const lines = readFileSync(file, 'utf8').split('\n');
+  const at = lines.findIndex((line) => [...line].some((char) => char.charCodeAt(0) > 0xff));
+  if (at !== -1) {
+    console.error(
+      `${file}:${at + 1}: a character outside Latin-1; write it as a \\u escape:\n${lines[at]}`,
+    );
+    process.exit(1);
+  }
+}

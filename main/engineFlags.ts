@@ -3,14 +3,17 @@
  * start`, the tests that spawn it). V8's young generation otherwise grows to 3 × 32 MB semi-spaces
  * under a proxy's allocation rate and never gives the memory back: in the 60 s soak, RSS stepped
  * from 228 to 278 MB with the default and stayed flat at 186 MB with 16 MB semi-spaces, at the
- * same request rate (`npx vitest run test/faults/soak.test.ts`, NODE_OPTIONS varied).
+ * same request rate (`npx vitest run test/faults/soak.test.ts`, NODE_OPTIONS varied). 8 MB
+ * semi-spaces cost no throughput against 16 and hold ~15 MB less: after 200,000 requests at 50
+ * connections, 201.7 and 203.2 MB against 214.7 and 221.3, at 8,504 and 9,244 req/s (133 and 128
+ * CPU microseconds per request) against 8,276 and 8,055 (137 and 145); interleaved runs of the bundled bin.
  * The old generation otherwise grows to about 4× what survives a full collection (23 MB live,
  * 100 MB committed); growing it by 25 % at a time, 100,000 requests at 50 connections left RSS
  * at 233 and 235 MB instead of 312 and 298, at 3,128 and 3,288 req/s against 3,228 and 2,970
  * (interleaved runs, the bundled bin against test/bench/upstreamServer.ts).
  */
 export const ENGINE_NODE_FLAGS: readonly string[] = [
-  '--max-semi-space-size=16',
+  '--max-semi-space-size=8',
   '--heap-growing-percent=25',
 ];
 

@@ -30,6 +30,8 @@ export interface Keychain {
 
 export const KEYCHAIN_SERVICE = 'switchyard';
 export const DEFAULT_KEYCHAIN_TIMEOUT_MS = 4000;
+/** How long the keychain's thread stays after its last call (it starts again on the next one). */
+export const DEFAULT_KEYCHAIN_IDLE_MS = 60_000;
 const PROBE_ACCOUNT = 'switchyard-probe';
 
 type Op = 'get' | 'set' | 'delete';
@@ -41,7 +43,9 @@ type WorkerReply =
  * to D-Bus synchronously (it blocked the thread for 2 s when the keyring daemon was stopped), and
  * a locked keyring with a display waits on an unlock prompt nobody may see: on the main thread
  * either would stall the proxy. A call that outlives its timeout gets its worker terminated, and
- * the next call starts a fresh one; the stuck thread ends when D-Bus gives up.
+ * the next call starts a fresh one; the stuck thread ends when D-Bus gives up. Keys are read once
+ * and cached (secretCache.ts), so the thread stops after an idle spell: a Node thread with the
+ * keyring module loaded holds several MB that an idle engine does not need.
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -162,7 +166,24 @@ export type OsKeychainOptions = {
   service?: string;
   timeoutMs?: number;
   platform?: NodeJS.Platform;
+  /** How long the thread stays after its last call; DEFAULT_KEYCHAIN_IDLE_MS unless given. */
+  idleMs?: number;
+  /** The idle stop's timer: Node's (not keeping the process alive) unless given; tests fire it. */
+  timers?: KeychainTimers;
 };
+
+export interface KeychainTimers {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+const NODE_TIMERS: KeychainTimers = {
+  setTimeout: (callback, ms) => setTimeout(callback, ms).unref(),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+/** The OS keychain, and whether its thread runs now (it stops when idle). */
+export type OsKeychain = Keychain & { readonly threadRunning: boolean };
 
 type Call = {
   id: number;
@@ -175,14 +196,17 @@ type Call = {
 };
 
 /** The OS keychain through @napi-rs/keyring, pinned to the Secret Service on Linux. */
-export function createOsKeychain(options: OsKeychainOptions = {}): Keychain {
+export function createOsKeychain(options: OsKeychainOptions = {}): OsKeychain {
   const service = options.service ?? KEYCHAIN_SERVICE;
   const timeoutMs = options.timeoutMs ?? DEFAULT_KEYCHAIN_TIMEOUT_MS;
+  const idleMs = options.idleMs ?? DEFAULT_KEYCHAIN_IDLE_MS;
+  const timers = options.timers ?? NODE_TIMERS;
   const platform = options.platform ?? process.platform;
   const backend = backendName(platform);
   let modulePath: string | undefined;
   let worker: Worker | undefined;
   let inFlight: Call | undefined;
+  let idleTimer: unknown;
   const queue: Call[] = [];
   let nextId = 1;
   let closed = false;
@@ -236,10 +260,20 @@ export function createOsKeychain(options: OsKeychainOptions = {}): Keychain {
     return created;
   };
 
+  const stopWhenIdle = (): void => {
+    idleTimer = undefined;
+    if (inFlight === undefined && queue.length === 0) dropWorker();
+  };
+
   const pump = (): void => {
     if (inFlight !== undefined || closed) return;
+    if (idleTimer !== undefined) timers.clearTimeout(idleTimer);
+    idleTimer = undefined;
     const call = queue.shift();
-    if (call === undefined) return;
+    if (call === undefined) {
+      if (worker !== undefined) idleTimer = timers.setTimeout(stopWhenIdle, idleMs);
+      return;
+    }
     inFlight = call;
     worker ??= startWorker();
     worker.postMessage({
@@ -286,6 +320,9 @@ export function createOsKeychain(options: OsKeychainOptions = {}): Keychain {
 
   return {
     backend,
+    get threadRunning() {
+      return worker !== undefined;
+    },
     async get(account) {
       const value = await call('get', account);
       if (typeof value === 'string') return value;
@@ -318,6 +355,8 @@ export function createOsKeychain(options: OsKeychainOptions = {}): Keychain {
     },
     close() {
       closed = true;
+      if (idleTimer !== undefined) timers.clearTimeout(idleTimer);
+      idleTimer = undefined;
       for (const pending of queue.splice(0)) {
         clearTimeout(pending.timer);
         pending.reject(fail('unavailable', 'Switchyard is shutting down'));

@@ -30,6 +30,8 @@ describe('parseDuration (Go durations as OpenAI and Groq send them)', () => {
     ['2m59.56s', 179_560],
     ['7.66s', 7660],
     ['500us', 0.5],
+    ['500\u00b5s', 0.5],
+    ['500\u03bcs', 0.5],
     ['1.5', 1500],
     ['33011.38', 33_011_380],
   ])('%s is %d ms', (raw, ms) => {
