@@ -1,13 +1,13 @@
 // npm run bench -- proxy: added latency, throughput, time to first token and RSS of the proxy,
 // against a local upstream, three ways in one run: direct, a bare forwarder, Switchyard.
 // Each server runs in its own process; this process only generates load.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
+import { runBench, startChild } from './benchProcess.ts';
 import { benchUpstreamConfig } from './configFixture.ts';
 import {
   LONG_STREAM_ROUTE,
@@ -18,22 +18,6 @@ import {
 import { buildEngine, SERVE_ENV, serveArgs } from './engineCommand.ts';
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
-const children: ChildProcess[] = [];
-
-function startChild(
-  args: string[],
-  env: NodeJS.ProcessEnv = {},
-): Promise<{ child: ChildProcess; line: string }> {
-  const child = spawn(process.execPath, args, {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, ...env },
-  });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', (line) => resolve({ child, line }));
-    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited ${code}`)));
-  });
-}
 
 const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
 
@@ -329,11 +313,4 @@ async function main(): Promise<void> {
   );
 }
 
-main()
-  .catch((err: unknown) => {
-    console.error(err);
-    process.exitCode = 1;
-  })
-  .finally(() => {
-    for (const child of children) child.kill('SIGTERM');
-  });
+runBench(main);
