@@ -62,6 +62,11 @@ export type AdminEventMap = {
 
 export type AdminEventName = keyof AdminEventMap;
 
+/** One event as a client reads it: the name, and the payload that name carries. */
+export type AdminEvent = {
+  [N in AdminEventName]: { name: N; data: AdminEventMap[N] };
+}[AdminEventName];
+
 /** The names, for a client's `addEventListener` loop; the type check keeps it complete. */
 export const ADMIN_EVENT_NAMES = [
   'request.started',

@@ -26,7 +26,8 @@ export type RequestsSlice = {
   loadRequests: () => Promise<void>;
   loadOlderRequests: () => Promise<void>;
   loadDetail: (id: string) => Promise<void>;
-  applyRequestFinished: (event: RequestFinishedEvent, now: number) => void;
+  /** The requests finished in one read of the event stream, oldest first, in one update. */
+  applyRequestsFinished: (finished: readonly RequestFinishedEvent[], now: number) => void;
 };
 
 const SINCE_MS: Record<RequestSince, number | null> = {
@@ -124,19 +125,30 @@ export const createRequestsSlice: SliceCreator<RequestsSlice> = (set, get) => ({
       set({ detailError: describeError(err) });
     }
   },
-  applyRequestFinished: ({ request, attempts }, now) =>
-    set((s) => {
-      const patch: Partial<RequestsSlice> = {};
+  applyRequestsFinished: (finished, now) => {
+    const s = get();
+    const listed = s.requestsState === 'ready';
+    const seen = listed ? new Set(s.requests.map((r) => r.id)) : undefined;
+    const added: RequestListItem[] = [];
+    let detail = s.detail;
+    for (const { request, attempts } of finished) {
       if (
-        s.requestsState === 'ready' &&
-        matchesFilters(request, s.requestFilters, now) &&
-        !s.requests.some((r) => r.id === request.id)
+        seen !== undefined &&
+        !seen.has(request.id) &&
+        matchesFilters(request, s.requestFilters, now)
       ) {
-        patch.requests = [request, ...s.requests].slice(0, MAX_KEPT);
+        seen.add(request.id);
+        added.push(request);
       }
-      if (s.detail?.request.id === request.id) {
-        patch.detail = { request: { ...s.detail.request, ...request }, attempts };
+      if (detail?.request.id === request.id) {
+        detail = { request: { ...detail.request, ...request }, attempts };
       }
-      return patch;
-    }),
+    }
+    const patch: Partial<RequestsSlice> = {};
+    // Newest first, as the list is drawn.
+    if (added.length > 0) patch.requests = [...added.reverse(), ...s.requests].slice(0, MAX_KEPT);
+    if (detail !== s.detail) patch.detail = detail;
+    // No update at all when the list is not open: the Overview renders nothing new for it.
+    if (Object.keys(patch).length > 0) set(patch);
+  },
 });
