@@ -1,5 +1,5 @@
-// The dashboard store's cost per announced request, for `npm run bench -- dashboardStore`
-// (test/bench/dashboardStoreBench.ts). Here because it runs the renderer's code, typed for the DOM.
+// The dashboard store's cost per announced request, for `npm run bench -- dashboard`
+// (test/bench/dashboardBench.ts). Here because it runs the renderer's code, typed for the DOM.
 import type { RequestListItem } from '../../app/admin/types.ts';
 import { BRIDGE_GLOBAL } from '../../app/shell/bridge.ts';
 import { createDashboardStore } from '../../renderer/src/store/index.ts';

@@ -1,4 +1,4 @@
-// npm run bench -- dashboardStore: what an open dashboard spends on each request the engine
+// npm run bench -- dashboard: what an open dashboard spends on each request the engine
 // announces, with the live window already holding BENCH_FILL finished requests (default 10,000):
 // BENCH_EVENTS more (default 2,000) one per network write (a quiet proxy), then 100 per write (a
 // busy one: the engine sends a batch per 100 ms), through the dashboard's own event client and
@@ -39,5 +39,5 @@ for (const perWrite of [1, 100]) {
   );
 }
 console.log(
-  `\nReproduce: BENCH_FILL=${FILL} BENCH_EVENTS=${EVENTS} BENCH_RUNS=${RUNS} npm run bench -- dashboardStore`,
+  `\nReproduce: BENCH_FILL=${FILL} BENCH_EVENTS=${EVENTS} BENCH_RUNS=${RUNS} npm run bench -- dashboard`,
 );
