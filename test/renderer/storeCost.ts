@@ -38,7 +38,6 @@ let seq = 0;
 const finished = () =>
   frame('request.finished', {
     request: { ...REQUEST, id: `bench-${++seq}`, startedAt: Date.now() },
-    attempts: [],
   });
 
 /** A store and its sync reading an event stream the caller writes into; other calls answer 503. */

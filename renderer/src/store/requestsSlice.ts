@@ -130,8 +130,8 @@ export const createRequestsSlice: SliceCreator<RequestsSlice> = (set, get) => ({
     const listed = s.requestsState === 'ready';
     const seen = listed ? new Set(s.requests.map((r) => r.id)) : undefined;
     const added: RequestListItem[] = [];
-    let detail = s.detail;
-    for (const { request, attempts } of finished) {
+    let detailFinished = false;
+    for (const { request } of finished) {
       if (
         seen !== undefined &&
         !seen.has(request.id) &&
@@ -140,15 +140,13 @@ export const createRequestsSlice: SliceCreator<RequestsSlice> = (set, get) => ({
         seen.add(request.id);
         added.push(request);
       }
-      if (detail?.request.id === request.id) {
-        detail = { request: { ...detail.request, ...request }, attempts };
-      }
+      if (s.detail?.request.id === request.id) detailFinished = true;
     }
-    const patch: Partial<RequestsSlice> = {};
-    // Newest first, as the list is drawn.
-    if (added.length > 0) patch.requests = [...added.reverse(), ...s.requests].slice(0, MAX_KEPT);
-    if (detail !== s.detail) patch.detail = detail;
-    // No update at all when the list is not open: the Overview renders nothing new for it.
-    if (Object.keys(patch).length > 0) set(patch);
+    // Newest first, as the list is drawn. No update when the list is not open: the page on
+    // screen has nothing new to draw.
+    if (added.length > 0) set({ requests: [...added.reverse(), ...s.requests].slice(0, MAX_KEPT) });
+    // The event carries no attempts (every request's would go to every dashboard); the open
+    // request's come from the log.
+    if (detailFinished && s.detail !== null) void get().loadDetail(s.detail.request.id);
   },
 });

@@ -81,7 +81,6 @@ describe('the dashboard’s sync', () => {
     const unsubscribe = store.subscribe((s) => drawn.push(s.spendByRoute));
     events.emit('request.finished', {
       request: { ...REQUEST, id: 'req-9', costUsd: 5 },
-      attempts: [],
     });
     events.emit('spend.changed', { since: SPEND.since, byRoute: { fast: 2.5 } });
     await vi.waitFor(() => expect(store.getState().spendByRoute).toEqual({ fast: 2.5 }));
@@ -115,7 +114,6 @@ describe('the dashboard’s sync', () => {
 
     events.emit('request.finished', {
       request: { ...REQUEST, id: 'req-failed', status: 502, attempts: 2, totalMs: 0 },
-      attempts: [],
     });
     await vi.waitFor(() =>
       expect(stats()).toEqual({ lastMinute: 2903, total: 22_903, errors: 124, failovers: 43 }),
@@ -156,7 +154,6 @@ describe('the dashboard’s sync', () => {
           status: i % 10 === 0 ? 502 : 200,
           attempts: i % 25 === 0 ? 2 : 1,
         },
-        attempts: [],
       },
     ]);
     let notifications = 0;
@@ -183,7 +180,7 @@ describe('the dashboard’s sync', () => {
     events.emitTogether(
       ['req-a', 'req-1', 'req-b', 'req-c'].map((id): [string, unknown] => [
         'request.finished',
-        { request: { ...REQUEST, id, startedAt: Date.now() }, attempts: [] },
+        { request: { ...REQUEST, id, startedAt: Date.now() } },
       ]),
     );
     await vi.waitFor(() => expect(store.getState().requests).toHaveLength(4));
@@ -196,5 +193,13 @@ describe('the dashboard’s sync', () => {
       'req-1',
     ]);
     expect(notifications).toBe(2);
+  });
+
+  it('fetches the open request’s attempts from the log when it is announced finished', async () => {
+    await store.getState().loadDetail('req-1');
+    const before = fetched('/admin/requests/req-1');
+    events.emit('request.finished', { request: { ...REQUEST, status: 502 } });
+    await vi.waitFor(() => expect(fetched('/admin/requests/req-1')).toBe(before + 1));
+    expect(store.getState().detail?.attempts).toHaveLength(2);
   });
 });
