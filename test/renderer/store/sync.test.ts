@@ -202,4 +202,18 @@ describe('the dashboard’s sync', () => {
     await vi.waitFor(() => expect(fetched('/admin/requests/req-1')).toBe(before + 1));
     expect(store.getState().detail?.attempts).toHaveLength(2);
   });
+
+  it('applies only the last of the whole-state events a write carries', async () => {
+    const drawn: unknown[] = [];
+    const unsubscribe = store.subscribe((s) => drawn.push(s.spendByRoute));
+    events.emitTogether(
+      [1, 2, 3].map((usd): [string, unknown] => [
+        'spend.changed',
+        { since: SPEND.since, byRoute: { fast: usd } },
+      ]),
+    );
+    await vi.waitFor(() => expect(store.getState().spendByRoute).toEqual({ fast: 3 }));
+    unsubscribe();
+    expect(drawn).toEqual([{ fast: 3 }]);
+  });
 });
