@@ -1,4 +1,4 @@
-// npm run bench -- eventStream: what an open dashboard costs the engine, isolated from the proxy.
+// npm run bench -- eventHub: what an open dashboard costs the engine, isolated from the proxy.
 // The engine's EventHub (with its secret mask over three secrets) is fed a start and a finish
 // per request at BENCH_RATE requests a second (default 2,000) for BENCH_SECONDS (default 5), as
 // the request path publishes them, once with one event-stream client reading (a child process,
@@ -131,5 +131,5 @@ console.log(
   `| the stream's own cost | ${median(open.map((o, i) => o - (idle[i] ?? 0))).toFixed(2)} | |`,
 );
 console.log(
-  `\nReproduce: BENCH_RATE=${RATE} BENCH_SECONDS=${SECONDS} BENCH_RUNS=${RUNS} npm run bench -- eventStream`,
+  `\nReproduce: BENCH_RATE=${RATE} BENCH_SECONDS=${SECONDS} BENCH_RUNS=${RUNS} npm run bench -- eventHub`,
 );
