@@ -38,6 +38,11 @@ export const createLiveSlice: SliceCreator<LiveSlice> = (set, get) => {
     spendByRoute: {},
     liveSeeded: false,
     seedLive: async () => {
+      // A seed follows a start or a gap in the stream (a reconnect, dropped events): a request
+      // whose finish was lost would otherwise count as in flight for ever; one still running
+      // goes uncounted until it finishes, which then changes nothing.
+      open.clear();
+      set({ inFlight: 0 });
       // Counted by the engine over the whole window, never paged, so exact at any log size.
       const live = await call('liveTraffic');
       set((s) => ({

@@ -216,4 +216,21 @@ describe('the dashboard’s sync', () => {
     unsubscribe();
     expect(drawn).toEqual([{ fast: 3 }]);
   });
+
+  it('forgets the requests in flight when events were dropped, rather than counting them for ever', async () => {
+    events.emit('request.started', {
+      id: 'lost',
+      startedAt: NOW,
+      kind: 'chat',
+      inboundFormat: 'openai',
+      requestedModel: 'fast',
+      route: 'fast',
+      streamed: false,
+    });
+    await vi.waitFor(() => expect(store.getState().inFlight).toBe(1));
+    // Its finish was among the events the engine dropped for this client.
+    events.emit('events.dropped', { count: 40 });
+    await vi.waitFor(() => expect(fetched('/admin/live')).toBe(2));
+    expect(store.getState().inFlight).toBe(0);
+  });
 });
