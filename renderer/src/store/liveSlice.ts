@@ -47,9 +47,10 @@ export const createLiveSlice: SliceCreator<LiveSlice> = (set, get) => {
       const live = await call('liveTraffic');
       set((s) => ({
         seededMinutes: live.minutes,
-        // Seconds that began after the engine counted; the earlier ones are in its counts (the
-        // few requests that arrived later in the second `to` fell in are the price of counting
-        // per second, as requests finished just before `to` may arrive after it).
+        // Seconds that began after the engine counted; the earlier ones are in its counts. The
+        // second `to` falls in goes with them, with any request announced in it after `to`: per
+        // second is as fine as these counts split, and the match is loose anyway (a request
+        // counted just before `to` may be announced up to a batch interval after it).
         recent: s.recent.filter((r) => r.t > live.to),
         liveSeeded: true,
       }));
