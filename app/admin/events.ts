@@ -1,13 +1,7 @@
 import type { LimiterState } from '../limiter/state.ts';
 import type { LimiterView } from '../limiter/view.ts';
 import type { ModelWatchEntry } from '../models/watch.ts';
-import type {
-  AttemptRecord,
-  KeyStatus,
-  PaidSpendView,
-  RequestListItem,
-  RequestRecord,
-} from './types.ts';
+import type { KeyStatus, PaidSpendView, RequestListItem, RequestRecord } from './types.ts';
 
 /** The one server-sent event stream; same auth as the rest of /admin. */
 export const ADMIN_EVENTS_PATH = '/admin/events';
@@ -18,8 +12,12 @@ export type RequestStartedEvent = Pick<
   'id' | 'startedAt' | 'kind' | 'inboundFormat' | 'requestedModel' | 'route' | 'streamed'
 >;
 
-/** A request ended (answered, failed or abandoned by its client), with every attempt. */
-export type RequestFinishedEvent = { request: RequestListItem; attempts: AttemptRecord[] };
+/**
+ * A request ended (answered, failed or abandoned by its client): its list row, what the live
+ * views draw. Its attempts are not sent: an open dashboard would receive every request's (most of
+ * the stream's bytes at a busy proxy) to draw the one it opens, which `getRequest` gives.
+ */
+export type RequestFinishedEvent = { request: RequestListItem };
 
 /**
  * The limiter moved (quota taken or learned, a target cooling or parked), throttled: the view the
@@ -61,6 +59,11 @@ export type AdminEventMap = {
 };
 
 export type AdminEventName = keyof AdminEventMap;
+
+/** One event as a client reads it: the name, and the payload that name carries. */
+export type AdminEvent = {
+  [N in AdminEventName]: { name: N; data: AdminEventMap[N] };
+}[AdminEventName];
 
 /** The names, for a client's `addEventListener` loop; the type check keeps it complete. */
 export const ADMIN_EVENT_NAMES = [

@@ -176,7 +176,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       path: dbPath,
       settings: () => config.current.settings,
       log,
-      onRecord: (request, attempts) => events.publish('request.finished', { request, attempts }),
+      onRecord: (request) => events.publish('request.finished', { request }),
       now: clock,
     });
     cleanup.add(() => requestLog.close());

@@ -1,20 +1,20 @@
 import {
   ADMIN_EVENT_NAMES,
   ADMIN_EVENTS_PATH,
-  type AdminEventMap,
-  type AdminEventName,
+  type AdminEvent,
 } from '../../../app/admin/events.ts';
 import { SseParser, type SseEvent } from '../../../app/formats/sse.ts';
 import { adminAuthHeaders, adminBase } from './session.ts';
 
 export type StreamState = 'connecting' | 'open' | 'reconnecting';
 
-export type EventHandlers = {
-  [N in AdminEventName]?: (data: AdminEventMap[N]) => void;
-};
-
 export type EventStreamOptions = {
-  handlers: EventHandlers;
+  /**
+   * The events of one network read, oldest first, never empty. The engine sends a batch per
+   * interval in one write, so a busy proxy's hundreds of events arrive together and the store
+   * can apply them in one update (one render) instead of one each.
+   */
+  onEvents: (events: AdminEvent[]) => void;
   onState: (state: StreamState) => void;
   /** Called after a reconnect: events may have been missed, so state should be fetched afresh. */
   onResync: () => void;
@@ -41,19 +41,15 @@ export function connectEvents(options: EventStreamOptions): () => void {
   let gap = false;
   let stopped = false;
 
-  const dispatch = (event: SseEvent) => {
-    if (event.event === undefined || !EVENT_NAMES.has(event.event)) return;
-    const handler = options.handlers[event.event as AdminEventName] as
-      ((data: unknown) => void) | undefined;
-    if (!handler) return;
-    let data: unknown;
+  const parse = (event: SseEvent): AdminEvent | undefined => {
+    if (event.event === undefined || !EVENT_NAMES.has(event.event)) return undefined;
     try {
-      data = JSON.parse(event.data);
+      // The engine types what it sends (AdminEventMap); the name was checked above.
+      return { name: event.event, data: JSON.parse(event.data) } as AdminEvent;
     } catch {
       // A malformed frame is dropped: the next resync repairs whatever it described.
-      return;
+      return undefined;
     }
-    handler(data);
   };
 
   const follow = async (signal: AbortSignal) => {
@@ -78,7 +74,12 @@ export function connectEvents(options: EventStreamOptions): () => void {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) return;
-      for (const event of parser.push(decoder.decode(value, { stream: true }))) dispatch(event);
+      const events: AdminEvent[] = [];
+      for (const frame of parser.push(decoder.decode(value, { stream: true }))) {
+        const event = parse(frame);
+        if (event !== undefined) events.push(event);
+      }
+      if (events.length > 0) options.onEvents(events);
     }
   };
 

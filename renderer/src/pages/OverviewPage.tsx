@@ -1,5 +1,3 @@
-import { LIVE_WINDOW_MS } from '../../../app/admin/contract.ts';
-import type { LiveMinute } from '../../../app/admin/types.ts';
 import type { Route } from '../../../app/config/schema.ts';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { EmptyState } from '../components/EmptyState.tsx';
@@ -9,30 +7,9 @@ import { Skeleton } from '../components/Skeleton.tsx';
 import { TeamPanel } from '../components/TeamPanel.tsx';
 import { formatPercent, formatUsd } from '../lib/format.ts';
 import { hrefFor } from '../lib/hashRoute.ts';
+import { liveStats } from '../lib/liveCounts.ts';
 import { useNow } from '../lib/useNow.ts';
 import { useStore } from '../store/index.ts';
-import type { LiveSample } from '../store/liveSlice.ts';
-
-/**
- * The live figures at the top of the overview, from the last minute and the last 15 minutes: the
- * engine's per-minute counts at the seed, plus the requests announced since.
- */
-export function liveStats(
-  seeded: readonly LiveMinute[],
-  recent: readonly LiveSample[],
-  now: number,
-) {
-  const minutes = seeded.filter((m) => m.t >= now - LIVE_WINDOW_MS);
-  const window = recent.filter((r) => r.at >= now - LIVE_WINDOW_MS);
-  const sum = (key: 'requests' | 'errors' | 'failovers') =>
-    minutes.reduce((total, m) => total + m[key], 0);
-  const lastMinute =
-    seeded.filter((m) => m.t >= now - 60_000).reduce((total, m) => total + m.requests, 0) +
-    window.filter((r) => r.at >= now - 60_000).length;
-  const errors = sum('errors') + window.filter((r) => !r.ok).length;
-  const failovers = sum('failovers') + window.filter((r) => r.failover).length;
-  return { lastMinute, total: sum('requests') + window.length, errors, failovers };
-}
 
 function Stat(props: { label: string; value: string; detail?: string }) {
   return (
@@ -88,7 +65,7 @@ export function OverviewPage() {
   const routes = useStore((s) => s.savedRoutes);
   const seeded = useStore((s) => s.seededMinutes);
   const recent = useStore((s) => s.recent);
-  const inFlight = useStore((s) => Object.keys(s.inFlight).length);
+  const inFlight = useStore((s) => s.inFlight);
   const spendByRoute = useStore((s) => s.spendByRoute);
   const team = useStore((s) => s.engine?.team);
   const stats = liveStats(seeded, recent, now);

@@ -26,7 +26,8 @@ export type RequestsSlice = {
   loadRequests: () => Promise<void>;
   loadOlderRequests: () => Promise<void>;
   loadDetail: (id: string) => Promise<void>;
-  applyRequestFinished: (event: RequestFinishedEvent, now: number) => void;
+  /** The requests finished in one read of the event stream, oldest first, in one update. */
+  applyRequestsFinished: (finished: readonly RequestFinishedEvent[], now: number) => void;
 };
 
 const SINCE_MS: Record<RequestSince, number | null> = {
@@ -124,19 +125,28 @@ export const createRequestsSlice: SliceCreator<RequestsSlice> = (set, get) => ({
       set({ detailError: describeError(err) });
     }
   },
-  applyRequestFinished: ({ request, attempts }, now) =>
-    set((s) => {
-      const patch: Partial<RequestsSlice> = {};
+  applyRequestsFinished: (finished, now) => {
+    const s = get();
+    const listed = s.requestsState === 'ready';
+    const seen = listed ? new Set(s.requests.map((r) => r.id)) : undefined;
+    const added: RequestListItem[] = [];
+    let detailFinished = false;
+    for (const { request } of finished) {
       if (
-        s.requestsState === 'ready' &&
-        matchesFilters(request, s.requestFilters, now) &&
-        !s.requests.some((r) => r.id === request.id)
+        seen !== undefined &&
+        !seen.has(request.id) &&
+        matchesFilters(request, s.requestFilters, now)
       ) {
-        patch.requests = [request, ...s.requests].slice(0, MAX_KEPT);
+        seen.add(request.id);
+        added.push(request);
       }
-      if (s.detail?.request.id === request.id) {
-        patch.detail = { request: { ...s.detail.request, ...request }, attempts };
-      }
-      return patch;
-    }),
+      if (s.detail?.request.id === request.id) detailFinished = true;
+    }
+    // Newest first, as the list is drawn. No update when the list is not open: the page on
+    // screen has nothing new to draw.
+    if (added.length > 0) set({ requests: [...added.reverse(), ...s.requests].slice(0, MAX_KEPT) });
+    // The event carries no attempts (every request's would go to every dashboard); the open
+    // request's come from the log.
+    if (detailFinished && s.detail !== null) void get().loadDetail(s.detail.request.id);
+  },
 });

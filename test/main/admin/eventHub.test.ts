@@ -90,7 +90,7 @@ describe('EventHub', () => {
     const fastSeen: string[] = [];
     for (let i = 0; i < 400; i++) {
       const started = performance.now();
-      hub!.publish('request.finished', { request: bulky(i), attempts: [] });
+      hub!.publish('request.finished', { request: bulky(i) });
       publishing += performance.now() - started;
       const event = await fastEvents.next();
       fastSeen.push(
@@ -159,7 +159,7 @@ describe('EventHub', () => {
     };
     hub!.publish('request.started', started(1));
     hub!.publish('request.started', started(2));
-    hub!.publish('request.finished', { request: bulky(1), attempts: [] });
+    hub!.publish('request.finished', { request: bulky(1) });
     hub!.publish('config.changed', { at: 7 });
     const seen: string[] = [];
     for (let i = 0; i < 3; i++) {
@@ -170,7 +170,7 @@ describe('EventHub', () => {
     // r2 is still running at the flush, so the dashboard counts it in flight.
     expect(seen).toEqual(['request.started r2', 'request.finished r1', 'config.changed']);
     // A request whose start went out in an earlier interval still gets its finished event.
-    hub!.publish('request.finished', { request: bulky(2), attempts: [] });
+    hub!.publish('request.finished', { request: bulky(2) });
     const finished = await stream.next();
     expect(finished.event).toBe('request.finished');
     expect((finished.data as { request: { id: string } }).request.id).toBe('r2');
@@ -191,7 +191,6 @@ describe('EventHub', () => {
     for (let i = 0; i < 10; i++)
       hub!.publish('request.finished', {
         request: { ...bulky(i), error: `upstream said sk-secret-value (${i})` },
-        attempts: [],
       });
     const errors: string[] = [];
     for (let i = 0; i < 10; i++)

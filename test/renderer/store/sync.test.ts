@@ -3,7 +3,7 @@ import type { LimiterState } from '../../../app/limiter/state.ts';
 import type { LimiterView } from '../../../app/limiter/view.ts';
 import { createDashboardStore } from '../../../renderer/src/store/index.ts';
 import { startSync } from '../../../renderer/src/store/sync.ts';
-import { liveStats } from '../../../renderer/src/pages/OverviewPage.tsx';
+import { liveStats } from '../../../renderer/src/lib/liveCounts.ts';
 import { fakeAdmin, NOW, QUOTA, REQUEST, type Call } from '../fakeAdmin.ts';
 
 /**
@@ -22,9 +22,14 @@ class EventStream {
     return new Response(body, { headers: { 'content-type': 'text/event-stream' } });
   }
   emit(name: string, data: unknown) {
-    this.#controller?.enqueue(
-      this.#encoder.encode(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`),
-    );
+    this.emitTogether([[name, data]]);
+  }
+  /** Several events in one network write, as the engine sends a batch. */
+  emitTogether(events: [name: string, data: unknown][]) {
+    const text = events
+      .map(([name, data]) => `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`)
+      .join('');
+    this.#controller?.enqueue(this.#encoder.encode(text));
   }
 }
 
@@ -76,7 +81,6 @@ describe('the dashboard’s sync', () => {
     const unsubscribe = store.subscribe((s) => drawn.push(s.spendByRoute));
     events.emit('request.finished', {
       request: { ...REQUEST, id: 'req-9', costUsd: 5 },
-      attempts: [],
     });
     events.emit('spend.changed', { since: SPEND.since, byRoute: { fast: 2.5 } });
     await vi.waitFor(() => expect(store.getState().spendByRoute).toEqual({ fast: 2.5 }));
@@ -110,7 +114,6 @@ describe('the dashboard’s sync', () => {
 
     events.emit('request.finished', {
       request: { ...REQUEST, id: 'req-failed', status: 502, attempts: 2, totalMs: 0 },
-      attempts: [],
     });
     await vi.waitFor(() =>
       expect(stats()).toEqual({ lastMinute: 2903, total: 22_903, errors: 124, failovers: 43 }),
@@ -122,5 +125,112 @@ describe('the dashboard’s sync', () => {
       NOW + 1_000_000,
     );
     expect(later).toEqual({ lastMinute: 0, total: 0, errors: 0, failovers: 0 });
+  });
+
+  it('applies a write of a thousand events in one store update, with every figure counted', async () => {
+    const stats = () => {
+      const s = store.getState();
+      return liveStats(s.seededMinutes, s.recent, NOW + 1000);
+    };
+    const started = ['s-0', 's-1', 's-2'].map((id): [string, unknown] => [
+      'request.started',
+      {
+        id,
+        startedAt: NOW,
+        kind: 'chat',
+        inboundFormat: 'openai',
+        requestedModel: 'fast',
+        route: 'fast',
+        streamed: false,
+      },
+    ]);
+    // Two of the three started requests finish in the same write; one is still in flight.
+    const finished = Array.from({ length: 1000 }, (_, i): [string, unknown] => [
+      'request.finished',
+      {
+        request: {
+          ...REQUEST,
+          id: i < 2 ? `s-${i}` : `f-${i}`,
+          status: i % 10 === 0 ? 502 : 200,
+          attempts: i % 25 === 0 ? 2 : 1,
+        },
+      },
+    ]);
+    let notifications = 0;
+    const unsubscribe = store.subscribe(() => notifications++);
+    events.emitTogether([...started, ...finished]);
+    await vi.waitFor(() =>
+      expect(stats()).toEqual({
+        lastMinute: 2902 + 1000,
+        total: 22_902 + 1000,
+        errors: 123 + 100,
+        failovers: 42 + 40,
+      }),
+    );
+    unsubscribe();
+    expect(notifications).toBe(1);
+    expect(store.getState().inFlight).toBe(1);
+  });
+
+  it('adds a write of finished requests to the open Requests list at once, newest first', async () => {
+    await store.getState().loadRequests();
+    expect(store.getState().requests.map((r) => r.id)).toEqual(['req-1']);
+    let notifications = 0;
+    const unsubscribe = store.subscribe(() => notifications++);
+    events.emitTogether(
+      ['req-a', 'req-1', 'req-b', 'req-c'].map((id): [string, unknown] => [
+        'request.finished',
+        { request: { ...REQUEST, id, startedAt: Date.now() } },
+      ]),
+    );
+    await vi.waitFor(() => expect(store.getState().requests).toHaveLength(4));
+    unsubscribe();
+    // Each request once (req-1 was already listed), in one update per slice drawn.
+    expect(store.getState().requests.map((r) => r.id)).toEqual([
+      'req-c',
+      'req-b',
+      'req-a',
+      'req-1',
+    ]);
+    expect(notifications).toBe(2);
+  });
+
+  it('fetches the open request’s attempts from the log when it is announced finished', async () => {
+    await store.getState().loadDetail('req-1');
+    const before = fetched('/admin/requests/req-1');
+    events.emit('request.finished', { request: { ...REQUEST, status: 502 } });
+    await vi.waitFor(() => expect(fetched('/admin/requests/req-1')).toBe(before + 1));
+    expect(store.getState().detail?.attempts).toHaveLength(2);
+  });
+
+  it('applies only the last of the whole-state events a write carries', async () => {
+    const drawn: unknown[] = [];
+    const unsubscribe = store.subscribe((s) => drawn.push(s.spendByRoute));
+    events.emitTogether(
+      [1, 2, 3].map((usd): [string, unknown] => [
+        'spend.changed',
+        { since: SPEND.since, byRoute: { fast: usd } },
+      ]),
+    );
+    await vi.waitFor(() => expect(store.getState().spendByRoute).toEqual({ fast: 3 }));
+    unsubscribe();
+    expect(drawn).toEqual([{ fast: 3 }]);
+  });
+
+  it('forgets the requests in flight when events were dropped, rather than counting them for ever', async () => {
+    events.emit('request.started', {
+      id: 'lost',
+      startedAt: NOW,
+      kind: 'chat',
+      inboundFormat: 'openai',
+      requestedModel: 'fast',
+      route: 'fast',
+      streamed: false,
+    });
+    await vi.waitFor(() => expect(store.getState().inFlight).toBe(1));
+    // Its finish was among the events the engine dropped for this client.
+    events.emit('events.dropped', { count: 40 });
+    await vi.waitFor(() => expect(fetched('/admin/live')).toBe(2));
+    expect(store.getState().inFlight).toBe(0);
   });
 });
