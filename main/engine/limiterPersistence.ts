@@ -104,7 +104,7 @@ export function createLimiterPersistence(options: LimiterPersistenceOptions): Li
     if (!dirty || store === undefined) return;
     dirty = false;
     try {
-      store.save(snapshot(current(), clock()), unapplied);
+      store.save(snapshot(current(), clock()), unapplied)?.catch(report);
     } catch (error) {
       report(error);
     }
