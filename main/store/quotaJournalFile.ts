@@ -26,17 +26,15 @@ export type JournalFileStore = LimiterStore & {
   close(): void;
 };
 
-type Batch = { done: Promise<void>; resolve: () => void; reject: (err: unknown) => void };
+type Waiter = { done: Promise<void>; resolve: () => void; reject: (err: unknown) => void };
 
-function deferred(): Batch {
+function waiter(): Waiter {
   let resolve!: () => void;
   let reject!: (err: unknown) => void;
   const done = new Promise<void>((res, rej) => {
     resolve = res;
     reject = rej;
   });
-  // A rejection nobody awaits (a settlement's) is reported by the gate through committed().
-  done.catch(() => undefined);
   return { done, resolve, reject };
 }
 
@@ -64,8 +62,11 @@ export function journalFileStore(dir: string, row: SnapshotRow): JournalFileStor
   let onDisk = listSegments(dir);
   let segment = (onDisk.at(-1) ?? 0) + 1;
   let fd: number | undefined;
+  /** Entries queued for this iteration's write. */
   let pending = '';
-  let batch: Batch | undefined;
+  let queued = false;
+  /** Made only once someone waits for the queued entries: an admission does, a settlement not. */
+  let waiting: Waiter | undefined;
   let replay: unknown[] = [];
   let unread: number[] = [];
 
@@ -90,20 +91,23 @@ export function journalFileStore(dir: string, row: SnapshotRow): JournalFileStor
   }
 
   function flush(): void {
-    const current = batch;
-    if (current === undefined) return;
+    if (!queued) return;
     const text = pending;
-    batch = undefined;
+    const current = waiting;
+    queued = false;
     pending = '';
+    waiting = undefined;
     try {
       if (fd === undefined) {
         fd = openSegment(dir, segment);
         onDisk.push(segment);
       }
       writeAll(fd, Buffer.from(text));
-      current.resolve();
+      current?.resolve();
     } catch (err) {
-      current.reject(err);
+      // The gate reports it for the admissions waiting; a write of settlements alone has nobody
+      // waiting, and the disk's trouble shows with the next take's.
+      current?.reject(err);
     }
   }
 
@@ -133,11 +137,15 @@ export function journalFileStore(dir: string, row: SnapshotRow): JournalFileStor
     },
     append: (entry) => {
       pending += `${JSON.stringify(entry)}\n`;
-      if (batch !== undefined) return;
-      batch = deferred();
+      if (queued) return;
+      queued = true;
       setImmediate(flush);
     },
-    committed: () => batch?.done ?? COMMITTED,
+    committed: () => {
+      if (!queued) return COMMITTED;
+      waiting ??= waiter();
+      return waiting.done;
+    },
     close: closeSegment,
   };
 }

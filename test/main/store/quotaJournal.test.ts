@@ -168,6 +168,22 @@ describe('quota journal', () => {
     expect(spent(third, 'rpd')).toBe(4);
   });
 
+  it('a journal that cannot be written is reported, and the request goes ahead', async () => {
+    const errors: unknown[] = [];
+    const gate = createLimiterGate({
+      clock: () => T0,
+      timers: FROZEN_TIMERS,
+      store: scratch.closeAfter(
+        journalFileStore(join(scratch.dir, 'gone'), sqliteLimiterSnapshots(scratch.db)),
+      ),
+      onError: (error) => errors.push(error),
+    });
+    gate.seed([GROQ_K1]);
+    await admit(gate, 2);
+    expect(errors).toHaveLength(2);
+    expect(String(errors[0])).toMatch(/ENOENT/);
+  });
+
   it('a snapshot save folds the segment in, deletes it, and the next entries go to a new one', async () => {
     const gate = gateOn();
     gate.seed([GROQ_K1]);
