@@ -105,8 +105,15 @@ export function journalFileStore(dir: string, row: SnapshotRow): JournalFileStor
       writeAll(fd, Buffer.from(text));
       current?.resolve();
     } catch (err) {
-      // The gate reports it for the admissions waiting; a write of settlements alone has nobody
-      // waiting, and the disk's trouble shows with the next take's.
+      // Part of the write may have landed: the next entries go to a new segment, never after a
+      // torn line. The gate reports the failure to the admissions waiting; a write of settlements
+      // alone has nobody waiting, and the disk's trouble shows with the next take's.
+      try {
+        closeSegment();
+      } catch {
+        // The descriptor is dropped either way.
+      }
+      segment++;
       current?.reject(err);
     }
   }

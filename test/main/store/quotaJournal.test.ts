@@ -184,6 +184,34 @@ describe('quota journal', () => {
     expect(String(errors[0])).toMatch(/ENOENT/);
   });
 
+  it('a write that fails half-way is not followed by the next entries on the same line', async () => {
+    const errors: unknown[] = [];
+    const gate = createLimiterGate({
+      clock: () => T0,
+      timers: FROZEN_TIMERS,
+      store: storeOn(),
+      onError: (error) => errors.push(error),
+    });
+    gate.seed([GROQ_K1]);
+    await admit(gate, 1);
+    // The disk fills in the middle of the next write: half the bytes land, then ENOSPC.
+    const original = fs.writeSync;
+    fs.writeSync = ((fd: number, bytes: Buffer, offset: number, length: number) => {
+      fs.writeSync = original;
+      syncBuiltinESMExports();
+      original(fd, bytes, offset, Math.floor(length / 2));
+      throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+    }) as typeof fs.writeSync;
+    syncBuiltinESMExports();
+    await admit(gate, 1);
+    expect(errors).toHaveLength(1);
+    await admit(gate, 2);
+    const next = gateOn();
+    next.seed([GROQ_K1]);
+    // The three whose writes completed (the torn one's admission went ahead uncounted on disk).
+    expect(spent(next, 'rpd')).toBe(3);
+  });
+
   it('a snapshot save folds the segment in, deletes it, and the next entries go to a new one', async () => {
     const gate = gateOn();
     gate.seed([GROQ_K1]);
