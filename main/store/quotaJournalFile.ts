@@ -41,6 +41,16 @@ function waiter(): Waiter {
 const COMMITTED = Promise.resolve();
 
 /**
+ * The longest an entry nobody waits for (a settlement) stays queued: under traffic it goes with
+ * the next admission's write long before; alone, it costs a write of its own this much later.
+ */
+export const UNAWAITED_WRITE_MS = 10;
+
+const writeLater = (write: () => void): void => {
+  setTimeout(write, UNAWAITED_WRITE_MS).unref();
+};
+
+/**
  * The limiter's store: the snapshot row in SQLite (saved at most once a second, through the
  * log's writing thread) and, between two snapshots, a journal of every take and settlement in
  * append-only files in the data folder, written by the engine's own thread.
@@ -49,7 +59,10 @@ const COMMITTED = Promise.resolve();
  * once the entry's bytes are written with `writeSync`: they are then in the kernel, so they
  * survive the process being killed (kill -9, a crash), not the machine losing power (no fsync),
  * the bound SQLite's WAL with synchronous=NORMAL gave before. Entries of one event-loop
- * iteration go in one write at setImmediate; the thread never waits for another.
+ * iteration go in one write at setImmediate once an admission waits for them; entries nobody
+ * waits for (settlements: the request has gone upstream already) go with the next admission's
+ * write, or on their own within {@link UNAWAITED_WRITE_MS}, so a request costs one write, not
+ * two. The thread never waits for another.
  *
  * Exactly once across a crash at any point: entries go to segment N; a save writes out what is
  * queued, switches to N+1, and commits the snapshot with "folded through N" in its row; segments
@@ -58,13 +71,20 @@ const COMMITTED = Promise.resolve();
  * them all onto the older snapshot; one after it replays none of them twice), deletes the folded
  * ones and writes to a new segment, so it never appends to a line a crash tore.
  */
-export function journalFileStore(dir: string, row: SnapshotRow): JournalFileStore {
+export function journalFileStore(
+  dir: string,
+  row: SnapshotRow,
+  later: (write: () => void) => void = writeLater,
+): JournalFileStore {
   let onDisk = listSegments(dir);
   let segment = (onDisk.at(-1) ?? 0) + 1;
   let fd: number | undefined;
-  /** Entries queued for this iteration's write. */
+  /** Entries queued for the next write. */
   let pending = '';
   let queued = false;
+  /** A write at setImmediate (someone waits), or one later (nobody does), is on its way. */
+  let soon = false;
+  let lazy = false;
   /** Made only once someone waits for the queued entries: an admission does, a settlement not. */
   let waiting: Waiter | undefined;
   let replay: unknown[] = [];
@@ -91,6 +111,7 @@ export function journalFileStore(dir: string, row: SnapshotRow): JournalFileStor
   }
 
   function flush(): void {
+    soon = false;
     if (!queued) return;
     const text = pending;
     const current = waiting;
@@ -144,13 +165,21 @@ export function journalFileStore(dir: string, row: SnapshotRow): JournalFileStor
     },
     append: (entry) => {
       pending += `${JSON.stringify(entry)}\n`;
-      if (queued) return;
       queued = true;
-      setImmediate(flush);
+      if (soon || lazy) return;
+      lazy = true;
+      later(() => {
+        lazy = false;
+        flush();
+      });
     },
     committed: () => {
       if (!queued) return COMMITTED;
       waiting ??= waiter();
+      if (!soon) {
+        soon = true;
+        setImmediate(flush);
+      }
       return waiting.done;
     },
     close: closeSegment,

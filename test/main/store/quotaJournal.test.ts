@@ -140,8 +140,15 @@ describe('quota journal', () => {
     expect(spent(second, 'rpm')).toBe(5);
   });
 
-  it('settlements are journalled too: a refusal the provider did not count is refunded', async () => {
-    const first = gateOn();
+  it('settlements are journalled too, written within the lazy delay: a refusal the provider did not count is refunded', async () => {
+    const lazy: Array<() => void> = [];
+    const first = gateOn(
+      scratch.closeAfter(
+        journalFileStore(scratch.dir, sqliteLimiterSnapshots(scratch.db), (write) =>
+          lazy.push(write),
+        ),
+      ),
+    );
     first.seed([GROQ_K1]);
     const ok = await first.acquire(GROQ_K1, gateRequest(), 0, NEVER_ABORTED);
     const refused = await first.acquire(GROQ_K1, gateRequest(), 0, NEVER_ABORTED);
@@ -149,9 +156,29 @@ describe('quota journal', () => {
     ok.release(released(200));
     refused.release(released(429));
     await new Promise((resolve) => setImmediate(resolve));
+    // Nobody waits for a settlement: it is not written in this iteration...
+    expect(await lines('quota-journal-1.jsonl')).toBe(2);
+    // ...but once the lazy delay is up.
+    for (const write of lazy.splice(0)) write();
     const second = gateOn();
     second.seed([GROQ_K1]);
     expect(spent(second, 'rpd')).toBe(1);
+  });
+
+  it("a settlement rides with the next admission's write", async () => {
+    const gate = gateOn();
+    gate.seed([GROQ_K1]);
+    const first = await gate.acquire(GROQ_K1, gateRequest(), 0, NEVER_ABORTED);
+    if (!first.ok) throw new Error('not admitted');
+    const counted = await countingWrites(async () => {
+      // The request ends in one iteration of the event loop, the next one arrives in a later one.
+      first.release(released(200));
+      await new Promise((resolve) => setImmediate(resolve));
+      return gate.acquire(GROQ_K1, gateRequest(), 0, NEVER_ABORTED);
+    });
+    expect(counted.value.ok).toBe(true);
+    expect(counted.writes).toBe(1);
+    expect(await lines('quota-journal-1.jsonl')).toBe(3);
   });
 
   it('a pool first seen after the snapshot is counted once it is seeded again', async () => {
@@ -196,12 +223,13 @@ describe('quota journal', () => {
     await admit(gate, 1);
     // The disk fills in the middle of the next write: half the bytes land, then ENOSPC.
     const original = fs.writeSync;
-    fs.writeSync = ((fd: number, bytes: Buffer, offset: number, length: number) => {
-      fs.writeSync = original;
+    const tearing = (fd: number, bytes: NodeJS.ArrayBufferView, offset: number, length: number) => {
+      Object.assign(fs, { writeSync: original });
       syncBuiltinESMExports();
       original(fd, bytes, offset, Math.floor(length / 2));
       throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
-    }) as typeof fs.writeSync;
+    };
+    Object.assign(fs, { writeSync: tearing });
     syncBuiltinESMExports();
     await admit(gate, 1);
     expect(errors).toHaveLength(1);
