@@ -26,7 +26,6 @@ import { redactBody } from '../store/bodyRedaction.ts';
 import { DATABASE_FILE_NAME, openDatabase } from '../store/database.ts';
 import { tightenDataFolder } from '../store/fileModes.ts';
 import { sqliteKeyStateStore } from '../store/keyState.ts';
-import { threadLimiterStore } from '../store/quotaJournalThread.ts';
 import { RequestLogThread } from '../store/requestLogThread.ts';
 import { spendSince } from '../store/spendToday.ts';
 import { threadResponseStore } from '../store/responseStoreThread.ts';
@@ -39,6 +38,8 @@ import { openConfig, watchConfig } from './engineConfig.ts';
 import { EventHub } from './eventHub.ts';
 import { createKeyValidator } from './keyValidator.ts';
 import { createLimiterGate, type LimiterGate } from './limiterGate.ts';
+import { sqliteLimiterSnapshots } from '../store/limiterSnapshot.ts';
+import { journalFileStore } from '../store/quotaJournalFile.ts';
 import { PaidSpend } from './paidSpend.ts';
 import { CATALOG_UPDATE_FILE_NAME } from './providerDirectory.ts';
 import { createRequestRecorder } from './requestRecorder.ts';
@@ -171,7 +172,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     const events = new EventHub({ mask: maskText });
     cleanup.add(() => events.close());
     config.on('change', () => events.publish('config.changed', { at: clock() }));
-    // Before the limiter: its quota journal commits in the log's thread too.
+    // Before the limiter: its snapshot commits in the log's thread too.
     const requestLog = new RequestLogThread({
       path: dbPath,
       settings: () => config.current.settings,
@@ -219,10 +220,17 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     });
     if (team !== undefined) cleanup.add(() => team.stop());
     const forecaster = new QuotaForecaster();
+    // The journal is written by this thread; the snapshot is read here at start and committed in
+    // the log's thread.
+    const quotaStore = journalFileStore(options.dataDir, {
+      load: () => sqliteLimiterSnapshots(db).load(),
+      save: (snapshot, carried, folded) => requestLog.saveSnapshot(snapshot, [...carried], folded),
+    });
+    cleanup.add(() => quotaStore.close());
     const limiter = createLimiterGate({
       ...(team === undefined ? {} : { shared: team.pools }),
       clock,
-      store: threadLimiterStore(db, requestLog),
+      store: quotaStore,
       onChange: (view, state) =>
         events.publish('quota.changed', { view: forecaster.annotate(view), state }),
       onError: (err) =>

@@ -234,21 +234,32 @@ export function createLimiterGate(options: LimiterGateOptions): LimiterGate {
   /**
    * An admission is handed out only once its take is committed to the journal, so a request
    * never reaches the provider uncounted on disk. A store that fails to commit is reported and
-   * the request goes ahead: the engine does not stop serving for its disk.
+   * the request goes ahead: the engine does not stop serving for its disk. Admitted at once (the
+   * usual case), no promise is made but the one the commit resolves.
    */
-  async function afterCommit(pending: Promise<Admission>): Promise<Admission> {
-    const admitted = await pending;
-    const commit = admitted.ok ? persistence.committed() : undefined;
-    if (commit !== undefined) await commit;
-    return admitted;
+  function afterCommit(pending: Admission | Promise<Admission>): Promise<Admission> {
+    return pending instanceof Promise ? pending.then(whenCommitted) : whenCommitted(pending);
   }
 
-  async function acquire(
+  function whenCommitted(admitted: Admission): Promise<Admission> {
+    const commit = admitted.ok ? persistence.committed() : undefined;
+    if (commit === undefined) return Promise.resolve(admitted);
+    return commit.then(
+      () => admitted,
+      (error: unknown) => {
+        report(error);
+        return admitted;
+      },
+    );
+  }
+
+  /** The admission or refusal when it is known at once; a promise when the request waits. */
+  function acquire(
     candidate: Candidate,
     req: ProxyRequest,
     waitMs: number,
     signal: AbortSignal,
-  ): Promise<Admission> {
+  ): Admission | Promise<Admission> {
     if (stopped) return refuse('The engine is stopping.');
     if (signal.aborted) return refuse('The client closed the request.');
     const target = limiterTargetOf(candidate);

@@ -79,7 +79,10 @@ export interface LimiterPersistence {
   adopt(state: LimiterState, targets: readonly LimiterTarget[]): LimiterState;
   take(ticket: Ticket): void;
   settle(ticket: Ticket, outcome: AttemptOutcome): void;
-  /** Resolves once every journal entry so far is committed; undefined when the store has no journal. */
+  /**
+   * Resolves once every journal entry so far is committed (rejects when the store could not);
+   * undefined when the store has no journal.
+   */
   committed(): Promise<void> | undefined;
   /** Cancels the timers and saves once more. */
   stop(): void;
@@ -104,7 +107,7 @@ export function createLimiterPersistence(options: LimiterPersistenceOptions): Li
     if (!dirty || store === undefined) return;
     dirty = false;
     try {
-      store.save(snapshot(current(), clock()), unapplied);
+      store.save(snapshot(current(), clock()), unapplied)?.catch(report);
     } catch (error) {
       report(error);
     }
@@ -148,7 +151,7 @@ export function createLimiterPersistence(options: LimiterPersistenceOptions): Li
     },
     take: (ticket) => store?.append?.(takeEntry(ticket)),
     settle: (ticket, outcome) => store?.append?.(settleEntry(ticket, outcome)),
-    committed: () => store?.committed?.().catch(report),
+    committed: () => store?.committed?.(),
     stop() {
       stopped = true;
       if (saveTimer !== undefined) timers.clearTimeout(saveTimer);

@@ -196,6 +196,16 @@ export const MIGRATIONS: readonly Migration[] = [
         'ALTER TABLE requests ADD COLUMN rule TEXT; ALTER TABLE requests ADD COLUMN affinity TEXT',
       ),
   },
+  {
+    version: 10,
+    description:
+      "the quota journal moves to files beside the database (quotaJournalFile.ts): the limiter snapshot records the last journal segment it folded in and the entries it carries for pools not seeded yet; quota_journal keeps only a previous version's entries, read at the next start and emptied by the next snapshot save",
+    up: (db) =>
+      db.exec(`
+        ALTER TABLE limiter_snapshot ADD COLUMN folded_segment INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE limiter_snapshot ADD COLUMN carried TEXT NOT NULL DEFAULT '[]';
+      `),
+  },
 ];
 
 export class DatabaseError extends Error {

@@ -22,8 +22,7 @@ export type LogCall =
   | { op: 'sync' }
   | { op: 'response'; id: string }
   | { op: 'deleteResponse'; id: string }
-  | { op: 'journal'; entries: JournalEntry[] }
-  | { op: 'snapshot'; snapshot: LimiterSnapshot; carried: JournalEntry[] }
+  | { op: 'snapshot'; snapshot: LimiterSnapshot; carried: JournalEntry[]; folded: number }
   | { op: 'close' };
 
 /** Every message carries the current settings and clock: the thread has neither of its own. */

@@ -195,17 +195,9 @@ export class RequestLogThread {
     return this.#call(this.#writer, { op: 'prune' }) as Promise<number>;
   }
 
-  /**
-   * Commits quota journal entries in the thread, ahead of any log records still queued here (an
-   * admission waits for this, a log row never does). Resolves once they are committed.
-   */
-  journal(entries: JournalEntry[]): Promise<void> {
-    return this.#call(this.#writer, { op: 'journal', entries }) as Promise<void>;
-  }
-
-  /** Saves the limiter snapshot in the thread, replacing the journal with `carried`. */
-  saveSnapshot(snapshot: LimiterSnapshot, carried: JournalEntry[]): Promise<void> {
-    return this.#call(this.#writer, { op: 'snapshot', snapshot, carried }) as Promise<void>;
+  /** Commits the limiter snapshot in the thread, with the journal segment it folded in (quotaJournalFile.ts). */
+  saveSnapshot(snapshot: LimiterSnapshot, carried: JournalEntry[], folded: number): Promise<void> {
+    return this.#call(this.#writer, { op: 'snapshot', snapshot, carried, folded }) as Promise<void>;
   }
 
   /** Whether the query thread runs now (it starts with a query, stops after an idle while). */

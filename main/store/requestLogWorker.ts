@@ -4,7 +4,7 @@
 // (walCheckpoints.ts).
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { openDatabase } from './database.ts';
-import { sqliteLimiterStore } from './limiterSnapshot.ts';
+import { sqliteLimiterSnapshots } from './limiterSnapshot.ts';
 import { RequestLog } from './requestLog.ts';
 import type { LogSettings } from './requestLogWriter.ts';
 import type { ToWorker, WorkerData } from './requestLogMessages.ts';
@@ -26,9 +26,9 @@ function serveLog(port: MessagePort, data: WorkerData): void {
   }
   let settings: LogSettings = data.settings;
   let now = data.now;
-  // The quota journal commits here too, on this connection: the engine's thread never waits for
-  // the write lock the log holds (see quotaJournalThread.ts).
-  const quota = sqliteLimiterStore(db);
+  // The limiter's snapshot commits here too, on this connection: the engine's thread never waits
+  // for the write lock the log holds (see quotaJournalFile.ts).
+  const snapshots = sqliteLimiterSnapshots(db);
   const responses = sqliteResponses(db);
   const log = new RequestLog({
     db,
@@ -70,11 +70,8 @@ function serveLog(port: MessagePort, data: WorkerData): void {
         return responses.get(call.id, now);
       case 'deleteResponse':
         return responses.delete(call.id);
-      case 'journal':
-        for (const entry of call.entries) quota.append?.(entry);
-        return quota.committed?.();
       case 'snapshot':
-        quota.save(call.snapshot, call.carried);
+        snapshots.save(call.snapshot, call.carried, call.folded);
         return undefined;
       case 'close':
         await log.close();

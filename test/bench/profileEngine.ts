@@ -4,7 +4,9 @@
 // The engine runs with --cpu-prof and stops through its SIGTERM path, which writes the profile.
 // PROFILE_PATH=/v1/responses profiles the Responses caller instead; PROFILE_SERVER=bare the bare
 // forwarder (bareForwarder.ts) under the same load, for the floor; PROFILE_DASHBOARD=1 keeps one
-// admin event-stream client reading, as an open dashboard does; PROFILE_TOP the rows shown.
+// admin event-stream client reading, as an open dashboard does; PROFILE_CONNECTIONS=1 one request
+// at a time (the latency path: what one request costs when nothing is batched); PROFILE_TOP the
+// rows shown.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
@@ -94,6 +96,7 @@ async function main(): Promise<void> {
   const seconds = Number(process.argv[2] ?? 5);
   const path = process.env.PROFILE_PATH ?? '/v1/chat/completions';
   const top = Number(process.env.PROFILE_TOP ?? 40);
+  const connections = Number(process.env.PROFILE_CONNECTIONS ?? 50);
   const children: ChildProcess[] = [];
   const start = (args: string[], env: NodeJS.ProcessEnv = {}) => {
     const child = spawn(process.execPath, args, {
@@ -160,7 +163,7 @@ async function main(): Promise<void> {
       path === '/v1/responses'
         ? JSON.stringify({ model: 'bench', input: 'ping' })
         : JSON.stringify({ model: 'bench', messages: [{ role: 'user', content: 'ping' }] });
-    const pool = new Pool(origin, { connections: 50 });
+    const pool = new Pool(origin, { connections });
     const send = async () => {
       const res = await pool.request({
         path,
@@ -177,7 +180,7 @@ async function main(): Promise<void> {
     const cpuFrom = await cpuMs(server.pid!);
     let done = 0;
     await Promise.all(
-      Array.from({ length: 50 }, async () => {
+      Array.from({ length: connections }, async () => {
         while (Date.now() < deadline) {
           await send();
           done++;
@@ -200,7 +203,7 @@ async function main(): Promise<void> {
       .filter(([name]) => name !== '(idle)')
       .reduce((sum, [, us]) => sum + us, 0);
     console.log(
-      `${bare ? 'bare forwarder' : 'switchyard'} ${path}${dashboardOpen ? ', dashboard open' : ''}: ${done} requests in ${seconds} s at 50 connections (after 2000 warm-up); ` +
+      `${bare ? 'bare forwarder' : 'switchyard'} ${path}${dashboardOpen ? ', dashboard open' : ''}: ${done} requests in ${seconds} s at ${connections} connections (after 2000 warm-up); ` +
         `the main thread busy ${(busy / done).toFixed(1)} µs/req (idle excluded below). Profile: ${join(profileDir, mainFile)}\n` +
         // The profile samples wall time: a thread waiting for a core (another woke up on it)
         // counts as busy where it stopped. The kernel's count is what ran, steadier on a shared machine.

@@ -1,7 +1,6 @@
 // npm run bench -- proxy: added latency, throughput, time to first token and RSS of the proxy,
 // against a local upstream, three ways in one run: direct, a bare forwarder, Switchyard.
 // Each server runs in its own process; this process only generates load.
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +9,7 @@ import { Pool } from 'undici';
 import { runBench, startChild } from './benchProcess.ts';
 import { benchUpstreamConfig } from './configFixture.ts';
 import {
+  cpuMs,
   LONG_STREAM_ROUTE,
   longStreamPaths,
   longStreamTable,
@@ -18,16 +18,6 @@ import {
 import { buildEngine, SERVE_ENV, serveArgs } from './engineCommand.ts';
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
-
-const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
-
-/** CPU time (user + system, every thread) a process has used so far, in microseconds. */
-async function cpuMicros(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the command name (which may hold spaces): state is the 3rd, utime the 14th, stime the 15th.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS;
-}
 
 async function rssMb(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
@@ -109,11 +99,11 @@ async function concurrent(
   connections: number,
   seconds: number,
   onTick?: () => Promise<void>,
-): Promise<{ rps: number; cpuPerRequest: number }> {
+): Promise<{ rps: number; cpuPerRequest: number; mainPerRequest: number }> {
   const pool = new Pool(target.origin, { connections });
   const deadline = Date.now() + seconds * 1000;
   let done = 0;
-  const cpuBefore = await cpuMicros(target.pid);
+  const cpuBefore = await cpuMs(target.pid);
   const ticker = onTick ? setInterval(() => void onTick(), 500) : undefined;
   await Promise.all(
     Array.from({ length: connections }, async () => {
@@ -124,9 +114,13 @@ async function concurrent(
     }),
   );
   clearInterval(ticker);
-  const cpu = (await cpuMicros(target.pid)) - cpuBefore;
+  const cpuAfter = await cpuMs(target.pid);
   await pool.close();
-  return { rps: done / seconds, cpuPerRequest: cpu / done };
+  return {
+    rps: done / seconds,
+    cpuPerRequest: (1000 * (cpuAfter.all - cpuBefore.all)) / done,
+    mainPerRequest: (1000 * (cpuAfter.main - cpuBefore.main)) / done,
+  };
 }
 
 /** `count` requests over 50 connections, as fast as they go (for RSS after a long run). */
@@ -227,7 +221,7 @@ async function main(): Promise<void> {
     );
   let loadRss = 0;
   const rps = new Map<string, number>();
-  const cpu = new Map<string, number>();
+  const cpu = new Map<string, { all: number; main: number }>();
   for (const target of targets) {
     const measured = await concurrent(
       target,
@@ -238,7 +232,7 @@ async function main(): Promise<void> {
         : undefined,
     );
     rps.set(target.name, measured.rps);
-    cpu.set(target.name, measured.cpuPerRequest);
+    cpu.set(target.name, { all: measured.cpuPerRequest, main: measured.mainPerRequest });
   }
   const switchyard = targets.find((t) => t.name === 'switchyard')!;
   const closeStream = await openEventStream(ready.url, adminToken);
@@ -275,7 +269,8 @@ async function main(): Promise<void> {
       target.name === 'direct'
         ? '–'
         : `${((100 * rps.get(target.name)!) / rps.get('bare forwarder')!).toFixed(0)}%`,
-      cpu.get(target.name)!.toFixed(0),
+      cpu.get(target.name)!.all.toFixed(0),
+      cpu.get(target.name)!.main.toFixed(0),
     ]);
   }
   rows.push([
@@ -288,6 +283,7 @@ async function main(): Promise<void> {
     dashboard.rps.toFixed(0),
     `${((100 * dashboard.rps) / rps.get('bare forwarder')!).toFixed(0)}%`,
     dashboard.cpuPerRequest.toFixed(0),
+    dashboard.mainPerRequest.toFixed(0),
   ]);
   const header = [
     'path',
@@ -299,6 +295,7 @@ async function main(): Promise<void> {
     'req/s @50 conns',
     'vs bare',
     'CPU µs/req',
+    'main thread µs/req',
   ];
   console.log(
     `\nProxy benchmark: ${count} sequential requests per path (after 300 warm-up), ${seconds} s at 50 connections.`,
@@ -309,7 +306,7 @@ async function main(): Promise<void> {
   console.log(`| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`);
   for (const row of rows) console.log(`| ${row.join(' | ')} |`);
   console.log(
-    `${longStreamTable(longStreams, streams)}\n\nSwitchyard RSS: idle ${idleRss.toFixed(1)} MB, peak under load ${loadRss.toFixed(1)} MB, after the run ${afterRss.toFixed(1)} MB, after ${rssRequests.toLocaleString('en')} more requests ${longRunRss.toFixed(1)} MB. "dashboard open": the same 50-connection load with one event-stream client reading. CPU µs/req: the serving process's user + system time (all its threads) over the 50-connection phase, per request completed; steadier than req/s on a shared machine.`,
+    `${longStreamTable(longStreams, streams)}\n\nSwitchyard RSS: idle ${idleRss.toFixed(1)} MB, peak under load ${loadRss.toFixed(1)} MB, after the run ${afterRss.toFixed(1)} MB, after ${rssRequests.toLocaleString('en')} more requests ${longRunRss.toFixed(1)} MB. "dashboard open": the same 50-connection load with one event-stream client reading. CPU µs/req: the serving process's time on the CPU (all its threads; then its main thread alone, the one that serves requests) over the 50-connection phase, per request completed, from /proc/PID/task/*/schedstat; steadier than req/s on a shared machine.`,
   );
 }
 

@@ -2,7 +2,7 @@
  * A `kill -9` must not make the limiter forget quota it spent. The limiter's snapshot is saved
  * at most once a second, so a crash used to lose the last second of counts: after a restart a
  * daily free quota looked less spent than it was, and the engine could overspend it. Counts are
- * now journalled before the request they count goes upstream (main/store/limiterSnapshot.ts).
+ * now journalled before the request they count goes upstream (main/store/quotaJournalFile.ts).
  *
  * A real `switchyard serve` (from source) against a mock provider whose catalog entry has small
  * free-tier limits (Gemini's OpenAI-compatible endpoint: 10 requests a minute, 20 a day, and no
@@ -65,6 +65,18 @@ async function serve(): Promise<ServedEngine> {
   return engine;
 }
 
+async function chat(engine: ServedEngine, count: number): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    const res = await fetch(`${engine.ready.proxyUrl}/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${PROXY_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'daily', messages: [{ role: 'user', content: `hi ${i}` }] }),
+    });
+    expect(res.status).toBe(200);
+    await res.arrayBuffer();
+  }
+}
+
 async function quota(engine: ServedEngine): Promise<Record<string, number>> {
   const token = adminTokenOf(engine.ready.dashboard);
   const res = await fetch(`${engine.ready.url}/admin/quota`, {
@@ -81,18 +93,7 @@ describe('kill -9 and the quota counters', () => {
     { timeout: 60_000 },
     async () => {
       const first = await serve();
-      for (let i = 0; i < N; i++) {
-        const res = await fetch(`${first.ready.proxyUrl}/chat/completions`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${PROXY_KEY}`, 'content-type': 'application/json' },
-          body: JSON.stringify({
-            model: 'daily',
-            messages: [{ role: 'user', content: `hi ${i}` }],
-          }),
-        });
-        expect(res.status).toBe(200);
-        await res.arrayBuffer();
-      }
+      await chat(first, N);
       const exited = new Promise((resolve) => first.child.once('exit', resolve));
       first.child.kill('SIGKILL');
       await exited;
@@ -103,7 +104,13 @@ describe('kill -9 and the quota counters', () => {
       const spent = await quota(second);
       expect(spent.rpd).toBe(N);
       expect(spent.rpm).toBe(N);
+      // A clean stop saves the snapshot with the replayed journal folded in: the next start
+      // counts each request once.
+      await chat(second, 2);
       expect(await second.stop()).toBe(0);
+      const third = await serve();
+      expect(await quota(third)).toMatchObject({ rpd: N + 2, rpm: N + 2 });
+      expect(await third.stop()).toBe(0);
     },
   );
 });
