@@ -77,7 +77,8 @@ export function translatingRelay(toOpenAi: ToOpenAi, fromOpenAi: FromOpenAi): St
     push: (text) =>
       guarded(() => {
         const items: HubItem[] = [];
-        for (const event of parser.push(text)) items.push(...toOpenAi.push(event));
+        for (const event of parser.push(text))
+          for (const item of toOpenAi.push(event)) items.push(item);
         const step = run(items);
         return step.error || parser.rest.length <= MAX_EVENT_CHARS
           ? step
