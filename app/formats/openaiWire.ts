@@ -101,4 +101,12 @@ export function isOrdinaryOpenAiChunk(data: string): boolean {
   return looksLikeObject(data) && !OPENAI_MARKERS.test(data);
 }
 
+/**
+ * `isOrdinaryOpenAiChunk` for a run of `data: {...}` blocks (`SseParser.blocksOrRun`), told with one
+ * scan of the run: a key found anywhere in it makes the relay look at its events one by one.
+ */
+export function isOrdinaryOpenAiRun(run: string): boolean {
+  return !OPENAI_MARKERS.test(run);
+}
+
 const OPENAI_MARKERS = keysPattern(['error', 'usage', 'finish_reason']);

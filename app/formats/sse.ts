@@ -14,6 +14,12 @@ export type SseEvent = { event?: string; data: string; id?: string; retry?: numb
 /** One event block as it came (up to and including its blank line) and the event it dispatches. */
 export type SseBlock = { raw: string; event: SseEvent | null };
 
+/**
+ * Blocks that are each one `data:` line holding `{...}` and nothing else: what `#readLf` reads
+ * without touching the parser's state. `[^\n]` stops every line at its end, so the test is linear.
+ */
+const PLAIN_RUN = /^(?:data: ?\{[^\n]*\}\n\n)+$/;
+
 const LF = 10;
 const CR = 13;
 const COLON = 58;
@@ -73,6 +79,19 @@ export class SseParser {
 
   /** Feeds a chunk of text; returns the whole blocks it completes, in order, with their events. */
   blocks(text: string): SseBlock[] {
+    const run = this.blocksOrRun(text);
+    return typeof run === 'string' ? [] : run;
+  }
+
+  /**
+   * `blocks`, or, when every block the text completes is a lone `data:` line framed as a JSON
+   * object (`data: {...}`, the shape of nearly every event a provider streams) and `accept` takes
+   * their text, that text as one string: the blocks as they came, read as `blocks` would have
+   * read them (such a block changes no field the parser keeps across events). A relay that passes
+   * bytes through then forwards a run of ordinary events without an object, a slice or a
+   * concatenation per event. An empty string: no block completed.
+   */
+  blocksOrRun(text: string, accept?: (run: string) => boolean): SseBlock[] | string {
     if (!this.#started && text.length > 0) {
       this.#started = true;
       if (text.charCodeAt(0) === BOM) {
@@ -83,6 +102,19 @@ export class SseParser {
     const held = this.#held === '' ? text : this.#held + text;
     const lfOnly = !this.#skipLf && text.indexOf('\r') < 0 && this.#held.indexOf('\r') < 0;
     const cuts = lfOnly ? this.#cutLf(held) : this.#cutAny(held);
+    if (cuts.length === 0) {
+      this.#held = held;
+      return '';
+    }
+    const last = cuts[cuts.length - 1]!;
+    if (accept !== undefined && lfOnly) {
+      const run = held.slice(0, last);
+      if (PLAIN_RUN.test(run) && accept(run)) {
+        this.#held = held.slice(last);
+        this.#blockSkipLf = false;
+        return run;
+      }
+    }
     const blocks: SseBlock[] = [];
     let from = 0;
     for (const cut of cuts) {

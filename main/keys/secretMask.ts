@@ -10,7 +10,7 @@
  * JSON text, for SSE text and for already-decoded strings: whatever decodes to the secret is
  * replaced. The replacement, `[key …WXYZ]`, is letters and digits only, so it is safe inside JSON.
  */
-import { maySpell, spellingPattern } from './secretSpelling.ts';
+import { literals, maySpell, spellingPattern, type Literals } from './secretSpelling.ts';
 
 /** Shorter values would mask ordinary words; no secret the engine holds is this short. */
 const MIN_SECRET_LENGTH = 8;
@@ -20,11 +20,11 @@ function markFor(secret: string): string {
   return `[key …${secret.replace(/[^A-Za-z0-9]/g, '').slice(-4)}]`;
 }
 
-type Compiled = { pattern: RegExp | null; secrets: string[]; marks: string[] };
+type Compiled = { pattern: RegExp | null; literals: Literals; marks: string[] };
 
 export class SecretMask {
   readonly #secrets: () => Iterable<string>;
-  #compiled: Compiled = { pattern: null, secrets: [], marks: [] };
+  #compiled: Compiled = { pattern: null, literals: literals([]), marks: [] };
   /** The secrets as the sources gave them when the pattern was compiled. */
   #seen: string[] = [];
 
@@ -35,9 +35,8 @@ export class SecretMask {
 
   /** `text` with every spelling of every held secret replaced by its mark. */
   mask(text: string): string {
-    const { pattern, secrets, marks } = this.#current();
-    if (pattern === null || text.length < MIN_SECRET_LENGTH || !maySpell(text, secrets))
-      return text;
+    const { pattern, literals: held, marks } = this.#current();
+    if (pattern === null || text.length < MIN_SECRET_LENGTH || !maySpell(text, held)) return text;
     pattern.lastIndex = 0;
     return text.replace(pattern, (...args: unknown[]) => {
       // One capture group per secret: the first one that took part names the secret.
@@ -66,7 +65,7 @@ export class SecretMask {
       .sort((a, b) => b.length - a.length);
     this.#compiled = {
       pattern: secrets.length === 0 ? null : spellingPattern(secrets),
-      secrets,
+      literals: literals(secrets),
       marks: secrets.map(markFor),
     };
     return this.#compiled;

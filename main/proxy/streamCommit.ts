@@ -2,13 +2,13 @@
  * A streamed attempt: read until its first meaningful data (anything before that can still fail
  * over unseen), then, once the dispatcher commits it, relay the rest to the client to the end.
  */
-import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { StreamError } from '../../app/formats/common.ts';
 import { transportFailureOf } from '../upstream/client.ts';
 import type { AttemptInfo, AttemptRun, FailedAttempt, Failing, ReadyAttempt } from './attempt.ts';
 import { CAPTURE_LIMIT_CHARS } from './attempt.ts';
+import { writeAtClientPace } from './backpressure.ts';
 import { internalStreamError, ourBug, streamFailure } from './attemptFailure.ts';
 import type { UsageCounts } from '../engine/capacityGate.ts';
 import type { RelayStep, StreamRelay } from './codec.ts';
@@ -132,7 +132,7 @@ async function commitStream(
     const text = deps.mask(raw);
     if (capture && captured.length < CAPTURE_LIMIT_CHARS)
       captured += text.slice(0, CAPTURE_LIMIT_CHARS - captured.length);
-    if (!res.write(text)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+    await writeAtClientPace(res, text);
   };
   await write(state.pending);
   let failedMidStream: StreamError | undefined;

@@ -1,7 +1,7 @@
 // npm run bench -- relay: the stream relays alone, in this process (no sockets): milliseconds to
 // relay a 2,000-chunk stream read in 20 KB pieces, decoding and the secret mask included, best of
 // BENCH_ROUNDS rounds of 20 (BENCH_PIECE_BYTES=200 reads about one event per piece). Steadier than the proxy bench's streaming rows on a busy machine, so
-// it is the one to compare two versions of the relay code with.
+// it is the one to compare two versions of the relay code with. BENCH_ONLY picks rows by name.
 import type { ProxyRequest } from '../../app/formats/proxyRequest.ts';
 import { loadShippedCatalog } from '../../main/engine/providerDirectory.ts';
 import { SecretMask } from '../../main/keys/secretMask.ts';
@@ -169,28 +169,30 @@ const gemini = GEMINI_CALLER.passthrough(
 );
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 15);
-const rows: Array<[string, number]> = [
+const cases: Array<[string, () => StreamRelay, Buffer[]]> = [
   [
     'OpenAI → OpenAI (same format, usage chunk dropped)',
-    best(() => openAiPassthroughRelay(true), pieces(OPENAI_STREAM), rounds),
+    () => openAiPassthroughRelay(true),
+    pieces(OPENAI_STREAM),
   ],
   [
     'Anthropic → Anthropic (same format)',
-    best(() => anthropicPassthroughRelay(), pieces(ANTHROPIC_STREAM), rounds),
+    () => anthropicPassthroughRelay(),
+    pieces(ANTHROPIC_STREAM),
   ],
-  [
-    'Responses → Responses (same format)',
-    best(() => responses.relay('m'), pieces(RESPONSES_STREAM), rounds),
-  ],
-  [
-    'Gemini → Gemini (same format, SSE)',
-    best(() => gemini.relay('m'), pieces(GEMINI_STREAM), rounds),
-  ],
+  ['Responses → Responses (same format)', () => responses.relay('m'), pieces(RESPONSES_STREAM)],
+  ['Gemini → Gemini (same format, SSE)', () => gemini.relay('m'), pieces(GEMINI_STREAM)],
   [
     'OpenAI upstream → Anthropic caller (translated)',
-    best(() => translated.relay('m'), pieces(OPENAI_STREAM), rounds),
+    () => translated.relay('m'),
+    pieces(OPENAI_STREAM),
   ],
 ];
+// BENCH_ONLY: the rows whose name holds this text (e.g. to profile one relay).
+const only = process.env.BENCH_ONLY;
+const rows = cases
+  .filter(([name]) => only === undefined || name.includes(only))
+  .map(([name, make, input]): [string, number] => [name, best(make, input, rounds)]);
 console.log(
   `\nStream relays in-process: ms per ${CHUNKS.toLocaleString('en')}-chunk stream in ${PIECE_BYTES / 1000} KB pieces, best of ${rounds} rounds of 20.`,
 );

@@ -63,8 +63,11 @@ function anthropicCaller(model: string, producer?: string): FromOpenAi {
     id: `msg_${randomUUID().replace(/-/g, '').slice(0, 24)}`,
     ...(producer !== undefined ? { producer } : {}),
   });
-  const encode = (events: ReturnType<OpenAiToAnthropicStream['push']>) =>
-    events.map(encodeAnthropicEvent).join('');
+  const encode = (events: ReturnType<OpenAiToAnthropicStream['push']>) => {
+    let text = '';
+    for (const event of events) text += encodeAnthropicEvent(event);
+    return text;
+  };
   return {
     push: (chunk) => encode(stream.push(chunk)),
     end: (complete) => encode(stream.end(complete)),

@@ -17,9 +17,11 @@ import {
 import {
   encodeOpenAiStreamItem,
   isOrdinaryOpenAiChunk,
+  isOrdinaryOpenAiRun,
   OPENAI_DONE,
   parseOpenAiStreamData,
 } from '../../../app/formats/openaiWire.ts';
+import { OpenAiChunkReader } from '../../../app/formats/openaiChunkReader.ts';
 import type { Adapter, CallerEndpoint, HubRequest } from '../adapter.ts';
 import type { Codec, DecodedBody, StreamRelay } from '../codec.ts';
 import { passthrough, withModel } from '../passthrough.ts';
@@ -50,9 +52,10 @@ export const openAiErrorBody: ErrorEnvelope = (status, message, code) => ({
 
 /** An OpenAI-format upstream read as hub items ("[DONE]" ends it). */
 function openAiUpstream(): ToOpenAi {
+  const reader = new OpenAiChunkReader();
   return {
     push: (event) => {
-      const item = parseOpenAiStreamData(event.data);
+      const item = reader.read(event.data);
       return item === 'done' ? [] : [item];
     },
     end: () => [],
@@ -74,16 +77,20 @@ function openAiCaller(): FromOpenAi {
  * Ordinary chunks are scanned, not parsed: only the end marker, usage, a finish and errors are read.
  */
 export function openAiPassthroughRelay(dropUsageChunk = false): StreamRelay {
-  return passthroughRelay((event, usage) => {
-    if (isOrdinaryOpenAiChunk(event.data)) return { started: true };
-    const item = parseOpenAiStreamData(event.data);
-    if (item === 'done') return { complete: true };
-    if ('kind' in item) return { error: item };
-    const counts = openAiUsage(item.usage);
-    if (counts) Object.assign(usage, counts);
-    if (dropUsageChunk && counts && item.choices.length === 0) return { drop: true };
-    return { started: true, complete: item.choices.some((c) => c.finish_reason != null) };
-  }, streamErrorText);
+  return passthroughRelay(
+    (event, usage) => {
+      if (isOrdinaryOpenAiChunk(event.data)) return { started: true };
+      const item = parseOpenAiStreamData(event.data);
+      if (item === 'done') return { complete: true };
+      if ('kind' in item) return { error: item };
+      const counts = openAiUsage(item.usage);
+      if (counts) Object.assign(usage, counts);
+      if (dropUsageChunk && counts && item.choices.length === 0) return { drop: true };
+      return { started: true, complete: item.choices.some((c) => c.finish_reason != null) };
+    },
+    streamErrorText,
+    isOrdinaryOpenAiRun,
+  );
 }
 
 function streamErrorText(error: StreamError): string {

@@ -78,3 +78,76 @@ describe('SseParser on anything', () => {
     );
   });
 });
+
+const runLine = fc.constantFrom(
+  'data: {"a":1}',
+  'data:{}',
+  'data: {"b":"x y"}',
+  'data:  {}',
+  'data: {',
+  'data: [DONE]',
+  'event: e',
+  'id: 7',
+  'retry: 3',
+  ': c',
+  '',
+);
+/** Streams of mostly plain `data: {...}` events, so runs happen, mixed with everything else. */
+const runStream = fc
+  .tuple(
+    fc.boolean(),
+    fc.array(fc.tuple(runLine, fc.constantFrom('\n', '\n', '\n', '\n', '\r\n', '\r')), {
+      maxLength: 24,
+    }),
+  )
+  .map(([bom, lines]) => (bom ? '\uFEFF' : '') + lines.map(([l, nl]) => l + nl).join(''));
+
+describe('SseParser.blocksOrRun', () => {
+  it('returns a run only of plain object events, and otherwise exactly what blocks returns', () => {
+    fc.assert(
+      fc.property(
+        runStream,
+        fc.array(fc.nat(), { maxLength: 6 }),
+        fc.boolean(),
+        (text, points, accepting) => {
+          const parser = new SseParser();
+          const reference = new SseParser();
+          for (const piece of cut(text, points)) {
+            const got = parser.blocksOrRun(piece, () => accepting);
+            const expected = reference.blocks(piece);
+            if (typeof got === 'string' && got !== '') {
+              expect(accepting).toBe(true);
+              expect(got).toBe(expected.map((b) => b.raw).join(''));
+              for (const { event } of expected) {
+                expect(event).not.toBeNull();
+                expect(event!.event).toBeUndefined();
+                expect(event!.retry).toBeUndefined();
+                expect(event!.data.startsWith('{') && event!.data.endsWith('}')).toBe(true);
+              }
+            } else {
+              expect(got === '' ? [] : got).toEqual(expected);
+            }
+            expect(parser.rest).toBe(reference.rest);
+          }
+          expect(parser.end()).toEqual(reference.end());
+          expect(parser.discardedAtEnd).toBe(reference.discardedAtEnd);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('passes the run to accept whole, and a refused run comes back as blocks', () => {
+    const parser = new SseParser();
+    const seen: string[] = [];
+    const text = 'data: {"a":1}\n\ndata:{}\n\ndata: {"b"';
+    expect(parser.blocksOrRun(text, (run) => (seen.push(run), false))).toEqual([
+      { raw: 'data: {"a":1}\n\n', event: { data: '{"a":1}' } },
+      { raw: 'data:{}\n\n', event: { data: '{}' } },
+    ]);
+    expect(seen).toEqual(['data: {"a":1}\n\ndata:{}\n\n']);
+    expect(parser.blocksOrRun(':2}\n\ndata: {}\n\n', () => true)).toBe(
+      'data: {"b":2}\n\ndata: {}\n\n',
+    );
+  });
+});
