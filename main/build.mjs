@@ -65,3 +65,14 @@ for (const file of ['dist/main/cli.js', 'dist/main/requestLogWorker.js']) {
     process.exit(1);
   }
 }
+
+// An ESM import of node:http loads Node's internal undici for ~13 MB of RSS (main/server/nodeHttp.ts
+// says why); the engine takes it through nodeHttp.ts's `require` instead.
+for (const file of ['dist/main/cli.js', 'dist/main/requestLogWorker.js']) {
+  if (
+    /\bfrom\s*["']node:http["']|import\(\s*["']node:http["']\s*\)/.test(readFileSync(file, 'utf8'))
+  ) {
+    console.error(`${file}: imports node:http as ESM; import it from main/server/nodeHttp.ts.`);
+    process.exit(1);
+  }
+}

@@ -1,4 +1,4 @@
-import { IncomingMessage } from 'node:http';
+import { IncomingMessage } from './nodeHttp.ts';
 
 export type BodyResult =
   | { ok: true; value: unknown; bytes: number; raw: Buffer }

@@ -1,12 +1,7 @@
 import { secretEquals } from '../keys/secretEquals.ts';
-import {
-  createServer,
-  type IncomingHttpHeaders,
-  type IncomingMessage,
-  type Server,
-  type ServerResponse,
-} from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { createServer } from './nodeHttp.ts';
 import {
   CORS_EXPOSED_HEADERS,
   corsAllowedHeaders,

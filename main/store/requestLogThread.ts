@@ -11,6 +11,7 @@ import type {
 import type { JournalEntry } from '../../app/limiter/journal.ts';
 import type { LimiterSnapshot } from '../../app/limiter/snapshot.ts';
 import { DropCounter } from './dropCounter.ts';
+import { OnDemandThread, REAL_TIMERS, type IdleTimers } from './onDemandThread.ts';
 import type { FromWorker, LogCall, ToWorker, WorkerData } from './requestLogMessages.ts';
 import { RequestLogQueryError } from './requestLogQueries.ts';
 import {
@@ -27,10 +28,17 @@ export type RequestLogThreadOptions = RequestLogCommonOptions & {
   path: string;
   /** How long the query thread stays after its last answer (it starts on the next query). */
   queryThreadIdleMs?: number;
+  /** How long the writing thread stays once everything sent to it is done (it starts on the next). */
+  writerThreadIdleMs?: number;
+  /** The idle delays' and retention's timers (tests drive them). */
+  timers?: IdleTimers;
 };
 
 type Pending = { request: RequestRecord; attempts: AttemptRecord[] };
 type Waiter = { resolve: (value: unknown) => void; reject: (err: Error) => void };
+
+/** Retention's first pass after the writing thread starts: soon, but not in the start's way. */
+const FIRST_PRUNE_MS = 5_000;
 
 // From source (tests, `node main/…`) the thread is the .ts file beside this one; bundled, it is
 // dist/main/requestLogWorker.js beside the CLI (main/build.mjs), which the Electron bundle's
@@ -47,18 +55,18 @@ const WORKER_URL = new URL(
  * `maxBatch`) the queue goes to the thread in one message and is committed there in one
  * transaction. Queries are answered in order after every record sent before them, so the
  * dashboard lists a request it just saw finish. A crash loses at most the records of the last
- * interval and those in flight to the thread; quota counts do not depend on the log.
+ * interval and those in flight to the thread; quota counts do not depend on the log. Neither
+ * thread runs while idle (onDemandThread.ts): an engine nobody uses holds neither's memory.
  */
 export class RequestLogThread {
-  readonly #writer: Worker;
-  readonly #workerData: Omit<WorkerData, 'role'>;
-  readonly #queryThreadIdleMs: number;
+  /** The writing thread, while there is something to write (or retain, or a call to answer). */
+  readonly #writer: OnDemandThread;
   /** The query thread, while the dashboard asks: about 20 MB of memory that idle does not need. */
-  #reader: Worker | undefined;
-  #readerCalls = 0;
-  #readerIdle: NodeJS.Timeout | undefined;
-  /** Threads stopped on purpose (an idle query thread), whose exit is no failure. */
-  readonly #retired = new WeakSet<Worker>();
+  readonly #reader: OnDemandThread;
+  readonly #workerData: Omit<WorkerData, 'role'>;
+  readonly #timers: IdleTimers;
+  readonly #pruneIntervalMs: number;
+  #pruneTimer: unknown;
   readonly #exits: Promise<void>[] = [];
   readonly #settings: () => LogSettings;
   readonly #now: () => number;
@@ -68,7 +76,6 @@ export class RequestLogThread {
   readonly #maxPending: number;
   readonly #onRecord: RequestLogThreadOptions['onRecord'];
   readonly #calls = new Map<number, Waiter>();
-  readonly #pruneTimer: NodeJS.Timeout | undefined;
   #pending: Pending[] = [];
   /** Stored Responses answers for the next batch, and who waits for their commit. */
   #responses: ResponseSave[] = [];
@@ -92,22 +99,33 @@ export class RequestLogThread {
     this.#maxBatch = options.maxBatch ?? 500;
     this.#maxPending = options.maxPending ?? 50_000;
     this.#onRecord = options.onRecord;
-    this.#queryThreadIdleMs = options.queryThreadIdleMs ?? 60_000;
+    this.#timers = options.timers ?? REAL_TIMERS;
+    this.#pruneIntervalMs = options.pruneIntervalMs ?? 30_000;
     this.#workerData = { path: options.path, settings: this.#settings(), now: this.#now() };
     // Two threads on the same file: one writes (log, rollups, retention, the quota journal),
     // one answers the dashboard's queries (WAL: readers never wait for the writer), so a quota
-    // commit never queues behind a query. The second starts with the first query.
-    this.#writer = this.#start('writer');
-    const pruneIntervalMs = options.pruneIntervalMs ?? 30_000;
-    if (pruneIntervalMs > 0) {
-      const prune = () =>
-        void this.prune().catch((err: unknown) =>
-          this.#log(`request log: retention failed: ${(err as Error).message}`),
-        );
-      this.#pruneTimer = setInterval(prune, pruneIntervalMs);
-      this.#pruneTimer.unref();
-      setTimeout(prune, 5_000).unref();
-    }
+    // commit never queues behind a query. Each starts with the first message it is sent and
+    // stops once idle; the writer has nothing in flight then, so a stop loses nothing.
+    const stop = (worker: Worker) =>
+      this.#ask(worker, { op: 'close' })
+        .catch(() => undefined)
+        .finally(() => void worker.terminate());
+    this.#writer = new OnDemandThread({
+      start: () => {
+        // Rows may have aged past retention, or the settings changed, while no thread ran.
+        this.#pruneIn(FIRST_PRUNE_MS);
+        return this.#start('writer');
+      },
+      stop,
+      idleMs: options.writerThreadIdleMs ?? 60_000,
+      timers: this.#timers,
+    });
+    this.#reader = new OnDemandThread({
+      start: () => this.#start('reader'),
+      stop,
+      idleMs: options.queryThreadIdleMs ?? 60_000,
+      timers: this.#timers,
+    });
   }
 
   /** Queues a finished request. Never blocks; false when it was dropped because the log is behind. */
@@ -135,7 +153,7 @@ export class RequestLogThread {
 
   /** A kept Responses answer, read in the reading thread; undefined when absent or expired. */
   getResponse(id: string): Promise<StoredResponse | undefined> {
-    return this.#read({ op: 'response', id }) as Promise<StoredResponse | undefined>;
+    return this.#call(this.#reader, { op: 'response', id }) as Promise<StoredResponse | undefined>;
   }
 
   /** Deletes a kept Responses answer after every save queued before; false when there was none. */
@@ -156,7 +174,9 @@ export class RequestLogThread {
     this.#batchesSent.push(this.#responsesSaved);
     this.#responsesSaved = [];
     this.#inFlight += records.length;
-    this.#post(this.#writer, { kind: 'write', records, responses });
+    // Held until the thread acknowledges the batch ('written').
+    this.#post(this.#writer.acquire(), { kind: 'write', records, responses });
+    if (records.length > 0) this.#pruneIn(this.#pruneIntervalMs);
     return records.length;
   }
 
@@ -192,7 +212,11 @@ export class RequestLogThread {
   prune(): Promise<number> {
     if (this.#closed) return Promise.resolve(0);
     this.flush();
-    return this.#call(this.#writer, { op: 'prune' }) as Promise<number>;
+    const pass = this.#call(this.#writer, { op: 'prune' }) as Promise<number>;
+    // This pass, after every write sent so far, stands for one that was due (or that the
+    // thread's start just asked for): an idle engine is not woken again for nothing.
+    this.#clearPrune();
+    return pass;
   }
 
   /** Commits the limiter snapshot in the thread, with the journal segment it folded in (quotaJournalFile.ts). */
@@ -202,28 +226,51 @@ export class RequestLogThread {
 
   /** Whether the query thread runs now (it starts with a query, stops after an idle while). */
   get queryThreadRunning(): boolean {
-    return this.#reader !== undefined;
+    return this.#reader.current !== undefined;
+  }
+
+  /** Whether the writing thread runs now (it starts with a write or a call, stops after an idle while). */
+  get writerThreadRunning(): boolean {
+    return this.#writer.current !== undefined;
   }
 
   /** Writes what is queued, stops retention and the threads, and waits for them to end. */
   async close(): Promise<void> {
     if (this.#closed) return;
-    clearInterval(this.#pruneTimer);
-    clearTimeout(this.#readerIdle);
+    this.#clearPrune();
     this.flush();
-    const reader = this.#reader;
+    const threads = [this.#writer.detach(), this.#reader.detach()].filter(
+      (worker): worker is Worker => worker !== undefined,
+    );
     try {
-      await Promise.all([
-        this.#call(this.#writer, { op: 'close' }),
-        ...(reader ? [this.#call(reader, { op: 'close' })] : []),
-      ]);
+      await Promise.all(threads.map((worker) => this.#ask(worker, { op: 'close' })));
     } catch {
       // A thread that already failed has nothing left to write.
     }
     this.#closed = true;
     this.#drops.report(true);
-    await Promise.all([this.#writer.terminate(), reader?.terminate()]);
+    await Promise.all(threads.map((worker) => worker.terminate()));
     await Promise.all(this.#exits);
+  }
+
+  /**
+   * Retention runs when there may be something to retain: after writes (at most once per
+   * interval) and when the writing thread starts, never on a timer that wakes an idle engine.
+   */
+  #pruneIn(ms: number): void {
+    if (this.#pruneIntervalMs <= 0 || this.#pruneTimer !== undefined || this.#closed) return;
+    this.#pruneTimer = this.#timers.setTimeout(() => {
+      this.#pruneTimer = undefined;
+      this.prune().catch((err: unknown) =>
+        this.#log(`request log: retention failed: ${(err as Error).message}`),
+      );
+    }, ms);
+  }
+
+  #clearPrune(): void {
+    if (this.#pruneTimer === undefined) return;
+    this.#timers.clearTimeout(this.#pruneTimer);
+    this.#pruneTimer = undefined;
   }
 
   #schedule(): void {
@@ -246,7 +293,7 @@ export class RequestLogThread {
     this.#exits.push(
       new Promise<void>((resolve) =>
         worker.once('exit', () => {
-          if (!this.#retired.has(worker))
+          if (!this.#writer.retired(worker) && !this.#reader.retired(worker))
             this.#fail(new Error('the request log thread stopped'), this.#closed);
           resolve();
         }),
@@ -255,42 +302,31 @@ export class RequestLogThread {
     return worker;
   }
 
-  /** A call to the query thread, started if need be; it stops once idle for a while. */
-  async #read(call: LogCall): Promise<unknown> {
-    if (this.#failed) throw this.#failed;
-    clearTimeout(this.#readerIdle);
-    this.#reader ??= this.#start('reader');
-    this.#readerCalls++;
-    try {
-      return await this.#call(this.#reader, call);
-    } finally {
-      if (--this.#readerCalls === 0 && !this.#closed)
-        this.#readerIdle = setTimeout(() => this.#stopReader(), this.#queryThreadIdleMs).unref();
-    }
-  }
-
-  /** Ends the idle query thread; its connection only read, so nothing is lost with it. */
-  #stopReader(): void {
-    const reader = this.#reader;
-    if (reader === undefined || this.#readerCalls > 0) return;
-    this.#reader = undefined;
-    this.#retired.add(reader);
-    this.#call(reader, { op: 'close' })
-      .catch(() => undefined)
-      .finally(() => void reader.terminate());
-  }
-
   /**
    * A query goes to the reading thread once the writer has committed every record queued before
-   * it, so the dashboard lists a request it just saw finish.
+   * it, so the dashboard lists a request it just saw finish. A writer that is not running has
+   * committed everything it was sent (it stops only then), so a query does not start it.
    */
   async #query(call: LogCall): Promise<unknown> {
     this.flush();
-    await this.#call(this.#writer, { op: 'sync' });
-    return this.#read(call);
+    if (this.#writer.current !== undefined) await this.#call(this.#writer, { op: 'sync' });
+    return this.#call(this.#reader, call);
   }
 
-  #call(worker: Worker, call: LogCall): Promise<unknown> {
+  /** A call to one of the threads, started if need be and held until it answers. */
+  #call(thread: OnDemandThread, call: LogCall): Promise<unknown> {
+    if (this.#failed) return Promise.reject(this.#failed);
+    if (this.#closed) return Promise.reject(new Error('the request log is closed'));
+    const answer = this.#ask(thread.acquire(), call);
+    void answer.then(
+      () => thread.release(),
+      () => thread.release(),
+    );
+    return answer;
+  }
+
+  /** Sends a call to this very thread (a stopping one's `close` too); resolves with its answer. */
+  #ask(worker: Worker, call: LogCall): Promise<unknown> {
     if (this.#failed) return Promise.reject(this.#failed);
     const id = this.#nextId++;
     const answer = new Promise<unknown>((resolve, reject) =>
@@ -316,6 +352,7 @@ export class RequestLogThread {
       this.#written += message.count - message.failed;
       this.#drops.add(message.failed);
       for (const saved of this.#batchesSent.shift() ?? []) saved();
+      this.#writer.release();
     } else if (message.kind === 'log') this.#log(message.message);
     else {
       const waiter = this.#calls.get(message.id);

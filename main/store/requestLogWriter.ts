@@ -35,7 +35,10 @@ export type RequestLogCommonOptions = {
   maxBatch?: number;
   /** Requests waiting to be written beyond which new ones are dropped (and counted). */
   maxPending?: number;
-  /** How often retention runs (it also runs shortly after start). */
+  /**
+   * How often retention runs (it also runs shortly after start); in RequestLogThread, at most this
+   * often while writes come, and shortly after its writing thread starts. 0: only when asked.
+   */
   pruneIntervalMs?: number;
   /** Told of every accepted record, e.g. to publish it on the event stream. */
   onRecord?: (request: RequestListItem, attempts: AttemptRecord[]) => void;

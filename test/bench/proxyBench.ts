@@ -252,6 +252,11 @@ async function main(): Promise<void> {
   );
   await many(switchyard, rssRequests);
   const longRunRss = await rssMb(pid);
+  // What a quiet engine gives back: the log's writing thread stops a minute after its last work
+  // (retention's pass 30 s after the last write included).
+  const restSeconds = Number(process.env.BENCH_REST_SECONDS ?? 100);
+  await new Promise((r) => setTimeout(r, restSeconds * 1000));
+  const restedRss = await rssMb(pid);
 
   const directSeq = median(seq.get('direct')!);
   const directTtft = median(ttft.get('direct')!);
@@ -306,7 +311,7 @@ async function main(): Promise<void> {
   console.log(`| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`);
   for (const row of rows) console.log(`| ${row.join(' | ')} |`);
   console.log(
-    `${longStreamTable(longStreams, streams)}\n\nSwitchyard RSS: idle ${idleRss.toFixed(1)} MB, peak under load ${loadRss.toFixed(1)} MB, after the run ${afterRss.toFixed(1)} MB, after ${rssRequests.toLocaleString('en')} more requests ${longRunRss.toFixed(1)} MB. "dashboard open": the same 50-connection load with one event-stream client reading. CPU µs/req: the serving process's time on the CPU (all its threads; then its main thread alone, the one that serves requests) over the 50-connection phase, per request completed, from /proc/PID/task/*/schedstat; steadier than req/s on a shared machine.`,
+    `${longStreamTable(longStreams, streams)}\n\nSwitchyard RSS: idle ${idleRss.toFixed(1)} MB, peak under load ${loadRss.toFixed(1)} MB, after the run ${afterRss.toFixed(1)} MB, after ${rssRequests.toLocaleString('en')} more requests ${longRunRss.toFixed(1)} MB, ${restSeconds} s later ${restedRss.toFixed(1)} MB. "dashboard open": the same 50-connection load with one event-stream client reading. CPU µs/req: the serving process's time on the CPU (all its threads; then its main thread alone, the one that serves requests) over the 50-connection phase, per request completed, from /proc/PID/task/*/schedstat; steadier than req/s on a shared machine.`,
   );
 }
 
