@@ -102,9 +102,9 @@ export class RequestLogThread {
     this.#timers = options.timers ?? REAL_TIMERS;
     this.#pruneIntervalMs = options.pruneIntervalMs ?? 30_000;
     this.#workerData = { path: options.path, settings: this.#settings(), now: this.#now() };
-    // Two threads on the same file: one writes (log, rollups, retention, the quota journal),
-    // one answers the dashboard's queries (WAL: readers never wait for the writer), so a quota
-    // commit never queues behind a query. Each starts with the first message it is sent and
+    // Two threads on the same file: one writes (log, rollups, retention, the limiter's
+    // snapshot), one answers the dashboard's queries (WAL: readers never wait for the writer), so
+    // a write never queues behind a query. Each starts with the first message it is sent and
     // stops once idle; the writer has nothing in flight then, so a stop loses nothing.
     const stop = (worker: Worker) =>
       this.#ask(worker, { op: 'close' })
