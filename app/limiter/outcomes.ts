@@ -215,6 +215,7 @@ export function seedTargets(
     const id = poolIdOf(target);
     const current = (pools ?? state.pools)[id];
     const next = current === undefined ? seedPool(target, now) : reseedPool(current, target, now);
+    if (next === current) continue;
     pools ??= { ...state.pools };
     pools[id] = next;
   }

@@ -136,8 +136,17 @@ export function reseedPool(pool: PoolState, target: LimiterTarget, now: number):
     if (seed === undefined || have.has(window)) continue;
     windows.push(newWindow(target.provider, window, seed.limit, seed.source, now));
   }
-  const next: PoolState = { ...pool, tier: target.tier, windows };
   const concurrency = seeded.concurrency?.limit;
+  // The same figures give the same pool, so reseeding at start or on a reload changes no state
+  // and saves nothing (an unchanged restart never wakes the log's writing thread).
+  if (
+    pool.tier === target.tier &&
+    pool.concurrency === concurrency &&
+    windows.length === pool.windows.length &&
+    windows.every((w, i) => w === pool.windows[i])
+  )
+    return pool;
+  const next: PoolState = { ...pool, tier: target.tier, windows };
   if (concurrency === undefined) delete next.concurrency;
   else next.concurrency = concurrency;
   return next;

@@ -331,9 +331,10 @@ export function createLimiterGate(options: LimiterGateOptions): LimiterGate {
     state: () => state,
     view: () => limiterView(state, clock()),
     seed(targets) {
+      const before = state;
       state = seedTargets(state, targets, clock());
       adopt(targets);
-      changed();
+      if (state !== before) changed();
     },
     clearKey(providerId, keyId) {
       state = clearKeyState(state, providerId, keyId);

@@ -133,6 +133,18 @@ describe('admission: seeded from the catalog, counted locally', () => {
     });
   });
 
+  it('seeding the targets a state already holds returns that state, so a restart saves nothing', () => {
+    const configured: LimiterTarget = { ...groq, keyId: 'k3', limits: { rpm: 2 } };
+    const paid = target(GROQ, 'llama-3.1-8b-instant', 'k2', 'paid');
+    const seeded = seedTargets(EMPTY_LIMITER_STATE, [groq, configured, paid], T0);
+    const used = take(seeded, groq, 3, T0).state;
+    expect(seedTargets(used, [groq, configured, paid], T0 + 5_000)).toBe(used);
+    // A changed figure still reseeds.
+    const changed = seedTargets(used, [{ ...groq, limits: { rpm: 5 } }], T0 + 5_000);
+    expect(changed).not.toBe(used);
+    expect(windowOf(changed, groq, 'rpm', T0 + 5_000)).toMatchObject({ limit: 5 });
+  });
+
   it('a key that turns paid drops the seeded windows but keeps learned ones', () => {
     let state = take(EMPTY_LIMITER_STATE, groq, 1, T0).state;
     state = observeHeaders(state, groq, headers({ 'x-ratelimit-limit-tokens': '9000' }), T0);
