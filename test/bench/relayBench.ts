@@ -94,6 +94,8 @@ const GEMINI_CHUNKS = [
   geminiChunk('', CHUNKS, 'STOP'),
 ];
 const GEMINI_STREAM = GEMINI_CHUNKS.join('');
+/** As Google frames `alt=sse`: CRLF line ends. */
+const GEMINI_CRLF_STREAM = GEMINI_STREAM.replaceAll('\n', '\r\n');
 /** The same chunks as Google's default JSON array (`streamGenerateContent` without `alt=sse`). */
 const GEMINI_ARRAY_STREAM = `[${GEMINI_CHUNKS.map((c) => c.slice('data: '.length, -2)).join(',\r\n')}]`;
 
@@ -197,6 +199,11 @@ const cases: Array<[string, () => StreamRelay, Buffer[]]> = [
   ],
   ['Responses → Responses (same format)', () => responses.relay('m'), pieces(RESPONSES_STREAM)],
   ['Gemini → Gemini (same format, SSE)', () => gemini.relay('m'), pieces(GEMINI_STREAM)],
+  [
+    'Gemini → Gemini (same format, SSE with CRLF, as Google sends it)',
+    () => gemini.relay('m'),
+    pieces(GEMINI_CRLF_STREAM),
+  ],
   [
     'Gemini → Gemini (same format, JSON array caller)',
     () => geminiArray.relay('m'),
