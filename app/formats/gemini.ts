@@ -174,11 +174,12 @@ export function geminiStreamError(error: unknown): StreamError {
 
 /**
  * The path (below `…/v1beta/`) of the method for a model: `generateContent`, or for a stream
- * `streamGenerateContent?alt=sse`, without which Gemini streams a JSON array instead of SSE.
+ * `streamGenerateContent?alt=sse`, without which (`sse` false) Gemini streams a JSON array.
  */
-export function geminiMethodPath(model: string, stream: boolean): string {
+export function geminiMethodPath(model: string, stream: boolean, sse = true): string {
   const name = model.startsWith('models/') ? model.slice(7) : model;
-  return stream ? `models/${name}:streamGenerateContent?alt=sse` : `models/${name}:generateContent`;
+  if (!stream) return `models/${name}:generateContent`;
+  return `models/${name}:streamGenerateContent${sse ? '?alt=sse' : ''}`;
 }
 
 /** The `batchEmbedContents` body. */

@@ -20,6 +20,9 @@ export type SseBlock = { raw: string; event: SseEvent | null };
  */
 const PLAIN_RUN = /^(?:data: ?\{[^\n]*\}\n\n)+$/;
 
+/** A CR not followed by an LF, or an LF not after a CR: the text is not CRLF-only. */
+const LONE_LINE_END = /\r(?!\n)|(?<!\r)\n/;
+
 const LF = 10;
 const CR = 13;
 const COLON = 58;
@@ -101,7 +104,9 @@ export class SseParser {
     }
     const held = this.#held === '' ? text : this.#held + text;
     const lfOnly = !this.#skipLf && text.indexOf('\r') < 0 && this.#held.indexOf('\r') < 0;
-    const cuts = lfOnly ? this.#cutLf(held) : this.#cutAny(held);
+    // Google frames its events with CRLF: as cheap to cut and read as LF when every line end is one.
+    const crlfOnly = !lfOnly && !this.#skipLf && !LONE_LINE_END.test(held);
+    const cuts = lfOnly ? this.#cutLf(held) : crlfOnly ? this.#cutCrlf(held) : this.#cutAny(held);
     if (cuts.length === 0) {
       this.#held = held;
       return '';
@@ -119,7 +124,8 @@ export class SseParser {
     let from = 0;
     for (const cut of cuts) {
       const raw = held.slice(from, cut);
-      blocks.push({ raw, event: lfOnly ? this.#readLf(raw) : this.#read(raw) });
+      const event = lfOnly ? this.#readLf(raw) : crlfOnly ? this.#readCrlf(raw) : this.#read(raw);
+      blocks.push({ raw, event });
       from = cut;
     }
     this.#held = from === 0 ? held : held.slice(from);
@@ -147,6 +153,36 @@ export class SseParser {
       if (end < 0) break;
       cuts.push(end + 2);
       blockStart = from = end + 2;
+    }
+    const restLength = text.length - blockStart;
+    this.#pos = restLength;
+    this.#lineStart =
+      restLength === 0 ||
+      text.charCodeAt(text.length - 1) === LF ||
+      (this.#bom && text.length === 1); // only the BOM so far
+    return cuts;
+  }
+
+  /** `#cutLf` for text whose line ends are all CRLF: a blank line is a CRLF at a line's start. */
+  #cutCrlf(text: string): number[] {
+    const cuts: number[] = [];
+    let blockStart = 0;
+    let from = this.#pos;
+    for (;;) {
+      // A blank line at a block's start (or where the held text ended a line) is a block of its own.
+      if (
+        (from === blockStart || (this.#lineStart && from === this.#pos)) &&
+        text.startsWith('\r\n', from)
+      ) {
+        cuts.push(from + 2);
+        blockStart = from = from + 2;
+        continue;
+      }
+      // The held text may end inside the blank line's CRLF CRLF: look back over it.
+      const end = text.indexOf('\r\n\r\n', Math.max(blockStart, from - 3));
+      if (end < 0) break;
+      cuts.push(end + 4);
+      blockStart = from = end + 4;
     }
     const restLength = text.length - blockStart;
     this.#pos = restLength;
@@ -219,6 +255,21 @@ export class SseParser {
       if (lf === at) event = this.#dispatch() ?? event;
       else this.#processLine(raw.slice(at, lf));
     }
+    return event;
+  }
+
+  /** `#readLf`'s lone `data:` line for a CRLF block; any other block is read by `#read`. */
+  #readCrlf(raw: string): SseEvent | null {
+    const start = this.#bom ? 1 : 0;
+    const end = raw.length - 4; // the CR of the data line; the blank line's CRLF follows it
+    if (end <= start || !raw.startsWith('data:', start) || raw.indexOf('\r', start) !== end)
+      return this.#read(raw);
+    this.#bom = false;
+    this.#blockSkipLf = false;
+    const event: SseEvent = {
+      data: raw.slice(raw.charCodeAt(start + 5) === 32 ? start + 6 : start + 5, end),
+    };
+    if (this.#lastId !== undefined) event.id = this.#lastId;
     return event;
   }
 

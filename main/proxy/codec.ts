@@ -16,7 +16,6 @@ export type RelayStep = {
    * stream with an internal error, and the engine log gets this exception's stack.
    */
   bug?: unknown;
-  usage?: UsageCounts;
 };
 
 /** Relays one upstream stream to one client, translating when the formats differ. */
@@ -26,6 +25,11 @@ export interface StreamRelay {
   end(): RelayStep;
   /** Text ending the client's stream with an error its SDK raises. */
   errorText(error: StreamError): string;
+  /**
+   * The token counts of the latest usage the upstream reported (undefined: none yet). Asked once,
+   * when the stream ends, fails or is cancelled, so a relay may keep usage unread until then.
+   */
+  usage(): UsageCounts | undefined;
 }
 
 export type DecodedBody =

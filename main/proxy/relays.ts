@@ -33,6 +33,11 @@ export function openAiUsage(usage: Usage | undefined | null): UsageCounts | unde
 export interface ToOpenAi {
   push(event: SseEvent): HubItem[];
   end(): HubItem[];
+  /**
+   * The usage the upstream reported so far, in OpenAI's terms (null before any): a translator may
+   * send it to the caller only at the end, but a cancelled stream is logged with it.
+   */
+  readonly usage: Usage | null;
 }
 
 /** The caller's side: what OpenAI chunks become on the wire. */
@@ -54,15 +59,13 @@ export function translatingRelay(toOpenAi: ToOpenAi, fromOpenAi: FromOpenAi): St
   let finished = false;
   const run = (items: HubItem[]): RelayStep => {
     let out = '';
-    let usage: UsageCounts | undefined;
     for (const item of items) {
-      if ('kind' in item) return { out, started, error: item, ...(usage ? { usage } : {}) };
-      if (item.usage) usage = openAiUsage(item.usage);
+      if ('kind' in item) return { out, started, error: item };
       if (item.choices.some((c) => c.finish_reason != null)) finished = true;
       started = true;
       out += fromOpenAi.push(item);
     }
-    return { out, started, ...(usage ? { usage } : {}) };
+    return { out, started };
   };
   // The translators refuse shapes they cannot read; one that still throws is our bug, not a
   // malformed upstream: the stream ends with an internal error and the attempt reports it.
@@ -94,6 +97,7 @@ export function translatingRelay(toOpenAi: ToOpenAi, fromOpenAi: FromOpenAi): St
         return { ...step, out: step.out + fromOpenAi.end(true) };
       }),
     errorText: (error) => fromOpenAi.errorText(error),
+    usage: () => openAiUsage(toOpenAi.usage),
   };
 }
 
@@ -115,7 +119,7 @@ function translatorFailure(): StreamError {
  */
 export const MAX_EVENT_CHARS = 16 * 1024 * 1024;
 
-function oversizedEvent(): StreamError {
+export function oversizedEvent(): StreamError {
   return {
     ...malformedStream('upstream'),
     message: `The upstream stream sent an event larger than ${MAX_EVENT_CHARS / 1024 / 1024} MiB.`,
@@ -173,28 +177,28 @@ export function passthroughRelay(
       if (typeof blocks === 'string') {
         if (blocks !== '') started = true;
         return parser.rest.length > MAX_EVENT_CHARS
-          ? { out: blocks, started, error: oversizedEvent(), usage }
-          : { out: blocks, started, usage };
+          ? { out: blocks, started, error: oversizedEvent() }
+          : { out: blocks, started };
       }
       let out = '';
       for (const block of blocks) {
         const seen = block.event === null || step(block.event);
         if (seen === true) out += block.raw;
         else if (typeof seen === 'object' && 'replace' in seen) out += seen.replace;
-        else if (seen !== false) return { out, started, error: seen, usage };
+        else if (seen !== false) return { out, started, error: seen };
       }
-      if (parser.rest.length > MAX_EVENT_CHARS)
-        return { out, started, error: oversizedEvent(), usage };
-      return { out, started, usage };
+      if (parser.rest.length > MAX_EVENT_CHARS) return { out, started, error: oversizedEvent() };
+      return { out, started };
     },
     end: () => {
       // What is held is an event without its blank line: the parser discards it, and so do we.
       parser.end();
       return complete
-        ? { out: '', started, usage }
-        : { out: '', started, usage, error: truncatedStream('upstream') };
+        ? { out: '', started }
+        : { out: '', started, error: truncatedStream('upstream') };
     },
     errorText,
+    usage: () => usage,
   };
 }
 

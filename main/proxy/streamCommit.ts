@@ -10,7 +10,6 @@ import type { AttemptInfo, AttemptRun, FailedAttempt, Failing, ReadyAttempt } fr
 import { CAPTURE_LIMIT_CHARS } from './attempt.ts';
 import { writeAtClientPace } from './backpressure.ts';
 import { internalStreamError, ourBug, streamFailure } from './attemptFailure.ts';
-import type { UsageCounts } from '../engine/capacityGate.ts';
 import type { RelayStep, StreamRelay } from './codec.ts';
 
 /** A streamed attempt whose upstream answered 2xx: its body, and the record as it stands. */
@@ -40,7 +39,6 @@ export async function awaitFirstData({
   const decoder = new TextDecoder();
   const iterator = (body as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
   let pending = '';
-  let usage: UsageCounts | undefined;
 
   for (;;) {
     let next: IteratorResult<Buffer>;
@@ -57,7 +55,6 @@ export async function awaitFirstData({
       return bug(err);
     }
     pending += step.out;
-    if (step.usage) usage = step.usage;
     if (step.bug !== undefined) {
       body.destroy();
       return bug(step.bug);
@@ -80,7 +77,7 @@ export async function awaitFirstData({
       );
   }
   const ready: AttemptInfo = { ...info, firstTokenMs: deps.clock() - info.startedAt };
-  const relayed = { relay, decoder, iterator, pending, usage };
+  const relayed = { relay, decoder, iterator, pending };
 
   return {
     kind: 'ready',
@@ -102,7 +99,6 @@ type Committing = {
   iterator: AsyncIterator<Buffer>;
   /** What the relay produced before the commit: sent first. */
   pending: string;
-  usage: UsageCounts | undefined;
 };
 
 /** The commit loop: the buffered start, then every event as it comes, to the end or a failure. */
@@ -115,7 +111,6 @@ async function commitStream(
   const { deps, req, candidate, controller } = run;
   const { provider } = candidate;
   const signal = controller.signal;
-  let usage = state.usage;
   res.writeHead(200, {
     ...headers,
     'content-type': req.jsonArrayStream
@@ -162,7 +157,6 @@ async function commitStream(
       failedMidStream = internalStreamError(req.id);
       break;
     }
-    if (step.usage) usage = step.usage;
     await write(step.out);
     if (step.bug !== undefined) {
       thrown = { error: step.bug };
@@ -190,6 +184,8 @@ async function commitStream(
     controller.abort();
     body.destroy();
   }
+  // Asked now, whatever ended the stream: a cancelled one logs the last usage it saw.
+  const usage = relay.usage();
   const final: AttemptInfo = {
     ...info,
     ...(failure !== undefined ? { failure } : {}),

@@ -89,10 +89,15 @@ const geminiChunk = (text: string, out: number, finish?: string) =>
     usageMetadata: { promptTokenCount: 5, candidatesTokenCount: out, totalTokenCount: 5 + out },
     modelVersion: 'gemini-2.5-flash',
   })}\n\n`;
-const GEMINI_STREAM = [
+const GEMINI_CHUNKS = [
   ...Array.from({ length: CHUNKS }, (_, i) => geminiChunk(`tok${i} `, i + 1)),
   geminiChunk('', CHUNKS, 'STOP'),
-].join('');
+];
+const GEMINI_STREAM = GEMINI_CHUNKS.join('');
+/** As Google frames `alt=sse`: CRLF line ends. */
+const GEMINI_CRLF_STREAM = GEMINI_STREAM.replaceAll('\n', '\r\n');
+/** The same chunks as Google's default JSON array (`streamGenerateContent` without `alt=sse`). */
+const GEMINI_ARRAY_STREAM = `[${GEMINI_CHUNKS.map((c) => c.slice('data: '.length, -2)).join(',\r\n')}]`;
 
 function pieces(text: string): Buffer[] {
   const bytes = Buffer.from(text);
@@ -119,6 +124,8 @@ function relayOnce(make: () => StreamRelay, input: Buffer[]): number {
   }
   const last = relay.end();
   if (last.error) throw new Error(last.error.message);
+  // The usage is read once per stream, when the recorder asks (streamCommit.ts).
+  relay.usage();
   return sent + mask.mask(last.out).length;
 }
 
@@ -158,15 +165,25 @@ const responses = responsesPassthrough(
   provider,
 );
 
-const gemini = GEMINI_CALLER.passthrough(
-  {
-    ...request,
-    kind: 'generate',
-    inbound: 'gemini',
-    body: { contents: [] },
-  } as unknown as HubRequest,
-  loadShippedCatalog(DEFAULT_CATALOG_PATH).providers.find((p) => p.id === 'gemini')!,
+const geminiProvider = loadShippedCatalog(DEFAULT_CATALOG_PATH).providers.find(
+  (p) => p.id === 'gemini',
+)!;
+const geminiRequest = {
+  ...request,
+  kind: 'generate',
+  inbound: 'gemini',
+  body: { contents: [] },
+} as unknown as HubRequest;
+const gemini = GEMINI_CALLER.passthrough(geminiRequest, geminiProvider);
+const geminiArray = GEMINI_CALLER.passthrough(
+  { ...geminiRequest, jsonArrayStream: true } as HubRequest,
+  geminiProvider,
 );
+/** What the JSON-array caller's codec asks the upstream for: SSE, or the array itself. */
+const geminiArrayUpstream = geminiArray.url(geminiProvider, 'm', true).includes('alt=sse')
+  ? GEMINI_STREAM
+  : GEMINI_ARRAY_STREAM;
+const translatedRelay = () => translated.relay('m');
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 15);
 const cases: Array<[string, () => StreamRelay, Buffer[]]> = [
@@ -183,10 +200,16 @@ const cases: Array<[string, () => StreamRelay, Buffer[]]> = [
   ['Responses → Responses (same format)', () => responses.relay('m'), pieces(RESPONSES_STREAM)],
   ['Gemini → Gemini (same format, SSE)', () => gemini.relay('m'), pieces(GEMINI_STREAM)],
   [
-    'OpenAI upstream → Anthropic caller (translated)',
-    () => translated.relay('m'),
-    pieces(OPENAI_STREAM),
+    'Gemini → Gemini (same format, SSE with CRLF, as Google sends it)',
+    () => gemini.relay('m'),
+    pieces(GEMINI_CRLF_STREAM),
   ],
+  [
+    'Gemini → Gemini (same format, JSON array caller)',
+    () => geminiArray.relay('m'),
+    pieces(geminiArrayUpstream),
+  ],
+  ['OpenAI upstream → Anthropic caller (translated)', translatedRelay, pieces(OPENAI_STREAM)],
 ];
 // BENCH_ONLY: the rows whose name holds this text (e.g. to profile one relay).
 const only = process.env.BENCH_ONLY;

@@ -53,12 +53,18 @@ export const openAiErrorBody: ErrorEnvelope = (status, message, code) => ({
 /** An OpenAI-format upstream read as hub items ("[DONE]" ends it). */
 function openAiUpstream(): ToOpenAi {
   const reader = new OpenAiChunkReader();
+  let usage: Usage | null = null;
   return {
     push: (event) => {
       const item = reader.read(event.data);
-      return item === 'done' ? [] : [item];
+      if (item === 'done') return [];
+      if (!('kind' in item) && item.usage) usage = item.usage;
+      return [item];
     },
     end: () => [],
+    get usage() {
+      return usage;
+    },
   };
 }
 

@@ -151,3 +151,42 @@ describe('SseParser.blocksOrRun', () => {
     );
   });
 });
+
+/** Streams framed as Google frames them (CRLF), now and then with a lone CR or LF. */
+const crlfStream = (ends: fc.Arbitrary<string>) =>
+  fc
+    .tuple(fc.boolean(), fc.array(fc.tuple(fc.oneof(runLine, line), ends), { maxLength: 24 }))
+    .map(([bom, lines]) => (bom ? '\uFEFF' : '') + lines.map(([l, nl]) => l + nl).join(''));
+
+describe('SseParser on CRLF line ends', () => {
+  it('reads CRLF-only text as it reads the same text with LF, however it is cut', () => {
+    fc.assert(
+      fc.property(
+        crlfStream(fc.constant('\r\n')),
+        fc.array(fc.nat(), { maxLength: 8 }),
+        (text, points) => {
+          const parser = new SseParser();
+          const blocks = cut(text, points).flatMap((piece) => parser.blocks(piece));
+          expect(blocks.map((b) => b.raw).join('') + parser.rest).toBe(text);
+          expect(parseChunks(cut(text, points))).toEqual(
+            parseChunks([text.replaceAll('\r\n', '\n')]),
+          );
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('reads mostly-CRLF text with stray CRs and LFs the same however it is cut', () => {
+    const ends = fc.constantFrom('\r\n', '\r\n', '\r\n', '\r\n', '\r', '\n');
+    fc.assert(
+      fc.property(crlfStream(ends), fc.array(fc.nat(), { maxLength: 8 }), (text, points) => {
+        const parser = new SseParser();
+        const blocks = cut(text, points).flatMap((piece) => parser.blocks(piece));
+        expect(blocks.map((b) => b.raw).join('') + parser.rest).toBe(text);
+        expect(parseChunks(cut(text, points))).toEqual(parseChunks([text]));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});

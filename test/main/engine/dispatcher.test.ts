@@ -305,3 +305,27 @@ describe('a failure after the first byte', () => {
     expect(summary!.status).toBe(502);
   });
 });
+
+describe('a client that cancels mid-stream', () => {
+  it('is logged with the token counts of the last usage the upstream reported', async () => {
+    rig = await startDispatchRig({
+      mocks: { gemini: { format: 'gemini', chunks: 6 } },
+      routes: [{ name: 'solo', targets: [{ provider: 'gemini', model: 'gemini-2.5-flash' }] }],
+    });
+    rig.mocks.gemini!.queueFaults({ kind: 'stall-mid-stream', afterEvents: 3 });
+    const client = new AbortController();
+    const res = await rig.post(ask('solo', { stream: true }), client.signal);
+    const reader = res.body!.getReader();
+    let seen = '';
+    while (!seen.includes('data:')) seen += new TextDecoder().decode((await reader.read()).value);
+    // The mock's chunks before its last carry the prompt's count only.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    client.abort();
+    await reader.read().catch(() => undefined);
+    const [summary] = await finished(rig, 1);
+    expect(summary!.abortedByClient).toBe(true);
+    const usage = summary!.attempts[0]!.usage;
+    expect(usage?.tokensIn).toBeGreaterThan(0);
+    expect(usage).toMatchObject({ tokensOut: 0 });
+  });
+});

@@ -440,3 +440,30 @@ describe('whole (non-streamed) answers of any shape', () => {
         );
       });
 });
+
+describe('a stream cancelled before its end', () => {
+  const anthropicStart =
+    'event: message_start\ndata: {"type":"message_start","message":{"id":"m","type":"message",' +
+    '"role":"assistant","content":[],"usage":{"input_tokens":11,"output_tokens":1}}}\n\n' +
+    'event: content_block_start\ndata: {"type":"content_block_start","index":0,' +
+    '"content_block":{"type":"text","text":""}}\n\n' +
+    'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,' +
+    '"delta":{"type":"text_delta","text":"Hi"}}\n\n';
+  const geminiChunk =
+    'data: {"candidates":[{"content":{"role":"model","parts":[{"text":"Hi"}]},"index":0}],' +
+    '"usageMetadata":{"promptTokenCount":13,"totalTokenCount":13}}\n\n';
+
+  it('translated from Anthropic: the relay reports the input tokens it has seen', () => {
+    const relay = codecTo(callerRequest('openai', true), 'anthropic').relay('m');
+    expect(relay.push(anthropicStart).error).toBeUndefined();
+    expect(relay.usage()).toMatchObject({ tokensIn: 11, tokensOut: 1 });
+  });
+
+  it('translated from Gemini: the relay reports the usage of the last chunk', () => {
+    for (const inbound of ['openai', 'anthropic'] as const) {
+      const relay = codecTo(callerRequest(inbound, true), 'gemini').relay('m');
+      expect(relay.push(geminiChunk).error).toBeUndefined();
+      expect(relay.usage()).toMatchObject({ tokensIn: 13, tokensOut: 0 });
+    }
+  });
+});

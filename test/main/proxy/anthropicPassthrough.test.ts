@@ -48,7 +48,7 @@ function relay(producer?: string) {
     const step = r.push(piece);
     expect(step.error).toBeUndefined();
     out += step.out;
-    usage = step.usage;
+    usage = r.usage();
   }
   expect(r.end().error).toBeUndefined();
   return { out, usage };

@@ -59,7 +59,7 @@ describe('the Responses passthrough relay', () => {
     const step = relay.push(rest.join(''));
     expect(step.error).toBeUndefined();
     expect(first.out + step.out).toBe([...START.slice(0, 2), ...rest].join(''));
-    expect(step.usage).toEqual({ tokensIn: 9, tokensOut: 4, tokensCached: 3 });
+    expect(relay.usage()).toEqual({ tokensIn: 9, tokensOut: 4, tokensCached: 3 });
     expect(relay.end().error).toBeUndefined();
     expect(kept).toHaveLength(1);
   });
