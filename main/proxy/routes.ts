@@ -58,6 +58,19 @@ function routingHeaders(
   };
 }
 
+/**
+ * The body as the request path reads it: as it came where the endpoint's hand check passes it
+ * (or its copy-free schema does), else the schema's decoding of it, or the schema's issues.
+ */
+function decodeBody(
+  endpoint: CallerEndpoint,
+  body: Record<string, unknown>,
+): ReturnType<CallerEndpoint['schema']['safeParse']> {
+  if (endpoint.asSent?.(body) === true) return { success: true, data: body };
+  const parsed = endpoint.schema.safeParse(body);
+  return parsed.success && endpoint.asSent !== undefined ? { success: true, data: body } : parsed;
+}
+
 /** A path whose segment names the model (Gemini's `models/{model}:method`). */
 function matchPath(
   pathname: string,
@@ -195,7 +208,7 @@ export function createProxyHandler(deps: ProxyDeps) {
       sendError(res, dialect, 400, 'The request body must be a JSON object.', 'invalid_body');
       return;
     }
-    const parsed = endpoint.schema.safeParse(body.value);
+    const parsed = decodeBody(endpoint, body.value as Record<string, unknown>);
     if (!parsed.success) {
       sendError(
         res,
