@@ -140,7 +140,7 @@ function failing(run: AttemptRun, current: () => AttemptInfo): Failing {
 }
 
 /** The key's secret, or the failure that says why there is none. */
-async function secretFor(run: AttemptRun, fail: Failing['fail']) {
+async function secretFor(run: AttemptRun, failing: () => Failing) {
   const { candidate, deps } = run;
   try {
     const secret = candidate.keyId === undefined ? undefined : await deps.secret(candidate.keyId);
@@ -151,11 +151,11 @@ async function secretFor(run: AttemptRun, fail: Failing['fail']) {
     if (err instanceof KeyStoreError && err.code === 'base_url_unconfirmed')
       return {
         ok: false as const,
-        failed: fail({ class: 'caller', reason: err.message, retryElsewhere: true }),
+        failed: failing().fail({ class: 'caller', reason: err.message, retryElsewhere: true }),
       };
     return {
       ok: false as const,
-      failed: fail({
+      failed: failing().fail({
         class: 'key-invalid',
         reason: `key "${candidate.keyId}" is unavailable: ${(err as Error).message}`,
         retryElsewhere: true,
@@ -174,10 +174,11 @@ export async function startAttempt(run: AttemptRun): Promise<ReadyAttempt | Fail
   const { provider, model } = candidate;
   const startedAt = run.info.startedAt;
   let info = run.info;
-  const ways = failing(run, () => info);
-  const { fail, bug, transportFailure } = ways;
+  // Made only when an attempt fails or streams: a whole answer that succeeds needs none of it.
+  let made: Failing | undefined;
+  const ways = (): Failing => (made ??= failing(run, () => info));
 
-  const key = await secretFor(run, fail);
+  const key = await secretFor(run, ways);
   if (!key.ok) return key.failed;
 
   let response;
@@ -196,7 +197,7 @@ export async function startAttempt(run: AttemptRun): Promise<ReadyAttempt | Fail
       signal: controller.signal,
     });
   } catch (err) {
-    return transportFailure(err);
+    return ways().transportFailure(err);
   }
   info = {
     ...info,
@@ -230,24 +231,24 @@ export async function startAttempt(run: AttemptRun): Promise<ReadyAttempt | Fail
           }
         : {}),
     });
-    return fail(failure, upstreamErrorMessage(body, `HTTP ${response.status}`));
+    return ways().fail(failure, upstreamErrorMessage(body, `HTTP ${response.status}`));
   }
 
-  if (req.stream) return awaitFirstData({ run, info, body: response.body, failing: ways });
+  if (req.stream) return awaitFirstData({ run, info, body: response.body, failing: ways() });
 
   let text: string;
   try {
     text = await readBodyText(response.body, 64 * 1024 * 1024);
   } catch (err) {
-    return transportFailure(err);
+    return ways().transportFailure(err);
   }
   let decoded;
   try {
     decoded = codec.decode(text, model);
   } catch (err) {
-    return bug(err);
+    return ways().bug(err);
   }
-  if (!decoded.ok) return fail(streamFailure(decoded.error, provider, deps.clock()));
+  if (!decoded.ok) return ways().fail(streamFailure(decoded.error, provider, deps.clock()));
   const ready: AttemptInfo = {
     ...info,
     usage: decoded.usage,
