@@ -48,14 +48,14 @@ function routingHeaders(
     const value = headers[name];
     return typeof value === 'string' && value !== '' ? value : undefined;
   };
+  const routing: Pick<ProxyRequest, 'userAgent' | 'forcedRoute' | 'sessionHeader'> = {};
   const userAgent = one('user-agent');
+  if (userAgent !== undefined) routing.userAgent = userAgent;
   const forcedRoute = one('x-switchyard-route');
+  if (forcedRoute !== undefined) routing.forcedRoute = forcedRoute;
   const sessionHeader = one('session_id') ?? one('session-id') ?? one('x-session-id');
-  return {
-    ...(userAgent !== undefined ? { userAgent } : {}),
-    ...(forcedRoute !== undefined ? { forcedRoute } : {}),
-    ...(sessionHeader !== undefined ? { sessionHeader } : {}),
-  };
+  if (sessionHeader !== undefined) routing.sessionHeader = sessionHeader;
+  return routing;
 }
 
 /**
