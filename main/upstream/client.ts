@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { finished, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { Agent, errors as undiciErrors } from 'undici';
 import type { Provider } from '../../app/catalog/schema.ts';
 import type { HeaderLookup } from '../../app/ratelimit/headers.ts';
@@ -106,7 +106,8 @@ export class UpstreamClient {
 
   /** Sends a request; resolves at response headers, rejects with UpstreamTransportError. */
   async send(req: UpstreamRequest): Promise<UpstreamResponse> {
-    const timeouts = { ...this.#timeouts, ...req.timeouts };
+    const timeouts =
+      req.timeouts === undefined ? this.#timeouts : { ...this.#timeouts, ...req.timeouts };
     try {
       const { origin, path } = this.#destination(req.url);
       const res = await this.#agent.request({
@@ -147,12 +148,17 @@ export class UpstreamClient {
 /**
  * Reads a whole (small) upstream body as text, bounded so a runaway error page cannot exhaust
  * memory. Chunks are taken as they come ('data', not an async iterator: this runs once per
- * answer) and a body of one chunk is decoded without a copy.
+ * answer) and a body of one chunk is decoded without a copy. Its end is watched with three
+ * listeners, not `finished` (a dozen closures and a nextTick per answer), with the same
+ * outcomes: an error rejects with what broke, a close before the end as a premature close.
  */
 export function readBodyText(body: Readable, limit = 4 * 1024 * 1024): Promise<string> {
   return new Promise((resolve, reject) => {
+    if (body.errored) return reject(body.errored);
+    if (body.destroyed) return reject(prematureClose());
     const chunks: Buffer[] = [];
     let size = 0;
+    let ended = false;
     const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) {
@@ -166,17 +172,24 @@ export function readBodyText(body: Readable, limit = 4 * 1024 * 1024): Promise<s
       chunks.push(chunk);
     };
     body.on('data', onData);
-    // An error, or a close before the end, rejects with what broke, as iterating the body would.
-    finished(body, (err) => {
-      if (err) reject(err);
-      else
-        resolve(
-          chunks.length === 1
-            ? (chunks[0] as Buffer).toString('utf8')
-            : Buffer.concat(chunks, size).toString('utf8'),
-        );
+    body.once('end', () => {
+      ended = true;
+      resolve(
+        chunks.length === 1
+          ? (chunks[0] as Buffer).toString('utf8')
+          : Buffer.concat(chunks, size).toString('utf8'),
+      );
+    });
+    body.once('error', reject);
+    body.once('close', () => {
+      if (!ended) reject(body.errored ?? prematureClose());
     });
   });
+}
+
+/** A body closed before its end, worded as `finished` words it. */
+function prematureClose(): Error {
+  return Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
 }
 
 /** Reads response headers by lower-case name, the way the rate-limit parsers ask for them. */
