@@ -261,11 +261,10 @@ export async function startAttempt(run: AttemptRun): Promise<ReadyAttempt | Fail
     abandon: () => controller.abort(),
     commit: async (res, headers) => {
       const body = deps.mask(decoded.body);
-      res.writeHead(200, {
-        ...headers,
-        'content-type': 'application/json',
-        'content-length': Buffer.byteLength(body),
-      });
+      // The dispatcher's headers are made for this answer: completed in place, not copied.
+      headers['content-type'] = 'application/json';
+      headers['content-length'] = String(Buffer.byteLength(body));
+      res.writeHead(200, headers);
       res.end(body);
       return {
         ...ready,

@@ -125,15 +125,17 @@ export type ProxyDeps = {
 export function createProxyHandler(deps: ProxyDeps) {
   const created = Math.floor(deps.startedAt / 1000);
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
-    const dialect = errorEnvelopeFor(url.pathname, req.headers);
-    if (url.pathname === '/v1/models' && req.method === 'GET') {
+    // Read once: URL's getter slices a new string on every read.
+    const { pathname } = url;
+    const dialect = errorEnvelopeFor(pathname, req.headers);
+    if (pathname === '/v1/models' && req.method === 'GET') {
       sendJson(res, 200, modelList(deps.config(), created));
       return;
     }
-    if (url.pathname.startsWith('/v1/models/') && req.method === 'GET') {
+    if (pathname.startsWith('/v1/models/') && req.method === 'GET') {
       let id: string;
       try {
-        id = decodeURIComponent(url.pathname.slice('/v1/models/'.length));
+        id = decodeURIComponent(pathname.slice('/v1/models/'.length));
       } catch {
         sendError(res, dialect, 400, 'The model id in the path is not valid URL encoding.');
         return;
@@ -150,29 +152,29 @@ export function createProxyHandler(deps: ProxyDeps) {
         );
       return;
     }
-    if (isStoredResponsePath(url.pathname)) {
-      await answerStoredResponse(deps.responses, req.method, url.pathname, res, dialect);
+    if (isStoredResponsePath(pathname)) {
+      await answerStoredResponse(deps.responses, req.method, pathname, res, dialect);
       return;
     }
-    if (url.pathname === '/v1beta/models' && req.method === 'GET') {
+    if (pathname === '/v1beta/models' && req.method === 'GET') {
       sendJson(res, 200, geminiModelList(modelList(deps.config(), created).data));
       return;
     }
-    if (url.pathname.startsWith('/v1beta/models/') && req.method === 'GET') {
-      const id = url.pathname.slice('/v1beta/models/'.length);
+    if (pathname.startsWith('/v1beta/models/') && req.method === 'GET') {
+      const id = pathname.slice('/v1beta/models/'.length);
       const listed = geminiModelList(modelList(deps.config(), created).data).models;
       const model = listed.find((m) => m.name === `models/${id}`);
       if (model) sendJson(res, 200, model);
       else sendError(res, dialect, 404, `No model "${id}": send a route name or "provider/model".`);
       return;
     }
-    const endpoint = ENDPOINTS.get(url.pathname) ?? matchPath(url.pathname, url.searchParams);
+    const endpoint = ENDPOINTS.get(pathname) ?? matchPath(pathname, url.searchParams);
     if (!endpoint) {
       sendError(
         res,
         dialect,
         404,
-        `Unknown endpoint ${req.method} ${url.pathname}. Switchyard serves ${SERVED.join(', ')} (the /v1 paths also without /v1). Check the base URL your tool is given.`,
+        `Unknown endpoint ${req.method} ${pathname}. Switchyard serves ${SERVED.join(', ')} (the /v1 paths also without /v1). Check the base URL your tool is given.`,
         'unknown_url',
       );
       return;
@@ -182,7 +184,7 @@ export function createProxyHandler(deps: ProxyDeps) {
         res,
         dialect,
         405,
-        `${url.pathname} takes POST, not ${req.method}.`,
+        `${pathname} takes POST, not ${req.method}.`,
         'method_not_allowed',
         { allow: 'POST' },
       );
