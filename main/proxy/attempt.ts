@@ -19,6 +19,9 @@ import {
   readBodyText,
   transportFailureOf,
   type UpstreamClient,
+  type UpstreamRequest,
+  type UpstreamResponse,
+  type WholeResponse,
 } from '../upstream/client.ts';
 import { ourBug, parseMaybeJson, streamFailure, upstreamErrorMessage } from './attemptFailure.ts';
 import type { AttemptInfo } from '../engine/capacityGate.ts';
@@ -59,6 +62,15 @@ export type AttemptDeps = {
   /** Hides every secret the engine holds, however escaped, in text bound for the client. */
   mask: (text: string) => string;
 };
+
+/** How much of an error answer is read (its message and retry hints are near the start). */
+const ERROR_BODY_LIMIT_BYTES = 1024 * 1024;
+/** The largest whole (non-streamed) answer read. */
+const ANSWER_LIMIT_BYTES = 64 * 1024 * 1024;
+
+/** How far a whole answer is read: an error page less far than an answer. */
+const bodyLimit = (status: number): number =>
+  status >= 200 && status < 300 ? ANSWER_LIMIT_BYTES : ERROR_BODY_LIMIT_BYTES;
 
 /** How much of an answer the request log keeps when bodies are logged. */
 export const CAPTURE_LIMIT_CHARS = 64 * 1024;
@@ -181,21 +193,24 @@ export async function startAttempt(run: AttemptRun): Promise<ReadyAttempt | Fail
   const key = await secretFor(run, ways);
   if (!key.ok) return key.failed;
 
-  let response;
+  const request: UpstreamRequest = {
+    url: codec.url(provider, model, req.stream),
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      accept: req.stream ? 'text/event-stream' : 'application/json',
+      ...provider.quirks.extraHeaders,
+      ...encoded.headers,
+      ...authHeaders(provider, key.secret),
+    },
+    body: encoded.body,
+    signal: controller.signal,
+  };
+  let response: UpstreamResponse | WholeResponse;
   try {
-    response = await deps.upstream.send({
-      url: codec.url(provider, model, req.stream),
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        accept: req.stream ? 'text/event-stream' : 'application/json',
-        ...provider.quirks.extraHeaders,
-        ...encoded.headers,
-        ...authHeaders(provider, key.secret),
-      },
-      body: encoded.body,
-      signal: controller.signal,
-    });
+    response = req.stream
+      ? await deps.upstream.send(request)
+      : await deps.upstream.sendWhole(request, bodyLimit);
   } catch (err) {
     return ways().transportFailure(err);
   }
@@ -210,7 +225,11 @@ export async function startAttempt(run: AttemptRun): Promise<ReadyAttempt | Fail
     let text = '';
     try {
       // Masked before parsing: the provider may have echoed the key with JSON escapes.
-      text = deps.mask(await readBodyText(response.body, 1024 * 1024));
+      text = deps.mask(
+        await ('text' in response
+          ? response.text
+          : readBodyText(response.body, ERROR_BODY_LIMIT_BYTES)),
+      );
     } catch {
       // The status already says it failed; a body cut short only loses detail.
     }
@@ -234,11 +253,12 @@ export async function startAttempt(run: AttemptRun): Promise<ReadyAttempt | Fail
     return ways().fail(failure, upstreamErrorMessage(body, `HTTP ${response.status}`));
   }
 
-  if (req.stream) return awaitFirstData({ run, info, body: response.body, failing: ways() });
+  if ('body' in response)
+    return awaitFirstData({ run, info, body: response.body, failing: ways() });
 
   let text: string;
   try {
-    text = await readBodyText(response.body, 64 * 1024 * 1024);
+    text = await response.text;
   } catch (err) {
     return ways().transportFailure(err);
   }

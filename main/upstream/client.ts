@@ -3,6 +3,9 @@ import type { Readable } from 'node:stream';
 import { Agent, errors as undiciErrors } from 'undici';
 import type { Provider } from '../../app/catalog/schema.ts';
 import type { HeaderLookup } from '../../app/ratelimit/headers.ts';
+import { WholeAnswer, type WholeResponse } from './wholeAnswer.ts';
+
+export type { WholeResponse };
 
 export type UpstreamTimeouts = {
   /** TCP + TLS connect. */
@@ -126,6 +129,38 @@ export class UpstreamClient {
     }
   }
 
+  /**
+   * Sends a request whose answer is read whole (not streamed): resolves at its headers, with its
+   * body's text to come, gathered without a body stream; `limitFor` bounds the body by its status.
+   * Rejects with UpstreamTransportError, as `send` does.
+   */
+  async sendWhole(
+    req: UpstreamRequest,
+    limitFor: (status: number) => number,
+  ): Promise<WholeResponse> {
+    const timeouts =
+      req.timeouts === undefined ? this.#timeouts : { ...this.#timeouts, ...req.timeouts };
+    try {
+      const { origin, path } = this.#destination(req.url);
+      const answer = new WholeAnswer(req.signal, limitFor, answerTooLarge);
+      this.#agent.dispatch(
+        {
+          origin,
+          path,
+          method: req.method,
+          headers: req.headers,
+          body: req.body,
+          headersTimeout: timeouts.headersMs,
+          bodyTimeout: timeouts.idleMs,
+        },
+        answer,
+      );
+      return await answer.head;
+    } catch (err) {
+      throw transportFailureOf(err, req.signal);
+    }
+  }
+
   async close(): Promise<void> {
     await this.#agent.close();
   }
@@ -164,9 +199,7 @@ export function readBodyText(body: Readable, limit = 4 * 1024 * 1024): Promise<s
       if (size > limit) {
         body.off('data', onData);
         body.destroy();
-        reject(
-          new UpstreamTransportError('reset', `the provider's answer exceeded ${limit} bytes`),
-        );
+        reject(answerTooLarge(limit));
         return;
       }
       chunks.push(chunk);
@@ -185,6 +218,11 @@ export function readBodyText(body: Readable, limit = 4 * 1024 * 1024): Promise<s
       if (!ended) reject(body.errored ?? prematureClose());
     });
   });
+}
+
+/** An answer longer than its reader's bound. */
+function answerTooLarge(limit: number): UpstreamTransportError {
+  return new UpstreamTransportError('reset', `the provider's answer exceeded ${limit} bytes`);
 }
 
 /** A body closed before its end, worded as `finished` words it. */
