@@ -30,27 +30,54 @@ export function sessionSource(
     metadata !== null && typeof metadata === 'object'
       ? (metadata as Record<string, unknown>).user_id
       : undefined;
-  for (const id of [userId, body.prompt_cache_key, sessionHeader, body.user]) {
-    if (typeof id === 'string' && id !== '') return { from: 'client', text: id, continues: true };
-  }
+  const id =
+    clientId(userId) ??
+    clientId(body.prompt_cache_key) ??
+    clientId(sessionHeader) ??
+    clientId(body.user);
+  if (id !== undefined) return { from: 'client', text: id, continues: true };
   // Chat and Messages send `messages`, the Responses API `input`, Gemini `contents`.
-  const messages = [body.messages, body.input, body.contents].find(Array.isArray) ?? [];
-  const roleOf = (m: unknown): unknown =>
-    m !== null && typeof m === 'object' ? (m as Record<string, unknown>).role : undefined;
-  const first = messages.find((m: unknown) => roleOf(m) === 'user');
+  const messages = Array.isArray(body.messages)
+    ? (body.messages as unknown[])
+    : Array.isArray(body.input)
+      ? (body.input as unknown[])
+      : Array.isArray(body.contents)
+        ? (body.contents as unknown[])
+        : [];
+  let first: unknown;
+  for (const message of messages)
+    if (roleOf(message) === 'user') {
+      first = message;
+      break;
+    }
   const system =
-    body.system ??
-    body.instructions ??
-    body.systemInstruction ??
-    messages.find((m: unknown) => ['system', 'developer'].includes(String(roleOf(m))));
+    body.system ?? body.instructions ?? body.systemInstruction ?? withRole(messages, SYSTEM_ROLES);
   if (first === undefined) return undefined;
   // Without a client id, a request is a later turn only when it carries an earlier answer
   // (Gemini's role for it is `model`): the same one-shot prompt sent twice is two requests, not
   // a conversation to pin.
-  const continues = messages.some((m: unknown) =>
-    ['assistant', 'model'].includes(String(roleOf(m))),
-  );
+  const continues = withRole(messages, ANSWER_ROLES) !== undefined;
   return { from: 'prompt', text: JSON.stringify([system ?? null, first]), continues };
+}
+
+const SYSTEM_ROLES: ReadonlySet<string> = new Set(['system', 'developer']);
+const ANSWER_ROLES: ReadonlySet<string> = new Set(['assistant', 'model']);
+
+/** The first message whose role is one of `roles` (a loop: no closure or array per call). */
+function withRole(messages: unknown[], roles: ReadonlySet<string>): unknown {
+  for (const message of messages) if (roles.has(String(roleOf(message)))) return message;
+  return undefined;
+}
+
+/** A client's own session id: a non-empty string. */
+function clientId(id: unknown): string | undefined {
+  return typeof id === 'string' && id !== '' ? id : undefined;
+}
+
+function roleOf(message: unknown): unknown {
+  return message !== null && typeof message === 'object'
+    ? (message as Record<string, unknown>).role
+    : undefined;
 }
 
 function same(candidate: PlanCandidate, served: ServedBy): boolean {

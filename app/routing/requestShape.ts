@@ -27,7 +27,10 @@ const IMAGE_PART_TYPES = new Set(['image_url', 'image', 'input_image']);
 /** Whether any object in the value is an image part; stops at the first one. */
 export function holdsImage(value: unknown, depth = 0): boolean {
   if (depth > 12 || value === null || typeof value !== 'object') return false;
-  if (Array.isArray(value)) return value.some((item) => holdsImage(item, depth + 1));
+  if (Array.isArray(value)) {
+    for (const item of value) if (holdsImage(item, depth + 1)) return true;
+    return false;
+  }
   const record = value as Record<string, unknown>;
   if (typeof record.type === 'string' && IMAGE_PART_TYPES.has(record.type)) return true;
   if ('inline_data' in record || 'inlineData' in record) return true;

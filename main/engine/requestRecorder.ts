@@ -91,10 +91,10 @@ export function createRequestRecorder(deps: {
     requestFinished: (summary: RequestSummary) => {
       const { req } = summary;
       deps.onFinished?.(summary);
-      const attempts = [
-        ...summary.attempts.map(attemptRecord),
-        ...summary.planSkipped.map((skip, i): AttemptRecord => ({
-          index: summary.attempts.length + i,
+      const attempts = summary.attempts.map(attemptRecord);
+      for (const skip of summary.planSkipped)
+        attempts.push({
+          index: attempts.length,
           startedAt: req.receivedAt,
           provider: skip.candidate.provider.id,
           model: skip.candidate.model,
@@ -111,12 +111,13 @@ export function createRequestRecorder(deps: {
           costUsd: null,
           hedged: false,
           holdUntil: skip.until ?? null,
-        })),
-      ];
+        });
       const serving = servingAttempt(summary.attempts);
       const servingRecord = serving ? attempts[summary.attempts.indexOf(serving)] : undefined;
       const succeeded = summary.status >= 200 && summary.status < 300 && serving?.outcome === 'ok';
-      const costs = attempts.map((a) => a.costUsd).filter((c): c is number => c !== null);
+      let costUsd: number | null = null;
+      for (const attempt of attempts)
+        if (attempt.costUsd !== null) costUsd = (costUsd ?? 0) + attempt.costUsd;
       // The serving attempt's times count from its own start; the request's, from its arrival.
       const sinceReceived = (ms: number | undefined): number | null =>
         serving === undefined || ms === undefined ? null : serving.startedAt - req.receivedAt + ms;
@@ -140,7 +141,7 @@ export function createRequestRecorder(deps: {
         totalMs: summary.finishedAt - req.receivedAt,
         tokensIn: serving?.usage?.tokensIn ?? null,
         tokensOut: serving?.usage?.tokensOut ?? null,
-        costUsd: costs.length > 0 ? costs.reduce((a, b) => a + b, 0) : null,
+        costUsd,
         hedged: summary.attempts.some((a) => a.hedged),
         clientAborted: summary.abortedByClient,
       };

@@ -25,6 +25,13 @@ export type ProxyFormat = WireFormat | CallerFormat;
 export type CallerEndpoint = {
   kind: EndpointKind;
   schema: z.ZodType<Record<string, unknown>>;
+  /**
+   * A hand check of the body's common shape, accepting only what `schema` accepts, so such a
+   * body is used as it came instead of as zod's copy. Only for a schema with no defaults and
+   * no transforms: a body the schema passes is used as it came too, so what goes upstream does
+   * not depend on which of the two passed it.
+   */
+  asSent?: (body: Record<string, unknown>) => boolean;
 };
 
 /** The requests a caller format sends through the OpenAI hub (those that are not token counts). */

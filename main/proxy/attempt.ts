@@ -19,6 +19,9 @@ import {
   readBodyText,
   transportFailureOf,
   type UpstreamClient,
+  type UpstreamRequest,
+  type UpstreamResponse,
+  type WholeResponse,
 } from '../upstream/client.ts';
 import { ourBug, parseMaybeJson, streamFailure, upstreamErrorMessage } from './attemptFailure.ts';
 import type { AttemptInfo } from '../engine/capacityGate.ts';
@@ -59,6 +62,15 @@ export type AttemptDeps = {
   /** Hides every secret the engine holds, however escaped, in text bound for the client. */
   mask: (text: string) => string;
 };
+
+/** How much of an error answer is read (its message and retry hints are near the start). */
+const ERROR_BODY_LIMIT_BYTES = 1024 * 1024;
+/** The largest whole (non-streamed) answer read. */
+const ANSWER_LIMIT_BYTES = 64 * 1024 * 1024;
+
+/** How far a whole answer is read: an error page less far than an answer. */
+const bodyLimit = (status: number): number =>
+  status >= 200 && status < 300 ? ANSWER_LIMIT_BYTES : ERROR_BODY_LIMIT_BYTES;
 
 /** How much of an answer the request log keeps when bodies are logged. */
 export const CAPTURE_LIMIT_CHARS = 64 * 1024;
@@ -140,7 +152,7 @@ function failing(run: AttemptRun, current: () => AttemptInfo): Failing {
 }
 
 /** The key's secret, or the failure that says why there is none. */
-async function secretFor(run: AttemptRun, fail: Failing['fail']) {
+async function secretFor(run: AttemptRun, failing: () => Failing) {
   const { candidate, deps } = run;
   try {
     const secret = candidate.keyId === undefined ? undefined : await deps.secret(candidate.keyId);
@@ -151,11 +163,11 @@ async function secretFor(run: AttemptRun, fail: Failing['fail']) {
     if (err instanceof KeyStoreError && err.code === 'base_url_unconfirmed')
       return {
         ok: false as const,
-        failed: fail({ class: 'caller', reason: err.message, retryElsewhere: true }),
+        failed: failing().fail({ class: 'caller', reason: err.message, retryElsewhere: true }),
       };
     return {
       ok: false as const,
-      failed: fail({
+      failed: failing().fail({
         class: 'key-invalid',
         reason: `key "${candidate.keyId}" is unavailable: ${(err as Error).message}`,
         retryElsewhere: true,
@@ -174,29 +186,33 @@ export async function startAttempt(run: AttemptRun): Promise<ReadyAttempt | Fail
   const { provider, model } = candidate;
   const startedAt = run.info.startedAt;
   let info = run.info;
-  const ways = failing(run, () => info);
-  const { fail, bug, transportFailure } = ways;
+  // Made only when an attempt fails or streams: a whole answer that succeeds needs none of it.
+  let made: Failing | undefined;
+  const ways = (): Failing => (made ??= failing(run, () => info));
 
-  const key = await secretFor(run, fail);
+  const key = await secretFor(run, ways);
   if (!key.ok) return key.failed;
 
-  let response;
+  const request: UpstreamRequest = {
+    url: codec.url(provider, model, req.stream),
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      accept: req.stream ? 'text/event-stream' : 'application/json',
+      ...provider.quirks.extraHeaders,
+      ...encoded.headers,
+      ...authHeaders(provider, key.secret),
+    },
+    body: encoded.body,
+    signal: controller.signal,
+  };
+  let response: UpstreamResponse | WholeResponse;
   try {
-    response = await deps.upstream.send({
-      url: codec.url(provider, model, req.stream),
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        accept: req.stream ? 'text/event-stream' : 'application/json',
-        ...provider.quirks.extraHeaders,
-        ...encoded.headers,
-        ...authHeaders(provider, key.secret),
-      },
-      body: encoded.body,
-      signal: controller.signal,
-    });
+    response = req.stream
+      ? await deps.upstream.send(request)
+      : await deps.upstream.sendWhole(request, bodyLimit);
   } catch (err) {
-    return transportFailure(err);
+    return ways().transportFailure(err);
   }
   info = {
     ...info,
@@ -209,7 +225,11 @@ export async function startAttempt(run: AttemptRun): Promise<ReadyAttempt | Fail
     let text = '';
     try {
       // Masked before parsing: the provider may have echoed the key with JSON escapes.
-      text = deps.mask(await readBodyText(response.body, 1024 * 1024));
+      text = deps.mask(
+        await ('text' in response
+          ? response.text
+          : readBodyText(response.body, ERROR_BODY_LIMIT_BYTES)),
+      );
     } catch {
       // The status already says it failed; a body cut short only loses detail.
     }
@@ -230,24 +250,25 @@ export async function startAttempt(run: AttemptRun): Promise<ReadyAttempt | Fail
           }
         : {}),
     });
-    return fail(failure, upstreamErrorMessage(body, `HTTP ${response.status}`));
+    return ways().fail(failure, upstreamErrorMessage(body, `HTTP ${response.status}`));
   }
 
-  if (req.stream) return awaitFirstData({ run, info, body: response.body, failing: ways });
+  if ('body' in response)
+    return awaitFirstData({ run, info, body: response.body, failing: ways() });
 
   let text: string;
   try {
-    text = await readBodyText(response.body, 64 * 1024 * 1024);
+    text = await response.text;
   } catch (err) {
-    return transportFailure(err);
+    return ways().transportFailure(err);
   }
   let decoded;
   try {
     decoded = codec.decode(text, model);
   } catch (err) {
-    return bug(err);
+    return ways().bug(err);
   }
-  if (!decoded.ok) return fail(streamFailure(decoded.error, provider, deps.clock()));
+  if (!decoded.ok) return ways().fail(streamFailure(decoded.error, provider, deps.clock()));
   const ready: AttemptInfo = {
     ...info,
     usage: decoded.usage,
@@ -260,11 +281,10 @@ export async function startAttempt(run: AttemptRun): Promise<ReadyAttempt | Fail
     abandon: () => controller.abort(),
     commit: async (res, headers) => {
       const body = deps.mask(decoded.body);
-      res.writeHead(200, {
-        ...headers,
-        'content-type': 'application/json',
-        'content-length': Buffer.byteLength(body),
-      });
+      // The dispatcher's headers are made for this answer: completed in place, not copied.
+      headers['content-type'] = 'application/json';
+      headers['content-length'] = String(Buffer.byteLength(body));
+      res.writeHead(200, headers);
       res.end(body);
       return {
         ...ready,

@@ -100,6 +100,13 @@ type Running = {
   settled: Promise<ReadyAttempt | FailedAttempt>;
 };
 
+/** An attempt's end, with the attempt it is of. */
+async function settledOf(
+  r: Running,
+): Promise<{ r: Running; result: ReadyAttempt | FailedAttempt }> {
+  return { r, result: await r.settled };
+}
+
 export async function dispatch(
   deps: DispatchDeps,
   req: ProxyRequest,
@@ -251,10 +258,9 @@ export async function dispatch(
             );
           })
         : undefined;
-      const outcome = await Promise.race([
-        ...[...running].map((r) => r.settled.then((result) => ({ r, result }))),
-        ...(budget ? [budget] : []),
-      ]);
+      const outcome = await (budget === undefined && running.size === 1
+        ? settledOf(running.values().next().value as Running)
+        : Promise.race([...[...running].map(settledOf), ...(budget ? [budget] : [])]));
       clearTimeout(timer);
       if (outcome === 'budget') {
         const hedge = await launch(true);

@@ -48,14 +48,27 @@ function routingHeaders(
     const value = headers[name];
     return typeof value === 'string' && value !== '' ? value : undefined;
   };
+  const routing: Pick<ProxyRequest, 'userAgent' | 'forcedRoute' | 'sessionHeader'> = {};
   const userAgent = one('user-agent');
+  if (userAgent !== undefined) routing.userAgent = userAgent;
   const forcedRoute = one('x-switchyard-route');
+  if (forcedRoute !== undefined) routing.forcedRoute = forcedRoute;
   const sessionHeader = one('session_id') ?? one('session-id') ?? one('x-session-id');
-  return {
-    ...(userAgent !== undefined ? { userAgent } : {}),
-    ...(forcedRoute !== undefined ? { forcedRoute } : {}),
-    ...(sessionHeader !== undefined ? { sessionHeader } : {}),
-  };
+  if (sessionHeader !== undefined) routing.sessionHeader = sessionHeader;
+  return routing;
+}
+
+/**
+ * The body as the request path reads it: as it came where the endpoint's hand check passes it
+ * (or its copy-free schema does), else the schema's decoding of it, or the schema's issues.
+ */
+function decodeBody(
+  endpoint: CallerEndpoint,
+  body: Record<string, unknown>,
+): ReturnType<CallerEndpoint['schema']['safeParse']> {
+  if (endpoint.asSent?.(body) === true) return { success: true, data: body };
+  const parsed = endpoint.schema.safeParse(body);
+  return parsed.success && endpoint.asSent !== undefined ? { success: true, data: body } : parsed;
 }
 
 /** A path whose segment names the model (Gemini's `models/{model}:method`). */
@@ -112,15 +125,17 @@ export type ProxyDeps = {
 export function createProxyHandler(deps: ProxyDeps) {
   const created = Math.floor(deps.startedAt / 1000);
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
-    const dialect = errorEnvelopeFor(url.pathname, req.headers);
-    if (url.pathname === '/v1/models' && req.method === 'GET') {
+    // Read once: URL's getter slices a new string on every read.
+    const { pathname } = url;
+    const dialect = errorEnvelopeFor(pathname, req.headers);
+    if (pathname === '/v1/models' && req.method === 'GET') {
       sendJson(res, 200, modelList(deps.config(), created));
       return;
     }
-    if (url.pathname.startsWith('/v1/models/') && req.method === 'GET') {
+    if (pathname.startsWith('/v1/models/') && req.method === 'GET') {
       let id: string;
       try {
-        id = decodeURIComponent(url.pathname.slice('/v1/models/'.length));
+        id = decodeURIComponent(pathname.slice('/v1/models/'.length));
       } catch {
         sendError(res, dialect, 400, 'The model id in the path is not valid URL encoding.');
         return;
@@ -137,29 +152,29 @@ export function createProxyHandler(deps: ProxyDeps) {
         );
       return;
     }
-    if (isStoredResponsePath(url.pathname)) {
-      await answerStoredResponse(deps.responses, req.method, url.pathname, res, dialect);
+    if (isStoredResponsePath(pathname)) {
+      await answerStoredResponse(deps.responses, req.method, pathname, res, dialect);
       return;
     }
-    if (url.pathname === '/v1beta/models' && req.method === 'GET') {
+    if (pathname === '/v1beta/models' && req.method === 'GET') {
       sendJson(res, 200, geminiModelList(modelList(deps.config(), created).data));
       return;
     }
-    if (url.pathname.startsWith('/v1beta/models/') && req.method === 'GET') {
-      const id = url.pathname.slice('/v1beta/models/'.length);
+    if (pathname.startsWith('/v1beta/models/') && req.method === 'GET') {
+      const id = pathname.slice('/v1beta/models/'.length);
       const listed = geminiModelList(modelList(deps.config(), created).data).models;
       const model = listed.find((m) => m.name === `models/${id}`);
       if (model) sendJson(res, 200, model);
       else sendError(res, dialect, 404, `No model "${id}": send a route name or "provider/model".`);
       return;
     }
-    const endpoint = ENDPOINTS.get(url.pathname) ?? matchPath(url.pathname, url.searchParams);
+    const endpoint = ENDPOINTS.get(pathname) ?? matchPath(pathname, url.searchParams);
     if (!endpoint) {
       sendError(
         res,
         dialect,
         404,
-        `Unknown endpoint ${req.method} ${url.pathname}. Switchyard serves ${SERVED.join(', ')} (the /v1 paths also without /v1). Check the base URL your tool is given.`,
+        `Unknown endpoint ${req.method} ${pathname}. Switchyard serves ${SERVED.join(', ')} (the /v1 paths also without /v1). Check the base URL your tool is given.`,
         'unknown_url',
       );
       return;
@@ -169,7 +184,7 @@ export function createProxyHandler(deps: ProxyDeps) {
         res,
         dialect,
         405,
-        `${url.pathname} takes POST, not ${req.method}.`,
+        `${pathname} takes POST, not ${req.method}.`,
         'method_not_allowed',
         { allow: 'POST' },
       );
@@ -195,7 +210,7 @@ export function createProxyHandler(deps: ProxyDeps) {
       sendError(res, dialect, 400, 'The request body must be a JSON object.', 'invalid_body');
       return;
     }
-    const parsed = endpoint.schema.safeParse(body.value);
+    const parsed = decodeBody(endpoint, body.value as Record<string, unknown>);
     if (!parsed.success) {
       sendError(
         res,

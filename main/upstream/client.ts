@@ -1,8 +1,11 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { finished, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { Agent, errors as undiciErrors } from 'undici';
 import type { Provider } from '../../app/catalog/schema.ts';
 import type { HeaderLookup } from '../../app/ratelimit/headers.ts';
+import { WholeAnswer, type WholeResponse } from './wholeAnswer.ts';
+
+export type { WholeResponse };
 
 export type UpstreamTimeouts = {
   /** TCP + TLS connect. */
@@ -106,7 +109,8 @@ export class UpstreamClient {
 
   /** Sends a request; resolves at response headers, rejects with UpstreamTransportError. */
   async send(req: UpstreamRequest): Promise<UpstreamResponse> {
-    const timeouts = { ...this.#timeouts, ...req.timeouts };
+    const timeouts =
+      req.timeouts === undefined ? this.#timeouts : { ...this.#timeouts, ...req.timeouts };
     try {
       const { origin, path } = this.#destination(req.url);
       const res = await this.#agent.request({
@@ -120,6 +124,38 @@ export class UpstreamClient {
         bodyTimeout: timeouts.idleMs,
       });
       return { status: res.statusCode, headers: res.headers, body: res.body };
+    } catch (err) {
+      throw transportFailureOf(err, req.signal);
+    }
+  }
+
+  /**
+   * Sends a request whose answer is read whole (not streamed): resolves at its headers, with its
+   * body's text to come, gathered without a body stream; `limitFor` bounds the body by its status.
+   * Rejects with UpstreamTransportError, as `send` does.
+   */
+  async sendWhole(
+    req: UpstreamRequest,
+    limitFor: (status: number) => number,
+  ): Promise<WholeResponse> {
+    const timeouts =
+      req.timeouts === undefined ? this.#timeouts : { ...this.#timeouts, ...req.timeouts };
+    try {
+      const { origin, path } = this.#destination(req.url);
+      const answer = new WholeAnswer(req.signal, limitFor, answerTooLarge);
+      this.#agent.dispatch(
+        {
+          origin,
+          path,
+          method: req.method,
+          headers: req.headers,
+          body: req.body,
+          headersTimeout: timeouts.headersMs,
+          bodyTimeout: timeouts.idleMs,
+        },
+        answer,
+      );
+      return await answer.head;
     } catch (err) {
       throw transportFailureOf(err, req.signal);
     }
@@ -147,36 +183,51 @@ export class UpstreamClient {
 /**
  * Reads a whole (small) upstream body as text, bounded so a runaway error page cannot exhaust
  * memory. Chunks are taken as they come ('data', not an async iterator: this runs once per
- * answer) and a body of one chunk is decoded without a copy.
+ * answer) and a body of one chunk is decoded without a copy. Its end is watched with three
+ * listeners, not `finished` (a dozen closures and a nextTick per answer), with the same
+ * outcomes: an error rejects with what broke, a close before the end as a premature close.
  */
 export function readBodyText(body: Readable, limit = 4 * 1024 * 1024): Promise<string> {
   return new Promise((resolve, reject) => {
+    if (body.errored) return reject(body.errored);
+    if (body.destroyed) return reject(prematureClose());
     const chunks: Buffer[] = [];
     let size = 0;
+    let ended = false;
     const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) {
         body.off('data', onData);
         body.destroy();
-        reject(
-          new UpstreamTransportError('reset', `the provider's answer exceeded ${limit} bytes`),
-        );
+        reject(answerTooLarge(limit));
         return;
       }
       chunks.push(chunk);
     };
     body.on('data', onData);
-    // An error, or a close before the end, rejects with what broke, as iterating the body would.
-    finished(body, (err) => {
-      if (err) reject(err);
-      else
-        resolve(
-          chunks.length === 1
-            ? (chunks[0] as Buffer).toString('utf8')
-            : Buffer.concat(chunks, size).toString('utf8'),
-        );
+    body.once('end', () => {
+      ended = true;
+      resolve(
+        chunks.length === 1
+          ? (chunks[0] as Buffer).toString('utf8')
+          : Buffer.concat(chunks, size).toString('utf8'),
+      );
+    });
+    body.once('error', reject);
+    body.once('close', () => {
+      if (!ended) reject(body.errored ?? prematureClose());
     });
   });
+}
+
+/** An answer longer than its reader's bound. */
+function answerTooLarge(limit: number): UpstreamTransportError {
+  return new UpstreamTransportError('reset', `the provider's answer exceeded ${limit} bytes`);
+}
+
+/** A body closed before its end, worded as `finished` words it. */
+function prematureClose(): Error {
+  return Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
 }
 
 /** Reads response headers by lower-case name, the way the rate-limit parsers ask for them. */

@@ -6,7 +6,8 @@
 // forwarder (bareForwarder.ts) under the same load, for the floor; PROFILE_DASHBOARD=1 keeps one
 // admin event-stream client reading, as an open dashboard does; PROFILE_CONNECTIONS=1 one request
 // at a time (the latency path: what one request costs when nothing is batched); PROFILE_TOP the
-// rows shown.
+// rows shown. The engine traces its collections (--trace-gc-nvp) so the bytes it allocates per
+// request are printed beside the CPU.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
@@ -92,6 +93,41 @@ function print(title: string, rows: [string, number][], requests: number, top: n
     console.log(`| ${((100 * us) / total).toFixed(1)} | ${(us / requests).toFixed(1)} | ${key} |`);
 }
 
+/**
+ * What the engine's isolates allocate, from the `allocated=` of each collection's --trace-gc-nvp
+ * line on its stdout (bytes allocated since the one before) while `counting`. The main thread's
+ * isolate is the one that collects most. `firstLine` is the first line that is not a trace.
+ */
+class GcTrace {
+  counting = false;
+  readonly firstLine: Promise<string>;
+  readonly #bytes = new Map<string, { bytes: number; collections: number }>();
+
+  constructor(child: ChildProcess) {
+    this.firstLine = new Promise((resolve, reject) => {
+      createInterface({ input: child.stdout! }).on('line', (line) => {
+        const gc = /^\[\d+:(0x[0-9a-f]+):\d+\] .* ms: /.exec(line);
+        if (!gc) return resolve(line);
+        const allocated = / allocated=(\d+)/.exec(line);
+        if (!this.counting || !allocated) return;
+        const isolate = this.#bytes.get(gc[1]!) ?? { bytes: 0, collections: 0 };
+        isolate.bytes += Number(allocated[1]);
+        isolate.collections++;
+        this.#bytes.set(gc[1]!, isolate);
+      });
+      child.once('exit', (code) => reject(new Error(`exited ${code} before it was ready`)));
+    });
+  }
+
+  summary(requests: number): string {
+    const isolates = [...this.#bytes.values()].sort((a, b) => b.collections - a.collections);
+    const main = isolates[0] ?? { bytes: 0, collections: 0 };
+    const all = isolates.reduce((sum, isolate) => sum + isolate.bytes, 0);
+    const kb = (bytes: number) => (bytes / 1024 / requests).toFixed(1);
+    return `Allocated (--trace-gc-nvp): the main thread ${kb(main.bytes)} KB/req over ${main.collections} collections, all isolates ${kb(all)} KB/req.`;
+  }
+}
+
 async function main(): Promise<void> {
   const seconds = Number(process.argv[2] ?? 5);
   const path = process.env.PROFILE_PATH ?? '/v1/chat/completions';
@@ -123,7 +159,7 @@ async function main(): Promise<void> {
       }),
     );
     const proxyKey = 'sy-profile-proxy-key';
-    const profiling = ['--cpu-prof', `--cpu-prof-dir=${profileDir}`];
+    const profiling = ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '--trace-gc-nvp'];
     const bare = process.env.PROFILE_SERVER === 'bare';
     const server = bare
       ? start([...profiling, here('./bareForwarder.ts'), `${upstreamUrl}/v1`])
@@ -142,7 +178,8 @@ async function main(): Promise<void> {
           ],
           { ...ENGINE_ENV, SWITCHYARD_PROXY_KEY: proxyKey, BENCH_KEY: 'bench-upstream-key' },
         );
-    const line = await firstLine(server);
+    const allocation = new GcTrace(server);
+    const line = await allocation.firstLine;
     const origin = bare ? `http://127.0.0.1:${line}` : (JSON.parse(line) as { url: string }).url;
     const dashboard = new AbortController();
     const dashboardOpen = process.env.PROFILE_DASHBOARD === '1' && !bare;
@@ -178,6 +215,7 @@ async function main(): Promise<void> {
     const deadline = Date.now() + seconds * 1000;
     const from = nowMicros();
     const cpuFrom = await cpuMs(server.pid!);
+    allocation.counting = true;
     let done = 0;
     await Promise.all(
       Array.from({ length: connections }, async () => {
@@ -189,6 +227,7 @@ async function main(): Promise<void> {
     );
     const window = { from, to: nowMicros() };
     const cpuTo = await cpuMs(server.pid!);
+    allocation.counting = false;
     dashboard.abort();
     await pool.close();
     const exited = once(server, 'exit');
@@ -207,7 +246,8 @@ async function main(): Promise<void> {
         `the main thread busy ${(busy / done).toFixed(1)} µs/req (idle excluded below). Profile: ${join(profileDir, mainFile)}\n` +
         // The profile samples wall time: a thread waiting for a core (another woke up on it)
         // counts as busy where it stopped. The kernel's count is what ran, steadier on a shared machine.
-        `On the CPU (/proc schedstat): the main thread ${((1000 * (cpuTo.main - cpuFrom.main)) / done).toFixed(1)} µs/req, all threads ${((1000 * (cpuTo.all - cpuFrom.all)) / done).toFixed(1)} µs/req.`,
+        `On the CPU (/proc schedstat): the main thread ${((1000 * (cpuTo.main - cpuFrom.main)) / done).toFixed(1)} µs/req, all threads ${((1000 * (cpuTo.all - cpuFrom.all)) / done).toFixed(1)} µs/req.\n` +
+        allocation.summary(done),
     );
     const busyOnly = (rows: [string, number][]) =>
       rows.filter(([key]) => !key.startsWith('(idle)'));

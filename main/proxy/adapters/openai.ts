@@ -22,6 +22,7 @@ import {
   parseOpenAiStreamData,
 } from '../../../app/formats/openaiWire.ts';
 import { OpenAiChunkReader } from '../../../app/formats/openaiChunkReader.ts';
+import { isCommonChatRequest } from '../../../app/formats/chatShape.ts';
 import type { Adapter, CallerEndpoint, HubRequest } from '../adapter.ts';
 import type { Codec, DecodedBody, StreamRelay } from '../codec.ts';
 import { passthrough, withModel } from '../passthrough.ts';
@@ -155,7 +156,11 @@ function chatPassthrough(req: HubRequest, provider: Provider): Codec {
 }
 
 const OPENAI_ENDPOINTS: Record<string, CallerEndpoint> = {
-  '/v1/chat/completions': { kind: 'chat', schema: ChatCompletionRequestSchema },
+  '/v1/chat/completions': {
+    kind: 'chat',
+    schema: ChatCompletionRequestSchema,
+    asSent: isCommonChatRequest,
+  },
   '/v1/embeddings': { kind: 'embeddings', schema: EmbeddingsRequestSchema },
   '/v1/completions': { kind: 'completions', schema: CompletionRequestSchema },
 };

@@ -1,0 +1,102 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  transportFailureOf,
+  UpstreamClient,
+  type UpstreamRequest,
+} from '../../../main/upstream/client.ts';
+
+let server: Server;
+let base: string;
+const client = new UpstreamClient();
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    switch (req.url) {
+      case '/chunks':
+        res.writeHead(200, { 'content-type': 'application/json', 'x-seen': 'yes' });
+        res.write('{"a":');
+        setTimeout(() => res.end('"€"}'), 5);
+        return;
+      case '/big-error':
+        res.writeHead(500);
+        res.end('e'.repeat(64));
+        return;
+      case '/cut':
+        res.writeHead(200, { 'content-length': '100' });
+        res.write('{"partial":');
+        setTimeout(() => res.socket?.destroy(), 5);
+        return;
+      case '/slow-body':
+        res.writeHead(200);
+        res.write('{');
+        return;
+      case '/silent':
+        return;
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await client.close();
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+const request = (path: string, signal = new AbortController().signal): UpstreamRequest => ({
+  url: `${base}${path}`,
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: '{}',
+  signal,
+});
+const limit = (status: number) => (status === 200 ? 1024 : 16);
+
+describe('UpstreamClient.sendWhole', () => {
+  it('resolves at the headers, then the whole body as text', async () => {
+    const answer = await client.sendWhole(request('/chunks'), limit);
+    expect(answer.status).toBe(200);
+    expect(answer.headers['x-seen']).toBe('yes');
+    await expect(answer.text).resolves.toBe('{"a":"€"}');
+  });
+
+  it('bounds the body by the limit its status was given', async () => {
+    const answer = await client.sendWhole(request('/big-error'), limit);
+    expect(answer.status).toBe(500);
+    await expect(answer.text).rejects.toThrow("the provider's answer exceeded 16 bytes");
+  });
+
+  it('rejects the text of a body cut off mid-way, as a reset', async () => {
+    const answer = await client.sendWhole(request('/cut'), limit);
+    const failure = await answer.text.then(
+      () => undefined,
+      (err: unknown) => transportFailureOf(err),
+    );
+    expect(failure?.kind).toBe('reset');
+  });
+
+  it('is cancelled by its signal, before the headers and after them', async () => {
+    const before = new AbortController();
+    const pending = client.sendWhole(request('/silent', before.signal), limit);
+    before.abort();
+    await expect(pending).rejects.toMatchObject({ kind: 'aborted' });
+
+    const already = new AbortController();
+    already.abort();
+    await expect(client.sendWhole(request('/chunks', already.signal), limit)).rejects.toMatchObject(
+      { kind: 'aborted' },
+    );
+
+    const after = new AbortController();
+    const answer = await client.sendWhole(request('/slow-body', after.signal), limit);
+    after.abort();
+    const failure = await answer.text.then(
+      () => undefined,
+      (err: unknown) => transportFailureOf(err, after.signal),
+    );
+    expect(failure?.kind).toBe('aborted');
+  });
+});
