@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isCommonChatRequest } from '../../../app/formats/chatShape.ts';
 import { ChatCompletionRequestSchema } from '../../../app/formats/openai.ts';
@@ -104,5 +105,58 @@ describe('isCommonChatRequest', () => {
       expect(ChatCompletionRequestSchema.safeParse(body).success, key).toBe(false);
       expect(isCommonChatRequest(body), key).toBe(false);
     }
+  });
+
+  it('whatever the body, one it takes is one the schema takes unchanged (property)', () => {
+    // Values of every JSON kind, including the edges the schema's checks turn on.
+    const value = fc.oneof(
+      fc.constantFrom(null, true, false, 0, 1, -1, 1.5, 2 ** 60, '', 'x', 'user', [], {}),
+      fc.string({ maxLength: 4 }),
+      fc.double(),
+      fc.array(fc.constantFrom('a', 1, null), { maxLength: 2 }),
+      fc.dictionary(fc.constantFrom('include_usage', 'type', 'a'), fc.constantFrom(true, 'x', 1)),
+    );
+    const anyMessage = fc.record(
+      {
+        role: fc.oneof(
+          fc.constantFrom('system', 'developer', 'user', 'assistant', 'tool', 'function'),
+          value,
+        ),
+        content: value,
+        name: value,
+        refusal: value,
+        tool_calls: value,
+        tool_call_id: value,
+        extra: value,
+      },
+      { requiredKeys: [] },
+    );
+    // Mostly messages the hand check takes, so the bodies it judges are mostly the fields'.
+    const textMessage = fc.record({
+      role: fc.constantFrom('system', 'user', 'assistant', 'tool'),
+      content: fc.string({ maxLength: 3 }),
+      tool_call_id: fc.constant('c1'),
+    });
+    const keys = [...Object.keys(ChatCompletionRequestSchema.shape), 'extra'];
+    const body = fc
+      .tuple(
+        fc.dictionary(fc.constantFrom(...keys), value, { maxKeys: 2 }),
+        fc.oneof(
+          { weight: 4, arbitrary: fc.array(textMessage, { minLength: 1, maxLength: 2 }) },
+          { weight: 1, arbitrary: fc.array(anyMessage, { maxLength: 3 }) },
+          { weight: 1, arbitrary: value },
+        ),
+        fc.oneof({ weight: 4, arbitrary: fc.constant('gpt-4o') }, { weight: 1, arbitrary: value }),
+      )
+      .map(([fields, messages, model]) => ({ ...fields, model, messages }));
+    fc.assert(
+      fc.property(body, (candidate) => {
+        if (!isCommonChatRequest(candidate)) return;
+        const parsed = ChatCompletionRequestSchema.safeParse(candidate);
+        expect(parsed.success, JSON.stringify(candidate)).toBe(true);
+        expect(parsed.data).toEqual(candidate);
+      }),
+      { numRuns: 20000 },
+    );
   });
 });
