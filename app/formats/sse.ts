@@ -154,13 +154,18 @@ export class SseParser {
       cuts.push(end + 2);
       blockStart = from = end + 2;
     }
+    this.#holdFrom(text, blockStart);
+    return cuts;
+  }
+
+  /** Where the next read resumes: the text after the last cut is held, with how it ends. */
+  #holdFrom(text: string, blockStart: number): void {
     const restLength = text.length - blockStart;
     this.#pos = restLength;
     this.#lineStart =
       restLength === 0 ||
       text.charCodeAt(text.length - 1) === LF ||
       (this.#bom && text.length === 1); // only the BOM so far
-    return cuts;
   }
 
   /** `#cutLf` for text whose line ends are all CRLF: a blank line is a CRLF at a line's start. */
@@ -184,12 +189,7 @@ export class SseParser {
       cuts.push(end + 4);
       blockStart = from = end + 4;
     }
-    const restLength = text.length - blockStart;
-    this.#pos = restLength;
-    this.#lineStart =
-      restLength === 0 ||
-      text.charCodeAt(text.length - 1) === LF ||
-      (this.#bom && text.length === 1); // only the BOM so far
+    this.#holdFrom(text, blockStart);
     return cuts;
   }
 

@@ -149,6 +149,19 @@ export function cut(text: string, sizes: number[]): string[] {
   return pieces;
 }
 
+/** Cuts text at the given points (taken modulo its length + 1, any order, repeats ignored). */
+export function cutAt(text: string, points: number[]): string[] {
+  const sorted = [...new Set(points.map((p) => p % (text.length + 1)))].sort((a, b) => a - b);
+  const pieces: string[] = [];
+  let from = 0;
+  for (const point of sorted) {
+    pieces.push(text.slice(from, point));
+    from = point;
+  }
+  pieces.push(text.slice(from));
+  return pieces;
+}
+
 /** Parses SSE text chunks and runs the events through a stream translator, end included. */
 export function translateSse<T>(
   chunks: string[],

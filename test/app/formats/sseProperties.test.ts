@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { cutAt } from './helpers.ts';
 import { SseParser, type SseEvent } from '../../../app/formats/sse.ts';
 
 /*
@@ -9,18 +10,6 @@ import { SseParser, type SseEvent } from '../../../app/formats/sse.ts';
 function parseChunks(chunks: string[]): SseEvent[] {
   const parser = new SseParser();
   return [...chunks.flatMap((c) => parser.push(c)), ...parser.end()];
-}
-
-function cut(text: string, points: number[]): string[] {
-  const sorted = [...new Set(points.map((p) => p % (text.length + 1)))].sort((a, b) => a - b);
-  const pieces: string[] = [];
-  let from = 0;
-  for (const point of sorted) {
-    pieces.push(text.slice(from, point));
-    from = point;
-  }
-  pieces.push(text.slice(from));
-  return pieces;
 }
 
 const line = fc.oneof(
@@ -50,7 +39,7 @@ describe('SseParser on anything', () => {
   it('never throws, and how the text is cut never changes the events', () => {
     fc.assert(
       fc.property(anyStream, fc.array(fc.nat(), { maxLength: 8 }), (text, points) => {
-        expect(parseChunks(cut(text, points))).toEqual(parseChunks([text]));
+        expect(parseChunks(cutAt(text, points))).toEqual(parseChunks([text]));
       }),
       { numRuns: 1000 },
     );
@@ -60,7 +49,7 @@ describe('SseParser on anything', () => {
     fc.assert(
       fc.property(anyStream, fc.array(fc.nat(), { maxLength: 4 }), (text, points) => {
         fc.pre(!text.startsWith('\uFEFF'));
-        expect(parseChunks(cut(`\uFEFF${text}`, points))).toEqual(parseChunks([text]));
+        expect(parseChunks(cutAt(`\uFEFF${text}`, points))).toEqual(parseChunks([text]));
       }),
       { numRuns: 500 },
     );
@@ -112,7 +101,7 @@ describe('SseParser.blocksOrRun', () => {
         (text, points, accepting) => {
           const parser = new SseParser();
           const reference = new SseParser();
-          for (const piece of cut(text, points)) {
+          for (const piece of cutAt(text, points)) {
             const got = parser.blocksOrRun(piece, () => accepting);
             const expected = reference.blocks(piece);
             if (typeof got === 'string' && got !== '') {
@@ -166,9 +155,9 @@ describe('SseParser on CRLF line ends', () => {
         fc.array(fc.nat(), { maxLength: 8 }),
         (text, points) => {
           const parser = new SseParser();
-          const blocks = cut(text, points).flatMap((piece) => parser.blocks(piece));
+          const blocks = cutAt(text, points).flatMap((piece) => parser.blocks(piece));
           expect(blocks.map((b) => b.raw).join('') + parser.rest).toBe(text);
-          expect(parseChunks(cut(text, points))).toEqual(
+          expect(parseChunks(cutAt(text, points))).toEqual(
             parseChunks([text.replaceAll('\r\n', '\n')]),
           );
         },
@@ -182,9 +171,9 @@ describe('SseParser on CRLF line ends', () => {
     fc.assert(
       fc.property(crlfStream(ends), fc.array(fc.nat(), { maxLength: 8 }), (text, points) => {
         const parser = new SseParser();
-        const blocks = cut(text, points).flatMap((piece) => parser.blocks(piece));
+        const blocks = cutAt(text, points).flatMap((piece) => parser.blocks(piece));
         expect(blocks.map((b) => b.raw).join('') + parser.rest).toBe(text);
-        expect(parseChunks(cut(text, points))).toEqual(parseChunks([text]));
+        expect(parseChunks(cutAt(text, points))).toEqual(parseChunks([text]));
       }),
       { numRuns: 1000 },
     );

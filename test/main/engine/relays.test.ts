@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { cutAt } from '../../app/formats/helpers.ts';
 import { SseParser, type SseEvent } from '../../../app/formats/sse.ts';
 import { MAX_EVENT_CHARS } from '../../../main/proxy/relays.ts';
 import { anthropicPassthroughRelay } from '../../../main/proxy/adapters/anthropic.ts';
@@ -10,18 +11,6 @@ import { callerRequest, codecTo } from './codecFixtures.ts';
 function parse(text: string): SseEvent[] {
   const parser = new SseParser();
   return [...parser.push(text), ...parser.end()];
-}
-
-function cut(text: string, points: number[]): string[] {
-  const sorted = [...new Set(points.map((p) => p % (text.length + 1)))].sort((a, b) => a - b);
-  const pieces: string[] = [];
-  let from = 0;
-  for (const point of sorted) {
-    pieces.push(text.slice(from, point));
-    from = point;
-  }
-  pieces.push(text.slice(from));
-  return pieces;
 }
 
 /** What a client receives from a relay fed `pieces`: each step's text, then the error text if any. */
@@ -47,7 +36,7 @@ describe('SseParser.blocks', () => {
     fc.assert(
       fc.property(sseText, fc.array(fc.nat(), { maxLength: 10 }), (text, points) => {
         const parser = new SseParser();
-        const blocks = cut(text, points).flatMap((piece) => parser.blocks(piece));
+        const blocks = cutAt(text, points).flatMap((piece) => parser.blocks(piece));
         expect(blocks.map((b) => b.raw).join('') + parser.rest).toBe(text);
         // Cutting never changes how the text parses, and the rest holds no whole event.
         const events = blocks.flatMap((b) => (b.event === null ? [] : [b.event]));
@@ -79,7 +68,7 @@ describe('passthrough relays never hand a client half an event', () => {
         fc.nat({ max: OPENAI_STREAM.length - 1 }),
         fc.array(fc.nat(), { maxLength: 6 }),
         (end, points) => {
-          const out = relayed(openAiPassthroughRelay(), cut(OPENAI_STREAM.slice(0, end), points));
+          const out = relayed(openAiPassthroughRelay(), cutAt(OPENAI_STREAM.slice(0, end), points));
           const events = parse(out);
           for (const event of events)
             if (event.data !== '[DONE]')
@@ -331,7 +320,7 @@ describe('translating relays survive whatever an upstream streams', () => {
         const codec = codecTo(callerRequest(inbound, true), format);
         fc.assert(
           fc.property(streams[format], fc.array(fc.nat(), { maxLength: 4 }), (events, points) => {
-            const out = relayed(codec.relay('m'), cut(events.join(''), points));
+            const out = relayed(codec.relay('m'), cutAt(events.join(''), points));
             for (const e of parse(out))
               if (e.data !== '[DONE]') expect(() => JSON.parse(e.data) as unknown).not.toThrow();
           }),

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { cutAt } from '../../app/formats/helpers.ts';
 import { GEMINI_CALLER } from '../../../main/proxy/adapters/geminiCaller.ts';
 import type { HubRequest } from '../../../main/proxy/adapter.ts';
 import type { StreamRelay } from '../../../main/proxy/codec.ts';
@@ -96,18 +97,6 @@ function relayed(r: StreamRelay, pieces: string[]): string {
   return last.error ? out + last.out + r.errorText(last.error) : out + last.out;
 }
 
-function cut(text: string, points: number[]): string[] {
-  const sorted = [...new Set(points.map((p) => p % (text.length + 1)))].sort((a, b) => a - b);
-  const pieces: string[] = [];
-  let from = 0;
-  for (const point of sorted) {
-    pieces.push(text.slice(from, point));
-    from = point;
-  }
-  pieces.push(text.slice(from));
-  return pieces;
-}
-
 const tricky = fc.string({
   unit: fc.constantFrom('a', '{', '}', '[', ']', '"', '\\', ',', '\n', 'é', '😀', ':'),
   maxLength: 12,
@@ -139,7 +128,7 @@ describe('the Gemini passthrough relay, JSON array both sides', () => {
           payload(text, usage, i === list.length - 1 ? 'STOP' : undefined),
         );
         const text = `${asArray(values)}\n`;
-        expect(relayed(arrayRelay(), cut(text, points))).toBe(text);
+        expect(relayed(arrayRelay(), cutAt(text, points))).toBe(text);
       }),
       { numRuns: 300 },
     );
@@ -203,7 +192,7 @@ describe('the usage a Gemini passthrough reports', () => {
               payload(text, usage, i === list.length - 1 ? 'STOP' : undefined),
             );
             const r = make();
-            const pieces = cut(frame(values), points);
+            const pieces = cutAt(frame(values), points);
             // A cancelled stream: the last piece never comes, and the relay is never ended.
             const fed = ends ? pieces : pieces.slice(0, -1);
             let seen = 0;
