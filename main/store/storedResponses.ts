@@ -40,9 +40,12 @@ export function sqliteResponses(
     'INSERT OR REPLACE INTO stored_responses (id, created_at, response, conversation) VALUES (?, ?, ?, ?)',
   );
   const pruneAge = db.prepare('DELETE FROM stored_responses WHERE created_at < ?');
+  // Walks the created_at index past the newest maxCount and deletes what follows: `id NOT IN
+  // (the newest maxCount)` built a 1000-id set and scanned the table on every batch, a fifth of
+  // the writing thread's time under Responses load.
   const pruneCount = db.prepare(
-    `DELETE FROM stored_responses WHERE id NOT IN
-       (SELECT id FROM stored_responses ORDER BY created_at DESC, rowid DESC LIMIT ?)`,
+    `DELETE FROM stored_responses WHERE rowid IN
+       (SELECT rowid FROM stored_responses ORDER BY created_at DESC, rowid DESC LIMIT -1 OFFSET ?)`,
   );
   const select = db.prepare(
     'SELECT response, conversation FROM stored_responses WHERE id = ? AND created_at >= ?',

@@ -95,6 +95,15 @@ describe('stored Responses answers in SQLite', () => {
     expect(rows()).toEqual(['b', 'c']);
   });
 
+  it('among answers kept at the same time, drops the earliest saved; a re-save counts as new', () => {
+    const responses = sqliteResponses(db, { maxCount: 2, maxAgeMs: 1000 });
+    responses.saveAll(
+      ['a', 'b', 'a', 'c'].map((id) => ({ id, stored: stored(id), at: now })),
+      now,
+    );
+    expect(rows()).toEqual(['a', 'c']);
+  });
+
   it('forgets answers older than maxAgeMs, on read and on the next save', () => {
     const responses = sqliteResponses(db, { maxCount: 10, maxAgeMs: 1000 });
     responses.saveAll([{ id: 'old', stored: stored('old'), at: now }], now);
