@@ -145,7 +145,12 @@ export class RequestLogThread {
    */
   saveResponse(id: string, stored: StoredResponse): Promise<void> {
     if (this.#closed || this.#failed) return Promise.resolve();
-    this.#responses.push({ id, stored, at: this.#now() });
+    this.#responses.push({
+      id,
+      response: JSON.stringify(stored.response),
+      conversation: JSON.stringify(stored.conversation),
+      at: this.#now(),
+    });
     const saved = new Promise<void>((resolve) => this.#responsesSaved.push(resolve));
     this.#schedule();
     return saved;

@@ -12,8 +12,12 @@ import { inTransaction } from './transaction.ts';
 
 export type StoredResponse = { response: Record<string, unknown>; conversation: unknown[] };
 
-/** An answer to keep, with when it was kept. */
-export type ResponseSave = { id: string; stored: StoredResponse; at: number };
+/**
+ * An answer to keep as its JSON text, with when it was kept. The proxy's thread encodes it: a
+ * string crosses to the writing thread as a copy, where an object is serialised, rebuilt there and
+ * then encoded all the same.
+ */
+export type ResponseSave = { id: string; response: string; conversation: string; at: number };
 
 export interface ResponseStore {
   /** Keeps an answer; a `get` right after it finds it. Never blocks. */
@@ -55,8 +59,8 @@ export function sqliteResponses(
     saveAll: (saves, now) => {
       if (saves.length === 0) return;
       inTransaction(db, () => {
-        for (const { id, stored, at } of saves)
-          insert.run(id, at, JSON.stringify(stored.response), JSON.stringify(stored.conversation));
+        for (const { id, response, conversation, at } of saves)
+          insert.run(id, at, response, conversation);
         pruneAge.run(now - limits.maxAgeMs);
         pruneCount.run(limits.maxCount);
       });
