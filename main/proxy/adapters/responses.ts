@@ -15,6 +15,7 @@ import {
   responsesToOpenAiRequest,
   type ResponsesRequest,
 } from '../../../app/formats/responses.ts';
+import { isResponsesRequest } from '../../../app/formats/responsesShape.ts';
 import {
   openAiToResponse,
   type ResponseContext,
@@ -82,7 +83,13 @@ function responsesCaller(req: HubRequest, model: string): FromOpenAi {
 export const RESPONSES: Adapter<'responses'> = {
   format: 'responses',
   caller: {
-    endpoints: { '/v1/responses': { kind: 'responses', schema: ResponsesRequestSchema } },
+    endpoints: {
+      '/v1/responses': {
+        kind: 'responses',
+        schema: ResponsesRequestSchema,
+        asSent: isResponsesRequest,
+      },
+    },
     ownsPath: (pathname) => pathname === '/v1/responses' || pathname.startsWith('/v1/responses/'),
     headers: () => ({}),
     toHub: (req) => responsesToOpenAiRequest(req.body as ResponsesRequest),
