@@ -13,11 +13,29 @@ import { inTransaction } from './transaction.ts';
 export type StoredResponse = { response: Record<string, unknown>; conversation: unknown[] };
 
 /**
- * An answer to keep as its JSON text, with when it was kept. The proxy's thread encodes it: a
- * string crosses to the writing thread as a copy, where an object is serialised, rebuilt there and
- * then encoded all the same.
+ * A kept answer as JSON text, as its row holds it. The proxy's thread encodes it once and holds
+ * only that until the commit: a string crosses to the writing thread as a copy (an object is
+ * serialised, rebuilt there and encoded all the same), and two flat strings cost the young
+ * generation less to keep alive than the answer's object graph.
  */
-export type ResponseSave = { id: string; response: string; conversation: string; at: number };
+export type StoredText = { response: string; conversation: string };
+
+/** An answer to keep, with when it was kept. */
+export type ResponseSave = StoredText & { id: string; at: number };
+
+export function storedText(stored: StoredResponse): StoredText {
+  return {
+    response: JSON.stringify(stored.response),
+    conversation: JSON.stringify(stored.conversation),
+  };
+}
+
+export function storedFromText(text: StoredText): StoredResponse {
+  return {
+    response: JSON.parse(text.response) as Record<string, unknown>,
+    conversation: JSON.parse(text.conversation) as unknown[],
+  };
+}
 
 export interface ResponseStore {
   /** Keeps an answer; a `get` right after it finds it. Never blocks. */
@@ -66,13 +84,8 @@ export function sqliteResponses(
       });
     },
     get: (id, now) => {
-      const row = select.get(id, now - limits.maxAgeMs) as
-        { response: string; conversation: string } | undefined;
-      if (row === undefined) return undefined;
-      return {
-        response: JSON.parse(row.response) as Record<string, unknown>,
-        conversation: JSON.parse(row.conversation) as unknown[],
-      };
+      const row = select.get(id, now - limits.maxAgeMs) as StoredText | undefined;
+      return row === undefined ? undefined : storedFromText(row);
     },
     delete: (id) => remove.run(id).changes > 0,
   };

@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../main/store/database.ts';
 import { RequestLogThread } from '../../../main/store/requestLogThread.ts';
 import { threadResponseStore } from '../../../main/store/responseStoreThread.ts';
-import { sqliteResponses } from '../../../main/store/storedResponses.ts';
+import { sqliteResponses, storedText } from '../../../main/store/storedResponses.ts';
 
 let dir: string;
 let path: string;
@@ -35,10 +35,7 @@ const stored = (id: string) => ({
   conversation: [{ role: 'user', content: id }],
 });
 /** The same answer as the writing thread is sent it: JSON text. */
-const saved = (id: string) => {
-  const { response, conversation } = stored(id);
-  return { response: JSON.stringify(response), conversation: JSON.stringify(conversation) };
-};
+const saved = (id: string) => storedText(stored(id));
 const rows = () =>
   (db.prepare('SELECT id FROM stored_responses ORDER BY id').all() as Array<{ id: string }>).map(
     (r) => r.id,
