@@ -6,26 +6,18 @@
  * of the wrong type) is left to the schema, which words the error.
  */
 
-type Json = Record<string, unknown>;
+import {
+  atLeast,
+  isBoolean,
+  isInt,
+  isNumber,
+  isObject,
+  isString,
+  nullish,
+  optional,
+  type Json,
+} from './shapeChecks.ts';
 
-const isObject = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-const optional =
-  (check: (value: unknown) => boolean) =>
-  (value: unknown): boolean =>
-    value === undefined || check(value);
-
-const nullish =
-  (check: (value: unknown) => boolean) =>
-  (value: unknown): boolean =>
-    value === undefined || value === null || check(value);
-
-const isString = (value: unknown) => typeof value === 'string';
-const isBoolean = (value: unknown) => typeof value === 'boolean';
-const isNumber = (value: unknown) => typeof value === 'number' && Number.isFinite(value);
-const isInt = (value: unknown) => Number.isSafeInteger(value);
-const atLeast = (min: number) => (value: unknown) => isInt(value) && (value as number) >= min;
 const isStop = (value: unknown) =>
   typeof value === 'string' || (Array.isArray(value) && value.every(isString));
 const isStreamOptions = (value: unknown) =>

@@ -21,7 +21,7 @@ import {
   type RequestLogCommonOptions,
   type RequestLogStats,
 } from './requestLogWriter.ts';
-import type { ResponseSave, StoredResponse } from './storedResponses.ts';
+import type { ResponseSave, StoredResponse, StoredText } from './storedResponses.ts';
 
 export type RequestLogThreadOptions = RequestLogCommonOptions & {
   /** The database file; the thread opens its own connection to it. */
@@ -143,9 +143,14 @@ export class RequestLogThread {
    * Queues a Responses answer to keep (storedResponses.ts), written with the next batch of rows.
    * Resolves once it is committed, or once it is lost with a failed thread.
    */
-  saveResponse(id: string, stored: StoredResponse): Promise<void> {
+  saveResponse(id: string, text: StoredText): Promise<void> {
     if (this.#closed || this.#failed) return Promise.resolve();
-    this.#responses.push({ id, stored, at: this.#now() });
+    this.#responses.push({
+      id,
+      response: text.response,
+      conversation: text.conversation,
+      at: this.#now(),
+    });
     const saved = new Promise<void>((resolve) => this.#responsesSaved.push(resolve));
     this.#schedule();
     return saved;

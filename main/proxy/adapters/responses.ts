@@ -4,7 +4,7 @@
  * it as sent (responsesPassthrough.ts); every other goes through the hub (app/formats/responses.ts,
  * responsesOutput.ts), ids made here.
  */
-import { randomUUID } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import type { StreamError } from '../../../app/formats/common.ts';
 import type { ChatCompletion } from '../../../app/formats/openai.ts';
 import {
@@ -15,6 +15,7 @@ import {
   responsesToOpenAiRequest,
   type ResponsesRequest,
 } from '../../../app/formats/responses.ts';
+import { isResponsesRequest } from '../../../app/formats/responsesShape.ts';
 import {
   openAiToResponse,
   type ResponseContext,
@@ -29,20 +30,30 @@ import type { FromOpenAi } from '../relays.ts';
 import { responsesPassthrough } from '../responsesPassthrough.ts';
 import { openAiErrorBody } from './openai.ts';
 
-function hex(length: number): string {
-  return randomUUID().replace(/-/g, '').slice(0, length);
+/** Random bytes for ids, drawn 16 at a time from one buffer refilled when spent. */
+const entropy = Buffer.allocUnsafe(16 * 256);
+let drawn = entropy.length;
+
+/** 32 random hex digits, as OpenAI's response and item ids carry. */
+function hex32(): string {
+  if (drawn === entropy.length) {
+    randomFillSync(entropy);
+    drawn = 0;
+  }
+  drawn += 16;
+  return entropy.toString('hex', drawn - 16, drawn);
 }
 
 function context(req: HubRequest, model: string): ResponseContext {
   const request = req.body as ResponsesRequest;
   return {
-    id: `resp_${hex(32)}`,
+    id: `resp_${hex32()}`,
     model,
     createdAt: Math.floor(req.receivedAt / 1000),
     request,
     customTools: customToolNames(request),
     namespacedTools: namespacedToolNames(request),
-    itemId: (prefix) => `${prefix}_${hex(32)}`,
+    itemId: (prefix) => `${prefix}_${hex32()}`,
   };
 }
 
@@ -82,7 +93,13 @@ function responsesCaller(req: HubRequest, model: string): FromOpenAi {
 export const RESPONSES: Adapter<'responses'> = {
   format: 'responses',
   caller: {
-    endpoints: { '/v1/responses': { kind: 'responses', schema: ResponsesRequestSchema } },
+    endpoints: {
+      '/v1/responses': {
+        kind: 'responses',
+        schema: ResponsesRequestSchema,
+        asSent: isResponsesRequest,
+      },
+    },
     ownsPath: (pathname) => pathname === '/v1/responses' || pathname.startsWith('/v1/responses/'),
     headers: () => ({}),
     toHub: (req) => responsesToOpenAiRequest(req.body as ResponsesRequest),

@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../main/store/database.ts';
 import { RequestLogThread } from '../../../main/store/requestLogThread.ts';
 import { threadResponseStore } from '../../../main/store/responseStoreThread.ts';
-import { sqliteResponses } from '../../../main/store/storedResponses.ts';
+import { sqliteResponses, storedText } from '../../../main/store/storedResponses.ts';
 
 let dir: string;
 let path: string;
@@ -34,6 +34,8 @@ const stored = (id: string) => ({
   response: { id, object: 'response' },
   conversation: [{ role: 'user', content: id }],
 });
+/** The same answer as the writing thread is sent it: JSON text. */
+const saved = (id: string) => storedText(stored(id));
 const rows = () =>
   (db.prepare('SELECT id FROM stored_responses ORDER BY id').all() as Array<{ id: string }>).map(
     (r) => r.id,
@@ -89,18 +91,27 @@ describe('stored Responses answers in SQLite', () => {
   it('keeps at most the newest maxCount', () => {
     const responses = sqliteResponses(db, { maxCount: 2, maxAgeMs: 1000 });
     responses.saveAll(
-      ['a', 'b', 'c'].map((id, i) => ({ id, stored: stored(id), at: now + i })),
+      ['a', 'b', 'c'].map((id, i) => ({ id, ...saved(id), at: now + i })),
       now + 2,
     );
     expect(rows()).toEqual(['b', 'c']);
   });
 
+  it('among answers kept at the same time, drops the earliest saved; a re-save counts as new', () => {
+    const responses = sqliteResponses(db, { maxCount: 2, maxAgeMs: 1000 });
+    responses.saveAll(
+      ['a', 'b', 'a', 'c'].map((id) => ({ id, ...saved(id), at: now })),
+      now,
+    );
+    expect(rows()).toEqual(['a', 'c']);
+  });
+
   it('forgets answers older than maxAgeMs, on read and on the next save', () => {
     const responses = sqliteResponses(db, { maxCount: 10, maxAgeMs: 1000 });
-    responses.saveAll([{ id: 'old', stored: stored('old'), at: now }], now);
+    responses.saveAll([{ id: 'old', ...saved('old'), at: now }], now);
     now += 1001;
     expect(responses.get('old', now)).toBeUndefined();
-    responses.saveAll([{ id: 'new', stored: stored('new'), at: now }], now);
+    responses.saveAll([{ id: 'new', ...saved('new'), at: now }], now);
     expect(rows()).toEqual(['new']);
   });
 });
