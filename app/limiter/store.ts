@@ -17,6 +17,9 @@ export interface LimiterStore {
   loadJournal?(): unknown[];
   /** Queues an entry; it is committed with the others of this iteration of the event loop. */
   append?(entry: JournalEntry): void;
-  /** Resolves once every entry appended so far is committed. */
-  committed?(): Promise<void>;
+  /**
+   * Resolves once every entry appended so far is committed. `alone`: no other admission is in
+   * flight, so none is likely to join this iteration's write; the store may write at once.
+   */
+  committed?(alone: boolean): Promise<void>;
 }

@@ -114,6 +114,8 @@ export function createLimiterGate(options: LimiterGateOptions): LimiterGate {
   /** Local admissions with their ticket, so one the team refuses can be handed back. */
   const granted = new WeakMap<Admission, Taken>();
   let stopped = false;
+  /** Admissions granted, not yet released or handed back: one with none beside it is alone. */
+  let inFlight = 0;
   const report = (error: unknown) => options.onError?.(error);
   const restored = restoreLimiter(options.store, clock, report);
   let state: LimiterState = restored.state;
@@ -137,12 +139,14 @@ export function createLimiterGate(options: LimiterGateOptions): LimiterGate {
 
   function admission(target: LimiterTarget, ticket: Ticket): Admission {
     persistence.take(ticket);
+    inFlight++;
     let released = false;
     const granting: Admission = {
       ok: true,
       release: (info: AttemptInfo) => {
         if (released) return;
         released = true;
+        inFlight--;
         const outcome = outcomeOf(info);
         state = releaseState(state, target, ticket, outcome, clock());
         persistence.settle(ticket, outcome);
@@ -161,6 +165,7 @@ export function createLimiterGate(options: LimiterGateOptions): LimiterGate {
   }
 
   function handBack(target: LimiterTarget, ticket: Ticket): void {
+    inFlight--;
     state = releaseState(state, target, ticket, HANDED_BACK, clock());
     persistence.settle(ticket, HANDED_BACK);
     changed();
@@ -235,14 +240,16 @@ export function createLimiterGate(options: LimiterGateOptions): LimiterGate {
    * An admission is handed out only once its take is committed to the journal, so a request
    * never reaches the provider uncounted on disk. A store that fails to commit is reported and
    * the request goes ahead: the engine does not stop serving for its disk. Admitted at once (the
-   * usual case), no promise is made but the one the commit resolves.
+   * usual case), no promise is made but the one the commit resolves. An admission alone (one
+   * client, one request at a time) is written at once: no other can share its write, and
+   * waiting for the iteration's end would hold the upstream call back by a loop turn.
    */
   function afterCommit(pending: Admission | Promise<Admission>): Promise<Admission> {
     return pending instanceof Promise ? pending.then(whenCommitted) : whenCommitted(pending);
   }
 
   function whenCommitted(admitted: Admission): Promise<Admission> {
-    const commit = admitted.ok ? persistence.committed() : undefined;
+    const commit = admitted.ok ? persistence.committed(inFlight <= 1) : undefined;
     if (commit === undefined) return Promise.resolve(admitted);
     return commit.then(
       () => admitted,

@@ -81,9 +81,9 @@ export interface LimiterPersistence {
   settle(ticket: Ticket, outcome: AttemptOutcome): void;
   /**
    * Resolves once every journal entry so far is committed (rejects when the store could not);
-   * undefined when the store has no journal.
+   * undefined when the store has no journal. `alone`: no other admission is in flight.
    */
-  committed(): Promise<void> | undefined;
+  committed(alone: boolean): Promise<void> | undefined;
   /** Cancels the timers and saves once more. */
   stop(): void;
 }
@@ -151,7 +151,7 @@ export function createLimiterPersistence(options: LimiterPersistenceOptions): Li
     },
     take: (ticket) => store?.append?.(takeEntry(ticket)),
     settle: (ticket, outcome) => store?.append?.(settleEntry(ticket, outcome)),
-    committed: () => store?.committed?.(),
+    committed: (alone) => store?.committed?.(alone),
     stop() {
       stopped = true;
       if (saveTimer !== undefined) timers.clearTimeout(saveTimer);

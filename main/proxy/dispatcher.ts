@@ -126,10 +126,13 @@ export async function dispatch(
     route !== undefined && route.affinity !== false
       ? sessionSource(req.body, req.sessionHeader)
       : undefined;
-  const session = source && route ? SessionMemory.idOf(route.name, source.text) : undefined;
-  // A first turn (or a repeated one-shot prompt) has nothing to keep: it is only remembered.
-  const previous =
-    session !== undefined && source?.continues === true ? deps.sessions.get(session) : undefined;
+  // Hashed before the upstream call only when there is a session to keep; a first turn (or a
+  // repeated one-shot prompt) is only remembered, so its hash waits until the answer is sent.
+  let session: string | undefined;
+  const sessionId = (): string | undefined =>
+    source && route ? (session ??= SessionMemory.idOf(route.name, source.text)) : undefined;
+  const kept = source?.continues === true ? sessionId() : undefined;
+  const previous = kept !== undefined ? deps.sessions.get(kept) : undefined;
   let candidates: readonly Candidate[] = keepSession(plan.candidates, previous, plan.waiting);
   /**
    * The client hung up. Its leaving aborts every attempt's controller (the one waiting for
@@ -313,8 +316,9 @@ export async function dispatch(
       }
       // The client got a 200 and a stream that ended in an error: the log counts it as failed.
       status = final.outcome === 'failed-mid-stream' ? 502 : 200;
-      if (session !== undefined && final.outcome === 'ok') {
-        deps.sessions.remember(session, {
+      const remembered = final.outcome === 'ok' ? sessionId() : undefined;
+      if (remembered !== undefined) {
+        deps.sessions.remember(remembered, {
           provider: final.provider,
           keyId: final.keyId,
           model: final.model,

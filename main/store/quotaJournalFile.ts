@@ -59,10 +59,12 @@ const writeLater = (write: () => void): void => {
  * once the entry's bytes are written with `writeSync`: they are then in the kernel, so they
  * survive the process being killed (kill -9, a crash), not the machine losing power (no fsync),
  * the bound SQLite's WAL with synchronous=NORMAL gave before. Entries of one event-loop
- * iteration go in one write at setImmediate once an admission waits for them; entries nobody
- * waits for (settlements: the request has gone upstream already) go with the next admission's
- * write, or on their own within {@link UNAWAITED_WRITE_MS}, so a request costs one write, not
- * two. The thread never waits for another.
+ * iteration go in one write at setImmediate once an admission waits for them; an admission with
+ * no other in flight (one client's request at a time) is written at once, as nothing would join
+ * its write and the upstream call would wait a loop turn for it. Entries nobody waits for
+ * (settlements: the request has gone upstream already) go with the next admission's write, or on
+ * their own within {@link UNAWAITED_WRITE_MS}, so a request costs one write, not two. The thread
+ * never waits for another.
  *
  * Exactly once across a crash at any point: entries go to segment N; a save writes out what is
  * queued, switches to N+1, and commits the snapshot with "folded through N" in its row; segments
@@ -173,14 +175,18 @@ export function journalFileStore(
         flush();
       });
     },
-    committed: () => {
+    committed: (alone) => {
       if (!queued) return COMMITTED;
       waiting ??= waiter();
-      if (!soon) {
+      const done = waiting.done;
+      if (soon) return done;
+      if (alone) {
+        flush();
+      } else {
         soon = true;
         setImmediate(flush);
       }
-      return waiting.done;
+      return done;
     },
     close: closeSegment,
   };

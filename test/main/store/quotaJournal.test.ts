@@ -69,6 +69,11 @@ const segments = async () =>
   (await readdir(scratch.dir)).filter((name) => name.startsWith('quota-journal-')).sort();
 const lines = async (name: string) =>
   (await readFile(join(scratch.dir, name), 'utf8')).split('\n').filter(Boolean).length;
+/** The lines written so far, read without yielding to the event loop. */
+const linesNow = (name: string) => {
+  const path = join(scratch.dir, name);
+  return fs.existsSync(path) ? fs.readFileSync(path, 'utf8').split('\n').filter(Boolean).length : 0;
+};
 const folded = () =>
   (
     scratch.db.prepare('SELECT folded_segment AS n FROM limiter_snapshot').get() as
@@ -104,8 +109,46 @@ describe('quota journal', () => {
     expect(await lines('quota-journal-1.jsonl')).toBe(1);
   });
 
+  it('a request alone is written as it is admitted, not a loop iteration later', async () => {
+    // One client, one request at a time: no other admission can join the write, so waiting for
+    // the loop's check phase would only delay the upstream call.
+    const gate = gateOn();
+    gate.seed([GROQ_K1]);
+    const first = gate.acquire(GROQ_K1, gateRequest(), 0, NEVER_ABORTED);
+    expect(linesNow('quota-journal-1.jsonl')).toBe(1);
+    const admitted = await first;
+    if (!admitted.ok) throw new Error(admitted.reason);
+    admitted.release(released(200));
+    // The next request, once the first is answered: its take and the settlement in one write.
+    const counted = await countingWrites(async () => {
+      const next = gate.acquire(GROQ_K1, gateRequest(), 0, NEVER_ABORTED);
+      expect(linesNow('quota-journal-1.jsonl')).toBe(3);
+      return next;
+    });
+    expect(counted.value.ok).toBe(true);
+    expect(counted.writes).toBe(1);
+  });
+
   it('admissions of one loop iteration share one write, though made in separate callbacks', async () => {
-    // As requests on 50 sockets are: each socket's data is its own callback.
+    // As requests on 50 sockets are: each socket's data is its own callback, and others are in
+    // flight (one is held here), so the admissions wait for the iteration's end to share a write.
+    const gate = gateOn();
+    gate.seed([GROQ_K1]);
+    await admit(gate, 1);
+    const separate = () =>
+      new Promise<boolean>((resolve) =>
+        setImmediate(
+          () =>
+            void gate.acquire(GROQ_K1, gateRequest(), 0, NEVER_ABORTED).then((a) => resolve(a.ok)),
+        ),
+      );
+    const counted = await countingWrites(() => Promise.all(Array.from({ length: 10 }, separate)));
+    expect(counted.value.every(Boolean)).toBe(true);
+    expect(counted.writes).toBe(1);
+    expect(await lines('quota-journal-1.jsonl')).toBe(11);
+  });
+
+  it('a burst that finds nothing in flight costs two writes: the first admission, then the rest', async () => {
     const gate = gateOn();
     gate.seed([GROQ_K1]);
     const separate = () =>
@@ -117,7 +160,7 @@ describe('quota journal', () => {
       );
     const counted = await countingWrites(() => Promise.all(Array.from({ length: 10 }, separate)));
     expect(counted.value.every(Boolean)).toBe(true);
-    expect(counted.writes).toBe(1);
+    expect(counted.writes).toBe(2);
     expect(await lines('quota-journal-1.jsonl')).toBe(10);
   });
 
