@@ -119,19 +119,29 @@ describe('the rules editor', () => {
 
   it('tests a request through the engine: the rule, the route and the plan', async () => {
     const tester = page.getByRole('region', { name: 'Rule tester' });
-    await tester.getByLabel('Request body (JSON)').fill(
+    const body = tester.getByLabel('Request body (JSON)');
+    await body.fill(
       JSON.stringify({
         model: 'claude-haiku-4-5',
         max_tokens: 512,
         messages: [{ role: 'user', content: 'Write a title for this conversation' }],
       }),
     );
+    // The drag before may still be settling: test once the page holds the body as typed.
+    await nextFrames();
+    expect(await body.inputValue()).toContain('Write a title for this conversation');
     await tester.getByRole('button', { name: 'Test request' }).click();
     const result = page.getByTestId('rule-test-result');
     // Polled on the whole tester, so a failure prints what it shows instead (an error, another rule).
-    await expect
+    const verdict = 'Rule "background" sends it to route "fast".';
+    const shown = await expect
       .poll(() => tester.textContent(), { timeout: 15_000 })
-      .toContain('Rule "background" sends it to route "fast".');
+      .toContain(verdict)
+      .then(
+        () => verdict,
+        async () => `the tester shows: ${await tester.textContent()}`,
+      );
+    expect(shown).toBe(verdict);
     expect(await result.getByTestId('rule-test-row').first().textContent()).toContain(
       'groq · llama-3.1-8b-instant',
     );
