@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
-import { Agent, errors as undiciErrors } from 'undici';
+import { Agent, errors as undiciErrors, type Dispatcher } from 'undici';
 import type { Provider } from '../../app/catalog/schema.ts';
 import type { HeaderLookup } from '../../app/ratelimit/headers.ts';
 import { WholeAnswer, type WholeResponse } from './wholeAnswer.ts';
@@ -109,20 +109,8 @@ export class UpstreamClient {
 
   /** Sends a request; resolves at response headers, rejects with UpstreamTransportError. */
   async send(req: UpstreamRequest): Promise<UpstreamResponse> {
-    const timeouts =
-      req.timeouts === undefined ? this.#timeouts : { ...this.#timeouts, ...req.timeouts };
     try {
-      const { origin, path } = this.#destination(req.url);
-      const res = await this.#agent.request({
-        origin,
-        path,
-        method: req.method,
-        headers: req.headers,
-        body: req.body,
-        signal: req.signal,
-        headersTimeout: timeouts.headersMs,
-        bodyTimeout: timeouts.idleMs,
-      });
+      const res = await this.#agent.request({ ...this.#options(req), signal: req.signal });
       return { status: res.statusCode, headers: res.headers, body: res.body };
     } catch (err) {
       throw transportFailureOf(err, req.signal);
@@ -138,27 +126,29 @@ export class UpstreamClient {
     req: UpstreamRequest,
     limitFor: (status: number) => number,
   ): Promise<WholeResponse> {
-    const timeouts =
-      req.timeouts === undefined ? this.#timeouts : { ...this.#timeouts, ...req.timeouts };
     try {
-      const { origin, path } = this.#destination(req.url);
       const answer = new WholeAnswer(req.signal, limitFor, answerTooLarge);
-      this.#agent.dispatch(
-        {
-          origin,
-          path,
-          method: req.method,
-          headers: req.headers,
-          body: req.body,
-          headersTimeout: timeouts.headersMs,
-          bodyTimeout: timeouts.idleMs,
-        },
-        answer,
-      );
+      this.#agent.dispatch(this.#options(req), answer);
       return await answer.head;
     } catch (err) {
       throw transportFailureOf(err, req.signal);
     }
+  }
+
+  /** What undici is given for a request, whichever way its answer is read. */
+  #options(req: UpstreamRequest): Dispatcher.DispatchOptions {
+    const timeouts =
+      req.timeouts === undefined ? this.#timeouts : { ...this.#timeouts, ...req.timeouts };
+    const { origin, path } = this.#destination(req.url);
+    return {
+      origin,
+      path,
+      method: req.method,
+      headers: req.headers,
+      body: req.body,
+      headersTimeout: timeouts.headersMs,
+      bodyTimeout: timeouts.idleMs,
+    };
   }
 
   async close(): Promise<void> {
