@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../../app/config/schema.ts';
 import { formatIssues } from '../../app/config/parse.ts';
@@ -21,6 +20,7 @@ import {
 } from './storedResponses.ts';
 import { CALLERS, errorEnvelopeFor, type Caller } from './adapters/registry.ts';
 import { geminiModelList } from '../../app/formats/geminiInboundResponse.ts';
+import { requestId } from './requestId.ts';
 
 /** The model list clients see: every route name, then every `provider/model` the config names. */
 export function modelList(
@@ -233,8 +233,9 @@ export function createProxyHandler(deps: ProxyDeps) {
       keepResponse = prepared.keepResponse;
     }
     // The schema checked the body against this kind and format: the union's pairing holds.
+    const receivedAt = deps.clock();
     const request = {
-      id: randomUUID(),
+      id: requestId(receivedAt),
       kind: endpoint.kind,
       inbound: endpoint.caller.format,
       body: value,
@@ -242,7 +243,7 @@ export function createProxyHandler(deps: ProxyDeps) {
       stream: endpoint.stream ?? value.stream === true,
       promptChars: promptCharsOf(value),
       maxTokens: maxTokensOf(value),
-      receivedAt: deps.clock(),
+      receivedAt,
       ...endpoint.caller.headers(req.headers),
       ...routingHeaders(req.headers),
       ...(keepResponse ? { keepResponse } : {}),

@@ -39,20 +39,28 @@ export const ANTHROPIC_LONG_BODY = JSON.stringify({
 });
 
 /**
- * CPU time of a process, all its threads and its main thread, in ms: the kernel's exact count
- * (`/proc/PID/task/TID/schedstat`, ns on the CPU), where `/proc/PID/stat` counts whole 10 ms ticks.
+ * CPU time of a process, all its threads, its main thread and the others by name (V8's helpers,
+ * worker threads), in ms: the kernel's exact count (`/proc/PID/task/TID/schedstat`, ns on the
+ * CPU), where `/proc/PID/stat` counts whole 10 ms ticks.
  */
-export async function cpuMs(pid: number): Promise<{ all: number; main: number }> {
+export async function cpuMs(
+  pid: number,
+): Promise<{ all: number; main: number; byName: Map<string, number> }> {
   let all = 0;
   let main = 0;
+  const byName = new Map<string, number>();
   for (const tid of await readdir(`/proc/${pid}/task`)) {
-    const ns = await readFile(`/proc/${pid}/task/${tid}/schedstat`, 'utf8')
-      .then((text) => Number(text.split(' ')[0]) / 1e6)
-      .catch(() => 0); // a thread that ended meanwhile
-    all += ns;
-    if (tid === String(pid)) main = ns;
+    const [ms, name] = await Promise.all([
+      readFile(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').then(
+        (text) => Number(text.split(' ')[0]) / 1e6,
+      ),
+      readFile(`/proc/${pid}/task/${tid}/comm`, 'utf8').then((text) => text.trim()),
+    ]).catch((): [number, string] => [0, '']); // a thread that ended meanwhile
+    all += ms;
+    if (tid === String(pid)) main = ms;
+    else if (name) byName.set(name, (byName.get(name) ?? 0) + ms);
   }
-  return { all, main };
+  return { all, main, byName };
 }
 
 async function oneStream(pool: Pool, path: StreamPath): Promise<number> {

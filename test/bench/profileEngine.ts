@@ -6,7 +6,8 @@
 // forwarder (bareForwarder.ts) under the same load, for the floor; PROFILE_DASHBOARD=1 keeps one
 // admin event-stream client reading, as an open dashboard does; PROFILE_CONNECTIONS=1 one request
 // at a time (the latency path: what one request costs when nothing is batched); PROFILE_TOP the
-// rows shown. The engine traces its collections (--trace-gc-nvp) so the bytes it allocates per
+// rows shown; PROFILE_NODE_FLAGS="…" runs the engine with these V8 flags instead of the bin's (to
+// weigh a heap setting). The engine traces its collections (--trace-gc-nvp) so the bytes it allocates per
 // request are printed beside the CPU.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -102,6 +103,8 @@ class GcTrace {
   counting = false;
   readonly firstLine: Promise<string>;
   readonly #bytes = new Map<string, { bytes: number; collections: number }>();
+  /** Collections of every isolate by kind (`gc=s` scavenge, `mc` mark-compact …) and their pause. */
+  readonly #kinds = new Map<string, { count: number; pauseMs: number }>();
 
   constructor(child: ChildProcess) {
     this.firstLine = new Promise((resolve, reject) => {
@@ -114,6 +117,11 @@ class GcTrace {
         isolate.bytes += Number(allocated[1]);
         isolate.collections++;
         this.#bytes.set(gc[1]!, isolate);
+        const kind = / gc=(\w+)/.exec(line)?.[1] ?? '?';
+        const counted = this.#kinds.get(kind) ?? { count: 0, pauseMs: 0 };
+        counted.count++;
+        counted.pauseMs += Number(/ pause=([\d.]+)/.exec(line)?.[1] ?? 0);
+        this.#kinds.set(kind, counted);
       });
       child.once('exit', (code) => reject(new Error(`exited ${code} before it was ready`)));
     });
@@ -124,7 +132,13 @@ class GcTrace {
     const main = isolates[0] ?? { bytes: 0, collections: 0 };
     const all = isolates.reduce((sum, isolate) => sum + isolate.bytes, 0);
     const kb = (bytes: number) => (bytes / 1024 / requests).toFixed(1);
-    return `Allocated (--trace-gc-nvp): the main thread ${kb(main.bytes)} KB/req over ${main.collections} collections, all isolates ${kb(all)} KB/req.`;
+    const kinds = [...this.#kinds]
+      .map(
+        ([kind, k]) =>
+          `${kind} ${k.count} (${((1000 * k.pauseMs) / requests).toFixed(1)} µs/req paused)`,
+      )
+      .join(', ');
+    return `Allocated (--trace-gc-nvp): the main thread ${kb(main.bytes)} KB/req over ${main.collections} collections, all isolates ${kb(all)} KB/req; collections by kind: ${kinds}.`;
   }
 }
 
@@ -167,7 +181,7 @@ async function main(): Promise<void> {
           [
             // From source (so the profile names main/ files), with the bin's flags and environment.
             ...profiling,
-            ...ENGINE_NODE_FLAGS,
+            ...(process.env.PROFILE_NODE_FLAGS?.split(' ').filter(Boolean) ?? ENGINE_NODE_FLAGS),
             here('../../main/cli/main.ts'),
             'serve',
             '--port',
@@ -246,7 +260,15 @@ async function main(): Promise<void> {
         `the main thread busy ${(busy / done).toFixed(1)} µs/req (idle excluded below). Profile: ${join(profileDir, mainFile)}\n` +
         // The profile samples wall time: a thread waiting for a core (another woke up on it)
         // counts as busy where it stopped. The kernel's count is what ran, steadier on a shared machine.
-        `On the CPU (/proc schedstat): the main thread ${((1000 * (cpuTo.main - cpuFrom.main)) / done).toFixed(1)} µs/req, all threads ${((1000 * (cpuTo.all - cpuFrom.all)) / done).toFixed(1)} µs/req.\n` +
+        `On the CPU (/proc schedstat): the main thread ${((1000 * (cpuTo.main - cpuFrom.main)) / done).toFixed(1)} µs/req, all threads ${((1000 * (cpuTo.all - cpuFrom.all)) / done).toFixed(1)} µs/req` +
+        ` (the others by name: ${[...cpuTo.byName]
+          .map(
+            ([name, ms]) => [name, (1000 * (ms - (cpuFrom.byName.get(name) ?? 0))) / done] as const,
+          )
+          .filter(([, us]) => us >= 0.1)
+          .sort((a, b) => b[1] - a[1])
+          .map(([name, us]) => `${name} ${us.toFixed(1)}`)
+          .join(', ')}).\n` +
         allocation.summary(done),
     );
     const busyOnly = (rows: [string, number][]) =>
