@@ -92,6 +92,34 @@ describe('RequestLog writing', () => {
     log.flush();
     expect(log.list(query()).items.map((r) => r.id)).toEqual(['other', 'dup']);
     expect(log.get('dup')?.attempts).toHaveLength(1);
+    expect(log.get('other')?.attempts.map((a) => a.startedAt)).toEqual([NOW]);
+    // A later batch: the repeat is ignored there too, the new row gets its own attempts.
+    log.record(request('dup', NOW + 1), [attempt(NOW + 1)]);
+    log.record(request('later', NOW + 2), [attempt(NOW + 2), attempt(NOW + 2, { index: 1 })]);
+    log.flush();
+    expect(log.list(query()).items.map((r) => r.id)).toEqual(['later', 'other', 'dup']);
+    expect(log.get('dup')?.request.startedAt).toBe(NOW - 2);
+    expect(log.get('later')?.attempts.map((a) => a.index)).toEqual([0, 1]);
+  });
+
+  it('writes a batch of any size whole, each request with its own attempts', () => {
+    // 75 = 32 + 32 + 8 + 2 + 1: rows go in several at a time (multiRowInsert.ts).
+    const log = makeLog({ maxBatch: 100 });
+    for (let i = 0; i < 75; i++)
+      log.record(
+        request(`r${i}`, NOW + i, { tokensIn: i }),
+        Array.from({ length: 1 + (i % 3) }, (_, index) => attempt(NOW + i, { index, tokensIn: i })),
+      );
+    expect(log.flush()).toBe(75);
+    const page = log.list(query({ limit: '100' }));
+    expect(page.items.map((r) => r.tokensIn)).toEqual(Array.from({ length: 75 }, (_, i) => 74 - i));
+    for (const i of [0, 31, 32, 64, 72, 74]) {
+      const detail = log.get(`r${i}`)!;
+      expect(detail.request.tokensIn).toBe(i);
+      expect(detail.attempts.map((a) => [a.index, a.tokensIn])).toEqual(
+        Array.from({ length: 1 + (i % 3) }, (_, index) => [index, i]),
+      );
+    }
   });
 });
 
