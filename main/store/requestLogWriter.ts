@@ -87,7 +87,8 @@ export class RequestLogWriter {
   readonly #insertRequests: MultiRowInsert;
   readonly #insertAttempts: MultiRowInsert;
   readonly #insertBody: StatementSync;
-  #pending: LogRow[] = [];
+  /** Records queued in this thread (encoded when written), or rows the proxy's thread encoded. */
+  #pending: (LogRow | { request: RequestRecord; attempts: AttemptRecord[] })[] = [];
   #timer: NodeJS.Timeout | undefined;
   #immediate: NodeJS.Immediate | undefined;
   #written = 0;
@@ -132,7 +133,7 @@ export class RequestLogWriter {
   record(request: RequestRecord, attempts: AttemptRecord[]): boolean {
     if (this.#closed) return false;
     if (refusedWhenFull(this.#pending.length, this.#maxPending, this.#drops)) return false;
-    this.#pending.push(logRow(request, attempts));
+    this.#pending.push({ request, attempts });
     this.#onRecord?.(listItem(request, attempts), attempts);
     if (this.#pending.length >= this.#maxBatch) this.#scheduleChunk();
     else this.#timer ??= setTimeout(() => this.#tick(), this.#flushIntervalMs).unref();
@@ -187,7 +188,9 @@ export class RequestLogWriter {
   }
 
   #writeChunk(): number {
-    const chunk = this.#pending.splice(0, this.#maxBatch);
+    const chunk = this.#pending
+      .splice(0, this.#maxBatch)
+      .map((queued) => (Array.isArray(queued) ? queued : logRow(queued.request, queued.attempts)));
     if (chunk.length === 0) return 0;
     try {
       inTransaction(this.#db, () => this.#insert(chunk));
