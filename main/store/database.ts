@@ -206,6 +206,12 @@ export const MIGRATIONS: readonly Migration[] = [
         ALTER TABLE limiter_snapshot ADD COLUMN carried TEXT NOT NULL DEFAULT '[]';
       `),
   },
+  {
+    version: 11,
+    description:
+      'the ok/error filter reads requests_by_status once per status it stands for (requestLogQueries.ts), so its own index goes: one fewer to update per request written',
+    up: (db) => db.exec('DROP INDEX requests_by_success'),
+  },
 ];
 
 export class DatabaseError extends Error {

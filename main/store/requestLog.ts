@@ -9,6 +9,7 @@ import type {
   RequestRecord,
 } from '../../app/admin/types.ts';
 import { queryLiveTraffic } from './liveTraffic.ts';
+import type { LogRow } from './logRows.ts';
 import { queryMetrics } from './metricsQueries.ts';
 import { getRequest, listRequests } from './requestLogQueries.ts';
 import {
@@ -84,6 +85,11 @@ export class RequestLog {
   /** Commits everything queued now, synchronously; returns how many requests were committed. */
   flush(): number {
     return this.#writer.flush();
+  }
+
+  /** Commits rows the proxy's thread encoded (logRows.ts) now; returns how many were committed. */
+  writeRows(rows: readonly LogRow[]): number {
+    return this.#writer.writeRows(rows);
   }
 
   stats(): RequestLogStats {

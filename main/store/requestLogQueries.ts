@@ -122,11 +122,38 @@ export class RequestLogQueryError extends Error {
 }
 
 /**
- * The SQL for one page of the log, newest first. Every filter the Requests page offers has an
- * index that leads with it and ends in the time (migration 6), and the cursor is a keyset on
- * `(started_at, id)`: a page reads only its own rows, whether the filter matches many rows or none.
+ * The statuses a `status` filter stands for: one HTTP status as given; `ok` and `error` the 2xx
+ * statuses and all others the log holds, found one index probe per distinct status (a handful).
+ * Undefined without a status filter.
  */
-export function listQuery(query: RequestLogQuery): { sql: string; params: (string | number)[] } {
+export function filterStatuses(
+  db: DatabaseSync,
+  status: RequestLogQuery['status'],
+): number[] | undefined {
+  if (status === undefined) return undefined;
+  if (typeof status === 'number') return [status];
+  const next = db.prepare('SELECT min(status) AS status FROM requests WHERE status > ?');
+  const present: number[] = [];
+  for (let after = -1; ;) {
+    const row = next.get(after) as { status: number | null } | undefined;
+    if (row?.status == null) break;
+    present.push((after = row.status));
+  }
+  return present.filter((s) => (s >= 200 && s <= 299) === (status === 'ok'));
+}
+
+/**
+ * The SQL for one page of the log, newest first. Every filter the Requests page offers has an
+ * index that leads with it and ends in the time (migration 7), and the cursor is a keyset on
+ * `(started_at, id)`: a page reads only its own rows, whether the filter matches many rows or none.
+ * A status filter reads `requests_by_status` once per status it stands for (`filterStatuses`,
+ * non-empty), merging the time-ordered reads as SQLite merges a UNION ALL: `ok` and `error` need
+ * no index of their own (one fewer to update per row written).
+ */
+export function listQuery(
+  query: RequestLogQuery,
+  statuses?: readonly number[],
+): { sql: string; params: (string | number)[] } {
   const where: string[] = [];
   const params: (string | number)[] = [];
   const filter = (condition: string, value: string | number | undefined): void => {
@@ -136,10 +163,6 @@ export function listQuery(query: RequestLogQuery): { sql: string; params: (strin
   };
   filter('route = ?', query.route);
   filter('provider = ?', query.provider);
-  // Written exactly as the index expression `requests_by_success`, so the planner uses it.
-  if (query.status === 'ok') where.push('(status BETWEEN 200 AND 299) = 1');
-  else if (query.status === 'error') where.push('(status BETWEEN 200 AND 299) = 0');
-  else filter('status = ?', query.status);
   filter('started_at >= ?', query.from);
   filter('started_at < ?', query.to);
   if (query.cursor !== undefined) {
@@ -148,11 +171,16 @@ export function listQuery(query: RequestLogQuery): { sql: string; params: (strin
     where.push('(started_at, id) < (?, ?)');
     params.push(cursor.startedAt, cursor.id);
   }
-  params.push(query.limit + 1);
+  const order = `ORDER BY started_at DESC, id DESC LIMIT ?`;
+  if (statuses === undefined)
+    return {
+      sql: `SELECT * FROM requests ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ${order}`,
+      params: [...params, query.limit + 1],
+    };
+  const arm = `SELECT * FROM requests WHERE ${['status = ?', ...where].join(' AND ')}`;
   return {
-    sql: `SELECT * FROM requests ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
-           ORDER BY started_at DESC, id DESC LIMIT ?`,
-    params,
+    sql: `${statuses.map(() => arm).join(' UNION ALL ')} ${order}`,
+    params: [...statuses.flatMap((status) => [status, ...params]), query.limit + 1],
   };
 }
 
@@ -162,7 +190,10 @@ export function listRequests(
   query: RequestLogQuery,
   droppedRows: number,
 ): RequestLogPage {
-  const { sql, params } = listQuery(query);
+  const statuses = filterStatuses(db, query.status);
+  // Checked first: a bad cursor is an error even where no status matches.
+  const { sql, params } = listQuery(query, statuses);
+  if (statuses?.length === 0) return { items: [], droppedRows };
   const rows = db.prepare(sql).all(...params) as RequestRow[];
   const more = rows.length > query.limit;
   const page = more ? rows.slice(0, query.limit) : rows;

@@ -11,6 +11,7 @@ import type {
 import type { JournalEntry } from '../../app/limiter/journal.ts';
 import type { LimiterSnapshot } from '../../app/limiter/snapshot.ts';
 import { DropCounter } from './dropCounter.ts';
+import { logRow, type LogRow } from './logRows.ts';
 import { OnDemandThread, REAL_TIMERS, type IdleTimers } from './onDemandThread.ts';
 import type { FromWorker, LogCall, ToWorker, WorkerData } from './requestLogMessages.ts';
 import { RequestLogQueryError } from './requestLogQueries.ts';
@@ -180,7 +181,11 @@ export class RequestLogThread {
     this.#responsesSaved = [];
     this.#inFlight += records.length;
     // Held until the thread acknowledges the batch ('written').
-    this.#post(this.#writer.acquire(), { kind: 'write', records, responses });
+    this.#post(this.#writer.acquire(), {
+      kind: 'write',
+      records: records.map(({ request, attempts }) => logRow(request, attempts)),
+      responses,
+    });
     if (records.length > 0) this.#pruneIn(this.#pruneIntervalMs);
     return records.length;
   }
@@ -344,7 +349,7 @@ export class RequestLogThread {
   #post(
     worker: Worker,
     message:
-      | { kind: 'write'; records: Pending[]; responses: ResponseSave[] }
+      | { kind: 'write'; records: LogRow[]; responses: ResponseSave[] }
       | { kind: 'call'; id: number; call: LogCall },
   ): void {
     const envelope: ToWorker = { ...message, settings: this.#settings(), now: this.#now() };

@@ -62,8 +62,11 @@ function serveLog(port: MessagePort, data: WorkerData): void {
         return log.metrics(call.query);
       case 'live':
         return log.liveTraffic();
-      case 'prune':
-        return log.prune();
+      case 'prune': {
+        const deleted = await log.prune();
+        if (deleted > 0) checkpoints?.shrank();
+        return deleted;
+      }
       case 'sync':
         return undefined;
       case 'response':
@@ -93,8 +96,7 @@ function serveLog(port: MessagePort, data: WorkerData): void {
           message: `stored responses: could not keep ${message.responses.length} answer(s) (${(err as Error).message}); a previous_response_id naming them will get a 404.`,
         });
       }
-      for (const { request, attempts } of message.records) log.record(request, attempts);
-      const written = log.flush();
+      const written = log.writeRows(message.records);
       checkpoints?.wrote();
       port.postMessage({
         kind: 'written',

@@ -1,6 +1,8 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { AttemptRecord, RequestListItem, RequestRecord } from '../../app/admin/types.ts';
 import { DropCounter } from './dropCounter.ts';
+import { attemptOf, logRow, ROUTE, STREAMED, triedCount, type LogRow } from './logRows.ts';
+import { MultiRowInsert } from './multiRowInsert.ts';
 import { RollupWriter } from './rollupWriter.ts';
 import { SpendWriter } from './spendToday.ts';
 import { inTransaction } from './transaction.ts';
@@ -44,13 +46,6 @@ export type RequestLogCommonOptions = {
   onRecord?: (request: RequestListItem, attempts: AttemptRecord[]) => void;
 };
 
-type Pending = { request: RequestRecord; attempts: AttemptRecord[] };
-
-/** A request's attempt count: candidates the plan skipped are logged with their reason but were never tried. */
-export function triedCount(attempts: readonly AttemptRecord[]): number {
-  return attempts.filter((a) => a.outcome !== 'skipped').length;
-}
-
 /** A record as the log's list shows it (and the event stream sends it): no bodies. */
 export function listItem(
   request: RequestRecord,
@@ -87,10 +82,13 @@ export class RequestLogWriter {
   readonly #maxBatch: number;
   readonly #maxPending: number;
   readonly #onRecord: RequestLogWriterOptions['onRecord'];
-  readonly #insertRequest: StatementSync;
-  readonly #insertAttempt: StatementSync;
+  readonly #nextRowId: StatementSync;
+  readonly #rowIdsFrom: StatementSync;
+  readonly #insertRequests: MultiRowInsert;
+  readonly #insertAttempts: MultiRowInsert;
   readonly #insertBody: StatementSync;
-  #pending: Pending[] = [];
+  /** Records queued in this thread (encoded when written), or rows the proxy's thread encoded. */
+  #pending: (LogRow | { request: RequestRecord; attempts: AttemptRecord[] })[] = [];
   #timer: NodeJS.Timeout | undefined;
   #immediate: NodeJS.Immediate | undefined;
   #written = 0;
@@ -109,16 +107,22 @@ export class RequestLogWriter {
     this.#onRecord = options.onRecord;
     this.rollups = new RollupWriter(this.#db);
     this.#spend = new SpendWriter(this.#db);
-    this.#insertRequest = this.#db.prepare(
-      `INSERT OR IGNORE INTO requests (request_id, started_at, kind, inbound, requested_model, route, provider, key_id, model,
+    // Rows get their ids here, as SQLite would (the largest plus one), so a batch's attempts
+    // know their request's without a statement per row to ask it.
+    this.#nextRowId = this.#db.prepare('SELECT coalesce(max(id), 0) + 1 AS id FROM requests');
+    this.#rowIdsFrom = this.#db.prepare('SELECT id FROM requests WHERE id >= ?');
+    this.#insertRequests = new MultiRowInsert(
+      this.#db,
+      `INSERT OR IGNORE INTO requests (id, request_id, started_at, kind, inbound, requested_model, route, provider, key_id, model,
          status, failure_class, error, headers_ms, first_token_ms, total_ms, tokens_in, tokens_out, cost,
-         streamed, hedged, client_aborted, attempts, rule, affinity)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         streamed, hedged, client_aborted, attempts, rule, affinity)`,
+      25,
     );
-    this.#insertAttempt = this.#db.prepare(
+    this.#insertAttempts = new MultiRowInsert(
+      this.#db,
       `INSERT OR REPLACE INTO attempts (request, idx, started_at, provider, model, key_id, status, outcome, failure_class,
-         reason, headers_ms, first_token_ms, total_ms, tokens_in, tokens_out, cost, hedged, hold_until)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         reason, headers_ms, first_token_ms, total_ms, tokens_in, tokens_out, cost, hedged, hold_until)`,
+      18,
     );
     this.#insertBody = this.#db.prepare(
       'INSERT OR REPLACE INTO bodies (request, request_body, response_body) VALUES (?, ?, ?)',
@@ -134,6 +138,16 @@ export class RequestLogWriter {
     if (this.#pending.length >= this.#maxBatch) this.#scheduleChunk();
     else this.#timer ??= setTimeout(() => this.#tick(), this.#flushIntervalMs).unref();
     return true;
+  }
+
+  /**
+   * Commits rows encoded by the proxy's thread (logRows.ts), synchronously, with what was queued;
+   * returns how many requests were committed.
+   */
+  writeRows(rows: readonly LogRow[]): number {
+    if (this.#closed) return 0;
+    this.#pending.push(...rows);
+    return this.flush();
   }
 
   /** Commits everything queued now, synchronously; returns how many requests were committed. */
@@ -174,13 +188,17 @@ export class RequestLogWriter {
   }
 
   #writeChunk(): number {
-    const chunk = this.#pending.splice(0, this.#maxBatch);
+    const chunk = this.#pending
+      .splice(0, this.#maxBatch)
+      .map((queued) => (Array.isArray(queued) ? queued : logRow(queued.request, queued.attempts)));
     if (chunk.length === 0) return 0;
     try {
       inTransaction(this.#db, () => this.#insert(chunk));
       this.#written += chunk.length;
       return chunk.length;
     } catch (err) {
+      this.#insertRequests.discard();
+      this.#insertAttempts.discard();
       this.rollups.reset();
       this.#drops.add(chunk.length);
       this.#log(
@@ -191,78 +209,34 @@ export class RequestLogWriter {
   }
 
   /** One chunk's rows, spend and rollups; the caller holds the transaction. */
-  #insert(chunk: Pending[]): void {
+  #insert(chunk: LogRow[]): void {
     const settings = this.#settings();
-    const inserted: Pending[] = [];
-    for (const { request, attempts } of chunk) {
-      const result = this.#insertRequest.run(
-        request.id,
-        request.startedAt,
-        request.kind,
-        request.inboundFormat,
-        request.requestedModel,
-        request.route,
-        request.provider,
-        request.keyId,
-        request.model,
-        request.status,
-        request.failureClass,
-        request.error,
-        request.headersMs,
-        request.firstTokenMs,
-        request.totalMs,
-        request.tokensIn,
-        request.tokensOut,
-        request.costUsd,
-        request.streamed ? 1 : 0,
-        request.hedged ? 1 : 0,
-        request.clientAborted ? 1 : 0,
-        triedCount(attempts),
-        request.rule ?? null,
-        request.affinity ?? null,
-      );
-      if (result.changes === 0) continue;
-      inserted.push({ request, attempts });
-      const rowId = Number(result.lastInsertRowid);
-      for (const a of attempts) {
-        this.#insertAttempt.run(
-          rowId,
-          a.index,
-          a.startedAt,
-          a.provider,
-          a.model,
-          a.keyId,
-          a.status,
-          a.outcome,
-          a.failureClass,
-          a.reason,
-          a.headersMs,
-          a.firstTokenMs,
-          a.totalMs,
-          a.tokensIn,
-          a.tokensOut,
-          a.costUsd,
-          a.hedged ? 1 : 0,
-          a.holdUntil,
-        );
-      }
-      if (
-        settings.logBodies &&
-        (request.requestBody !== undefined || request.responseBody !== undefined)
-      ) {
-        this.#insertBody.run(
-          rowId,
-          // Redacted by the engine's recorder before they got here (store/bodyRedaction.ts).
-          request.requestBody ?? null,
-          request.responseBody ?? null,
-        );
-      }
+    const first = (this.#nextRowId.get() as { id: number }).id;
+    chunk.forEach(([request], i) => this.#insertRequests.add(first + i, ...request));
+    const rowIds = chunk.map((_, i) => first + i);
+    // A request id the log already holds is ignored, with its attempts; only then is it worth
+    // asking which rows went in.
+    if (this.#insertRequests.end() < chunk.length) {
+      const kept = new Set(this.#rowIdsFrom.all(first).map((row) => (row as { id: number }).id));
+      rowIds.forEach((id, i) => {
+        if (!kept.has(id)) rowIds[i] = -1;
+      });
     }
-    this.#spend.write(
-      inserted.map(({ request, attempts }) => ({ route: request.route, attempts })),
-    );
-    this.rollups.write(
-      chunk.map(({ request, attempts }) => ({ attempts, streamed: request.streamed })),
-    );
+    const spent: { route: string | null; attempts: AttemptRecord[] }[] = [];
+    const counted: { attempts: AttemptRecord[]; streamed: boolean }[] = [];
+    chunk.forEach(([request, attempts, requestBody, responseBody], i) => {
+      const records = attempts.map(attemptOf);
+      counted.push({ attempts: records, streamed: request[STREAMED] === 1 });
+      const rowId = rowIds[i]!;
+      if (rowId < 0) return;
+      spent.push({ route: request[ROUTE], attempts: records });
+      for (const attempt of attempts) this.#insertAttempts.add(rowId, ...attempt);
+      if (settings.logBodies && (requestBody !== null || responseBody !== null))
+        // Redacted by the engine's recorder before they got here (store/bodyRedaction.ts).
+        this.#insertBody.run(rowId, requestBody, responseBody);
+    });
+    this.#insertAttempts.end();
+    this.#spend.write(spent);
+    this.rollups.write(counted);
   }
 }

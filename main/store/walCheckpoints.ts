@@ -22,6 +22,11 @@ const IDLE_MS = 60_000;
 export type WalCheckpoints = {
   /** Something was committed: a checkpoint follows soon, in the other thread. */
   wrote(): void;
+  /**
+   * Retention deleted rows: a checkpoint follows whatever the WAL's size, so the database file is
+   * cut to what is left then, not at some later write's checkpoint.
+   */
+  shrank(): void;
   /** Resolves once the WAL may grow again: no checkpoint behind, or after MAX_WAIT_MS. */
   room(): Promise<void>;
   close(): Promise<void>;
@@ -41,6 +46,8 @@ export function threadCheckpoints(walPath: string, start: () => Worker): WalChec
   let dirty = false;
   let idle: NodeJS.Timeout | undefined;
   let closed = false;
+  /** The WAL size the next kick after a running checkpoint asks for (0 once retention shrank the file). */
+  let pending = CHECKPOINT_FROM_BYTES;
   const walBytes = () => {
     try {
       return statSync(walPath).size;
@@ -53,8 +60,8 @@ export function threadCheckpoints(walPath: string, start: () => Worker): WalChec
     void worker?.terminate();
     worker = undefined;
   };
-  const kick = () => {
-    if (running || !dirty || closed || walBytes() < CHECKPOINT_FROM_BYTES) return;
+  const kick = (fromBytes = CHECKPOINT_FROM_BYTES) => {
+    if (running || !dirty || closed || walBytes() < fromBytes) return;
     dirty = false;
     running = true;
     clearTimeout(idle);
@@ -63,7 +70,9 @@ export function threadCheckpoints(walPath: string, start: () => Worker): WalChec
       worker.unref();
       worker.on('message', () => {
         running = false;
-        if (dirty) setImmediate(kick);
+        const fromBytes = pending;
+        pending = CHECKPOINT_FROM_BYTES;
+        if (dirty) setImmediate(() => kick(fromBytes));
         else idle = setTimeout(stop, IDLE_MS).unref();
       });
     }
@@ -73,6 +82,11 @@ export function threadCheckpoints(walPath: string, start: () => Worker): WalChec
     wrote: () => {
       dirty = true;
       kick();
+    },
+    shrank: () => {
+      dirty = true;
+      if (running) pending = 0;
+      else kick(0);
     },
     room: async () => {
       kick();

@@ -7,7 +7,8 @@
 // admin event-stream client reading, as an open dashboard does; PROFILE_CONNECTIONS=1 one request
 // at a time (the latency path: what one request costs when nothing is batched); PROFILE_TOP the
 // rows shown; PROFILE_NODE_FLAGS="…" runs the engine with these V8 flags instead of the bin's (to
-// weigh a heap setting). The engine traces its collections (--trace-gc-nvp) so the bytes it allocates per
+// weigh a heap setting). Each worker thread's profile (the request log's writer, its checkpointer)
+// is summarised after the main one's. The engine traces its collections (--trace-gc-nvp) so the bytes it allocates per
 // request are printed beside the CPU.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -286,6 +287,28 @@ async function main(): Promise<void> {
       done,
       top,
     );
+    // The worker threads' own profiles (the request log's writer, its checkpointer …), each
+    // named by the project file most of its busy samples ran in.
+    for (const file of files.filter((f) => f !== mainFile)) {
+      const worker = JSON.parse(await readFile(join(profileDir, file), 'utf8')) as Profile;
+      const rows = busyOnly(selfTimes(worker, window, frameName));
+      if (rows.length === 0) continue;
+      const busiest = busyOnly(selfTimes(worker, window, (n) => shortUrl(n.callFrame.url))).find(
+        ([url]) => /^(main|app)\//.test(url),
+      )?.[0];
+      print(
+        `Worker thread ${file} (busiest project file: ${busiest ?? 'none'}): self time by function`,
+        rows,
+        done,
+        top,
+      );
+      print(
+        '… by the innermost project function on its stack',
+        busyOnly(selfTimes(worker, window, ownerOf(worker))),
+        done,
+        top,
+      );
+    }
   } finally {
     for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
   }

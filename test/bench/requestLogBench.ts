@@ -206,6 +206,10 @@ async function main(): Promise<void> {
   measure('log: 50 of provider=mistral', () =>
     log.list(RequestLogQuerySchema.parse({ provider: 'mistral' })),
   );
+  measure('log: 50 of status=ok', () => log.list(RequestLogQuerySchema.parse({ status: 'ok' })));
+  measure('log: 50 of status=ok, provider=mistral', () =>
+    log.list(RequestLogQuerySchema.parse({ status: 'ok', provider: 'mistral' })),
+  );
   measure('log: 50 in a 1 h window 12 h ago', () =>
     log.list(
       RequestLogQuerySchema.parse({

@@ -1,8 +1,9 @@
 import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
-import { MetricsQuerySchema } from '../../../app/admin/contract.ts';
+import { MetricsQuerySchema, RequestLogQuerySchema } from '../../../app/admin/contract.ts';
 import { DatabaseError, MIGRATIONS, openDatabase } from '../../../main/store/database.ts';
 import { queryMetrics } from '../../../main/store/metricsQueries.ts';
+import { listRequests } from '../../../main/store/requestLogQueries.ts';
 import { spendSince } from '../../../main/store/spendToday.ts';
 import { tempFolderPerTest } from './scratchStore.ts';
 
@@ -77,6 +78,33 @@ describe('openDatabase', () => {
     expect(spendSince(db, now - 3_600_000)).toEqual([{ route: 'fast', keyId: 'groq-1', usd: 2.5 }]);
     expect(metrics.series[0]!.total.latencyP50).toBeGreaterThan(500 * 0.95);
     expect(metrics.series[0]!.total.latencyP50).toBeLessThan(590 * 1.05);
+    db.close();
+  });
+
+  it('upgrades a version-10 log: the ok/error filter loses its index and still finds its rows', () => {
+    const indexes = (db: DatabaseSync) =>
+      (
+        db
+          .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'requests'")
+          .all() as { name: string }[]
+      ).map((i) => i.name);
+    const old = openDatabase(folder.path, MIGRATIONS.slice(0, 10));
+    expect(indexes(old)).toContain('requests_by_success');
+    const insert = old.prepare(
+      `INSERT INTO requests (request_id, started_at, kind, inbound, requested_model, status, total_ms, streamed, hedged, client_aborted, attempts)
+       VALUES (?, ?, 'chat', 'openai', 'fast', ?, 10, 0, 0, 0, 0)`,
+    );
+    [200, 503, 200, 429].forEach((status, i) => insert.run(`r${i}`, 1000 + i, status));
+    old.close();
+
+    const db = openDatabase(folder.path);
+    expect(pragma(db, 'user_version')).toBe(11);
+    expect(indexes(db)).not.toContain('requests_by_success');
+    expect(indexes(db)).toContain('requests_by_status');
+    const ids = (status: 'ok' | 'error') =>
+      listRequests(db, RequestLogQuerySchema.parse({ status }), 0).items.map((r) => r.id);
+    expect(ids('error')).toEqual(['r3', 'r1']);
+    expect(ids('ok')).toEqual(['r2', 'r0']);
     db.close();
   });
 

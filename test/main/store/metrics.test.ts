@@ -10,6 +10,7 @@ import {
   newHistogram,
   percentiles,
 } from '../../../main/store/histogram.ts';
+import { rebuildRollups } from '../../../main/store/rollupWriter.ts';
 import { attempt, request } from './records.ts';
 import { requestLogPerTest } from './scratchStore.ts';
 
@@ -168,6 +169,35 @@ describe('chart metrics from the rollups', () => {
     const total = metrics({ range: '15m' }).series[0]!.total;
     expect(total.count).toBe(2);
     expect(total.latencyP50! / 100).toBeCloseTo(1, 1);
+  });
+
+  it('writes the rows a rebuild from the attempts would: targets interleaved, runs of one, bucket edges', () => {
+    const rows = () =>
+      store.db
+        .prepare('SELECT * FROM rollups ORDER BY res, level, bucket, provider, model, key_id')
+        .all();
+    const targets = [
+      { provider: 'groq', model: 'llama', keyId: 'groq-1' },
+      { provider: 'groq', model: 'llama', keyId: 'groq-2' },
+      { provider: 'groq', model: 'qwen', keyId: 'groq-1' },
+      { provider: 'ollama', model: 'llama', keyId: null },
+    ];
+    // Runs of the same target (where the writer reuses its last row) broken by others, across
+    // minute and quarter-hour edges, in batches that split runs.
+    const start = Date.parse('2026-03-01T12:14:50Z');
+    for (let i = 0; i < 120; i++) {
+      const at = start + i * 500;
+      const target = targets[Math.floor(i / 3) % 4 === 3 ? i % 4 : Math.floor(i / 7) % 4]!;
+      store.log.record(request(`m${i}`, at, target), [
+        attempt(at, { ...target, totalMs: 100 + i, outcome: i % 11 === 0 ? 'failed' : 'ok' }),
+      ]);
+      if (i % 25 === 24) store.log.flush();
+    }
+    store.log.flush();
+    const written = rows();
+    rebuildRollups(store.db);
+    expect(rows()).toEqual(written);
+    expect(written.length).toBeGreaterThan(40);
   });
 
   it('counts lost races and client aborts as attempts, but not as errors or latency samples', () => {

@@ -2,7 +2,11 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { RequestLogQuerySchema } from '../../../app/admin/contract.ts';
 import type { AttemptRecord, RequestListItem } from '../../../app/admin/types.ts';
 import { RequestLog, type RequestLogOptions } from '../../../main/store/requestLog.ts';
-import { listQuery, RequestLogQueryError } from '../../../main/store/requestLogQueries.ts';
+import {
+  filterStatuses,
+  listQuery,
+  RequestLogQueryError,
+} from '../../../main/store/requestLogQueries.ts';
 import type { LogSettings } from '../../../main/store/requestLogWriter.ts';
 import { spendSince, spendSinceQuery } from '../../../main/store/spendToday.ts';
 import { attempt, request } from './records.ts';
@@ -92,6 +96,34 @@ describe('RequestLog writing', () => {
     log.flush();
     expect(log.list(query()).items.map((r) => r.id)).toEqual(['other', 'dup']);
     expect(log.get('dup')?.attempts).toHaveLength(1);
+    expect(log.get('other')?.attempts.map((a) => a.startedAt)).toEqual([NOW]);
+    // A later batch: the repeat is ignored there too, the new row gets its own attempts.
+    log.record(request('dup', NOW + 1), [attempt(NOW + 1)]);
+    log.record(request('later', NOW + 2), [attempt(NOW + 2), attempt(NOW + 2, { index: 1 })]);
+    log.flush();
+    expect(log.list(query()).items.map((r) => r.id)).toEqual(['later', 'other', 'dup']);
+    expect(log.get('dup')?.request.startedAt).toBe(NOW - 2);
+    expect(log.get('later')?.attempts.map((a) => a.index)).toEqual([0, 1]);
+  });
+
+  it('writes a batch of any size whole, each request with its own attempts', () => {
+    // 75 = 32 + 32 + 8 + 2 + 1: rows go in several at a time (multiRowInsert.ts).
+    const log = makeLog({ maxBatch: 100 });
+    for (let i = 0; i < 75; i++)
+      log.record(
+        request(`r${i}`, NOW + i, { tokensIn: i }),
+        Array.from({ length: 1 + (i % 3) }, (_, index) => attempt(NOW + i, { index, tokensIn: i })),
+      );
+    expect(log.flush()).toBe(75);
+    const page = log.list(query({ limit: '100' }));
+    expect(page.items.map((r) => r.tokensIn)).toEqual(Array.from({ length: 75 }, (_, i) => 74 - i));
+    for (const i of [0, 31, 32, 64, 72, 74]) {
+      const detail = log.get(`r${i}`)!;
+      expect(detail.request.tokensIn).toBe(i);
+      expect(detail.attempts.map((a) => [a.index, a.tokensIn])).toEqual(
+        Array.from({ length: 1 + (i % 3) }, (_, index) => [index, i]),
+      );
+    }
   });
 });
 
@@ -169,21 +201,60 @@ describe('RequestLog queries', () => {
       fill(log);
       const first = log.list(query({ limit: '2' })).nextCursor!;
       for (const q of [query(filter), query({ ...filter, cursor: first })]) {
-        const { sql, params } = listQuery(q);
-        const plan = (
+        const { sql, params } = listQuery(q, filterStatuses(scratch.db, q.status));
+        const reads = (
           scratch.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]
         )
           .map((r) => r.detail)
-          .join('; ');
+          // A status class merges one read per status: MERGE (UNION ALL), LEFT, RIGHT.
+          .filter((detail) => !/^(MERGE \(UNION ALL\)|LEFT|RIGHT)$/.test(detail));
         // A SEARCH through an index, no sort of the matches: cost is the page, not the log.
-        expect(plan).toMatch(
-          /^SEARCH requests USING (COVERING )?INDEX|^SCAN requests USING INDEX requests_by_time$/,
-        );
-        expect(plan).not.toMatch(/TEMP B-TREE/);
-        if (Object.keys(filter).length > 0) expect(plan).toMatch(/^SEARCH/);
+        for (const read of reads)
+          expect(read).toMatch(
+            /^SEARCH requests USING (COVERING )?INDEX|^SCAN requests USING INDEX requests_by_time$/,
+          );
+        expect(reads.join('; ')).not.toMatch(/TEMP B-TREE/);
+        if (Object.keys(filter).length > 0) expect(reads.join('; ')).toMatch(/^SEARCH/);
       }
     },
   );
+
+  it('merges the statuses ok and error stand for, newest first across them, page by page', () => {
+    const log = makeLog();
+    const statuses = [200, 429, 201, 500, 200, 404, 502, 204, 429, 200, 503, 500];
+    statuses.forEach((status, i) =>
+      log.record(request(`s${i}`, NOW - i * 1000, { status }), [attempt(NOW - i * 1000)]),
+    );
+    // Two rows in the same millisecond: the row id orders them, as without a filter.
+    log.record(request('same-ms', NOW - 3000, { status: 500 }), [attempt(NOW - 3000)]);
+    log.flush();
+    const all = (status: string) => {
+      const ids: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = log.list(query({ status, limit: '2', ...(cursor ? { cursor } : {}) }));
+        ids.push(...page.items.map((r) => r.id));
+        cursor = page.nextCursor;
+      } while (cursor);
+      return ids;
+    };
+    expect(all('error')).toEqual(['s1', 'same-ms', 's3', 's5', 's6', 's8', 's10', 's11']);
+    expect(all('ok')).toEqual(['s0', 's2', 's4', 's7', 's9']);
+    expect(all('500')).toEqual(['same-ms', 's3', 's11']);
+    expect(all('418')).toEqual([]);
+    expect(log.list(query({ status: 'error', route: 'nowhere' })).items).toEqual([]);
+  });
+
+  it('answers ok and error on a log that holds none of them without a query', () => {
+    const log = makeLog();
+    log.record(request('a', NOW, { status: 200 }), [attempt(NOW)]);
+    log.flush();
+    expect(filterStatuses(scratch.db, 'error')).toEqual([]);
+    expect(log.list(query({ status: 'error' })).items).toEqual([]);
+    expect(() => log.list(query({ status: 'error', cursor: 'nope' }))).toThrow(
+      RequestLogQueryError,
+    );
+  });
 
   it("keeps today's spend as running totals per quarter hour, so start-up reads no attempts", () => {
     const log = makeLog();
