@@ -4,7 +4,7 @@
  * stream's `data:` payloads, in-band errors included.
  */
 import { malformedStream, type StreamError } from './common.ts';
-import { keysPattern, looksLikeObject } from './jsonScan.ts';
+import { looksLikeObject, rareKeysPattern } from './jsonScan.ts';
 import type { ChatCompletionChunk, OpenAiStreamItem } from './openai.ts';
 import { encodeSseEvent } from './sse.ts';
 
@@ -109,4 +109,4 @@ export function isOrdinaryOpenAiRun(run: string): boolean {
   return !OPENAI_MARKERS.test(run);
 }
 
-const OPENAI_MARKERS = keysPattern(['error', 'usage', 'finish_reason']);
+const OPENAI_MARKERS = rareKeysPattern(['error', 'usage', 'finish_reason']);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { keysPattern, looksLikeObject } from '../../../app/formats/jsonScan.ts';
+import { keysPattern, looksLikeObject, rareKeysPattern } from '../../../app/formats/jsonScan.ts';
 import { isOrdinaryOpenAiChunk } from '../../../app/formats/openaiWire.ts';
 
 describe('keysPattern', () => {
@@ -20,6 +20,25 @@ describe('keysPattern', () => {
     expect(usage.test('{"content":"say \\"usage\\""}')).toBe(false);
     expect(usage.test('{"x_usage":1,"usage_x":2}')).toBe(false);
     expect(usage.test('{"content":"usage"}')).toBe(false);
+    const finish = rareKeysPattern(['finish_reason']);
+    expect(finish.test('{"my_finish_reason":"stop","reason":1}')).toBe(false);
+    expect(finish.test('{"my_finish_reason":"stop","finish_reason":"stop"}')).toBe(true);
+  });
+
+  it('rareKeysPattern answers as keysPattern, whatever its quick first search finds', () => {
+    const names = ['error', 'usage', 'finish_reason', 'usageMetadata', 'data'];
+    const exact = keysPattern(names);
+    const keys = rareKeysPattern(names);
+    const text = fc.string({
+      unit: fc.constantFrom('"', ' ', ':', '\\', 'null', 'x', 'ror', 'age', 'son', 'ata', ...names),
+      maxLength: 12,
+    });
+    fc.assert(
+      fc.property(text, (t) => {
+        expect(keys.test(t)).toBe(exact.test(t));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
 
