@@ -211,10 +211,16 @@ export class KeyStore {
    * timeout, not-found) or KeyStoreError (unknown key, unset variable, unconfirmed address),
    * each saying what to do.
    */
-  async resolveSecret(id: string): Promise<string> {
-    const key = this.#find(id);
-    this.#addresses.refuseUnconfirmed(key);
-    return this.#secrets.read(key);
+  resolveSecret(id: string): Promise<string> {
+    // Not an async function: it runs for every request, and returning the cache's promise from
+    // one would wrap it in another and take two more turns of the microtask queue to settle.
+    try {
+      const key = this.#find(id);
+      this.#addresses.refuseUnconfirmed(key);
+      return this.#secrets.read(key);
+    } catch (err) {
+      return Promise.reject(err);
+    }
   }
 
   /** Records what a request or test learned about a key (e.g. 401: invalid); tells listeners when it changes. */

@@ -28,7 +28,7 @@ import {
 import { callerOf } from './adapters/registry.ts';
 import type { Codec } from './codec.ts';
 import type { Admission, CapacityGate } from '../engine/capacityGate.ts';
-import type { DispatchObserver } from '../engine/dispatchReport.ts';
+import type { DispatchObserver, RequestSummary } from '../engine/dispatchReport.ts';
 import type { ProviderDirectory } from '../engine/providerDirectory.ts';
 import type { RelayedRequest as ProxyRequest } from '../../app/formats/proxyRequest.ts';
 import type { Candidate } from '../engine/targets.ts';
@@ -55,10 +55,9 @@ export type DispatchDeps = AttemptDeps & {
 function affinityOf(
   previous: ServedBy | undefined,
   attempts: readonly AttemptInfo[],
-): { affinity?: string } {
+): string | undefined {
   const served = attempts.find((a) => a.outcome === 'ok' || a.outcome === 'failed-mid-stream');
-  const note = affinityNote(previous, served);
-  return note === undefined ? {} : { affinity: note };
+  return affinityNote(previous, served);
 }
 
 /** Errors go back in the caller's own envelope, from its adapter. */
@@ -100,11 +99,9 @@ type Running = {
   settled: Promise<ReadyAttempt | FailedAttempt>;
 };
 
-/** An attempt's end, with the attempt it is of. */
-async function settledOf(
-  r: Running,
-): Promise<{ r: Running; result: ReadyAttempt | FailedAttempt }> {
-  return { r, result: await r.settled };
+/** An attempt's end, with the attempt it is of (for a race: which one ended). */
+function settledOf(r: Running): Promise<{ r: Running; result: ReadyAttempt | FailedAttempt }> {
+  return r.settled.then((result) => ({ r, result }));
 }
 
 export async function dispatch(
@@ -261,9 +258,14 @@ export async function dispatch(
             );
           })
         : undefined;
-      const outcome = await (budget === undefined && running.size === 1
-        ? settledOf(running.values().next().value as Running)
-        : Promise.race([...[...running].map(settledOf), ...(budget ? [budget] : [])]));
+      // One attempt and no budget, the usual case: awaited as it is, nothing made to race it.
+      let outcome: 'budget' | { r: Running; result: ReadyAttempt | FailedAttempt };
+      if (budget === undefined && running.size === 1) {
+        const r = running.values().next().value as Running;
+        outcome = { r, result: await r.settled };
+      } else {
+        outcome = await Promise.race([...[...running].map(settledOf), ...(budget ? [budget] : [])]);
+      }
       clearTimeout(timer);
       if (outcome === 'budget') {
         const hedge = await launch(true);
@@ -356,17 +358,20 @@ export async function dispatch(
     res.off('close', onClose);
     // Most requests raced nothing: no turn of the event loop spent waiting on an empty list.
     if (losers.length > 0) await Promise.allSettled(losers);
-    deps.observer.requestFinished({
+    // Built in place: the optional fields are set when present, not spread from throwaway objects.
+    const summary: RequestSummary = {
       req,
       routeName,
-      ...(rule !== undefined ? { rule } : {}),
-      ...affinityOf(previous, attempts),
       planSkipped: plan.skipped,
       attempts,
       status: clientGone ? 499 : status,
-      ...(error !== undefined ? { error } : {}),
       abortedByClient: clientGone,
       finishedAt: deps.clock(),
-    });
+    };
+    if (rule !== undefined) summary.rule = rule;
+    const affinity = affinityOf(previous, attempts);
+    if (affinity !== undefined) summary.affinity = affinity;
+    if (error !== undefined) summary.error = error;
+    deps.observer.requestFinished(summary);
   }
 }

@@ -48,7 +48,9 @@ type Pending = { request: RequestRecord; attempts: AttemptRecord[] };
 
 /** A request's attempt count: candidates the plan skipped are logged with their reason but were never tried. */
 export function triedCount(attempts: readonly AttemptRecord[]): number {
-  return attempts.filter((a) => a.outcome !== 'skipped').length;
+  let tried = 0;
+  for (const attempt of attempts) if (attempt.outcome !== 'skipped') tried++;
+  return tried;
 }
 
 /** A record as the log's list shows it (and the event stream sends it): no bodies. */
@@ -56,6 +58,9 @@ export function listItem(
   request: RequestRecord,
   attempts: readonly AttemptRecord[],
 ): RequestListItem {
+  // Made for every request: a record without bodies (the usual case) is copied once, not twice.
+  if (request.requestBody === undefined && request.responseBody === undefined)
+    return { ...request, attempts: triedCount(attempts) };
   const { requestBody: _req, responseBody: _res, ...rest } = request;
   return { ...rest, attempts: triedCount(attempts) };
 }
