@@ -241,13 +241,14 @@ export async function dispatch(
   };
 
   try {
-    const running = new Set<Running>();
+    // An array, not a Set: a Set's table is made, grown and shrunk for what is mostly one attempt.
+    const running: Running[] = [];
     const first = await launch(false);
-    if (first) running.add(first);
+    if (first) running.push(first);
     let lastLaunch = deps.clock();
     let winner: { attempt: ReadyAttempt; running: Running } | undefined;
     let stop = false;
-    while (running.size > 0 && !winner && !stop) {
+    while (running.length > 0 && !winner && !stop) {
       const canHedge = budgetMs !== undefined && next < candidates.length;
       let timer: NodeJS.Timeout | undefined;
       const budget = canHedge
@@ -260,20 +261,20 @@ export async function dispatch(
         : undefined;
       // One attempt and no budget, the usual case: awaited as it is, nothing made to race it.
       let outcome: 'budget' | { r: Running; result: ReadyAttempt | FailedAttempt };
-      if (budget === undefined && running.size === 1) {
-        const r = running.values().next().value as Running;
+      if (budget === undefined && running.length === 1) {
+        const r = running[0] as Running;
         outcome = { r, result: await r.settled };
       } else {
-        outcome = await Promise.race([...[...running].map(settledOf), ...(budget ? [budget] : [])]);
+        outcome = await Promise.race([...running.map(settledOf), ...(budget ? [budget] : [])]);
       }
       clearTimeout(timer);
       if (outcome === 'budget') {
         const hedge = await launch(true);
         lastLaunch = deps.clock();
-        if (hedge) running.add(hedge);
+        if (hedge) running.push(hedge);
         continue;
       }
-      running.delete(outcome.r);
+      running.splice(running.indexOf(outcome.r), 1);
       const { result } = outcome;
       if (result.kind === 'ready') {
         winner = { attempt: result, running: outcome.r };
@@ -297,10 +298,10 @@ export async function dispatch(
         stop = true;
         break;
       }
-      if (running.size === 0) {
+      if (running.length === 0) {
         const fallback = await launch(false);
         lastLaunch = deps.clock();
-        if (fallback) running.add(fallback);
+        if (fallback) running.push(fallback);
       }
     }
     for (const r of running) dropLoser(r);
