@@ -99,6 +99,16 @@ type Running = {
   settled: Promise<ReadyAttempt | FailedAttempt>;
 };
 
+/**
+ * `list` with `item` at its end. An empty list gives way to a list of one: a push onto an empty
+ * array reserves room for 17, and most requests make one attempt.
+ */
+function appended<T>(list: T[], item: T): T[] {
+  if (list.length === 0) return [item];
+  list.push(item);
+  return list;
+}
+
 /** An attempt's end, with the attempt it is of (for a race: which one ended). */
 function settledOf(r: Running): Promise<{ r: Running; result: ReadyAttempt | FailedAttempt }> {
   return r.settled.then((result) => ({ r, result }));
@@ -136,16 +146,17 @@ export async function dispatch(
    * capacity too) directly: one controller per attempt, none for the client, nothing to link.
    */
   let clientGone = false;
-  const controllers: AbortController[] = [];
+  let controllers: AbortController[] = [];
   const onClose = () => {
     if (res.writableFinished) return;
     clientGone = true;
     for (const controller of controllers) controller.abort();
   };
-  res.once('close', onClose);
+  // `on`, not `once` (a response closes once): no wrapper made per request.
+  res.on('close', onClose);
   deps.observer.requestStarted(req, routeName);
 
-  const attempts: AttemptInfo[] = [];
+  let attempts: AttemptInfo[] = [];
   const failures: FailedAttempt[] = [];
   const skipped: Skip[] = plan.skipped.map(skipOf);
   /** Our own code threw: the request ends with a 500, the provider is not blamed. */
@@ -187,7 +198,7 @@ export async function dispatch(
       }
       // Made before capacity is asked for: a wait for it ends when the client leaves.
       const controller = new AbortController();
-      controllers.push(controller);
+      controllers = appended(controllers, controller);
       // A hedge is there to be fast: it takes capacity that is free now or none at all, so a
       // first attempt that becomes ready meanwhile is never held up behind its wait.
       const admission = await deps.gate.acquire(
@@ -213,7 +224,8 @@ export async function dispatch(
         continue;
       }
       const info = newAttemptInfo(candidate, deps.clock(), hedged);
-      const slot = attempts.push(info) - 1;
+      attempts = appended(attempts, info);
+      const slot = attempts.length - 1;
       const running: Running = {
         admission,
         controller,
@@ -242,9 +254,8 @@ export async function dispatch(
 
   try {
     // An array, not a Set: a Set's table is made, grown and shrunk for what is mostly one attempt.
-    const running: Running[] = [];
     const first = await launch(false);
-    if (first) running.push(first);
+    const running: Running[] = first ? [first] : [];
     let lastLaunch = deps.clock();
     let winner: { attempt: ReadyAttempt; running: Running } | undefined;
     let stop = false;

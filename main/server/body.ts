@@ -112,7 +112,8 @@ export function readJsonBody(req: IncomingMessage, limit: number): Promise<BodyR
       gone();
       return;
     }
-    req.once('close', gone);
+    // `on`, not `once` (a request closes once): no wrapper made per request.
+    req.on('close', gone);
     const timeoutMs = req instanceof TimedRequest ? req.bodyTimeoutMs : BODY_TIMEOUT_MS;
     deadline.timer = setTimeout(() => {
       if (done) return;

@@ -240,7 +240,8 @@ export async function startHttpServer(
     },
     (req, res) => {
       inFlight++;
-      res.once('close', () => {
+      // `on`, not `once` (a response closes once): no wrapper made per request.
+      res.on('close', () => {
         inFlight--;
         if (inFlight === 0) drained?.();
       });
