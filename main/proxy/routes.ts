@@ -41,21 +41,24 @@ export function modelList(
 }
 
 /** The headers routing reads, whatever the caller's format: user agent, forced route, session. */
-function routingHeaders(
+function addRoutingHeaders(
+  request: Pick<ProxyRequest, 'userAgent' | 'forcedRoute' | 'sessionHeader'>,
   headers: IncomingMessage['headers'],
-): Pick<ProxyRequest, 'userAgent' | 'forcedRoute' | 'sessionHeader'> {
-  const one = (name: string): string | undefined => {
-    const value = headers[name];
-    return typeof value === 'string' && value !== '' ? value : undefined;
-  };
-  const routing: Pick<ProxyRequest, 'userAgent' | 'forcedRoute' | 'sessionHeader'> = {};
-  const userAgent = one('user-agent');
-  if (userAgent !== undefined) routing.userAgent = userAgent;
-  const forcedRoute = one('x-switchyard-route');
-  if (forcedRoute !== undefined) routing.forcedRoute = forcedRoute;
-  const sessionHeader = one('session_id') ?? one('session-id') ?? one('x-session-id');
-  if (sessionHeader !== undefined) routing.sessionHeader = sessionHeader;
-  return routing;
+): void {
+  const userAgent = oneHeader(headers, 'user-agent');
+  if (userAgent !== undefined) request.userAgent = userAgent;
+  const forcedRoute = oneHeader(headers, 'x-switchyard-route');
+  if (forcedRoute !== undefined) request.forcedRoute = forcedRoute;
+  const sessionHeader =
+    oneHeader(headers, 'session_id') ??
+    oneHeader(headers, 'session-id') ??
+    oneHeader(headers, 'x-session-id');
+  if (sessionHeader !== undefined) request.sessionHeader = sessionHeader;
+}
+
+function oneHeader(headers: IncomingMessage['headers'], name: string): string | undefined {
+  const value = headers[name];
+  return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
 /**
@@ -234,6 +237,7 @@ export function createProxyHandler(deps: ProxyDeps) {
     }
     // The schema checked the body against this kind and format: the union's pairing holds.
     const receivedAt = deps.clock();
+    // Its optional fields set where present: spreads of the objects that held them made each twice.
     const request = {
       id: requestId(receivedAt),
       kind: endpoint.kind,
@@ -245,10 +249,10 @@ export function createProxyHandler(deps: ProxyDeps) {
       maxTokens: maxTokensOf(value),
       receivedAt,
       ...endpoint.caller.headers(req.headers),
-      ...routingHeaders(req.headers),
-      ...(keepResponse ? { keepResponse } : {}),
-      ...(endpoint.jsonArrayStream === true ? { jsonArrayStream: true } : {}),
     } as ProxyRequest;
+    addRoutingHeaders(request, req.headers);
+    if (keepResponse) request.keepResponse = keepResponse;
+    if (endpoint.jsonArrayStream === true) request.jsonArrayStream = true;
     if (request.kind === 'count_tokens' || request.kind === 'gemini_count_tokens')
       await deps.countTokens(request, res);
     else await deps.dispatch(request, res);
