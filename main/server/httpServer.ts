@@ -223,6 +223,10 @@ export async function startHttpServer(
     await serveStatic(options.dashboardDir, req, res, pathname);
   };
 
+  const responseClosed = () => {
+    inFlight--;
+    if (inFlight === 0) drained?.();
+  };
   const timeouts = { ...DEFAULT_SERVER_TIMEOUTS, ...options.timeouts };
   const server = createServer(
     // No Host is refused by the Host check below, in JSON, rather than by Node's bare 400.
@@ -240,11 +244,8 @@ export async function startHttpServer(
     },
     (req, res) => {
       inFlight++;
-      // `on`, not `once` (a response closes once): no wrapper made per request.
-      res.on('close', () => {
-        inFlight--;
-        if (inFlight === 0) drained?.();
-      });
+      // `on`, not `once` (a response closes once), and one listener for all: nothing made per request.
+      res.on('close', responseClosed);
       handle(req, res).catch((err: unknown) => {
         options.log(
           `request ${req.method} ${req.url?.split('?')[0]} failed: ${(err as Error).message}`,
