@@ -9,6 +9,7 @@ import type {
 } from '../../app/admin/types.ts';
 import type { KeyEnvEntry } from '../../app/catalog/keyEnv.ts';
 import type { KeyMeta } from '../../app/config/schema.ts';
+import { keyWithId } from '../../app/routing/targets.ts';
 import type { ConfigStore } from '../config/configFile.ts';
 import type { KeyStateStore } from '../store/keyState.ts';
 import { BaseUrlConfirmation, type BaseUrlOf } from './baseUrlConfirmation.ts';
@@ -295,7 +296,8 @@ export class KeyStore {
   }
 
   #find(id: string): KeyMeta {
-    const key = this.#config.current.keys.find((k) => k.id === id);
+    // By the key list's index (asked for every request), not a scan with a closure.
+    const key = keyWithId(this.#config.current.keys, id);
     if (!key) throw new KeyStoreError(404, 'no_such_key', `There is no key "${id}" in the config.`);
     return key;
   }
