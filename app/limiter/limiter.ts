@@ -130,6 +130,13 @@ export function activeHold(hold: Hold | undefined, now: number): Hold | undefine
   return hold !== undefined && hold.until > now ? hold : undefined;
 }
 
+/**
+ * The answers most requests get, shared (read only): asked of every candidate of every request,
+ * they were made afresh each time.
+ */
+const READY: Readonly<TargetStatus> = { state: 'ready' };
+const ADMITTABLE: Readonly<{ ok: true }> = { ok: true };
+
 /** The target's status at `now`: invalid key, parked or cooling pool, else ready. */
 export function targetStatus(
   state: LimiterState,
@@ -139,7 +146,7 @@ export function targetStatus(
   const key = state.keys[keyRefOf(target)];
   if (key?.invalid !== undefined) return { state: 'invalid', reason: key.invalid.reason };
   const pool = state.pools[poolIdOf(target)];
-  if (pool === undefined) return { state: 'ready' };
+  if (pool === undefined) return READY;
   const parked = activeHold(pool.parked, now);
   if (parked !== undefined) return { state: 'parked', until: parked.until, reason: parked.reason };
   const cooling = activeHold(pool.cooling, now);
@@ -150,7 +157,7 @@ export function targetStatus(
     return { state: 'open', until: breaker.until, reason: breaker.reason };
   if (breaker.phase === 'half-open' && breaker.probing)
     return { state: 'half-open', reason: breaker.reason };
-  return { state: 'ready' };
+  return READY;
 }
 
 function statusRefusal(
@@ -252,7 +259,7 @@ export function checkAdmit(
   const refused = statusRefusal(target, targetStatus(state, target, now), now);
   if (refused !== undefined) return refused;
   const id = poolIdOf(target);
-  return capacityRefusal(poolFor(state, id, target, now), target, demand, now) ?? { ok: true };
+  return capacityRefusal(poolFor(state, id, target, now), target, demand, now) ?? ADMITTABLE;
 }
 
 /**

@@ -166,15 +166,58 @@ export function sharesAccountPool(target: Pick<LimiterTarget, 'provider' | 'mode
   );
 }
 
+/**
+ * Per provider object: its key refs by key id, and its pool ids by key id and model name. A
+ * request looks its pool and key up a dozen times (plan, gate, limiter, release): each a string
+ * built and hashed, where a cached one costs two map lookups.
+ */
+const idsOf = new WeakMap<
+  Provider,
+  { keys: Map<string, string>; pools: Map<string, Map<string, string>> }
+>();
+/** Entries one cache map holds before it starts over: a client may name any model. */
+const MAX_CACHED_IDS = 1024;
+
+function idCache(provider: Provider) {
+  let ids = idsOf.get(provider);
+  if (ids === undefined) {
+    ids = { keys: new Map(), pools: new Map() };
+    idsOf.set(provider, ids);
+  }
+  return ids;
+}
+
 /** The state key of the target's pool: provider, key and model (or "*" for an account pool). */
 export function poolIdOf(target: Pick<LimiterTarget, 'provider' | 'model' | 'keyId'>): string {
-  const model = sharesAccountPool(target) ? '*' : target.model;
-  return `${target.provider.id}|${target.keyId ?? ''}|${model}`;
+  const { pools } = idCache(target.provider);
+  const keyId = target.keyId ?? '';
+  let byModel = pools.get(keyId);
+  if (byModel === undefined) {
+    if (pools.size >= MAX_CACHED_IDS) pools.clear();
+    byModel = new Map();
+    pools.set(keyId, byModel);
+  }
+  let id = byModel.get(target.model);
+  if (id === undefined) {
+    if (byModel.size >= MAX_CACHED_IDS) byModel.clear();
+    const model = sharesAccountPool(target) ? '*' : target.model;
+    id = `${target.provider.id}|${keyId}|${model}`;
+    byModel.set(target.model, id);
+  }
+  return id;
 }
 
 /** The state key of the target's key. */
 export function keyRefOf(target: Pick<LimiterTarget, 'provider' | 'keyId'>): string {
-  return `${target.provider.id}|${target.keyId ?? ''}`;
+  const { keys } = idCache(target.provider);
+  const keyId = target.keyId ?? '';
+  let ref = keys.get(keyId);
+  if (ref === undefined) {
+    if (keys.size >= MAX_CACHED_IDS) keys.clear();
+    ref = `${target.provider.id}|${keyId}`;
+    keys.set(keyId, ref);
+  }
+  return ref;
 }
 
 /** Whether a window counts requests or tokens. */

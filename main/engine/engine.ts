@@ -152,12 +152,19 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
 
     // The one mask all outbound text goes through: the client's answers, the request log, the
     // admin API, the event stream and the log. Its sources are read on every call, so a key
-    // added, replaced or removed later is covered at once.
-    const mask = new SecretMask(function* () {
-      yield adminToken;
-      yield proxyKey.key;
-      yield* keySecrets.held();
-      yield* teamSecrets;
+    // added, replaced or removed later is covered at once. The list is remade only when the keys'
+    // secrets change (`held()` answers the same array until then): a generator here made its
+    // objects on every text masked, at least once per request.
+    let sources: { held: string[]; proxyKey: string; all: string[] } | undefined;
+    const mask = new SecretMask(() => {
+      const held = keySecrets.held();
+      if (sources?.held !== held || sources.proxyKey !== proxyKey.key)
+        sources = {
+          held,
+          proxyKey: proxyKey.key,
+          all: [adminToken, proxyKey.key, ...held, ...teamSecrets],
+        };
+      return sources.all;
     });
     const maskText = (text: string) => mask.mask(text);
     const log = (message: string) => options.log(mask.mask(message));

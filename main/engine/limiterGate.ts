@@ -160,7 +160,10 @@ export function createLimiterGate(options: LimiterGateOptions): LimiterGate {
         }
       },
     };
-    granted.set(granting, { target, ticket, pool: state.pools[ticket.pool] });
+    // Only the team hands an admission back; without one, no weak entry per request for the
+    // collector to process.
+    if (shared !== undefined)
+      granted.set(granting, { target, ticket, pool: state.pools[ticket.pool] });
     return granting;
   }
 

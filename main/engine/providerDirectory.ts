@@ -55,12 +55,18 @@ export function loadCatalogInForce(
  */
 export class ProviderDirectory {
   readonly #shipped: Catalog;
+  /** The shipped catalog's base URLs by provider id: asked for every request (the key's address check). */
+  readonly #shippedBaseUrls: Map<string, string>;
   #merged: Catalog;
   #byId = new Map<string, Provider>();
   #problems: string[] = [];
 
   constructor(shipped: Catalog, config: Config) {
     this.#shipped = shipped;
+    this.#shippedBaseUrls = new Map();
+    // The first of an id, as a search of the list finds it.
+    for (const p of shipped.providers)
+      if (!this.#shippedBaseUrls.has(p.id)) this.#shippedBaseUrls.set(p.id, p.baseUrl);
     this.#merged = shipped;
     this.update(config);
   }
@@ -88,7 +94,7 @@ export class ProviderDirectory {
   baseUrls(id: string): { current: string; shipped?: string } | undefined {
     const current = this.#byId.get(id)?.baseUrl;
     if (current === undefined) return undefined;
-    const shipped = this.#shipped.providers.find((p) => p.id === id)?.baseUrl;
+    const shipped = this.#shippedBaseUrls.get(id);
     return shipped === undefined ? { current } : { current, shipped };
   }
 }

@@ -86,7 +86,9 @@ export function createRequestRecorder(deps: {
 
   return {
     requestStarted: (req, routeName) => {
-      deps.events.publish('request.started', started(req, routeName));
+      // No dashboard open, the usual case at load: no event is made only to be dropped.
+      if (deps.events.clientCount > 0)
+        deps.events.publish('request.started', started(req, routeName));
     },
     requestFinished: (summary: RequestSummary) => {
       const { req } = summary;
@@ -118,11 +120,21 @@ export function createRequestRecorder(deps: {
       let costUsd: number | null = null;
       for (const attempt of attempts)
         if (attempt.costUsd !== null) costUsd = (costUsd ?? 0) + attempt.costUsd;
+      let hedged = false;
+      for (const attempt of summary.attempts) hedged ||= attempt.hedged;
       // The serving attempt's times count from its own start; the request's, from its arrival.
-      const sinceReceived = (ms: number | undefined): number | null =>
-        serving === undefined || ms === undefined ? null : serving.startedAt - req.receivedAt + ms;
+      const servingFrom = serving === undefined ? 0 : serving.startedAt - req.receivedAt;
+      const headersMs = serving?.headersMs;
+      const firstTokenMs = serving?.firstTokenMs;
+      // Its head written out as `started` has it: a spread of that would make the object twice.
       const record: RequestRecord = {
-        ...started(req, summary.routeName),
+        id: req.id,
+        startedAt: req.receivedAt,
+        kind: req.kind,
+        inboundFormat: req.inbound,
+        requestedModel: req.model,
+        route: summary.routeName ?? null,
+        streamed: req.stream,
         rule: summary.rule ?? null,
         affinity: summary.affinity ?? null,
         provider: serving?.provider ?? null,
@@ -136,13 +148,13 @@ export function createRequestRecorder(deps: {
             ? 'cancelled'
             : (servingRecord?.failureClass ?? null),
         error: succeeded ? null : (maskOrNull(summary.error) ?? servingRecord?.reason ?? null),
-        headersMs: sinceReceived(serving?.headersMs),
-        firstTokenMs: sinceReceived(serving?.firstTokenMs),
+        headersMs: headersMs === undefined ? null : servingFrom + headersMs,
+        firstTokenMs: firstTokenMs === undefined ? null : servingFrom + firstTokenMs,
         totalMs: summary.finishedAt - req.receivedAt,
         tokensIn: serving?.usage?.tokensIn ?? null,
         tokensOut: serving?.usage?.tokensOut ?? null,
         costUsd,
-        hedged: summary.attempts.some((a) => a.hedged),
+        hedged,
         clientAborted: summary.abortedByClient,
       };
       const commit = (row: RequestRecord) => {

@@ -20,7 +20,7 @@ export type Resolution =
       ok: true;
       routeName: string | undefined;
       route: Route | undefined;
-      candidates: Candidate[];
+      candidates: readonly Candidate[];
       /** How the route was chosen: the x-switchyard-route header, a rule, or the model name. */
       via: 'header' | 'rule' | 'model';
       /** The rule that chose the route, for `via: "rule"`. */
@@ -82,15 +82,14 @@ function candidatesOf(
 ): Resolution {
   if (match.kind === 'unknown') return unknownModel(model, config);
   const route = match.kind === 'route' ? match.route : undefined;
-  const targets =
+  const { candidates, unusable: missing } =
     match.kind === 'route'
-      ? match.route.targets
-      : [{ provider: match.provider, model: match.model, key: undefined }];
-  const expanded = expandTargets(targets, (id) => providers.get(id), config.keys);
-  const candidates: Candidate[] = expanded.candidates.map(
-    ({ provider, model: m, keyId, tier }) => ({ provider, model: m, keyId, tier }),
-  );
-  const missing = expanded.unusable;
+      ? routeCandidates(match.route, config, providers)
+      : expand(
+          [{ provider: match.provider, model: match.model, key: undefined }],
+          config,
+          providers,
+        );
   if (candidates.length === 0) {
     return {
       ok: false,
@@ -101,6 +100,48 @@ function candidatesOf(
   }
   const resolved = { ok: true as const, routeName: route?.name, route, candidates, ...how };
   return match.note === undefined ? resolved : { ...resolved, note: match.note };
+}
+
+type Expansion = { candidates: readonly Candidate[]; unusable: string[] };
+
+function expand(
+  targets: Route['targets'],
+  config: Config,
+  providers: ProviderDirectory,
+): Expansion {
+  const expanded = expandTargets(targets, (id) => providers.get(id), config.keys);
+  return {
+    candidates: expanded.candidates.map(({ provider, model, keyId, tier }) => ({
+      provider,
+      model,
+      keyId,
+      tier,
+    })),
+    unusable: expanded.unusable,
+  };
+}
+
+/**
+ * A route's expansion, kept while its targets, the keys and the catalog are the objects they were
+ * (a config or catalog change makes new ones): every request of a route had it made afresh, its
+ * candidates, their copies and the lists that hold them. Shared, so read-only.
+ */
+const routeExpansions = new WeakMap<
+  Route['targets'],
+  Expansion & { keys: Config['keys']; catalog: ProviderDirectory['catalog'] }
+>();
+
+function routeCandidates(route: Route, config: Config, providers: ProviderDirectory): Expansion {
+  const kept = routeExpansions.get(route.targets);
+  if (kept !== undefined && kept.keys === config.keys && kept.catalog === providers.catalog)
+    return kept;
+  const made = {
+    ...expand(route.targets, config, providers),
+    keys: config.keys,
+    catalog: providers.catalog,
+  };
+  routeExpansions.set(route.targets, made);
+  return made;
 }
 
 function unknownModel(model: string, config: Config): Resolution {

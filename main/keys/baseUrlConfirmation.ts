@@ -30,8 +30,10 @@ export class BaseUrlConfirmation {
 
   /** 409 while the key may not go where its provider points. */
   refuseUnconfirmed(key: KeyMeta): void {
-    const { unconfirmedBaseUrl: standing } = this.standing(key);
-    if (standing !== undefined)
+    // Asked for every request: read as `standing` reads it, without the view object it makes.
+    const current = this.#baseUrlOf?.(key.provider)?.current;
+    const standing = current === undefined ? null : unconfirmedBaseUrl(key, current);
+    if (standing !== null)
       throw new KeyStoreError(409, 'base_url_unconfirmed', unconfirmedMessage(key, standing));
   }
 

@@ -9,6 +9,7 @@ import type {
 } from '../../app/admin/types.ts';
 import type { KeyEnvEntry } from '../../app/catalog/keyEnv.ts';
 import type { KeyMeta } from '../../app/config/schema.ts';
+import { keyWithId } from '../../app/routing/targets.ts';
 import type { ConfigStore } from '../config/configFile.ts';
 import type { KeyStateStore } from '../store/keyState.ts';
 import { BaseUrlConfirmation, type BaseUrlOf } from './baseUrlConfirmation.ts';
@@ -211,10 +212,16 @@ export class KeyStore {
    * timeout, not-found) or KeyStoreError (unknown key, unset variable, unconfirmed address),
    * each saying what to do.
    */
-  async resolveSecret(id: string): Promise<string> {
-    const key = this.#find(id);
-    this.#addresses.refuseUnconfirmed(key);
-    return this.#secrets.read(key);
+  resolveSecret(id: string): Promise<string> {
+    // Not an async function: it runs for every request, and returning the cache's promise from
+    // one would wrap it in another and take two more turns of the microtask queue to settle.
+    try {
+      const key = this.#find(id);
+      this.#addresses.refuseUnconfirmed(key);
+      return this.#secrets.read(key);
+    } catch (err) {
+      return Promise.reject(err);
+    }
   }
 
   /** Records what a request or test learned about a key (e.g. 401: invalid); tells listeners when it changes. */
@@ -289,7 +296,8 @@ export class KeyStore {
   }
 
   #find(id: string): KeyMeta {
-    const key = this.#config.current.keys.find((k) => k.id === id);
+    // By the key list's index (asked for every request), not a scan with a closure.
+    const key = keyWithId(this.#config.current.keys, id);
     if (!key) throw new KeyStoreError(404, 'no_such_key', `There is no key "${id}" in the config.`);
     return key;
   }

@@ -10,9 +10,11 @@ export function observeAttempts(watch: ModelWatch, summary: RequestSummary): voi
   const last = summary.attempts.at(-1);
   for (const attempt of summary.attempts) {
     if (attempt.outcome === 'skipped' || attempt.outcome === 'aborted') continue;
-    const said = [attempt.failure?.reason, attempt === last ? summary.error : undefined]
-      .filter((text): text is string => text !== undefined)
-      .join(' ');
+    // Joined by hand: runs for every request, mostly with nothing to join.
+    const reason = attempt.failure?.reason;
+    const told = attempt === last ? summary.error : undefined;
+    const said =
+      reason === undefined ? (told ?? '') : told === undefined ? reason : `${reason} ${told}`;
     watch.observe({
       provider: attempt.provider,
       model: attempt.model,

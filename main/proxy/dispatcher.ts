@@ -28,7 +28,7 @@ import {
 import { callerOf } from './adapters/registry.ts';
 import type { Codec } from './codec.ts';
 import type { Admission, CapacityGate } from '../engine/capacityGate.ts';
-import type { DispatchObserver } from '../engine/dispatchReport.ts';
+import type { DispatchObserver, RequestSummary } from '../engine/dispatchReport.ts';
 import type { ProviderDirectory } from '../engine/providerDirectory.ts';
 import type { RelayedRequest as ProxyRequest } from '../../app/formats/proxyRequest.ts';
 import type { Candidate } from '../engine/targets.ts';
@@ -55,10 +55,9 @@ export type DispatchDeps = AttemptDeps & {
 function affinityOf(
   previous: ServedBy | undefined,
   attempts: readonly AttemptInfo[],
-): { affinity?: string } {
+): string | undefined {
   const served = attempts.find((a) => a.outcome === 'ok' || a.outcome === 'failed-mid-stream');
-  const note = affinityNote(previous, served);
-  return note === undefined ? {} : { affinity: note };
+  return affinityNote(previous, served);
 }
 
 /** Errors go back in the caller's own envelope, from its adapter. */
@@ -100,11 +99,19 @@ type Running = {
   settled: Promise<ReadyAttempt | FailedAttempt>;
 };
 
-/** An attempt's end, with the attempt it is of. */
-async function settledOf(
-  r: Running,
-): Promise<{ r: Running; result: ReadyAttempt | FailedAttempt }> {
-  return { r, result: await r.settled };
+/**
+ * `list` with `item` at its end. An empty list gives way to a list of one: a push onto an empty
+ * array reserves room for 17, and most requests make one attempt.
+ */
+function appended<T>(list: T[], item: T): T[] {
+  if (list.length === 0) return [item];
+  list.push(item);
+  return list;
+}
+
+/** An attempt's end, with the attempt it is of (for a race: which one ended). */
+function settledOf(r: Running): Promise<{ r: Running; result: ReadyAttempt | FailedAttempt }> {
+  return r.settled.then((result) => ({ r, result }));
 }
 
 export async function dispatch(
@@ -139,16 +146,17 @@ export async function dispatch(
    * capacity too) directly: one controller per attempt, none for the client, nothing to link.
    */
   let clientGone = false;
-  const controllers: AbortController[] = [];
+  let controllers: AbortController[] = [];
   const onClose = () => {
     if (res.writableFinished) return;
     clientGone = true;
     for (const controller of controllers) controller.abort();
   };
-  res.once('close', onClose);
+  // `on`, not `once` (a response closes once): no wrapper made per request.
+  res.on('close', onClose);
   deps.observer.requestStarted(req, routeName);
 
-  const attempts: AttemptInfo[] = [];
+  let attempts: AttemptInfo[] = [];
   const failures: FailedAttempt[] = [];
   const skipped: Skip[] = plan.skipped.map(skipOf);
   /** Our own code threw: the request ends with a 500, the provider is not blamed. */
@@ -190,7 +198,7 @@ export async function dispatch(
       }
       // Made before capacity is asked for: a wait for it ends when the client leaves.
       const controller = new AbortController();
-      controllers.push(controller);
+      controllers = appended(controllers, controller);
       // A hedge is there to be fast: it takes capacity that is free now or none at all, so a
       // first attempt that becomes ready meanwhile is never held up behind its wait.
       const admission = await deps.gate.acquire(
@@ -216,7 +224,8 @@ export async function dispatch(
         continue;
       }
       const info = newAttemptInfo(candidate, deps.clock(), hedged);
-      const slot = attempts.push(info) - 1;
+      attempts = appended(attempts, info);
+      const slot = attempts.length - 1;
       const running: Running = {
         admission,
         controller,
@@ -244,13 +253,13 @@ export async function dispatch(
   };
 
   try {
-    const running = new Set<Running>();
+    // An array, not a Set: a Set's table is made, grown and shrunk for what is mostly one attempt.
     const first = await launch(false);
-    if (first) running.add(first);
+    const running: Running[] = first ? [first] : [];
     let lastLaunch = deps.clock();
     let winner: { attempt: ReadyAttempt; running: Running } | undefined;
     let stop = false;
-    while (running.size > 0 && !winner && !stop) {
+    while (running.length > 0 && !winner && !stop) {
       const canHedge = budgetMs !== undefined && next < candidates.length;
       let timer: NodeJS.Timeout | undefined;
       const budget = canHedge
@@ -261,17 +270,22 @@ export async function dispatch(
             );
           })
         : undefined;
-      const outcome = await (budget === undefined && running.size === 1
-        ? settledOf(running.values().next().value as Running)
-        : Promise.race([...[...running].map(settledOf), ...(budget ? [budget] : [])]));
+      // One attempt and no budget, the usual case: awaited as it is, nothing made to race it.
+      let outcome: 'budget' | { r: Running; result: ReadyAttempt | FailedAttempt };
+      if (budget === undefined && running.length === 1) {
+        const r = running[0] as Running;
+        outcome = { r, result: await r.settled };
+      } else {
+        outcome = await Promise.race([...running.map(settledOf), ...(budget ? [budget] : [])]);
+      }
       clearTimeout(timer);
       if (outcome === 'budget') {
         const hedge = await launch(true);
         lastLaunch = deps.clock();
-        if (hedge) running.add(hedge);
+        if (hedge) running.push(hedge);
         continue;
       }
-      running.delete(outcome.r);
+      running.splice(running.indexOf(outcome.r), 1);
       const { result } = outcome;
       if (result.kind === 'ready') {
         winner = { attempt: result, running: outcome.r };
@@ -295,10 +309,10 @@ export async function dispatch(
         stop = true;
         break;
       }
-      if (running.size === 0) {
+      if (running.length === 0) {
         const fallback = await launch(false);
         lastLaunch = deps.clock();
-        if (fallback) running.add(fallback);
+        if (fallback) running.push(fallback);
       }
     }
     for (const r of running) dropLoser(r);
@@ -356,17 +370,20 @@ export async function dispatch(
     res.off('close', onClose);
     // Most requests raced nothing: no turn of the event loop spent waiting on an empty list.
     if (losers.length > 0) await Promise.allSettled(losers);
-    deps.observer.requestFinished({
+    // Built in place: the optional fields are set when present, not spread from throwaway objects.
+    const summary: RequestSummary = {
       req,
       routeName,
-      ...(rule !== undefined ? { rule } : {}),
-      ...affinityOf(previous, attempts),
       planSkipped: plan.skipped,
       attempts,
       status: clientGone ? 499 : status,
-      ...(error !== undefined ? { error } : {}),
       abortedByClient: clientGone,
       finishedAt: deps.clock(),
-    });
+    };
+    if (rule !== undefined) summary.rule = rule;
+    const affinity = affinityOf(previous, attempts);
+    if (affinity !== undefined) summary.affinity = affinity;
+    if (error !== undefined) summary.error = error;
+    deps.observer.requestFinished(summary);
   }
 }

@@ -6,6 +6,9 @@ import { parseJson } from './relays.ts';
 import { withOutputCap } from './targetExtras.ts';
 import { joinUrl } from '../upstream/url.ts';
 
+/** Base URLs whose joined URL a codec keeps (a config names a few; edits may add more over time). */
+const MAX_URLS = 64;
+
 /**
  * Replaces the model a client named (a route, `provider/model`) with the target's, caps the
  * output tokens at what it can write, and drops stream_options where the target refuses them.
@@ -26,8 +29,18 @@ export function passthrough(
   relay: () => StreamRelay,
   decode: (text: string, value: Record<string, unknown>) => DecodedBody,
 ): Codec {
+  // Asked for every request: the same few base URLs give the same string, made once.
+  const urls = new Map<string, string>();
   return {
-    url: (provider) => joinUrl(provider.baseUrl, path),
+    url: (provider) => {
+      let url = urls.get(provider.baseUrl);
+      if (url === undefined) {
+        if (urls.size >= MAX_URLS) urls.clear();
+        url = joinUrl(provider.baseUrl, path);
+        urls.set(provider.baseUrl, url);
+      }
+      return url;
+    },
     encode: (req, model, provider) => ({ ok: true, body: withModel(req.body, model, provider) }),
     decode: (text) => {
       const value = parseJson(text);

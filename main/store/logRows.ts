@@ -73,7 +73,9 @@ const bit = (value: boolean): 0 | 1 => (value ? 1 : 0);
 
 /** A request's attempt count: candidates the plan skipped are logged with their reason but were never tried. */
 export function triedCount(attempts: readonly AttemptRecord[]): number {
-  return attempts.filter((a) => a.outcome !== 'skipped').length;
+  let tried = 0;
+  for (const attempt of attempts) if (attempt.outcome !== 'skipped') tried++;
+  return tried;
 }
 
 export function logRow(request: RequestRecord, attempts: readonly AttemptRecord[]): LogRow {

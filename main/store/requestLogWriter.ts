@@ -51,6 +51,9 @@ export function listItem(
   request: RequestRecord,
   attempts: readonly AttemptRecord[],
 ): RequestListItem {
+  // Made for every request: a record without bodies (the usual case) is copied once, not twice.
+  if (request.requestBody === undefined && request.responseBody === undefined)
+    return { ...request, attempts: triedCount(attempts) };
   const { requestBody: _req, responseBody: _res, ...rest } = request;
   return { ...rest, attempts: triedCount(attempts) };
 }

@@ -122,16 +122,16 @@ export class UpstreamClient {
    * body's text to come, gathered without a body stream; `limitFor` bounds the body by its status.
    * Rejects with UpstreamTransportError, as `send` does.
    */
-  async sendWhole(
-    req: UpstreamRequest,
-    limitFor: (status: number) => number,
-  ): Promise<WholeResponse> {
+  sendWhole(req: UpstreamRequest, limitFor: (status: number) => number): Promise<WholeResponse> {
+    // Not an async function: its frame and its await, per request, only to map a failure.
     try {
       const answer = new WholeAnswer(req.signal, limitFor, answerTooLarge);
       this.#agent.dispatch(this.#options(req), answer);
-      return await answer.head;
+      return answer.head.catch((err: unknown) => {
+        throw transportFailureOf(err, req.signal);
+      });
     } catch (err) {
-      throw transportFailureOf(err, req.signal);
+      return Promise.reject(transportFailureOf(err, req.signal));
     }
   }
 

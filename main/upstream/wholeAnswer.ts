@@ -31,7 +31,8 @@ export class WholeAnswer implements Dispatcher.DispatchHandler {
   readonly #limitFor: (status: number) => number;
   readonly #tooLarge: (limit: number) => Error;
   #controller: Dispatcher.DispatchController | undefined;
-  #chunks: Buffer[] = [];
+  /** Made with the first chunk: a push onto an empty array reserves room for 17, most answers are one. */
+  #chunks: Buffer[] | undefined;
   #size = 0;
   #limit = 0;
 
@@ -80,18 +81,19 @@ export class WholeAnswer implements Dispatcher.DispatchHandler {
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
     this.#size += chunk.length;
     if (this.#size > this.#limit) {
-      this.#chunks = [];
+      this.#chunks = undefined;
       this.#finish();
       this.#textSettle?.reject(this.#tooLarge(this.#limit));
       controller.abort(this.#tooLarge(this.#limit));
       return;
     }
-    this.#chunks.push(chunk);
+    if (this.#chunks === undefined) this.#chunks = [chunk];
+    else this.#chunks.push(chunk);
   }
 
   onResponseEnd(): void {
     this.#finish();
-    const chunks = this.#chunks;
+    const chunks = this.#chunks ?? [];
     this.#textSettle?.resolve(
       chunks.length === 1
         ? (chunks[0] as Buffer).toString('utf8')

@@ -7,8 +7,10 @@
 // admin event-stream client reading, as an open dashboard does; PROFILE_CONNECTIONS=1 one request
 // at a time (the latency path: what one request costs when nothing is batched); PROFILE_TOP the
 // rows shown; PROFILE_NODE_FLAGS="…" runs the engine with these V8 flags instead of the bin's (to
-// weigh a heap setting). Each worker thread's profile (the request log's writer, its checkpointer)
-// is summarised after the main one's. The engine traces its collections (--trace-gc-nvp) so the bytes it allocates per
+// weigh a heap setting); PROFILE_HEAP=1 adds V8's sampling heap profiler over the same window and
+// prints the bytes allocated per request by function, owner and file (heapSampler.ts). Each worker
+// thread's profile (the request log's writer, its checkpointer) is summarised after the main
+// one's. The engine traces its collections (--trace-gc-nvp) so the bytes it allocates per
 // request are printed beside the CPU.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -19,16 +21,13 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
 import { ENGINE_ENV, ENGINE_NODE_FLAGS } from '../../main/engineFlags.ts';
+import { bytesBy, readHeapProfile, type FlatNode } from './heapProfile.ts';
 import { cpuMs } from './longStream.ts';
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
-type ProfileNode = {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
-  children?: number[];
-};
+type ProfileNode = Omit<FlatNode, 'children'> & { children?: number[] };
 type Profile = { nodes: ProfileNode[]; startTime: number; samples: number[]; timeDeltas: number[] };
 
 /** Microseconds on the monotonic clock V8's profiler stamps its samples with. */
@@ -65,7 +64,7 @@ function selfTimes(
  * what a function costs in Node, undici and V8 below it counts as its own; a sample in the
  * kernel's socket write or a worker post stays under its own name.
  */
-function ownerOf(profile: Profile): (node: ProfileNode) => string {
+function ownerOf(profile: { nodes: ProfileNode[] }): (node: ProfileNode) => string {
   const parents = new Map<number, ProfileNode>();
   for (const node of profile.nodes)
     for (const child of node.children ?? []) parents.set(child, node);
@@ -88,11 +87,19 @@ const frameName = (n: ProfileNode) =>
 const shortUrl = (url: string) =>
   url.replace(`file://${root}`, '').replace(/^node:/, 'node:') || '(native)';
 
-function print(title: string, rows: [string, number][], requests: number, top: number): void {
+function print(
+  title: string,
+  rows: [string, number][],
+  requests: number,
+  top: number,
+  unit = { name: 'µs', scale: 1 },
+): void {
   const total = rows.reduce((sum, [, us]) => sum + us, 0);
-  console.log(`\n${title}\n| self % | self µs/req | where |\n|---|---|---|`);
+  console.log(`\n${title}\n| self % | self ${unit.name}/req | where |\n|---|---|---|`);
   for (const [key, us] of rows.slice(0, top))
-    console.log(`| ${((100 * us) / total).toFixed(1)} | ${(us / requests).toFixed(1)} | ${key} |`);
+    console.log(
+      `| ${((100 * us) / total).toFixed(1)} | ${(us / unit.scale / requests).toFixed(unit.scale === 1 ? 1 : 2)} | ${key} |`,
+    );
 }
 
 /**
@@ -103,7 +110,7 @@ function print(title: string, rows: [string, number][], requests: number, top: n
 class GcTrace {
   counting = false;
   readonly firstLine: Promise<string>;
-  readonly #bytes = new Map<string, { bytes: number; collections: number }>();
+  readonly #bytes = new Map<string, { bytes: number; promoted: number; collections: number }>();
   /** Collections of every isolate by kind (`gc=s` scavenge, `mc` mark-compact …) and their pause. */
   readonly #kinds = new Map<string, { count: number; pauseMs: number }>();
 
@@ -114,8 +121,10 @@ class GcTrace {
         if (!gc) return resolve(line);
         const allocated = / allocated=(\d+)/.exec(line);
         if (!this.counting || !allocated) return;
-        const isolate = this.#bytes.get(gc[1]!) ?? { bytes: 0, collections: 0 };
+        const isolate = this.#bytes.get(gc[1]!) ?? { bytes: 0, promoted: 0, collections: 0 };
         isolate.bytes += Number(allocated[1]);
+        // What outlived the young generation: the old generation's growth, which mark-compacts undo.
+        isolate.promoted += Number(/ promoted=(\d+)/.exec(line)?.[1] ?? 0);
         isolate.collections++;
         this.#bytes.set(gc[1]!, isolate);
         const kind = / gc=(\w+)/.exec(line)?.[1] ?? '?';
@@ -130,7 +139,7 @@ class GcTrace {
 
   summary(requests: number): string {
     const isolates = [...this.#bytes.values()].sort((a, b) => b.collections - a.collections);
-    const main = isolates[0] ?? { bytes: 0, collections: 0 };
+    const main = isolates[0] ?? { bytes: 0, promoted: 0, collections: 0 };
     const all = isolates.reduce((sum, isolate) => sum + isolate.bytes, 0);
     const kb = (bytes: number) => (bytes / 1024 / requests).toFixed(1);
     const kinds = [...this.#kinds]
@@ -139,7 +148,7 @@ class GcTrace {
           `${kind} ${k.count} (${((1000 * k.pauseMs) / requests).toFixed(1)} µs/req paused)`,
       )
       .join(', ');
-    return `Allocated (--trace-gc-nvp): the main thread ${kb(main.bytes)} KB/req over ${main.collections} collections, all isolates ${kb(all)} KB/req; collections by kind: ${kinds}.`;
+    return `Allocated (--trace-gc-nvp): the main thread ${kb(main.bytes)} KB/req over ${main.collections} collections (${kb(main.promoted)} KB/req promoted), all isolates ${kb(all)} KB/req; collections by kind: ${kinds}.`;
   }
 }
 
@@ -176,8 +185,12 @@ async function main(): Promise<void> {
     const proxyKey = 'sy-profile-proxy-key';
     const profiling = ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '--trace-gc-nvp'];
     const bare = process.env.PROFILE_SERVER === 'bare';
+    const heapPath = process.env.PROFILE_HEAP === '1' ? join(dataDir, 'heap.heapprofile') : '';
+    if (heapPath) profiling.push(`--import=${here('./heapSampler.ts')}`);
     const server = bare
-      ? start([...profiling, here('./bareForwarder.ts'), `${upstreamUrl}/v1`])
+      ? start([...profiling, here('./bareForwarder.ts'), `${upstreamUrl}/v1`], {
+          HEAP_SAMPLER_PATH: heapPath,
+        })
       : start(
           [
             // From source (so the profile names main/ files), with the bin's flags and environment.
@@ -191,7 +204,12 @@ async function main(): Promise<void> {
             '--data-dir',
             dataDir,
           ],
-          { ...ENGINE_ENV, SWITCHYARD_PROXY_KEY: proxyKey, BENCH_KEY: 'bench-upstream-key' },
+          {
+            ...ENGINE_ENV,
+            SWITCHYARD_PROXY_KEY: proxyKey,
+            BENCH_KEY: 'bench-upstream-key',
+            HEAP_SAMPLER_PATH: heapPath,
+          },
         );
     const allocation = new GcTrace(server);
     const line = await allocation.firstLine;
@@ -231,6 +249,7 @@ async function main(): Promise<void> {
     const from = nowMicros();
     const cpuFrom = await cpuMs(server.pid!);
     allocation.counting = true;
+    if (heapPath) server.kill('SIGUSR2');
     let done = 0;
     await Promise.all(
       Array.from({ length: connections }, async () => {
@@ -243,6 +262,7 @@ async function main(): Promise<void> {
     const window = { from, to: nowMicros() };
     const cpuTo = await cpuMs(server.pid!);
     allocation.counting = false;
+    if (heapPath) server.kill('SIGUSR2');
     dashboard.abort();
     await pool.close();
     const exited = once(server, 'exit');
@@ -307,6 +327,26 @@ async function main(): Promise<void> {
         busyOnly(selfTimes(worker, window, ownerOf(worker))),
         done,
         top,
+      );
+    }
+    if (heapPath) {
+      const heap = await readHeapProfile(heapPath);
+      const kb = { name: 'KB', scale: 1024 };
+      console.log(`\nHeap profile (sampled, collected objects included): ${heapPath}`);
+      print('Bytes allocated by function', bytesBy(heap, frameName), done, top, kb);
+      print(
+        'Bytes allocated by the innermost project function on the stack',
+        bytesBy(heap, ownerOf(heap)),
+        done,
+        top,
+        kb,
+      );
+      print(
+        'Bytes allocated by file',
+        bytesBy(heap, (n) => shortUrl(n.callFrame.url)),
+        done,
+        top,
+        kb,
       );
     }
   } finally {

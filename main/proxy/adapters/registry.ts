@@ -41,8 +41,8 @@ export function errorEnvelopeFor(
   pathname: string,
   headers: IncomingHttpHeaders = {},
 ): ErrorEnvelope {
-  const owner = CALLERS.find((c) => c.ownsPath(pathname));
-  if (owner !== undefined) return owner.errorBody;
+  // A loop, not `find`: asked twice per request, with no closure made for it.
+  for (const caller of CALLERS) if (caller.ownsPath(pathname)) return caller.errorBody;
   const anthropic =
     headers['anthropic-version'] !== undefined || headers['x-api-key'] !== undefined;
   return callerOf(anthropic ? 'anthropic' : 'openai').errorBody;
