@@ -268,7 +268,13 @@ describe('the dashboard against switchyard serve', () => {
   it('keeps the secrets out of the data folder', async () => {
     for (const entry of await readdir(world.dataDir, { recursive: true, withFileTypes: true })) {
       if (!entry.isFile()) continue;
-      const bytes = await readFile(join(entry.parentPath, entry.name));
+      // The engine runs on: a quota journal segment folded into the snapshot since the listing
+      // is gone, and held nothing then that its snapshot does not.
+      const bytes = await readFile(join(entry.parentPath, entry.name)).catch((err: unknown) => {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        throw err;
+      });
+      if (bytes === undefined) continue;
       expect(bytes.includes(GROQ_SECRET), entry.name).toBe(false);
       expect(bytes.includes(OPENAI_SECRET), entry.name).toBe(false);
     }
