@@ -40,6 +40,7 @@ import { createKeyValidator } from './keyValidator.ts';
 import { createLimiterGate, type LimiterGate } from './limiterGate.ts';
 import { sqliteLimiterSnapshots } from '../store/limiterSnapshot.ts';
 import { journalFileStore } from '../store/quotaJournalFile.ts';
+import { journalFolder } from '../store/quotaJournalSegments.ts';
 import { PaidSpend } from './paidSpend.ts';
 import { CATALOG_UPDATE_FILE_NAME } from './providerDirectory.ts';
 import { createRequestRecorder } from './requestRecorder.ts';
@@ -229,7 +230,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     const forecaster = new QuotaForecaster();
     // The journal is written by this thread; the snapshot is read here at start and committed in
     // the log's thread.
-    const quotaStore = journalFileStore(options.dataDir, {
+    const quotaStore = journalFileStore(journalFolder(options.dataDir), {
       load: () => sqliteLimiterSnapshots(db).load(),
       save: (snapshot, carried, folded) => requestLog.saveSnapshot(snapshot, [...carried], folded),
     });

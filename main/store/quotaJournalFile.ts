@@ -53,7 +53,7 @@ const writeLater = (write: () => void): void => {
 /**
  * The limiter's store: the snapshot row in SQLite (saved at most once a second, through the
  * log's writing thread) and, between two snapshots, a journal of every take and settlement in
- * append-only files in the data folder, written by the engine's own thread.
+ * append-only files in the data folder's quota-journal/, written by the engine's own thread.
  *
  * Durability: the gate waits for `committed()` before a request goes upstream, and it resolves
  * once the entry's bytes are written with `writeSync`: they are then in the kernel, so they

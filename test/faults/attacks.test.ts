@@ -405,17 +405,22 @@ describe.skipIf(process.platform === 'win32')('the data folder is the user’s a
     const files = await readdir(dataDir);
     for (const name of ['switchyard.db', 'switchyard.db-wal', 'switchyard.db-shm', 'config.json'])
       expect(files).toContain(name);
-    // The quota journal's segment is there once a request was admitted (a snapshot save folds
-    // and deletes it within a second, so the request comes right before the listing).
+    // The quota journal's segment is in its own folder once a request was admitted (a snapshot
+    // save folds and deletes it within a second, so the request comes right before the listing).
+    const journalDir = join(dataDir, 'quota-journal');
     let journal: string[] = [];
     for (let tries = 0; tries < 5 && journal.length === 0; tries++) {
       const proxied = await send('POST', '/v1/chat/completions', proxyAuth(), chatBody('solo'));
       expect(proxied.status).toBe(200);
-      journal = (await readdir(dataDir)).filter((name) => JOURNAL.test(name));
+      journal = (await readdir(journalDir)).filter((name) => JOURNAL.test(name));
     }
     expect(journal).not.toEqual([]);
-    for (const name of [...files.filter((name) => !JOURNAL.test(name)), ...journal])
+    expect((await stat(journalDir)).mode & 0o777).toBe(0o700);
+    expect(files.filter((name) => JOURNAL.test(name))).toEqual([]);
+    for (const name of files.filter((name) => name !== 'quota-journal'))
       expect([name, (await stat(join(dataDir, name))).mode & 0o777]).toEqual([name, 0o600]);
+    for (const name of journal)
+      expect([name, (await stat(join(journalDir, name))).mode & 0o777]).toEqual([name, 0o600]);
     expect(served.stderr()).toMatch(
       /data folder: tightened permissions .*755→700.*config\.json 644→600/,
     );

@@ -18,6 +18,7 @@ import {
   type JournalFileStore,
   type SnapshotRow,
 } from '../../../main/store/quotaJournalFile.ts';
+import { JOURNAL_FOLDER, journalFolder } from '../../../main/store/quotaJournalSegments.ts';
 import { RequestLogThread } from '../../../main/store/requestLogThread.ts';
 import { T0 } from '../../app/limiter/fixtures.ts';
 import {
@@ -170,6 +171,33 @@ describe('quota journal', () => {
     await admit(gate, 1);
     const mode = (await stat(join(scratch.dir, 'quota-journal-1.jsonl'))).mode & 0o777;
     expect(process.platform === 'win32' || mode === 0o600).toBe(true);
+  });
+
+  it('lives in its own private folder, apart from config.json; an earlier version’s segments beside config.json move in and count once', async () => {
+    // What the previous version left: two segments in the data folder itself, written unfolded.
+    const earlier = scratch.closeAfter(
+      journalFileStore(scratch.dir, sqliteLimiterSnapshots(scratch.db)),
+    );
+    const first = createLimiterGate({ clock: () => T0, timers: FROZEN_TIMERS, store: earlier });
+    first.seed([GROQ_K1]);
+    await admit(first, 3);
+    earlier.close();
+    expect(await segments()).toEqual(['quota-journal-1.jsonl']);
+
+    const dir = journalFolder(scratch.dir);
+    expect(dir).toBe(join(scratch.dir, JOURNAL_FOLDER));
+    expect(await segments()).toEqual([]);
+    expect((await readdir(dir)).sort()).toEqual(['quota-journal-1.jsonl']);
+    if (process.platform !== 'win32') expect((await stat(dir)).mode & 0o777).toBe(0o700);
+    expect(journalFolder(scratch.dir)).toBe(dir);
+
+    const moved = scratch.closeAfter(journalFileStore(dir, sqliteLimiterSnapshots(scratch.db)));
+    const second = createLimiterGate({ clock: () => T0, timers: FROZEN_TIMERS, store: moved });
+    second.seed([GROQ_K1]);
+    expect(spent(second, 'rpd')).toBe(3);
+    await admit(second, 1);
+    expect((await readdir(dir)).sort()).toEqual(['quota-journal-1.jsonl', 'quota-journal-2.jsonl']);
+    expect(await segments()).toEqual([]);
   });
 
   it('a gate that dies without saving loses no count: the next one replays the journal', async () => {
