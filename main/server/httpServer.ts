@@ -66,6 +66,8 @@ export type HttpServerOptions = {
   log: (message: string) => void;
   /** Shortened by tests; DEFAULT_SERVER_TIMEOUTS otherwise. */
   timeouts?: Partial<ServerTimeouts>;
+  /** Told of each request and of each moment nothing is in flight (the heap's release). */
+  activity?: { started(): void; settled(): void };
 };
 
 export type RunningServer = {
@@ -240,9 +242,12 @@ export async function startHttpServer(
     },
     (req, res) => {
       inFlight++;
+      options.activity?.started();
       res.once('close', () => {
         inFlight--;
-        if (inFlight === 0) drained?.();
+        if (inFlight > 0) return;
+        drained?.();
+        options.activity?.settled();
       });
       handle(req, res).catch((err: unknown) => {
         options.log(
