@@ -10,9 +10,9 @@
  * 4 MB semi-spaces would cost 3.6 µs per request more in scavenge pauses (7.2 -> 10.8, medians of
  * three interleaved `profileEngine.ts 5` runs with PROFILE_NODE_FLAGS). The flag binds every
  * isolate of the process, worker threads too: a Worker's `resourceLimits.maxYoungGenerationSizeMb`
- * is ignored while it is set (a 3 MB limit still grew new space to 16 MB), so the log's writing
- * thread holds 2 x 8 MB under load as well. What the young generation keeps once the load is over
- * is given back by quietHeapRelease.ts.
+ * is ignored while it is set (a 3 MB limit still grew new space to 16 MB); the log's threads get
+ * theirs through store/threadHeap.ts, which clears the flag once the main heap is sized. What the
+ * young generation keeps once the load is over is given back by engine/quietHeapRelease.ts.
  * The old generation otherwise grows to about 4× what survives a full collection (23 MB live,
  * 100 MB committed); growing it by 25 % at a time, 100,000 requests at 50 connections left RSS
  * at 233 and 235 MB instead of 312 and 298, at 3,128 and 3,288 req/s against 3,228 and 2,970

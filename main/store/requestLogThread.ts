@@ -44,7 +44,7 @@ const FIRST_PRUNE_MS = 5_000;
 /**
  * Each log thread's young generation, in MB (threadHeap.ts): 2 MB semi-spaces rather than the
  * proxy thread's 8. Under load the writer's young generation held 4 MB instead of 14 (its old
- * generation 11 instead of 5: 4 MB less in all), at the same CPU (the log threads 13.9 against
+ * generation 11 instead of 5: 4 MB less in all), at the same CPU (the log threads 13.2 against
  * 13.5 µs per request, medians of three interleaved `profileEngine.ts 5` runs).
  */
 const LOG_YOUNG_MB = 6;
