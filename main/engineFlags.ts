@@ -7,6 +7,12 @@
  * semi-spaces cost no throughput against 16 and hold ~15 MB less: after 200,000 requests at 50
  * connections, 201.7 and 203.2 MB against 214.7 and 221.3, at 8,504 and 9,244 req/s (133 and 128
  * CPU microseconds per request) against 8,276 and 8,055 (137 and 145); interleaved runs of the bundled bin.
+ * 4 MB semi-spaces would cost 3.6 µs per request more in scavenge pauses (7.2 -> 10.8, medians of
+ * three interleaved `profileEngine.ts 5` runs with PROFILE_NODE_FLAGS). The flag binds every
+ * isolate of the process, worker threads too: a Worker's `resourceLimits.maxYoungGenerationSizeMb`
+ * is ignored while it is set (a 3 MB limit still grew new space to 16 MB); the log's threads get
+ * theirs through store/threadHeap.ts, which clears the flag once the main heap is sized. What the
+ * young generation keeps once the load is over is given back by engine/quietHeapRelease.ts.
  * The old generation otherwise grows to about 4× what survives a full collection (23 MB live,
  * 100 MB committed); growing it by 25 % at a time, 100,000 requests at 50 connections left RSS
  * at 233 and 235 MB instead of 312 and 298, at 3,128 and 3,288 req/s against 3,228 and 2,970

@@ -61,7 +61,7 @@ export function modelFamily(id: string): string {
   return (family.length > 0 ? family : parts.slice(0, 1)).join('-');
 }
 
-const naturally = new Intl.Collator('en', { numeric: true });
+let naturally: Intl.Collator | undefined;
 
 /**
  * The successor to suggest for a flagged model: the catalog's `successor` if the provider still
@@ -83,7 +83,11 @@ export function suggestSuccessor(
   const candidates = listed.filter(
     (m) => m.id !== model && !flagged.has(m.id) && modelFamily(m.id) === family,
   );
-  candidates.sort((a, b) => b.firstSeen - a.firstSeen || naturally.compare(b.id, a.id));
+  candidates.sort(
+    (a, b) =>
+      b.firstSeen - a.firstSeen ||
+      (naturally ??= new Intl.Collator('en', { numeric: true })).compare(b.id, a.id),
+  );
   return candidates[0]?.id ?? null;
 }
 

@@ -42,6 +42,7 @@ import { sqliteLimiterSnapshots } from '../store/limiterSnapshot.ts';
 import { journalFileStore } from '../store/quotaJournalFile.ts';
 import { journalFolder } from '../store/quotaJournalSegments.ts';
 import { PaidSpend } from './paidSpend.ts';
+import type { QuietHeapRelease } from './quietHeapRelease.ts';
 import { CATALOG_UPDATE_FILE_NAME } from './providerDirectory.ts';
 import { createRequestRecorder } from './requestRecorder.ts';
 import { routingPause } from './routingPause.ts';
@@ -83,6 +84,11 @@ export type EngineOptions = {
   listModels?: ListModels;
   /** How often each key's model list is fetched (every few hours by default; tests shorten it). */
   discoveryIntervalMs?: number;
+  /**
+   * Gives V8's spare heap back when the server goes quiet: the shells pass one, since the heap is
+   * their process's; in-process tests leave it out rather than collect the test runner's heap.
+   */
+  heapRelease?: QuietHeapRelease;
 };
 
 export type Engine = {
@@ -351,6 +357,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       admin,
       log,
       ...(options.serverTimeouts ? { timeouts: options.serverTimeouts } : {}),
+      ...(options.heapRelease ? { activity: options.heapRelease } : {}),
     });
 
     const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
@@ -374,6 +381,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       runtimeFile,
     });
     models.discovery.start();
+    options.heapRelease?.ready();
     const state: EngineState = {
       keychain,
       keys,
@@ -401,7 +409,10 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
         return pause.paused;
       },
       setPaused: pause.setPaused,
-      stop,
+      stop: (graceMs) => {
+        options.heapRelease?.stop();
+        return stop(graceMs);
+      },
     };
   } catch (err) {
     await cleanup.run();

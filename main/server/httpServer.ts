@@ -66,6 +66,8 @@ export type HttpServerOptions = {
   log: (message: string) => void;
   /** Shortened by tests; DEFAULT_SERVER_TIMEOUTS otherwise. */
   timeouts?: Partial<ServerTimeouts>;
+  /** Told of each request and of each moment nothing is in flight (the heap's release). */
+  activity?: { started(): void; settled(): void };
 };
 
 export type RunningServer = {
@@ -239,7 +241,9 @@ export async function startHttpServer(
   };
   const responseClosed = () => {
     inFlight--;
-    if (inFlight === 0) drained?.();
+    if (inFlight > 0) return;
+    drained?.();
+    options.activity?.settled();
   };
   const timeouts = { ...DEFAULT_SERVER_TIMEOUTS, ...options.timeouts };
   const server = createServer(
@@ -258,6 +262,7 @@ export async function startHttpServer(
     },
     (req, res) => {
       inFlight++;
+      options.activity?.started();
       // `on`, not `once` (a response closes once), and one listener for all: nothing made per request.
       res.on('close', responseClosed);
       try {

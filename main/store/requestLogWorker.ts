@@ -21,7 +21,13 @@ function serveLog(port: MessagePort, data: WorkerData): void {
   let checkpoints: WalCheckpoints | undefined;
   if (data.role === 'writer') {
     // Checkpoints run in a thread of their own (walCheckpoints.ts), never in a commit here.
-    db.exec(`PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = ${WRITER_WAL_LIMIT_BYTES}`);
+    // 4 MB of page cache, not the 16 MB the readers keep: rows and ids go in at the end of the
+    // table and its indexes, so a few pages are hot, and a full cache was RSS the engine kept
+    // (60,000 requests at 50 connections: 185 -> 172 MB, 15 s later 155 -> 143, medians of three
+    // runs side by side; the log's threads 14.7 -> 15.1 CPU µs per request, within the noise).
+    db.exec(
+      `PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = ${WRITER_WAL_LIMIT_BYTES}; PRAGMA cache_size = -4000`,
+    );
     checkpoints = threadCheckpoints(`${data.path}-wal`, () => startCheckpointer(data.path));
   }
   let settings: LogSettings = data.settings;
