@@ -21,12 +21,10 @@ import {
 } from '../../app/limiter/state.ts';
 import type { LimiterStore } from '../../app/limiter/store.ts';
 import { limiterView, type LimiterView } from '../../app/limiter/view.ts';
+import type { Timers } from '../timers.ts';
 
 /** Timers in the clock's units, so a simulation can run the gate on scaled or virtual time. */
-export interface GateTimers {
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
+export type GateTimers = Timers;
 
 /** What the store held at start: the last snapshot with its journal replayed. */
 export interface RestoredLimiter {

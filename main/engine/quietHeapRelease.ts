@@ -1,16 +1,6 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-
-/** Timers for the quiet delay, injectable so tests drive it without waiting. */
-export type QuietTimers = {
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-};
-
-const REAL_TIMERS: QuietTimers = {
-  setTimeout: (callback, ms) => setTimeout(callback, ms).unref(),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
+import { BACKGROUND_TIMERS, type Timers } from '../timers.ts';
 
 export type QuietHeapReleaseOptions = {
   /** Gives the heap's spare memory back to the OS (`releaseHeap` by default). */
@@ -19,7 +9,7 @@ export type QuietHeapReleaseOptions = {
   afterStartMs?: number;
   /** Quiet wanted after traffic: long enough that a person's next request rarely meets the pause. */
   afterTrafficMs?: number;
-  timers?: QuietTimers;
+  timers?: Timers;
 };
 
 let collect: NodeJS.GCFunction | undefined;
@@ -53,7 +43,7 @@ export class QuietHeapRelease {
   readonly #release: () => void;
   readonly #afterStartMs: number;
   readonly #afterTrafficMs: number;
-  readonly #timers: QuietTimers;
+  readonly #timers: Timers;
   #timer: unknown;
   #inFlight = false;
   /** A request came since the timer was set: the quiet starts again. */
@@ -63,7 +53,7 @@ export class QuietHeapRelease {
     this.#release = options.release ?? releaseHeap;
     this.#afterTrafficMs = options.afterTrafficMs ?? 10_000;
     this.#afterStartMs = options.afterStartMs ?? 500;
-    this.#timers = options.timers ?? REAL_TIMERS;
+    this.#timers = options.timers ?? BACKGROUND_TIMERS;
   }
 
   /** Start-up is over (the server listens): its garbage and grown young generation go once quiet. */

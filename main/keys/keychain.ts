@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { KeychainStatus } from '../../app/admin/types.ts';
+import { BACKGROUND_TIMERS, type Timers } from '../timers.ts';
 
 export type KeychainErrorKind = 'locked' | 'unavailable' | 'timeout' | 'not-found' | 'failed';
 
@@ -169,17 +170,7 @@ export type OsKeychainOptions = {
   /** How long the thread stays after its last call; DEFAULT_KEYCHAIN_IDLE_MS unless given. */
   idleMs?: number;
   /** The idle stop's timer: Node's (not keeping the process alive) unless given; tests fire it. */
-  timers?: KeychainTimers;
-};
-
-export interface KeychainTimers {
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-const NODE_TIMERS: KeychainTimers = {
-  setTimeout: (callback, ms) => setTimeout(callback, ms).unref(),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+  timers?: Timers;
 };
 
 /** The OS keychain, and whether its thread runs now (it stops when idle). */
@@ -200,7 +191,7 @@ export function createOsKeychain(options: OsKeychainOptions = {}): OsKeychain {
   const service = options.service ?? KEYCHAIN_SERVICE;
   const timeoutMs = options.timeoutMs ?? DEFAULT_KEYCHAIN_TIMEOUT_MS;
   const idleMs = options.idleMs ?? DEFAULT_KEYCHAIN_IDLE_MS;
-  const timers = options.timers ?? NODE_TIMERS;
+  const timers = options.timers ?? BACKGROUND_TIMERS;
   const platform = options.platform ?? process.platform;
   const backend = backendName(platform);
   let modulePath: string | undefined;

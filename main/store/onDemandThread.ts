@@ -1,15 +1,5 @@
 import type { Worker } from 'node:worker_threads';
-
-/** Timers for the idle delay, injectable so tests drive it without waiting. */
-export type IdleTimers = {
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-};
-
-export const REAL_TIMERS: IdleTimers = {
-  setTimeout: (callback, ms) => setTimeout(callback, ms).unref(),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
+import { BACKGROUND_TIMERS, type Timers } from '../timers.ts';
 
 export type OnDemandThreadOptions = {
   /** Starts the thread (the first `acquire`, and the first after a stop). */
@@ -18,7 +8,7 @@ export type OnDemandThreadOptions = {
   stop: (worker: Worker) => void;
   /** How long the thread stays once nothing holds it. */
   idleMs: number;
-  timers?: IdleTimers;
+  timers?: Timers;
 };
 
 /**
@@ -29,7 +19,7 @@ export type OnDemandThreadOptions = {
  */
 export class OnDemandThread {
   readonly #options: OnDemandThreadOptions;
-  readonly #timers: IdleTimers;
+  readonly #timers: Timers;
   #worker: Worker | undefined;
   #held = 0;
   #idle: unknown;
@@ -38,7 +28,7 @@ export class OnDemandThread {
 
   constructor(options: OnDemandThreadOptions) {
     this.#options = options;
-    this.#timers = options.timers ?? REAL_TIMERS;
+    this.#timers = options.timers ?? BACKGROUND_TIMERS;
   }
 
   /** The running thread, if any, without starting one. */

@@ -12,7 +12,8 @@ import type { JournalEntry } from '../../app/limiter/journal.ts';
 import type { LimiterSnapshot } from '../../app/limiter/snapshot.ts';
 import { DropCounter } from './dropCounter.ts';
 import { logRow, type LogRow } from './logRows.ts';
-import { OnDemandThread, REAL_TIMERS, type IdleTimers } from './onDemandThread.ts';
+import { OnDemandThread } from './onDemandThread.ts';
+import { BACKGROUND_TIMERS, type Timers } from '../timers.ts';
 import type { FromWorker, LogCall, ToWorker, WorkerData } from './requestLogMessages.ts';
 import { RequestLogQueryError } from './requestLogQueries.ts';
 import { threadHeap } from './threadHeap.ts';
@@ -33,7 +34,7 @@ export type RequestLogThreadOptions = RequestLogCommonOptions & {
   /** How long the writing thread stays once everything sent to it is done (it starts on the next). */
   writerThreadIdleMs?: number;
   /** The idle delays' and retention's timers (tests drive them). */
-  timers?: IdleTimers;
+  timers?: Timers;
 };
 
 type Pending = { request: RequestRecord; attempts: AttemptRecord[] };
@@ -74,7 +75,7 @@ export class RequestLogThread {
   /** The query thread, while the dashboard asks: about 20 MB of memory that idle does not need. */
   readonly #reader: OnDemandThread;
   readonly #workerData: Omit<WorkerData, 'role'>;
-  readonly #timers: IdleTimers;
+  readonly #timers: Timers;
   readonly #pruneIntervalMs: number;
   #pruneTimer: unknown;
   readonly #exits: Promise<void>[] = [];
@@ -109,7 +110,7 @@ export class RequestLogThread {
     this.#maxBatch = options.maxBatch ?? 500;
     this.#maxPending = options.maxPending ?? 50_000;
     this.#onRecord = options.onRecord;
-    this.#timers = options.timers ?? REAL_TIMERS;
+    this.#timers = options.timers ?? BACKGROUND_TIMERS;
     this.#pruneIntervalMs = options.pruneIntervalMs ?? 30_000;
     this.#workerData = { path: options.path, settings: this.#settings(), now: this.#now() };
     // Two threads on the same file: one writes (log, rollups, retention, the limiter's

@@ -2,15 +2,12 @@
 // a private Secret Service (test/withSecretService.sh); the idle stop's timer is the test's own.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createOsKeychain,
-  type KeychainTimers,
-  type OsKeychain,
-} from '../../../main/keys/keychain.ts';
+import { createOsKeychain, type OsKeychain } from '../../../main/keys/keychain.ts';
+import type { Timers } from '../../../main/timers.ts';
 import { requireSecretService } from './secretService.ts';
 
 /** Timers that only run when the test fires them. */
-function manualTimers(): KeychainTimers & { due: Map<number, { ms: number; fire: () => void }> } {
+function manualTimers(): Timers & { due: Map<number, { ms: number; fire: () => void }> } {
   const due = new Map<number, { ms: number; fire: () => void }>();
   let next = 1;
   return {
