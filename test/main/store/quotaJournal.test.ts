@@ -101,6 +101,23 @@ async function countingWrites<T>(work: () => Promise<T>): Promise<{ writes: numb
   }
 }
 
+/** `n` admissions, each asked from its own callback, as requests on separate sockets are. */
+const inSeparateCallbacks = (gate: LimiterGate, n: number) =>
+  Promise.all(
+    Array.from(
+      { length: n },
+      () =>
+        new Promise<boolean>((resolve) =>
+          setImmediate(
+            () =>
+              void gate
+                .acquire(GROQ_K1, gateRequest(), 0, NEVER_ABORTED)
+                .then((a) => resolve(a.ok)),
+          ),
+        ),
+    ),
+  );
+
 describe('quota journal', () => {
   it('an admission is written to the journal file before acquire returns it', async () => {
     const gate = gateOn();
@@ -136,14 +153,7 @@ describe('quota journal', () => {
     const gate = gateOn();
     gate.seed([GROQ_K1]);
     await admit(gate, 1);
-    const separate = () =>
-      new Promise<boolean>((resolve) =>
-        setImmediate(
-          () =>
-            void gate.acquire(GROQ_K1, gateRequest(), 0, NEVER_ABORTED).then((a) => resolve(a.ok)),
-        ),
-      );
-    const counted = await countingWrites(() => Promise.all(Array.from({ length: 10 }, separate)));
+    const counted = await countingWrites(() => inSeparateCallbacks(gate, 10));
     expect(counted.value.every(Boolean)).toBe(true);
     expect(counted.writes).toBe(1);
     expect(await lines('quota-journal-1.jsonl')).toBe(11);
@@ -152,14 +162,7 @@ describe('quota journal', () => {
   it('a burst that finds nothing in flight costs two writes: the first admission, then the rest', async () => {
     const gate = gateOn();
     gate.seed([GROQ_K1]);
-    const separate = () =>
-      new Promise<boolean>((resolve) =>
-        setImmediate(
-          () =>
-            void gate.acquire(GROQ_K1, gateRequest(), 0, NEVER_ABORTED).then((a) => resolve(a.ok)),
-        ),
-      );
-    const counted = await countingWrites(() => Promise.all(Array.from({ length: 10 }, separate)));
+    const counted = await countingWrites(() => inSeparateCallbacks(gate, 10));
     expect(counted.value.every(Boolean)).toBe(true);
     expect(counted.writes).toBe(2);
     expect(await lines('quota-journal-1.jsonl')).toBe(10);
