@@ -1,9 +1,9 @@
-import { request } from 'undici';
 import type { TestRequestResult } from '../../app/admin/types.ts';
 
 /**
  * The dashboard's "send a test request": a real chat completion through this engine's own proxy,
- * so it takes exactly the path an IDE's request takes (routing, limits, log).
+ * so it takes exactly the path an IDE's request takes (routing, limits, log). undici's whole index
+ * is loaded only when a test is sent (see upstream/undiciParts.ts).
  */
 export function createTestRequester(
   proxyUrl: () => string,
@@ -13,6 +13,7 @@ export function createTestRequester(
   return async (model: string, prompt: string): Promise<TestRequestResult> => {
     const started = clock();
     try {
+      const { request } = await import('undici');
       const res = await request(`${proxyUrl()}/chat/completions`, {
         method: 'POST',
         headers: { authorization: `Bearer ${proxyKey()}`, 'content-type': 'application/json' },

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
-import { Agent, errors as undiciErrors, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { Agent, undiciErrors } from './undiciParts.ts';
 import type { Provider } from '../../app/catalog/schema.ts';
 import type { HeaderLookup } from '../../app/ratelimit/headers.ts';
 import { WholeAnswer, type WholeResponse } from './wholeAnswer.ts';

@@ -5,7 +5,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
-import { errors as undiciErrors } from 'undici';
+import { undiciErrors } from './undiciParts.ts';
 
 /** An answer at its headers, its body still arriving. */
 export type WholeResponse = {
