@@ -54,6 +54,15 @@ const STREAM_BODY = JSON.stringify({
   messages: [{ role: 'user', content: 'ping' }],
 });
 const FIRST_TOKEN = '"content":"po"';
+const BARE = 'bare forwarder';
+const DASHBOARD_OPEN = 'switchyard, dashboard open';
+
+const percent = (ratio: number) => `${(100 * ratio).toFixed(0)}%`;
+
+/** The median over rounds of a path's median less the forwarder's in the same round. */
+function medianGap(turns: number[][], bareTurns: number[][]): number {
+  return median(turns.map((turn, round) => median(turn) - median(bareTurns[round]!)));
+}
 
 async function once(pool: Pool, target: Target, body: string, firstByte: boolean): Promise<number> {
   const started = process.hrtime.bigint();
@@ -64,6 +73,8 @@ async function once(pool: Pool, target: Target, body: string, firstByte: boolean
     body,
   });
   let elapsed = 0;
+  if (res.statusCode !== 200)
+    throw new Error(`${target.name}: HTTP ${res.statusCode} ${await res.body.text()}`);
   if (firstByte) {
     for await (const chunk of res.body) {
       if (
@@ -76,30 +87,47 @@ async function once(pool: Pool, target: Target, body: string, firstByte: boolean
     await res.body.arrayBuffer();
     elapsed = Number(process.hrtime.bigint() - started) / 1e6;
   }
-  if (res.statusCode !== 200) throw new Error(`${target.name}: HTTP ${res.statusCode}`);
   return elapsed;
 }
 
-async function sequential(
-  target: Target,
+/**
+ * `count` sequential requests to each target over one connection, in `rounds` turns (every target
+ * a slice per turn) so a noisy spell on the shared machine falls on all of them alike. Per target:
+ * the samples of each turn.
+ */
+async function sequentialRounds(
+  targets: Target[],
   count: number,
-  body: string,
-  firstByte: boolean,
-): Promise<number[]> {
-  const pool = new Pool(target.origin, { connections: 1 });
-  for (let i = 0; i < 300; i++) await once(pool, target, body, firstByte);
-  const samples: number[] = [];
-  for (let i = 0; i < count; i++) samples.push(await once(pool, target, body, firstByte));
-  await pool.close();
-  return samples.sort((a, b) => a - b);
+  rounds: number,
+  streamed: boolean,
+): Promise<Map<string, number[][]>> {
+  const bodyOf = (target: Target) =>
+    streamed ? (target.streamBody ?? STREAM_BODY) : (target.body ?? BODY);
+  const pools = new Map(targets.map((t) => [t.name, new Pool(t.origin, { connections: 1 })]));
+  for (const target of targets)
+    for (let i = 0; i < 300; i++)
+      await once(pools.get(target.name)!, target, bodyOf(target), streamed);
+  const turns = new Map<string, number[][]>(targets.map((t) => [t.name, []]));
+  const perRound = Math.ceil(count / rounds);
+  for (let round = 0; round < rounds; round++)
+    for (const target of targets) {
+      const samples: number[] = [];
+      for (let i = 0; i < perRound; i++)
+        samples.push(await once(pools.get(target.name)!, target, bodyOf(target), streamed));
+      turns.get(target.name)!.push(samples);
+    }
+  await Promise.all([...pools.values()].map((pool) => pool.close()));
+  return turns;
 }
+
+type Load = { rps: number; cpuPerRequest: number; mainPerRequest: number };
 
 async function concurrent(
   target: Target,
   connections: number,
   seconds: number,
   onTick?: () => Promise<void>,
-): Promise<{ rps: number; cpuPerRequest: number; mainPerRequest: number }> {
+): Promise<Load> {
   const pool = new Pool(target.origin, { connections });
   const deadline = Date.now() + seconds * 1000;
   let done = 0;
@@ -152,7 +180,7 @@ async function openEventStream(url: string, token: string): Promise<() => void> 
 async function main(): Promise<void> {
   const count = Number(process.env.BENCH_COUNT ?? 3000);
   const rssRequests = Number(process.env.BENCH_RSS_REQUESTS ?? 200_000);
-  const seconds = Number(process.env.BENCH_SECONDS ?? 5);
+  const seconds = Number(process.env.BENCH_SECONDS ?? 2);
   const upstream = await startChild([here('./upstreamServer.ts')]);
   const upstreamUrl = `http://127.0.0.1:${upstream.line}`;
   const bare = await startChild([here('./bareForwarder.ts'), `${upstreamUrl}/v1`]);
@@ -183,7 +211,7 @@ async function main(): Promise<void> {
       headers: {},
     },
     {
-      name: 'bare forwarder',
+      name: BARE,
       pid: bare.child.pid!,
       origin: `http://127.0.0.1:${bare.line}`,
       path: '/v1/chat/completions',
@@ -209,35 +237,37 @@ async function main(): Promise<void> {
     },
   ];
 
-  const rows: string[][] = [];
-  const seq = new Map<string, number[]>();
-  const ttft = new Map<string, number[]>();
-  for (const target of targets)
-    seq.set(target.name, await sequential(target, count, target.body ?? BODY, false));
-  for (const target of targets)
-    ttft.set(
-      target.name,
-      await sequential(target, Math.min(count, 2000), target.streamBody ?? STREAM_BODY, true),
-    );
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
+  const warmSeconds = Number(process.env.BENCH_WARM_SECONDS ?? 1);
+  const seq = await sequentialRounds(targets, count, rounds, false);
+  const ttft = await sequentialRounds(targets, Math.min(count, 2000), rounds, true);
+
+  // Each path first takes the load unmeasured: the first seconds at 50 connections open the
+  // upstream pools and grow the heaps, which a steady load has done long before.
+  for (const target of targets) await concurrent(target, 50, warmSeconds);
   let loadRss = 0;
-  const rps = new Map<string, number>();
-  const cpu = new Map<string, { all: number; main: number }>();
-  for (const target of targets) {
-    const measured = await concurrent(
-      target,
-      50,
-      seconds,
-      target.origin === ready.url
-        ? async () => void (loadRss = Math.max(loadRss, await rssMb(pid)))
-        : undefined,
-    );
-    rps.set(target.name, measured.rps);
-    cpu.set(target.name, { all: measured.cpuPerRequest, main: measured.mainPerRequest });
-  }
+  const watchRss = async () => void (loadRss = Math.max(loadRss, await rssMb(pid)));
   const switchyard = targets.find((t) => t.name === 'switchyard')!;
-  const closeStream = await openEventStream(ready.url, adminToken);
-  const dashboard = await concurrent(switchyard, 50, seconds);
-  closeStream();
+  const loads: Array<{ name: string; run: () => Promise<Load> }> = [
+    ...targets.map((target) => ({
+      name: target.name,
+      run: () => concurrent(target, 50, seconds, target.pid === pid ? watchRss : undefined),
+    })),
+    {
+      name: DASHBOARD_OPEN,
+      run: async () => {
+        const closeStream = await openEventStream(ready.url, adminToken);
+        try {
+          return await concurrent(switchyard, 50, seconds, watchRss);
+        } finally {
+          closeStream();
+        }
+      },
+    },
+  ];
+  const loadTurns = new Map<string, Load[]>(loads.map((load) => [load.name, []]));
+  for (let round = 0; round < rounds; round++)
+    for (const load of loads) loadTurns.get(load.name)!.push(await load.run());
   const afterRss = await rssMb(pid);
   const streams = Number(process.env.BENCH_STREAMS ?? 30);
   const longStreams = await measureLongStreams(
@@ -258,43 +288,38 @@ async function main(): Promise<void> {
   await new Promise((r) => setTimeout(r, restSeconds * 1000));
   const restedRss = await rssMb(pid);
 
-  const directSeq = median(seq.get('direct')!);
-  const directTtft = median(ttft.get('direct')!);
-  for (const target of targets) {
-    const s = seq.get(target.name)!;
-    const t = ttft.get(target.name)!;
-    rows.push([
-      target.name,
-      percentile(s, 50).toFixed(3),
-      percentile(s, 99).toFixed(3),
-      target.name === 'direct' ? '–' : (percentile(s, 50) - directSeq).toFixed(3),
-      percentile(t, 50).toFixed(3),
-      target.name === 'direct' ? '–' : (percentile(t, 50) - directTtft).toFixed(3),
-      rps.get(target.name)!.toFixed(0),
-      target.name === 'direct'
-        ? '–'
-        : `${((100 * rps.get(target.name)!) / rps.get('bare forwarder')!).toFixed(0)}%`,
-      cpu.get(target.name)!.all.toFixed(0),
-      cpu.get(target.name)!.main.toFixed(0),
-    ]);
-  }
-  rows.push([
-    'switchyard, dashboard open',
-    '–',
-    '–',
-    '–',
-    '–',
-    '–',
-    dashboard.rps.toFixed(0),
-    `${((100 * dashboard.rps) / rps.get('bare forwarder')!).toFixed(0)}%`,
-    dashboard.cpuPerRequest.toFixed(0),
-    dashboard.mainPerRequest.toFixed(0),
-  ]);
+  const pooled = (turns: number[][]) => turns.flat().sort((a, b) => a - b);
+  const directSeq = median(seq.get('direct')!.flat());
+  const directTtft = median(ttft.get('direct')!.flat());
+  const bareLoads = loadTurns.get(BARE)!;
+  const rows = loads.map(({ name }) => {
+    const load = loadTurns.get(name)!;
+    const ratios = load.map((turn, round) => turn.rps / bareLoads[round]!.rps);
+    const latency = seq.get(name);
+    const firstToken = ttft.get(name);
+    const compared = name !== 'direct' && name !== BARE;
+    return [
+      name,
+      latency ? median(latency.flat()).toFixed(3) : '–',
+      latency ? percentile(pooled(latency), 99).toFixed(3) : '–',
+      latency && name !== 'direct' ? (median(latency.flat()) - directSeq).toFixed(3) : '–',
+      latency && compared ? medianGap(latency, seq.get(BARE)!).toFixed(3) : '–',
+      firstToken ? median(firstToken.flat()).toFixed(3) : '–',
+      firstToken && name !== 'direct' ? (median(firstToken.flat()) - directTtft).toFixed(3) : '–',
+      median(load.map((turn) => turn.rps)).toFixed(0),
+      compared
+        ? `${percent(median(ratios))} (${percent(Math.min(...ratios))}–${percent(Math.max(...ratios))})`
+        : '–',
+      median(load.map((turn) => turn.cpuPerRequest)).toFixed(0),
+      median(load.map((turn) => turn.mainPerRequest)).toFixed(0),
+    ];
+  });
   const header = [
     'path',
     'seq p50 ms',
     'seq p99 ms',
     'added p50 ms',
+    'p50 over bare ms',
     'stream TTFT p50 ms',
     'added TTFT ms',
     'req/s @50 conns',
@@ -303,15 +328,15 @@ async function main(): Promise<void> {
     'main thread µs/req',
   ];
   console.log(
-    `\nProxy benchmark: ${count} sequential requests per path (after 300 warm-up), ${seconds} s at 50 connections.`,
+    `\nProxy benchmark: ${count} sequential requests per path (after 300 warm-up) and ${seconds} s at 50 connections per path (after ${warmSeconds} s unmeasured), in ${rounds} rounds: the paths take turns in each round.`,
   );
   console.log(
-    'Reproduce: npm run bench -- proxy   (BENCH_COUNT, BENCH_SECONDS, BENCH_RSS_REQUESTS to change the size)\n',
+    'Reproduce: npm run bench -- proxy   (BENCH_COUNT, BENCH_SECONDS, BENCH_ROUNDS, BENCH_WARM_SECONDS, BENCH_RSS_REQUESTS to change the size)\n',
   );
   console.log(`| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`);
   for (const row of rows) console.log(`| ${row.join(' | ')} |`);
   console.log(
-    `${longStreamTable(longStreams, streams)}\n\nSwitchyard RSS: idle ${idleRss.toFixed(1)} MB, peak under load ${loadRss.toFixed(1)} MB, after the run ${afterRss.toFixed(1)} MB, after ${rssRequests.toLocaleString('en')} more requests ${longRunRss.toFixed(1)} MB, ${restSeconds} s later ${restedRss.toFixed(1)} MB. "dashboard open": the same 50-connection load with one event-stream client reading. CPU µs/req: the serving process's time on the CPU (all its threads; then its main thread alone, the one that serves requests) over the 50-connection phase, per request completed, from /proc/PID/task/*/schedstat; steadier than req/s on a shared machine.`,
+    `${longStreamTable(longStreams, streams)}\n\nSwitchyard RSS: idle ${idleRss.toFixed(1)} MB, peak under load ${loadRss.toFixed(1)} MB, after the run ${afterRss.toFixed(1)} MB, after ${rssRequests.toLocaleString('en')} more requests ${longRunRss.toFixed(1)} MB, ${restSeconds} s later ${restedRss.toFixed(1)} MB. "dashboard open": the same 50-connection load with one event-stream client reading. "p50 over bare": the median over rounds of the path's median less the forwarder's in the same round. req/s, CPU: medians over rounds; "vs bare": the median of each round's ratio to the forwarder's req/s in that round (lowest–highest). CPU µs/req: the serving process's time on the CPU (all its threads; then its main thread alone, the one that serves requests) over the 50-connection phase, per request completed, from /proc/PID/task/*/schedstat; steadier than req/s on a shared machine.`,
   );
 }
 
