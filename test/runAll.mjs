@@ -16,6 +16,7 @@ const SYSTEM_PACKAGES = [
   { pkg: 'xvfb', bin: 'xvfb-run', why: 'a display for the Electron launch test' },
   { pkg: 'xauth', bin: 'xauth', why: 'xvfb-run needs it' },
   { pkg: 'redis-server', bin: 'redis-server', why: 'team mode is tested against a real Redis' },
+  { pkg: 'openssl', bin: 'openssl', why: 'a throw-away certificate for an HTTP/2 upstream' },
 ];
 
 function has(bin) {

@@ -38,8 +38,19 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return formatter;
 }
 
-/** True when the runtime's time-zone database knows `timeZone` (e.g. "Asia/Shanghai", "UTC"). */
+/** The zones the runtime lists by their canonical names, read on the first check. */
+let listedZones: ReadonlySet<string> | undefined;
+
+/**
+ * True when the runtime's time-zone database knows `timeZone` (e.g. "Asia/Shanghai", "UTC").
+ * A listed zone is known without a formatter: the first formatter loads ~8 MB of ICU's zone and
+ * locale data (a bare node's RSS 41.8 -> 49.9 MB; the list costs 0.3), which validating the catalog
+ * at start would otherwise load into an engine that may never read a wall clock. Names the list
+ * leaves out (aliases such as "Asia/Kolkata", other spellings) are tried with a formatter.
+ */
 export function isValidTimeZone(timeZone: string): boolean {
+  if (formatters.has(timeZone) || timeZone === 'UTC') return true;
+  if ((listedZones ??= new Set(Intl.supportedValuesOf('timeZone'))).has(timeZone)) return true;
   try {
     formatterFor(timeZone);
     return true;

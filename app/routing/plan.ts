@@ -49,8 +49,11 @@ export interface PlanInput<C extends PlanCandidate = PlanCandidate> {
   /** What paid keys have cost this route since local midnight, in USD. */
   paidSpendTodayUsd: number;
   now: number;
-  /** The user's IANA time zone, for when "today" ends; without it the budget skip has no `until`. */
-  timeZone?: string;
+  /**
+   * The user's IANA time zone, for when "today" ends; without it the budget skip has no `until`.
+   * Read only for that skip: reading it loads ICU's zone data (~8 MB) into the process.
+   */
+  timeZone?: () => string;
 }
 
 /** Why a candidate was left out of the plan. `open`/`half-open`: its circuit breaker's state. */
@@ -271,7 +274,8 @@ function statusMessage(
   return `${label(candidate)} skipped: ${what}${wait}.${why}`;
 }
 
-function localMidnight(now: number, timeZone: string | undefined): number | undefined {
+function localMidnight(now: number, zone: (() => string) | undefined): number | undefined {
+  const timeZone = zone?.();
   if (timeZone === undefined || !isValidTimeZone(timeZone)) return undefined;
   return nextReset(now, '00:00', timeZone, 'daily');
 }

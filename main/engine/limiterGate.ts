@@ -343,8 +343,8 @@ export function createLimiterGate(options: LimiterGateOptions): LimiterGate {
     seed(targets) {
       const before = state;
       state = seedTargets(state, targets, clock());
+      if (state !== before) persistence.seeded();
       adopt(targets);
-      if (state !== before) changed();
     },
     clearKey(providerId, keyId) {
       state = clearKeyState(state, providerId, keyId);

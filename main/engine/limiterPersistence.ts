@@ -73,6 +73,13 @@ export interface LimiterPersistenceOptions {
 export interface LimiterPersistence {
   /** The state moved: a save and a change notice are scheduled (each at most once per period). */
   changed(): void;
+  /**
+   * Pools were seeded or reseeded from the config, nothing else: a change notice only. A restore
+   * seeds the same pools from the config again, so a first start or a reload that only seeds
+   * never starts the log's writing thread for a save (10 to 20 MB at idle); the next save, after
+   * a take or at the stop, holds them.
+   */
+  seeded(): void;
   /** Applies journalled takes of these targets' pools (seeding the pools if need be). */
   adopt(state: LimiterState, targets: readonly LimiterTarget[]): LimiterState;
   take(ticket: Ticket): void;
@@ -121,6 +128,12 @@ export function createLimiterPersistence(options: LimiterPersistenceOptions): Li
     }
   }
 
+  function notifySoon(): void {
+    if (stopped || onChange === undefined || notifyTimer !== undefined) return;
+    notifyTimer = timers.setTimeout(notify, notifyEveryMs);
+    unref(notifyTimer);
+  }
+
   function changed(): void {
     if (stopped) return;
     dirty = true;
@@ -128,14 +141,12 @@ export function createLimiterPersistence(options: LimiterPersistenceOptions): Li
       saveTimer = timers.setTimeout(save, saveEveryMs);
       unref(saveTimer);
     }
-    if (onChange !== undefined && notifyTimer === undefined) {
-      notifyTimer = timers.setTimeout(notify, notifyEveryMs);
-      unref(notifyTimer);
-    }
+    notifySoon();
   }
 
   return {
     changed,
+    seeded: notifySoon,
     adopt(state, targets) {
       if (unapplied.length === 0) return state;
       const waiting = new Set(unapplied.map((entry) => entry.pool));

@@ -21,7 +21,7 @@ export type PlanContext = {
 /** The plan for a request: its facts read once here, the decision is app/routing/plan.ts's. */
 export function planRequest(
   context: PlanContext,
-  timeZone: string,
+  timeZone: () => string,
   req: Pick<ProxyRequest, 'promptChars' | 'maxTokens'> & { body: Record<string, unknown> },
   candidates: readonly Candidate[],
   route: Route | undefined,
@@ -53,9 +53,13 @@ export function planRequest(
   });
 }
 
-/** `planRequest` bound to one engine's context and the user's time zone (read once). */
+/**
+ * `planRequest` bound to one engine's context and the user's time zone, read once when a plan
+ * first needs it (a spent paid budget): never at start, where it would load ICU's zone data.
+ */
 export function requestPlanner(context: PlanContext) {
-  const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  let zone: string | undefined;
+  const timeZone = () => (zone ??= Intl.DateTimeFormat().resolvedOptions().timeZone);
   return (
     req: Pick<ProxyRequest, 'promptChars' | 'maxTokens'> & { body: Record<string, unknown> },
     candidates: readonly Candidate[],

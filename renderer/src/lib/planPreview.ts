@@ -74,6 +74,7 @@ export type PreviewRow =
 /** Runs the engine's own planRoute on the draft route and the engine's own limiter state. */
 export function previewPlan(input: PreviewInput): Preview {
   const { candidates, unusable } = previewCandidates(input.route, input.catalog, input.keys);
+  const timeZone = input.timeZone;
   const plan = planRoute({
     candidates,
     route: input.route,
@@ -87,7 +88,7 @@ export function previewPlan(input: PreviewInput): Preview {
     detectSensitive: input.detectSensitive,
     paidSpendTodayUsd: input.paidSpendTodayUsd,
     now: input.now,
-    ...(input.timeZone !== undefined ? { timeZone: input.timeZone } : {}),
+    ...(timeZone !== undefined ? { timeZone: () => timeZone } : {}),
   });
   return { candidates, plan, unusable };
 }

@@ -149,7 +149,7 @@ describe('planRoute', () => {
       const result = plan(chain, {
         route: budgeted,
         paidSpendTodayUsd: 2,
-        timeZone: 'Europe/Berlin',
+        timeZone: () => 'Europe/Berlin',
       });
       expect(result.candidates.map((c) => c.provider.id)).toEqual(['groq']);
       expect(result.skipped[0]).toMatchObject({

@@ -4,6 +4,7 @@ import type { LimiterView } from '../../../app/limiter/view.ts';
 import { classifyFailure } from '../../../app/ratelimit/classify.ts';
 import type { Admission } from '../../../main/engine/capacityGate.ts';
 import { createLimiterGate, type LimiterGateOptions } from '../../../main/engine/limiterGate.ts';
+import { limiterTargetOf } from '../../../main/engine/seedTargets.ts';
 import type { Candidate } from '../../../main/engine/targets.ts';
 import { GITHUB, GROQ, headers, T0 } from '../../app/limiter/fixtures.ts';
 import { attemptInfo, candidate, gateRequest, manualTime, settle } from './gateFixtures.ts';
@@ -269,6 +270,23 @@ describe('limiter gate', () => {
     const again = setup({ store }).gate;
     expect(again.view().pools[0]?.windows.find((w) => w.window === 'rpm')?.remaining).toBe(20);
     expect(again.view().pools[0]?.inFlight).toBe(0);
+  });
+
+  it('seeding alone tells the dashboard and saves nothing: a restore seeds the same pools again', async () => {
+    const saved: LimiterSnapshot[] = [];
+    const views: LimiterView[] = [];
+    const store = { load: () => saved.at(-1), save: (s: LimiterSnapshot) => void saved.push(s) };
+    const { gate, time } = setup({ store, onChange: (v) => views.push(v) });
+    gate.seed([limiterTargetOf(groq)]);
+    await time.advance(1000);
+    expect(views.at(-1)?.pools.map((p) => p.provider)).toEqual(['groq']);
+    expect(saved).toHaveLength(0);
+    // The first take saves the pool, seeded and counted.
+    await fill(gate, groq, 1);
+    await time.advance(1000);
+    expect(saved).toHaveLength(1);
+    const again = setup({ store }).gate;
+    expect(again.view().pools[0]?.windows.find((w) => w.window === 'rpm')?.remaining).toBe(29);
   });
 
   it('a store that fails is reported, and the gate carries on', async () => {
