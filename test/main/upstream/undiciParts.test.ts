@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 
@@ -10,5 +12,24 @@ describe("the engine's undici", () => {
     );
     expect(loaded.some((file) => file.endsWith('/undici/lib/dispatcher/agent.js'))).toBe(true);
     expect(loaded.filter((file) => file.endsWith('/undici/index.js'))).toEqual([]);
+  });
+
+  it('gives the Agent the request API the index would have given it', async () => {
+    const { Agent } = await import('../../../main/upstream/undiciParts.ts');
+    const server = createServer((_req, res) => res.end('pong'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const agent = new Agent();
+    try {
+      const { port } = server.address() as AddressInfo;
+      const res = await agent.request({
+        origin: `http://127.0.0.1:${port}`,
+        path: '/',
+        method: 'GET',
+      });
+      expect(await res.body.text()).toBe('pong');
+    } finally {
+      await agent.close();
+      server.close();
+    }
   });
 });
