@@ -1,0 +1,26 @@
+/**
+ * An AbortController whose abort also calls one hook directly. A whole-answer request watched its
+ * signal with an 'abort' listener: Node's EventTarget spends some 3.4 µs per request adding it and
+ * 1 µs removing it (`profileEngine.ts` at one connection), on the path between the client's body and
+ * the upstream write. The hook is a field set and cleared. Only the controller aborts its signal,
+ * so every abort passes through here; the signal's own listeners still hear it first.
+ */
+export class HookedAbortController extends AbortController {
+  #hook: (() => void) | undefined;
+
+  /** `hook` runs once when this aborts (at once if it has already); undefined forgets it. */
+  onAbort(hook: (() => void) | undefined): void {
+    if (hook !== undefined && this.signal.aborted) {
+      hook();
+      return;
+    }
+    this.#hook = hook;
+  }
+
+  override abort(reason?: unknown): void {
+    super.abort(reason);
+    const hook = this.#hook;
+    this.#hook = undefined;
+    hook?.();
+  }
+}
