@@ -116,7 +116,7 @@ export function readJsonBody(req: IncomingMessage, limit: number): Promise<BodyR
     // `on`, not `once` (a request closes once): no wrapper made per request.
     req.on('close', gone);
     const timeoutMs = req instanceof TimedRequest ? req.bodyTimeoutMs : BODY_TIMEOUT_MS;
-    const expire = () => {
+    deadline.timer = setTimeout(() => {
       if (done) return;
       done = true;
       chunks = undefined;
@@ -126,13 +126,7 @@ export function readJsonBody(req: IncomingMessage, limit: number): Promise<BodyR
         message: `The request body did not arrive within ${timeoutMs / 1000} s of its headers. Send the whole body at once; if a slow link is the cause, retry.`,
         headers: { connection: 'close' },
       });
-    };
-    // Armed a loop turn later, and only for a body still arriving then. A local tool's body comes
-    // with its headers and has ended by then; a timer armed and cleared per request made and
-    // dropped Node's list of timers of that duration each time, on the one-connection latency path.
-    setImmediate(() => {
-      if (!done) deadline.timer = setTimeout(expire, timeoutMs);
-    });
+    }, timeoutMs);
     req.on('data', (chunk: Buffer) => {
       if (done) return;
       size += chunk.length;
