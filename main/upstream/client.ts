@@ -4,7 +4,7 @@ import type { Dispatcher } from 'undici';
 import { Agent, undiciErrors } from './undiciParts.ts';
 import type { Provider } from '../../app/catalog/schema.ts';
 import type { HeaderLookup } from '../../app/ratelimit/headers.ts';
-import type { HookedAbortController } from './hookedAbort.ts';
+import { abortEmitter, type HookedAbortController } from './hookedAbort.ts';
 import { WholeAnswer, type WholeResponse } from './wholeAnswer.ts';
 
 export type { WholeResponse };
@@ -30,6 +30,8 @@ export type UpstreamRequest = {
   headers: Record<string, string>;
   body?: string;
   signal: AbortSignal;
+  /** The signal's controller, when it is one with a hook: the request hears the abort through it. */
+  controller?: HookedAbortController;
   timeouts?: Partial<UpstreamTimeouts>;
 };
 
@@ -114,8 +116,15 @@ export class UpstreamClient {
 
   /** Sends a request; resolves at response headers, rejects with UpstreamTransportError. */
   async send(req: UpstreamRequest): Promise<UpstreamResponse> {
+    const { controller } = req;
     try {
-      const res = await this.#agent.request({ ...this.#options(req), signal: req.signal });
+      const res = await this.#agent.request({
+        ...this.#options(req),
+        signal:
+          controller === undefined || controller.signal.aborted
+            ? req.signal
+            : abortEmitter(controller),
+      });
       return { status: res.statusCode, headers: res.headers, body: res.body };
     } catch (err) {
       throw transportFailureOf(err, req.signal);

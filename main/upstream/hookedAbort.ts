@@ -1,3 +1,5 @@
+import { EventEmitter } from 'node:events';
+
 /**
  * An AbortController whose abort also calls one hook directly. A whole-answer request watched its
  * signal with an 'abort' listener: Node's EventTarget spends some 3.4 µs per request adding it and
@@ -23,4 +25,22 @@ export class HookedAbortController extends AbortController {
     this.#hook = undefined;
     hook?.();
   }
+}
+
+/** An abort told as an EventEmitter's 'abort' event, with the controller's reason. */
+export type AbortEmitter = EventEmitter & { reason?: unknown };
+
+/**
+ * The controller's abort as the 'abort' event of an EventEmitter, which undici's request API takes
+ * in place of a signal and listens to with `once`: a streamed request's signal listener cost the
+ * same 3.4 + 1 µs as a whole answer's. Not for a controller aborted already: the emitter has no
+ * `aborted` for undici to check, so that one goes as its signal.
+ */
+export function abortEmitter(controller: HookedAbortController): AbortEmitter {
+  const emitter: AbortEmitter = new EventEmitter();
+  controller.onAbort(() => {
+    emitter.reason = controller.signal.reason;
+    emitter.emit('abort');
+  });
+  return emitter;
 }
