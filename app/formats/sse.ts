@@ -14,6 +14,17 @@ export type SseEvent = { event?: string; data: string; id?: string; retry?: numb
 /** One event block as it came (up to and including its blank line) and the event it dispatches. */
 export type SseBlock = { raw: string; event: SseEvent | null };
 
+/**
+ * A run of plain blocks (`SseParser.blocksOrRun`), the blocks as they came: `lead`, the block the
+ * text before began, completed (its held start joined to its end, a few hundred characters), then
+ * `run`, the whole blocks after it, a slice of the text they came in. Kept apart because joined
+ * they made a new string that the first scan copied whole: the stream's every byte once more,
+ * a third of what a relayed stream allocated. Both empty: no block completed.
+ */
+export type SseRun = { readonly lead: string; readonly run: string };
+
+const NO_RUN: SseRun = { lead: '', run: '' };
+
 /** A CR not followed by an LF, or an LF not after a CR: the text is not CRLF-only. */
 const LONE_LINE_END = /\r(?!\n)|(?<!\r)\n/;
 
@@ -79,19 +90,25 @@ export class SseParser {
 
   /** Feeds a chunk of text; returns the whole blocks it completes, in order, with their events. */
   blocks(text: string): SseBlock[] {
-    const run = this.blocksOrRun(text);
-    return typeof run === 'string' ? [] : run;
+    return this.#blocks(text);
   }
 
   /**
    * `blocks`, or, when every block the text completes is a lone `data:` line framed as a JSON
    * object (`data: {...}`, the shape of nearly every event a provider streams) and `accept` takes
-   * their text, that text as one string: the blocks as they came, read as `blocks` would have
-   * read them (such a block changes no field the parser keeps across events). A relay that passes
-   * bytes through then forwards a run of ordinary events without an object, a slice or a
-   * concatenation per event. An empty string: no block completed.
+   * their text (the completed held block and the rest, each asked apart), that text as an
+   * `SseRun`: the blocks as they came, read as `blocks` would have read them (such a block changes
+   * no field the parser keeps across events). A relay that passes bytes through then forwards a
+   * run of ordinary events without an object, a slice or a concatenation per event.
    */
-  blocksOrRun(text: string, accept?: (run: string) => boolean): SseBlock[] | string {
+  blocksOrRun(text: string, accept: (run: string) => boolean): SseBlock[] | SseRun {
+    this.#start(text);
+    const lfOnly = !this.#skipLf && text.indexOf('\r') < 0 && this.#held.indexOf('\r') < 0;
+    return (lfOnly && !this.#bom && this.#plainRun(text, accept)) || this.#blocks(text);
+  }
+
+  /** Notes the first text, and skips a BOM at its very start. */
+  #start(text: string): void {
     if (!this.#started && text.length > 0) {
       this.#started = true;
       if (text.charCodeAt(0) === BOM) {
@@ -99,31 +116,52 @@ export class SseParser {
         this.#pos = 1;
       }
     }
+  }
+
+  /**
+   * The run of plain blocks `text` completes (CR-free, no BOM), or undefined when they are not
+   * all plain or `accept` refuses them; the parser's state changes only for a run. A block held
+   * from the text before must end in this text: joining the two whole to scan them is what the
+   * run's two parts avoid.
+   */
+  #plainRun(text: string, accept: (run: string) => boolean): SseRun | undefined {
+    const held = this.#held;
+    let lead = '';
+    let from = 0;
+    if (held !== '') {
+      // The held block ends at the first blank line: the text's first LF when the held text ends
+      // a line, else the text's first LF LF.
+      if (held.charCodeAt(held.length - 1) === LF && text.charCodeAt(0) === LF) from = 1;
+      else {
+        const blank = text.indexOf('\n\n');
+        if (blank < 0) return undefined;
+        from = blank + 2;
+      }
+      lead = held + text.slice(0, from);
+      if (plainRunEnd(lead, 0) !== lead.length || !accept(lead)) return undefined;
+    }
+    const last = plainRunEnd(text, from);
+    if (last < 0) return undefined;
+    const run = text.slice(from, last);
+    if (run !== '' && !accept(run)) return undefined;
+    this.#holdFrom(text, last);
+    this.#held = text.slice(last);
+    if (lead === '' && run === '') return NO_RUN;
+    this.#blockSkipLf = false;
+    return { lead, run };
+  }
+
+  /** The whole blocks `text` completes, each cut and read. */
+  #blocks(text: string): SseBlock[] {
+    this.#start(text);
     const held = this.#held === '' ? text : this.#held + text;
     const lfOnly = !this.#skipLf && text.indexOf('\r') < 0 && this.#held.indexOf('\r') < 0;
-    if (accept !== undefined && lfOnly && !this.#bom) {
-      const last = plainRunEnd(held);
-      if (last === 0) {
-        this.#holdFrom(held, 0);
-        this.#held = held;
-        return '';
-      }
-      if (last > 0) {
-        const run = held.slice(0, last);
-        if (accept(run)) {
-          this.#holdFrom(held, last);
-          this.#held = held.slice(last);
-          this.#blockSkipLf = false;
-          return run;
-        }
-      }
-    }
     // Google frames its events with CRLF: as cheap to cut and read as LF when every line end is one.
     const crlfOnly = !lfOnly && !this.#skipLf && !LONE_LINE_END.test(held);
     const cuts = lfOnly ? this.#cutLf(held) : crlfOnly ? this.#cutCrlf(held) : this.#cutAny(held);
     if (cuts.length === 0) {
       this.#held = held;
-      return '';
+      return [];
     }
     const blocks: SseBlock[] = [];
     let from = 0;
@@ -404,11 +442,11 @@ export class SseParser {
  * line holding `{...}` and nothing else, what `#readLf` reads without touching the parser's state.
  * What follows them must be the start of a block, not a whole one; -1 when `text` is not so made.
  * The blocks are cut by the same `indexOf` that checks them, one native scan of the text (a
- * pattern over the run, then a search for the blank lines, took five times as long). The held
- * part is scanned again, as the concatenation that made `text` has just copied it anyway.
+ * pattern over the run, then a search for the blank lines, took five times as long). `start`:
+ * where the first block begins.
  */
-function plainRunEnd(text: string): number {
-  let from = 0;
+function plainRunEnd(text: string, start: number): number {
+  let from = start;
   for (;;) {
     const lf = text.indexOf('\n', from);
     if (lf === from) return -1; // a blank line at a block's start: a block of its own

@@ -12,6 +12,7 @@ import { matchPath } from '../../app/admin/request.ts';
 import { fieldIssues, formatIssues } from '../../app/config/parse.ts';
 import { readJsonBody } from '../server/body.ts';
 import { sendError, sendJson } from '../server/respond.ts';
+import type { RequestUrl } from '../server/requestUrl.ts';
 import { AdminError, adminErrorOf } from './errors.ts';
 
 /** What a handler receives: every part already checked against the contract. */
@@ -62,7 +63,7 @@ export async function handleAdmin(
   handlers: AdminHandlers,
   req: IncomingMessage,
   res: ServerResponse,
-  url: URL,
+  url: RequestUrl,
   log: (message: string) => void,
   mask: (text: string) => string,
 ): Promise<void> {

@@ -21,8 +21,10 @@ import {
   type UpstreamClient,
   type UpstreamRequest,
   type UpstreamResponse,
+  type WholeRequest,
   type WholeResponse,
 } from '../upstream/client.ts';
+import type { HookedAbortController } from '../upstream/hookedAbort.ts';
 import { ourBug, parseMaybeJson, streamFailure, upstreamErrorMessage } from './attemptFailure.ts';
 import type { AttemptInfo } from '../engine/capacityGate.ts';
 import type { Codec, EncodedRequest } from './codec.ts';
@@ -100,7 +102,7 @@ export type AttemptRun = {
   codec: Codec;
   encoded: EncodedRequest;
   /** The attempt's one controller: aborted from outside when the client leaves or it is dropped. */
-  controller: AbortController;
+  controller: HookedAbortController;
   info: AttemptInfo;
 };
 
@@ -188,7 +190,8 @@ export async function startAttempt(run: AttemptRun): Promise<ReadyAttempt | Fail
     }
   }
 
-  const request: UpstreamRequest = {
+  // Both shapes in one object: a stream's request watches the signal, a whole answer the controller.
+  const request: UpstreamRequest & WholeRequest = {
     url: codec.url(provider, model, req.stream),
     method: 'POST',
     headers: {
@@ -200,6 +203,7 @@ export async function startAttempt(run: AttemptRun): Promise<ReadyAttempt | Fail
     },
     body: encoded.body,
     signal: controller.signal,
+    controller,
   };
   let response: UpstreamResponse | WholeResponse;
   try {

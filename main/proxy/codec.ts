@@ -7,6 +7,11 @@ import type { UsageCounts } from '../engine/capacityGate.ts';
 export type RelayStep = {
   /** Text for the client, already in the caller's format ('' while nothing is due). */
   out: string;
+  /**
+   * `out` as two strings, when it joins a completed held event to a run of whole events after
+   * it (SseRun): written apart, neither is copied into one string. Each part is whole events.
+   */
+  parts?: readonly [lead: string, run: string];
   /** True once the upstream produced something a client would see (content, a tool call, a finish). */
   started: boolean;
   /** The upstream failed inside the stream (an error event, malformed or truncated data). */

@@ -33,6 +33,7 @@ import type { ProviderDirectory } from '../engine/providerDirectory.ts';
 import type { RelayedRequest as ProxyRequest } from '../../app/formats/proxyRequest.ts';
 import type { Candidate } from '../engine/targets.ts';
 import { routeRequest } from './requestRoute.ts';
+import { HookedAbortController } from '../upstream/hookedAbort.ts';
 
 export type DispatchDeps = AttemptDeps & {
   config: () => Config;
@@ -93,7 +94,7 @@ function answerHeaders(
 type Running = {
   admission: Extract<Admission, { ok: true }>;
   /** The attempt's one controller, aborted when the client leaves. */
-  controller: AbortController;
+  controller: HookedAbortController;
   /** Its place in `attempts`, where its final record goes. */
   slot: number;
   settled: Promise<ReadyAttempt | FailedAttempt>;
@@ -146,7 +147,7 @@ export async function dispatch(
    * capacity too) directly: one controller per attempt, none for the client, nothing to link.
    */
   let clientGone = false;
-  let controllers: AbortController[] = [];
+  let controllers: HookedAbortController[] = [];
   const onClose = () => {
     if (res.writableFinished) return;
     clientGone = true;
@@ -197,7 +198,7 @@ export async function dispatch(
         continue;
       }
       // Made before capacity is asked for: a wait for it ends when the client leaves.
-      const controller = new AbortController();
+      const controller = new HookedAbortController();
       controllers = appended(controllers, controller);
       // A hedge is there to be fast: it takes capacity that is free now or none at all, so a
       // first attempt that becomes ready meanwhile is never held up behind its wait.

@@ -173,12 +173,17 @@ export function passthroughRelay(
   };
   return {
     push: (text) => {
-      const blocks = parser.blocksOrRun(text, ordinary);
-      if (typeof blocks === 'string') {
-        if (blocks !== '') started = true;
-        return parser.rest.length > MAX_EVENT_CHARS
-          ? { out: blocks, started, error: oversizedEvent() }
-          : { out: blocks, started };
+      const blocks =
+        ordinary === undefined ? parser.blocks(text) : parser.blocksOrRun(text, ordinary);
+      if (!Array.isArray(blocks)) {
+        const { lead, run } = blocks;
+        if (lead !== '' || run !== '') started = true;
+        // `out` joins them without copying either; written as its parts, it is never copied.
+        const taken: RelayStep =
+          lead === '' || run === ''
+            ? { out: lead + run, started }
+            : { out: lead + run, parts: [lead, run], started };
+        return parser.rest.length > MAX_EVENT_CHARS ? { ...taken, error: oversizedEvent() } : taken;
       }
       let out = '';
       for (const block of blocks) {

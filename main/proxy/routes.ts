@@ -9,6 +9,7 @@ import {
   type RelayedRequest,
 } from '../../app/formats/proxyRequest.ts';
 import { readJsonBody, type BodyResult } from '../server/body.ts';
+import type { RequestUrl } from '../server/requestUrl.ts';
 import { sendError, sendJson } from '../server/respond.ts';
 import type { ResponsesRequest } from '../../app/formats/responses.ts';
 import type { ResponseStore } from '../store/storedResponses.ts';
@@ -129,7 +130,7 @@ export function createProxyHandler(deps: ProxyDeps) {
   const created = Math.floor(deps.startedAt / 1000);
   // Not async functions: the body's arrival is the one wait before the dispatch, taken with a
   // `then`; an async frame with its awaits cost some 350 bytes more per request.
-  return (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> | void => {
+  return (req: IncomingMessage, res: ServerResponse, url: RequestUrl): Promise<void> | void => {
     // Read once: URL's getter slices a new string on every read.
     const { pathname } = url;
     const dialect = errorEnvelopeFor(pathname, req.headers);

@@ -122,12 +122,29 @@ async function commitStream(
   const capture = deps.captureBodies();
   let captured = '';
   // Relays hand over whole events, so a key echoed inside one is masked whole.
-  const write = async (raw: string) => {
-    if (raw === '' || res.destroyed) return;
+  const masked = (raw: string): string => {
     const text = deps.mask(raw);
     if (capture && captured.length < CAPTURE_LIMIT_CHARS)
       captured += text.slice(0, CAPTURE_LIMIT_CHARS - captured.length);
-    await writeAtClientPace(res, text);
+    return text;
+  };
+  const write = async (raw: string) => {
+    if (raw === '' || res.destroyed) return;
+    await writeAtClientPace(res, masked(raw));
+  };
+  /**
+   * A step's text: its two parts each as they are (held in the socket until both are in, one
+   * write), or its `out`. The socket is corked, not the response, whose own corking waits for a
+   * 'drain' it may never get.
+   */
+  const send = async (step: RelayStep) => {
+    const { socket } = res;
+    if (step.parts === undefined || res.destroyed || socket === null) return write(step.out);
+    socket.cork();
+    res.write(masked(step.parts[0]));
+    const paced = writeAtClientPace(res, masked(step.parts[1]));
+    socket.uncork();
+    await paced;
   };
   await write(state.pending);
   let failedMidStream: StreamError | undefined;
@@ -157,7 +174,7 @@ async function commitStream(
       failedMidStream = internalStreamError(req.id);
       break;
     }
-    await write(step.out);
+    await send(step);
     if (step.bug !== undefined) {
       thrown = { error: step.bug };
       failedMidStream = internalStreamError(req.id);

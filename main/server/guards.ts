@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
+import type { RequestUrl } from './requestUrl.ts';
 
 const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
@@ -94,7 +95,7 @@ export function fetchSiteAllowed(value: string | string[] | undefined): boolean 
  * The proxy key as SDKs send it: `Authorization: Bearer …` (OpenAI), `x-api-key` (Anthropic),
  * `x-goog-api-key` or the `key` query parameter (Gemini).
  */
-export function presentedProxyKey(req: IncomingMessage, url?: URL): string | undefined {
+export function presentedProxyKey(req: IncomingMessage, url?: RequestUrl): string | undefined {
   const auth = req.headers.authorization;
   if (auth !== undefined && auth.length > 7 && auth.slice(0, 7).toLowerCase() === 'bearer ') {
     return auth.slice(7).trim();

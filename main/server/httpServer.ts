@@ -14,11 +14,12 @@ import {
 import { BODY_TIMEOUT_MS, requestsWithBodyTime } from './body.ts';
 import { sendError, BASE_HEADERS, type ErrorDialect, type ErrorEnvelope } from './respond.ts';
 import { serveStatic } from './staticFiles.ts';
+import { parseRequestUrl, type RequestUrl } from './requestUrl.ts';
 
 export type RequestHandler = (
   req: IncomingMessage,
   res: ServerResponse,
-  url: URL,
+  url: RequestUrl,
 ) => Promise<void> | void;
 
 /** How long a client may take to send a request; a response may take as long as it needs. */
@@ -113,11 +114,12 @@ export async function startHttpServer(
     const query = requested.indexOf('?');
     const pathname = options.proxyPath(query === -1 ? requested : requested.slice(0, query));
     const rawUrl = query === -1 ? pathname : pathname + requested.slice(query);
-    const dialect = dialectFor(pathname, req.headers);
+    // The error format is looked up only for an error: most requests pass every check.
+    const dialect = () => dialectFor(pathname, req.headers);
     if (!hostAllowed(req.headers.host, options.allowRemote)) {
       sendError(
         res,
-        dialect,
+        dialect(),
         403,
         'Host not allowed: Switchyard answers only to loopback names (127.0.0.1, localhost). Use http://127.0.0.1:PORT.',
         'host_not_allowed',
@@ -143,7 +145,7 @@ export async function startHttpServer(
     if (corsOrigin === undefined && !originAllowed(origin, origins)) {
       sendError(
         res,
-        dialect,
+        dialect(),
         403,
         'Cross-origin request refused: only the Switchyard dashboard may call this server from a browser.',
         'origin_not_allowed',
@@ -173,18 +175,18 @@ export async function startHttpServer(
     if (api && corsOrigin === undefined && !fetchSiteAllowed(req.headers['sec-fetch-site'])) {
       sendError(
         res,
-        dialect,
+        dialect(),
         403,
         'Cross-site request refused: the browser says a page on another site sent it; only the Switchyard dashboard may call this API from a browser.',
         'cross_site_request',
       );
       return;
     }
-    let url: URL;
+    let url: RequestUrl;
     try {
-      url = new URL(rawUrl, 'http://127.0.0.1');
+      url = parseRequestUrl(rawUrl);
     } catch {
-      sendError(res, dialect, 400, 'The request URL is malformed.');
+      sendError(res, dialect(), 400, 'The request URL is malformed.');
       return;
     }
     if (pathname === '/healthz') {
@@ -200,7 +202,7 @@ export async function startHttpServer(
       if (!secretEquals(presentedProxyKey(req, url), options.proxyKey())) {
         sendError(
           res,
-          dialect,
+          dialect(),
           401,
           'Missing or wrong Switchyard proxy key. Send it as "Authorization: Bearer <key>", "x-api-key" or "x-goog-api-key"; find it in the dashboard (Connect) or the output of "switchyard serve".',
           'invalid_proxy_key',

@@ -4,6 +4,7 @@ import type { Dispatcher } from 'undici';
 import { Agent, undiciErrors } from './undiciParts.ts';
 import type { Provider } from '../../app/catalog/schema.ts';
 import type { HeaderLookup } from '../../app/ratelimit/headers.ts';
+import { abortEmitter, type HookedAbortController } from './hookedAbort.ts';
 import { WholeAnswer, type WholeResponse } from './wholeAnswer.ts';
 
 export type { WholeResponse };
@@ -29,8 +30,13 @@ export type UpstreamRequest = {
   headers: Record<string, string>;
   body?: string;
   signal: AbortSignal;
+  /** The signal's controller, when it is one with a hook: the request hears the abort through it. */
+  controller?: HookedAbortController;
   timeouts?: Partial<UpstreamTimeouts>;
 };
+
+/** A request whose answer is read whole: cancelled through its controller's hook (hookedAbort.ts). */
+export type WholeRequest = Omit<UpstreamRequest, 'signal'> & { controller: HookedAbortController };
 
 export type UpstreamResponse = {
   status: number;
@@ -110,8 +116,15 @@ export class UpstreamClient {
 
   /** Sends a request; resolves at response headers, rejects with UpstreamTransportError. */
   async send(req: UpstreamRequest): Promise<UpstreamResponse> {
+    const { controller } = req;
     try {
-      const res = await this.#agent.request({ ...this.#options(req), signal: req.signal });
+      const res = await this.#agent.request({
+        ...this.#options(req),
+        signal:
+          controller === undefined || controller.signal.aborted
+            ? req.signal
+            : abortEmitter(controller),
+      });
       return { status: res.statusCode, headers: res.headers, body: res.body };
     } catch (err) {
       throw transportFailureOf(err, req.signal);
@@ -123,21 +136,22 @@ export class UpstreamClient {
    * body's text to come, gathered without a body stream; `limitFor` bounds the body by its status.
    * Rejects with UpstreamTransportError, as `send` does.
    */
-  sendWhole(req: UpstreamRequest, limitFor: (status: number) => number): Promise<WholeResponse> {
+  sendWhole(req: WholeRequest, limitFor: (status: number) => number): Promise<WholeResponse> {
     // Not an async function: its frame and its await, per request, only to map a failure.
+    const { signal } = req.controller;
     try {
-      const answer = new WholeAnswer(req.signal, limitFor, answerTooLarge);
+      const answer = new WholeAnswer(req.controller, limitFor, answerTooLarge);
       this.#agent.dispatch(this.#options(req), answer);
       return answer.head.catch((err: unknown) => {
-        throw transportFailureOf(err, req.signal);
+        throw transportFailureOf(err, signal);
       });
     } catch (err) {
-      return Promise.reject(transportFailureOf(err, req.signal));
+      return Promise.reject(transportFailureOf(err, signal));
     }
   }
 
   /** What undici is given for a request, whichever way its answer is read. */
-  #options(req: UpstreamRequest): Dispatcher.DispatchOptions {
+  #options(req: Omit<UpstreamRequest, 'signal'>): Dispatcher.DispatchOptions {
     const timeouts =
       req.timeouts === undefined ? this.#timeouts : { ...this.#timeouts, ...req.timeouts };
     const { origin, path } = this.#destination(req.url);

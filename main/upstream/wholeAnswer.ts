@@ -5,6 +5,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
+import type { HookedAbortController } from './hookedAbort.ts';
 import { undiciErrors } from './undiciParts.ts';
 
 /** An answer at its headers, its body still arriving. */
@@ -27,7 +28,7 @@ export class WholeAnswer implements Dispatcher.DispatchHandler {
   readonly head: Promise<WholeResponse>;
   readonly #headSettle: Settle<WholeResponse>;
   #textSettle: Settle<string> | undefined;
-  readonly #signal: AbortSignal;
+  readonly #cancel: HookedAbortController;
   readonly #limitFor: (status: number) => number;
   readonly #tooLarge: (limit: number) => Error;
   #controller: Dispatcher.DispatchController | undefined;
@@ -37,11 +38,11 @@ export class WholeAnswer implements Dispatcher.DispatchHandler {
   #limit = 0;
 
   constructor(
-    signal: AbortSignal,
+    cancel: HookedAbortController,
     limitFor: (status: number) => number,
     tooLarge: (limit: number) => Error,
   ) {
-    this.#signal = signal;
+    this.#cancel = cancel;
     this.#limitFor = limitFor;
     this.#tooLarge = tooLarge;
     let settle: Settle<WholeResponse> | undefined;
@@ -49,16 +50,16 @@ export class WholeAnswer implements Dispatcher.DispatchHandler {
       settle = { resolve, reject };
     });
     this.#headSettle = settle as Settle<WholeResponse>;
-    signal.addEventListener('abort', this.#onAbort);
+    cancel.onAbort(this.#onAbort);
   }
 
   readonly #onAbort = () => {
-    this.#controller?.abort(this.#signal.reason ?? new undiciErrors.RequestAbortedError());
+    this.#controller?.abort(this.#cancel.signal.reason ?? new undiciErrors.RequestAbortedError());
   };
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.#controller = controller;
-    if (this.#signal.aborted) this.#onAbort();
+    if (this.#cancel.signal.aborted) this.#onAbort();
   }
 
   onResponseStart(
@@ -108,6 +109,6 @@ export class WholeAnswer implements Dispatcher.DispatchHandler {
   }
 
   #finish(): void {
-    this.#signal.removeEventListener('abort', this.#onAbort);
+    this.#cancel.onAbort(undefined);
   }
 }

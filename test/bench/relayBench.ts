@@ -120,7 +120,11 @@ function relayOnce(make: () => StreamRelay, input: Buffer[]): number {
   for (const piece of input) {
     const step = relay.push(decoder.decode(piece, { stream: true }));
     if (step.error) throw new Error(step.error.message);
-    sent += mask.mask(step.out).length;
+    // Two parts are masked and written apart, as streamCommit.ts sends them.
+    sent +=
+      step.parts === undefined
+        ? mask.mask(step.out).length
+        : mask.mask(step.parts[0]).length + mask.mask(step.parts[1]).length;
   }
   const last = relay.end();
   if (last.error) throw new Error(last.error.message);

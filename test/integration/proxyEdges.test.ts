@@ -306,4 +306,21 @@ describe('a client that hangs up', () => {
     expect(t.mocks.openai!.requests[before]!.finished).toBe(false);
     t.mocks.openai!.setBehavior({ tokensPerSecond: undefined });
   });
+  it('aborts a whole-answer request at once, before its headers', async () => {
+    t.mocks.openai!.queueFaults({ kind: 'stall-before-headers' });
+    const before = t.mocks.openai!.requests.length;
+    const client = new AbortController();
+    const sent = request(`${t.engine.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: PROXY_AUTH,
+      body: JSON.stringify({ model: 'solo', messages: [{ role: 'user', content: 'bye' }] }),
+      signal: client.signal,
+    }).catch(() => 'cancelled');
+    await t.mocks.openai!.waitForRequests(before + 1);
+    client.abort();
+    expect(await sent).toBe('cancelled');
+    await expect
+      .poll(() => t.mocks.openai!.requests[before]?.aborted, { timeout: 2000 })
+      .toBe(true);
+  });
 });

@@ -104,9 +104,12 @@ describe('SseParser.blocksOrRun', () => {
           for (const piece of cutAt(text, points)) {
             const got = parser.blocksOrRun(piece, () => accepting);
             const expected = reference.blocks(piece);
-            if (typeof got === 'string' && got !== '') {
+            if (!Array.isArray(got) && got.lead + got.run !== '') {
               expect(accepting).toBe(true);
-              expect(got).toBe(expected.map((b) => b.raw).join(''));
+              expect(got.lead + got.run).toBe(expected.map((b) => b.raw).join(''));
+              // The lead is the one block the held text began, the run a slice of this piece.
+              if (got.lead !== '') expect(got.lead).toBe(expected[0]!.raw);
+              expect(piece.includes(got.run)).toBe(true);
               for (const { event } of expected) {
                 expect(event).not.toBeNull();
                 expect(event!.event).toBeUndefined();
@@ -114,7 +117,7 @@ describe('SseParser.blocksOrRun', () => {
                 expect(event!.data.startsWith('{') && event!.data.endsWith('}')).toBe(true);
               }
             } else {
-              expect(got === '' ? [] : got).toEqual(expected);
+              expect(Array.isArray(got) ? got : []).toEqual(expected);
             }
             expect(parser.rest).toBe(reference.rest);
           }
@@ -135,9 +138,34 @@ describe('SseParser.blocksOrRun', () => {
       { raw: 'data:{}\n\n', event: { data: '{}' } },
     ]);
     expect(seen).toEqual(['data: {"a":1}\n\ndata:{}\n\n']);
-    expect(parser.blocksOrRun(':2}\n\ndata: {}\n\n', () => true)).toBe(
-      'data: {"b":2}\n\ndata: {}\n\n',
-    );
+  });
+
+  it('hands the block the held text began apart from the run after it, each asked of accept', () => {
+    const parser = new SseParser();
+    const seen: string[] = [];
+    const accept = (run: string) => (seen.push(run), true);
+    expect(parser.blocksOrRun('data: {"a":1}\n\ndata: {"b"', accept)).toEqual({
+      lead: '',
+      run: 'data: {"a":1}\n\n',
+    });
+    expect(parser.blocksOrRun(':2}\n\ndata: {}\n\ndata: {"c":', accept)).toEqual({
+      lead: 'data: {"b":2}\n\n',
+      run: 'data: {}\n\n',
+    });
+    // No block ends: nothing, and the held block grows. Then a held line end whose blank line
+    // opens the next text.
+    expect(parser.blocksOrRun('3}\n', accept)).toEqual([]);
+    expect(parser.blocksOrRun('\ndata: {}\n\n', accept)).toEqual({
+      lead: 'data: {"c":3}\n\n',
+      run: 'data: {}\n\n',
+    });
+    expect(seen).toEqual([
+      'data: {"a":1}\n\n',
+      'data: {"b":2}\n\n',
+      'data: {}\n\n',
+      'data: {"c":3}\n\n',
+      'data: {}\n\n',
+    ]);
   });
 });
 

@@ -13,12 +13,16 @@ function parse(text: string): SseEvent[] {
   return [...parser.push(text), ...parser.end()];
 }
 
-/** What a client receives from a relay fed `pieces`: each step's text, then the error text if any. */
+/**
+ * What a client receives from a relay fed `pieces`: each step's text (its parts, as the engine
+ * writes them, when it has them: they must spell its `out`), then the error text if any.
+ */
 function relayed(relay: StreamRelay, pieces: string[]): string {
   let out = '';
   for (const piece of pieces) {
     const step = relay.push(piece);
-    out += step.out;
+    if (step.parts !== undefined) expect(step.parts.join('')).toBe(step.out);
+    out += step.parts === undefined ? step.out : step.parts[0] + step.parts[1];
     if (step.error) return out + relay.errorText(step.error);
   }
   const last = relay.end();

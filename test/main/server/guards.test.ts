@@ -87,4 +87,12 @@ describe('secretEquals', () => {
     expect(secretEquals('sy-abd', 'sy-abc')).toBe(false);
     expect(secretEquals(undefined, 'sy-abc')).toBe(false);
   });
+
+  it('compares against the secret it is given now, after another was compared or rotated', () => {
+    expect(secretEquals('sy-old', 'sy-old')).toBe(true);
+    expect(secretEquals('sy-old', 'sy-new')).toBe(false);
+    expect(secretEquals('token', 'token')).toBe(true);
+    expect(secretEquals('sy-new', 'sy-new')).toBe(true);
+    expect(secretEquals('sy-new', 'sy-old')).toBe(false);
+  });
 });

@@ -4,8 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   transportFailureOf,
   UpstreamClient,
-  type UpstreamRequest,
+  type WholeRequest,
 } from '../../../main/upstream/client.ts';
+import { HookedAbortController } from '../../../main/upstream/hookedAbort.ts';
 
 let server: Server;
 let base: string;
@@ -46,12 +47,12 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-const request = (path: string, signal = new AbortController().signal): UpstreamRequest => ({
+const request = (path: string, controller = new HookedAbortController()): WholeRequest => ({
   url: `${base}${path}`,
   method: 'POST',
   headers: { 'content-type': 'application/json' },
   body: '{}',
-  signal,
+  controller,
 });
 const limit = (status: number) => (status === 200 ? 1024 : 16);
 
@@ -78,20 +79,20 @@ describe('UpstreamClient.sendWhole', () => {
     expect(failure?.kind).toBe('reset');
   });
 
-  it('is cancelled by its signal, before the headers and after them', async () => {
-    const before = new AbortController();
-    const pending = client.sendWhole(request('/silent', before.signal), limit);
+  it('is cancelled by its controller, before the headers and after them', async () => {
+    const before = new HookedAbortController();
+    const pending = client.sendWhole(request('/silent', before), limit);
     before.abort();
     await expect(pending).rejects.toMatchObject({ kind: 'aborted' });
 
-    const already = new AbortController();
+    const already = new HookedAbortController();
     already.abort();
-    await expect(client.sendWhole(request('/chunks', already.signal), limit)).rejects.toMatchObject(
-      { kind: 'aborted' },
-    );
+    await expect(client.sendWhole(request('/chunks', already), limit)).rejects.toMatchObject({
+      kind: 'aborted',
+    });
 
-    const after = new AbortController();
-    const answer = await client.sendWhole(request('/slow-body', after.signal), limit);
+    const after = new HookedAbortController();
+    const answer = await client.sendWhole(request('/slow-body', after), limit);
     after.abort();
     const failure = await answer.text.then(
       () => undefined,
