@@ -3,13 +3,18 @@
 import { describe, expect, it } from 'vitest';
 import { OPENAI } from '../../../main/proxy/adapters/openai.ts';
 import type { Codec } from '../../../main/proxy/codec.ts';
+import { GROQ } from '../../app/limiter/fixtures.ts';
 
-const codecs: [string, Codec][] = [
-  ['embeddings', OPENAI.target.embeddings()],
-  ['completions', OPENAI.target.completions()],
-];
+/** The legacy completions passthrough: it reads its answers as the chat and embeddings ones do. */
+function passthroughCodec(): Codec {
+  const made = OPENAI.target.completions(GROQ);
+  if ('unsupported' in made) throw new Error(made.unsupported);
+  return made;
+}
 
-describe.each(codecs)('the OpenAI %s passthrough reads a whole answer', (_, codec) => {
+describe('the OpenAI passthrough reads a whole answer', () => {
+  const codec = passthroughCodec();
+
   it('counts the top-level usage and passes the text on untouched', () => {
     const answers = [
       JSON.stringify({
