@@ -7,7 +7,8 @@
 // (V8 compiles what it serves) and SIDE_ROUNDS (8) measured. Each server's CPU per request comes
 // from /proc per slice, and each slice's is divided by the first server's in the same round:
 // adjacent slices share what else the machine runs, so their ratio is steadier than two runs'
-// figures (an A/A pair's ratios stay within ±10 % on a busy 2-core machine, its median within 1 %).
+// figures. Give one server twice as a control: an A/A pair's median of 10 rounds was within 1 %
+// on a quiet 2-core machine, 9 % with two other benchmarks running.
 // E.g. `npx node test/bench/sideBySide.ts ../base . bare` for a change against its base.
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
