@@ -111,7 +111,10 @@ function print(
 class GcTrace {
   counting = false;
   readonly firstLine: Promise<string>;
-  readonly #bytes = new Map<string, { bytes: number; promoted: number; collections: number }>();
+  readonly #bytes = new Map<
+    string,
+    { bytes: number; promoted: number; survived: number; collections: number }
+  >();
   /** Collections of every isolate by kind (`gc=s` scavenge, `mc` mark-compact …) and their pause. */
   readonly #kinds = new Map<string, { count: number; pauseMs: number }>();
 
@@ -122,10 +125,18 @@ class GcTrace {
         if (!gc) return resolve(line);
         const allocated = / allocated=(\d+)/.exec(line);
         if (!this.counting || !allocated) return;
-        const isolate = this.#bytes.get(gc[1]!) ?? { bytes: 0, promoted: 0, collections: 0 };
+        const isolate = this.#bytes.get(gc[1]!) ?? {
+          bytes: 0,
+          promoted: 0,
+          survived: 0,
+          collections: 0,
+        };
         isolate.bytes += Number(allocated[1]);
         // What outlived the young generation: the old generation's growth, which mark-compacts undo.
         isolate.promoted += Number(/ promoted=(\d+)/.exec(line)?.[1] ?? 0);
+        // What a scavenge copied within the young generation: its work grows with these bytes
+        // (and the promoted ones), not with what was allocated.
+        isolate.survived += Number(/ new_space_survived=(\d+)/.exec(line)?.[1] ?? 0);
         isolate.collections++;
         this.#bytes.set(gc[1]!, isolate);
         const kind = / gc=(\w+)/.exec(line)?.[1] ?? '?';
@@ -140,7 +151,7 @@ class GcTrace {
 
   summary(requests: number): string {
     const isolates = [...this.#bytes.values()].sort((a, b) => b.collections - a.collections);
-    const main = isolates[0] ?? { bytes: 0, promoted: 0, collections: 0 };
+    const main = isolates[0] ?? { bytes: 0, promoted: 0, survived: 0, collections: 0 };
     const all = isolates.reduce((sum, isolate) => sum + isolate.bytes, 0);
     const kb = (bytes: number) => (bytes / 1024 / requests).toFixed(1);
     const kinds = [...this.#kinds]
@@ -149,7 +160,7 @@ class GcTrace {
           `${kind} ${k.count} (${((1000 * k.pauseMs) / requests).toFixed(1)} µs/req paused)`,
       )
       .join(', ');
-    return `Allocated (--trace-gc-nvp): the main thread ${kb(main.bytes)} KB/req over ${main.collections} collections (${kb(main.promoted)} KB/req promoted), all isolates ${kb(all)} KB/req; collections by kind: ${kinds}.`;
+    return `Allocated (--trace-gc-nvp): the main thread ${kb(main.bytes)} KB/req over ${main.collections} collections (${kb(main.promoted)} KB/req promoted, ${kb(main.survived)} KB/req copied within the young generation), all isolates ${kb(all)} KB/req; collections by kind: ${kinds}.`;
   }
 }
 
