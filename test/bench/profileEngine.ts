@@ -10,8 +10,9 @@
 // weigh a heap setting); PROFILE_HEAP=1 adds V8's sampling heap profiler over the same window and
 // prints the bytes allocated per request by function, owner and file (heapSampler.ts). Each worker
 // thread's profile (the request log's writer, its checkpointer) is summarised after the main
-// one's. The engine traces its collections (--trace-gc-nvp) so the bytes it allocates per
-// request are printed beside the CPU.
+// one's. The window follows 2,000 sequential requests and PROFILE_WARMUP (5) seconds of the same
+// load, unmeasured: V8 compiles what it serves meanwhile. The engine traces its collections
+// (--trace-gc-nvp) so the bytes it allocates per request are printed beside the CPU.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
@@ -110,7 +111,10 @@ function print(
 class GcTrace {
   counting = false;
   readonly firstLine: Promise<string>;
-  readonly #bytes = new Map<string, { bytes: number; promoted: number; collections: number }>();
+  readonly #bytes = new Map<
+    string,
+    { bytes: number; promoted: number; survived: number; collections: number }
+  >();
   /** Collections of every isolate by kind (`gc=s` scavenge, `mc` mark-compact …) and their pause. */
   readonly #kinds = new Map<string, { count: number; pauseMs: number }>();
 
@@ -121,10 +125,18 @@ class GcTrace {
         if (!gc) return resolve(line);
         const allocated = / allocated=(\d+)/.exec(line);
         if (!this.counting || !allocated) return;
-        const isolate = this.#bytes.get(gc[1]!) ?? { bytes: 0, promoted: 0, collections: 0 };
+        const isolate = this.#bytes.get(gc[1]!) ?? {
+          bytes: 0,
+          promoted: 0,
+          survived: 0,
+          collections: 0,
+        };
         isolate.bytes += Number(allocated[1]);
         // What outlived the young generation: the old generation's growth, which mark-compacts undo.
         isolate.promoted += Number(/ promoted=(\d+)/.exec(line)?.[1] ?? 0);
+        // What a scavenge copied within the young generation: its work grows with these bytes
+        // (and the promoted ones), not with what was allocated.
+        isolate.survived += Number(/ new_space_survived=(\d+)/.exec(line)?.[1] ?? 0);
         isolate.collections++;
         this.#bytes.set(gc[1]!, isolate);
         const kind = / gc=(\w+)/.exec(line)?.[1] ?? '?';
@@ -139,7 +151,7 @@ class GcTrace {
 
   summary(requests: number): string {
     const isolates = [...this.#bytes.values()].sort((a, b) => b.collections - a.collections);
-    const main = isolates[0] ?? { bytes: 0, promoted: 0, collections: 0 };
+    const main = isolates[0] ?? { bytes: 0, promoted: 0, survived: 0, collections: 0 };
     const all = isolates.reduce((sum, isolate) => sum + isolate.bytes, 0);
     const kb = (bytes: number) => (bytes / 1024 / requests).toFixed(1);
     const kinds = [...this.#kinds]
@@ -148,12 +160,13 @@ class GcTrace {
           `${kind} ${k.count} (${((1000 * k.pauseMs) / requests).toFixed(1)} µs/req paused)`,
       )
       .join(', ');
-    return `Allocated (--trace-gc-nvp): the main thread ${kb(main.bytes)} KB/req over ${main.collections} collections (${kb(main.promoted)} KB/req promoted), all isolates ${kb(all)} KB/req; collections by kind: ${kinds}.`;
+    return `Allocated (--trace-gc-nvp): the main thread ${kb(main.bytes)} KB/req over ${main.collections} collections (${kb(main.promoted)} KB/req promoted, ${kb(main.survived)} KB/req copied within the young generation), all isolates ${kb(all)} KB/req; collections by kind: ${kinds}.`;
   }
 }
 
 async function main(): Promise<void> {
   const seconds = Number(process.argv[2] ?? 5);
+  const warmSeconds = Number(process.env.PROFILE_WARMUP ?? 5);
   const path = process.env.PROFILE_PATH ?? '/v1/chat/completions';
   const top = Number(process.env.PROFILE_TOP ?? 40);
   const connections = Number(process.env.PROFILE_CONNECTIONS ?? 50);
@@ -245,6 +258,15 @@ async function main(): Promise<void> {
       if (res.statusCode !== 200) throw new Error(`HTTP ${res.statusCode}`);
     };
     for (let i = 0; i < 2000; i++) await send();
+    // Then the measured load, unmeasured, until V8 has compiled what it serves: its compiler's
+    // threads otherwise counted in the window (~400 compilations in the first 5 s at 50
+    // connections, V8Worker 17-20 CPU µs/req against 8 after them), a cost a proxy pays once.
+    const warmDeadline = Date.now() + warmSeconds * 1000;
+    await Promise.all(
+      Array.from({ length: connections }, async () => {
+        while (Date.now() < warmDeadline) await send();
+      }),
+    );
     const deadline = Date.now() + seconds * 1000;
     const from = nowMicros();
     const cpuFrom = await cpuMs(server.pid!);
@@ -277,7 +299,7 @@ async function main(): Promise<void> {
       .filter(([name]) => name !== '(idle)')
       .reduce((sum, [, us]) => sum + us, 0);
     console.log(
-      `${bare ? 'bare forwarder' : 'switchyard'} ${path}${dashboardOpen ? ', dashboard open' : ''}: ${done} requests in ${seconds} s at ${connections} connections (after 2000 warm-up); ` +
+      `${bare ? 'bare forwarder' : 'switchyard'} ${path}${dashboardOpen ? ', dashboard open' : ''}: ${done} requests in ${seconds} s at ${connections} connections (after 2000 warm-up and ${warmSeconds} s at that load); ` +
         `the main thread busy ${(busy / done).toFixed(1)} µs/req (idle excluded below). Profile: ${join(profileDir, mainFile)}\n` +
         // The profile samples wall time: a thread waiting for a core (another woke up on it)
         // counts as busy where it stopped. The kernel's count is what ran, steadier on a shared machine.

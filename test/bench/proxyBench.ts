@@ -90,6 +90,12 @@ async function once(pool: Pool, target: Target, body: string, firstByte: boolean
   return elapsed;
 }
 
+/** The paths in the order of one round: each round starts one further on, so none is always first. */
+const inTurn = <T>(paths: T[], round: number): T[] => [
+  ...paths.slice(round % paths.length),
+  ...paths.slice(0, round % paths.length),
+];
+
 /**
  * `count` sequential requests to each target over one connection, in `rounds` turns (every target
  * a slice per turn) so a noisy spell on the shared machine falls on all of them alike. Per target:
@@ -110,7 +116,7 @@ async function sequentialRounds(
   const turns = new Map<string, number[][]>(targets.map((t) => [t.name, []]));
   const perRound = Math.ceil(count / rounds);
   for (let round = 0; round < rounds; round++)
-    for (const target of targets) {
+    for (const target of inTurn(targets, round)) {
       const samples: number[] = [];
       for (let i = 0; i < perRound; i++)
         samples.push(await once(pools.get(target.name)!, target, bodyOf(target), streamed));
@@ -238,12 +244,14 @@ async function main(): Promise<void> {
   ];
 
   const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
-  const warmSeconds = Number(process.env.BENCH_WARM_SECONDS ?? 1);
+  const warmSeconds = Number(process.env.BENCH_WARM_SECONDS ?? 5);
   const seq = await sequentialRounds(targets, count, rounds, false);
   const ttft = await sequentialRounds(targets, Math.min(count, 2000), rounds, true);
 
-  // Each path first takes the load unmeasured: the first seconds at 50 connections open the
-  // upstream pools and grow the heaps, which a steady load has done long before.
+  // Each path first takes the load unmeasured: in its first seconds at 50 connections V8 compiles
+  // what it serves (~400 compilations in the engine's first 5 s: its compiler threads took 17-20
+  // CPU µs per request, 8 after), the upstream pools open and the heaps grow, as a steady load
+  // has long done.
   for (const target of targets) await concurrent(target, 50, warmSeconds);
   let loadRss = 0;
   const watchRss = async () => void (loadRss = Math.max(loadRss, await rssMb(pid)));
@@ -267,7 +275,7 @@ async function main(): Promise<void> {
   ];
   const loadTurns = new Map<string, Load[]>(loads.map((load) => [load.name, []]));
   for (let round = 0; round < rounds; round++)
-    for (const load of loads) loadTurns.get(load.name)!.push(await load.run());
+    for (const load of inTurn(loads, round)) loadTurns.get(load.name)!.push(await load.run());
   const afterRss = await rssMb(pid);
   const streams = Number(process.env.BENCH_STREAMS ?? 30);
   const longStreams = await measureLongStreams(
@@ -328,7 +336,7 @@ async function main(): Promise<void> {
     'main thread µs/req',
   ];
   console.log(
-    `\nProxy benchmark: ${count} sequential requests per path (after 300 warm-up) and ${seconds} s at 50 connections per path (after ${warmSeconds} s unmeasured), in ${rounds} rounds: the paths take turns in each round.`,
+    `\nProxy benchmark: ${count} sequential requests per path (after 300 warm-up) and ${seconds} s at 50 connections per path (after ${warmSeconds} s unmeasured), in ${rounds} rounds: the paths take turns, each round starting one further on.`,
   );
   console.log(
     'Reproduce: npm run bench -- proxy   (BENCH_COUNT, BENCH_SECONDS, BENCH_ROUNDS, BENCH_WARM_SECONDS, BENCH_RSS_REQUESTS to change the size)\n',
