@@ -23,16 +23,11 @@ export function withModel(
   return JSON.stringify(out);
 }
 
-/**
- * The body goes up with the target's model name, the answer comes back untouched. `scan` reads
- * what the engine needs of a whole answer without parsing it, or returns undefined where only a
- * parse can tell; `decode` then reads the parsed answer.
- */
+/** The body goes up with the target's model name, the answer comes back untouched. */
 export function passthrough(
   path: string,
   relay: () => StreamRelay,
   decode: (text: string, value: Record<string, unknown>) => DecodedBody,
-  scan?: (text: string) => DecodedBody | undefined,
 ): Codec {
   // Asked for every request: the same few base URLs give the same string, made once.
   const urls = new Map<string, string>();
@@ -48,8 +43,6 @@ export function passthrough(
     },
     encode: (req, model, provider) => ({ ok: true, body: withModel(req.body, model, provider) }),
     decode: (text) => {
-      const scanned = scan?.(text);
-      if (scanned !== undefined) return scanned;
       const value = parseJson(text);
       if (value === null || typeof value !== 'object')
         return { ok: false, error: malformedStream('upstream') };

@@ -26,14 +26,7 @@ import { isCommonChatRequest } from '../../../app/formats/chatShape.ts';
 import type { Adapter, CallerEndpoint, HubRequest } from '../adapter.ts';
 import type { Codec, DecodedBody, StreamRelay } from '../codec.ts';
 import { passthrough, withModel } from '../passthrough.ts';
-import {
-  openAiUsage,
-  parseJson,
-  passthroughRelay,
-  type FromOpenAi,
-  type ToOpenAi,
-} from '../relays.ts';
-import { lastMemberText } from '../../../app/formats/answerScan.ts';
+import { openAiUsage, passthroughRelay, type FromOpenAi, type ToOpenAi } from '../relays.ts';
 import { joinUrl } from '../../upstream/url.ts';
 import type { ErrorEnvelope } from '../../server/respond.ts';
 
@@ -130,35 +123,10 @@ function openAiAnswer(text: string, value: Record<string, unknown>): DecodedBody
   };
 }
 
-/**
- * An OpenAI answer read for its usage alone, unparsed (app/formats/answerScan.ts): a 300-byte
- * chat answer's JSON.parse made ~20 objects and strings the proxy dropped at once, and an
- * embedding's made every float. Undefined, so that `openAiAnswer` reads the parsed answer, where
- * the text holds an `error` key (even null: the parsed path decides what counts) or a usage the
- * scan cannot place.
- */
-function scannedOpenAiAnswer(text: string): DecodedBody | undefined {
-  if (text.includes('"error"')) return undefined;
-  const raw = lastMemberText(text, 'usage');
-  if (raw === undefined) return undefined;
-  const usage = raw === null ? null : parseJson(raw);
-  if (usage === undefined) return undefined;
-  return {
-    ok: true,
-    body: text,
-    usage: openAiUsage(usage as Usage | null) ?? { tokensIn: 0, tokensOut: 0 },
-  };
-}
-
 const PASSTHROUGH = {
-  chat: passthrough('/chat/completions', openAiPassthroughRelay, openAiAnswer, scannedOpenAiAnswer),
-  embeddings: passthrough('/embeddings', openAiPassthroughRelay, openAiAnswer, scannedOpenAiAnswer),
-  completions: passthrough(
-    '/completions',
-    openAiPassthroughRelay,
-    openAiAnswer,
-    scannedOpenAiAnswer,
-  ),
+  chat: passthrough('/chat/completions', openAiPassthroughRelay, openAiAnswer),
+  embeddings: passthrough('/embeddings', openAiPassthroughRelay, openAiAnswer),
+  completions: passthrough('/completions', openAiPassthroughRelay, openAiAnswer),
 };
 
 /** stream_options policy, caller side: whether the caller asked for a usage chunk. */
