@@ -1,7 +1,7 @@
 // The request log's threads (see requestLogThread.ts), each with its own connection to the
 // database: the writer and the reader run the same RequestLog the tests drive directly, fed
-// batches of records and asked queries by message. The writer starts the WAL's checkpointer
-// (walCheckpoints.ts).
+// batches of records and asked queries by message. The writer checkpoints its WAL between its
+// commits (walCheckpoints.ts).
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { openDatabase } from './database.ts';
 import { sqliteLimiterSnapshots } from './limiterSnapshot.ts';
@@ -10,9 +10,8 @@ import type { LogSettings } from './requestLogWriter.ts';
 import type { ToWorker, WorkerData } from './requestLogMessages.ts';
 import { sqliteResponses } from './storedResponses.ts';
 import {
-  startCheckpointer,
-  threadCheckpoints,
   WRITER_WAL_LIMIT_BYTES,
+  writerCheckpoints,
   type WalCheckpoints,
 } from './walCheckpoints.ts';
 
@@ -20,7 +19,7 @@ function serveLog(port: MessagePort, data: WorkerData): void {
   const db = openDatabase(data.path);
   let checkpoints: WalCheckpoints | undefined;
   if (data.role === 'writer') {
-    // Checkpoints run in a thread of their own (walCheckpoints.ts), never in a commit here.
+    // Checkpoints run between commits (walCheckpoints.ts), never inside one.
     // 4 MB of page cache, not the 16 MB the readers keep: rows and ids go in at the end of the
     // table and its indexes, so a few pages are hot, and a full cache was RSS the engine kept
     // (60,000 requests at 50 connections: 185 -> 172 MB, 15 s later 155 -> 143, medians of three
@@ -28,7 +27,8 @@ function serveLog(port: MessagePort, data: WorkerData): void {
     db.exec(
       `PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = ${WRITER_WAL_LIMIT_BYTES}; PRAGMA cache_size = -4000`,
     );
-    checkpoints = threadCheckpoints(`${data.path}-wal`, () => startCheckpointer(data.path));
+    const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
+    checkpoints = writerCheckpoints(`${data.path}-wal`, () => checkpoint.get());
   }
   let settings: LogSettings = data.settings;
   let now = data.now;
@@ -47,8 +47,8 @@ function serveLog(port: MessagePort, data: WorkerData): void {
     ...(checkpoints === undefined
       ? {}
       : {
-          // Each retention step's pages are checkpointed in the other thread; the pass waits
-          // for room in the WAL rather than letting it grow by what it deletes.
+          // Each retention step's pages are checkpointed before the next step, so the WAL does
+          // not grow by what the pass deletes.
           betweenRetentionSteps: async () => {
             checkpoints.wrote();
             await new Promise<void>((resolve) => setImmediate(resolve));
@@ -84,7 +84,7 @@ function serveLog(port: MessagePort, data: WorkerData): void {
         return undefined;
       case 'close':
         await log.close();
-        await checkpoints?.close();
+        checkpoints?.close();
         db.close();
         return undefined;
     }

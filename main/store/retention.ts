@@ -19,8 +19,8 @@ export type RetentionOptions = {
   /** Told after rollup rows were deleted, so a writer caching them reads them afresh. */
   onRollupsPruned: () => void;
   /**
-   * Awaited after each step. Given, someone else checkpoints the WAL (the log's thread has a
-   * checkpointer of its own, walCheckpoints.ts) and this waits for it; by default a step yields
+   * Awaited after each step. Given, it checkpoints the WAL (the log's writing thread does, between
+   * its commits: walCheckpoints.ts); by default a step yields
    * one turn of the event loop and the pass ends with a checkpoint that truncates the WAL.
    */
   betweenSteps?: () => Promise<void>;

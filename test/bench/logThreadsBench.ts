@@ -124,7 +124,7 @@ async function threadCpu(): Promise<{ main: number; log: number[]; gc: number }>
   }
   return {
     main: threads.find((t) => t.tid === process.pid)?.ms ?? 0,
-    // Node names every worker thread so; the writer starts first, its checkpointer after.
+    // Node names every worker thread so; the writer is the only one here (it checkpoints too).
     log: threads
       .filter((t) => t.name === 'WorkerThread')
       .sort((a, b) => a.tid - b.tid)
@@ -133,9 +133,7 @@ async function threadCpu(): Promise<{ main: number; log: number[]; gc: number }>
   };
 }
 
-async function run(
-  shape: Shape,
-): Promise<{ main: number; writer: number; checkpointer: number; gc: number }> {
+async function run(shape: Shape): Promise<{ main: number; writer: number; gc: number }> {
   const dir = await mkdtemp(join(tmpdir(), 'switchyard-bench-threads-'));
   const path = join(dir, 'switchyard.db');
   openDatabase(path).close();
@@ -172,7 +170,6 @@ async function run(
     return {
       main: us(before.main, after.main),
       writer: us(before.log[0] ?? 0, after.log[0] ?? 0),
-      checkpointer: us(before.log[1] ?? 0, after.log[1] ?? 0),
       gc: us(before.gc, after.gc),
     };
   } finally {
@@ -190,14 +187,14 @@ async function main(): Promise<void> {
   );
   console.log('Reproduce: npm run bench -- logThreads   (BENCH_REQUESTS, BENCH_RUNS)\n');
   console.log(
-    '| traffic | main thread (making records, record, encode, post) | writer | checkpointer | GC helpers | log threads |\n|---|---|---|---|---|---|',
+    '| traffic | main thread (making records, record, encode, post) | writer (with its WAL checkpoints) | GC helpers |\n|---|---|---|---|',
   );
   for (const shape of SHAPES) {
     const runs: Awaited<ReturnType<typeof run>>[] = [];
     for (let i = 0; i < RUNS; i++) runs.push(await run(shape));
     const m = (pick: (r: (typeof runs)[number]) => number) => median(runs.map(pick)).toFixed(2);
     console.log(
-      `| ${shape.name} | ${m((r) => r.main)} | ${m((r) => r.writer)} | ${m((r) => r.checkpointer)} | ${m((r) => r.gc)} | ${m((r) => r.writer + r.checkpointer)} |`,
+      `| ${shape.name} | ${m((r) => r.main)} | ${m((r) => r.writer)} | ${m((r) => r.gc)} |`,
     );
   }
 }

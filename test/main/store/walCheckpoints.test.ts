@@ -1,7 +1,9 @@
 /**
- * The writer's WAL is checkpointed by a thread of its own (main/store/walCheckpoints.ts), not by
- * SQLite inside a commit of the writing thread, which the quota journal's commits wait behind.
+ * The writer's WAL is checkpointed by the writing thread between its commits
+ * (main/store/walCheckpoints.ts), not by SQLite inside a commit, and not by a thread of its own
+ * (an isolate of 11 MB).
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { copyFile, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,6 +44,17 @@ function start(): RequestLogThread {
   return thread;
 }
 
+/** Worker threads running in this process (Node names each so). */
+function workerThreads(): number {
+  return readdirSync('/proc/self/task').filter((task) => {
+    try {
+      return readFileSync(`/proc/self/task/${task}/comm`, 'utf8').trim() === 'WorkerThread';
+    } catch {
+      return false; // ended meanwhile
+    }
+  }).length;
+}
+
 /** Requests in the database file alone, as if the WAL were lost: what checkpoints have copied. */
 async function checkpointedRequests(): Promise<number> {
   const copy = join(dir, `copy-${Math.random()}.db`);
@@ -63,6 +76,7 @@ describe('WAL checkpoints of the log thread', () => {
     await expect.poll(() => log.stats().written).toBe(500);
     expect((await stat(`${path}-wal`)).size).toBeLessThan(4 * MB);
     await expect.poll(checkpointedRequests).toBe(500);
+    expect(workerThreads()).toBe(1); // the writer, which checkpointed too
   });
 
   it('a retention pass keeps the WAL small and leaves the file within the cap', async () => {
