@@ -9,7 +9,7 @@
 // rows shown; PROFILE_NODE_FLAGS="…" runs the engine with these V8 flags instead of the bin's (to
 // weigh a heap setting); PROFILE_HEAP=1 adds V8's sampling heap profiler over the same window and
 // prints the bytes allocated per request by function, owner and file (heapSampler.ts). Each worker
-// thread's profile (the request log's writer, its checkpointer) is summarised after the main
+// thread's profile (the request log's writer and reader) is summarised after the main
 // one's. The window follows 2,000 sequential requests and PROFILE_WARMUP (5) seconds of the same
 // load, unmeasured: V8 compiles what it serves meanwhile. The engine traces its collections
 // (--trace-gc-nvp) so the bytes it allocates per request are printed beside the CPU.
@@ -329,7 +329,7 @@ async function main(): Promise<void> {
       done,
       top,
     );
-    // The worker threads' own profiles (the request log's writer, its checkpointer …), each
+    // The worker threads' own profiles (the request log's writer and reader, the keychain's …), each
     // named by the project file most of its busy samples ran in.
     for (const file of files.filter((f) => f !== mainFile)) {
       const worker = JSON.parse(await readFile(join(profileDir, file), 'utf8')) as Profile;
