@@ -71,6 +71,7 @@ export function requestShape(input: {
 }): RequestShape {
   const { body } = input;
   const tools = body.tools;
+  const images = imagesIn(body);
   return {
     model: input.model,
     format: input.format,
@@ -78,8 +79,20 @@ export function requestShape(input: {
     stream: input.stream,
     promptTokens: estimateTokens(input.promptChars),
     maxTokens: input.maxTokens,
-    hasImages: holdsImage(body.messages ?? body.input ?? body.contents),
+    get hasImages() {
+      return images();
+    },
     hasTools: Array.isArray(tools) && tools.length > 0,
     thinking: asksForThinking(body),
   };
+}
+
+/**
+ * Whether the body's prompt holds an image, walked for on the first question and remembered:
+ * only a rule on images or a text-only model asks, and the walk visits every part of every
+ * message, the whole conversation in an agent's request.
+ */
+export function imagesIn(body: Record<string, unknown>): () => boolean {
+  let found: boolean | undefined;
+  return () => (found ??= holdsImage(body.messages ?? body.input ?? body.contents));
 }

@@ -4,7 +4,7 @@ import { collectText, type ProxyRequest } from '../../app/formats/proxyRequest.t
 import { EMPTY_LIMITER_STATE } from '../../app/limiter/state.ts';
 import { detectSensitive } from '../../app/privacy/detect.ts';
 import { planRoute, type RoutePlan } from '../../app/routing/plan.ts';
-import { holdsImage } from '../../app/routing/requestShape.ts';
+import { imagesIn } from '../../app/routing/requestShape.ts';
 import type { ConfigStore } from '../config/configFile.ts';
 import type { LimiterGate } from '../engine/limiterGate.ts';
 import type { Candidate } from '../engine/targets.ts';
@@ -28,6 +28,7 @@ export function planRequest(
 ): RoutePlan<Candidate> {
   const settings = context.config.current.settings;
   const tools = req.body.tools;
+  const images = imagesIn(req.body);
   return planRoute({
     candidates,
     route,
@@ -36,7 +37,9 @@ export function planRequest(
       promptChars: req.promptChars,
       ...(req.maxTokens !== undefined ? { maxTokens: req.maxTokens } : {}),
       hasTools: Array.isArray(tools) && tools.length > 0,
-      hasImages: holdsImage(req.body.messages ?? req.body.input ?? req.body.contents),
+      get hasImages() {
+        return images();
+      },
       // Scanning the prompt costs a pass over it: only when the user asked for it.
       sensitive:
         settings.detectSensitive &&
