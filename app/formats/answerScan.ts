@@ -32,19 +32,19 @@ function closingOf(text: string, from: number): number {
 
 /**
  * The text of the top-level member `name` of the JSON object `json`, when that member is an
- * object or null: `null` when the answer has no such key anywhere, `undefined` when the scan
- * cannot be sure (the key appears more than once, its value is of another kind, or members
- * other than plain strings, numbers and literals follow it). The key is found by its quoted
+ * object or null; `undefined` when the scan cannot be sure: the key is missing (an answer cut
+ * off before it lacks it too, and only a parse tells the two apart), appears more than once, its
+ * value is of another kind, or members other than plain strings, numbers and literals follow it. The key is found by its quoted
  * name: inside a JSON string a quote is escaped, so `"name"` in the text is a key. It is
  * top-level when only plain members and the answer's last `}` follow its value (a nested one
  * is followed by its own object's `}` or `]` first). Assumes `json` is one well-formed object;
  * a malformed answer read this way goes on as it came, as a passed-through stream's does.
  */
-export function lastMemberText(json: string, name: string): string | null | undefined {
+export function lastMemberText(json: string, name: string): string | undefined {
   if (!OPENS_OBJECT.test(json)) return undefined;
   const key = `"${name}"`;
   const at = json.indexOf(key);
-  if (at === -1) return null;
+  if (at === -1) return undefined;
   if (json.indexOf(key, at + key.length) !== -1) return undefined;
   let i = at + key.length;
   while (json.charCodeAt(i) <= 32) i++;

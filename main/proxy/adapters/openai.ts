@@ -141,7 +141,7 @@ function scannedOpenAiAnswer(text: string): DecodedBody | undefined {
   if (text.includes('"error"')) return undefined;
   const raw = lastMemberText(text, 'usage');
   if (raw === undefined) return undefined;
-  const usage = raw === null ? null : parseJson(raw);
+  const usage = parseJson(raw);
   if (usage === undefined) return undefined;
   return {
     ok: true,

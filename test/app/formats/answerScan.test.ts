@@ -33,8 +33,11 @@ describe('lastMemberText', () => {
       expect(reparsed(lastMemberText(answer, 'usage'))).toBe(parsed(answer));
   });
 
-  it('gives null for an answer without the key, and the text null for a null member', () => {
-    expect(lastMemberText(JSON.stringify({ id: 'a', choices: [] }), 'usage')).toBeNull();
+  it('is unsure of an answer without the key (a cut-off one lacks it too), gives a null member', () => {
+    expect(lastMemberText(JSON.stringify({ id: 'a', choices: [] }), 'usage')).toBeUndefined();
+    expect(lastMemberText('{"id":"a","choices":[{"message":{"content":"hel', 'usage')).toBe(
+      undefined,
+    );
     expect(lastMemberText(JSON.stringify({ id: 'a', usage: null, model: 'm' }), 'usage')).toBe(
       'null',
     );
@@ -43,7 +46,7 @@ describe('lastMemberText', () => {
   it('does not mistake the name inside a string for the key', () => {
     const answer = JSON.stringify({ content: 'the "usage": {"prompt_tokens": 9}', usage: USAGE });
     expect(reparsed(lastMemberText(answer, 'usage'))).toBe(JSON.stringify(USAGE));
-    expect(lastMemberText(JSON.stringify({ content: 'no "usage" here' }), 'usage')).toBeNull();
+    expect(lastMemberText(JSON.stringify({ content: 'no "usage" here' }), 'usage')).toBe(undefined);
   });
 
   it('is unsure of a nested key, a repeated one, a value of another kind or a complex tail', () => {

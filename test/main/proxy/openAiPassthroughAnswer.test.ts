@@ -56,4 +56,16 @@ describe('the OpenAI passthrough reads a whole answer', () => {
     expect(codec.decode('upstream overloaded', 'm')).toMatchObject({ ok: false });
     expect(codec.decode('{"usage":', 'm')).toMatchObject({ ok: false });
   });
+
+  it('fails an answer cut off before its usage: a truncated body is never passed on as a 200', () => {
+    const whole = JSON.stringify({
+      id: 'c',
+      choices: [{ index: 0, message: { role: 'assistant', content: 'reply text' } }],
+      usage: { prompt_tokens: 5, completion_tokens: 2 },
+    });
+    for (const cut of [whole.indexOf('"usage"') - 1, whole.indexOf('reply') + 3, 40])
+      expect(codec.decode(whole.slice(0, cut), 'm'), whole.slice(0, cut)).toMatchObject({
+        ok: false,
+      });
+  });
 });
