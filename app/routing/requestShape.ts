@@ -59,6 +59,52 @@ function asksForThinking(body: Record<string, unknown>): boolean {
   return body.reasoning !== undefined && body.reasoning !== null;
 }
 
+/**
+ * Whether a body's prompt holds an image, walked for on the first question and remembered: only
+ * a rule on images or a text-only model asks, and the walk visits every part of every message,
+ * the whole conversation in an agent's request. A getter on the prototype, so that nothing is
+ * made per request for it (an accessor in an object literal is made anew each time).
+ */
+export class PromptImages {
+  readonly #body: Record<string, unknown>;
+  #found: boolean | undefined;
+
+  constructor(body: Record<string, unknown>) {
+    this.#body = body;
+  }
+
+  get hasImages(): boolean {
+    const body = this.#body;
+    return (this.#found ??= holdsImage(body.messages ?? body.input ?? body.contents));
+  }
+}
+
+/** A request's shape, its images read on demand (PromptImages). */
+class Shape extends PromptImages implements RequestShape {
+  readonly model: string;
+  readonly format: CallerFormat;
+  readonly client: string;
+  readonly stream: boolean;
+  readonly promptTokens: number;
+  readonly maxTokens: number | undefined;
+  readonly hasTools: boolean;
+  readonly thinking: boolean;
+
+  constructor(input: Parameters<typeof requestShape>[0]) {
+    super(input.body);
+    const { body } = input;
+    const tools = body.tools;
+    this.model = input.model;
+    this.format = input.format;
+    this.client = input.client;
+    this.stream = input.stream;
+    this.promptTokens = estimateTokens(input.promptChars);
+    this.maxTokens = input.maxTokens;
+    this.hasTools = Array.isArray(tools) && tools.length > 0;
+    this.thinking = asksForThinking(body);
+  }
+}
+
 /** The shape of a decoded request: its body, and what the edge already measured. */
 export function requestShape(input: {
   body: Record<string, unknown>;
@@ -69,17 +115,5 @@ export function requestShape(input: {
   promptChars: number;
   maxTokens: number | undefined;
 }): RequestShape {
-  const { body } = input;
-  const tools = body.tools;
-  return {
-    model: input.model,
-    format: input.format,
-    client: input.client,
-    stream: input.stream,
-    promptTokens: estimateTokens(input.promptChars),
-    maxTokens: input.maxTokens,
-    hasImages: holdsImage(body.messages ?? body.input ?? body.contents),
-    hasTools: Array.isArray(tools) && tools.length > 0,
-    thinking: asksForThinking(body),
-  };
+  return new Shape(input);
 }

@@ -130,8 +130,10 @@ export async function dispatch(
   const rule = resolution.via === 'header' ? 'x-switchyard-route' : resolution.rule;
   if (resolution.note !== undefined) res.setHeader('x-switchyard-note', resolution.note);
   const plan = deps.plan(req, resolution.candidates, route);
+  // Affinity picks among the route's targets: with one (one target, one key) it has nothing to
+  // keep, and its session text and hash (some 3 µs a request) would only be thrown away.
   const source =
-    route !== undefined && route.affinity !== false
+    route !== undefined && route.affinity !== false && resolution.candidates.length > 1
       ? sessionSource(req.body, req.sessionHeader)
       : undefined;
   // Hashed before the upstream call only when there is a session to keep; a first turn (or a

@@ -3,8 +3,8 @@ import type { Route } from '../../app/config/schema.ts';
 import { collectText, type ProxyRequest } from '../../app/formats/proxyRequest.ts';
 import { EMPTY_LIMITER_STATE } from '../../app/limiter/state.ts';
 import { detectSensitive } from '../../app/privacy/detect.ts';
-import { planRoute, type RoutePlan } from '../../app/routing/plan.ts';
-import { holdsImage } from '../../app/routing/requestShape.ts';
+import { planRoute, type RequestFacts, type RoutePlan } from '../../app/routing/plan.ts';
+import { PromptImages } from '../../app/routing/requestShape.ts';
 import type { ConfigStore } from '../config/configFile.ts';
 import type { LimiterGate } from '../engine/limiterGate.ts';
 import type { Candidate } from '../engine/targets.ts';
@@ -18,6 +18,26 @@ export type PlanContext = {
   clock: () => number;
 };
 
+/** What the plan reads of a request; whether it holds an image only if a text-only model asks. */
+class Facts extends PromptImages implements RequestFacts {
+  readonly promptChars: number;
+  readonly maxTokens: number | undefined;
+  readonly hasTools: boolean;
+  readonly sensitive: boolean;
+
+  constructor(
+    req: Pick<ProxyRequest, 'promptChars' | 'maxTokens'> & { body: Record<string, unknown> },
+    sensitive: boolean,
+  ) {
+    super(req.body);
+    const tools = req.body.tools;
+    this.promptChars = req.promptChars;
+    this.maxTokens = req.maxTokens;
+    this.hasTools = Array.isArray(tools) && tools.length > 0;
+    this.sensitive = sensitive;
+  }
+}
+
 /** The plan for a request: its facts read once here, the decision is app/routing/plan.ts's. */
 export function planRequest(
   context: PlanContext,
@@ -27,25 +47,20 @@ export function planRequest(
   route: Route | undefined,
 ): RoutePlan<Candidate> {
   const settings = context.config.current.settings;
-  const tools = req.body.tools;
   return planRoute({
     candidates,
     route,
     limiter: context.limiter?.state() ?? EMPTY_LIMITER_STATE,
-    request: {
-      promptChars: req.promptChars,
-      ...(req.maxTokens !== undefined ? { maxTokens: req.maxTokens } : {}),
-      hasTools: Array.isArray(tools) && tools.length > 0,
-      hasImages: holdsImage(req.body.messages ?? req.body.input ?? req.body.contents),
+    request: new Facts(
+      req,
       // Scanning the prompt costs a pass over it: only when the user asked for it.
-      sensitive:
-        settings.detectSensitive &&
+      settings.detectSensitive &&
         detectSensitive(
           collectText([req.body.messages, req.body.system, req.body.prompt, req.body.input]).join(
             '\n',
           ),
         ).sensitive,
-    },
+    ),
     detectSensitive: settings.detectSensitive,
     paidSpendTodayUsd: route && context.paidSpendToday ? context.paidSpendToday(route.name) : 0,
     now: context.clock(),

@@ -137,14 +137,13 @@ export class UpstreamClient {
    * Rejects with UpstreamTransportError, as `send` does.
    */
   sendWhole(req: WholeRequest, limitFor: (status: number) => number): Promise<WholeResponse> {
-    // Not an async function: its frame and its await, per request, only to map a failure.
+    // Not an async function: its frame and its await, per request, only to map a failure (which
+    // the handler does as it rejects).
     const { signal } = req.controller;
     try {
-      const answer = new WholeAnswer(req.controller, limitFor, answerTooLarge);
+      const answer = new WholeAnswer(req.controller, limitFor, answerTooLarge, transportFailureOf);
       this.#agent.dispatch(this.#options(req), answer);
-      return answer.head.catch((err: unknown) => {
-        throw transportFailureOf(err, signal);
-      });
+      return answer.head;
     } catch (err) {
       return Promise.reject(transportFailureOf(err, signal));
     }

@@ -31,6 +31,7 @@ export class WholeAnswer implements Dispatcher.DispatchHandler {
   readonly #cancel: HookedAbortController;
   readonly #limitFor: (status: number) => number;
   readonly #tooLarge: (limit: number) => Error;
+  readonly #failure: (error: unknown, signal: AbortSignal) => Error;
   #controller: Dispatcher.DispatchController | undefined;
   /** Made with the first chunk: a push onto an empty array reserves room for 17, most answers are one. */
   #chunks: Buffer[] | undefined;
@@ -41,10 +42,17 @@ export class WholeAnswer implements Dispatcher.DispatchHandler {
     cancel: HookedAbortController,
     limitFor: (status: number) => number,
     tooLarge: (limit: number) => Error,
+    /**
+     * What `head` rejects with for what broke the request before its headers (given the
+     * request's signal): mapped here, so the caller awaits `head` itself, not a promise
+     * chained on it only to map the error (one promise and one microtask turn per request).
+     */
+    failure: (error: unknown, signal: AbortSignal) => Error,
   ) {
     this.#cancel = cancel;
     this.#limitFor = limitFor;
     this.#tooLarge = tooLarge;
+    this.#failure = failure;
     let settle: Settle<WholeResponse> | undefined;
     this.head = new Promise((resolve, reject) => {
       settle = { resolve, reject };
@@ -105,7 +113,7 @@ export class WholeAnswer implements Dispatcher.DispatchHandler {
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
     this.#finish();
     if (this.#textSettle !== undefined) this.#textSettle.reject(error);
-    else this.#headSettle.reject(error);
+    else this.#headSettle.reject(this.#failure(error, this.#cancel.signal));
   }
 
   #finish(): void {

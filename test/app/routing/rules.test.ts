@@ -151,6 +151,29 @@ describe('requestShape', () => {
     expect(gemini({ thinkingConfig: { thinkingBudget: 0 } }).thinking).toBe(false);
     expect(gemini({}).thinking).toBe(false);
   });
+
+  it('walks the prompt for images only when asked, and once', () => {
+    let walks = 0;
+    const body = {
+      get messages() {
+        walks++;
+        return [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'x' } }] }];
+      },
+    };
+    const shape = requestShape({
+      body,
+      model: 'gpt-5',
+      format: 'openai',
+      client: '',
+      stream: false,
+      promptChars: 0,
+      maxTokens: undefined,
+    });
+    expect(walks).toBe(0);
+    expect(ruleMatches({ hasImages: true }, shape)).toBe(true);
+    expect(ruleMatches({ hasImages: false }, shape)).toBe(false);
+    expect(walks).toBe(1);
+  });
 });
 
 describe('rules in the config schema', () => {

@@ -28,6 +28,8 @@ export type DispatchRig = {
   limiter: LimiterGate;
   summaries: RequestSummary[];
   bugs: Array<{ requestId: string; error: unknown }>;
+  /** The sessions affinity remembers. */
+  sessions: SessionMemory;
   post: (body: Record<string, unknown>, signal?: AbortSignal) => Promise<Response>;
   close: () => Promise<void>;
 };
@@ -64,12 +66,13 @@ export async function startDispatchRig(setup: RigSetup): Promise<DispatchRig> {
   const upstream = new UpstreamClient(setup.timeouts ?? {});
   const summaries: RequestSummary[] = [];
   const bugs: DispatchRig['bugs'] = [];
+  const sessions = new SessionMemory(Date.now);
   const deps: DispatchDeps = {
     config: () => config,
     providers,
     gate: setup.gate ? setup.gate(limiter) : limiter,
     observer: { requestStarted: () => undefined, requestFinished: (s) => summaries.push(s) },
-    sessions: new SessionMemory(Date.now),
+    sessions,
     codecFor: setup.codecFor ?? codecFor,
     plan: (req, candidates, route) =>
       planRoute({
@@ -116,6 +119,7 @@ export async function startDispatchRig(setup: RigSetup): Promise<DispatchRig> {
     limiter,
     summaries,
     bugs,
+    sessions,
     post: (body, signal) =>
       fetch(url, {
         method: 'POST',

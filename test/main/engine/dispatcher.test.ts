@@ -329,3 +329,21 @@ describe('a client that cancels mid-stream', () => {
     expect(usage).toMatchObject({ tokensOut: 0 });
   });
 });
+
+describe('session affinity', () => {
+  it('remembers who served a conversation only where the route has another target to choose', async () => {
+    rig = await startDispatchRig({
+      mocks: { openai: { format: 'openai' }, anthropic: { format: 'anthropic' } },
+      routes: [
+        { name: 'alone', targets: [OPENAI] },
+        { name: 'chain', targets: [OPENAI, ANTHROPIC] },
+      ],
+    });
+    expect((await rig.post(ask('alone'))).status).toBe(200);
+    await finished(rig, 1);
+    expect(rig.sessions.size).toBe(0);
+    expect((await rig.post(ask('chain'))).status).toBe(200);
+    await finished(rig, 2);
+    expect(rig.sessions.size).toBe(1);
+  });
+});

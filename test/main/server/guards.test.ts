@@ -88,6 +88,14 @@ describe('secretEquals', () => {
     expect(secretEquals(undefined, 'sy-abc')).toBe(false);
   });
 
+  it('compares bytes, whatever came before: non-ASCII keys of the same byte length', () => {
+    expect(secretEquals('sy-é', 'sy-ab')).toBe(false);
+    expect(secretEquals('sy-ab', 'sy-ab')).toBe(true);
+    expect(secretEquals('sy-éé', 'sy-éé')).toBe(true);
+    expect(secretEquals('sy-éè', 'sy-éé')).toBe(false);
+    expect(secretEquals('sy-ée', 'sy-éé')).toBe(false);
+  });
+
   it('compares against the secret it is given now, after another was compared or rotated', () => {
     expect(secretEquals('sy-old', 'sy-old')).toBe(true);
     expect(secretEquals('sy-old', 'sy-new')).toBe(false);
