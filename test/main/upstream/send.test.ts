@@ -1,34 +1,18 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UpstreamClient } from '../../../main/upstream/client.ts';
+import { describe, expect, it } from 'vitest';
+import { localUpstream } from './localUpstream.ts';
 
 // No import of undici's index here: the Agent the engine loads by its own file must answer
 // `send` (streamed answers) without the index's additions to the dispatcher.
-let server: Server;
-let base: string;
-const client = new UpstreamClient();
-
-beforeAll(async () => {
-  server = createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'text/event-stream' });
-    res.write('data: {"a":1}\n\n');
-    setTimeout(() => res.end('data: [DONE]\n\n'), 5);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-
-afterAll(async () => {
-  await client.close();
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
+const { client, url } = localUpstream((_req, res) => {
+  res.writeHead(200, { 'content-type': 'text/event-stream' });
+  res.write('data: {"a":1}\n\n');
+  setTimeout(() => res.end('data: [DONE]\n\n'), 5);
 });
 
 describe('UpstreamClient.send', () => {
   it('resolves at the headers with the body as a stream', async () => {
     const res = await client.send({
-      url: `${base}/v1/chat/completions`,
+      url: url('/v1/chat/completions'),
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: '{}',

@@ -1,38 +1,19 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  transportFailureOf,
-  UpstreamClient,
-  type UpstreamRequest,
-} from '../../../main/upstream/client.ts';
+import { describe, expect, it } from 'vitest';
+import { transportFailureOf, type UpstreamRequest } from '../../../main/upstream/client.ts';
 import { HookedAbortController } from '../../../main/upstream/hookedAbort.ts';
+import { localUpstream } from './localUpstream.ts';
 
-let server: Server;
-let base: string;
-const client = new UpstreamClient();
-
-beforeAll(async () => {
-  server = createServer((req, res) => {
-    if (req.url === '/slow-body') {
-      res.writeHead(200, { 'content-type': 'text/event-stream' });
-      res.write('data: {}\n\n');
-    }
-    // '/silent' never answers.
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-
-afterAll(async () => {
-  await client.close();
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
+const { client, url } = localUpstream((req, res) => {
+  if (req.url === '/slow-body') {
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.write('data: {}\n\n');
+  }
+  // '/silent' never answers.
 });
 
 /** A streamed request cancelled through its controller's hook, as an attempt sends one. */
 const request = (path: string, controller: HookedAbortController): UpstreamRequest => ({
-  url: `${base}${path}`,
+  url: url(path),
   method: 'POST',
   headers: { 'content-type': 'application/json' },
   body: '{}',

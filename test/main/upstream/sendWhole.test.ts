@@ -1,54 +1,35 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  transportFailureOf,
-  UpstreamClient,
-  type WholeRequest,
-} from '../../../main/upstream/client.ts';
+import { describe, expect, it } from 'vitest';
+import { transportFailureOf, type WholeRequest } from '../../../main/upstream/client.ts';
 import { HookedAbortController } from '../../../main/upstream/hookedAbort.ts';
+import { localUpstream } from './localUpstream.ts';
 
-let server: Server;
-let base: string;
-const client = new UpstreamClient();
-
-beforeAll(async () => {
-  server = createServer((req, res) => {
-    switch (req.url) {
-      case '/chunks':
-        res.writeHead(200, { 'content-type': 'application/json', 'x-seen': 'yes' });
-        res.write('{"a":');
-        setTimeout(() => res.end('"€"}'), 5);
-        return;
-      case '/big-error':
-        res.writeHead(500);
-        res.end('e'.repeat(64));
-        return;
-      case '/cut':
-        res.writeHead(200, { 'content-length': '100' });
-        res.write('{"partial":');
-        setTimeout(() => res.socket?.destroy(), 5);
-        return;
-      case '/slow-body':
-        res.writeHead(200);
-        res.write('{');
-        return;
-      case '/silent':
-        return;
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-
-afterAll(async () => {
-  await client.close();
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
+const { client, url } = localUpstream((req, res) => {
+  switch (req.url) {
+    case '/chunks':
+      res.writeHead(200, { 'content-type': 'application/json', 'x-seen': 'yes' });
+      res.write('{"a":');
+      setTimeout(() => res.end('"€"}'), 5);
+      return;
+    case '/big-error':
+      res.writeHead(500);
+      res.end('e'.repeat(64));
+      return;
+    case '/cut':
+      res.writeHead(200, { 'content-length': '100' });
+      res.write('{"partial":');
+      setTimeout(() => res.socket?.destroy(), 5);
+      return;
+    case '/slow-body':
+      res.writeHead(200);
+      res.write('{');
+      return;
+    case '/silent':
+      return;
+  }
 });
 
 const request = (path: string, controller = new HookedAbortController()): WholeRequest => ({
-  url: `${base}${path}`,
+  url: url(path),
   method: 'POST',
   headers: { 'content-type': 'application/json' },
   body: '{}',
