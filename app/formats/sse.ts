@@ -103,8 +103,12 @@ export class SseParser {
    */
   blocksOrRun(text: string, accept: (run: string) => boolean): SseBlock[] | SseRun {
     this.#start(text);
-    const lfOnly = !this.#skipLf && text.indexOf('\r') < 0 && this.#held.indexOf('\r') < 0;
-    return (lfOnly && !this.#bom && this.#plainRun(text, accept)) || this.#blocks(text);
+    return (this.#lfOnly(text) && !this.#bom && this.#plainRun(text, accept)) || this.#blocks(text);
+  }
+
+  /** True when the held text and `text` end their lines with LF alone, no CR to skip or cut. */
+  #lfOnly(text: string): boolean {
+    return !this.#skipLf && text.indexOf('\r') < 0 && this.#held.indexOf('\r') < 0;
   }
 
   /** Notes the first text, and skips a BOM at its very start. */
@@ -155,7 +159,7 @@ export class SseParser {
   #blocks(text: string): SseBlock[] {
     this.#start(text);
     const held = this.#held === '' ? text : this.#held + text;
-    const lfOnly = !this.#skipLf && text.indexOf('\r') < 0 && this.#held.indexOf('\r') < 0;
+    const lfOnly = this.#lfOnly(text);
     // Google frames its events with CRLF: as cheap to cut and read as LF when every line end is one.
     const crlfOnly = !lfOnly && !this.#skipLf && !LONE_LINE_END.test(held);
     const cuts = lfOnly ? this.#cutLf(held) : crlfOnly ? this.#cutCrlf(held) : this.#cutAny(held);
