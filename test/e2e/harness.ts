@@ -164,9 +164,16 @@ export async function launchBrowser(): Promise<Browser> {
   };
 }
 
+/** dnd-kit's AbstractPointerSensor.detach(): `setTimeout(this.documentListeners.removeAll, 50)`. */
+const POINTER_SENSOR_DETACH_MS = 50;
+
 /**
  * Drags with the mouse the way a person does: press, move a little (past the sensor's
- * activation distance), glide to the target, release.
+ * activation distance), glide to the target, release. Then it lets dnd-kit's pointer sensor
+ * finish letting go: for 50 ms after a drop it still empties the document's selection on every
+ * selectionchange (its detach() removes that listener on a 50 ms timer), so text typed into a
+ * field in that window has no caret and is lost. A page timer of the same delay, set after the
+ * release was handled, runs after the sensor's.
  */
 export async function dragTo(
   page: Page,
@@ -180,6 +187,7 @@ export async function dragTo(
   // One more nudge at the target so the collision is measured where the pointer rests.
   await page.mouse.move(to.x, to.y + 1, { steps: 2 });
   await page.mouse.up();
+  await page.evaluate(`new Promise((resolve) => setTimeout(resolve, ${POINTER_SENSOR_DETACH_MS}))`);
 }
 
 /** The screenshots this test file took, listed by closeAll. */

@@ -120,16 +120,13 @@ describe('the rules editor', () => {
   it('tests a request through the engine: the rule, the route and the plan', async () => {
     const tester = page.getByRole('region', { name: 'Rule tester' });
     const body = tester.getByLabel('Request body (JSON)');
-    await body.fill(
-      JSON.stringify({
-        model: 'claude-haiku-4-5',
-        max_tokens: 512,
-        messages: [{ role: 'user', content: 'Write a title for this conversation' }],
-      }),
-    );
-    // The drag before may still be settling: test once the page holds the body as typed.
-    await nextFrames();
-    expect(await body.inputValue()).toContain('Write a title for this conversation');
+    const typed = JSON.stringify({
+      model: 'claude-haiku-4-5',
+      max_tokens: 512,
+      messages: [{ role: 'user', content: 'Write a title for this conversation' }],
+    });
+    await body.fill(typed);
+    expect(await body.inputValue()).toBe(typed);
     await tester.getByRole('button', { name: 'Test request' }).click();
     const result = page.getByTestId('rule-test-result');
     // Polled on the whole tester, so a failure prints what it shows instead (an error, another rule).
