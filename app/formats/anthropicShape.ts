@@ -8,12 +8,17 @@
  *
  * The checks are plain functions over the value, none made per call: this runs once per block.
  */
-import { isInt, isNumber, isObject, isString, type Json } from './shapeChecks.ts';
+import {
+  isInt,
+  isNullishString,
+  isNumber,
+  isObject,
+  isOptionalBoolean,
+  isOptionalString,
+  isString,
+  type Json,
+} from './shapeChecks.ts';
 
-const isOptionalString = (value: unknown) => value === undefined || typeof value === 'string';
-const isNullishString = (value: unknown) =>
-  value === undefined || value === null || typeof value === 'string';
-const isOptionalBoolean = (value: unknown) => value === undefined || typeof value === 'boolean';
 const isStringArray = (value: unknown) => Array.isArray(value) && value.every(isString);
 
 const isCacheControl = (value: unknown) =>

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { CountTokensRequestSchema, MessagesRequestSchema } from '../../../app/formats/anthropic.ts';
 import { isCountTokensRequest, isMessagesRequest } from '../../../app/formats/anthropicShape.ts';
 import { claudeCodeBody } from '../../bench/agentBodies.ts';
-import { anthropicBody } from './anthropicBodies.ts';
+import { anthropicBody } from './generatedBodies.ts';
 
 const base = { model: 'claude-x', max_tokens: 100, messages: [{ role: 'user', content: 'hi' }] };
 const withField = (key: string, value: unknown) => ({ ...base, [key]: value });

@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { CallerEndpoint } from '../../../main/proxy/adapter.ts';
 import { CALLERS } from '../../../main/proxy/adapters/registry.ts';
 import { decodeBody } from '../../../main/proxy/routes.ts';
-import { anthropicBody } from '../../app/formats/anthropicBodies.ts';
-import { claudeCodeBody } from '../../bench/agentBodies.ts';
+import { anthropicBody, chatBody } from '../../app/formats/generatedBodies.ts';
+import { agentChatBody, claudeCodeBody } from '../../bench/agentBodies.ts';
 
 function endpoint(path: string): CallerEndpoint {
   const found = CALLERS.map((caller) => caller.endpoints[path]).find((e) => e !== undefined);
@@ -21,11 +21,15 @@ function bothWays(path: string, body: Record<string, unknown>) {
 }
 
 describe('decodeBody with a hand check', () => {
-  it.each(['/v1/messages', '/v1/messages/count_tokens'])(
+  it.each([
+    ['/v1/messages', anthropicBody],
+    ['/v1/messages/count_tokens', anthropicBody],
+    ['/v1/chat/completions', chatBody],
+  ])(
     'reads every %s body as the schema alone does: the same data, or the same issues (property)',
-    (path) => {
+    (path, bodies) => {
       fc.assert(
-        fc.property(anthropicBody, (body) => {
+        fc.property(bodies, (body) => {
           const { checked, schema } = bothWays(path, body);
           expect(checked.success).toBe(schema.success);
           expect(checked.data).toEqual(schema.data);
@@ -36,10 +40,13 @@ describe('decodeBody with a hand check', () => {
     },
   );
 
-  it('uses a Claude Code body as it came, not a copy', () => {
-    const body = claudeCodeBody(20);
-    const { checked, schema } = bothWays('/v1/messages', body);
+  it.each([
+    ['/v1/messages', claudeCodeBody(20)],
+    ['/v1/chat/completions', agentChatBody(20)],
+  ])('uses an agent-sized %s body as it came, not a copy', (path, body) => {
+    const { checked, schema } = bothWays(path, body);
     expect(checked.data).toBe(body);
+    expect(schema.data).not.toBe(body);
     expect(schema.data).toEqual(body);
   });
 });
