@@ -243,3 +243,20 @@ export function agentResponsesBody(turns: number): Record<string, unknown> {
     prompt_cache_key: '0f3c2a1e-8a4b-4c55-9e1d-3b2f5c6d7e8f',
   };
 }
+
+/**
+ * A proxy bench's load of agent bodies, from its spec: `claudeCode:N` (Claude Code's body of N
+ * messages to /v1/messages) or `chat:N` (an agent's to /v1/chat/completions), for the route
+ * `bench`, not streamed; undefined for no spec.
+ */
+export function agentLoad(spec: string | undefined): { path: string; body: string } | undefined {
+  if (spec === undefined || spec === '') return undefined;
+  const [kind, turns] = spec.split(':');
+  const make = kind === 'claudeCode' ? claudeCodeBody : kind === 'chat' ? agentChatBody : undefined;
+  if (make === undefined || !(Number(turns) > 0))
+    throw new Error(`${spec}: not an agent load (claudeCode:N or chat:N)`);
+  return {
+    path: kind === 'claudeCode' ? '/v1/messages' : '/v1/chat/completions',
+    body: JSON.stringify({ ...make(Number(turns)), model: 'bench', stream: false }),
+  };
+}

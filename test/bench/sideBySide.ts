@@ -19,24 +19,17 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
 import { ENGINE_ENV, ENGINE_NODE_FLAGS } from '../../main/engineFlags.ts';
-import { agentChatBody, claudeCodeBody } from './agentBodies.ts';
+import { agentLoad } from './agentBodies.ts';
 import { runBench, startChild } from './benchProcess.ts';
 import { benchUpstreamConfig } from './configFixture.ts';
 import { cpuMs } from './longStream.ts';
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 /** The path and body every request of the load sends (SIDE_BODY). */
-function load(spec = process.env.SIDE_BODY): { path: string; body: string } {
-  const [kind, turns] = (spec ?? '').split(':');
-  const agent = { claudeCode: claudeCodeBody, chat: agentChatBody }[kind ?? ''];
-  if (spec !== undefined && agent === undefined) throw new Error(`SIDE_BODY=${spec}: not known`);
-  const body = agent?.(Number(turns)) ?? { messages: [{ role: 'user', content: 'ping' }] };
-  return {
-    path: kind === 'claudeCode' ? '/v1/messages' : '/v1/chat/completions',
-    body: JSON.stringify({ ...body, model: 'bench', stream: false }),
-  };
-}
-const LOAD = load();
+const LOAD = agentLoad(process.env.SIDE_BODY) ?? {
+  path: '/v1/chat/completions',
+  body: JSON.stringify({ model: 'bench', messages: [{ role: 'user', content: 'ping' }] }),
+};
 const PROXY_KEY = 'sy-side-proxy-key';
 
 type Server = { name: string; pid: number; origin: string; headers: Record<string, string> };
