@@ -9,18 +9,20 @@ import {
   isBoolean,
   isNumber,
   isObject,
+  isOptionalString,
   isString,
   nullish,
   optional,
   type Json,
 } from './shapeChecks.ts';
 
+// Checks run per item or tool are made once (isOptionalString), not per call (optional(isString)).
 const isItem = (value: unknown) =>
-  isObject(value) && optional(isString)(value.type) && optional(isString)(value.role);
+  isObject(value) && isOptionalString(value.type) && isOptionalString(value.role);
 const isInput = (value: unknown) =>
   typeof value === 'string' || (Array.isArray(value) && value.every(isItem));
 const isTool = (value: unknown) =>
-  isObject(value) && typeof value.type === 'string' && optional(isString)(value.name);
+  isObject(value) && typeof value.type === 'string' && isOptionalString(value.name);
 const isTyped = (value: unknown) => isObject(value) && typeof value.type === 'string';
 const isToolChoice = (value: unknown) => typeof value === 'string' || isTyped(value);
 const isText = (value: unknown) => isObject(value) && nullish(isTyped)(value.format);

@@ -1,7 +1,9 @@
 /**
- * The checks a hand check of a body's common shape makes (chatShape.ts, responsesShape.ts), each
- * the same test as the zod check it stands for: z.string, z.boolean, z.number (finite), z.int
- * (a safe integer), `.nullish()`, `.optional()`, a loose object (any non-array object).
+ * The checks a hand check of a body's shape makes (anthropicShape.ts, chatShape.ts,
+ * responsesShape.ts), each the same test as the zod check it stands for: z.string, z.boolean,
+ * z.number (finite), z.int (a safe integer), `.nullish()`, `.optional()`, a loose object or a
+ * record (any non-array object: all a JSON body holds). `optional` and `nullish` make a check;
+ * the `isOptional…`/`isNullish…` ones are made once, for checks run per message or block.
  */
 
 export type Json = Record<string, unknown>;
@@ -25,3 +27,12 @@ export const isNumber = (value: unknown) => typeof value === 'number' && Number.
 export const isInt = (value: unknown) => Number.isSafeInteger(value);
 export const atLeast = (min: number) => (value: unknown) =>
   isInt(value) && (value as number) >= min;
+
+export const isOptionalString = (value: unknown) =>
+  value === undefined || typeof value === 'string';
+export const isNullishString = (value: unknown) =>
+  value === undefined || value === null || typeof value === 'string';
+export const isOptionalBoolean = (value: unknown) =>
+  value === undefined || typeof value === 'boolean';
+export const isNullishBoolean = (value: unknown) =>
+  value === undefined || value === null || typeof value === 'boolean';

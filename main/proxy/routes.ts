@@ -66,7 +66,7 @@ function oneHeader(headers: IncomingMessage['headers'], name: string): string | 
  * The body as the request path reads it: as it came where the endpoint's hand check passes it
  * (or its copy-free schema does), else the schema's decoding of it, or the schema's issues.
  */
-function decodeBody(
+export function decodeBody(
   endpoint: CallerEndpoint,
   body: Record<string, unknown>,
 ): ReturnType<CallerEndpoint['schema']['safeParse']> {

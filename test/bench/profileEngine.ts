@@ -7,8 +7,10 @@
 // admin event-stream client reading, as an open dashboard does; PROFILE_CONNECTIONS=1 one request
 // at a time (the latency path: what one request costs when nothing is batched); PROFILE_TOP the
 // rows shown; PROFILE_NODE_FLAGS="…" runs the engine with these V8 flags instead of the bin's (to
-// weigh a heap setting); PROFILE_HEAP=1 adds V8's sampling heap profiler over the same window and
-// prints the bytes allocated per request by function, owner and file (heapSampler.ts). Each worker
+// weigh a heap setting); PROFILE_BODY=claudeCode:N (or chat:N) sends an agent's body of N
+// messages instead of the one-line chat (agentBodies.ts); PROFILE_HEAP=1 adds V8's sampling heap
+// profiler over the same window and prints the bytes allocated per request by function, owner
+// and file (heapSampler.ts). Each worker
 // thread's profile (the request log's writer and reader) is summarised after the main
 // one's. The window follows 2,000 sequential requests and PROFILE_WARMUP (5) seconds of the same
 // load, unmeasured: V8 compiles what it serves meanwhile. The engine traces its collections
@@ -22,6 +24,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
 import { ENGINE_ENV, ENGINE_NODE_FLAGS } from '../../main/engineFlags.ts';
+import { agentLoad } from './agentBodies.ts';
 import { bytesBy, readHeapProfile, type FlatNode } from './heapProfile.ts';
 import { cpuMs } from './longStream.ts';
 
@@ -167,7 +170,8 @@ class GcTrace {
 async function main(): Promise<void> {
   const seconds = Number(process.argv[2] ?? 5);
   const warmSeconds = Number(process.env.PROFILE_WARMUP ?? 5);
-  const path = process.env.PROFILE_PATH ?? '/v1/chat/completions';
+  const agent = agentLoad(process.env.PROFILE_BODY);
+  const path = agent?.path ?? process.env.PROFILE_PATH ?? '/v1/chat/completions';
   const top = Number(process.env.PROFILE_TOP ?? 40);
   const connections = Number(process.env.PROFILE_CONNECTIONS ?? 50);
   const children: ChildProcess[] = [];
@@ -243,9 +247,11 @@ async function main(): Promise<void> {
       })().catch(() => undefined);
     }
     const body =
-      path === '/v1/responses'
-        ? JSON.stringify({ model: 'bench', input: 'ping' })
-        : JSON.stringify({ model: 'bench', messages: [{ role: 'user', content: 'ping' }] });
+      agent !== undefined
+        ? agent.body
+        : path === '/v1/responses'
+          ? JSON.stringify({ model: 'bench', input: 'ping' })
+          : JSON.stringify({ model: 'bench', messages: [{ role: 'user', content: 'ping' }] });
     const pool = new Pool(origin, { connections });
     const send = async () => {
       const res = await pool.request({

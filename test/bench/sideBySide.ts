@@ -10,18 +10,26 @@
 // figures. Give one server twice as a control: an A/A pair's median of 10 rounds was within 1 %
 // on a quiet 2-core machine, 9 % with two other benchmarks running.
 // E.g. `npx node test/bench/sideBySide.ts ../base . bare` for a change against its base.
+// SIDE_BODY=claudeCode:N (or chat:N) sends an agent's body of N messages instead of the one-line
+// chat (agentBodies.ts: Claude Code's to /v1/messages, an agent's to /v1/chat/completions), not
+// streamed, to weigh what the request path does per byte of body.
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
 import { ENGINE_ENV, ENGINE_NODE_FLAGS } from '../../main/engineFlags.ts';
+import { agentLoad } from './agentBodies.ts';
 import { runBench, startChild } from './benchProcess.ts';
 import { benchUpstreamConfig } from './configFixture.ts';
 import { cpuMs } from './longStream.ts';
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
-const BODY = JSON.stringify({ model: 'bench', messages: [{ role: 'user', content: 'ping' }] });
+/** The path and body every request of the load sends (SIDE_BODY). */
+const LOAD = agentLoad(process.env.SIDE_BODY) ?? {
+  path: '/v1/chat/completions',
+  body: JSON.stringify({ model: 'bench', messages: [{ role: 'user', content: 'ping' }] }),
+};
 const PROXY_KEY = 'sy-side-proxy-key';
 
 type Server = { name: string; pid: number; origin: string; headers: Record<string, string> };
@@ -90,10 +98,10 @@ async function slice(server: Server, ms: number): Promise<Slice> {
     Array.from({ length: 50 }, async () => {
       while (Date.now() < end) {
         const res = await pool.request({
-          path: '/v1/chat/completions',
+          path: LOAD.path,
           method: 'POST',
           headers: { 'content-type': 'application/json', ...server.headers },
-          body: BODY,
+          body: LOAD.body,
         });
         await res.body.arrayBuffer();
         if (res.statusCode !== 200) throw new Error(`${server.name}: HTTP ${res.statusCode}`);
@@ -135,7 +143,7 @@ async function main(): Promise<void> {
     `\nSide by side: ${rounds} rounds of ${sliceMs} ms at 50 connections per server, after ${warmRounds} unmeasured; medians.`,
   );
   console.log(
-    `Reproduce: SIDE_ROUNDS=${rounds} npx node test/bench/sideBySide.ts ${specs.join(' ')}\n`,
+    `Reproduce: SIDE_ROUNDS=${rounds}${process.env.SIDE_BODY ? ` SIDE_BODY=${process.env.SIDE_BODY}` : ''} npx node test/bench/sideBySide.ts ${specs.join(' ')}\n`,
   );
   console.log(
     `| server | CPU µs/req, all threads | main thread | req/s | all threads ÷ ${servers[0]!.name}'s, per round (median) | per round | other threads µs/req |\n|---|---|---|---|---|---|---|`,

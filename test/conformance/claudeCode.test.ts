@@ -6,6 +6,8 @@
  * runs a plain `echo` without asking.
  */
 import { describe, expect, it, vi } from 'vitest';
+import { isCountTokensRequest, isMessagesRequest } from '../../app/formats/anthropicShape.ts';
+import type { Json } from '../../app/formats/shapeChecks.ts';
 import { runClaude } from './claudeCli.ts';
 import {
   engineForBlock,
@@ -52,6 +54,10 @@ describe.each(UPSTREAM_FORMATS)('Claude Code through a %s-format upstream', (for
     expect(run.stdout.trim()).toBe(`The tool printed ${TOOL_OUTPUT}`);
     expect(chats).toHaveLength(2);
     expectToolOutputSentBack(chats);
+    if (format === 'anthropic') {
+      // What Claude Code sent (an Anthropic upstream gets it as sent) takes the copy-free check.
+      for (const chat of chats) expect(isMessagesRequest(chat.body as Json)).toBe(true);
+    }
   });
 
   it('streams: the answer reaches Claude Code as several deltas', async () => {
@@ -91,6 +97,10 @@ describe.each(UPSTREAM_FORMATS)('Claude Code through a %s-format upstream', (for
     expect(engine().chatRequests().length).toBe(chatsBefore);
     // An Anthropic upstream counts with its own count_tokens; the others are counted locally.
     const counted = engine().countRequests().length - countsBefore;
-    if (format === 'anthropic') expect(counted).toBeGreaterThan(0);
+    if (format === 'anthropic') {
+      expect(counted).toBeGreaterThan(0);
+      for (const count of engine().countRequests().slice(countsBefore))
+        expect(isCountTokensRequest(count.body as Json)).toBe(true);
+    }
   });
 });

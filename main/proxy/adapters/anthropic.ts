@@ -18,6 +18,7 @@ import {
   anthropicToOpenAiRequest,
   openAiToAnthropicResponse,
 } from '../../../app/formats/anthropicInbound.ts';
+import { isCountTokensRequest, isMessagesRequest } from '../../../app/formats/anthropicShape.ts';
 import { OpenAiToAnthropicStream } from '../../../app/formats/anthropicInboundStream.ts';
 import {
   anthropicToOpenAiResponse,
@@ -201,8 +202,16 @@ export const ANTHROPIC: Adapter<'anthropic'> = {
   format: 'anthropic',
   caller: {
     endpoints: {
-      '/v1/messages': { kind: 'messages', schema: MessagesRequestSchema },
-      '/v1/messages/count_tokens': { kind: 'count_tokens', schema: CountTokensRequestSchema },
+      '/v1/messages': {
+        kind: 'messages',
+        schema: MessagesRequestSchema,
+        asSent: isMessagesRequest,
+      },
+      '/v1/messages/count_tokens': {
+        kind: 'count_tokens',
+        schema: CountTokensRequestSchema,
+        asSent: isCountTokensRequest,
+      },
     },
     ownsPath: (pathname) => pathname === '/v1/messages' || pathname.startsWith('/v1/messages/'),
     headers: (headers) => {

@@ -22,7 +22,7 @@ import {
   parseOpenAiStreamData,
 } from '../../../app/formats/openaiWire.ts';
 import { OpenAiChunkReader } from '../../../app/formats/openaiChunkReader.ts';
-import { isCommonChatRequest } from '../../../app/formats/chatShape.ts';
+import { isChatRequest } from '../../../app/formats/chatShape.ts';
 import type { Adapter, CallerEndpoint, HubRequest } from '../adapter.ts';
 import type { Codec, DecodedBody, StreamRelay } from '../codec.ts';
 import { passthrough, withModel } from '../passthrough.ts';
@@ -159,7 +159,7 @@ const OPENAI_ENDPOINTS: Record<string, CallerEndpoint> = {
   '/v1/chat/completions': {
     kind: 'chat',
     schema: ChatCompletionRequestSchema,
-    asSent: isCommonChatRequest,
+    asSent: isChatRequest,
   },
   '/v1/embeddings': { kind: 'embeddings', schema: EmbeddingsRequestSchema },
   '/v1/completions': { kind: 'completions', schema: CompletionRequestSchema },
