@@ -168,8 +168,10 @@ class CallIds {
     const list = this.open.get(name) ?? [];
     const chosen = id !== undefined && this.known.has(id) ? id : list[0];
     if (chosen !== undefined) {
+      // The oldest open call is the usual answer: shift, not splice, makes no array.
       const at = list.indexOf(chosen);
-      if (at !== -1) list.splice(at, 1);
+      if (at === 0) list.shift();
+      else if (at !== -1) list.splice(at, 1);
     }
     return chosen;
   }
@@ -181,39 +183,48 @@ function systemText(system: GeminiInboundRequest['systemInstruction']): string {
   return system.parts.map((p) => p.text ?? '').join('\n');
 }
 
+/** A model turn as an assistant message: its text (thoughts left out) and its function calls. */
+function assistantMessage(parts: GeminiPart[], ids: CallIds): ChatMessage | undefined {
+  let text = '';
+  let calls: ToolCall[] | undefined;
+  for (const p of parts) {
+    if (p.thought !== true && p.text !== undefined) text += p.text;
+    const call = p.functionCall;
+    if (call === undefined) continue;
+    (calls ??= []).push({
+      id: ids.call(call.name, call.id),
+      type: 'function',
+      function: { name: call.name, arguments: JSON.stringify(call.args ?? {}) },
+    });
+  }
+  if (text === '' && calls === undefined) return undefined;
+  const message: ChatMessage = { role: 'assistant', content: text === '' ? null : text };
+  if (calls !== undefined) message.tool_calls = calls;
+  return message;
+}
+
+/**
+ * The contents as chat messages, in one pass over each content's parts with no arrays but the
+ * ones kept: Gemini CLI's 300-content body made 320 KB of garbage with filter/map/flatMap.
+ */
 function messagesOf(req: GeminiInboundRequest): Translated<ChatMessage[]> {
   const messages: ChatMessage[] = [];
   const system = systemText(req.systemInstruction);
   if (system !== '') messages.push({ role: 'system', content: system });
   const ids = new CallIds();
-  for (const [i, content] of req.contents.entries()) {
+  const { contents } = req;
+  for (let i = 0; i < contents.length; i++) {
+    const content = contents[i] as (typeof contents)[number];
     const parts = content.parts as GeminiPart[];
     if (content.role === 'model') {
-      const text = parts
-        .filter((p) => p.thought !== true && p.text !== undefined)
-        .map((p) => p.text)
-        .join('');
-      const calls: ToolCall[] = parts.flatMap((p) => {
-        if (p.functionCall === undefined) return [];
-        const call: ToolCall = {
-          id: ids.call(p.functionCall.name, p.functionCall.id),
-          type: 'function',
-          function: {
-            name: p.functionCall.name,
-            arguments: JSON.stringify(p.functionCall.args ?? {}),
-          },
-        };
-        return [call];
-      });
-      if (text === '' && calls.length === 0) continue;
-      messages.push({
-        role: 'assistant',
-        content: text === '' ? null : text,
-        ...(calls.length > 0 ? { tool_calls: calls } : {}),
-      });
+      const message = assistantMessage(parts, ids);
+      if (message !== undefined) messages.push(message);
       continue;
     }
+    let userParts: UserContentPart[] | undefined;
     for (const p of parts) {
+      const part = userPart(p);
+      if (part !== null) (userParts ??= []).push(part);
       if (p.functionResponse === undefined) continue;
       const callId = ids.response(p.functionResponse.name, p.functionResponse.id);
       if (callId === undefined)
@@ -231,11 +242,7 @@ function messagesOf(req: GeminiInboundRequest): Translated<ChatMessage[]> {
         content: toolResultText(p.functionResponse.response),
       });
     }
-    const userParts = parts.flatMap((p) => {
-      const part = userPart(p);
-      return part === null ? [] : [part];
-    });
-    if (userParts.length > 0) messages.push({ role: 'user', content: userParts });
+    if (userParts !== undefined) messages.push({ role: 'user', content: userParts });
   }
   return { ok: true, value: messages };
 }

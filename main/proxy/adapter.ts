@@ -27,11 +27,17 @@ export type CallerEndpoint = {
   schema: z.ZodType<Record<string, unknown>>;
   /**
    * A hand check of the body's common shape, accepting only what `schema` accepts, so such a
-   * body is used as it came instead of as zod's copy. Only for a schema with no defaults and
-   * no transforms: a body the schema passes is used as it came too, so what goes upstream does
+   * body is used as it came instead of as zod's copy. For a schema with no defaults and no
+   * transforms, a body the schema passes is used as it came too, so what goes upstream does
    * not depend on which of the two passed it.
    */
   asSent?: (body: Record<string, unknown>) => boolean;
+  /**
+   * The schema fills in defaults (Gemini's missing `parts`): `asSent` accepts only a body the
+   * schema would return unchanged, and a body it leaves to the schema is read as the schema's
+   * output, defaults filled in.
+   */
+  schemaFills?: true;
 };
 
 /** The requests a caller format sends through the OpenAI hub (those that are not token counts). */

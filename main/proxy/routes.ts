@@ -64,7 +64,8 @@ function oneHeader(headers: IncomingMessage['headers'], name: string): string | 
 
 /**
  * The body as the request path reads it: as it came where the endpoint's hand check passes it
- * (or its copy-free schema does), else the schema's decoding of it, or the schema's issues.
+ * (or its schema does, unless the schema fills in defaults), else the schema's decoding of it,
+ * or the schema's issues.
  */
 export function decodeBody(
   endpoint: CallerEndpoint,
@@ -72,7 +73,9 @@ export function decodeBody(
 ): ReturnType<CallerEndpoint['schema']['safeParse']> {
   if (endpoint.asSent?.(body) === true) return { success: true, data: body };
   const parsed = endpoint.schema.safeParse(body);
-  return parsed.success && endpoint.asSent !== undefined ? { success: true, data: body } : parsed;
+  return parsed.success && endpoint.asSent !== undefined && endpoint.schemaFills !== true
+    ? { success: true, data: body }
+    : parsed;
 }
 
 /** An endpoint served, with its caller side and what its path says (model, streaming). */

@@ -5,8 +5,9 @@
  * mid-conversation system messages, turns of thinking, text, tool_use and tool_result blocks,
  * now and then an image; adaptive thinking, output_config, context_management), an
  * agent's Chat Completions body (function tools, assistant tool calls, tool messages, content
- * parts) and a Codex-like Responses body. `turns` is the number of messages (items for
- * Responses); the text is deterministic filler of about the sizes those agents send.
+ * parts), a Codex-like Responses body and a Gemini CLI generateContent body. `turns` is the
+ * number of messages (items for Responses, contents for Gemini); the text is deterministic
+ * filler of about the sizes those agents send.
  */
 
 const PROSE =
@@ -244,19 +245,132 @@ export function agentResponsesBody(turns: number): Record<string, unknown> {
   };
 }
 
+/** Gemini CLI's own tools (0.61), each declared with a JSON Schema (`parametersJsonSchema`). */
+const GEMINI_TOOLS = [
+  'update_topic',
+  'list_directory',
+  'read_file',
+  'grep_search',
+  'glob',
+  'replace',
+  'write_file',
+  'web_fetch',
+  'run_shell_command',
+  'list_background_processes',
+  'read_background_output',
+  'google_web_search',
+  'write_todos',
+  'enter_plan_mode',
+  'invoke_agent',
+  'activate_skill',
+];
+
+/** A tool's `parametersJsonSchema` as Gemini CLI declares them (open objects, no `$schema`). */
+const geminiParameters = (index: number): Schema => ({
+  type: 'object',
+  properties: {
+    command: {
+      type: 'string',
+      description: 'Exact bash command to execute as `bash -c <command>`',
+    },
+    description: { type: 'string', description: text(160) },
+    dir_path: { type: 'string', description: `(OPTIONAL) The directory to run it in (${index}).` },
+    is_background: { type: 'boolean', description: text(240) },
+    delay_ms: { type: 'integer', description: 'Optional. Delay in milliseconds.', minimum: 0 },
+    ignore: { type: 'array', items: { type: 'string' }, description: 'Glob patterns to ignore' },
+  },
+  required: ['command'],
+});
+
+/**
+ * A Gemini CLI `streamGenerateContent` body with `turns` contents, its fields and part kinds as
+ * Gemini CLI 0.61 sent them to a capturing upstream: the session context and prompt as text
+ * parts, model turns of a function call (with its id and a `thoughtSignature`), now and then
+ * text before it, user turns of a function response; a system instruction of one text part with
+ * a role, 16 tools in one `functionDeclarations`, `generationConfig` with `topK` and a
+ * `thinkingConfig`. Now and then a thought part (Gemini CLI drops them from the history it
+ * sends; @google/genai callers keep them) and an image read by a tool (an `inlineData` part).
+ */
+export function geminiCliBody(turns: number): Record<string, unknown> {
+  const contents: Record<string, unknown>[] = [];
+  for (let i = 0; i < turns; i++) {
+    const id = `run_shell_command_17964703469${String(i).padStart(2, '0')}_0`;
+    if (i === 0) {
+      contents.push({
+        parts: [
+          { text: `<session_context>\n${text(600)}\n</session_context>` },
+          { text: 'Fix the failing test in the limiter.' },
+        ],
+        role: 'user',
+      });
+    } else if (i % 2 === 1) {
+      const parts: Record<string, unknown>[] = [];
+      if (i % 6 === 1) parts.push({ text: text(600), thought: true });
+      if (i % 4 === 1) parts.push({ text: text(200) });
+      parts.push({
+        functionCall: {
+          id,
+          args: { command: 'npx vitest run test/limiter', description: 'Run the tests' },
+          name: GEMINI_TOOLS[i % GEMINI_TOOLS.length],
+        },
+        thoughtSignature: `Cq${text(300)}`,
+      });
+      contents.push({ parts, role: 'model' });
+    } else {
+      const previous = `run_shell_command_17964703469${String(i - 1).padStart(2, '0')}_0`;
+      const name = GEMINI_TOOLS[(i - 1) % GEMINI_TOOLS.length];
+      const parts: Record<string, unknown>[] =
+        i % 20 === 0
+          ? [
+              { functionResponse: { name, response: { output: 'Binary content' }, id: previous } },
+              { inlineData: { mimeType: 'image/png', data: png } },
+            ]
+          : [{ functionResponse: { name, response: { output: text(1400) }, id: previous } }];
+      if (i === turns - 1) parts.push({ text: 'go on' });
+      contents.push({ parts, role: 'user' });
+    }
+  }
+  return {
+    contents,
+    systemInstruction: { parts: [{ text: text(23000) }], role: 'user' },
+    tools: [
+      {
+        functionDeclarations: GEMINI_TOOLS.map((name, i) => ({
+          name,
+          description: text(i % 4 === 0 ? 1500 : 300),
+          parametersJsonSchema: geminiParameters(i),
+        })),
+      },
+    ],
+    generationConfig: {
+      temperature: 1,
+      topP: 0.95,
+      topK: 64,
+      thinkingConfig: { includeThoughts: true, thinkingBudget: 8192 },
+    },
+  };
+}
+
+/** What each agent load sends: its body, and the path it goes to (Gemini's names the route). */
+const LOADS: Record<string, { path: string; make: (turns: number) => Record<string, unknown> }> = {
+  claudeCode: { path: '/v1/messages', make: claudeCodeBody },
+  chat: { path: '/v1/chat/completions', make: agentChatBody },
+  gemini: { path: '/v1beta/models/bench:generateContent', make: geminiCliBody },
+};
+
 /**
  * A proxy bench's load of agent bodies, from its spec: `claudeCode:N` (Claude Code's body of N
- * messages to /v1/messages) or `chat:N` (an agent's to /v1/chat/completions), for the route
- * `bench`, not streamed; undefined for no spec.
+ * messages to /v1/messages), `chat:N` (an agent's to /v1/chat/completions) or `gemini:N` (Gemini
+ * CLI's to generateContent), for the route `bench`, not streamed; undefined for no spec.
  */
 export function agentLoad(spec: string | undefined): { path: string; body: string } | undefined {
   if (spec === undefined || spec === '') return undefined;
   const [kind, turns] = spec.split(':');
-  const make = kind === 'claudeCode' ? claudeCodeBody : kind === 'chat' ? agentChatBody : undefined;
-  if (make === undefined || !(Number(turns) > 0))
-    throw new Error(`${spec}: not an agent load (claudeCode:N or chat:N)`);
-  return {
-    path: kind === 'claudeCode' ? '/v1/messages' : '/v1/chat/completions',
-    body: JSON.stringify({ ...make(Number(turns)), model: 'bench', stream: false }),
-  };
+  const load = LOADS[kind ?? ''];
+  if (load === undefined || !(Number(turns) > 0))
+    throw new Error(`${spec}: not an agent load (claudeCode:N, chat:N or gemini:N)`);
+  const body = load.make(Number(turns));
+  // Gemini's path names the model and the method says whether it streams.
+  const sent = kind === 'gemini' ? body : { ...body, model: 'bench', stream: false };
+  return { path: load.path, body: JSON.stringify(sent) };
 }

@@ -3,14 +3,14 @@
 // decoded as the request path does it (`decodeBody`: the endpoint's hand check where it has one,
 // else the schema), with JSON.parse of the same bytes for scale. Bodies from agentBodies.ts:
 // Claude Code's /v1/messages, an agent's /v1/chat/completions with tools and tool messages, a
-// Codex-like /v1/responses; 20 and 300 messages each. µs per decode (median of BENCH_ROUNDS
+// Codex-like /v1/responses, Gemini CLI's generateContent; 20 and 300 messages each. µs per decode (median of BENCH_ROUNDS
 // rounds of BENCH_RUNS, the variants interleaved) and KB allocated by one decode (heap growth
 // from a collected heap with a young generation large enough that no scavenge falls inside).
 import { spawnSync } from 'node:child_process';
 import { CALLERS } from '../../main/proxy/adapters/registry.ts';
 import { decodeBody } from '../../main/proxy/routes.ts';
 import type { CallerEndpoint } from '../../main/proxy/adapter.ts';
-import { agentChatBody, agentResponsesBody, claudeCodeBody } from './agentBodies.ts';
+import { agentChatBody, agentResponsesBody, claudeCodeBody, geminiCliBody } from './agentBodies.ts';
 
 const FLAGS = ['--expose-gc', '--min-semi-space-size=64', '--max-semi-space-size=64'];
 if (!FLAGS.every((flag) => process.execArgv.includes(flag))) {
@@ -28,9 +28,10 @@ const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 /** What a measured call returned, kept so that it is not collected before the heap is read. */
 const kept: unknown[] = [];
 
+/** The endpoint a path names: a fixed path, or one whose segment names the model (Gemini's). */
 function endpoint(path: string): CallerEndpoint {
   for (const caller of CALLERS) {
-    const found = caller.endpoints[path];
+    const found = caller.endpoints[path] ?? caller.match?.(path, new URLSearchParams());
     if (found !== undefined) return found;
   }
   throw new Error(`no endpoint ${path}`);
@@ -40,6 +41,11 @@ const CASES = [
   { name: 'Claude Code /v1/messages', path: '/v1/messages', make: claudeCodeBody },
   { name: 'agent /v1/chat/completions', path: '/v1/chat/completions', make: agentChatBody },
   { name: 'Codex-like /v1/responses', path: '/v1/responses', make: agentResponsesBody },
+  {
+    name: 'Gemini CLI generateContent',
+    path: '/v1beta/models/m:generateContent',
+    make: geminiCliBody,
+  },
 ];
 
 type Variant = { name: string; run: (text: string, body: Record<string, unknown>) => unknown };

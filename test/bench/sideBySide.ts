@@ -10,9 +10,10 @@
 // figures. Give one server twice as a control: an A/A pair's median of 10 rounds was within 1 %
 // on a quiet 2-core machine, 9 % with two other benchmarks running.
 // E.g. `npx node test/bench/sideBySide.ts ../base . bare` for a change against its base.
-// SIDE_BODY=claudeCode:N (or chat:N) sends an agent's body of N messages instead of the one-line
-// chat (agentBodies.ts: Claude Code's to /v1/messages, an agent's to /v1/chat/completions), not
-// streamed, to weigh what the request path does per byte of body.
+// SIDE_BODY=claudeCode:N (or chat:N, gemini:N) sends an agent's body of N messages instead of
+// the one-line chat (agentBodies.ts: Claude Code's to /v1/messages, an agent's to
+// /v1/chat/completions, Gemini CLI's to /v1beta/models/bench:generateContent), not streamed, to
+// weigh what the request path does per byte of body.
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';

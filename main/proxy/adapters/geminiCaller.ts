@@ -11,6 +11,10 @@ import {
   type GeminiInboundRequest,
 } from '../../../app/formats/geminiInbound.ts';
 import { openAiToGeminiResponse } from '../../../app/formats/geminiInboundResponse.ts';
+import {
+  isGeminiCountTokensRequest,
+  isGenerateContentRequest,
+} from '../../../app/formats/geminiShape.ts';
 import { OpenAiToGeminiStream } from '../../../app/formats/geminiInboundStream.ts';
 import type { GenerateContentResponse } from '../../../app/formats/gemini.ts';
 import type { ErrorEnvelope } from '../../server/respond.ts';
@@ -33,12 +37,21 @@ function geminiCaller(model: string, writer: ChunkWriter): FromOpenAi {
   };
 }
 
+const GENERATE: CallerEndpoint = {
+  kind: 'generate',
+  schema: GeminiInboundRequestSchema,
+  asSent: isGenerateContentRequest,
+  schemaFills: true,
+};
+
 const ENDPOINTS: Record<string, CallerEndpoint & { stream: boolean }> = {
-  generateContent: { kind: 'generate', schema: GeminiInboundRequestSchema, stream: false },
-  streamGenerateContent: { kind: 'generate', schema: GeminiInboundRequestSchema, stream: true },
+  generateContent: { ...GENERATE, stream: false },
+  streamGenerateContent: { ...GENERATE, stream: true },
   countTokens: {
     kind: 'gemini_count_tokens',
     schema: GeminiCountTokensRequestSchema,
+    asSent: isGeminiCountTokensRequest,
+    schemaFills: true,
     stream: false,
   },
 };

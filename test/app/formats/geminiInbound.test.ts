@@ -101,6 +101,46 @@ describe('geminiToOpenAiRequest', () => {
     ]);
   });
 
+  it('joins a model turn’s texts, skips an empty turn, and puts a turn’s tool results before its text', () => {
+    const out = translate({
+      contents: [
+        { role: 'user', parts: [{ text: 'go' }] },
+        {
+          role: 'model',
+          parts: [
+            { text: 'Let me ' },
+            { text: 'hidden', thought: true },
+            { text: 'look.' },
+            { functionCall: { name: 'a', id: 'c1' } },
+          ],
+        },
+        {
+          role: 'user',
+          parts: [
+            { text: 'and also' },
+            { functionResponse: { name: 'a', response: { output: 'done' } } },
+            { text: 'this' },
+          ],
+        },
+        { role: 'model', parts: [{ text: 'only thinking', thought: true }] },
+        { role: 'model', parts: [{ text: 'Done.' }] },
+      ],
+    });
+    expect(out.messages).toEqual([
+      { role: 'user', content: [{ type: 'text', text: 'go' }] },
+      assistantCalls('Let me look.', toolCall('c1', 'a', '{}')),
+      toolResult('c1', 'done'),
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'and also' },
+          { type: 'text', text: 'this' },
+        ],
+      },
+      { role: 'assistant', content: 'Done.' },
+    ]);
+  });
+
   it('refuses a functionResponse that answers no call', () => {
     const result = geminiToOpenAiRequest(
       GeminiInboundRequestSchema.parse({

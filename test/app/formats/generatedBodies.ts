@@ -1,6 +1,6 @@
 /**
  * Generated request bodies for the shape checks' property tests (Anthropic Messages, Chat
- * Completions): mostly valid, each object now and then missing one of its keys and each value
+ * Completions, Gemini generateContent and countTokens): mostly valid, each object now and then missing one of its keys and each value
  * now and then of another kind, so that a body reaches every check the schema makes, deep in
  * its blocks and messages, and fails each of them in turn.
  */
@@ -265,6 +265,100 @@ export const chatBody = object(
     top_logprobs: nullish(mostly(fc.integer())),
     logit_bias: nullish(mostly(fc.dictionary(fc.constantFrom('1', '2'), mostly(number)))),
     reasoning_effort: nullish(str),
+    extra: scalar,
+  },
+);
+
+/** A part of a Gemini content, with any of the fields the schema names, and one it does not. */
+const geminiCall = (data: string) =>
+  object({ name: str }, { [data]: mostly(fc.constantFrom(null, {}, { a: 1 })), id: str });
+const geminiPart = object(
+  {},
+  {
+    text: str,
+    thought: flag,
+    thoughtSignature: str,
+    functionCall: mostly(geminiCall('args')),
+    functionResponse: mostly(geminiCall('response')),
+    inlineData: mostly(object({ mimeType: str, data: str })),
+    fileData: mostly(object({ fileUri: str }, { mimeType: str })),
+    extra: scalar,
+  },
+);
+const geminiParts = mostly(fc.array(geminiPart, { maxLength: 3 }));
+/** A content: now and then without `parts`, which the schema fills in. */
+const geminiContent = fc.oneof(
+  { weight: 8, arbitrary: object({ parts: geminiParts }, { role: mostly(fc.constant('model')) }) },
+  { weight: 1, arbitrary: object({}, { role: str }) },
+);
+const geminiContents = mostly(fc.array(geminiContent, { minLength: 1, maxLength: 3 }));
+const declaration = object(
+  { name: mostly(fc.constantFrom('f', 'f', '')) },
+  {
+    description: str,
+    parameters: mostly(fc.constantFrom({}, { type: 'OBJECT' })),
+    parametersJsonSchema: mostly(fc.constant({ type: 'object' })),
+  },
+);
+const count1 = mostly(fc.constantFrom(1, 100, 0));
+
+/** A Gemini generateContent body with any of the fields the schema names, and one it does not. */
+export const geminiBody = object(
+  { contents: geminiContents },
+  {
+    systemInstruction: mostly(
+      fc.oneof(fc.string({ maxLength: 2 }), object({ parts: geminiParts }, { role: str })),
+    ),
+    tools: mostly(
+      fc.array(
+        object({}, { functionDeclarations: mostly(fc.array(declaration, { maxLength: 2 })) }),
+        {
+          maxLength: 2,
+        },
+      ),
+    ),
+    toolConfig: mostly(
+      object(
+        {},
+        {
+          functionCallingConfig: mostly(
+            object(
+              {},
+              { mode: str, allowedFunctionNames: mostly(fc.array(str, { maxLength: 2 })) },
+            ),
+          ),
+        },
+      ),
+    ),
+    generationConfig: mostly(
+      object(
+        {},
+        {
+          temperature: mostly(number),
+          topP: mostly(number),
+          maxOutputTokens: count1,
+          stopSequences: mostly(fc.array(str, { maxLength: 2 })),
+          candidateCount: count1,
+          seed: mostly(fc.integer()),
+          presencePenalty: mostly(number),
+          frequencyPenalty: mostly(number),
+          responseMimeType: str,
+          responseSchema: mostly(fc.constant({})),
+          responseJsonSchema: mostly(fc.constant({})),
+          thinkingConfig: scalar,
+        },
+      ),
+    ),
+    safetySettings: scalar,
+  },
+);
+
+/** A Gemini countTokens body: contents, or a whole generateContent request. */
+export const geminiCountBody = object(
+  {},
+  {
+    contents: mostly(fc.array(geminiContent, { maxLength: 3 })),
+    generateContentRequest: mostly(object({ contents: geminiContents })),
     extra: scalar,
   },
 );
