@@ -20,8 +20,13 @@ export const SERVE_ENV = ENGINE_ENV;
 
 /**
  * The arguments after `node` that run `switchyard serve …`, as the bin's shebang does: this
- * checkout's bundle, or that of the checkout at `checkout` (its bundle as built there).
+ * checkout's bundle, or that of the checkout at `checkout` (its bundle as built there), with the
+ * bin's Node flags or `flags` in their place.
  */
-export function serveArgs(args: string[], checkout = root): string[] {
-  return [...ENGINE_NODE_FLAGS, join(checkout, 'dist/main/cli.js'), 'serve', ...args];
+export function serveArgs(
+  args: string[],
+  checkout = root,
+  flags: readonly string[] = ENGINE_NODE_FLAGS,
+): string[] {
+  return [...flags, join(checkout, 'dist/main/cli.js'), 'serve', ...args];
 }

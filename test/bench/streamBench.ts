@@ -1,10 +1,12 @@
 // npm run bench -- stream: only the proxy benchmark's streaming rows (longStream.ts), quick
 // enough to run after each change. BENCH_STREAMS sets the count; BENCH_ENGINE_NODE_ARGS adds
 // node flags to the engine (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof": SIGTERM at the end
-// writes the profile). BENCH_COMPARE=ROOT[,ROOT…] adds engines from other checkouts, run from
-// their built bundles as they are (not rebuilt), whose rows take turns with this one's stream
-// by stream: the steadiest way to weigh a change against its base on a busy machine.
+// writes the profile). BENCH_COMPARE=ROOT[@flag…][,ROOT…] adds engines from other checkouts, run
+// from their built bundles as they are (not rebuilt), with the bin's Node flags or those after
+// `@` (space-separated; `.` is this checkout), whose rows take turns with this one's stream by
+// stream: the steadiest way to weigh a change against its base on a busy machine.
 // BENCH_ONLY keeps the rows whose name holds its text (and the forwarder's), to profile one.
+// BENCH_RUN: streams in a row per path per turn (1), as a busy proxy relays them back to back.
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -31,7 +33,8 @@ async function main(): Promise<void> {
   buildEngine();
   const others = (process.env.BENCH_COMPARE ?? '').split(',').filter(Boolean);
   const engines: { label: string; origin: string; pid: number }[] = [];
-  for (const checkout of [undefined, ...others]) {
+  for (const spec of [undefined, ...others]) {
+    const [checkout, flags] = spec === undefined ? [] : spec.split('@');
     // Each engine its own data folder: two would contend for one SQLite log.
     const dataDir = await mkdtemp(join(tmpdir(), 'switchyard-bench-'));
     await writeFile(
@@ -44,12 +47,13 @@ async function main(): Promise<void> {
         ...serveArgs(
           ['--port', '0', '--json', '--data-dir', dataDir],
           checkout && resolve(checkout),
+          flags?.split(' ').filter(Boolean),
         ),
       ],
       { ...SERVE_ENV, SWITCHYARD_PROXY_KEY: proxyKey, BENCH_UPSTREAM_KEY: 'bench-upstream-key' },
     );
     const ready = JSON.parse(engine.line) as { url: string };
-    engines.push({ label: checkout ?? '', origin: ready.url, pid: engine.child.pid! });
+    engines.push({ label: spec ?? '', origin: ready.url, pid: engine.child.pid! });
   }
   await new Promise((r) => setTimeout(r, 1000));
   const bareOrigin = `http://127.0.0.1:${bare.line}`;
@@ -72,6 +76,8 @@ async function main(): Promise<void> {
   const results = await measureLongStreams(
     paths.filter((path, i) => i === 0 || only === undefined || path.name.includes(only)),
     streams,
+    5,
+    Number(process.env.BENCH_RUN ?? 1),
   );
   console.log(longStreamTable(results, streams));
   console.log('Reproduce: npm run bench -- stream   (BENCH_STREAMS to change the count)');
