@@ -3,6 +3,7 @@
 // numbers are of the code beside them. From source, Node would strip every module's types at load
 // and hold that in memory too, which no user's engine does.
 import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ENGINE_ENV, ENGINE_NODE_FLAGS } from '../../main/engineFlags.ts';
 
@@ -17,7 +18,15 @@ export function buildEngine(): void {
 /** The environment the bin's shebang adds. */
 export const SERVE_ENV = ENGINE_ENV;
 
-/** The arguments after `node` that run `switchyard serve …`, as the bin's shebang does. */
-export function serveArgs(args: string[]): string[] {
-  return [...ENGINE_NODE_FLAGS, `${root}dist/main/cli.js`, 'serve', ...args];
+/**
+ * The arguments after `node` that run `switchyard serve …`, as the bin's shebang does: this
+ * checkout's bundle, or that of the checkout at `checkout` (its bundle as built there), with the
+ * bin's Node flags or `flags` in their place.
+ */
+export function serveArgs(
+  args: string[],
+  checkout = root,
+  flags: readonly string[] = ENGINE_NODE_FLAGS,
+): string[] {
+  return [...flags, join(checkout, 'dist/main/cli.js'), 'serve', ...args];
 }

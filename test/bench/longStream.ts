@@ -85,26 +85,41 @@ export type LongStreamResult = {
   chunksPerSecond: number;
   cpuMsPerStream: number;
   mainThreadMsPerStream: number;
+  /** The other threads' CPU ms per stream by thread name (V8's helpers, the log's workers). */
+  otherThreadsMsPerStream: Map<string, number>;
 };
 
-/** `streams` streams per path after `warmUp`, taking turns; medians of time, mean CPU. */
+/**
+ * `streams` streams per path after `warmUp` turns, the paths taking turns, `run` streams in a row
+ * per turn (a busy proxy relays streams back to back; V8's collections follow that load, not an
+ * engine's stream at a time); medians of time, mean CPU.
+ */
 export async function measureLongStreams(
   paths: StreamPath[],
   streams: number,
   warmUp = 5,
+  run = 1,
 ): Promise<LongStreamResult[]> {
   const pools = paths.map((p) => new Pool(p.origin, { connections: 1 }));
   const times = paths.map((): number[] => []);
-  const cpu = paths.map(() => ({ all: 0, main: 0 }));
-  for (let round = 0; round < warmUp + streams; round++) {
+  const cpu = paths.map(() => ({ all: 0, main: 0, byName: new Map<string, number>() }));
+  for (let turn = 0; turn < warmUp + Math.ceil(streams / run); turn++) {
     for (const [i, path] of paths.entries()) {
       const before = await cpuMs(path.pid);
-      const ms = await oneStream(pools[i]!, path);
-      if (round < warmUp) continue;
+      const own = times[i]!;
+      const ms: number[] = [];
+      while (ms.length < run && own.length + ms.length < streams)
+        ms.push(await oneStream(pools[i]!, path));
+      if (turn < warmUp) continue;
       const after = await cpuMs(path.pid);
       cpu[i]!.all += after.all - before.all;
       cpu[i]!.main += after.main - before.main;
-      times[i]!.push(ms);
+      for (const [name, ms] of after.byName)
+        cpu[i]!.byName.set(
+          name,
+          (cpu[i]!.byName.get(name) ?? 0) + ms - (before.byName.get(name) ?? 0),
+        );
+      own.push(...ms);
     }
   }
   await Promise.all(pools.map((p) => p.close()));
@@ -116,6 +131,9 @@ export async function measureLongStreams(
       chunksPerSecond: LONG_STREAM_CHUNKS / (median / 1000),
       cpuMsPerStream: cpu[i]!.all / streams,
       mainThreadMsPerStream: cpu[i]!.main / streams,
+      otherThreadsMsPerStream: new Map(
+        [...cpu[i]!.byName].map(([name, ms]) => [name, ms / streams]),
+      ),
     };
   });
 }
@@ -129,6 +147,7 @@ export function longStreamTable(results: LongStreamResult[], streams: number): s
     'vs bare',
     'CPU ms per stream',
     'main thread ms per stream',
+    'other threads ms per stream',
   ];
   const rows = results.map((r) => [
     r.name,
@@ -136,6 +155,11 @@ export function longStreamTable(results: LongStreamResult[], streams: number): s
     r === base ? '–' : (r.chunksPerSecond / base.chunksPerSecond).toFixed(2),
     r.cpuMsPerStream.toFixed(2),
     r.mainThreadMsPerStream.toFixed(2),
+    [...r.otherThreadsMsPerStream]
+      .filter(([, ms]) => ms >= 0.005)
+      .sort((a, b) => b[1] - a[1])
+      .map(([name, ms]) => `${name} ${ms.toFixed(2)}`)
+      .join(', '),
   ]);
   return [
     `\nStreaming: ${streams} streams of ${LONG_STREAM_CHUNKS} chunks per path, one connection, paths taking turns; CPU of the relaying process (forwarder or engine), all threads and its main thread, from /proc/PID/task/*/schedstat.`,

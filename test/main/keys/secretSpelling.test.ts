@@ -103,6 +103,16 @@ describe('maySpell', () => {
     expect(maySpell(chunk.replace('tok1', '50%'), secrets)).toBe(true);
     expect(maySpell(chunk.replace('tok1', '\\u00e9'), secrets)).toBe(true);
   });
+
+  it('rules a secret out by a character the text lacks, never one the text spells', () => {
+    const held = literals(['Xq9-secret-Key']);
+    const chunk = 'data: {"choices":[{"delta":{"content":"a secret key, in lower case"}}]}\n\n';
+    expect(maySpell(chunk, held)).toBe(false);
+    // Every character present, the secret itself too, with backslashes between its characters.
+    expect(maySpell(chunk.replace('a secret', 'X\\q\\9\\-secret-Key'), held)).toBe(true);
+    // Every character present, the secret not.
+    expect(maySpell(chunk.replace('a secret', 'Key 9 qX-secret'), held)).toBe(false);
+  });
 });
 
 describe('SecretMask with its fast path', () => {
