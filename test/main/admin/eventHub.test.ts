@@ -176,6 +176,46 @@ describe('EventHub', () => {
     expect((finished.data as { request: { id: string } }).request.id).toBe('r2');
   });
 
+  it('numbers the frames it sends without gaps, a start made moot taking none', async () => {
+    const url = await serve({ flushIntervalMs: 20 });
+    const res = await open(url);
+    const stream = readEvents(res);
+    await expect.poll(() => hub!.clientCount).toBe(1);
+    const { id, startedAt, kind, inboundFormat, requestedModel, route, streamed } = bulky(1);
+    hub!.publish('request.started', {
+      id,
+      startedAt,
+      kind,
+      inboundFormat,
+      requestedModel,
+      route,
+      streamed,
+    });
+    hub!.publish('config.changed', { at: 1 });
+    hub!.publish('request.finished', { request: bulky(1) });
+    hub!.publish('config.changed', { at: 2 });
+    const ids: (string | undefined)[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await stream.next()).id);
+    expect(ids).toEqual(['1', '2', '3']);
+  });
+
+  it('sends text outside ASCII as it was published, masked', async () => {
+    const url = await serve({
+      flushIntervalMs: 20,
+      mask: (text) => text.replaceAll('sk-secret-value', '[key …alue]'),
+    });
+    const res = await open(url);
+    const stream = readEvents(res);
+    await expect.poll(() => hub!.clientCount).toBe(1);
+    const errors = ['café, naïve — ✓ 😀 \u2028', 'sk-secret-value über 🚀', '\u0000"quoted"'];
+    for (const [i, error] of errors.entries())
+      hub!.publish('request.finished', { request: { ...bulky(i), error } });
+    const seen: string[] = [];
+    for (let i = 0; i < errors.length; i++)
+      seen.push(((await stream.next()).data as { request: { error: string } }).request.error);
+    expect(seen).toEqual([errors[0], '[key …alue] über 🚀', errors[2]]);
+  });
+
   it('masks what it sends once per write, not once per event', async () => {
     let calls = 0;
     const url = await serve({
