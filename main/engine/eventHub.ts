@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AdminEventMap, AdminEventName } from '../../app/admin/events.ts';
+import type { AttemptRecord, RequestRecord } from '../../app/admin/types.ts';
+import { finishedEventJson } from '../store/requestLogWriter.ts';
 import { EventBatch } from './eventBatch.ts';
 import { BASE_HEADERS, sendError } from '../server/respond.ts';
 
@@ -63,13 +65,21 @@ export class EventHub {
   /** An event name with its payload (a union of pairs, so a check of the name types the payload). */
   publish(...[name, data]: { [N in AdminEventName]: [N, AdminEventMap[N]] }[AdminEventName]): void {
     if (this.#clients.size === 0) return;
-    this.#flushTimer ??= setTimeout(() => this.#flush(), this.#flushIntervalMs);
+    this.#schedule();
     if (name === 'request.started') {
       this.#batch.addStart(data);
       return;
     }
     if (name === 'request.finished') this.#batch.finish(data.request.id);
     this.#batch.add(name, JSON.stringify(data));
+  }
+
+  /** A request's `request.finished` event, made from its log record only when a client listens. */
+  publishFinished(request: RequestRecord, attempts: readonly AttemptRecord[]): void {
+    if (this.#clients.size === 0) return;
+    this.#schedule();
+    this.#batch.finish(request.id);
+    this.#batch.add('request.finished', finishedEventJson(request, attempts));
   }
 
   /** Serves GET /admin/events (auth, Host and Origin were checked by the server). */
@@ -101,6 +111,10 @@ export class EventHub {
     this.#batch.clear();
     for (const client of this.#clients) client.res.end();
     this.#clients.clear();
+  }
+
+  #schedule(): void {
+    this.#flushTimer ??= setTimeout(() => this.#flush(), this.#flushIntervalMs);
   }
 
   /** One unmasked frame; the caller masks it (alone or with the rest of its write). */

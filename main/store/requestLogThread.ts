@@ -18,7 +18,6 @@ import type { FromWorker, LogCall, ToWorker, WorkerData } from './requestLogMess
 import { RequestLogQueryError } from './requestLogQueries.ts';
 import { threadHeap } from './threadHeap.ts';
 import {
-  listItem,
   refusedWhenFull,
   type LogSettings,
   type RequestLogCommonOptions,
@@ -26,7 +25,8 @@ import {
 } from './requestLogWriter.ts';
 import type { ResponseSave, StoredResponse, StoredText } from './storedResponses.ts';
 
-export type RequestLogThreadOptions = RequestLogCommonOptions & {
+/** The engine publishes a finished request itself (requestRecorder.ts), only to an open dashboard. */
+export type RequestLogThreadOptions = Omit<RequestLogCommonOptions, 'onRecord'> & {
   /** The database file; the thread opens its own connection to it. */
   path: string;
   /** How long the query thread stays after its last answer (it starts on the next query). */
@@ -84,7 +84,6 @@ export class RequestLogThread {
   readonly #flushIntervalMs: number;
   readonly #maxBatch: number;
   readonly #maxPending: number;
-  readonly #onRecord: RequestLogThreadOptions['onRecord'];
   readonly #calls = new Map<number, Waiter>();
   /** Records waiting for the next batch, already in the form it is posted in (logBatch.ts). */
   #pending = new LogBatchEncoder();
@@ -109,7 +108,6 @@ export class RequestLogThread {
     this.#flushIntervalMs = options.flushIntervalMs ?? 250;
     this.#maxBatch = options.maxBatch ?? 500;
     this.#maxPending = options.maxPending ?? 50_000;
-    this.#onRecord = options.onRecord;
     this.#timers = options.timers ?? BACKGROUND_TIMERS;
     this.#pruneIntervalMs = options.pruneIntervalMs ?? 30_000;
     this.#workerData = { path: options.path, settings: this.#settings(), now: this.#now() };
@@ -145,7 +143,6 @@ export class RequestLogThread {
     if (refusedWhenFull(this.#pending.rows + this.#inFlight, this.#maxPending, this.#drops))
       return false;
     this.#pending.add(request, attempts);
-    this.#onRecord?.(listItem(request, attempts), attempts);
     this.#schedule();
     return true;
   }
