@@ -53,6 +53,24 @@ export class EventBatch {
     this.#events.push(at);
   }
 
+  /**
+   * A `request.finished` event whose list row is a record without bodies and its tried attempts:
+   * `{"request":` and the record's JSON with `,"attempts":N` before its closing brace, written
+   * as they are rather than joined into one more string first.
+   */
+  addListRow(recordJson: string, attempts: number): void {
+    const head = `${HEADS['request.finished']}{"request":`;
+    this.#reserve(head.length + recordJson.length * 3 + 40);
+    const bytes = this.#bytes;
+    let at = this.#used;
+    at += bytes.write(head, at, 'latin1');
+    // Over the record's closing brace.
+    at += bytes.write(recordJson, at) - 1;
+    at += bytes.write(`,"attempts":${attempts}}}\n\n`, at, 'latin1');
+    this.#used = at;
+    this.#events.push(at);
+  }
+
   addStart(event: RequestStartedEvent): void {
     this.#startedAt.set(event.id, this.#events.length);
     this.#events.push(event);

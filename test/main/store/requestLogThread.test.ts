@@ -1,8 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { MetricsQuerySchema, RequestLogQuerySchema } from '../../../app/admin/contract.ts';
-import type { RequestFinishedEvent } from '../../../app/admin/events.ts';
 import { RequestLogQueryError } from '../../../main/store/requestLogQueries.ts';
-import { finishedEventJson } from '../../../main/store/requestLogWriter.ts';
+import { listItem } from '../../../main/store/requestLogWriter.ts';
 import {
   RequestLogThread,
   type RequestLogThreadOptions,
@@ -40,9 +39,8 @@ describe('RequestLogThread', () => {
       affinity: 'kept on groq key "g2": same session',
     });
     log.record(record, [attempt(NOW), skip]);
-    const live = (
-      JSON.parse(finishedEventJson(record, [attempt(NOW), skip])) as RequestFinishedEvent
-    ).request;
+    // What the event stream sends of it (eventHub.test.ts).
+    const live = listItem(record, [attempt(NOW), skip]);
     const [stored] = (await log.list(RequestLogQuerySchema.parse({}))).items;
     expect(stored).toMatchObject({
       rule: 'background',
