@@ -191,7 +191,6 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       path: dbPath,
       settings: () => config.current.settings,
       log,
-      onRecord: (request) => events.publish('request.finished', { request }),
       now: clock,
     });
     cleanup.add(() => requestLog.close());

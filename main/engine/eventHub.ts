@@ -1,5 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AdminEventMap, AdminEventName, RequestStartedEvent } from '../../app/admin/events.ts';
+import type { AdminEventMap, AdminEventName } from '../../app/admin/events.ts';
+import type { AttemptRecord, RequestRecord } from '../../app/admin/types.ts';
+import { listItem } from '../store/requestLogWriter.ts';
+import { triedCount } from '../store/logRows.ts';
+import { EventBatch } from './eventBatch.ts';
 import { BASE_HEADERS, sendError } from '../server/respond.ts';
 
 export type EventHubOptions = {
@@ -15,14 +19,6 @@ export type EventHubOptions = {
   /** Hides the engine's secrets in every frame (what a provider echoed can reach an event). */
   mask?: (text: string) => string;
 };
-
-/**
- * An event of the current batch: serialised when published, except a request's start, kept as
- * it came until the flush, since its finish may arrive first and make it moot.
- */
-type Entry =
-  | { name: AdminEventName; json: string }
-  | { name: 'request.started'; started: RequestStartedEvent };
 
 type Client = {
   res: ServerResponse;
@@ -48,10 +44,8 @@ export class EventHub {
   readonly #heartbeat: NodeJS.Timeout;
   readonly #mask: (text: string) => string;
   readonly #flushIntervalMs: number;
-  /** Events published since the last flush, oldest first; null where a start was made moot. */
-  #batch: (Entry | null)[] = [];
-  /** Where each request started in this batch sits in it, by request id. */
-  #startedAt = new Map<string, number>();
+  /** Events published since the last flush (eventBatch.ts). */
+  readonly #batch = new EventBatch();
   #flushTimer: NodeJS.Timeout | undefined;
   #seq = 0;
 
@@ -72,20 +66,28 @@ export class EventHub {
   /** An event name with its payload (a union of pairs, so a check of the name types the payload). */
   publish(...[name, data]: { [N in AdminEventName]: [N, AdminEventMap[N]] }[AdminEventName]): void {
     if (this.#clients.size === 0) return;
-    this.#flushTimer ??= setTimeout(() => this.#flush(), this.#flushIntervalMs);
+    this.#schedule();
     if (name === 'request.started') {
-      this.#startedAt.set(data.id, this.#batch.length);
-      this.#batch.push({ name, started: data });
+      this.#batch.addStart(data);
       return;
     }
-    if (name === 'request.finished') {
-      const at = this.#startedAt.get(data.request.id);
-      if (at !== undefined) {
-        this.#batch[at] = null;
-        this.#startedAt.delete(data.request.id);
-      }
-    }
-    this.#batch.push({ name, json: JSON.stringify(data) });
+    if (name === 'request.finished') this.#batch.finish(data.request.id);
+    this.#batch.add(name, JSON.stringify(data));
+  }
+
+  /**
+   * A request's `request.finished` event, `{ request: listItem(request, attempts) }`, made only
+   * when a client listens, and from the record itself when it holds no bodies (the usual case):
+   * the list row's copy of it cost about 1 µs per request.
+   */
+  publishFinished(request: RequestRecord, attempts: readonly AttemptRecord[]): void {
+    if (this.#clients.size === 0) return;
+    this.#schedule();
+    this.#batch.finish(request.id);
+    if (request.requestBody === undefined && request.responseBody === undefined)
+      this.#batch.addListRow(JSON.stringify(request), triedCount(attempts));
+    else
+      this.#batch.add('request.finished', JSON.stringify({ request: listItem(request, attempts) }));
   }
 
   /** Serves GET /admin/events (auth, Host and Origin were checked by the server). */
@@ -114,10 +116,13 @@ export class EventHub {
     clearInterval(this.#heartbeat);
     clearTimeout(this.#flushTimer);
     this.#flushTimer = undefined;
-    this.#batch = [];
-    this.#startedAt.clear();
+    this.#batch.clear();
     for (const client of this.#clients) client.res.end();
     this.#clients.clear();
+  }
+
+  #schedule(): void {
+    this.#flushTimer ??= setTimeout(() => this.#flush(), this.#flushIntervalMs);
   }
 
   /** One unmasked frame; the caller masks it (alone or with the rest of its write). */
@@ -127,28 +132,25 @@ export class EventHub {
 
   #flush(): void {
     this.#flushTimer = undefined;
-    const batch = this.#batch;
-    this.#batch = [];
-    this.#startedAt.clear();
-    const frames: string[] = [];
-    for (const entry of batch)
-      if (entry !== null)
-        frames.push(
-          this.#frame(entry.name, 'json' in entry ? entry.json : JSON.stringify(entry.started)),
-        );
-    if (frames.length === 0) return;
-    // No secret spans a frame boundary (a blank line), so masking the joined text masks each frame.
-    const chunk = this.#mask(frames.join(''));
-    let masked: string[] | undefined;
+    const taken = this.#batch.take(this.#seq + 1);
+    if (taken === undefined) return;
+    const { chunk, ends } = taken;
+    this.#seq += ends.length;
+    // No secret spans a frame boundary (a blank line), so masking the whole text masks each
+    // frame; the bytes go out as they are unless the mask changed something.
+    const text = chunk.toString();
+    const masked = this.#mask(text);
+    const payload = masked === text ? chunk : masked;
+    let frames: string[] | undefined;
     for (const client of this.#clients) {
       if (client.blocked || client.queue.length > 0) {
-        masked ??= frames.map(this.#mask);
-        for (const frame of masked) this.#enqueue(client, frame);
-      } else this.#write(client, chunk);
+        frames ??= ends.map((end, i) => this.#mask(chunk.toString('utf8', ends[i - 1] ?? 0, end)));
+        for (const frame of frames) this.#enqueue(client, frame);
+      } else this.#write(client, payload);
     }
   }
 
-  #write(client: Client, frame: string): void {
+  #write(client: Client, frame: string | Buffer): void {
     if (client.res.destroyed || client.res.writableEnded) return;
     if (!client.res.write(frame)) client.blocked = true;
   }

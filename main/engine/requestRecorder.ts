@@ -158,7 +158,8 @@ export function createRequestRecorder(deps: {
         clientAborted: summary.abortedByClient,
       };
       const commit = (row: RequestRecord) => {
-        deps.requestLog.record(row, attempts);
+        // The dashboard lists what the log accepted.
+        if (deps.requestLog.record(row, attempts)) deps.events.publishFinished(row, attempts);
         deps.onRecorded?.(row, attempts);
       };
       if (!deps.logBodies()) {

@@ -1,11 +1,9 @@
 import type { AttemptRecord, RequestRecord } from '../../app/admin/types.ts';
 
 /*
- * A finished request as it crosses to the log's writing thread and is bound to its rows: arrays
- * in the tables' column order, not the records' objects. postMessage's structured clone writes
- * and reads every property name of every object: rebuilding a record cost the writing thread
- * 2.3 µs, about what inserting it did; as arrays 1.5 µs, and the values go to SQLite as they
- * come. The proxy's thread pays for the encoding what it saves in the post (about 1 µs either way).
+ * A finished request as the log's writer binds it to its rows: arrays in the tables' column
+ * order, not the records' objects, so the values go to SQLite as they come. The thread's batches
+ * arrive encoded (logBatch.ts) and are decoded into these; the in-process log makes them itself.
  */
 
 /** The requests table's columns after the row id, in the order the writer's INSERT names them. */

@@ -1,7 +1,7 @@
 import type { MetricsQuery, RequestLogQuery } from '../../app/admin/contract.ts';
 import type { JournalEntry } from '../../app/limiter/journal.ts';
 import type { LimiterSnapshot } from '../../app/limiter/snapshot.ts';
-import type { LogRow } from './logRows.ts';
+import type { LogBatch } from './logBatch.ts';
 import type { LogSettings } from './requestLogWriter.ts';
 import type { ResponseSave } from './storedResponses.ts';
 
@@ -29,7 +29,7 @@ export type LogCall =
 export type ToWorker = { settings: LogSettings; now: number } & (
   | {
       kind: 'write';
-      records: LogRow[];
+      batch: LogBatch;
       responses: ResponseSave[];
     }
   | { kind: 'call'; id: number; call: LogCall }

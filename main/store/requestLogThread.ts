@@ -11,14 +11,13 @@ import type {
 import type { JournalEntry } from '../../app/limiter/journal.ts';
 import type { LimiterSnapshot } from '../../app/limiter/snapshot.ts';
 import { DropCounter } from './dropCounter.ts';
-import { logRow, type LogRow } from './logRows.ts';
+import { LogBatchEncoder, type LogBatch } from './logBatch.ts';
 import { OnDemandThread } from './onDemandThread.ts';
 import { BACKGROUND_TIMERS, type Timers } from '../timers.ts';
 import type { FromWorker, LogCall, ToWorker, WorkerData } from './requestLogMessages.ts';
 import { RequestLogQueryError } from './requestLogQueries.ts';
 import { threadHeap } from './threadHeap.ts';
 import {
-  listItem,
   refusedWhenFull,
   type LogSettings,
   type RequestLogCommonOptions,
@@ -26,7 +25,8 @@ import {
 } from './requestLogWriter.ts';
 import type { ResponseSave, StoredResponse, StoredText } from './storedResponses.ts';
 
-export type RequestLogThreadOptions = RequestLogCommonOptions & {
+/** The engine publishes a finished request itself (requestRecorder.ts), only to an open dashboard. */
+export type RequestLogThreadOptions = Omit<RequestLogCommonOptions, 'onRecord'> & {
   /** The database file; the thread opens its own connection to it. */
   path: string;
   /** How long the query thread stays after its last answer (it starts on the next query). */
@@ -37,7 +37,6 @@ export type RequestLogThreadOptions = RequestLogCommonOptions & {
   timers?: Timers;
 };
 
-type Pending = { request: RequestRecord; attempts: AttemptRecord[] };
 type Waiter = { resolve: (value: unknown) => void; reject: (err: Error) => void };
 
 /** Retention's first pass after the writing thread starts: soon, but not in the start's way. */
@@ -85,9 +84,9 @@ export class RequestLogThread {
   readonly #flushIntervalMs: number;
   readonly #maxBatch: number;
   readonly #maxPending: number;
-  readonly #onRecord: RequestLogThreadOptions['onRecord'];
   readonly #calls = new Map<number, Waiter>();
-  #pending: Pending[] = [];
+  /** Records waiting for the next batch, already in the form it is posted in (logBatch.ts). */
+  #pending = new LogBatchEncoder();
   /** Stored Responses answers for the next batch, and who waits for their commit. */
   #responses: ResponseSave[] = [];
   #responsesSaved: (() => void)[] = [];
@@ -109,7 +108,6 @@ export class RequestLogThread {
     this.#flushIntervalMs = options.flushIntervalMs ?? 250;
     this.#maxBatch = options.maxBatch ?? 500;
     this.#maxPending = options.maxPending ?? 50_000;
-    this.#onRecord = options.onRecord;
     this.#timers = options.timers ?? BACKGROUND_TIMERS;
     this.#pruneIntervalMs = options.pruneIntervalMs ?? 30_000;
     this.#workerData = { path: options.path, settings: this.#settings(), now: this.#now() };
@@ -142,10 +140,9 @@ export class RequestLogThread {
   /** Queues a finished request. Never blocks; false when it was dropped because the log is behind. */
   record(request: RequestRecord, attempts: AttemptRecord[]): boolean {
     if (this.#closed || this.#failed) return false;
-    if (refusedWhenFull(this.#pending.length + this.#inFlight, this.#maxPending, this.#drops))
+    if (refusedWhenFull(this.#pending.rows + this.#inFlight, this.#maxPending, this.#drops))
       return false;
-    this.#pending.push({ request, attempts });
-    this.#onRecord?.(listItem(request, attempts), attempts);
+    this.#pending.add(request, attempts);
     this.#schedule();
     return true;
   }
@@ -182,27 +179,25 @@ export class RequestLogThread {
   flush(): number {
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    const records = this.#pending;
     const responses = this.#responses;
-    if ((records.length === 0 && responses.length === 0) || this.#failed) return 0;
-    this.#pending = [];
+    if ((this.#pending.rows === 0 && responses.length === 0) || this.#failed) return 0;
+    const batch = this.#pending.take();
     this.#responses = [];
     this.#batchesSent.push(this.#responsesSaved);
     this.#responsesSaved = [];
-    this.#inFlight += records.length;
+    this.#inFlight += batch.rows;
     // Held until the thread acknowledges the batch ('written').
-    this.#post(this.#writer.acquire(), {
-      kind: 'write',
-      records: records.map(({ request, attempts }) => logRow(request, attempts)),
-      responses,
-    });
-    if (records.length > 0) this.#pruneIn(this.#pruneIntervalMs);
-    return records.length;
+    this.#post(this.#writer.acquire(), { kind: 'write', batch, responses }, [
+      batch.numbers.buffer,
+      batch.ids.buffer,
+    ]);
+    if (batch.rows > 0) this.#pruneIn(this.#pruneIntervalMs);
+    return batch.rows;
   }
 
   stats(): RequestLogStats {
     return {
-      pending: this.#pending.length + this.#inFlight,
+      pending: this.#pending.rows + this.#inFlight,
       written: this.#written,
       dropped: this.#drops.count,
     };
@@ -294,7 +289,7 @@ export class RequestLogThread {
   }
 
   #schedule(): void {
-    if (this.#pending.length + this.#responses.length >= this.#maxBatch) this.flush();
+    if (this.#pending.rows + this.#responses.length >= this.#maxBatch) this.flush();
     else this.#timer ??= setTimeout(() => this.flush(), this.#flushIntervalMs).unref();
   }
 
@@ -359,11 +354,12 @@ export class RequestLogThread {
   #post(
     worker: Worker,
     message:
-      | { kind: 'write'; records: LogRow[]; responses: ResponseSave[] }
+      | { kind: 'write'; batch: LogBatch; responses: ResponseSave[] }
       | { kind: 'call'; id: number; call: LogCall },
+    transfer: ArrayBuffer[] = [],
   ): void {
     const envelope: ToWorker = { ...message, settings: this.#settings(), now: this.#now() };
-    worker.postMessage(envelope);
+    worker.postMessage(envelope, transfer);
   }
 
   #receive(message: FromWorker): void {
@@ -392,9 +388,9 @@ export class RequestLogThread {
   #fail(err: Error, quiet = false): void {
     if (this.#failed) return;
     this.#failed = err;
-    this.#drops.add(this.#inFlight + this.#pending.length);
+    this.#drops.add(this.#inFlight + this.#pending.rows);
     this.#inFlight = 0;
-    this.#pending = [];
+    this.#pending.take();
     for (const saved of [...this.#batchesSent.flat(), ...this.#responsesSaved]) saved();
     this.#batchesSent.length = 0;
     this.#responses = [];

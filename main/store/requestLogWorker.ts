@@ -4,6 +4,7 @@
 // commits (walCheckpoints.ts).
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { openDatabase } from './database.ts';
+import { decodeLogBatch } from './logBatch.ts';
 import { sqliteLimiterSnapshots } from './limiterSnapshot.ts';
 import { RequestLog } from './requestLog.ts';
 import type { LogSettings } from './requestLogWriter.ts';
@@ -102,13 +103,10 @@ function serveLog(port: MessagePort, data: WorkerData): void {
           message: `stored responses: could not keep ${message.responses.length} answer(s) (${(err as Error).message}); a previous_response_id naming them will get a 404.`,
         });
       }
-      const written = log.writeRows(message.records);
+      const rows = decodeLogBatch(message.batch);
+      const written = log.writeRows(rows);
       checkpoints?.wrote();
-      port.postMessage({
-        kind: 'written',
-        count: message.records.length,
-        failed: message.records.length - written,
-      });
+      port.postMessage({ kind: 'written', count: rows.length, failed: rows.length - written });
       return;
     }
     answer(message).then(

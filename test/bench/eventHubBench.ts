@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { RequestListItem } from '../../app/admin/types.ts';
+import type { AttemptRecord, RequestRecord } from '../../app/admin/types.ts';
 import { EventHub } from '../../main/engine/eventHub.ts';
 import { SecretMask } from '../../main/keys/secretMask.ts';
 
@@ -24,7 +24,7 @@ const mask = new SecretMask(function* () {
 });
 
 /** A finished request as the proxy bench's traffic logs it: one attempt, answered. */
-const row = (i: number, at: number): RequestListItem => ({
+const row = (i: number, at: number): RequestRecord => ({
   id: `0193a1b2-c3d4-7e5f-8a9b-${String(i).padStart(12, '0')}`,
   startedAt: at,
   kind: 'chat',
@@ -48,8 +48,29 @@ const row = (i: number, at: number): RequestListItem => ({
   streamed: false,
   hedged: false,
   clientAborted: false,
-  attempts: 1,
 });
+
+const attempts = (at: number): AttemptRecord[] => [
+  {
+    index: 0,
+    startedAt: at,
+    provider: 'bench',
+    model: 'bench-model',
+    keyId: 'bench-key',
+    status: 200,
+    outcome: 'ok',
+    failureClass: null,
+    reason: null,
+    headersMs: 2,
+    firstTokenMs: 2,
+    totalMs: 3,
+    tokensIn: 12,
+    tokensOut: 40,
+    costUsd: null,
+    hedged: false,
+    holdUntil: null,
+  },
+];
 
 /** One run: µs of this process's CPU per request, and the bytes the client read per request. */
 async function run(withClient: boolean): Promise<{ cpuUs: number; bytes: number }> {
@@ -89,7 +110,7 @@ async function run(withClient: boolean): Promise<{ cpuUs: number; bytes: number 
           route: 'bench',
           streamed: false,
         });
-        hub.publish('request.finished', { request });
+        hub.publishFinished(request, attempts(at));
       }
       await new Promise((r) => setTimeout(r, TICK_MS));
     }

@@ -3,7 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RequestListItem } from '../../../app/admin/types.ts';
 import { EventHub } from '../../../main/engine/eventHub.ts';
+import { listItem } from '../../../main/store/requestLogWriter.ts';
+import { attempt, request } from '../store/records.ts';
 import { readEvents } from './sse.ts';
+
+const NOW = Date.parse('2026-03-01T12:00:00Z');
 
 let server: Server | undefined;
 let hub: EventHub | undefined;
@@ -174,6 +178,86 @@ describe('EventHub', () => {
     const finished = await stream.next();
     expect(finished.event).toBe('request.finished');
     expect((finished.data as { request: { id: string } }).request.id).toBe('r2');
+  });
+
+  it('numbers the frames it sends without gaps, a start made moot taking none', async () => {
+    const url = await serve({ flushIntervalMs: 20 });
+    const res = await open(url);
+    const stream = readEvents(res);
+    await expect.poll(() => hub!.clientCount).toBe(1);
+    const { id, startedAt, kind, inboundFormat, requestedModel, route, streamed } = bulky(1);
+    hub!.publish('request.started', {
+      id,
+      startedAt,
+      kind,
+      inboundFormat,
+      requestedModel,
+      route,
+      streamed,
+    });
+    hub!.publish('config.changed', { at: 1 });
+    hub!.publish('request.finished', { request: bulky(1) });
+    hub!.publish('config.changed', { at: 2 });
+    const ids: (string | undefined)[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await stream.next()).id);
+    expect(ids).toEqual(['1', '2', '3']);
+  });
+
+  it('sends text outside ASCII as it was published, masked', async () => {
+    const url = await serve({
+      flushIntervalMs: 20,
+      mask: (text) => text.replaceAll('sk-secret-value', '[key …alue]'),
+    });
+    const res = await open(url);
+    const stream = readEvents(res);
+    await expect.poll(() => hub!.clientCount).toBe(1);
+    const errors = ['café, naïve — ✓ 😀 \u2028', 'sk-secret-value über 🚀', '\u0000"quoted"'];
+    for (const [i, error] of errors.entries())
+      hub!.publish('request.finished', { request: { ...bulky(i), error } });
+    const seen: string[] = [];
+    for (let i = 0; i < errors.length; i++)
+      seen.push(((await stream.next()).data as { request: { error: string } }).request.error);
+    expect(seen).toEqual([errors[0], '[key …alue] über 🚀', errors[2]]);
+  });
+
+  it.each([
+    ['without rule or affinity', request('r1', NOW), [attempt(NOW)]],
+    [
+      'with rule, affinity, a skip and text to escape',
+      request('r2', NOW, {
+        rule: 'background',
+        affinity: 'kept on groq key "g2": same session',
+        error: 'said “no”\n\\ 😀',
+      }),
+      [attempt(NOW), attempt(NOW, { index: 1, outcome: 'skipped', status: 0 })],
+    ],
+    ['without attempts', request('r3', NOW, { provider: null, costUsd: null }), []],
+    [
+      'with bodies, which it leaves out',
+      request('r4', NOW, { requestBody: '{"a":1}', responseBody: 'ok' }),
+      [attempt(NOW)],
+    ],
+  ])('sends a finished request as its list row, %s', async (_, record, attempts) => {
+    const url = await serve({ flushIntervalMs: 5 });
+    const res = await open(url);
+    res.setEncoding('utf8');
+    let text = '';
+    res.on('data', (chunk: string) => (text += chunk));
+    await expect.poll(() => hub!.clientCount).toBe(1);
+    hub!.publishFinished(record, attempts);
+    const data = JSON.stringify({ request: listItem(record, attempts) });
+    await expect.poll(() => text).toContain(`event: request.finished\ndata: ${data}\n\n`);
+  });
+
+  it('keeps nothing published while no client listens', async () => {
+    const url = await serve({ flushIntervalMs: 5 });
+    hub!.publishFinished(request('r1', NOW), [attempt(NOW)]);
+    hub!.publish('config.changed', { at: 1 });
+    const res = await open(url);
+    const stream = readEvents(res);
+    await expect.poll(() => hub!.clientCount).toBe(1);
+    hub!.publish('config.changed', { at: 2 });
+    expect(await stream.next()).toEqual({ id: '1', event: 'config.changed', data: { at: 2 } });
   });
 
   it('masks what it sends once per write, not once per event', async () => {

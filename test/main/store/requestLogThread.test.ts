@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { MetricsQuerySchema, RequestLogQuerySchema } from '../../../app/admin/contract.ts';
 import { RequestLogQueryError } from '../../../main/store/requestLogQueries.ts';
+import { listItem } from '../../../main/store/requestLogWriter.ts';
 import {
   RequestLogThread,
   type RequestLogThreadOptions,
@@ -31,13 +32,15 @@ beforeEach(() => {
 
 describe('RequestLogThread', () => {
   it('keeps rule and affinity, and counts only tried attempts, live and stored alike', async () => {
-    const live: number[] = [];
-    const log = start({ onRecord: (r) => live.push(r.attempts) });
+    const log = start();
     const skip = attempt(NOW, { index: 1, outcome: 'skipped', status: 0, provider: 'gemini' });
-    log.record(
-      request('r1', NOW, { rule: 'background', affinity: 'kept on groq key "g2": same session' }),
-      [attempt(NOW), skip],
-    );
+    const record = request('r1', NOW, {
+      rule: 'background',
+      affinity: 'kept on groq key "g2": same session',
+    });
+    log.record(record, [attempt(NOW), skip]);
+    // What the event stream sends of it (eventHub.test.ts).
+    const live = listItem(record, [attempt(NOW), skip]);
     const [stored] = (await log.list(RequestLogQuerySchema.parse({}))).items;
     expect(stored).toMatchObject({
       rule: 'background',
@@ -46,7 +49,7 @@ describe('RequestLogThread', () => {
     });
     // The plan's skip is logged with its reason, but the live row says what the stored one does.
     expect((await log.get('r1'))?.attempts.map((a) => a.outcome)).toEqual(['ok', 'skipped']);
-    expect(live).toEqual([1]);
+    expect(live).toMatchObject({ rule: 'background', attempts: 1 });
   });
 
   it('writes in its own thread: record returns at once, the batch is committed by the worker', async () => {
