@@ -22,7 +22,16 @@ export function manyRoutesConfig(routes: number): Record<string, unknown> {
 }
 
 /**
- * The config the proxy benchmarks serve with: one custom provider at the benchmark's upstream
+ * The provider the proxy benchmarks route to: Groq's catalog entry with its address pointed at the
+ * benchmark's upstream, which answers with Groq's rate-limit headers (upstreamServer.ts). So the
+ * engine does per request what it does for the free tiers it exists for: it reads the headers,
+ * counts the windows they name and journals each take before the request goes upstream. A custom
+ * provider reads no headers and counts nothing, which no free tier's key is.
+ */
+export const BENCH_PROVIDER = 'groq';
+
+/**
+ * The config the proxy benchmarks serve with: {@link BENCH_PROVIDER} at the benchmark's upstream
  * (`upstreamUrl`, without /v1), its key read from BENCH_UPSTREAM_KEY, and the route "bench".
  */
 export function benchUpstreamConfig(
@@ -31,11 +40,16 @@ export function benchUpstreamConfig(
 ): Record<string, unknown> {
   return {
     version: 1,
-    providers: { bench: { custom: true, baseUrl: `${upstreamUrl}/v1` } },
+    providers: { [BENCH_PROVIDER]: { baseUrl: `${upstreamUrl}/v1` } },
     keys: [
-      { id: 'bench-key', provider: 'bench', label: 'bench', secret: { env: 'BENCH_UPSTREAM_KEY' } },
+      {
+        id: 'bench-key',
+        provider: BENCH_PROVIDER,
+        label: 'bench',
+        secret: { env: 'BENCH_UPSTREAM_KEY' },
+      },
     ],
-    routes: [{ name: 'bench', targets: [{ provider: 'bench', model: 'bench-model' }] }],
+    routes: [{ name: 'bench', targets: [{ provider: BENCH_PROVIDER, model: 'bench-model' }] }],
     ...(settings ? { settings } : {}),
   };
 }

@@ -4,6 +4,7 @@
 // read from /proc for the process that relays it.
 import { readdir, readFile } from 'node:fs/promises';
 import { Pool } from 'undici';
+import { BENCH_PROVIDER } from './configFixture.ts';
 
 export const LONG_STREAM_MODEL = 'bench-long';
 const LONG_STREAM_CHUNKS = 2000;
@@ -11,7 +12,7 @@ const LONG_STREAM_CHUNKS = 2000;
 /** The route the engine's bench config needs for the long stream (the upstream keys on the model). */
 export const LONG_STREAM_ROUTE = {
   name: LONG_STREAM_MODEL,
-  targets: [{ provider: 'bench', model: LONG_STREAM_MODEL }],
+  targets: [{ provider: BENCH_PROVIDER, model: LONG_STREAM_MODEL }],
 };
 
 export type StreamPath = {
