@@ -304,7 +304,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       config,
       providers,
       upstream,
-      secret,
+      secret: (keyId) => keys.secretNow(keyId),
       observer: recorder,
       limiter,
       paidSpendToday: (route) => spend.today(route),

@@ -247,15 +247,47 @@ export function authHeaders(
   provider: Provider,
   secret: string | undefined,
 ): Record<string, string> {
-  if (secret === undefined) return {};
+  const headers: Record<string, string> = {};
+  addAuthHeader(headers, provider, secret);
+  return headers;
+}
+
+/** Bearer values by secret: the same few keys give the same string, made once. */
+const bearers = new Map<string, string>();
+/** Secrets whose bearer value is kept (a config names a few; rotations may add more over time). */
+const MAX_BEARERS = 64;
+
+function bearer(secret: string): string {
+  let value = bearers.get(secret);
+  if (value === undefined) {
+    if (bearers.size >= MAX_BEARERS) bearers.clear();
+    value = `Bearer ${secret}`;
+    bearers.set(secret, value);
+  }
+  return value;
+}
+
+/**
+ * Sets the header that carries `secret` the way `provider` takes it on `headers`: for the request
+ * path, which builds one headers object per attempt rather than spreading a second one into it.
+ */
+export function addAuthHeader(
+  headers: Record<string, string>,
+  provider: Provider,
+  secret: string | undefined,
+): void {
+  if (secret === undefined) return;
   switch (provider.auth) {
     case 'bearer':
-      return { authorization: `Bearer ${secret}` };
+      headers.authorization = bearer(secret);
+      return;
     case 'x-api-key':
-      return { 'x-api-key': secret };
+      headers['x-api-key'] = secret;
+      return;
     case 'x-goog-api-key':
-      return { 'x-goog-api-key': secret };
+      headers['x-goog-api-key'] = secret;
+      return;
     case 'none':
-      return provider.quirks.keyOptional ? { authorization: `Bearer ${secret}` } : {};
+      if (provider.quirks.keyOptional) headers.authorization = bearer(secret);
   }
 }
