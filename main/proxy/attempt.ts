@@ -37,8 +37,14 @@ export type { AttemptInfo };
 export type ReadyAttempt = {
   kind: 'ready';
   info: AttemptInfo;
-  /** Sends the answer (headers, buffered start, the rest of the stream); resolves to the final record. */
-  commit: (res: ServerResponse, headers: Record<string, string>) => Promise<AttemptInfo>;
+  /**
+   * Sends the answer (headers, buffered start, the rest of the stream): the final record, at once
+   * for a whole answer (sent in one write), or a promise of it for a stream.
+   */
+  commit: (
+    res: ServerResponse,
+    headers: Record<string, string>,
+  ) => AttemptInfo | Promise<AttemptInfo>;
   /** Drops this attempt (another won the race); aborts its upstream request. */
   abandon: () => void;
 };
@@ -311,7 +317,7 @@ export async function startAttempt(run: AttemptRun): Promise<ReadyAttempt | Fail
     kind: 'ready',
     info: ready,
     abandon: () => controller.abort(),
-    // Not async (it awaits nothing): a resolved promise, without an async frame to make it.
+    // Not async (it awaits nothing): the record as it is, with no promise to await for it.
     commit: (res, headers) => {
       const body = deps.mask(decoded.body);
       // The dispatcher's headers are made for this answer: completed in place, not copied.
@@ -321,7 +327,7 @@ export async function startAttempt(run: AttemptRun): Promise<ReadyAttempt | Fail
       res.end(body);
       const final: Draft = { ...ready, outcome: 'ok', totalMs: deps.clock() - startedAt };
       if (deps.captureBodies()) final.responseText = body.slice(0, CAPTURE_LIMIT_CHARS);
-      return Promise.resolve(final);
+      return final;
     },
   };
 }

@@ -335,10 +335,12 @@ export async function dispatch(
     if (winner !== undefined && winnerRun !== undefined) {
       let final = winner.info;
       try {
-        final = await winner.commit(
+        // A whole answer's record comes at once: awaited only for a stream's.
+        const committed = winner.commit(
           res,
           answerHeaders(req, routeName, winner.info, attempts.length),
         );
+        final = committed instanceof Promise ? await committed : committed;
       } finally {
         attempts[winnerRun.slot] = final;
         winnerRun.admission.release(final);
