@@ -304,7 +304,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       config,
       providers,
       upstream,
-      secret: (keyId) => keys.secretNow(keyId),
+      secret,
       observer: recorder,
       limiter,
       paidSpendToday: (route) => spend.today(route),

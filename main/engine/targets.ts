@@ -45,7 +45,7 @@ export function resolveModel(
     defaultRoute: config.settings.defaultRoute,
     isProvider: (id) => providers.get(id) !== undefined,
   });
-  return candidatesOf(match, model, config, providers, 'model');
+  return candidatesOf(match, model, config, providers, { via: 'model' });
 }
 
 /**
@@ -58,32 +58,19 @@ export function resolveRequest(
   config: Config,
   providers: ProviderDirectory,
 ): Resolution {
-  const choice = chooseRoute(shape, forced, routingOf(config, providers));
-  if (choice.kind === 'no-such-route') {
-    return { ok: false, status: 404, code: 'route_not_found', message: choice.message };
-  }
-  return candidatesOf(choice.match, shape.model, config, providers, choice.via, choice.rule);
-}
-
-type Routing = Parameters<typeof chooseRoute>[2];
-
-/**
- * What chooseRoute reads of a config, made once per config (and provider directory) rather than
- * per request: an object and a closure for every request otherwise.
- */
-const routings = new WeakMap<Config, { providers: ProviderDirectory; routing: Routing }>();
-
-function routingOf(config: Config, providers: ProviderDirectory): Routing {
-  const known = routings.get(config);
-  if (known !== undefined && known.providers === providers) return known.routing;
-  const routing: Routing = {
+  const choice = chooseRoute(shape, forced, {
     rules: config.rules,
     routes: config.routes,
     defaultRoute: config.settings.defaultRoute,
     isProvider: (id) => providers.get(id) !== undefined,
-  };
-  routings.set(config, { providers, routing });
-  return routing;
+  });
+  if (choice.kind === 'no-such-route') {
+    return { ok: false, status: 404, code: 'route_not_found', message: choice.message };
+  }
+  return candidatesOf(choice.match, shape.model, config, providers, {
+    via: choice.via,
+    ...(choice.rule !== undefined ? { rule: choice.rule } : {}),
+  });
 }
 
 function candidatesOf(
@@ -91,8 +78,7 @@ function candidatesOf(
   model: string,
   config: Config,
   providers: ProviderDirectory,
-  via: 'header' | 'rule' | 'model',
-  rule?: string,
+  how: { via: 'header' | 'rule' | 'model'; rule?: string },
 ): Resolution {
   if (match.kind === 'unknown') return unknownModel(model, config);
   const route = match.kind === 'route' ? match.route : undefined;
@@ -112,11 +98,8 @@ function candidatesOf(
       message: `Nothing can serve "${model}": ${missing.join('; ')}.`,
     };
   }
-  // Built in place: the optional fields set when present, not spread from throwaway objects.
-  const resolved: Resolution = { ok: true, routeName: route?.name, route, candidates, via };
-  if (rule !== undefined) resolved.rule = rule;
-  if (match.note !== undefined) resolved.note = match.note;
-  return resolved;
+  const resolved = { ok: true as const, routeName: route?.name, route, candidates, ...how };
+  return match.note === undefined ? resolved : { ...resolved, note: match.note };
 }
 
 type Expansion = { candidates: readonly Candidate[]; unusable: string[] };

@@ -213,19 +213,12 @@ export class KeyStore {
    * each saying what to do.
    */
   resolveSecret(id: string): Promise<string> {
-    const now = this.secretNow(id);
-    return typeof now === 'string' ? Promise.resolve(now) : now;
-  }
-
-  /**
-   * As {@link resolveSecret}, but a secret already known comes back as it is, for the request
-   * path: awaiting a resolved promise per attempt cost some 200 bytes and a microtask turn.
-   */
-  secretNow(id: string): string | Promise<string> {
+    // Not an async function: it runs for every request, and returning the cache's promise from
+    // one would wrap it in another and take two more turns of the microtask queue to settle.
     try {
       const key = this.#find(id);
       this.#addresses.refuseUnconfirmed(key);
-      return this.#secrets.readNow(key);
+      return this.#secrets.read(key);
     } catch (err) {
       return Promise.reject(err);
     }

@@ -45,19 +45,10 @@ export class SecretCache {
 
   /** The secret of `key`; throws KeychainError or KeyStoreError (unset variable), each saying what to do. */
   read(key: KeyMeta): Promise<string> {
-    const now = this.readNow(key);
-    return typeof now === 'string' ? Promise.resolve(now) : now;
-  }
-
-  /**
-   * As {@link read}, but a secret already known (a variable, a keychain read before) comes back as
-   * it is: the request path then takes it without a promise and a turn of the microtask queue.
-   */
-  readNow(key: KeyMeta): string | Promise<string> {
     const { id } = key;
     if ('env' in key.secret) {
       const value = this.#variable(id, key.secret.env);
-      if (value) return value;
+      if (value) return Promise.resolve(value);
       return Promise.reject(
         new KeyStoreError(
           422,
@@ -67,7 +58,7 @@ export class SecretCache {
       );
     }
     const cached = this.#secrets.get(id);
-    if (cached !== undefined) return cached;
+    if (cached !== undefined) return Promise.resolve(cached);
     const pending = this.#reading.get(id);
     if (pending) return pending;
     const reading = this.#keychain.get(keychainAccount(id)).then(

@@ -139,12 +139,9 @@ export async function dispatch(
   // Hashed before the upstream call only when there is a session to keep; a first turn (or a
   // repeated one-shot prompt) is only remembered, so its hash waits until the answer is sent.
   let session: string | undefined;
-  // Made only where there is a session: most requests have none to hash.
-  const sessionId =
-    source && route
-      ? (): string => (session ??= SessionMemory.idOf(route.name, source.text))
-      : undefined;
-  const kept = source?.continues === true ? sessionId?.() : undefined;
+  const sessionId = (): string | undefined =>
+    source && route ? (session ??= SessionMemory.idOf(route.name, source.text)) : undefined;
+  const kept = source?.continues === true ? sessionId() : undefined;
   const previous = kept !== undefined ? deps.sessions.get(kept) : undefined;
   let candidates: readonly Candidate[] = keepSession(plan.candidates, previous, plan.waiting);
   /**
@@ -167,8 +164,7 @@ export async function dispatch(
   const skipped: Skip[] = plan.skipped.map(skipOf);
   /** Our own code threw: the request ends with a 500, the provider is not blamed. */
   let bug: { error: unknown } | undefined;
-  /** Attempts dropped while still running, logged once they end; made with the first. */
-  let losers: Array<Promise<unknown>> | undefined;
+  const losers: Array<Promise<unknown>> = [];
   const waitMs = route?.onLimit.mode === 'wait' ? route.onLimit.maxWaitMs : 0;
   const budgetMs = route?.latencyBudgetMs;
   let next = 0;
@@ -244,14 +240,27 @@ export async function dispatch(
     return undefined;
   };
 
+  /** Drops an attempt that lost the race or is no longer wanted; it is logged as such. */
+  const dropLoser = (loser: Running) => {
+    loser.controller.abort();
+    losers.push(
+      loser.settled.then((result) => {
+        // Being slower than another target is not a failure: nothing to cool down or park.
+        const { failure: _notAFailure, ...rest } = result.info;
+        const lost: AttemptInfo = { ...rest, outcome: 'lost-race' };
+        attempts[loser.slot] = lost;
+        if (result.kind === 'ready') result.abandon();
+        loser.admission.release(lost);
+      }),
+    );
+  };
+
   try {
     // An array, not a Set: a Set's table is made, grown and shrunk for what is mostly one attempt.
     const first = await launch(false);
     const running: Running[] = first ? [first] : [];
     let lastLaunch = deps.clock();
-    // The attempt that answered, and its entry (two variables: no object made to pair them).
-    let winner: ReadyAttempt | undefined;
-    let winnerRun: Running | undefined;
+    let winner: { attempt: ReadyAttempt; running: Running } | undefined;
     let stop = false;
     while (running.length > 0 && !winner && !stop) {
       const canHedge = budgetMs !== undefined && next < candidates.length;
@@ -264,36 +273,29 @@ export async function dispatch(
             );
           })
         : undefined;
-      // One attempt and no budget, the usual case: awaited as it is, nothing made to race it
-      // or to pair the attempt with its end.
-      let ended: Running;
-      let result: ReadyAttempt | FailedAttempt;
+      // One attempt and no budget, the usual case: awaited as it is, nothing made to race it.
+      let outcome: 'budget' | { r: Running; result: ReadyAttempt | FailedAttempt };
       if (budget === undefined && running.length === 1) {
-        ended = running[0] as Running;
-        result = await ended.settled;
+        const r = running[0] as Running;
+        outcome = { r, result: await r.settled };
       } else {
-        const outcome = await Promise.race([
-          ...running.map(settledOf),
-          ...(budget ? [budget] : []),
-        ]);
-        clearTimeout(timer);
-        if (outcome === 'budget') {
-          const hedge = await launch(true);
-          lastLaunch = deps.clock();
-          if (hedge) running.push(hedge);
-          continue;
-        }
-        ended = outcome.r;
-        result = outcome.result;
+        outcome = await Promise.race([...running.map(settledOf), ...(budget ? [budget] : [])]);
       }
-      running.splice(running.indexOf(ended), 1);
+      clearTimeout(timer);
+      if (outcome === 'budget') {
+        const hedge = await launch(true);
+        lastLaunch = deps.clock();
+        if (hedge) running.push(hedge);
+        continue;
+      }
+      running.splice(running.indexOf(outcome.r), 1);
+      const { result } = outcome;
       if (result.kind === 'ready') {
-        winner = result;
-        winnerRun = ended;
+        winner = { attempt: result, running: outcome.r };
         break;
       }
-      attempts[ended.slot] = result.info;
-      ended.admission.release(result.info);
+      attempts[outcome.r.slot] = result.info;
+      outcome.r.admission.release(result.info);
       failures.push(result);
       const step = afterFailure(result.failure, clientGone);
       if (step === 'our-bug') {
@@ -316,38 +318,22 @@ export async function dispatch(
         if (fallback) running.push(fallback);
       }
     }
-    // Attempts that lost the race or are no longer wanted: dropped, and logged as such.
-    for (const loser of running) {
-      loser.controller.abort();
-      losers ??= [];
-      losers.push(
-        loser.settled.then((result) => {
-          // Being slower than another target is not a failure: nothing to cool down or park.
-          const { failure: _notAFailure, ...rest } = result.info;
-          const lost: AttemptInfo = { ...rest, outcome: 'lost-race' };
-          attempts[loser.slot] = lost;
-          if (result.kind === 'ready') result.abandon();
-          loser.admission.release(lost);
-        }),
-      );
-    }
+    for (const r of running) dropLoser(r);
 
-    if (winner !== undefined && winnerRun !== undefined) {
-      let final = winner.info;
+    if (winner) {
+      let final = winner.attempt.info;
       try {
-        // A whole answer's record comes at once: awaited only for a stream's.
-        const committed = winner.commit(
+        final = await winner.attempt.commit(
           res,
-          answerHeaders(req, routeName, winner.info, attempts.length),
+          answerHeaders(req, routeName, winner.attempt.info, attempts.length),
         );
-        final = committed instanceof Promise ? await committed : committed;
       } finally {
-        attempts[winnerRun.slot] = final;
-        winnerRun.admission.release(final);
+        attempts[winner.running.slot] = final;
+        winner.running.admission.release(final);
       }
       // The client got a 200 and a stream that ended in an error: the log counts it as failed.
       status = final.outcome === 'failed-mid-stream' ? 502 : 200;
-      const remembered = final.outcome === 'ok' ? sessionId?.() : undefined;
+      const remembered = final.outcome === 'ok' ? sessionId() : undefined;
       if (remembered !== undefined) {
         deps.sessions.remember(remembered, {
           provider: final.provider,
@@ -386,7 +372,7 @@ export async function dispatch(
   } finally {
     res.off('close', onClose);
     // Most requests raced nothing: no turn of the event loop spent waiting on an empty list.
-    if (losers !== undefined) await Promise.allSettled(losers);
+    if (losers.length > 0) await Promise.allSettled(losers);
     // Built in place: the optional fields are set when present, not spread from throwaway objects.
     const summary: RequestSummary = {
       req,

@@ -24,11 +24,8 @@ export const DEFAULT_CATALOG_PATH = fileURLToPath(
 
 export type ProxyServiceOptions = {
   config: ConfigStore;
-  /**
-   * The secret of a configured key, as it is when already known; rejects with a message a person
-   * can act on when unavailable.
-   */
-  secret: (keyId: string) => string | Promise<string>;
+  /** The secret of a configured key; throws a message a person can act on when unavailable. */
+  secret: (keyId: string) => Promise<string>;
   observer: DispatchObserver;
   /** The limiter: capacity before each attempt, and its state for the plan. None: always admit. */
   limiter?: LimiterGate;

@@ -33,7 +33,7 @@ export type TokenCountDeps = {
   config: () => Config;
   providers: ProviderDirectory;
   upstream: UpstreamClient;
-  secret: (keyId: string) => string | Promise<string>;
+  secret: (keyId: string) => Promise<string>;
   plan: (
     req: ProxyRequest,
     candidates: readonly Candidate[],

@@ -19,63 +19,10 @@ export type BodyResult =
  */
 export const BODY_TIMEOUT_MS = 60_000;
 
-/** A body still arriving: when it is late, and what ends its read then. */
-export type PendingBody = { readonly deadline: number; readonly expire: () => void };
-
-/**
- * The bodies under way for one bound, checked by one timer every quarter of the bound while any
- * is pending (so a late body is answered up to a quarter late), instead of a timer per request:
- * a Timeout armed and cleared per body cost some 450 bytes and a timer-list insert and removal.
- */
-export class BodyDeadlines {
-  readonly ms: number;
-  readonly #pending = new Set<PendingBody>();
-  readonly #now: () => number;
-  #timer: NodeJS.Timeout | undefined;
-
-  constructor(ms: number, now: () => number = Date.now) {
-    this.ms = ms;
-    this.#now = now;
-  }
-
-  /** When a body whose read starts now is late. */
-  deadline(): number {
-    return this.#now() + this.ms;
-  }
-
-  /** A body being read; its `expire` runs once its deadline has passed, unless it is dropped first. */
-  add(body: PendingBody): void {
-    this.#pending.add(body);
-    // Left running while bodies come and go (a busy server would otherwise arm it per request);
-    // a sweep that finds none stops it.
-    this.#timer ??= setInterval(() => this.#sweep(), Math.max(1, this.ms / 4)).unref();
-  }
-
-  drop(body: PendingBody): void {
-    this.#pending.delete(body);
-  }
-
-  #sweep(): void {
-    if (this.#pending.size === 0) {
-      clearInterval(this.#timer);
-      this.#timer = undefined;
-      return;
-    }
-    const now = this.#now();
-    for (const body of this.#pending) {
-      if (body.deadline > now) continue;
-      this.#pending.delete(body);
-      body.expire();
-    }
-  }
-}
-
-const DEFAULT_DEADLINES = new BodyDeadlines(BODY_TIMEOUT_MS);
-
 /** A request that carries its server's bound on how long its body may take to arrive. */
 class TimedRequest extends IncomingMessage {
-  get bodyDeadlines(): BodyDeadlines {
-    return DEFAULT_DEADLINES;
+  get bodyTimeoutMs(): number {
+    return BODY_TIMEOUT_MS;
   }
 }
 
@@ -84,10 +31,9 @@ class TimedRequest extends IncomingMessage {
  * `ms`: the bound travels on the request itself, with nothing to look up or collect per request.
  */
 export function requestsWithBodyTime(ms: number): typeof IncomingMessage {
-  const deadlines = ms === BODY_TIMEOUT_MS ? DEFAULT_DEADLINES : new BodyDeadlines(ms);
   return class extends TimedRequest {
-    override get bodyDeadlines(): BodyDeadlines {
-      return deadlines;
+    override get bodyTimeoutMs(): number {
+      return ms;
     }
   };
 }
@@ -128,6 +74,11 @@ export function nestsDeeperThan(value: unknown, max: number): boolean {
  */
 export function readJsonBody(req: IncomingMessage, limit: number): Promise<BodyResult> {
   return new Promise((settle) => {
+    const deadline: { timer?: NodeJS.Timeout } = {};
+    const resolve = (result: BodyResult) => {
+      clearTimeout(deadline.timer);
+      settle(result);
+    };
     const type = req.headers['content-type'];
     if (
       type !== undefined &&
@@ -135,7 +86,7 @@ export function readJsonBody(req: IncomingMessage, limit: number): Promise<BodyR
       !/^text\/plain\b/i.test(type)
     ) {
       req.resume();
-      settle({
+      resolve({
         ok: false,
         status: 415,
         message: `Content-Type must be application/json, got "${type.slice(0, 60)}".`,
@@ -145,32 +96,13 @@ export function readJsonBody(req: IncomingMessage, limit: number): Promise<BodyR
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > limit) {
       req.resume();
-      settle(tooLarge(limit));
+      resolve(tooLarge(limit));
       return;
     }
     // Made with the first chunk: a push onto an empty array reserves room for 17, most bodies are one.
     let chunks: Buffer[] | undefined;
     let size = 0;
     let done = false;
-    const deadlines = req instanceof TimedRequest ? req.bodyDeadlines : DEFAULT_DEADLINES;
-    const pending: PendingBody = {
-      deadline: deadlines.deadline(),
-      expire: () => {
-        if (done) return;
-        done = true;
-        chunks = undefined;
-        settle({
-          ok: false,
-          status: 408,
-          message: `The request body did not arrive within ${deadlines.ms / 1000} s of its headers. Send the whole body at once; if a slow link is the cause, retry.`,
-          headers: { connection: 'close' },
-        });
-      },
-    };
-    const resolve = (result: BodyResult) => {
-      deadlines.drop(pending);
-      settle(result);
-    };
     // A request whose client hung up before its body was read never ends and never errors.
     const gone = () => {
       if (done) return;
@@ -183,7 +115,18 @@ export function readJsonBody(req: IncomingMessage, limit: number): Promise<BodyR
     }
     // `on`, not `once` (a request closes once): no wrapper made per request.
     req.on('close', gone);
-    deadlines.add(pending);
+    const timeoutMs = req instanceof TimedRequest ? req.bodyTimeoutMs : BODY_TIMEOUT_MS;
+    deadline.timer = setTimeout(() => {
+      if (done) return;
+      done = true;
+      chunks = undefined;
+      resolve({
+        ok: false,
+        status: 408,
+        message: `The request body did not arrive within ${timeoutMs / 1000} s of its headers. Send the whole body at once; if a slow link is the cause, retry.`,
+        headers: { connection: 'close' },
+      });
+    }, timeoutMs);
     req.on('data', (chunk: Buffer) => {
       if (done) return;
       size += chunk.length;

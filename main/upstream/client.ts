@@ -247,47 +247,15 @@ export function authHeaders(
   provider: Provider,
   secret: string | undefined,
 ): Record<string, string> {
-  const headers: Record<string, string> = {};
-  addAuthHeader(headers, provider, secret);
-  return headers;
-}
-
-/** Bearer values by secret: the same few keys give the same string, made once. */
-const bearers = new Map<string, string>();
-/** Secrets whose bearer value is kept (a config names a few; rotations may add more over time). */
-const MAX_BEARERS = 64;
-
-function bearer(secret: string): string {
-  let value = bearers.get(secret);
-  if (value === undefined) {
-    if (bearers.size >= MAX_BEARERS) bearers.clear();
-    value = `Bearer ${secret}`;
-    bearers.set(secret, value);
-  }
-  return value;
-}
-
-/**
- * Sets the header that carries `secret` the way `provider` takes it on `headers`: for the request
- * path, which builds one headers object per attempt rather than spreading a second one into it.
- */
-export function addAuthHeader(
-  headers: Record<string, string>,
-  provider: Provider,
-  secret: string | undefined,
-): void {
-  if (secret === undefined) return;
+  if (secret === undefined) return {};
   switch (provider.auth) {
     case 'bearer':
-      headers.authorization = bearer(secret);
-      return;
+      return { authorization: `Bearer ${secret}` };
     case 'x-api-key':
-      headers['x-api-key'] = secret;
-      return;
+      return { 'x-api-key': secret };
     case 'x-goog-api-key':
-      headers['x-goog-api-key'] = secret;
-      return;
+      return { 'x-goog-api-key': secret };
     case 'none':
-      if (provider.quirks.keyOptional) headers.authorization = bearer(secret);
+      return provider.quirks.keyOptional ? { authorization: `Bearer ${secret}` } : {};
   }
 }
