@@ -102,6 +102,9 @@ function refusalOf(refusal: Refusal): Admission {
   return refuse(refusal.message, refusal.retryAt);
 }
 
+/** An admission as this gate grants it: whether its take went to the journal (see `take`). */
+type Granting = Extract<Admission, { ok: true }> & { readonly journalled: boolean };
+
 /** A take handed back unused: settled like a request the provider refused before any work. */
 const HANDED_BACK: AttemptOutcome = { status: 429 };
 
@@ -141,8 +144,9 @@ export function createLimiterGate(options: LimiterGateOptions): LimiterGate {
     persistence.take(ticket);
     inFlight++;
     let released = false;
-    const granting: Admission = {
+    const granting: Granting = {
       ok: true,
+      journalled: ticket.charged.length > 0,
       release: (info: AttemptInfo) => {
         if (released) return;
         released = true;
@@ -252,7 +256,9 @@ export function createLimiterGate(options: LimiterGateOptions): LimiterGate {
   }
 
   function whenCommitted(admitted: Admission): Promise<Admission> {
-    const commit = admitted.ok ? persistence.committed(inFlight <= 1) : undefined;
+    // An admission that charged no window journalled nothing: no write of others' to wait for.
+    const journalled = !('journalled' in admitted) || admitted.journalled !== false;
+    const commit = admitted.ok && journalled ? persistence.committed(inFlight <= 1) : undefined;
     if (commit === undefined) return Promise.resolve(admitted);
     return commit.then(
       () => admitted,

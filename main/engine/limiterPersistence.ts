@@ -82,6 +82,11 @@ export interface LimiterPersistence {
   seeded(): void;
   /** Applies journalled takes of these targets' pools (seeding the pools if need be). */
   adopt(state: LimiterState, targets: readonly LimiterTarget[]): LimiterState;
+  /**
+   * Journals what an admission took. A ticket that charged no window (its pool has none: a local
+   * server, a paid key whose provider has sent no limits yet) has no count a crash could lose:
+   * nothing is written for it, nor for its settlement.
+   */
   take(ticket: Ticket): void;
   settle(ticket: Ticket, outcome: AttemptOutcome): void;
   /**
@@ -158,8 +163,12 @@ export function createLimiterPersistence(options: LimiterPersistenceOptions): Li
       changed();
       return replayed.state;
     },
-    take: (ticket) => store?.append?.(takeEntry(ticket)),
-    settle: (ticket, outcome) => store?.append?.(settleEntry(ticket, outcome)),
+    take(ticket) {
+      if (ticket.charged.length > 0) store?.append?.(takeEntry(ticket));
+    },
+    settle(ticket, outcome) {
+      if (ticket.charged.length > 0) store?.append?.(settleEntry(ticket, outcome));
+    },
     committed: (alone) => store?.committed?.(alone),
     stop() {
       stopped = true;

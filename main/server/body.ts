@@ -1,7 +1,7 @@
 import { IncomingMessage } from './nodeHttp.ts';
 
 export type BodyResult =
-  | { ok: true; value: unknown; bytes: number; raw: Buffer }
+  | { ok: true; value: unknown }
   | {
       ok: false;
       status: 400 | 408 | 413 | 415;
@@ -183,7 +183,7 @@ export function readJsonBody(req: IncomingMessage, limit: number): Promise<BodyR
         });
         return;
       }
-      resolve({ ok: true, value, bytes: size, raw });
+      resolve({ ok: true, value });
     });
   });
 }

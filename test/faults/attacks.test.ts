@@ -405,13 +405,15 @@ describe.skipIf(process.platform === 'win32')('the data folder is the user’s a
     const files = await readdir(dataDir);
     for (const name of ['switchyard.db', 'switchyard.db-wal', 'switchyard.db-shm', 'config.json'])
       expect(files).toContain(name);
-    // The quota journal's segment is in its own folder once a request was admitted (a snapshot
-    // save folds and deletes it within a second, so the request comes right before the listing).
+    // The quota journal's segment is in its own folder once a request was admitted to a pool
+    // that counts (the Groq key's free limits: a pool without windows journals nothing), and a
+    // snapshot save folds and deletes it within a second, so the request comes right before the
+    // listing. The echo upstream refuses it, after the take was journalled.
     const journalDir = join(dataDir, 'quota-journal');
     let journal: string[] = [];
     for (let tries = 0; tries < 5 && journal.length === 0; tries++) {
-      const proxied = await send('POST', '/v1/chat/completions', proxyAuth(), chatBody('solo'));
-      expect(proxied.status).toBe(200);
+      const proxied = await send('POST', '/v1/chat/completions', proxyAuth(), chatBody('echo'));
+      expect(proxied.status).toBe(400);
       journal = (await readdir(journalDir)).filter((name) => JOURNAL.test(name));
     }
     expect(journal).not.toEqual([]);

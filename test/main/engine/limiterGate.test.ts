@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import type { JournalEntry } from '../../../app/limiter/journal.ts';
 import type { LimiterSnapshot } from '../../../app/limiter/snapshot.ts';
+import { poolIdOf } from '../../../app/limiter/state.ts';
+import type { LimiterStore } from '../../../app/limiter/store.ts';
 import type { LimiterView } from '../../../app/limiter/view.ts';
 import { classifyFailure } from '../../../app/ratelimit/classify.ts';
 import type { Admission } from '../../../main/engine/capacityGate.ts';
 import { createLimiterGate, type LimiterGateOptions } from '../../../main/engine/limiterGate.ts';
 import { limiterTargetOf } from '../../../main/engine/seedTargets.ts';
 import type { Candidate } from '../../../main/engine/targets.ts';
-import { GITHUB, GROQ, headers, T0 } from '../../app/limiter/fixtures.ts';
+import { GITHUB, GROQ, headers, OPENROUTER, T0 } from '../../app/limiter/fixtures.ts';
 import { attemptInfo, candidate, gateRequest, manualTime, settle } from './gateFixtures.ts';
 
 function setup(options: Partial<LimiterGateOptions> = {}) {
@@ -359,5 +362,44 @@ describe('waiting through a circuit breaker', () => {
     const refused = await gate.acquire(groq, gateRequest(), 0, never);
     expect(refused).toMatchObject({ ok: false });
     expect(refused.ok === false && refused.reason).toMatch(/out of rotation/);
+  });
+});
+
+describe('the quota journal', () => {
+  /** A store that keeps what the gate journals and counts the commits it waits for. */
+  function journalStore() {
+    const entries: JournalEntry[] = [];
+    let commits = 0;
+    const store: LimiterStore = {
+      load: () => undefined,
+      save: () => undefined,
+      append: (entry) => entries.push(entry),
+      committed: () => {
+        commits += 1;
+        return Promise.resolve();
+      },
+    };
+    return { store, entries, commits: () => commits };
+  }
+
+  it('journals what a request takes from its windows and what it cost', async () => {
+    const journal = journalStore();
+    const { gate } = setup({ store: journal.store });
+    const [admission] = await fill(gate, groq, 1);
+    admission!.release(attemptInfo());
+    expect(journal.entries.map((entry) => entry.kind)).toEqual(['take', 'settle']);
+    expect(journal.commits()).toBe(1);
+  });
+
+  it('writes and waits for nothing when the pool has no windows: there is no count to keep', async () => {
+    const journal = journalStore();
+    const { gate } = setup({ store: journal.store });
+    // A paid key on a model with no published limits, whose provider sent no limit headers yet.
+    const unlimited: Candidate = { ...candidate(OPENROUTER, 'openai/gpt-4o-mini'), tier: 'paid' };
+    const [admission] = await fill(gate, unlimited, 1);
+    expect(gate.state().pools[poolIdOf(limiterTargetOf(unlimited))]?.windows).toEqual([]);
+    admission!.release(attemptInfo({ provider: 'openrouter', model: 'openai/gpt-4o-mini' }));
+    expect(journal.entries).toEqual([]);
+    expect(journal.commits()).toBe(0);
   });
 });
