@@ -141,12 +141,12 @@ export function createLimiterGate(options: LimiterGateOptions): LimiterGate {
   }
 
   function admission(target: LimiterTarget, ticket: Ticket): Admission {
-    persistence.take(ticket);
+    const journalled = persistence.take(ticket);
     inFlight++;
     let released = false;
     const granting: Granting = {
       ok: true,
-      journalled: ticket.charged.length > 0,
+      journalled,
       release: (info: AttemptInfo) => {
         if (released) return;
         released = true;
@@ -256,9 +256,9 @@ export function createLimiterGate(options: LimiterGateOptions): LimiterGate {
   }
 
   function whenCommitted(admitted: Admission): Promise<Admission> {
-    // An admission that charged no window journalled nothing: no write of others' to wait for.
-    const journalled = !('journalled' in admitted) || admitted.journalled !== false;
-    const commit = admitted.ok && journalled ? persistence.committed(inFlight <= 1) : undefined;
+    // An admission that journalled nothing has no write to wait for, not even others'.
+    const waits = admitted.ok && (admitted as Partial<Granting>).journalled !== false;
+    const commit = waits ? persistence.committed(inFlight <= 1) : undefined;
     if (commit === undefined) return Promise.resolve(admitted);
     return commit.then(
       () => admitted,

@@ -83,11 +83,12 @@ export interface LimiterPersistence {
   /** Applies journalled takes of these targets' pools (seeding the pools if need be). */
   adopt(state: LimiterState, targets: readonly LimiterTarget[]): LimiterState;
   /**
-   * Journals what an admission took. A ticket that charged no window (its pool has none: a local
-   * server, a paid key whose provider has sent no limits yet) has no count a crash could lose:
-   * nothing is written for it, nor for its settlement.
+   * Journals what an admission took, and says whether it did (the admission then waits for the
+   * commit). A ticket that charged no window (its pool has none: a local server, a paid key whose
+   * provider has sent no limits yet) has no count a crash could lose: nothing is written for it,
+   * nor for its settlement.
    */
-  take(ticket: Ticket): void;
+  take(ticket: Ticket): boolean;
   settle(ticket: Ticket, outcome: AttemptOutcome): void;
   /**
    * Resolves once every journal entry so far is committed (rejects when the store could not);
@@ -97,6 +98,9 @@ export interface LimiterPersistence {
   /** Cancels the timers and saves once more. */
   stop(): void;
 }
+
+/** Whether a ticket charged a window: only then has it a count the journal must keep. */
+const counts = (ticket: Ticket): boolean => ticket.charged.length > 0;
 
 /** Background timers must not keep a process alive on their own. */
 function unref(handle: unknown): void {
@@ -164,10 +168,12 @@ export function createLimiterPersistence(options: LimiterPersistenceOptions): Li
       return replayed.state;
     },
     take(ticket) {
-      if (ticket.charged.length > 0) store?.append?.(takeEntry(ticket));
+      if (!counts(ticket) || store?.append === undefined) return false;
+      store.append(takeEntry(ticket));
+      return true;
     },
     settle(ticket, outcome) {
-      if (ticket.charged.length > 0) store?.append?.(settleEntry(ticket, outcome));
+      if (counts(ticket)) store?.append?.(settleEntry(ticket, outcome));
     },
     committed: (alone) => store?.committed?.(alone),
     stop() {
