@@ -664,6 +664,37 @@ describe('the view', () => {
   });
 });
 
+describe('the local log at a busy key', () => {
+  it('stays a bounded number of entries however many requests a window sees', () => {
+    // A paid tier's limits (10,000 RPM, 30M TPM) at 150 requests a second for two minutes: every
+    // take, correction and header reading copies the log, so its length is the cost per request.
+    const t: LimiterTarget = {
+      ...target(GROQ, 'llama-3.1-8b-instant'),
+      limits: { rpm: 10_000, tpm: 30_000_000, rpd: 10_000_000, tpd: 1e12 },
+    };
+    let state = EMPTY_LIMITER_STATE;
+    let now = T0;
+    let longest = 0;
+    for (let i = 0; i < 18_000; i++) {
+      now += 6 + (i % 3);
+      const r = ok(admit(state, t, SMALL, now));
+      state = release(
+        r.state,
+        t,
+        r.ticket,
+        { status: 200, usage: { tokensIn: 12, tokensOut: 3 } },
+        now + 4,
+      );
+      for (const w of state.pools[poolIdOf(t)]?.windows ?? [])
+        if (w.kind === 'bucket') longest = Math.max(longest, w.log?.length ?? 0);
+    }
+    expect(longest).toBeLessThanOrEqual(110);
+    // Still counted in full: the minute holds every request of the last minute.
+    const rpm = limiterView(state, now).pools[0]?.windows.find((w) => w.window === 'rpm');
+    expect(rpm?.remaining).toBeLessThanOrEqual(10_000 - Math.floor(60_000 / 8));
+  });
+});
+
 describe('property: local counting never admits more than a window’s limit', () => {
   it('any span of one window (plus margin) holds at most the limit', () => {
     fc.assert(
