@@ -25,6 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
 import { ENGINE_ENV, ENGINE_NODE_FLAGS } from '../../main/engineFlags.ts';
 import { agentLoad } from './agentBodies.ts';
+import { benchUpstreamConfig } from './configFixture.ts';
 import { bytesBy, readHeapProfile, type FlatNode } from './heapProfile.ts';
 import { cpuMs } from './longStream.ts';
 
@@ -188,17 +189,7 @@ async function main(): Promise<void> {
     const upstreamUrl = `http://127.0.0.1:${await firstLine(upstream)}`;
     const dataDir = await mkdtemp(join(tmpdir(), 'switchyard-profile-'));
     const profileDir = join(dataDir, 'profile');
-    await writeFile(
-      join(dataDir, 'config.json'),
-      JSON.stringify({
-        version: 1,
-        providers: { bench: { custom: true, baseUrl: `${upstreamUrl}/v1` } },
-        keys: [
-          { id: 'bench-key', provider: 'bench', label: 'bench', secret: { env: 'BENCH_KEY' } },
-        ],
-        routes: [{ name: 'bench', targets: [{ provider: 'bench', model: 'bench-model' }] }],
-      }),
-    );
+    await writeFile(join(dataDir, 'config.json'), JSON.stringify(benchUpstreamConfig(upstreamUrl)));
     const proxyKey = 'sy-profile-proxy-key';
     const profiling = ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '--trace-gc-nvp'];
     const bare = process.env.PROFILE_SERVER === 'bare';
@@ -224,7 +215,7 @@ async function main(): Promise<void> {
           {
             ...ENGINE_ENV,
             SWITCHYARD_PROXY_KEY: proxyKey,
-            BENCH_KEY: 'bench-upstream-key',
+            BENCH_UPSTREAM_KEY: 'bench-upstream-key',
             HEAP_SAMPLER_PATH: heapPath,
           },
         );
