@@ -38,7 +38,10 @@ export interface BucketWindow {
   window: LimitWindow;
   windowMs: number;
   bucket: BucketState;
-  /** [epoch ms, amount] of each local take within the last window; absent for rolling days. */
+  /**
+   * [epoch ms, amount] of the local takes within the last window, one entry per hundredth of the
+   * window stamped with its latest take (windows.ts); absent for rolling days.
+   */
   log?: Array<[number, number]>;
   limitSource: LimitSource;
   /** Epoch ms of the last header observation of this window. */
