@@ -17,6 +17,9 @@ import {
   isOptionalString,
   isString,
   type Json,
+  fieldsPass,
+  hasModelAndMessages,
+  type FieldChecks,
 } from './shapeChecks.ts';
 
 const isStringArray = (value: unknown) => Array.isArray(value) && value.every(isString);
@@ -144,7 +147,7 @@ function isToolChoice(choice: unknown): boolean {
 }
 
 /** The request's own fields the schema names but does not require, each with the check it makes. */
-const FIELDS: ReadonlyMap<string, (value: unknown) => boolean> = new Map(
+const FIELDS: FieldChecks = new Map(
   Object.entries({
     system: (value: unknown) =>
       value === undefined ||
@@ -169,14 +172,7 @@ const FIELDS: ReadonlyMap<string, (value: unknown) => boolean> = new Map(
 
 /** Whether a token count's body passes `CountTokensRequestSchema` as it is. */
 export function isCountTokensRequest(body: Json): boolean {
-  const { model, messages } = body;
-  if (typeof model !== 'string' || model === '') return false;
-  if (!Array.isArray(messages) || messages.length === 0 || !messages.every(isMessage)) return false;
-  for (const key in body) {
-    const check = FIELDS.get(key);
-    if (check !== undefined && !check(body[key])) return false;
-  }
-  return true;
+  return hasModelAndMessages(body, isMessage) && fieldsPass(body, FIELDS);
 }
 
 /** Whether a Messages body passes `MessagesRequestSchema` as it is: a token count's, with `max_tokens`. */

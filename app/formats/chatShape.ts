@@ -17,6 +17,9 @@ import {
   isOptionalString,
   isString,
   type Json,
+  fieldsPass,
+  hasModelAndMessages,
+  type FieldChecks,
 } from './shapeChecks.ts';
 
 /** z.int().positive() (a token count), or absent or null. */
@@ -190,7 +193,7 @@ function isResponseFormat(format: unknown): boolean {
 }
 
 /** The request's own fields the schema names but does not require, each with the check it makes. */
-const FIELDS: ReadonlyMap<string, (value: unknown) => boolean> = new Map(
+const FIELDS: FieldChecks = new Map(
   Object.entries({
     stream: isNullishBoolean,
     stream_options: (value: unknown) =>
@@ -227,12 +230,5 @@ const FIELDS: ReadonlyMap<string, (value: unknown) => boolean> = new Map(
 
 /** Whether a Chat Completions body passes the schema as it is: a non-empty model, valid messages, every field it names right. */
 export function isChatRequest(body: Json): boolean {
-  const { model, messages } = body;
-  if (typeof model !== 'string' || model === '') return false;
-  if (!Array.isArray(messages) || messages.length === 0 || !messages.every(isMessage)) return false;
-  for (const key in body) {
-    const check = FIELDS.get(key);
-    if (check !== undefined && !check(body[key])) return false;
-  }
-  return true;
+  return hasModelAndMessages(body, isMessage) && fieldsPass(body, FIELDS);
 }

@@ -12,7 +12,16 @@
  *
  * The checks are plain functions over the value, none made per call: this runs once per part.
  */
-import { isInt, isNumber, isObject, isOptionalString, isString, type Json } from './shapeChecks.ts';
+import {
+  fieldsPass,
+  isInt,
+  isNumber,
+  isObject,
+  isOptionalString,
+  isString,
+  type FieldChecks,
+  type Json,
+} from './shapeChecks.ts';
 
 /** `z.record(z.string(), z.unknown())`, optional or nullish. */
 const isOptionalRecord = (value: unknown) => value === undefined || isObject(value);
@@ -132,7 +141,7 @@ function isGenerationConfig(config: unknown): boolean {
 }
 
 /** The request's own fields the schema names but does not require, each with the check it makes. */
-const FIELDS: ReadonlyMap<string, (value: unknown) => boolean> = new Map(
+const FIELDS: FieldChecks = new Map(
   Object.entries({
     systemInstruction: (value: unknown) =>
       value === undefined || typeof value === 'string' || (isObject(value) && isParts(value.parts)),
@@ -146,11 +155,7 @@ const FIELDS: ReadonlyMap<string, (value: unknown) => boolean> = new Map(
 export function isGenerateContentRequest(body: Json): boolean {
   const { contents } = body;
   if (!Array.isArray(contents) || contents.length === 0 || !isContents(contents)) return false;
-  for (const key in body) {
-    const check = FIELDS.get(key);
-    if (check !== undefined && !check(body[key])) return false;
-  }
-  return true;
+  return fieldsPass(body, FIELDS);
 }
 
 /** Whether a countTokens body passes `GeminiCountTokensRequestSchema` and comes out unchanged. */

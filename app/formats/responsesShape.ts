@@ -14,6 +14,8 @@ import {
   nullish,
   optional,
   type Json,
+  fieldsPass,
+  type FieldChecks,
 } from './shapeChecks.ts';
 
 // Checks run per item or tool are made once (isOptionalString), not per call (optional(isString)).
@@ -32,7 +34,7 @@ const isStrings = (value: unknown) => Array.isArray(value) && value.every(isStri
 const isMetadata = (value: unknown) => isObject(value) && Object.values(value).every(isString);
 
 /** The request's own fields the schema names, each with the check the schema makes. */
-const FIELDS: ReadonlyMap<string, (value: unknown) => boolean> = new Map(
+const FIELDS: FieldChecks = new Map(
   Object.entries({
     input: optional(isInput),
     instructions: nullish(isString),
@@ -58,9 +60,5 @@ const FIELDS: ReadonlyMap<string, (value: unknown) => boolean> = new Map(
 export function isResponsesRequest(body: Json): boolean {
   const { model } = body;
   if (typeof model !== 'string' || model === '') return false;
-  for (const key in body) {
-    const check = FIELDS.get(key);
-    if (check !== undefined && !check(body[key])) return false;
-  }
-  return true;
+  return fieldsPass(body, FIELDS);
 }

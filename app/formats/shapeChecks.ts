@@ -1,5 +1,5 @@
 /**
- * The checks a hand check of a body's shape makes (anthropicShape.ts, chatShape.ts,
+ * The checks a hand check of a body's shape makes (anthropicShape.ts, chatShape.ts, geminiShape.ts,
  * responsesShape.ts), each the same test as the zod check it stands for: z.string, z.boolean,
  * z.number (finite), z.int (a safe integer), `.nullish()`, `.optional()`, a loose object or a
  * record (any non-array object: all a JSON body holds). `optional` and `nullish` make a check;
@@ -36,3 +36,27 @@ export const isOptionalBoolean = (value: unknown) =>
   value === undefined || typeof value === 'boolean';
 export const isNullishBoolean = (value: unknown) =>
   value === undefined || value === null || typeof value === 'boolean';
+
+/** A body's own fields a hand check names, each with the test the schema makes of it. */
+export type FieldChecks = ReadonlyMap<string, (value: unknown) => boolean>;
+
+/** Whether every field of `body` that `fields` names passes its check. */
+export function fieldsPass(body: Json, fields: FieldChecks): boolean {
+  for (const key in body) {
+    const check = fields.get(key);
+    if (check !== undefined && !check(body[key])) return false;
+  }
+  return true;
+}
+
+/** Whether `model` is a non-empty string and `messages` a non-empty list, each item passing `isMessage`. */
+export function hasModelAndMessages(body: Json, isMessage: (message: unknown) => boolean): boolean {
+  const { model, messages } = body;
+  return (
+    typeof model === 'string' &&
+    model !== '' &&
+    Array.isArray(messages) &&
+    messages.length > 0 &&
+    messages.every(isMessage)
+  );
+}
