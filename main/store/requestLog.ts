@@ -55,7 +55,6 @@ export class RequestLog {
       flushIntervalMs: options.flushIntervalMs ?? 250,
       maxBatch: options.maxBatch ?? 500,
       maxPending: options.maxPending ?? 50_000,
-      onRecord: options.onRecord,
     });
     this.#retention = new Retention({
       db: options.db,

@@ -25,8 +25,7 @@ import {
 } from './requestLogWriter.ts';
 import type { ResponseSave, StoredResponse, StoredText } from './storedResponses.ts';
 
-/** The engine publishes a finished request itself (requestRecorder.ts), only to an open dashboard. */
-export type RequestLogThreadOptions = Omit<RequestLogCommonOptions, 'onRecord'> & {
+export type RequestLogThreadOptions = RequestLogCommonOptions & {
   /** The database file; the thread opens its own connection to it. */
   path: string;
   /** How long the query thread stays after its last answer (it starts on the next query). */

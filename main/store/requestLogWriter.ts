@@ -20,8 +20,6 @@ export type RequestLogWriterOptions = {
   maxBatch: number;
   /** Requests waiting to be written beyond which new ones are dropped (and counted). */
   maxPending: number;
-  /** Told of every accepted record, e.g. to publish it on the event stream. */
-  onRecord?: ((request: RequestListItem, attempts: AttemptRecord[]) => void) | undefined;
 };
 
 export type RequestLogStats = { pending: number; written: number; dropped: number };
@@ -42,8 +40,6 @@ export type RequestLogCommonOptions = {
    * often while writes come, and shortly after its writing thread starts. 0: only when asked.
    */
   pruneIntervalMs?: number;
-  /** Told of every accepted record, e.g. to publish it on the event stream. */
-  onRecord?: (request: RequestListItem, attempts: AttemptRecord[]) => void;
 };
 
 /** A record as the log's list shows it (and the event stream sends it): no bodies. */
@@ -84,7 +80,6 @@ export class RequestLogWriter {
   readonly #flushIntervalMs: number;
   readonly #maxBatch: number;
   readonly #maxPending: number;
-  readonly #onRecord: RequestLogWriterOptions['onRecord'];
   readonly #nextRowId: StatementSync;
   readonly #rowIdsFrom: StatementSync;
   readonly #insertRequests: MultiRowInsert;
@@ -107,7 +102,6 @@ export class RequestLogWriter {
     this.#flushIntervalMs = options.flushIntervalMs;
     this.#maxBatch = options.maxBatch;
     this.#maxPending = options.maxPending;
-    this.#onRecord = options.onRecord;
     this.rollups = new RollupWriter(this.#db);
     this.#spend = new SpendWriter(this.#db);
     // Rows get their ids here, as SQLite would (the largest plus one), so a batch's attempts
@@ -137,7 +131,6 @@ export class RequestLogWriter {
     if (this.#closed) return false;
     if (refusedWhenFull(this.#pending.length, this.#maxPending, this.#drops)) return false;
     this.#pending.push({ request, attempts });
-    this.#onRecord?.(listItem(request, attempts), attempts);
     if (this.#pending.length >= this.#maxBatch) this.#scheduleChunk();
     else this.#timer ??= setTimeout(() => this.#tick(), this.#flushIntervalMs).unref();
     return true;

@@ -1,6 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { RequestLogQuerySchema } from '../../../app/admin/contract.ts';
-import type { AttemptRecord, RequestListItem } from '../../../app/admin/types.ts';
 import { RequestLog, type RequestLogOptions } from '../../../main/store/requestLog.ts';
 import {
   filterStatuses,
@@ -77,15 +76,6 @@ describe('RequestLog writing', () => {
     await log.close();
     expect(logs.at(-1)).toMatch(/dropped 2 requests \(3 since start\)/);
     expect(log.list(query()).droppedRows).toBe(3);
-  });
-
-  it('tells onRecord of every accepted request, without bodies', () => {
-    const seen: [RequestListItem, AttemptRecord[]][] = [];
-    const log = makeLog({ onRecord: (r, a) => seen.push([r, a]) });
-    log.record(request('r1', NOW, { requestBody: 'prompt text' }), [attempt(NOW)]);
-    expect(seen).toHaveLength(1);
-    expect(seen[0]![0]).toMatchObject({ id: 'r1', attempts: 1 });
-    expect(seen[0]![0]).not.toHaveProperty('requestBody');
   });
 
   it('ignores a repeated request id without losing the rest of its batch', () => {
