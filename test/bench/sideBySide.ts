@@ -23,6 +23,7 @@ import { ENGINE_ENV, ENGINE_NODE_FLAGS } from '../../main/engineFlags.ts';
 import { agentLoad } from './agentBodies.ts';
 import { runBench, startChild } from './benchProcess.ts';
 import { benchUpstreamConfig } from './configFixture.ts';
+import { serveArgs } from './engineCommand.ts';
 import { cpuMs } from './longStream.ts';
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
@@ -67,16 +68,7 @@ async function start(spec: string, upstreamUrl: string): Promise<Server> {
   const dataDir = await mkdtemp(join(tmpdir(), 'switchyard-side-'));
   await writeFile(join(dataDir, 'config.json'), JSON.stringify(benchUpstreamConfig(upstreamUrl)));
   const engine = await startChild(
-    [
-      ...flags,
-      join(resolve(match[1]!), 'dist/main/cli.js'),
-      'serve',
-      '--port',
-      '0',
-      '--json',
-      '--data-dir',
-      dataDir,
-    ],
+    serveArgs(['--port', '0', '--json', '--data-dir', dataDir], resolve(match[1]!), flags),
     { ...ENGINE_ENV, SWITCHYARD_PROXY_KEY: PROXY_KEY, BENCH_UPSTREAM_KEY: 'bench-upstream-key' },
   );
   const ready = JSON.parse(engine.line) as { url: string; dashboard: string };
