@@ -1,9 +1,11 @@
 /**
- * The limiter's journal: what each request took from its pool's windows, and what it turned out
+ * The limiter's journal: what requests took from their pool's windows, and what each turned out
  * to cost, as small entries the store appends between two snapshots. The snapshot is saved at
- * most once a second; the journal is what makes a count as durable as the request it counts (it
- * is committed before the request goes upstream), so a crash between two snapshots loses none.
- * At start, the entries after the last snapshot are replayed onto it.
+ * most once a second; the journal is what makes a count as durable as the request it counts (a
+ * take is committed before the request goes upstream), so a crash between two snapshots loses
+ * none. A take entry counts its request and the pool's lease for the next ones (lease.ts), so
+ * most requests find their count on disk already. At start, the entries after the last snapshot
+ * are replayed onto it.
  *
  * Only counts are journalled. Header readings, cooldowns and parks of the last second before a
  * crash are lost: a lost reading leaves the local count (at least what was sent), and a lost
@@ -16,7 +18,7 @@ import { actualFor } from './outcomes.ts';
 import { amountFor, type LimitWindow, type LimiterState, type WindowState } from './state.ts';
 import { correctWindow, takeWindow } from './windows.ts';
 
-/** One journal entry: a take (window, amount) or a settlement (window, estimated, actual). */
+/** One journal entry: a take (window, amount: a request's, with its pool's lease) or a settlement (window, estimated, actual). */
 export type JournalEntry =
   | { kind: 'take'; pool: string; at: number; amounts: Array<[LimitWindow, number]> }
   | { kind: 'settle'; pool: string; at: number; amounts: Array<[LimitWindow, number, number]> };
@@ -44,16 +46,6 @@ const EntrySchema = z.discriminatedUnion('kind', [
 export function parseJournalEntry(raw: unknown): JournalEntry | undefined {
   const parsed = EntrySchema.safeParse(raw);
   return parsed.success ? parsed.data : undefined;
-}
-
-/** What an admission took, as the ticket records it. */
-export function takeEntry(ticket: Ticket): JournalEntry {
-  return {
-    kind: 'take',
-    pool: ticket.pool,
-    at: ticket.at,
-    amounts: ticket.charged.map((w) => [w, amountFor(w, ticket.demand)]),
-  };
 }
 
 /** What an attempt really cost each window it was charged, beside the estimate. */

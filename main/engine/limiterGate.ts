@@ -30,6 +30,7 @@ import {
   type LimiterTarget,
 } from '../../app/limiter/state.ts';
 import type { LimiterStore } from '../../app/limiter/store.ts';
+import { LEASE_TAKES } from '../../app/limiter/lease.ts';
 import { limiterView, type LimiterView } from '../../app/limiter/view.ts';
 import type { Admission, AttemptInfo, CapacityGate } from './capacityGate.ts';
 import type { ProxyRequest } from '../../app/formats/proxyRequest.ts';
@@ -54,6 +55,8 @@ export interface LimiterGateOptions {
   saveEveryMs?: number;
   /** Calls onChange at most this often; default 250 ms. */
   notifyEveryMs?: number;
+  /** Takes a pool's journal lease covers; default LEASE_TAKES, 0 writes every take. */
+  leaseTakes?: number;
   /** The limiter moved (quota taken, learned, cooling...): what the dashboard's gauges redraw. */
   onChange?: (view: LimiterView, state: LimiterState) => void;
   /** A store that failed to load or save. The gate carries on with what it has in memory. */
@@ -129,6 +132,7 @@ export function createLimiterGate(options: LimiterGateOptions): LimiterGate {
     unapplied: restored.unapplied,
     saveEveryMs: options.saveEveryMs ?? 1000,
     notifyEveryMs: options.notifyEveryMs ?? 250,
+    leaseTakes: options.leaseTakes ?? LEASE_TAKES,
     onChange: options.onChange,
     report,
     current: () => state,

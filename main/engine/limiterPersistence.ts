@@ -7,9 +7,9 @@ import {
   parseJournalEntry,
   replayJournal,
   settleEntry,
-  takeEntry,
   type JournalEntry,
 } from '../../app/limiter/journal.ts';
+import { leaseTake, type Lease } from '../../app/limiter/lease.ts';
 import type { AttemptOutcome, Ticket } from '../../app/limiter/limiter.ts';
 import { seedTargets } from '../../app/limiter/outcomes.ts';
 import { restore, snapshot } from '../../app/limiter/snapshot.ts';
@@ -64,6 +64,8 @@ export interface LimiterPersistenceOptions {
   unapplied: JournalEntry[];
   saveEveryMs: number;
   notifyEveryMs: number;
+  /** How many takes a pool's lease covers (app/limiter/lease.ts). */
+  leaseTakes: number;
   onChange: ((view: LimiterView, state: LimiterState) => void) | undefined;
   report: (error: unknown) => void;
   /** The gate's current state, read when a save or a notice is due. */
@@ -83,8 +85,9 @@ export interface LimiterPersistence {
   /** Applies journalled takes of these targets' pools (seeding the pools if need be). */
   adopt(state: LimiterState, targets: readonly LimiterTarget[]): LimiterState;
   /**
-   * Journals what an admission took, and says whether it did (the admission then waits for the
-   * commit). A ticket that charged no window (its pool has none: a local server, a paid key whose
+   * Journals what an admission took, and says whether the admission must wait for the commit: it
+   * wrote an entry, or the pool's lease that covers it (app/limiter/lease.ts) is not written yet.
+   * A ticket that charged no window (its pool has none: a local server, a paid key whose
    * provider has sent no limits yet) has no count a crash could lose: nothing is written for it,
    * nor for its settlement.
    */
@@ -102,6 +105,13 @@ export interface LimiterPersistence {
 /** Whether a ticket charged a window: only then has it a count the journal must keep. */
 const counts = (ticket: Ticket): boolean => ticket.charged.length > 0;
 
+/** A pool's lease, durable once the write of the entry that drew it is committed. */
+interface PoolLease {
+  pool: string;
+  left: Lease;
+  durable: boolean;
+}
+
 /** Background timers must not keep a process alive on their own. */
 function unref(handle: unknown): void {
   (handle as { unref?: () => void } | undefined)?.unref?.();
@@ -109,17 +119,23 @@ function unref(handle: unknown): void {
 
 export function createLimiterPersistence(options: LimiterPersistenceOptions): LimiterPersistence {
   const { clock, timers, store, saveEveryMs, notifyEveryMs, onChange, report, current } = options;
+  const { leaseTakes } = options;
   /** Journalled takes of pools not seeded yet; applied when their pool appears. */
   let unapplied = options.unapplied;
   let saveTimer: unknown;
   let notifyTimer: unknown;
   let dirty = false;
   let stopped = false;
+  const leases = new Map<string, PoolLease>();
+  /** Leases drawn since the last commit was asked for: durable when it resolves. */
+  let drawn: PoolLease[] = [];
 
   function save(): void {
     saveTimer = undefined;
     if (!dirty || store === undefined) return;
     dirty = false;
+    // The snapshot holds what was taken, and the segments that held the leases are folded into it.
+    leases.clear();
     try {
       store.save(snapshot(current(), clock()), unapplied)?.catch(report);
     } catch (error) {
@@ -169,13 +185,42 @@ export function createLimiterPersistence(options: LimiterPersistenceOptions): Li
     },
     take(ticket) {
       if (!counts(ticket) || store?.append === undefined) return false;
-      store.append(takeEntry(ticket));
+      const held = leases.get(ticket.pool);
+      const leased = leaseTake(current().pools[ticket.pool], held?.left, ticket, leaseTakes);
+      if (held !== undefined && leased.amounts === undefined) {
+        held.left = leased.lease;
+        return !held.durable;
+      }
+      store.append({
+        kind: 'take',
+        pool: ticket.pool,
+        at: ticket.at,
+        amounts: leased.amounts ?? [],
+      });
+      const lease: PoolLease = { pool: ticket.pool, left: leased.lease, durable: false };
+      leases.set(ticket.pool, lease);
+      drawn.push(lease);
       return true;
     },
     settle(ticket, outcome) {
       if (counts(ticket)) store?.append?.(settleEntry(ticket, outcome));
     },
-    committed: (alone) => store?.committed?.(alone),
+    committed(alone) {
+      const commit = store?.committed?.(alone);
+      if (commit === undefined || drawn.length === 0) return commit;
+      const made = drawn;
+      drawn = [];
+      commit.then(
+        () => {
+          for (const lease of made) lease.durable = true;
+        },
+        () => {
+          // Not on disk: the pool's next take writes its own entry again.
+          for (const lease of made) if (leases.get(lease.pool) === lease) leases.delete(lease.pool);
+        },
+      );
+      return commit;
+    },
     stop() {
       stopped = true;
       if (saveTimer !== undefined) timers.clearTimeout(saveTimer);

@@ -77,6 +77,15 @@ export const GROQ = provider('groq', 'Groq', {
   ],
 });
 
+/** Groq with limits loose enough for a journal lease in every window (app/limiter/lease.ts). */
+export const GROQ_LOOSE: Provider = {
+  ...GROQ,
+  models: GROQ.models.map((m) => ({
+    ...m,
+    limits: { rpm: 10_000, rpd: 1_000_000, tpm: 10_000_000, tpd: 100_000_000 },
+  })),
+};
+
 export const GEMINI = provider('gemini', 'Gemini', {
   format: 'gemini',
   auth: 'x-goog-api-key',

@@ -20,9 +20,11 @@ import {
 } from '../../../main/store/quotaJournalFile.ts';
 import { JOURNAL_FOLDER, journalFolder } from '../../../main/store/quotaJournalSegments.ts';
 import { RequestLogThread } from '../../../main/store/requestLogThread.ts';
-import { T0 } from '../../app/limiter/fixtures.ts';
+import { LEASE_TAKES } from '../../../app/limiter/lease.ts';
+import { GROQ_LOOSE, T0 } from '../../app/limiter/fixtures.ts';
 import {
   attemptInfo,
+  candidate,
   FROZEN_TIMERS,
   GROQ_K1,
   gateRequest,
@@ -40,8 +42,14 @@ function storeOn(row: SnapshotRow = sqliteLimiterSnapshots(scratch.db)): Journal
   return scratch.closeAfter(journalFileStore(scratch.dir, row));
 }
 
-function gateOn(store: JournalFileStore = storeOn()): LimiterGate {
-  return createLimiterGate({ clock: () => T0, timers: FROZEN_TIMERS, store });
+/**
+ * No leases in the file mechanics' cases: every take writes its own entry, so a replayed count is
+ * exactly what was admitted and a count taken twice shows. Leases have cases of their own below.
+ */
+const EXACT = { leaseTakes: 0 };
+
+function gateOn(store: JournalFileStore = storeOn(), lease = EXACT): LimiterGate {
+  return createLimiterGate({ clock: () => T0, timers: FROZEN_TIMERS, store, ...lease });
 }
 
 /** A gate whose snapshot save runs when the test says (`saveNow`), on this row. */
@@ -51,19 +59,21 @@ function savingGate(row: SnapshotRow) {
     clock: () => T0,
     timers: { setTimeout: (fire) => due.push(fire), clearTimeout: () => undefined },
     store: storeOn(row),
+    ...EXACT,
   });
   gate.seed([GROQ_K1]);
   return { gate, saveNow: () => due.splice(0).forEach((fire) => fire()) };
 }
 
-const admit = async (gate: LimiterGate, n: number) => {
+const admit = async (gate: LimiterGate, n: number, target = GROQ_K1) => {
   for (let i = 0; i < n; i++) {
-    const admission = await gate.acquire(GROQ_K1, gateRequest(), 0, NEVER_ABORTED);
+    const admission = await gate.acquire(target, gateRequest(), 0, NEVER_ABORTED);
     if (!admission.ok) throw new Error(admission.reason);
   }
 };
-const spent = (gate: LimiterGate, window = 'rpd') => {
-  const w = gate.view().pools[0]?.windows.find((x) => x.window === window);
+const spent = (gate: LimiterGate, window = 'rpd', target = GROQ_K1) => {
+  const pool = gate.view().pools.find((p) => p.keyId === target.keyId);
+  const w = pool?.windows.find((x) => x.window === window);
   return w === undefined ? undefined : w.limit - w.remaining;
 };
 const segments = async () =>
@@ -100,6 +110,10 @@ async function countingWrites<T>(work: () => Promise<T>): Promise<{ writes: numb
     syncBuiltinESMExports();
   }
 }
+
+/** A second key whose limits leave room for a lease in every window. */
+const LOOSE_K2 = candidate(GROQ_LOOSE, 'llama-3.1-8b-instant', 'k2');
+const LEASED = { leaseTakes: LEASE_TAKES };
 
 /** `n` admissions, each asked from its own callback, as requests on separate sockets are. */
 const inSeparateCallbacks = (gate: LimiterGate, n: number) =>
@@ -278,6 +292,7 @@ describe('quota journal', () => {
         journalFileStore(join(scratch.dir, 'gone'), sqliteLimiterSnapshots(scratch.db)),
       ),
       onError: (error) => errors.push(error),
+      ...EXACT,
     });
     gate.seed([GROQ_K1]);
     await admit(gate, 2);
@@ -292,6 +307,7 @@ describe('quota journal', () => {
       timers: FROZEN_TIMERS,
       store: storeOn(),
       onError: (error) => errors.push(error),
+      ...EXACT,
     });
     gate.seed([GROQ_K1]);
     await admit(gate, 1);
@@ -466,5 +482,105 @@ describe('quota journal', () => {
     const next = gateOn();
     next.seed([GROQ_K1]);
     expect(spent(next, 'rpd')).toBe(4);
+  });
+});
+
+describe('quota journal leases', () => {
+  /** A store whose unawaited writes (settlements) wait for the test. */
+  const lazyStore = () => {
+    const lazy: Array<() => void> = [];
+    const store = scratch.closeAfter(
+      journalFileStore(scratch.dir, sqliteLimiterSnapshots(scratch.db), (write) =>
+        lazy.push(write),
+      ),
+    );
+    return { store, writeLazy: () => lazy.splice(0).forEach((write) => write()) };
+  };
+
+  it('one request at a time: a take writes itself and a lease, and the next ones ride on it', async () => {
+    const { store } = lazyStore();
+    const gate = gateOn(store, LEASED);
+    gate.seed([LOOSE_K2]);
+    const counted = await countingWrites(async () => {
+      for (let i = 0; i < 2 * (LEASE_TAKES + 1) + 1; i++) {
+        const admission = await gate.acquire(LOOSE_K2, gateRequest(), 0, NEVER_ABORTED);
+        if (!admission.ok) throw new Error(admission.reason);
+        admission.release(released(200));
+      }
+      return undefined;
+    });
+    // The first take draws a lease for the next LEASE_TAKES, and so does every one after the
+    // lease ran out; the later draws carry the settlements queued by then in the same write.
+    expect(counted.writes).toBe(3);
+  });
+
+  it('a crash with a lease in hand: the replay counts every take and what the lease held, no more', async () => {
+    const first = gateOn(storeOn(), LEASED);
+    first.seed([LOOSE_K2]);
+    await admit(first, 5, LOOSE_K2);
+    // No stop(): the process is gone. The first take wrote 1 and a lease of LEASE_TAKES; four
+    // more took from the lease.
+    const second = gateOn(storeOn(), LEASED);
+    second.seed([LOOSE_K2]);
+    expect(spent(second, 'rpd', LOOSE_K2)).toBe(1 + LEASE_TAKES);
+    expect(spent(second, 'rpm', LOOSE_K2)).toBe(1 + LEASE_TAKES);
+  });
+
+  it('a clean stop saves what was taken: no lease is counted', async () => {
+    const first = gateOn(storeOn(), LEASED);
+    first.seed([LOOSE_K2]);
+    await admit(first, 5, LOOSE_K2);
+    first.stop();
+    const second = gateOn(storeOn(), LEASED);
+    second.seed([LOOSE_K2]);
+    expect(spent(second, 'rpd', LOOSE_K2)).toBe(5);
+    // The snapshot folded the lease's segment: the next take draws a new lease.
+    const counted = await countingWrites(() => admit(second, 1, LOOSE_K2));
+    expect(counted.writes).toBe(1);
+  });
+
+  it('a take its lease covers still waits for the write of that lease, when it is not done yet', async () => {
+    const gate = gateOn(storeOn(), LEASED);
+    gate.seed([GROQ_K1, LOOSE_K2]);
+    // One request in flight elsewhere: the burst's admissions share the iteration's write.
+    await admit(gate, 1);
+    const before = linesNow('quota-journal-1.jsonl');
+    const seen: number[] = [];
+    const counted = await countingWrites(() =>
+      Promise.all(
+        Array.from(
+          { length: 5 },
+          () =>
+            new Promise<void>((resolve) =>
+              setImmediate(() => {
+                void gate.acquire(LOOSE_K2, gateRequest(), 0, NEVER_ABORTED).then((a) => {
+                  if (!a.ok) throw new Error(a.reason);
+                  seen.push(linesNow('quota-journal-1.jsonl'));
+                  resolve();
+                });
+              }),
+            ),
+        ),
+      ),
+    );
+    // One entry (the first take with its lease), in one write, before any of them went ahead.
+    expect(counted.writes).toBe(1);
+    expect(seen).toEqual(Array(5).fill(before + 1));
+  });
+
+  it('a lease whose write failed covers nothing: each take tries its own write', async () => {
+    const errors: unknown[] = [];
+    const gate = createLimiterGate({
+      clock: () => T0,
+      timers: FROZEN_TIMERS,
+      store: scratch.closeAfter(
+        journalFileStore(join(scratch.dir, 'gone'), sqliteLimiterSnapshots(scratch.db)),
+      ),
+      onError: (error) => errors.push(error),
+      ...LEASED,
+    });
+    gate.seed([LOOSE_K2]);
+    await admit(gate, 3, LOOSE_K2);
+    expect(errors).toHaveLength(3);
   });
 });

@@ -1,0 +1,79 @@
+/**
+ * Leases: the journal counts a pool's takes ahead of time, so that most requests need no write
+ * of their own before they go upstream. A take the pool's lease covers is already on disk; one
+ * it does not cover writes an entry for itself plus a fresh lease. The live state counts exactly
+ * what was taken; only a replay after a crash counts the unused rest of a lease, as if it had
+ * been sent. So a crash never forgets a take, and counts at most one lease per window more than
+ * was spent: {@link LEASE_TAKES} takes like the one that drew it, never more than
+ * {@link LEASE_SHARE} of the window's limit (a window of 30 requests a minute gets none).
+ */
+import { amountFor, type LimitWindow, type PoolState, type WindowState } from './state.ts';
+import type { Ticket } from './limiter.ts';
+
+/** How many takes like the one that draws it a lease covers (0: none, every take is written). */
+export const LEASE_TAKES = 16;
+
+/** The most of a window's limit a lease holds: what a crash may count that was never spent. */
+export const LEASE_SHARE = 0.01;
+
+/** What a pool's lease still covers, per window: journalled, not taken yet. */
+export type Lease = Map<LimitWindow, number>;
+
+/** A window's limit: a bucket's capacity or a counter's limit. */
+function limitOf(w: WindowState): number {
+  return w.kind === 'counter' ? w.counter.limit : w.bucket.capacity;
+}
+
+/** The lease a window gets when a take of `amount` draws one covering `takes` like it. */
+function leaseSize(w: WindowState | undefined, amount: number, takes: number): number {
+  if (w === undefined) return 0;
+  return Math.max(0, Math.min(amount * takes, Math.floor(limitOf(w) * LEASE_SHARE)));
+}
+
+/** What to journal for a take: nothing when the lease covers it. */
+export interface LeasedTake {
+  /** Per charged window, what the entry counts: the take less what the lease held, plus the new lease. */
+  amounts?: Array<[LimitWindow, number]>;
+  /** The pool's lease after the take. */
+  lease: Lease;
+}
+
+/**
+ * The take of `ticket` against the pool's `lease` (undefined: none yet). Covered, it is taken from
+ * the lease and nothing is written. Otherwise each charged window's entry tops its lease up to a
+ * fresh one: what is on disk for a window is always what was taken plus what its lease holds.
+ */
+export function leaseTake(
+  pool: PoolState | undefined,
+  lease: Lease | undefined,
+  ticket: Ticket,
+  takes: number = LEASE_TAKES,
+): LeasedTake {
+  const taken = ticket.charged.map((window) => [window, amountFor(window, ticket.demand)] as const);
+  if (lease !== undefined && taken.every(([window, n]) => (lease.get(window) ?? 0) >= n)) {
+    const left: Lease = new Map(lease);
+    for (const [window, n] of taken) left.set(window, (left.get(window) ?? 0) - n);
+    return { lease: left };
+  }
+  const sizes = taken.map(([window, n]) =>
+    leaseSize(
+      pool?.windows.find((w) => w.window === window),
+      n,
+      takes,
+    ),
+  );
+  // A window too tight for a lease (30 requests a minute) makes every take of the pool write
+  // anyway: the others draw none, which would only be counted after a crash for nothing.
+  if (taken.some(([, n], i) => n > 0 && sizes[i] === 0))
+    return { amounts: taken.map(([window, n]) => [window, n]), lease: lease ?? new Map() };
+  // Windows this take does not charge keep what their lease holds.
+  const next: Lease = new Map(lease);
+  const amounts = taken.map(([window, n], i): [LimitWindow, number] => {
+    const held = lease?.get(window) ?? 0;
+    const size = sizes[i] ?? 0;
+    // A lease larger than the window's new one (its limit fell) is spent down before more is written.
+    next.set(window, Math.max(size, held - n));
+    return [window, Math.max(0, n + size - held)];
+  });
+  return { amounts, lease: next };
+}
