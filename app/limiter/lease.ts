@@ -30,31 +30,38 @@ function leaseSize(w: WindowState | undefined, amount: number, takes: number): n
   return Math.max(0, Math.min(amount * takes, Math.floor(limitOf(w) * LEASE_SHARE)));
 }
 
-/** What to journal for a take: nothing when the lease covers it. */
-export interface LeasedTake {
+/**
+ * Takes the ticket's amounts from the pool's `lease` (changed in place) when it covers every
+ * charged window, and says whether it did: the take is then on disk already.
+ */
+export function takeFromLease(lease: Lease, ticket: Ticket): boolean {
+  const { charged, demand } = ticket;
+  for (const window of charged)
+    if ((lease.get(window) ?? 0) < amountFor(window, demand)) return false;
+  for (const window of charged)
+    lease.set(window, (lease.get(window) ?? 0) - amountFor(window, demand));
+  return true;
+}
+
+/** What to journal for a take its lease does not cover, and the pool's lease after it. */
+export interface DrawnLease {
   /** Per charged window, what the entry counts: the take less what the lease held, plus the new lease. */
-  amounts?: Array<[LimitWindow, number]>;
-  /** The pool's lease after the take. */
+  amounts: Array<[LimitWindow, number]>;
   lease: Lease;
 }
 
 /**
- * The take of `ticket` against the pool's `lease` (undefined: none yet). Covered, it is taken from
- * the lease and nothing is written. Otherwise each charged window's entry tops its lease up to a
- * fresh one: what is on disk for a window is always what was taken plus what its lease holds.
+ * The entry for a take the pool's `lease` (undefined: none yet) does not cover: each charged
+ * window's amount tops its lease up to a fresh one, so what is on disk for a window is always
+ * what was taken plus what its lease holds.
  */
-export function leaseTake(
+export function drawLease(
   pool: PoolState | undefined,
   lease: Lease | undefined,
   ticket: Ticket,
   takes: number = LEASE_TAKES,
-): LeasedTake {
+): DrawnLease {
   const taken = ticket.charged.map((window) => [window, amountFor(window, ticket.demand)] as const);
-  if (lease !== undefined && taken.every(([window, n]) => (lease.get(window) ?? 0) >= n)) {
-    const left: Lease = new Map(lease);
-    for (const [window, n] of taken) left.set(window, (left.get(window) ?? 0) - n);
-    return { lease: left };
-  }
   const sizes = taken.map(([window, n]) =>
     leaseSize(
       pool?.windows.find((w) => w.window === window),

@@ -9,7 +9,7 @@ import {
   settleEntry,
   type JournalEntry,
 } from '../../app/limiter/journal.ts';
-import { leaseTake, type Lease } from '../../app/limiter/lease.ts';
+import { drawLease, takeFromLease, type Lease } from '../../app/limiter/lease.ts';
 import type { AttemptOutcome, Ticket } from '../../app/limiter/limiter.ts';
 import { seedTargets } from '../../app/limiter/outcomes.ts';
 import { restore, snapshot } from '../../app/limiter/snapshot.ts';
@@ -186,18 +186,10 @@ export function createLimiterPersistence(options: LimiterPersistenceOptions): Li
     take(ticket) {
       if (!counts(ticket) || store?.append === undefined) return false;
       const held = leases.get(ticket.pool);
-      const leased = leaseTake(current().pools[ticket.pool], held?.left, ticket, leaseTakes);
-      if (held !== undefined && leased.amounts === undefined) {
-        held.left = leased.lease;
-        return !held.durable;
-      }
-      store.append({
-        kind: 'take',
-        pool: ticket.pool,
-        at: ticket.at,
-        amounts: leased.amounts ?? [],
-      });
-      const lease: PoolLease = { pool: ticket.pool, left: leased.lease, durable: false };
+      if (held !== undefined && takeFromLease(held.left, ticket)) return !held.durable;
+      const fresh = drawLease(current().pools[ticket.pool], held?.left, ticket, leaseTakes);
+      store.append({ kind: 'take', pool: ticket.pool, at: ticket.at, amounts: fresh.amounts });
+      const lease: PoolLease = { pool: ticket.pool, left: fresh.lease, durable: false };
       leases.set(ticket.pool, lease);
       drawn.push(lease);
       return true;

@@ -5,7 +5,13 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LEASE_SHARE, LEASE_TAKES, leaseTake, type Lease } from '../../../app/limiter/lease.ts';
+import {
+  drawLease,
+  LEASE_SHARE,
+  LEASE_TAKES,
+  takeFromLease,
+  type Lease,
+} from '../../../app/limiter/lease.ts';
 import type { Ticket } from '../../../app/limiter/limiter.ts';
 import { seedTargets } from '../../../app/limiter/outcomes.ts';
 import {
@@ -24,6 +30,12 @@ function poolOf(t: typeof LOOSE): PoolState {
   const pool = seedTargets(EMPTY_LIMITER_STATE, [t], T0).pools[poolIdOf(t)];
   if (pool === undefined) throw new Error('not seeded');
   return pool;
+}
+
+/** One take as the persistence makes it: from the lease when it covers it, else drawn. */
+function leaseTake(pool: PoolState, lease: Lease | undefined, t: Ticket) {
+  if (lease !== undefined && takeFromLease(lease, t)) return { lease, amounts: undefined };
+  return drawLease(pool, lease, t);
 }
 
 const ticket = (pool: PoolState, demand: Demand, at = T0): Ticket => ({
