@@ -49,7 +49,10 @@ export function parseJournalEntry(raw: unknown): JournalEntry | undefined {
 }
 
 /** What an attempt really cost each window it was charged, beside the estimate. */
-export function settleEntry(ticket: Ticket, outcome: AttemptOutcome): JournalEntry {
+export function settleEntry(
+  ticket: Ticket,
+  outcome: AttemptOutcome,
+): Extract<JournalEntry, { kind: 'settle' }> {
   return {
     kind: 'settle',
     pool: ticket.pool,

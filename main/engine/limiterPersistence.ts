@@ -92,6 +92,7 @@ export interface LimiterPersistence {
    * nor for its settlement.
    */
   take(ticket: Ticket): boolean;
+  /** Journals what an admitted request really cost, when that differs from its charge. */
   settle(ticket: Ticket, outcome: AttemptOutcome): void;
   /**
    * Resolves once every journal entry so far is committed (rejects when the store could not);
@@ -195,7 +196,11 @@ export function createLimiterPersistence(options: LimiterPersistenceOptions): Li
       return true;
     },
     settle(ticket, outcome) {
-      if (counts(ticket)) store?.append?.(settleEntry(ticket, outcome));
+      if (!counts(ticket) || store?.append === undefined) return;
+      const entry = settleEntry(ticket, outcome);
+      // A request that cost what it was charged (every request window, a reported usage equal
+      // to the estimate) corrects nothing on replay: nothing to write.
+      if (entry.amounts.some(([, estimated, actual]) => estimated !== actual)) store.append(entry);
     },
     committed(alone) {
       const commit = store?.committed?.(alone);

@@ -386,9 +386,19 @@ describe('the quota journal', () => {
     const journal = journalStore();
     const { gate } = setup({ store: journal.store });
     const [admission] = await fill(gate, groq, 1);
-    admission!.release(attemptInfo());
+    // The provider counted more tokens than the estimate: the settlement corrects the charge.
+    admission!.release(attemptInfo({ usage: { tokensIn: 50, tokensOut: 20 } }));
     expect(journal.entries.map((entry) => entry.kind)).toEqual(['take', 'settle']);
     expect(journal.commits()).toBe(1);
+  });
+
+  it('writes no settlement for a request that cost what it was charged', async () => {
+    const journal = journalStore();
+    const { gate } = setup({ store: journal.store });
+    const [admission] = await fill(gate, groq, 1);
+    // No usage reported: the estimate stands, and a replay would correct nothing.
+    admission!.release(attemptInfo());
+    expect(journal.entries.map((entry) => entry.kind)).toEqual(['take']);
   });
 
   it('writes and waits for nothing when the pool has no windows: there is no count to keep', async () => {

@@ -34,8 +34,14 @@ import { databasePerTest, LOG_SETTINGS } from './scratchStore.ts';
 
 const scratch = databasePerTest('quota-journal');
 
+/** An attempt's end; one that succeeded reports more tokens than the estimate, to be settled. */
 const released = (status: number) =>
-  attemptInfo({ model: 'llama-3.1-8b-instant', status, outcome: status === 200 ? 'ok' : 'failed' });
+  attemptInfo({
+    model: 'llama-3.1-8b-instant',
+    status,
+    outcome: status === 200 ? 'ok' : 'failed',
+    ...(status === 200 ? { usage: { tokensIn: 50, tokensOut: 20 } } : {}),
+  });
 
 /** The store a restart makes: the snapshot row read and saved on the test's connection. */
 function storeOn(row: SnapshotRow = sqliteLimiterSnapshots(scratch.db)): JournalFileStore {
