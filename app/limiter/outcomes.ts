@@ -5,7 +5,7 @@
  * seen to work), and the targets seeded from the config.
  */
 import type { FailureDecision } from '../ratelimit/classify.ts';
-import { parseRateLimitHeaders, type HeaderLookup } from '../ratelimit/headers.ts';
+import { parseRateLimitWindows, type HeaderLookup } from '../ratelimit/headers.ts';
 import { breakerAfterAttempt } from './breaker.ts';
 import { newWindow, reseedPool, seedPool } from './seed.ts';
 import {
@@ -103,7 +103,7 @@ export function observeHeaders(
   headers: HeaderLookup,
   now: number,
 ): LimiterState {
-  const observed = parseRateLimitHeaders(target.provider.headerDialect, headers, now).windows;
+  const observed = parseRateLimitWindows(target.provider.headerDialect, headers, now);
   if (observed.length === 0) return state;
   const id = poolIdOf(target);
   const pool = poolFor(state, id, target, now);
