@@ -301,19 +301,28 @@ export function admit(
   if (full !== undefined) {
     return { ...full, state: pool === state.pools[id] ? state : withPool(state, id, pool) };
   }
-  const charged = pool.windows.map((w) => w.window);
-  const windows = pool.windows.map((w) => takeWindow(w, amountFor(w.window, demand), now));
-  const probe = pool.breaker !== undefined && breakerPhase(pool.breaker, now).phase === 'half-open';
+  const count = pool.windows.length;
+  const charged = new Array<LimitWindow>(count);
+  const windows = new Array<WindowState>(count);
+  for (let i = 0; i < count; i++) {
+    const w = pool.windows[i] as WindowState;
+    charged[i] = w.window;
+    windows[i] = takeWindow(w, amountFor(w.window, demand), now);
+  }
   const next: PoolState = {
     ...pool,
     windows,
     inFlight: pool.inFlight + 1,
     inFlightTokens: pool.inFlightTokens + demand.inputTokens + demand.outputTokens,
-    ...(probe && pool.breaker !== undefined ? { breaker: breakerProbe(pool.breaker) } : {}),
   };
+  const ticket: Ticket = { pool: id, at: now, demand, charged };
+  if (pool.breaker !== undefined && breakerPhase(pool.breaker, now).phase === 'half-open') {
+    next.breaker = breakerProbe(pool.breaker);
+    ticket.probe = true;
+  }
   return {
     ok: true,
     state: withPool(state, id, next),
-    ticket: { pool: id, at: now, demand, charged, ...(probe ? { probe } : {}) },
+    ticket,
   };
 }
