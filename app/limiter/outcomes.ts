@@ -63,18 +63,21 @@ export function release(
 ): LimiterState {
   let next = state;
   const pool = state.pools[ticket.pool];
+  let observed = outcome.headers !== undefined;
   if (pool !== undefined) {
     const { demand } = ticket;
-    const windows = pool.windows.map((w) =>
-      ticket.charged.includes(w.window)
+    const windows = new Array<WindowState>(pool.windows.length);
+    for (let i = 0; i < windows.length; i++) {
+      const w = pool.windows[i] as WindowState;
+      windows[i] = ticket.charged.includes(w.window)
         ? correctWindow(
             w,
             ticket.at,
             amountFor(w.window, demand),
             actualFor(w.window, demand, outcome),
           )
-        : w,
-    );
+        : w;
+    }
     const breaker = breakerAfterAttempt(pool.breaker, ticket.probe === true, outcome, now);
     const settled: PoolState = {
       ...pool,
@@ -84,33 +87,44 @@ export function release(
     };
     if (breaker === undefined) delete settled.breaker;
     else settled.breaker = breaker;
+    // The headers are read into the pool just built, when they are about it (as they are unless
+    // its tier changed since the admission): one copy of the pool rather than two.
+    if (observed && ticket.pool === poolIdOf(target) && pool.tier === target.tier) {
+      const headers = outcome.headers as HeaderLookup;
+      observeInto(settled, windows, target, headers, now);
+      observed = false;
+    }
     next = withPool(state, ticket.pool, settled);
   }
-  if (outcome.headers !== undefined) next = observeHeaders(next, target, outcome.headers, now);
+  if (observed) next = observeHeaders(next, target, outcome.headers as HeaderLookup, now);
   if (outcome.failure !== undefined) next = applyFailure(next, target, outcome.failure, now);
   if (outcome.status >= 200 && outcome.status < 300) next = clearInvalid(next, keyRefOf(target));
   return next;
 }
 
 /**
- * Corrects the target's windows by what a response's headers say (in the provider's dialect).
- * Windows the pool does not track yet are added when the headers give their limit: this is how a
- * paid key, which starts with no limits, learns them.
+ * Corrects `windows`, an array made for this call alone (the next state of `pool`), by what the
+ * headers say, adding the windows they give a limit for that the pool lacks.
+ *
+ * @returns whether the headers reported any window
  */
-export function observeHeaders(
-  state: LimiterState,
+function observeInto(
+  pool: PoolState,
+  windows: WindowState[],
   target: LimiterTarget,
   headers: HeaderLookup,
   now: number,
-): LimiterState {
+): boolean {
   const observed = parseRateLimitWindows(target.provider.headerDialect, headers, now);
-  if (observed.length === 0) return state;
-  const id = poolIdOf(target);
-  const pool = poolFor(state, id, target, now);
-  const windows = pool.windows.slice();
   for (const observation of observed) {
     const pending = unitOf(observation.window) === 'requests' ? pool.inFlight : pool.inFlightTokens;
-    const index = windows.findIndex((w) => w.window === observation.window);
+    let index = -1;
+    for (let i = 0; i < windows.length; i++) {
+      if ((windows[i] as WindowState).window === observation.window) {
+        index = i;
+        break;
+      }
+    }
     if (index !== -1) {
       windows[index] = observeWindow(windows[index] as WindowState, observation, now, pending);
     } else if (observation.limit !== undefined && observation.limit > 0) {
@@ -124,6 +138,24 @@ export function observeHeaders(
       windows.push(observeWindow(fresh, observation, now, pending));
     }
   }
+  return observed.length > 0;
+}
+
+/**
+ * Corrects the target's windows by what a response's headers say (in the provider's dialect).
+ * Windows the pool does not track yet are added when the headers give their limit: this is how a
+ * paid key, which starts with no limits, learns them.
+ */
+export function observeHeaders(
+  state: LimiterState,
+  target: LimiterTarget,
+  headers: HeaderLookup,
+  now: number,
+): LimiterState {
+  const id = poolIdOf(target);
+  const pool = poolFor(state, id, target, now);
+  const windows = pool.windows.slice();
+  if (!observeInto(pool, windows, target, headers, now)) return state;
   return withPool(state, id, { ...pool, windows });
 }
 

@@ -147,20 +147,27 @@ export function applyObservation(
   now: number,
   pending = 0,
 ): BucketState {
-  let next = refill(state, now);
+  const current = refill(state, now);
   const { limit, remaining, resetAt } = observation;
-  if (limit !== undefined && Number.isFinite(limit) && limit >= 0) {
-    const refillPerMs =
-      next.capacity > 0 ? next.refillPerMs * (limit / next.capacity) : next.refillPerMs;
-    next = { ...next, capacity: limit, refillPerMs, tokens: Math.min(next.tokens, limit) };
+  let { capacity, tokens, refillPerMs } = current;
+  const limited = limit !== undefined && Number.isFinite(limit) && limit >= 0;
+  if (limited) {
+    refillPerMs = capacity > 0 ? refillPerMs * (limit / capacity) : refillPerMs;
+    capacity = limit;
+    tokens = Math.min(tokens, limit);
   }
-  if (remaining === undefined || !Number.isFinite(remaining)) return next;
-  const { heldUntil: _previousHold, ...unheld } = next;
-  const tokens = Math.min(remaining, unheld.capacity) - Math.max(0, pending);
-  if (resetAt !== undefined && resetAt > now && remaining < unheld.capacity) {
-    return { ...unheld, tokens, updatedAt: now, heldUntil: resetAt };
+  if (remaining === undefined || !Number.isFinite(remaining)) {
+    return limited ? { ...current, capacity, tokens, refillPerMs } : current;
   }
-  return { ...unheld, tokens, updatedAt: now };
+  // One object, built here: the provider's figure replaces the count and any earlier hold.
+  const next: BucketState = {
+    capacity,
+    tokens: Math.min(remaining, capacity) - Math.max(0, pending),
+    refillPerMs,
+    updatedAt: now,
+  };
+  if (resetAt !== undefined && resetAt > now && remaining < capacity) next.heldUntil = resetAt;
+  return next;
 }
 
 /** Charges or refunds the difference once a request's real token usage is known. */
@@ -254,15 +261,25 @@ export function applyCounterObservation(
   now: number,
   pending = 0,
 ): WindowCounter {
-  let next = rollCounter(counter, now);
-  const { limit, remaining, resetAt } = observation;
-  if (limit !== undefined && Number.isFinite(limit) && limit >= 0) next = { ...next, limit };
-  if (remaining !== undefined && Number.isFinite(remaining)) {
-    next = { ...next, used: Math.max(0, next.limit - remaining) + Math.max(0, pending) };
-  }
-  if (resetAt !== undefined && Number.isFinite(resetAt) && resetAt > now)
-    next = { ...next, resetAt };
-  return next;
+  const current = rollCounter(counter, now);
+  let { limit, used, resetAt } = current;
+  if (
+    observation.limit !== undefined &&
+    Number.isFinite(observation.limit) &&
+    observation.limit >= 0
+  )
+    limit = observation.limit;
+  if (observation.remaining !== undefined && Number.isFinite(observation.remaining))
+    used = Math.max(0, limit - observation.remaining) + Math.max(0, pending);
+  if (
+    observation.resetAt !== undefined &&
+    Number.isFinite(observation.resetAt) &&
+    observation.resetAt > now
+  )
+    resetAt = observation.resetAt;
+  if (limit === current.limit && used === current.used && resetAt === current.resetAt)
+    return current;
+  return { ...current, limit, used, resetAt };
 }
 
 /** Charges or refunds a counted token estimate once the real usage is known. */

@@ -246,7 +246,11 @@ export function observeWindow(
   const bucket = applyObservation(w.bucket, observation, now, pending);
   const next: BucketWindow = { ...w, bucket, limitSource, observedAt: now };
   // An earlier hold that has ended is forgotten by the bucket here: drop what it covered now.
-  if (w.log !== undefined) next.log = w.log.slice(liveStart(w, w.log, now));
+  // Logs are never changed in place, so one with nothing to drop is shared as it is.
+  if (w.log !== undefined) {
+    const start = liveStart(w, w.log, now);
+    if (start > 0) next.log = w.log.slice(start);
+  }
   return next;
 }
 
