@@ -147,19 +147,20 @@ export function applyObservation(
   now: number,
   pending = 0,
 ): BucketState {
-  const current = refill(state, now);
   const { limit, remaining, resetAt } = observation;
-  let { capacity, tokens, refillPerMs } = current;
+  // Refilling changes neither the capacity nor the rate, so these are read from the state as is.
+  let { capacity, refillPerMs } = state;
   const limited = limit !== undefined && Number.isFinite(limit) && limit >= 0;
   if (limited) {
     refillPerMs = capacity > 0 ? refillPerMs * (limit / capacity) : refillPerMs;
     capacity = limit;
-    tokens = Math.min(tokens, limit);
   }
   if (remaining === undefined || !Number.isFinite(remaining)) {
-    return limited ? { ...current, capacity, tokens, refillPerMs } : current;
+    const current = refill(state, now);
+    if (!limited) return current;
+    return { ...current, capacity, tokens: Math.min(current.tokens, capacity), refillPerMs };
   }
-  // One object, built here: the provider's figure replaces the count and any earlier hold.
+  // The provider's figure replaces the count, and any earlier hold: one object, built here.
   const next: BucketState = {
     capacity,
     tokens: Math.min(remaining, capacity) - Math.max(0, pending),

@@ -42,11 +42,38 @@ function isDecimal(value: string): boolean {
   return digits > 0;
 }
 
+/** Exact powers of ten: every one up to 10^22 is a double. */
+const POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => 10 ** k);
+
+/**
+ * The number a plain decimal (see {@link isDecimal}) between `start` and `end` names: what
+ * `Number()` of that text gives. With at most 15 digits the digits form an exact integer and
+ * dividing it by an exact power of ten rounds the same real number as `Number()` does, once, so
+ * the result is the same double without cutting out and converting a string.
+ */
+function decimalValue(value: string, start: number, end: number): number {
+  let mantissa = 0;
+  let digits = 0;
+  let fraction = -1;
+  for (let i = start; i < end; i++) {
+    const code = value.charCodeAt(i);
+    if (code === 46) {
+      fraction = 0;
+      continue;
+    }
+    mantissa = mantissa * 10 + (code - 48);
+    digits++;
+    if (fraction >= 0) fraction++;
+  }
+  if (digits > 15) return Number(value.slice(start, end));
+  return fraction > 0 ? mantissa / (POWERS_OF_TEN[fraction] as number) : mantissa;
+}
+
 /** A non-negative decimal count ("14400", "33011.38"), else undefined. */
 export function parseCount(raw: string | undefined): number | undefined {
   const value = firstValue(raw);
   if (value === undefined || !isDecimal(value)) return undefined;
-  const n = Number(value);
+  const n = decimalValue(value, 0, value.length);
   return Number.isFinite(n) ? n : undefined;
 }
 
@@ -79,7 +106,7 @@ const HOURS: [number, number] = [3_600_000, 1];
 export function parseDuration(raw: string | undefined): number | undefined {
   const value = firstValue(raw);
   if (value === undefined || value === '') return undefined;
-  if (isDecimal(value)) return plausible(Number(value) * 1000);
+  if (isDecimal(value)) return plausible(decimalValue(value, 0, value.length) * 1000);
   let total = 0;
   let i = 0;
   while (i < value.length) {
@@ -96,7 +123,7 @@ export function parseDuration(raw: string | undefined): number | undefined {
     if (whole === 0 && fraction === 0) return undefined;
     const unit = unitAt(value, i);
     if (unit === undefined) return undefined;
-    total += Number(value.slice(start, i)) * unit[0];
+    total += decimalValue(value, start, i) * unit[0];
     i += unit[1];
   }
   return plausible(total);

@@ -91,6 +91,20 @@ describe('hand-scanned header values', () => {
     );
   });
 
+  it('reads any plain decimal as Number() does, long or short', () => {
+    const decimal = fc
+      .tuple(fc.stringMatching(/^\d{0,25}$/), fc.option(fc.stringMatching(/^\d{0,25}$/)))
+      .map(([whole, fraction]) => (fraction === null ? whole : `${whole}.${fraction}`))
+      .filter((text) => /\d/.test(text));
+    fc.assert(
+      fc.property(decimal, (text) => {
+        expect(parseCount(text)).toBe(Number(text));
+        expect(parseDuration(`${text}s`)).toBe(durationByExpression(`${text}s`));
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
   it.each(['2m59.56s', '7.66s', '1h2m3.5s', '6m0s', '500\u00b5s', '12ms', '5.s', '.5m', '1m1ms'])(
     'reads %s as before',
     (raw) => {
