@@ -143,9 +143,19 @@ export function targetStatus(
   target: LimiterTarget,
   now: number,
 ): TargetStatus {
+  return statusIn(state, target, poolIdOf(target), now);
+}
+
+/** {@link targetStatus} for a caller that has the target's pool id already. */
+function statusIn(
+  state: LimiterState,
+  target: LimiterTarget,
+  id: string,
+  now: number,
+): TargetStatus {
   const key = state.keys[keyRefOf(target)];
   if (key?.invalid !== undefined) return { state: 'invalid', reason: key.invalid.reason };
-  const pool = state.pools[poolIdOf(target)];
+  const pool = state.pools[id];
   if (pool === undefined) return READY;
   const parked = activeHold(pool.parked, now);
   if (parked !== undefined) return { state: 'parked', until: parked.until, reason: parked.reason };
@@ -256,9 +266,9 @@ export function checkAdmit(
   demand: Demand,
   now: number,
 ): { ok: true } | Refusal {
-  const refused = statusRefusal(target, targetStatus(state, target, now), now);
-  if (refused !== undefined) return refused;
   const id = poolIdOf(target);
+  const refused = statusRefusal(target, statusIn(state, target, id, now), now);
+  if (refused !== undefined) return refused;
   return capacityRefusal(poolFor(state, id, target, now), target, demand, now) ?? ADMITTABLE;
 }
 
@@ -296,9 +306,9 @@ export function admit(
   demand: Demand,
   now: number,
 ): AdmitResult {
-  const refused = statusRefusal(target, targetStatus(state, target, now), now);
-  if (refused !== undefined) return { ...refused, state };
   const id = poolIdOf(target);
+  const refused = statusRefusal(target, statusIn(state, target, id, now), now);
+  if (refused !== undefined) return { ...refused, state };
   const pool = poolFor(state, id, target, now);
   const full = capacityRefusal(pool, target, demand, now);
   if (full !== undefined) {

@@ -85,8 +85,8 @@ export function release(
       inFlight: Math.max(0, pool.inFlight - 1),
       inFlightTokens: Math.max(0, pool.inFlightTokens - demand.inputTokens - demand.outputTokens),
     };
-    if (breaker === undefined) delete settled.breaker;
-    else settled.breaker = breaker;
+    if (breaker !== undefined) settled.breaker = breaker;
+    else if ('breaker' in settled) delete settled.breaker;
     // The headers are read into the pool just built, when they are about it (as they are unless
     // its tier changed since the admission): one copy of the pool rather than two.
     if (observed && ticket.pool === poolIdOf(target) && pool.tier === target.tier) {
