@@ -91,7 +91,7 @@ export function release(
     // its tier changed since the admission): one copy of the pool rather than two.
     if (observed && ticket.pool === poolIdOf(target) && pool.tier === target.tier) {
       const headers = outcome.headers as HeaderLookup;
-      observeInto(settled, windows, target, headers, now);
+      observeInto(settled, windows, pool.windows, target, headers, now);
       observed = false;
     }
     next = withPool(state, ticket.pool, settled);
@@ -104,13 +104,15 @@ export function release(
 
 /**
  * Corrects `windows`, an array made for this call alone (the next state of `pool`), by what the
- * headers say, adding the windows they give a limit for that the pool lacks.
+ * headers say, adding the windows they give a limit for that the pool lacks. A window that is
+ * not the one at its place in `before` was made by this call too, and is updated in place.
  *
  * @returns whether the headers reported any window
  */
 function observeInto(
   pool: PoolState,
   windows: WindowState[],
+  before: readonly WindowState[],
   target: LimiterTarget,
   headers: HeaderLookup,
   now: number,
@@ -126,7 +128,8 @@ function observeInto(
       }
     }
     if (index !== -1) {
-      windows[index] = observeWindow(windows[index] as WindowState, observation, now, pending);
+      const w = windows[index] as WindowState;
+      windows[index] = observeWindow(w, observation, now, pending, w !== before[index]);
     } else if (observation.limit !== undefined && observation.limit > 0) {
       const fresh = newWindow(
         target.provider,
@@ -135,7 +138,7 @@ function observeInto(
         'headers',
         now,
       );
-      windows.push(observeWindow(fresh, observation, now, pending));
+      windows.push(observeWindow(fresh, observation, now, pending, true));
     }
   }
   return observed.length > 0;
@@ -155,7 +158,7 @@ export function observeHeaders(
   const id = poolIdOf(target);
   const pool = poolFor(state, id, target, now);
   const windows = pool.windows.slice();
-  if (!observeInto(pool, windows, target, headers, now)) return state;
+  if (!observeInto(pool, windows, pool.windows, target, headers, now)) return state;
   return withPool(state, id, { ...pool, windows });
 }
 

@@ -231,26 +231,34 @@ export function correctWindow(
 /**
  * The window corrected by a header observation: the provider's limit, remaining and reset
  * replace the local figures, less `pending` (taken here for requests still in flight).
+ *
+ * @param own the caller made `w` within its own call and no one else holds it (a window release
+ *   just corrected): it is updated in place rather than copied once more
  */
 export function observeWindow(
   w: WindowState,
   observation: WindowObservation,
   now: number,
   pending: number,
+  own = false,
 ): WindowState {
   const limitSource = observation.limit === undefined ? w.limitSource : 'headers';
   if (w.kind === 'counter') {
     const counter = applyCounterObservation(w.counter, observation, now, pending);
-    return { ...w, counter, limitSource, observedAt: now };
+    const next: CounterWindow = own ? w : { ...w };
+    next.counter = counter;
+    next.limitSource = limitSource;
+    next.observedAt = now;
+    return next;
   }
-  const bucket = applyObservation(w.bucket, observation, now, pending);
-  const next: BucketWindow = { ...w, bucket, limitSource, observedAt: now };
   // An earlier hold that has ended is forgotten by the bucket here: drop what it covered now.
   // Logs are never changed in place, so one with nothing to drop is shared as it is.
-  if (w.log !== undefined) {
-    const start = liveStart(w, w.log, now);
-    if (start > 0) next.log = w.log.slice(start);
-  }
+  const start = w.log === undefined ? 0 : liveStart(w, w.log, now);
+  const next: BucketWindow = own ? w : { ...w };
+  next.bucket = applyObservation(w.bucket, observation, now, pending);
+  next.limitSource = limitSource;
+  next.observedAt = now;
+  if (start > 0) next.log = (w.log as Array<[number, number]>).slice(start);
   return next;
 }
 
