@@ -50,9 +50,12 @@ export type BreakerPhase =
   | { phase: 'open'; until: number; reason: string }
   | { phase: 'half-open'; probing: boolean; reason: string };
 
+/** The phase of most pools, shared (read only): asked on every admission. */
+const CLOSED: Readonly<BreakerPhase> = Object.freeze({ phase: 'closed' });
+
 /** Where the breaker stands at `now`. */
 export function breakerPhase(breaker: BreakerState | undefined, now: number): BreakerPhase {
-  if (breaker?.openUntil === undefined) return { phase: 'closed' };
+  if (breaker?.openUntil === undefined) return CLOSED;
   const reason = breaker.reason ?? 'repeated failures';
   if (breaker.openUntil > now) return { phase: 'open', until: breaker.openUntil, reason };
   return { phase: 'half-open', probing: breaker.probing, reason };

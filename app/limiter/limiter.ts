@@ -143,9 +143,19 @@ export function targetStatus(
   target: LimiterTarget,
   now: number,
 ): TargetStatus {
+  return statusIn(state, target, poolIdOf(target), now);
+}
+
+/** {@link targetStatus} for a caller that has the target's pool id already. */
+function statusIn(
+  state: LimiterState,
+  target: LimiterTarget,
+  id: string,
+  now: number,
+): TargetStatus {
   const key = state.keys[keyRefOf(target)];
   if (key?.invalid !== undefined) return { state: 'invalid', reason: key.invalid.reason };
-  const pool = state.pools[poolIdOf(target)];
+  const pool = state.pools[id];
   if (pool === undefined) return READY;
   const parked = activeHold(pool.parked, now);
   if (parked !== undefined) return { state: 'parked', until: parked.until, reason: parked.reason };
@@ -256,9 +266,9 @@ export function checkAdmit(
   demand: Demand,
   now: number,
 ): { ok: true } | Refusal {
-  const refused = statusRefusal(target, targetStatus(state, target, now), now);
-  if (refused !== undefined) return refused;
   const id = poolIdOf(target);
+  const refused = statusRefusal(target, statusIn(state, target, id, now), now);
+  if (refused !== undefined) return refused;
   return capacityRefusal(poolFor(state, id, target, now), target, demand, now) ?? ADMITTABLE;
 }
 
@@ -276,7 +286,10 @@ export function worthWaiting(refusal: Refusal, now: number, waitMs: number): boo
 }
 
 export function withPool(state: LimiterState, id: string, pool: PoolState): LimiterState {
-  return { ...state, pools: { ...state.pools, [id]: pool } };
+  // Copied, then set: a computed key in the literal made the copy slower.
+  const pools: Record<string, PoolState> = { ...state.pools };
+  pools[id] = pool;
+  return { ...state, pools };
 }
 
 /**
@@ -293,27 +306,36 @@ export function admit(
   demand: Demand,
   now: number,
 ): AdmitResult {
-  const refused = statusRefusal(target, targetStatus(state, target, now), now);
-  if (refused !== undefined) return { ...refused, state };
   const id = poolIdOf(target);
+  const refused = statusRefusal(target, statusIn(state, target, id, now), now);
+  if (refused !== undefined) return { ...refused, state };
   const pool = poolFor(state, id, target, now);
   const full = capacityRefusal(pool, target, demand, now);
   if (full !== undefined) {
     return { ...full, state: pool === state.pools[id] ? state : withPool(state, id, pool) };
   }
-  const charged = pool.windows.map((w) => w.window);
-  const windows = pool.windows.map((w) => takeWindow(w, amountFor(w.window, demand), now));
-  const probe = pool.breaker !== undefined && breakerPhase(pool.breaker, now).phase === 'half-open';
+  const count = pool.windows.length;
+  const charged = new Array<LimitWindow>(count);
+  const windows = new Array<WindowState>(count);
+  for (let i = 0; i < count; i++) {
+    const w = pool.windows[i] as WindowState;
+    charged[i] = w.window;
+    windows[i] = takeWindow(w, amountFor(w.window, demand), now);
+  }
   const next: PoolState = {
     ...pool,
     windows,
     inFlight: pool.inFlight + 1,
     inFlightTokens: pool.inFlightTokens + demand.inputTokens + demand.outputTokens,
-    ...(probe && pool.breaker !== undefined ? { breaker: breakerProbe(pool.breaker) } : {}),
   };
+  const ticket: Ticket = { pool: id, at: now, demand, charged };
+  if (pool.breaker !== undefined && breakerPhase(pool.breaker, now).phase === 'half-open') {
+    next.breaker = breakerProbe(pool.breaker);
+    ticket.probe = true;
+  }
   return {
     ok: true,
     state: withPool(state, id, next),
-    ticket: { pool: id, at: now, demand, charged, ...(probe ? { probe } : {}) },
+    ticket,
   };
 }

@@ -5,7 +5,7 @@
  * seen to work), and the targets seeded from the config.
  */
 import type { FailureDecision } from '../ratelimit/classify.ts';
-import { parseRateLimitHeaders, type HeaderLookup } from '../ratelimit/headers.ts';
+import { parseRateLimitWindows, type HeaderLookup } from '../ratelimit/headers.ts';
 import { breakerAfterAttempt } from './breaker.ts';
 import { newWindow, reseedPool, seedPool } from './seed.ts';
 import {
@@ -63,18 +63,21 @@ export function release(
 ): LimiterState {
   let next = state;
   const pool = state.pools[ticket.pool];
+  let observed = outcome.headers !== undefined;
   if (pool !== undefined) {
     const { demand } = ticket;
-    const windows = pool.windows.map((w) =>
-      ticket.charged.includes(w.window)
+    const windows = new Array<WindowState>(pool.windows.length);
+    for (let i = 0; i < windows.length; i++) {
+      const w = pool.windows[i] as WindowState;
+      windows[i] = ticket.charged.includes(w.window)
         ? correctWindow(
             w,
             ticket.at,
             amountFor(w.window, demand),
             actualFor(w.window, demand, outcome),
           )
-        : w,
-    );
+        : w;
+    }
     const breaker = breakerAfterAttempt(pool.breaker, ticket.probe === true, outcome, now);
     const settled: PoolState = {
       ...pool,
@@ -82,14 +85,63 @@ export function release(
       inFlight: Math.max(0, pool.inFlight - 1),
       inFlightTokens: Math.max(0, pool.inFlightTokens - demand.inputTokens - demand.outputTokens),
     };
-    if (breaker === undefined) delete settled.breaker;
-    else settled.breaker = breaker;
+    if (breaker !== undefined) settled.breaker = breaker;
+    else if ('breaker' in settled) delete settled.breaker;
+    // The headers are read into the pool just built, when they are about it (as they are unless
+    // its tier changed since the admission): one copy of the pool rather than two.
+    if (observed && ticket.pool === poolIdOf(target) && pool.tier === target.tier) {
+      const headers = outcome.headers as HeaderLookup;
+      observeInto(settled, windows, pool.windows, target, headers, now);
+      observed = false;
+    }
     next = withPool(state, ticket.pool, settled);
   }
-  if (outcome.headers !== undefined) next = observeHeaders(next, target, outcome.headers, now);
+  if (observed) next = observeHeaders(next, target, outcome.headers as HeaderLookup, now);
   if (outcome.failure !== undefined) next = applyFailure(next, target, outcome.failure, now);
   if (outcome.status >= 200 && outcome.status < 300) next = clearInvalid(next, keyRefOf(target));
   return next;
+}
+
+/**
+ * Corrects `windows`, an array made for this call alone (the next state of `pool`), by what the
+ * headers say, adding the windows they give a limit for that the pool lacks. A window that is
+ * not the one at its place in `before` was made by this call too, and is updated in place.
+ *
+ * @returns whether the headers reported any window
+ */
+function observeInto(
+  pool: PoolState,
+  windows: WindowState[],
+  before: readonly WindowState[],
+  target: LimiterTarget,
+  headers: HeaderLookup,
+  now: number,
+): boolean {
+  const observed = parseRateLimitWindows(target.provider.headerDialect, headers, now);
+  for (const observation of observed) {
+    const pending = unitOf(observation.window) === 'requests' ? pool.inFlight : pool.inFlightTokens;
+    let index = -1;
+    for (let i = 0; i < windows.length; i++) {
+      if ((windows[i] as WindowState).window === observation.window) {
+        index = i;
+        break;
+      }
+    }
+    if (index !== -1) {
+      const w = windows[index] as WindowState;
+      windows[index] = observeWindow(w, observation, now, pending, w !== before[index]);
+    } else if (observation.limit !== undefined && observation.limit > 0) {
+      const fresh = newWindow(
+        target.provider,
+        observation.window,
+        observation.limit,
+        'headers',
+        now,
+      );
+      windows.push(observeWindow(fresh, observation, now, pending, true));
+    }
+  }
+  return observed.length > 0;
 }
 
 /**
@@ -103,27 +155,10 @@ export function observeHeaders(
   headers: HeaderLookup,
   now: number,
 ): LimiterState {
-  const observed = parseRateLimitHeaders(target.provider.headerDialect, headers, now).windows;
-  if (observed.length === 0) return state;
   const id = poolIdOf(target);
   const pool = poolFor(state, id, target, now);
   const windows = pool.windows.slice();
-  for (const observation of observed) {
-    const pending = unitOf(observation.window) === 'requests' ? pool.inFlight : pool.inFlightTokens;
-    const index = windows.findIndex((w) => w.window === observation.window);
-    if (index !== -1) {
-      windows[index] = observeWindow(windows[index] as WindowState, observation, now, pending);
-    } else if (observation.limit !== undefined && observation.limit > 0) {
-      const fresh = newWindow(
-        target.provider,
-        observation.window,
-        observation.limit,
-        'headers',
-        now,
-      );
-      windows.push(observeWindow(fresh, observation, now, pending));
-    }
-  }
+  if (!observeInto(pool, windows, pool.windows, target, headers, now)) return state;
   return withPool(state, id, { ...pool, windows });
 }
 

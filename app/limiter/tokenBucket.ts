@@ -62,7 +62,10 @@ export function createBucket(capacity: number, windowMs: number, now: number): B
   };
 }
 
-/** The bucket brought forward to `now`. Time running backwards (clock steps) refills nothing. */
+/**
+ * The bucket brought forward to `now`: the state itself when nothing moved, else a new object.
+ * Time running backwards (clock steps) refills nothing.
+ */
 export function refill(state: BucketState, now: number): BucketState {
   if (state.heldUntil !== undefined) {
     if (now < state.heldUntil) return { ...state, updatedAt: Math.max(state.updatedAt, now) };
@@ -88,19 +91,44 @@ export function tryTake(state: BucketState, n: number, now: number): TakeResult<
   if (current.tokens >= n) {
     return { ok: true, state: { ...current, tokens: current.tokens - n }, waitMs: 0 };
   }
-  if (n > current.capacity) return { ok: false, state: current, waitMs: Number.POSITIVE_INFINITY };
-  if (current.heldUntil !== undefined) {
+  return { ok: false, state: current, waitMs: bucketWait(current, n, now) };
+}
+
+/** The tokens {@link refill} would give the bucket at `now`, without building its state. */
+function tokensAt(state: BucketState, now: number): number {
+  if (state.heldUntil !== undefined) return now < state.heldUntil ? state.tokens : state.capacity;
+  const elapsed = now - state.updatedAt;
+  if (!(elapsed > 0) || state.tokens >= state.capacity) return state.tokens;
+  return Math.min(state.capacity, state.tokens + elapsed * state.refillPerMs);
+}
+
+/**
+ * Ms until `n` units fit the bucket (0: now), or Infinity when they never fit: the wait
+ * {@link tryTake} gives, computed without building a state (the admission check runs it for
+ * every window of every candidate).
+ */
+export function bucketWait(state: BucketState, n: number, now: number): number {
+  const tokens = tokensAt(state, now);
+  if (tokens >= n) return 0;
+  if (n > state.capacity) return Number.POSITIVE_INFINITY;
+  if (state.heldUntil !== undefined && now < state.heldUntil) {
     // At heldUntil the bucket is full, and n fits in a full bucket.
-    return { ok: false, state: current, waitMs: current.heldUntil - now };
+    return state.heldUntil - now;
   }
-  if (!(current.refillPerMs > 0)) {
-    return { ok: false, state: current, waitMs: Number.POSITIVE_INFINITY };
-  }
-  return {
-    ok: false,
-    state: current,
-    waitMs: Math.ceil((n - current.tokens) / current.refillPerMs),
-  };
+  if (!(state.refillPerMs > 0)) return Number.POSITIVE_INFINITY;
+  return Math.ceil((n - tokens) / state.refillPerMs);
+}
+
+/**
+ * The bucket after `n` units are taken at `now`, whether or not they fitted (a request sent is
+ * counted): a debt shows as negative tokens.
+ */
+export function takeTokens(state: BucketState, n: number, now: number): BucketState {
+  const current = refill(state, now);
+  if (current === state) return { ...state, tokens: state.tokens - n };
+  // refill made this object for this call alone: no one else holds it.
+  current.tokens -= n;
+  return current;
 }
 
 /**
@@ -119,20 +147,28 @@ export function applyObservation(
   now: number,
   pending = 0,
 ): BucketState {
-  let next = refill(state, now);
   const { limit, remaining, resetAt } = observation;
-  if (limit !== undefined && Number.isFinite(limit) && limit >= 0) {
-    const refillPerMs =
-      next.capacity > 0 ? next.refillPerMs * (limit / next.capacity) : next.refillPerMs;
-    next = { ...next, capacity: limit, refillPerMs, tokens: Math.min(next.tokens, limit) };
+  // Refilling changes neither the capacity nor the rate, so these are read from the state as is.
+  let { capacity, refillPerMs } = state;
+  const limited = limit !== undefined && Number.isFinite(limit) && limit >= 0;
+  if (limited) {
+    refillPerMs = capacity > 0 ? refillPerMs * (limit / capacity) : refillPerMs;
+    capacity = limit;
   }
-  if (remaining === undefined || !Number.isFinite(remaining)) return next;
-  const { heldUntil: _previousHold, ...unheld } = next;
-  const tokens = Math.min(remaining, unheld.capacity) - Math.max(0, pending);
-  if (resetAt !== undefined && resetAt > now && remaining < unheld.capacity) {
-    return { ...unheld, tokens, updatedAt: now, heldUntil: resetAt };
+  if (remaining === undefined || !Number.isFinite(remaining)) {
+    const current = refill(state, now);
+    if (!limited) return current;
+    return { ...current, capacity, tokens: Math.min(current.tokens, capacity), refillPerMs };
   }
-  return { ...unheld, tokens, updatedAt: now };
+  // The provider's figure replaces the count, and any earlier hold: one object, built here.
+  const next: BucketState = {
+    capacity,
+    tokens: Math.min(remaining, capacity) - Math.max(0, pending),
+    refillPerMs,
+    updatedAt: now,
+  };
+  if (resetAt !== undefined && resetAt > now && remaining < capacity) next.heldUntil = resetAt;
+  return next;
 }
 
 /** Charges or refunds the difference once a request's real token usage is known. */
@@ -203,6 +239,19 @@ export function counterTryTake(
   return { ok: false, state: current, waitMs };
 }
 
+/** The wait {@link counterTryTake} gives, without building a state while the window runs. */
+export function counterWait(counter: WindowCounter, n: number, now: number): number {
+  if (now >= counter.resetAt) return counterTryTake(counter, n, now).waitMs;
+  if (counter.used + n <= counter.limit) return 0;
+  return n > counter.limit ? Number.POSITIVE_INFINITY : counter.resetAt - now;
+}
+
+/** The counter after `n` is counted at `now`, whether or not it fitted (a request sent counts). */
+export function counterTake(counter: WindowCounter, n: number, now: number): WindowCounter {
+  const current = rollCounter(counter, now);
+  return { ...current, used: current.used + n };
+}
+
 /**
  * Corrects a counter by the provider's word: `limit` replaces the limit, `remaining` sets `used`
  * to limit - remaining (less `pending` in flight), and `resetAt` replaces the local reset time.
@@ -213,15 +262,25 @@ export function applyCounterObservation(
   now: number,
   pending = 0,
 ): WindowCounter {
-  let next = rollCounter(counter, now);
-  const { limit, remaining, resetAt } = observation;
-  if (limit !== undefined && Number.isFinite(limit) && limit >= 0) next = { ...next, limit };
-  if (remaining !== undefined && Number.isFinite(remaining)) {
-    next = { ...next, used: Math.max(0, next.limit - remaining) + Math.max(0, pending) };
-  }
-  if (resetAt !== undefined && Number.isFinite(resetAt) && resetAt > now)
-    next = { ...next, resetAt };
-  return next;
+  const current = rollCounter(counter, now);
+  let { limit, used, resetAt } = current;
+  if (
+    observation.limit !== undefined &&
+    Number.isFinite(observation.limit) &&
+    observation.limit >= 0
+  )
+    limit = observation.limit;
+  if (observation.remaining !== undefined && Number.isFinite(observation.remaining))
+    used = Math.max(0, limit - observation.remaining) + Math.max(0, pending);
+  if (
+    observation.resetAt !== undefined &&
+    Number.isFinite(observation.resetAt) &&
+    observation.resetAt > now
+  )
+    resetAt = observation.resetAt;
+  if (limit === current.limit && used === current.used && resetAt === current.resetAt)
+    return current;
+  return { ...current, limit, used, resetAt };
 }
 
 /** Charges or refunds a counted token estimate once the real usage is known. */

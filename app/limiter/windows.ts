@@ -10,13 +10,15 @@ import {
   applyObservation,
   bucketWindowMs,
   correctCounter,
+  bucketWait,
   correctTokens,
-  counterTryTake,
+  counterTake,
+  counterWait,
   createBucket,
   createCounter,
   refill,
   rollCounter,
-  tryTake,
+  takeTokens,
   type ResetSchedule,
 } from './tokenBucket.ts';
 import type {
@@ -188,24 +190,17 @@ function logWait(w: BucketWindow, n: number, now: number): number {
  * bucket and the log must both agree.
  */
 export function windowWait(w: WindowState, n: number, now: number): number {
-  if (w.kind === 'counter') return counterTryTake(w.counter, n, now).waitMs;
-  const bucketWait = tryTake(w.bucket, n, now).waitMs;
-  if (heldAt(w, now)) return bucketWait;
-  return Math.max(bucketWait, logWait(w, n, now));
+  if (w.kind === 'counter') return counterWait(w.counter, n, now);
+  const wait = bucketWait(w.bucket, n, now);
+  if (heldAt(w, now)) return wait;
+  return Math.max(wait, logWait(w, n, now));
 }
 
 /** The window after taking `n` at `now`. Call only when {@link windowWait} said 0. */
 export function takeWindow(w: WindowState, n: number, now: number): WindowState {
   // A take that does not fit (a caller that skipped the check) is still counted: it was sent.
-  if (w.kind === 'counter') {
-    const taken = counterTryTake(w.counter, n, now);
-    return {
-      ...w,
-      counter: taken.ok ? taken.state : { ...taken.state, used: taken.state.used + n },
-    };
-  }
-  const taken = tryTake(w.bucket, n, now);
-  const bucket = taken.ok ? taken.state : { ...taken.state, tokens: taken.state.tokens - n };
+  if (w.kind === 'counter') return { ...w, counter: counterTake(w.counter, n, now) };
+  const bucket = takeTokens(w.bucket, n, now);
   if (w.log === undefined) return { ...w, bucket };
   const log = w.log.slice(liveStart(w, w.log, now));
   if (n > 0) logTake(w, log, now, n);
@@ -236,22 +231,34 @@ export function correctWindow(
 /**
  * The window corrected by a header observation: the provider's limit, remaining and reset
  * replace the local figures, less `pending` (taken here for requests still in flight).
+ *
+ * @param own the caller made `w` within its own call and no one else holds it (a window release
+ *   just corrected): it is updated in place rather than copied once more
  */
 export function observeWindow(
   w: WindowState,
   observation: WindowObservation,
   now: number,
   pending: number,
+  own = false,
 ): WindowState {
   const limitSource = observation.limit === undefined ? w.limitSource : 'headers';
   if (w.kind === 'counter') {
     const counter = applyCounterObservation(w.counter, observation, now, pending);
-    return { ...w, counter, limitSource, observedAt: now };
+    const next: CounterWindow = own ? w : { ...w };
+    next.counter = counter;
+    next.limitSource = limitSource;
+    next.observedAt = now;
+    return next;
   }
-  const bucket = applyObservation(w.bucket, observation, now, pending);
-  const next: BucketWindow = { ...w, bucket, limitSource, observedAt: now };
   // An earlier hold that has ended is forgotten by the bucket here: drop what it covered now.
-  if (w.log !== undefined) next.log = w.log.slice(liveStart(w, w.log, now));
+  // Logs are never changed in place, so one with nothing to drop is shared as it is.
+  const start = w.log === undefined ? 0 : liveStart(w, w.log, now);
+  const next: BucketWindow = own ? w : { ...w };
+  next.bucket = applyObservation(w.bucket, observation, now, pending);
+  next.limitSource = limitSource;
+  next.observedAt = now;
+  if (start > 0) next.log = (w.log as Array<[number, number]>).slice(start);
   return next;
 }
 

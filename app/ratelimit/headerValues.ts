@@ -10,8 +10,6 @@
  */
 export const MAX_PLAUSIBLE_MS = 400 * 86_400_000;
 
-const DECIMAL = /^(?:\d+(?:\.\d*)?|\.\d+)$/;
-
 /** The first of several comma-joined values (proxies fold repeated headers into "60, 60"). */
 function firstValue(raw: string | undefined): string | undefined {
   if (raw === undefined) return undefined;
@@ -24,27 +22,82 @@ export function plausible(ms: number): number | undefined {
   return Number.isFinite(ms) && ms >= 0 && ms <= MAX_PLAUSIBLE_MS ? ms : undefined;
 }
 
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+/**
+ * Whether the text is a plain decimal: digits with at most one point, at least one digit ("60",
+ * "33011.38", "5.", ".5"). Scanned by hand: header values are read on every response.
+ */
+function isDecimal(value: string): boolean {
+  let digits = 0;
+  let points = 0;
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (isDigit(code)) digits++;
+    else if (code === 46 && points === 0) points++;
+    else return false;
+  }
+  return digits > 0;
+}
+
+/** Exact powers of ten: every one up to 10^22 is a double. */
+const POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => 10 ** k);
+
+/**
+ * The number a plain decimal (see {@link isDecimal}) between `start` and `end` names: what
+ * `Number()` of that text gives. With at most 15 digits the digits form an exact integer and
+ * dividing it by an exact power of ten rounds the same real number as `Number()` does, once, so
+ * the result is the same double without cutting out and converting a string.
+ */
+function decimalValue(value: string, start: number, end: number): number {
+  let mantissa = 0;
+  let digits = 0;
+  let fraction = -1;
+  for (let i = start; i < end; i++) {
+    const code = value.charCodeAt(i);
+    if (code === 46) {
+      fraction = 0;
+      continue;
+    }
+    mantissa = mantissa * 10 + (code - 48);
+    digits++;
+    if (fraction >= 0) fraction++;
+  }
+  if (digits > 15) return Number(value.slice(start, end));
+  return fraction > 0 ? mantissa / (POWERS_OF_TEN[fraction] as number) : mantissa;
+}
+
 /** A non-negative decimal count ("14400", "33011.38"), else undefined. */
 export function parseCount(raw: string | undefined): number | undefined {
   const value = firstValue(raw);
-  if (value === undefined || !DECIMAL.test(value)) return undefined;
-  const n = Number(value);
+  if (value === undefined || !isDecimal(value)) return undefined;
+  const n = decimalValue(value, 0, value.length);
   return Number.isFinite(n) ? n : undefined;
 }
 
-// Micro as U+00B5 and U+03BC, escaped: one non-ASCII character in the bundle makes V8 hold the
-// whole engine's source (cli.js, ~550 KB) as a two-byte string, twice the memory.
-const DURATION_PART = /(\d+(?:\.\d*)?|\.\d+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h)/y;
-const UNIT_MS: Record<string, number> = {
-  ns: 1e-6,
-  us: 1e-3,
-  '\u00b5s': 1e-3,
-  '\u03bcs': 1e-3,
-  ms: 1,
-  s: 1000,
-  m: 60_000,
-  h: 3_600_000,
-};
+/** Ms per unit of a Go duration ("ns", "us" or "µs", "ms", "s", "m", "h") at `at`, and its length. */
+function unitAt(value: string, at: number): [number, number] | undefined {
+  const unit = value.charCodeAt(at);
+  const next = value.charCodeAt(at + 1);
+  const seconds = next === 115; // "s"
+  // Micro as U+00B5 and U+03BC, by code: one non-ASCII character in the bundle makes V8 hold the
+  // whole engine's source (cli.js, ~550 KB) as a two-byte string, twice the memory.
+  if (unit === 110 /* n */ && seconds) return NANOSECONDS;
+  if ((unit === 117 /* u */ || unit === 0xb5 || unit === 0x3bc) && seconds) return MICROSECONDS;
+  if (unit === 109 /* m */) return seconds ? MILLISECONDS : MINUTES;
+  if (unit === 115 /* s */) return SECONDS;
+  if (unit === 104 /* h */) return HOURS;
+  return undefined;
+}
+
+const NANOSECONDS: [number, number] = [1e-6, 2];
+const MICROSECONDS: [number, number] = [1e-3, 2];
+const MILLISECONDS: [number, number] = [1, 2];
+const SECONDS: [number, number] = [1000, 1];
+const MINUTES: [number, number] = [60_000, 1];
+const HOURS: [number, number] = [3_600_000, 1];
 
 /**
  * A Go-style duration as OpenAI and Groq send it ("1s", "6m0s", "12ms", "1h2m3.5s", "0s"), in ms.
@@ -53,14 +106,25 @@ const UNIT_MS: Record<string, number> = {
 export function parseDuration(raw: string | undefined): number | undefined {
   const value = firstValue(raw);
   if (value === undefined || value === '') return undefined;
-  if (DECIMAL.test(value)) return plausible(Number(value) * 1000);
-  DURATION_PART.lastIndex = 0;
+  if (isDecimal(value)) return plausible(decimalValue(value, 0, value.length) * 1000);
   let total = 0;
-  while (DURATION_PART.lastIndex < value.length) {
-    const start = DURATION_PART.lastIndex;
-    const match = DURATION_PART.exec(value);
-    if (match === null || match.index !== start) return undefined;
-    total += Number(match[1]) * (UNIT_MS[match[2] as string] ?? Number.NaN);
+  let i = 0;
+  while (i < value.length) {
+    // Each part: digits with an optional point and fraction, or a point and digits; then a unit.
+    const start = i;
+    while (isDigit(value.charCodeAt(i))) i++;
+    const whole = i - start;
+    let fraction = 0;
+    if (value.charCodeAt(i) === 46) {
+      const point = ++i;
+      while (isDigit(value.charCodeAt(i))) i++;
+      fraction = i - point;
+    }
+    if (whole === 0 && fraction === 0) return undefined;
+    const unit = unitAt(value, i);
+    if (unit === undefined) return undefined;
+    total += decimalValue(value, start, i) * unit[0];
+    i += unit[1];
   }
   return plausible(total);
 }

@@ -82,9 +82,9 @@ const OPENROUTER_MINUTE_HORIZON_MS = 120_000;
  * is applied here beyond plausibility; the classifier caps what it acts on.
  */
 export function parseRetryAfterMs(headers: HeaderLookup, now: number): number | undefined {
-  const ms = parseCount(headers('retry-after-ms'));
+  const ms = parseCount(read(headers, 'retry-after-ms'));
   if (ms !== undefined && plausible(ms) !== undefined) return ms;
-  const raw = headers('retry-after');
+  const raw = read(headers, 'retry-after');
   const seconds = parseCount(raw);
   if (seconds !== undefined) return plausible(seconds * 1000);
   const date = parseHttpDate(raw);
@@ -116,6 +116,33 @@ function absolute(now: number, at: number | undefined): number | undefined {
   return plausible(Math.abs(at - now)) === undefined ? undefined : at;
 }
 
+/**
+ * One header's value: undefined when absent, and when the lookup throws or gives something other
+ * than a string (the lookup is the caller's, over untrusted input).
+ */
+function read(headers: HeaderLookup, name: string): string | undefined {
+  try {
+    const value = headers(name);
+    return typeof value === 'string' ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The first of several names that is present. */
+function readFirst(headers: HeaderLookup, names: readonly string[]): string | undefined {
+  for (let i = 0; i < names.length; i++) {
+    const value = read(headers, names[i] as string);
+    if (value !== undefined) return value;
+  }
+  return undefined;
+}
+
+/** Adds a window that says something. */
+function add(out: WindowObservation[], window: WindowObservation | undefined): void {
+  if (window !== undefined) out.push(window);
+}
+
 /** A window whose limit and remaining are header counts (see {@link parseCount}). */
 function countedWindow(
   window: RateWindow,
@@ -131,40 +158,79 @@ function resetIn(now: number, raw: string | undefined): number | undefined {
   return after(now, parseDuration(raw));
 }
 
-type Reader = (h: HeaderLookup, now: number) => Array<WindowObservation | undefined>;
+/** Reads a dialect's windows from the headers into `out`. */
+type Reader = (h: HeaderLookup, now: number, out: WindowObservation[]) => void;
 
-/** A window in OpenAI's naming, `x-ratelimit-{limit,remaining,reset}-<name>`, the reset a duration. */
+/**
+ * The names of one window's limit, remaining and reset headers, each a list of alternatives read
+ * in order. Built once: a name made per lookup was a string per header per response.
+ */
+interface WindowNames {
+  limit: readonly string[];
+  remaining: readonly string[];
+  reset: readonly string[];
+}
+
+/** OpenAI's naming, `x-ratelimit-{limit,remaining,reset}-<name>` for each name given. */
+function openAiNames(...names: string[]): WindowNames {
+  return {
+    limit: names.map((name) => `x-ratelimit-limit-${name}`),
+    remaining: names.map((name) => `x-ratelimit-remaining-${name}`),
+    reset: names.map((name) => `x-ratelimit-reset-${name}`),
+  };
+}
+
+/** A window in OpenAI's naming, the reset a duration. */
 function openAiNamed(
   h: HeaderLookup,
   now: number,
   window: RateWindow,
-  name: string,
+  names: WindowNames,
 ): WindowObservation | undefined {
   return countedWindow(
     window,
-    h(`x-ratelimit-limit-${name}`),
-    h(`x-ratelimit-remaining-${name}`),
-    resetIn(now, h(`x-ratelimit-reset-${name}`)),
+    readFirst(h, names.limit),
+    readFirst(h, names.remaining),
+    resetIn(now, readFirst(h, names.reset)),
   );
 }
 
+const OPENAI_REQUESTS = openAiNames('requests');
+const OPENAI_TOKENS = openAiNames('tokens', 'tokens_usage_based');
+
 /** OpenAI's six headers; Groq uses the same names with the requests window per day. */
 function openAiStyle(requestsWindow: RateWindow): Reader {
-  return (h, now) => {
-    const tokens = (kind: 'limit' | 'remaining' | 'reset'): string | undefined =>
-      h(`x-ratelimit-${kind}-tokens`) ?? h(`x-ratelimit-${kind}-tokens_usage_based`);
-    return [
-      openAiNamed(h, now, requestsWindow, 'requests'),
-      countedWindow('tpm', tokens('limit'), tokens('remaining'), resetIn(now, tokens('reset'))),
-    ];
+  return (h, now, out) => {
+    add(out, openAiNamed(h, now, requestsWindow, OPENAI_REQUESTS));
+    add(out, openAiNamed(h, now, 'tpm', OPENAI_TOKENS));
   };
 }
 
-const ANTHROPIC_WINDOWS: ReadonlyArray<[string, RateWindow]> = [
-  ['requests', 'rpm'],
-  ['tokens', 'tpm'],
-  ['input-tokens', 'itpm'],
-  ['output-tokens', 'otpm'],
+const CEREBRAS_REQUESTS = openAiNames('requests-day');
+const CEREBRAS_TOKENS = openAiNames('tokens-minute');
+
+/** Anthropic's `anthropic-ratelimit-<name>-{limit,remaining,reset}` for one window. */
+function anthropicNames(window: RateWindow, name: string): [RateWindow, string, string, string] {
+  const prefix = `anthropic-ratelimit-${name}`;
+  return [window, `${prefix}-limit`, `${prefix}-remaining`, `${prefix}-reset`];
+}
+
+const ANTHROPIC_WINDOWS = [
+  anthropicNames('rpm', 'requests'),
+  anthropicNames('tpm', 'tokens'),
+  anthropicNames('itpm', 'input-tokens'),
+  anthropicNames('otpm', 'output-tokens'),
+];
+
+const MISTRAL_TOKENS_LIMIT = [
+  'x-ratelimit-limit-tokens-minute',
+  'x-ratelimitbysize-limit-minute',
+  'ratelimitbysize-limit',
+];
+const MISTRAL_TOKENS_REMAINING = [
+  'x-ratelimit-remaining-tokens-minute',
+  'x-ratelimitbysize-remaining-minute',
+  'ratelimitbysize-remaining',
 ];
 
 /** GitHub Models' `x-ratelimit-type` names the limit a 429 hit, e.g. "UserByModelByDay". */
@@ -182,90 +248,130 @@ function githubWindow(type: string | undefined): RateWindow | undefined {
   return undefined;
 }
 
+/** Fireworks reports its adaptive limits in tokens per second but enforces them per minute. */
+function perMinute(raw: string | undefined): number | undefined {
+  const n = parseCount(raw);
+  return n === undefined ? undefined : n * 60;
+}
+
 const READERS: Record<HeaderDialect, Reader> = {
   openai: openAiStyle('rpm'),
   groq: openAiStyle('rpd'),
-  anthropic: (h) =>
-    ANTHROPIC_WINDOWS.map(([name, window]) =>
-      countedWindow(
-        window,
-        h(`anthropic-ratelimit-${name}-limit`),
-        h(`anthropic-ratelimit-${name}-remaining`),
-        parseRfc3339(h(`anthropic-ratelimit-${name}-reset`)),
-      ),
-    ),
-  cerebras: (h, now) => [
-    openAiNamed(h, now, 'rpd', 'requests-day'),
-    openAiNamed(h, now, 'tpm', 'tokens-minute'),
-  ],
+  anthropic: (h, _now, out) => {
+    for (const [window, limit, remaining, reset] of ANTHROPIC_WINDOWS) {
+      add(
+        out,
+        countedWindow(window, read(h, limit), read(h, remaining), parseRfc3339(read(h, reset))),
+      );
+    }
+  },
+  cerebras: (h, now, out) => {
+    add(out, openAiNamed(h, now, 'rpd', CEREBRAS_REQUESTS));
+    add(out, openAiNamed(h, now, 'tpm', CEREBRAS_TOKENS));
+  },
   // One window, and the headers do not say which: the free tier has a per-minute and a per-day
   // limit. A reset more than two minutes away can only be the daily one.
-  openrouter: (h, now) => {
-    const resetAt = absolute(now, parseEpoch(h('x-ratelimit-reset')));
+  openrouter: (h, now, out) => {
+    const resetAt = absolute(now, parseEpoch(read(h, 'x-ratelimit-reset')));
     const daily = resetAt !== undefined && resetAt - now > OPENROUTER_MINUTE_HORIZON_MS;
-    return [
+    add(
+      out,
       countedWindow(
         daily ? 'rpd' : 'rpm',
-        h('x-ratelimit-limit'),
-        h('x-ratelimit-remaining'),
+        read(h, 'x-ratelimit-limit'),
+        read(h, 'x-ratelimit-remaining'),
         resetAt,
       ),
-    ];
+    );
   },
   // Per second. x-ratelimit-limit-dynamic is left out: its unit is not documented.
-  together: (h, now) => [
-    countedWindow(
-      'rps',
-      h('x-ratelimit-limit'),
-      h('x-ratelimit-remaining'),
-      resetIn(now, h('x-ratelimit-reset')),
-    ),
-    countedWindow('tps', h('x-tokenlimit-limit'), h('x-tokenlimit-remaining'), undefined),
-  ],
+  together: (h, now, out) => {
+    add(
+      out,
+      countedWindow(
+        'rps',
+        read(h, 'x-ratelimit-limit'),
+        read(h, 'x-ratelimit-remaining'),
+        resetIn(now, read(h, 'x-ratelimit-reset')),
+      ),
+    );
+    add(
+      out,
+      countedWindow(
+        'tps',
+        read(h, 'x-tokenlimit-limit'),
+        read(h, 'x-tokenlimit-remaining'),
+        undefined,
+      ),
+    );
+  },
   // Current names first; the older "ratelimitbysize" family is the same tokens-per-minute limit.
-  mistral: (h, now) => [
-    countedWindow(
-      'rpm',
-      h('x-ratelimit-limit-req-minute'),
-      h('x-ratelimit-remaining-req-minute'),
-      undefined,
-    ),
-    countedWindow(
-      'tpm',
-      h('x-ratelimit-limit-tokens-minute') ??
-        h('x-ratelimitbysize-limit-minute') ??
-        h('ratelimitbysize-limit'),
-      h('x-ratelimit-remaining-tokens-minute') ??
-        h('x-ratelimitbysize-remaining-minute') ??
-        h('ratelimitbysize-remaining'),
-      resetIn(now, h('ratelimitbysize-reset')),
-    ),
-    countedWindow(
-      'tpmonth',
-      h('x-ratelimitbysize-limit-month'),
-      h('x-ratelimitbysize-remaining-month'),
-      undefined,
-    ),
-  ],
-  // Fireworks reports its adaptive limits in tokens per second but enforces them per minute.
-  fireworks: (h) => {
-    const perMinute = (raw: string | undefined): number | undefined => {
-      const n = parseCount(raw);
-      return n === undefined ? undefined : n * 60;
-    };
-    return [
-      windowOf('itpm', perMinute(h('x-ratelimit-limit-tokens-prompt')), undefined, undefined),
-      windowOf('otpm', perMinute(h('x-ratelimit-limit-tokens-generated')), undefined, undefined),
-    ];
+  mistral: (h, now, out) => {
+    add(
+      out,
+      countedWindow(
+        'rpm',
+        read(h, 'x-ratelimit-limit-req-minute'),
+        read(h, 'x-ratelimit-remaining-req-minute'),
+        undefined,
+      ),
+    );
+    add(
+      out,
+      countedWindow(
+        'tpm',
+        readFirst(h, MISTRAL_TOKENS_LIMIT),
+        readFirst(h, MISTRAL_TOKENS_REMAINING),
+        resetIn(now, read(h, 'ratelimitbysize-reset')),
+      ),
+    );
+    add(
+      out,
+      countedWindow(
+        'tpmonth',
+        read(h, 'x-ratelimitbysize-limit-month'),
+        read(h, 'x-ratelimitbysize-remaining-month'),
+        undefined,
+      ),
+    );
+  },
+  fireworks: (h, _now, out) => {
+    add(
+      out,
+      windowOf('itpm', perMinute(read(h, 'x-ratelimit-limit-tokens-prompt')), undefined, undefined),
+    );
+    add(
+      out,
+      windowOf(
+        'otpm',
+        perMinute(read(h, 'x-ratelimit-limit-tokens-generated')),
+        undefined,
+        undefined,
+      ),
+    );
   },
   // Only on a 429: the type says which limit is spent; retry-after says for how long.
-  github: (h, now) => {
-    const window = githubWindow(h('x-ratelimit-type'));
-    if (window === undefined) return [];
-    return [windowOf(window, undefined, 0, after(now, parseRetryAfterMs(h, now)))];
+  github: (h, now, out) => {
+    const window = githubWindow(read(h, 'x-ratelimit-type'));
+    if (window !== undefined)
+      add(out, windowOf(window, undefined, 0, after(now, parseRetryAfterMs(h, now))));
   },
-  none: () => [],
+  none: () => {},
 };
+
+/**
+ * The windows a response's headers report in the given dialect: what the limiter learns from
+ * every answer, without the retry-after that {@link parseRateLimitHeaders} also reads.
+ */
+export function parseRateLimitWindows(
+  dialect: HeaderDialect,
+  headers: HeaderLookup,
+  now: number,
+): WindowObservation[] {
+  const windows: WindowObservation[] = [];
+  (READERS[dialect] ?? READERS.none)(headers, now, windows);
+  return windows;
+}
 
 /**
  * Reads a response's rate-limit headers in the given dialect.
@@ -284,18 +390,10 @@ export function parseRateLimitHeaders(
   headers: HeaderLookup,
   now: number,
 ): RateLimitObservation {
-  const safe: HeaderLookup = (name) => {
-    try {
-      const value = headers(name);
-      return typeof value === 'string' ? value : undefined;
-    } catch {
-      return undefined;
-    }
+  const observation: RateLimitObservation = {
+    windows: parseRateLimitWindows(dialect, headers, now),
   };
-  const reader = READERS[dialect] ?? READERS.none;
-  const windows = reader(safe, now).filter((w): w is WindowObservation => w !== undefined);
-  const observation: RateLimitObservation = { windows };
-  const retryAfterMs = parseRetryAfterMs(safe, now);
+  const retryAfterMs = parseRetryAfterMs(headers, now);
   if (retryAfterMs !== undefined) observation.retryAfterMs = retryAfterMs;
   return observation;
 }
