@@ -9,6 +9,7 @@
  */
 import { amountFor, type LimitWindow, type PoolState, type WindowState } from './state.ts';
 import type { Ticket } from './limiter.ts';
+import { windowLimit } from './windows.ts';
 
 /** How many takes like the one that draws it a lease covers (0: none, every take is written). */
 export const LEASE_TAKES = 16;
@@ -19,15 +20,10 @@ export const LEASE_SHARE = 0.01;
 /** What a pool's lease still covers, per window: journalled, not taken yet. */
 export type Lease = Map<LimitWindow, number>;
 
-/** A window's limit: a bucket's capacity or a counter's limit. */
-function limitOf(w: WindowState): number {
-  return w.kind === 'counter' ? w.counter.limit : w.bucket.capacity;
-}
-
 /** The lease a window gets when a take of `amount` draws one covering `takes` like it. */
 function leaseSize(w: WindowState | undefined, amount: number, takes: number): number {
   if (w === undefined) return 0;
-  return Math.max(0, Math.min(amount * takes, Math.floor(limitOf(w) * LEASE_SHARE)));
+  return Math.max(0, Math.min(amount * takes, Math.floor(windowLimit(w) * LEASE_SHARE)));
 }
 
 /**

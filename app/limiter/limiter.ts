@@ -29,7 +29,7 @@ import {
   type PoolState,
   type WindowState,
 } from './state.ts';
-import { takeWindow, WINDOW_LABELS, windowWait } from './windows.ts';
+import { takeWindow, WINDOW_LABELS, windowLimit, windowWait } from './windows.ts';
 
 /** Why a target cannot take a request now. */
 export type AdmitRefusal =
@@ -232,7 +232,7 @@ function capacityRefusal(
     const label = WINDOW_LABELS[binding.window];
     if (!Number.isFinite(longest)) {
       const n = amountFor(binding.window, demand);
-      const limit = binding.kind === 'counter' ? binding.counter.limit : binding.bucket.capacity;
+      const limit = windowLimit(binding);
       return {
         ok: false,
         reason: 'too-large',

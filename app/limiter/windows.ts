@@ -67,6 +67,11 @@ export const WINDOW_LABELS: Record<LimitWindow, string> = {
   tpmonth: 'tokens per month',
 };
 
+/** A window's limit: a bucket's capacity or a counter's limit. */
+export function windowLimit(w: WindowState): number {
+  return w.kind === 'counter' ? w.counter.limit : w.bucket.capacity;
+}
+
 /** The length of a window kept as a bucket; undefined for calendar windows (day, month). */
 export function shortWindowMs(window: LimitWindow): number | undefined {
   return window === 'tph' ? HOUR_MS : bucketWindowMs(window);

@@ -106,7 +106,8 @@ function refusalOf(refusal: Refusal): Admission {
 }
 
 /** An admission as this gate grants it: whether its take went to the journal (see `take`). */
-type Granting = Extract<Admission, { ok: true }> & { readonly journalled: boolean };
+/** `awaitsWrite`: its take is not on disk yet (persistence.take), so it waits for the commit. */
+type Granting = Extract<Admission, { ok: true }> & { readonly awaitsWrite: boolean };
 
 /** A take handed back unused: settled like a request the provider refused before any work. */
 const HANDED_BACK: AttemptOutcome = { status: 429 };
@@ -145,12 +146,12 @@ export function createLimiterGate(options: LimiterGateOptions): LimiterGate {
   }
 
   function admission(target: LimiterTarget, ticket: Ticket): Admission {
-    const journalled = persistence.take(ticket);
+    const awaitsWrite = persistence.take(ticket);
     inFlight++;
     let released = false;
     const granting: Granting = {
       ok: true,
-      journalled,
+      awaitsWrite,
       release: (info: AttemptInfo) => {
         if (released) return;
         released = true;
@@ -260,8 +261,8 @@ export function createLimiterGate(options: LimiterGateOptions): LimiterGate {
   }
 
   function whenCommitted(admitted: Admission): Promise<Admission> {
-    // An admission that journalled nothing has no write to wait for, not even others'.
-    const waits = admitted.ok && (admitted as Partial<Granting>).journalled !== false;
+    // An admission whose take is on disk already (or counts nothing) waits for no write, not even others'.
+    const waits = admitted.ok && (admitted as Partial<Granting>).awaitsWrite !== false;
     const commit = waits ? persistence.committed(inFlight <= 1) : undefined;
     if (commit === undefined) return Promise.resolve(admitted);
     return commit.then(
