@@ -31,6 +31,19 @@ export function manyRoutesConfig(routes: number): Record<string, unknown> {
 export const BENCH_PROVIDER = 'groq';
 
 /**
+ * Groq's rate-limit headers (PROVIDERS.md: `limit-requests` counts a day, `limit-tokens` a minute),
+ * which the bench upstream (upstreamServer.ts) sends on every answer as Groq does, with limits no benchmark reaches.
+ */
+export const BENCH_RATE_LIMIT_HEADERS = {
+  'x-ratelimit-limit-requests': '1000000000',
+  'x-ratelimit-remaining-requests': '999999999',
+  'x-ratelimit-reset-requests': '2m59.56s',
+  'x-ratelimit-limit-tokens': '1000000000',
+  'x-ratelimit-remaining-tokens': '999999000',
+  'x-ratelimit-reset-tokens': '7.66s',
+};
+
+/**
  * The config the proxy benchmarks serve with: {@link BENCH_PROVIDER} at the benchmark's upstream
  * (`upstreamUrl`, without /v1), its key read from BENCH_UPSTREAM_KEY, and the route "bench".
  */

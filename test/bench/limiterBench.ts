@@ -13,6 +13,7 @@ import type { AdmitResult, AttemptOutcome, Ticket } from '../../app/limiter/limi
 import type { Demand, LimiterState, LimiterTarget } from '../../app/limiter/state.ts';
 import type { HeaderDialect, HeaderLookup } from '../../app/ratelimit/headers.ts';
 import { GROQ, headers, target } from '../app/limiter/fixtures.ts';
+import { BENCH_RATE_LIMIT_HEADERS } from './configFixture.ts';
 
 const FLAGS = ['--expose-gc', '--min-semi-space-size=64', '--max-semi-space-size=64'];
 if (!FLAGS.every((flag) => process.execArgv.includes(flag))) {
@@ -66,15 +67,8 @@ async function load(root: string): Promise<Limiter> {
   };
 }
 
-/** What the proxy bench's upstream answers with (upstreamServer.ts). */
-const GROQ_HEADERS = headers({
-  'x-ratelimit-limit-requests': '1000000000',
-  'x-ratelimit-remaining-requests': '999999999',
-  'x-ratelimit-reset-requests': '2m59.56s',
-  'x-ratelimit-limit-tokens': '1000000000',
-  'x-ratelimit-remaining-tokens': '999999000',
-  'x-ratelimit-reset-tokens': '7.66s',
-});
+/** What the proxy bench's upstream answers with. */
+const GROQ_HEADERS = headers(BENCH_RATE_LIMIT_HEADERS);
 const TARGET = target(GROQ, 'bench-model');
 const DEMAND: Demand = { inputTokens: 10, outputTokens: 0 };
 const USAGE = { tokensIn: 5, tokensOut: 1 };

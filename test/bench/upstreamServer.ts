@@ -2,6 +2,7 @@
 // so what the benchmark measures is the proxy in front of it. Prints its port on stdout.
 import { once } from 'node:events';
 import { createServer, type ServerResponse } from 'node:http';
+import { BENCH_RATE_LIMIT_HEADERS } from './configFixture.ts';
 
 const ANSWER = JSON.stringify({
   id: 'chatcmpl-bench',
@@ -40,7 +41,7 @@ const LONG_USAGE = `data: ${JSON.stringify({ id: 'chatcmpl-bench', object: 'chat
 const LONG_BATCH = Number(process.env.BENCH_LONG_BATCH ?? 100);
 
 async function writeLong(res: ServerResponse, usage: boolean): Promise<void> {
-  res.writeHead(200, { ...RATE_LIMIT_HEADERS, 'content-type': 'text/event-stream' });
+  res.writeHead(200, { ...BENCH_RATE_LIMIT_HEADERS, 'content-type': 'text/event-stream' });
   const parts = [
     ...LONG_STREAM,
     chunk({}, 'stop'),
@@ -64,19 +65,6 @@ const MODELS = JSON.stringify({
   ],
 });
 
-/**
- * Groq's rate-limit headers (PROVIDERS.md: `limit-requests` counts a day, `limit-tokens` a minute),
- * on every answer as Groq sends them, with limits no benchmark reaches.
- */
-const RATE_LIMIT_HEADERS = {
-  'x-ratelimit-limit-requests': '1000000000',
-  'x-ratelimit-remaining-requests': '999999999',
-  'x-ratelimit-reset-requests': '2m59.56s',
-  'x-ratelimit-limit-tokens': '1000000000',
-  'x-ratelimit-remaining-tokens': '999999000',
-  'x-ratelimit-reset-tokens': '7.66s',
-};
-
 const server = createServer({ keepAliveTimeout: 60_000 }, (req, res) => {
   if (req.method === 'GET') {
     res.writeHead(200, {
@@ -99,13 +87,13 @@ const server = createServer({ keepAliveTimeout: 60_000 }, (req, res) => {
       return;
     }
     if (body.stream) {
-      res.writeHead(200, { ...RATE_LIMIT_HEADERS, 'content-type': 'text/event-stream' });
+      res.writeHead(200, { ...BENCH_RATE_LIMIT_HEADERS, 'content-type': 'text/event-stream' });
       for (const part of STREAM) res.write(part);
       res.end();
       return;
     }
     res.writeHead(200, {
-      ...RATE_LIMIT_HEADERS,
+      ...BENCH_RATE_LIMIT_HEADERS,
       'content-type': 'application/json',
       'content-length': Buffer.byteLength(ANSWER),
     });

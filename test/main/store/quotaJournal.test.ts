@@ -58,6 +58,21 @@ function gateOn(store: JournalFileStore = storeOn(), lease = EXACT): LimiterGate
   return createLimiterGate({ clock: () => T0, timers: FROZEN_TIMERS, store, ...lease });
 }
 
+/** A gate whose journal folder does not exist, with the errors it reports. */
+function unwritableGate(lease: { leaseTakes: number }) {
+  const errors: unknown[] = [];
+  const gate = createLimiterGate({
+    clock: () => T0,
+    timers: FROZEN_TIMERS,
+    store: scratch.closeAfter(
+      journalFileStore(join(scratch.dir, 'gone'), sqliteLimiterSnapshots(scratch.db)),
+    ),
+    onError: (error) => errors.push(error),
+    ...lease,
+  });
+  return { gate, errors };
+}
+
 /** A gate whose snapshot save runs when the test says (`saveNow`), on this row. */
 function savingGate(row: SnapshotRow) {
   const due: Array<() => void> = [];
@@ -290,16 +305,7 @@ describe('quota journal', () => {
   });
 
   it('a journal that cannot be written is reported, and the request goes ahead', async () => {
-    const errors: unknown[] = [];
-    const gate = createLimiterGate({
-      clock: () => T0,
-      timers: FROZEN_TIMERS,
-      store: scratch.closeAfter(
-        journalFileStore(join(scratch.dir, 'gone'), sqliteLimiterSnapshots(scratch.db)),
-      ),
-      onError: (error) => errors.push(error),
-      ...EXACT,
-    });
+    const { gate, errors } = unwritableGate(EXACT);
     gate.seed([GROQ_K1]);
     await admit(gate, 2);
     expect(errors).toHaveLength(2);
@@ -575,16 +581,7 @@ describe('quota journal leases', () => {
   });
 
   it('a lease whose write failed covers nothing: each take tries its own write', async () => {
-    const errors: unknown[] = [];
-    const gate = createLimiterGate({
-      clock: () => T0,
-      timers: FROZEN_TIMERS,
-      store: scratch.closeAfter(
-        journalFileStore(join(scratch.dir, 'gone'), sqliteLimiterSnapshots(scratch.db)),
-      ),
-      onError: (error) => errors.push(error),
-      ...LEASED,
-    });
+    const { gate, errors } = unwritableGate(LEASED);
     gate.seed([LOOSE_K2]);
     await admit(gate, 3, LOOSE_K2);
     expect(errors).toHaveLength(3);
