@@ -16,7 +16,13 @@
  * The old generation otherwise grows to about 4× what survives a full collection (23 MB live,
  * 100 MB committed); growing it by 25 % at a time, 100,000 requests at 50 connections left RSS
  * at 233 and 235 MB instead of 312 and 298, at 3,128 and 3,288 req/s against 3,228 and 2,970
- * (interleaved runs, the bundled bin against test/bench/upstreamServer.ts).
+ * (interleaved runs, the bundled bin against test/bench/upstreamServer.ts). At these heap sizes
+ * V8 sets the next full collection at what survived plus 8 MB whatever the percentage, so each
+ * isolate's old generation (the proxy's, the log writer's) runs up to 8 MB above its live data.
+ * --memory-saver-mode makes that step 2 MB (200,000 requests: 125.7 against 175.4 MB after) but
+ * cost 150-167 CPU µs per request against 91-120 (V8's helper threads 32-40 against 5-9;
+ * `profileEngine.ts 5` with PROFILE_NODE_FLAGS), and V8 reads it for every isolate at once, so
+ * the log's threads cannot have it alone.
  */
 export const ENGINE_NODE_FLAGS: readonly string[] = [
   '--max-semi-space-size=8',
@@ -32,7 +38,11 @@ export const ENGINE_NODE_FLAGS: readonly string[] = [
  * which large blocks come from the arenas and, freed, stay there: with both thresholds fixed at
  * 128 KB, 60,000 requests at 50 connections left RSS at 189 instead of 208 MB (medians of three
  * pairs run side by side, same CPU µs per request), and 100 s later, the log's writing thread
- * stopped, 152 instead of 174. Other C libraries ignore them.
+ * stopped, 152 instead of 174. Other C libraries ignore them. A 32 KB threshold would also send
+ * V8's compiler zones (32 KB blocks, on its helper threads) to mmap, and RSS after 200,000
+ * requests fell 155.4 -> 145.0 MB (medians of six interleaved runs), but every request body of
+ * 32-128 KB would then be mmapped and unmapped too: with 52 KB chat bodies
+ * (PROFILE_BODY=chat:20) the main thread took 9-13 % more CPU per request in three pairs.
  */
 export const ENGINE_ENV: Readonly<Record<string, string>> = {
   MALLOC_ARENA_MAX: '2',

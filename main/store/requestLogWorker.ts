@@ -21,12 +21,19 @@ function serveLog(port: MessagePort, data: WorkerData): void {
   let checkpoints: WalCheckpoints | undefined;
   if (data.role === 'writer') {
     // Checkpoints run between commits (walCheckpoints.ts), never inside one.
-    // 4 MB of page cache, not the 16 MB the readers keep: rows and ids go in at the end of the
-    // table and its indexes, so a few pages are hot, and a full cache was RSS the engine kept
-    // (60,000 requests at 50 connections: 185 -> 172 MB, 15 s later 155 -> 143, medians of three
-    // runs side by side; the log's threads 14.7 -> 15.1 CPU µs per request, within the noise).
+    // 1 MB of page cache, not the 16 MB the readers keep: rows and ids go in at the end of the
+    // table and its indexes, so a few pages are hot. After 200,000 requests at 50 connections
+    // glibc had 14.7-15.8 MB in use against 17.8-18.7 at 4 MB (malloc_stats, three runs each).
+    // What its arenas held in all varied from 32 to 47 MB either way (their free space is
+    // fragmented by V8's compiler threads; engineFlags.ts), so RSS shows the 3 MB only in part:
+    // eight interleaved pairs, median difference -7.0 MB (five lower by 6.8-17.3, one level,
+    // two higher by 7); one `npm run bench -- proxy` pair, 161.2 at 4 MB and 164.9 at 1 MB.
+    // 16 -> 4 MB had measured 185 -> 172 MB after 60,000 requests. The writer's CPU: 7.4
+    // against 7.5 µs per request (medians of three interleaved `profileEngine.ts 8` runs); a
+    // retention pass on a 300,000-row log (`BENCH_ROWS=300000 npm run bench -- requestLog`)
+    // took 1.5 s against 1.4.
     db.exec(
-      `PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = ${WRITER_WAL_LIMIT_BYTES}; PRAGMA cache_size = -4000`,
+      `PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = ${WRITER_WAL_LIMIT_BYTES}; PRAGMA cache_size = -1000`,
     );
     const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
     checkpoints = writerCheckpoints(`${data.path}-wal`, () => checkpoint.get());
