@@ -105,8 +105,10 @@ function refusalOf(refusal: Refusal): Admission {
   return refuse(refusal.message, refusal.retryAt);
 }
 
-/** An admission as this gate grants it: whether its take went to the journal (see `take`). */
-/** `awaitsWrite`: its take is not on disk yet (persistence.take), so it waits for the commit. */
+/**
+ * An admission as this gate grants it, with whether its take is not on disk yet (persistence's
+ * `take`): only then does it wait for the journal's commit.
+ */
 type Granting = Extract<Admission, { ok: true }> & { readonly awaitsWrite: boolean };
 
 /** A take handed back unused: settled like a request the provider refused before any work. */
