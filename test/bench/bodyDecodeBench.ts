@@ -6,19 +6,14 @@
 // Codex-like /v1/responses, Gemini CLI's generateContent; 20 and 300 messages each. µs per decode (median of BENCH_ROUNDS
 // rounds of BENCH_RUNS, the variants interleaved) and KB allocated by one decode (heap growth
 // from a collected heap with a young generation large enough that no scavenge falls inside).
-import { spawnSync } from 'node:child_process';
 import { CALLERS } from '../../main/proxy/adapters/registry.ts';
 import { decodeBody } from '../../main/proxy/routes.ts';
 import type { CallerEndpoint } from '../../main/proxy/adapter.ts';
 import { agentChatBody, agentResponsesBody, claudeCodeBody, geminiCliBody } from './agentBodies.ts';
+import { runUnderHeapFlags } from './heapFlags.ts';
+import { median } from './stats.ts';
 
-const FLAGS = ['--expose-gc', '--min-semi-space-size=64', '--max-semi-space-size=64'];
-if (!FLAGS.every((flag) => process.execArgv.includes(flag))) {
-  const run = spawnSync(process.execPath, [...FLAGS, ...process.argv.slice(1)], {
-    stdio: 'inherit',
-  });
-  process.exit(run.status ?? 1);
-}
+runUnderHeapFlags();
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 40);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
@@ -60,11 +55,6 @@ function allocated(run: () => unknown): number {
     sizes.push(process.memoryUsage().heapUsed - before);
   }
   return median(sizes);
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
 }
 
 const rows: string[][] = [];

@@ -18,6 +18,7 @@ import { DEFAULT_CATALOG_PATH } from '../../main/proxy/proxyService.ts';
 import { loadShippedCatalog, ProviderDirectory } from '../../main/engine/providerDirectory.ts';
 import { seedTargetsFor } from '../../main/engine/seedTargets.ts';
 import { manyRoutesConfig } from './configFixture.ts';
+import { median } from './stats.ts';
 
 const SIZES = (process.env.BENCH_SIZES ?? '1000,10000,100000').split(',').map(Number);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -37,11 +38,6 @@ function once(text: string): Row {
   seedTargets(EMPTY_LIMITER_STATE, targets, Date.now());
   const t4 = performance.now();
   return { parse: t1 - t0, catalog: t2 - t1, targets: t3 - t2, seed: t4 - t3 };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
 }
 
 const ms = (n: number) => n.toFixed(n < 10 ? 1 : 0).padStart(9);

@@ -5,6 +5,7 @@
 // sync into its store. µs per event, median of BENCH_RUNS, and the store updates caused: each is a
 // render of the open page, which this bench does not draw.
 import { fileURLToPath } from 'node:url';
+import { median } from './stats.ts';
 
 type StoreCost = (
   fill: number,
@@ -19,9 +20,6 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 // Loaded by path: the renderer's code is typed for the DOM (its own TypeScript project).
 const helper = fileURLToPath(new URL('../renderer/storeCost.ts', import.meta.url));
 const { storeCostPerEvent } = (await import(helper)) as { storeCostPerEvent: StoreCost };
-
-const median = (values: number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
 console.log(
   `dashboard store: ${FILL} requests already in the live window, ${EVENTS} more announced (median of ${RUNS} runs)`,

@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import type { AttemptRecord, RequestRecord } from '../../app/admin/types.ts';
 import { EventHub } from '../../main/engine/eventHub.ts';
 import { SecretMask } from '../../main/keys/secretMask.ts';
+import { median } from './stats.ts';
 
 const RATE = Number(process.env.BENCH_RATE ?? 2000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -129,9 +130,6 @@ async function run(withClient: boolean): Promise<{ cpuUs: number; bytes: number 
     server.close();
   }
 }
-
-const median = (values: number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
 const idle: number[] = [];
 const open: number[] = [];

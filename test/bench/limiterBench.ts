@@ -6,7 +6,6 @@
 // cycles from a collected heap, with a young generation large enough that no scavenge falls
 // inside). BENCH_COMPARE=ROOT[,ROOT…] loads the limiter of other checkouts into the same process
 // and interleaves their rows with this one's: the way to weigh a change against its base.
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import type { AdmitResult, AttemptOutcome, Ticket } from '../../app/limiter/limiter.ts';
@@ -14,14 +13,10 @@ import type { Demand, LimiterState, LimiterTarget } from '../../app/limiter/stat
 import type { HeaderDialect, HeaderLookup } from '../../app/ratelimit/headers.ts';
 import { GROQ, headers, target } from '../app/limiter/fixtures.ts';
 import { BENCH_RATE_LIMIT_HEADERS } from './configFixture.ts';
+import { runUnderHeapFlags } from './heapFlags.ts';
+import { median } from './stats.ts';
 
-const FLAGS = ['--expose-gc', '--min-semi-space-size=64', '--max-semi-space-size=64'];
-if (!FLAGS.every((flag) => process.execArgv.includes(flag))) {
-  const run = spawnSync(process.execPath, [...FLAGS, ...process.argv.slice(1)], {
-    stdio: 'inherit',
-  });
-  process.exit(run.status ?? 1);
-}
+runUnderHeapFlags();
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
@@ -108,11 +103,6 @@ function runner(lim: Limiter, kind: Case): (n: number) => void {
   cycles(1, WITH_HEADERS);
   const outcome = kind === 'admit + release, Groq headers' ? WITH_HEADERS : WITHOUT_HEADERS;
   return (n) => cycles(n, outcome);
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
 }
 
 const roots = [here, ...(process.env.BENCH_COMPARE ?? '').split(',').filter((r) => r !== '')];

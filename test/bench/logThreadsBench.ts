@@ -12,6 +12,7 @@ import type { AttemptRecord, RequestRecord } from '../../app/admin/types.ts';
 import { requestId } from '../../main/proxy/requestId.ts';
 import { openDatabase } from '../../main/store/database.ts';
 import { RequestLogThread } from '../../main/store/requestLogThread.ts';
+import { median } from './stats.ts';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 100_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -177,9 +178,6 @@ async function run(shape: Shape): Promise<{ main: number; writer: number; gc: nu
     await rm(dir, { recursive: true, force: true });
   }
 }
-
-const median = (values: number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 async function main(): Promise<void> {
   console.log(

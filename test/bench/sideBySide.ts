@@ -25,6 +25,7 @@ import { runBench, startChild } from './benchProcess.ts';
 import { benchUpstreamConfig } from './configFixture.ts';
 import { serveArgs } from './engineCommand.ts';
 import { cpuMs } from './longStream.ts';
+import { median } from './stats.ts';
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 /** The path and body every request of the load sends (SIDE_BODY). */
@@ -36,9 +37,6 @@ const PROXY_KEY = 'sy-side-proxy-key';
 
 type Server = { name: string; pid: number; origin: string; headers: Record<string, string> };
 type Slice = { all: number; main: number; rps: number; threads: Map<string, number> };
-
-const median = (values: number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 
 /** Reads an open event stream to its end and throws it away, as a dashboard's tab would. */
 async function openDashboard(ready: { url: string; dashboard: string }): Promise<void> {
