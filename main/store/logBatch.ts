@@ -4,10 +4,11 @@ import { triedCount, type AttemptRow, type LogRow, type RequestRow } from './log
 /*
  * Finished requests as they wait for, and cross to, the log's writing thread: encoded as each is
  * recorded into a batch of numbers and bytes outside V8's heap, posted by transferring those
- * buffers, and decoded there into the rows the writer binds (logRows.ts). Held as objects until
- * the batch went (up to 250 ms at a busy proxy) the records outlived the young generation's
- * collections; structured clone then wrote and read every value of every row on both threads.
- * Names that repeat from row to row (kinds, routes, providers, models, keys) go once per batch.
+ * buffers, and decoded there into the rows the writer binds (logRows.ts), one statement's rows at
+ * a time. Held as objects until the batch went (up to 250 ms at a busy proxy) the records outlived
+ * the young generation's collections; structured clone then wrote and read every value of every
+ * row on both threads. Names that repeat from row to row (kinds, routes, providers, models, keys)
+ * go once per batch. The in-process log (tests, requestLog.ts) queues its records the same way.
  */
 
 /** A batch as posted: `numbers` and `ids` are transferred, the two string lists cloned. */
