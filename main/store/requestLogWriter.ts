@@ -69,7 +69,8 @@ export function refusedWhenFull(pending: number, maxPending: number, drops: Drop
  * them, with the rollups of the same requests in the same transaction. A record is durable once
  * the transaction holding it commits: that is what `flush` returns. When writing falls behind by
  * `maxPending` requests, new records are dropped and counted, and the log says how many once a
- * minute.
+ * minute. Queued requests wait encoded (logBatch.ts) and are decoded 32 at a time, as each
+ * statement binds them: the writing thread's heap holds one statement's rows, not a batch's.
  */
 export class RequestLogWriter {
   readonly rollups: RollupWriter;
