@@ -87,7 +87,7 @@ export class RequestLogWriter {
   readonly #insertRequests: MultiRowInsert;
   readonly #insertAttempts: MultiRowInsert;
   readonly #insertBody: StatementSync;
-  /** The batches to write, oldest first: those the proxy's thread encoded, and this one's. */
+  /** The batches to write, oldest first (none read to its end): the proxy thread's, and this one's. */
   readonly #batches: LogBatchReader[] = [];
   /** Records queued in this thread since its last batch went to `#batches` (made on first use). */
   #encoder: LogBatchEncoder | undefined;
@@ -153,7 +153,7 @@ export class RequestLogWriter {
   writeBatch(batch: LogBatch): number {
     if (this.#closed) return 0;
     this.#seal();
-    this.#batches.push(new LogBatchReader(batch));
+    if (batch.rows > 0) this.#batches.push(new LogBatchReader(batch));
     this.#pending += batch.rows;
     return this.flush();
   }
@@ -270,16 +270,17 @@ export class RequestLogWriter {
       this.#batches.push(new LogBatchReader(this.#encoder.take()));
   }
 
-  /** The oldest queued request's row; only while `#pending` > 0 and after `#seal`. */
+  /**
+   * The oldest queued request's row; only while `#pending` > 0 and after `#seal`. A batch read to
+   * its end is let go at once, with its buffers and texts (bodies too), not kept until the next.
+   */
   #nextRow(): LogRow {
-    let reader = this.#batches[0]!;
-    while (reader.left === 0) {
-      this.#batches.shift();
-      reader = this.#batches[0]!;
-    }
+    const reader = this.#batches[0]!;
+    const row = reader.next();
+    if (reader.left === 0) this.#batches.shift();
     this.#pending--;
     this.#taken++;
-    return reader.next();
+    return row;
   }
 
   /** Drops the next `count` queued requests unread (their chunk's transaction failed). */

@@ -1,8 +1,11 @@
 import { join } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import type { AttemptRecord, RequestRecord } from '../../../app/admin/types.ts';
 import { openDatabase } from '../../../main/store/database.ts';
+import { LogBatchEncoder } from '../../../main/store/logBatch.ts';
 import { RequestLog } from '../../../main/store/requestLog.ts';
 import { attempt, request } from './records.ts';
 import { databasePerTest, heldLogOptions, LOG_SETTINGS } from './scratchStore.ts';
@@ -165,5 +168,26 @@ describe('RequestLog batches', () => {
     for (const r of records.slice(100)) secondOnly.record(r.request, r.attempts);
     secondOnly.flush();
     expect(contents(scratch.db)).toEqual(contents(otherDb));
+  });
+});
+
+/** Writes a batch of 40 requests; the batch's texts, weakly held. */
+function writeOne(log: RequestLog): WeakRef<string[]> {
+  const encoder = new LogBatchEncoder();
+  for (const r of mixed().slice(0, 40)) encoder.add(r.request, r.attempts);
+  const batch = encoder.take();
+  expect(log.writeBatch(batch)).toBe(40);
+  return new WeakRef(batch.texts);
+}
+
+describe('RequestLog batches, once written', () => {
+  it('holds nothing of a batch it wrote (its buffers and texts go with the next collection)', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const texts = writeOne(scratch.closeAfter(logOn(scratch.db, 100)));
+    // A WeakRef holds its target until the turn that made it ends.
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+    expect(texts.deref()).toBeUndefined();
   });
 });
