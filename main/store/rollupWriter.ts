@@ -91,7 +91,7 @@ export class RollupWriter {
     if (startedAt > this.#newest) this.#newest = startedAt;
   }
 
-  /** Writes the rows what was added since the last `write` touched; call inside its transaction. */
+  /** Writes the rollup rows touched by `add` since the last `write`; call inside its transaction. */
   write(): void {
     const finest = this.#finest;
     this.#forgetAdded();
