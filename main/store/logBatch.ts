@@ -4,10 +4,11 @@ import { triedCount, type AttemptRow, type LogRow, type RequestRow } from './log
 /*
  * Finished requests as they wait for, and cross to, the log's writing thread: encoded as each is
  * recorded into a batch of numbers and bytes outside V8's heap, posted by transferring those
- * buffers, and decoded there into the rows the writer binds (logRows.ts). Held as objects until
- * the batch went (up to 250 ms at a busy proxy) the records outlived the young generation's
- * collections; structured clone then wrote and read every value of every row on both threads.
- * Names that repeat from row to row (kinds, routes, providers, models, keys) go once per batch.
+ * buffers, and decoded there into the rows the writer binds (logRows.ts), one statement's rows at
+ * a time. Held as objects until the batch went (up to 250 ms at a busy proxy) the records outlived
+ * the young generation's collections; structured clone then wrote and read every value of every
+ * row on both threads. Names that repeat from row to row (kinds, routes, providers, models, keys)
+ * go once per batch. The in-process log (tests, requestLog.ts) queues its records the same way.
  */
 
 /** A batch as posted: `numbers` and `ids` are transferred, the two string lists cloned. */
@@ -155,31 +156,52 @@ export class LogBatchEncoder {
   }
 }
 
-/** The rows of a posted batch, as the writer binds them. */
-export function decodeLogBatch(batch: LogBatch): LogRow[] {
-  const { numbers: n, names, texts } = batch;
-  const ids = Buffer.from(batch.ids.buffer, batch.ids.byteOffset, batch.ids.byteLength);
-  const name = (slot: number): string | null => (slot < 0 ? null : names[slot]!);
-  const text = (slot: number): string | null => (slot < 0 ? null : texts[slot]!);
-  const num = (value: number): number | null => (Number.isNaN(value) ? null : value);
-  const rows: LogRow[] = [];
-  let at = 0;
-  let idAt = 0;
-  for (let r = 0; r < batch.rows; r++) {
-    const idEnd = idAt + n[at]!;
+/**
+ * The rows of a posted batch, as the writer binds them, decoded one at a time as it asks: only
+ * the few rows of its next statement are ever held as objects. Decoded whole, the 500 rows of a
+ * busy proxy's batch outlived the writing thread's young generation and were promoted, so its old
+ * generation grew by megabytes between full collections.
+ */
+export class LogBatchReader {
+  readonly #numbers: Float64Array;
+  readonly #ids: Buffer;
+  readonly #names: string[];
+  readonly #texts: string[];
+  #left: number;
+  #at = 0;
+  #idAt = 0;
+
+  constructor(batch: LogBatch) {
+    this.#numbers = batch.numbers;
+    this.#ids = Buffer.from(batch.ids.buffer, batch.ids.byteOffset, batch.ids.byteLength);
+    this.#names = batch.names;
+    this.#texts = batch.texts;
+    this.#left = batch.rows;
+  }
+
+  /** Rows not read yet. */
+  get left(): number {
+    return this.#left;
+  }
+
+  /** The next row; only while `left` > 0. */
+  next(): LogRow {
+    const n = this.#numbers;
+    let at = this.#at;
+    const idEnd = this.#idAt + n[at]!;
     const request: RequestRow = [
-      ids.toString('utf8', idAt, idEnd),
+      this.#ids.toString('utf8', this.#idAt, idEnd),
       n[at + 1]!,
-      name(n[at + 2]!) as RequestRow[2],
-      name(n[at + 3]!) as RequestRow[3],
-      name(n[at + 4]!)!,
-      name(n[at + 5]!),
-      name(n[at + 6]!),
-      name(n[at + 7]!),
-      name(n[at + 8]!),
+      this.#name(n[at + 2]!) as RequestRow[2],
+      this.#name(n[at + 3]!) as RequestRow[3],
+      this.#name(n[at + 4]!)!,
+      this.#name(n[at + 5]!),
+      this.#name(n[at + 6]!),
+      this.#name(n[at + 7]!),
+      this.#name(n[at + 8]!),
       n[at + 9]!,
-      name(n[at + 10]!) as RequestRow[10],
-      text(n[at + 11]!),
+      this.#name(n[at + 10]!) as RequestRow[10],
+      this.#text(n[at + 11]!),
       num(n[at + 12]!),
       num(n[at + 13]!),
       n[at + 14]!,
@@ -190,26 +212,25 @@ export function decodeLogBatch(batch: LogBatch): LogRow[] {
       n[at + 19]! as 0 | 1,
       n[at + 20]! as 0 | 1,
       n[at + 21]!,
-      name(n[at + 22]!),
-      name(n[at + 23]!),
+      this.#name(n[at + 22]!),
+      this.#name(n[at + 23]!),
     ];
-    idAt = idEnd;
     const attemptCount = n[at + 24]!;
-    const requestBody = text(n[at + 25]!);
-    const responseBody = text(n[at + 26]!);
+    const requestBody = this.#text(n[at + 25]!);
+    const responseBody = this.#text(n[at + 26]!);
     at += REQUEST_SLOTS;
     const attempts: AttemptRow[] = [];
     for (let i = 0; i < attemptCount; i++, at += ATTEMPT_SLOTS)
       attempts.push([
         n[at]!,
         n[at + 1]!,
-        name(n[at + 2]!)!,
-        name(n[at + 3]!)!,
-        name(n[at + 4]!),
+        this.#name(n[at + 2]!)!,
+        this.#name(n[at + 3]!)!,
+        this.#name(n[at + 4]!),
         n[at + 5]!,
-        name(n[at + 6]!) as AttemptRow[6],
-        name(n[at + 7]!) as AttemptRow[7],
-        text(n[at + 8]!),
+        this.#name(n[at + 6]!) as AttemptRow[6],
+        this.#name(n[at + 7]!) as AttemptRow[7],
+        this.#text(n[at + 8]!),
         num(n[at + 9]!),
         num(n[at + 10]!),
         num(n[at + 11]!),
@@ -219,7 +240,28 @@ export function decodeLogBatch(batch: LogBatch): LogRow[] {
         n[at + 15]! as 0 | 1,
         num(n[at + 16]!),
       ]);
-    rows.push([request, attempts, requestBody, responseBody]);
+    this.#at = at;
+    this.#idAt = idEnd;
+    this.#left--;
+    return [request, attempts, requestBody, responseBody];
   }
-  return rows;
+
+  /** Passes over `count` rows without decoding them (their transaction failed). */
+  skip(count: number): void {
+    const n = this.#numbers;
+    for (let r = 0; r < count && this.#left > 0; r++, this.#left--) {
+      this.#idAt += n[this.#at]!;
+      this.#at += REQUEST_SLOTS + n[this.#at + 24]! * ATTEMPT_SLOTS;
+    }
+  }
+
+  #name(slot: number): string | null {
+    return slot < 0 ? null : this.#names[slot]!;
+  }
+
+  #text(slot: number): string | null {
+    return slot < 0 ? null : this.#texts[slot]!;
+  }
 }
+
+const num = (value: number): number | null => (Number.isNaN(value) ? null : value);

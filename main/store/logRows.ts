@@ -2,8 +2,9 @@ import type { AttemptRecord, RequestRecord } from '../../app/admin/types.ts';
 
 /*
  * A finished request as the log's writer binds it to its rows: arrays in the tables' column
- * order, not the records' objects, so the values go to SQLite as they come. The thread's batches
- * arrive encoded (logBatch.ts) and are decoded into these; the in-process log makes them itself.
+ * order, not the records' objects, so the values go to SQLite as they come. Records are encoded
+ * into batches (logBatch.ts), in the proxy's thread or in the in-process log, and decoded into
+ * these a few at a time as the writer binds them.
  */
 
 /** The requests table's columns after the row id, in the order the writer's INSERT names them. */
@@ -67,86 +68,23 @@ export type LogRow = [
 export const ROUTE = 5;
 export const STREAMED = 18;
 
-const bit = (value: boolean): 0 | 1 => (value ? 1 : 0);
+/** Where AttemptRow holds what the rollups and the spend totals count. */
+export const ATTEMPT = {
+  startedAt: 1,
+  provider: 2,
+  model: 3,
+  keyId: 4,
+  outcome: 6,
+  firstTokenMs: 10,
+  totalMs: 11,
+  tokensIn: 12,
+  tokensOut: 13,
+  cost: 14,
+} as const;
 
 /** A request's attempt count: candidates the plan skipped are logged with their reason but were never tried. */
 export function triedCount(attempts: readonly AttemptRecord[]): number {
   let tried = 0;
   for (const attempt of attempts) if (attempt.outcome !== 'skipped') tried++;
   return tried;
-}
-
-export function logRow(request: RequestRecord, attempts: readonly AttemptRecord[]): LogRow {
-  return [
-    [
-      request.id,
-      request.startedAt,
-      request.kind,
-      request.inboundFormat,
-      request.requestedModel,
-      request.route,
-      request.provider,
-      request.keyId,
-      request.model,
-      request.status,
-      request.failureClass,
-      request.error,
-      request.headersMs,
-      request.firstTokenMs,
-      request.totalMs,
-      request.tokensIn,
-      request.tokensOut,
-      request.costUsd,
-      bit(request.streamed),
-      bit(request.hedged),
-      bit(request.clientAborted),
-      triedCount(attempts),
-      request.rule ?? null,
-      request.affinity ?? null,
-    ],
-    attempts.map((a) => [
-      a.index,
-      a.startedAt,
-      a.provider,
-      a.model,
-      a.keyId,
-      a.status,
-      a.outcome,
-      a.failureClass,
-      a.reason,
-      a.headersMs,
-      a.firstTokenMs,
-      a.totalMs,
-      a.tokensIn,
-      a.tokensOut,
-      a.costUsd,
-      bit(a.hedged),
-      a.holdUntil,
-    ]),
-    request.requestBody ?? null,
-    request.responseBody ?? null,
-  ];
-}
-
-/** An attempt's row as the record the rollups and the spend totals count. */
-export function attemptOf(row: AttemptRow): AttemptRecord {
-  return {
-    index: row[0],
-    startedAt: row[1],
-    provider: row[2],
-    model: row[3],
-    keyId: row[4],
-    status: row[5],
-    outcome: row[6],
-    failureClass: row[7],
-    reason: row[8],
-    headersMs: row[9],
-    firstTokenMs: row[10],
-    totalMs: row[11],
-    tokensIn: row[12],
-    tokensOut: row[13],
-    costUsd: row[14],
-    hedged: row[15] === 1,
-    holdUntil: row[16],
-  };
 }

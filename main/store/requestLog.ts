@@ -9,7 +9,7 @@ import type {
   RequestRecord,
 } from '../../app/admin/types.ts';
 import { queryLiveTraffic } from './liveTraffic.ts';
-import type { LogRow } from './logRows.ts';
+import type { LogBatch } from './logBatch.ts';
 import { queryMetrics } from './metricsQueries.ts';
 import { getRequest, listRequests } from './requestLogQueries.ts';
 import {
@@ -86,9 +86,9 @@ export class RequestLog {
     return this.#writer.flush();
   }
 
-  /** Commits rows the proxy's thread encoded (logRows.ts) now; returns how many were committed. */
-  writeRows(rows: readonly LogRow[]): number {
-    return this.#writer.writeRows(rows);
+  /** Commits a batch the proxy's thread encoded (logBatch.ts) now; returns how many were committed. */
+  writeBatch(batch: LogBatch): number {
+    return this.#writer.writeBatch(batch);
   }
 
   stats(): RequestLogStats {

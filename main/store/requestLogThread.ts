@@ -42,12 +42,15 @@ type Waiter = { resolve: (value: unknown) => void; reject: (err: Error) => void 
 const FIRST_PRUNE_MS = 5_000;
 
 /**
- * Each log thread's young generation, in MB (threadHeap.ts): 2 MB semi-spaces rather than the
- * proxy thread's 8. Under load the writer's young generation held 4 MB instead of 14 (its old
- * generation 11 instead of 5: 4 MB less in all), at the same CPU (the log threads 13.2 against
- * 13.5 µs per request, medians of three interleaved `profileEngine.ts 5` runs).
+ * Each log thread's young generation, in MB (threadHeap.ts): 1 MB semi-spaces rather than the
+ * proxy thread's 8. Under load the writer's young generation held 4 MB instead of 14 at 6 MB (its
+ * old generation 11 instead of 5), at the same CPU. Since the writer decodes a batch a statement's
+ * rows at a time (requestLogWriter.ts) little outlives a 1 MB semi-space: 3 against 6 MB, its heap
+ * peaked at 9.5-9.8 against 11.5 MB after 200,000 requests, at 6.4 against 6.2 CPU µs per request
+ * (medians of five interleaved `profileEngine.ts 5` pairs; its collector 10.6 against 7.3 % of its
+ * profile).
  */
-const LOG_YOUNG_MB = 6;
+const LOG_YOUNG_MB = 3;
 
 // From source (tests, `node main/…`) the thread is the .ts file beside this one; bundled, it is
 // dist/main/requestLogWorker.js beside the CLI (main/build.mjs), which the Electron bundle's

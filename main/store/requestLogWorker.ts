@@ -4,7 +4,6 @@
 // commits (walCheckpoints.ts).
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { openDatabase } from './database.ts';
-import { decodeLogBatch } from './logBatch.ts';
 import { sqliteLimiterSnapshots } from './limiterSnapshot.ts';
 import { RequestLog } from './requestLog.ts';
 import type { LogSettings } from './requestLogWriter.ts';
@@ -110,10 +109,10 @@ function serveLog(port: MessagePort, data: WorkerData): void {
           message: `stored responses: could not keep ${message.responses.length} answer(s) (${(err as Error).message}); a previous_response_id naming them will get a 404.`,
         });
       }
-      const rows = decodeLogBatch(message.batch);
-      const written = log.writeRows(rows);
+      const count = message.batch.rows;
+      const written = log.writeBatch(message.batch);
       checkpoints?.wrote();
-      port.postMessage({ kind: 'written', count: rows.length, failed: rows.length - written });
+      port.postMessage({ kind: 'written', count, failed: count - written });
       return;
     }
     answer(message).then(

@@ -1,8 +1,9 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { AttemptRecord, RequestListItem, RequestRecord } from '../../app/admin/types.ts';
 import { DropCounter } from './dropCounter.ts';
-import { attemptOf, logRow, ROUTE, STREAMED, triedCount, type LogRow } from './logRows.ts';
-import { MultiRowInsert } from './multiRowInsert.ts';
+import { LogBatchEncoder, LogBatchReader, type LogBatch } from './logBatch.ts';
+import { ROUTE, STREAMED, triedCount, type LogRow } from './logRows.ts';
+import { MultiRowInsert, ROWS_PER_STATEMENT } from './multiRowInsert.ts';
 import { RollupWriter } from './rollupWriter.ts';
 import { SpendWriter } from './spendToday.ts';
 import { inTransaction } from './transaction.ts';
@@ -68,7 +69,8 @@ export function refusedWhenFull(pending: number, maxPending: number, drops: Drop
  * them, with the rollups of the same requests in the same transaction. A record is durable once
  * the transaction holding it commits: that is what `flush` returns. When writing falls behind by
  * `maxPending` requests, new records are dropped and counted, and the log says how many once a
- * minute.
+ * minute. Queued requests wait encoded (logBatch.ts) and are decoded 32 at a time, as each
+ * statement binds them: the writing thread's heap holds one statement's rows, not a batch's.
  */
 export class RequestLogWriter {
   readonly rollups: RollupWriter;
@@ -85,8 +87,16 @@ export class RequestLogWriter {
   readonly #insertRequests: MultiRowInsert;
   readonly #insertAttempts: MultiRowInsert;
   readonly #insertBody: StatementSync;
-  /** Records queued in this thread (encoded when written), or rows the proxy's thread encoded. */
-  #pending: (LogRow | { request: RequestRecord; attempts: AttemptRecord[] })[] = [];
+  /** The batches to write, oldest first (none read to its end): the proxy thread's, and this one's. */
+  readonly #batches: LogBatchReader[] = [];
+  /** Records queued in this thread since its last batch went to `#batches` (made on first use). */
+  #encoder: LogBatchEncoder | undefined;
+  /** Requests queued, in `#batches` and the encoder. */
+  #pending = 0;
+  /** Rows of the chunk being written taken from `#batches` so far. */
+  #taken = 0;
+  /** The rows of the statement being bound (one statement's worth, never a batch's). */
+  readonly #statementRows: LogRow[] = [];
   #timer: NodeJS.Timeout | undefined;
   #immediate: NodeJS.Immediate | undefined;
   #written = 0;
@@ -129,32 +139,34 @@ export class RequestLogWriter {
   /** Queues a finished request. Never blocks; false when it was dropped because the log is behind. */
   record(request: RequestRecord, attempts: AttemptRecord[]): boolean {
     if (this.#closed) return false;
-    if (refusedWhenFull(this.#pending.length, this.#maxPending, this.#drops)) return false;
-    this.#pending.push({ request, attempts });
-    if (this.#pending.length >= this.#maxBatch) this.#scheduleChunk();
+    if (refusedWhenFull(this.#pending, this.#maxPending, this.#drops)) return false;
+    (this.#encoder ??= new LogBatchEncoder()).add(request, attempts);
+    if (++this.#pending >= this.#maxBatch) this.#scheduleChunk();
     else this.#timer ??= setTimeout(() => this.#tick(), this.#flushIntervalMs).unref();
     return true;
   }
 
   /**
-   * Commits rows encoded by the proxy's thread (logRows.ts), synchronously, with what was queued;
-   * returns how many requests were committed.
+   * Commits a batch the proxy's thread encoded (logBatch.ts), synchronously, after what was
+   * queued; returns how many requests were committed.
    */
-  writeRows(rows: readonly LogRow[]): number {
+  writeBatch(batch: LogBatch): number {
     if (this.#closed) return 0;
-    this.#pending.push(...rows);
+    this.#seal();
+    if (batch.rows > 0) this.#batches.push(new LogBatchReader(batch));
+    this.#pending += batch.rows;
     return this.flush();
   }
 
   /** Commits everything queued now, synchronously; returns how many requests were committed. */
   flush(): number {
     let committed = 0;
-    while (this.#pending.length > 0) committed += this.#writeChunk();
+    while (this.#pending > 0) committed += this.#writeChunk();
     return committed;
   }
 
   stats(): RequestLogStats {
-    return { pending: this.#pending.length, written: this.#written, dropped: this.#drops.count };
+    return { pending: this.#pending, written: this.#written, dropped: this.#drops.count };
   }
 
   /** Commits what is queued and stops the timers; later records are refused. */
@@ -169,7 +181,7 @@ export class RequestLogWriter {
 
   #tick(): void {
     this.#timer = undefined;
-    if (this.#pending.length > 0) this.#scheduleChunk();
+    if (this.#pending > 0) this.#scheduleChunk();
   }
 
   #scheduleChunk(): void {
@@ -177,62 +189,109 @@ export class RequestLogWriter {
       this.#immediate = undefined;
       if (this.#closed) return;
       this.#writeChunk();
-      if (this.#pending.length >= this.#maxBatch) this.#scheduleChunk();
-      else if (this.#pending.length > 0)
+      if (this.#pending >= this.#maxBatch) this.#scheduleChunk();
+      else if (this.#pending > 0)
         this.#timer ??= setTimeout(() => this.#tick(), this.#flushIntervalMs).unref();
     });
   }
 
   #writeChunk(): number {
-    const chunk = this.#pending
-      .splice(0, this.#maxBatch)
-      .map((queued) => (Array.isArray(queued) ? queued : logRow(queued.request, queued.attempts)));
-    if (chunk.length === 0) return 0;
+    this.#seal();
+    const count = Math.min(this.#pending, this.#maxBatch);
+    if (count === 0) return 0;
+    this.#taken = 0;
     try {
-      inTransaction(this.#db, () => this.#insert(chunk));
-      this.#written += chunk.length;
-      return chunk.length;
+      inTransaction(this.#db, () => this.#insert(count));
+      this.#written += count;
+      return count;
     } catch (err) {
+      this.#skip(count - this.#taken);
+      this.#statementRows.length = 0;
       this.#insertRequests.discard();
       this.#insertAttempts.discard();
+      this.#spend.discard();
       this.rollups.reset();
-      this.#drops.add(chunk.length);
+      this.#drops.add(count);
       this.#log(
-        `request log: could not write ${chunk.length} request${chunk.length === 1 ? '' : 's'} (${(err as Error).message}); they are lost, the proxy is not affected.`,
+        `request log: could not write ${count} request${count === 1 ? '' : 's'} (${(err as Error).message}); they are lost, the proxy is not affected.`,
       );
       return 0;
     }
   }
 
-  /** One chunk's rows, spend and rollups; the caller holds the transaction. */
-  #insert(chunk: LogRow[]): void {
-    const settings = this.#settings();
-    const first = (this.#nextRowId.get() as { id: number }).id;
-    chunk.forEach(([request], i) => this.#insertRequests.add(first + i, ...request));
-    const rowIds = chunk.map((_, i) => first + i);
-    // A request id the log already holds is ignored, with its attempts; only then is it worth
-    // asking which rows went in.
-    if (this.#insertRequests.end() < chunk.length) {
-      const kept = new Set(this.#rowIdsFrom.all(first).map((row) => (row as { id: number }).id));
-      rowIds.forEach((id, i) => {
-        if (!kept.has(id)) rowIds[i] = -1;
-      });
+  /**
+   * The next `count` requests' rows, spend and rollups; the caller holds the transaction. They are
+   * decoded and bound one statement's rows at a time, so no more than those are held as objects.
+   */
+  #insert(count: number): void {
+    const logBodies = this.#settings().logBodies;
+    const rows = this.#statementRows;
+    let rowId = (this.#nextRowId.get() as { id: number }).id;
+    for (let left = count; left > 0;) {
+      const n = Math.min(ROWS_PER_STATEMENT, left);
+      for (let i = 0; i < n; i++) {
+        const row = this.#nextRow();
+        rows[i] = row;
+        this.#insertRequests.add(rowId + i, row[0]);
+      }
+      // A request id the log already holds is ignored, with its attempts (its rollups still
+      // count them); only then is it worth asking which rows went in.
+      const kept = this.#insertRequests.end() < n ? this.#keptFrom(rowId) : undefined;
+      for (let i = 0; i < n; i++) {
+        const [request, attempts, requestBody, responseBody] = rows[i]!;
+        const streamed = request[STREAMED] === 1;
+        for (const attempt of attempts) this.rollups.add(attempt, streamed);
+        if (kept !== undefined && !kept.has(rowId + i)) continue;
+        for (const attempt of attempts) {
+          this.#spend.add(request[ROUTE], attempt);
+          this.#insertAttempts.add(rowId + i, attempt);
+        }
+        if (logBodies && (requestBody !== null || responseBody !== null))
+          // Redacted by the engine's recorder before they got here (store/bodyRedaction.ts).
+          this.#insertBody.run(rowId + i, requestBody, responseBody);
+      }
+      rowId += n;
+      left -= n;
     }
-    const spent: { route: string | null; attempts: AttemptRecord[] }[] = [];
-    const counted: { attempts: AttemptRecord[]; streamed: boolean }[] = [];
-    chunk.forEach(([request, attempts, requestBody, responseBody], i) => {
-      const records = attempts.map(attemptOf);
-      counted.push({ attempts: records, streamed: request[STREAMED] === 1 });
-      const rowId = rowIds[i]!;
-      if (rowId < 0) return;
-      spent.push({ route: request[ROUTE], attempts: records });
-      for (const attempt of attempts) this.#insertAttempts.add(rowId, ...attempt);
-      if (settings.logBodies && (requestBody !== null || responseBody !== null))
-        // Redacted by the engine's recorder before they got here (store/bodyRedaction.ts).
-        this.#insertBody.run(rowId, requestBody, responseBody);
-    });
+    rows.length = 0;
     this.#insertAttempts.end();
-    this.#spend.write(spent);
-    this.rollups.write(counted);
+    this.#spend.write();
+    this.rollups.write();
+  }
+
+  /** The row ids from `from` on that the requests' table holds. */
+  #keptFrom(from: number): Set<number> {
+    return new Set(this.#rowIdsFrom.all(from).map((row) => (row as { id: number }).id));
+  }
+
+  /** Puts the records queued in this thread behind the batches already queued. */
+  #seal(): void {
+    if (this.#encoder !== undefined && this.#encoder.rows > 0)
+      this.#batches.push(new LogBatchReader(this.#encoder.take()));
+  }
+
+  /**
+   * The oldest queued request's row; only while `#pending` > 0 and after `#seal`. A batch read to
+   * its end is let go at once, with its buffers and texts (bodies too), not kept until the next.
+   */
+  #nextRow(): LogRow {
+    const reader = this.#batches[0]!;
+    const row = reader.next();
+    if (reader.left === 0) this.#batches.shift();
+    this.#pending--;
+    this.#taken++;
+    return row;
+  }
+
+  /** Drops the next `count` queued requests unread (their chunk's transaction failed). */
+  #skip(count: number): void {
+    for (let left = count; left > 0;) {
+      const reader = this.#batches[0]!;
+      const n = Math.min(left, reader.left);
+      reader.skip(n);
+      if (reader.left === 0) this.#batches.shift();
+      this.#pending -= n;
+      left -= n;
+    }
   }
 }

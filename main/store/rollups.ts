@@ -1,5 +1,5 @@
-import type { AttemptRecord } from '../../app/admin/types.ts';
 import { bucketOf, mergeEncoded, mergeInto, newHistogram } from './histogram.ts';
+import { ATTEMPT, type AttemptRow } from './logRows.ts';
 
 /*
  * Charts read rollup rows, never the log: one row per (resolution, time bucket, provider, model,
@@ -48,23 +48,27 @@ export function emptyRollup(): Rollup {
   };
 }
 
-export function addAttempt(into: Rollup, attempt: AttemptRecord, streamed: boolean): void {
+export function addAttempt(into: Rollup, attempt: AttemptRow, streamed: boolean): void {
+  const outcome = attempt[ATTEMPT.outcome];
+  const totalMs = attempt[ATTEMPT.totalMs];
+  const firstTokenMs = attempt[ATTEMPT.firstTokenMs];
+  const tokensOut = attempt[ATTEMPT.tokensOut] ?? 0;
   into.count++;
-  if (attempt.outcome === 'failed' || attempt.outcome === 'failed-mid-stream') into.errors++;
-  into.tokensIn += attempt.tokensIn ?? 0;
-  into.tokensOut += attempt.tokensOut ?? 0;
-  into.cost += attempt.costUsd ?? 0;
-  if (attempt.outcome !== 'ok') return;
-  if (attempt.totalMs !== null) {
-    const b = bucketOf(attempt.totalMs);
+  if (outcome === 'failed' || outcome === 'failed-mid-stream') into.errors++;
+  into.tokensIn += attempt[ATTEMPT.tokensIn] ?? 0;
+  into.tokensOut += tokensOut;
+  into.cost += attempt[ATTEMPT.cost] ?? 0;
+  if (outcome !== 'ok') return;
+  if (totalMs !== null) {
+    const b = bucketOf(totalMs);
     into.latency[b] = (into.latency[b] as number) + 1;
   }
-  if (attempt.firstTokenMs !== null) {
-    const b = bucketOf(attempt.firstTokenMs);
+  if (firstTokenMs !== null) {
+    const b = bucketOf(firstTokenMs);
     into.firstToken[b] = (into.firstToken[b] as number) + 1;
-    const genMs = (attempt.totalMs ?? 0) - attempt.firstTokenMs;
-    if (streamed && (attempt.tokensOut ?? 0) > 0 && genMs > 0) {
-      into.genTokens += attempt.tokensOut ?? 0;
+    const genMs = (totalMs ?? 0) - firstTokenMs;
+    if (streamed && tokensOut > 0 && genMs > 0) {
+      into.genTokens += tokensOut;
       into.genMs += genMs;
     }
   }

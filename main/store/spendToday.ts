@@ -1,5 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
-import type { AttemptRecord } from '../../app/admin/types.ts';
+import { ATTEMPT, type AttemptRow } from './logRows.ts';
 import { QUARTER_HOUR } from './rollups.ts';
 
 /*
@@ -27,9 +27,12 @@ export function spendSince(
   return db.prepare(sql).all(...params) as Array<{ route: string; keyId: string; usd: number }>;
 }
 
+type Sum = { bucket: number; route: string; keyId: string; usd: number };
+
 /** Adds a batch's costs to the running totals; call inside the transaction that writes them. */
 export class SpendWriter {
   readonly #add;
+  #sums = new Map<string, Sum>();
 
   constructor(db: DatabaseSync) {
     this.#add = db.prepare(
@@ -37,20 +40,29 @@ export class SpendWriter {
     );
   }
 
-  write(batch: Iterable<{ route: string | null; attempts: readonly AttemptRecord[] }>): void {
-    const sums = new Map<string, { bucket: number; route: string; keyId: string; usd: number }>();
-    for (const { route, attempts } of batch) {
-      if (route === null) continue;
-      for (const a of attempts) {
-        if (a.costUsd === null || a.keyId === null) continue;
-        const bucket = a.startedAt - (a.startedAt % QUARTER_HOUR);
-        const id = `${bucket}\u0000${route}\u0000${a.keyId}`;
-        const sum = sums.get(id);
-        if (sum) sum.usd += a.costUsd;
-        else sums.set(id, { bucket, route, keyId: a.keyId, usd: a.costUsd });
-      }
-    }
+  /** Counts an attempt of a request on `route` (when both name a key and a cost) towards the next `write`. */
+  add(route: string | null, attempt: AttemptRow): void {
+    const costUsd = attempt[ATTEMPT.cost];
+    const keyId = attempt[ATTEMPT.keyId];
+    if (route === null || costUsd === null || keyId === null) return;
+    const startedAt = attempt[ATTEMPT.startedAt];
+    const bucket = startedAt - (startedAt % QUARTER_HOUR);
+    const id = `${bucket}\u0000${route}\u0000${keyId}`;
+    const sum = this.#sums.get(id);
+    if (sum) sum.usd += costUsd;
+    else this.#sums.set(id, { bucket, route, keyId, usd: costUsd });
+  }
+
+  /** Adds what was counted since the last `write` (or `discard`) to the totals. */
+  write(): void {
+    const sums = this.#sums;
+    this.#sums = new Map();
     for (const { bucket, route, keyId, usd } of sums.values())
       this.#add.run(bucket, route, keyId, usd);
+  }
+
+  /** Forgets what was counted and not written (its transaction failed). */
+  discard(): void {
+    this.#sums = new Map();
   }
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { decodeLogBatch, LogBatchEncoder } from '../../../main/store/logBatch.ts';
-import { logRow } from '../../../main/store/logRows.ts';
-import { attempt, request } from './records.ts';
+import { LogBatchEncoder, LogBatchReader, type LogBatch } from '../../../main/store/logBatch.ts';
+import type { LogRow } from '../../../main/store/logRows.ts';
+import { attempt, logRow, request } from './records.ts';
 
 const NOW = Date.parse('2026-03-01T12:00:00Z');
 
@@ -59,6 +59,14 @@ const RECORDS = [
   { request: request('ünïcode-id-✓', NOW + 2, { totalMs: 0, tokensIn: 0 }), attempts: [] },
 ];
 
+/** Every row of a batch, read one at a time as the writer reads them. */
+function decodeLogBatch(batch: LogBatch): LogRow[] {
+  const reader = new LogBatchReader(batch);
+  const rows: LogRow[] = [];
+  while (reader.left > 0) rows.push(reader.next());
+  return rows;
+}
+
 describe('LogBatchEncoder', () => {
   it('gives the writer the rows the records make, whatever their values', () => {
     const encoder = new LogBatchEncoder();
@@ -84,5 +92,17 @@ describe('LogBatchEncoder', () => {
     expect(decodeLogBatch(encoder.take())).toEqual([
       logRow(RECORDS[0]!.request, RECORDS[0]!.attempts),
     ]);
+  });
+});
+
+describe('LogBatchReader', () => {
+  it('passes over rows unread and reads on from the row after them', () => {
+    const encoder = new LogBatchEncoder();
+    for (const { request: r, attempts } of RECORDS) encoder.add(r, attempts);
+    const reader = new LogBatchReader(encoder.take());
+    reader.skip(2);
+    expect(reader.left).toBe(1);
+    expect(reader.next()).toEqual(logRow(RECORDS[2]!.request, RECORDS[2]!.attempts));
+    expect(reader.left).toBe(0);
   });
 });

@@ -1,4 +1,5 @@
 import type { AttemptRecord, RequestRecord } from '../../../app/admin/types.ts';
+import { triedCount, type LogRow } from '../../../main/store/logRows.ts';
 
 /** What a request and its attempt both say of one answer from Groq. */
 const ANSWER = {
@@ -47,4 +48,57 @@ export function attempt(startedAt: number, overrides: Partial<AttemptRecord> = {
     holdUntil: null,
     ...overrides,
   };
+}
+
+/** The row the writer binds for a record, built here column by column to check the codec against. */
+export function logRow(request: RequestRecord, attempts: readonly AttemptRecord[]): LogRow {
+  return [
+    [
+      request.id,
+      request.startedAt,
+      request.kind,
+      request.inboundFormat,
+      request.requestedModel,
+      request.route,
+      request.provider,
+      request.keyId,
+      request.model,
+      request.status,
+      request.failureClass,
+      request.error,
+      request.headersMs,
+      request.firstTokenMs,
+      request.totalMs,
+      request.tokensIn,
+      request.tokensOut,
+      request.costUsd,
+      request.streamed ? 1 : 0,
+      request.hedged ? 1 : 0,
+      request.clientAborted ? 1 : 0,
+      triedCount(attempts),
+      request.rule ?? null,
+      request.affinity ?? null,
+    ],
+    attempts.map((a) => [
+      a.index,
+      a.startedAt,
+      a.provider,
+      a.model,
+      a.keyId,
+      a.status,
+      a.outcome,
+      a.failureClass,
+      a.reason,
+      a.headersMs,
+      a.firstTokenMs,
+      a.totalMs,
+      a.tokensIn,
+      a.tokensOut,
+      a.costUsd,
+      a.hedged ? 1 : 0,
+      a.holdUntil,
+    ]),
+    request.requestBody ?? null,
+    request.responseBody ?? null,
+  ];
 }
