@@ -138,6 +138,12 @@ export function oversizedEvent(): StreamError {
  * `ordinary`, when given, is a cheaper `observe` for a run of plain `data: {...}` blocks
  * (`SseParser.blocksOrRun`): true only when `observe` would call every one of them an ordinary
  * started event (`{ started: true }`), so the run is forwarded whole with one scan of its text.
+ *
+ * The event that starts the stream is parsed whatever `observe` says: framed as an object but not
+ * JSON, it fails the attempt while the dispatcher can still move on, instead of committing the
+ * client to an answer its SDK cannot read. After it, an event framed as an object goes through as
+ * the provider wrote it: a scan, not a parse (issue 19), so the client reads what the provider
+ * sent; a frame a cut broke is still caught by its framing.
  */
 export function passthroughRelay(
   observe: (
@@ -166,7 +172,10 @@ export function passthroughRelay(
       return malformedStream('upstream');
     }
     if (seen.error) return seen.error;
-    if (seen.started) started = true;
+    if (seen.started && !started) {
+      if (!canStart(event.data)) return malformedStream('upstream');
+      started = true;
+    }
     if (seen.complete) complete = true;
     if (seen.drop) return false;
     return seen.replace !== undefined ? { replace: seen.replace } : true;
@@ -174,7 +183,9 @@ export function passthroughRelay(
   return {
     push: (text) => {
       const blocks =
-        ordinary === undefined ? parser.blocks(text) : parser.blocksOrRun(text, ordinary);
+        ordinary === undefined || !started
+          ? parser.blocks(text)
+          : parser.blocksOrRun(text, ordinary);
       if (!Array.isArray(blocks)) {
         const { lead, run } = blocks;
         if (lead !== '' || run !== '') started = true;
@@ -205,6 +216,14 @@ export function passthroughRelay(
     errorText,
     usage: () => usage,
   };
+}
+
+/**
+ * Whether an event (or a JSON array's element) may start a same-format stream: it parses. Asked
+ * once per stream, of the first event a relay would forward, whatever a scan made of it.
+ */
+export function canStart(json: string): boolean {
+  return parseJson(json) !== undefined;
 }
 
 /** JSON.parse, or undefined for text that is not JSON. */

@@ -17,6 +17,7 @@ import { keysPattern, looksLikeObject } from '../../../app/formats/jsonScan.ts';
 import type { UsageCounts } from '../../engine/capacityGate.ts';
 import type { Codec, RelayStep, StreamRelay } from '../codec.ts';
 import {
+  canStart,
   MAX_EVENT_CHARS,
   oversizedEvent,
   openAiUsage,
@@ -110,6 +111,8 @@ function arrayRelay(): StreamRelay {
         usage.see(element.json);
         const seen = readChunk(element.json);
         if ('error' in seen) return { out, started, error: seen.error };
+        if (!started && !canStart(element.json))
+          return { out, started, error: malformedStream('Gemini') };
         if (seen.complete) complete = true;
         started = true;
         writer.continued();

@@ -4,6 +4,7 @@ import { cutAt } from '../../app/formats/helpers.ts';
 import { SseParser, type SseEvent } from '../../../app/formats/sse.ts';
 import { MAX_EVENT_CHARS } from '../../../main/proxy/relays.ts';
 import { anthropicPassthroughRelay } from '../../../main/proxy/adapters/anthropic.ts';
+import { geminiPassthrough } from '../../../main/proxy/adapters/geminiPassthrough.ts';
 import { openAiPassthroughRelay } from '../../../main/proxy/adapters/openai.ts';
 import type { StreamRelay } from '../../../main/proxy/codec.ts';
 import { callerRequest, codecTo } from './codecFixtures.ts';
@@ -102,6 +103,20 @@ describe('passthrough relays never hand a client half an event', () => {
       choices: [{ delta: { content: 'Hello' } }],
     });
     expect(JSON.parse(events[1]!.data)).toMatchObject({ error: { code: 'malformed_stream' } });
+  });
+
+  it('a first event framed as an object but not JSON fails the attempt before anything is sent', () => {
+    // Caught before the start, it is a malformed answer the dispatcher can still fail over from;
+    // taken as the start, it would commit the client to a stream its SDK cannot read.
+    for (const text of ['{!}', '{1}', '{"id":"c",}']) {
+      const relay = openAiPassthroughRelay();
+      const step = relay.push(`data: ${text}\n\n${chunk('Hello')}`);
+      expect(step).toMatchObject({ out: '', started: false, error: { code: 'malformed_stream' } });
+    }
+    // Gemini's JSON array, its first element the same.
+    const array = geminiPassthrough(true).relay('m');
+    const step = array.push('[{!},{"candidates":[{"content":{"parts":[{"text":"Hi"}]}}]}');
+    expect(step).toMatchObject({ out: '', started: false, error: { code: 'malformed_stream' } });
   });
 
   const anthropicEvent = (type: string, data: Record<string, unknown>) =>
@@ -324,9 +339,16 @@ describe('translating relays survive whatever an upstream streams', () => {
         const codec = codecTo(callerRequest(inbound, true), format);
         fc.assert(
           fc.property(streams[format], fc.array(fc.nat(), { maxLength: 4 }), (events, points) => {
-            const out = relayed(codec.relay('m'), cutAt(events.join(''), points));
-            for (const e of parse(out))
-              if (e.data !== '[DONE]') expect(() => JSON.parse(e.data) as unknown).not.toThrow();
+            const upstream = events.join('');
+            const out = relayed(codec.relay('m'), cutAt(upstream, points));
+            const sent = new Set(parse(upstream).map((e) => e.data));
+            parse(out).forEach((e, i) => {
+              if (e.data === '[DONE]') return;
+              // Same format, once started, the provider's events go as it wrote them (scanned,
+              // not parsed); the one that starts the stream is JSON, or nothing is sent.
+              if (inbound === format && i > 0 && sent.has(e.data)) return;
+              expect(() => JSON.parse(e.data) as unknown).not.toThrow();
+            });
           }),
           { numRuns: 300 },
         );
