@@ -464,6 +464,12 @@ function plainRunEnd(text: string, start: number): number {
   }
 }
 
+/** The data of the first block of a run `blocksOrRun` took (a lone `data: {...}` line each). */
+export function firstRunData(run: string): string {
+  const open = run.charCodeAt(5) === SPACE ? 6 : 5;
+  return run.slice(open, run.indexOf('\n'));
+}
+
 const LINE_BREAK = /\r\n|\r|\n/;
 
 /**

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { malformedStream, truncatedStream, type StreamError } from '../../app/formats/common.ts';
 import type { ChatCompletionChunk, Usage } from '../../app/formats/openai.ts';
-import { SseParser, type SseEvent } from '../../app/formats/sse.ts';
+import { firstRunData, SseParser, type SseEvent } from '../../app/formats/sse.ts';
 import type { UsageCounts } from '../engine/capacityGate.ts';
 import type { RelayStep, StreamRelay } from './codec.ts';
 
@@ -180,12 +180,13 @@ export function passthroughRelay(
     if (seen.drop) return false;
     return seen.replace !== undefined ? { replace: seen.replace } : true;
   };
+  // Before the start, a run is taken whole only when its first event may start the stream.
+  const acceptRun =
+    ordinary && ((run: string) => ordinary(run) && (started || canStart(firstRunData(run))));
   return {
     push: (text) => {
       const blocks =
-        ordinary === undefined || !started
-          ? parser.blocks(text)
-          : parser.blocksOrRun(text, ordinary);
+        acceptRun === undefined ? parser.blocks(text) : parser.blocksOrRun(text, acceptRun);
       if (!Array.isArray(blocks)) {
         const { lead, run } = blocks;
         if (lead !== '' || run !== '') started = true;
