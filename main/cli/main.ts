@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { ConfigFileError } from '../config/configFile.ts';
 import { startEngine } from '../engine/engine.ts';
+import { loadMallocTrim } from '../engine/mallocTrim.ts';
 import { QuietHeapRelease } from '../engine/quietHeapRelease.ts';
 import { defaultDataDir } from '../paths.ts';
 import { DatabaseError } from '../store/database.ts';
@@ -40,7 +41,7 @@ async function serve(args: ServeArgs): Promise<void> {
     dashboardDir: dashboardDir(),
     proxyKey: process.env.SWITCHYARD_PROXY_KEY || undefined,
     log,
-    heapRelease: new QuietHeapRelease(),
+    heapRelease: new QuietHeapRelease({ trim: loadMallocTrim() }),
     ...discoveryInterval(),
   });
 

@@ -4,6 +4,7 @@ import { app, dialog, type BrowserWindow } from 'electron';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { startEngine, type Engine } from '../engine/engine.ts';
+import { loadMallocTrim } from '../engine/mallocTrim.ts';
 import { QuietHeapRelease } from '../engine/quietHeapRelease.ts';
 import { APP_FOLDER_NAME, defaultDataDir } from '../paths.ts';
 import { autostartDir, linuxStartAtLogin, setLinuxStartAtLogin } from './loginItem.ts';
@@ -52,7 +53,7 @@ async function startEngineOnFreePort(): Promise<Engine> {
         process.env.SWITCHYARD_DASHBOARD_DIR ?? join(app.getAppPath(), 'dist', 'renderer'),
       proxyKey: process.env.SWITCHYARD_PROXY_KEY || undefined,
       log,
-      heapRelease: new QuietHeapRelease(),
+      heapRelease: new QuietHeapRelease({ trim: loadMallocTrim() }),
       // A code that lets a key go to a new address is shown by the shell itself, where a page or
       // a process holding only the admin token cannot read it.
       showCode: (message) => {

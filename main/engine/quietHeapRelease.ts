@@ -9,6 +9,13 @@ export type QuietHeapReleaseOptions = {
   afterStartMs?: number;
   /** Quiet wanted after traffic: long enough that a person's next request rarely meets the pause. */
   afterTrafficMs?: number;
+  /**
+   * Returns the C allocator's free memory to the OS (mallocTrim.ts; nothing when not given): after
+   * each release, and while requests come at most every `trimEveryMs`, since a steady load never
+   * leaves the quiet a release waits for.
+   */
+  trim?: () => void;
+  trimEveryMs?: number;
   timers?: Timers;
 };
 
@@ -37,14 +44,19 @@ export function releaseHeap(): void {
  * Releases the heap once the server has been quiet for a while (nothing in flight, nothing new):
  * after start-up and after each busy spell, never on an idle engine's timer (the next release
  * waits for traffic). What a request costs: a flag set as it starts, and one check when the
- * server has nothing left in flight.
+ * server has nothing left in flight. With `trim`, the C allocator's free memory also goes back
+ * after each release and every `trimEveryMs` of traffic (a timer the next request after a trim
+ * sets, so an idle engine has none).
  */
 export class QuietHeapRelease {
   readonly #release: () => void;
   readonly #afterStartMs: number;
   readonly #afterTrafficMs: number;
   readonly #timers: Timers;
+  readonly #trim: (() => void) | undefined;
+  readonly #trimEveryMs: number;
   #timer: unknown;
+  #trimTimer: unknown;
   #inFlight = false;
   /** A request came since the timer was set: the quiet starts again. */
   #stirred = false;
@@ -54,6 +66,8 @@ export class QuietHeapRelease {
     this.#afterTrafficMs = options.afterTrafficMs ?? 10_000;
     this.#afterStartMs = options.afterStartMs ?? 500;
     this.#timers = options.timers ?? BACKGROUND_TIMERS;
+    this.#trim = options.trim;
+    this.#trimEveryMs = options.trimEveryMs ?? 5_000;
   }
 
   /** Start-up is over (the server listens): its garbage and grown young generation go once quiet. */
@@ -66,6 +80,8 @@ export class QuietHeapRelease {
   started(): void {
     this.#inFlight = true;
     this.#stirred = true;
+    if (this.#trim !== undefined && this.#trimTimer === undefined)
+      this.#trimTimer = this.#timers.setTimeout(() => this.#trimNow(), this.#trimEveryMs);
   }
 
   /** The server has no request in flight. */
@@ -79,7 +95,9 @@ export class QuietHeapRelease {
   /** Cancels a pending release (the engine stops). */
   stop(): void {
     if (this.#timer !== undefined) this.#timers.clearTimeout(this.#timer);
+    if (this.#trimTimer !== undefined) this.#timers.clearTimeout(this.#trimTimer);
     this.#timer = undefined;
+    this.#trimTimer = undefined;
   }
 
   #fire(): void {
@@ -91,5 +109,11 @@ export class QuietHeapRelease {
       return;
     }
     this.#release();
+    this.#trim?.();
+  }
+
+  #trimNow(): void {
+    this.#trimTimer = undefined;
+    this.#trim?.();
   }
 }

@@ -65,6 +65,55 @@ describe('QuietHeapRelease', () => {
   });
 });
 
+describe('QuietHeapRelease with a trim', () => {
+  const EVERY = 5_000;
+  function trimming() {
+    const timers = manualTimers();
+    const calls: string[] = [];
+    const heap = new QuietHeapRelease({
+      release: () => calls.push('release'),
+      trim: () => calls.push('trim'),
+      afterStartMs: START,
+      afterTrafficMs: TRAFFIC,
+      trimEveryMs: EVERY,
+      timers,
+    });
+    return { heap, timers, calls };
+  }
+
+  it('trims every period while requests come, and after each release', () => {
+    const { heap, timers, calls } = trimming();
+    heap.ready();
+    timers.fire(START);
+    expect(calls).toEqual(['release', 'trim']);
+    heap.started(); // a steady load: a request always in flight, the quiet never comes
+    heap.started();
+    expect(timers.delays()).toEqual([EVERY]);
+    timers.fire(EVERY);
+    expect(calls).toEqual(['release', 'trim', 'trim']);
+    heap.started();
+    timers.fire(EVERY);
+    expect(calls).toEqual(['release', 'trim', 'trim', 'trim']);
+    heap.settled();
+    timers.fire(TRAFFIC);
+    expect(calls).toEqual(['release', 'trim', 'trim', 'trim', 'release', 'trim']);
+  });
+
+  it('sets no timer on an idle engine: the next request after a trim sets the next one', () => {
+    const { heap, timers, calls } = trimming();
+    heap.started();
+    heap.settled();
+    timers.fire(EVERY);
+    timers.fire(TRAFFIC);
+    expect(calls).toEqual(['trim', 'release', 'trim']);
+    expect(timers.delays()).toEqual([]);
+    heap.started();
+    expect(timers.delays()).toEqual([EVERY]);
+    heap.stop();
+    expect(timers.delays()).toEqual([]);
+  });
+});
+
 describe('releaseHeap', () => {
   it("gives back the young generation's grown semi-spaces", () => {
     const newSpace = () =>
