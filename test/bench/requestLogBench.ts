@@ -150,8 +150,9 @@ async function main(): Promise<void> {
     maxPending: BATCH * 2,
   });
 
-  // The proxy's side: what record() costs per call (it only queues), on a scratch log, after a
-  // warm-up round.
+  // The proxy's side: what record() costs per call, on a scratch log, after a warm-up round. It
+  // encodes the record into the next batch (logBatch.ts), as the engine's RequestLogThread does
+  // on the proxy's thread.
   const scratchDb = openDatabase(':memory:');
   const scratch = new RequestLog({
     db: scratchDb,
