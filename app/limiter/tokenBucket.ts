@@ -232,18 +232,19 @@ export function counterTryTake(
   now: number,
 ): TakeResult<WindowCounter> {
   const current = rollCounter(counter, now);
-  if (current.used + n <= current.limit) {
-    return { ok: true, state: { ...current, used: current.used + n }, waitMs: 0 };
-  }
-  const waitMs = n > current.limit ? Number.POSITIVE_INFINITY : current.resetAt - now;
+  const waitMs = counterWait(current, n, now);
+  if (waitMs === 0) return { ok: true, state: { ...current, used: current.used + n }, waitMs };
   return { ok: false, state: current, waitMs };
 }
 
-/** The wait {@link counterTryTake} gives, without building a state while the window runs. */
+/**
+ * Ms until `n` fits the window (0: now), or Infinity when it never fits: the wait
+ * {@link counterTryTake} gives, without building a state while the window runs.
+ */
 export function counterWait(counter: WindowCounter, n: number, now: number): number {
-  if (now >= counter.resetAt) return counterTryTake(counter, n, now).waitMs;
-  if (counter.used + n <= counter.limit) return 0;
-  return n > counter.limit ? Number.POSITIVE_INFINITY : counter.resetAt - now;
+  const current = rollCounter(counter, now);
+  if (current.used + n <= current.limit) return 0;
+  return n > current.limit ? Number.POSITIVE_INFINITY : current.resetAt - now;
 }
 
 /** The counter after `n` is counted at `now`, whether or not it fitted (a request sent counts). */

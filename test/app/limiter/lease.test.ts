@@ -22,6 +22,7 @@ import {
   type LimitWindow,
   type PoolState,
 } from '../../../app/limiter/state.ts';
+import { windowLimit } from '../../../app/limiter/windows.ts';
 import { GROQ, GROQ_LOOSE, T0, target } from './fixtures.ts';
 
 const LOOSE = target(GROQ_LOOSE, 'llama-3.1-8b-instant');
@@ -71,12 +72,7 @@ describe('journal leases', () => {
 
   it('on disk, per window: every take, plus what the lease holds, which is at most a lease', () => {
     const pool = poolOf(LOOSE);
-    const limits = new Map(
-      pool.windows.map((w) => [
-        w.window,
-        w.kind === 'counter' ? w.counter.limit : w.bucket.capacity,
-      ]),
-    );
+    const limits = new Map(pool.windows.map((w) => [w.window, windowLimit(w)]));
     fc.assert(
       fc.property(
         fc.array(
