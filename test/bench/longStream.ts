@@ -42,26 +42,40 @@ export const ANTHROPIC_LONG_BODY = JSON.stringify({
 /**
  * CPU time of a process, all its threads, its main thread and the others by name (V8's helpers,
  * worker threads), in ms: the kernel's exact count (`/proc/PID/task/TID/schedstat`, ns on the
- * CPU), where `/proc/PID/stat` counts whole 10 ms ticks.
+ * CPU), where `/proc/PID/stat` counts whole 10 ms ticks. `mainWaiting`: the main thread's time
+ * runnable but waiting for a CPU (schedstat's second field), what it lost to the machine's other
+ * work.
  */
 export async function cpuMs(
   pid: number,
-): Promise<{ all: number; main: number; byName: Map<string, number> }> {
+): Promise<{ all: number; main: number; mainWaiting: number; byName: Map<string, number> }> {
   let all = 0;
   let main = 0;
+  let mainWaiting = 0;
   const byName = new Map<string, number>();
   for (const tid of await readdir(`/proc/${pid}/task`)) {
-    const [ms, name] = await Promise.all([
-      readFile(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').then(
-        (text) => Number(text.split(' ')[0]) / 1e6,
-      ),
+    const [[ms, waiting], name] = await Promise.all([
+      readFile(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').then((text): [number, number] => {
+        const [running, waited] = text.split(' ');
+        return [Number(running) / 1e6, Number(waited) / 1e6];
+      }),
       readFile(`/proc/${pid}/task/${tid}/comm`, 'utf8').then((text) => text.trim()),
-    ]).catch((): [number, string] => [0, '']); // a thread that ended meanwhile
+    ]).catch((): [[number, number], string] => [[0, 0], '']); // a thread that ended meanwhile
     all += ms;
-    if (tid === String(pid)) main = ms;
-    else if (name) byName.set(name, (byName.get(name) ?? 0) + ms);
+    if (tid === String(pid)) {
+      main = ms;
+      mainWaiting = waiting;
+    } else if (name) byName.set(name, (byName.get(name) ?? 0) + ms);
   }
-  return { all, main, byName };
+  return { all, main, mainWaiting, byName };
+}
+
+/** The machine's CPU time so far, idle and in all, in the kernel's ticks (`/proc/stat`). */
+export async function machineTicks(): Promise<{ idle: number; all: number }> {
+  const fields = (await readFile('/proc/stat', 'utf8')).split('\n', 1)[0]!.trim().split(/\s+/);
+  const ticks = fields.slice(1).map(Number);
+  // idle and iowait: time no task wanted a CPU.
+  return { idle: ticks[3]! + ticks[4]!, all: ticks.reduce((sum, t) => sum + t, 0) };
 }
 
 async function oneStream(pool: Pool, path: StreamPath): Promise<number> {

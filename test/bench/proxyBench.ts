@@ -11,6 +11,7 @@ import { benchUpstreamConfig } from './configFixture.ts';
 import {
   cpuMs,
   LONG_STREAM_ROUTE,
+  machineTicks,
   longStreamPaths,
   longStreamTable,
   measureLongStreams,
@@ -126,10 +127,24 @@ async function sequentialRounds(
   return turns;
 }
 
-type Load = { rps: number; cpuPerRequest: number; mainPerRequest: number };
+/**
+ * One 50-connection phase: what it served, and where the machine's CPU went per request (the
+ * serving process, its main thread on and waiting for a CPU, this load generator, the upstream)
+ * and how much of it nothing used.
+ */
+type Load = {
+  rps: number;
+  cpuPerRequest: number;
+  mainPerRequest: number;
+  mainWaitingPerRequest: number;
+  loadGeneratorPerRequest: number;
+  upstreamPerRequest: number;
+  idlePercent: number;
+};
 
 async function concurrent(
   target: Target,
+  upstreamPid: number,
   connections: number,
   seconds: number,
   onTick?: () => Promise<void>,
@@ -138,6 +153,9 @@ async function concurrent(
   const deadline = Date.now() + seconds * 1000;
   let done = 0;
   const cpuBefore = await cpuMs(target.pid);
+  const upstreamBefore = await cpuMs(upstreamPid);
+  const machineBefore = await machineTicks();
+  const loadGeneratorBefore = process.cpuUsage();
   const ticker = onTick ? setInterval(() => void onTick(), 500) : undefined;
   await Promise.all(
     Array.from({ length: connections }, async () => {
@@ -148,12 +166,21 @@ async function concurrent(
     }),
   );
   clearInterval(ticker);
+  const loadGenerator = process.cpuUsage(loadGeneratorBefore);
+  const machineAfter = await machineTicks();
   const cpuAfter = await cpuMs(target.pid);
+  const upstreamAfter = await cpuMs(upstreamPid);
   await pool.close();
+  const perRequest = (ms: number) => (1000 * ms) / done;
   return {
     rps: done / seconds,
-    cpuPerRequest: (1000 * (cpuAfter.all - cpuBefore.all)) / done,
-    mainPerRequest: (1000 * (cpuAfter.main - cpuBefore.main)) / done,
+    cpuPerRequest: perRequest(cpuAfter.all - cpuBefore.all),
+    mainPerRequest: perRequest(cpuAfter.main - cpuBefore.main),
+    mainWaitingPerRequest: perRequest(cpuAfter.mainWaiting - cpuBefore.mainWaiting),
+    loadGeneratorPerRequest: (loadGenerator.user + loadGenerator.system) / done,
+    upstreamPerRequest: perRequest(upstreamAfter.all - upstreamBefore.all),
+    idlePercent:
+      (100 * (machineAfter.idle - machineBefore.idle)) / (machineAfter.all - machineBefore.all),
   };
 }
 
@@ -252,21 +279,23 @@ async function main(): Promise<void> {
   // what it serves (~400 compilations in the engine's first 5 s: its compiler threads took 17-20
   // CPU µs per request, 8 after), the upstream pools open and the heaps grow, as a steady load
   // has long done.
-  for (const target of targets) await concurrent(target, 50, warmSeconds);
+  const upstreamPid = upstream.child.pid!;
+  for (const target of targets) await concurrent(target, upstreamPid, 50, warmSeconds);
   let loadRss = 0;
   const watchRss = async () => void (loadRss = Math.max(loadRss, await rssMb(pid)));
   const switchyard = targets.find((t) => t.name === 'switchyard')!;
   const loads: Array<{ name: string; run: () => Promise<Load> }> = [
     ...targets.map((target) => ({
       name: target.name,
-      run: () => concurrent(target, 50, seconds, target.pid === pid ? watchRss : undefined),
+      run: () =>
+        concurrent(target, upstreamPid, 50, seconds, target.pid === pid ? watchRss : undefined),
     })),
     {
       name: DASHBOARD_OPEN,
       run: async () => {
         const closeStream = await openEventStream(ready.url, adminToken);
         try {
-          return await concurrent(switchyard, 50, seconds, watchRss);
+          return await concurrent(switchyard, upstreamPid, 50, seconds, watchRss);
         } finally {
           closeStream();
         }
@@ -320,6 +349,10 @@ async function main(): Promise<void> {
         : '–',
       median(load.map((turn) => turn.cpuPerRequest)).toFixed(0),
       median(load.map((turn) => turn.mainPerRequest)).toFixed(0),
+      median(load.map((turn) => turn.mainWaitingPerRequest)).toFixed(1),
+      median(load.map((turn) => turn.loadGeneratorPerRequest)).toFixed(0),
+      name === 'direct' ? '–' : median(load.map((turn) => turn.upstreamPerRequest)).toFixed(0),
+      median(load.map((turn) => turn.idlePercent)).toFixed(0),
     ];
   });
   const header = [
@@ -334,6 +367,10 @@ async function main(): Promise<void> {
     'vs bare',
     'CPU µs/req',
     'main thread µs/req',
+    'main thread waiting µs/req',
+    'load gen µs/req',
+    'upstream µs/req',
+    'machine idle %',
   ];
   console.log(
     `\nProxy benchmark: ${count} sequential requests per path (after 300 warm-up) and ${seconds} s at 50 connections per path (after ${warmSeconds} s unmeasured), in ${rounds} rounds: the paths take turns, each round starting one further on.`,
@@ -344,7 +381,7 @@ async function main(): Promise<void> {
   console.log(`| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`);
   for (const row of rows) console.log(`| ${row.join(' | ')} |`);
   console.log(
-    `${longStreamTable(longStreams, streams)}\n\nSwitchyard RSS: idle ${idleRss.toFixed(1)} MB, peak under load ${loadRss.toFixed(1)} MB, after the run ${afterRss.toFixed(1)} MB, after ${rssRequests.toLocaleString('en')} more requests ${longRunRss.toFixed(1)} MB, ${restSeconds} s later ${restedRss.toFixed(1)} MB. "dashboard open": the same 50-connection load with one event-stream client reading. "p50 over bare": the median over rounds of the path's median less the forwarder's in the same round. req/s, CPU: medians over rounds; "vs bare": the median of each round's ratio to the forwarder's req/s in that round (lowest–highest). CPU µs/req: the serving process's time on the CPU (all its threads; then its main thread alone, the one that serves requests) over the 50-connection phase, per request completed, from /proc/PID/task/*/schedstat; steadier than req/s on a shared machine.`,
+    `${longStreamTable(longStreams, streams)}\n\nSwitchyard RSS: idle ${idleRss.toFixed(1)} MB, peak under load ${loadRss.toFixed(1)} MB, after the run ${afterRss.toFixed(1)} MB, after ${rssRequests.toLocaleString('en')} more requests ${longRunRss.toFixed(1)} MB, ${restSeconds} s later ${restedRss.toFixed(1)} MB. "dashboard open": the same 50-connection load with one event-stream client reading. "p50 over bare": the median over rounds of the path's median less the forwarder's in the same round. req/s, CPU: medians over rounds; "vs bare": the median of each round's ratio to the forwarder's req/s in that round (lowest–highest). CPU µs/req: the serving process's time on the CPU (all its threads; then its main thread alone, the one that serves requests) over the 50-connection phase, per request completed, from /proc/PID/task/*/schedstat; steadier than req/s on a shared machine. "main thread waiting": its time runnable but waiting for a CPU (schedstat's second field). "load gen" (this process, which sends the load, and reads the event stream in the "dashboard open" row) and "upstream" (the mock provider): their CPU µs per request in the same phase; "machine idle": the share of both cores nothing used (/proc/stat). Load generator, upstream and server share this machine's cores: a server's req/s is bounded by its main thread's time on and waiting for a CPU per request, and by the sum of everyone's CPU per request over the cores.`,
   );
 }
 
