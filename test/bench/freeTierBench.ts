@@ -20,6 +20,7 @@ import {
 } from './freeTier/strategies.ts';
 import { generateTrace, type TraceRequest } from './freeTier/trace.ts';
 import { createVirtualTime } from './freeTier/virtualTime.ts';
+import { percentile } from './stats.ts';
 
 /** 2026-03-10 00:00 in Los Angeles (PDT): Gemini's day starts here, OpenRouter's at 17:00. */
 const DAY_START = Date.parse('2026-03-10T07:00:00Z');
@@ -78,11 +79,6 @@ async function runStrategy(
   await fleet.close();
   return { name, outcomes, refusals, realSeconds: (performance.now() - started) / 1000 };
 }
-
-const percentile = (sorted: number[], p: number) =>
-  sorted.length === 0
-    ? NaN
-    : (sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number);
 
 const pct = (n: number, of: number) => `${((100 * n) / of).toFixed(1)}%`;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;

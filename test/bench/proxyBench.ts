@@ -17,6 +17,7 @@ import {
   measureLongStreams,
 } from './longStream.ts';
 import { buildEngine, SERVE_ENV, serveArgs } from './engineCommand.ts';
+import { median, percentile } from './stats.ts';
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 
@@ -25,14 +26,6 @@ async function rssMb(pid: number): Promise<number> {
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
   return kb / 1024;
 }
-
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-const median = (values: number[]) =>
-  percentile(
-    [...values].sort((a, b) => a - b),
-    50,
-  );
 
 /** A path to measure, and what it is sent: a chat body unless it speaks another format. */
 type Target = {
